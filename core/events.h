@@ -1,0 +1,141 @@
+#pragma once
+// The typed events of a run. Everything observable is one of these, appended to core::History.
+// Checkers and reports read only these, so a saved history (JSONL) can be judged again later.
+// Times are scenario time since the run began; JSON carries them as integer microseconds.
+#include <cstdint>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "core/time.h"
+
+// std::chrono::microseconds <-> JSON integer microseconds.
+namespace nlohmann {
+template <>
+struct adl_serializer<std::chrono::microseconds> {
+  static void to_json(json& j, const std::chrono::microseconds& d) { j = d.count(); }
+  static void from_json(const json& j, std::chrono::microseconds& d) {
+    d = std::chrono::microseconds(j.get<int64_t>());
+  }
+};
+}  // namespace nlohmann
+
+namespace bg::core {
+
+// Jepsen's outcome classes: ok; fail (definitely did not take effect or definitely failed: refused,
+// 5xx from the proxy); info (indeterminate: reset or timed out after the request was sent).
+enum class Outcome { ok, fail, info };
+NLOHMANN_JSON_SERIALIZE_ENUM(Outcome, {{Outcome::ok, "ok"}, {Outcome::fail, "fail"}, {Outcome::info, "info"}})
+
+// One client request through the proxy, as the client saw it.
+struct RequestEvent {
+  uint64_t id = 0;            // also sent as X-Request-Id, so proxy and app events can name it
+  int client = 0;
+  std::string method;         // GET, POST
+  std::string path;
+  Time intended{};            // when the open-loop schedule wanted it sent
+  Time start{};               // when the client began connecting
+  Time end{};                 // when the response was complete or the failure was seen
+  int status = 0;             // HTTP status; 0 when no response arrived
+  std::string error;          // "" or the failure class: connect_refused, reset, eof, timeout, bad_response
+  Outcome outcome = Outcome::ok;
+  std::string served_by;      // container name from X-Served-By ("" when no app answered)
+  std::string build_id;       // from X-Build-Id
+  std::string execution_id;   // from X-Execution-Id (POST /api/echo)
+};
+
+// A container's life as the fake Docker runtime sees it.
+// what: created, started, port_published, stop_requested, signal, killed, exited, port_unpublished,
+// removed, start_failed.
+struct ContainerEvent {
+  Time at{};
+  std::string container;      // e.g. blue-blue-1
+  std::string project;        // compose project (-p)
+  std::string service;
+  std::string what;
+  int exit_code = 0;          // for exited
+  std::string detail;         // signal name, image, published ports, error text
+};
+
+// The Next.js process inside a container: starting, listening, ready, draining, exited,
+// execution (a POST handler ran), cut (an in-flight request dropped at exit).
+struct AppEvent {
+  Time at{};
+  std::string container;
+  std::string build_id;
+  std::string what;
+  uint64_t request_id = 0;     // for execution and cut
+  std::string execution_id;    // for execution
+  std::string detail;
+};
+
+// One call of a shimmed command (docker, docker-compose, sleep, nginx, curl) by a deploy script.
+struct ShimEvent {
+  Time start{};
+  Time end{};
+  std::string program;
+  std::vector<std::string> args;
+  std::string cwd;
+  int exit_code = 0;
+  std::string out;             // stdout as returned to the script
+  std::string err;             // stderr as returned to the script
+  int deployment = 0;
+  std::string hook;
+};
+
+// What the proxy logs: error-log lines in nginx's wording, access-log lines, peer state changes and
+// reloads. kind: error_log, access_log, peer_down, peer_up, reload, reload_failed, started, stopped.
+struct ProxyEvent {
+  Time at{};
+  std::string kind;
+  std::string level;           // nginx log level for error_log: error, warn, notice
+  std::string message;
+  std::string peer;            // upstream address as written in the config (localhost:3001)
+  uint64_t request_id = 0;
+  int worker = 0;
+  int status = 0;              // access_log: status sent to the client
+  int attempts = 0;            // access_log: upstream attempts made
+  std::string upstream_status; // access_log: nginx's $upstream_status, e.g. "502, 200"
+};
+
+// The deployment's own timeline. kind: deployment_started, hook_started, hook_finished,
+// hook_timed_out, deployment_succeeded, deployment_failed, phase (harness phases: traffic_started,
+// swap_started, swap_finished, liveness_started, traffic_stopped), image_built.
+struct DeployEvent {
+  Time at{};
+  std::string kind;
+  int deployment = 0;          // 0 is the initial deployment before traffic; swaps are 1..K
+  std::string hook;
+  std::string script;
+  int exit_code = 0;
+  std::string detail;
+};
+
+using Event = std::variant<RequestEvent, ContainerEvent, AppEvent, ShimEvent, ProxyEvent, DeployEvent>;
+
+// The time an event is ordered by (for a request, its end: when its outcome became known).
+Time event_time(const Event& e);
+// "request", "container", "app", "shim", "proxy", "deploy".
+const char* event_type_name(const Event& e);
+
+nlohmann::json event_to_json(const Event& e);
+// Throws std::invalid_argument naming the missing or unknown field.
+Event event_from_json(const nlohmann::json& j);
+
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RequestEvent, id, client, method, path, intended, start, end,
+                                                status, error, outcome, served_by, build_id, execution_id)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContainerEvent, at, container, project, service, what, exit_code,
+                                                detail)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AppEvent, at, container, build_id, what, request_id, execution_id,
+                                                detail)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ShimEvent, start, end, program, args, cwd, exit_code, out, err,
+                                                deployment, hook)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProxyEvent, at, kind, level, message, peer, request_id, worker,
+                                                status, attempts, upstream_status)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeployEvent, at, kind, deployment, hook, script, exit_code,
+                                                detail)
+
+}  // namespace bg::core
+

@@ -1,0 +1,134 @@
+#include "core/port_map.h"
+
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <fcntl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <system_error>
+
+namespace bg::core {
+namespace {
+
+// Binds a TCP socket to 127.0.0.1:port (0 = any free port). No SO_REUSEADDR: the port must stay ours.
+int bind_loopback(uint16_t port, uint16_t* bound_port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    int err = errno;
+    ::close(fd);
+    throw std::system_error(err, std::generic_category(), "bind 127.0.0.1:" + std::to_string(port));
+  }
+  socklen_t len = sizeof addr;
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len);
+  *bound_port = ntohs(addr.sin_port);
+  return fd;
+}
+
+}  // namespace
+
+PortMap::~PortMap() {
+  for (auto& [port, held] : held_) ::close(held.fd);
+}
+
+uint16_t PortMap::reserve_locked(uint16_t wanted) {
+  uint16_t actual = 0;
+  if (wanted != 0) {
+    held_[wanted] = Held{bind_loopback(wanted, &actual)};
+    return actual;
+  }
+  // The kernel keeps a port across PortListener::stop() only when it was bound by number
+  // (SOCK_BINDPORT_LOCK), so a free port found with bind(0) is bound again by its number. Another
+  // process may take it in between; then try another.
+  for (int attempt = 0;; ++attempt) {
+    uint16_t candidate = 0;
+    ::close(bind_loopback(0, &candidate));
+    try {
+      held_[candidate] = Held{bind_loopback(candidate, &actual)};
+      return actual;
+    } catch (const std::system_error&) {
+      if (attempt == 20) throw;
+    }
+  }
+}
+
+uint16_t PortMap::map(uint16_t declared) {
+  std::lock_guard lock(mutex_);
+  if (auto it = declared_to_actual_.find(declared); it != declared_to_actual_.end()) return it->second;
+  uint16_t actual = reserve_locked(identity_ ? declared : 0);
+  declared_to_actual_[declared] = actual;
+  return actual;
+}
+
+std::optional<uint16_t> PortMap::lookup(uint16_t declared) const {
+  std::lock_guard lock(mutex_);
+  if (auto it = declared_to_actual_.find(declared); it != declared_to_actual_.end()) return it->second;
+  return std::nullopt;
+}
+
+std::optional<uint16_t> PortMap::declared_for(uint16_t actual) const {
+  std::lock_guard lock(mutex_);
+  for (const auto& [declared, a] : declared_to_actual_)
+    if (a == actual) return declared;
+  return std::nullopt;
+}
+
+uint16_t PortMap::reserve_anonymous() {
+  std::lock_guard lock(mutex_);
+  return reserve_locked(0);
+}
+
+void PortMap::release_anonymous(uint16_t actual) {
+  std::lock_guard lock(mutex_);
+  for (const auto& [declared, a] : declared_to_actual_)
+    if (a == actual) return;  // declared ports stay held for the whole run
+  if (auto it = held_.find(actual); it != held_.end()) {
+    ::close(it->second.fd);
+    held_.erase(it);
+  }
+}
+
+int PortMap::reserved_fd(uint16_t actual) const {
+  std::lock_guard lock(mutex_);
+  auto it = held_.find(actual);
+  return it == held_.end() ? -1 : it->second.fd;
+}
+
+std::map<uint16_t, uint16_t> PortMap::declared_ports() const {
+  std::lock_guard lock(mutex_);
+  return declared_to_actual_;
+}
+
+int PortListener::start(int backlog) {
+  stop();
+  int held = ports_.reserved_fd(port_);
+  if (held < 0) throw std::system_error(EBADF, std::generic_category(), "port " + std::to_string(port_) + " is not held");
+  int fd = ::fcntl(held, F_DUPFD_CLOEXEC, 0);
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "dup");
+  if (::listen(fd, backlog) != 0) {
+    int err = errno;
+    ::close(fd);
+    throw std::system_error(err, std::generic_category(), "listen on port " + std::to_string(port_));
+  }
+  listening_fd_ = fd;
+  return ::fcntl(fd, F_DUPFD_CLOEXEC, 0);
+}
+
+void PortListener::stop() {
+  if (listening_fd_ < 0) return;
+  // connect(AF_UNSPEC) on a listening socket stops listening (tcp_disconnect) but keeps an explicit
+  // bind, so the port goes back to refusing connections while the run still holds it.
+  sockaddr unspec{};
+  unspec.sa_family = AF_UNSPEC;
+  ::connect(listening_fd_, &unspec, sizeof unspec);
+  ::close(listening_fd_);
+  listening_fd_ = -1;
+}
+
+}  // namespace bg::core
