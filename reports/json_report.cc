@@ -1,0 +1,71 @@
+#include "reports/json_report.h"
+
+namespace bg::reports {
+namespace {
+
+nlohmann::json seconds(const std::optional<core::Time>& t) {
+  return t ? nlohmann::json(core::to_seconds(*t)) : nlohmann::json(nullptr);
+}
+
+nlohmann::json swap_json(const SwapSummary& s) {
+  nlohmann::json j{
+      {"deployment", s.deployment},
+      {"succeeded", s.succeeded},
+      {"old_container", s.old_container},
+      {"new_container", s.new_container},
+      {"started_s", seconds(s.started)},
+      {"finished_s", seconds(s.finished)},
+      {"new_started_s", seconds(s.new_started)},
+      {"new_ready_s", seconds(s.new_ready)},
+      {"new_first_traffic_s", seconds(s.new_first_traffic)},
+      {"old_stop_requested_s", seconds(s.old_stop_requested)},
+      {"old_stopped_s", seconds(s.old_stopped)},
+      {"mixed_version_from_s", seconds(s.mixed_from)},
+      {"mixed_version_to_s", seconds(s.mixed_to)},
+      {"failed_requests", s.failed_requests},
+  };
+  j["mixed_version_window_s"] =
+      s.mixed_from && s.mixed_to && *s.mixed_to > *s.mixed_from ? nlohmann::json(core::to_seconds(*s.mixed_to - *s.mixed_from))
+                                                               : nlohmann::json(0.0);
+  return j;
+}
+
+}  // namespace
+
+nlohmann::json to_json(const RunResult& r) {
+  nlohmann::json invariants = nlohmann::json::array();
+  for (const auto& inv : r.invariants)
+    invariants.push_back({{"name", inv.name}, {"held", inv.held}, {"violations", inv.violations},
+                          {"summary", inv.summary}, {"evidence", inv.evidence}});
+  nlohmann::json swaps = nlohmann::json::array();
+  for (const auto& s : r.swaps) swaps.push_back(swap_json(s));
+  nlohmann::json failures = nlohmann::json::array();
+  for (const auto& f : r.first_failures) {
+    nlohmann::json request = f.request;
+    failures.push_back({{"request", request}, {"cause", f.cause}, {"proxy_log", f.proxy_log},
+                        {"containers", f.containers}});
+  }
+  return {
+      {"scenario", r.scenario},
+      {"scenario_dir", r.scenario_dir},
+      {"seed", r.seed},
+      {"time_scale", r.time_scale},
+      {"drawn", r.drawn},
+      {"verdict", r.verdict},
+      {"expected_verdict", r.expected_verdict},
+      {"expected_invariant", r.expected_invariant},
+      {"as_expected", r.as_expected},
+      {"error", r.error},
+      {"requests", {{"total", r.requests}, {"ok", r.ok}, {"failed", r.failed}, {"indeterminate", r.indeterminate}}},
+      {"failures_by_class", r.failures_by_class},
+      {"outage_s", core::to_seconds(r.outage)},
+      {"invariants", invariants},
+      {"swaps", swaps},
+      {"first_failures", failures},
+      {"replay", r.replay_command},
+      {"wall_seconds", r.wall_seconds},
+      {"history", r.history_path},
+  };
+}
+
+}  // namespace bg::reports

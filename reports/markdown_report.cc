@@ -1,0 +1,74 @@
+#include "reports/markdown_report.h"
+
+#include <fmt/format.h>
+
+namespace bg::reports {
+namespace {
+
+std::string at(const std::optional<core::Time>& t) { return t ? fmt::format("{:.2f}", core::to_seconds(*t)) : "—"; }
+
+// Markdown tables break on a bare '|'.
+std::string cell(std::string s) {
+  for (size_t i = 0; (i = s.find('|', i)) != std::string::npos; i += 2) s.replace(i, 1, "\\|");
+  return s;
+}
+
+}  // namespace
+
+std::string to_markdown(const RunResult& r) {
+  std::string out;
+  const char* mark = r.verdict == "held" ? "HELD" : r.verdict == "violated" ? "VIOLATED" : "ERROR";
+  out += fmt::format("## bluegreen: `{}` — zero downtime {}\n\n", r.scenario, mark);
+  if (!r.expected_verdict.empty())
+    out += fmt::format("Expected: {}{} — {}.\n\n", r.expected_verdict,
+                       r.expected_invariant.empty() ? "" : " (" + r.expected_invariant + ")",
+                       r.as_expected ? "as expected" : "**NOT as expected**");
+  if (!r.error.empty()) out += fmt::format("Harness error: `{}`\n\n", r.error);
+  out += fmt::format("Seed {} · time scale {} · {} requests: {} ok, {} failed, {} indeterminate · outage {:.2f}s\n\n",
+                     r.seed, r.time_scale, r.requests, r.ok, r.failed, r.indeterminate, core::to_seconds(r.outage));
+
+  out += "| invariant | verdict | violations | summary |\n|---|---|---|---|\n";
+  for (const auto& inv : r.invariants)
+    out += fmt::format("| `{}` | {} | {} | {} |\n", inv.name, inv.held ? "held" : "**violated**", inv.violations,
+                       cell(inv.summary));
+
+  if (!r.failures_by_class.empty()) {
+    out += "\n| failure class | requests |\n|---|---|\n";
+    for (const auto& [cls, n] : r.failures_by_class) out += fmt::format("| {} | {} |\n", cell(cls), n);
+  }
+
+  if (!r.swaps.empty()) {
+    out += "\n| swap | old → new | new started | new ready | new first traffic | old stop | old stopped | failed |\n"
+           "|---|---|---|---|---|---|---|---|\n";
+    for (const auto& s : r.swaps)
+      out += fmt::format("| {}{} | {} → {} | {} | {} | {} | {} | {} | {} |\n", s.deployment,
+                         s.succeeded ? "" : " (deployment failed)", s.old_container.empty() ? "—" : s.old_container,
+                         s.new_container.empty() ? "—" : s.new_container, at(s.new_started), at(s.new_ready),
+                         at(s.new_first_traffic), at(s.old_stop_requested), at(s.old_stopped), s.failed_requests);
+    out += "\nTimes are scenario seconds since the run began.\n";
+  }
+
+  for (const auto& inv : r.invariants) {
+    if (inv.held || inv.evidence.empty()) continue;
+    out += fmt::format("\n### `{}`\n\n", inv.name);
+    for (const auto& e : inv.evidence) out += fmt::format("- {}\n", e);
+  }
+
+  if (!r.first_failures.empty()) {
+    out += "\n### First failed requests\n\n";
+    for (const auto& f : r.first_failures) {
+      const auto& q = f.request;
+      out += fmt::format("- `#{}` {} {} at {:.3f}s: {}\n", q.id, q.method, q.path, core::to_seconds(q.start), f.cause);
+      for (const auto& line : f.proxy_log) out += fmt::format("  - proxy: `{}`\n", line);
+      if (!f.containers.empty()) {
+        std::string states;
+        for (const auto& c : f.containers) states += (states.empty() ? "" : ", ") + c;
+        out += fmt::format("  - containers: {}\n", states);
+      }
+    }
+  }
+  if (!r.replay_command.empty()) out += fmt::format("\nReplay: `{}`\n", r.replay_command);
+  return out;
+}
+
+}  // namespace bg::reports

@@ -1,0 +1,62 @@
+#include <gtest/gtest.h>
+
+#include "reports/json_report.h"
+#include "reports/markdown_report.h"
+
+namespace bg::reports {
+namespace {
+
+RunResult violated_run() {
+  RunResult r;
+  r.scenario = "seed";
+  r.seed = 7;
+  r.verdict = "violated";
+  r.expected_verdict = "violated";
+  r.requests = 100;
+  r.ok = 90;
+  r.failed = 10;
+  r.failures_by_class["502 no live upstreams"] = 10;
+  r.invariants.push_back({"no_failed_requests", false, 10, "10 of 100 requests failed", {"#5 GET / at 12.0s: 502"}});
+  r.invariants.push_back({"switch_ordering", true, 0, "every swap kept its order", {}});
+  SwapSummary s;
+  s.deployment = 1;
+  s.old_container = "blue-blue-1";
+  s.new_container = "green-green-1";
+  s.mixed_from = core::Time(std::chrono::seconds(3));
+  s.mixed_to = core::Time(std::chrono::seconds(5));
+  r.swaps.push_back(s);
+  r.replay_command = "bluegreen replay scenarios/data/seed --seed 7";
+  return r;
+}
+
+}  // namespace
+
+// Goal: the JSON result carries the verdict, the counts, the per-swap mixed-version window and replay.
+TEST(JsonReport, CarriesVerdictCountsSwapsAndReplay) {
+  auto j = to_json(violated_run());
+  EXPECT_EQ(j["verdict"], "violated");
+  EXPECT_EQ(j["requests"]["failed"], 10);
+  EXPECT_EQ(j["failures_by_class"]["502 no live upstreams"], 10);
+  EXPECT_EQ(j["invariants"][0]["held"], false);
+  EXPECT_DOUBLE_EQ(j["swaps"][0]["mixed_version_window_s"].get<double>(), 2.0);
+  EXPECT_TRUE(j["swaps"][0]["new_ready_s"].is_null());
+  EXPECT_EQ(j["replay"], "bluegreen replay scenarios/data/seed --seed 7");
+}
+
+// Goal: the Markdown summary leads with the verdict and shows violated invariants' evidence only.
+TEST(MarkdownReport, LeadsWithVerdictAndShowsEvidence) {
+  std::string md = to_markdown(violated_run());
+  EXPECT_NE(md.find("zero downtime VIOLATED"), std::string::npos);
+  EXPECT_NE(md.find("| `no_failed_requests` | **violated** | 10 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("#5 GET / at 12.0s: 502"), std::string::npos);
+  EXPECT_NE(md.find("Replay: `bluegreen replay"), std::string::npos);
+  EXPECT_EQ(md.find("### `switch_ordering`"), std::string::npos);
+}
+
+TEST(MarkdownReport, EscapesPipesInCells) {
+  RunResult r = violated_run();
+  r.invariants[0].summary = "a|b";
+  EXPECT_NE(to_markdown(r).find("a\\|b"), std::string::npos);
+}
+
+}  // namespace bg::reports

@@ -1,0 +1,82 @@
+#pragma once
+// Scenario: what a user (or the race catalogue) asks one run to do, as read from scenario.yaml in a
+// deployment folder. The folder itself is the repository that is pushed (appspec.yml at its root);
+// scenario.yaml says how the world around it behaves: app start, traffic, swaps, time scale, and the
+// verdict the run is expected to reach.
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/time.h"
+
+namespace bg::scenarios {
+
+// A duration that is either fixed or drawn uniformly per use from [min, max] (scenario time).
+struct DurationRange {
+  core::Duration min{};
+  core::Duration max{};
+  bool fixed() const { return min == max; }
+};
+
+enum class Verdict { held, violated };
+
+struct AppSettings {
+  std::string next_version = "12.2";     // decides SIGTERM behaviour (semantics.md §5)
+  std::string sigterm;                   // "" (by version), exit_immediately, graceful, ignore
+  DurationRange listen_delay{core::Duration(std::chrono::seconds(2)), core::Duration(std::chrono::seconds(2))};
+  DurationRange prepare_delay{};         // listen -> ready
+  DurationRange api_latency{};           // extra handling time of API routes
+};
+
+struct DockerSettings {
+  core::Duration build_duration = std::chrono::seconds(20);
+  core::Duration teardown_delay = std::chrono::milliseconds(50);
+  bool userland_proxy = true;
+  std::string compose = "v2.5";          // compose dialect
+};
+
+struct ProxySettings {
+  std::filesystem::path config = "nginx.conf";   // relative to the scenario folder; run copy at /etc/nginx
+  std::vector<std::filesystem::path> files;      // more files copied beside it (includes)
+};
+
+struct TrafficSettings {
+  double rate = 40;                      // requests per scenario second, all clients together
+  int clients = 4;
+  double post_ratio = 0.2;               // share of POST /api/echo; the rest GET /
+  core::Duration timeout = std::chrono::seconds(30);
+};
+
+struct RunSettings {
+  int swaps = 2;
+  core::Duration warmup = std::chrono::seconds(5);          // after the initial deployment, before traffic
+  core::Duration swap_interval = std::chrono::seconds(10);  // traffic between deployments
+  core::Duration liveness = std::chrono::seconds(10);       // traffic after the last swap
+  core::Duration deadline = std::chrono::seconds(3600);     // scenario time after which the run is a harness error
+};
+
+struct Expectation {
+  Verdict verdict = Verdict::held;
+  std::string invariant;                 // for violated: the invariant that must fire
+};
+
+struct Scenario {
+  std::filesystem::path dir;             // the deployment folder (pushed as the bundle)
+  std::string name;
+  std::string description;
+  uint64_t seed = 1;
+  double time_scale = 0.1;
+  std::filesystem::path appspec = "appspec.yml";
+  AppSettings app;
+  DockerSettings docker;
+  ProxySettings proxy;
+  TrafficSettings traffic;
+  RunSettings run;
+  std::optional<Expectation> expect;
+};
+
+const char* verdict_name(Verdict v);
+
+}  // namespace bg::scenarios
