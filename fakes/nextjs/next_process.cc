@@ -1,0 +1,200 @@
+#include "fakes/nextjs/next_process.h"
+
+#include <csignal>
+#include <system_error>
+
+#include <boost/asio/post.hpp>
+#include <fmt/format.h>
+
+#include "fakes/nextjs/next_session.h"
+
+namespace bg::fakes {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+const char* signal_name(int signo) {
+  switch (signo) {
+    case SIGTERM: return "SIGTERM";
+    case SIGINT: return "SIGINT";
+    case SIGKILL: return "SIGKILL";
+    default: return "signal";
+  }
+}
+
+}  // namespace
+
+NextProcess::NextProcess(asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
+                         core::Rng rng, NextAppProfile profile, ProcessSpec spec)
+    : strand_(asio::make_strand(io)),
+      clock_(clock),
+      history_(history),
+      ports_(ports),
+      rng_(std::move(rng)),
+      spec_(std::move(spec)),
+      app_(apply_env(std::move(profile), spec_.env), clock.now()),
+      listen_timer_(strand_),
+      prepare_timer_(strand_),
+      acceptor_(strand_) {}
+
+void NextProcess::start(std::function<void(int)> on_exit) {
+  asio::post(strand_, [self = shared_from_this(), cb = std::move(on_exit)]() mutable {
+    if (self->done_ || self->started_) return;
+    self->on_exit_ = std::move(cb);
+    self->on_start();
+  });
+}
+
+void NextProcess::signal(int signo) {
+  asio::post(strand_, [self = shared_from_this(), signo] { self->on_signal(signo); });
+}
+
+void NextProcess::log(const char* what, uint64_t request_id, std::string execution_id, std::string detail) {
+  if (done_) return;
+  history_.append(core::AppEvent{clock_.now(), spec_.container, spec_.build_id, what, request_id,
+                                 std::move(execution_id), std::move(detail)});
+}
+
+std::string NextProcess::next_execution_id() { return fmt::format("{}-{}", spec_.container, ++executions_); }
+
+core::Duration NextProcess::draw_api_latency() {
+  const auto& p = app_.profile();
+  if (p.api_latency_max <= core::Duration::zero()) return core::Duration::zero();
+  return rng_.uniform_duration(p.api_latency_min, std::max(p.api_latency_min, p.api_latency_max));
+}
+
+void NextProcess::on_start() {
+  started_ = true;
+  log("starting", 0, {},
+      fmt::format("next {} sigterm={} before_ready={}", app_.profile().version,
+                  to_string(app_.profile().sigterm_mode()), to_string(app_.profile().before_ready_mode())));
+  listen_timer_.expires_after(clock_.to_real(app_.profile().listen_delay));
+  listen_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec && !self->done_) self->on_listen_timer();
+  });
+}
+
+void NextProcess::on_listen_timer() {
+  if (!app_.on_listening(clock_.now())) return;
+  try {
+    listener_.emplace(ports_, spec_.container_port);
+    int fd = listener_->start();
+    acceptor_.assign(tcp::v4(), fd);
+  } catch (const std::exception& e) {
+    // Node throws at startup (e.g. "listen EADDRINUSE") and the process exits 1.
+    app_.on_listen_failed(clock_.now());
+    finish_exit(1, fmt::format("listen failed: {}", e.what()), false);
+    return;
+  }
+  log("listening", 0, {}, fmt::format("port {}", spec_.container_port));
+  do_accept();
+  prepare_timer_.expires_after(clock_.to_real(app_.profile().prepare_delay));
+  prepare_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (!ec && !self->done_) self->on_prepared();
+  });
+}
+
+void NextProcess::do_accept() {
+  acceptor_.async_accept([self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+    self->on_accept(ec, std::move(socket));
+  });
+}
+
+void NextProcess::on_accept(boost::system::error_code ec, tcp::socket socket) {
+  if (done_ || !acceptor_.is_open()) return;
+  if (!ec) {
+    // Each response goes out in one write with Nagle off: no 40 ms delayed-ACK stalls (§7).
+    socket.set_option(tcp::no_delay(true), ec);
+    auto session = std::make_shared<NextSession>(shared_from_this(), std::move(socket), next_session_id_++);
+    sessions_[session->id()] = session;
+    session->run();
+  } else if (ec == asio::error::operation_aborted) {
+    return;
+  }
+  do_accept();
+}
+
+void NextProcess::on_prepared() {
+  if (!app_.on_prepared(clock_.now())) return;
+  if (app_.state() == AppState::ready) log("ready");
+  auto held = std::move(held_);
+  held_.clear();
+  for (auto& weak : held)
+    if (auto session = weak.lock()) session->release();
+}
+
+void NextProcess::hold(std::weak_ptr<NextSession> session) { held_.push_back(std::move(session)); }
+
+void NextProcess::on_signal(int signo) {
+  if (done_) return;
+  SignalEffect effect = app_.on_signal(clock_.now(), signo);
+  if (effect.ignored) return;
+  std::string cause = fmt::format("signal={}", signal_name(signo));
+  if (effect.drain) {
+    // server.close(): the listener closes (new connects are refused) and idle keep-alive
+    // connections are closed; requests in flight go on.
+    stop_listening();
+    log("draining", 0, {}, cause);
+    close_idle_sessions();
+  }
+  if (effect.exit_now) finish_exit(effect.exit_code, cause, effect.cut_in_flight);
+}
+
+void NextProcess::request_done() {
+  if (done_) return;
+  if (app_.on_request_done(clock_.now())) finish_exit(0, "drained", false);
+}
+
+void NextProcess::session_closed(uint64_t session_id) {
+  if (!done_) sessions_.erase(session_id);
+}
+
+void NextProcess::stop_listening() {
+  if (listener_) listener_->stop();  // before closing the acceptor's descriptor (PortListener)
+  listener_.reset();
+  boost::system::error_code ignored;
+  acceptor_.close(ignored);
+}
+
+void NextProcess::close_idle_sessions() {
+  for (auto it = sessions_.begin(); it != sessions_.end();) {
+    if (it->second->in_request()) {
+      ++it;
+      continue;
+    }
+    it->second->close();
+    it = sessions_.erase(it);
+  }
+}
+
+void NextProcess::finish_exit(int code, const std::string& cause, bool cut) {
+  if (done_) return;
+  stop_listening();
+  // The process is gone: the kernel closes its sockets, so every open connection ends with no
+  // response (EOF, or a reset when request bytes are still unread).
+  for (auto& [id, session] : sessions_) {
+    if (cut && session->in_request()) log("cut", session->request_id(), {}, cause);
+    session->close();
+  }
+  log("exited", 0, {}, fmt::format("code={} {}", code, cause));
+  auto on_exit = std::move(on_exit_);
+  on_exit_ = nullptr;
+  shutdown();
+  if (on_exit) on_exit(code);
+}
+
+void NextProcess::shutdown() {
+  done_ = true;
+  stop_listening();
+  listen_timer_.cancel();
+  prepare_timer_.cancel();
+  auto sessions = std::move(sessions_);
+  sessions_.clear();
+  for (auto& [id, session] : sessions) session->close();
+  held_.clear();
+  on_exit_ = nullptr;
+}
+
+}  // namespace bg::fakes

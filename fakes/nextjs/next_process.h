@@ -1,0 +1,98 @@
+#pragma once
+// NextProcess: the live half of one fake Next.js process: its listener, its connections and its
+// lifecycle timers, all on one strand, driven by a NextApp. It is shared with its pending handlers,
+// so a handler that completes after NextServer is gone finds valid, inert state (done() is true).
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs it under C++20
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "core/clock.h"
+#include "core/history.h"
+#include "core/port_map.h"
+#include "core/rng.h"
+#include "fakes/docker/container_process.h"
+#include "fakes/nextjs/next_app.h"
+
+namespace bg::fakes {
+
+class NextSession;
+
+class NextProcess : public std::enable_shared_from_this<NextProcess> {
+ public:
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
+
+  NextProcess(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
+              core::Rng rng, NextAppProfile profile, ProcessSpec spec);
+  NextProcess(const NextProcess&) = delete;
+  NextProcess& operator=(const NextProcess&) = delete;
+
+  const Strand& strand() const { return strand_; }
+  // Both post to the strand and return at once.
+  void start(std::function<void(int)> on_exit);
+  void signal(int signo);
+  // On the strand: closes the listener, every connection and timer without reporting an exit
+  // (the owner is tearing down). Idempotent.
+  void shutdown();
+
+  // --- for sessions, on the strand ---
+  // True once the process exited or was shut down: handlers must do nothing more.
+  bool done() const { return done_; }
+  NextApp& app() { return app_; }
+  const ProcessSpec& spec() const { return spec_; }
+  core::Clock& clock() { return clock_; }
+  void log(const char* what, uint64_t request_id = 0, std::string execution_id = {}, std::string detail = {});
+  // X-Execution-Id of the next POST handler run: <container>-<n>.
+  std::string next_execution_id();
+  // The profile's api_latency, drawn per request.
+  core::Duration draw_api_latency();
+  // Keeps a session's request until the app is prepared.
+  void hold(std::weak_ptr<NextSession> session);
+  // A counted request finished (response written or client gone); may end a drain with exit 0.
+  void request_done();
+  void session_closed(uint64_t session_id);
+
+ private:
+  void on_start();
+  void on_listen_timer();
+  void do_accept();
+  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void on_prepared();
+  void on_signal(int signo);
+  void stop_listening();
+  void close_idle_sessions();
+  // Ends the process: closes everything (logging a cut per in-flight request when `cut`), logs
+  // "exited" and calls on_exit once.
+  void finish_exit(int code, const std::string& cause, bool cut);
+
+  Strand strand_;
+  core::Clock& clock_;
+  core::History& history_;
+  core::PortMap& ports_;
+  core::Rng rng_;
+  ProcessSpec spec_;
+  NextApp app_;
+  std::function<void(int)> on_exit_;
+  bool started_ = false;
+  bool done_ = false;
+  boost::asio::steady_timer listen_timer_;
+  boost::asio::steady_timer prepare_timer_;
+  std::optional<core::PortListener> listener_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  std::map<uint64_t, std::shared_ptr<NextSession>> sessions_;
+  std::vector<std::weak_ptr<NextSession>> held_;
+  uint64_t next_session_id_ = 1;
+  uint64_t executions_ = 0;
+};
+
+}  // namespace bg::fakes

@@ -1,0 +1,44 @@
+#pragma once
+// The fake app's routes and what they answer: pure functions of the request line and the build id,
+// shared by the live server and any later in-memory engine.
+//
+// Routes (the seed app's shape, reduced to what the races need):
+//   GET|HEAD /                          200 HTML naming the build and referencing its asset
+//   GET|HEAD /_next/static/<build>/...  200 for this build's id only, else 404 (version skew, R08)
+//   GET|HEAD /api/health                200 {"status":"ok","buildId":...} once ready
+//   POST     /api/echo                  200 echoing the body (the live server adds X-Execution-Id)
+//   anything else                       404 (Next's default 404 page)
+#include <string>
+#include <string_view>
+
+#include "fakes/nextjs/next_app_profile.h"
+
+namespace bg::fakes {
+
+enum class Route { page, static_asset, health, echo, not_found };
+const char* to_string(Route route);
+
+// Where a request goes. `target` is the request target; its query string is ignored.
+Route route_of(std::string_view method, std::string_view target, std::string_view build_id);
+// API routes (/api/*) pay the profile's api_latency.
+bool is_api_route(Route route);
+
+// The asset a build's page references: /_next/static/<buildId>/pages/index.js.
+std::string asset_path(std::string_view build_id);
+
+struct AppResponse {
+  int status = 200;
+  std::string content_type;
+  std::string body;
+};
+
+// The answer of a route once the app is prepared.
+AppResponse render_route(Route route, std::string_view build_id, std::string_view request_body,
+                         std::string_view request_content_type);
+// 503 {"status":"starting"} for a health check on an app that is not prepared (readiness probe).
+AppResponse render_unavailable(std::string_view build_id);
+// 500 "internal server error": the 12.x standalone template's catch block, reached when a request
+// arrives before `handler` is assigned in the listen callback.
+AppResponse render_handler_missing();
+
+}  // namespace bg::fakes

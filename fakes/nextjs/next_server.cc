@@ -1,0 +1,51 @@
+#include "fakes/nextjs/next_server.h"
+
+#include <future>
+
+#include <boost/asio/post.hpp>
+
+#include "fakes/nextjs/next_process.h"
+
+namespace bg::fakes {
+
+namespace {
+
+// Real-time bound on waiting for the strand at destruction. If the io_context is not being run,
+// nothing can run our handlers concurrently and the teardown is done on the calling thread.
+constexpr auto kTeardownDeadline = std::chrono::seconds(3);
+
+}  // namespace
+
+NextServer::NextServer(boost::asio::io_context& io, core::Clock& clock, core::History& history,
+                       core::PortMap& ports, core::Rng rng, NextAppProfile profile, ProcessSpec spec)
+    : process_(std::make_shared<NextProcess>(io, clock, history, ports, std::move(rng), std::move(profile),
+                                             std::move(spec))) {}
+
+NextServer::~NextServer() {
+  if (process_->strand().running_in_this_thread()) {
+    process_->shutdown();  // destroyed from on_exit (or another handler on our strand)
+    return;
+  }
+  auto done = std::make_shared<std::promise<void>>();
+  auto finished = done->get_future();
+  boost::asio::post(process_->strand(), [process = process_, done] {
+    process->shutdown();
+    done->set_value();
+  });
+  if (finished.wait_for(kTeardownDeadline) != std::future_status::ready) process_->shutdown();
+}
+
+void NextServer::start() { process_->start(on_exit); }
+
+void NextServer::signal(int signo) { process_->signal(signo); }
+
+ProcessFactory NextServer::factory(boost::asio::io_context& io, core::Clock& clock, core::History& history,
+                                   core::PortMap& ports, core::Rng rng,
+                                   std::function<NextAppProfile(const ProcessSpec&)> profile_for) {
+  return [&io, &clock, &history, &ports, rng, profile_for = std::move(profile_for)](const ProcessSpec& spec) {
+    return std::unique_ptr<ContainerProcess>(
+        new NextServer(io, clock, history, ports, rng.child(spec.container), profile_for(spec), spec));
+  };
+}
+
+}  // namespace bg::fakes
