@@ -1,0 +1,241 @@
+#include "fakes/docker/port_publisher.h"
+
+#include <array>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/connect.hpp>
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/write.hpp>
+
+namespace bg::fakes {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+namespace {
+tcp::endpoint loopback(uint16_t port) { return tcp::endpoint(asio::ip::address_v4::loopback(), port); }
+}  // namespace
+
+// One accepted client connection: dial the container, then splice, as docker-proxy's TCPProxy does
+// per connection (moby cmd/docker-proxy/tcp_proxy.go). Runs on the publisher's strand.
+class PortPublisher::Session : public std::enable_shared_from_this<PortPublisher::Session> {
+ public:
+  Session(std::shared_ptr<PortPublisher> owner, tcp::socket client)
+      : owner_(std::move(owner)), client_(std::move(client)), backend_(owner_->strand_) {}
+
+  void start() {
+    error_code ignored;
+    client_.set_option(tcp::no_delay(true), ignored);
+    backend_.async_connect(loopback(owner_->container_port_),
+                           asio::bind_executor(owner_->strand_, [self = shared_from_this()](const error_code& ec) {
+                             self->on_connect(ec);
+                           }));
+  }
+
+  void close() {
+    error_code ignored;
+    client_.close(ignored);
+    backend_.close(ignored);
+  }
+
+ private:
+  struct Direction {
+    tcp::socket* from;
+    tcp::socket* to;
+    std::array<char, 16384> buffer;
+    bool done = false;
+  };
+
+  void on_connect(const error_code& ec) {
+    if (!ec) {
+      error_code ignored;
+      backend_.set_option(tcp::no_delay(true), ignored);
+      up_.from = &client_, up_.to = &backend_;
+      down_.from = &backend_, down_.to = &client_;
+      pump(up_);
+      pump(down_);
+      return;
+    }
+    // docker-proxy: "Can't forward traffic to backend tcp/<addr>: <err>", then client.Close() with
+    // nothing written. Reading what the client already sent first keeps the close a clean FIN (the
+    // kernel would answer unread data with a reset), which is what semantics.md §3 describes.
+    error_code ignored;
+    if (!owner_->options_.userland_proxy) {
+      client_.set_option(asio::socket_base::linger(true, 0), ignored);  // NAT would have refused
+      owner_->on_backend_refused();
+    } else {
+      std::array<char, 4096> sink;
+      client_.non_blocking(true, ignored);
+      while (client_.available(ignored) > 0 && !ignored) client_.read_some(asio::buffer(sink), ignored);
+      client_.shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    close();
+  }
+
+  void pump(Direction& d) {
+    d.from->async_read_some(asio::buffer(d.buffer),
+                            asio::bind_executor(owner_->strand_, [self = shared_from_this(), &d](const error_code& ec, size_t n) {
+                              self->on_read(d, ec, n);
+                            }));
+  }
+
+  void on_read(Direction& d, const error_code& ec, size_t n) {
+    if (ec) return finish(d);
+    asio::async_write(*d.to, asio::buffer(d.buffer.data(), n),
+                      asio::bind_executor(owner_->strand_, [self = shared_from_this(), &d](const error_code& ec, size_t) {
+                        if (ec) return self->finish(d);
+                        self->pump(d);
+                      }));
+  }
+
+  // io.Copy ended (EOF or error): from.CloseRead(), to.CloseWrite(); both directions done: close.
+  void finish(Direction& d) {
+    if (d.done) return;
+    d.done = true;
+    error_code ignored;
+    d.from->shutdown(tcp::socket::shutdown_receive, ignored);
+    d.to->shutdown(tcp::socket::shutdown_send, ignored);
+    if (up_.done && down_.done) close();
+  }
+
+  std::shared_ptr<PortPublisher> owner_;
+  tcp::socket client_;
+  tcp::socket backend_;
+  Direction up_{}, down_{};
+};
+
+std::shared_ptr<PortPublisher> PortPublisher::create(asio::io_context& io, core::PortMap& ports, uint16_t host_port,
+                                                     uint16_t container_port, Options options) {
+  return std::shared_ptr<PortPublisher>(new PortPublisher(io, ports, host_port, container_port, options));
+}
+
+PortPublisher::PortPublisher(asio::io_context& io, core::PortMap& ports, uint16_t host_port, uint16_t container_port,
+                             Options options)
+    : io_(io),
+      strand_(asio::make_strand(io)),
+      host_port_(host_port),
+      container_port_(container_port),
+      options_(options),
+      acceptor_(strand_),
+      probe_timer_(strand_),
+      listener_(ports, host_port),
+      closed_future_(closed_.get_future().share()) {}
+
+void PortPublisher::start() {
+  if (options_.userland_proxy) {
+    start_listening();  // docker-proxy binds at container start, before the app (moby#16976)
+    return;
+  }
+  asio::dispatch(strand_, [self = shared_from_this()] { self->on_probe(false); });
+}
+
+void PortPublisher::start_listening() {
+  std::lock_guard lock(mutex_);
+  if (stopped_ || listening_) return;
+  int fd = listener_.start();
+  error_code ec;
+  acceptor_.assign(tcp::v4(), fd, ec);
+  if (ec) {
+    listener_.stop();
+    throw boost::system::system_error(ec, "acceptor assign");
+  }
+  listening_ = true;
+  asio::dispatch(strand_, [self = shared_from_this()] { self->do_accept(); });
+}
+
+// Runs on the strand.
+void PortPublisher::stop_listening() {
+  std::lock_guard lock(mutex_);
+  listener_.stop();
+  listening_ = false;
+  error_code ignored;
+  acceptor_.close(ignored);
+}
+
+void PortPublisher::do_accept() {
+  if (stopped_ || !acceptor_.is_open()) return;
+  acceptor_.async_accept(asio::bind_executor(
+      strand_, [self = shared_from_this()](const error_code& ec, tcp::socket socket) { self->on_accept(ec, std::move(socket)); }));
+}
+
+void PortPublisher::on_accept(const error_code& ec, tcp::socket socket) {
+  if (stopped_ || ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
+  if (!ec) {
+    auto session = std::make_shared<Session>(shared_from_this(), std::move(socket));
+    {
+      std::lock_guard lock(mutex_);
+      std::erase_if(sessions_, [](const auto& w) { return w.expired(); });
+      sessions_.push_back(session);
+    }
+    session->start();
+  }
+  // Transient accept errors (EMFILE, ECONNABORTED) do not end the accept loop, as in docker-proxy.
+  do_accept();
+}
+
+// userland_proxy=false: a refused dial means the app no longer listens, so NAT would refuse now.
+void PortPublisher::on_backend_refused() {
+  if (listening_) stop_listening();
+}
+
+void PortPublisher::schedule_probe() {
+  if (stopped_) return;
+  probe_timer_.expires_after(options_.probe_interval);
+  probe_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+    if (ec || self->stopped_) return;
+    auto probe = std::make_shared<tcp::socket>(self->strand_);
+    probe->async_connect(loopback(self->container_port_),
+                         asio::bind_executor(self->strand_, [self, probe](const error_code& ec) {
+                           error_code ignored;
+                           probe->close(ignored);
+                           self->on_probe(!ec);
+                         }));
+  });
+}
+
+// userland_proxy=false: follow the app's listening state, one probe interval behind.
+void PortPublisher::on_probe(bool app_listens) {
+  if (stopped_) return;
+  if (app_listens && !listening_) start_listening();
+  if (!app_listens && listening_) stop_listening();
+  schedule_probe();
+}
+
+void PortPublisher::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_.exchange(true)) return;
+    listener_.stop();  // from here connects are refused: the observable part happens synchronously
+    listening_ = false;
+  }
+  asio::post(strand_, [self = shared_from_this()] { self->close_all(); });
+}
+
+void PortPublisher::close_all() {
+  error_code ignored;
+  acceptor_.close(ignored);
+  probe_timer_.cancel();
+  std::vector<std::weak_ptr<Session>> sessions;
+  {
+    std::lock_guard lock(mutex_);
+    sessions.swap(sessions_);
+  }
+  for (auto& w : sessions)
+    if (auto s = w.lock()) s->close();
+  closed_.set_value();
+}
+
+bool PortPublisher::wait_closed(std::chrono::nanoseconds real_deadline) {
+  return closed_future_.wait_for(real_deadline) == std::future_status::ready;
+}
+
+size_t PortPublisher::open_connections() const {
+  std::lock_guard lock(mutex_);
+  size_t n = 0;
+  for (const auto& w : sessions_) n += !w.expired();
+  return n;
+}
+
+}  // namespace bg::fakes

@@ -1,0 +1,91 @@
+#pragma once
+// PortPublisher: one published host port of a container, as Docker's userland proxy (docker-proxy)
+// serves it (semantics.md §3 "Host port binding and docker-proxy (important)"). It listens on the
+// host port from container start, before the app listens; each accepted connection dials the
+// container port, and when that is refused the client is closed without a byte written (the client
+// sees connect-then-EOF: nginx's "upstream prematurely closed connection"); otherwise bytes are
+// spliced both ways, half-close aware, as docker-proxy's io.Copy + CloseRead/CloseWrite does.
+//
+// userland_proxy=false (dockerd --userland-proxy=false) publishes through NAT: the host port refuses
+// until the app listens. Without NAT in one process this is approximated: the publisher probes the
+// container port and listens on the host port only while the app does. The approximation differs
+// from NAT in two small windows (documented where it matters): up to one probe interval after the
+// app starts listening the host port still refuses; a connection accepted just before the app
+// stopped is reset (closer to a refusal than docker-proxy's clean EOF).
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <utility>  // before Asio (design.md: Boost 1.74 under C++20)
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include "core/port_map.h"
+
+namespace bg::fakes {
+
+class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
+ public:
+  struct Options {
+    bool userland_proxy = true;
+    // userland_proxy=false only: how often the container port is probed (real time).
+    std::chrono::nanoseconds probe_interval = std::chrono::milliseconds(2);
+  };
+
+  // host_port and container_port are actual loopback ports held by `ports` (PortMap::map and
+  // PortMap::reserve_anonymous). The io_context must outlive the publisher's handlers.
+  static std::shared_ptr<PortPublisher> create(boost::asio::io_context& io, core::PortMap& ports,
+                                               uint16_t host_port, uint16_t container_port, Options options);
+  PortPublisher(const PortPublisher&) = delete;
+  PortPublisher& operator=(const PortPublisher&) = delete;
+
+  // Starts listening (or probing). Throws std::system_error when the host port cannot be listened on.
+  void start();
+  // Thread-safe. On return the host port refuses connections; open connections are closed on the
+  // publisher's strand right after (wait_closed() waits for that). Safe to call twice.
+  void stop();
+  // From a thread that is not running the io_context: waits until stop()'s closing has run.
+  bool wait_closed(std::chrono::nanoseconds real_deadline);
+
+  uint16_t host_port() const { return host_port_; }
+  uint16_t container_port() const { return container_port_; }
+  // Connections currently being forwarded or refused (for tests and leak checks).
+  size_t open_connections() const;
+
+  class Session;  // one client connection (port_publisher.cc)
+
+ private:
+  PortPublisher(boost::asio::io_context& io, core::PortMap& ports, uint16_t host_port, uint16_t container_port,
+                Options options);
+  void start_listening();
+  void stop_listening();
+  void do_accept();
+  void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+  void on_backend_refused();
+  void schedule_probe();
+  void on_probe(bool app_listens);
+  void close_all();
+
+  boost::asio::io_context& io_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  uint16_t host_port_;
+  uint16_t container_port_;
+  Options options_;
+  boost::asio::ip::tcp::acceptor acceptor_;
+  boost::asio::steady_timer probe_timer_;
+  mutable std::mutex mutex_;  // guards listener_, listening_, sessions_
+  core::PortListener listener_;
+  bool listening_ = false;
+  std::atomic<bool> stopped_{false};
+  std::vector<std::weak_ptr<Session>> sessions_;
+  std::promise<void> closed_;
+  std::shared_future<void> closed_future_;
+};
+
+}  // namespace bg::fakes

@@ -1,0 +1,171 @@
+#pragma once
+// Test helpers for fakes/docker (tests only): an io_context on its own thread, a tiny
+// ContainerProcess that echoes on its container port after a delay (or never) and can ignore
+// SIGTERM, and loopback client probes with deadlines. Independent of fakes/nextjs on purpose.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
+
+#include <array>
+#include <atomic>
+#include <csignal>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+
+#include <utility>
+#include <boost/asio.hpp>
+
+#include "core/clock.h"
+#include "core/port_map.h"
+#include "fakes/docker/container_process.h"
+
+namespace bg::fakes::testing {
+
+// An io_context run by one thread for the test's lifetime; joined on destruction.
+class IoThread {
+ public:
+  IoThread() : work_(boost::asio::make_work_guard(io_)), thread_([this] { io_.run(); }) {}
+  ~IoThread() {
+    work_.reset();
+    io_.stop();
+    thread_.join();
+  }
+  boost::asio::io_context& io() { return io_; }
+
+ private:
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
+  std::thread thread_;
+};
+
+// The app inside a test container: after `listen_after` (scenario time; nullopt = never) it echoes
+// whatever it receives on its container port. SIGTERM ends it with 0 unless ignore_sigterm.
+class EchoProcess : public ContainerProcess {
+ public:
+  struct Behaviour {
+    std::optional<core::Duration> listen_after = core::Duration(0);
+    bool ignore_sigterm = false;
+  };
+
+  EchoProcess(boost::asio::io_context& io, core::PortMap& ports, core::Clock& clock, ProcessSpec spec, Behaviour b)
+      : io_(io), clock_(clock), spec_(std::move(spec)), behaviour_(b), listener_(ports, spec_.container_port) {}
+  ~EchoProcess() override {
+    thread_ = {};  // request_stop + join: interrupts the start delay
+    std::lock_guard lock(mutex_);
+    close_locked();
+  }
+
+  void start() override {
+    thread_ = std::jthread([this](std::stop_token stop) {
+      if (behaviour_.listen_after && clock_.sleep_for(*behaviour_.listen_after, stop)) listen();
+    });
+  }
+  void signal(int signo) override {
+    if (signo == SIGKILL) return exit(128 + SIGKILL);
+    if (!behaviour_.ignore_sigterm) exit(0);
+  }
+  bool listening() const { return listening_; }
+  const ProcessSpec& spec() const { return spec_; }
+
+ private:
+  using tcp = boost::asio::ip::tcp;
+
+  void listen() {
+    std::lock_guard lock(mutex_);
+    if (exited_) return;
+    acceptor_ = std::make_shared<tcp::acceptor>(io_, tcp::v4(), listener_.start());
+    accept(acceptor_);
+    listening_ = true;
+  }
+  static void accept(std::shared_ptr<tcp::acceptor> acceptor) {
+    acceptor->async_accept([acceptor](const boost::system::error_code& ec, tcp::socket socket) {
+      if (ec) return;
+      echo(std::make_shared<tcp::socket>(std::move(socket)), std::make_shared<std::array<char, 4096>>());
+      accept(acceptor);
+    });
+  }
+  static void echo(std::shared_ptr<tcp::socket> s, std::shared_ptr<std::array<char, 4096>> buf) {
+    s->async_read_some(boost::asio::buffer(*buf), [s, buf](const boost::system::error_code& ec, size_t n) {
+      if (ec) return;
+      boost::asio::async_write(*s, boost::asio::buffer(buf->data(), n),
+                               [s, buf](const boost::system::error_code& ec, size_t) {
+                                 if (!ec) echo(s, buf);
+                               });
+    });
+  }
+  void close_locked() {
+    listener_.stop();
+    listening_ = false;
+    if (acceptor_) boost::asio::post(io_, [a = acceptor_] { a->close(); });
+    acceptor_.reset();
+  }
+  void exit(int code) {
+    {
+      std::lock_guard lock(mutex_);
+      if (exited_) return;
+      exited_ = true;
+      close_locked();
+    }
+    if (on_exit) on_exit(code);
+  }
+
+  boost::asio::io_context& io_;
+  core::Clock& clock_;
+  ProcessSpec spec_;
+  Behaviour behaviour_;
+  std::mutex mutex_;
+  core::PortListener listener_;
+  std::shared_ptr<tcp::acceptor> acceptor_;
+  std::atomic<bool> listening_{false};
+  bool exited_ = false;
+  std::jthread thread_;
+};
+
+// What a client sees on 127.0.0.1:port: refused, or connected and then `data` before EOF (or the
+// 2 s read deadline) after sending `send`.
+struct Probe {
+  bool connected = false;
+  int connect_errno = 0;
+  std::string data;
+  bool eof = false;
+};
+
+inline Probe probe(uint16_t port, const std::string& send = "", int read_deadline_ms = 2000) {
+  Probe p;
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(port);
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    p.connect_errno = errno;
+    ::close(fd);
+    return p;
+  }
+  p.connected = true;
+  timeval tv{read_deadline_ms / 1000, (read_deadline_ms % 1000) * 1000};
+  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  if (!send.empty()) {
+    ::send(fd, send.data(), send.size(), MSG_NOSIGNAL);
+    ::shutdown(fd, SHUT_WR);  // half-close: the echo comes back, then EOF
+  }
+  char buf[4096];
+  for (;;) {
+    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n == 0) {
+      p.eof = true;
+      break;
+    }
+    if (n < 0) break;
+    p.data.append(buf, static_cast<size_t>(n));
+  }
+  ::close(fd);
+  return p;
+}
+
+}  // namespace bg::fakes::testing
