@@ -1,0 +1,290 @@
+#include "proxy/client_session.h"
+
+#include <charconv>
+
+#include <fmt/format.h>
+
+#include "proxy/http_messages.h"
+#include "proxy/retry_policy.h"
+
+namespace bg::proxy {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using namespace std::chrono_literals;
+
+namespace {
+
+// nginx's keepalive_timeout default; also bounds reading a request (simplification: nginx uses
+// client_header_timeout, 60 s, once a request has begun).
+constexpr core::Duration kKeepaliveTimeout = 75s;
+constexpr core::Duration kSendTimeout = 60s;      // send_timeout default
+constexpr size_t kClientMaxBodySize = 1024 * 1024;  // client_max_body_size 1m
+
+uint64_t parse_request_id(std::string_view s) {
+  uint64_t v = 0;
+  std::from_chars(s.data(), s.data() + s.size(), v);
+  return v;
+}
+
+// The peer's address as nginx prints it: localhost resolved to 127.0.0.1, declared port.
+std::string peer_text(const UpstreamServer& s) {
+  return fmt::format("{}:{}", s.host == "localhost" ? "127.0.0.1" : s.host, s.port);
+}
+
+}  // namespace
+
+ClientSession::ClientSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
+                             std::shared_ptr<ProxyGeneration> generation, uint16_t declared_port)
+    : executor_(socket.get_executor()),
+      stream_(std::move(socket)),
+      state_(std::move(state)),
+      generation_(std::move(generation)),
+      worker_(generation_->assign_worker()),
+      declared_port_(declared_port) {
+  std::lock_guard lock(state_->mutex);
+  ++state_->live_sessions;
+}
+
+ClientSession::~ClientSession() {
+  {
+    std::lock_guard lock(state_->mutex);
+    --state_->live_sessions;
+  }
+  state_->changed.notify_all();
+}
+
+void ClientSession::start() {
+  beast::error_code ignored;
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  asio::dispatch(executor_, [self = shared_from_this()] { self->do_read(); });
+}
+
+void ClientSession::shutdown() {
+  asio::post(executor_, [self = shared_from_this()] {
+    self->stopping_ = true;
+    if (self->attempt_) self->attempt_->cancel();
+    self->close();
+  });
+}
+
+void ClientSession::retire() {
+  asio::post(executor_, [self = shared_from_this()] {
+    self->retiring_ = true;
+    if (self->idle_ && self->buffer_.size() == 0) self->close();
+  });
+}
+
+void ClientSession::do_read() {
+  if (stopping_ || closed_) return;
+  if (retiring_ || generation_->retired) {
+    retiring_ = true;
+    if (buffer_.size() == 0) return close();
+  }
+  parser_.emplace();
+  parser_->body_limit(kClientMaxBodySize);
+  idle_ = true;
+  stream_.expires_after(state_->clock.to_real(kKeepaliveTimeout));
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+}
+
+void ClientSession::on_read(beast::error_code ec) {
+  idle_ = false;
+  if (stopping_) return;
+  if (ec) {
+    if (ec == http::error::body_limit) return respond_status(413, true);
+    // The client went away or stayed idle past keepalive_timeout: close quietly, as nginx does.
+    if (ec == http::error::end_of_stream || ec == beast::error::timeout || ec == asio::error::eof ||
+        ec.category() == asio::error::get_system_category()) {
+      return close();
+    }
+    request_ = {};
+    ctx_ = LogContext{};
+    ctx_.worker = worker_.index;
+    attempts_ = 0;
+    upstream_status_.clear();
+    return respond_status(400, true);
+  }
+  request_ = parser_->release();
+  handle_request();
+}
+
+void ClientSession::handle_request() {
+  ctx_ = LogContext{};
+  ctx_.request_line = fmt::format("{} {} HTTP/{}.{}", std::string(request_.method_string()),
+                                  std::string(request_.target()), request_.version() / 10, request_.version() % 10);
+  ctx_.host = std::string(request_[http::field::host]);
+  ctx_.request_id = parse_request_id(request_["X-Request-Id"]);
+  ctx_.worker = worker_.index;
+  attempts_ = 0;
+  upstream_status_.clear();
+  const NginxConfig& config = generation_->config();
+  const ServerBlock* server = config.server_for_port(declared_port_);
+  if (server && !server->server_names.empty()) ctx_.server = server->server_names.front();
+  std::string target(request_.target());
+  location_ = server ? NginxConfig::match_location(*server, target.substr(0, target.find('?'))) : nullptr;
+  if (!location_ || location_->proxy_pass.empty()) {
+    // Simplification: nginx would look for a static file; there is none to find here.
+    return respond_status(404);
+  }
+  pool_ = &worker_.pools.at(location_->proxy_pass);
+  {
+    std::lock_guard lock(worker_.mutex);
+    peer_request_ = pool_->begin_request(location_->proxy.next_upstream_tries);
+  }
+  first_attempt_ = state_->clock.now();
+  next_attempt();
+}
+
+void ClientSession::next_attempt() {
+  std::optional<PeerRef> ref;
+  {
+    std::lock_guard lock(worker_.mutex);
+    ref = pool_->get_peer(peer_request_, state_->clock.now());
+    if (ref) peer_ = pool_->server(*ref);
+  }
+  std::string uri(request_.target());
+  if (!ref) {
+    // ngx_http_upstream_connect got NGX_BUSY: FT_NOLIVE, 502 at once, no connect.
+    ctx_.upstream = fmt::format("http://{}{}", pool_->name(), uri);
+    state_->log.error("error", "no live upstreams", "connecting to upstream", ctx_, "");
+    add_upstream_status(502);
+    RetryInput in;
+    in.kind = FailureKind::no_live;
+    return respond_status(RetryPolicy::decide(in).status);
+  }
+  ++attempts_;
+  ctx_.upstream = fmt::format("http://{}{}", peer_text(peer_), uri);
+  // Simplification: every peer is on loopback; the declared port goes through the run's PortMap.
+  asio::ip::tcp::endpoint endpoint(asio::ip::address_v4::loopback(), state_->ports.map(peer_.port));
+  RequestVars vars{location_->proxy_pass, "127.0.0.1"};
+  AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,
+                           location_->proxy.read_timeout};
+  attempt_ = std::make_shared<UpstreamAttempt>(executor_, state_->clock, endpoint,
+                                               make_upstream_request(request_, location_->proxy, vars), timeouts);
+  attempt_->run([self = shared_from_this()](AttemptResult r) { self->on_attempt(std::move(r)); });
+}
+
+void ClientSession::on_attempt(AttemptResult result) {
+  attempt_.reset();
+  if (stopping_) return;
+  if (result.complete) return on_upstream_status(result);
+  if (result.header_received) {
+    // nginx sent the head to the client already: it logs, frees the peer without a failure and
+    // cuts the client connection; the client sees a truncated body.
+    state_->log.error("error", result.error_text, result.action, ctx_, peer_.address);
+    free_peer(false, result.action);
+    add_upstream_status(result.response.result_int());
+    return respond_truncated(std::move(result.response));
+  }
+  on_attempt_error(result);
+}
+
+// A whole response arrived: pass it on, or try the next peer for a status proxy_next_upstream names.
+void ClientSession::on_upstream_status(AttemptResult& result) {
+  int status = result.response.result_int();
+  FailureKind kind;
+  if (!failure_kind_for_status(status, kind)) {
+    free_peer(false, "reading response header from upstream");
+    add_upstream_status(status);
+    return respond_upstream(std::move(result.response));
+  }
+  RetryInput in;
+  in.next_upstream = location_->proxy.next_upstream;
+  in.kind = kind;
+  in.method = request_.method_string();
+  in.request_sent = true;
+  in.tries_left = tries_left();
+  in.elapsed = state_->clock.now() - first_attempt_;
+  in.next_upstream_timeout = location_->proxy.next_upstream_timeout;
+  RetryDecision d = RetryPolicy::decide(in);
+  free_peer(d.peer_failed, "reading response header from upstream");
+  add_upstream_status(status);
+  if (d.retry) return next_attempt();
+  respond_upstream(std::move(result.response));
+}
+
+void ClientSession::on_attempt_error(AttemptResult& result) {
+  state_->log.error("error", result.error_text, result.action, ctx_, peer_.address);
+  RetryInput in;
+  in.next_upstream = location_->proxy.next_upstream;
+  in.kind = result.kind;
+  in.method = request_.method_string();
+  in.request_sent = result.request_sent;
+  in.tries_left = tries_left();
+  in.elapsed = state_->clock.now() - first_attempt_;
+  in.next_upstream_timeout = location_->proxy.next_upstream_timeout;
+  RetryDecision d = RetryPolicy::decide(in);
+  free_peer(d.peer_failed, result.action);
+  add_upstream_status(result.kind == FailureKind::timeout ? 504 : 502);
+  if (d.retry) return next_attempt();
+  respond_status(d.status);
+}
+
+// Attempts left once the current one is freed (free_peer decrements; a single server allows none).
+int ClientSession::tries_left() {
+  std::lock_guard lock(worker_.mutex);
+  return pool_->single() ? 0 : std::max(0, peer_request_.tries - 1);
+}
+
+void ClientSession::free_peer(bool failed, const std::string& action) {
+  PeerTransition t;
+  {
+    std::lock_guard lock(worker_.mutex);
+    t = pool_->free_peer(peer_request_, failed, state_->clock.now());
+  }
+  if (t.disabled) state_->log.error("warn", "upstream server temporarily disabled", action, ctx_, peer_.address);
+  if (t.newly_disabled) state_->log.peer_change("peer_down", peer_.address, pool_->name(), ctx_);
+  if (t.recovered) state_->log.peer_change("peer_up", peer_.address, pool_->name(), ctx_);
+}
+
+void ClientSession::add_upstream_status(int status) {
+  if (!upstream_status_.empty()) upstream_status_ += ", ";
+  upstream_status_ += std::to_string(status);
+}
+
+void ClientSession::respond_upstream(http::response<http::string_body>&& res) {
+  int status = res.result_int();
+  bool keep = request_.keep_alive() && !retiring_ && !generation_->retired;
+  auto out = make_client_response(std::move(res), request_.version(), keep, request_.method() == http::verb::head);
+  write(serialize(out), status, !keep);
+}
+
+void ClientSession::respond_truncated(http::response<http::string_body>&& res) {
+  int status = res.result_int();
+  std::string body = std::move(res.body());
+  auto out = make_client_response(std::move(res), request_.version(), false, true);
+  write(serialize_head(out) + body, status, true);
+}
+
+void ClientSession::respond_status(int status, bool close_after) {
+  bool keep = !close_after && request_.keep_alive() && !retiring_ && !generation_->retired;
+  write(serialize(make_error_page(status, request_.version() ? request_.version() : 11, keep)), status, !keep);
+}
+
+void ClientSession::write(std::string bytes, int status, bool close_after) {
+  out_ = std::move(bytes);
+  stream_.expires_after(state_->clock.to_real(kSendTimeout));
+  asio::async_write(stream_, asio::buffer(out_),
+                    [self = shared_from_this(), status, close_after](beast::error_code ec, std::size_t) {
+                      self->on_write(ec, status, close_after);
+                    });
+}
+
+void ClientSession::on_write(beast::error_code ec, int status, bool close_after) {
+  state_->log.access(ctx_, status, attempts_, upstream_status_, ec ? 0 : out_.size());
+  out_.clear();
+  if (ec || close_after || stopping_) return close();
+  do_read();
+}
+
+void ClientSession::close() {
+  if (closed_) return;
+  closed_ = true;
+  beast::error_code ignored;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
+}
+
+}  // namespace bg::proxy
+

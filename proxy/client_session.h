@@ -1,0 +1,83 @@
+#pragma once
+// ClientSession is one client connection to the proxy (HTTP/1.1, keep-alive), on its own strand: it
+// reads each request, walks the upstream peers as nginx does (UpstreamPool picks, RetryPolicy
+// decides after each failed UpstreamAttempt), answers in one write, and logs nginx's error and
+// access lines. It belongs to the generation it was accepted under, even after a reload.
+#include <utility>  // before Asio under C++20 (design.md)
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "proxy/proxy_log.h"
+#include "proxy/server_state.h"
+#include "proxy/upstream_attempt.h"
+#include "proxy/upstream_pool.h"
+
+namespace bg::proxy {
+
+class ClientSession : public std::enable_shared_from_this<ClientSession> {
+ public:
+  ClientSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
+                std::shared_ptr<ProxyGeneration> generation, uint16_t declared_port);
+  ~ClientSession();
+  ClientSession(const ClientSession&) = delete;
+  ClientSession& operator=(const ClientSession&) = delete;
+
+  void start();
+  // stop(): close the connection and any upstream attempt now. Thread-safe.
+  void shutdown();
+  // reload: an idle connection closes now, a busy one after its current response. Thread-safe.
+  void retire();
+  const ProxyGeneration* generation() const { return generation_.get(); }
+
+ private:
+  void do_read();
+  void on_read(boost::beast::error_code ec);
+  void handle_request();
+  void next_attempt();
+  void on_attempt(AttemptResult result);
+  void on_upstream_status(AttemptResult& result);
+  void on_attempt_error(AttemptResult& result);
+  int tries_left();
+  void free_peer(bool failed, const std::string& action);
+  void add_upstream_status(int status);
+  void respond_upstream(http::response<http::string_body>&& res);
+  void respond_truncated(http::response<http::string_body>&& res);
+  void respond_status(int status, bool close_after = false);
+  void write(std::string bytes, int status, bool close_after);
+  void on_write(boost::beast::error_code ec, int status, bool close_after);
+  void close();
+
+  boost::asio::any_io_executor executor_;
+  boost::beast::tcp_stream stream_;
+  std::shared_ptr<ServerState> state_;
+  std::shared_ptr<ProxyGeneration> generation_;
+  ProxyGeneration::Worker& worker_;
+  uint16_t declared_port_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<http::request_parser<http::string_body>> parser_;
+  bool idle_ = false;
+  bool retiring_ = false;
+  bool stopping_ = false;
+  bool closed_ = false;
+
+  // The request in progress.
+  http::request<http::string_body> request_;
+  LogContext ctx_;
+  const Location* location_ = nullptr;
+  UpstreamPool* pool_ = nullptr;
+  PeerRequest peer_request_;
+  UpstreamServer peer_;
+  core::Time first_attempt_{};
+  int attempts_ = 0;
+  std::string upstream_status_;
+  std::shared_ptr<UpstreamAttempt> attempt_;
+  std::string out_;
+};
+
+}  // namespace bg::proxy

@@ -1,0 +1,152 @@
+#include "proxy/http_messages.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include <fmt/format.h>
+
+namespace bg::proxy {
+namespace {
+
+// Hop-by-hop headers a proxy never forwards, plus those nginx sets itself.
+bool skip_request_header(http::field f) {
+  return f == http::field::connection || f == http::field::keep_alive || f == http::field::proxy_connection ||
+         f == http::field::te || f == http::field::upgrade || f == http::field::transfer_encoding ||
+         f == http::field::content_length || f == http::field::host || f == http::field::trailer;
+}
+
+// proxy_hide_header's defaults (Date, Server, X-Pad, X-Accel-*) and hop-by-hop fields.
+bool skip_response_header(http::field f, std::string_view name) {
+  if (f == http::field::connection || f == http::field::keep_alive || f == http::field::transfer_encoding ||
+      f == http::field::server || f == http::field::date || f == http::field::content_length ||
+      f == http::field::trailer || f == http::field::upgrade)
+    return true;
+  std::string lower(name);
+  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
+  return lower == "x-pad" || lower.rfind("x-accel-", 0) == 0;
+}
+
+// The variables proxy_set_header values commonly use; others stay as written (not simulated).
+std::string expand_vars(const std::string& value, const http::request<http::string_body>& req,
+                        const RequestVars& vars) {
+  std::string host(req[http::field::host]);
+  std::string host_only = host.substr(0, host.find(':'));
+  std::string xff(req["X-Forwarded-For"]);
+  std::string target(req.target());
+  const std::pair<const char*, std::string> table[] = {
+      {"$proxy_add_x_forwarded_for", xff.empty() ? vars.remote_addr : xff + ", " + vars.remote_addr},
+      {"$http_host", host},
+      {"$host", host_only},
+      {"$remote_addr", vars.remote_addr},
+      {"$scheme", "http"},
+      {"$proxy_host", vars.proxy_host},
+      {"$request_uri", target},
+      {"$uri", target.substr(0, target.find('?'))},
+  };
+  std::string out;
+  for (size_t i = 0; i < value.size();) {
+    bool replaced = false;
+    if (value[i] == '$') {
+      for (const auto& [name, v] : table) {
+        std::string_view n(name);
+        if (value.compare(i, n.size(), n) == 0) {
+          out += v;
+          i += n.size();
+          replaced = true;
+          break;
+        }
+      }
+    }
+    if (!replaced) out += value[i++];
+  }
+  return out;
+}
+
+const char* reason_for(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 404: return "Not Found";
+    case 413: return "Request Entity Too Large";
+    case 500: return "Internal Server Error";
+    case 502: return "Bad Gateway";
+    case 503: return "Service Temporarily Unavailable";
+    case 504: return "Gateway Time-out";
+    default: return "Error";
+  }
+}
+
+}  // namespace
+
+http::request<http::string_body> make_upstream_request(const http::request<http::string_body>& req,
+                                                       const ProxySettings& settings, const RequestVars& vars) {
+  http::request<http::string_body> up;
+  up.method(req.method());
+  if (req.method() == http::verb::unknown) up.method_string(req.method_string());
+  up.target(req.target());  // proxy_pass without a URI part passes the request URI unchanged
+  up.version(settings.http_version == "1.1" ? 11 : 10);
+  // nginx's defaults: proxy_set_header Host $proxy_host; proxy_set_header Connection close.
+  up.set(http::field::host, vars.proxy_host);
+  up.set(http::field::connection, "close");
+  for (const auto& f : req)
+    if (!skip_request_header(f.name())) up.insert(f.name_string(), f.value());
+  for (const auto& [name, value] : settings.set_headers) {
+    std::string v = expand_vars(value, req, vars);
+    up.erase(name);
+    if (!v.empty()) up.set(name, v);  // an empty value removes the header, as in nginx
+  }
+  up.body() = req.body();
+  if (!req.body().empty() || req.method() == http::verb::post || req.method() == http::verb::put ||
+      req.method() == http::verb::patch)
+    up.content_length(up.body().size());
+  return up;
+}
+
+http::response<http::string_body> make_client_response(http::response<http::string_body>&& upstream,
+                                                       unsigned client_version, bool keep_alive, bool head) {
+  http::response<http::string_body> out;
+  out.result(upstream.result_int());
+  out.reason(upstream.reason());
+  out.version(client_version >= 11 ? 11 : 10);
+  out.set(http::field::server, kNginxVersion);
+  for (const auto& f : upstream)
+    if (!skip_response_header(f.name(), f.name_string())) out.insert(f.name_string(), f.value());
+  if (head) {
+    if (upstream.has_content_length()) out.set(http::field::content_length, upstream[http::field::content_length]);
+  } else {
+    out.body() = std::move(upstream.body());
+    out.prepare_payload();
+  }
+  out.keep_alive(keep_alive);
+  return out;
+}
+
+http::response<http::string_body> make_error_page(int status, unsigned client_version, bool keep_alive) {
+  http::response<http::string_body> out;
+  out.result(status);
+  out.reason(reason_for(status));
+  out.version(client_version >= 11 ? 11 : 10);
+  out.set(http::field::server, kNginxVersion);
+  out.set(http::field::content_type, "text/html");
+  std::string title = fmt::format("{} {}", status, reason_for(status));
+  out.body() = fmt::format(
+      "<html>\r\n<head><title>{0}</title></head>\r\n<body>\r\n<center><h1>{0}</h1></center>\r\n"
+      "<hr><center>{1}</center>\r\n</body>\r\n</html>\r\n",
+      title, kNginxVersion);
+  out.prepare_payload();
+  out.keep_alive(keep_alive);
+  return out;
+}
+
+std::string serialize(const http::response<http::string_body>& res) {
+  std::ostringstream os;
+  os << res;
+  return os.str();
+}
+
+std::string serialize_head(const http::response<http::string_body>& res) {
+  std::ostringstream os;
+  os << res.base();
+  return os.str();
+}
+
+}  // namespace bg::proxy

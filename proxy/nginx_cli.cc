@@ -1,0 +1,137 @@
+#include "proxy/nginx_cli.h"
+
+#include <fmt/format.h>
+
+namespace bg::proxy {
+namespace {
+
+struct Options {
+  bool version = false;
+  bool configure = false;
+  bool help = false;
+  bool test = false;
+  bool quiet = false;
+  std::string signal;
+  std::string config;
+};
+
+constexpr const char* kUsage =
+    "Usage: nginx [-?hvVtTq] [-s signal] [-p prefix]\n"
+    "             [-e filename] [-c filename] [-g directives]\n";
+
+// ngx_get_options: flags may be grouped (-tq); a flag's parameter is the rest of the word or the
+// next word. Returns the error line, or "" when the options are fine.
+std::string parse_options(const std::vector<std::string>& args, Options& o) {
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.empty() || a[0] != '-') return fmt::format("invalid option: \"{}\"", a);
+    for (size_t j = 1; j < a.size(); ++j) {
+      char c = a[j];
+      auto parameter = [&](const char* what, std::string& out) -> std::string {
+        if (j + 1 < a.size()) out = a.substr(j + 1);
+        else if (i + 1 < args.size()) out = args[++i];
+        else return fmt::format("option \"-{}\" requires {}", c, what);
+        j = a.size();
+        return "";
+      };
+      std::string ignored, err;
+      switch (c) {
+        case '?': case 'h': o.help = true; break;
+        case 'v': o.version = true; break;
+        case 'V': o.version = o.configure = true; break;
+        case 't': case 'T': o.test = true; break;  // -T's config dump is not simulated
+        case 'q': o.quiet = true; break;
+        case 'c': err = parameter("file name", o.config); break;
+        case 'p': err = parameter("directory name", ignored); break;
+        case 'e': err = parameter("file name", ignored); break;
+        case 'g': err = parameter("parameter", ignored); break;
+        case 's':
+          err = parameter("parameter", o.signal);
+          if (err.empty() && o.signal != "stop" && o.signal != "quit" && o.signal != "reopen" && o.signal != "reload")
+            err = fmt::format("invalid option: \"-s {}\"", o.signal);
+          break;
+        default: return fmt::format("invalid option: \"{}\"", c);
+      }
+      if (!err.empty()) return err;
+    }
+  }
+  return "";
+}
+
+void line(std::string& out, const std::string& text) { out += "nginx: " + text + "\n"; }
+
+// A plain `nginx`: a new master. With one already running it cannot bind the listen ports.
+core::CommandResult start_master(ProxyServer* proxy, const std::string& config_path) {
+  core::CommandResult r;
+  if (proxy && proxy->running()) {
+    auto config = proxy->config();
+    uint16_t port = config && !config->servers.empty() && !config->servers[0].listen.empty()
+                        ? config->servers[0].listen[0] : 80;
+    for (int i = 0; i < 5; ++i)
+      line(r.err, fmt::format("[emerg] bind() to 0.0.0.0:{} failed (98: Address already in use)", port));
+    line(r.err, "[emerg] still could not bind()");
+    r.exit_code = 1;
+    return r;
+  }
+  if (!proxy) {
+    line(r.err, "[alert] starting nginx is not simulated in this run (no proxy)");
+    r.exit_code = 1;
+    return r;
+  }
+  try {
+    proxy->start(config_path);
+  } catch (const std::exception& e) {
+    line(r.err, e.what());
+    r.exit_code = 1;
+  }
+  return r;
+}
+
+}  // namespace
+
+core::CommandResult run_nginx_command(ProxyServer* running, const std::vector<std::string>& args,
+                                      const std::string& virtual_config_path, const core::PathMap& paths) {
+  core::CommandResult r;
+  Options o;
+  o.config = virtual_config_path;
+  if (std::string err = parse_options(args, o); !err.empty()) {
+    line(r.err, err);
+    r.exit_code = 1;
+    return r;
+  }
+  if (o.version) {
+    r.err += "nginx version: nginx/1.22.1\n";
+    if (o.configure) r.err += "built with OpenSSL 3.0.11 19 Sep 2023\n";  // the rest of -V is not simulated
+  }
+  if (o.help) r.err += kUsage;
+  if ((o.version || o.help) && !o.test) return r;
+
+  const core::PathMap& map = paths.entries().empty() && running ? running->paths() : paths;
+  try {
+    parse_nginx_config(o.config, map);
+  } catch (const NginxConfigError& e) {
+    line(r.err, e.what());
+    if (o.test) line(r.err, fmt::format("configuration file {} test failed", o.config));
+    r.exit_code = 1;
+    return r;
+  }
+  if (o.test) {
+    if (!o.quiet) {
+      line(r.err, fmt::format("the configuration file {} syntax is ok", o.config));
+      line(r.err, fmt::format("configuration file {} test is successful", o.config));
+    }
+    return r;
+  }
+  if (o.signal.empty()) return start_master(running, o.config);
+  if (!running || !running->running()) {
+    line(r.err, "[error] invalid PID number \"\" in \"/run/nginx.pid\"");
+    r.exit_code = 1;
+    return r;
+  }
+  // The signal is sent; what the master makes of it (a failed reload) goes to its error log only.
+  if (o.signal == "reload") running->reload();
+  else if (o.signal == "stop" || o.signal == "quit") running->stop();
+  return r;
+}
+
+}  // namespace bg::proxy

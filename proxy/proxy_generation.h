@@ -1,0 +1,49 @@
+#pragma once
+// ProxyGeneration is one configuration cycle of the proxy (what nginx calls a cycle): the parsed
+// config and its workers, each with its own peer state per upstream (nginx without `zone`: state is
+// per worker process; reference/semantics.md §1). A reload makes a new generation with fresh peer
+// state; the old one lives until its last connection ends.
+#include <atomic>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "proxy/nginx_config.h"
+#include "proxy/upstream_pool.h"
+
+namespace bg::proxy {
+
+class ProxyGeneration {
+ public:
+  // One worker process's balancer state. The mutex stands in for the worker's single event loop:
+  // sessions on several Asio threads take turns, as requests in one nginx worker do.
+  struct Worker {
+    int index = 0;
+    std::mutex mutex;
+    std::map<std::string, UpstreamPool> pools;  // by upstream name
+  };
+
+  ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number);
+
+  const NginxConfig& config() const { return *config_; }
+  std::shared_ptr<const NginxConfig> shared_config() const { return config_; }
+  int number() const { return number_; }
+  int worker_count() const { return static_cast<int>(workers_.size()); }
+  Worker& worker(int index) { return *workers_.at(index); }
+  // The worker a new connection goes to. Simplification: round robin; real workers race for
+  // accept() and the kernel decides.
+  Worker& assign_worker();
+
+  // Set by a reload: connections finish the request in progress, then close (graceful shutdown).
+  std::atomic<bool> retired{false};
+
+ private:
+  std::shared_ptr<const NginxConfig> config_;
+  int number_;
+  std::vector<std::unique_ptr<Worker>> workers_;
+  std::atomic<unsigned> next_worker_{0};
+};
+
+}  // namespace bg::proxy

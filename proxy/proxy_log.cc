@@ -1,0 +1,67 @@
+#include "proxy/proxy_log.h"
+
+#include <fmt/format.h>
+
+namespace bg::proxy {
+
+std::string ProxyLog::format_context(const LogContext& ctx) {
+  std::string s = fmt::format(", client: {}, server: {}, request: \"{}\"", ctx.client, ctx.server, ctx.request_line);
+  if (!ctx.upstream.empty()) s += fmt::format(", upstream: \"{}\"", ctx.upstream);
+  if (!ctx.host.empty()) s += fmt::format(", host: \"{}\"", ctx.host);
+  return s;
+}
+
+void ProxyLog::error(const std::string& level, const std::string& text, const std::string& action,
+                     const LogContext& ctx, const std::string& peer) {
+  core::ProxyEvent e;
+  e.at = clock_.now();
+  e.kind = "error_log";
+  e.level = level;
+  e.message = text + (action.empty() ? "" : " while " + action) + format_context(ctx);
+  e.peer = peer;
+  e.request_id = ctx.request_id;
+  e.worker = ctx.worker;
+  history_.append(std::move(e));
+}
+
+void ProxyLog::peer_change(const std::string& kind, const std::string& peer, const std::string& upstream,
+                           const LogContext& ctx) {
+  core::ProxyEvent e;
+  e.at = clock_.now();
+  e.kind = kind;
+  e.level = kind == "peer_down" ? "warn" : "notice";
+  e.message = kind == "peer_down"
+                  ? fmt::format("peer {} of upstream \"{}\" temporarily disabled", peer, upstream)
+                  : fmt::format("peer {} of upstream \"{}\" answered its probe: live again", peer, upstream);
+  e.peer = peer;
+  e.request_id = ctx.request_id;
+  e.worker = ctx.worker;
+  history_.append(std::move(e));
+}
+
+void ProxyLog::access(const LogContext& ctx, int status, int attempts, const std::string& upstream_status,
+                      uint64_t bytes_sent) {
+  core::ProxyEvent e;
+  e.at = clock_.now();
+  e.kind = "access_log";
+  // nginx's "main" format, less the time and user-agent fields the simulation has no use for.
+  e.message = fmt::format("{} - - \"{}\" {} {} upstream_status=\"{}\"", ctx.client, ctx.request_line, status,
+                          bytes_sent, upstream_status.empty() ? "-" : upstream_status);
+  e.request_id = ctx.request_id;
+  e.worker = ctx.worker;
+  e.status = status;
+  e.attempts = attempts;
+  e.upstream_status = upstream_status;
+  history_.append(std::move(e));
+}
+
+void ProxyLog::lifecycle(const std::string& kind, const std::string& level, const std::string& message) {
+  core::ProxyEvent e;
+  e.at = clock_.now();
+  e.kind = kind;
+  e.level = level;
+  e.message = message;
+  history_.append(std::move(e));
+}
+
+}  // namespace bg::proxy

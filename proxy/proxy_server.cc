@@ -1,0 +1,177 @@
+#include "proxy/proxy_server.h"
+
+#include <future>
+#include <set>
+
+#include <fmt/format.h>
+
+#include "proxy/client_session.h"
+#include "proxy/proxy_generation.h"
+#include "proxy/proxy_listener.h"
+#include "proxy/server_state.h"
+
+namespace bg::proxy {
+namespace {
+
+// Real time stop() waits for connections to wind down; an io_context that is running does it in
+// microseconds, so this is only a guard against a stuck run.
+constexpr auto kStopDeadline = std::chrono::seconds(5);
+
+std::set<uint16_t> listen_ports(const NginxConfig& config) {
+  std::set<uint16_t> ports;
+  for (const auto& s : config.servers) ports.insert(s.listen.begin(), s.listen.end());
+  return ports;
+}
+
+}  // namespace
+
+ProxyServer::ProxyServer(boost::asio::io_context& io, core::Clock& clock, core::History& history,
+                         core::PortMap& ports, const core::PathMap& paths)
+    : state_(std::make_shared<ServerState>(io, clock, history, ports)), paths_(paths) {}
+
+ProxyServer::~ProxyServer() { stop(); }
+
+void ProxyServer::start(const std::string& config_path) {
+  std::lock_guard control(control_mutex_);
+  if (running_) throw std::logic_error("proxy already running");
+  auto config = std::make_shared<const NginxConfig>(parse_nginx_config(config_path, paths_));
+  config_path_ = config_path;
+  auto generation = std::make_shared<ProxyGeneration>(config, ++generations_);
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->stopping = false;
+    state_->current = generation;
+  }
+  try {
+    sync_listeners(*config);
+  } catch (...) {
+    for (auto port : listen_ports(*config)) close_listener(port);
+    std::lock_guard lock(state_->mutex);
+    state_->current.reset();
+    throw;
+  }
+  running_ = true;
+  state_->log.lifecycle("started", "notice", fmt::format("start worker processes ({}), config {}",
+                                                         config->worker_processes, config->path));
+}
+
+// Opens listeners for new ports (first, so a port that cannot be opened leaves the old ones
+// serving), then closes those the config no longer lists.
+void ProxyServer::sync_listeners(const NginxConfig& config) {
+  std::set<uint16_t> wanted = listen_ports(config);
+  for (uint16_t port : wanted) {
+    if (listeners_.count(port)) continue;
+    auto listener = std::make_shared<ProxyListener>(state_, port);
+    listeners_[port] = listener;
+    listener->start_accepting();
+  }
+  std::vector<uint16_t> unwanted;
+  for (const auto& [port, listener] : listeners_)
+    if (!wanted.count(port)) unwanted.push_back(port);
+  for (uint16_t port : unwanted) close_listener(port);
+  first_listen_ = 0;
+  for (const auto& s : config.servers)
+    if (!s.listen.empty()) {
+      first_listen_ = s.listen.front();
+      break;
+    }
+}
+
+void ProxyServer::close_listener(uint16_t declared_port) {
+  auto it = listeners_.find(declared_port);
+  if (it == listeners_.end()) return;
+  std::future<void> done = it->second->close();
+  listeners_.erase(it);
+  if (!state_->io.get_executor().running_in_this_thread() && !state_->io.stopped()) done.wait_for(kStopDeadline);
+}
+
+std::optional<std::string> ProxyServer::reload() {
+  std::lock_guard control(control_mutex_);
+  if (!running_) return std::string("proxy is not running");
+  std::shared_ptr<const NginxConfig> config;
+  try {
+    config = std::make_shared<const NginxConfig>(parse_nginx_config(config_path_, paths_));
+    sync_listeners(*config);
+  } catch (const std::exception& e) {
+    // nginx's master rolls back and keeps the old cycle (control.html).
+    state_->log.lifecycle("reload_failed", "emerg", e.what());
+    return std::string(e.what());
+  }
+  auto generation = std::make_shared<ProxyGeneration>(config, ++generations_);
+  std::shared_ptr<ProxyGeneration> old;
+  {
+    std::lock_guard lock(state_->mutex);
+    old = std::exchange(state_->current, generation);
+  }
+  if (old) {
+    old->retired = true;
+    retire_sessions_of(old.get(), false);
+  }
+  state_->log.lifecycle("reload", "notice",
+                        fmt::format("reconfiguring: generation {} from {}", generation->number(), config->path));
+  return std::nullopt;
+}
+
+void ProxyServer::retire_sessions_of(const void* generation, bool stop_now) {
+  std::vector<std::shared_ptr<ClientSession>> sessions;
+  {
+    std::lock_guard lock(state_->mutex);
+    for (const auto& w : state_->sessions)
+      if (auto s = w.lock(); s && (!generation || s->generation() == generation)) sessions.push_back(s);
+  }
+  for (auto& s : sessions) stop_now ? s->shutdown() : s->retire();
+}
+
+void ProxyServer::stop() {
+  std::lock_guard control(control_mutex_);
+  if (!running_) return;
+  running_ = false;
+  {
+    std::lock_guard lock(state_->mutex);
+    state_->stopping = true;
+    state_->current.reset();
+  }
+  while (!listeners_.empty()) close_listener(listeners_.begin()->first);
+  retire_sessions_of(nullptr, true);
+  wait_until_quiet();
+  state_->log.lifecycle("stopped", "notice", "exit");
+}
+
+// Waits until every session object is gone, unless this thread is the one that must run them.
+void ProxyServer::wait_until_quiet() {
+  if (state_->io.get_executor().running_in_this_thread() || state_->io.stopped()) return;
+  std::unique_lock lock(state_->mutex);
+  state_->changed.wait_for(lock, kStopDeadline, [&] { return state_->live_sessions == 0; });
+  state_->sessions.clear();
+}
+
+bool ProxyServer::running() const {
+  std::lock_guard control(control_mutex_);
+  return running_;
+}
+
+uint16_t ProxyServer::listen_port() const {
+  std::lock_guard control(control_mutex_);
+  auto it = listeners_.find(first_listen_);
+  return running_ && it != listeners_.end() ? it->second->actual_port() : 0;
+}
+
+std::shared_ptr<const NginxConfig> ProxyServer::config() const {
+  std::lock_guard lock(state_->mutex);
+  return state_->current ? state_->current->shared_config() : nullptr;
+}
+
+std::vector<PeerSnapshot> ProxyServer::peer_states(const std::string& upstream, int worker) const {
+  std::shared_ptr<ProxyGeneration> generation;
+  {
+    std::lock_guard lock(state_->mutex);
+    generation = state_->current;
+  }
+  if (!generation || worker >= generation->worker_count()) return {};
+  auto& w = generation->worker(worker);
+  std::lock_guard lock(w.mutex);
+  auto it = w.pools.find(upstream);
+  return it == w.pools.end() ? std::vector<PeerSnapshot>{} : it->second.snapshot(state_->clock.now());
+}
+
+}  // namespace bg::proxy

@@ -1,0 +1,74 @@
+#pragma once
+// ProxyServer is the run's nginx: it reads an nginx.conf (the subset NginxConfig knows), listens on
+// the run's mapping of its `listen` ports and round-robins requests over the upstream peers with
+// nginx's semantics (reference/semantics.md §1, §7), recording its error and access log lines in the
+// History. It runs on the caller's io_context, which several threads may run.
+#include <utility>  // before Asio under C++20 (design.md)
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/clock.h"
+#include "core/history.h"
+#include "core/path_map.h"
+#include "core/port_map.h"
+#include "proxy/nginx_config.h"
+#include "proxy/upstream_pool.h"
+
+namespace bg::proxy {
+
+class ProxyListener;
+struct ServerState;
+
+class ProxyServer {
+ public:
+  ProxyServer(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
+              const core::PathMap& paths);
+  ~ProxyServer();  // stop()
+  ProxyServer(const ProxyServer&) = delete;
+  ProxyServer& operator=(const ProxyServer&) = delete;
+
+  // Reads `config_path` (virtual, e.g. /etc/nginx/nginx.conf, resolved through the PathMap) and
+  // starts listening. Throws NginxConfigError for a bad config, std::system_error when a port cannot
+  // be listened on. May be called again after stop().
+  void start(const std::string& config_path);
+  // `nginx -s reload`: re-reads the file. On error the old config keeps running and the message is
+  // returned; on success a new generation with fresh peer state takes new connections while the old
+  // one finishes its in-flight requests (idle keep-alive connections of the old one are closed).
+  std::optional<std::string> reload();
+  // Stops listening (ports refuse again) and closes every connection. When called from a thread
+  // that is not running the io_context, waits (bounded) until every connection object is gone.
+  void stop();
+
+  bool running() const;
+  const std::string& config_path() const { return config_path_; }
+  const core::PathMap& paths() const { return paths_; }
+  // The actual (mapped) port of the first `listen`; 0 when not running.
+  uint16_t listen_port() const;
+  std::shared_ptr<const NginxConfig> config() const;
+  // Peer state of one upstream in one worker of the current generation (for logs and tests).
+  std::vector<PeerSnapshot> peer_states(const std::string& upstream, int worker = 0) const;
+
+ private:
+  void sync_listeners(const NginxConfig& config);
+  void close_listener(uint16_t declared_port);
+  void retire_sessions_of(const void* generation, bool stop_now);
+  void wait_until_quiet();
+
+  std::shared_ptr<ServerState> state_;
+  const core::PathMap& paths_;
+  mutable std::mutex control_mutex_;  // start / reload / stop one at a time, as nginx's master does
+  std::string config_path_;
+  std::map<uint16_t, std::shared_ptr<ProxyListener>> listeners_;  // by declared port
+  uint16_t first_listen_ = 0;
+  int generations_ = 0;
+  bool running_ = false;
+};
+
+}  // namespace bg::proxy

@@ -1,0 +1,257 @@
+#include "proxy/proxy_server.h"
+
+#include <poll.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <thread>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <gtest/gtest.h>
+
+#include "proxy/proxy_test_support.h"
+
+namespace bg::proxy {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using namespace testing_support;
+using Mode = TestBackend::Mode;
+
+std::string config_with(const std::string& servers) {
+  return "events {}\nhttp {\n    upstream backends {\n" + servers +
+         "    }\n    server {\n        listen       80;\n        server_name  localhost;\n"
+         "        location / {\n            proxy_pass http://backends;\n        }\n    }\n}\n";
+}
+
+const std::string kSeedServers = "        server localhost:3000;\n        server localhost:3001;\n";
+
+// A run in miniature: /etc/nginx mapped to a temp folder, an io_context on two threads, the proxy.
+class ProxyServerTest : public testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("bg_proxy_live_" + std::to_string(::getpid()) + "_" +
+            testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::create_directories(dir_);
+    paths_.add("/etc/nginx", dir_);
+    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+    proxy_ = std::make_unique<ProxyServer>(io_, clock_, history_, ports_, paths_);
+  }
+  void TearDown() override {
+    proxy_->stop();
+    backends_.clear();
+    work_.reset();
+    io_.stop();
+    for (auto& t : threads_) t.join();
+    proxy_.reset();
+    fs::remove_all(dir_);
+  }
+  void write_config(const std::string& text) { std::ofstream(dir_ / "nginx.conf") << text; }
+  void start(const std::string& servers = kSeedServers) {
+    write_config(config_with(servers));
+    proxy_->start("/etc/nginx/nginx.conf");
+  }
+  TestBackend& backend(uint16_t port, const std::string& name, Mode mode = Mode::serve) {
+    backends_.push_back(std::make_unique<TestBackend>(ports_, port, name, mode));
+    return *backends_.back();
+  }
+  ClientResponse get(const std::string& method = "GET", const std::string& headers = "") {
+    return http_request(proxy_->listen_port(), method, "/", headers, method == "POST" ? "x=1" : "");
+  }
+  std::vector<core::ProxyEvent> events(const std::string& kind) {
+    std::vector<core::ProxyEvent> out;
+    for (auto& e : history_.all<core::ProxyEvent>())
+      if (e.kind == kind) out.push_back(e);
+    return out;
+  }
+
+  fs::path dir_;
+  core::PathMap paths_;
+  core::PortMap ports_;
+  core::History history_;
+  TestClock clock_;
+  boost::asio::io_context io_;
+  boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
+  std::vector<std::thread> threads_;
+  std::unique_ptr<ProxyServer> proxy_;
+  std::vector<std::unique_ptr<TestBackend>> backends_;
+};
+
+}  // namespace
+
+// Goal: with the seed's config, requests alternate 3000, 3001, 3000, 3001, and the upstream sees
+// nginx's request: HTTP/1.0, Host: backends, Connection: close, the client's X-Request-Id.
+TEST_F(ProxyServerTest, AlternatesBetweenTwoBackends) {
+  auto& blue = backend(3000, "blue");
+  backend(3001, "green");
+  start();
+  std::string seq;
+  for (int i = 0; i < 4; ++i) {
+    auto r = get("GET", "X-Request-Id: " + std::to_string(i + 1) + "\r\n");
+    EXPECT_EQ(r.status, 200);
+    EXPECT_NE(r.head.find("Server: nginx/1.22.1"), std::string::npos);
+    seq += r.body + " ";
+  }
+  EXPECT_EQ(seq, "blue green blue green ");
+  std::string head = blue.heads().at(0);
+  EXPECT_EQ(head.rfind("GET / HTTP/1.0\r\n", 0), 0u) << head;
+  EXPECT_NE(head.find("Host: backends\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("Connection: close\r\n"), std::string::npos) << head;
+  EXPECT_NE(head.find("X-Request-Id: 1\r\n"), std::string::npos) << head;
+  auto access = events("access_log");
+  ASSERT_EQ(access.size(), 4u);
+  EXPECT_EQ(access[0].request_id, 1u);
+  EXPECT_EQ(access[0].status, 200);
+  EXPECT_EQ(access[0].upstream_status, "200");
+}
+
+// Goal: a refused peer is logged in nginx's words, disabled, and the request (even a POST) is
+// passed to the other peer; the refused peer then gets nothing within fail_timeout.
+TEST_F(ProxyServerTest, RefusedPeerIsRetriedOnTheOther) {
+  auto& green = backend(3001, "green");
+  start();
+  auto r = get("POST", "X-Request-Id: 7\r\n");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "green");
+  auto errors = events("error_log");
+  ASSERT_EQ(errors.size(), 2u);
+  EXPECT_EQ(errors[0].level, "error");
+  EXPECT_EQ(errors[0].message,
+            "connect() failed (111: Connection refused) while connecting to upstream, client: 127.0.0.1, server: "
+            "localhost, request: \"POST / HTTP/1.1\", upstream: \"http://127.0.0.1:3000/\", host: \"127.0.0.1\"");
+  EXPECT_EQ(errors[0].peer, "localhost:3000");
+  EXPECT_EQ(errors[0].request_id, 7u);
+  EXPECT_EQ(errors[1].level, "warn");
+  EXPECT_EQ(errors[1].message.rfind("upstream server temporarily disabled while connecting to upstream, client:", 0), 0u);
+  ASSERT_EQ(events("peer_down").size(), 1u);
+  EXPECT_EQ(events("peer_down")[0].peer, "localhost:3000");
+  EXPECT_EQ(events("access_log").back().upstream_status, "502, 200");
+  EXPECT_EQ(events("access_log").back().attempts, 2);
+  clock_.advance(5s);
+  for (int i = 0; i < 3; ++i) EXPECT_EQ(get().body, "green");
+  EXPECT_EQ(green.requests(), 4);
+  EXPECT_EQ(events("error_log").size(), 2u);  // no new connect attempt to 3000
+}
+
+// Goal: a peer that accepts and closes without answering: GET goes on to the other peer.
+TEST_F(ProxyServerTest, PrematureCloseRetriesGet) {
+  backend(3000, "blue", Mode::close_after_read);
+  backend(3001, "green");
+  start();
+  auto r = get();
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(r.body, "green");
+  auto errors = events("error_log");
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors[0].message.rfind("upstream prematurely closed connection while reading response header from "
+                                    "upstream, client: 127.0.0.1, server: localhost, request: \"GET / HTTP/1.1\", "
+                                    "upstream: \"http://127.0.0.1:3000/\"", 0),
+            0u)
+      << errors[0].message;
+  EXPECT_EQ(events("access_log").back().upstream_status, "502, 200");
+}
+
+// Goal: a POST already sent to a peer that then closes is not passed on: the client gets 502.
+TEST_F(ProxyServerTest, PrematureCloseFailsPostWith502) {
+  backend(3000, "blue", Mode::close_after_read);
+  auto& green = backend(3001, "green");
+  start();
+  auto r = get("POST");
+  EXPECT_EQ(r.status, 502);
+  EXPECT_NE(r.body.find("<center><h1>502 Bad Gateway</h1></center>"), std::string::npos);
+  EXPECT_EQ(green.requests(), 0);
+  EXPECT_EQ(events("access_log").back().upstream_status, "502");
+  EXPECT_EQ(events("access_log").back().status, 502);
+}
+
+// Goal: with every peer down, the first request fails both (502) and the next gets an instant 502
+// with "no live upstreams" and no connect; after fail_timeout (10-11 s) a peer is probed again.
+TEST_F(ProxyServerTest, AllPeersDownGives502AndNoLiveUpstreams) {
+  start();
+  EXPECT_EQ(get().status, 502);
+  EXPECT_EQ(events("access_log").back().upstream_status, "502, 502");
+  size_t errors_before = events("error_log").size();
+  clock_.advance(3s);
+  EXPECT_EQ(get().status, 502);
+  auto errors = events("error_log");
+  ASSERT_EQ(errors.size(), errors_before + 1);
+  EXPECT_EQ(errors.back().message,
+            "no live upstreams while connecting to upstream, client: 127.0.0.1, server: localhost, request: "
+            "\"GET / HTTP/1.1\", upstream: \"http://backends/\", host: \"127.0.0.1\"");
+  EXPECT_EQ(events("access_log").back().attempts, 0);
+  backend(3001, "green");
+  clock_.advance(4s);
+  EXPECT_EQ(get().status, 502);  // healthy now, but still inside the window: no quick recovery
+  clock_.advance(5s);            // 12 s after the failures
+  bool served = false;
+  for (int i = 0; i < 2 && !served; ++i) served = get().body == "green";
+  EXPECT_TRUE(served);
+}
+
+// Goal: a reload swaps the upstream list and starts with fresh peer state; a bad config is refused
+// with nginx's message and the old config keeps serving.
+TEST_F(ProxyServerTest, ReloadSwapsUpstreamAndResetsPeerState) {
+  backend(3001, "green");
+  start();
+  EXPECT_EQ(get().body, "green");  // 3000 refused: disabled
+  backend(3000, "blue");
+  EXPECT_EQ(get().body, "green");  // still disabled in this generation
+  backend(3002, "red");
+  write_config(config_with("        server localhost:3000;\n        server localhost:3002;\n"));
+  EXPECT_EQ(proxy_->reload(), std::nullopt);
+  EXPECT_EQ(events("reload").size(), 1u);
+  std::string seq;
+  for (int i = 0; i < 3; ++i) seq += get().body + " ";
+  EXPECT_EQ(seq, "blue red blue ");
+  write_config("events {}\nhttp {\n}\n}\n");
+  auto err = proxy_->reload();
+  ASSERT_TRUE(err.has_value());
+  EXPECT_EQ(*err, "[emerg] unexpected \"}\" in /etc/nginx/nginx.conf:4");
+  EXPECT_EQ(events("reload_failed").size(), 1u);
+  EXPECT_EQ(get().body, "red");
+}
+
+// Goal: after stop() the port refuses, an idle keep-alive client and an upstream connection still
+// waiting for an answer are both closed, and the proxy can start again.
+TEST_F(ProxyServerTest, StopClosesEverything) {
+  auto& blue = backend(3000, "blue", Mode::hold);
+  backend(3001, "green");
+  start();
+  uint16_t port = proxy_->listen_port();
+  int inflight = connect_to(port);
+  ASSERT_GE(inflight, 0);
+  ASSERT_TRUE(send_all(inflight, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"));  // goes to blue, which holds it
+  for (int i = 0; i < 300 && blue.held_count() == 0; ++i) {
+    pollfd p{inflight, POLLIN, 0};
+    ::poll(&p, 1, 10);
+  }
+  ASSERT_EQ(blue.held_count(), 1);
+  int keepalive = connect_to(port);
+  ASSERT_GE(keepalive, 0);
+  proxy_->stop();
+  EXPECT_FALSE(proxy_->running());
+  EXPECT_EQ(try_connect(port), ECONNREFUSED);
+  EXPECT_TRUE(blue.held_connections_closed(3000ms));
+  EXPECT_EQ(read_response(inflight).status, 0);  // closed without a response
+  EXPECT_EQ(read_response(keepalive).status, 0);
+  ::close(inflight);
+  ::close(keepalive);
+  EXPECT_EQ(events("stopped").size(), 1u);
+  proxy_->start("/etc/nginx/nginx.conf");
+  EXPECT_EQ(proxy_->listen_port(), port);
+  // Fresh state starts with blue, which holds: proxy_read_timeout (60 s scenario = 0.6 s real)
+  // passes, nginx answers the timeout by trying green.
+  EXPECT_EQ(get().body, "green");
+  auto errors = events("error_log");
+  ASSERT_FALSE(errors.empty());
+  EXPECT_EQ(errors.back().level, "warn");
+  EXPECT_EQ(errors[errors.size() - 2].message.rfind(
+                "upstream timed out (110: Connection timed out) while reading response header from upstream", 0),
+            0u);
+  EXPECT_EQ(events("access_log").back().upstream_status, "504, 200");
+}
+
+}  // namespace bg::proxy

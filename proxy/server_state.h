@@ -1,0 +1,45 @@
+#pragma once
+// ServerState is what a ProxyServer shares with its listeners and sessions, so that handlers still
+// queued in the caller's io_context after stop() touch only objects they keep alive themselves.
+#include <utility>  // before Asio under C++20 (design.md)
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/clock.h"
+#include "core/history.h"
+#include "core/port_map.h"
+#include "proxy/proxy_generation.h"
+#include "proxy/proxy_log.h"
+
+namespace bg::proxy {
+
+class ClientSession;
+
+struct ServerState {
+  ServerState(boost::asio::io_context& io_context, core::Clock& c, core::History& h, core::PortMap& p)
+      : io(io_context), clock(c), ports(p), log(c, h) {}
+
+  boost::asio::io_context& io;
+  core::Clock& clock;
+  core::PortMap& ports;
+  ProxyLog log;
+
+  std::mutex mutex;
+  std::condition_variable changed;  // live_sessions went down
+  std::shared_ptr<ProxyGeneration> current;  // takes new connections; null when stopped
+  std::vector<std::weak_ptr<ClientSession>> sessions;
+  int live_sessions = 0;
+  bool stopping = false;
+
+  std::shared_ptr<ProxyGeneration> current_generation() {
+    std::lock_guard lock(mutex);
+    return stopping ? nullptr : current;
+  }
+};
+
+}  // namespace bg::proxy

@@ -1,0 +1,121 @@
+#include "proxy/upstream_attempt.h"
+
+#include <cstring>
+
+#include <fmt/format.h>
+
+namespace bg::proxy {
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+
+namespace {
+
+// "(111: Connection refused)": errno and strerror, as nginx prints them.
+std::string errno_text(const beast::error_code& ec) {
+  if (ec.category() == asio::error::get_system_category())
+    return fmt::format("({}: {})", ec.value(), std::strerror(ec.value()));
+  return fmt::format("({})", ec.message());
+}
+
+bool is_timeout(const beast::error_code& ec) { return ec == beast::error::timeout; }
+
+bool is_premature_close(const beast::error_code& ec) {
+  return ec == http::error::end_of_stream || ec == http::error::partial_message || ec == asio::error::eof;
+}
+
+bool is_bad_status_line(const beast::error_code& ec) {
+  return ec == http::error::bad_version || ec == http::error::bad_status || ec == http::error::bad_reason;
+}
+
+}  // namespace
+
+UpstreamAttempt::UpstreamAttempt(Executor strand, core::Clock& clock, asio::ip::tcp::endpoint peer,
+                                 http::request<http::string_body> request, AttemptTimeouts timeouts)
+    : stream_(strand), clock_(clock), peer_(peer), request_(std::move(request)), timeouts_(timeouts) {}
+
+void UpstreamAttempt::run(Callback done) {
+  done_ = std::move(done);
+  stream_.expires_after(clock_.to_real(timeouts_.connect));
+  stream_.async_connect(peer_, [self = shared_from_this()](beast::error_code ec) { self->on_connect(ec); });
+}
+
+void UpstreamAttempt::cancel() {
+  beast::error_code ignored;
+  stream_.socket().close(ignored);
+}
+
+void UpstreamAttempt::on_connect(beast::error_code ec) {
+  if (ec) return fail(ec, "connecting to upstream");
+  result_.request_sent = true;  // nginx sets u->request_sent once it starts sending
+  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  stream_.expires_after(clock_.to_real(timeouts_.send));
+  http::async_write(stream_, request_,
+                    [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_write(e); });
+}
+
+void UpstreamAttempt::on_write(beast::error_code ec) {
+  if (ec) return fail(ec, "sending request to upstream");
+  parser_.emplace();
+  parser_->body_limit(64 * 1024 * 1024);
+  if (request_.method() == http::verb::head) parser_->skip(true);
+  // Simplification: proxy_read_timeout bounds the whole head, then the whole body (nginx: each read).
+  stream_.expires_after(clock_.to_real(timeouts_.read));
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_header(e); });
+}
+
+void UpstreamAttempt::on_header(beast::error_code ec) {
+  if (ec) return fail(ec, "reading response header from upstream");
+  result_.header_received = true;
+  stream_.expires_after(clock_.to_real(timeouts_.read));
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
+}
+
+void UpstreamAttempt::on_body(beast::error_code ec) {
+  if (ec) return fail(ec, "reading upstream");
+  result_.complete = true;
+  result_.response = parser_->release();
+  finish();
+}
+
+void UpstreamAttempt::fail(beast::error_code ec, const char* action) {
+  result_.action = action;
+  result_.kind = FailureKind::error;
+  const bool connecting = !result_.request_sent;
+  if (is_timeout(ec)) {
+    result_.kind = FailureKind::timeout;
+    result_.error_text = "upstream timed out (110: Connection timed out)";
+  } else if (connecting) {
+    result_.error_text = "connect() failed " + errno_text(ec);
+  } else if (!parser_) {
+    result_.error_text = "writev() failed " + errno_text(ec);
+  } else if (is_premature_close(ec)) {
+    result_.error_text = "upstream prematurely closed connection";
+  } else if (ec.category() == asio::error::get_system_category()) {
+    result_.error_text = "recv() failed " + errno_text(ec);
+  } else if (is_bad_status_line(ec)) {
+    result_.kind = FailureKind::invalid_header;
+    result_.error_text = "upstream sent no valid HTTP/1.0 header";
+  } else {
+    result_.kind = FailureKind::invalid_header;
+    result_.error_text = "upstream sent invalid header";
+  }
+  if (result_.header_received && parser_) {
+    // The head is known; keep what arrived of the body so the client sees the truncation.
+    result_.response = parser_->release();
+  }
+  finish();
+}
+
+void UpstreamAttempt::finish() {
+  beast::error_code ignored;
+  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  stream_.socket().close(ignored);
+  if (auto done = std::move(done_)) {
+    done_ = nullptr;
+    done(std::move(result_));
+  }
+}
+
+}  // namespace bg::proxy

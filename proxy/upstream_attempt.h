@@ -1,0 +1,72 @@
+#pragma once
+// UpstreamAttempt is one try of one request on one peer, as nginx makes it with proxy_http_version
+// 1.0: a new connection, the request with `Connection: close`, the response read to its end. Each
+// stage has the config's deadline (connect/send/read, through Clock::to_real). It reports how the
+// attempt ended in nginx's terms; the ClientSession decides what follows. Runs on the session's strand.
+#include <utility>  // before Asio under C++20 (design.md)
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include "core/clock.h"
+#include "proxy/retry_policy.h"
+
+namespace bg::proxy {
+
+namespace http = boost::beast::http;
+
+struct AttemptResult {
+  bool complete = false;        // a whole response arrived
+  bool header_received = false; // the response head arrived (body may be cut short)
+  bool request_sent = false;    // the connection was made, so (part of) the request went out
+  FailureKind kind = FailureKind::error;
+  std::string error_text;       // nginx's wording: "connect() failed (111: Connection refused)"
+  std::string action;           // "connecting to upstream", "reading response header from upstream"…
+  http::response<http::string_body> response;  // the head (and what arrived of the body)
+};
+
+struct AttemptTimeouts {
+  core::Duration connect{std::chrono::seconds(60)};
+  core::Duration send{std::chrono::seconds(60)};
+  core::Duration read{std::chrono::seconds(60)};
+};
+
+class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
+ public:
+  using Executor = boost::asio::any_io_executor;  // the session's strand
+  using Callback = std::function<void(AttemptResult)>;
+
+  UpstreamAttempt(Executor strand, core::Clock& clock, boost::asio::ip::tcp::endpoint peer,
+                  http::request<http::string_body> request, AttemptTimeouts timeouts);
+
+  // Starts the attempt; `done` is called once, on the strand.
+  void run(Callback done);
+  // Closes the connection (stop()); the pending stage then reports an aborted error. On the strand.
+  void cancel();
+
+ private:
+  void on_connect(boost::beast::error_code ec);
+  void on_write(boost::beast::error_code ec);
+  void on_header(boost::beast::error_code ec);
+  void on_body(boost::beast::error_code ec);
+  void fail(boost::beast::error_code ec, const char* action);
+  void finish();
+
+  boost::beast::tcp_stream stream_;
+  core::Clock& clock_;
+  boost::asio::ip::tcp::endpoint peer_;
+  http::request<http::string_body> request_;
+  AttemptTimeouts timeouts_;
+  boost::beast::flat_buffer buffer_;
+  std::optional<http::response_parser<http::string_body>> parser_;
+  AttemptResult result_;
+  Callback done_;
+};
+
+}  // namespace bg::proxy
