@@ -93,6 +93,13 @@ struct ComposeCli::Context {
 ComposeCli::ComposeCli(DockerEngine& engine, std::unique_ptr<ComposeDialect> dialect)
     : engine_(engine), dialect_(std::move(dialect)) {}
 
+ComposeCli::ComposeCli(DockerEngine& engine, const core::PathMap& paths, std::unique_ptr<ComposeDialect> dialect)
+    : engine_(engine), paths_(&paths), dialect_(std::move(dialect)) {}
+
+std::string ComposeCli::shown(const fs::path& real) const {
+  return paths_ ? paths_->to_virtual(real).value_or(real).string() : real.string();
+}
+
 core::CommandResult ComposeCli::run(const std::vector<std::string>& args, const fs::path& cwd,
                                     std::stop_token stop_token) {
   Context ctx{cwd, stop_token, {}, {}};
@@ -155,6 +162,7 @@ ComposeCli::Project ComposeCli::load_project(Context& ctx) const {
   for (const auto& f : files) {
     fs::path path = fs::path(f).is_absolute() ? fs::path(f) : (ctx.cwd / f).lexically_normal();
     if (dir.empty()) dir = path.parent_path();
+    if (!fs::exists(path)) throw ComposeFileError(fmt::format("open {}: no such file or directory", shown(path)));
     ComposeFile file = parse_compose_file(path);
     if (project.file.path.empty()) project.file.path = file.path;
     for (auto& s : file.services) {

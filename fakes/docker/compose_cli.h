@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "core/command_result.h"
+#include "core/path_map.h"
 #include "fakes/docker/cli_args.h"
 #include "fakes/docker/compose_dialect.h"
 #include "fakes/docker/compose_file.h"
@@ -21,6 +22,9 @@ namespace bg::fakes {
 class ComposeCli {
  public:
   explicit ComposeCli(DockerEngine& engine, std::unique_ptr<ComposeDialect> dialect = make_compose_dialect("2.5.0"));
+  // With the run's PathMap, paths in messages are printed as the script wrote them (virtual).
+  ComposeCli(DockerEngine& engine, const core::PathMap& paths,
+             std::unique_ptr<ComposeDialect> dialect = make_compose_dialect("2.5.0"));
 
   // args exclude the program name: {"-p", "blue", "-f", "docker-compose-blue.yml", "up", "-d"}.
   // `cwd` resolves relative -f paths and gives the default project name. Blocking (stop waits on
@@ -45,7 +49,10 @@ class ComposeCli {
   void converge_service(Context& ctx, const Project& project, const ServiceConfig& service, const CliArgs& flags,
                         std::vector<std::string>& to_start);
 
+  std::string shown(const std::filesystem::path& real) const;
+
   DockerEngine& engine_;
+  const core::PathMap* paths_ = nullptr;
   std::unique_ptr<ComposeDialect> dialect_;
 };
 

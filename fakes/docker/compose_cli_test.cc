@@ -173,6 +173,16 @@ TEST(ComposeCli, ErrorsUseComposeWordingAndExitCodes) {
   EXPECT_NE(unmodelled.err.find("not modelled"), std::string::npos);
 }
 
+// Goal: with the run's PathMap, messages name paths as the script sees them (appspec destination).
+TEST(ComposeCli, MessagesUseVirtualPaths) {
+  ComposeWorld w;
+  core::PathMap paths;
+  paths.add("/home/ec2-user/temp", w.dir);
+  ComposeCli compose(*w.engine, paths);
+  auto r = compose.run({"-f", "nope.yml", "up", "-d"}, w.dir, {});
+  EXPECT_EQ(r.err, "open /home/ec2-user/temp/nope.yml: no such file or directory\n");
+}
+
 // Goal: without -p the project is named after the compose file's folder (cwd here).
 TEST(ComposeCli, DefaultProjectNameIsTheFolderName) {
   ComposeWorld w;

@@ -99,7 +99,7 @@ core::CommandResult DockerCli::build(const std::vector<std::string>& args, const
     return failure(fmt::format(
         "unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {}: no such file or "
         "directory\n",
-        dockerfile_path.string()));
+        paths_ ? paths_->to_virtual(dockerfile_path).value_or(dockerfile_path).string() : dockerfile_path.string()));
   std::stringstream text;
   text << in.rdbuf();
   Dockerfile dockerfile;

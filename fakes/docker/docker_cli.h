@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/command_result.h"
+#include "core/path_map.h"
 #include "fakes/docker/cli_args.h"
 #include "fakes/docker/compose_cli.h"
 #include "fakes/docker/docker_engine.h"
@@ -17,6 +18,9 @@ namespace bg::fakes {
 class DockerCli {
  public:
   DockerCli(DockerEngine& engine, ComposeCli& compose) : engine_(engine), compose_(compose) {}
+  // With the run's PathMap, paths in messages are printed as the script wrote them (virtual).
+  DockerCli(DockerEngine& engine, ComposeCli& compose, const core::PathMap& paths)
+      : engine_(engine), compose_(compose), paths_(&paths) {}
 
   // args exclude the program name: {"build", "-t", "docker-image", "."}. Blocking (`build` takes
   // build_duration of scenario time): call from a shim server thread.
@@ -33,6 +37,7 @@ class DockerCli {
 
   DockerEngine& engine_;
   ComposeCli& compose_;
+  const core::PathMap* paths_ = nullptr;
 };
 
 }  // namespace bg::fakes
