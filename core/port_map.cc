@@ -12,10 +12,16 @@
 namespace bg::core {
 namespace {
 
-// Binds a TCP socket to 127.0.0.1:port (0 = any free port). No SO_REUSEADDR: the port must stay ours.
+// Binds a TCP socket to 127.0.0.1:port (0 = any free port). SO_REUSEADDR lets the port be listened
+// on again while earlier connections sit in TIME_WAIT (a color brought up a second time), as nginx and
+// Docker set it. It does not let the port be taken: bind(0) and outgoing connections skip a port
+// bound by number, and another explicit bind needs SO_REUSEADDR itself (no well-behaved server here
+// binds a number it did not get from us).
 int bind_loopback(uint16_t port, uint16_t* bound_port) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "socket");
+  int one = 1;
+  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);

@@ -48,18 +48,56 @@ TEST(PortMap, ListenerTogglesBetweenRefusingAndAccepting) {
   ::close(fd);
 }
 
-// Goal: a held port cannot be bound by anyone else, so parallel runs never collide.
+// Goal: a held port cannot be bound by anyone else, so parallel runs never collide; nor is it handed
+// out by bind(0).
 TEST(PortMap, HeldPortCannotBeBoundElsewhere) {
   PortMap ports;
   uint16_t p = ports.map(80);
   int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  int one = 1;
-  ::setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   sockaddr_in addr{};
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   addr.sin_port = htons(p);
   EXPECT_NE(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  ::close(fd);
+  for (int i = 0; i < 200; ++i) {
+    int any = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    ASSERT_EQ(::bind(any, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
+    socklen_t len = sizeof a;
+    ::getsockname(any, reinterpret_cast<sockaddr*>(&a), &len);
+    EXPECT_NE(ntohs(a.sin_port), p);
+    ::close(any);
+  }
+}
+
+// Goal: a port can be listened on again while its earlier connections sit in TIME_WAIT, as when a
+// color is brought up a second time.
+TEST(PortMap, RelistensWhileConnectionsAreInTimeWait) {
+  PortMap ports;
+  uint16_t p = ports.map(3000);
+  PortListener listener(ports, p);
+  int fd = listener.start();
+  // Accept a connection and close it from the server side first: the server side enters TIME_WAIT.
+  int client = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  addr.sin_port = htons(p);
+  ASSERT_EQ(::connect(client, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int accepted = ::accept(fd, nullptr, nullptr);
+  ASSERT_GE(accepted, 0);
+  ::close(accepted);
+  char byte;
+  EXPECT_EQ(::read(client, &byte, 1), 0);
+  ::close(client);
+  listener.stop();
+  ::close(fd);
+  fd = listener.start();
+  EXPECT_EQ(try_connect(p), 0);
+  listener.stop();
   ::close(fd);
 }
 
