@@ -1,0 +1,31 @@
+#pragma once
+// The bluegreen subcommands. Each returns the process exit code: 0 zero downtime held, 1 an invariant
+// was violated, 2 bad input or harness error (design.md "Exit codes").
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace bg::cli {
+
+struct RunArgs {
+  std::filesystem::path scenario_dir;
+  std::optional<uint64_t> seed;
+  std::optional<double> time_scale;
+  std::filesystem::path out_dir;   // "" = bluegreen-out/<scenario>-<seed>
+  bool keep_run_dir = false;
+  bool bind_declared_ports = false;
+  bool quiet = false;
+};
+
+// `bluegreen run` and `bluegreen replay`: one scenario, reports written, summary printed.
+int run_command(const RunArgs& args);
+
+// `bluegreen demo DIR...`: each scenario, then a side-by-side table; exit 0 when every verdict is the
+// scenario's expected one, else 1 (2 on a harness error).
+int demo_command(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out_dir);
+
+// `bluegreen report history.jsonl|result.json [--out DIR]`: judges a saved run again and writes its reports.
+int report_command(const std::filesystem::path& input, const std::filesystem::path& out_dir);
+
+}  // namespace bg::cli

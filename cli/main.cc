@@ -1,0 +1,56 @@
+// bluegreen: proves or refutes that a blue/green deployment is zero-downtime, by running the user's
+// own deploy files against fake Docker, fake CodeDeploy and fake Next.js behind a real proxy.
+#include <CLI/CLI.hpp>
+
+#include <iostream>
+
+#include "cli/commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{"bluegreen: a simulation and verification harness for zero-downtime blue/green deployments"};
+  app.require_subcommand(1);
+
+  bg::cli::RunArgs run_args;
+  auto add_run_options = [&](CLI::App* cmd) {
+    cmd->add_option("scenario-dir", run_args.scenario_dir, "deployment folder with scenario.yaml")->required();
+    cmd->add_option("--time-scale", run_args.time_scale, "real seconds per scenario second (default: the scenario's)");
+    cmd->add_option("--out", run_args.out_dir, "folder for result.json, summary.md, history.jsonl");
+    cmd->add_flag("--keep", run_args.keep_run_dir, "keep the run folder (scripts' files and logs)");
+    cmd->add_flag("--bind-declared-ports", run_args.bind_declared_ports,
+                  "bind the ports the files declare (3000, 80...) instead of free ones");
+    cmd->add_flag("-q,--quiet", run_args.quiet, "print only the report paths");
+  };
+  auto* run = app.add_subcommand("run", "run a scenario and judge it (exit 0 held, 1 violated, 2 error)");
+  add_run_options(run);
+  run->add_option("--seed", run_args.seed, "seed (default: the scenario's)");
+  auto* replay = app.add_subcommand("replay", "rerun exactly the case a violation printed");
+  add_run_options(replay);
+  replay->add_option("--seed", run_args.seed, "the seed the violation printed")->required();
+
+  std::vector<std::filesystem::path> demo_dirs;
+  std::filesystem::path demo_out = "bluegreen-out/demo";
+  auto* demo = app.add_subcommand("demo", "run scenarios and print their verdicts side by side");
+  demo->add_option("scenario-dirs", demo_dirs, "scenario folders")->required();
+  demo->add_option("--out", demo_out, "folder for each scenario's reports");
+
+  std::filesystem::path report_input, report_out;
+  auto* report = app.add_subcommand("report", "judge a saved run again and write its reports");
+  report->add_option("input", report_input, "history.jsonl or result.json")->required();
+  report->add_option("--out", report_out, "folder for the reports (default: beside the input)");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? 0 : 2;
+  }
+  try {
+    if (*run || *replay) return bg::cli::run_command(run_args);
+    if (*demo) return bg::cli::demo_command(demo_dirs, demo_out);
+    if (*report) return bg::cli::report_command(report_input, report_out);
+  } catch (const std::exception& e) {
+    std::cerr << "bluegreen: " << e.what() << '\n';
+    return 2;
+  }
+  return 2;
+}

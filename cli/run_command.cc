@@ -1,0 +1,41 @@
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/outputs.h"
+#include "reports/markdown_report.h"
+#include "scenarios/scenario_loader.h"
+#include "sim/run.h"
+
+namespace bg::cli {
+
+int run_command(const RunArgs& args) {
+  scenarios::Scenario scenario;
+  try {
+    scenario = scenarios::load_scenario(args.scenario_dir);
+  } catch (const scenarios::ScenarioError& e) {
+    std::cerr << "bluegreen: " << e.what() << '\n';
+    return 2;
+  }
+  const uint64_t seed = args.seed.value_or(scenario.seed);
+  const auto out = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / fmt::format("{}-{}", scenario.name, seed)
+                                        : args.out_dir;
+  sim::RunOptions options;
+  options.seed = args.seed;
+  options.time_scale = args.time_scale;
+  options.out_dir = out;
+  options.keep_run_dir = args.keep_run_dir;
+  options.bind_declared_ports = args.bind_declared_ports;
+  if (!args.quiet) options.log = [](const std::string& line) { std::cout << line << std::endl; };
+
+  auto result = sim::run_scenario(scenario, options);
+  auto written = write_reports(result, out);
+  if (!args.quiet) std::cout << '\n' << reports::to_markdown(result) << '\n';
+  if (result.verdict == "error") std::cerr << "bluegreen: " << result.error << '\n';
+  std::cout << fmt::format("reports: {} {} {}\n", written.markdown.string(), written.json.string(), result.history_path);
+  if (result.verdict == "violated") std::cout << "replay: " << result.replay_command << '\n';
+  return exit_code_for(result);
+}
+
+}  // namespace bg::cli

@@ -1,0 +1,141 @@
+#include "sim/run.h"
+
+#include <fmt/format.h>
+
+#include <chrono>
+#include <fstream>
+#include <thread>
+
+#include "core/stopwatch.h"
+#include "fakes/codedeploy/agent.h"
+#include "sim/judge.h"
+#include "sim/world.h"
+
+namespace bg::sim {
+namespace {
+
+// Fails the run (verdict error) with a message that names what went wrong.
+struct HarnessError : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
+std::string describe_failure(const fakes::DeploymentResult& d) {
+  std::string out = fmt::format("deployment {} ({}) failed: {}", d.number, d.deployment_id, d.error);
+  for (const auto& hook : d.hooks)
+    for (const auto& script : hook.scripts)
+      if (!script.succeeded) {
+        std::string tail = script.result.err.size() > 400 ? script.result.err.substr(script.result.err.size() - 400)
+                                                          : script.result.err;
+        out += fmt::format("\n  {} {}: {}\n  stderr: {}", fakes::to_string(hook.event), script.location,
+                           script.message, tail);
+      }
+  return out;
+}
+
+// Ends the run's blocking steps when the scenario's deadline passes (a hung script, a stuck port).
+class Watchdog {
+ public:
+  Watchdog(World& world, core::Duration deadline) : world_(world) {
+    thread_ = std::jthread([this, deadline](std::stop_token st) {
+      if (world_.clock().sleep_for(deadline, st)) {
+        fired_ = true;
+        world_.request_stop();
+      }
+    });
+  }
+  bool fired() const { return fired_; }
+
+ private:
+  World& world_;
+  std::atomic<bool> fired_{false};
+  std::jthread thread_;
+};
+
+void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& options, reports::RunResult& result) {
+  world.start();
+  options.log("initial deployment (no traffic yet)");
+  world.phase("initial_deployment", 0);
+  auto initial = world.deploy(0);
+  if (!initial.succeeded) throw HarnessError("the initial deployment must succeed to test swaps; " + describe_failure(initial));
+  if (!world.wait(s.run.warmup)) throw HarnessError("stopped during warm-up");
+
+  options.log("traffic on");
+  world.phase("traffic_started");
+  world.start_traffic();
+  for (int n = 1; n <= s.run.swaps; ++n) {
+    if (!world.wait(s.run.swap_interval)) throw HarnessError("stopped before swap " + std::to_string(n));
+    options.log(fmt::format("swap {} of {}", n, s.run.swaps));
+    world.phase("swap_started", n);
+    auto d = world.deploy(n);
+    world.phase("swap_finished", n);
+    if (!d.succeeded) options.log(describe_failure(d));
+  }
+  world.phase("liveness_started");
+  if (!world.wait(s.run.liveness)) throw HarnessError("stopped during the liveness phase");
+  world.stop_traffic();
+  world.phase("traffic_stopped");
+}
+
+}  // namespace
+
+std::string replay_command(const scenarios::Scenario& s, uint64_t seed, std::optional<double> time_scale) {
+  std::string cmd = fmt::format("bluegreen replay {} --seed {}", s.dir.string(), seed);
+  if (time_scale) cmd += fmt::format(" --time-scale {}", *time_scale);
+  return cmd;
+}
+
+reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& options) {
+  const core::Stopwatch wall;
+  reports::RunResult result;
+  result.scenario = s.name;
+  result.scenario_dir = s.dir.string();
+  result.seed = options.seed.value_or(s.seed);
+  result.time_scale = options.time_scale.value_or(s.time_scale);
+  if (s.expect) {
+    result.expected_verdict = scenarios::verdict_name(s.expect->verdict);
+    result.expected_invariant = s.expect->invariant;
+  }
+  result.replay_command = replay_command(s, result.seed, options.time_scale);
+
+  WorldOptions wo;
+  wo.seed = result.seed;
+  wo.time_scale = result.time_scale;
+  wo.bind_declared_ports = options.bind_declared_ports;
+  wo.keep_run_dir = options.keep_run_dir;
+  std::vector<core::Entry> entries;
+  try {
+    World world(s, wo);
+    result.drawn = world.drawn();
+    options.log(fmt::format("scenario {} · seed {} · time scale {}", s.name, result.seed, result.time_scale));
+    for (const auto& [k, v] : result.drawn) options.log(fmt::format("  drawn {} = {}", k, v));
+    if (options.keep_run_dir) options.log("  run folder " + world.run_dir().string());
+    {
+      Watchdog watchdog(world, s.run.deadline);
+      try {
+        run_phases(world, s, options, result);
+      } catch (const std::exception& e) {
+        result.verdict = "error";
+        result.error = watchdog.fired() ? fmt::format("the run passed its deadline of {}: {}",
+                                                      core::format_seconds(s.run.deadline), e.what())
+                                        : e.what();
+      }
+    }
+    world.shutdown();
+    entries = world.history().entries();
+    if (!options.out_dir.empty()) {
+      std::filesystem::create_directories(options.out_dir);
+      result.history_path = (options.out_dir / "history.jsonl").string();
+      std::ofstream out(result.history_path);
+      world.history().write_jsonl(out);
+    }
+  } catch (const std::exception& e) {
+    result.verdict = "error";
+    result.error = e.what();
+  }
+  judge(entries, result);
+  if (result.verdict == "error") result.as_expected = false;
+  result.wall_seconds = wall.seconds();
+  return result;
+}
+
+}  // namespace bg::sim

@@ -1,0 +1,31 @@
+#pragma once
+// Runs one scenario end to end and judges it: the initial deployment, warm-up, traffic, K swaps (each
+// a deployment of the scenario folder through CodeDeploy and the user's own hook scripts), a liveness
+// phase, teardown; then every checker over the history. Harness errors become verdict "error" with
+// the message, never an exception.
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "reports/run_result.h"
+#include "scenarios/scenario.h"
+
+namespace bg::sim {
+
+struct RunOptions {
+  std::optional<uint64_t> seed;            // default: the scenario's
+  std::optional<double> time_scale;        // default: the scenario's
+  std::filesystem::path out_dir;           // where history.jsonl goes ("" = nowhere)
+  bool keep_run_dir = false;
+  bool bind_declared_ports = false;
+  // Progress lines, the seed and the drawn parameters first.
+  std::function<void(const std::string&)> log = [](const std::string&) {};
+};
+
+reports::RunResult run_scenario(const scenarios::Scenario& scenario, const RunOptions& options);
+
+// The one command that replays a run exactly.
+std::string replay_command(const scenarios::Scenario& scenario, uint64_t seed, std::optional<double> time_scale);
+
+}  // namespace bg::sim

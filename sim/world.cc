@@ -1,0 +1,293 @@
+#include "sim/world.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <fmt/format.h>
+
+#include <fstream>
+#include <future>
+
+#include "fakes/codedeploy/agent.h"
+#include "fakes/codedeploy/appspec.h"
+#include "fakes/codedeploy/bash_env.h"
+#include "fakes/docker/compose_cli.h"
+#include "fakes/docker/docker_cli.h"
+#include "fakes/docker/docker_engine.h"
+#include "fakes/docker/shim/shim_server.h"
+#include "fakes/nextjs/next_server.h"
+#include "proxy/nginx_cli.h"
+#include "proxy/proxy_server.h"
+#include "sim/shim_commands.h"
+#include "sim/traffic_generator.h"
+
+#ifndef BG_SHIM_BINARY
+#error "BG_SHIM_BINARY must name the bluegreen-shim executable"
+#endif
+
+namespace bg::sim {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kNginxDir = "/etc/nginx";
+// Programs the deploy scripts reach through the shims; everything else on PATH is the real one.
+constexpr const char* kShimmed[] = {"docker", "docker-compose", "sleep", "nginx", "curl", "wget"};
+
+core::Duration draw(core::Rng& rng, const scenarios::DurationRange& r) {
+  return r.fixed() ? r.min : rng.uniform_duration(r.min, r.max);
+}
+
+// The real program behind a shimmed name, found on the harness's own PATH.
+std::string real_program(const std::string& name, const fs::path& shim_dir) {
+  const char* path = ::getenv("PATH");
+  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
+  size_t start = 0;
+  while (start <= dirs.size()) {
+    size_t end = dirs.find(':', start);
+    fs::path dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    fs::path candidate = dir / name;
+    if (!dir.empty() && dir != shim_dir && ::access(candidate.c_str(), X_OK) == 0) return candidate.string();
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  return "";
+}
+
+}  // namespace
+
+World::World(const scenarios::Scenario& scenario, WorldOptions options)
+    : scenario_(scenario),
+      options_(options),
+      clock_(std::make_unique<core::ScaledClock>(options.time_scale)),
+      rng_(options.seed),
+      ports_(options.bind_declared_ports) {
+  draw_parameters();
+  lay_out_run_dir();
+}
+
+World::~World() { shutdown(); }
+
+void World::draw_parameters() {
+  // Containers are numbered in start order; enough for the initial deployment, every swap, and a
+  // retry or two, drawn now so that the run can print them before it starts.
+  core::Rng app = rng_.child("app");
+  const size_t n = static_cast<size_t>(scenario_.run.swaps) * 2 + 4;
+  for (size_t i = 0; i < n; ++i) {
+    listen_delays_.push_back(draw(app, scenario_.app.listen_delay));
+    prepare_delays_.push_back(draw(app, scenario_.app.prepare_delay));
+  }
+  drawn_["seed"] = std::to_string(options_.seed);
+  drawn_["time_scale"] = fmt::format("{}", options_.time_scale);
+  for (size_t i = 0; i < static_cast<size_t>(scenario_.run.swaps) + 1; ++i) {
+    drawn_[fmt::format("app.listen_delay[{}]", i)] = core::format_seconds(listen_delays_[i]);
+    if (!scenario_.app.prepare_delay.fixed() || scenario_.app.prepare_delay.min.count())
+      drawn_[fmt::format("app.prepare_delay[{}]", i)] = core::format_seconds(prepare_delays_[i]);
+  }
+}
+
+void World::lay_out_run_dir() {
+  char tmpl[] = "/tmp/bluegreen-XXXXXX";  // short: the shims' Unix socket path must fit 108 bytes
+  if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a run folder under /tmp");
+  run_dir_ = tmpl;
+  fs::create_directories(run_dir_ / "host");
+  fs::create_directories(run_dir_ / "codedeploy");
+  fs::create_directories(run_dir_ / "shims");
+
+  // Every destination the appspec copies files to lives in the run folder.
+  const auto appspec = fakes::parse_appspec(scenario_.dir / scenario_.appspec);
+  for (const auto& f : appspec.files) {
+    fs::path real = run_dir_ / "host" / fs::path(f.destination).relative_path();
+    fs::create_directories(real);
+    paths_.add(f.destination, real);
+  }
+  // The proxy's configuration folder, with the scenario's nginx.conf and the files it includes.
+  fs::path nginx_dir = run_dir_ / "host/etc/nginx";
+  fs::create_directories(nginx_dir);
+  paths_.add(kNginxDir, nginx_dir);
+  nginx_conf_ = nginx_dir / "nginx.conf";
+  fs::copy_file(scenario_.dir / scenario_.proxy.config, nginx_conf_);
+  for (const auto& f : scenario_.proxy.files) fs::copy_file(scenario_.dir / f, nginx_dir / f.filename());
+
+  for (const char* name : kShimmed) fs::create_symlink(BG_SHIM_BINARY, run_dir_ / "shims" / name);
+  shim_socket_ = run_dir_ / "shim.sock";
+  fakes::write_bash_env(run_dir_ / "bash_env.sh", paths_);
+}
+
+void World::start() {
+  work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+      io_.get_executor());
+  for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { io_.run(); });
+
+  fakes::EngineOptions engine_options;
+  engine_options.build_duration = scenario_.docker.build_duration;
+  engine_options.teardown_delay = scenario_.docker.teardown_delay;
+  engine_options.userland_proxy = scenario_.docker.userland_proxy;
+  fakes::ProcessFactory make_process = [this](const fakes::ProcessSpec& spec) {
+    std::lock_guard lock(mutex_);
+    size_t k = std::min(containers_made_++, listen_delays_.size() - 1);
+    fakes::NextAppProfile profile;
+    profile.version = scenario_.app.next_version;
+    profile.listen_delay = listen_delays_[k];
+    profile.prepare_delay = prepare_delays_[k];
+    if (!scenario_.app.sigterm.empty()) profile.sigterm = fakes::parse_sigterm_mode(scenario_.app.sigterm);
+    profile.api_latency_min = scenario_.app.api_latency.min;
+    profile.api_latency_max = scenario_.app.api_latency.max;
+    profile = fakes::apply_env(profile, spec.env);
+    return std::unique_ptr<fakes::ContainerProcess>(std::make_unique<fakes::NextServer>(
+        io_, *clock_, history_, ports_, rng_.child("app.process." + spec.container), profile, spec));
+  };
+  docker_ = std::make_unique<fakes::DockerEngine>(io_, *clock_, history_, ports_, rng_.child("docker"), engine_options,
+                                                  make_process);
+  compose_cli_ = std::make_unique<fakes::ComposeCli>(*docker_, paths_);
+  docker_cli_ = std::make_unique<fakes::DockerCli>(*docker_, *compose_cli_, paths_);
+
+  proxy_ = std::make_unique<proxy::ProxyServer>(io_, *clock_, history_, ports_, paths_);
+  proxy_->start(nginx_conf_);
+
+  shims_ = std::make_unique<fakes::ShimServer>(
+      shim_socket_, [this](const fakes::ShimRequest& r, std::stop_token st) { return handle_shim(r, st); });
+  shims_->start();
+  agent_ = make_agent();
+}
+
+std::unique_ptr<fakes::CodeDeployAgent> World::make_agent() {
+  fakes::AgentOptions o;
+  o.deployment_root = run_dir_ / "codedeploy";
+  const char* path = ::getenv("PATH");
+  o.environment["PATH"] = (run_dir_ / "shims").string() + ":" + (path ? path : "/usr/local/bin:/usr/bin:/bin");
+  o.environment["BASH_ENV"] = (run_dir_ / "bash_env.sh").string();
+  o.environment["BLUEGREEN_SHIM_SOCKET"] = shim_socket_.string();
+  o.environment["HOME"] = (run_dir_ / "host").string();
+  o.environment["LANG"] = "C.UTF-8";
+  o.on_event = [this](const core::DeployEvent& e) {
+    std::lock_guard lock(mutex_);
+    if (e.kind == "hook_started") current_hook_ = e.hook;
+  };
+  return std::make_unique<fakes::CodeDeployAgent>(*clock_, history_, paths_, o);
+}
+
+fakes::DeploymentResult World::deploy(int number) {
+  {
+    std::lock_guard lock(mutex_);
+    current_deployment_ = number;
+  }
+  return agent_->deploy(number, scenario_.dir, stop_.get_token());
+}
+
+fakes::ShimReply World::handle_shim(const fakes::ShimRequest& request, std::stop_token stop) {
+  core::ShimEvent event;
+  event.start = clock_->now();
+  event.program = request.program;
+  event.args = request.args;
+  event.cwd = paths_.to_virtual(request.cwd).value_or(fs::path(request.cwd)).string();
+  {
+    std::lock_guard lock(mutex_);
+    event.deployment = current_deployment_;
+    event.hook = current_hook_;
+  }
+  // A shim call ends when either the shims' server or the whole run stops.
+  std::stop_source either;
+  std::stop_callback on_server_stop(stop, [&] { either.request_stop(); });
+  std::stop_callback on_run_stop(stop_.get_token(), [&] { either.request_stop(); });
+  fakes::ShimReply reply = dispatch_shim(request, either.get_token());
+  event.end = clock_->now();
+  event.exit_code = reply.exit_code;
+  event.out = reply.out;
+  event.err = reply.err;
+  if (!reply.exec.empty()) event.out = "exec: " + fmt::format("{}", fmt::join(reply.exec, " "));
+  history_.append(event);
+  return reply;
+}
+
+fakes::ShimReply World::dispatch_shim(const fakes::ShimRequest& request, std::stop_token stop) {
+  auto from = [](const core::CommandResult& r) {
+    fakes::ShimReply reply;
+    reply.exit_code = r.exit_code;
+    reply.out = r.out;
+    reply.err = r.err;
+    return reply;
+  };
+  const fs::path cwd = request.cwd;
+  if (request.program == "docker") return from(docker_cli_->run(request.args, cwd, stop));
+  if (request.program == "docker-compose") return from(compose_cli_->run(request.args, cwd, stop));
+  if (request.program == "nginx") return from(proxy::run_nginx_command(proxy_.get(), request.args, "/etc/nginx/nginx.conf"));
+  if (request.program == "sleep") {
+    auto parsed = parse_sleep_args(request.args);
+    if (!parsed.total) return from(parsed.error);
+    // Killed by the run's teardown: as a real sleep killed by SIGTERM, exit 143.
+    return from(clock_->sleep_for(*parsed.total, stop) ? core::CommandResult{0, "", ""} : core::CommandResult{143, "", ""});
+  }
+  if (request.program == "curl" || request.program == "wget") {
+    fakes::ShimReply reply;
+    const std::string real = real_program(request.program, run_dir_ / "shims");
+    if (real.empty()) {
+      reply.exit_code = 127;
+      reply.err = request.program + ": command not found\n";
+      return reply;
+    }
+    reply.exec.push_back(real);
+    for (auto& a : rewrite_http_client_args(request.program, request.args,
+                                            [this](uint16_t p) { return ports_.map(p); }, options_.time_scale))
+      reply.exec.push_back(a);
+    return reply;
+  }
+  fakes::ShimReply reply;
+  reply.exit_code = 127;
+  reply.err = request.program + ": command not found\n";
+  return reply;
+}
+
+void World::start_traffic() {
+  TrafficOptions t;
+  t.port = proxy_->listen_port();
+  t.rate = scenario_.traffic.rate;
+  t.clients = scenario_.traffic.clients;
+  t.post_ratio = scenario_.traffic.post_ratio;
+  t.timeout = scenario_.traffic.timeout;
+  traffic_ = std::make_unique<TrafficGenerator>(io_, *clock_, history_, rng_.child("traffic"), t);
+  traffic_->start();
+}
+
+void World::stop_traffic() {
+  if (!traffic_) return;
+  traffic_->stop();
+  traffic_->wait_idle(clock_->to_real(scenario_.traffic.timeout) + std::chrono::seconds(5));
+}
+
+bool World::wait(core::Duration d) { return clock_->sleep_for(d, stop_.get_token()); }
+
+void World::phase(const std::string& what, int deployment) {
+  history_.append(core::DeployEvent{clock_->now(), "phase", deployment, "", "", 0, what});
+}
+
+void World::shutdown() {
+  if (shut_down_) return;
+  shut_down_ = true;
+  stop_.request_stop();
+  if (traffic_) stop_traffic();
+  if (shims_) shims_->stop();          // ends shim calls in flight; scripts are already ended
+  if (proxy_) proxy_->stop();
+  if (docker_) docker_->shutdown();
+  traffic_.reset();
+  // Let the closing handlers run to the end; stop the io_context only if they do not within 5 s.
+  work_.reset();
+  auto joined = std::async(std::launch::async, [this] {
+    for (auto& t : io_threads_) t.join();
+  });
+  if (joined.wait_for(std::chrono::seconds(5)) != std::future_status::ready) io_.stop();
+  joined.wait();
+  io_threads_.clear();
+  // Handlers still queued hold sockets; destroying them now, before the engine and proxy objects go.
+  proxy_.reset();
+  docker_cli_.reset();
+  compose_cli_.reset();
+  docker_.reset();
+  agent_.reset();
+  shims_.reset();
+  std::error_code ignored;
+  if (!options_.keep_run_dir) fs::remove_all(run_dir_, ignored);
+}
+
+}  // namespace bg::sim

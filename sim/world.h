@@ -1,0 +1,122 @@
+#pragma once
+// World: everything one run needs, wired together and torn down in order. It owns the clock, the
+// history, the ports and paths of the run, the Asio threads, the real proxy, the fake Docker engine
+// (whose containers run fake Next.js apps), the shims the deploy scripts call, the fake CodeDeploy
+// agent, and the traffic. RunDriver (run.h) takes it through the run's phases.
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <utility>  // before Asio (design.md: Boost 1.74 under C++20)
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include "core/clock.h"
+#include "core/history.h"
+#include "core/path_map.h"
+#include "core/port_map.h"
+#include "core/rng.h"
+#include "scenarios/scenario.h"
+
+namespace bg::proxy {
+class ProxyServer;
+}
+namespace bg::fakes {
+class DockerEngine;
+class ComposeCli;
+class DockerCli;
+class ShimServer;
+class CodeDeployAgent;
+struct DeploymentResult;
+struct ShimRequest;
+struct ShimReply;
+}  // namespace bg::fakes
+
+namespace bg::sim {
+
+class TrafficGenerator;
+
+struct WorldOptions {
+  uint64_t seed = 1;
+  double time_scale = 0.1;
+  bool bind_declared_ports = false;  // use the ports the files declare instead of free ones
+  bool keep_run_dir = false;         // leave the run folder (scripts' cwd, logs) for inspection
+};
+
+class World {
+ public:
+  World(const scenarios::Scenario& scenario, WorldOptions options);
+  ~World();
+  World(const World&) = delete;
+  World& operator=(const World&) = delete;
+
+  // Every parameter drawn from the seed, by name, known before anything runs.
+  const std::map<std::string, std::string>& drawn() const { return drawn_; }
+
+  // Starts the Asio threads, the shims' server and the proxy (on the scenario's nginx.conf).
+  // Throws on bad input (nginx.conf, appspec) with file and line.
+  void start();
+  // Runs deployment `number` of the scenario folder through the CodeDeploy agent, to its end.
+  fakes::DeploymentResult deploy(int number);
+  void start_traffic();
+  // Ends arrivals and waits (bounded) for requests in flight.
+  void stop_traffic();
+  // Lets scenario time pass. Returns false when the run was stopped meanwhile.
+  bool wait(core::Duration d);
+  // Marks a phase of the run in the history (traffic_started, swap_started, ...).
+  void phase(const std::string& what, int deployment = 0);
+  // Stops everything the run started, in dependency order; idempotent. Never hangs: every step has
+  // a deadline.
+  void shutdown();
+  // Asks every blocking step (scripts, sleeps) to end now: for the run's overall deadline.
+  void request_stop() { stop_.request_stop(); }
+
+  core::Clock& clock() { return *clock_; }
+  core::History& history() { return history_; }
+  const std::filesystem::path& run_dir() const { return run_dir_; }
+
+ private:
+  fakes::ShimReply handle_shim(const fakes::ShimRequest& request, std::stop_token stop);
+  fakes::ShimReply dispatch_shim(const fakes::ShimRequest& request, std::stop_token stop);
+  void lay_out_run_dir();
+  std::unique_ptr<fakes::CodeDeployAgent> make_agent();
+  void draw_parameters();
+
+  const scenarios::Scenario& scenario_;
+  WorldOptions options_;
+  std::unique_ptr<core::ScaledClock> clock_;
+  core::History history_;
+  core::Rng rng_;
+  core::PortMap ports_;
+  core::PathMap paths_;
+  std::stop_source stop_;
+  std::filesystem::path run_dir_;
+  std::filesystem::path nginx_conf_;       // the run's copy, at the real path mapped from /etc/nginx
+  std::filesystem::path shim_socket_;
+  std::map<std::string, std::string> drawn_;
+  std::vector<core::Duration> listen_delays_;   // per container, in start order
+  std::vector<core::Duration> prepare_delays_;
+  size_t containers_made_ = 0;
+  std::mutex mutex_;
+  int current_deployment_ = -1;
+  std::string current_hook_;
+
+  boost::asio::io_context io_;
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
+  std::vector<std::thread> io_threads_;
+  std::unique_ptr<proxy::ProxyServer> proxy_;
+  std::unique_ptr<fakes::DockerEngine> docker_;
+  std::unique_ptr<fakes::ComposeCli> compose_cli_;
+  std::unique_ptr<fakes::DockerCli> docker_cli_;
+  std::unique_ptr<fakes::ShimServer> shims_;
+  std::unique_ptr<fakes::CodeDeployAgent> agent_;
+  std::unique_ptr<TrafficGenerator> traffic_;
+  bool shut_down_ = false;
+};
+
+}  // namespace bg::sim
