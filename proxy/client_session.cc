@@ -70,15 +70,19 @@ void ClientSession::shutdown() {
 void ClientSession::retire() {
   asio::post(executor_, [self = shared_from_this()] {
     self->retiring_ = true;
-    if (self->idle_ && self->buffer_.size() == 0) self->close();
+    if (self->idle_ && self->served_ && self->buffer_.size() == 0) self->close();
   });
 }
 
 void ClientSession::do_read() {
   if (stopping_ || closed_) return;
+  // A retired generation closes only keep-alive connections waiting for their next request (nginx's
+  // c->idle, set by ngx_http_set_keepalive). A fresh connection still waiting for its first request
+  // is served: nginx's ngx_close_idle_connections skips it, and closing it would drop a request the
+  // client already sent.
   if (retiring_ || generation_->retired) {
     retiring_ = true;
-    if (buffer_.size() == 0) return close();
+    if (served_ && buffer_.size() == 0) return close();
   }
   parser_.emplace();
   parser_->body_limit(kClientMaxBodySize);
@@ -275,6 +279,7 @@ void ClientSession::on_write(beast::error_code ec, int status, bool close_after)
   state_->log.access(ctx_, status, attempts_, upstream_status_, ec ? 0 : out_.size());
   out_.clear();
   if (ec || close_after || stopping_) return close();
+  served_ = true;
   do_read();
 }
 

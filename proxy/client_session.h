@@ -62,6 +62,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool idle_ = false;
+  bool served_ = false;   // a response was written: later waits are keep-alive waits
   bool retiring_ = false;
   bool stopping_ = false;
   bool closed_ = false;

@@ -214,6 +214,28 @@ TEST_F(ProxyServerTest, ReloadSwapsUpstreamAndResetsPeerState) {
   EXPECT_EQ(get().body, "red");
 }
 
+// Goal: on reload the old generation still serves a connection that was accepted but had not sent
+// its request yet (nginx closes only keep-alive connections waiting for a next request), and closes
+// a keep-alive connection that already had its answer.
+TEST_F(ProxyServerTest, ReloadServesFreshConnectionsAndClosesIdleKeepAlive) {
+  backend(3000, "blue");
+  start("        server localhost:3000;\n");
+  int fresh = connect_to(proxy_->listen_port());
+  int kept = connect_to(proxy_->listen_port());
+  ASSERT_GE(fresh, 0);
+  ASSERT_GE(kept, 0);
+  ASSERT_TRUE(send_all(kept, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  EXPECT_EQ(read_response(kept).status, 200);
+  EXPECT_EQ(proxy_->reload(), std::nullopt);
+  ASSERT_TRUE(send_all(fresh, "GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+  auto answer = read_response(fresh);
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body, "blue");
+  EXPECT_EQ(read_response(kept).status, 0);  // closed by the retired generation, no response
+  ::close(fresh);
+  ::close(kept);
+}
+
 // Goal: after stop() the port refuses, an idle keep-alive client and an upstream connection still
 // waiting for an answer are both closed, and the proxy can start again.
 TEST_F(ProxyServerTest, StopClosesEverything) {

@@ -27,7 +27,8 @@ std::string to_markdown(const RunResult& r) {
   out += fmt::format("Seed {} · time scale {} · {} requests: {} ok, {} failed, {} indeterminate · outage {:.2f}s\n\n",
                      r.seed, r.time_scale, r.requests, r.ok, r.failed, r.indeterminate, core::to_seconds(r.outage));
 
-  out += "| invariant | verdict | violations | summary |\n|---|---|---|---|\n";
+  if (r.invariants.empty()) out += "Invariants not judged: the run did not complete.\n";
+  else out += "| invariant | verdict | violations | summary |\n|---|---|---|---|\n";
   for (const auto& inv : r.invariants)
     out += fmt::format("| `{}` | {} | {} | {} |\n", inv.name, inv.held ? "held" : "**violated**", inv.violations,
                        cell(inv.summary));

@@ -80,7 +80,8 @@ void judge(const std::vector<core::Entry>& entries, reports::RunResult& r) {
     }
   }
   r.outage = outage_time(requests);
-  r.invariants = run_checkers(entries);
+  // A run that did not complete proves nothing either way: its invariants are not judged.
+  r.invariants = r.verdict == "error" ? std::vector<reports::InvariantResult>{} : run_checkers(entries);
   r.swaps = derive_swaps(entries);
   const bool all_held = std::all_of(r.invariants.begin(), r.invariants.end(), [](const auto& i) { return i.held; });
   if (r.verdict != "error") r.verdict = all_held ? "held" : "violated";

@@ -13,6 +13,7 @@
 #include "fakes/codedeploy/appspec.h"
 #include "fakes/codedeploy/bash_env.h"
 #include "fakes/docker/compose_cli.h"
+#include "fakes/docker/compose_file.h"
 #include "fakes/docker/docker_cli.h"
 #include "fakes/docker/docker_engine.h"
 #include "fakes/docker/shim/shim_server.h"
@@ -95,8 +96,17 @@ void World::lay_out_run_dir() {
   fs::create_directories(run_dir_ / "codedeploy");
   fs::create_directories(run_dir_ / "shims");
 
-  // Every destination the appspec copies files to lives in the run folder.
+  // Bad input is found before anything starts, and named by file and line: the appspec, and every
+  // compose file of the deployment (the scripts would only meet a broken one mid-swap).
   const auto appspec = fakes::parse_appspec(scenario_.dir / scenario_.appspec);
+  for (const auto& entry : fs::directory_iterator(scenario_.dir)) {
+    const std::string name = entry.path().filename().string();
+    const bool yaml = entry.path().extension() == ".yml" || entry.path().extension() == ".yaml";
+    if (entry.is_regular_file() && yaml && name.find("compose") != std::string::npos)
+      fakes::parse_compose_file(entry.path());
+  }
+
+  // Every destination the appspec copies files to lives in the run folder.
   for (const auto& f : appspec.files) {
     fs::path real = run_dir_ / "host" / fs::path(f.destination).relative_path();
     fs::create_directories(real);
