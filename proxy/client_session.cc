@@ -1,5 +1,7 @@
 #include "proxy/client_session.h"
 
+#include <unistd.h>
+
 #include <charconv>
 
 #include <fmt/format.h>
@@ -132,6 +134,7 @@ void ClientSession::handle_request() {
     return respond_status(404);
   }
   pool_ = &worker_.pools.at(location_->proxy_pass);
+  cache_ = &worker_.caches.at(location_->proxy_pass);
   {
     std::lock_guard lock(worker_.mutex);
     peer_request_ = pool_->begin_request(location_->proxy.next_upstream_tries);
@@ -160,18 +163,53 @@ void ClientSession::next_attempt() {
   ++attempts_;
   ctx_.upstream = fmt::format("http://{}{}", peer_text(peer_), uri);
   // Simplification: every peer is on loopback; the declared port goes through the run's PortMap.
-  asio::ip::tcp::endpoint endpoint(asio::ip::address_v4::loopback(), state_->ports.map(peer_.port));
+  uint16_t port = state_->ports.map(peer_.port);
+  asio::ip::tcp::endpoint endpoint(asio::ip::address_v4::loopback(), port);
   RequestVars vars{location_->proxy_pass, "127.0.0.1"};
   AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,
                            location_->proxy.read_timeout};
   attempt_ = std::make_shared<UpstreamAttempt>(executor_, state_->clock, endpoint,
-                                               make_upstream_request(request_, location_->proxy, vars), timeouts);
+                                               make_upstream_request(request_, location_->proxy, vars), timeouts,
+                                               take_idle_connection(port), cache_->enabled());
   attempt_->run([self = shared_from_this()](AttemptResult r) { self->on_attempt(std::move(r)); });
+}
+
+// The keepalive module's get_peer runs after the balancer chose the peer: an idle connection to
+// that peer, if one is cached and still usable, carries the request.
+std::optional<IdleConnection> ClientSession::take_idle_connection(uint16_t port) {
+  if (!cache_->enabled()) return std::nullopt;
+  std::optional<IdleConnection> found;
+  std::vector<int> to_close;
+  {
+    std::lock_guard lock(worker_.mutex);
+    while (auto c = cache_->take(port, state_->clock.now(), to_close)) {
+      if (UpstreamAttempt::idle_connection_usable(c->fd)) {
+        found = c;
+        break;
+      }
+      to_close.push_back(c->fd);
+    }
+  }
+  for (int fd : to_close) ::close(fd);
+  return found;
+}
+
+// ngx_http_upstream_free_keepalive_peer: a connection whose response allowed keep-alive is cached
+// unless the attempt counted as a failure (NGX_PEER_FAILED goes to "invalid": closed).
+void ClientSession::release_connection(AttemptResult& result, bool failed) {
+  if (!result.idle) return;
+  std::vector<int> to_close{result.idle->fd};
+  if (!failed && !stopping_ && cache_) {
+    std::lock_guard lock(worker_.mutex);
+    to_close = cache_->put(*result.idle, state_->clock.now());
+  }
+  result.idle.reset();
+  for (int fd : to_close) ::close(fd);
 }
 
 void ClientSession::on_attempt(AttemptResult result) {
   attempt_.reset();
-  if (stopping_) return;
+  if (stopping_) return release_connection(result, true);
   if (result.complete) return on_upstream_status(result);
   if (result.header_received) {
     // nginx sent the head to the client already: it logs, frees the peer without a failure and
@@ -189,6 +227,7 @@ void ClientSession::on_upstream_status(AttemptResult& result) {
   int status = result.response.result_int();
   FailureKind kind;
   if (!failure_kind_for_status(status, kind)) {
+    release_connection(result, false);
     free_peer(false, "reading response header from upstream");
     add_upstream_status(status);
     return respond_upstream(std::move(result.response));
@@ -202,6 +241,7 @@ void ClientSession::on_upstream_status(AttemptResult& result) {
   in.elapsed = state_->clock.now() - first_attempt_;
   in.next_upstream_timeout = location_->proxy.next_upstream_timeout;
   RetryDecision d = RetryPolicy::decide(in);
+  release_connection(result, d.peer_failed);
   free_peer(d.peer_failed, "reading response header from upstream");
   add_upstream_status(status);
   if (d.retry) return next_attempt();
@@ -218,8 +258,13 @@ void ClientSession::on_attempt_error(AttemptResult& result) {
   in.tries_left = tries_left();
   in.elapsed = state_->clock.now() - first_attempt_;
   in.next_upstream_timeout = location_->proxy.next_upstream_timeout;
+  in.cached = result.reused;
   RetryDecision d = RetryPolicy::decide(in);
   free_peer(d.peer_failed, result.action);
+  if (d.extra_try) {
+    std::lock_guard lock(worker_.mutex);
+    ++peer_request_.tries;
+  }
   add_upstream_status(result.kind == FailureKind::timeout ? 504 : 502);
   if (d.retry) return next_attempt();
   respond_status(d.status);

@@ -133,7 +133,16 @@ class Interpreter {
         auto n = parse_nginx_int(s.args[0]);
         if (!n || *n < 1) fail_at(s, fmt::format("invalid value \"{}\" in \"keepalive\" directive", s.args[0]));
         up.keepalive = *n;
-        warn(s);  // parsed, but upstream connections are never reused here
+      } else if (s.name == "keepalive_timeout" || s.name == "keepalive_time") {
+        expect_args(s, 1, 1);
+        auto t = parse_nginx_time(s.args[0]);
+        if (!t) fail_at(s, fmt::format("\"{}\" directive invalid value", s.name));
+        (s.name == "keepalive_time" ? up.keepalive_time : up.keepalive_timeout) = *t;
+      } else if (s.name == "keepalive_requests") {
+        expect_args(s, 1, 1);
+        auto n = parse_nginx_int(s.args[0]);
+        if (!n) fail_at(s, "invalid number");
+        up.keepalive_requests = *n;
       } else {
         not_here_or_warn(s, {"upstream", "location", "listen", "proxy_pass"});
       }

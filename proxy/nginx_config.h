@@ -54,7 +54,12 @@ struct Upstream {
   std::string name;
   std::vector<UpstreamServer> servers;
   std::string zone;     // shared-memory zone name ("" = per-worker state)
-  int keepalive = 0;    // parsed, not simulated: upstream connections are never reused
+  // ngx_http_upstream_keepalive_module: idle connections cached per worker (0 = none), and
+  // keepalive_timeout / keepalive_requests / keepalive_time with nginx 1.22's defaults.
+  int keepalive = 0;
+  core::Duration keepalive_timeout = std::chrono::seconds(60);
+  int keepalive_requests = 1000;
+  core::Duration keepalive_time = std::chrono::hours(1);
   bool implicit = false;  // made by `proxy_pass http://host:port` without an upstream block
 };
 

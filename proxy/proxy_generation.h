@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "proxy/keepalive_cache.h"
 #include "proxy/nginx_config.h"
 #include "proxy/upstream_pool.h"
 
@@ -23,9 +24,13 @@ class ProxyGeneration {
     int index = 0;
     std::mutex mutex;
     std::map<std::string, UpstreamPool> pools;  // by upstream name
+    std::map<std::string, KeepaliveCache> caches;  // idle upstream connections, by upstream name
   };
 
   ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number);
+  ~ProxyGeneration();  // closes the idle upstream connections, as an exiting worker does
+  ProxyGeneration(const ProxyGeneration&) = delete;
+  ProxyGeneration& operator=(const ProxyGeneration&) = delete;
 
   const NginxConfig& config() const { return *config_; }
   std::shared_ptr<const NginxConfig> shared_config() const { return config_; }
@@ -35,6 +40,8 @@ class ProxyGeneration {
   // The worker a new connection goes to. Simplification: round robin; real workers race for
   // accept() and the kernel decides.
   Worker& assign_worker();
+  // Closes every cached idle upstream connection (a reload retires this generation, or a stop).
+  void close_idle_connections();
 
   // Set by a reload: connections finish the request in progress, then close (graceful shutdown).
   std::atomic<bool> retired{false};

@@ -105,6 +105,7 @@ std::optional<std::string> ProxyServer::reload() {
   }
   if (old) {
     old->retired = true;
+    old->close_idle_connections();  // the old workers' cached upstream connections end with them
     retire_sessions_of(old.get(), false);
   }
   state_->log.lifecycle("reload", "notice",
@@ -126,11 +127,13 @@ void ProxyServer::stop() {
   std::lock_guard control(control_mutex_);
   if (!running_) return;
   running_ = false;
+  std::shared_ptr<ProxyGeneration> last;
   {
     std::lock_guard lock(state_->mutex);
     state_->stopping = true;
-    state_->current.reset();
+    last = std::exchange(state_->current, nullptr);
   }
+  if (last) last->close_idle_connections();
   while (!listeners_.empty()) close_listener(listeners_.begin()->first);
   retire_sessions_of(nullptr, true);
   wait_until_quiet();

@@ -68,7 +68,12 @@ RetryDecision RetryPolicy::decide(const RetryInput& in) {
   if (in.request_sent && non_idempotent(in.method)) mask |= kNextNonIdempotent;
   bool timed_out = in.next_upstream_timeout.count() > 0 && in.elapsed >= in.next_upstream_timeout;
   bool allowed = !(in.next_upstream & kNextOff) && (in.next_upstream & mask) == mask;
-  bool can_retry = allowed && in.tries_left > 0 && !timed_out && !in.client_bytes_sent;
+  // ngx_http_upstream_next: `if (u->peer.cached && ft_type == NGX_HTTP_UPSTREAM_FT_ERROR)
+  // u->peer.tries++` — one extra try that does not count against the tries, for a plain error only
+  // (a POST already sent has FT_NON_IDEMPOTENT added, so it gets none). §1.
+  d.extra_try = in.cached && in.kind == FailureKind::error && !(mask & kNextNonIdempotent);
+  int tries_left = in.tries_left + (d.extra_try ? 1 : 0);
+  bool can_retry = allowed && tries_left > 0 && !timed_out && !in.client_bytes_sent;
 
   if (is_upstream_status(in.kind)) {
     // ngx_http_upstream_test_next: an upstream's 5xx/4xx is passed on unless it can go to the next

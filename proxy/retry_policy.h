@@ -38,6 +38,7 @@ struct RetryInput {
   int tries_left = 0;               // attempts left after this one (0 for a single-server upstream)
   core::Duration elapsed{0};        // since the first attempt began
   core::Duration next_upstream_timeout{0};  // 0 = no limit
+  bool cached = false;              // the attempt ran on a reused keepalive connection (pc->cached)
 };
 
 struct RetryDecision {
@@ -45,6 +46,7 @@ struct RetryDecision {
   bool peer_failed = false;    // free the peer with NGX_PEER_FAILED (failure accounting)
   int status = 502;            // what the client gets if this is the last word
   bool pass_response = false;  // the client gets the upstream's own response (an unretried 5xx)
+  bool extra_try = false;      // a failed reused connection: the caller adds one try after free_peer
 };
 
 class RetryPolicy {

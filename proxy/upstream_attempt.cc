@@ -1,5 +1,9 @@
 #include "proxy/upstream_attempt.h"
 
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -30,11 +34,37 @@ bool is_bad_status_line(const beast::error_code& ec) {
 }  // namespace
 
 UpstreamAttempt::UpstreamAttempt(Executor strand, core::Clock& clock, asio::ip::tcp::endpoint peer,
-                                 http::request<http::string_body> request, AttemptTimeouts timeouts)
-    : stream_(strand), clock_(clock), peer_(peer), request_(std::move(request)), timeouts_(timeouts) {}
+                                 http::request<http::string_body> request, AttemptTimeouts timeouts,
+                                 std::optional<IdleConnection> reuse, bool keepalive)
+    : stream_(strand),
+      clock_(clock),
+      peer_(peer),
+      request_(std::move(request)),
+      timeouts_(timeouts),
+      reuse_(reuse),
+      keepalive_(keepalive) {}
+
+bool UpstreamAttempt::idle_connection_usable(int fd) {
+  char byte;
+  ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+  return n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK);
+}
 
 void UpstreamAttempt::run(Callback done) {
   done_ = std::move(done);
+  if (reuse_) {
+    // A cached connection: no connect, the request goes out at once (nginx: pc->cached = 1).
+    result_.reused = true;
+    opened_ = reuse_->opened;
+    requests_before_ = reuse_->requests;
+    beast::error_code ec;
+    stream_.socket().assign(asio::ip::tcp::v4(), reuse_->fd, ec);
+    if (ec) ::close(reuse_->fd);
+    result_.request_sent = true;
+    if (ec) return fail(ec, "sending request to upstream");
+    return on_connect({});
+  }
+  opened_ = clock_.now();
   stream_.expires_after(clock_.to_real(timeouts_.connect));
   stream_.async_connect(peer_, [self = shared_from_this()](beast::error_code ec) { self->on_connect(ec); });
 }
@@ -75,6 +105,7 @@ void UpstreamAttempt::on_header(beast::error_code ec) {
 void UpstreamAttempt::on_body(beast::error_code ec) {
   if (ec) return fail(ec, "reading upstream");
   result_.complete = true;
+  kept_ = may_keep();
   result_.response = parser_->release();
   finish();
 }
@@ -108,10 +139,25 @@ void UpstreamAttempt::fail(beast::error_code ec, const char* action) {
   finish();
 }
 
+// ngx_http_upstream_free_keepalive_peer's checks that the attempt can make: the upstream keeps
+// connections, the response was HTTP/1.1 without `Connection: close` and framed (u->keepalive), and
+// nothing beyond it was read.
+bool UpstreamAttempt::may_keep() const {
+  return keepalive_ && result_.complete && parser_ && parser_->get().version() == 11 && parser_->keep_alive() &&
+         buffer_.size() == 0;
+}
+
 void UpstreamAttempt::finish() {
+  if (kept_ && stream_.socket().is_open()) {
+    beast::error_code ec;
+    int fd = stream_.socket().release(ec);
+    if (!ec) result_.idle = IdleConnection{fd, peer_.port(), opened_, opened_, requests_before_ + 1};
+  }
   beast::error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  if (stream_.socket().is_open()) {
+    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    stream_.socket().close(ignored);
+  }
   if (auto done = std::move(done_)) {
     done_ = nullptr;
     done(std::move(result_));

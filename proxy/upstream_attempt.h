@@ -1,7 +1,9 @@
 #pragma once
-// UpstreamAttempt is one try of one request on one peer, as nginx makes it with proxy_http_version
-// 1.0: a new connection, the request with `Connection: close`, the response read to its end. Each
-// stage has the config's deadline (connect/send/read, through Clock::to_real). It reports how the
+// UpstreamAttempt is one try of one request on one peer, as nginx makes it: on a new connection, or
+// on an idle one from the upstream's keepalive cache; the request, then the response read to its
+// end. When the response allows it (HTTP/1.1, no `Connection: close`, framed body, nothing extra
+// read) and the upstream has `keepalive`, the connection is handed back for caching instead of being
+// closed (ngx_http_upstream_keepalive_module, reference/semantics.md §1). Each stage has the config's deadline (connect/send/read, through Clock::to_real). It reports how the
 // attempt ended in nginx's terms; the ClientSession decides what follows. Runs on the session's strand.
 #include <utility>  // before Asio under C++20 (design.md)
 
@@ -15,6 +17,7 @@
 #include <boost/beast/http.hpp>
 
 #include "core/clock.h"
+#include "proxy/keepalive_cache.h"
 #include "proxy/retry_policy.h"
 
 namespace bg::proxy {
@@ -29,6 +32,8 @@ struct AttemptResult {
   std::string error_text;       // nginx's wording: "connect() failed (111: Connection refused)"
   std::string action;           // "connecting to upstream", "reading response header from upstream"…
   http::response<http::string_body> response;  // the head (and what arrived of the body)
+  bool reused = false;          // ran on a cached keep-alive connection (nginx's pc->cached)
+  std::optional<IdleConnection> idle;  // the connection, released for the cache (complete only)
 };
 
 struct AttemptTimeouts {
@@ -42,8 +47,15 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   using Executor = boost::asio::any_io_executor;  // the session's strand
   using Callback = std::function<void(AttemptResult)>;
 
+  // `reuse`: a cached connection to run on instead of connecting. `keepalive`: the upstream caches
+  // connections, so a response that allows it releases the connection into AttemptResult::idle.
   UpstreamAttempt(Executor strand, core::Clock& clock, boost::asio::ip::tcp::endpoint peer,
-                  http::request<http::string_body> request, AttemptTimeouts timeouts);
+                  http::request<http::string_body> request, AttemptTimeouts timeouts,
+                  std::optional<IdleConnection> reuse = std::nullopt, bool keepalive = false);
+
+  // nginx's ngx_http_upstream_keepalive_close_handler: an idle cached connection on which anything
+  // arrived (the peer closed it, as Node does after keepAliveTimeout) must not be reused.
+  static bool idle_connection_usable(int fd);
 
   // Starts the attempt; `done` is called once, on the strand.
   void run(Callback done);
@@ -57,6 +69,7 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   void on_body(boost::beast::error_code ec);
   void fail(boost::beast::error_code ec, const char* action);
   void finish();
+  bool may_keep() const;
 
   boost::beast::tcp_stream stream_;
   core::Clock& clock_;
@@ -67,6 +80,11 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   std::optional<http::response_parser<http::string_body>> parser_;
   AttemptResult result_;
   Callback done_;
+  std::optional<IdleConnection> reuse_;
+  bool keepalive_;
+  core::Time opened_{};
+  int requests_before_ = 0;
+  bool kept_ = false;
 };
 
 }  // namespace bg::proxy
