@@ -10,51 +10,19 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// compose v2's exit code for flag and command syntax errors (CommandSyntaxFailure).
-constexpr int kSyntaxFailure = 16;
-
 const std::vector<FlagSpec> kGlobalFlags = {
     {'p', "project-name", true}, {'f', "file", true},         {0, "project-directory", true},
     {0, "env-file", true},       {0, "profile", true},        {0, "ansi", true},
     {0, "no-ansi", false},       {0, "compatibility", false}, {'v', "version", false},
     {0, "verbose", false},       {'h', "help", false}};
-const std::vector<FlagSpec> kUpFlags = {
-    {'d', "detach", false},         {0, "force-recreate", false}, {0, "no-recreate", false},
-    {0, "wait", false},             {0, "remove-orphans", false}, {0, "build", false},
-    {0, "no-build", false},         {0, "no-start", false},       {'t', "timeout", true},
-    {0, "quiet-pull", false},       {0, "no-deps", false},        {0, "always-recreate-deps", false},
-    {'V', "renew-anon-volumes", false}, {0, "no-color", false},   {0, "no-log-prefix", false},
-    {0, "abort-on-container-exit", false}, {0, "attach-dependencies", false}};
 const std::vector<FlagSpec> kDownFlags = {
     {'t', "timeout", true}, {0, "remove-orphans", false}, {'v', "volumes", false}, {0, "rmi", true}};
-const std::vector<FlagSpec> kPsFlags = {{'a', "all", false},    {'q', "quiet", false}, {0, "services", false},
-                                        {0, "status", true},    {0, "filter", true},   {0, "format", true}};
 const std::vector<FlagSpec> kStopFlags = {{'t', "timeout", true}};
 
 // Compose commands that exist but the simulation does not model: said so, never silently ignored.
-const std::set<std::string> kUnmodelled = {"build", "convert", "cp", "create", "events", "exec", "images", "kill",
-                                           "logs", "ls", "pause", "port", "pull", "push", "restart", "rm", "run",
-                                           "top", "unpause"};
-
-const char* kUsage =
-    "\nUsage:  docker compose [OPTIONS] COMMAND\n\nDocker Compose\n\nOptions:\n"
-    "      --ansi string                Control when to print ANSI control characters (\"never\"|\"always\"|\"auto\") "
-    "(default \"auto\")\n"
-    "      --compatibility              Run compose in backward compatibility mode\n"
-    "      --env-file string            Specify an alternate environment file.\n"
-    "  -f, --file stringArray           Compose configuration files\n"
-    "      --profile stringArray        Specify a profile to enable\n"
-    "      --project-directory string   Specify an alternate working directory\n"
-    "                                   (default: the path of the Compose file)\n"
-    "  -p, --project-name string        Project name\n\n"
-    "Commands:\n"
-    "  down        Stop and remove containers, networks\n"
-    "  ps          List containers\n"
-    "  start       Start services\n"
-    "  stop        Stop services\n"
-    "  up          Create and start containers\n"
-    "  version     Show the Docker Compose version information\n\n"
-    "Run 'docker compose COMMAND --help' for more information on a command.\n";
+const std::set<std::string> kUnmodelled = {"build", "convert", "config", "cp", "create", "events", "exec", "images",
+                                           "kill", "logs", "ls", "pause", "port", "pull", "push", "restart", "rm",
+                                           "run", "scale", "top", "unpause"};
 
 std::optional<core::Duration> timeout_flag(const CliArgs& flags) {
   if (!flags.has("timeout")) return std::nullopt;
@@ -87,6 +55,7 @@ struct ComposeCli::Context {
   fs::path cwd;
   std::stop_token stop;
   CliArgs global;
+  std::string command;
   core::CommandResult result;
 };
 
@@ -96,49 +65,40 @@ ComposeCli::ComposeCli(DockerEngine& engine, std::unique_ptr<ComposeDialect> dia
 ComposeCli::ComposeCli(DockerEngine& engine, const core::PathMap& paths, std::unique_ptr<ComposeDialect> dialect)
     : engine_(engine), paths_(&paths), dialect_(std::move(dialect)) {}
 
+ComposeCli::ComposeCli(DockerEngine& engine, const core::PathMap& paths, std::string_view compose_version)
+    : ComposeCli(engine, paths, make_compose_dialect(compose_version)) {}
+
+void ComposeCli::set_dialect(std::string_view compose_version) { dialect_ = make_compose_dialect(compose_version); }
+
 std::string ComposeCli::shown(const fs::path& real) const {
   return paths_ ? paths_->to_virtual(real).value_or(real).string() : real.string();
 }
 
 core::CommandResult ComposeCli::run(const std::vector<std::string>& args, const fs::path& cwd,
                                     std::stop_token stop_token) {
-  Context ctx{cwd, stop_token, {}, {}};
+  Context ctx{cwd, stop_token, {}, "", {}};
   try {
     size_t pos = 0;
     ctx.global = parse_flags(args, pos, kGlobalFlags, true);
-    if (ctx.global.has("version")) {
-      ctx.result.out = fmt::format("Docker Compose version v{}\n", dialect_->version());
-      return ctx.result;
-    }
-    if (pos == args.size() || ctx.global.has("help")) {
-      ctx.result.out = kUsage;
-      return ctx.result;
-    }
-    const std::string& command = args[pos];
+    if (ctx.global.has("version")) return {0, dialect_->version_line(), ""};
+    if (pos == args.size() || ctx.global.has("help")) return {0, dialect_->usage(), ""};
+    ctx.command = args[pos];
     std::vector<std::string> rest(args.begin() + static_cast<long>(pos) + 1, args.end());
-    if (command == "up") return up(ctx, rest);
-    if (command == "down") return down(ctx, rest);
-    if (command == "ps") return ps(ctx, rest);
-    if (command == "stop") return stop(ctx, rest);
-    if (command == "start") return start(ctx, rest);
-    if (command == "version") {
-      ctx.result.out = fmt::format("Docker Compose version v{}\n", dialect_->version());
-      return ctx.result;
-    }
-    if (kUnmodelled.count(command)) {
-      ctx.result.err = fmt::format("bluegreen: `docker compose {}` is not modelled by the simulation\n", command);
-      ctx.result.exit_code = 1;
-      return ctx.result;
-    }
-    // cobra prints the help, then compose's own error (cmd/compose/compose.go RootCommand).
-    ctx.result.out = kUsage;
-    ctx.result.err = fmt::format("unknown docker command: \"compose {}\"\n", command);
-    ctx.result.exit_code = kSyntaxFailure;
+    if (ctx.command == "up") return up(ctx, rest);
+    if (ctx.command == "down") return down(ctx, rest);
+    if (ctx.command == "ps") return ps(ctx, rest);
+    if (ctx.command == "stop") return stop(ctx, rest);
+    if (ctx.command == "start") return start(ctx, rest);
+    if (ctx.command == "version") return {0, dialect_->version_line(), ""};
+    if (kUnmodelled.count(ctx.command))
+      return {1, "", fmt::format("bluegreen: `docker compose {}` is not modelled by the simulation\n", ctx.command)};
+    return dialect_->unknown_command(ctx.command);
   } catch (const UsageError& e) {
-    ctx.result.err += std::string(e.what()) + "\n";
-    ctx.result.exit_code = kSyntaxFailure;
+    core::CommandResult usage = dialect_->bad_flag(ctx.command, e.what());
+    usage.err = ctx.result.err + usage.err;
+    return usage;
   } catch (const ComposeFileError& e) {
-    ctx.result.err += std::string(e.what()) + "\n";
+    ctx.result.err += dialect_->error(e.what());
     ctx.result.exit_code = 1;
   } catch (const DockerError& e) {
     ctx.result.err += dialect_->daemon_error(e.what());
@@ -155,14 +115,14 @@ ComposeCli::Project ComposeCli::load_project(Context& ctx) const {
         files.push_back(candidate);
         break;
       }
-    if (files.empty()) throw ComposeFileError("no configuration file provided: not found");
+    if (files.empty()) throw ComposeFileError(dialect_->no_config_file());
   }
   Project project;
   fs::path dir;
   for (const auto& f : files) {
     fs::path path = fs::path(f).is_absolute() ? fs::path(f) : (ctx.cwd / f).lexically_normal();
     if (dir.empty()) dir = path.parent_path();
-    if (!fs::exists(path)) throw ComposeFileError(fmt::format("open {}: no such file or directory", shown(path)));
+    if (!fs::exists(path)) throw ComposeFileError(dialect_->missing_file(shown(path), f));
     ComposeFile file = parse_compose_file(path);
     if (project.file.path.empty()) project.file.path = file.path;
     for (auto& s : file.services) {
@@ -178,15 +138,17 @@ ComposeCli::Project ComposeCli::load_project(Context& ctx) const {
   return project;
 }
 
-// compose v2.5.0 toProjectName: -p needs no compose file (so `-p blue down` works without one).
+// compose v2.5.0 toProjectName: -p needs no compose file (so `-p blue down` works without one);
+// v1 always loads the configuration.
 std::string ComposeCli::project_name(Context& ctx) const {
-  if (ctx.global.has("project-name")) return normalize_project(ctx.global.value("project-name"));
+  if (ctx.global.has("project-name") && !dialect_->project_needs_file())
+    return normalize_project(ctx.global.value("project-name"));
   return load_project(ctx).name;
 }
 
 core::CommandResult ComposeCli::up(Context& ctx, const std::vector<std::string>& args) {
   size_t pos = 0;
-  CliArgs flags = parse_flags(args, pos, kUpFlags, false);
+  CliArgs flags = parse_flags(args, pos, dialect_->up_flags(), false);
   core::CommandResult& r = ctx.result;
   if (!flags.has("detach") && !flags.has("wait")) {
     // Attached `up` streams logs until interrupted; a deploy script using it would hang.
@@ -195,7 +157,7 @@ core::CommandResult ComposeCli::up(Context& ctx, const std::vector<std::string>&
     return r;
   }
   if (flags.has("force-recreate") && flags.has("no-recreate")) {
-    r.err = "--force-recreate and --no-recreate are incompatible\n";
+    r.err = dialect_->error("--force-recreate and --no-recreate are incompatible");
     r.exit_code = 1;
     return r;
   }
@@ -204,7 +166,7 @@ core::CommandResult ComposeCli::up(Context& ctx, const std::vector<std::string>&
   for (const auto& name : flags.positional) {
     const ServiceConfig* s = project.file.find(name);
     if (!s) {
-      r.err = fmt::format("no such service: {}\n", name);
+      r.err = dialect_->error(fmt::format("no such service: {}", name));
       r.exit_code = 1;
       return r;
     }
@@ -216,77 +178,104 @@ core::CommandResult ComposeCli::up(Context& ctx, const std::vector<std::string>&
   // Missing images are pulled before anything is created; there is no registry in a run.
   for (const ServiceConfig* s : selected) {
     if (engine_.image(s->image)) continue;
-    r.err += dialect_->progress("", s->name, "Pulling");
+    r.err += dialect_->pull_begin(s->name, s->image);
     try {
       engine_.pull(s->image);
-    } catch (const DockerError&) {
-      r.err += dialect_->progress("", s->name, "Error");
-      throw;
+    } catch (const DockerError& e) {
+      r.err += dialect_->pull_failed(s->name, e.what());
+      r.exit_code = 1;
+      return r;
     }
   }
   std::string network = dialect_->network_name(project.name);
   if (!engine_.network_exists(network)) {
-    r.err += dialect_->progress("Network", network, "Creating");
+    r.err += dialect_->network_created(network);
     engine_.create_network(network);
-    r.err += dialect_->progress("Network", network, "Created");
   }
-  std::vector<std::string> to_start;
+  std::vector<PendingStart> to_start;
   for (const ServiceConfig* s : selected) converge_service(ctx, project, *s, flags, to_start);
   if (flags.has("no-start")) return r;
-  for (const auto& name : to_start) {
-    r.err += dialect_->progress("Container", name, "Starting");
-    engine_.start(name);  // a DockerError (port already allocated) ends `up` with exit 1
-    r.err += dialect_->progress("Container", name, "Started");
+  std::vector<std::string> started;
+  for (const auto& p : to_start) {
+    bool merged = dialect_->merges_create_and_start() && p.step != ComposeStep::start;
+    if (!merged) r.err += dialect_->step_begin(ComposeStep::start, p.container);
+    try {
+      engine_.start(p.container);
+    } catch (const DockerError& e) {
+      // semantics.md §3 "Port already bound": the container stays created, compose exits 1.
+      r.err += dialect_->step_error(merged ? p.step : ComposeStep::start, p.container);
+      r.err += dialect_->start_failed(p.service, p.container, e.what());
+      r.exit_code = 1;
+      return r;
+    }
+    r.err += dialect_->step_done(merged ? p.step : ComposeStep::start, p.container);
+    started.push_back(p.container);
   }
+  if (flags.has("wait")) wait_healthy(ctx, project, selected);
   return r;
 }
 
-// compose v2 convergence (pkg/compose/convergence.go): recreate on --force-recreate or a changed
-// config hash or image; otherwise a running container is left "Running" (race R13).
+// compose convergence (v2 pkg/compose/convergence.go, v1 service.py): recreate on --force-recreate
+// or a changed config hash or image; otherwise a running container is left as it is (race R13).
 void ComposeCli::converge_service(Context& ctx, const Project& project, const ServiceConfig& service,
-                                  const CliArgs& flags, std::vector<std::string>& to_start) {
+                                  const CliArgs& flags, std::vector<PendingStart>& to_start) {
   core::CommandResult& r = ctx.result;
+  bool merged = dialect_->merges_create_and_start();
   auto image = engine_.image(service.image);
-  ContainerSpec spec{project.name, service.name, service.image, service.ports, service.environment,
-                     service.stop_signal, service.stop_grace_period, service.command, service.config_hash(), ""};
+  ContainerSpec spec;
+  spec.project = project.name;
+  spec.service = service.name;
+  spec.image = service.image;
+  spec.ports = service.ports;
+  spec.env = service.environment;
+  spec.stop_signal = service.stop_signal;
+  spec.stop_grace_period = service.stop_grace_period;
+  spec.command = service.command;
+  spec.config_hash = service.config_hash();
+  spec.init = service.init;
+  spec.healthcheck = service.healthcheck;
   std::vector<ContainerRecord> existing;
   for (auto& c : engine_.containers(project.name))
     if (c.service == service.name && c.state != ContainerState::removing) existing.push_back(c);
   if (existing.empty()) {
     spec.name = dialect_->container_name(project.name, service.name, 1);
-    r.err += dialect_->progress("Container", spec.name, "Creating");
+    r.err += dialect_->step_begin(ComposeStep::create, spec.name);
     engine_.create(spec);
-    r.err += dialect_->progress("Container", spec.name, "Created");
-    to_start.push_back(spec.name);
+    if (!merged) r.err += dialect_->step_done(ComposeStep::create, spec.name);
+    to_start.push_back({spec.name, service.name, ComposeStep::create});
     return;
   }
   for (const auto& c : existing) {
     bool stale = c.config_hash != spec.config_hash || (image && c.image_id != image->id);
     if (flags.has("force-recreate") || (stale && !flags.has("no-recreate"))) {
-      r.err += dialect_->progress("Container", c.name, "Recreate");
+      r.err += dialect_->step_begin(ComposeStep::recreate, c.name);
       engine_.stop(c.name, timeout_flag(flags), ctx.stop);
       engine_.remove(c.name, ctx.stop);
       spec.name = c.name;
       engine_.create(spec);
-      r.err += dialect_->progress("Container", c.name, "Recreated");
-      to_start.push_back(c.name);
+      if (!merged) r.err += dialect_->step_done(ComposeStep::recreate, c.name);
+      to_start.push_back({c.name, service.name, ComposeStep::recreate});
     } else if (c.state == ContainerState::running) {
-      r.err += dialect_->progress("Container", c.name, "Running");
+      r.err += dialect_->up_to_date(c.name);
     } else {
-      if (c.state == ContainerState::exited) r.err += dialect_->progress("Container", c.name, "Created");
-      to_start.push_back(c.name);
+      to_start.push_back({c.name, service.name, ComposeStep::start});
     }
   }
 }
 
-// compose v2.5.0 down: per container stop (-t, default 10 s) then force-remove, then the network.
+void ComposeCli::wait_healthy(Context&, const Project&, const std::vector<const ServiceConfig*>&) {}
+
+// `down`: stop (-t, default 10 s) then remove each container, then the network; returns only after
+// removal, so the host port is free afterwards (v2.5.0 pkg/compose/down.go; v1 project.down).
 core::CommandResult ComposeCli::down(Context& ctx, const std::vector<std::string>& args) {
   size_t pos = 0;
   CliArgs flags = parse_flags(args, pos, kDownFlags, false);
   core::CommandResult& r = ctx.result;
   std::string name = project_name(ctx);
   std::string network = dialect_->network_name(name);
-  auto containers = engine_.containers(name);
+  std::vector<ContainerRecord> containers;
+  for (auto& c : engine_.containers(name))
+    if (c.state != ContainerState::removing) containers.push_back(c);
   bool has_network = engine_.network_exists(network);
   if (containers.empty() && !has_network) {
     r.err = dialect_->nothing_to_remove(name);
@@ -294,49 +283,71 @@ core::CommandResult ComposeCli::down(Context& ctx, const std::vector<std::string
   }
   auto timeout = timeout_flag(flags);
   for (const auto& c : containers) {
-    if (c.state == ContainerState::removing) continue;
-    r.err += dialect_->progress("Container", c.name, "Stopping");
+    if (c.state != ContainerState::running && dialect_->merges_create_and_start()) continue;  // v1 stops running only
+    r.err += dialect_->step_begin(ComposeStep::stop, c.name);
     engine_.stop(c.name, timeout, ctx.stop);
-    r.err += dialect_->progress("Container", c.name, "Stopped");
-    r.err += dialect_->progress("Container", c.name, "Removing");
+    r.err += dialect_->step_done(ComposeStep::stop, c.name);
+  }
+  for (const auto& c : containers) {
+    r.err += dialect_->step_begin(ComposeStep::remove, c.name);
     engine_.remove(c.name, ctx.stop);
-    r.err += dialect_->progress("Container", c.name, "Removed");
+    r.err += dialect_->step_done(ComposeStep::remove, c.name);
   }
   if (has_network) {
-    r.err += dialect_->progress("Network", network, "Removing");
+    r.err += dialect_->network_removed(network);
     engine_.remove_network(network);
-    r.err += dialect_->progress("Network", network, "Removed");
   }
   return r;
 }
 
+// `--status X` (v2) and `--filter status=X` (both): v2 matches the engine state; v1's filter knows
+// running, stopped, paused, restarting (simplified to a per-container match, v1 filters services).
+bool ComposeCli::status_matches(const ContainerRecord& c, const std::string& status) const {
+  if (status == "stopped") return c.state != ContainerState::running && c.state != ContainerState::paused;
+  return status == state_name(c.state);
+}
+
 core::CommandResult ComposeCli::ps(Context& ctx, const std::vector<std::string>& args) {
   size_t pos = 0;
-  CliArgs flags = parse_flags(args, pos, kPsFlags, false);
-  if (flags.has("format") || flags.has("filter")) {
-    ctx.result.err = "bluegreen: `docker compose ps --format/--filter` is not modelled by the simulation\n";
-    ctx.result.exit_code = 1;
-    return ctx.result;
+  CliArgs flags = parse_flags(args, pos, dialect_->ps_flags(), false);
+  std::vector<std::string> statuses = flags.values["status"];
+  for (const auto& f : flags.values["filter"]) {
+    if (f.rfind("status=", 0) != 0) {
+      ctx.result.err = dialect_->error(fmt::format("Invalid filter: {}", f));
+      ctx.result.exit_code = 1;
+      return ctx.result;
+    }
+    statuses.push_back(f.substr(7));
   }
+  // A status filter implies all containers (v2.15+ would otherwise hide the stopped ones).
+  bool all = flags.has("all") || dialect_->ps_lists_stopped() || !statuses.empty();
   std::vector<ContainerRecord> shown;
-  const auto& statuses = flags.values["status"];
   for (auto& c : engine_.containers(project_name(ctx))) {
-    if (!dialect_->ps_lists_stopped() && !flags.has("all") && c.state != ContainerState::running) continue;
-    if (!statuses.empty() && std::find(statuses.begin(), statuses.end(), state_name(c.state)) == statuses.end())
+    if (!all && c.state != ContainerState::running) continue;
+    if (!statuses.empty() &&
+        std::none_of(statuses.begin(), statuses.end(), [&](const std::string& s) { return status_matches(c, s); }))
       continue;
     if (!flags.positional.empty() &&
         std::find(flags.positional.begin(), flags.positional.end(), c.service) == flags.positional.end())
       continue;
     shown.push_back(c);
   }
+  core::Time now = engine_.clock().now();
   if (flags.has("quiet")) {
-    for (const auto& c : shown) ctx.result.out += c.id + "\n";
+    ctx.result.out = dialect_->ps_quiet(shown);
   } else if (flags.has("services")) {
     std::set<std::string> services;
     for (const auto& c : shown)
       if (services.insert(c.service).second) ctx.result.out += c.service + "\n";
+  } else if (flags.has("format")) {
+    try {
+      ctx.result.out = dialect_->ps_format(shown, now, flags.value("format"));
+    } catch (const std::invalid_argument& e) {
+      ctx.result.err = dialect_->error(e.what());
+      ctx.result.exit_code = 1;
+    }
   } else {
-    ctx.result.out = dialect_->ps_table(shown, engine_.clock().now());
+    ctx.result.out = dialect_->ps_table(shown, now);
   }
   return ctx.result;
 }
@@ -347,9 +358,9 @@ core::CommandResult ComposeCli::stop(Context& ctx, const std::vector<std::string
   auto timeout = timeout_flag(flags);
   for (const auto& c : engine_.containers(project_name(ctx))) {
     if (c.state != ContainerState::running) continue;
-    ctx.result.err += dialect_->progress("Container", c.name, "Stopping");
+    ctx.result.err += dialect_->step_begin(ComposeStep::stop, c.name);
     engine_.stop(c.name, timeout, ctx.stop);
-    ctx.result.err += dialect_->progress("Container", c.name, "Stopped");
+    ctx.result.err += dialect_->step_done(ComposeStep::stop, c.name);
   }
   return ctx.result;
 }
@@ -359,9 +370,9 @@ core::CommandResult ComposeCli::start(Context& ctx, const std::vector<std::strin
   parse_flags(args, pos, {}, false);
   for (const auto& c : engine_.containers(project_name(ctx))) {
     if (c.state == ContainerState::running) continue;
-    ctx.result.err += dialect_->progress("Container", c.name, "Starting");
+    ctx.result.err += dialect_->step_begin(ComposeStep::start, c.name);
     engine_.start(c.name);
-    ctx.result.err += dialect_->progress("Container", c.name, "Started");
+    ctx.result.err += dialect_->step_done(ComposeStep::start, c.name);
   }
   return ctx.result;
 }

@@ -4,52 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/docker/test_support.h"
+#include "fakes/docker/compose_test_world.h"
 
 namespace bg::fakes {
 namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using testing::EchoProcess;
-
-// A run folder holding the article's compose files, an engine with docker-image built, and the
-// compose CLI. Apps never listen (the CLI's output does not depend on them).
-struct ComposeWorld {
-  fs::path dir;
-  core::ScaledClock clock{0.01};
-  core::History history;
-  core::PortMap ports;
-  testing::IoThread io;
-  std::unique_ptr<DockerEngine> engine;
-  std::unique_ptr<ComposeCli> compose;
-
-  ComposeWorld() {
-    char tmpl[] = "/tmp/bg-compose-XXXXXX";
-    dir = fs::path(::mkdtemp(tmpl)) / "temp";
-    fs::create_directories(dir);
-    write("docker-compose-blue.yml", "services:\n  blue:\n    image: docker-image\n    ports:\n      - 3000:3000\n");
-    write("docker-compose-green.yml", "services:\n  green:\n    image: docker-image\n    ports:\n      - 3001:3000\n");
-    EngineOptions options;
-    options.build_duration = 1s;
-    engine = std::make_unique<DockerEngine>(io.io(), clock, history, ports, core::Rng(1), options,
-                                            [this](const ProcessSpec& spec) {
-                                              return std::make_unique<EchoProcess>(
-                                                  io.io(), ports, clock, spec, EchoProcess::Behaviour{std::nullopt, false});
-                                            });
-    engine->build(parse_dockerfile("FROM node:16-alpine\nCMD [\"node\", \"server.js\"]\n"), "docker-image", {});
-    compose = std::make_unique<ComposeCli>(*engine);
-  }
-  ~ComposeWorld() {
-    engine.reset();
-    fs::remove_all(dir.parent_path());
-  }
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir / name) << text; }
-  core::CommandResult run(std::vector<std::string> args) { return compose->run(args, dir, {}); }
-  core::CommandResult blue(std::vector<std::string> args) {
-    args.insert(args.begin(), {"-p", "blue", "-f", "docker-compose-blue.yml"});
-    return run(args);
-  }
-};
+using testing::ComposeWorld;
 
 constexpr const char* kHeader = "NAME                COMMAND                  SERVICE             STATUS              PORTS\n";
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace bg::fakes {
 
@@ -15,6 +16,12 @@ struct ProcessSpec {
   std::string build_id;         // build id baked into the image at `docker build`
   uint16_t container_port = 0;  // actual loopback port (held by core::PortMap) the app listens on
   std::map<std::string, std::string> env;
+  // What the container runs as PID 1: the image's ENTRYPOINT + CMD (shell forms already wrapped in
+  // /bin/sh -c by the Dockerfile parser), or the compose `command:` in place of CMD. Empty when
+  // unknown (a test's process): the app is then taken to be PID 1.
+  std::vector<std::string> argv;
+  // compose `init: true`: Docker's init (tini) is PID 1 and forwards signals to the command.
+  bool init = false;
 };
 
 class ContainerProcess {

@@ -62,7 +62,13 @@ core::CommandResult DockerCli::run(const std::vector<std::string>& args, const f
     if (pos == args.size()) return {0, "\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n", ""};
     const std::string& command = args[pos];
     std::vector<std::string> rest(args.begin() + static_cast<long>(pos) + 1, args.end());
-    if (command == "compose") return compose_.run(rest, cwd, stop);
+    if (command == "compose") {
+      // docker-compose v1 is a separate program: without the v2 plugin, Docker 20.10 has no
+      // `compose` command (semantics.md §3: the spellings differ per version).
+      if (!compose_.dialect().is_cli_plugin())
+        return failure("docker: 'compose' is not a docker command.\nSee 'docker --help'\n");
+      return compose_.run(rest, cwd, stop);
+    }
     if (command == "build") return build(rest, cwd, stop);
     if (command == "ps") return ps(rest);
     if (kUnmodelled.count(command))
@@ -153,11 +159,7 @@ core::CommandResult DockerCli::ps(const std::vector<std::string>& args) {
       r.out += c.id.substr(0, 12) + "\n";
       continue;
     }
-    std::string status = c.state == ContainerState::running
-                             ? "Up " + human_duration(core::to_seconds(now - c.started))
-                         : c.state == ContainerState::exited
-                             ? fmt::format("Exited ({}) {} ago", c.exit_code, human_duration(core::to_seconds(now - c.finished)))
-                             : std::string(c.state == ContainerState::created ? "Created" : state_name(c.state));
+    std::string status = engine_status(c, now);
     table.row({c.id.substr(0, 12), c.image, go_quote(ellipsis(c.command, 20)),
                human_duration(core::to_seconds(now - c.created)) + " ago", status, ComposeV2Dialect::ports(c), c.name});
   }

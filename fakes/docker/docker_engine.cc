@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include "fakes/docker/port_publisher.h"
+#include "fakes/docker/signal_delivery.h"
 
 namespace bg::fakes {
 namespace {
@@ -222,6 +223,11 @@ void DockerEngine::launch(const std::string& name, const std::shared_ptr<Live>& 
   spec.container_port = live->container_port;
   spec.env = live->image.dockerfile.env;
   for (const auto& [k, v] : live->spec.env) spec.env[k] = v;
+  // PID 1: ENTRYPOINT + CMD, compose's `command:` replacing CMD (R06: who gets the stop signal).
+  spec.argv = live->image.dockerfile.entrypoint;
+  const auto& cmd = live->spec.command.empty() ? live->image.dockerfile.cmd : live->spec.command;
+  spec.argv.insert(spec.argv.end(), cmd.begin(), cmd.end());
+  spec.init = live->spec.init;
   std::shared_ptr<ContainerProcess> process;
   try {
     process = factory_(spec);
@@ -304,7 +310,16 @@ void DockerEngine::deliver(const std::string& name, const std::shared_ptr<Live>&
   {
     std::lock_guard lock(mutex_);
     process = live->process;
-    if (const ContainerRecord* rec = runtime_.find(name)) append(*rec, "signal", signal_name(signo));
+    std::string detail = signal_name(signo);
+    if (signo != SIGKILL) {
+      // Say in the history when PID 1 will swallow it (R06), so a report can explain the 137.
+      std::vector<std::string> argv = live->image.dockerfile.entrypoint;
+      const auto& cmd = live->spec.command.empty() ? live->image.dockerfile.cmd : live->spec.command;
+      argv.insert(argv.end(), cmd.begin(), cmd.end());
+      SignalDelivery delivery = signal_delivery(argv, live->spec.init);
+      if (!delivery.reaches_app) detail += "; " + delivery.why;
+    }
+    if (const ContainerRecord* rec = runtime_.find(name)) append(*rec, "signal", detail);
   }
   if (process) process->signal(signo);
 }

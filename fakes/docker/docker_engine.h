@@ -59,6 +59,8 @@ struct ContainerSpec {
   std::vector<std::string> command;          // overrides the image's CMD when not empty
   std::string config_hash;
   std::string name;                          // "" = next compose name <project>-<service>-<n>
+  bool init = false;                         // compose `init: true`: tini is PID 1 and forwards signals
+  std::optional<Healthcheck> healthcheck;    // compose `healthcheck:` (run by the engine)
 };
 
 class DockerEngine {

@@ -6,6 +6,7 @@
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
+#include "fakes/docker/signal_delivery.h"
 #include "fakes/nextjs/next_session.h"
 
 namespace bg::fakes {
@@ -24,6 +25,13 @@ const char* signal_name(int signo) {
   }
 }
 
+// R06: when PID 1 is a shell or npm/yarn, SIGTERM never reaches node (signal_delivery.h), so the
+// app behaves as if it ignored it and only Docker's SIGKILL at the grace period ends it (137).
+NextAppProfile apply_pid1(NextAppProfile profile, const ProcessSpec& spec) {
+  if (!signal_delivery(spec.argv, spec.init).reaches_app) profile.sigterm = SigtermMode::ignore;
+  return profile;
+}
+
 }  // namespace
 
 NextProcess::NextProcess(asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
@@ -34,7 +42,7 @@ NextProcess::NextProcess(asio::io_context& io, core::Clock& clock, core::History
       ports_(ports),
       rng_(std::move(rng)),
       spec_(std::move(spec)),
-      app_(apply_env(std::move(profile), spec_.env), clock.now()),
+      app_(apply_pid1(apply_env(std::move(profile), spec_.env), spec_), clock.now()),
       listen_timer_(strand_),
       prepare_timer_(strand_),
       acceptor_(strand_) {}
