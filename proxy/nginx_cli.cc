@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include "proxy/proxy_server.h"
+
 namespace bg::proxy {
 namespace {
 
@@ -61,12 +63,11 @@ std::string parse_options(const std::vector<std::string>& args, Options& o) {
 void line(std::string& out, const std::string& text) { out += "nginx: " + text + "\n"; }
 
 // A plain `nginx`: a new master. With one already running it cannot bind the listen ports.
-core::CommandResult start_master(ProxyServer* proxy, const std::string& config_path) {
+core::CommandResult start_master(ProxyControl* proxy, const std::string& config_path,
+                                 const NginxConfig& config) {
   core::CommandResult r;
   if (proxy && proxy->running()) {
-    auto config = proxy->config();
-    uint16_t port = config && !config->servers.empty() && !config->servers[0].listen.empty()
-                        ? config->servers[0].listen[0] : 80;
+    uint16_t port = !config.servers.empty() && !config.servers[0].listen.empty() ? config.servers[0].listen[0] : 80;
     for (int i = 0; i < 5; ++i)
       line(r.err, fmt::format("[emerg] bind() to 0.0.0.0:{} failed (98: Address already in use)", port));
     line(r.err, "[emerg] still could not bind()");
@@ -89,7 +90,7 @@ core::CommandResult start_master(ProxyServer* proxy, const std::string& config_p
 
 }  // namespace
 
-core::CommandResult run_nginx_command(ProxyServer* running, const std::vector<std::string>& args,
+core::CommandResult run_nginx_command(ProxyControl* running, const std::vector<std::string>& args,
                                       const std::string& virtual_config_path, const core::PathMap& paths) {
   core::CommandResult r;
   Options o;
@@ -107,8 +108,9 @@ core::CommandResult run_nginx_command(ProxyServer* running, const std::vector<st
   if ((o.version || o.help) && !o.test) return r;
 
   const core::PathMap& map = paths.entries().empty() && running ? running->paths() : paths;
+  NginxConfig config;
   try {
-    parse_nginx_config(o.config, map);
+    config = parse_nginx_config(o.config, map);
   } catch (const NginxConfigError& e) {
     line(r.err, e.what());
     if (o.test) line(r.err, fmt::format("configuration file {} test failed", o.config));
@@ -122,14 +124,27 @@ core::CommandResult run_nginx_command(ProxyServer* running, const std::vector<st
     }
     return r;
   }
-  if (o.signal.empty()) return start_master(running, o.config);
+  if (o.signal.empty()) return start_master(running, o.config, config);
   if (!running || !running->running()) {
     line(r.err, "[error] invalid PID number \"\" in \"/run/nginx.pid\"");
     r.exit_code = 1;
     return r;
   }
   // The signal is sent; what the master makes of it (a failed reload) goes to its error log only.
-  if (o.signal == "reload") running->reload();
+  if (o.signal == "reload") {
+    // The signaller reads the config before it signals (ngx_init_cycle, then ngx_signal_process).
+    // RealNginx's reload() runs that check with the real binary; ProxyServer's errors after a good
+    // parse are the master's (listen sockets), which go to its error log only.
+    auto err = running->reload();
+    if (err && !dynamic_cast<ProxyServer*>(running)) {
+      for (size_t b = 0, e; b < err->size(); b = e + 1) {
+        e = err->find('\n', b);
+        if (e == std::string::npos) e = err->size();
+        if (e > b) line(r.err, err->substr(b, e - b));
+      }
+      r.exit_code = 1;
+    }
+  }
   else if (o.signal == "stop" || o.signal == "quit") running->stop();
   return r;
 }

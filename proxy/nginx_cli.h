@@ -7,14 +7,15 @@
 
 #include "core/command_result.h"
 #include "core/path_map.h"
-#include "proxy/proxy_server.h"
+#include "proxy/proxy_control.h"
 
 namespace bg::proxy {
 
-// `running`: the run's proxy (null, or not running(), when no nginx master runs).
+// `running`: the run's proxy, bluegreen's ProxyServer or RealNginx (null, or not running(), when no
+// nginx master runs).
 // `virtual_config_path`: nginx's compiled-in default, e.g. /etc/nginx/nginx.conf; `-c` overrides it.
 // `paths` maps it to the run's copy (defaults to an empty map: the path is used as is).
-core::CommandResult run_nginx_command(ProxyServer* running, const std::vector<std::string>& args,
+core::CommandResult run_nginx_command(ProxyControl* running, const std::vector<std::string>& args,
                                       const std::string& virtual_config_path,
                                       const core::PathMap& paths = core::PathMap());
 

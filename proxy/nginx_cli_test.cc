@@ -1,4 +1,5 @@
 #include "proxy/nginx_cli.h"
+#include "proxy/proxy_server.h"
 
 #include <unistd.h>
 

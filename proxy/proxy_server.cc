@@ -113,6 +113,15 @@ std::optional<std::string> ProxyServer::reload() {
   return std::nullopt;
 }
 
+std::optional<std::string> ProxyServer::test() const {
+  try {
+    parse_nginx_config(config_path_, paths_);
+  } catch (const NginxConfigError& e) {
+    return std::string(e.what());
+  }
+  return std::nullopt;
+}
+
 void ProxyServer::retire_sessions_of(const void* generation, bool stop_now) {
   std::vector<std::shared_ptr<ClientSession>> sessions;
   {

@@ -19,6 +19,7 @@
 #include "core/path_map.h"
 #include "core/port_map.h"
 #include "proxy/nginx_config.h"
+#include "proxy/proxy_control.h"
 #include "proxy/upstream_pool.h"
 
 namespace bg::proxy {
@@ -26,31 +27,32 @@ namespace bg::proxy {
 class ProxyListener;
 struct ServerState;
 
-class ProxyServer {
+class ProxyServer final : public ProxyControl {
  public:
   ProxyServer(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
               const core::PathMap& paths);
-  ~ProxyServer();  // stop()
+  ~ProxyServer() override;  // stop()
   ProxyServer(const ProxyServer&) = delete;
   ProxyServer& operator=(const ProxyServer&) = delete;
 
   // Reads `config_path` (virtual, e.g. /etc/nginx/nginx.conf, resolved through the PathMap) and
   // starts listening. Throws NginxConfigError for a bad config, std::system_error when a port cannot
   // be listened on. May be called again after stop().
-  void start(const std::string& config_path);
+  void start(const std::string& config_path) override;
   // `nginx -s reload`: re-reads the file. On error the old config keeps running and the message is
   // returned; on success a new generation with fresh peer state takes new connections while the old
   // one finishes its in-flight requests (idle keep-alive connections of the old one are closed).
-  std::optional<std::string> reload();
+  std::optional<std::string> reload() override;
+  std::optional<std::string> test() const override;
   // Stops listening (ports refuse again) and closes every connection. When called from a thread
   // that is not running the io_context, waits (bounded) until every connection object is gone.
-  void stop();
+  void stop() override;
 
-  bool running() const;
-  const std::string& config_path() const { return config_path_; }
-  const core::PathMap& paths() const { return paths_; }
+  bool running() const override;
+  const std::string& config_path() const override { return config_path_; }
+  const core::PathMap& paths() const override { return paths_; }
   // The actual (mapped) port of the first `listen`; 0 when not running.
-  uint16_t listen_port() const;
+  uint16_t listen_port() const override;
   std::shared_ptr<const NginxConfig> config() const;
   // Peer state of one upstream in one worker of the current generation (for logs and tests).
   std::vector<PeerSnapshot> peer_states(const std::string& upstream, int worker = 0) const;
