@@ -10,7 +10,7 @@ packages=(
 )
 # Optional tools the suite uses when present: real nginx for differential runs, clang for fuzzers.
 if [[ "${BLUEGREEN_SETUP_OPTIONAL:-1}" == 1 ]]; then
-  packages+=(nginx-light clang)
+  packages+=(nginx-light clang chromium)
 fi
 
 missing=()

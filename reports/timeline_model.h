@@ -1,0 +1,88 @@
+#pragma once
+// TimelineModel: what the HTML report draws, derived from a history and its RunResult. Pure (no I/O,
+// no formatting): requests per time bucket stacked by serving build, failures by class, latency
+// percentiles per bucket, a latency histogram, and each swap's phases as bands. Times are scenario time.
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/history.h"
+#include "reports/run_result.h"
+
+namespace bg::reports {
+
+// The failure class of a request, in the wording of the run's failures_by_class ("502 no live
+// upstreams", "connect_refused"): the status, and why the proxy gave up from its last error-log line.
+std::string request_failure_class(const core::RequestEvent& q, const std::vector<core::ProxyEvent>& error_log);
+
+// The phases of a swap, in the order they normally happen.
+enum class SwapPhase { build, new_starting, both_serving, old_draining, old_down };
+inline constexpr SwapPhase kSwapPhases[] = {SwapPhase::build, SwapPhase::new_starting, SwapPhase::both_serving,
+                                           SwapPhase::old_draining, SwapPhase::old_down};
+// "build", "new_starting", ...: the CSS class suffix and the word tests look for.
+const char* phase_key(SwapPhase p);
+// "build", "new color starting", "both serving", "old color draining", "old color down".
+const char* phase_label(SwapPhase p);
+
+struct PhaseBand {
+  int swap = 0;
+  SwapPhase phase = SwapPhase::build;
+  core::Time from{}, to{};
+  bool open_ended = false;   // the phase had not ended when the history did (never ready, never exited)
+};
+
+// One series of successful responses: a container serving one build.
+struct ServingSeries {
+  std::string key;           // "green-green-1 build-abc" (container + build)
+  std::string container;
+  std::string build_id;
+  std::string color;         // "blue", "green" or "other", from the container's name
+  int shade = 0;             // 0 for the first series of its color, 1 for the next...
+};
+
+struct Bucket {
+  core::Time from{};
+  std::vector<int64_t> served;   // per ServingSeries index
+  std::vector<int64_t> failed;   // per failure class index
+  std::optional<core::Duration> p50, p99;   // latency of every request that ended in the bucket
+};
+
+struct FailureMark {
+  core::Time at{};           // when the failure was seen (the request's end)
+  size_t failure_class = 0;  // index into TimelineModel::failure_classes
+  uint64_t request_id = 0;
+  bool indeterminate = false;
+};
+
+struct HistogramBin {
+  core::Duration from{}, to{};
+  int64_t ok = 0, failed = 0;
+};
+
+struct TimelineModel {
+  core::Time from{}, to{};   // the chart's span: first request sent .. last request ended
+  core::Duration bucket{};
+  std::vector<ServingSeries> series;
+  std::vector<std::string> failure_classes;   // most frequent first
+  std::vector<int64_t> failure_counts;        // per class
+  std::vector<Bucket> buckets;
+  std::vector<FailureMark> marks;
+  std::vector<PhaseBand> bands;               // clipped to [from, to]
+  std::vector<HistogramBin> histogram;        // log-spaced latency bins
+  std::map<int, core::Time> swap_starts;      // deployment number -> deployment_started
+  int64_t max_bucket_total = 0;
+  core::Duration max_latency{};
+  bool empty() const { return buckets.empty(); }
+};
+
+// target_buckets: roughly how many time buckets the chart should have (the width is rounded to a
+// 1-2-5 step so that the axis reads well).
+TimelineModel derive_timeline(const RunResult& result, const std::vector<core::Entry>& entries,
+                              int target_buckets = 120);
+
+// The 1-2-5 step nearest above span / target (100 ms, 200 ms, 500 ms, 1 s, 2 s...).
+core::Duration nice_step(core::Duration span, int target);
+
+}  // namespace bg::reports

@@ -1,0 +1,127 @@
+#include "reports/timeline_model.h"
+
+#include <gtest/gtest.h>
+
+#include <numeric>
+
+#include "reports/sample_run_for_tests.h"
+
+namespace bg::reports {
+namespace {
+
+using testing::sample_run;
+using testing::secs;
+
+const PhaseBand* band(const TimelineModel& m, SwapPhase phase) {
+  for (const auto& b : m.bands)
+    if (b.phase == phase) return &b;
+  return nullptr;
+}
+
+}  // namespace
+
+// Goal: every request lands in exactly one bucket, as a served or a failed count.
+TEST(TimelineModel, CountsEveryRequestOnceAcrossBuckets) {
+  auto s = sample_run();
+  auto m = derive_timeline(s.result, s.entries);
+  int64_t served = 0, failed = 0;
+  for (const auto& b : m.buckets) {
+    served += std::accumulate(b.served.begin(), b.served.end(), int64_t{0});
+    failed += std::accumulate(b.failed.begin(), b.failed.end(), int64_t{0});
+  }
+  EXPECT_EQ(served, s.ok);
+  EXPECT_EQ(failed, s.refused + s.reset);
+  EXPECT_EQ(m.marks.size(), static_cast<size_t>(s.refused + s.reset));
+}
+
+// Goal: the old build is the bottom series (it served first), colored by its container's color name.
+TEST(TimelineModel, StacksSeriesInTheOrderBuildsFirstServedWithTheirColors) {
+  auto s = sample_run();
+  auto m = derive_timeline(s.result, s.entries);
+  ASSERT_EQ(m.series.size(), 2u);
+  EXPECT_EQ(m.series[0].container, "blue-blue-1");
+  EXPECT_EQ(m.series[0].color, "blue");
+  EXPECT_EQ(m.series[1].container, "green-green-1");
+  EXPECT_EQ(m.series[1].build_id, "b2");
+  EXPECT_EQ(m.series[1].color, "green");
+}
+
+// Goal: failure classes use the run's wording and the most frequent class comes first.
+TEST(TimelineModel, ClassifiesFailuresInTheRunsWordingMostFrequentFirst) {
+  auto s = sample_run();
+  auto m = derive_timeline(s.result, s.entries);
+  ASSERT_EQ(m.failure_classes.size(), 2u);
+  EXPECT_EQ(m.failure_classes[0], "502 connection refused");
+  EXPECT_EQ(m.failure_counts[0], s.refused);
+  EXPECT_EQ(m.failure_classes[1], "reset");
+  size_t indeterminate = 0;
+  for (const auto& f : m.marks) indeterminate += f.indeterminate;
+  EXPECT_EQ(indeterminate, static_cast<size_t>(s.reset));
+}
+
+// Goal: each of the five phases becomes a band at the times the history and the swap summary give.
+TEST(TimelineModel, DerivesEveryPhaseBandOfASwap) {
+  auto s = sample_run();
+  auto m = derive_timeline(s.result, s.entries);
+  const auto* build = band(m, SwapPhase::build);
+  ASSERT_NE(build, nullptr);
+  EXPECT_EQ(build->from, secs(10.5));
+  EXPECT_EQ(build->to, secs(13));
+  ASSERT_NE(band(m, SwapPhase::new_starting), nullptr);
+  EXPECT_EQ(band(m, SwapPhase::new_starting)->to, secs(16));
+  ASSERT_NE(band(m, SwapPhase::both_serving), nullptr);
+  EXPECT_EQ(band(m, SwapPhase::both_serving)->from, secs(16.51));
+  ASSERT_NE(band(m, SwapPhase::old_draining), nullptr);
+  EXPECT_EQ(band(m, SwapPhase::old_draining)->to, secs(24.2));
+  const auto* down = band(m, SwapPhase::old_down);
+  ASSERT_NE(down, nullptr);
+  EXPECT_EQ(down->to, m.to);   // no later swap: down until the chart ends
+  EXPECT_FALSE(down->open_ended);
+  EXPECT_EQ(m.swap_starts.at(1), secs(10));
+}
+
+// Goal: a new color that never became ready is drawn starting until the end, marked open-ended.
+TEST(TimelineModel, MarksAPhaseThatNeverEndedAsOpenEnded) {
+  auto s = sample_run();
+  s.result.swaps[0].new_ready.reset();
+  auto m = derive_timeline(s.result, s.entries);
+  const auto* starting = band(m, SwapPhase::new_starting);
+  ASSERT_NE(starting, nullptr);
+  EXPECT_TRUE(starting->open_ended);
+  EXPECT_EQ(starting->to, m.to);
+}
+
+// Goal: latency percentiles are per bucket and the histogram holds every request.
+TEST(TimelineModel, ComputesLatencyPercentilesAndAFullHistogram) {
+  auto s = sample_run();
+  auto m = derive_timeline(s.result, s.entries);
+  bool any = false;
+  for (const auto& b : m.buckets)
+    if (b.p50) {
+      any = true;
+      EXPECT_EQ(*b.p50, core::Duration(10000));   // every sample request takes 10 ms
+      EXPECT_EQ(*b.p99, core::Duration(10000));
+    }
+  EXPECT_TRUE(any);
+  int64_t total = 0;
+  for (const auto& h : m.histogram) {
+    total += h.ok + h.failed;
+    EXPECT_LT(h.from, h.to);
+  }
+  EXPECT_EQ(total, s.ok + s.refused + s.reset);
+}
+
+// Goal: bucket widths are 1-2-5 steps, so the axis reads 0.5 s, 1 s, 2 s rather than 0.37 s.
+TEST(TimelineModel, PicksOneTwoFiveBucketWidths) {
+  EXPECT_EQ(nice_step(std::chrono::seconds(40), 120), std::chrono::milliseconds(500));
+  EXPECT_EQ(nice_step(std::chrono::seconds(200), 120), std::chrono::seconds(2));
+  EXPECT_EQ(nice_step(std::chrono::seconds(10), 10), std::chrono::seconds(1));
+}
+
+// Goal: a history with no requests gives an empty model rather than a chart of nothing.
+TEST(TimelineModel, IsEmptyWithoutRequests) {
+  auto s = sample_run();
+  EXPECT_TRUE(derive_timeline(s.result, {}).empty());
+}
+
+}  // namespace bg::reports
