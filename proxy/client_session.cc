@@ -20,7 +20,6 @@ namespace {
 // client_header_timeout, 60 s, once a request has begun).
 constexpr core::Duration kKeepaliveTimeout = 75s;
 constexpr core::Duration kSendTimeout = 60s;      // send_timeout default
-constexpr size_t kClientMaxBodySize = 1024 * 1024;  // client_max_body_size 1m
 
 uint64_t parse_request_id(std::string_view s) {
   uint64_t v = 0;
@@ -87,7 +86,7 @@ void ClientSession::do_read() {
     if (served_ && buffer_.size() == 0) return close();
   }
   parser_.emplace();
-  parser_->body_limit(kClientMaxBodySize);
+  prepare_client_parser(*parser_);
   idle_ = true;
   stream_.expires_after(state_->clock.to_real(kKeepaliveTimeout));
   http::async_read(stream_, buffer_, *parser_,

@@ -77,11 +77,40 @@ const char* reason_for(int status) {
 
 }  // namespace
 
+void prepare_client_parser(http::request_parser<http::string_body>& parser) {
+  parser.body_limit(kClientMaxBodySize);
+}
+
+ClientRequestParse parse_client_request(std::string_view bytes) {
+  ClientRequestParse out;
+  http::request_parser<http::string_body> parser;
+  prepare_client_parser(parser);
+  parser.eager(true);
+  boost::beast::error_code ec;
+  size_t used = 0;
+  // Beast's parser takes the bytes in pieces, as async_read feeds it from the socket buffer.
+  while (used < bytes.size() && !parser.is_done()) {
+    size_t n = parser.put(boost::asio::buffer(bytes.data() + used, bytes.size() - used), ec);
+    if (ec == http::error::need_more) break;
+    if (ec) {
+      out.error_status = ec == http::error::body_limit ? 413 : 400;
+      return out;
+    }
+    if (n == 0) break;
+    used += n;
+  }
+  out.consumed = used;
+  if (parser.is_done()) out.request = parser.release();
+  return out;
+}
+
 http::request<http::string_body> make_upstream_request(const http::request<http::string_body>& req,
                                                        const ProxySettings& settings, const RequestVars& vars) {
   http::request<http::string_body> up;
-  up.method(req.method());
+  // Beast's method(verb::unknown) throws: a method it does not know (found by the fuzzer, e.g.
+  // "FOO / HTTP/1.1") goes by its string, as nginx passes any method token on.
   if (req.method() == http::verb::unknown) up.method_string(req.method_string());
+  else up.method(req.method());
   up.target(req.target());  // proxy_pass without a URI part passes the request URI unchanged
   up.version(settings.http_version == "1.1" ? 11 : 10);
   // nginx's defaults: proxy_set_header Host $proxy_host; proxy_set_header Connection close.
@@ -140,6 +169,12 @@ http::response<http::string_body> make_error_page(int status, unsigned client_ve
 std::string serialize(const http::response<http::string_body>& res) {
   std::ostringstream os;
   os << res;
+  return os.str();
+}
+
+std::string serialize(const http::request<http::string_body>& req) {
+  std::ostringstream os;
+  os << req;
   return os.str();
 }
 

@@ -4,7 +4,9 @@
 // Server header) and its built-in error pages. Pure functions, no I/O.
 #include <utility>  // before Asio under C++20 (design.md)
 
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include <boost/beast/http.hpp>
 
@@ -21,6 +23,21 @@ struct RequestVars {
   std::string remote_addr;  // $remote_addr
 };
 
+inline constexpr size_t kClientMaxBodySize = 1024 * 1024;  // nginx's client_max_body_size 1m
+
+// How the proxy reads a client's request: Beast's parser, the body limited as nginx limits it.
+void prepare_client_parser(http::request_parser<http::string_body>& parser);
+
+// The client-bytes half of the proxy's request path without sockets (ClientSession reads with the
+// same parser): one request parsed from the front of `bytes`, or the status the proxy answers
+// instead (400 malformed, 413 body too large), or neither when more bytes are needed.
+struct ClientRequestParse {
+  std::optional<http::request<http::string_body>> request;
+  int error_status = 0;
+  size_t consumed = 0;
+};
+ClientRequestParse parse_client_request(std::string_view bytes);
+
 // The request sent to a peer for the client's `req`.
 http::request<http::string_body> make_upstream_request(const http::request<http::string_body>& req,
                                                        const ProxySettings& settings, const RequestVars& vars);
@@ -35,6 +52,7 @@ http::response<http::string_body> make_error_page(int status, unsigned client_ve
 
 // The whole message as bytes, so it leaves in one write (reference/semantics.md §7, Nagle).
 std::string serialize(const http::response<http::string_body>& res);
+std::string serialize(const http::request<http::string_body>& req);
 // Only the head (status line and fields): for a response whose body was cut short upstream.
 std::string serialize_head(const http::response<http::string_body>& res);
 
