@@ -1,0 +1,202 @@
+#include "fakes/pipeline/pipeline.h"
+
+#include <fmt/format.h>
+
+namespace bg::fakes {
+
+namespace fs = std::filesystem;
+
+const char* to_string(RunState state) {
+  switch (state) {
+    case RunState::queued: return "queued";
+    case RunState::pending: return "pending";
+    case RunState::running: return "running";
+    case RunState::succeeded: return "succeeded";
+    case RunState::failed: return "failed";
+    case RunState::cancelled: return "cancelled";
+  }
+  return "unknown";
+}
+
+namespace {
+bool ended(RunState s) { return s == RunState::succeeded || s == RunState::failed || s == RunState::cancelled; }
+}  // namespace
+
+struct Pipeline::Run {
+  WorkflowRun info;
+  PushFaults faults;
+  bool may_start = false;            // the concurrency core said start
+  bool deployment_started = false;   // CodeDeploy accepted it (agent event)
+  bool deployment_done = false;      // CreateDeployment returned (refused or ended)
+  std::stop_source cancel;           // the workflow run's cancellation (and shutdown)
+  std::jthread thread;
+};
+
+Pipeline::Pipeline(core::Clock& clock, core::History& history, PipelineOptions options)
+    : clock_(clock), history_(history), options_(std::move(options)), concurrency_(options_.concurrency) {}
+
+Pipeline::~Pipeline() { shutdown(); }
+
+void Pipeline::emit(const std::string& kind, int run, const std::string& detail) {
+  history_.append(core::DeployEvent{clock_.now(), kind, run, "", "", 0, detail});
+}
+
+int Pipeline::push(const std::string& sha, PushFaults faults) {
+  // The bundle is a snapshot at push time: later edits of the source folder are another commit.
+  fs::path bundle = options_.s3_root / options_.repo / (sha + ".zip");
+  fs::remove_all(bundle);
+  fs::create_directories(bundle);
+  fs::copy(options_.source_dir, bundle, fs::copy_options::recursive | fs::copy_options::overwrite_existing);
+
+  std::lock_guard lock(mutex_);
+  if (shut_down_) throw std::logic_error("push after the pipeline was shut down");
+  int number = next_run_++;
+  auto run = std::make_unique<Run>();
+  run->info.number = number;
+  run->info.sha = sha;
+  run->info.bundle = bundle;
+  run->faults = faults;
+  Run& r = *run;
+  runs_[number] = std::move(run);
+  emit("push", number, fmt::format("sha={} bundle=s3://{}/{}.zip", sha, options_.repo, sha));
+  emit("workflow_queued", number, concurrency_.group().empty() ? "" : "group=" + concurrency_.group());
+  ConcurrencyDecision decision = concurrency_.queued(number);
+  if (concurrency_.pending() == number) {
+    r.info.state = RunState::pending;
+    emit("workflow_pending", number, fmt::format("group {} has run {} in progress", concurrency_.group(),
+                                                 concurrency_.running().value_or(0)));
+  }
+  apply(decision);
+  r.thread = std::jthread([this, &r] { run_workflow(r, r.cancel.get_token()); });
+  return number;
+}
+
+// Under mutex_.
+void Pipeline::apply(const ConcurrencyDecision& decision) {
+  for (int id : decision.cancel) {
+    Run& run = *runs_.at(id);
+    if (ended(run.info.state)) continue;
+    run.info.state = RunState::cancelled;
+    run.info.detail = fmt::format("cancelled by run {} in concurrency group {}", next_run_ - 1, concurrency_.group());
+    emit("workflow_cancelled", id, run.info.detail);
+    run.cancel.request_stop();
+  }
+  for (int id : decision.start) runs_.at(id)->may_start = true;
+  changed_.notify_all();
+}
+
+void Pipeline::run_workflow(Run& run, std::stop_token stop) {
+  core::Duration build = run.faults.build_duration.value_or(options_.build_duration);
+  {
+    std::unique_lock lock(mutex_);
+    // Cancelled while pending (or before this thread ran: wait() then still returns true).
+    if (!changed_.wait(lock, stop, [&] { return run.may_start; }) || ended(run.info.state)) return;
+    run.info.state = RunState::running;
+    emit("workflow_started", run.info.number, fmt::format("sha={} build {}", run.info.sha, core::format_seconds(build)));
+  }
+  if (!clock_.sleep_for(build, stop)) return;  // cancelled (or shut down) during the build
+  if (run.faults.build_fails) {
+    finish(run, RunState::failed, "workflow_failed", "build step failed: Process completed with exit code 1.");
+    return;
+  }
+  emit("build_finished", run.info.number, run.info.sha);
+  deploy_step(run, stop);
+}
+
+void Pipeline::deploy_step(Run& run, std::stop_token stop) {
+  const int number = run.info.number;
+  {
+    std::lock_guard lock(mutex_);
+    if (stop.stop_requested() || shut_down_) return;
+    ++busy_deployments_;
+    // The deployment gets the pipeline's stop token, not the run's: cancelling a workflow run does
+    // not stop a deployment CodeDeploy has already created.
+    deployments_.emplace_back([this, &run, number, bundle = run.info.bundle, token = service_stop_.get_token()] {
+      DeploymentResult result = options_.create_deployment(number, bundle, token);
+      std::lock_guard lock(mutex_);
+      run.info.deployment = result;
+      run.deployment_done = true;
+      --busy_deployments_;
+      changed_.notify_all();
+    });
+  }
+  // First: created (the agent's deployment_started) or refused (CreateDeployment returned).
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait(lock, stop, [&] { return run.deployment_done || run.deployment_started; })) return;
+  if (run.deployment_done && run.info.deployment->refused) {
+    // §4 "Concurrency": not queued; the run fails and this deploy is lost (R12).
+    std::string error = run.info.deployment->error;
+    emit("deployment_refused", number, error);
+    lock.unlock();
+    finish(run, RunState::failed, "workflow_failed", "CreateDeployment: " + error);
+    return;
+  }
+  emit("deployment_created", number, CodeDeployAgent::deployment_id_for(number));
+  if (!options_.wait_for_deployment) {
+    lock.unlock();
+    finish(run, RunState::succeeded, "workflow_succeeded", CodeDeployAgent::deployment_id_for(number));
+    return;
+  }
+  // `aws deploy wait deployment-successful`: the step ends with the deployment.
+  if (!changed_.wait(lock, stop, [&] { return run.deployment_done; })) return;
+  DeploymentResult d = *run.info.deployment;
+  lock.unlock();
+  if (d.succeeded) finish(run, RunState::succeeded, "workflow_succeeded", d.deployment_id);
+  else finish(run, RunState::failed, "workflow_failed", fmt::format("deployment {} failed: {}", d.deployment_id, d.error));
+}
+
+void Pipeline::finish(Run& run, RunState state, const std::string& kind, const std::string& detail) {
+  std::lock_guard lock(mutex_);
+  if (ended(run.info.state)) return;
+  run.info.state = state;
+  run.info.detail = detail;
+  emit(kind, run.info.number, detail);
+  apply(concurrency_.finished(run.info.number));
+}
+
+void Pipeline::on_codedeploy_event(const core::DeployEvent& event) {
+  if (event.kind != "deployment_started") return;
+  std::lock_guard lock(mutex_);
+  auto it = runs_.find(event.deployment);
+  if (it == runs_.end()) return;
+  it->second->deployment_started = true;
+  changed_.notify_all();
+}
+
+bool Pipeline::wait_idle(std::chrono::nanoseconds real_deadline) {
+  std::unique_lock lock(mutex_);
+  return changed_.wait_for(lock, real_deadline, [&] {
+    if (busy_deployments_ > 0) return false;
+    for (const auto& [n, run] : runs_)
+      if (!ended(run->info.state)) return false;
+    return true;
+  });
+}
+
+std::vector<WorkflowRun> Pipeline::runs() const {
+  std::lock_guard lock(mutex_);
+  std::vector<WorkflowRun> out;
+  for (const auto& [n, run] : runs_) out.push_back(run->info);
+  return out;
+}
+
+void Pipeline::shutdown() {
+  std::vector<std::jthread> threads;
+  {
+    std::lock_guard lock(mutex_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    service_stop_.request_stop();
+    for (auto& [n, run] : runs_) {
+      run->cancel.request_stop();
+      threads.push_back(std::move(run->thread));
+    }
+    for (auto& t : deployments_) threads.push_back(std::move(t));
+    deployments_.clear();
+    changed_.notify_all();
+  }
+  for (auto& t : threads)
+    if (t.joinable()) t.join();
+}
+
+}  // namespace bg::fakes
