@@ -263,7 +263,48 @@ void ComposeCli::converge_service(Context& ctx, const Project& project, const Se
   }
 }
 
-void ComposeCli::wait_healthy(Context&, const Project&, const std::vector<const ServiceConfig*>&) {}
+// `up --wait` (v2.2.0+, semantics.md §3): waits for every selected service's container to be
+// running and, with a healthcheck, healthy. An exited or unhealthy container fails `up` (exit 1).
+// Compose waits without limit (before --wait-timeout); the harness bounds it at an hour of
+// scenario time and at the run's stop.
+void ComposeCli::wait_healthy(Context& ctx, const Project& project, const std::vector<const ServiceConfig*>& services) {
+  constexpr core::Duration kPoll = std::chrono::milliseconds(500);
+  constexpr core::Duration kLimit = std::chrono::hours(1);
+  core::CommandResult& r = ctx.result;
+  std::vector<std::string> waiting;
+  for (const auto& c : engine_.containers(project.name))
+    for (const ServiceConfig* s : services)
+      if (c.service == s->name && c.state != ContainerState::removing) waiting.push_back(c.name);
+  for (const auto& name : waiting) r.err += fmt::format(" Container {}  Waiting\n", name);
+  core::Time end = engine_.clock().now() + kLimit;
+  while (!waiting.empty()) {
+    for (auto it = waiting.begin(); it != waiting.end();) {
+      auto c = engine_.inspect(*it);
+      std::string failure;
+      if (!c || c->state == ContainerState::exited || c->state == ContainerState::dead)
+        failure = fmt::format("container {} exited ({})", *it, c ? c->exit_code : 0);
+      else if (c->health == "unhealthy")
+        failure = fmt::format("container {} is unhealthy", *it);
+      if (!failure.empty()) {
+        r.err += dialect_->error(failure);
+        r.exit_code = 1;
+        return;
+      }
+      if (c->state == ContainerState::running && (c->health.empty() || c->health == "healthy")) {
+        r.err += fmt::format(" Container {}  {}\n", *it, c->health.empty() ? "Started" : "Healthy");
+        it = waiting.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    if (waiting.empty()) break;
+    if (engine_.clock().now() >= end || !engine_.clock().sleep_for(kPoll, ctx.stop)) {
+      r.err += dialect_->error("context canceled");
+      r.exit_code = 1;
+      return;
+    }
+  }
+}
 
 // `down`: stop (-t, default 10 s) then remove each container, then the network; returns only after
 // removal, so the host port is free afterwards (v2.5.0 pkg/compose/down.go; v1 project.down).

@@ -31,7 +31,7 @@ struct PortMapping {
   bool operator==(const PortMapping&) const = default;
 };
 
-// `healthcheck:` is kept as data: the runtime does not run it yet, but `ps` and hashes see it.
+// `healthcheck:`: the engine runs it (HealthTracker) and `ps`, `inspect` and `up --wait` see it.
 struct Healthcheck {
   std::vector<std::string> test;
   std::optional<core::Duration> interval, timeout, start_period;

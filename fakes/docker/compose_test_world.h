@@ -15,7 +15,13 @@ namespace fs = std::filesystem;
 
 // Apps never listen (the CLI's output does not depend on them).
 struct ComposeWorld {
-  explicit ComposeWorld(std::string_view compose_version = "2.5.0") { init(compose_version); }
+  // Apps listen `listen_after` (scenario time) after start; never by default.
+  explicit ComposeWorld(std::string_view compose_version = "2.5.0",
+                        std::optional<core::Duration> listen_after = std::nullopt)
+      : listen_after_(listen_after) {
+    init(compose_version);
+  }
+  std::optional<core::Duration> listen_after_;
   fs::path dir;
   core::ScaledClock clock{0.01};
   core::History history;
@@ -35,7 +41,7 @@ struct ComposeWorld {
     engine = std::make_unique<DockerEngine>(io.io(), clock, history, ports, core::Rng(1), options,
                                             [this](const ProcessSpec& spec) {
                                               return std::make_unique<testing::EchoProcess>(
-                                                  io.io(), ports, clock, spec, testing::EchoProcess::Behaviour{std::nullopt, false});
+                                                  io.io(), ports, clock, spec, testing::EchoProcess::Behaviour{listen_after_, false});
                                             });
     engine->build(parse_dockerfile("FROM node:16-alpine\nCMD [\"node\", \"server.js\"]\n"), "docker-image", {});
     compose = std::make_unique<ComposeCli>(*engine, make_compose_dialect(compose_version));

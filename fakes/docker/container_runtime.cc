@@ -82,6 +82,10 @@ void ContainerRuntime::transition(const std::string& name, ContainerState to, co
   }
 }
 
+void ContainerRuntime::set_health(const std::string& name, const std::string& health) {
+  if (auto it = containers_.find(name); it != containers_.end()) it->second.health = health;
+}
+
 void ContainerRuntime::erase(const std::string& name) {
   at(name);
   containers_.erase(name);

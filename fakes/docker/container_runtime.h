@@ -57,6 +57,8 @@ class ContainerRuntime {
 
   // Moves a container; throws IllegalTransition (naming both states) when the engine could not.
   void transition(const std::string& name, ContainerState to, core::Time now, int exit_code = 0);
+  // Records a healthcheck result ("starting", "healthy", "unhealthy"). Unknown names are ignored.
+  void set_health(const std::string& name, const std::string& health);
   // Forgets a container (after `removing`). Throws std::out_of_range for an unknown name.
   void erase(const std::string& name);
 

@@ -3,9 +3,11 @@
 #include <algorithm>
 #include <fstream>
 #include <set>
+#include <regex>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "fakes/docker/tab_writer.h"
 
@@ -22,13 +24,14 @@ const std::vector<FlagSpec> kBuildFlags = {
     {0, "pull", false},       {0, "rm", false},          {0, "force-rm", false},  {0, "build-arg", true},
     {0, "network", true},     {0, "platform", true},     {0, "progress", true},   {0, "target", true},
     {0, "label", true},       {0, "cache-from", true}};
+const std::vector<FlagSpec> kInspectFlags = {{'f', "format", true}, {0, "type", true}, {'s', "size", false}};
 const std::vector<FlagSpec> kPsFlags = {{'a', "all", false},     {'q', "quiet", false}, {0, "no-trunc", false},
                                         {'f', "filter", true},   {0, "format", true},   {'n', "last", true},
                                         {'l', "latest", false},  {'s', "size", false}};
 
 // Docker commands that exist but the simulation does not model: said so, never silently ignored.
 const std::set<std::string> kUnmodelled = {"run", "stop", "start", "restart", "rm", "rmi", "images", "image",
-                                           "container", "logs", "exec", "pull", "push", "tag", "inspect", "kill",
+                                           "container", "logs", "exec", "pull", "push", "tag", "kill",
                                            "network", "volume", "system", "info", "login", "logout"};
 
 uint64_t context_size(const fs::path& dir) {
@@ -41,6 +44,30 @@ uint64_t context_size(const fs::path& dir) {
 }
 
 core::CommandResult failure(std::string err, int code = 1) { return core::CommandResult{code, "", std::move(err)}; }
+
+// The subset of Go templates `docker inspect -f` scripts use: `{{.A.B}}` and `{{json .A}}` over the
+// inspect JSON; a missing key prints "<no value>" as Go does for a map (e.g. .State.Health of a
+// container without a healthcheck).
+std::string render_inspect(const std::string& format, const nlohmann::json& j) {
+  static const std::regex action(R"(\{\{\s*(json\s+)?\.([A-Za-z0-9_.]*)\s*\}\})");
+  std::string out;
+  auto begin = std::sregex_iterator(format.begin(), format.end(), action);
+  size_t last = 0;
+  for (auto it = begin; it != std::sregex_iterator(); ++it) {
+    out += format.substr(last, static_cast<size_t>(it->position()) - last);
+    last = static_cast<size_t>(it->position() + it->length());
+    const nlohmann::json* node = &j;
+    std::stringstream path((*it)[2].str());
+    for (std::string key; node && std::getline(path, key, '.');)
+      node = key.empty() ? node : (node->is_object() && node->contains(key) ? &(*node)[key] : nullptr);
+    if (!node) out += "<no value>";
+    else if ((*it)[1].matched) out += node->dump();
+    else if (node->is_string()) out += node->get<std::string>();
+    else if (node->is_null()) out += "<nil>";
+    else out += node->dump();
+  }
+  return out + format.substr(last) + "\n";
+}
 
 }  // namespace
 
@@ -71,6 +98,7 @@ core::CommandResult DockerCli::run(const std::vector<std::string>& args, const f
     }
     if (command == "build") return build(rest, cwd, stop);
     if (command == "ps") return ps(rest);
+    if (command == "inspect") return inspect(rest);
     if (kUnmodelled.count(command))
       return failure(fmt::format("bluegreen: `docker {}` is not modelled by the simulation\n", command));
     return failure(fmt::format("docker: '{}' is not a docker command.\nSee 'docker --help'\n", command));
@@ -137,6 +165,48 @@ core::CommandResult DockerCli::build(const std::vector<std::string>& args, const
   r.out += fmt::format("Successfully built {}\n", built.image.id.substr(0, 12));
   for (const auto& tag : tags) r.out += fmt::format("Successfully tagged {}\n", ImageStore::normalize_ref(tag));
   if (flags.has("quiet")) r.out = fmt::format("sha256:{}\n", built.image.id);
+  return r;
+}
+
+// `docker inspect NAME...` (containers): the Engine API's ContainerJSON subset scripts read —
+// .State.Status, .State.Running, .State.ExitCode, .State.Health.Status, .Name, .Id, .Config.Image.
+core::CommandResult DockerCli::inspect(const std::vector<std::string>& args) {
+  size_t pos = 0;
+  CliArgs flags = parse_flags(args, pos, kInspectFlags, false);
+  if (flags.positional.empty())
+    return failure("\"docker inspect\" requires at least 1 argument.\nSee 'docker inspect --help'.\n\nUsage:  docker "
+                   "inspect [OPTIONS] NAME|ID [NAME|ID...]\n\nReturn low-level information on Docker objects\n");
+  core::CommandResult r;
+  nlohmann::json all = nlohmann::json::array();
+  for (const auto& name : flags.positional) {
+    std::optional<ContainerRecord> c = engine_.inspect(name);
+    if (!c)
+      for (const auto& other : engine_.containers())
+        if (name.size() >= 3 && other.id.rfind(name, 0) == 0) c = other;
+    if (!c) {
+      r.err += fmt::format("Error: No such object: {}\n", name);
+      r.exit_code = 1;
+      continue;
+    }
+    nlohmann::json state = {{"Status", state_name(c->state)},
+                            {"Running", c->state == ContainerState::running || c->state == ContainerState::paused},
+                            {"Paused", c->state == ContainerState::paused},
+                            {"Restarting", c->state == ContainerState::restarting},
+                            {"Dead", c->state == ContainerState::dead},
+                            {"ExitCode", c->exit_code},
+                            {"StartedAt", core::format_seconds(c->started - core::Time{})},
+                            {"FinishedAt", core::format_seconds(c->finished - core::Time{})}};
+    if (!c->health.empty()) state["Health"] = {{"Status", c->health}, {"FailingStreak", 0}};
+    nlohmann::json j = {{"Id", c->id},
+                        {"Name", "/" + c->name},
+                        {"Image", "sha256:" + c->image_id},
+                        {"State", state},
+                        {"Config", {{"Image", c->image}, {"Cmd", c->command}}}};
+    if (flags.has("format")) r.out += render_inspect(flags.value("format"), j);
+    else all.push_back(j);
+  }
+  // Times are scenario seconds since the run began, not RFC 3339 (simplification).
+  if (!flags.has("format")) r.out = all.dump(4) + "\n";
   return r;
 }
 

@@ -1,6 +1,6 @@
 #pragma once
 // DockerCli: the `docker` command of the article's host (Docker 20.10 on Amazon Linux 2) over the
-// fake DockerEngine: `docker build` with the legacy builder's output, `docker ps`, and
+// fake DockerEngine: `docker build` with the legacy builder's output, `docker ps`, `docker inspect`, and
 // `docker compose ...` handed to ComposeCli. Anything else gets docker's own refusal.
 #include <filesystem>
 #include <stop_token>
@@ -34,6 +34,7 @@ class DockerCli {
   core::CommandResult build(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                             std::stop_token stop);
   core::CommandResult ps(const std::vector<std::string>& args);
+  core::CommandResult inspect(const std::vector<std::string>& args);
 
   DockerEngine& engine_;
   ComposeCli& compose_;

@@ -1,10 +1,18 @@
 #include "fakes/docker/docker_engine.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
 #include <csignal>
+#include <thread>
 
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
+#include <httplib.h>
 
+#include "fakes/docker/health_tracker.h"
 #include "fakes/docker/port_publisher.h"
 #include "fakes/docker/signal_delivery.h"
 
@@ -53,6 +61,7 @@ struct DockerEngine::Live {
   int exit_code = 0;
   bool torn_down = true;
   std::shared_ptr<boost::asio::steady_timer> teardown_timer;
+  std::jthread health;  // the healthcheck loop of the current run; joined outside mutex_
 };
 
 // Processes and timers call back from their own threads, possibly after the engine is gone: they
@@ -145,6 +154,7 @@ ContainerRecord DockerEngine::create(const ContainerSpec& spec) {
   record.config_hash = spec.config_hash;
   record.command = image->dockerfile.display_command(spec.command);
   record.ports = spec.ports;
+  if (spec.healthcheck && HealthTracker::active(*spec.healthcheck)) record.health = "starting";
   const ContainerRecord* created = nullptr;
   try {
     created = &runtime_.create(record, clock_.now());
@@ -247,6 +257,15 @@ void DockerEngine::launch(const std::string& name, const std::shared_ptr<Live>& 
     runtime_.transition(name, ContainerState::running, clock_.now());
     append(*runtime_.find(name), "started", live->image.ref);
   }
+  std::jthread previous_health;  // a finished run's loop, joined outside the lock
+  if (live->spec.healthcheck && HealthTracker::active(*live->spec.healthcheck)) {
+    std::lock_guard lock(mutex_);
+    previous_health = std::move(live->health);
+    live->health = std::jthread([this, name, generation, check = *live->spec.healthcheck,
+                                 port = live->container_port](std::stop_token stop) {
+      run_healthcheck(name, generation, check, port, stop);
+    });
+  }
   process->on_exit = [guard = guard_, name, generation](int code) {
     std::lock_guard lock(guard->mutex);
     if (guard->engine) guard->engine->on_process_exit(name, generation, code);
@@ -263,6 +282,7 @@ void DockerEngine::on_process_exit(const std::string& name, uint64_t generation,
     Live& live = *it->second;
     live.exited = true;
     live.exit_code = exit_code;
+    live.health.request_stop();  // joined later, outside the lock (remove, start, shutdown)
     runtime_.transition(name, ContainerState::exited, clock_.now(), exit_code);
     append(*runtime_.find(name), "exited", "", exit_code);
     if (!shut_down_) {
@@ -361,6 +381,7 @@ int DockerEngine::stop(const std::string& name, std::optional<core::Duration> ti
 
 void DockerEngine::remove(const std::string& name, std::stop_token stop) {
   std::shared_ptr<Live> live;  // released after the lock, so the process is destroyed outside it
+  std::jthread health;         // likewise joined after the lock
   std::unique_lock lock(mutex_);
   const ContainerRecord* rec = runtime_.find(name);
   if (!rec) throw DockerError("No such container: " + name);
@@ -371,6 +392,8 @@ void DockerEngine::remove(const std::string& name, std::stop_token stop) {
                                   rec->id));
   runtime_.transition(name, ContainerState::removing, clock_.now());
   live = live_.at(name);
+  health = std::move(live->health);
+  health.request_stop();
   // The endpoint is released before the container is gone: once `down` returns the port refuses.
   changed_.wait_for(lock, stop, clock_.to_real(options_.teardown_delay) + kTeardownSlack,
                     [&] { return live->torn_down; });
@@ -413,16 +436,58 @@ void DockerEngine::shutdown() {
     if (!wait_exited(live, kKillDeadline, {})) on_process_exit(name, generation, 128 + SIGKILL);
   }
   std::vector<std::shared_ptr<PortPublisher>> publishers;
+  std::vector<std::jthread> health;
   {
     std::lock_guard lock(mutex_);
     for (auto& [name, live] : lives) {
+      live->health.request_stop();
+      health.push_back(std::move(live->health));
       publishers.insert(publishers.end(), live->publishers.begin(), live->publishers.end());
       teardown_locked(*live, name);
     }
   }
   // Connections are closed on the io_context; when nobody runs it any more, its destruction does.
+  health.clear();  // joins: each loop ends at its stop token (a probe is bounded by its timeout)
   for (auto& p : publishers)
     if (io_.stopped() || !p->wait_closed(kCloseDeadline)) break;
+}
+
+// Docker runs the first probe one interval after start, then every interval (semantics.md §3
+// `up --wait`; HealthTracker). The probe goes to the app's own port: the port in the test's URL is
+// the container port, which here is the app's held loopback port whatever number it names.
+void DockerEngine::run_healthcheck(const std::string& name, uint64_t generation, Healthcheck check, uint16_t port,
+                                   std::stop_token stop) {
+  HealthTracker tracker(check, clock_.now());
+  HealthProbe probe = HealthTracker::probe_for(check);
+  auto timeout = std::max<std::chrono::nanoseconds>(clock_.to_real(tracker.timeout()), std::chrono::milliseconds(1));
+  while (clock_.sleep_for(tracker.interval(), stop)) {
+    bool passed = false;
+    if (probe.http) {
+      httplib::Client client("127.0.0.1", port);
+      client.set_connection_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout));
+      client.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout));
+      auto res = client.Get(probe.path.c_str());
+      passed = res && res->status < 400;  // curl -f fails on >= 400
+    } else {
+      int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      sockaddr_in addr{};
+      addr.sin_family = AF_INET;
+      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+      addr.sin_port = htons(port);
+      passed = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+      if (fd >= 0) ::close(fd);
+    }
+    {
+      std::lock_guard lock(mutex_);
+      auto it = live_.find(name);
+      if (stop.stop_requested() || it == live_.end() || it->second->generation != generation) return;
+      if (auto status = tracker.on_probe(clock_.now(), passed)) {
+        runtime_.set_health(name, *status);
+        append(*runtime_.find(name), "health_status", *status);
+      }
+    }
+    changed_.notify_all();
+  }
 }
 
 }  // namespace bg::fakes

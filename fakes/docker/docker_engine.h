@@ -118,6 +118,9 @@ class DockerEngine {
   void on_process_exit(const std::string& name, uint64_t generation, int exit_code);
   void teardown(const std::string& name, uint64_t generation);
   void teardown_locked(Live& live, const std::string& name);
+  // The healthcheck loop of one container run (its own thread; HealthTracker decides).
+  void run_healthcheck(const std::string& name, uint64_t generation, Healthcheck check, uint16_t port,
+                       std::stop_token stop);
 
   boost::asio::io_context& io_;
   core::Clock& clock_;

@@ -95,5 +95,27 @@ TEST(SignalDelivery, NpmStartNeedsInitToStopCleanly) {
   EXPECT_EQ(b.run_and_stop(npm, true), 0);
 }
 
+// Goal: a compose healthcheck `curl -f http://localhost:3000/api/health` is an HTTP GET to the
+// app: the container turns healthy once Next answers 200.
+TEST(Healthcheck, CurlTestProbesTheAppOverHttp) {
+  SignalWorld w;
+  w.engine->build(parse_dockerfile("FROM node:16-alpine\nCMD [\"node\", \"server.js\"]\n"), "app", {});
+  ContainerSpec spec;
+  spec.project = "blue";
+  spec.service = "blue";
+  spec.image = "app";
+  spec.name = "blue-blue-1";
+  Healthcheck check;
+  check.test = {"CMD", "curl", "-f", "http://localhost:3000/api/health"};
+  check.interval = 2s;
+  check.timeout = 100s;
+  spec.healthcheck = check;
+  EXPECT_EQ(w.engine->create(spec).health, "starting");
+  w.engine->start("blue-blue-1");
+  for (core::Time end = w.clock.now() + 200s; w.clock.now() < end && w.engine->inspect("blue-blue-1")->health != "healthy";)
+    w.clock.sleep_for(500ms);
+  EXPECT_EQ(w.engine->inspect("blue-blue-1")->health, "healthy");
+}
+
 }  // namespace
 }  // namespace bg::fakes
