@@ -1,17 +1,12 @@
 #include "fakes/docker/docker_engine.h"
 
-#include <arpa/inet.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <thread>
 
 #include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
-#include <httplib.h>
 
+#include "fakes/docker/health_probe.h"
 #include "fakes/docker/health_tracker.h"
 #include "fakes/docker/port_publisher.h"
 #include "fakes/docker/signal_delivery.h"
@@ -461,22 +456,7 @@ void DockerEngine::run_healthcheck(const std::string& name, uint64_t generation,
   HealthProbe probe = HealthTracker::probe_for(check);
   auto timeout = std::max<std::chrono::nanoseconds>(clock_.to_real(tracker.timeout()), std::chrono::milliseconds(1));
   while (clock_.sleep_for(tracker.interval(), stop)) {
-    bool passed = false;
-    if (probe.http) {
-      httplib::Client client("127.0.0.1", port);
-      client.set_connection_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout));
-      client.set_read_timeout(std::chrono::duration_cast<std::chrono::microseconds>(timeout));
-      auto res = client.Get(probe.path.c_str());
-      passed = res && res->status < 400;  // curl -f fails on >= 400
-    } else {
-      int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-      sockaddr_in addr{};
-      addr.sin_family = AF_INET;
-      addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-      addr.sin_port = htons(port);
-      passed = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-      if (fd >= 0) ::close(fd);
-    }
+    bool passed = run_health_probe(probe, port, timeout);
     {
       std::lock_guard lock(mutex_);
       auto it = live_.find(name);
