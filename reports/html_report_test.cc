@@ -57,6 +57,7 @@ TEST(HtmlReport, TimelineHasPhaseBandsAndOneMarkPerFailure) {
   for (const char* phase : {"build", "new_starting", "both_serving", "old_draining", "old_down"})
     EXPECT_EQ(count(html, std::string("class=\"band band-") + phase + "\""), 1u) << phase;
   EXPECT_EQ(count(html, "class=\"fail-mark"), static_cast<size_t>(s.refused + s.reset));
+  EXPECT_EQ(count(html, "data-n=\"1\""), static_cast<size_t>(s.refused + s.reset));
   EXPECT_NE(html.find("id=\"latency\""), std::string::npos);
   EXPECT_NE(html.find("id=\"histogram\""), std::string::npos);
 }

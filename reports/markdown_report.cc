@@ -7,6 +7,12 @@ namespace {
 
 std::string at(const std::optional<core::Time>& t) { return t ? fmt::format("{:.2f}", core::to_seconds(*t)) : "—"; }
 
+// How long both builds answered: the mixed-version window.
+std::string mixed(const SwapSummary& s) {
+  const bool both = s.mixed_from && s.mixed_to && *s.mixed_to > *s.mixed_from;
+  return fmt::format("{:.2f}s", both ? core::to_seconds(*s.mixed_to - *s.mixed_from) : 0.0);
+}
+
 // Markdown tables break on a bare '|'.
 std::string cell(std::string s) {
   for (size_t i = 0; (i = s.find('|', i)) != std::string::npos; i += 2) s.replace(i, 1, "\\|");
@@ -39,14 +45,16 @@ std::string to_markdown(const RunResult& r) {
   }
 
   if (!r.swaps.empty()) {
-    out += "\n| swap | old → new | new started | new ready | new first traffic | old stop | old stopped | failed |\n"
-           "|---|---|---|---|---|---|---|---|\n";
+    out += "\n| swap | old → new | new started | new ready | new first traffic | old stop | old stopped | mixed versions | failed |\n"
+           "|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& s : r.swaps)
-      out += fmt::format("| {}{} | {} → {} | {} | {} | {} | {} | {} | {} |\n", s.deployment,
+      out += fmt::format("| {}{} | {} → {} | {} | {} | {} | {} | {} | {} | {} |\n", s.deployment,
                          s.succeeded ? "" : " (deployment failed)", s.old_container.empty() ? "—" : s.old_container,
                          s.new_container.empty() ? "—" : s.new_container, at(s.new_started), at(s.new_ready),
-                         at(s.new_first_traffic), at(s.old_stop_requested), at(s.old_stopped), s.failed_requests);
-    out += "\nTimes are scenario seconds since the run began.\n";
+                         at(s.new_first_traffic), at(s.old_stop_requested), at(s.old_stopped), mixed(s),
+                         s.failed_requests);
+    out += "\nTimes are scenario seconds since the run began; mixed versions: first new-build to last old-build "
+           "response.\n";
   }
 
   for (const auto& inv : r.invariants) {
@@ -69,6 +77,8 @@ std::string to_markdown(const RunResult& r) {
     }
   }
   if (!r.replay_command.empty()) out += fmt::format("\nReplay: `{}`\n", r.replay_command);
+  // A CI job summary cannot embed the page; it says where the rest is (the job's artifacts).
+  out += "\nThe timeline, latency and every swap's phases are in `report.html`; CI test results in `junit.xml`.\n";
   return out;
 }
 

@@ -53,6 +53,15 @@ TEST(MarkdownReport, LeadsWithVerdictAndShowsEvidence) {
   EXPECT_EQ(md.find("### `switch_ordering`"), std::string::npos);
 }
 
+// Goal: the swap table shows how long both versions served, and the summary points to the full report.
+TEST(MarkdownReport, ShowsMixedVersionWindowAndPointsToTheHtmlReport) {
+  std::string md = to_markdown(violated_run());
+  EXPECT_NE(md.find("| mixed versions | failed |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 2.00s | 0 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("`report.html`"), std::string::npos);
+}
+
+// Goal: a '|' inside a cell does not break the table.
 TEST(MarkdownReport, EscapesPipesInCells) {
   RunResult r = violated_run();
   r.invariants[0].summary = "a|b";

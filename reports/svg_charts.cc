@@ -128,6 +128,14 @@ void draw_bars(SvgWriter& svg, const TimelineModel& m, const TimeAxis& axis, dou
   axis_title(svg, (top + bottom) / 2, "requests", "per " + format_latency(m.bucket));
 }
 
+std::string mark_title(const TimelineModel& m, const FailureMark& f) {
+  const auto& cls = m.failure_classes[f.failure_class];
+  if (f.count == 1) return fmt::format("#{} {} at {:.3f}s", f.request_id, cls, core::to_seconds(f.at));
+  return fmt::format("{} requests {}: {}, {:.3f}s – {:.3f}s (first #{})", f.count,
+                     f.indeterminate ? "indeterminate" : "failed", cls, core::to_seconds(f.at),
+                     core::to_seconds(f.last), f.request_id);
+}
+
 void draw_marks(SvgWriter& svg, const TimelineModel& m, const TimeAxis& axis, double top, double height) {
   svg.rect(kLeft, top, kWidth - kLeft - kRight, height, {.fill = "#fbeaea"});
   svg.text(kLeft - 8, top + height - 5, "failed requests", "end", "lane-label");
@@ -135,8 +143,7 @@ void draw_marks(SvgWriter& svg, const TimelineModel& m, const TimeAxis& axis, do
     svg.rect(axis.x(f.at) - 1.5, top + 2, 3, height - 4,
              {.fill = failure_color(f.failure_class), .opacity = f.indeterminate ? 0.5 : 0.9,
               .css_class = f.indeterminate ? "fail-mark indeterminate" : "fail-mark",
-              .title = fmt::format("#{} {} at {:.3f}s", f.request_id, m.failure_classes[f.failure_class],
-                                   core::to_seconds(f.at))});
+              .title = mark_title(m, f), .data_n = std::to_string(f.count)});
 }
 
 double log_y(core::Duration d, double lo, double hi, double top, double bottom) {

@@ -28,6 +28,7 @@ void SvgWriter::attrs(const SvgStyle& s) {
   if (s.stroke != "none") out_ += fmt::format(" stroke=\"{}\" stroke-width=\"{}\"", xml_escape(s.stroke), px(s.stroke_width));
   if (s.opacity < 1) out_ += fmt::format(" opacity=\"{:.2f}\"", s.opacity);
   if (!s.dash.empty()) out_ += fmt::format(" stroke-dasharray=\"{}\"", xml_escape(s.dash));
+  if (!s.data_n.empty()) out_ += fmt::format(" data-n=\"{}\"", xml_escape(s.data_n));
 }
 
 void SvgWriter::rect(double x, double y, double w, double h, const SvgStyle& style) {

@@ -14,6 +14,7 @@ struct SvgStyle {
   std::string css_class;     // "" = none
   std::string title;         // a tooltip (<title> child); "" = none
   std::string dash;          // stroke-dasharray, "" = solid
+  std::string data_n;        // a data-n attribute (how many things a mark stands for), "" = none
 };
 
 class SvgWriter {

@@ -74,10 +74,30 @@ void add_band(TimelineModel& m, int swap, SwapPhase phase, std::optional<core::T
   if (b.to > b.from) m.bands.push_back(b);
 }
 
+// Both serving, from the responses themselves: the new build is the one the new container first
+// answered with; the window runs from that answer to the last answer by any other build before the
+// swap ended. (Not the summary's mixed_from/mixed_to: a container name reused by a later swap must not
+// change which build counts as new.)
+std::optional<std::pair<core::Time, core::Time>> both_serving(const SwapSummary& s,
+                                                             const std::vector<core::RequestEvent>& by_end,
+                                                             core::Time swap_end) {
+  if (!s.new_started || s.new_container.empty()) return std::nullopt;
+  auto first = std::find_if(by_end.begin(), by_end.end(), [&](const auto& q) {
+    return q.outcome == core::Outcome::ok && q.served_by == s.new_container && q.end >= *s.new_started;
+  });
+  if (first == by_end.end()) return std::nullopt;
+  std::optional<core::Time> last_old;
+  for (auto it = first; it != by_end.end() && it->end <= swap_end; ++it)
+    if (it->outcome == core::Outcome::ok && !it->build_id.empty() && it->build_id != first->build_id) last_old = it->end;
+  if (!last_old) return std::nullopt;
+  return std::pair{first->end, *last_old};
+}
+
 // Build: the deployment's image builds (the deploy script's `docker build` calls). New color
-// starting: started .. ready. Both serving: first new-build response .. last old-build response.
+// starting: started .. ready. Both serving: see both_serving.
 // Old color draining: asked to stop .. exited. Old color down: exited .. the next deployment began.
-void derive_bands(TimelineModel& m, const RunResult& r, const std::vector<core::Entry>& entries) {
+void derive_bands(TimelineModel& m, const RunResult& r, const std::vector<core::Entry>& entries,
+                  const std::vector<core::RequestEvent>& by_end) {
   for (const auto& d : all_of<core::DeployEvent>(entries))
     if (d.kind == "deployment_started" && d.deployment >= 1) m.swap_starts[d.deployment] = d.at;
   for (const auto& shim : all_of<core::ShimEvent>(entries)) {
@@ -89,7 +109,8 @@ void derive_bands(TimelineModel& m, const RunResult& r, const std::vector<core::
   }
   for (const auto& s : r.swaps) {
     add_band(m, s.deployment, SwapPhase::new_starting, s.new_started, s.new_ready);
-    if (s.mixed_from && s.mixed_to) add_band(m, s.deployment, SwapPhase::both_serving, s.mixed_from, s.mixed_to);
+    if (auto mixed = both_serving(s, by_end, s.finished.value_or(m.to)))
+      add_band(m, s.deployment, SwapPhase::both_serving, mixed->first, mixed->second);
     add_band(m, s.deployment, SwapPhase::old_draining, s.old_stop_requested, s.old_stopped);
     auto next = m.swap_starts.upper_bound(s.deployment);
     add_band(m, s.deployment, SwapPhase::old_down, s.old_stopped,
@@ -97,6 +118,20 @@ void derive_bands(TimelineModel& m, const RunResult& r, const std::vector<core::
     if (next == m.swap_starts.end() && !m.bands.empty() && m.bands.back().phase == SwapPhase::old_down)
       m.bands.back().open_ended = false;   // down until the end of the run is simply down
   }
+}
+
+// Requests arrive in end order; a failure joins its class's latest mark when close enough to it.
+void add_mark(TimelineModel& m, FailureMark mark, std::map<std::pair<size_t, bool>, size_t>& open) {
+  const auto key = std::pair{mark.failure_class, mark.indeterminate};
+  const core::Duration near = std::max(core::Duration(1), (m.to - m.from) / kMarkColumns);
+  if (auto it = open.find(key); it != open.end() && mark.at - m.marks[it->second].at < near) {
+    auto& joined = m.marks[it->second];
+    joined.last = mark.at;
+    ++joined.count;
+    return;
+  }
+  open[key] = m.marks.size();
+  m.marks.push_back(mark);
 }
 
 void fill_buckets(TimelineModel& m, const std::vector<core::RequestEvent>& requests,
@@ -205,6 +240,7 @@ TimelineModel derive_timeline(const RunResult& r, const std::vector<core::Entry>
                    [&](const auto& a, const auto& b) { return counts[a] > counts[b]; });
   for (const auto& name : m.failure_classes) m.failure_counts.push_back(counts[name]);
 
+  std::map<std::pair<size_t, bool>, size_t> open_marks;   // (class, indeterminate) -> its latest mark
   std::vector<size_t> series_of(requests.size(), 0);
   std::vector<std::optional<size_t>> class_of(requests.size());
   for (size_t i = 0; i < requests.size(); ++i) {
@@ -215,10 +251,10 @@ TimelineModel derive_timeline(const RunResult& r, const std::vector<core::Entry>
     }
     class_of[i] = static_cast<size_t>(
         std::find(m.failure_classes.begin(), m.failure_classes.end(), class_names[i]) - m.failure_classes.begin());
-    m.marks.push_back({q.end, *class_of[i], q.id, q.outcome == core::Outcome::info});
+    add_mark(m, {q.end, q.end, *class_of[i], q.id, 1, q.outcome == core::Outcome::info}, open_marks);
   }
   fill_buckets(m, requests, series_of, class_of);
-  derive_bands(m, r, entries);
+  derive_bands(m, r, entries, requests);
   m.histogram = latency_histogram(requests);
   return m;
 }

@@ -49,10 +49,14 @@ struct Bucket {
   std::optional<core::Duration> p50, p99;   // latency of every request that ended in the bucket
 };
 
+// Failed requests of one class seen within a couple of pixels of each other: one mark on the chart
+// (a run with thousands of timeouts must not make a page of thousands of elements).
 struct FailureMark {
-  core::Time at{};           // when the failure was seen (the request's end)
+  core::Time at{};           // when the first of them was seen (the request's end)
+  core::Time last{};         // when the last of them was seen
   size_t failure_class = 0;  // index into TimelineModel::failure_classes
-  uint64_t request_id = 0;
+  uint64_t request_id = 0;   // the first of them
+  int64_t count = 1;
   bool indeterminate = false;
 };
 
@@ -76,6 +80,9 @@ struct TimelineModel {
   core::Duration max_latency{};
   bool empty() const { return buckets.empty(); }
 };
+
+// Marks closer than span / kMarkColumns merge.
+inline constexpr int kMarkColumns = 500;
 
 // target_buckets: roughly how many time buckets the chart should have (the width is rounded to a
 // 1-2-5 step so that the axis reads well).

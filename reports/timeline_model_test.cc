@@ -31,7 +31,27 @@ TEST(TimelineModel, CountsEveryRequestOnceAcrossBuckets) {
   }
   EXPECT_EQ(served, s.ok);
   EXPECT_EQ(failed, s.refused + s.reset);
-  EXPECT_EQ(m.marks.size(), static_cast<size_t>(s.refused + s.reset));
+  int64_t marked = 0;
+  for (const auto& f : m.marks) marked += f.count;
+  EXPECT_EQ(marked, s.refused + s.reset);
+  EXPECT_EQ(m.marks.size(), static_cast<size_t>(s.refused + s.reset));   // half a second apart: one mark each
+}
+
+// Goal: failures of one class within a couple of pixels share a mark that counts them all.
+TEST(TimelineModel, MergesFailuresThatWouldDrawOnTheSamePixels) {
+  auto s = sample_run();
+  for (int i = 0; i < 300; ++i) {
+    core::RequestEvent q{10000u + i, 0, "GET", "/", secs(30), secs(30), secs(30) + std::chrono::microseconds(i)};
+    q.error = "timeout";
+    q.outcome = core::Outcome::info;
+    s.entries.push_back({s.entries.size(), q});
+  }
+  auto m = derive_timeline(s.result, s.entries);
+  ASSERT_EQ(m.marks.size(), static_cast<size_t>(s.refused + s.reset) + 1);
+  const auto& merged = m.marks.back();
+  EXPECT_EQ(m.failure_classes[merged.failure_class], "timeout");
+  EXPECT_EQ(merged.count, 300);
+  EXPECT_EQ(merged.last - merged.at, std::chrono::microseconds(299));
 }
 
 // Goal: the old build is the bottom series (it served first), colored by its container's color name.
@@ -70,7 +90,9 @@ TEST(TimelineModel, DerivesEveryPhaseBandOfASwap) {
   ASSERT_NE(band(m, SwapPhase::new_starting), nullptr);
   EXPECT_EQ(band(m, SwapPhase::new_starting)->to, secs(16));
   ASSERT_NE(band(m, SwapPhase::both_serving), nullptr);
-  EXPECT_EQ(band(m, SwapPhase::both_serving)->from, secs(16.51));
+  // Green's first answer (sent at 16.25 s) .. blue's last (sent at 23.5 s); each took 10 ms.
+  EXPECT_EQ(band(m, SwapPhase::both_serving)->from, secs(16.25) + std::chrono::milliseconds(10));
+  EXPECT_EQ(band(m, SwapPhase::both_serving)->to, secs(23.5) + std::chrono::milliseconds(10));
   ASSERT_NE(band(m, SwapPhase::old_draining), nullptr);
   EXPECT_EQ(band(m, SwapPhase::old_draining)->to, secs(24.2));
   const auto* down = band(m, SwapPhase::old_down);
@@ -78,6 +100,28 @@ TEST(TimelineModel, DerivesEveryPhaseBandOfASwap) {
   EXPECT_EQ(down->to, m.to);   // no later swap: down until the chart ends
   EXPECT_FALSE(down->open_ended);
   EXPECT_EQ(m.swap_starts.at(1), secs(10));
+}
+
+// Goal: both serving comes from the responses, so a summary's window that is off (a container name
+// reused by a later swap with another build) does not move the band.
+TEST(TimelineModel, DerivesBothServingFromTheResponsesThemselves) {
+  auto s = sample_run();
+  s.result.swaps[0].mixed_from.reset();
+  s.result.swaps[0].mixed_to = secs(30);
+  auto m = derive_timeline(s.result, s.entries);
+  const auto* mixed = band(m, SwapPhase::both_serving);
+  ASSERT_NE(mixed, nullptr);
+  EXPECT_EQ(mixed->to, secs(23.5) + std::chrono::milliseconds(10));
+}
+
+// Goal: a clean cut-over (no old-build answer after the first new-build one) has no both-serving band.
+TEST(TimelineModel, DrawsNoBothServingBandForACleanCutOver) {
+  auto s = sample_run();
+  for (auto& e : s.entries)
+    if (auto* q = std::get_if<core::RequestEvent>(&e.event); q && q->served_by == "blue-blue-1" && q->end > secs(16))
+      q->build_id = "b2", q->served_by = "green-green-1";
+  auto m = derive_timeline(s.result, s.entries);
+  EXPECT_EQ(band(m, SwapPhase::both_serving), nullptr);
 }
 
 // Goal: a new color that never became ready is drawn starting until the end, marked open-ended.
