@@ -21,7 +21,7 @@ void ProxyLog::error(const std::string& level, const std::string& text, const st
   e.peer = peer;
   e.request_id = ctx.request_id;
   e.worker = ctx.worker;
-  history_.append(std::move(e));
+  emit(std::move(e));
 }
 
 void ProxyLog::peer_change(const std::string& kind, const std::string& peer, const std::string& upstream,
@@ -36,7 +36,7 @@ void ProxyLog::peer_change(const std::string& kind, const std::string& peer, con
   e.peer = peer;
   e.request_id = ctx.request_id;
   e.worker = ctx.worker;
-  history_.append(std::move(e));
+  emit(std::move(e));
 }
 
 void ProxyLog::access(const LogContext& ctx, int status, int attempts, const std::string& upstream_status,
@@ -52,7 +52,7 @@ void ProxyLog::access(const LogContext& ctx, int status, int attempts, const std
   e.status = status;
   e.attempts = attempts;
   e.upstream_status = upstream_status;
-  history_.append(std::move(e));
+  emit(std::move(e));
 }
 
 void ProxyLog::lifecycle(const std::string& kind, const std::string& level, const std::string& message) {
@@ -61,7 +61,7 @@ void ProxyLog::lifecycle(const std::string& kind, const std::string& level, cons
   e.kind = kind;
   e.level = level;
   e.message = message;
-  history_.append(std::move(e));
+  emit(std::move(e));
 }
 
 }  // namespace bg::proxy

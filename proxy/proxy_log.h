@@ -3,6 +3,7 @@
 // of the run's History, in nginx's wording (reference/semantics.md §1): an error line is
 // `<text> while <action>, client: …, server: …, request: "…", upstream: "…", host: "…"`.
 #include <cstdint>
+#include <functional>
 #include <string>
 
 #include "core/clock.h"
@@ -39,9 +40,20 @@ class ProxyLog {
 
   static std::string format_context(const LogContext& ctx);
 
+  using Sink = std::function<void(const core::ProxyEvent&)>;
+  // Sends events to `sink` instead of the History (`bluegreen proxy` prints them as it runs rather
+  // than keeping every line of a long-running proxy). Set before the proxy starts.
+  void set_sink(Sink sink) { sink_ = std::move(sink); }
+
  private:
+  void emit(core::ProxyEvent&& e) {
+    if (sink_) sink_(e);
+    else history_.append(std::move(e));
+  }
+
   core::Clock& clock_;
   core::History& history_;
+  Sink sink_;
 };
 
 }  // namespace bg::proxy

@@ -157,6 +157,10 @@ void ProxyServer::wait_until_quiet() {
   state_->sessions.clear();
 }
 
+void ProxyServer::set_log_sink(std::function<void(const core::ProxyEvent&)> sink) {
+  state_->log.set_sink(std::move(sink));
+}
+
 bool ProxyServer::running() const {
   std::lock_guard control(control_mutex_);
   return running_;

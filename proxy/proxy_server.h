@@ -5,6 +5,7 @@
 // History. It runs on the caller's io_context, which several threads may run.
 #include <utility>  // before Asio under C++20 (design.md)
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -49,6 +50,8 @@ class ProxyServer final : public ProxyControl {
   void stop() override;
 
   bool running() const override;
+  // Log events go to `sink` instead of the History (ProxyLog::set_sink). Call before start().
+  void set_log_sink(std::function<void(const core::ProxyEvent&)> sink);
   const std::string& config_path() const override { return config_path_; }
   const core::PathMap& paths() const override { return paths_; }
   // The actual (mapped) port of the first `listen`; 0 when not running.
