@@ -25,6 +25,15 @@ int run_command(const RunArgs& args);
 // scenario's expected one, else 1 (2 on a harness error).
 int demo_command(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out_dir);
 
+// `bluegreen verify DIR`: runs a scenario and exits 0 when it reached the verdict (and invariant) its
+// scenario.yaml expects, 1 when not, 2 on bad input or a harness error. What ctest runs per scenario.
+int verify_command(const RunArgs& args);
+
+// `bluegreen catalogue [--races DIR] [--only R03]`: verifies every race scenario and its fixed twin and
+// prints the table (FOUND / HOLDS / MISMATCH).
+int catalogue_command(const std::filesystem::path& races_dir, const std::filesystem::path& out_dir,
+                      const std::string& only);
+
 // `bluegreen report history.jsonl|result.json [--out DIR]`: judges a saved run again and writes its reports.
 int report_command(const std::filesystem::path& input, const std::filesystem::path& out_dir);
 

@@ -6,6 +6,11 @@
 
 #include "cli/commands.h"
 
+namespace bg::cli {
+// cli/proxy_command.cc: `bluegreen proxy --config nginx.conf [--bind-declared-ports]`.
+int proxy_command(const std::filesystem::path& config_path, bool bind_declared_ports);
+}  // namespace bg::cli
+
 int main(int argc, char** argv) {
   CLI::App app{"bluegreen: a simulation and verification harness for zero-downtime blue/green deployments"};
   app.require_subcommand(1);
@@ -33,6 +38,24 @@ int main(int argc, char** argv) {
   demo->add_option("scenario-dirs", demo_dirs, "scenario folders")->required();
   demo->add_option("--out", demo_out, "folder for each scenario's reports");
 
+  auto* verify = app.add_subcommand("verify", "run a scenario; exit 0 when it reached the verdict it expects");
+  add_run_options(verify);
+  verify->add_option("--seed", run_args.seed, "seed (default: the scenario's)");
+
+  std::filesystem::path races_dir = "scenarios/data/races", catalogue_out = "bluegreen-out/catalogue";
+  std::string only;
+  auto* catalogue = app.add_subcommand("catalogue", "verify every race scenario and its fixed twin, print the table");
+  catalogue->add_option("--races", races_dir, "folder of race scenarios");
+  catalogue->add_option("--out", catalogue_out, "folder for each scenario's reports");
+  catalogue->add_option("--only", only, "only scenarios whose name starts with this (e.g. R03)");
+
+  std::filesystem::path proxy_config;
+  bool proxy_declared_ports = false;
+  auto* proxy = app.add_subcommand("proxy", "run bluegreen's proxy alone in the foreground (until SIGINT/SIGTERM)");
+  proxy->add_option("--config", proxy_config, "nginx.conf to serve")->required();
+  proxy->add_flag("--bind-declared-ports", proxy_declared_ports,
+                  "listen on and connect to the ports the config declares (else free ones, printed)");
+
   std::filesystem::path report_input, report_out;
   auto* report = app.add_subcommand("report", "judge a saved run again and write its reports");
   report->add_option("input", report_input, "history.jsonl or result.json")->required();
@@ -48,6 +71,9 @@ int main(int argc, char** argv) {
     if (*run || *replay) return bg::cli::run_command(run_args);
     if (*demo) return bg::cli::demo_command(demo_dirs, demo_out);
     if (*report) return bg::cli::report_command(report_input, report_out);
+    if (*proxy) return bg::cli::proxy_command(proxy_config, proxy_declared_ports);
+    if (*verify) return bg::cli::verify_command(run_args);
+    if (*catalogue) return bg::cli::catalogue_command(races_dir, catalogue_out, only);
   } catch (const std::exception& e) {
     std::cerr << "bluegreen: " << e.what() << '\n';
     return 2;

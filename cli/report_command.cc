@@ -30,6 +30,7 @@ int report_command(const std::filesystem::path& input, const std::filesystem::pa
       result.time_scale = j.value("time_scale", 0.0);
       result.expected_verdict = j.value("expected_verdict", "");
       result.expected_invariant = j.value("expected_invariant", "");
+      result.expected_cause = j.value("expected_cause", "");
       result.replay_command = j.value("replay", "");
       history_path = j.value("history", "");
     } catch (const std::exception& e) {

@@ -51,9 +51,11 @@ struct RunResult {
   std::string verdict;                 // held | violated | error
   std::string expected_verdict;        // "" when the scenario states none
   std::string expected_invariant;
+  std::string expected_cause;          // text one failure class must contain
   bool as_expected = true;
   std::string error;                   // harness error text when verdict == error
   int64_t requests = 0, ok = 0, failed = 0, indeterminate = 0;
+  int64_t late_sends = 0;              // requests the client sent more than 1 ms (real) after their time
   std::map<std::string, int64_t> failures_by_class;
   core::Duration outage{};             // total scenario time in which every finished request failed
   std::vector<InvariantResult> invariants;

@@ -60,10 +60,15 @@ struct RunSettings {
 struct Expectation {
   Verdict verdict = Verdict::held;
   std::string invariant;                 // for violated: the invariant that must fire
+  std::string cause;                     // for violated: text a failure class must contain ("no live upstreams")
 };
 
 struct Scenario {
   std::filesystem::path dir;             // the deployment folder (pushed as the bundle)
+  // `extends: ../seed`: the deployment's files are that folder's (and whatever it extends), with this
+  // folder's files laid over them, so a race scenario names only what it changes. Settings are not
+  // inherited. Nearest first.
+  std::vector<std::filesystem::path> extends;
   std::string name;
   std::string description;
   uint64_t seed = 1;
@@ -78,5 +83,8 @@ struct Scenario {
 };
 
 const char* verdict_name(Verdict v);
+
+// Where a file of the deployment is: this folder's own, else the folder it extends.
+std::filesystem::path deployment_file(const Scenario& s, const std::filesystem::path& relative);
 
 }  // namespace bg::scenarios

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <functional>
 #include <map>
 #include <set>
@@ -93,9 +94,42 @@ class Reader {
   std::filesystem::path file_;
 };
 
+// `base` and the folders it extends in turn, nearest first; a cycle is an error at `at`.
+std::vector<std::filesystem::path> extends_chain(std::filesystem::path base, const YAML::Node& at, const Reader& r,
+                                                 const std::filesystem::path& self) {
+  std::vector<std::filesystem::path> chain;
+  while (true) {
+    if (std::filesystem::equivalent(base, self) ||
+        std::any_of(chain.begin(), chain.end(), [&](const auto& p) { return std::filesystem::equivalent(p, base); }))
+      r.fail(at, fmt::format("'extends' leads back to {}: a cycle", base.string()));
+    chain.push_back(base);
+    const auto yaml = base / "scenario.yaml";
+    if (!std::filesystem::exists(yaml)) break;
+    YAML::Node parent;
+    try {
+      parent = YAML::LoadFile(yaml.string());
+    } catch (const YAML::Exception& e) {
+      throw ScenarioError(fmt::format("{}:{}:{}: {}", yaml.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
+    }
+    if (!parent.IsMap() || !parent["extends"]) break;
+    base = (base / parent["extends"].as<std::string>()).lexically_normal();
+    if (!std::filesystem::is_directory(base))
+      throw ScenarioError(fmt::format("{}: 'extends' names {}, which is not a folder", yaml.string(), base.string()));
+  }
+  return chain;
+}
+
 }  // namespace
 
 const char* verdict_name(Verdict v) { return v == Verdict::held ? "held" : "violated"; }
+
+std::filesystem::path deployment_file(const Scenario& s, const std::filesystem::path& relative) {
+  auto own = s.dir / relative;
+  if (std::filesystem::exists(own)) return own;
+  for (const auto& base : s.extends)
+    if (std::filesystem::exists(base / relative)) return base / relative;
+  return own;
+}
 
 Scenario load_scenario(const std::filesystem::path& dir) {
   const auto file = dir / "scenario.yaml";
@@ -124,6 +158,11 @@ Scenario load_scenario(const std::filesystem::path& dir) {
        if (s.time_scale <= 0 || s.time_scale > 10) r.fail(n, "'time_scale' must be in (0, 10] real seconds per scenario second");
      }},
     {"appspec", [&](auto& n) { s.appspec = r.string(n, "appspec"); }},
+    {"extends", [&](auto& n) {
+       auto base = (dir / r.string(n, "extends")).lexically_normal();
+       if (!std::filesystem::is_directory(base)) r.fail(n, fmt::format("'extends' names {}, which is not a folder", base.string()));
+       s.extends = extends_chain(base, n, r, dir);
+     }},
     {"app", [&](auto& n) {
        r.for_each(n, "app", {
          {"next_version", [&](auto& v) { s.app.next_version = r.string(v, "app.next_version"); }},
@@ -196,15 +235,16 @@ Scenario load_scenario(const std::filesystem::path& dir) {
             else r.fail(v, "'expect.verdict' must be held or violated");
           }},
          {"invariant", [&](auto& v) { e.invariant = r.string(v, "expect.invariant"); }},
+         {"cause", [&](auto& v) { e.cause = r.string(v, "expect.cause"); }},
        });
        s.expect = e;
      }},
   });
 
-  if (!std::filesystem::exists(dir / s.appspec))
+  if (!std::filesystem::exists(deployment_file(s, s.appspec)))
     throw ScenarioError(fmt::format("{}: the deployment has no {} (CodeDeploy needs it at the bundle root)",
                                     dir.string(), s.appspec.string()));
-  if (!std::filesystem::exists(dir / s.proxy.config))
+  if (!std::filesystem::exists(deployment_file(s, s.proxy.config)))
     throw ScenarioError(fmt::format("{}: proxy.config names {}, which does not exist", file.string(),
                                     (dir / s.proxy.config).string()));
   return s;

@@ -90,6 +90,10 @@ void judge(const std::vector<core::Entry>& entries, reports::RunResult& r) {
     if (r.as_expected && !r.expected_invariant.empty() && r.verdict == "violated")
       r.as_expected = std::any_of(r.invariants.begin(), r.invariants.end(),
                                   [&](const auto& i) { return i.name == r.expected_invariant && !i.held; });
+    if (r.as_expected && !r.expected_cause.empty() && r.verdict == "violated")
+      r.as_expected = std::any_of(r.failures_by_class.begin(), r.failures_by_class.end(), [&](const auto& c) {
+        return c.first.find(r.expected_cause) != std::string::npos;
+      });
   }
 }
 

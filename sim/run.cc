@@ -74,6 +74,7 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
   if (!world.wait(s.run.liveness)) throw HarnessError("stopped during the liveness phase");
   world.stop_traffic();
   world.phase("traffic_stopped");
+  result.late_sends = world.late_sends();
 }
 
 }  // namespace
@@ -94,6 +95,7 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
   if (s.expect) {
     result.expected_verdict = scenarios::verdict_name(s.expect->verdict);
     result.expected_invariant = s.expect->invariant;
+    result.expected_cause = s.expect->cause;
   }
   result.replay_command = replay_command(s, result.seed, options.time_scale);
 

@@ -98,8 +98,9 @@ void World::lay_out_run_dir() {
 
   // Bad input is found before anything starts, and named by file and line: the appspec, and every
   // compose file of the deployment (the scripts would only meet a broken one mid-swap).
-  const auto appspec = fakes::parse_appspec(scenario_.dir / scenario_.appspec);
-  for (const auto& entry : fs::directory_iterator(scenario_.dir)) {
+  stage_bundle();
+  const auto appspec = fakes::parse_appspec(bundle_dir_ / scenario_.appspec);
+  for (const auto& entry : fs::directory_iterator(bundle_dir_)) {
     const std::string name = entry.path().filename().string();
     const bool yaml = entry.path().extension() == ".yml" || entry.path().extension() == ".yaml";
     if (entry.is_regular_file() && yaml && name.find("compose") != std::string::npos)
@@ -117,12 +118,30 @@ void World::lay_out_run_dir() {
   fs::create_directories(nginx_dir);
   paths_.add(kNginxDir, nginx_dir);
   nginx_conf_ = nginx_dir / "nginx.conf";
-  fs::copy_file(scenario_.dir / scenario_.proxy.config, nginx_conf_);
-  for (const auto& f : scenario_.proxy.files) fs::copy_file(scenario_.dir / f, nginx_dir / f.filename());
+  fs::copy_file(scenarios::deployment_file(scenario_, scenario_.proxy.config), nginx_conf_);
+  for (const auto& f : scenario_.proxy.files)
+    fs::copy_file(scenarios::deployment_file(scenario_, f), nginx_dir / f.filename());
 
   for (const char* name : kShimmed) fs::create_symlink(BG_SHIM_BINARY, run_dir_ / "shims" / name);
   shim_socket_ = run_dir_ / "shim.sock";
   fakes::write_bash_env(run_dir_ / "bash_env.sh", paths_);
+}
+
+// The revision that is pushed: the scenario folder, laid over the folder it extends. scenario.yaml
+// is the harness's, not the deployment's, and stays out.
+void World::stage_bundle() {
+  bundle_dir_ = run_dir_ / "bundle";
+  fs::create_directories(bundle_dir_);
+  auto lay = [&](const fs::path& from) {
+    for (const auto& entry : fs::recursive_directory_iterator(from)) {
+      const auto rel = entry.path().lexically_relative(from);
+      if (rel == "scenario.yaml") continue;
+      if (entry.is_directory()) fs::create_directories(bundle_dir_ / rel);
+      else fs::copy_file(entry.path(), bundle_dir_ / rel, fs::copy_options::overwrite_existing);
+    }
+  };
+  for (auto it = scenario_.extends.rbegin(); it != scenario_.extends.rend(); ++it) lay(*it);
+  lay(scenario_.dir);
 }
 
 void World::start() {
@@ -183,7 +202,7 @@ fakes::DeploymentResult World::deploy(int number) {
     std::lock_guard lock(mutex_);
     current_deployment_ = number;
   }
-  return agent_->deploy(number, scenario_.dir, stop_.get_token());
+  return agent_->deploy(number, bundle_dir_, stop_.get_token());
 }
 
 fakes::ShimReply World::handle_shim(const fakes::ShimRequest& request, std::stop_token stop) {
@@ -265,6 +284,8 @@ void World::stop_traffic() {
   traffic_->stop();
   traffic_->wait_idle(clock_->to_real(scenario_.traffic.timeout) + std::chrono::seconds(5));
 }
+
+int64_t World::late_sends() const { return traffic_ ? traffic_->late() : 0; }
 
 bool World::wait(core::Duration d) { return clock_->sleep_for(d, stop_.get_token()); }
 

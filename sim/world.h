@@ -66,6 +66,8 @@ class World {
   void start_traffic();
   // Ends arrivals and waits (bounded) for requests in flight.
   void stop_traffic();
+  // Requests the traffic generator sent more than 1 ms (real) after their scheduled time.
+  int64_t late_sends() const;
   // Lets scenario time pass. Returns false when the run was stopped meanwhile.
   bool wait(core::Duration d);
   // Marks a phase of the run in the history (traffic_started, swap_started, ...).
@@ -84,6 +86,7 @@ class World {
   fakes::ShimReply handle_shim(const fakes::ShimRequest& request, std::stop_token stop);
   fakes::ShimReply dispatch_shim(const fakes::ShimRequest& request, std::stop_token stop);
   void lay_out_run_dir();
+  void stage_bundle();
   std::unique_ptr<fakes::CodeDeployAgent> make_agent();
   void draw_parameters();
 
@@ -96,6 +99,7 @@ class World {
   core::PathMap paths_;
   std::stop_source stop_;
   std::filesystem::path run_dir_;
+  std::filesystem::path bundle_dir_;       // the revision pushed (scenario folder over what it extends)
   std::filesystem::path nginx_conf_;       // the run's copy, at the real path mapped from /etc/nginx
   std::filesystem::path shim_socket_;
   std::map<std::string, std::string> drawn_;

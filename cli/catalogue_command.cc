@@ -1,0 +1,100 @@
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/outputs.h"
+#include "reports/markdown_report.h"
+#include "scenarios/scenario_loader.h"
+#include "sim/run.h"
+
+namespace bg::cli {
+namespace {
+
+// FOUND: a race scenario reached its expected violation; HOLDS: a fixed twin (or a race whose
+// expectation is that nothing is lost) held; anything else is a mismatch.
+std::string status_of(const reports::RunResult& r) {
+  if (r.verdict == "error") return "ERROR";
+  if (!r.as_expected) return "MISMATCH";
+  return r.verdict == "violated" ? "FOUND" : "HOLDS";
+}
+
+std::string fired(const reports::RunResult& r) {
+  std::string names;
+  for (const auto& inv : r.invariants)
+    if (!inv.held) names += (names.empty() ? "" : ", ") + inv.name;
+  return names.empty() ? "—" : names;
+}
+
+}  // namespace
+
+int verify_command(const RunArgs& args) {
+  scenarios::Scenario scenario;
+  try {
+    scenario = scenarios::load_scenario(args.scenario_dir);
+  } catch (const scenarios::ScenarioError& e) {
+    std::cerr << "bluegreen: " << e.what() << '\n';
+    return 2;
+  }
+  if (!scenario.expect) {
+    std::cerr << fmt::format("bluegreen: {}/scenario.yaml has no `expect:` to verify against\n", args.scenario_dir.string());
+    return 2;
+  }
+  sim::RunOptions options;
+  options.seed = args.seed;
+  options.time_scale = args.time_scale;
+  options.out_dir = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / scenario.name : args.out_dir;
+  auto result = sim::run_scenario(scenario, options);
+  auto written = write_reports(result, options.out_dir);
+  std::cout << fmt::format("{}: {} (expected {}{}; fired: {}) — {}\n", scenario.name, status_of(result),
+                           result.expected_verdict,
+                           result.expected_invariant.empty() ? "" : " " + result.expected_invariant, fired(result),
+                           written.markdown.string());
+  if (result.verdict == "error") {
+    std::cerr << "bluegreen: " << result.error << '\n';
+    return 2;
+  }
+  if (!result.as_expected) std::cout << reports::to_markdown(result);
+  return result.as_expected ? 0 : 1;
+}
+
+int catalogue_command(const std::filesystem::path& races_dir, const std::filesystem::path& out_dir,
+                      const std::string& only) {
+  std::vector<std::filesystem::path> dirs;
+  for (const auto& entry : std::filesystem::directory_iterator(races_dir))
+    if (entry.is_directory() && std::filesystem::exists(entry.path() / "scenario.yaml") &&
+        entry.path().filename().string().rfind(only, 0) == 0)
+      dirs.push_back(entry.path());
+  std::sort(dirs.begin(), dirs.end());
+  if (dirs.empty()) {
+    std::cerr << fmt::format("bluegreen: no scenarios under {}\n", races_dir.string());
+    return 2;
+  }
+  std::cout << fmt::format("{:<48} {:<9} {:<9} {:<38} {}\n", "scenario", "expected", "status", "invariants fired",
+                           "failed/requests");
+  bool all = true, error = false;
+  for (const auto& dir : dirs) {
+    scenarios::Scenario scenario;
+    try {
+      scenario = scenarios::load_scenario(dir);
+    } catch (const scenarios::ScenarioError& e) {
+      std::cerr << "bluegreen: " << e.what() << '\n';
+      error = true;
+      continue;
+    }
+    sim::RunOptions options;
+    options.out_dir = out_dir / scenario.name;
+    auto result = sim::run_scenario(scenario, options);
+    write_reports(result, options.out_dir);
+    const auto status = status_of(result);
+    all = all && (status == "FOUND" || status == "HOLDS");
+    error = error || result.verdict == "error";
+    std::cout << fmt::format("{:<48} {:<9} {:<9} {:<38} {}/{}\n", scenario.name, result.expected_verdict, status,
+                             fired(result), result.failed + result.indeterminate, result.requests)
+              << std::flush;
+  }
+  return error ? 2 : all ? 0 : 1;
+}
+
+}  // namespace bg::cli
