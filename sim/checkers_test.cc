@@ -141,6 +141,18 @@ TEST(SwitchOrderingChecker, FiresWhenOldStopsBeforeNewServedAnything) {
       << r.evidence[0];
 }
 
+// Goal: when a later swap reuses a container name with a new build, an earlier swap's mixed-version
+// window still ends at the last response of its own old build.
+TEST(SwapTimeline, MixedWindowUsesTheBuildOfThisSwap) {
+  auto h = good_swap();
+  h.request(10s, "green-green-1", "b2");
+  // Swap 3 brings green back with build b4 under the same name.
+  h.ready("green-green-1", 60s, "b4");
+  auto swaps = derive_swaps(h.entries());
+  ASSERT_EQ(swaps.size(), 1u);
+  EXPECT_EQ(swaps[0].mixed_to, Time(7s));
+}
+
 // Goal: the swap timeline names old and new colors and the mixed-version window.
 TEST(SwapTimeline, DerivesPhasesAndMixedWindow) {
   auto swaps = derive_swaps(good_swap().entries());

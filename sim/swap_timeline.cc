@@ -70,10 +70,14 @@ std::vector<reports::SwapSummary> derive_swaps(const std::vector<core::Entry>& e
       if (a.container == s.new_container && a.what == "ready" && s.new_started && a.at >= *s.new_started)
         keep_min(s.new_ready, a.at);
 
-    // Builds: the new container's, and every other build that served before it (the old ones).
+    // The new build is what this container ran from this swap's start on: a later swap may reuse
+    // the container's name with yet another build.
     std::string new_build;
     for (const auto& a : apps)
-      if (a.container == s.new_container && !a.build_id.empty()) new_build = a.build_id;
+      if (a.container == s.new_container && !a.build_id.empty() && s.new_started && a.at >= *s.new_started) {
+        new_build = a.build_id;
+        break;
+      }
     for (const auto& q : requests) {
       if (q.outcome != core::Outcome::ok || q.served_by.empty()) continue;
       if (s.new_started && q.served_by == s.new_container && q.end >= *s.new_started) {

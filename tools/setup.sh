@@ -8,7 +8,8 @@ packages=(
   libboost-dev libcpp-httplib-dev libfmt-dev libgtest-dev librapidcheck-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
 )
-# Optional tools the suite uses when present: real nginx for differential runs, clang for fuzzers.
+# Tools the suite uses when present (their tests skip with a message otherwise): real nginx for
+# differential runs, clang for the fuzzers, Chromium to render the HTML report.
 if [[ "${BLUEGREEN_SETUP_OPTIONAL:-1}" == 1 ]]; then
   packages+=(nginx-light clang chromium)
 fi
