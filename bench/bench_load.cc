@@ -35,7 +35,8 @@ int connect_loopback(uint16_t port) {
 }
 
 // One response (Content-Length framed) read from `fd`, leftovers kept in `buf`; its status or 0.
-int read_response(int fd, std::string& buf) {
+// `closing`: the server said `Connection: close` (nginx does after keepalive_requests, 1000).
+int read_response(int fd, std::string& buf, bool& closing) {
   char chunk[8192];
   for (;;) {
     auto end = buf.find("\r\n\r\n");
@@ -45,6 +46,8 @@ int read_response(int fd, std::string& buf) {
       size_t body = cl == std::string::npos || cl > end ? 0 : std::strtoul(buf.c_str() + cl + 15, nullptr, 10);
       if (buf.size() >= end + 4 + body) {
         int status = std::atoi(buf.c_str() + 9);
+        auto close = buf.find("onnection: close");
+        closing = close != std::string::npos && close < end;
         buf.erase(0, end + 4 + body);
         return status;
       }
@@ -68,12 +71,14 @@ void client(uint16_t port, int requests, LoadResult& out, std::mutex& m) {
     if (fd < 0) fd = connect_loopback(port);
     core::Stopwatch sw;
     int status = 0;
+    bool closing = false;
     if (fd >= 0 && ::send(fd, req.data(), req.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(req.size()))
-      status = read_response(fd, buf);
+      status = read_response(fd, buf, closing);
     if (status == 200) {
       lat.push_back(sw.seconds() * 1e6);
-    } else {
-      ++failed;
+    }
+    if (status != 200 || closing) {
+      if (status != 200) ++failed;
       if (fd >= 0) ::close(fd);
       fd = -1;
       buf.clear();

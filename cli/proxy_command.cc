@@ -73,6 +73,7 @@ int proxy_command(const std::filesystem::path& config_path, bool bind_declared_p
   proxy::ProxyServer server(io, clock, history, ports, paths);
   std::mutex out_mutex;
   server.set_log_sink([&](const core::ProxyEvent& e) { print_event(out_mutex, e); });
+  server.connect_upstreams_as_declared(bind_declared_ports);
   std::vector<std::thread> threads;
   for (int i = 0; i < kIoThreads; ++i) threads.emplace_back([&io] { io.run(); });
   int code = 0;

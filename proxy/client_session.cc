@@ -162,7 +162,7 @@ void ClientSession::next_attempt() {
   ++attempts_;
   ctx_.upstream = fmt::format("http://{}{}", peer_text(peer_), uri);
   // Simplification: every peer is on loopback; the declared port goes through the run's PortMap.
-  uint16_t port = state_->ports.map(peer_.port);
+  uint16_t port = state_->upstreams_as_declared ? peer_.port : state_->ports.map(peer_.port);
   asio::ip::tcp::endpoint endpoint(asio::ip::address_v4::loopback(), port);
   RequestVars vars{location_->proxy_pass, "127.0.0.1"};
   AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,

@@ -161,6 +161,8 @@ void ProxyServer::set_log_sink(std::function<void(const core::ProxyEvent&)> sink
   state_->log.set_sink(std::move(sink));
 }
 
+void ProxyServer::connect_upstreams_as_declared(bool on) { state_->upstreams_as_declared = on; }
+
 bool ProxyServer::running() const {
   std::lock_guard control(control_mutex_);
   return running_;

@@ -52,6 +52,9 @@ class ProxyServer final : public ProxyControl {
   bool running() const override;
   // Log events go to `sink` instead of the History (ProxyLog::set_sink). Call before start().
   void set_log_sink(std::function<void(const core::ProxyEvent&)> sink);
+  // Connect to upstream ports as the config writes them, without reserving them in the PortMap
+  // (the proxy in front of services it does not run). Call before start().
+  void connect_upstreams_as_declared(bool on);
   const std::string& config_path() const override { return config_path_; }
   const core::PathMap& paths() const override { return paths_; }
   // The actual (mapped) port of the first `listen`; 0 when not running.

@@ -28,6 +28,9 @@ struct ServerState {
   core::Clock& clock;
   core::PortMap& ports;
   ProxyLog log;
+  // `bluegreen proxy --bind-declared-ports`: upstream ports belong to the user's own services, so
+  // they are connected to as written and never reserved through the PortMap.
+  bool upstreams_as_declared = false;
 
   std::mutex mutex;
   std::condition_variable changed;  // live_sessions went down
