@@ -38,6 +38,17 @@ int main(int argc, char** argv) {
   demo->add_option("scenario-dirs", demo_dirs, "scenario folders")->required();
   demo->add_option("--out", demo_out, "folder for each scenario's reports");
 
+  auto* verify = app.add_subcommand("verify", "run a scenario; exit 0 when it reached the verdict it expects");
+  add_run_options(verify);
+  verify->add_option("--seed", run_args.seed, "seed (default: the scenario's)");
+
+  std::filesystem::path races_dir = "scenarios/data/races", catalogue_out = "bluegreen-out/catalogue";
+  std::string only;
+  auto* catalogue = app.add_subcommand("catalogue", "verify every race scenario and its fixed twin, print the table");
+  catalogue->add_option("--races", races_dir, "folder of race scenarios");
+  catalogue->add_option("--out", catalogue_out, "folder for each scenario's reports");
+  catalogue->add_option("--only", only, "only scenarios whose name starts with this (e.g. R03)");
+
   std::filesystem::path proxy_config;
   bool proxy_declared_ports = false;
   auto* proxy = app.add_subcommand("proxy", "run bluegreen's proxy alone in the foreground (until SIGINT/SIGTERM)");
@@ -61,6 +72,8 @@ int main(int argc, char** argv) {
     if (*demo) return bg::cli::demo_command(demo_dirs, demo_out);
     if (*report) return bg::cli::report_command(report_input, report_out);
     if (*proxy) return bg::cli::proxy_command(proxy_config, proxy_declared_ports);
+    if (*verify) return bg::cli::verify_command(run_args);
+    if (*catalogue) return bg::cli::catalogue_command(races_dir, catalogue_out, only);
   } catch (const std::exception& e) {
     std::cerr << "bluegreen: " << e.what() << '\n';
     return 2;
