@@ -34,7 +34,7 @@ struct DockerSettings {
   core::Duration build_duration = std::chrono::seconds(20);
   core::Duration teardown_delay = std::chrono::milliseconds(50);
   bool userland_proxy = true;
-  std::string compose = "v2.5";          // compose dialect
+  std::string compose = "2.5.0";         // compose version: 1.29.2, 2.5.0 (the seed's), 2.20.2
 };
 
 struct ProxySettings {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <regex>
 #include <map>
 #include <set>
 
@@ -183,7 +184,9 @@ Scenario load_scenario(const std::filesystem::path& dir) {
          {"userland_proxy", [&](auto& v) { s.docker.userland_proxy = r.boolean(v, "docker.userland_proxy"); }},
          {"compose", [&](auto& v) {
             s.docker.compose = r.string(v, "docker.compose");
-            if (s.docker.compose != "v2.5") r.fail(v, "'docker.compose' supports only v2.5 for now (compose v2 before 2.15)");
+            static const std::regex version(R"(^v?\d+\.\d+(\.\d+)?$)");
+            if (!std::regex_match(s.docker.compose, version))
+              r.fail(v, "'docker.compose' must be a compose version: 1.29.2 (v1), 2.5.0 (v2 before 2.15) or 2.20.2 (v2 from 2.15)");
           }},
        });
      }},

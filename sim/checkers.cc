@@ -83,7 +83,7 @@ reports::InvariantResult SwitchOrderingChecker::check(const std::vector<core::En
         broken.push_back(fmt::format(
             "old color {} was asked to stop at {} before new color {} had served any request ({})", s.old_container,
             secs(stop), s.new_container,
-            s.new_first_traffic ? "first served at " + secs(*s.new_first_traffic) : "never served"));
+            s.new_first_traffic ? "first served a request sent at " + secs(*s.new_first_traffic) : "never served"));
     }
     if (s.new_ready && s.new_started && *s.new_ready < *s.new_started)
       broken.push_back(fmt::format("new color {} reported ready before it started", s.new_container));

@@ -136,7 +136,7 @@ TEST(SwitchOrderingChecker, FiresWhenOldStopsBeforeNewServedAnything) {
       .request(20s, "green-green-1", "b2");
   auto r = SwitchOrderingChecker{}.check(h.entries());
   EXPECT_FALSE(r.held);
-  EXPECT_NE(r.evidence[0].find("before new color green-green-1 had served any request (first served at 20.000s)"),
+  EXPECT_NE(r.evidence[0].find("before new color green-green-1 had served any request (first served a request sent at 19.990s)"),
             std::string::npos)
       << r.evidence[0];
 }
@@ -153,6 +153,20 @@ TEST(SwapTimeline, MixedWindowUsesTheBuildOfThisSwap) {
   EXPECT_EQ(swaps[0].mixed_to, Time(7s));
 }
 
+// Goal: a request the new color answered just after the old one was asked to stop, but that was sent
+// before, may have reached it before: switch_ordering must not fire on it.
+TEST(SwitchOrderingChecker, HoldsWhenTheFirstServedRequestWasSentBeforeTheStop) {
+  SwapHistory h;
+  h.deploy("deployment_started", 2s)
+      .container("green-green-1", "started", 3s)
+      .ready("green-green-1", 5s, "b2")
+      .container("blue-blue-1", "stop_requested", 13s)
+      .request(13005ms, "green-green-1", "b2")  // sent at 12.995 s
+      .deploy("deployment_succeeded", 14s);
+  auto r = SwitchOrderingChecker{}.check(h.entries());
+  EXPECT_TRUE(r.held) << (r.evidence.empty() ? "" : r.evidence[0]);
+}
+
 // Goal: the swap timeline names old and new colors and the mixed-version window.
 TEST(SwapTimeline, DerivesPhasesAndMixedWindow) {
   auto swaps = derive_swaps(good_swap().entries());
@@ -161,7 +175,7 @@ TEST(SwapTimeline, DerivesPhasesAndMixedWindow) {
   EXPECT_EQ(s.new_container, "green-green-1");
   EXPECT_EQ(s.old_container, "blue-blue-1");
   EXPECT_EQ(s.new_ready, Time(5s));
-  EXPECT_EQ(s.new_first_traffic, Time(6s));
+  EXPECT_EQ(s.new_first_traffic, Time(5990ms));  // sent 10 ms before its answer at 6 s
   EXPECT_EQ(s.old_stopped, Time(13500ms));
   EXPECT_EQ(s.mixed_from, Time(6s));
   EXPECT_EQ(s.mixed_to, Time(7s));

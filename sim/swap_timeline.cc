@@ -81,7 +81,9 @@ std::vector<reports::SwapSummary> derive_swaps(const std::vector<core::Entry>& e
     for (const auto& q : requests) {
       if (q.outcome != core::Outcome::ok || q.served_by.empty()) continue;
       if (s.new_started && q.served_by == s.new_container && q.end >= *s.new_started) {
-        keep_min(s.new_first_traffic, q.end);
+        // The app received the request somewhere between its send and its answer: the send is the
+        // earliest it can have, so an ordering judged on it never blames a swap that was in order.
+        keep_min(s.new_first_traffic, std::max(q.start, *s.new_started));
         keep_min(s.mixed_from, q.end);
       }
     }

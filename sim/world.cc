@@ -169,7 +169,8 @@ void World::start() {
   };
   docker_ = std::make_unique<fakes::DockerEngine>(io_, *clock_, history_, ports_, rng_.child("docker"), engine_options,
                                                   make_process);
-  compose_cli_ = std::make_unique<fakes::ComposeCli>(*docker_, paths_);
+  // The compose the scripts meet: v1 (1.29), v2 before 2.15, or v2 from 2.15 (semantics.md §3).
+  compose_cli_ = std::make_unique<fakes::ComposeCli>(*docker_, paths_, scenario_.docker.compose);
   docker_cli_ = std::make_unique<fakes::DockerCli>(*docker_, *compose_cli_, paths_);
 
   proxy_ = std::make_unique<proxy::ProxyServer>(io_, *clock_, history_, ports_, paths_);
