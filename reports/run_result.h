@@ -28,7 +28,8 @@ struct SwapSummary {
   std::string old_container;
   std::string new_container;
   std::optional<core::Time> started, finished;
-  std::optional<core::Time> new_started, new_ready, new_first_traffic;
+  std::optional<core::Time> new_started, new_ready;
+  std::optional<core::Time> new_first_traffic;       // when the first request the new color served was sent
   std::optional<core::Time> old_stop_requested, old_stopped;
   std::optional<core::Time> mixed_from, mixed_to;   // first new-build response .. last old-build response
   int64_t failed_requests = 0;         // requests whose outcome was not ok and ended during the swap
