@@ -170,7 +170,7 @@ void fill_buckets(TimelineModel& m, const std::vector<core::RequestEvent>& reque
 std::string request_failure_class(const core::RequestEvent& q, const std::vector<core::ProxyEvent>& log) {
   if (q.status == 0) return q.error.empty() ? "no_response" : q.error;
   std::string cls = std::to_string(q.status);
-  // The last error-log line of the request says why the proxy gave up (same words as sim's checkers).
+  // The last error-log line of the request says why the proxy gave up.
   for (auto it = log.rbegin(); it != log.rend(); ++it) {
     const std::string& text = it->message;
     if (it->level != "error") continue;

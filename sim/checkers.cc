@@ -4,6 +4,7 @@
 
 #include <map>
 
+#include "reports/timeline_model.h"
 #include "sim/swap_timeline.h"
 
 namespace bg::sim {
@@ -23,20 +24,9 @@ std::map<uint64_t, std::vector<core::ProxyEvent>> proxy_errors_by_request(const 
 
 }  // namespace
 
+// One wording for failure classes in every report: the one the HTML timeline colours by.
 std::string failure_class(const core::RequestEvent& q, const std::vector<core::ProxyEvent>& log) {
-  if (q.status == 0) return q.error.empty() ? "no_response" : q.error;
-  std::string cls = std::to_string(q.status);
-  // The last error-log line of the request says why the proxy gave up.
-  for (auto it = log.rbegin(); it != log.rend(); ++it) {
-    const std::string& m = it->message;
-    if (it->level != "error") continue;
-    if (m.find("no live upstreams") != std::string::npos) return cls + " no live upstreams";
-    if (m.find("prematurely closed") != std::string::npos) return cls + " upstream prematurely closed";
-    if (m.find("Connection refused") != std::string::npos) return cls + " connection refused";
-    if (m.find("Connection reset") != std::string::npos) return cls + " connection reset";
-    if (m.find("timed out") != std::string::npos) return cls + " upstream timed out";
-  }
-  return cls;
+  return reports::request_failure_class(q, log);
 }
 
 reports::InvariantResult NoFailedRequestsChecker::check(const std::vector<core::Entry>& entries) const {

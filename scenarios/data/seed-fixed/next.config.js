@@ -1,7 +1,0 @@
-const nextConfig = {
-  experimental: {
-    outputStandalone: true,
-  },
-};
-
-module.exports = nextConfig;
