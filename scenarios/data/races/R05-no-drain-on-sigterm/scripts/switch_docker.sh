@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# R05: seed-fixed's swap without the wait for requests in flight: the old color is downed right after the reload.
+# R05: seed-fixed's swap with too short a wait for requests in flight: the old color is downed one
+# second after the reload, while its 1-2 s API requests are still running.
 # The seed's swap, fixed. Same detection of the live color, but:
 #  - readiness instead of `sleep 10`: wait for the new color's health endpoint;
 #  - the proxy is told first: the upstream lists only the new color, `nginx -s reload` gives fresh
@@ -36,6 +37,7 @@ cd /etc/nginx
 echo "server localhost:$NEW_PORT;" > upstream.conf
 nginx -t
 nginx -s reload
+sleep 1
 
 cd $WORKDIR
 docker-compose -p $OLD -f docker-compose-$OLD.yml down
