@@ -16,6 +16,15 @@ struct Entry {
   Event event;
 };
 
+// Every event of one type among `entries`, in their order: how checkers and reports read a history.
+template <class T>
+std::vector<T> events_of(const std::vector<Entry>& entries) {
+  std::vector<T> out;
+  for (const auto& e : entries)
+    if (auto* p = std::get_if<T>(&e.event)) out.push_back(*p);
+  return out;
+}
+
 class History {
  public:
   History() = default;
@@ -34,10 +43,7 @@ class History {
   template <class T>
   std::vector<T> all() const {
     std::lock_guard lock(mutex_);
-    std::vector<T> out;
-    for (const auto& e : entries_)
-      if (auto* p = std::get_if<T>(&e.event)) out.push_back(*p);
-    return out;
+    return events_of<T>(entries_);
   }
 
   // One JSON object per line: {"seq":..,"type":"request",...fields}.

@@ -6,14 +6,6 @@
 namespace bg::reports {
 namespace {
 
-template <class T>
-std::vector<T> all_of(const std::vector<core::Entry>& entries) {
-  std::vector<T> out;
-  for (const auto& e : entries)
-    if (auto* p = std::get_if<T>(&e.event)) out.push_back(*p);
-  return out;
-}
-
 std::string color_of(const std::string& container) {
   if (container.find("green") != std::string::npos) return "green";
   if (container.find("blue") != std::string::npos) return "blue";
@@ -98,9 +90,9 @@ std::optional<std::pair<core::Time, core::Time>> both_serving(const SwapSummary&
 // Old color draining: asked to stop .. exited. Old color down: exited .. the next deployment began.
 void derive_bands(TimelineModel& m, const RunResult& r, const std::vector<core::Entry>& entries,
                   const std::vector<core::RequestEvent>& by_end) {
-  for (const auto& d : all_of<core::DeployEvent>(entries))
+  for (const auto& d : core::events_of<core::DeployEvent>(entries))
     if (d.kind == "deployment_started" && d.deployment >= 1) m.swap_starts[d.deployment] = d.at;
-  for (const auto& shim : all_of<core::ShimEvent>(entries)) {
+  for (const auto& shim : core::events_of<core::ShimEvent>(entries)) {
     const bool docker_build = shim.program == "docker" && !shim.args.empty() && shim.args[0] == "build";
     const bool compose_build = shim.program == "docker-compose" &&
                                std::find(shim.args.begin(), shim.args.end(), "build") != shim.args.end();
@@ -214,11 +206,11 @@ core::Duration nice_step(core::Duration span, int target) {
 
 TimelineModel derive_timeline(const RunResult& r, const std::vector<core::Entry>& entries, int target_buckets) {
   TimelineModel m;
-  auto requests = all_of<core::RequestEvent>(entries);
+  auto requests = core::events_of<core::RequestEvent>(entries);
   if (requests.empty()) return m;
   std::sort(requests.begin(), requests.end(), [](const auto& a, const auto& b) { return a.end < b.end; });
   std::map<uint64_t, std::vector<core::ProxyEvent>> error_log;
-  for (const auto& p : all_of<core::ProxyEvent>(entries))
+  for (const auto& p : core::events_of<core::ProxyEvent>(entries))
     if (p.kind == "error_log" && p.request_id) error_log[p.request_id].push_back(p);
 
   m.from = requests.front().intended;

@@ -7,14 +7,6 @@
 namespace bg::sim {
 namespace {
 
-template <class T>
-std::vector<T> all_of(const std::vector<core::Entry>& entries) {
-  std::vector<T> out;
-  for (const auto& e : entries)
-    if (auto* p = std::get_if<T>(&e.event)) out.push_back(*p);
-  return out;
-}
-
 bool within(core::Time t, core::Time from, core::Time to) { return t >= from && t <= to; }
 
 void keep_min(std::optional<core::Time>& slot, core::Time t) {
@@ -27,10 +19,10 @@ void keep_max(std::optional<core::Time>& slot, core::Time t) {
 }  // namespace
 
 std::vector<reports::SwapSummary> derive_swaps(const std::vector<core::Entry>& entries) {
-  const auto deploys = all_of<core::DeployEvent>(entries);
-  const auto containers = all_of<core::ContainerEvent>(entries);
-  const auto apps = all_of<core::AppEvent>(entries);
-  const auto requests = all_of<core::RequestEvent>(entries);
+  const auto deploys = core::events_of<core::DeployEvent>(entries);
+  const auto containers = core::events_of<core::ContainerEvent>(entries);
+  const auto apps = core::events_of<core::AppEvent>(entries);
+  const auto requests = core::events_of<core::RequestEvent>(entries);
 
   std::map<int, reports::SwapSummary> swaps;
   for (const auto& d : deploys) {
