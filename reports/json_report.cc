@@ -11,6 +11,7 @@ nlohmann::json swap_json(const SwapSummary& s) {
   nlohmann::json j{
       {"deployment", s.deployment},
       {"succeeded", s.succeeded},
+      {"deployment_error", s.deployment_error},
       {"old_container", s.old_container},
       {"new_container", s.new_container},
       {"started_s", seconds(s.started)},

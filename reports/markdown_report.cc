@@ -55,6 +55,12 @@ std::string to_markdown(const RunResult& r) {
                          s.failed_requests);
     out += "\nTimes are scenario seconds since the run began; mixed versions: first new-build to last old-build "
            "response.\n";
+    bool first = true;
+    for (const auto& s : r.swaps)
+      if (!s.deployment_error.empty()) {
+        out += fmt::format("{}- Deployment {} failed: {}\n", first ? "\n" : "", s.deployment, cell(s.deployment_error));
+        first = false;
+      }
   }
 
   for (const auto& inv : r.invariants) {

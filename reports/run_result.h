@@ -25,6 +25,9 @@ struct InvariantResult {
 struct SwapSummary {
   int deployment = 0;
   bool succeeded = false;              // CodeDeploy's verdict on the deployment
+  // Why CodeDeploy failed or refused it, in its words (semantics.md §4): "ApplicationStart failed:
+  // Script at specified location: ... failed to complete in 20 seconds". "" when it succeeded.
+  std::string deployment_error;
   std::string old_container;
   std::string new_container;
   std::optional<core::Time> started, finished;

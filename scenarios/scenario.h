@@ -57,6 +57,18 @@ struct RunSettings {
   core::Duration deadline = std::chrono::seconds(3600);     // scenario time after which the run is a harness error
 };
 
+// How each swap reaches the instance (semantics.md §6, §4): pushes start GitHub Actions workflow runs
+// whose deploy step creates the CodeDeploy deployment. The defaults make a swap one push whose
+// deployment starts at once, as if the workflow had no build step.
+struct PipelineSettings {
+  core::Duration build_duration{};         // the workflow's steps before its deploy step
+  std::string concurrency_group;           // "" = no `concurrency:` (runs overlap)
+  bool cancel_in_progress = false;
+  bool wait_for_deployment = false;        // the deploy step also runs `aws deploy wait deployment-successful`
+  // When, from the swap's start, each push of one swap happens: [0s, 3s] = two quick pushes (R12).
+  std::vector<core::Duration> pushes{core::Duration{}};
+};
+
 struct Expectation {
   Verdict verdict = Verdict::held;
   std::string invariant;                 // for violated: the invariant that must fire
@@ -79,6 +91,7 @@ struct Scenario {
   ProxySettings proxy;
   TrafficSettings traffic;
   RunSettings run;
+  PipelineSettings pipeline;
   std::optional<Expectation> expect;
 };
 

@@ -228,6 +228,38 @@ Scenario load_scenario(const std::filesystem::path& dir) {
          {"deadline", [&](auto& v) { s.run.deadline = r.duration(v, "run.deadline"); }},
        });
      }},
+    {"pipeline", [&](auto& n) {
+       r.for_each(n, "pipeline", {
+         {"build_duration", [&](auto& v) { s.pipeline.build_duration = r.duration(v, "pipeline.build_duration"); }},
+         {"wait_for_deployment", [&](auto& v) {
+            s.pipeline.wait_for_deployment = r.boolean(v, "pipeline.wait_for_deployment");
+          }},
+         {"concurrency", [&](auto& v) {
+            bool has_group = false;
+            r.for_each(v, "pipeline.concurrency", {
+              {"group", [&](auto& g) {
+                 s.pipeline.concurrency_group = r.string(g, "pipeline.concurrency.group");
+                 has_group = !s.pipeline.concurrency_group.empty();
+               }},
+              {"cancel_in_progress", [&](auto& c) {
+                 s.pipeline.cancel_in_progress = r.boolean(c, "pipeline.concurrency.cancel_in_progress");
+               }},
+            });
+            if (!has_group) r.fail(v, "'pipeline.concurrency' needs a non-empty group");
+          }},
+         {"pushes", [&](auto& v) {
+            if (!v.IsSequence() || v.size() == 0)
+              r.fail(v, "'pipeline.pushes' must be a non-empty list of times from the swap's start, like [0s, 3s]");
+            s.pipeline.pushes.clear();
+            for (const auto& p : v) {
+              auto at = r.duration(p, "pipeline.pushes[]");
+              if (!s.pipeline.pushes.empty() && at < s.pipeline.pushes.back())
+                r.fail(p, "'pipeline.pushes' must be in increasing order");
+              s.pipeline.pushes.push_back(at);
+            }
+          }},
+       });
+     }},
     {"expect", [&](auto& n) {
        Expectation e;
        r.for_each(n, "expect", {

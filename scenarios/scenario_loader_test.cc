@@ -87,4 +87,47 @@ TEST(ScenarioLoader, RejectsOutOfRangeValues) {
   EXPECT_NE(error_of("time_scale: 0\n").find("time_scale"), std::string::npos);
 }
 
+// Goal: the pipeline section sets build time, concurrency, waiting and the pushes of each swap.
+TEST(ScenarioLoader, ReadsPipelineSettings) {
+  auto dir = make_dir(R"(pipeline:
+  build_duration: 5s
+  concurrency: {group: deploy-prod, cancel_in_progress: true}
+  wait_for_deployment: true
+  pushes: [0s, 3s]
+)");
+  Scenario s = load_scenario(dir);
+  EXPECT_EQ(s.pipeline.build_duration, core::Duration(5'000'000));
+  EXPECT_EQ(s.pipeline.concurrency_group, "deploy-prod");
+  EXPECT_TRUE(s.pipeline.cancel_in_progress);
+  EXPECT_TRUE(s.pipeline.wait_for_deployment);
+  ASSERT_EQ(s.pipeline.pushes.size(), 2u);
+  EXPECT_EQ(s.pipeline.pushes[1], core::Duration(3'000'000));
+  std::filesystem::remove_all(dir);
+}
+
+// Goal: without a pipeline section a swap is one push deployed at once (the runs before pipelines).
+TEST(ScenarioLoader, PipelineDefaultsToOneImmediatePush) {
+  auto dir = make_dir("seed: 1\n");
+  Scenario s = load_scenario(dir);
+  EXPECT_EQ(s.pipeline.build_duration, core::Duration{});
+  EXPECT_TRUE(s.pipeline.concurrency_group.empty());
+  ASSERT_EQ(s.pipeline.pushes.size(), 1u);
+  EXPECT_EQ(s.pipeline.pushes[0], core::Duration{});
+  std::filesystem::remove_all(dir);
+}
+
+// Goal: malformed pipeline settings name file, line and what was expected.
+TEST(ScenarioLoader, MalformedPipelineNamesLine) {
+  std::string err = error_of("seed: 1\npipeline:\n  pushes: [3s, 1s]\n");
+  EXPECT_NE(err.find("scenario.yaml:3:16"), std::string::npos) << err;
+  EXPECT_NE(err.find("increasing order"), std::string::npos) << err;
+  err = error_of("pipeline:\n  concurrency: {cancel_in_progress: true}\n");
+  EXPECT_NE(err.find("scenario.yaml:2:16"), std::string::npos) << err;
+  EXPECT_NE(err.find("non-empty group"), std::string::npos) << err;
+  err = error_of("pipeline:\n  concurrency: {group: g, cancel: yes}\n");
+  EXPECT_NE(err.find("unknown key 'cancel'"), std::string::npos) << err;
+  err = error_of("pipeline: {pushes: []}\n");
+  EXPECT_NE(err.find("non-empty list"), std::string::npos) << err;
+}
+
 }  // namespace bg::scenarios

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "reports/timeline_model.h"
+#include "sim/checker_new_build_serves.h"
 #include "sim/swap_timeline.h"
 
 namespace bg::sim {
@@ -89,7 +90,8 @@ reports::InvariantResult SwitchOrderingChecker::check(const std::vector<core::En
 }
 
 std::vector<reports::InvariantResult> run_checkers(const std::vector<core::Entry>& entries) {
-  return {NoFailedRequestsChecker{}.check(entries), SwitchOrderingChecker{}.check(entries)};
+  return {NoFailedRequestsChecker{}.check(entries), SwitchOrderingChecker{}.check(entries),
+          NewBuildServesChecker{}.check(entries)};
 }
 
 }  // namespace bg::sim

@@ -8,6 +8,7 @@
 
 #include "core/stopwatch.h"
 #include "fakes/codedeploy/agent.h"
+#include "fakes/pipeline/pipeline.h"
 #include "sim/judge.h"
 #include "sim/world.h"
 
@@ -30,6 +31,19 @@ std::string describe_failure(const fakes::DeploymentResult& d) {
                            script.message, tail);
       }
   return out;
+}
+
+// One line per workflow run of a swap that did not end in a successful deployment: a refused
+// CreateDeployment (R12), a cancelled run, a failed build, or a failed deployment with its hook.
+void log_runs(const std::vector<fakes::WorkflowRun>& runs, const RunOptions& options) {
+  for (const auto& run : runs) {
+    if (run.deployment && !run.deployment->refused && !run.deployment->succeeded) {
+      options.log(describe_failure(*run.deployment));
+    } else if (run.state != fakes::RunState::succeeded) {
+      options.log(fmt::format("workflow run {} (sha {}) {}: {}", run.number, run.sha.substr(0, 7),
+                              fakes::to_string(run.state), run.detail));
+    }
+  }
 }
 
 // Ends the run's blocking steps when the scenario's deadline passes (a hung script, a stuck port).
@@ -66,9 +80,10 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
     if (!world.wait(s.run.swap_interval)) throw HarnessError("stopped before swap " + std::to_string(n));
     options.log(fmt::format("swap {} of {}", n, s.run.swaps));
     world.phase("swap_started", n);
-    auto d = world.deploy(n);
+    // push -> workflow run -> CodeDeploy deployment -> hooks (semantics.md §6, §4).
+    auto runs = world.swap();
     world.phase("swap_finished", n);
-    if (!d.succeeded) options.log(describe_failure(d));
+    log_runs(runs, options);
   }
   world.phase("liveness_started");
   if (!world.wait(s.run.liveness)) throw HarnessError("stopped during the liveness phase");

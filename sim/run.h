@@ -1,6 +1,6 @@
 #pragma once
 // Runs one scenario end to end and judges it: the initial deployment, warm-up, traffic, K swaps (each
-// a deployment of the scenario folder through CodeDeploy and the user's own hook scripts), a liveness
+// a push through the pipeline: workflow run, CodeDeploy deployment, the user's own hook scripts), a liveness
 // phase, teardown; then every checker over the history. Harness errors become verdict "error" with
 // the message, never an exception.
 #include <filesystem>

@@ -33,6 +33,8 @@ std::vector<reports::SwapSummary> derive_swaps(const std::vector<core::Entry>& e
     if (d.kind == "deployment_succeeded" || d.kind == "deployment_failed") {
       s.finished = d.at;
       s.succeeded = d.kind == "deployment_succeeded";
+      // The agent's message is the detail's first line; the script's output tail follows it.
+      if (!s.succeeded) s.deployment_error = d.detail.substr(0, d.detail.find('\n'));
     }
   }
 

@@ -6,6 +6,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <future>
 
@@ -18,6 +19,7 @@
 #include "fakes/docker/docker_engine.h"
 #include "fakes/docker/shim/shim_server.h"
 #include "fakes/nextjs/next_server.h"
+#include "fakes/pipeline/pipeline.h"
 #include "proxy/nginx_cli.h"
 #include "proxy/proxy_server.h"
 #include "sim/shim_commands.h"
@@ -63,7 +65,8 @@ World::World(const scenarios::Scenario& scenario, WorldOptions options)
       options_(options),
       clock_(std::make_unique<core::ScaledClock>(options.time_scale)),
       rng_(options.seed),
-      ports_(options.bind_declared_ports) {
+      ports_(options.bind_declared_ports),
+      sha_rng_(rng_.child("pipeline.sha")) {
   draw_parameters();
   lay_out_run_dir();
 }
@@ -95,6 +98,7 @@ void World::lay_out_run_dir() {
   fs::create_directories(run_dir_ / "host");
   fs::create_directories(run_dir_ / "codedeploy");
   fs::create_directories(run_dir_ / "shims");
+  fs::create_directories(run_dir_ / "s3");
 
   // Bad input is found before anything starts, and named by file and line: the appspec, and every
   // compose file of the deployment (the scripts would only meet a broken one mid-swap).
@@ -180,6 +184,7 @@ void World::start() {
       shim_socket_, [this](const fakes::ShimRequest& r, std::stop_token st) { return handle_shim(r, st); });
   shims_->start();
   agent_ = make_agent();
+  pipeline_ = make_pipeline();
 }
 
 std::unique_ptr<fakes::CodeDeployAgent> World::make_agent() {
@@ -192,10 +197,58 @@ std::unique_ptr<fakes::CodeDeployAgent> World::make_agent() {
   o.environment["HOME"] = (run_dir_ / "host").string();
   o.environment["LANG"] = "C.UTF-8";
   o.on_event = [this](const core::DeployEvent& e) {
-    std::lock_guard lock(mutex_);
-    if (e.kind == "hook_started") current_hook_ = e.hook;
+    {
+      std::lock_guard lock(mutex_);
+      if (e.kind == "deployment_started") current_deployment_ = e.deployment;
+      if (e.kind == "hook_started") current_hook_ = e.hook;
+    }
+    // The deploy step of a workflow run ends once CodeDeploy has started its deployment.
+    if (pipeline_) pipeline_->on_codedeploy_event(e);
   };
   return std::make_unique<fakes::CodeDeployAgent>(*clock_, history_, paths_, o);
+}
+
+std::unique_ptr<fakes::Pipeline> World::make_pipeline() {
+  fakes::PipelineOptions o;
+  o.source_dir = bundle_dir_;
+  o.s3_root = run_dir_ / "s3";
+  o.build_duration = scenario_.pipeline.build_duration;
+  o.concurrency = {scenario_.pipeline.concurrency_group, scenario_.pipeline.cancel_in_progress};
+  o.wait_for_deployment = scenario_.pipeline.wait_for_deployment;
+  // The deployment runs on the pipeline's service thread; it ends early when the pipeline shuts
+  // down or the whole run is stopped (its deadline), whichever comes first.
+  o.create_deployment = [this](int number, const fs::path& bundle, std::stop_token service) {
+    std::stop_source either;
+    std::stop_callback on_service(service, [&] { either.request_stop(); });
+    std::stop_callback on_run(stop_.get_token(), [&] { either.request_stop(); });
+    return agent_->deploy(number, bundle, either.get_token());
+  };
+  return std::make_unique<fakes::Pipeline>(*clock_, history_, o);
+}
+
+// A commit id drawn from the seed: the same run pushes the same shas.
+std::string World::next_sha() {
+  std::string sha;
+  for (int i = 0; i < 40; ++i) sha += "0123456789abcdef"[sha_rng_.uniform_int(0, 15)];
+  return sha;
+}
+
+std::vector<fakes::WorkflowRun> World::swap() {
+  const core::Time begin = clock_->now();
+  std::vector<int> numbers;
+  for (const auto at : scenario_.pipeline.pushes) {
+    const core::Duration elapsed = clock_->now() - begin;
+    if (at > elapsed && !clock_->sleep_for(at - elapsed, stop_.get_token())) break;
+    numbers.push_back(pipeline_->push(next_sha()));
+  }
+  // Bounded in real time by the run's deadline: the watchdog's stop ends the deployments, and this
+  // wait then gives up on runs still in their build step.
+  while (!pipeline_->wait_idle(std::chrono::milliseconds(50)))
+    if (stop_.stop_requested()) break;
+  std::vector<fakes::WorkflowRun> out;
+  for (auto& run : pipeline_->runs())
+    if (std::find(numbers.begin(), numbers.end(), run.number) != numbers.end()) out.push_back(std::move(run));
+  return out;
 }
 
 fakes::DeploymentResult World::deploy(int number) {
@@ -299,6 +352,9 @@ void World::shutdown() {
   shut_down_ = true;
   stop_.request_stop();
   if (traffic_) stop_traffic();
+  // Ends workflow runs and deployments (their scripts are killed through the stopped token) before
+  // the shims, the engine and the agent they use go.
+  if (pipeline_) pipeline_->shutdown();
   if (shims_) shims_->stop();          // ends shim calls in flight; scripts are already ended
   if (proxy_) proxy_->stop();
   if (docker_) docker_->shutdown();
@@ -316,6 +372,7 @@ void World::shutdown() {
   docker_cli_.reset();
   compose_cli_.reset();
   docker_.reset();
+  pipeline_.reset();
   agent_.reset();
   shims_.reset();
   std::error_code ignored;

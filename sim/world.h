@@ -2,7 +2,8 @@
 // World: everything one run needs, wired together and torn down in order. It owns the clock, the
 // history, the ports and paths of the run, the Asio threads, the real proxy, the fake Docker engine
 // (whose containers run fake Next.js apps), the shims the deploy scripts call, the fake CodeDeploy
-// agent, and the traffic. RunDriver (run.h) takes it through the run's phases.
+// agent with the pipeline in front of it (a swap is a push -> workflow run -> CodeDeploy deployment ->
+// hooks), and the traffic. run_scenario (run.h) takes it through the run's phases.
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -32,7 +33,9 @@ class ComposeCli;
 class DockerCli;
 class ShimServer;
 class CodeDeployAgent;
+class Pipeline;
 struct DeploymentResult;
+struct WorkflowRun;
 struct ShimRequest;
 struct ShimReply;
 }  // namespace bg::fakes
@@ -61,8 +64,14 @@ class World {
   // Starts the Asio threads, the shims' server and the proxy (on the scenario's nginx.conf).
   // Throws on bad input (nginx.conf, appspec) with file and line.
   void start();
-  // Runs deployment `number` of the scenario folder through the CodeDeploy agent, to its end.
+  // Runs deployment `number` of the scenario folder through the CodeDeploy agent, to its end: the
+  // initial deployment, which sets the instance up before the pipeline is used.
   fakes::DeploymentResult deploy(int number);
+  // One swap through the pipeline: the scenario's pushes (pipeline.pushes, from now), each a new
+  // sha, a workflow run and (unless refused or cancelled) a CodeDeploy deployment numbered as the
+  // run; returns once every run and deployment has ended, or the run was stopped. The runs of
+  // this swap, in push order.
+  std::vector<fakes::WorkflowRun> swap();
   void start_traffic();
   // Ends arrivals and waits (bounded) for requests in flight.
   void stop_traffic();
@@ -88,6 +97,8 @@ class World {
   void lay_out_run_dir();
   void stage_bundle();
   std::unique_ptr<fakes::CodeDeployAgent> make_agent();
+  std::unique_ptr<fakes::Pipeline> make_pipeline();
+  std::string next_sha();
   void draw_parameters();
 
   const scenarios::Scenario& scenario_;
@@ -119,6 +130,9 @@ class World {
   std::unique_ptr<fakes::DockerCli> docker_cli_;
   std::unique_ptr<fakes::ShimServer> shims_;
   std::unique_ptr<fakes::CodeDeployAgent> agent_;
+  // After the agent: its deployment threads call the agent, so it goes first at teardown.
+  std::unique_ptr<fakes::Pipeline> pipeline_;
+  core::Rng sha_rng_;
   std::unique_ptr<TrafficGenerator> traffic_;
   bool shut_down_ = false;
 };
