@@ -68,4 +68,17 @@ TEST(MarkdownReport, EscapesPipesInCells) {
   EXPECT_NE(to_markdown(r).find("a\\|b"), std::string::npos);
 }
 
+// Goal: a failed deployment is named with CodeDeploy's message in the summary and the JSON result.
+TEST(MarkdownReport, NamesAFailedDeploymentAndWhy) {
+  RunResult r = violated_run();
+  r.swaps[0].deployment_error =
+      "ApplicationStart failed: Script at specified location: /scripts/switch.sh failed to complete in 30 seconds";
+  const std::string md = to_markdown(r);
+  EXPECT_NE(md.find("- Deployment 1 failed: ApplicationStart failed: Script at specified location: /scripts/switch.sh "
+                    "failed to complete in 30 seconds"),
+            std::string::npos)
+      << md;
+  EXPECT_EQ(to_json(r)["swaps"][0]["deployment_error"], r.swaps[0].deployment_error);
+}
+
 }  // namespace bg::reports
