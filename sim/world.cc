@@ -68,7 +68,15 @@ World::World(const scenarios::Scenario& scenario, WorldOptions options)
       ports_(options.bind_declared_ports),
       sha_rng_(rng_.child("pipeline.sha")) {
   draw_parameters();
-  lay_out_run_dir();
+  try {
+    lay_out_run_dir();
+  } catch (...) {
+    // Bad input (a malformed appspec or compose file) ends the run before the destructor could
+    // clean up: the half-made run folder goes now.
+    std::error_code ignored;
+    if (!run_dir_.empty()) fs::remove_all(run_dir_, ignored);
+    throw;
+  }
 }
 
 World::~World() { shutdown(); }

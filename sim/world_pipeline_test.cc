@@ -134,4 +134,27 @@ TEST(WorldPipeline, ConcurrencyGroupWithWaitDeploysBothPushesInTurn) {
   world.shutdown();
 }
 
+// Goal: bad input found while the run folder is laid out (a malformed appspec) throws with file and
+// line, and the half-made run folder does not outlive the World.
+TEST(WorldPipeline, MalformedAppspecThrowsAndLeavesNoRunFolder) {
+  ScriptOnlyScenario folder("echo started", 10);
+  auto s = folder.load();
+  const std::string token = "bg-malformed-" + std::to_string(::getpid());
+  std::ofstream(s.dir / "appspec.yml") << "version: 0.0\n# " << token << "\nhooks: [unclosed\n";
+  std::string message;
+  try {
+    World world(s, fast());
+  } catch (const std::exception& e) {
+    message = e.what();
+  }
+  EXPECT_NE(message.find("appspec.yml:"), std::string::npos) << message;
+  // Run folders are /tmp/bluegreen-*; this one would hold the token in its bundle's appspec.
+  for (const auto& entry : fs::directory_iterator("/tmp")) {
+    if (entry.path().filename().string().rfind("bluegreen-", 0) != 0) continue;
+    std::ifstream in(entry.path() / "bundle/appspec.yml");
+    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    EXPECT_EQ(text.find(token), std::string::npos) << entry.path();
+  }
+}
+
 }  // namespace bg::sim
