@@ -150,14 +150,31 @@ TEST(NoCutInFlightChecker, HoldsWhenNothingWasCut) {
   EXPECT_TRUE(r.held) << first(r);
 }
 
-// Goal: a request the app dropped on exit (Next 12 on SIGTERM, R05) fires it and names the request.
-TEST(NoCutInFlightChecker, FiresWhenAnExitCutARequest) {
+// Goal: a POST the app dropped on exit (Next 12 on SIGTERM, R05) fires it and names the request and
+// what the client got.
+TEST(NoCutInFlightChecker, FiresWhenAnExitCutAPost) {
   ClientHistory h;
-  h.app("blue-blue-1", "b1", "cut", 12400ms, 42);
+  h.request(12300ms, "POST", "/api/echo", "", "", 502, core::Outcome::fail);
+  h.app("blue-blue-1", "b1", "cut", 12400ms, h.last_id());
   auto r = NoCutInFlightChecker{}.check(h.entries());
   EXPECT_FALSE(r.held);
   EXPECT_EQ(r.violations, 1);
-  EXPECT_NE(std::string(first(r)).find("dropped request #42"), std::string::npos) << first(r);
+  EXPECT_NE(std::string(first(r)).find("dropped request #1"), std::string::npos) << first(r);
+  EXPECT_NE(std::string(first(r)).find("the client's POST /api/echo got 502"), std::string::npos) << first(r);
+}
+
+// Goal: a cut GET that the proxy passed on unseen (the client got 200) is listed but does not fire;
+// one the client saw fail does.
+TEST(NoCutInFlightChecker, CountsCutGetsOnlyWhenTheClientSawThem) {
+  ClientHistory h;
+  h.request(12300ms, "GET", "/", "green-green-1", "b2");
+  h.app("blue-blue-1", "b1", "cut", 12400ms, h.last_id());
+  auto r = NoCutInFlightChecker{}.check(h.entries());
+  EXPECT_TRUE(r.held) << first(r);
+  EXPECT_NE(r.summary.find("1 cut GETs were passed on"), std::string::npos) << r.summary;
+  h.request(12350ms, "GET", "/", "", "", 0, core::Outcome::info);
+  h.app("blue-blue-1", "b1", "cut", 12400ms, h.last_id());
+  EXPECT_EQ(NoCutInFlightChecker{}.check(h.entries()).violations, 1);
 }
 
 // Goal: failures and old-build answers inside the grace after a swap are allowed; after it all is well.
