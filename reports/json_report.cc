@@ -31,6 +31,15 @@ nlohmann::json swap_json(const SwapSummary& s) {
   return j;
 }
 
+nlohmann::json latency_json(const LatencySummary& l) {
+  return {{"count", l.count},
+          {"p50_s", core::to_seconds(l.p50)},
+          {"p90_s", core::to_seconds(l.p90)},
+          {"p99_s", core::to_seconds(l.p99)},
+          {"p999_s", core::to_seconds(l.p999)},
+          {"max_s", core::to_seconds(l.max)}};
+}
+
 }  // namespace
 
 nlohmann::json to_json(const RunResult& r) {
@@ -59,6 +68,7 @@ nlohmann::json to_json(const RunResult& r) {
       {"as_expected", r.as_expected},
       {"error", r.error},
       {"requests", {{"total", r.requests}, {"ok", r.ok}, {"failed", r.failed}, {"indeterminate", r.indeterminate}, {"late_sends", r.late_sends}}},
+      {"latency", {{"corrected", latency_json(r.latency)}, {"uncorrected", latency_json(r.latency_uncorrected)}}},
       {"failures_by_class", r.failures_by_class},
       {"outage_s", core::to_seconds(r.outage)},
       {"invariants", invariants},

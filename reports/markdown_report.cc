@@ -32,6 +32,13 @@ std::string to_markdown(const RunResult& r) {
   if (!r.error.empty()) out += fmt::format("Harness error: `{}`\n\n", r.error);
   out += fmt::format("Seed {} · time scale {} · {} requests: {} ok, {} failed, {} indeterminate · outage {:.2f}s\n\n",
                      r.seed, r.time_scale, r.requests, r.ok, r.failed, r.indeterminate, core::to_seconds(r.outage));
+  if (r.latency.count > 0)
+    // Corrected (from the intended send, as wrk2) first: the uncorrected figure hides stalls.
+    out += fmt::format("Latency p50 {:.3f}s · p99 {:.3f}s · p99.9 {:.3f}s · max {:.3f}s (from the intended send; "
+                       "p99 {:.3f}s from the actual send) · {} late sends\n\n",
+                       core::to_seconds(r.latency.p50), core::to_seconds(r.latency.p99),
+                       core::to_seconds(r.latency.p999), core::to_seconds(r.latency.max),
+                       core::to_seconds(r.latency_uncorrected.p99), r.late_sends);
 
   if (r.invariants.empty()) out += "Invariants not judged: the run did not complete.\n";
   else out += "| invariant | verdict | violations | summary |\n|---|---|---|---|\n";

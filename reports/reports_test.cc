@@ -62,6 +62,21 @@ TEST(MarkdownReport, ShowsMixedVersionWindowAndPointsToTheHtmlReport) {
 }
 
 // Goal: a '|' inside a cell does not break the table.
+// Goal: the JSON result and the summary carry both latency figures, corrected and not.
+TEST(Reports, CarryCorrectedAndUncorrectedLatency) {
+  auto r = violated_run();
+  r.latency = {100, std::chrono::milliseconds(5), std::chrono::milliseconds(9), std::chrono::milliseconds(900),
+               std::chrono::milliseconds(990), std::chrono::seconds(1)};
+  r.latency_uncorrected = {100, std::chrono::milliseconds(5), std::chrono::milliseconds(8),
+                           std::chrono::milliseconds(12), std::chrono::milliseconds(990), std::chrono::seconds(1)};
+  auto j = to_json(r);
+  EXPECT_DOUBLE_EQ(j["latency"]["corrected"]["p99_s"].get<double>(), 0.9);
+  EXPECT_DOUBLE_EQ(j["latency"]["uncorrected"]["p99_s"].get<double>(), 0.012);
+  EXPECT_EQ(j["latency"]["corrected"]["count"], 100);
+  EXPECT_NE(to_markdown(r).find("p99 0.900s"), std::string::npos) << to_markdown(r);
+  EXPECT_NE(to_markdown(r).find("p99 0.012s from the actual send"), std::string::npos) << to_markdown(r);
+}
+
 TEST(MarkdownReport, EscapesPipesInCells) {
   RunResult r = violated_run();
   r.invariants[0].summary = "a|b";

@@ -46,6 +46,12 @@ struct FailureSample {
   std::vector<std::string> containers; // "blue-blue-1: exited" at that instant
 };
 
+// Latency percentiles of a run's requests (scenario time), from sim::LatencyHistogram.
+struct LatencySummary {
+  int64_t count = 0;
+  core::Duration p50{}, p90{}, p99{}, p999{}, max{};
+};
+
 struct RunResult {
   std::string scenario;                // name
   std::string scenario_dir;
@@ -60,6 +66,8 @@ struct RunResult {
   std::string error;                   // harness error text when verdict == error
   int64_t requests = 0, ok = 0, failed = 0, indeterminate = 0;
   int64_t late_sends = 0;              // requests the client sent more than 1 ms (real) after their time
+  // From the intended send time (corrected for coordinated omission, as wrk2) and from the actual one.
+  LatencySummary latency, latency_uncorrected;
   std::map<std::string, int64_t> failures_by_class;
   core::Duration outage{};             // total scenario time in which every finished request failed
   std::vector<InvariantResult> invariants;

@@ -28,6 +28,11 @@ struct AppSettings {
   DurationRange listen_delay{core::Duration(std::chrono::seconds(2)), core::Duration(std::chrono::seconds(2))};
   DurationRange prepare_delay{};         // listen -> ready
   DurationRange api_latency{};           // extra handling time of API routes
+  // Node's server.keepAliveTimeout (R07); unset: Node's 5 s, or KEEP_ALIVE_TIMEOUT from the
+  // container's environment, which wins as it does in the standalone server.js.
+  std::optional<core::Duration> keep_alive_timeout;
+  // Every build's /_next/static/ files are served by every build (shared volume or CDN), R08's fix.
+  bool shared_static = false;
 };
 
 struct DockerSettings {
@@ -47,6 +52,9 @@ struct TrafficSettings {
   int clients = 4;
   double post_ratio = 0.2;               // share of POST /api/echo; the rest GET /
   core::Duration timeout = std::chrono::seconds(30);
+  std::string arrivals = "constant";     // constant | poisson (exponential gaps of the same mean)
+  bool keepalive = false;                // one persistent connection per client instead of one per request
+  bool browser = false;                  // a GET / also fetches the /_next/static/ chunks the page names
 };
 
 struct RunSettings {

@@ -175,6 +175,11 @@ Scenario load_scenario(const std::filesystem::path& dir) {
          {"listen_delay", [&](auto& v) { s.app.listen_delay = r.range(v, "app.listen_delay"); }},
          {"prepare_delay", [&](auto& v) { s.app.prepare_delay = r.range(v, "app.prepare_delay"); }},
          {"api_latency", [&](auto& v) { s.app.api_latency = r.range(v, "app.api_latency"); }},
+         {"shared_static", [&](auto& v) { s.app.shared_static = r.boolean(v, "app.shared_static"); }},
+         {"keep_alive_timeout", [&](auto& v) {
+            s.app.keep_alive_timeout = r.duration(v, "app.keep_alive_timeout");
+            if (s.app.keep_alive_timeout->count() <= 0) r.fail(v, "'app.keep_alive_timeout' must be positive");
+          }},
        });
      }},
     {"docker", [&](auto& n) {
@@ -214,6 +219,13 @@ Scenario load_scenario(const std::filesystem::path& dir) {
             if (s.traffic.post_ratio < 0 || s.traffic.post_ratio > 1) r.fail(v, "'traffic.post_ratio' must be in [0, 1]");
           }},
          {"timeout", [&](auto& v) { s.traffic.timeout = r.duration(v, "traffic.timeout"); }},
+         {"arrivals", [&](auto& v) {
+            s.traffic.arrivals = r.string(v, "traffic.arrivals");
+            if (s.traffic.arrivals != "constant" && s.traffic.arrivals != "poisson")
+              r.fail(v, "'traffic.arrivals' must be constant or poisson");
+          }},
+         {"keepalive", [&](auto& v) { s.traffic.keepalive = r.boolean(v, "traffic.keepalive"); }},
+         {"browser", [&](auto& v) { s.traffic.browser = r.boolean(v, "traffic.browser"); }},
        });
      }},
     {"run", [&](auto& n) {

@@ -130,4 +130,35 @@ TEST(ScenarioLoader, MalformedPipelineNamesLine) {
   EXPECT_NE(err.find("non-empty list"), std::string::npos) << err;
 }
 
+// Goal: the client-traffic keys (arrivals, keep-alive, browser sessions) and the app's
+// keepAliveTimeout are read, and default to the old open-loop, connection-per-request traffic.
+TEST(ScenarioLoader, ReadsTrafficShapeAndKeepAliveTimeout) {
+  auto dir = make_dir(R"(app: {keep_alive_timeout: 2s, shared_static: true}
+traffic: {arrivals: poisson, keepalive: true, browser: true}
+)");
+  Scenario s = load_scenario(dir);
+  EXPECT_EQ(s.traffic.arrivals, "poisson");
+  EXPECT_TRUE(s.traffic.keepalive);
+  EXPECT_TRUE(s.traffic.browser);
+  ASSERT_TRUE(s.app.keep_alive_timeout);
+  EXPECT_EQ(*s.app.keep_alive_timeout, core::Duration(2'000'000));
+  EXPECT_TRUE(s.app.shared_static);
+  std::filesystem::remove_all(dir);
+
+  dir = make_dir("seed: 1\n");
+  s = load_scenario(dir);
+  EXPECT_EQ(s.traffic.arrivals, "constant");
+  EXPECT_FALSE(s.traffic.keepalive);
+  EXPECT_FALSE(s.traffic.browser);
+  EXPECT_FALSE(s.app.keep_alive_timeout);
+  std::filesystem::remove_all(dir);
+}
+
+// Goal: a wrong arrivals word, a non-boolean keepalive or a zero keepAliveTimeout is rejected by name.
+TEST(ScenarioLoader, RejectsBadTrafficShape) {
+  EXPECT_NE(error_of("traffic: {arrivals: bursty}\n").find("constant or poisson"), std::string::npos);
+  EXPECT_NE(error_of("traffic: {keepalive: sometimes}\n").find("traffic.keepalive"), std::string::npos);
+  EXPECT_NE(error_of("app: {keep_alive_timeout: 0s}\n").find("keep_alive_timeout"), std::string::npos);
+}
+
 }  // namespace bg::scenarios

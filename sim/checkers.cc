@@ -6,6 +6,11 @@
 
 #include "reports/timeline_model.h"
 #include "sim/checker_new_build_serves.h"
+#include "sim/checker_cut_in_flight.h"
+#include "sim/checker_liveness_after_swap.h"
+#include "sim/checker_post_at_most_once.h"
+#include "sim/checker_version_regression.h"
+#include "sim/checker_version_skew.h"
 #include "sim/swap_timeline.h"
 
 namespace bg::sim {
@@ -90,8 +95,10 @@ reports::InvariantResult SwitchOrderingChecker::check(const std::vector<core::En
 }
 
 std::vector<reports::InvariantResult> run_checkers(const std::vector<core::Entry>& entries) {
-  return {NoFailedRequestsChecker{}.check(entries), SwitchOrderingChecker{}.check(entries),
-          NewBuildServesChecker{}.check(entries)};
+  return {NoFailedRequestsChecker{}.check(entries),    SwitchOrderingChecker{}.check(entries),
+          NewBuildServesChecker{}.check(entries),      NoVersionRegressionChecker{}.check(entries),
+          NoVersionSkewChecker{}.check(entries),       PostAtMostOnceChecker{}.check(entries),
+          NoCutInFlightChecker{}.check(entries),       LivenessAfterSwapChecker{}.check(entries)};
 }
 
 }  // namespace bg::sim

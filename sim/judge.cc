@@ -6,6 +6,7 @@
 #include <map>
 
 #include "sim/checkers.h"
+#include "sim/latency_histogram.h"
 #include "sim/swap_timeline.h"
 
 namespace bg::sim {
@@ -80,6 +81,9 @@ void judge(const std::vector<core::Entry>& entries, reports::RunResult& r) {
     }
   }
   r.outage = outage_time(requests);
+  const auto latencies = request_latencies(requests);
+  r.latency = latencies.corrected;
+  r.latency_uncorrected = latencies.uncorrected;
   // A run that did not complete proves nothing either way: its invariants are not judged.
   r.invariants = r.verdict == "error" ? std::vector<reports::InvariantResult>{} : run_checkers(entries);
   r.swaps = derive_swaps(entries);

@@ -1,96 +1,30 @@
 #include "sim/traffic_generator.h"
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
 #include <fmt/format.h>
 
 #include <future>
 
+#include "sim/traffic_connection.h"
+
 namespace bg::sim {
 
 namespace asio = boost::asio;
-namespace beast = boost::beast;
-namespace http = beast::http;
-using tcp = asio::ip::tcp;
+namespace http = boost::beast::http;
 
-// One request's connection and state; it keeps itself alive through its handlers.
-struct TrafficGenerator::Request : std::enable_shared_from_this<Request> {
-  Request(TrafficGenerator& owner, core::RequestEvent event)
-      : owner(owner), strand(asio::make_strand(owner.io_)), socket(strand), deadline(strand), event(std::move(event)) {}
-
-  TrafficGenerator& owner;
-  asio::strand<asio::io_context::executor_type> strand;
-  tcp::socket socket;
-  asio::steady_timer deadline;
-  beast::flat_buffer buffer;
-  http::request<http::string_body> request;
-  http::response<http::string_body> response;
-  core::RequestEvent event;
-  bool sent = false;       // the whole request reached the proxy's socket
-  bool timed_out = false;
-  bool done = false;
-
-  void run(uint16_t port) {
-    deadline.expires_after(owner.clock_.to_real(owner.options_.timeout));
-    deadline.async_wait([self = shared_from_this()](beast::error_code ec) {
-      if (ec || self->done) return;
-      self->timed_out = true;
-      beast::error_code ignored;
-      self->socket.close(ignored);
-    });
-    event.start = owner.clock_.now();
-    socket.async_connect(tcp::endpoint(asio::ip::address_v4::loopback(), port),
-                         [self = shared_from_this()](beast::error_code ec) { self->on_connect(ec); });
+std::vector<std::string> referenced_assets(const std::string& html) {
+  std::vector<std::string> out;
+  for (const std::string attr : {"src=\"", "href=\""}) {
+    for (size_t at = html.find(attr); at != std::string::npos; at = html.find(attr, at + 1)) {
+      const size_t from = at + attr.size();
+      const size_t to = html.find('"', from);
+      if (to == std::string::npos) break;
+      std::string path = html.substr(from, to - from);
+      if (path.starts_with("/_next/static/")) out.push_back(std::move(path));
+    }
   }
-
-  void on_connect(beast::error_code ec) {
-    if (ec) return fail(ec);
-    socket.set_option(tcp::no_delay(true));
-    http::async_write(socket, request, [self = shared_from_this()](beast::error_code ec, size_t) {
-      if (ec) return self->fail(ec);
-      self->sent = true;
-      http::async_read(self->socket, self->buffer, self->response,
-                       [self](beast::error_code ec, size_t) { self->on_read(ec); });
-    });
-  }
-
-  void on_read(beast::error_code ec) {
-    if (ec) return fail(ec);
-    event.status = static_cast<int>(response.result_int());
-    event.served_by = std::string(response["X-Served-By"]);
-    event.build_id = std::string(response["X-Build-Id"]);
-    event.execution_id = std::string(response["X-Execution-Id"]);
-    event.outcome = event.status < 400 ? core::Outcome::ok : core::Outcome::fail;
-    finish();
-  }
-
-  // A failure before the request was sent definitely did not take effect (fail); one after it may
-  // have (info), as Jepsen classes them.
-  void fail(beast::error_code ec) {
-    if (timed_out) event.error = "timeout";
-    else if (ec == asio::error::connection_refused) event.error = "connect_refused";
-    else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) event.error = "reset";
-    else if (ec == http::error::end_of_stream || ec == asio::error::eof) event.error = "eof";
-    else if (ec.category() == http::make_error_code(http::error::bad_version).category()) event.error = "bad_response";
-    else event.error = ec.message();
-    event.outcome = sent ? core::Outcome::info : core::Outcome::fail;
-    finish();
-  }
-
-  void finish() {
-    if (done) return;
-    done = true;
-    deadline.cancel();
-    beast::error_code ignored;
-    socket.shutdown(tcp::socket::shutdown_both, ignored);
-    socket.close(ignored);
-    event.end = owner.clock_.now();
-    owner.finished(event);
-  }
-};
+  return out;
+}
 
 TrafficGenerator::TrafficGenerator(asio::io_context& io, core::Clock& clock, core::History& history, core::Rng rng,
                                    TrafficOptions options)
@@ -100,18 +34,25 @@ TrafficGenerator::TrafficGenerator(asio::io_context& io, core::Clock& clock, cor
       rng_(std::move(rng)),
       options_(options),
       strand_(asio::make_strand(io)),
-      timer_(strand_) {}
+      timer_(strand_) {
+  if (options_.keepalive)
+    for (int c = 0; c < options_.clients; ++c)
+      keepalive_.push_back(std::make_shared<TrafficConnection>(
+          io_, clock_, options_.port, true, options_.timeout,
+          [this](const core::RequestEvent& e, const std::string& body) { finished(e, body); }));
+}
 
 TrafficGenerator::~TrafficGenerator() {
   stop();
   wait_idle(std::chrono::seconds(30));
+  close_connections();
 }
 
 void TrafficGenerator::start() {
   asio::post(strand_, [this] {
     stopped_ = false;
-    origin_ = clock_.now();
-    next_index_ = 0;
+    next_intended_ = clock_.now();
+    arrivals_ = 0;
     schedule_next();
   });
 }
@@ -128,56 +69,78 @@ void TrafficGenerator::stop() {
   if (stopped.wait_for(std::chrono::seconds(5)) != std::future_status::ready) stopped_ = true;
 }
 
+// Idle keep-alive connections have no operation pending; closing them releases their sockets
+// before the io_context goes.
+void TrafficGenerator::close_connections() {
+  for (auto& c : keepalive_) c->close();
+  keepalive_.clear();
+}
+
 void TrafficGenerator::schedule_next() {
   if (stopped_) return;
-  const auto intended = origin_ + core::from_seconds(static_cast<double>(next_index_) / options_.rate);
-  const auto wait = intended - clock_.now();
+  const auto wait = next_intended_ - clock_.now();
   timer_.expires_after(wait.count() > 0 ? clock_.to_real(wait) : std::chrono::nanoseconds(0));
-  timer_.async_wait([this](beast::error_code ec) {
+  timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) on_arrival();
   });
 }
 
 void TrafficGenerator::on_arrival() {
   if (stopped_) return;
-  const auto intended = origin_ + core::from_seconds(static_cast<double>(next_index_) / options_.rate);
-  if (clock_.to_real(clock_.now() - intended) > std::chrono::milliseconds(1)) ++late_;
-  const int client = static_cast<int>(next_index_ % static_cast<uint64_t>(options_.clients));
+  const core::Time intended = next_intended_;
+  const int client = static_cast<int>(arrivals_ % static_cast<uint64_t>(options_.clients));
   const bool post = rng_.bernoulli(options_.post_ratio);
-  ++next_index_;
-  launch(next_index_, client, post, intended);
+  ++arrivals_;
+  // The schedule never looks at responses: that is what keeps it open loop.
+  const double gap = options_.arrivals == Arrivals::poisson ? rng_.exponential(1.0 / options_.rate) : 1.0 / options_.rate;
+  next_intended_ = intended + core::from_seconds(gap);
+  dispatch(client, make_exchange(client, post ? "POST" : "GET", post ? "/api/echo" : "/", intended));
   schedule_next();
 }
 
-void TrafficGenerator::launch(uint64_t id, int client, bool post, core::Time intended) {
-  core::RequestEvent event;
-  event.id = id;
-  event.client = client;
-  event.method = post ? "POST" : "GET";
-  event.path = post ? "/api/echo" : "/";
-  event.intended = intended;
-  auto request = std::make_shared<Request>(*this, event);
-  auto& req = request->request;
-  req.method(post ? http::verb::post : http::verb::get);
-  req.target(event.path);
+TrafficExchange TrafficGenerator::make_exchange(int client, const std::string& method, const std::string& path,
+                                                core::Time intended) {
+  TrafficExchange x;
+  x.event.id = ++next_id_;
+  x.event.client = client;
+  x.event.method = method;
+  x.event.path = path;
+  x.event.intended = intended;
+  auto& req = x.request;
+  req.method(method == "POST" ? http::verb::post : http::verb::get);
+  req.target(path);
   req.version(11);
   req.set(http::field::host, "localhost");
-  req.set(http::field::connection, "close");
-  req.set("X-Request-Id", std::to_string(id));
-  if (post) {
+  req.set("X-Request-Id", std::to_string(x.event.id));
+  if (method == "POST") {
+    // An idempotency key, as payment APIs take it: the same for every retry of this one request.
+    req.set("Idempotency-Key", fmt::format("client-{}-request-{}", client, x.event.id));
     req.set(http::field::content_type, "application/json");
-    req.body() = fmt::format("{{\"client\":{},\"request\":{}}}", client, id);
+    req.body() = fmt::format("{{\"client\":{},\"request\":{}}}", client, x.event.id);
     req.prepare_payload();
   }
+  return x;
+}
+
+void TrafficGenerator::dispatch(int client, TrafficExchange exchange) {
   {
     std::lock_guard lock(mutex_);
     ++in_flight_;
   }
   ++sent_;
-  asio::post(request->strand, [request, port = options_.port] { request->run(port); });
+  if (options_.keepalive) return keepalive_[static_cast<size_t>(client)]->submit(std::move(exchange));
+  auto connection = std::make_shared<TrafficConnection>(
+      io_, clock_, options_.port, false, options_.timeout,
+      [this](const core::RequestEvent& e, const std::string& body) { finished(e, body); });
+  connection->submit(std::move(exchange));
 }
 
-void TrafficGenerator::finished(const core::RequestEvent& event) {
+void TrafficGenerator::finished(const core::RequestEvent& event, const std::string& body) {
+  if (clock_.to_real(event.start - event.intended) > std::chrono::milliseconds(1)) ++late_;
+  // A browser fetches what the page names right away, from the build that served the page (R08).
+  if (options_.browser && event.path == "/" && event.outcome == core::Outcome::ok)
+    for (const auto& asset : referenced_assets(body))
+      dispatch(event.client, make_exchange(event.client, "GET", asset, clock_.now()));
   history_.append(event);
   std::lock_guard lock(mutex_);
   if (--in_flight_ == 0) idle_.notify_all();

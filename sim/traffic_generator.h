@@ -1,15 +1,21 @@
 #pragma once
-// TrafficGenerator: open-loop client traffic through the proxy. Arrivals follow a fixed schedule in
-// scenario time (rate per scenario second), whatever the responses do, so a stall during a swap shows
-// up as failures and latency instead of silently slowing the client down (coordinated omission).
-// Each request opens its own connection (HTTP/1.1, Connection: close), carries X-Request-Id, and is
-// recorded in the History with its outcome class (ok / fail / info).
+// TrafficGenerator: open-loop client traffic through the proxy. Arrivals follow a schedule in
+// scenario time (constant rate or a Poisson process), whatever the responses do, so a stall during a
+// swap shows up as failures and latency instead of silently slowing the client down (coordinated
+// omission). Each arrival is a POST /api/echo carrying an Idempotency-Key, or a GET / which, for a
+// browser, is followed by the /_next/static/<buildId>/ chunks its HTML names. Clients either open a
+// connection per request (Connection: close) or each keep one connection alive and queue their
+// requests on it, as wrk and browsers do. Every request carries X-Request-Id and is recorded in the
+// History with its outcome class (ok / fail / info).
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
+#include <string>
+#include <vector>
 
+#include <utility>  // before Asio (design.md: Boost 1.74 under C++20)
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
@@ -20,13 +26,24 @@
 
 namespace bg::sim {
 
+class TrafficConnection;
+struct TrafficExchange;
+
+enum class Arrivals { constant, poisson };
+
 struct TrafficOptions {
   uint16_t port = 0;                 // the proxy's actual listening port on 127.0.0.1
   double rate = 40;                  // requests per scenario second, all clients together
   int clients = 4;                   // arrivals are dealt to clients round robin
   double post_ratio = 0.2;           // share of POST /api/echo (non-idempotent); the rest GET /
   core::Duration timeout = std::chrono::seconds(30);  // per request, scenario time
+  Arrivals arrivals = Arrivals::constant;  // evenly spaced, or exponential gaps of the same mean
+  bool keepalive = false;            // one persistent connection per client, requests queued on it
+  bool browser = false;              // a GET / also fetches the chunks the page names
 };
+
+// The chunk paths (/_next/static/...) a page's HTML references in src="..." or href="...".
+std::vector<std::string> referenced_assets(const std::string& html);
 
 class TrafficGenerator {
  public:
@@ -44,14 +61,18 @@ class TrafficGenerator {
   bool wait_idle(std::chrono::nanoseconds real_deadline);
 
   int64_t sent() const { return sent_; }
-  int64_t late() const { return late_; }   // arrivals sent after their intended time by > 1 ms real
+  // Requests sent more than 1 ms (real) after their intended time: the generator (or, with
+  // keep-alive, the request queued before it on its connection) was late, not the system.
+  int64_t late() const { return late_; }
 
  private:
-  struct Request;
   void schedule_next();
   void on_arrival();
-  void launch(uint64_t id, int client, bool post, core::Time intended);
-  void finished(const core::RequestEvent& event);
+  void dispatch(int client, TrafficExchange exchange);
+  TrafficExchange make_exchange(int client, const std::string& method, const std::string& path,
+                                core::Time intended);
+  void finished(const core::RequestEvent& event, const std::string& body);
+  void close_connections();
 
   boost::asio::io_context& io_;
   core::Clock& clock_;
@@ -60,9 +81,11 @@ class TrafficGenerator {
   TrafficOptions options_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
-  core::Time origin_{};
-  uint64_t next_index_ = 0;
+  core::Time next_intended_{};
+  uint64_t arrivals_ = 0;
   bool stopped_ = true;
+  std::vector<std::shared_ptr<TrafficConnection>> keepalive_;   // per client, when options_.keepalive
+  std::atomic<uint64_t> next_id_{0};
   std::atomic<int64_t> sent_{0}, late_{0};
   std::mutex mutex_;
   std::condition_variable idle_;

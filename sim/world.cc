@@ -175,6 +175,8 @@ void World::start() {
     if (!scenario_.app.sigterm.empty()) profile.sigterm = fakes::parse_sigterm_mode(scenario_.app.sigterm);
     profile.api_latency_min = scenario_.app.api_latency.min;
     profile.api_latency_max = scenario_.app.api_latency.max;
+    if (scenario_.app.keep_alive_timeout) profile.keep_alive_timeout = *scenario_.app.keep_alive_timeout;
+    profile.shared_static = scenario_.app.shared_static;
     profile = fakes::apply_env(profile, spec.env);
     return std::unique_ptr<fakes::ContainerProcess>(std::make_unique<fakes::NextServer>(
         io_, *clock_, history_, ports_, rng_.child("app.process." + spec.container), profile, spec));
@@ -337,6 +339,9 @@ void World::start_traffic() {
   t.clients = scenario_.traffic.clients;
   t.post_ratio = scenario_.traffic.post_ratio;
   t.timeout = scenario_.traffic.timeout;
+  t.arrivals = scenario_.traffic.arrivals == "poisson" ? Arrivals::poisson : Arrivals::constant;
+  t.keepalive = scenario_.traffic.keepalive;
+  t.browser = scenario_.traffic.browser;
   traffic_ = std::make_unique<TrafficGenerator>(io_, *clock_, history_, rng_.child("traffic"), t);
   traffic_->start();
 }

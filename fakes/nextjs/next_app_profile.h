@@ -47,6 +47,10 @@ struct NextAppProfile {
   // Node's server.keepAliveTimeout (KEEP_ALIVE_TIMEOUT env, default 5000 ms): an idle keep-alive
   // socket is closed this long after its last response (R07).
   core::Duration keep_alive_timeout = std::chrono::seconds(5);
+  // Every build's /_next/static/<buildId>/ files are served by every build: they live on a volume
+  // all containers mount, or a CDN keeps old builds' files (R08's "keep old assets served" fix).
+  // Simplified: any build id is found, as if each build had already published its files there.
+  bool shared_static = false;
   // Latency of an API route handler (/api/*), drawn uniformly per request.
   core::Duration api_latency_min{0};
   core::Duration api_latency_max{0};

@@ -80,6 +80,9 @@ TEST(NextRoutesTest, RoutesPagesAssetsApiAndUnknownPaths) {
   EXPECT_EQ(route_of("GET", "/_next/static/b10/pages/index.js", "b1"), Route::not_found);
   EXPECT_EQ(route_of("GET", "/_next/static/b1/", "b1"), Route::not_found);
   EXPECT_EQ(route_of("GET", "/about", "b1"), Route::not_found);
+  // With every build's static files shared, another build's chunk is found; a bare prefix is not.
+  EXPECT_EQ(route_of("GET", "/_next/static/b0/pages/index.js", "b1", true), Route::static_asset);
+  EXPECT_EQ(route_of("GET", "/_next/static/b0/", "b1", true), Route::not_found);
 }
 
 // Goal: the page names its build and references that build's asset path (what R08 checks).

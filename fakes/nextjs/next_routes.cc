@@ -15,7 +15,7 @@ const char* to_string(Route route) {
   return "?";
 }
 
-Route route_of(std::string_view method, std::string_view target, std::string_view build_id) {
+Route route_of(std::string_view method, std::string_view target, std::string_view build_id, bool shared_static) {
   std::string_view path = target.substr(0, target.find('?'));
   bool get = method == "GET" || method == "HEAD";
   if (get && path == "/") return Route::page;
@@ -24,6 +24,10 @@ Route route_of(std::string_view method, std::string_view target, std::string_vie
   constexpr std::string_view static_prefix = "/_next/static/";
   if (get && path.starts_with(static_prefix)) {
     std::string_view rest = path.substr(static_prefix.size());
+    if (shared_static) {
+      const auto slash = rest.find('/');
+      if (slash != std::string_view::npos && slash > 0 && slash + 1 < rest.size()) return Route::static_asset;
+    }
     // Only this build's own assets exist in its image: another build's id is a 404 (R08).
     if (rest.size() > build_id.size() + 1 && rest.starts_with(build_id) && rest[build_id.size()] == '/')
       return Route::static_asset;

@@ -1,0 +1,22 @@
+#pragma once
+#include <vector>
+
+#include "core/history.h"
+#include "core/time.h"
+#include "reports/run_result.h"
+
+namespace bg::sim {
+
+// liveness_after_swap (races.md): within a bounded time after each swap ends, every request
+// succeeds and is served by the new build. Judged on the requests sent from `grace` after the
+// swap's deployment succeeded until the next deployment started (or traffic ended).
+class LivenessAfterSwapChecker {
+ public:
+  explicit LivenessAfterSwapChecker(core::Duration grace = std::chrono::seconds(2)) : grace_(grace) {}
+  reports::InvariantResult check(const std::vector<core::Entry>& entries) const;
+
+ private:
+  core::Duration grace_;
+};
+
+}  // namespace bg::sim
