@@ -24,7 +24,7 @@
 #include "scenarios/scenario.h"
 
 namespace bg::proxy {
-class ProxyServer;
+class ProxyControl;
 }
 namespace bg::fakes {
 class DockerEngine;
@@ -88,6 +88,7 @@ class World {
   void lay_out_run_dir();
   void stage_bundle();
   std::unique_ptr<fakes::CodeDeployAgent> make_agent();
+  void start_proxy();
   void draw_parameters();
 
   const scenarios::Scenario& scenario_;
@@ -113,7 +114,8 @@ class World {
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> io_threads_;
-  std::unique_ptr<proxy::ProxyServer> proxy_;
+  // bluegreen's ProxyServer or the real nginx (RealNginx), as scenario.proxy.engine says.
+  std::unique_ptr<proxy::ProxyControl> proxy_;
   std::unique_ptr<fakes::DockerEngine> docker_;
   std::unique_ptr<fakes::ComposeCli> compose_cli_;
   std::unique_ptr<fakes::DockerCli> docker_cli_;
