@@ -16,6 +16,7 @@ struct RunArgs {
   bool keep_run_dir = false;
   bool bind_declared_ports = false;
   bool quiet = false;
+  std::string proxy_engine;        // `--proxy bluegreen|nginx`; "" = the scenario's proxy.engine
 };
 
 // `bluegreen run` and `bluegreen replay`: one scenario, reports written, summary printed.

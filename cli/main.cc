@@ -31,6 +31,10 @@ int main(int argc, char** argv) {
   auto* replay = app.add_subcommand("replay", "rerun exactly the case a violation printed");
   add_run_options(replay);
   replay->add_option("--seed", run_args.seed, "the seed the violation printed")->required();
+  for (auto* cmd : {run, replay})
+    cmd->add_option("--proxy", run_args.proxy_engine,
+                    "the proxy that serves the run: bluegreen or nginx, the real binary (default: the scenario's)")
+        ->check(CLI::IsMember({"bluegreen", "nginx"}));
 
   std::vector<std::filesystem::path> demo_dirs;
   std::filesystem::path demo_out = "bluegreen-out/demo";

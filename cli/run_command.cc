@@ -18,6 +18,9 @@ int run_command(const RunArgs& args) {
     std::cerr << "bluegreen: " << e.what() << '\n';
     return 2;
   }
+  // `--proxy nginx` runs the scenario behind the real nginx binary instead of the one it names.
+  const bool proxy_overridden = !args.proxy_engine.empty() && args.proxy_engine != scenario.proxy.engine;
+  if (!args.proxy_engine.empty()) scenario.proxy.engine = args.proxy_engine;
   const uint64_t seed = args.seed.value_or(scenario.seed);
   const auto out = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / fmt::format("{}-{}", scenario.name, seed)
                                         : args.out_dir;
@@ -30,6 +33,7 @@ int run_command(const RunArgs& args) {
   if (!args.quiet) options.log = [](const std::string& line) { std::cout << line << std::endl; };
 
   auto result = sim::run_scenario(scenario, options);
+  if (proxy_overridden) result.replay_command += " --proxy " + scenario.proxy.engine;
   auto written = write_reports(result, out);
   if (!args.quiet) std::cout << '\n' << reports::to_markdown(result) << '\n';
   if (result.verdict == "error") std::cerr << "bluegreen: " << result.error << '\n';

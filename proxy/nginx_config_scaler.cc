@@ -2,6 +2,8 @@
 
 #include <cmath>
 #include <set>
+#include <utility>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -17,6 +19,25 @@ const std::set<std::string> kMsecDirectives = {
     "keepalive_timeout", "keepalive_time", "client_header_timeout", "client_body_timeout", "send_timeout",
     "lingering_time", "lingering_timeout", "resolver_timeout", "worker_shutdown_timeout",
     "proxy_cache_lock_timeout", "proxy_cache_lock_age", "auth_delay"};
+
+// nginx's compiled-in durations for directives a config usually leaves out (nginx 1.22, the
+// ngx_conf_merge_msec_value defaults of the http core, proxy and upstream keepalive modules).
+// They are scenario durations as much as written ones: a scaled copy that left them implicit would
+// run them at 1:1, e.g. a 60 s proxy_read_timeout lasting 600 scenario seconds at time_scale 0.1.
+// Written at the level they are merged from (http, or the upstream block) unless the user set them
+// there, where nginx would reject a duplicate.
+const std::vector<std::pair<std::string, std::string>> kHttpDefaults = {
+    {"proxy_connect_timeout", "60s"}, {"proxy_send_timeout", "60s"},    {"proxy_read_timeout", "60s"},
+    {"keepalive_timeout", "75s"},     {"send_timeout", "60s"},          {"client_header_timeout", "60s"},
+    {"client_body_timeout", "60s"},   {"lingering_time", "30s"},        {"lingering_timeout", "5s"}};
+constexpr const char* kDefaultFailTimeout = "10s";        // ngx_http_upstream_server: fail_timeout=10
+constexpr const char* kDefaultUpstreamKeepalive = "60s";  // ngx_http_upstream_keepalive: keepalive_timeout
+
+bool has_directive(const std::vector<ConfDirective>& ds, const std::string& name) {
+  for (const auto& d : ds)
+    if (d.name == name) return true;
+  return false;
+}
 
 // Set by the harness; the user's own lines for these are dropped.
 const std::set<std::string> kMainOwned = {"daemon", "master_process", "pid", "error_log", "user"};
@@ -72,6 +93,8 @@ class Scaler {
                                    make("access_log", {p + "/access.log", "bluegreen"})};
     for (const char* t : {"client_body", "proxy", "fastcgi", "uwsgi", "scgi"})
       out.push_back(make(std::string(t) + "_temp_path", {p + "/" + t}));
+    for (const auto& [name, value] : kHttpDefaults)
+      if (!has_directive(ds, name)) out.push_back(make(name, {msec(value)}));
     for (const auto& d : ds) rewrite_into(d, out, "http");
     return out;
   }
@@ -96,6 +119,8 @@ class Scaler {
     if (d.has_block) {
       c.block.clear();
       for (const auto& s : d.block) rewrite_into(s, c.block, d.name);
+      if (d.name == "upstream" && has_directive(d.block, "keepalive") && !has_directive(d.block, "keepalive_timeout"))
+        c.block.push_back(make("keepalive_timeout", {msec(kDefaultUpstreamKeepalive)}));
     }
     out.push_back(std::move(c));
   }
@@ -120,9 +145,16 @@ class Scaler {
     uint16_t actual = o_.map_port(port_of(written.find(':') == std::string::npos ? written + ":80" : written));
     out_.peers[actual] = written;
     c.args[0] = fmt::format("127.0.0.1:{}", actual);
+    bool written_timeout = false;
     for (size_t i = 1; i < c.args.size(); ++i)
-      if (c.args[i].rfind("fail_timeout=", 0) == 0)
+      if (c.args[i].rfind("fail_timeout=", 0) == 0) {
         c.args[i] = "fail_timeout=" + whole_seconds(c, c.args[i].substr(13), "fail_timeout");
+        written_timeout = true;
+      }
+    // The default window scales too: left out, real nginx would keep a failed peer out for 10 s of
+    // real time, 100 scenario seconds at time_scale 0.1.
+    if (!written_timeout)
+      c.args.push_back("fail_timeout=" + whole_seconds(c, kDefaultFailTimeout, "fail_timeout (default)"));
   }
 
   std::string proxy_pass(const std::string& url) {

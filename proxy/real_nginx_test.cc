@@ -62,6 +62,30 @@ TEST(NginxConfigScalerTest, ScalesDurationsMapsPortsInlinesIncludes) {
   fs::remove_all(dir);
 }
 
+// nginx's implicit durations are scenario durations too: the copy states them scaled (fail_timeout
+// 10 s, the proxy timeouts 60 s, the upstream keepalive_timeout 60 s), but never twice where the
+// user wrote one at the same level (nginx would reject the duplicate).
+TEST(NginxConfigScalerTest, WritesNginxDefaultDurationsScaled) {
+  fs::path dir = fs::temp_directory_path() / ("bg_scaler_defaults_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "nginx.conf") << "events {}\nhttp {\n  proxy_read_timeout 5s;\n"
+                                       "  upstream backends {\n    server localhost:3000;\n"
+                                       "    server localhost:3001 max_fails=0;\n    keepalive 4;\n  }\n"
+                                       "  server {\n    listen 80;\n    location / { proxy_pass http://backends; }\n  }\n}\n";
+  core::PathMap paths;
+  paths.add("/etc/nginx", dir);
+  ScaleOptions o{0.1, "/tmp/prefix", [](uint16_t p) { return static_cast<uint16_t>(p + 40000); }};
+  ScaledConfig s = scale_nginx_config("/etc/nginx/nginx.conf", paths, o);
+  EXPECT_NE(s.text.find("server 127.0.0.1:43000 fail_timeout=1s;"), std::string::npos) << s.text;
+  EXPECT_NE(s.text.find("server 127.0.0.1:43001 max_fails=0 fail_timeout=1s;"), std::string::npos) << s.text;
+  EXPECT_NE(s.text.find("proxy_connect_timeout 6000ms;"), std::string::npos) << s.text;
+  EXPECT_NE(s.text.find("keepalive_timeout 6000ms;"), std::string::npos) << s.text;  // the upstream's
+  EXPECT_NE(s.text.find("proxy_read_timeout 500ms;"), std::string::npos) << s.text;
+  EXPECT_EQ(s.text.find("proxy_read_timeout 6000ms;"), std::string::npos) << s.text;
+  EXPECT_TRUE(s.notes.empty());  // 10 s * 0.1 is exactly 1 s
+  fs::remove_all(dir);
+}
+
 // An error line waits for the access line of its connection, which gives it the request's id.
 TEST(NginxLogTranslatorTest, ErrorLineTakesRequestIdOfItsConnection) {
   NginxLogTranslator t([](uint16_t a) -> std::optional<uint16_t> { return a == 41000 ? std::optional<uint16_t>(3000) : std::nullopt; },

@@ -45,6 +45,9 @@ struct DockerSettings {
 struct ProxySettings {
   std::filesystem::path config = "nginx.conf";   // relative to the scenario folder; run copy at /etc/nginx
   std::vector<std::filesystem::path> files;      // more files copied beside it (includes)
+  // Which proxy serves the run: "bluegreen" (ProxyServer) or "nginx" (the real binary, RealNginx),
+  // so that the same scenario can be judged behind both (the differential test).
+  std::string engine = "bluegreen";
 };
 
 struct TrafficSettings {

@@ -202,6 +202,11 @@ Scenario load_scenario(const std::filesystem::path& dir) {
             if (!v.IsSequence()) r.fail(v, "'proxy.files' must be a list of file names");
             for (const auto& f : v) s.proxy.files.push_back(r.string(f, "proxy.files[]"));
           }},
+         {"engine", [&](auto& v) {
+            s.proxy.engine = r.string(v, "proxy.engine");
+            if (s.proxy.engine != "bluegreen" && s.proxy.engine != "nginx")
+              r.fail(v, "'proxy.engine' must be bluegreen (the harness's proxy) or nginx (the real nginx binary)");
+          }},
        });
      }},
     {"traffic", [&](auto& n) {

@@ -161,4 +161,22 @@ TEST(ScenarioLoader, RejectsBadTrafficShape) {
   EXPECT_NE(error_of("app: {keep_alive_timeout: 0s}\n").find("keep_alive_timeout"), std::string::npos);
 }
 
+// Goal: `proxy.engine` picks the proxy a run is served by, bluegreen's own unless it says nginx.
+TEST(ScenarioLoader, ProxyEngineDefaultsToBluegreenAndReadsNginx) {
+  auto plain = make_dir("seed: 1\n");
+  EXPECT_EQ(load_scenario(plain).proxy.engine, "bluegreen");
+  std::filesystem::remove_all(plain);
+  auto nginx = make_dir("proxy: {engine: nginx}\n");
+  EXPECT_EQ(load_scenario(nginx).proxy.engine, "nginx");
+  std::filesystem::remove_all(nginx);
+}
+
+// Goal: an engine that is neither is refused with its line and the two choices.
+TEST(ScenarioLoader, UnknownProxyEngineNamesLineAndChoices) {
+  std::string err = error_of("proxy:\n  engine: haproxy\n");
+  EXPECT_NE(err.find("scenario.yaml:2:11"), std::string::npos) << err;
+  EXPECT_NE(err.find("bluegreen"), std::string::npos) << err;
+  EXPECT_NE(err.find("nginx"), std::string::npos) << err;
+}
+
 }  // namespace bg::scenarios

@@ -22,6 +22,7 @@
 #include "fakes/pipeline/pipeline.h"
 #include "proxy/nginx_cli.h"
 #include "proxy/proxy_server.h"
+#include "proxy/real_nginx.h"
 #include "sim/shim_commands.h"
 #include "sim/traffic_generator.h"
 
@@ -187,14 +188,30 @@ void World::start() {
   compose_cli_ = std::make_unique<fakes::ComposeCli>(*docker_, paths_, scenario_.docker.compose);
   docker_cli_ = std::make_unique<fakes::DockerCli>(*docker_, *compose_cli_, paths_);
 
-  proxy_ = std::make_unique<proxy::ProxyServer>(io_, *clock_, history_, ports_, paths_);
-  proxy_->start(nginx_conf_);
+  start_proxy();
 
   shims_ = std::make_unique<fakes::ShimServer>(
       shim_socket_, [this](const fakes::ShimRequest& r, std::stop_token st) { return handle_shim(r, st); });
   shims_->start();
   agent_ = make_agent();
   pipeline_ = make_pipeline();
+}
+
+// The run's proxy on the scenario's nginx.conf: bluegreen's own, or the real nginx binary so that a
+// verdict can be checked against nginx itself (proxy.engine; the differential test runs both).
+void World::start_proxy() {
+  if (scenario_.proxy.engine == "nginx") {
+    if (!proxy::RealNginx::available())
+      throw std::runtime_error(fmt::format("proxy.engine is nginx but {} is not installed or not executable "
+                                           "(tools/setup.sh installs nginx-light)",
+                                           proxy::RealNginx::kDefaultBinary));
+    proxy_ = std::make_unique<proxy::RealNginx>(io_, *clock_, history_, ports_, paths_);
+    proxy_->start(fmt::format("{}/nginx.conf", kNginxDir));
+    return;
+  }
+  auto own = std::make_unique<proxy::ProxyServer>(io_, *clock_, history_, ports_, paths_);
+  own->start(nginx_conf_);
+  proxy_ = std::move(own);
 }
 
 std::unique_ptr<fakes::CodeDeployAgent> World::make_agent() {

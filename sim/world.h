@@ -25,7 +25,7 @@
 #include "scenarios/scenario.h"
 
 namespace bg::proxy {
-class ProxyServer;
+class ProxyControl;
 }
 namespace bg::fakes {
 class DockerEngine;
@@ -99,6 +99,7 @@ class World {
   std::unique_ptr<fakes::CodeDeployAgent> make_agent();
   std::unique_ptr<fakes::Pipeline> make_pipeline();
   std::string next_sha();
+  void start_proxy();
   void draw_parameters();
 
   const scenarios::Scenario& scenario_;
@@ -124,7 +125,8 @@ class World {
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> io_threads_;
-  std::unique_ptr<proxy::ProxyServer> proxy_;
+  // bluegreen's ProxyServer or the real nginx (RealNginx), as scenario.proxy.engine says.
+  std::unique_ptr<proxy::ProxyControl> proxy_;
   std::unique_ptr<fakes::DockerEngine> docker_;
   std::unique_ptr<fakes::ComposeCli> compose_cli_;
   std::unique_ptr<fakes::DockerCli> docker_cli_;

@@ -1,4 +1,14 @@
+#include <signal.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "proxy/real_nginx.h"
 
 #include "scenarios/scenario_loader.h"
 #include "sim/process_census.h"
@@ -29,6 +39,51 @@ TEST(World, RunLeavesNoProcessThreadOrSocketBehind) {
   EXPECT_EQ(after.threads, before.threads);
   EXPECT_EQ(after.children, 0) << after.children_detail;
   EXPECT_EQ(after.listening, before.listening);
+}
+
+// Goal: a run behind the real nginx (proxy.engine nginx) leaves no nginx master or worker behind
+// (its process group is gone), nor any child, descriptor, thread or listening socket.
+TEST(World, RunBehindRealNginxLeavesNoNginxProcessBehind) {
+  using namespace std::chrono_literals;
+  if (!proxy::RealNginx::available()) GTEST_SKIP() << "/usr/sbin/nginx is not installed (tools/setup.sh installs it)";
+  auto s = scenarios::load_scenario(std::string(BG_SOURCE_DIR) + "/scenarios/data/seed-fixed");
+  s.proxy.engine = "nginx";
+  s.time_scale = 0.05;
+  s.app.listen_delay = {1s, 1s};
+  s.docker.build_duration = 1s;
+  s.run.swaps = 1;
+  s.run.warmup = 2s;
+  s.run.swap_interval = 2s;
+  s.run.liveness = 2s;
+  const auto out = std::filesystem::temp_directory_path() / ("bg_leak_nginx_" + std::to_string(::getpid()));
+
+  const auto before = ProcessCensus::take();
+  RunOptions options;
+  options.out_dir = out;
+  auto result = run_scenario(s, options);
+  const auto after = ProcessCensus::take();
+
+  ASSERT_NE(result.verdict, "error") << result.error;
+  EXPECT_GT(result.requests, 0);
+  EXPECT_EQ(after.fds, before.fds);
+  EXPECT_EQ(after.threads, before.threads);
+  EXPECT_EQ(after.children, 0) << after.children_detail;
+  EXPECT_EQ(after.listening, before.listening);
+  // The master's pid is its process group's (RealNginx starts it with setpgid); its lifecycle event
+  // names it.
+  std::ifstream history(result.history_path);
+  std::vector<pid_t> masters;
+  const std::regex started(R"(nginx pid (\d+) from)");
+  for (std::string line; std::getline(history, line);) {
+    auto j = nlohmann::json::parse(line);
+    std::smatch m;
+    const std::string message = j.dump();
+    if (message.find("\"started\"") != std::string::npos && std::regex_search(message, m, started))
+      masters.push_back(static_cast<pid_t>(std::stol(m[1])));
+  }
+  ASSERT_FALSE(masters.empty()) << "no nginx start in " << result.history_path;
+  for (pid_t pgid : masters) EXPECT_TRUE(::kill(-pgid, 0) != 0 && errno == ESRCH) << "nginx group " << pgid;
+  std::filesystem::remove_all(out);
 }
 
 }  // namespace bg::sim

@@ -1,0 +1,38 @@
+#pragma once
+// DifferentialRow is one swap variant run behind both proxies (issue 3's differential test): the
+// verdicts and the failure classes (reports::request_failure_class words, method first, as in
+// RunResult::failures_by_class) of bluegreen's proxy and of the real nginx. Pure: whether the two
+// agree, and the table the test prints for the lead to quote.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "reports/run_result.h"
+
+namespace bg::differential {
+
+struct EngineOutcome {
+  std::string verdict;                          // held, violated, error
+  std::map<std::string, int64_t> classes;       // failure class -> failed requests
+  int64_t requests = 0;
+  std::string error;                            // the harness error, for verdict error
+
+  static EngineOutcome of(const reports::RunResult& r);
+};
+
+struct DifferentialRow {
+  std::string variant;
+  uint64_t seed = 0;
+  EngineOutcome ours;    // bluegreen's ProxyServer
+  EngineOutcome nginx;   // the real nginx binary (RealNginx)
+
+  // Same verdict (neither an error) and the same set of failure classes; counts may differ, since
+  // the two proxies serve the same traffic with different timings.
+  bool agree() const;
+};
+
+// A Markdown table: variant, seed, verdicts ours / nginx, classes ours / nginx (with counts), agree.
+std::string format_table(const std::vector<DifferentialRow>& rows);
+
+}  // namespace bg::differential

@@ -1,0 +1,40 @@
+#include "differential/differential_table.h"
+
+#include <gtest/gtest.h>
+
+namespace bg::differential {
+namespace {
+
+DifferentialRow row(std::string ours, std::map<std::string, int64_t> a, std::string nginx,
+                    std::map<std::string, int64_t> b) {
+  DifferentialRow r{"v", 1, {std::move(ours), std::move(a), 10, ""}, {std::move(nginx), std::move(b), 10, ""}};
+  return r;
+}
+
+}  // namespace
+
+// Goal: the same verdict and the same set of classes agree, whatever the counts.
+TEST(DifferentialTable, SameVerdictAndClassSetAgreeWhateverTheCounts) {
+  EXPECT_TRUE(row("violated", {{"POST 502 upstream prematurely closed", 3}}, "violated",
+                  {{"POST 502 upstream prematurely closed", 9}}).agree());
+  EXPECT_TRUE(row("held", {}, "held", {}).agree());
+}
+
+// Goal: another verdict, a class only one proxy produced, or a harness error is a disagreement.
+TEST(DifferentialTable, VerdictClassOrErrorDifferenceDisagrees) {
+  EXPECT_FALSE(row("held", {}, "violated", {{"GET 502 no live upstreams", 1}}).agree());
+  EXPECT_FALSE(row("violated", {{"GET 502 no live upstreams", 1}}, "violated",
+                   {{"GET 502 no live upstreams", 1}, {"GET 502 connection refused", 1}}).agree());
+  EXPECT_FALSE(row("violated", {{"GET 502 no live upstreams", 1}}, "violated", {{"GET 502 connection refused", 1}}).agree());
+  EXPECT_FALSE(row("error", {}, "error", {}).agree());
+}
+
+// Goal: the printed table names each class with its count on each side and says NO where they differ.
+TEST(DifferentialTable, TableShowsClassesWithCountsAndDisagreement) {
+  std::string t = format_table({row("violated", {{"POST 502 upstream prematurely closed", 3}}, "held", {})});
+  EXPECT_NE(t.find("| violated / held |"), std::string::npos) << t;
+  EXPECT_NE(t.find("POST 502 upstream prematurely closed ×3"), std::string::npos) << t;
+  EXPECT_NE(t.find("| NO |"), std::string::npos) << t;
+}
+
+}  // namespace bg::differential
