@@ -37,8 +37,10 @@ void print_failures(const reports::RunResult& r) {
 
 int check_command(const CheckArgs& args) {
   scenarios::Scenario scenario;
+  explore::Knobs vary;
   try {
     scenario = scenarios::load_scenario(args.scenario_dir);
+    if (!args.vary.empty()) vary = explore::parse_knobs(args.vary);
   } catch (const scenarios::ScenarioError& e) {
     std::cerr << "bluegreen: " << e.what() << '\n';
     return 2;
@@ -51,6 +53,7 @@ int check_command(const CheckArgs& args) {
   settings.shrink = !args.no_shrink;
   settings.confirm = args.confirm;
   settings.shrink_budget = args.budget;
+  settings.vary = vary;
   settings.work_dir = out / "cases";
   if (!args.quiet) settings.log = [](const std::string& line) { std::cout << line << std::endl; };
   std::cout << fmt::format("bluegreen check {}: up to {} cases around {} (check seed {}, time scale {})\n",

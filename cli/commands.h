@@ -44,6 +44,7 @@ struct CheckArgs {
   uint64_t seed = 1;
   double time_scale = 0.05;
   int confirm = 1;
+  std::string vary;                // "" = every knob, else e.g. "swaps,listen_delay"
   double budget = 40;              // wall seconds after which shrinking stops (0 = none)
   bool no_shrink = false;
   bool keep = false;

@@ -40,6 +40,8 @@ int main(int argc, char** argv) {
   check->add_option("--runs", check_args.runs, "cases to draw before concluding nothing is found (default 20)");
   check->add_option("--seed", check_args.seed, "seed of the cases drawn (default 1)");
   check->add_option("--time-scale", check_args.time_scale, "real seconds per scenario second (default 0.05)");
+  check->add_option("--vary", check_args.vary,
+                    "knobs to vary, comma separated (default all: swaps,listen_delay,post_ratio,next_version,compose)");
   check->add_option("--confirm", check_args.confirm, "reruns of the minimal case (default 1)");
   check->add_option("--budget", check_args.budget, "seconds after which shrinking stops (default 40, 0 none)");
   check->add_flag("--no-shrink", check_args.no_shrink, "report the first violating case as drawn");

@@ -4,6 +4,8 @@
 
 #include <algorithm>
 
+#include "scenarios/scenario_loader.h"
+
 namespace bg::explore {
 namespace {
 
@@ -45,10 +47,30 @@ Case own_case(const scenarios::Scenario& s) {
   return Case{s.seed, s.run.swaps, s.app.listen_delay, s.traffic.post_ratio, s.app.next_version, s.docker.compose};
 }
 
-rc::Gen<Case> case_gen(const scenarios::Scenario& s) {
+Knobs parse_knobs(const std::string& list) {
+  Knobs k{false, false, false, false, false};
+  std::string rest = list;
+  while (!rest.empty()) {
+    const auto comma = rest.find(',');
+    const auto name = rest.substr(0, comma);
+    rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
+    if (name == "swaps") k.swaps = true;
+    else if (name == "listen_delay") k.listen_delay = true;
+    else if (name == "post_ratio") k.post_ratio = true;
+    else if (name == "next_version") k.next_version = true;
+    else if (name == "compose") k.compose = true;
+    else
+      throw scenarios::ScenarioError(fmt::format(
+          "--vary {}: unknown knob '{}' (expected some of: swaps, listen_delay, post_ratio, next_version, compose)",
+          list, name));
+  }
+  return k;
+}
+
+rc::Gen<Case> case_gen(const scenarios::Scenario& s, const Knobs& vary) {
   // Drawn at full size: every knob uniform over its range from the first case on (RapidCheck's sizes
   // would start every run near the scenario's own values, which the user has presumably tried).
-  return rc::gen::resize(100, rc::gen::exec([s] {
+  return rc::gen::resize(100, rc::gen::exec([s, vary] {
     Case c;
     // The seed does not shrink: a smaller seed is not a simpler case.
     c.seed = *rc::gen::noShrink(rc::gen::inRange<uint64_t>(1, uint64_t{1} << 30));
@@ -69,6 +91,13 @@ rc::Gen<Case> case_gen(const scenarios::Scenario& s) {
     c.next_version = pick(first_then(s.app.next_version, {"12.2", "13.4", "14.1"}));
     // v1, v2 before 2.15 and v2 from 2.15 word `ps` and `up` differently (semantics.md §3).
     c.compose = pick(first_then(s.docker.compose, {"1.29.2", "2.5.0", "2.20.2"}));
+    // A knob not varied is still drawn (picks stay in place) and then set back to the scenario's.
+    const Case mine = own_case(s);
+    if (!vary.swaps) c.swaps = mine.swaps;
+    if (!vary.listen_delay) c.listen_delay = mine.listen_delay;
+    if (!vary.post_ratio) c.post_ratio = mine.post_ratio;
+    if (!vary.next_version) c.next_version = mine.next_version;
+    if (!vary.compose) c.compose = mine.compose;
     return c;
   }));
 }

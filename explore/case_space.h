@@ -25,21 +25,32 @@ struct Case {
 };
 
 // How exploration shortens a scenario so that one case runs in a few real seconds: a short image
-// build, short phases and a capped request rate (real requests per second = rate / time_scale, and
-// the shared machine loses requests of its own above a few hundred a second). Simplification: a race
+// build, short phases and a capped request rate (real requests per second = rate / time_scale: 200
+// at 0.05; a loaded machine loses requests of its own at 400 and more). Simplification: a race
 // that needs a long build or a long interval between swaps is explored with short ones.
 struct Quick {
   core::Duration build_duration = std::chrono::seconds(2);
   core::Duration warmup_after_listen = std::chrono::seconds(3);
   core::Duration swap_interval = std::chrono::seconds(3);
   core::Duration liveness = std::chrono::seconds(5);
-  double max_rate = 20;
+  double max_rate = 10;
 };
+
+// Which knobs a case varies; the others keep the scenario's value (`bluegreen check --vary`).
+struct Knobs {
+  bool swaps = true;
+  bool listen_delay = true;
+  bool post_ratio = true;
+  bool next_version = true;
+  bool compose = true;
+};
+// "swaps,listen_delay" -> only those. Throws scenarios::ScenarioError naming an unknown knob.
+Knobs parse_knobs(const std::string& list);
 
 // Cases around `s`: swaps in [1, max(s.run.swaps, 2)], the listen delay shifted by whole seconds
 // (down to 1 s, up to 12 s above), the POST share among {0, the scenario's, 1}, the Next.js version
 // and compose dialect among the scenario's and the ones whose behaviour differs (semantics.md §5, §3).
-rc::Gen<Case> case_gen(const scenarios::Scenario& s);
+rc::Gen<Case> case_gen(const scenarios::Scenario& s, const Knobs& vary = {});
 
 // The scenario's own values as a case (what `check` tries first).
 Case own_case(const scenarios::Scenario& s);

@@ -65,5 +65,18 @@ TEST(CaseSpace, AnAlwaysFailingCaseShrinksToOneSwapNoPostsAndTheScenariosOwnValu
   EXPECT_EQ(minimal.compose, base.docker.compose);
 }
 
+// Goal: `--vary` keeps every knob it does not name at the scenario's value, and rejects unknown ones.
+RC_GTEST_PROP(CaseSpace, KnobsNotVariedKeepTheScenariosValues, ()) {
+  const auto base = seed();
+  const Case c = *case_gen(base, parse_knobs("swaps,listen_delay"));
+  RC_ASSERT(c.post_ratio == base.traffic.post_ratio);
+  RC_ASSERT(c.next_version == base.app.next_version);
+  RC_ASSERT(c.compose == base.docker.compose);
+}
+
+TEST(CaseSpace, UnknownKnobIsAnInputErrorNamingIt) {
+  EXPECT_THROW(parse_knobs("swaps,sleep"), scenarios::ScenarioError);
+}
+
 }  // namespace
 }  // namespace bg::explore

@@ -71,11 +71,9 @@ void confirm(const scenarios::Scenario& scenario, const ExploreSettings& setting
     out.confirmed = 0;
     for (int i = 0; i < settings.confirm; ++i) {
       auto again = run_case(scenario, it->c, settings, ++index);
-      settings.log(fmt::format("confirm {:>2}: {} -> {} {}", index, describe(it->c), again.result.verdict,
+      settings.log(fmt::format("confirm{:>4}: {} -> {} {}", index, describe(it->c), again.result.verdict,
                                violated_invariants(again.result)));
-      if (same_violation(it->result, again.result) &&
-          out.confirmed++ == 0)
-        out.result = std::move(again.result);
+      if (same_violation(it->result, again.result) && out.confirmed++ == 0) out.result = std::move(again.result);
     }
     if (out.confirmed > 0 || settings.confirm == 0) return;
     ++out.fallbacks;
@@ -96,7 +94,7 @@ std::string violated_invariants(const reports::RunResult& r) {
 }
 
 ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings& settings) {
-  return explore(scenario, settings, case_gen(scenario));
+  return explore(scenario, settings, case_gen(scenario, settings.vary));
 }
 
 ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings& settings, const rc::Gen<Case>& cases) {
@@ -122,11 +120,19 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
     const auto& r = run.result;
     if (shrinking) ++out.shrinks_tried;
     else ++out.cases;
-    tried[describe(c)] = counts_as_violation(r, settings.min_failed);
     settings.log(fmt::format("{} {:>3}: {} -> {}{} ({} failed, {:.1f}s)", shrinking ? "shrink" : "case  ", index,
                              describe(c), r.verdict, r.verdict == "violated" ? " " + violated_invariants(r) : "",
                              r.failed + r.indeterminate, r.wall_seconds));
-    if (r.verdict == "error") {
+    bool violated = counts_as_violation(r, settings.min_failed);
+    for (int again = 1; violated && again < settings.violations_needed; ++again) {
+      const auto rerun = run_case(scenario, c, settings, ++index);
+      violated = counts_as_violation(rerun.result, settings.min_failed) && same_violation(r, rerun.result);
+      settings.log(fmt::format("again  {:>3}: {} -> {} ({} failed, {:.1f}s)", index, describe(c),
+                               rerun.result.verdict, rerun.result.failed + rerun.result.indeterminate,
+                               rerun.result.wall_seconds));
+    }
+    tried[describe(c)] = violated;
+    if (r.verdict == "error" && !violated) {
       ++out.discarded;
       RC_DISCARD(r.error);
     }

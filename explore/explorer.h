@@ -29,7 +29,12 @@ struct ExploreSettings {
   // other than no_failed_requests): shrinking walks to a race's edge, and a case that loses one
   // request by a hair there would hold on its replay as often as not.
   int min_failed = 5;
+  // Runs of a case that must all violate (the same invariant first) for it to count: 2 keeps a run
+  // that lost requests to the machine's own load (a stalled harness) from being taken for a race,
+  // at the price of a rerun per violation found or accepted while shrinking.
+  int violations_needed = 1;
   Quick quick;
+  Knobs vary;                    // the knobs cases vary (default: all)
   std::filesystem::path work_dir;   // each case's history goes to <work_dir>/case-N ("" = nowhere)
   std::function<void(const std::string&)> log = [](const std::string&) {};
 };
