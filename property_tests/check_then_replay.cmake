@@ -1,5 +1,6 @@
 # `bluegreen check scenarios/data/seed` must find a violation, shrink it and print one replay line;
 # running that line must violate the same invariant(s). Writes under ${OUT}.
+cmake_minimum_required(VERSION 3.20)   # if(IN_LIST), string(JSON)
 file(REMOVE_RECURSE ${OUT})
 string(TIMESTAMP started "%s")
 execute_process(COMMAND ${CLI} check ${SRC}/scenarios/data/seed --seed ${CHECK_SEED} --out ${OUT}/check
