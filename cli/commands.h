@@ -17,6 +17,7 @@ struct RunArgs {
   bool bind_declared_ports = false;
   bool quiet = false;
   std::string proxy_engine;        // `--proxy bluegreen|nginx`; "" = the scenario's proxy.engine
+  std::vector<std::string> overrides;   // `--set key=value` (explore/scenario_overrides.h)
 };
 
 // `bluegreen run` and `bluegreen replay`: one scenario, reports written, summary printed.
@@ -34,6 +35,24 @@ int verify_command(const RunArgs& args);
 // prints the table (FOUND / HOLDS / MISMATCH).
 int catalogue_command(const std::filesystem::path& races_dir, const std::filesystem::path& out_dir,
                       const std::string& only);
+
+// `bluegreen check DIR [--runs N] [--seed N]`: explores cases drawn around the scenario's values
+// (explore/explorer.h); on a violation shrinks it, writes the minimal case's reports and prints its
+// replay line. Exit 0 nothing found, 1 a violation, 2 bad input or every case a harness error.
+struct CheckArgs {
+  std::filesystem::path scenario_dir;
+  int runs = 20;
+  uint64_t seed = 1;
+  double time_scale = 0.05;
+  int confirm = 1;
+  std::string vary;                // "" = every knob, else e.g. "swaps,listen_delay"
+  double budget = 40;              // wall seconds after which shrinking stops (0 = none)
+  bool no_shrink = false;
+  bool keep = false;
+  bool quiet = false;
+  std::filesystem::path out_dir;   // "" = bluegreen-out/check-<scenario>
+};
+int check_command(const CheckArgs& args);
 
 // `bluegreen report history.jsonl|result.json [--out DIR]`: judges a saved run again and writes its reports.
 int report_command(const std::filesystem::path& input, const std::filesystem::path& out_dir);

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   auto* run = app.add_subcommand("run", "run a scenario and judge it (exit 0 held, 1 violated, 2 error)");
   add_run_options(run);
   run->add_option("--seed", run_args.seed, "seed (default: the scenario's)");
+  run->add_option("--set", run_args.overrides, "key=value over scenario.yaml (e.g. app.listen_delay=11s)");
   auto* replay = app.add_subcommand("replay", "rerun exactly the case a violation printed");
   add_run_options(replay);
   replay->add_option("--seed", run_args.seed, "the seed the violation printed")->required();
@@ -35,6 +36,22 @@ int main(int argc, char** argv) {
     cmd->add_option("--proxy", run_args.proxy_engine,
                     "the proxy that serves the run: bluegreen or nginx, the real binary (default: the scenario's)")
         ->check(CLI::IsMember({"bluegreen", "nginx"}));
+  replay->add_option("--set", run_args.overrides, "key=value over scenario.yaml, as the violation printed");
+
+  bg::cli::CheckArgs check_args;
+  auto* check = app.add_subcommand("check", "explore cases around a scenario; shrink and replay a violation");
+  check->add_option("scenario-dir", check_args.scenario_dir, "deployment folder with scenario.yaml")->required();
+  check->add_option("--runs", check_args.runs, "cases to draw before concluding nothing is found (default 20)");
+  check->add_option("--seed", check_args.seed, "seed of the cases drawn (default 1)");
+  check->add_option("--time-scale", check_args.time_scale, "real seconds per scenario second (default 0.05)");
+  check->add_option("--vary", check_args.vary,
+                    "knobs to vary, comma separated (default all: swaps,listen_delay,post_ratio,next_version,compose)");
+  check->add_option("--confirm", check_args.confirm, "reruns of the minimal case (default 1)");
+  check->add_option("--budget", check_args.budget, "seconds after which shrinking stops (default 40, 0 none)");
+  check->add_flag("--no-shrink", check_args.no_shrink, "report the first violating case as drawn");
+  check->add_option("--out", check_args.out_dir, "folder for the minimal case's reports");
+  check->add_flag("--keep", check_args.keep, "keep every case's history under <out>/cases");
+  check->add_flag("-q,--quiet", check_args.quiet, "no per-case progress lines");
 
   std::vector<std::filesystem::path> demo_dirs;
   std::filesystem::path demo_out = "bluegreen-out/demo";
@@ -77,6 +94,7 @@ int main(int argc, char** argv) {
     if (*report) return bg::cli::report_command(report_input, report_out);
     if (*proxy) return bg::cli::proxy_command(proxy_config, proxy_declared_ports);
     if (*verify) return bg::cli::verify_command(run_args);
+    if (*check) return bg::cli::check_command(check_args);
     if (*catalogue) return bg::cli::catalogue_command(races_dir, catalogue_out, only);
   } catch (const std::exception& e) {
     std::cerr << "bluegreen: " << e.what() << '\n';

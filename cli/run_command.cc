@@ -4,6 +4,7 @@
 
 #include "cli/commands.h"
 #include "cli/outputs.h"
+#include "explore/scenario_overrides.h"
 #include "reports/markdown_report.h"
 #include "scenarios/scenario_loader.h"
 #include "sim/run.h"
@@ -14,6 +15,7 @@ int run_command(const RunArgs& args) {
   scenarios::Scenario scenario;
   try {
     scenario = scenarios::load_scenario(args.scenario_dir);
+    explore::apply_overrides(scenario, args.overrides);
   } catch (const scenarios::ScenarioError& e) {
     std::cerr << "bluegreen: " << e.what() << '\n';
     return 2;
@@ -26,6 +28,7 @@ int run_command(const RunArgs& args) {
                                         : args.out_dir;
   sim::RunOptions options;
   options.seed = args.seed;
+  options.overrides = args.overrides;
   options.time_scale = args.time_scale;
   options.out_dir = out;
   options.keep_run_dir = args.keep_run_dir;

@@ -94,9 +94,11 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
 
 }  // namespace
 
-std::string replay_command(const scenarios::Scenario& s, uint64_t seed, std::optional<double> time_scale) {
+std::string replay_command(const scenarios::Scenario& s, uint64_t seed, std::optional<double> time_scale,
+                           const std::vector<std::string>& overrides) {
   std::string cmd = fmt::format("bluegreen replay {} --seed {}", s.dir.string(), seed);
   if (time_scale) cmd += fmt::format(" --time-scale {}", *time_scale);
+  for (const auto& o : overrides) cmd += " --set " + o;
   return cmd;
 }
 
@@ -112,7 +114,7 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
     result.expected_invariant = s.expect->invariant;
     result.expected_cause = s.expect->cause;
   }
-  result.replay_command = replay_command(s, result.seed, options.time_scale);
+  result.replay_command = replay_command(s, result.seed, options.time_scale, options.overrides);
 
   WorldOptions wo;
   wo.seed = result.seed;

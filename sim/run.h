@@ -7,6 +7,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
@@ -19,6 +20,9 @@ struct RunOptions {
   std::filesystem::path out_dir;           // where history.jsonl goes ("" = nowhere)
   bool keep_run_dir = false;
   bool bind_declared_ports = false;
+  // `key=value` settings the caller already laid over the scenario (explore/scenario_overrides.h):
+  // named in the replay command so that it reruns exactly this case.
+  std::vector<std::string> overrides;
   // Progress lines, the seed and the drawn parameters first.
   std::function<void(const std::string&)> log = [](const std::string&) {};
 };
@@ -26,6 +30,7 @@ struct RunOptions {
 reports::RunResult run_scenario(const scenarios::Scenario& scenario, const RunOptions& options);
 
 // The one command that replays a run exactly.
-std::string replay_command(const scenarios::Scenario& scenario, uint64_t seed, std::optional<double> time_scale);
+std::string replay_command(const scenarios::Scenario& scenario, uint64_t seed, std::optional<double> time_scale,
+                           const std::vector<std::string>& overrides = {});
 
 }  // namespace bg::sim

@@ -1,0 +1,93 @@
+// `bluegreen check DIR [--runs N] [--seed N]`: explores the deployment with cases drawn around its
+// scenario's values (explore/), shrinks the first violation to a minimal case, writes that case's
+// reports and prints the one line that replays it.
+#include <fmt/format.h>
+
+#include <iostream>
+
+#include "cli/commands.h"
+#include "cli/outputs.h"
+#include "explore/explorer.h"
+#include "scenarios/scenario_loader.h"
+
+namespace bg::cli {
+namespace {
+
+// The minimal case's reports, beside its own saved history, in `out` (the cases' folders removed).
+WrittenReports keep_minimal(reports::RunResult result, const std::filesystem::path& out,
+                            const std::filesystem::path& cases_dir, bool keep_cases) {
+  std::error_code ec;
+  if (!result.history_path.empty()) {
+    const auto history = out / "history.jsonl";
+    std::filesystem::copy_file(result.history_path, history, std::filesystem::copy_options::overwrite_existing, ec);
+    result.history_path = ec ? "" : history.string();
+  }
+  auto written = write_reports(result, out);
+  if (!keep_cases) std::filesystem::remove_all(cases_dir, ec);
+  return written;
+}
+
+void print_failures(const reports::RunResult& r) {
+  for (const auto& inv : r.invariants)
+    if (!inv.held) std::cout << fmt::format("  {}: {}\n", inv.name, inv.summary);
+  for (const auto& [cls, n] : r.failures_by_class) std::cout << fmt::format("  {} × {}\n", n, cls);
+}
+
+}  // namespace
+
+int check_command(const CheckArgs& args) {
+  scenarios::Scenario scenario;
+  explore::Knobs vary;
+  try {
+    scenario = scenarios::load_scenario(args.scenario_dir);
+    if (!args.vary.empty()) vary = explore::parse_knobs(args.vary);
+  } catch (const scenarios::ScenarioError& e) {
+    std::cerr << "bluegreen: " << e.what() << '\n';
+    return 2;
+  }
+  const auto out = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / ("check-" + scenario.name) : args.out_dir;
+  explore::ExploreSettings settings;
+  settings.runs = args.runs;
+  settings.seed = args.seed;
+  settings.time_scale = args.time_scale;
+  settings.shrink = !args.no_shrink;
+  settings.confirm = args.confirm;
+  settings.shrink_budget = args.budget;
+  settings.vary = vary;
+  settings.work_dir = out / "cases";
+  if (!args.quiet) settings.log = [](const std::string& line) { std::cout << line << std::endl; };
+  std::cout << fmt::format("bluegreen check {}: up to {} cases around {} (check seed {}, time scale {})\n",
+                           scenario.name, args.runs, args.scenario_dir.string(), args.seed, args.time_scale)
+            << std::flush;
+
+  const auto found = explore::explore(scenario, settings);
+  if (!found.found) {
+    std::error_code ec;
+    if (!args.keep) std::filesystem::remove_all(settings.work_dir, ec);
+    if (!found.message.empty()) {
+      std::cerr << fmt::format("bluegreen: check {}: {} ({} runs ended in a harness error)\n", scenario.name,
+                               found.message, found.discarded);
+      return 2;
+    }
+    std::cout << fmt::format("HELD: no invariant fired in {} cases ({:.1f}s)\n", found.cases, found.seconds);
+    return 0;
+  }
+  std::cout << fmt::format("\nVIOLATED: {} after {} case(s); shrunk with {} of {} shrinks accepted; {:.1f}s in all\n",
+                           explore::violated_invariants(found.result), found.cases, found.shrinks_accepted,
+                           found.shrinks_tried, found.seconds);
+  if (found.budget_hit) std::cout << fmt::format("shrinking stopped at its budget of {}s (--budget)\n", args.budget);
+  std::cout << "minimal case: " << explore::describe(found.minimal) << '\n';
+  print_failures(found.result);
+  if (args.confirm > 0)
+    std::cout << fmt::format("it violated the same invariants again in {} of {} reruns{}\n", found.confirmed,
+                             args.confirm,
+                             found.fallbacks ? fmt::format(" ({} smaller case(s) did not, and were passed over)", found.fallbacks)
+                                             : "");
+  const auto written = keep_minimal(found.result, out, settings.work_dir, args.keep);
+  std::cout << fmt::format("reports: {} {} {} {}\n", written.html.string(), written.markdown.string(),
+                           written.json.string(), written.junit.string());
+  std::cout << "replay: " << found.replay << '\n';
+  return 1;
+}
+
+}  // namespace bg::cli

@@ -1,0 +1,82 @@
+#include "explore/case_space.h"
+
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include "explore/scenario_overrides.h"
+#include "scenarios/scenario_loader.h"
+
+namespace bg::explore {
+namespace {
+
+using namespace std::chrono_literals;
+
+scenarios::Scenario seed() { return scenarios::load_scenario(std::string(BG_SOURCE_DIR) + "/scenarios/data/seed"); }
+
+// Goal: the overrides of a drawn case, laid over the scenario, give exactly the case's knobs (so the
+// replay line reruns the case), and every case stays inside its documented ranges.
+RC_GTEST_PROP(CaseSpace, OverridesOfADrawnCaseReproduceItsKnobs, ()) {
+  const auto base = seed();
+  const Case c = *case_gen(base);
+  RC_ASSERT(c.swaps >= 1 && c.swaps <= 3);
+  RC_ASSERT(c.listen_delay.min >= 1s && c.listen_delay.min <= base.app.listen_delay.min + 12s);
+  auto s = base;
+  apply_overrides(s, overrides_for(base, c, Quick{}));
+  RC_ASSERT(s.run.swaps == c.swaps);
+  RC_ASSERT(s.app.listen_delay.min == c.listen_delay.min);
+  RC_ASSERT(s.app.listen_delay.max == c.listen_delay.max);
+  RC_ASSERT(s.traffic.post_ratio == c.post_ratio);
+  RC_ASSERT(s.app.next_version == c.next_version);
+  RC_ASSERT(s.docker.compose == c.compose);
+  // The first color serves before traffic starts.
+  RC_ASSERT(s.run.warmup > s.app.listen_delay.max);
+}
+
+// Goal: the scenario's own case needs no knob overrides, only Quick's shortenings.
+TEST(CaseSpace, OwnCaseOverridesOnlyShortenTheRun) {
+  const auto base = seed();
+  for (const auto& o : overrides_for(base, own_case(base), Quick{})) {
+    const auto key = o.substr(0, o.find('='));
+    EXPECT_TRUE(key == "docker.build_duration" || key == "run.warmup" || key == "run.swap_interval" ||
+                key == "run.liveness" || key == "traffic.rate")
+        << o;
+  }
+}
+
+// Goal: shrinking moves every knob to its simplest value: one swap, no POSTs, the scenario's own
+// delay, version and dialect (a property that always fails shrinks to exactly that).
+TEST(CaseSpace, AnAlwaysFailingCaseShrinksToOneSwapNoPostsAndTheScenariosOwnValues) {
+  const auto base = seed();
+  Case minimal;
+  rc::detail::TestParams params;
+  params.seed = 3;
+  params.maxSuccess = 20;
+  const auto result = rc::detail::checkTestable(
+      [&] {
+        minimal = *case_gen(base);
+        RC_ASSERT(minimal.swaps > 1000);
+      },
+      rc::detail::TestMetadata{}, params);
+  ASSERT_TRUE(result.is<rc::detail::FailureResult>());
+  EXPECT_EQ(minimal.swaps, 1);
+  EXPECT_EQ(minimal.post_ratio, 0);
+  EXPECT_EQ(minimal.listen_delay.min, base.app.listen_delay.min);
+  EXPECT_EQ(minimal.next_version, base.app.next_version);
+  EXPECT_EQ(minimal.compose, base.docker.compose);
+}
+
+// Goal: `--vary` keeps every knob it does not name at the scenario's value, and rejects unknown ones.
+RC_GTEST_PROP(CaseSpace, KnobsNotVariedKeepTheScenariosValues, ()) {
+  const auto base = seed();
+  const Case c = *case_gen(base, parse_knobs("swaps,listen_delay"));
+  RC_ASSERT(c.post_ratio == base.traffic.post_ratio);
+  RC_ASSERT(c.next_version == base.app.next_version);
+  RC_ASSERT(c.compose == base.docker.compose);
+}
+
+TEST(CaseSpace, UnknownKnobIsAnInputErrorNamingIt) {
+  EXPECT_THROW(parse_knobs("swaps,sleep"), scenarios::ScenarioError);
+}
+
+}  // namespace
+}  // namespace bg::explore

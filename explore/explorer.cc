@@ -1,0 +1,167 @@
+#include "explore/explorer.h"
+
+#include <fmt/format.h>
+
+#include <map>
+
+#include "core/stopwatch.h"
+#include "explore/scenario_overrides.h"
+#include "sim/run.h"
+
+namespace bg::explore {
+namespace {
+
+struct CaseRun {
+  Case c;
+  std::vector<std::string> overrides;
+  reports::RunResult result;
+};
+
+// RapidCheck's listener, told nothing: explore() logs each case itself.
+class QuietListener : public rc::detail::TestListener {
+ public:
+  void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
+  void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
+  void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+};
+
+// Whether a run is a counterexample (see ExploreSettings::min_failed).
+bool counts_as_violation(const reports::RunResult& r, int min_failed) {
+  if (r.verdict != "violated") return false;
+  for (const auto& inv : r.invariants)
+    if (!inv.held && inv.name != "no_failed_requests") return true;
+  return r.failed + r.indeterminate >= min_failed;
+}
+
+// Whether `again` broke the invariant `first` broke first (the one a replay must break again).
+bool same_violation(const reports::RunResult& first, const reports::RunResult& again) {
+  for (const auto& inv : first.invariants)
+    if (!inv.held) {
+      for (const auto& other : again.invariants)
+        if (other.name == inv.name) return !other.held;
+      return false;
+    }
+  return false;
+}
+
+// Runs one case live, with every override named in its replay command.
+CaseRun run_case(const scenarios::Scenario& base, const Case& c, const ExploreSettings& settings, int index) {
+  CaseRun run{c, overrides_for(base, c, settings.quick), {}};
+  auto scenario = base;
+  apply_overrides(scenario, run.overrides);
+  sim::RunOptions options;
+  options.seed = c.seed;
+  options.time_scale = settings.time_scale;
+  options.overrides = run.overrides;
+  if (!settings.work_dir.empty()) options.out_dir = settings.work_dir / fmt::format("case-{}", index);
+  run.result = sim::run_scenario(scenario, options);
+  return run;
+}
+
+// Reruns the accepted failures from the smallest back (at most three of them, settings.confirm reruns
+// each) until one violates the same invariants again; that one is the case reported.
+void confirm(const scenarios::Scenario& scenario, const ExploreSettings& settings, std::vector<CaseRun>& failures,
+             int& index, ExploreResult& out) {
+  constexpr int max_tried = 3;
+  int tried = 0;
+  for (auto it = failures.rbegin(); it != failures.rend() && tried++ < max_tried; ++it) {
+    out.minimal = it->c;
+    out.overrides = it->overrides;
+    out.result = it->result;
+    out.confirmed = 0;
+    for (int i = 0; i < settings.confirm; ++i) {
+      auto again = run_case(scenario, it->c, settings, ++index);
+      settings.log(fmt::format("confirm{:>4}: {} -> {} {}", index, describe(it->c), again.result.verdict,
+                               violated_invariants(again.result)));
+      if (same_violation(it->result, again.result) && out.confirmed++ == 0) out.result = std::move(again.result);
+    }
+    if (out.confirmed > 0 || settings.confirm == 0) return;
+    ++out.fallbacks;
+  }
+  // None reproduced: report the smallest, as found.
+  out.minimal = failures.back().c;
+  out.overrides = failures.back().overrides;
+  out.result = failures.back().result;
+}
+
+}  // namespace
+
+std::string violated_invariants(const reports::RunResult& r) {
+  std::string names;
+  for (const auto& inv : r.invariants)
+    if (!inv.held) names += (names.empty() ? "" : ", ") + inv.name;
+  return names;
+}
+
+ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings& settings) {
+  return explore(scenario, settings, case_gen(scenario, settings.vary));
+}
+
+ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings& settings, const rc::Gen<Case>& cases) {
+  const core::Stopwatch wall;
+  ExploreResult out;
+  std::vector<CaseRun> failures;   // the first violation, then each accepted shrink: the last is minimal
+  int index = 0;
+
+  std::map<std::string, bool> tried;   // case -> whether it violated: RapidCheck may shrink to a case twice
+
+  const auto property = [&] {
+    const Case c = *cases;
+    const bool shrinking = !failures.empty();
+    if (auto seen = tried.find(describe(c)); seen != tried.end()) {
+      if (seen->second) RC_FAIL("as before: " + describe(c));
+      return;
+    }
+    if (shrinking && settings.shrink_budget > 0 && wall.seconds() > settings.shrink_budget) {
+      out.budget_hit = true;
+      return;   // declined unrun: counts as holding, so RapidCheck keeps the case it has
+    }
+    auto run = run_case(scenario, c, settings, ++index);
+    const auto& r = run.result;
+    if (shrinking) ++out.shrinks_tried;
+    else ++out.cases;
+    settings.log(fmt::format("{} {:>3}: {} -> {}{} ({} failed, {:.1f}s)", shrinking ? "shrink" : "case  ", index,
+                             describe(c), r.verdict, r.verdict == "violated" ? " " + violated_invariants(r) : "",
+                             r.failed + r.indeterminate, r.wall_seconds));
+    bool violated = counts_as_violation(r, settings.min_failed);
+    for (int again = 1; violated && again < settings.violations_needed; ++again) {
+      const auto rerun = run_case(scenario, c, settings, ++index);
+      violated = counts_as_violation(rerun.result, settings.min_failed) && same_violation(r, rerun.result);
+      settings.log(fmt::format("again  {:>3}: {} -> {} ({} failed, {:.1f}s)", index, describe(c),
+                               rerun.result.verdict, rerun.result.failed + rerun.result.indeterminate,
+                               rerun.result.wall_seconds));
+    }
+    tried[describe(c)] = violated;
+    if (r.verdict == "error" && !violated) {
+      ++out.discarded;
+      RC_DISCARD(r.error);
+    }
+    if (tried[describe(c)]) {
+      const auto what = fmt::format("{}: {}", violated_invariants(r), describe(c));
+      if (shrinking) ++out.shrinks_accepted;
+      failures.push_back(std::move(run));
+      RC_FAIL(what);
+    }
+  };
+
+  rc::detail::TestParams params;
+  params.seed = settings.seed;
+  params.maxSuccess = settings.runs;
+  params.disableShrinking = !settings.shrink;
+  rc::detail::TestMetadata metadata;
+  metadata.id = metadata.description = "bluegreen check " + scenario.name;
+  QuietListener quiet;
+  const auto tested = rc::detail::checkTestable(property, metadata, params, quiet);
+  if (tested.is<rc::detail::GaveUpResult>()) out.message = "gave up: " + tested.get<rc::detail::GaveUpResult>().description;
+  if (tested.is<rc::detail::Error>()) out.message = "error: " + tested.get<rc::detail::Error>().description;
+
+  if (!failures.empty() && tested.is<rc::detail::FailureResult>()) {
+    out.found = true;
+    confirm(scenario, settings, failures, index, out);
+    out.replay = sim::replay_command(scenario, out.minimal.seed, settings.time_scale, out.overrides);
+  }
+  out.seconds = wall.seconds();
+  return out;
+}
+
+}  // namespace bg::explore
