@@ -167,7 +167,7 @@ void ClientSession::next_attempt() {
   RequestVars vars{location_->proxy_pass, "127.0.0.1"};
   AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,
                            location_->proxy.read_timeout};
-  attempt_ = std::make_shared<UpstreamAttempt>(executor_, state_->clock, endpoint,
+  attempt_ = std::make_shared<UpstreamAttempt>(executor_, state_->io.get_executor(), state_->clock, endpoint,
                                                make_upstream_request(request_, location_->proxy, vars), timeouts,
                                                take_idle_connection(port), cache_->enabled());
   attempt_->run([self = shared_from_this()](AttemptResult r) { self->on_attempt(std::move(r)); });
@@ -175,21 +175,23 @@ void ClientSession::next_attempt() {
 
 // The keepalive module's get_peer runs after the balancer chose the peer: an idle connection to
 // that peer, if one is cached and still usable, carries the request.
-std::optional<IdleConnection> ClientSession::take_idle_connection(uint16_t port) {
+std::optional<CachedConnection> ClientSession::take_idle_connection(uint16_t port) {
   if (!cache_->enabled()) return std::nullopt;
-  std::optional<IdleConnection> found;
-  std::vector<int> to_close;
+  std::optional<CachedConnection> found;
+  std::vector<asio::ip::tcp::socket> closing;  // closed when it goes out of scope, after the unlock
   {
     std::lock_guard lock(worker_.mutex);
+    std::vector<int> to_close;
     while (auto c = cache_->take(port, state_->clock.now(), to_close)) {
       if (UpstreamAttempt::idle_connection_usable(c->fd)) {
-        found = c;
+        auto sockets = worker_.take_sockets({c->fd});
+        if (!sockets.empty()) found.emplace(CachedConnection{*c, std::move(sockets.front())});
         break;
       }
       to_close.push_back(c->fd);
     }
+    closing = worker_.take_sockets(to_close);
   }
-  for (int fd : to_close) ::close(fd);
   return found;
 }
 
@@ -197,13 +199,16 @@ std::optional<IdleConnection> ClientSession::take_idle_connection(uint16_t port)
 // unless the attempt counted as a failure (NGX_PEER_FAILED goes to "invalid": closed).
 void ClientSession::release_connection(AttemptResult& result, bool failed) {
   if (!result.idle) return;
-  std::vector<int> to_close{result.idle->fd};
+  std::vector<asio::ip::tcp::socket> closing;  // closed when it goes out of scope, after the unlock
   if (!failed && !stopping_ && cache_) {
     std::lock_guard lock(worker_.mutex);
-    to_close = cache_->put(*result.idle, state_->clock.now());
+    int fd = result.idle->info.fd;
+    worker_.idle_sockets.insert_or_assign(fd, std::move(result.idle->socket));
+    closing = worker_.take_sockets(cache_->put(result.idle->info, state_->clock.now()));
+  } else {
+    closing.push_back(std::move(result.idle->socket));
   }
   result.idle.reset();
-  for (int fd : to_close) ::close(fd);
 }
 
 void ClientSession::on_attempt(AttemptResult result) {

@@ -46,7 +46,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   int tries_left();
   void free_peer(bool failed, const std::string& action);
   void add_upstream_status(int status);
-  std::optional<IdleConnection> take_idle_connection(uint16_t port);
+  std::optional<CachedConnection> take_idle_connection(uint16_t port);
   void release_connection(AttemptResult& result, bool failed);
   void respond_upstream(http::response<http::string_body>&& res);
   void respond_truncated(http::response<http::string_body>&& res);

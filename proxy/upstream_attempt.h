@@ -24,6 +24,13 @@ namespace bg::proxy {
 
 namespace http = boost::beast::http;
 
+// A connection in or out of the keepalive cache: the cache's record (pure, by descriptor) and the
+// socket itself, kept registered with the reactor between requests.
+struct CachedConnection {
+  IdleConnection info;
+  boost::asio::ip::tcp::socket socket;
+};
+
 struct AttemptResult {
   bool complete = false;        // a whole response arrived
   bool header_received = false; // the response head arrived (body may be cut short)
@@ -33,7 +40,7 @@ struct AttemptResult {
   std::string action;           // "connecting to upstream", "reading response header from upstream"…
   http::response<http::string_body> response;  // the head (and what arrived of the body)
   bool reused = false;          // ran on a cached keep-alive connection (nginx's pc->cached)
-  std::optional<IdleConnection> idle;  // the connection, released for the cache (complete only)
+  std::optional<CachedConnection> idle;  // the connection, released for the cache (complete only)
 };
 
 struct AttemptTimeouts {
@@ -44,14 +51,17 @@ struct AttemptTimeouts {
 
 class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
  public:
-  using Executor = boost::asio::any_io_executor;  // the session's strand
+  using Executor = boost::asio::any_io_executor;
   using Callback = std::function<void(AttemptResult)>;
 
+  // Handlers run on `strand` (the session's). A new connection's socket is made on `io` (the
+  // io_context's plain executor), not on the strand: a cached socket outlives the session that
+  // opened it and serves other sessions, each binding its own strand to the operations.
   // `reuse`: a cached connection to run on instead of connecting. `keepalive`: the upstream caches
   // connections, so a response that allows it releases the connection into AttemptResult::idle.
-  UpstreamAttempt(Executor strand, core::Clock& clock, boost::asio::ip::tcp::endpoint peer,
+  UpstreamAttempt(Executor strand, Executor io, core::Clock& clock, boost::asio::ip::tcp::endpoint peer,
                   http::request<http::string_body> request, AttemptTimeouts timeouts,
-                  std::optional<IdleConnection> reuse = std::nullopt, bool keepalive = false);
+                  std::optional<CachedConnection> reuse = std::nullopt, bool keepalive = false);
 
   // nginx's ngx_http_upstream_keepalive_close_handler: an idle cached connection on which anything
   // arrived (the peer closed it, as Node does after keepAliveTimeout) must not be reused.
@@ -64,13 +74,16 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
 
  private:
   void on_connect(boost::beast::error_code ec);
+  void send_request();
   void on_write(boost::beast::error_code ec);
-  void on_header(boost::beast::error_code ec);
-  void on_body(boost::beast::error_code ec);
+  void read_response();
+  void on_read(boost::beast::error_code ec);
+  void on_response();
   void fail(boost::beast::error_code ec, const char* action);
   void finish();
   bool may_keep() const;
 
+  Executor strand_;
   boost::beast::tcp_stream stream_;
   core::Clock& clock_;
   boost::asio::ip::tcp::endpoint peer_;
@@ -80,7 +93,7 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   std::optional<http::response_parser<http::string_body>> parser_;
   AttemptResult result_;
   Callback done_;
-  std::optional<IdleConnection> reuse_;
+  std::optional<IdleConnection> reuse_;  // the cache's record of the connection run on, if any
   bool keepalive_;
   core::Time opened_{};
   int requests_before_ = 0;
