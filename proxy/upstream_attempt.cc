@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "proxy/http_messages.h"
+
 namespace bg::proxy {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -84,7 +86,11 @@ void UpstreamAttempt::on_connect(beast::error_code ec) {
 
 void UpstreamAttempt::send_request() {
   stream_.expires_after(clock_.to_real(timeouts_.send));
-  http::async_write(stream_, request_, asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code e, std::size_t) {
+  // The request as bytes in one buffer, in one write: Beast's message writer walks its buffer
+  // sequence again on every step of the write, which cost more than making the bytes.
+  request_bytes_ = serialize(request_);
+  asio::async_write(stream_, asio::buffer(request_bytes_),
+                    asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code e, std::size_t) {
                       self->on_write(e);
                     }));
 }

@@ -88,6 +88,7 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   core::Clock& clock_;
   boost::asio::ip::tcp::endpoint peer_;
   http::request<http::string_body> request_;
+  std::string request_bytes_;
   AttemptTimeouts timeouts_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::response_parser<http::string_body>> parser_;
