@@ -12,13 +12,16 @@
 
 #include <algorithm>
 #include <pthread.h>
+#include <unistd.h>
 
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <future>
 #include <iostream>
+#include <sstream>
 #include <memory>
 #include <string>
 #include <thread>
@@ -70,18 +73,54 @@ struct Options {
 struct Sample {
   double rps = 0, p50 = 0, p99 = 0;
   uint64_t failed = 0;
+  double cpu_us = 0;  // the proxy's CPU time per request: what the machine's other load does not change
 };
 
 struct Target {
   std::string name;
   uint16_t port = 0;
-  std::vector<Sample> samples;  // one per round
+  std::vector<Sample> samples;        // one per round
+  std::function<double()> cpu_seconds;  // CPU time so far of the proxy's one worker (none: direct)
 };
 
-Sample measure(uint16_t port, const Options& o) {
-  bench::run_load(port, o.clients, std::max(o.clients, o.requests / 10));  // warm up connections and caches
-  bench::LoadResult load = bench::run_load(port, o.clients, o.requests);
-  return {load.requests_per_second(), load.percentile_us(50), load.percentile_us(99), load.failed};
+// CPU seconds (user + system) of a thread or process, from its /proc stat line.
+double proc_cpu_seconds(const std::string& stat_path) {
+  std::ifstream in(stat_path);
+  std::string line;
+  std::getline(in, line);
+  auto close = line.rfind(')');
+  if (close == std::string::npos) return 0;
+  std::istringstream rest(line.substr(close + 2));
+  std::string field;
+  double ticks = 0;
+  for (int i = 3; rest >> field && i <= 15; ++i)
+    if (i == 14 || i == 15) ticks += std::stod(field);  // utime, stime
+  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+// nginx's worker: the master's child process.
+pid_t nginx_worker(pid_t master) {
+  for (const auto& entry : fs::directory_iterator("/proc")) {
+    std::ifstream in(entry.path() / "stat");
+    std::string line;
+    if (!std::getline(in, line)) continue;
+    auto close = line.rfind(')');
+    if (close == std::string::npos) continue;
+    std::istringstream rest(line.substr(close + 2));
+    std::string state;
+    long ppid = 0;
+    if (rest >> state >> ppid && ppid == master) return static_cast<pid_t>(std::stol(entry.path().filename()));
+  }
+  return 0;
+}
+
+Sample measure(const Target& t, const Options& o) {
+  bench::run_load(t.port, o.clients, std::max(o.clients, o.requests / 10));  // warm up connections and caches
+  double cpu_before = t.cpu_seconds ? t.cpu_seconds() : 0;
+  bench::LoadResult load = bench::run_load(t.port, o.clients, o.requests);
+  double cpu = t.cpu_seconds ? t.cpu_seconds() - cpu_before : 0;
+  return {load.requests_per_second(), load.percentile_us(50), load.percentile_us(99), load.failed,
+          load.ok ? cpu * 1e6 / static_cast<double>(load.ok) : 0};
 }
 
 double median(std::vector<double> v) {
@@ -117,32 +156,34 @@ bool parse_options(int argc, char** argv, Options& o) {
 }
 
 void print_results(const std::vector<Target>& targets) {
-  std::cout << fmt::format("\n{:<20} {:>9} {:>9} {:>9} {:>7}   (median of rounds; req/s of each round)\n", "target",
-                           "req/s", "p50 us", "p99 us", "failed");
+  std::cout << fmt::format("\n{:<20} {:>9} {:>9} {:>9} {:>7} {:>11}   (median of rounds; req/s of each round)\n",
+                           "target", "req/s", "p50 us", "p99 us", "failed", "cpu us/req");
   for (const auto& t : targets) {
-    std::vector<double> rps, p50, p99;
+    std::vector<double> rps, p50, p99, cpu;
     uint64_t failed = 0;
     std::string each;
     for (const auto& s : t.samples) {
-      rps.push_back(s.rps), p50.push_back(s.p50), p99.push_back(s.p99), failed += s.failed;
+      rps.push_back(s.rps), p50.push_back(s.p50), p99.push_back(s.p99), cpu.push_back(s.cpu_us), failed += s.failed;
       each += fmt::format(" {:.0f}", s.rps);
     }
-    std::cout << fmt::format("{:<20} {:>9.0f} {:>9.0f} {:>9.0f} {:>7}  {}\n", t.name, median(rps), median(p50),
-                             median(p99), failed, each);
+    std::cout << fmt::format("{:<20} {:>9.0f} {:>9.0f} {:>9.0f} {:>7} {:>11.1f}  {}\n", t.name, median(rps),
+                             median(p50), median(p99), failed, median(cpu), each);
   }
 }
 
 // Per-round ratio of target `a` to target `b` (same round: measured back to back), and the median.
 void print_ratio(const Target& a, const Target& b, const char* goal_rps, const char* goal_p99) {
-  std::vector<double> rps, p99;
+  std::vector<double> rps, p99, cpu;
   std::string each;
   for (size_t r = 0; r < a.samples.size() && r < b.samples.size(); ++r) {
     rps.push_back(a.samples[r].rps / b.samples[r].rps);
     p99.push_back(a.samples[r].p99 / b.samples[r].p99);
+    if (b.samples[r].cpu_us > 0) cpu.push_back(a.samples[r].cpu_us / b.samples[r].cpu_us);
     each += fmt::format(" {:.2f}/{:.2f}", rps.back(), p99.back());
   }
-  std::cout << fmt::format("{} / {}: throughput {:.2f}{}, p99 {:.2f}{}   (per round:{})\n", a.name, b.name, median(rps),
-                           goal_rps, median(p99), goal_p99, each);
+  std::string cpu_text = cpu.empty() ? "" : fmt::format(", cpu per request {:.2f}", median(cpu));
+  std::cout << fmt::format("{} / {}: throughput {:.2f}{}, p99 {:.2f}{}{}   (per round, throughput/p99:{})\n", a.name,
+                           b.name, median(rps), goal_rps, median(p99), goal_p99, cpu_text, each);
 }
 
 }  // namespace
@@ -172,7 +213,11 @@ int main(int argc, char** argv) {
 
   boost::asio::io_context io;
   auto work = boost::asio::make_work_guard(io);
-  std::thread io_thread([&io] { io.run(); });  // one worker, one thread: as nginx's one worker process
+  std::promise<pid_t> io_tid;
+  std::thread io_thread([&io, &io_tid] {  // one worker, one thread: as nginx's one worker process
+    io_tid.set_value(::gettid());
+    io.run();
+  });
   ::pthread_setname_np(io_thread.native_handle(), "bg-proxy");  // to find it in `perf report --comm`
   auto ours = std::make_unique<proxy::ProxyServer>(io, clock, history, ports, paths);
   std::unique_ptr<proxy::RealNginx> nginx;
@@ -181,13 +226,15 @@ int main(int argc, char** argv) {
   if (want("direct")) targets.push_back({"direct to backend", blue.port(), {}});
   if (want("bluegreen")) {
     ours->start("/etc/nginx/nginx.conf");
-    targets.push_back({"bluegreen proxy", ours->listen_port(), {}});
+    std::string stat = fmt::format("/proc/self/task/{}/stat", io_tid.get_future().get());
+    targets.push_back({"bluegreen proxy", ours->listen_port(), {}, [stat] { return proc_cpu_seconds(stat); }});
   }
   if (want("nginx")) {
     if (proxy::RealNginx::available()) {
       nginx = std::make_unique<proxy::RealNginx>(io, clock, history, ports, paths);
       nginx->start("/etc/nginx/nginx-real.conf");
-      targets.push_back({"nginx (1 worker)", nginx->listen_port(), {}});
+      std::string stat = fmt::format("/proc/{}/stat", nginx_worker(nginx->pid()));
+      targets.push_back({"nginx (1 worker)", nginx->listen_port(), {}, [stat] { return proc_cpu_seconds(stat); }});
     } else {
       std::cout << "nginx: /usr/sbin/nginx not installed, skipped\n";
     }
@@ -197,7 +244,7 @@ int main(int argc, char** argv) {
     std::cout << fmt::format("round {} (load average {}):", r + 1, load_average());
     for (size_t i = 0; i < targets.size(); ++i) {
       Target& t = targets[(i + static_cast<size_t>(r)) % targets.size()];  // rotate the order each round
-      t.samples.push_back(measure(t.port, o));
+      t.samples.push_back(measure(t, o));
       std::cout << fmt::format(" {} {:.0f}/s", t.name, t.samples.back().rps) << std::flush;
     }
     std::cout << "\n";

@@ -37,11 +37,12 @@ std::string peer_text(const UpstreamServer& s) {
 ClientSession::ClientSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
                              std::shared_ptr<ProxyGeneration> generation, uint16_t declared_port)
     : executor_(socket.get_executor()),
-      stream_(std::move(socket)),
+      socket_(std::move(socket)),
       state_(std::move(state)),
       generation_(std::move(generation)),
       worker_(generation_->assign_worker()),
-      declared_port_(declared_port) {
+      declared_port_(declared_port),
+      deadline_(executor_, state_->clock) {
   std::lock_guard lock(state_->mutex);
   ++state_->live_sessions;
 }
@@ -56,7 +57,8 @@ ClientSession::~ClientSession() {
 
 void ClientSession::start() {
   beast::error_code ignored;
-  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  deadline_.set_owner(weak_from_this());
   asio::dispatch(executor_, [self = shared_from_this()] { self->do_read(); });
 }
 
@@ -88,9 +90,10 @@ void ClientSession::do_read() {
   parser_.emplace();
   prepare_client_parser(*parser_);
   idle_ = true;
-  stream_.expires_after(state_->clock.to_real(kKeepaliveTimeout));
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  deadline_.arm(kKeepaliveTimeout, socket_);
+  http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->on_read(self->deadline_.expired() ? beast::error::timeout : ec);
+  });
 }
 
 void ClientSession::on_read(beast::error_code ec) {
@@ -167,7 +170,7 @@ void ClientSession::next_attempt() {
   RequestVars vars{location_->proxy_pass, "127.0.0.1"};
   AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,
                            location_->proxy.read_timeout};
-  attempt_ = std::make_shared<UpstreamAttempt>(executor_, state_->io.get_executor(), state_->clock, endpoint,
+  attempt_ = std::make_shared<UpstreamAttempt>(executor_, state_->io.get_executor(), deadline_, state_->clock, endpoint,
                                                make_upstream_request(request_, location_->proxy, vars), timeouts,
                                                take_idle_connection(port), cache_->enabled());
   attempt_->run([self = shared_from_this()](AttemptResult r) { self->on_attempt(std::move(r)); });
@@ -317,10 +320,10 @@ void ClientSession::respond_status(int status, bool close_after) {
 
 void ClientSession::write(std::string bytes, int status, bool close_after) {
   out_ = std::move(bytes);
-  stream_.expires_after(state_->clock.to_real(kSendTimeout));
-  asio::async_write(stream_, asio::buffer(out_),
+  deadline_.arm(kSendTimeout, socket_);
+  asio::async_write(socket_, asio::buffer(out_),
                     [self = shared_from_this(), status, close_after](beast::error_code ec, std::size_t) {
-                      self->on_write(ec, status, close_after);
+                      self->on_write(self->deadline_.expired() ? beast::error::timeout : ec, status, close_after);
                     });
 }
 
@@ -336,8 +339,8 @@ void ClientSession::close() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 }  // namespace bg::proxy

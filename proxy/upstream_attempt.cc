@@ -35,11 +35,12 @@ bool is_bad_status_line(const beast::error_code& ec) {
 
 }  // namespace
 
-UpstreamAttempt::UpstreamAttempt(Executor strand, Executor io, core::Clock& clock, asio::ip::tcp::endpoint peer,
-                                 http::request<http::string_body> request, AttemptTimeouts timeouts,
-                                 std::optional<CachedConnection> reuse, bool keepalive)
+UpstreamAttempt::UpstreamAttempt(Executor strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
+                                 asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
+                                 AttemptTimeouts timeouts, std::optional<CachedConnection> reuse, bool keepalive)
     : strand_(std::move(strand)),
-      stream_(reuse ? beast::tcp_stream(std::move(reuse->socket)) : beast::tcp_stream(std::move(io))),
+      socket_(reuse ? std::move(reuse->socket) : asio::ip::tcp::socket(std::move(io))),
+      deadline_(deadline),
       clock_(clock),
       peer_(peer),
       request_(std::move(request)),
@@ -66,32 +67,37 @@ void UpstreamAttempt::run(Callback done) {
     return send_request();
   }
   opened_ = clock_.now();
-  stream_.expires_after(clock_.to_real(timeouts_.connect));
-  stream_.async_connect(peer_, asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code ec) {
-                          self->on_connect(ec);
+  deadline_.arm(timeouts_.connect, socket_);
+  socket_.async_connect(peer_, asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code ec) {
+                          self->on_connect(self->timed(ec));
                         }));
 }
 
 void UpstreamAttempt::cancel() {
   beast::error_code ignored;
-  stream_.socket().close(ignored);
+  socket_.close(ignored);
+}
+
+// The deadline closed the socket under the operation: whatever it reports, it timed out.
+beast::error_code UpstreamAttempt::timed(beast::error_code ec) const {
+  return deadline_.expired() ? beast::error_code(beast::error::timeout) : ec;
 }
 
 void UpstreamAttempt::on_connect(beast::error_code ec) {
   if (ec) return fail(ec, "connecting to upstream");
   result_.request_sent = true;  // nginx sets u->request_sent once it starts sending
-  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
   send_request();
 }
 
 void UpstreamAttempt::send_request() {
-  stream_.expires_after(clock_.to_real(timeouts_.send));
+  deadline_.arm(timeouts_.send, socket_);
   // The request as bytes in one buffer, in one write: Beast's message writer walks its buffer
   // sequence again on every step of the write, which cost more than making the bytes.
   request_bytes_ = serialize(request_);
-  asio::async_write(stream_, asio::buffer(request_bytes_),
+  asio::async_write(socket_, asio::buffer(request_bytes_),
                     asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code e, std::size_t) {
-                      self->on_write(e);
+                      self->on_write(self->timed(e));
                     }));
 }
 
@@ -103,14 +109,14 @@ void UpstreamAttempt::on_write(beast::error_code ec) {
   parser_->eager(true);
   if (request_.method() == http::verb::head) parser_->skip(true);
   // Simplification: proxy_read_timeout bounds the whole head, then the whole body (nginx: each read).
-  stream_.expires_after(clock_.to_real(timeouts_.read));
+  deadline_.arm(timeouts_.read, socket_);
   read_response();
 }
 
 void UpstreamAttempt::read_response() {
-  http::async_read_some(stream_, buffer_, *parser_,
+  http::async_read_some(socket_, buffer_, *parser_,
                         asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code e, std::size_t) {
-                          self->on_read(e);
+                          self->on_read(self->timed(e));
                         }));
 }
 
@@ -120,7 +126,7 @@ void UpstreamAttempt::on_read(beast::error_code ec) {
   if (head_just_done) result_.header_received = true;
   if (ec) return fail(ec, result_.header_received ? "reading upstream" : "reading response header from upstream");
   if (parser_->is_done()) return on_response();
-  if (head_just_done) stream_.expires_after(clock_.to_real(timeouts_.read));
+  if (head_just_done) deadline_.arm(timeouts_.read, socket_);
   read_response();
 }
 
@@ -169,15 +175,16 @@ bool UpstreamAttempt::may_keep() const {
 }
 
 void UpstreamAttempt::finish() {
-  if (kept_ && stream_.socket().is_open()) {
-    int fd = stream_.socket().native_handle();
-    result_.idle.emplace(CachedConnection{IdleConnection{fd, peer_.port(), opened_, opened_, requests_before_ + 1},
-                                          stream_.release_socket()});
+  deadline_.disarm();
+  if (kept_ && socket_.is_open()) {
+    int fd = socket_.native_handle();
+    result_.idle.emplace(
+        CachedConnection{IdleConnection{fd, peer_.port(), opened_, opened_, requests_before_ + 1}, std::move(socket_)});
   }
   beast::error_code ignored;
-  if (stream_.socket().is_open()) {
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+  if (socket_.is_open()) {
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
   }
   if (auto done = std::move(done_)) {
     done_ = nullptr;

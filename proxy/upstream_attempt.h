@@ -3,7 +3,7 @@
 // on an idle one from the upstream's keepalive cache; the request, then the response read to its
 // end. When the response allows it (HTTP/1.1, no `Connection: close`, framed body, nothing extra
 // read) and the upstream has `keepalive`, the connection is handed back for caching instead of being
-// closed (ngx_http_upstream_keepalive_module, reference/semantics.md §1). Each stage has the config's deadline (connect/send/read, through Clock::to_real). It reports how the
+// closed (ngx_http_upstream_keepalive_module, reference/semantics.md §1). Each stage has the config's deadline (connect/send/read, on the session's SessionDeadline). It reports how the
 // attempt ended in nginx's terms; the ClientSession decides what follows. Runs on the session's strand.
 #include <utility>  // before Asio under C++20 (design.md)
 
@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "proxy/keepalive_cache.h"
 #include "proxy/retry_policy.h"
+#include "proxy/session_deadline.h"
 
 namespace bg::proxy {
 
@@ -59,9 +60,11 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   // opened it and serves other sessions, each binding its own strand to the operations.
   // `reuse`: a cached connection to run on instead of connecting. `keepalive`: the upstream caches
   // connections, so a response that allows it releases the connection into AttemptResult::idle.
-  UpstreamAttempt(Executor strand, Executor io, core::Clock& clock, boost::asio::ip::tcp::endpoint peer,
-                  http::request<http::string_body> request, AttemptTimeouts timeouts,
-                  std::optional<CachedConnection> reuse = std::nullopt, bool keepalive = false);
+  // `deadline`: the session's, which outlives the attempt; each stage arms it with its timeout.
+  UpstreamAttempt(Executor strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
+                  boost::asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
+                  AttemptTimeouts timeouts, std::optional<CachedConnection> reuse = std::nullopt,
+                  bool keepalive = false);
 
   // nginx's ngx_http_upstream_keepalive_close_handler: an idle cached connection on which anything
   // arrived (the peer closed it, as Node does after keepAliveTimeout) must not be reused.
@@ -83,8 +86,11 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   void finish();
   bool may_keep() const;
 
+  boost::beast::error_code timed(boost::beast::error_code ec) const;
+
   Executor strand_;
-  boost::beast::tcp_stream stream_;
+  boost::asio::ip::tcp::socket socket_;
+  SessionDeadline& deadline_;
   core::Clock& clock_;
   boost::asio::ip::tcp::endpoint peer_;
   http::request<http::string_body> request_;
