@@ -27,9 +27,29 @@ uint64_t parse_request_id(std::string_view s) {
   return v;
 }
 
-// The peer's address as nginx prints it: localhost resolved to 127.0.0.1, declared port.
-std::string peer_text(const UpstreamServer& s) {
-  return fmt::format("{}:{}", s.host == "localhost" ? "127.0.0.1" : s.host, s.port);
+// $upstream as nginx prints it in the error log: http://, the peer's address (localhost resolved
+// to 127.0.0.1, declared port), the URI. Appended by hand: it is made for every request.
+std::string upstream_text(const UpstreamServer& s, std::string_view uri) {
+  std::string out = "http://";
+  out += s.host == "localhost" ? std::string_view("127.0.0.1") : std::string_view(s.host);
+  out += ':';
+  out += std::to_string(s.port);
+  out += uri;
+  return out;
+}
+
+// The request line as nginx logs it: GET / HTTP/1.1.
+std::string request_line(const http::request<http::string_body>& req) {
+  std::string out;
+  out.reserve(req.method_string().size() + req.target().size() + 10);
+  out += req.method_string();
+  out += ' ';
+  out += req.target();
+  out += " HTTP/";
+  out += static_cast<char>('0' + req.version() / 10);
+  out += '.';
+  out += static_cast<char>('0' + req.version() % 10);
+  return out;
 }
 
 }  // namespace
@@ -119,8 +139,7 @@ void ClientSession::on_read(beast::error_code ec) {
 
 void ClientSession::handle_request() {
   ctx_ = LogContext{};
-  ctx_.request_line = fmt::format("{} {} HTTP/{}.{}", std::string(request_.method_string()),
-                                  std::string(request_.target()), request_.version() / 10, request_.version() % 10);
+  ctx_.request_line = request_line(request_);
   ctx_.host = std::string(request_[http::field::host]);
   ctx_.request_id = parse_request_id(request_["X-Request-Id"]);
   ctx_.worker = worker_.index;
@@ -129,8 +148,8 @@ void ClientSession::handle_request() {
   const NginxConfig& config = generation_->config();
   const ServerBlock* server = config.server_for_port(declared_port_);
   if (server && !server->server_names.empty()) ctx_.server = server->server_names.front();
-  std::string target(request_.target());
-  location_ = server ? NginxConfig::match_location(*server, target.substr(0, target.find('?'))) : nullptr;
+  std::string_view target = request_.target();
+  location_ = server ? NginxConfig::match_location(*server, std::string(target.substr(0, target.find('?')))) : nullptr;
   if (!location_ || location_->proxy_pass.empty()) {
     // Simplification: nginx would look for a static file; there is none to find here.
     return respond_status(404);
@@ -152,7 +171,7 @@ void ClientSession::next_attempt() {
     ref = pool_->get_peer(peer_request_, state_->clock.now());
     if (ref) peer_ = pool_->server(*ref);
   }
-  std::string uri(request_.target());
+  std::string_view uri = request_.target();
   if (!ref) {
     // ngx_http_upstream_connect got NGX_BUSY: FT_NOLIVE, 502 at once, no connect.
     ctx_.upstream = fmt::format("http://{}{}", pool_->name(), uri);
@@ -163,7 +182,7 @@ void ClientSession::next_attempt() {
     return respond_status(RetryPolicy::decide(in).status);
   }
   ++attempts_;
-  ctx_.upstream = fmt::format("http://{}{}", peer_text(peer_), uri);
+  ctx_.upstream = upstream_text(peer_, uri);
   // Simplification: every peer is on loopback; the declared port goes through the run's PortMap.
   uint16_t port = state_->upstreams_as_declared ? peer_.port : state_->ports.map(peer_.port);
   asio::ip::tcp::endpoint endpoint(asio::ip::address_v4::loopback(), port);

@@ -21,14 +21,15 @@ bool skip_response_header(http::field f, std::string_view name) {
       f == http::field::server || f == http::field::date || f == http::field::content_length ||
       f == http::field::trailer || f == http::field::upgrade)
     return true;
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower == "x-pad" || lower.rfind("x-accel-", 0) == 0;
+  constexpr std::string_view accel = "x-accel-";
+  return boost::beast::iequals(name, "x-pad") ||
+         (name.size() >= accel.size() && boost::beast::iequals(name.substr(0, accel.size()), accel));
 }
 
 // The variables proxy_set_header values commonly use; others stay as written (not simulated).
 std::string expand_vars(const std::string& value, const http::request<http::string_body>& req,
                         const RequestVars& vars) {
+  if (value.find('$') == std::string::npos) return value;  // most values name no variable
   std::string host(req[http::field::host]);
   std::string host_only = host.substr(0, host.find(':'));
   std::string xff(req["X-Forwarded-For"]);
