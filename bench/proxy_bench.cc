@@ -1,6 +1,6 @@
 // bg_proxy_bench: requests/s and p50/p99 latency through bluegreen's proxy (one worker, one Asio
 // thread), through the real nginx (`worker_processes 1`, same config, same backends, same load, same
-// run) and directly to a backend, then the ratios. Load: K closed-loop keep-alive clients sending N
+// run) and directly to the backends, then the ratios. Load: K closed-loop keep-alive clients sending N
 // GETs per measurement; both proxies keep upstream connections (HTTP/1.1, `keepalive 32`). Not a
 // test: it prints numbers for issue 3's closing note and decides nothing.
 //
@@ -8,6 +8,8 @@
 // interleaved and their order rotated each round, so load from other processes falls on all of them
 // alike; each measurement has its own warm-up; the ratios are taken per round (bluegreen and nginx
 // measured back to back) and their median is printed, with the machine's core count and load average.
+// Each proxy's CPU time per request (its one worker's utime + stime from /proc over the measured
+// load) is printed too: on a shared machine it moves far less than requests/s do.
 #include <utility>  // before Asio under C++20 (design.md)
 
 #include <algorithm>
@@ -78,7 +80,7 @@ struct Sample {
 
 struct Target {
   std::string name;
-  uint16_t port = 0;
+  std::vector<uint16_t> ports;  // the clients spread over these
   std::vector<Sample> samples;        // one per round
   std::function<double()> cpu_seconds;  // CPU time so far of the proxy's one worker (none: direct)
 };
@@ -115,9 +117,9 @@ pid_t nginx_worker(pid_t master) {
 }
 
 Sample measure(const Target& t, const Options& o) {
-  bench::run_load(t.port, o.clients, std::max(o.clients, o.requests / 10));  // warm up connections and caches
+  bench::run_load(t.ports, o.clients, std::max(o.clients, o.requests / 10));  // warm up connections and caches
   double cpu_before = t.cpu_seconds ? t.cpu_seconds() : 0;
-  bench::LoadResult load = bench::run_load(t.port, o.clients, o.requests);
+  bench::LoadResult load = bench::run_load(t.ports, o.clients, o.requests);
   double cpu = t.cpu_seconds ? t.cpu_seconds() - cpu_before : 0;
   return {load.requests_per_second(), load.percentile_us(50), load.percentile_us(99), load.failed,
           load.ok ? cpu * 1e6 / static_cast<double>(load.ok) : 0};
@@ -223,18 +225,19 @@ int main(int argc, char** argv) {
   std::unique_ptr<proxy::RealNginx> nginx;
   std::vector<Target> targets;
   auto want = [&](const char* name) { return o.only.empty() || o.only == name; };
-  if (want("direct")) targets.push_back({"direct to backend", blue.port(), {}});
+  // Direct: the clients split over both backends, as the proxies spread their requests.
+  if (want("direct")) targets.push_back({"direct to backends", {blue.port(), green.port()}, {}, {}});
   if (want("bluegreen")) {
     ours->start("/etc/nginx/nginx.conf");
     std::string stat = fmt::format("/proc/self/task/{}/stat", io_tid.get_future().get());
-    targets.push_back({"bluegreen proxy", ours->listen_port(), {}, [stat] { return proc_cpu_seconds(stat); }});
+    targets.push_back({"bluegreen proxy", {ours->listen_port()}, {}, [stat] { return proc_cpu_seconds(stat); }});
   }
   if (want("nginx")) {
     if (proxy::RealNginx::available()) {
       nginx = std::make_unique<proxy::RealNginx>(io, clock, history, ports, paths);
       nginx->start("/etc/nginx/nginx-real.conf");
       std::string stat = fmt::format("/proc/{}/stat", nginx_worker(nginx->pid()));
-      targets.push_back({"nginx (1 worker)", nginx->listen_port(), {}, [stat] { return proc_cpu_seconds(stat); }});
+      targets.push_back({"nginx (1 worker)", {nginx->listen_port()}, {}, [stat] { return proc_cpu_seconds(stat); }});
     } else {
       std::cout << "nginx: /usr/sbin/nginx not installed, skipped\n";
     }
