@@ -101,12 +101,16 @@ double LoadResult::percentile_us(double p) {
 }
 
 LoadResult run_load(uint16_t port, int clients, int requests) {
+  return run_load(std::vector<uint16_t>{port}, clients, requests);
+}
+
+LoadResult run_load(const std::vector<uint16_t>& ports, int clients, int requests) {
   LoadResult r;
   std::mutex m;
   std::vector<std::thread> threads;
   core::Stopwatch wall;
   for (int c = 0; c < clients; ++c)
-    threads.emplace_back(client, port, requests / clients + (c < requests % clients ? 1 : 0), std::ref(r), std::ref(m));
+    threads.emplace_back(client, ports[static_cast<size_t>(c) % ports.size()], requests / clients + (c < requests % clients ? 1 : 0), std::ref(r), std::ref(m));
   for (auto& t : threads) t.join();
   r.seconds = wall.seconds();
   return r;

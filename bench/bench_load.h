@@ -17,5 +17,7 @@ struct LoadResult {
 };
 
 LoadResult run_load(uint16_t port, int clients, int requests);
+// The same, client i connecting to ports[i % ports.size()] (direct to several backends).
+LoadResult run_load(const std::vector<uint16_t>& ports, int clients, int requests);
 
 }  // namespace bg::bench

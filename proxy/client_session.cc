@@ -27,9 +27,29 @@ uint64_t parse_request_id(std::string_view s) {
   return v;
 }
 
-// The peer's address as nginx prints it: localhost resolved to 127.0.0.1, declared port.
-std::string peer_text(const UpstreamServer& s) {
-  return fmt::format("{}:{}", s.host == "localhost" ? "127.0.0.1" : s.host, s.port);
+// $upstream as nginx prints it in the error log: http://, the peer's address (localhost resolved
+// to 127.0.0.1, declared port), the URI. Appended by hand: it is made for every request.
+std::string upstream_text(const UpstreamServer& s, std::string_view uri) {
+  std::string out = "http://";
+  out += s.host == "localhost" ? std::string_view("127.0.0.1") : std::string_view(s.host);
+  out += ':';
+  out += std::to_string(s.port);
+  out += uri;
+  return out;
+}
+
+// The request line as nginx logs it: GET / HTTP/1.1.
+std::string request_line(const http::request<http::string_body>& req) {
+  std::string out;
+  out.reserve(req.method_string().size() + req.target().size() + 10);
+  out += req.method_string();
+  out += ' ';
+  out += req.target();
+  out += " HTTP/";
+  out += static_cast<char>('0' + req.version() / 10);
+  out += '.';
+  out += static_cast<char>('0' + req.version() % 10);
+  return out;
 }
 
 }  // namespace
@@ -37,11 +57,12 @@ std::string peer_text(const UpstreamServer& s) {
 ClientSession::ClientSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
                              std::shared_ptr<ProxyGeneration> generation, uint16_t declared_port)
     : executor_(socket.get_executor()),
-      stream_(std::move(socket)),
+      socket_(std::move(socket)),
       state_(std::move(state)),
       generation_(std::move(generation)),
       worker_(generation_->assign_worker()),
-      declared_port_(declared_port) {
+      declared_port_(declared_port),
+      deadline_(executor_, state_->clock) {
   std::lock_guard lock(state_->mutex);
   ++state_->live_sessions;
 }
@@ -56,7 +77,8 @@ ClientSession::~ClientSession() {
 
 void ClientSession::start() {
   beast::error_code ignored;
-  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  deadline_.set_owner(weak_from_this());
   asio::dispatch(executor_, [self = shared_from_this()] { self->do_read(); });
 }
 
@@ -88,9 +110,10 @@ void ClientSession::do_read() {
   parser_.emplace();
   prepare_client_parser(*parser_);
   idle_ = true;
-  stream_.expires_after(state_->clock.to_real(kKeepaliveTimeout));
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });
+  deadline_.arm(kKeepaliveTimeout, socket_);
+  http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    self->on_read(self->deadline_.expired() ? beast::error::timeout : ec);
+  });
 }
 
 void ClientSession::on_read(beast::error_code ec) {
@@ -116,8 +139,7 @@ void ClientSession::on_read(beast::error_code ec) {
 
 void ClientSession::handle_request() {
   ctx_ = LogContext{};
-  ctx_.request_line = fmt::format("{} {} HTTP/{}.{}", std::string(request_.method_string()),
-                                  std::string(request_.target()), request_.version() / 10, request_.version() % 10);
+  ctx_.request_line = request_line(request_);
   ctx_.host = std::string(request_[http::field::host]);
   ctx_.request_id = parse_request_id(request_["X-Request-Id"]);
   ctx_.worker = worker_.index;
@@ -126,8 +148,8 @@ void ClientSession::handle_request() {
   const NginxConfig& config = generation_->config();
   const ServerBlock* server = config.server_for_port(declared_port_);
   if (server && !server->server_names.empty()) ctx_.server = server->server_names.front();
-  std::string target(request_.target());
-  location_ = server ? NginxConfig::match_location(*server, target.substr(0, target.find('?'))) : nullptr;
+  std::string_view target = request_.target();
+  location_ = server ? NginxConfig::match_location(*server, std::string(target.substr(0, target.find('?')))) : nullptr;
   if (!location_ || location_->proxy_pass.empty()) {
     // Simplification: nginx would look for a static file; there is none to find here.
     return respond_status(404);
@@ -149,7 +171,7 @@ void ClientSession::next_attempt() {
     ref = pool_->get_peer(peer_request_, state_->clock.now());
     if (ref) peer_ = pool_->server(*ref);
   }
-  std::string uri(request_.target());
+  std::string_view uri = request_.target();
   if (!ref) {
     // ngx_http_upstream_connect got NGX_BUSY: FT_NOLIVE, 502 at once, no connect.
     ctx_.upstream = fmt::format("http://{}{}", pool_->name(), uri);
@@ -160,14 +182,14 @@ void ClientSession::next_attempt() {
     return respond_status(RetryPolicy::decide(in).status);
   }
   ++attempts_;
-  ctx_.upstream = fmt::format("http://{}{}", peer_text(peer_), uri);
+  ctx_.upstream = upstream_text(peer_, uri);
   // Simplification: every peer is on loopback; the declared port goes through the run's PortMap.
   uint16_t port = state_->upstreams_as_declared ? peer_.port : state_->ports.map(peer_.port);
   asio::ip::tcp::endpoint endpoint(asio::ip::address_v4::loopback(), port);
   RequestVars vars{location_->proxy_pass, "127.0.0.1"};
   AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,
                            location_->proxy.read_timeout};
-  attempt_ = std::make_shared<UpstreamAttempt>(executor_, state_->clock, endpoint,
+  attempt_ = std::make_shared<UpstreamAttempt>(executor_, state_->io.get_executor(), deadline_, state_->clock, endpoint,
                                                make_upstream_request(request_, location_->proxy, vars), timeouts,
                                                take_idle_connection(port), cache_->enabled());
   attempt_->run([self = shared_from_this()](AttemptResult r) { self->on_attempt(std::move(r)); });
@@ -175,21 +197,23 @@ void ClientSession::next_attempt() {
 
 // The keepalive module's get_peer runs after the balancer chose the peer: an idle connection to
 // that peer, if one is cached and still usable, carries the request.
-std::optional<IdleConnection> ClientSession::take_idle_connection(uint16_t port) {
+std::optional<CachedConnection> ClientSession::take_idle_connection(uint16_t port) {
   if (!cache_->enabled()) return std::nullopt;
-  std::optional<IdleConnection> found;
-  std::vector<int> to_close;
+  std::optional<CachedConnection> found;
+  std::vector<asio::ip::tcp::socket> closing;  // closed when it goes out of scope, after the unlock
   {
     std::lock_guard lock(worker_.mutex);
+    std::vector<int> to_close;
     while (auto c = cache_->take(port, state_->clock.now(), to_close)) {
       if (UpstreamAttempt::idle_connection_usable(c->fd)) {
-        found = c;
+        auto sockets = worker_.take_sockets({c->fd});
+        if (!sockets.empty()) found.emplace(CachedConnection{*c, std::move(sockets.front())});
         break;
       }
       to_close.push_back(c->fd);
     }
+    closing = worker_.take_sockets(to_close);
   }
-  for (int fd : to_close) ::close(fd);
   return found;
 }
 
@@ -197,13 +221,16 @@ std::optional<IdleConnection> ClientSession::take_idle_connection(uint16_t port)
 // unless the attempt counted as a failure (NGX_PEER_FAILED goes to "invalid": closed).
 void ClientSession::release_connection(AttemptResult& result, bool failed) {
   if (!result.idle) return;
-  std::vector<int> to_close{result.idle->fd};
+  std::vector<asio::ip::tcp::socket> closing;  // closed when it goes out of scope, after the unlock
   if (!failed && !stopping_ && cache_) {
     std::lock_guard lock(worker_.mutex);
-    to_close = cache_->put(*result.idle, state_->clock.now());
+    int fd = result.idle->info.fd;
+    worker_.idle_sockets.insert_or_assign(fd, std::move(result.idle->socket));
+    closing = worker_.take_sockets(cache_->put(result.idle->info, state_->clock.now()));
+  } else {
+    closing.push_back(std::move(result.idle->socket));
   }
   result.idle.reset();
-  for (int fd : to_close) ::close(fd);
 }
 
 void ClientSession::on_attempt(AttemptResult result) {
@@ -312,10 +339,10 @@ void ClientSession::respond_status(int status, bool close_after) {
 
 void ClientSession::write(std::string bytes, int status, bool close_after) {
   out_ = std::move(bytes);
-  stream_.expires_after(state_->clock.to_real(kSendTimeout));
-  asio::async_write(stream_, asio::buffer(out_),
+  deadline_.arm(kSendTimeout, socket_);
+  asio::async_write(socket_, asio::buffer(out_),
                     [self = shared_from_this(), status, close_after](beast::error_code ec, std::size_t) {
-                      self->on_write(ec, status, close_after);
+                      self->on_write(self->deadline_.expired() ? beast::error::timeout : ec, status, close_after);
                     });
 }
 
@@ -331,8 +358,8 @@ void ClientSession::close() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ignored;
-  stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  stream_.socket().close(ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.close(ignored);
 }
 
 }  // namespace bg::proxy

@@ -15,6 +15,7 @@
 
 #include "proxy/proxy_log.h"
 #include "proxy/server_state.h"
+#include "proxy/session_deadline.h"
 #include "proxy/upstream_attempt.h"
 #include "proxy/upstream_pool.h"
 
@@ -46,7 +47,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   int tries_left();
   void free_peer(bool failed, const std::string& action);
   void add_upstream_status(int status);
-  std::optional<IdleConnection> take_idle_connection(uint16_t port);
+  std::optional<CachedConnection> take_idle_connection(uint16_t port);
   void release_connection(AttemptResult& result, bool failed);
   void respond_upstream(http::response<http::string_body>&& res);
   void respond_truncated(http::response<http::string_body>&& res);
@@ -56,11 +57,12 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void close();
 
   boost::asio::any_io_executor executor_;
-  boost::beast::tcp_stream stream_;
+  boost::asio::ip::tcp::socket socket_;
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<ProxyGeneration> generation_;
   ProxyGeneration::Worker& worker_;
   uint16_t declared_port_;
+  SessionDeadline deadline_;  // the client side's and its upstream attempts' timeouts, one at a time
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool idle_ = false;

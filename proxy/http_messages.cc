@@ -21,14 +21,15 @@ bool skip_response_header(http::field f, std::string_view name) {
       f == http::field::server || f == http::field::date || f == http::field::content_length ||
       f == http::field::trailer || f == http::field::upgrade)
     return true;
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(), [](unsigned char c) { return std::tolower(c); });
-  return lower == "x-pad" || lower.rfind("x-accel-", 0) == 0;
+  constexpr std::string_view accel = "x-accel-";
+  return boost::beast::iequals(name, "x-pad") ||
+         (name.size() >= accel.size() && boost::beast::iequals(name.substr(0, accel.size()), accel));
 }
 
 // The variables proxy_set_header values commonly use; others stay as written (not simulated).
 std::string expand_vars(const std::string& value, const http::request<http::string_body>& req,
                         const RequestVars& vars) {
+  if (value.find('$') == std::string::npos) return value;  // most values name no variable
   std::string host(req[http::field::host]);
   std::string host_only = host.substr(0, host.find(':'));
   std::string xff(req["X-Forwarded-For"]);
@@ -166,22 +167,90 @@ http::response<http::string_body> make_error_page(int status, unsigned client_ve
   return out;
 }
 
-std::string serialize(const http::response<http::string_body>& res) {
+namespace {
+
+// Beast's own bytes for a message, through its ostream serializer: the reference the fast path
+// below must match, and the path for the chunked bodies it does not handle.
+template <class Message>
+std::string serialize_with_beast(const Message& m) {
   std::ostringstream os;
-  os << res;
+  os << m;
   return os.str();
+}
+
+// The fields as Beast's serializer writes them (each stored as `Name: value\r\n`), then the
+// empty line. Appended by hand: going through an ostream cost more than the rest of the response.
+void append_fields(std::string& out, const http::fields& fields) {
+  for (const auto& f : fields) {
+    out += f.name_string();
+    out += ": ";
+    out += f.value();
+    out += "\r\n";
+  }
+  out += "\r\n";
+}
+
+void append_version(std::string& out, unsigned version) {
+  out += "HTTP/";
+  out += static_cast<char>('0' + version / 10);
+  out += '.';
+  out += static_cast<char>('0' + version % 10);
+}
+
+size_t fields_size(const http::fields& fields) {
+  size_t n = 2;
+  for (const auto& f : fields) n += f.name_string().size() + f.value().size() + 4;
+  return n;
+}
+
+void append_status_head(std::string& out, const http::response_header<>& res) {
+  out.reserve(out.size() + 32 + res.reason().size() + fields_size(res));
+  append_version(out, res.version());
+  unsigned code = static_cast<unsigned>(res.result_int());
+  out += ' ';
+  out += static_cast<char>('0' + code / 100 % 10);
+  out += static_cast<char>('0' + code / 10 % 10);
+  out += static_cast<char>('0' + code % 10);
+  out += ' ';
+  out += res.reason();
+  out += "\r\n";
+  append_fields(out, res);
+}
+
+}  // namespace
+
+std::string serialize(const http::response<http::string_body>& res) {
+  if (res.chunked()) return serialize_with_beast(res);
+  std::string out;
+  out.reserve(res.body().size() + 256);
+  append_status_head(out, res.base());
+  out += res.body();
+  return out;
 }
 
 std::string serialize(const http::request<http::string_body>& req) {
-  std::ostringstream os;
-  os << req;
-  return os.str();
+  if (req.chunked()) return serialize_with_beast(req);
+  std::string out;
+  out.reserve(req.method_string().size() + req.target().size() + 16 + fields_size(req) + req.body().size());
+  out += req.method_string();
+  // Beast writes no separator before an empty target (it stores the target with its leading space).
+  if (!req.target().empty()) out += ' ';
+  out += req.target();
+  out += ' ';
+  append_version(out, req.version());
+  out += "\r\n";
+  append_fields(out, req);
+  out += req.body();
+  return out;
 }
 
 std::string serialize_head(const http::response<http::string_body>& res) {
-  std::ostringstream os;
-  os << res.base();
-  return os.str();
+  std::string out;
+  append_status_head(out, res.base());
+  return out;
 }
+
+std::string serialize_by_beast(const http::response<http::string_body>& res) { return serialize_with_beast(res); }
+std::string serialize_by_beast(const http::request<http::string_body>& req) { return serialize_with_beast(req); }
 
 }  // namespace bg::proxy

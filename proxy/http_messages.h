@@ -55,5 +55,8 @@ std::string serialize(const http::response<http::string_body>& res);
 std::string serialize(const http::request<http::string_body>& req);
 // Only the head (status line and fields): for a response whose body was cut short upstream.
 std::string serialize_head(const http::response<http::string_body>& res);
+// The same bytes through Beast's own serializer (the reference serialize() is tested against).
+std::string serialize_by_beast(const http::response<http::string_body>& res);
+std::string serialize_by_beast(const http::request<http::string_body>& req);
 
 }  // namespace bg::proxy

@@ -2,6 +2,8 @@
 
 #include <unistd.h>
 
+#include <iterator>
+
 namespace bg::proxy {
 
 ProxyGeneration::ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number)
@@ -22,14 +24,29 @@ ProxyGeneration::~ProxyGeneration() { close_idle_connections(); }
 
 void ProxyGeneration::close_idle_connections() {
   for (auto& w : workers_) {
-    std::vector<int> fds;
+    std::vector<boost::asio::ip::tcp::socket> closing;  // closed when it goes out of scope, unlocked
     {
       std::lock_guard lock(w->mutex);
-      for (auto& [name, cache] : w->caches)
-        for (int fd : cache.drain()) fds.push_back(fd);
+      for (auto& [name, cache] : w->caches) {
+        auto more = w->take_sockets(cache.drain());
+        std::move(more.begin(), more.end(), std::back_inserter(closing));
+      }
     }
-    for (int fd : fds) ::close(fd);
   }
+}
+
+std::vector<boost::asio::ip::tcp::socket> ProxyGeneration::Worker::take_sockets(const std::vector<int>& fds) {
+  std::vector<boost::asio::ip::tcp::socket> out;
+  for (int fd : fds) {
+    auto it = idle_sockets.find(fd);
+    if (it == idle_sockets.end()) {
+      ::close(fd);  // not expected: every cached descriptor has its socket here
+      continue;
+    }
+    out.push_back(std::move(it->second));
+    idle_sockets.erase(it);
+  }
+  return out;
 }
 
 ProxyGeneration::Worker& ProxyGeneration::assign_worker() {

@@ -3,12 +3,17 @@
 // config and its workers, each with its own peer state per upstream (nginx without `zone`: state is
 // per worker process; reference/semantics.md §1). A reload makes a new generation with fresh peer
 // state; the old one lives until its last connection ends.
+#include <utility>  // before Asio under C++20 (design.md)
+
 #include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
+
+#include <boost/asio/ip/tcp.hpp>
 
 #include "proxy/keepalive_cache.h"
 #include "proxy/nginx_config.h"
@@ -25,6 +30,14 @@ class ProxyGeneration {
     std::mutex mutex;
     std::map<std::string, UpstreamPool> pools;  // by upstream name
     std::map<std::string, KeepaliveCache> caches;  // idle upstream connections, by upstream name
+    // The sockets of the descriptors the caches hold, by descriptor. A cached connection stays an
+    // Asio socket registered with the reactor, so reusing it costs no syscall (handing the bare
+    // descriptor back and forth cost four per request: epoll_ctl twice, ioctl, setsockopt).
+    std::unordered_map<int, boost::asio::ip::tcp::socket> idle_sockets;
+
+    // Moves the sockets of `fds` (descriptors the caches gave up) out of idle_sockets, so the
+    // caller closes them outside the mutex. Call with the mutex held.
+    std::vector<boost::asio::ip::tcp::socket> take_sockets(const std::vector<int>& fds);
   };
 
   ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number);

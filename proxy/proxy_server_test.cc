@@ -277,3 +277,41 @@ TEST_F(ProxyServerTest, StopClosesEverything) {
 }
 
 }  // namespace bg::proxy
+
+namespace bg::proxy {
+namespace {
+
+// Goal: the session's one lazy deadline timer waits in steps of the shortest timeout armed on the
+// connection (here proxy_read_timeout 1s) without cutting a longer one short: a keep-alive client
+// idle for 10 s (keepalive_timeout is 75 s) is still served, and a held upstream still times out.
+TEST_F(ProxyServerTest, ShortUpstreamTimeoutNeitherCutsKeepaliveNorIsMissed) {
+  backend(3000, "blue");
+  auto& green = backend(3001, "green", Mode::hold);
+  write_config(
+      "events {}\nhttp {\n    upstream backends {\n" + kSeedServers +
+      "    }\n    server {\n        listen 80;\n        location / {\n            proxy_pass http://backends;\n"
+      "            proxy_read_timeout 1s;\n        }\n    }\n}\n");
+  proxy_->start("/etc/nginx/nginx.conf");
+  int fd = connect_to(proxy_->listen_port());
+  ASSERT_GE(fd, 0);
+  ASSERT_TRUE(send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto first = read_response(fd);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, "blue");
+  ::poll(nullptr, 0, 100);  // 10 s of scenario time (TestClock: 1/100), ten times the 1 s wait
+  // The next request goes to green, which holds: read timeout, then blue answers.
+  ASSERT_TRUE(send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  auto second = read_response(fd);
+  EXPECT_EQ(second.status, 200);
+  EXPECT_EQ(second.body, "blue");
+  EXPECT_EQ(green.held_count(), 1);
+  ::close(fd);
+  // The access line is written once the write completes, which the client may see first.
+  for (int i = 0; i < 300 && events("access_log").size() < 2; ++i) ::poll(nullptr, 0, 10);
+  auto access = events("access_log");
+  ASSERT_EQ(access.size(), 2u);
+  EXPECT_EQ(access.back().upstream_status, "504, 200");
+}
+
+}  // namespace
+}  // namespace bg::proxy

@@ -8,6 +8,8 @@
 
 #include <fmt/format.h>
 
+#include "proxy/http_messages.h"
+
 namespace bg::proxy {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -33,16 +35,19 @@ bool is_bad_status_line(const beast::error_code& ec) {
 
 }  // namespace
 
-UpstreamAttempt::UpstreamAttempt(Executor strand, core::Clock& clock, asio::ip::tcp::endpoint peer,
-                                 http::request<http::string_body> request, AttemptTimeouts timeouts,
-                                 std::optional<IdleConnection> reuse, bool keepalive)
-    : stream_(strand),
+UpstreamAttempt::UpstreamAttempt(Executor strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
+                                 asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
+                                 AttemptTimeouts timeouts, std::optional<CachedConnection> reuse, bool keepalive)
+    : strand_(std::move(strand)),
+      socket_(reuse ? std::move(reuse->socket) : asio::ip::tcp::socket(std::move(io))),
+      deadline_(deadline),
       clock_(clock),
       peer_(peer),
       request_(std::move(request)),
       timeouts_(timeouts),
-      reuse_(reuse),
-      keepalive_(keepalive) {}
+      keepalive_(keepalive) {
+  if (reuse) reuse_ = reuse->info;
+}
 
 bool UpstreamAttempt::idle_connection_usable(int fd) {
   char byte;
@@ -53,57 +58,79 @@ bool UpstreamAttempt::idle_connection_usable(int fd) {
 void UpstreamAttempt::run(Callback done) {
   done_ = std::move(done);
   if (reuse_) {
-    // A cached connection: no connect, the request goes out at once (nginx: pc->cached = 1).
+    // A cached connection: no connect, the request goes out at once (nginx: pc->cached = 1). Its
+    // socket is still registered and has TCP_NODELAY from when it was opened.
     result_.reused = true;
     opened_ = reuse_->opened;
     requests_before_ = reuse_->requests;
-    beast::error_code ec;
-    stream_.socket().assign(asio::ip::tcp::v4(), reuse_->fd, ec);
-    if (ec) ::close(reuse_->fd);
     result_.request_sent = true;
-    if (ec) return fail(ec, "sending request to upstream");
-    return on_connect({});
+    return send_request();
   }
   opened_ = clock_.now();
-  stream_.expires_after(clock_.to_real(timeouts_.connect));
-  stream_.async_connect(peer_, [self = shared_from_this()](beast::error_code ec) { self->on_connect(ec); });
+  deadline_.arm(timeouts_.connect, socket_);
+  socket_.async_connect(peer_, asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code ec) {
+                          self->on_connect(self->timed(ec));
+                        }));
 }
 
 void UpstreamAttempt::cancel() {
   beast::error_code ignored;
-  stream_.socket().close(ignored);
+  socket_.close(ignored);
+}
+
+// The deadline closed the socket under the operation: whatever it reports, it timed out.
+beast::error_code UpstreamAttempt::timed(beast::error_code ec) const {
+  return deadline_.expired() ? beast::error_code(beast::error::timeout) : ec;
 }
 
 void UpstreamAttempt::on_connect(beast::error_code ec) {
   if (ec) return fail(ec, "connecting to upstream");
   result_.request_sent = true;  // nginx sets u->request_sent once it starts sending
-  stream_.socket().set_option(asio::ip::tcp::no_delay(true), ec);
-  stream_.expires_after(clock_.to_real(timeouts_.send));
-  http::async_write(stream_, request_,
-                    [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_write(e); });
+  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  send_request();
+}
+
+void UpstreamAttempt::send_request() {
+  deadline_.arm(timeouts_.send, socket_);
+  // The request as bytes in one buffer, in one write: Beast's message writer walks its buffer
+  // sequence again on every step of the write, which cost more than making the bytes.
+  request_bytes_ = serialize(request_);
+  asio::async_write(socket_, asio::buffer(request_bytes_),
+                    asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code e, std::size_t) {
+                      self->on_write(self->timed(e));
+                    }));
 }
 
 void UpstreamAttempt::on_write(beast::error_code ec) {
   if (ec) return fail(ec, "sending request to upstream");
   parser_.emplace();
   parser_->body_limit(64 * 1024 * 1024);
+  // Eager: a head and body that arrive together are parsed in one read, one handler, not two.
+  parser_->eager(true);
   if (request_.method() == http::verb::head) parser_->skip(true);
   // Simplification: proxy_read_timeout bounds the whole head, then the whole body (nginx: each read).
-  stream_.expires_after(clock_.to_real(timeouts_.read));
-  http::async_read_header(stream_, buffer_, *parser_,
-                          [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_header(e); });
+  deadline_.arm(timeouts_.read, socket_);
+  read_response();
 }
 
-void UpstreamAttempt::on_header(beast::error_code ec) {
-  if (ec) return fail(ec, "reading response header from upstream");
-  result_.header_received = true;
-  stream_.expires_after(clock_.to_real(timeouts_.read));
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_body(e); });
+void UpstreamAttempt::read_response() {
+  http::async_read_some(socket_, buffer_, *parser_,
+                        asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code e, std::size_t) {
+                          self->on_read(self->timed(e));
+                        }));
 }
 
-void UpstreamAttempt::on_body(beast::error_code ec) {
-  if (ec) return fail(ec, "reading upstream");
+// One read parsed: the head's end (re)arms the body's read deadline; the message's end finishes.
+void UpstreamAttempt::on_read(beast::error_code ec) {
+  const bool head_just_done = !result_.header_received && parser_->is_header_done();
+  if (head_just_done) result_.header_received = true;
+  if (ec) return fail(ec, result_.header_received ? "reading upstream" : "reading response header from upstream");
+  if (parser_->is_done()) return on_response();
+  if (head_just_done) deadline_.arm(timeouts_.read, socket_);
+  read_response();
+}
+
+void UpstreamAttempt::on_response() {
   result_.complete = true;
   kept_ = may_keep();
   result_.response = parser_->release();
@@ -148,15 +175,16 @@ bool UpstreamAttempt::may_keep() const {
 }
 
 void UpstreamAttempt::finish() {
-  if (kept_ && stream_.socket().is_open()) {
-    beast::error_code ec;
-    int fd = stream_.socket().release(ec);
-    if (!ec) result_.idle = IdleConnection{fd, peer_.port(), opened_, opened_, requests_before_ + 1};
+  deadline_.disarm();
+  if (kept_ && socket_.is_open()) {
+    int fd = socket_.native_handle();
+    result_.idle.emplace(
+        CachedConnection{IdleConnection{fd, peer_.port(), opened_, opened_, requests_before_ + 1}, std::move(socket_)});
   }
   beast::error_code ignored;
-  if (stream_.socket().is_open()) {
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-    stream_.socket().close(ignored);
+  if (socket_.is_open()) {
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.close(ignored);
   }
   if (auto done = std::move(done_)) {
     done_ = nullptr;

@@ -3,7 +3,7 @@
 // on an idle one from the upstream's keepalive cache; the request, then the response read to its
 // end. When the response allows it (HTTP/1.1, no `Connection: close`, framed body, nothing extra
 // read) and the upstream has `keepalive`, the connection is handed back for caching instead of being
-// closed (ngx_http_upstream_keepalive_module, reference/semantics.md §1). Each stage has the config's deadline (connect/send/read, through Clock::to_real). It reports how the
+// closed (ngx_http_upstream_keepalive_module, reference/semantics.md §1). Each stage has the config's deadline (connect/send/read, on the session's SessionDeadline). It reports how the
 // attempt ended in nginx's terms; the ClientSession decides what follows. Runs on the session's strand.
 #include <utility>  // before Asio under C++20 (design.md)
 
@@ -19,10 +19,18 @@
 #include "core/clock.h"
 #include "proxy/keepalive_cache.h"
 #include "proxy/retry_policy.h"
+#include "proxy/session_deadline.h"
 
 namespace bg::proxy {
 
 namespace http = boost::beast::http;
+
+// A connection in or out of the keepalive cache: the cache's record (pure, by descriptor) and the
+// socket itself, kept registered with the reactor between requests.
+struct CachedConnection {
+  IdleConnection info;
+  boost::asio::ip::tcp::socket socket;
+};
 
 struct AttemptResult {
   bool complete = false;        // a whole response arrived
@@ -33,7 +41,7 @@ struct AttemptResult {
   std::string action;           // "connecting to upstream", "reading response header from upstream"…
   http::response<http::string_body> response;  // the head (and what arrived of the body)
   bool reused = false;          // ran on a cached keep-alive connection (nginx's pc->cached)
-  std::optional<IdleConnection> idle;  // the connection, released for the cache (complete only)
+  std::optional<CachedConnection> idle;  // the connection, released for the cache (complete only)
 };
 
 struct AttemptTimeouts {
@@ -44,14 +52,19 @@ struct AttemptTimeouts {
 
 class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
  public:
-  using Executor = boost::asio::any_io_executor;  // the session's strand
+  using Executor = boost::asio::any_io_executor;
   using Callback = std::function<void(AttemptResult)>;
 
+  // Handlers run on `strand` (the session's). A new connection's socket is made on `io` (the
+  // io_context's plain executor), not on the strand: a cached socket outlives the session that
+  // opened it and serves other sessions, each binding its own strand to the operations.
   // `reuse`: a cached connection to run on instead of connecting. `keepalive`: the upstream caches
   // connections, so a response that allows it releases the connection into AttemptResult::idle.
-  UpstreamAttempt(Executor strand, core::Clock& clock, boost::asio::ip::tcp::endpoint peer,
-                  http::request<http::string_body> request, AttemptTimeouts timeouts,
-                  std::optional<IdleConnection> reuse = std::nullopt, bool keepalive = false);
+  // `deadline`: the session's, which outlives the attempt; each stage arms it with its timeout.
+  UpstreamAttempt(Executor strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
+                  boost::asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
+                  AttemptTimeouts timeouts, std::optional<CachedConnection> reuse = std::nullopt,
+                  bool keepalive = false);
 
   // nginx's ngx_http_upstream_keepalive_close_handler: an idle cached connection on which anything
   // arrived (the peer closed it, as Node does after keepAliveTimeout) must not be reused.
@@ -64,23 +77,30 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
 
  private:
   void on_connect(boost::beast::error_code ec);
+  void send_request();
   void on_write(boost::beast::error_code ec);
-  void on_header(boost::beast::error_code ec);
-  void on_body(boost::beast::error_code ec);
+  void read_response();
+  void on_read(boost::beast::error_code ec);
+  void on_response();
   void fail(boost::beast::error_code ec, const char* action);
   void finish();
   bool may_keep() const;
 
-  boost::beast::tcp_stream stream_;
+  boost::beast::error_code timed(boost::beast::error_code ec) const;
+
+  Executor strand_;
+  boost::asio::ip::tcp::socket socket_;
+  SessionDeadline& deadline_;
   core::Clock& clock_;
   boost::asio::ip::tcp::endpoint peer_;
   http::request<http::string_body> request_;
+  std::string request_bytes_;
   AttemptTimeouts timeouts_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::response_parser<http::string_body>> parser_;
   AttemptResult result_;
   Callback done_;
-  std::optional<IdleConnection> reuse_;
+  std::optional<IdleConnection> reuse_;  // the cache's record of the connection run on, if any
   bool keepalive_;
   core::Time opened_{};
   int requests_before_ = 0;

@@ -1,0 +1,95 @@
+#pragma once
+// SessionDeadline is the I/O deadline of one client connection and of the upstream attempts made
+// for it (keepalive_timeout and send_timeout on the client side, proxy_connect/send/read_timeout
+// upstream; one stage runs at a time), kept lazily on one Asio timer. Arming only records the new
+// deadline; the timer's wait is replaced only when the deadline comes sooner than the wait ends.
+// Why: Beast's tcp_stream started a timer wait for every read and write and cancelled it when the
+// operation ended, and each cancel ran one more handler through the strand — at four operations
+// per request, a large share of the proxy's own CPU. Here the wait outlives the operations: when it
+// fires before the deadline it waits again for the rest.
+// When the deadline passes, the socket under the operation is closed and expired() tells the
+// operation's handler to report a timeout, as tcp_stream reported beast::error::timeout. Not
+// thread-safe: everything runs on the session's strand.
+#include <utility>  // before Asio under C++20 (design.md)
+
+#include <algorithm>
+#include <cstdint>
+#include <chrono>
+#include <memory>
+
+#include <boost/asio/bind_executor.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+
+#include "core/clock.h"
+
+namespace bg::proxy {
+
+class SessionDeadline {
+ public:
+  // `strand`: the session's; the timer's handler runs there. `owner`: kept weakly, so a pending
+  // wait does not keep a closed session alive (its destruction cancels the wait).
+  SessionDeadline(boost::asio::any_io_executor strand, core::Clock& clock)
+      : timer_(strand), probe_(strand), clock_(clock) {}
+
+  void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
+
+  // The socket is closed if the operation started now has not ended within `d` (scenario time).
+  void arm(core::Duration d, boost::asio::ip::tcp::socket& socket) {
+    guarded_ = &socket;
+    expired_ = false;
+    auto real = clock_.to_real(d);
+    // The deadline in the timers' own time: Asio reads its clock for the probe (the only reading
+    // of real time here, as every socket deadline through Clock::to_real makes one). Scenario time
+    // cannot stand in: a test clock's now() need not move with real time.
+    probe_.expires_after(real);
+    deadline_ = probe_.expiry();
+    if (real < shortest_) shortest_ = real;
+    if (!waiting_ || deadline_ < wait_ends_) start_wait(deadline_ - real);
+  }
+  // The operation ended: nothing to close. The wait stays; when it fires it finds nothing to do.
+  void disarm() { guarded_ = nullptr; }
+  // The deadline passed and the socket was closed: the operation's outcome is a timeout.
+  bool expired() const { return expired_; }
+
+ private:
+  using RealTime = boost::asio::steady_timer::time_point;
+
+  // Waits until the deadline, but no longer than the shortest timeout armed so far: a later arm
+  // with that timeout then ends after the wait and needs no new one.
+  void start_wait(RealTime now) {
+    wait_ends_ = std::min(deadline_, now + shortest_);
+    waiting_ = true;
+    uint64_t generation = ++generation_;
+    timer_.expires_at(wait_ends_);
+    timer_.async_wait(boost::asio::bind_executor(
+        timer_.get_executor(), [this, owner = owner_, generation](const boost::system::error_code&) {
+          if (auto alive = owner.lock()) on_timer(generation);
+        }));
+  }
+
+  // The wait ended (at wait_ends_): wait on if the deadline is later, else close the socket.
+  void on_timer(uint64_t generation) {
+    if (generation != generation_) return;  // replaced by a sooner wait
+    waiting_ = false;
+    if (!guarded_) return;  // idle: the next arm starts a wait
+    if (wait_ends_ < deadline_) return start_wait(wait_ends_);
+    expired_ = true;
+    boost::system::error_code ignored;
+    std::exchange(guarded_, nullptr)->close(ignored);
+  }
+
+  boost::asio::steady_timer timer_;
+  boost::asio::steady_timer probe_;  // never waited on: it only turns a duration into a deadline
+  core::Clock& clock_;
+  std::weak_ptr<void> owner_;
+  boost::asio::ip::tcp::socket* guarded_ = nullptr;
+  RealTime deadline_{};
+  RealTime wait_ends_{};
+  std::chrono::nanoseconds shortest_ = std::chrono::nanoseconds::max();
+  uint64_t generation_ = 0;
+  bool waiting_ = false;
+  bool expired_ = false;
+};
+
+}  // namespace bg::proxy
