@@ -16,7 +16,10 @@ std::string classes_cell(const EngineOutcome& o) {
 }  // namespace
 
 EngineOutcome EngineOutcome::of(const reports::RunResult& r) {
-  return EngineOutcome{r.verdict, r.failures_by_class, r.requests, r.error};
+  EngineOutcome o{r.verdict, r.failures_by_class, r.requests, r.error};
+  o.swaps = static_cast<int>(r.swaps.size());
+  for (const auto& s : r.swaps) o.swaps_succeeded += s.succeeded ? 1 : 0;
+  return o;
 }
 
 bool DifferentialRow::agree() const {
@@ -28,12 +31,14 @@ bool DifferentialRow::agree() const {
 }
 
 std::string format_table(const std::vector<DifferentialRow>& rows) {
-  std::string out = "| variant | seed | verdict ours / nginx | classes ours | classes nginx | requests ours / nginx | agree |\n"
-                    "|---|---|---|---|---|---|---|\n";
+  std::string out =
+      "| variant | seed | verdict ours / nginx | classes ours | classes nginx | requests ours / nginx "
+      "| swaps ok ours / nginx | agree |\n|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : rows)
-    out += fmt::format("| {} | {} | {} / {} | {} | {} | {} / {} | {} |\n", r.variant, r.seed, r.ours.verdict,
-                       r.nginx.verdict, classes_cell(r.ours), classes_cell(r.nginx), r.ours.requests,
-                       r.nginx.requests, r.agree() ? "yes" : "NO");
+    out += fmt::format("| {} | {} | {} / {} | {} | {} | {} / {} | {}/{} / {}/{} | {} |\n", r.variant, r.seed,
+                       r.ours.verdict, r.nginx.verdict, classes_cell(r.ours), classes_cell(r.nginx), r.ours.requests,
+                       r.nginx.requests, r.ours.swaps_succeeded, r.ours.swaps, r.nginx.swaps_succeeded,
+                       r.nginx.swaps, r.agree() ? "yes" : "NO");
   return out;
 }
 

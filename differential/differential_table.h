@@ -17,6 +17,7 @@ struct EngineOutcome {
   std::map<std::string, int64_t> classes;       // failure class -> failed requests
   int64_t requests = 0;
   std::string error;                            // the harness error, for verdict error
+  int swaps = 0, swaps_succeeded = 0;           // a swap that failed (say, nginx -t) proves nothing
 
   static EngineOutcome of(const reports::RunResult& r);
 };
@@ -32,7 +33,8 @@ struct DifferentialRow {
   bool agree() const;
 };
 
-// A Markdown table: variant, seed, verdicts ours / nginx, classes ours / nginx (with counts), agree.
+// A Markdown table: variant, seed, verdicts ours / nginx, classes ours / nginx (with counts), requests,
+// swaps that succeeded, agree.
 std::string format_table(const std::vector<DifferentialRow>& rows);
 
 }  // namespace bg::differential

@@ -4,13 +4,17 @@
 // ground truth, nginx itself the referee). The table is printed for the closing note of issue 3.
 // BG_DIFFERENTIAL_SEEDS=1,2,3 runs every variant with each of those seeds instead of its own;
 // BG_DIFFERENTIAL_VARIANTS=keepalive,seed-get runs only those variants.
+#include <unistd.h>
+
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "differential/differential_table.h"
@@ -34,10 +38,18 @@ std::vector<std::string> list_from_env(const char* name) {
   return items;
 }
 
-EngineOutcome run_behind(scenarios::Scenario s, const std::string& engine, uint64_t seed) {
+namespace fs = std::filesystem;
+
+// Each run's history is saved, and kept only when the pair disagrees: the evidence to diagnose it.
+fs::path history_dir(const std::string& variant, uint64_t seed, const std::string& engine) {
+  return fs::temp_directory_path() / "bg_differential" / fmt::format("{}-{}-{}-{}", variant, seed, engine, ::getpid());
+}
+
+EngineOutcome run_behind(scenarios::Scenario s, const std::string& variant, const std::string& engine, uint64_t seed) {
   s.proxy.engine = engine;
   sim::RunOptions o;
   o.seed = seed;
+  o.out_dir = history_dir(variant, seed, engine);
   return EngineOutcome::of(sim::run_scenario(s, o));
 }
 
@@ -56,7 +68,15 @@ TEST(Differential, SwapVariantsReachSameVerdictAndFailureClassesBehindRealNginx)
     for (const auto& item : list_from_env("BG_DIFFERENTIAL_SEEDS")) seeds.push_back(std::stoull(item));
     if (seeds.empty()) seeds.push_back(s.seed);
     for (uint64_t seed : seeds) {
-      DifferentialRow r{variant, seed, run_behind(s, "bluegreen", seed), run_behind(s, "nginx", seed)};
+      DifferentialRow r{variant, seed, run_behind(s, variant, "bluegreen", seed), run_behind(s, variant, "nginx", seed)};
+      std::error_code ignored;
+      if (r.agree()) {
+        fs::remove_all(history_dir(variant, seed, "bluegreen"), ignored);
+        fs::remove_all(history_dir(variant, seed, "nginx"), ignored);
+      } else {
+        std::cout << "histories kept: " << history_dir(variant, seed, "bluegreen").string() << " "
+                  << history_dir(variant, seed, "nginx").string() << "\n";
+      }
       std::cout << format_table({r}).substr(format_table({}).size()) << std::flush;  // progress, one row
       rows.push_back(std::move(r));
     }
@@ -65,6 +85,9 @@ TEST(Differential, SwapVariantsReachSameVerdictAndFailureClassesBehindRealNginx)
   for (const auto& r : rows) {
     EXPECT_TRUE(r.agree()) << r.variant << " seed " << r.seed << " disagrees:\n" << format_table({r});
     EXPECT_NE(r.ours.requests, 0) << r.variant;
+    // Agreement on a run whose swaps failed (a reload nginx refused, a script error) would be vacuous.
+    EXPECT_EQ(r.ours.swaps_succeeded, r.ours.swaps) << r.variant << " seed " << r.seed << " behind bluegreen's proxy";
+    EXPECT_EQ(r.nginx.swaps_succeeded, r.nginx.swaps) << r.variant << " seed " << r.seed << " behind nginx";
   }
 }
 
