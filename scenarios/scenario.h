@@ -54,6 +54,7 @@ struct TrafficSettings {
   double rate = 40;                      // requests per scenario second, all clients together
   int clients = 4;
   double post_ratio = 0.2;               // share of POST /api/echo; the rest GET /
+  double api_get_ratio = 0;              // share of GET /api/health (API reads), taken from the GET /
   core::Duration timeout = std::chrono::seconds(30);
   std::string arrivals = "constant";     // constant | poisson (exponential gaps of the same mean)
   bool keepalive = false;                // one persistent connection per client instead of one per request

@@ -224,6 +224,11 @@ Scenario load_scenario(const std::filesystem::path& dir) {
             if (s.traffic.post_ratio < 0 || s.traffic.post_ratio > 1) r.fail(v, "'traffic.post_ratio' must be in [0, 1]");
           }},
          {"timeout", [&](auto& v) { s.traffic.timeout = r.duration(v, "traffic.timeout"); }},
+         {"api_get_ratio", [&](auto& v) {
+            s.traffic.api_get_ratio = r.number(v, "traffic.api_get_ratio");
+            if (s.traffic.api_get_ratio < 0 || s.traffic.api_get_ratio > 1)
+              r.fail(v, "'traffic.api_get_ratio' must be in [0, 1]");
+          }},
          {"arrivals", [&](auto& v) {
             s.traffic.arrivals = r.string(v, "traffic.arrivals");
             if (s.traffic.arrivals != "constant" && s.traffic.arrivals != "poisson")

@@ -134,12 +134,13 @@ TEST(ScenarioLoader, MalformedPipelineNamesLine) {
 // keepAliveTimeout are read, and default to the old open-loop, connection-per-request traffic.
 TEST(ScenarioLoader, ReadsTrafficShapeAndKeepAliveTimeout) {
   auto dir = make_dir(R"(app: {keep_alive_timeout: 2s, shared_static: true}
-traffic: {arrivals: poisson, keepalive: true, browser: true}
+traffic: {arrivals: poisson, keepalive: true, browser: true, api_get_ratio: 0.25}
 )");
   Scenario s = load_scenario(dir);
   EXPECT_EQ(s.traffic.arrivals, "poisson");
   EXPECT_TRUE(s.traffic.keepalive);
   EXPECT_TRUE(s.traffic.browser);
+  EXPECT_DOUBLE_EQ(s.traffic.api_get_ratio, 0.25);
   ASSERT_TRUE(s.app.keep_alive_timeout);
   EXPECT_EQ(*s.app.keep_alive_timeout, core::Duration(2'000'000));
   EXPECT_TRUE(s.app.shared_static);
@@ -157,6 +158,7 @@ traffic: {arrivals: poisson, keepalive: true, browser: true}
 // Goal: a wrong arrivals word, a non-boolean keepalive or a zero keepAliveTimeout is rejected by name.
 TEST(ScenarioLoader, RejectsBadTrafficShape) {
   EXPECT_NE(error_of("traffic: {arrivals: bursty}\n").find("constant or poisson"), std::string::npos);
+  EXPECT_NE(error_of("traffic: {api_get_ratio: 1.5}\n").find("api_get_ratio"), std::string::npos);
   EXPECT_NE(error_of("traffic: {keepalive: sometimes}\n").find("traffic.keepalive"), std::string::npos);
   EXPECT_NE(error_of("app: {keep_alive_timeout: 0s}\n").find("keep_alive_timeout"), std::string::npos);
 }

@@ -89,12 +89,16 @@ void TrafficGenerator::on_arrival() {
   if (stopped_) return;
   const core::Time intended = next_intended_;
   const int client = static_cast<int>(arrivals_ % static_cast<uint64_t>(options_.clients));
-  const bool post = rng_.bernoulli(options_.post_ratio);
+  // One draw picks the kind, so the shares hold exactly as configured.
+  const double kind = rng_.next_double();
+  const bool post = kind < options_.post_ratio;
+  const bool api_get = !post && kind < options_.post_ratio + options_.api_get_ratio;
   ++arrivals_;
   // The schedule never looks at responses: that is what keeps it open loop.
   const double gap = options_.arrivals == Arrivals::poisson ? rng_.exponential(1.0 / options_.rate) : 1.0 / options_.rate;
   next_intended_ = intended + core::from_seconds(gap);
-  dispatch(client, make_exchange(client, post ? "POST" : "GET", post ? "/api/echo" : "/", intended));
+  dispatch(client, make_exchange(client, post ? "POST" : "GET", post ? "/api/echo" : api_get ? "/api/health" : "/",
+                                intended));
   schedule_next();
 }
 

@@ -2,8 +2,8 @@
 // TrafficGenerator: open-loop client traffic through the proxy. Arrivals follow a schedule in
 // scenario time (constant rate or a Poisson process), whatever the responses do, so a stall during a
 // swap shows up as failures and latency instead of silently slowing the client down (coordinated
-// omission). Each arrival is a POST /api/echo carrying an Idempotency-Key, or a GET / which, for a
-// browser, is followed by the /_next/static/<buildId>/ chunks its HTML names. Clients either open a
+// omission). Each arrival is a POST /api/echo carrying an Idempotency-Key, an API GET /api/health, or
+// a GET / which, for a browser, is followed by the /_next/static/<buildId>/ chunks its HTML names. Clients either open a
 // connection per request (Connection: close) or each keep one connection alive and queue their
 // requests on it, as wrk and browsers do. Every request carries X-Request-Id and is recorded in the
 // History with its outcome class (ok / fail / info).
@@ -36,6 +36,7 @@ struct TrafficOptions {
   double rate = 40;                  // requests per scenario second, all clients together
   int clients = 4;                   // arrivals are dealt to clients round robin
   double post_ratio = 0.2;           // share of POST /api/echo (non-idempotent); the rest GET /
+  double api_get_ratio = 0;          // share of GET /api/health (an API client's read), taken from the GET /
   core::Duration timeout = std::chrono::seconds(30);  // per request, scenario time
   Arrivals arrivals = Arrivals::constant;  // evenly spaced, or exponential gaps of the same mean
   bool keepalive = false;            // one persistent connection per client, requests queued on it

@@ -204,22 +204,25 @@ TEST_F(TrafficGeneratorTest, PoissonArrivalsHaveExponentialGaps) {
   EXPECT_GT(std::sqrt(var) / mean, 0.6);  // exponential: 1; constant: 0
 }
 
-// Goal: a browser fetches each chunk its page names after the page; POSTs carry distinct
-// Idempotency-Key headers.
+// Goal: a browser fetches each chunk its page names after the page; API GETs are in the mix; POSTs
+// carry distinct Idempotency-Key headers.
 TEST_F(TrafficGeneratorTest, BrowserFetchesChunksAndPostsCarryIdempotencyKeys) {
   auto o = options(20, 2);
   o.browser = true;
   o.keepalive = true;
   o.post_ratio = 0.5;
+  o.api_get_ratio = 0.2;
   TrafficGenerator g(io_, clock_, history_, core::Rng(4), o);
   const auto requests = run_for(g, 2s);
-  int pages = 0, chunks = 0, posts = 0;
+  int pages = 0, chunks = 0, posts = 0, api_gets = 0;
   for (const auto& q : requests) {
     EXPECT_EQ(q.outcome, core::Outcome::ok) << q.path << " " << q.error;
     if (q.path == "/") ++pages;
     if (q.path == "/_next/static/b1/pages/index.js") ++chunks;
     if (q.method == "POST") ++posts;
+    if (q.path == "/api/health") ++api_gets;
   }
+  EXPECT_GT(api_gets, 0);
   EXPECT_GT(pages, 5);
   EXPECT_EQ(chunks, pages);
   EXPECT_GT(posts, 5);

@@ -359,6 +359,7 @@ void World::start_traffic() {
   t.arrivals = scenario_.traffic.arrivals == "poisson" ? Arrivals::poisson : Arrivals::constant;
   t.keepalive = scenario_.traffic.keepalive;
   t.browser = scenario_.traffic.browser;
+  t.api_get_ratio = scenario_.traffic.api_get_ratio;
   traffic_ = std::make_unique<TrafficGenerator>(io_, *clock_, history_, rng_.child("traffic"), t);
   traffic_->start();
 }
