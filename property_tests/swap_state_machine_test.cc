@@ -12,6 +12,8 @@
 
 #include <fmt/format.h>
 
+#include <iostream>
+
 #include "core/history.h"
 #include "fakes/codedeploy/agent.h"
 #include "property_tests/quick_scenario.h"
@@ -72,10 +74,15 @@ void check_requests(LiveWorld& live, const std::string& color) {
     if (r.start < live.checked_from) continue;
     ++checked;
     if (r.outcome == core::Outcome::fail) {
+      // RapidCheck reruns the minimal case to print it, and a live rerun may differ: say it now.
+      std::cerr << fmt::format("request #{} {} sent at {} failed: {} {}\n", r.id, r.method,
+                               core::format_seconds(r.start), r.status, r.error);
       RC_LOG() << fmt::format("request #{} {} failed: {} {}\n", r.id, r.method, r.status, r.error);
       RC_FAIL("no_failed_requests: a request failed");
     }
     if (!color.empty() && r.outcome == core::Outcome::ok && color_of(r.served_by) != color) {
+      std::cerr << fmt::format("request #{} sent at {} served by {}, the model says {}\n", r.id,
+                               core::format_seconds(r.start), r.served_by, color);
       RC_LOG() << fmt::format("request #{} sent at {} served by {}\n", r.id, core::format_seconds(r.start), r.served_by);
       RC_FAIL(fmt::format("the model says {} serves", color));
     }
@@ -121,6 +128,7 @@ struct AdvanceTime : rc::state::Command<SwapModel, LiveWorld> {
 RC_GTEST_PROP(SwapStateMachine, EverySwapHandsOverToTheColorTheModelPredictsAndLosesNothing, ()) {
   auto s = quick_scenario("seed-fixed", 2s, 3);
   s.traffic.rate = 10;
+  s.traffic.timeout = 120s;   // a harness stalled by load must not pass for a timed-out request
   LiveWorld live(s, *rc::gen::inRange<uint64_t>(1, 1 << 30));
   live.world->start();
   RC_ASSERT(live.world->deploy(0).succeeded);
