@@ -3,11 +3,15 @@
 # "unseed" check, the same sequence of deploy events: the deployment's own timeline (kind, deployment,
 # hook, script, exit code; a phase's name) and each container's life (created, started,
 # stop_requested, exited, removed, by container) in the order they happened, times left out.
+# The pipeline (push, workflow run, CreateDeployment) runs on its own thread beside the deployment it
+# created, so its events interleave with the agent's in either order (as they would in GitHub and
+# CodeDeploy); each of the two is compared in its own order.
 
 # The deploy-event sequence of a saved history, one entry per event, without times.
 function(deploy_sequence history out_var)
   file(STRINGS ${history} lines REGEX "\"type\":\"(deploy|container)\"")
   set(seq "")
+  set(pipeline "")
   foreach(line IN LISTS lines)
     string(JSON type GET "${line}" type)
     if(type STREQUAL "deploy")
@@ -20,7 +24,12 @@ function(deploy_sequence history out_var)
       if(kind STREQUAL "phase")
         string(JSON what GET "${line}" detail)
       endif()
-      list(APPEND seq "deploy ${deployment} ${kind} ${hook} ${script} ${exit_code} ${what}")
+      set(event "deploy ${deployment} ${kind} ${hook} ${script} ${exit_code} ${what}")
+      if(kind MATCHES "^(push|workflow_.*|build_finished|deployment_created|deployment_refused)$")
+        list(APPEND pipeline "${event}")
+      else()
+        list(APPEND seq "${event}")
+      endif()
     else()
       string(JSON what GET "${line}" what)
       if(what MATCHES "^(created|started|stop_requested|exited|removed)$")
@@ -29,7 +38,7 @@ function(deploy_sequence history out_var)
       endif()
     endif()
   endforeach()
-  set(${out_var} "${seq}" PARENT_SCOPE)
+  set(${out_var} "${seq};${pipeline}" PARENT_SCOPE)
 endfunction()
 
 foreach(i 1 2)

@@ -204,7 +204,7 @@ TEST(RunCheckers, ListsEveryInvariant) {
   auto results = run_checkers(ClientHistory{}.entries());
   std::vector<std::string> names;
   for (const auto& r : results) names.push_back(r.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"no_failed_requests", "switch_ordering", "no_version_regression",
+  EXPECT_EQ(names, (std::vector<std::string>{"no_failed_requests", "switch_ordering", "new_build_serves", "no_version_regression",
                                              "no_version_skew", "post_at_most_once", "no_cut_in_flight",
                                              "liveness_after_swap"}));
 }
