@@ -57,11 +57,18 @@ std::string request_line(const http::request<http::string_body>& req) {
   return out;
 }
 
+// The strand the listener accepted the socket on, by its own type (see UpstreamAttempt::Strand).
+// A socket on any other executor gets a new strand: every handler is bound to it explicitly.
+UpstreamAttempt::Strand session_strand(asio::ip::tcp::socket& socket, asio::io_context& io) {
+  if (auto* strand = socket.get_executor().target<UpstreamAttempt::Strand>()) return *strand;
+  return asio::make_strand(io);
+}
+
 }  // namespace
 
 ClientSession::ClientSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
                              std::shared_ptr<ProxyGeneration> generation, uint16_t declared_port)
-    : executor_(socket.get_executor()),
+    : executor_(session_strand(socket, state->io)),
       socket_(std::move(socket)),
       state_(std::move(state)),
       generation_(std::move(generation)),
@@ -116,9 +123,10 @@ void ClientSession::do_read() {
   prepare_client_parser(*parser_);
   idle_ = true;
   deadline_.arm(kKeepaliveTimeout, socket_);
-  http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    self->on_read(self->deadline_.expired() ? beast::error::timeout : ec);
-  });
+  http::async_read(socket_, buffer_, *parser_,
+                   asio::bind_executor(executor_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     self->on_read(self->deadline_.expired() ? beast::error::timeout : ec);
+                   }));
 }
 
 void ClientSession::on_read(beast::error_code ec) {
@@ -353,9 +361,10 @@ void ClientSession::write(std::string bytes, int status, bool close_after) {
   out_ = std::move(bytes);
   deadline_.arm(kSendTimeout, socket_);
   asio::async_write(socket_, asio::buffer(out_),
-                    [self = shared_from_this(), status, close_after](beast::error_code ec, std::size_t) {
+                    asio::bind_executor(executor_, [self = shared_from_this(), status,
+                                                    close_after](beast::error_code ec, std::size_t) {
                       self->on_write(self->deadline_.expired() ? beast::error::timeout : ec, status, close_after);
-                    });
+                    }));
 }
 
 void ClientSession::on_write(beast::error_code ec, int status, bool close_after) {

@@ -57,7 +57,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void on_write(boost::beast::error_code ec, int status, bool close_after);
   void close();
 
-  boost::asio::any_io_executor executor_;
+  UpstreamAttempt::Strand executor_;  // the socket's strand; every handler of the session runs on it
   boost::asio::ip::tcp::socket socket_;
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<ProxyGeneration> generation_;

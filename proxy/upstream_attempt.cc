@@ -35,7 +35,7 @@ bool is_bad_status_line(const beast::error_code& ec) {
 
 }  // namespace
 
-UpstreamAttempt::UpstreamAttempt(Executor strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
+UpstreamAttempt::UpstreamAttempt(Strand strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
                                  asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
                                  AttemptTimeouts timeouts, std::optional<CachedConnection> reuse, bool keepalive)
     : strand_(std::move(strand)),
