@@ -20,6 +20,11 @@ namespace {
 // client_header_timeout, 60 s, once a request has begun).
 constexpr core::Duration kKeepaliveTimeout = 75s;
 constexpr core::Duration kSendTimeout = 60s;      // send_timeout default
+// keepalive_requests' default since nginx 1.19.10 (100 before): ngx_http_update_location_config
+// clears r->keepalive once c->requests (counted as each request begins, this one included) reaches
+// it, so the 1000th response on a connection says `Connection: close` and the connection closes.
+// Simplification: the directive itself is not read from the config (it warns as not simulated).
+constexpr int kKeepaliveRequests = 1000;
 
 uint64_t parse_request_id(std::string_view s) {
   uint64_t v = 0;
@@ -52,11 +57,18 @@ std::string request_line(const http::request<http::string_body>& req) {
   return out;
 }
 
+// The strand the listener accepted the socket on, by its own type (see UpstreamAttempt::Strand).
+// A socket on any other executor gets a new strand: every handler is bound to it explicitly.
+UpstreamAttempt::Strand session_strand(asio::ip::tcp::socket& socket, asio::io_context& io) {
+  if (auto* strand = socket.get_executor().target<UpstreamAttempt::Strand>()) return *strand;
+  return asio::make_strand(io);
+}
+
 }  // namespace
 
 ClientSession::ClientSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
                              std::shared_ptr<ProxyGeneration> generation, uint16_t declared_port)
-    : executor_(socket.get_executor()),
+    : executor_(session_strand(socket, state->io)),
       socket_(std::move(socket)),
       state_(std::move(state)),
       generation_(std::move(generation)),
@@ -111,14 +123,16 @@ void ClientSession::do_read() {
   prepare_client_parser(*parser_);
   idle_ = true;
   deadline_.arm(kKeepaliveTimeout, socket_);
-  http::async_read(socket_, buffer_, *parser_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-    self->on_read(self->deadline_.expired() ? beast::error::timeout : ec);
-  });
+  http::async_read(socket_, buffer_, *parser_,
+                   asio::bind_executor(executor_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                     self->on_read(self->deadline_.expired() ? beast::error::timeout : ec);
+                   }));
 }
 
 void ClientSession::on_read(beast::error_code ec) {
   idle_ = false;
   if (stopping_) return;
+  if (!ec) ++requests_;
   if (ec) {
     if (ec == http::error::body_limit) return respond_status(413, true);
     // The client went away or stayed idle past keepalive_timeout: close quietly, as nginx does.
@@ -320,7 +334,7 @@ void ClientSession::add_upstream_status(int status) {
 
 void ClientSession::respond_upstream(http::response<http::string_body>&& res) {
   int status = res.result_int();
-  bool keep = request_.keep_alive() && !retiring_ && !generation_->retired;
+  bool keep = may_keep_alive();
   auto out = make_client_response(std::move(res), request_.version(), keep, request_.method() == http::verb::head);
   write(serialize(out), status, !keep);
 }
@@ -333,17 +347,24 @@ void ClientSession::respond_truncated(http::response<http::string_body>&& res) {
 }
 
 void ClientSession::respond_status(int status, bool close_after) {
-  bool keep = !close_after && request_.keep_alive() && !retiring_ && !generation_->retired;
+  bool keep = !close_after && may_keep_alive();
   write(serialize(make_error_page(status, request_.version() ? request_.version() : 11, keep)), status, !keep);
+}
+
+// The connection stays open after this response: the client asked for it, no reload retired it,
+// and it has not carried keepalive_requests requests yet.
+bool ClientSession::may_keep_alive() const {
+  return request_.keep_alive() && !retiring_ && !generation_->retired && requests_ < kKeepaliveRequests;
 }
 
 void ClientSession::write(std::string bytes, int status, bool close_after) {
   out_ = std::move(bytes);
   deadline_.arm(kSendTimeout, socket_);
   asio::async_write(socket_, asio::buffer(out_),
-                    [self = shared_from_this(), status, close_after](beast::error_code ec, std::size_t) {
+                    asio::bind_executor(executor_, [self = shared_from_this(), status,
+                                                    close_after](beast::error_code ec, std::size_t) {
                       self->on_write(self->deadline_.expired() ? beast::error::timeout : ec, status, close_after);
-                    });
+                    }));
 }
 
 void ClientSession::on_write(beast::error_code ec, int status, bool close_after) {

@@ -52,11 +52,12 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void respond_upstream(http::response<http::string_body>&& res);
   void respond_truncated(http::response<http::string_body>&& res);
   void respond_status(int status, bool close_after = false);
+  bool may_keep_alive() const;
   void write(std::string bytes, int status, bool close_after);
   void on_write(boost::beast::error_code ec, int status, bool close_after);
   void close();
 
-  boost::asio::any_io_executor executor_;
+  UpstreamAttempt::Strand executor_;  // the socket's strand; every handler of the session runs on it
   boost::asio::ip::tcp::socket socket_;
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<ProxyGeneration> generation_;
@@ -70,6 +71,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   bool retiring_ = false;
   bool stopping_ = false;
   bool closed_ = false;
+  int requests_ = 0;      // requests read on this connection (nginx's c->requests)
 
   // The request in progress.
   http::request<http::string_body> request_;

@@ -217,5 +217,27 @@ TEST_F(KeepaliveProxyTest, IdleConnectionClosedByBackendIsNotReused) {
   EXPECT_TRUE(events("error_log").empty());
 }
 
+// Client side, keepalive_requests (1000 by default since nginx 1.19.10): the 1000th response on one
+// client connection says `Connection: close` and the proxy closes it; the ones before keep it open.
+TEST_F(KeepaliveProxyTest, ClientConnectionClosesAfterKeepaliveRequests) {
+  start(keepalive_config(kKeepaliveLocation));
+  int fd = connect_to(proxy_->listen_port());
+  ASSERT_GE(fd, 0);
+  ClientResponse last;
+  int ok = 0;
+  for (int i = 0; i < 1000; ++i) {
+    if (!send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n")) break;
+    last = read_response(fd);
+    if (last.status != 200) break;
+    if (i < 999 && last.head.find("Connection: close") != std::string::npos) break;
+    ++ok;
+  }
+  EXPECT_EQ(ok, 1000);
+  EXPECT_NE(last.head.find("Connection: close"), std::string::npos);
+  send_all(fd, "GET / HTTP/1.1\r\nHost: x\r\n\r\n");
+  EXPECT_EQ(read_response(fd).status, 0);  // closed after the 1000th: no answer to a 1001st
+  ::close(fd);
+}
+
 }  // namespace
 }  // namespace bg::proxy

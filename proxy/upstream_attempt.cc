@@ -35,7 +35,7 @@ bool is_bad_status_line(const beast::error_code& ec) {
 
 }  // namespace
 
-UpstreamAttempt::UpstreamAttempt(Executor strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
+UpstreamAttempt::UpstreamAttempt(Strand strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
                                  asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
                                  AttemptTimeouts timeouts, std::optional<CachedConnection> reuse, bool keepalive)
     : strand_(std::move(strand)),
@@ -43,10 +43,16 @@ UpstreamAttempt::UpstreamAttempt(Executor strand, Executor io, SessionDeadline& 
       deadline_(deadline),
       clock_(clock),
       peer_(peer),
-      request_(std::move(request)),
+      request_bytes_(serialize(request)),
+      head_request_(request.method() == http::verb::head),
       timeouts_(timeouts),
       keepalive_(keepalive) {
-  if (reuse) reuse_ = reuse->info;
+  static_assert(sizeof(UpstreamAttempt) <= 1000, "keep UpstreamAttempt in malloc's per-thread cache (see the class note)");
+  if (reuse) {
+    reused_ = true;
+    opened_ = reuse->info.opened;
+    requests_before_ = reuse->info.requests;
+  }
 }
 
 bool UpstreamAttempt::idle_connection_usable(int fd) {
@@ -57,12 +63,10 @@ bool UpstreamAttempt::idle_connection_usable(int fd) {
 
 void UpstreamAttempt::run(Callback done) {
   done_ = std::move(done);
-  if (reuse_) {
+  if (reused_) {
     // A cached connection: no connect, the request goes out at once (nginx: pc->cached = 1). Its
     // socket is still registered and has TCP_NODELAY from when it was opened.
     result_.reused = true;
-    opened_ = reuse_->opened;
-    requests_before_ = reuse_->requests;
     result_.request_sent = true;
     return send_request();
   }
@@ -92,9 +96,6 @@ void UpstreamAttempt::on_connect(beast::error_code ec) {
 
 void UpstreamAttempt::send_request() {
   deadline_.arm(timeouts_.send, socket_);
-  // The request as bytes in one buffer, in one write: Beast's message writer walks its buffer
-  // sequence again on every step of the write, which cost more than making the bytes.
-  request_bytes_ = serialize(request_);
   asio::async_write(socket_, asio::buffer(request_bytes_),
                     asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code e, std::size_t) {
                       self->on_write(self->timed(e));
@@ -107,7 +108,7 @@ void UpstreamAttempt::on_write(beast::error_code ec) {
   parser_->body_limit(64 * 1024 * 1024);
   // Eager: a head and body that arrive together are parsed in one read, one handler, not two.
   parser_->eager(true);
-  if (request_.method() == http::verb::head) parser_->skip(true);
+  if (head_request_) parser_->skip(true);
   // Simplification: proxy_read_timeout bounds the whole head, then the whole body (nginx: each read).
   deadline_.arm(timeouts_.read, socket_);
   read_response();

@@ -5,6 +5,9 @@
 // read) and the upstream has `keepalive`, the connection is handed back for caching instead of being
 // closed (ngx_http_upstream_keepalive_module, reference/semantics.md §1). Each stage has the config's deadline (connect/send/read, on the session's SessionDeadline). It reports how the
 // attempt ended in nginx's terms; the ClientSession decides what follows. Runs on the session's strand.
+// Size: one is made per request with make_shared, so it is kept under the 1032 bytes glibc's
+// per-thread cache (tcache) serves; at 1.1 KB every request took malloc's slow path and ran
+// malloc_consolidate, a fifth of the proxy's own CPU time (perf, bg_proxy_bench).
 #include <utility>  // before Asio under C++20 (design.md)
 
 #include <functional>
@@ -53,6 +56,10 @@ struct AttemptTimeouts {
 class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
  public:
   using Executor = boost::asio::any_io_executor;
+  // The session's strand by its own type, not type-erased: every completion of an attempt is bound
+  // to it, and through any_io_executor each one copied and re-wrapped the executor (prefer(),
+  // copy_shared), about a tenth of the proxy's own CPU time.
+  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
   using Callback = std::function<void(AttemptResult)>;
 
   // Handlers run on `strand` (the session's). A new connection's socket is made on `io` (the
@@ -61,7 +68,7 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   // `reuse`: a cached connection to run on instead of connecting. `keepalive`: the upstream caches
   // connections, so a response that allows it releases the connection into AttemptResult::idle.
   // `deadline`: the session's, which outlives the attempt; each stage arms it with its timeout.
-  UpstreamAttempt(Executor strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
+  UpstreamAttempt(Strand strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
                   boost::asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
                   AttemptTimeouts timeouts, std::optional<CachedConnection> reuse = std::nullopt,
                   bool keepalive = false);
@@ -88,22 +95,26 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
 
   boost::beast::error_code timed(boost::beast::error_code ec) const;
 
-  Executor strand_;
+  Strand strand_;
   boost::asio::ip::tcp::socket socket_;
   SessionDeadline& deadline_;
   core::Clock& clock_;
   boost::asio::ip::tcp::endpoint peer_;
-  http::request<http::string_body> request_;
+  // The request as bytes in one buffer, made once, sent in one write: Beast's message writer walks
+  // its buffer sequence again on every step of the write, which cost more than making the bytes.
+  // The message itself is not kept: it made the object too big for malloc's per-thread cache
+  // (see the note on the class).
   std::string request_bytes_;
   AttemptTimeouts timeouts_;
   boost::beast::flat_buffer buffer_;
   std::optional<http::response_parser<http::string_body>> parser_;
   AttemptResult result_;
   Callback done_;
-  std::optional<IdleConnection> reuse_;  // the cache's record of the connection run on, if any
+  core::Time opened_{};      // when the connection was opened (a cached one: by an earlier attempt)
+  int requests_before_ = 0;  // requests a cached connection carried before this one
+  bool reused_ = false;      // runs on a cached connection
+  bool head_request_ = false;
   bool keepalive_;
-  core::Time opened_{};
-  int requests_before_ = 0;
   bool kept_ = false;
 };
 
