@@ -41,8 +41,9 @@ if ! grep -Eq "^[[:space:]]*server[[:space:]]+(localhost|127\.0\.0\.1):$NEW_PORT
 fi
 nginx -t
 nginx -s reload
-# Requests already sent to the old color finish on the old proxy configuration.
-sleep 5
+# Requests already sent to the old color finish on the old proxy configuration. 10 s, not
+# seed-fixed's 5 s: a margin for a loaded machine, where the old configuration's backlog drains late.
+sleep 10
 
 cd $WORKDIR
 docker-compose -p $OLD -f docker-compose-$OLD.yml down

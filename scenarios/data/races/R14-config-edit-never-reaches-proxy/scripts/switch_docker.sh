@@ -34,8 +34,9 @@ cd /etc/nginx
 sed -i "s/server localhost:$OLD_PORT;/server localhost:$NEW_PORT;/" upstream.conf
 nginx -t
 nginx -s reload
-# Requests already sent to the old color finish on the old proxy configuration.
-sleep 5
+# Requests already sent to the old color finish on the old proxy configuration. 10 s, not
+# seed-fixed's 5 s: a margin for a loaded machine, where the old configuration's backlog drains late.
+sleep 10
 
 cd $WORKDIR
 docker-compose -p $OLD -f docker-compose-$OLD.yml down
