@@ -28,10 +28,14 @@ struct DifferentialRow {
   EngineOutcome ours;    // bluegreen's ProxyServer
   EngineOutcome nginx;   // the real nginx binary (RealNginx)
 
-  // Same verdict (neither an error) and the same set of failure classes; counts may differ, since
-  // the two proxies serve the same traffic with different timings.
+  // Same verdict (neither an error) and the same set of failure families (failure_family);
+  // counts may differ, since the two proxies serve the same traffic with different timings.
   bool agree() const;
 };
+
+// The class with a dropped connection's two spellings (FIN: "upstream prematurely closed", RST:
+// "connection reset") made one, "upstream dropped the request"; any other class unchanged.
+std::string failure_family(const std::string& cls);
 
 // A Markdown table: variant, seed, verdicts ours / nginx, classes ours / nginx (with counts), requests,
 // swaps that succeeded, agree.

@@ -29,6 +29,17 @@ TEST(DifferentialTable, VerdictClassOrErrorDifferenceDisagrees) {
   EXPECT_FALSE(row("error", {}, "error", {}).agree());
 }
 
+// Goal: a dropped connection seen as FIN on one side and RST on the other is the same failure, but
+// only for the same method, and never the same as another class.
+TEST(DifferentialTable, DroppedConnectionAgreesWhetherFinOrReset) {
+  EXPECT_TRUE(row("violated", {{"POST 502 connection reset", 4}}, "violated",
+                  {{"POST 502 upstream prematurely closed", 2}}).agree());
+  EXPECT_FALSE(row("violated", {{"GET 502 connection reset", 4}}, "violated",
+                   {{"POST 502 upstream prematurely closed", 2}}).agree());
+  EXPECT_FALSE(row("violated", {{"POST 502 connection reset", 4}}, "violated", {{"POST 502 no live upstreams", 2}}).agree());
+  EXPECT_EQ(failure_family("GET 502 no live upstreams"), "GET 502 no live upstreams");
+}
+
 // Goal: the printed table names each class with its count on each side and says NO where they differ.
 TEST(DifferentialTable, TableShowsClassesWithCountsAndDisagreement) {
   std::string t = format_table({row("violated", {{"POST 502 upstream prematurely closed", 3}}, "held", {})});
