@@ -3,9 +3,10 @@
 // of races.md are the postconditions, checked after every command on the history so far.
 //
 // Simplification: the commands are those World's public surface can drive — Swap (a push through
-// CodeDeploy and the user's own script) and AdvanceTime. CrashContainer, SlowStart, HoldPort,
-// ReloadProxy, BurstTraffic and ConcurrentDeploy need hooks into the fake Docker engine, the proxy
-// and the traffic generator that World does not expose (yet).
+// CodeDeploy and the user's own script), ReloadProxy (an `nginx -s reload` from outside the script,
+// races.md R15: nothing may be lost and the serving color stays) and AdvanceTime. CrashContainer,
+// SlowStart, HoldPort, BurstTraffic and ConcurrentDeploy need hooks into the fake Docker engine and
+// the traffic generator that World does not expose (yet).
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 #include <rapidcheck/state.h>
@@ -108,6 +109,19 @@ struct Swap : rc::state::Command<SwapModel, LiveWorld> {
   void show(std::ostream& os) const override { os << "Swap"; }
 };
 
+struct ReloadProxy : rc::state::Command<SwapModel, LiveWorld> {
+  void checkPreconditions(const SwapModel& m) const override { RC_PRE(m.commands < 5); }
+  void apply(SwapModel& m) const override { ++m.commands; }
+  void run(const SwapModel& m, LiveWorld& live) const override {
+    const auto refused = live.world->reload_proxy();
+    if (refused) RC_FAIL("nginx -s reload was refused: " + *refused);
+    RC_ASSERT(live.world->wait(1s));
+    log_history(live);
+    check_requests(live, m.serving());   // old workers finish, new ones start clean: same color, no loss
+  }
+  void show(std::ostream& os) const override { os << "ReloadProxy"; }
+};
+
 struct AdvanceTime : rc::state::Command<SwapModel, LiveWorld> {
   int seconds = *rc::gen::inRange(1, 5);
   void checkPreconditions(const SwapModel& m) const override { RC_PRE(m.commands < 5); }
@@ -122,7 +136,7 @@ struct AdvanceTime : rc::state::Command<SwapModel, LiveWorld> {
 
 }  // namespace
 
-// Goal (issue 6, the state machine and (d)): whatever sequence of swaps and waits, seed-fixed's
+// Goal (issue 6, the state machine and (d)): whatever sequence of swaps, reloads and waits, seed-fixed's
 // deployment loses no request, and after each command the color the model predicts is the one
 // serving; in particular two swaps return to the first color.
 RC_GTEST_PROP(SwapStateMachine, EverySwapHandsOverToTheColorTheModelPredictsAndLosesNothing, ()) {
@@ -139,7 +153,7 @@ RC_GTEST_PROP(SwapStateMachine, EverySwapHandsOverToTheColorTheModelPredictsAndL
   check_requests(live, "blue");
   const SwapModel initial;
   const auto commands =
-      *rc::gen::resize(5, rc::state::gen::commands(initial, rc::state::gen::execOneOfWithArgs<Swap, AdvanceTime>()));
+      *rc::gen::resize(5, rc::state::gen::commands(initial, rc::state::gen::execOneOfWithArgs<Swap, ReloadProxy, AdvanceTime>()));
   int swaps = 0;
   for (const auto& command : commands) swaps += dynamic_cast<const Swap*>(command.get()) != nullptr;
   RC_TAG(swaps == 2 ? "two swaps: back to blue" : std::to_string(swaps) + " swap(s)");

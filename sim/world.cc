@@ -372,6 +372,11 @@ void World::stop_traffic() {
 
 int64_t World::late_sends() const { return traffic_ ? traffic_->late() : 0; }
 
+std::optional<std::string> World::reload_proxy() {
+  if (!proxy_) return "the proxy is not running";
+  return proxy_->reload();
+}
+
 bool World::wait(core::Duration d) { return clock_->sleep_for(d, stop_.get_token()); }
 
 void World::phase(const std::string& what, int deployment) {

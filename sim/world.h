@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stop_token>
 #include <string>
 #include <thread>
@@ -77,6 +78,9 @@ class World {
   void stop_traffic();
   // Requests the traffic generator sent more than 1 ms (real) after their scheduled time.
   int64_t late_sends() const;
+  // `nginx -s reload` from outside the deploy script (an operator, a config-management run): the
+  // proxy rereads its config from disk. nullopt once taken, else nginx's message.
+  std::optional<std::string> reload_proxy();
   // Lets scenario time pass. Returns false when the run was stopped meanwhile.
   bool wait(core::Duration d);
   // Marks a phase of the run in the history (traffic_started, swap_started, ...).
