@@ -7,12 +7,13 @@
 #include <map>
 #include <optional>
 
+#include "sim/checker_support.h"
+
 namespace bg::sim {
 namespace {
 
 // In-flight requests at the deployment's end may still be answered by the old build.
 constexpr core::Duration kSettle = std::chrono::seconds(1);
-constexpr size_t kMaxEvidence = 5;
 
 struct Deployment {
   std::optional<core::Time> started, succeeded;
@@ -73,13 +74,11 @@ reports::InvariantResult NewBuildServesChecker::check(const std::vector<core::En
       }
     }
     if (stale == 0) continue;
-    ++r.violations;
     std::string by;
     for (const auto& [what, count] : stale_by) by += fmt::format("{}{} by {}", by.empty() ? "" : ", ", count, what);
-    if (r.evidence.size() < kMaxEvidence)
-      r.evidence.push_back(fmt::format("deployment {} succeeded at {} having built {}, yet {} of {} requests sent "
-                                       "afterwards were served by an older build: {}",
-                                       n, core::format_seconds(*d.succeeded), d.build, stale, judged, by));
+    add_violation(r, fmt::format("deployment {} succeeded at {} having built {}, yet {} of {} requests sent "
+                                 "afterwards were served by an older build: {}",
+                                 n, core::format_seconds(*d.succeeded), d.build, stale, judged, by));
   }
 
   // Pushes refused by CodeDeploy and never superseded by a deployed push.
@@ -92,10 +91,8 @@ reports::InvariantResult NewBuildServesChecker::check(const std::vector<core::En
       return kv.first > d.deployment && kv.second.succeeded;
     });
     if (superseded) continue;
-    ++r.violations;
-    if (r.evidence.size() < kMaxEvidence)
-      r.evidence.push_back(fmt::format("push {} ({}) was never deployed: at {} CreateDeployment failed: {}",
-                                       d.deployment, shas[d.deployment], core::format_seconds(d.at), d.detail));
+    add_violation(r, fmt::format("push {} ({}) was never deployed: at {} CreateDeployment failed: {}",
+                                 d.deployment, shas[d.deployment], core::format_seconds(d.at), d.detail));
   }
 
   r.held = r.violations == 0;

@@ -5,20 +5,17 @@
 #include <map>
 
 #include "reports/timeline_model.h"
-#include "sim/checker_new_build_serves.h"
 #include "sim/checker_cut_in_flight.h"
 #include "sim/checker_liveness_after_swap.h"
+#include "sim/checker_new_build_serves.h"
 #include "sim/checker_post_at_most_once.h"
+#include "sim/checker_support.h"
 #include "sim/checker_version_regression.h"
 #include "sim/checker_version_skew.h"
 #include "sim/swap_timeline.h"
 
 namespace bg::sim {
 namespace {
-
-constexpr size_t kMaxEvidence = 8;
-
-std::string secs(core::Time t) { return fmt::format("{:.3f}s", core::to_seconds(t)); }
 
 std::map<uint64_t, std::vector<core::ProxyEvent>> proxy_errors_by_request(const std::vector<core::Entry>& entries) {
   std::map<uint64_t, std::vector<core::ProxyEvent>> out;
@@ -45,11 +42,11 @@ reports::InvariantResult NoFailedRequestsChecker::check(const std::vector<core::
     ++total;
     if (q->outcome == core::Outcome::ok) continue;
     (q->outcome == core::Outcome::info ? info : failed)++;
-    if (r.evidence.size() < kMaxEvidence) {
+    if (r.evidence.size() < kMaxCheckerEvidence) {
       auto it = logs.find(q->id);
       const std::string cls = failure_class(*q, it == logs.end() ? std::vector<core::ProxyEvent>{} : it->second);
       r.evidence.push_back(fmt::format("request #{} {} {} sent at {} {} after {}: {}", q->id, q->method, q->path,
-                                       secs(q->start), q->outcome == core::Outcome::info ? "indeterminate" : "failed",
+                                       checker_secs(q->start), q->outcome == core::Outcome::info ? "indeterminate" : "failed",
                                        fmt::format("{:.3f}s", core::to_seconds(q->end - q->start)), cls));
     }
   }
@@ -70,22 +67,22 @@ reports::InvariantResult SwitchOrderingChecker::check(const std::vector<core::En
       const core::Time stop = *s.old_stop_requested;
       if (s.new_container.empty())
         broken.push_back(fmt::format("old color {} was asked to stop at {} but no new color was started",
-                                     s.old_container, secs(stop)));
+                                     s.old_container, checker_secs(stop)));
       else if (!s.new_ready || *s.new_ready > stop)
         broken.push_back(fmt::format("old color {} was asked to stop at {} while new color {} was not ready ({})",
-                                     s.old_container, secs(stop), s.new_container,
-                                     s.new_ready ? "ready at " + secs(*s.new_ready) : "never ready"));
+                                     s.old_container, checker_secs(stop), s.new_container,
+                                     s.new_ready ? "ready at " + checker_secs(*s.new_ready) : "never ready"));
       else if (!s.new_first_traffic || *s.new_first_traffic > stop)
         broken.push_back(fmt::format(
             "old color {} was asked to stop at {} before new color {} had served any request ({})", s.old_container,
-            secs(stop), s.new_container,
-            s.new_first_traffic ? "first served a request sent at " + secs(*s.new_first_traffic) : "never served"));
+            checker_secs(stop), s.new_container,
+            s.new_first_traffic ? "first served a request sent at " + checker_secs(*s.new_first_traffic) : "never served"));
     }
     if (s.new_ready && s.new_started && *s.new_ready < *s.new_started)
       broken.push_back(fmt::format("new color {} reported ready before it started", s.new_container));
     for (auto& b : broken) {
       ++r.violations;
-      if (r.evidence.size() < kMaxEvidence) r.evidence.push_back(fmt::format("swap {}: {}", s.deployment, b));
+      if (r.evidence.size() < kMaxCheckerEvidence) r.evidence.push_back(fmt::format("swap {}: {}", s.deployment, b));
     }
   }
   r.held = r.violations == 0;
