@@ -57,18 +57,15 @@ std::string request_line(const http::request<http::string_body>& req) {
   return out;
 }
 
-// The strand the listener accepted the socket on, by its own type (see UpstreamAttempt::Strand).
-// A socket on any other executor gets a new strand: every handler is bound to it explicitly.
-UpstreamAttempt::Strand session_strand(asio::ip::tcp::socket& socket, asio::io_context& io) {
-  if (auto* strand = socket.get_executor().target<UpstreamAttempt::Strand>()) return *strand;
-  return asio::make_strand(io);
-}
+// A strand of its own for each session, by its own type (see UpstreamAttempt::Strand): the socket
+// is on the io_context's plain executor (ProxySocket) and every handler is bound to the strand.
+UpstreamAttempt::Strand session_strand(asio::io_context& io) { return asio::make_strand(io); }
 
 }  // namespace
 
-ClientSession::ClientSession(asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
+ClientSession::ClientSession(ProxySocket socket, std::shared_ptr<ServerState> state,
                              std::shared_ptr<ProxyGeneration> generation, uint16_t declared_port)
-    : executor_(session_strand(socket, state->io)),
+    : executor_(session_strand(state->io)),
       socket_(std::move(socket)),
       state_(std::move(state)),
       generation_(std::move(generation)),
@@ -214,7 +211,7 @@ void ClientSession::next_attempt() {
 std::optional<CachedConnection> ClientSession::take_idle_connection(uint16_t port) {
   if (!cache_->enabled()) return std::nullopt;
   std::optional<CachedConnection> found;
-  std::vector<asio::ip::tcp::socket> closing;  // closed when it goes out of scope, after the unlock
+  std::vector<ProxySocket> closing;  // closed when it goes out of scope, after the unlock
   {
     std::lock_guard lock(worker_.mutex);
     std::vector<int> to_close;
@@ -235,7 +232,7 @@ std::optional<CachedConnection> ClientSession::take_idle_connection(uint16_t por
 // unless the attempt counted as a failure (NGX_PEER_FAILED goes to "invalid": closed).
 void ClientSession::release_connection(AttemptResult& result, bool failed) {
   if (!result.idle) return;
-  std::vector<asio::ip::tcp::socket> closing;  // closed when it goes out of scope, after the unlock
+  std::vector<ProxySocket> closing;  // closed when it goes out of scope, after the unlock
   if (!failed && !stopping_ && cache_) {
     std::lock_guard lock(worker_.mutex);
     int fd = result.idle->info.fd;
@@ -379,7 +376,7 @@ void ClientSession::close() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ignored;
-  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+  socket_.shutdown(ProxySocket::shutdown_both, ignored);
   socket_.close(ignored);
 }
 

@@ -14,6 +14,7 @@
 #include <boost/beast/http.hpp>
 
 #include "proxy/proxy_log.h"
+#include "proxy/proxy_socket.h"
 #include "proxy/server_state.h"
 #include "proxy/session_deadline.h"
 #include "proxy/upstream_attempt.h"
@@ -23,7 +24,7 @@ namespace bg::proxy {
 
 class ClientSession : public std::enable_shared_from_this<ClientSession> {
  public:
-  ClientSession(boost::asio::ip::tcp::socket socket, std::shared_ptr<ServerState> state,
+  ClientSession(ProxySocket socket, std::shared_ptr<ServerState> state,
                 std::shared_ptr<ProxyGeneration> generation, uint16_t declared_port);
   ~ClientSession();
   ClientSession(const ClientSession&) = delete;
@@ -58,7 +59,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void close();
 
   UpstreamAttempt::Strand executor_;  // the socket's strand; every handler of the session runs on it
-  boost::asio::ip::tcp::socket socket_;
+  ProxySocket socket_;
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<ProxyGeneration> generation_;
   ProxyGeneration::Worker& worker_;

@@ -24,7 +24,7 @@ ProxyGeneration::~ProxyGeneration() { close_idle_connections(); }
 
 void ProxyGeneration::close_idle_connections() {
   for (auto& w : workers_) {
-    std::vector<boost::asio::ip::tcp::socket> closing;  // closed when it goes out of scope, unlocked
+    std::vector<ProxySocket> closing;  // closed when it goes out of scope, unlocked
     {
       std::lock_guard lock(w->mutex);
       for (auto& [name, cache] : w->caches) {
@@ -35,8 +35,8 @@ void ProxyGeneration::close_idle_connections() {
   }
 }
 
-std::vector<boost::asio::ip::tcp::socket> ProxyGeneration::Worker::take_sockets(const std::vector<int>& fds) {
-  std::vector<boost::asio::ip::tcp::socket> out;
+std::vector<ProxySocket> ProxyGeneration::Worker::take_sockets(const std::vector<int>& fds) {
+  std::vector<ProxySocket> out;
   for (int fd : fds) {
     auto it = idle_sockets.find(fd);
     if (it == idle_sockets.end()) {

@@ -16,6 +16,7 @@
 #include <boost/asio/ip/tcp.hpp>
 
 #include "proxy/keepalive_cache.h"
+#include "proxy/proxy_socket.h"
 #include "proxy/nginx_config.h"
 #include "proxy/upstream_pool.h"
 
@@ -33,11 +34,11 @@ class ProxyGeneration {
     // The sockets of the descriptors the caches hold, by descriptor. A cached connection stays an
     // Asio socket registered with the reactor, so reusing it costs no syscall (handing the bare
     // descriptor back and forth cost four per request: epoll_ctl twice, ioctl, setsockopt).
-    std::unordered_map<int, boost::asio::ip::tcp::socket> idle_sockets;
+    std::unordered_map<int, ProxySocket> idle_sockets;
 
     // Moves the sockets of `fds` (descriptors the caches gave up) out of idle_sockets, so the
     // caller closes them outside the mutex. Call with the mutex held.
-    std::vector<boost::asio::ip::tcp::socket> take_sockets(const std::vector<int>& fds);
+    std::vector<ProxySocket> take_sockets(const std::vector<int>& fds);
   };
 
   ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number);

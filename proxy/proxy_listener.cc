@@ -41,8 +41,8 @@ void ProxyListener::start_accepting() {
 
 void ProxyListener::do_accept() {
   if (closed_) return;
-  acceptor_.async_accept(asio::make_strand(state_->io),
-                         [self = shared_from_this()](boost::system::error_code ec, asio::ip::tcp::socket socket) {
+  acceptor_.async_accept(state_->io.get_executor(),
+                         [self = shared_from_this()](boost::system::error_code ec, ProxySocket socket) {
                            if (self->closed_ || ec == asio::error::operation_aborted) return;
                            if (!ec) {
                              auto generation = self->state_->current_generation();

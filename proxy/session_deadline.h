@@ -22,6 +22,7 @@
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/clock.h"
+#include "proxy/proxy_socket.h"
 
 namespace bg::proxy {
 
@@ -35,7 +36,7 @@ class SessionDeadline {
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 
   // The socket is closed if the operation started now has not ended within `d` (scenario time).
-  void arm(core::Duration d, boost::asio::ip::tcp::socket& socket) {
+  void arm(core::Duration d, ProxySocket& socket) {
     guarded_ = &socket;
     expired_ = false;
     auto real = clock_.to_real(d);
@@ -83,7 +84,7 @@ class SessionDeadline {
   boost::asio::steady_timer probe_;  // never waited on: it only turns a duration into a deadline
   core::Clock& clock_;
   std::weak_ptr<void> owner_;
-  boost::asio::ip::tcp::socket* guarded_ = nullptr;
+  ProxySocket* guarded_ = nullptr;
   RealTime deadline_{};
   RealTime wait_ends_{};
   std::chrono::nanoseconds shortest_ = std::chrono::nanoseconds::max();

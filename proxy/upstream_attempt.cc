@@ -39,7 +39,7 @@ UpstreamAttempt::UpstreamAttempt(Strand strand, Executor io, SessionDeadline& de
                                  asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
                                  AttemptTimeouts timeouts, std::optional<CachedConnection> reuse, bool keepalive)
     : strand_(std::move(strand)),
-      socket_(reuse ? std::move(reuse->socket) : asio::ip::tcp::socket(std::move(io))),
+      socket_(reuse ? std::move(reuse->socket) : ProxySocket(std::move(io))),
       deadline_(deadline),
       clock_(clock),
       peer_(peer),
@@ -184,7 +184,7 @@ void UpstreamAttempt::finish() {
   }
   beast::error_code ignored;
   if (socket_.is_open()) {
-    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+    socket_.shutdown(ProxySocket::shutdown_both, ignored);
     socket_.close(ignored);
   }
   if (auto done = std::move(done_)) {

@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "proxy/keepalive_cache.h"
 #include "proxy/retry_policy.h"
+#include "proxy/proxy_socket.h"
 #include "proxy/session_deadline.h"
 
 namespace bg::proxy {
@@ -32,7 +33,7 @@ namespace http = boost::beast::http;
 // socket itself, kept registered with the reactor between requests.
 struct CachedConnection {
   IdleConnection info;
-  boost::asio::ip::tcp::socket socket;
+  ProxySocket socket;
 };
 
 struct AttemptResult {
@@ -55,7 +56,7 @@ struct AttemptTimeouts {
 
 class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
  public:
-  using Executor = boost::asio::any_io_executor;
+  using Executor = boost::asio::io_context::executor_type;
   // The session's strand by its own type, not type-erased: every completion of an attempt is bound
   // to it, and through any_io_executor each one copied and re-wrapped the executor (prefer(),
   // copy_shared), about a tenth of the proxy's own CPU time.
@@ -96,7 +97,7 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   boost::beast::error_code timed(boost::beast::error_code ec) const;
 
   Strand strand_;
-  boost::asio::ip::tcp::socket socket_;
+  ProxySocket socket_;
   SessionDeadline& deadline_;
   core::Clock& clock_;
   boost::asio::ip::tcp::endpoint peer_;
