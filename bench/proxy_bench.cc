@@ -1,5 +1,5 @@
 // bg_proxy_bench: requests/s and p50/p99 latency through bluegreen's proxy (one worker, one Asio
-// thread), through the real nginx (`worker_processes 1`, same config, same backends, same load, same
+// thread, told so: ProxyServer::run_on_one_thread, no strands, as nginx's worker is one loop), through the real nginx (`worker_processes 1`, same config, same backends, same load, same
 // run) and directly to the backends, then the ratios. Load: K closed-loop keep-alive clients sending N
 // GETs per measurement; both proxies keep upstream connections (HTTP/1.1, `keepalive 32`). Not a
 // test: it prints numbers for issue 3's closing note and decides nothing.
@@ -222,6 +222,7 @@ int main(int argc, char** argv) {
   });
   ::pthread_setname_np(io_thread.native_handle(), "bg-proxy");  // to find it in `perf report --comm`
   auto ours = std::make_unique<proxy::ProxyServer>(io, clock, history, ports, paths);
+  ours->run_on_one_thread(true);
   std::unique_ptr<proxy::RealNginx> nginx;
   std::vector<Target> targets;
   auto want = [&](const char* name) { return o.only.empty() || o.only == name; };

@@ -57,21 +57,17 @@ std::string request_line(const http::request<http::string_body>& req) {
   return out;
 }
 
-// A strand of its own for each session, by its own type (see UpstreamAttempt::Strand): the socket
-// is on the io_context's plain executor (ProxySocket) and every handler is bound to the strand.
-UpstreamAttempt::Strand session_strand(asio::io_context& io) { return asio::make_strand(io); }
-
 }  // namespace
 
 ClientSession::ClientSession(ProxySocket socket, std::shared_ptr<ServerState> state,
                              std::shared_ptr<ProxyGeneration> generation, uint16_t declared_port)
-    : executor_(session_strand(state->io)),
+    : executor_(state->io, state->one_thread),
       socket_(std::move(socket)),
       state_(std::move(state)),
       generation_(std::move(generation)),
       worker_(generation_->assign_worker()),
       declared_port_(declared_port),
-      deadline_(executor_, state_->clock) {
+      deadline_(executor_.timer_executor(), state_->clock) {
   std::lock_guard lock(state_->mutex);
   ++state_->live_sessions;
 }
@@ -88,11 +84,11 @@ void ClientSession::start() {
   beast::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
   deadline_.set_owner(weak_from_this());
-  asio::dispatch(executor_, [self = shared_from_this()] { self->do_read(); });
+  executor_.dispatch([self = shared_from_this()] { self->do_read(); });
 }
 
 void ClientSession::shutdown() {
-  asio::post(executor_, [self = shared_from_this()] {
+  executor_.post([self = shared_from_this()] {
     self->stopping_ = true;
     if (self->attempt_) self->attempt_->cancel();
     self->close();
@@ -100,7 +96,7 @@ void ClientSession::shutdown() {
 }
 
 void ClientSession::retire() {
-  asio::post(executor_, [self = shared_from_this()] {
+  executor_.post([self = shared_from_this()] {
     self->retiring_ = true;
     if (self->idle_ && self->served_ && self->buffer_.size() == 0) self->close();
   });
@@ -120,10 +116,10 @@ void ClientSession::do_read() {
   prepare_client_parser(*parser_);
   idle_ = true;
   deadline_.arm(kKeepaliveTimeout, socket_);
-  http::async_read(socket_, buffer_, *parser_,
-                   asio::bind_executor(executor_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
-                     self->on_read(self->deadline_.expired() ? beast::error::timeout : ec);
-                   }));
+  executor_.start([this](auto handler) { http::async_read(socket_, buffer_, *parser_, std::move(handler)); },
+                  [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    self->on_read(self->deadline_.expired() ? beast::error::timeout : ec);
+                  });
 }
 
 void ClientSession::on_read(beast::error_code ec) {
@@ -200,7 +196,7 @@ void ClientSession::next_attempt() {
   RequestVars vars{location_->proxy_pass, "127.0.0.1"};
   AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,
                            location_->proxy.read_timeout};
-  attempt_ = std::make_shared<UpstreamAttempt>(executor_, state_->io.get_executor(), deadline_, state_->clock, endpoint,
+  attempt_ = std::make_shared<UpstreamAttempt>(executor_, deadline_, state_->clock, endpoint,
                                                make_upstream_request(request_, location_->proxy, vars), timeouts,
                                                take_idle_connection(port), cache_->enabled());
   attempt_->run([self = shared_from_this()](AttemptResult r) { self->on_attempt(std::move(r)); });
@@ -357,11 +353,10 @@ bool ClientSession::may_keep_alive() const {
 void ClientSession::write(std::string bytes, int status, bool close_after) {
   out_ = std::move(bytes);
   deadline_.arm(kSendTimeout, socket_);
-  asio::async_write(socket_, asio::buffer(out_),
-                    asio::bind_executor(executor_, [self = shared_from_this(), status,
-                                                    close_after](beast::error_code ec, std::size_t) {
-                      self->on_write(self->deadline_.expired() ? beast::error::timeout : ec, status, close_after);
-                    }));
+  executor_.start([this](auto handler) { asio::async_write(socket_, asio::buffer(out_), std::move(handler)); },
+                  [self = shared_from_this(), status, close_after](beast::error_code ec, std::size_t) {
+                    self->on_write(self->deadline_.expired() ? beast::error::timeout : ec, status, close_after);
+                  });
 }
 
 void ClientSession::on_write(beast::error_code ec, int status, bool close_after) {

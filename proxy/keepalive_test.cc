@@ -112,15 +112,16 @@ std::string keepalive_config(const std::string& location_extra, const std::strin
 
 const std::string kKeepaliveLocation = "      proxy_http_version 1.1;\n      proxy_set_header Connection \"\";\n";
 
-class KeepaliveProxyTest : public testing::Test {
+class KeepaliveProxyTest : public testing::TestWithParam<int> {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() / ("bg_keepalive_" + std::to_string(::getpid()) + "_" +
-                                        testing::UnitTest::GetInstance()->current_test_info()->name());
+                                        test_dir_name());
     fs::create_directories(dir_);
     paths_.add("/etc/nginx", dir_);
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (int i = 0; i < GetParam(); ++i) threads_.emplace_back([this] { io_.run(); });
     proxy_ = std::make_unique<ProxyServer>(io_, clock_, history_, ports_, paths_);
+    proxy_->run_on_one_thread(GetParam() == 1);
   }
   void TearDown() override {
     proxy_->stop();
@@ -159,7 +160,7 @@ class KeepaliveProxyTest : public testing::Test {
 };
 
 // With HTTP/1.1, `Connection ""` and `keepalive 4`, three requests share one upstream connection.
-TEST_F(KeepaliveProxyTest, ReusesOneUpstreamConnection) {
+TEST_P(KeepaliveProxyTest, ReusesOneUpstreamConnection) {
   start(keepalive_config(kKeepaliveLocation));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(send().status, 200);
   EXPECT_EQ(backend_->requests(), 3);
@@ -169,7 +170,7 @@ TEST_F(KeepaliveProxyTest, ReusesOneUpstreamConnection) {
 
 // nginx's default `proxy_set_header Connection close` stays unless cleared: the backend closes
 // after each response, so nothing is reused (the nginx docs' reason for `Connection ""`).
-TEST_F(KeepaliveProxyTest, ConnectionCloseHeaderPreventsReuse) {
+TEST_P(KeepaliveProxyTest, ConnectionCloseHeaderPreventsReuse) {
   start(keepalive_config("      proxy_http_version 1.1;\n"));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(send().status, 200);
   EXPECT_EQ(backend_->connections(), 3);
@@ -177,7 +178,7 @@ TEST_F(KeepaliveProxyTest, ConnectionCloseHeaderPreventsReuse) {
 }
 
 // proxy_http_version 1.0 (the default before 1.29.7) never keeps a connection, keepalive or not.
-TEST_F(KeepaliveProxyTest, Http10NeverReuses) {
+TEST_P(KeepaliveProxyTest, Http10NeverReuses) {
   start(keepalive_config("      proxy_set_header Connection \"\";\n"));
   for (int i = 0; i < 3; ++i) EXPECT_EQ(send().status, 200);
   EXPECT_EQ(backend_->connections(), 3);
@@ -185,7 +186,7 @@ TEST_F(KeepaliveProxyTest, Http10NeverReuses) {
 
 // A reused connection that the backend closes under the request gets one extra try, which does not
 // count against tries: a single-server upstream still answers 200 (upstream_status "502, 200").
-TEST_F(KeepaliveProxyTest, FailedReusedConnectionGetsOneExtraTry) {
+TEST_P(KeepaliveProxyTest, FailedReusedConnectionGetsOneExtraTry) {
   start(keepalive_config(kKeepaliveLocation), {.drop_reused = true});
   EXPECT_EQ(send().status, 200);
   EXPECT_EQ(send().status, 200);
@@ -199,7 +200,7 @@ TEST_F(KeepaliveProxyTest, FailedReusedConnectionGetsOneExtraTry) {
 }
 
 // A POST is not passed on once sent, reused connection or not: the client gets 502.
-TEST_F(KeepaliveProxyTest, PostOnFailedReusedConnectionIsNotRetried) {
+TEST_P(KeepaliveProxyTest, PostOnFailedReusedConnectionIsNotRetried) {
   start(keepalive_config(kKeepaliveLocation), {.drop_reused = true});
   EXPECT_EQ(send().status, 200);
   EXPECT_EQ(send("POST").status, 502);
@@ -208,7 +209,7 @@ TEST_F(KeepaliveProxyTest, PostOnFailedReusedConnectionIsNotRetried) {
 
 // A cached connection the backend closed while idle (Node's keepAliveTimeout) is noticed and not
 // used: the next request opens a new connection without an error.
-TEST_F(KeepaliveProxyTest, IdleConnectionClosedByBackendIsNotReused) {
+TEST_P(KeepaliveProxyTest, IdleConnectionClosedByBackendIsNotReused) {
   start(keepalive_config(kKeepaliveLocation), {.idle_close = 30ms});
   EXPECT_EQ(send().status, 200);
   ASSERT_TRUE(backend_->wait_idle_closed(1, 2000ms));
@@ -219,7 +220,7 @@ TEST_F(KeepaliveProxyTest, IdleConnectionClosedByBackendIsNotReused) {
 
 // Client side, keepalive_requests (1000 by default since nginx 1.19.10): the 1000th response on one
 // client connection says `Connection: close` and the proxy closes it; the ones before keep it open.
-TEST_F(KeepaliveProxyTest, ClientConnectionClosesAfterKeepaliveRequests) {
+TEST_P(KeepaliveProxyTest, ClientConnectionClosesAfterKeepaliveRequests) {
   start(keepalive_config(kKeepaliveLocation));
   int fd = connect_to(proxy_->listen_port());
   ASSERT_GE(fd, 0);
@@ -240,4 +241,7 @@ TEST_F(KeepaliveProxyTest, ClientConnectionClosesAfterKeepaliveRequests) {
 }
 
 }  // namespace
+// Every case with the io_context on two threads (sessions on strands) and on one (no strands).
+INSTANTIATE_TEST_SUITE_P(IoThreads, KeepaliveProxyTest, testing::Values(2, 1), io_threads_name);
+
 }  // namespace bg::proxy

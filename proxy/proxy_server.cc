@@ -162,6 +162,7 @@ void ProxyServer::set_log_sink(std::function<void(const core::ProxyEvent&)> sink
 }
 
 void ProxyServer::connect_upstreams_as_declared(bool on) { state_->upstreams_as_declared = on; }
+void ProxyServer::run_on_one_thread(bool on) { state_->one_thread = on; }
 
 bool ProxyServer::running() const {
   std::lock_guard control(control_mutex_);

@@ -55,6 +55,10 @@ class ProxyServer final : public ProxyControl {
   // Connect to upstream ports as the config writes them, without reserving them in the PortMap
   // (the proxy in front of services it does not run). Call before start().
   void connect_upstreams_as_declared(bool on);
+  // The caller runs the io_context on exactly one thread, as nginx's worker is one event loop: each
+  // connection's handlers then run straight on it, without a strand of their own (SessionExecutor).
+  // Call before start().
+  void run_on_one_thread(bool on);
   const std::string& config_path() const override { return config_path_; }
   const core::PathMap& paths() const override { return paths_; }
   // The actual (mapped) port of the first `listen`; 0 when not running.

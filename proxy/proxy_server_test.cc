@@ -29,16 +29,17 @@ std::string config_with(const std::string& servers) {
 const std::string kSeedServers = "        server localhost:3000;\n        server localhost:3001;\n";
 
 // A run in miniature: /etc/nginx mapped to a temp folder, an io_context on two threads, the proxy.
-class ProxyServerTest : public testing::Test {
+class ProxyServerTest : public testing::TestWithParam<int> {
  protected:
   void SetUp() override {
     dir_ = fs::temp_directory_path() /
            ("bg_proxy_live_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
+            test_dir_name());
     fs::create_directories(dir_);
     paths_.add("/etc/nginx", dir_);
-    for (int i = 0; i < 2; ++i) threads_.emplace_back([this] { io_.run(); });
+    for (int i = 0; i < GetParam(); ++i) threads_.emplace_back([this] { io_.run(); });
     proxy_ = std::make_unique<ProxyServer>(io_, clock_, history_, ports_, paths_);
+    proxy_->run_on_one_thread(GetParam() == 1);
   }
   void TearDown() override {
     proxy_->stop();
@@ -84,7 +85,7 @@ class ProxyServerTest : public testing::Test {
 
 // Goal: with the seed's config, requests alternate 3000, 3001, 3000, 3001, and the upstream sees
 // nginx's request: HTTP/1.0, Host: backends, Connection: close, the client's X-Request-Id.
-TEST_F(ProxyServerTest, AlternatesBetweenTwoBackends) {
+TEST_P(ProxyServerTest, AlternatesBetweenTwoBackends) {
   auto& blue = backend(3000, "blue");
   backend(3001, "green");
   start();
@@ -110,7 +111,7 @@ TEST_F(ProxyServerTest, AlternatesBetweenTwoBackends) {
 
 // Goal: a refused peer is logged in nginx's words, disabled, and the request (even a POST) is
 // passed to the other peer; the refused peer then gets nothing within fail_timeout.
-TEST_F(ProxyServerTest, RefusedPeerIsRetriedOnTheOther) {
+TEST_P(ProxyServerTest, RefusedPeerIsRetriedOnTheOther) {
   auto& green = backend(3001, "green");
   start();
   auto r = get("POST", "X-Request-Id: 7\r\n");
@@ -137,7 +138,7 @@ TEST_F(ProxyServerTest, RefusedPeerIsRetriedOnTheOther) {
 }
 
 // Goal: a peer that accepts and closes without answering: GET goes on to the other peer.
-TEST_F(ProxyServerTest, PrematureCloseRetriesGet) {
+TEST_P(ProxyServerTest, PrematureCloseRetriesGet) {
   backend(3000, "blue", Mode::close_after_read);
   backend(3001, "green");
   start();
@@ -155,7 +156,7 @@ TEST_F(ProxyServerTest, PrematureCloseRetriesGet) {
 }
 
 // Goal: a POST already sent to a peer that then closes is not passed on: the client gets 502.
-TEST_F(ProxyServerTest, PrematureCloseFailsPostWith502) {
+TEST_P(ProxyServerTest, PrematureCloseFailsPostWith502) {
   backend(3000, "blue", Mode::close_after_read);
   auto& green = backend(3001, "green");
   start();
@@ -169,7 +170,7 @@ TEST_F(ProxyServerTest, PrematureCloseFailsPostWith502) {
 
 // Goal: with every peer down, the first request fails both (502) and the next gets an instant 502
 // with "no live upstreams" and no connect; after fail_timeout (10-11 s) a peer is probed again.
-TEST_F(ProxyServerTest, AllPeersDownGives502AndNoLiveUpstreams) {
+TEST_P(ProxyServerTest, AllPeersDownGives502AndNoLiveUpstreams) {
   start();
   EXPECT_EQ(get().status, 502);
   EXPECT_EQ(events("access_log").back().upstream_status, "502, 502");
@@ -193,7 +194,7 @@ TEST_F(ProxyServerTest, AllPeersDownGives502AndNoLiveUpstreams) {
 
 // Goal: a reload swaps the upstream list and starts with fresh peer state; a bad config is refused
 // with nginx's message and the old config keeps serving.
-TEST_F(ProxyServerTest, ReloadSwapsUpstreamAndResetsPeerState) {
+TEST_P(ProxyServerTest, ReloadSwapsUpstreamAndResetsPeerState) {
   backend(3001, "green");
   start();
   EXPECT_EQ(get().body, "green");  // 3000 refused: disabled
@@ -217,7 +218,7 @@ TEST_F(ProxyServerTest, ReloadSwapsUpstreamAndResetsPeerState) {
 // Goal: on reload the old generation still serves a connection that was accepted but had not sent
 // its request yet (nginx closes only keep-alive connections waiting for a next request), and closes
 // a keep-alive connection that already had its answer.
-TEST_F(ProxyServerTest, ReloadServesFreshConnectionsAndClosesIdleKeepAlive) {
+TEST_P(ProxyServerTest, ReloadServesFreshConnectionsAndClosesIdleKeepAlive) {
   backend(3000, "blue");
   start("        server localhost:3000;\n");
   int fresh = connect_to(proxy_->listen_port());
@@ -238,7 +239,7 @@ TEST_F(ProxyServerTest, ReloadServesFreshConnectionsAndClosesIdleKeepAlive) {
 
 // Goal: after stop() the port refuses, an idle keep-alive client and an upstream connection still
 // waiting for an answer are both closed, and the proxy can start again.
-TEST_F(ProxyServerTest, StopClosesEverything) {
+TEST_P(ProxyServerTest, StopClosesEverything) {
   auto& blue = backend(3000, "blue", Mode::hold);
   backend(3001, "green");
   start();
@@ -284,7 +285,7 @@ namespace {
 // Goal: the session's one lazy deadline timer waits in steps of the shortest timeout armed on the
 // connection (here proxy_read_timeout 1s) without cutting a longer one short: a keep-alive client
 // idle for 10 s (keepalive_timeout is 75 s) is still served, and a held upstream still times out.
-TEST_F(ProxyServerTest, ShortUpstreamTimeoutNeitherCutsKeepaliveNorIsMissed) {
+TEST_P(ProxyServerTest, ShortUpstreamTimeoutNeitherCutsKeepaliveNorIsMissed) {
   backend(3000, "blue");
   auto& green = backend(3001, "green", Mode::hold);
   write_config(
@@ -314,4 +315,7 @@ TEST_F(ProxyServerTest, ShortUpstreamTimeoutNeitherCutsKeepaliveNorIsMissed) {
 }
 
 }  // namespace
+// Every case with the io_context on two threads (sessions on strands) and on one (no strands).
+INSTANTIATE_TEST_SUITE_P(IoThreads, ProxyServerTest, testing::Values(2, 1), io_threads_name);
+
 }  // namespace bg::proxy

@@ -8,6 +8,8 @@
 #include <thread>
 #include <vector>
 
+#include <gtest/gtest.h>
+
 #include "core/clock.h"
 #include "core/port_map.h"
 
@@ -83,5 +85,18 @@ int try_connect(uint16_t port);
 ClientResponse read_response(int fd);
 bool send_all(int fd, const std::string& data);
 int connect_to(uint16_t port);
+
+// The live proxy tests run each case with the io_context on two threads (sessions on strands) and
+// on one (ProxyServer::run_on_one_thread: no strands); the parameter is the thread count.
+inline std::string io_threads_name(const ::testing::TestParamInfo<int>& info) {
+  return info.param == 1 ? "OneThread" : std::to_string(info.param) + "Threads";
+}
+// The running case's name as one folder name ("Case/OneThread" has a slash).
+inline std::string test_dir_name() {
+  std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+  for (char& c : name)
+    if (c == '/') c = '_';
+  return name;
+}
 
 }  // namespace bg::proxy::testing_support

@@ -31,6 +31,9 @@ struct ServerState {
   // `bluegreen proxy --bind-declared-ports`: upstream ports belong to the user's own services, so
   // they are connected to as written and never reserved through the PortMap.
   bool upstreams_as_declared = false;
+  // The caller runs the io_context on one thread (ProxyServer::run_on_one_thread): sessions need no
+  // strand (SessionExecutor).
+  bool one_thread = false;
 
   std::mutex mutex;
   std::condition_variable changed;  // live_sessions went down

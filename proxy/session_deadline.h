@@ -9,7 +9,7 @@
 // fires before the deadline it waits again for the rest.
 // When the deadline passes, the socket under the operation is closed and expired() tells the
 // operation's handler to report a timeout, as tcp_stream reported beast::error::timeout. Not
-// thread-safe: everything runs on the session's strand.
+// thread-safe: everything runs on the session's executor (SessionExecutor).
 #include <utility>  // before Asio under C++20 (design.md)
 
 #include <algorithm>
@@ -28,10 +28,10 @@ namespace bg::proxy {
 
 class SessionDeadline {
  public:
-  // `strand`: the session's; the timer's handler runs there. `owner`: kept weakly, so a pending
+  // `executor`: the session's (SessionExecutor::timer_executor); the timer's handler runs there. `owner`: kept weakly, so a pending
   // wait does not keep a closed session alive (its destruction cancels the wait).
-  SessionDeadline(boost::asio::any_io_executor strand, core::Clock& clock)
-      : timer_(strand), probe_(strand), clock_(clock) {}
+  SessionDeadline(boost::asio::any_io_executor executor, core::Clock& clock)
+      : timer_(executor), probe_(executor), clock_(clock) {}
 
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 

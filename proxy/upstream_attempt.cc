@@ -35,17 +35,17 @@ bool is_bad_status_line(const beast::error_code& ec) {
 
 }  // namespace
 
-UpstreamAttempt::UpstreamAttempt(Strand strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
+UpstreamAttempt::UpstreamAttempt(SessionExecutor executor, SessionDeadline& deadline, core::Clock& clock,
                                  asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
                                  AttemptTimeouts timeouts, std::optional<CachedConnection> reuse, bool keepalive)
-    : strand_(std::move(strand)),
-      socket_(reuse ? std::move(reuse->socket) : ProxySocket(std::move(io))),
+    : executor_(std::move(executor)),
+      socket_(reuse ? std::move(reuse->socket) : ProxySocket(executor_.io())),
       deadline_(deadline),
       clock_(clock),
       peer_(peer),
       request_bytes_(serialize(request)),
-      head_request_(request.method() == http::verb::head),
       timeouts_(timeouts),
+      head_request_(request.method() == http::verb::head),
       keepalive_(keepalive) {
   static_assert(sizeof(UpstreamAttempt) <= 1000, "keep UpstreamAttempt in malloc's per-thread cache (see the class note)");
   if (reuse) {
@@ -72,9 +72,8 @@ void UpstreamAttempt::run(Callback done) {
   }
   opened_ = clock_.now();
   deadline_.arm(timeouts_.connect, socket_);
-  socket_.async_connect(peer_, asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code ec) {
-                          self->on_connect(self->timed(ec));
-                        }));
+  executor_.start([this](auto handler) { socket_.async_connect(peer_, std::move(handler)); },
+                  [self = shared_from_this()](beast::error_code ec) { self->on_connect(self->timed(ec)); });
 }
 
 void UpstreamAttempt::cancel() {
@@ -96,10 +95,8 @@ void UpstreamAttempt::on_connect(beast::error_code ec) {
 
 void UpstreamAttempt::send_request() {
   deadline_.arm(timeouts_.send, socket_);
-  asio::async_write(socket_, asio::buffer(request_bytes_),
-                    asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code e, std::size_t) {
-                      self->on_write(self->timed(e));
-                    }));
+  executor_.start([this](auto handler) { asio::async_write(socket_, asio::buffer(request_bytes_), std::move(handler)); },
+                  [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_write(self->timed(e)); });
 }
 
 void UpstreamAttempt::on_write(beast::error_code ec) {
@@ -115,10 +112,8 @@ void UpstreamAttempt::on_write(beast::error_code ec) {
 }
 
 void UpstreamAttempt::read_response() {
-  http::async_read_some(socket_, buffer_, *parser_,
-                        asio::bind_executor(strand_, [self = shared_from_this()](beast::error_code e, std::size_t) {
-                          self->on_read(self->timed(e));
-                        }));
+  executor_.start([this](auto handler) { http::async_read_some(socket_, buffer_, *parser_, std::move(handler)); },
+                  [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_read(self->timed(e)); });
 }
 
 // One read parsed: the head's end (re)arms the body's read deadline; the message's end finishes.

@@ -4,7 +4,7 @@
 // end. When the response allows it (HTTP/1.1, no `Connection: close`, framed body, nothing extra
 // read) and the upstream has `keepalive`, the connection is handed back for caching instead of being
 // closed (ngx_http_upstream_keepalive_module, reference/semantics.md §1). Each stage has the config's deadline (connect/send/read, on the session's SessionDeadline). It reports how the
-// attempt ended in nginx's terms; the ClientSession decides what follows. Runs on the session's strand.
+// attempt ended in nginx's terms; the ClientSession decides what follows. Runs on the session's executor.
 // Size: one is made per request with make_shared, so it is kept under the 1032 bytes glibc's
 // per-thread cache (tcache) serves; at 1.1 KB every request took malloc's slow path and ran
 // malloc_consolidate, a fifth of the proxy's own CPU time (perf, bg_proxy_bench).
@@ -24,6 +24,7 @@
 #include "proxy/retry_policy.h"
 #include "proxy/proxy_socket.h"
 #include "proxy/session_deadline.h"
+#include "proxy/session_executor.h"
 
 namespace bg::proxy {
 
@@ -56,20 +57,15 @@ struct AttemptTimeouts {
 
 class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
  public:
-  using Executor = boost::asio::io_context::executor_type;
-  // The session's strand by its own type, not type-erased: every completion of an attempt is bound
-  // to it, and through any_io_executor each one copied and re-wrapped the executor (prefer(),
-  // copy_shared), about a tenth of the proxy's own CPU time.
-  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
   using Callback = std::function<void(AttemptResult)>;
 
-  // Handlers run on `strand` (the session's). A new connection's socket is made on `io` (the
-  // io_context's plain executor), not on the strand: a cached socket outlives the session that
-  // opened it and serves other sessions, each binding its own strand to the operations.
+  // Handlers run where the session's do (`executor`: its strand, if it has one). A new connection's
+  // socket is made on the io_context's plain executor, not on the strand: a cached socket outlives
+  // the session that opened it and serves other sessions, each binding its own strand to the operations.
   // `reuse`: a cached connection to run on instead of connecting. `keepalive`: the upstream caches
   // connections, so a response that allows it releases the connection into AttemptResult::idle.
   // `deadline`: the session's, which outlives the attempt; each stage arms it with its timeout.
-  UpstreamAttempt(Strand strand, Executor io, SessionDeadline& deadline, core::Clock& clock,
+  UpstreamAttempt(SessionExecutor executor, SessionDeadline& deadline, core::Clock& clock,
                   boost::asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
                   AttemptTimeouts timeouts, std::optional<CachedConnection> reuse = std::nullopt,
                   bool keepalive = false);
@@ -78,7 +74,7 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   // arrived (the peer closed it, as Node does after keepAliveTimeout) must not be reused.
   static bool idle_connection_usable(int fd);
 
-  // Starts the attempt; `done` is called once, on the strand.
+  // Starts the attempt; `done` is called once, on the session's executor.
   void run(Callback done);
   // Closes the connection (stop()); the pending stage then reports an aborted error. On the strand.
   void cancel();
@@ -96,7 +92,7 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
 
   boost::beast::error_code timed(boost::beast::error_code ec) const;
 
-  Strand strand_;
+  SessionExecutor executor_;
   ProxySocket socket_;
   SessionDeadline& deadline_;
   core::Clock& clock_;
