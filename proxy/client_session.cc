@@ -213,8 +213,7 @@ std::optional<CachedConnection> ClientSession::take_idle_connection(uint16_t por
     std::vector<int> to_close;
     while (auto c = cache_->take(port, state_->clock.now(), to_close)) {
       if (UpstreamAttempt::idle_connection_usable(c->fd)) {
-        auto sockets = worker_.take_sockets({c->fd});
-        if (!sockets.empty()) found.emplace(CachedConnection{*c, std::move(sockets.front())});
+        if (auto socket = worker_.take_socket(c->fd)) found.emplace(CachedConnection{*c, std::move(*socket)});
         break;
       }
       to_close.push_back(c->fd);

@@ -37,15 +37,19 @@ void ProxyGeneration::close_idle_connections() {
 
 std::vector<ProxySocket> ProxyGeneration::Worker::take_sockets(const std::vector<int>& fds) {
   std::vector<ProxySocket> out;
-  for (int fd : fds) {
-    auto it = idle_sockets.find(fd);
-    if (it == idle_sockets.end()) {
-      ::close(fd);  // not expected: every cached descriptor has its socket here
-      continue;
-    }
-    out.push_back(std::move(it->second));
-    idle_sockets.erase(it);
+  for (int fd : fds)
+    if (auto socket = take_socket(fd)) out.push_back(std::move(*socket));
+  return out;
+}
+
+std::optional<ProxySocket> ProxyGeneration::Worker::take_socket(int fd) {
+  auto it = idle_sockets.find(fd);
+  if (it == idle_sockets.end()) {
+    ::close(fd);  // not expected: every cached descriptor has its socket here
+    return std::nullopt;
   }
+  std::optional<ProxySocket> out(std::move(it->second));
+  idle_sockets.erase(it);
   return out;
 }
 

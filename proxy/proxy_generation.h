@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -39,6 +40,8 @@ class ProxyGeneration {
     // Moves the sockets of `fds` (descriptors the caches gave up) out of idle_sockets, so the
     // caller closes them outside the mutex. Call with the mutex held.
     std::vector<ProxySocket> take_sockets(const std::vector<int>& fds);
+    // The socket of one descriptor, moved out of idle_sockets (none if it has none). Mutex held.
+    std::optional<ProxySocket> take_socket(int fd);
   };
 
   ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number);

@@ -44,9 +44,22 @@ void ProxyLog::access(const LogContext& ctx, int status, int attempts, const std
   core::ProxyEvent e;
   e.at = clock_.now();
   e.kind = "access_log";
-  // nginx's "main" format, less the time and user-agent fields the simulation has no use for.
-  e.message = fmt::format("{} - - \"{}\" {} {} upstream_status=\"{}\"", ctx.client, ctx.request_line, status,
-                          bytes_sent, upstream_status.empty() ? "-" : upstream_status);
+  // nginx's "main" format, less the time and user-agent fields the simulation has no use for:
+  // `127.0.0.1 - - "GET / HTTP/1.1" 200 153 upstream_status="200"`. Appended by hand, not through
+  // fmt::format: one is made for every request (a tenth of the proxy's own instructions went there).
+  std::string_view up = upstream_status.empty() ? std::string_view("-") : std::string_view(upstream_status);
+  std::string& m = e.message;
+  m.reserve(ctx.client.size() + ctx.request_line.size() + up.size() + 64);
+  m += ctx.client;
+  m += " - - \"";
+  m += ctx.request_line;
+  m += "\" ";
+  m += std::to_string(status);
+  m += ' ';
+  m += std::to_string(bytes_sent);
+  m += " upstream_status=\"";
+  m += up;
+  m += '"';
   e.request_id = ctx.request_id;
   e.worker = ctx.worker;
   e.status = status;

@@ -131,6 +131,10 @@ TEST_P(ProxyServerTest, RefusedPeerIsRetriedOnTheOther) {
   EXPECT_EQ(events("peer_down")[0].peer, "localhost:3000");
   EXPECT_EQ(events("access_log").back().upstream_status, "502, 200");
   EXPECT_EQ(events("access_log").back().attempts, 2);
+  // nginx's "main" access line (less time and user agent): the bytes sent are the whole response.
+  EXPECT_EQ(events("access_log").back().message, "127.0.0.1 - - \"POST / HTTP/1.1\" 200 " +
+                                                     std::to_string(r.head.size() + r.body.size()) +
+                                                     " upstream_status=\"502, 200\"");
   clock_.advance(5s);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(get().body, "green");
   EXPECT_EQ(green.requests(), 4);
