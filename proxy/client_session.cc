@@ -197,7 +197,8 @@ void ClientSession::next_attempt() {
   AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,
                            location_->proxy.read_timeout};
   attempt_ = std::make_shared<UpstreamAttempt>(executor_, deadline_, state_->clock, endpoint,
-                                               make_upstream_request(request_, location_->proxy, vars), timeouts,
+                                               upstream_request_bytes(request_, location_->proxy, vars),
+                                               request_.method() == http::verb::head, timeouts,
                                                take_idle_connection(port), cache_->enabled());
   attempt_->run([self = shared_from_this()](AttemptResult r) { self->on_attempt(std::move(r)); });
 }
@@ -327,8 +328,8 @@ void ClientSession::add_upstream_status(int status) {
 void ClientSession::respond_upstream(http::response<http::string_body>&& res) {
   int status = res.result_int();
   bool keep = may_keep_alive();
-  auto out = make_client_response(std::move(res), request_.version(), keep, request_.method() == http::verb::head);
-  write(serialize(out), status, !keep);
+  write(client_response_bytes(std::move(res), request_.version(), keep, request_.method() == http::verb::head), status,
+        !keep);
 }
 
 void ClientSession::respond_truncated(http::response<http::string_body>&& res) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <sstream>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -61,6 +62,12 @@ std::string expand_vars(const std::string& value, const http::request<http::stri
     if (!replaced) out += value[i++];
   }
   return out;
+}
+
+// nginx sends a Content-Length upstream for a body, and for these methods even without one.
+bool has_body_framing(const http::request<http::string_body>& req) {
+  return !req.body().empty() || req.method() == http::verb::post || req.method() == http::verb::put ||
+         req.method() == http::verb::patch;
 }
 
 const char* reason_for(int status) {
@@ -125,9 +132,7 @@ http::request<http::string_body> make_upstream_request(const http::request<http:
     if (!v.empty()) up.set(name, v);  // an empty value removes the header, as in nginx
   }
   up.body() = req.body();
-  if (!req.body().empty() || req.method() == http::verb::post || req.method() == http::verb::put ||
-      req.method() == http::verb::patch)
-    up.content_length(up.body().size());
+  if (has_body_framing(req)) up.content_length(up.body().size());
   return up;
 }
 
@@ -180,13 +185,15 @@ std::string serialize_with_beast(const Message& m) {
 
 // The fields as Beast's serializer writes them (each stored as `Name: value\r\n`), then the
 // empty line. Appended by hand: going through an ostream cost more than the rest of the response.
+void append_field(std::string& out, std::string_view name, std::string_view value) {
+  out += name;
+  out += ": ";
+  out += value;
+  out += "\r\n";
+}
+
 void append_fields(std::string& out, const http::fields& fields) {
-  for (const auto& f : fields) {
-    out += f.name_string();
-    out += ": ";
-    out += f.value();
-    out += "\r\n";
-  }
+  for (const auto& f : fields) append_field(out, f.name_string(), f.value());
   out += "\r\n";
 }
 
@@ -241,6 +248,80 @@ std::string serialize(const http::request<http::string_body>& req) {
   out += "\r\n";
   append_fields(out, req);
   out += req.body();
+  return out;
+}
+
+// make_upstream_request's steps on a plain list of fields (Beast's set() and erase() append at the
+// end and remove every field of that name, case-insensitively), then serialize()'s bytes.
+std::string upstream_request_bytes(const http::request<http::string_body>& req, const ProxySettings& settings,
+                                   const RequestVars& vars) {
+  for (const auto& header : settings.set_headers)
+    if (boost::beast::iequals(header.first, "Transfer-Encoding"))
+      return serialize(make_upstream_request(req, settings, vars));  // may make it chunked: Beast's bytes
+  using Field = std::pair<std::string_view, std::string_view>;
+  std::vector<Field> fields;
+  std::vector<std::string> values;  // expanded proxy_set_header values, which `fields` points into
+  values.reserve(settings.set_headers.size());
+  fields.reserve(8 + settings.set_headers.size());
+  fields.emplace_back("Host", vars.proxy_host);
+  fields.emplace_back("Connection", "close");
+  for (const auto& f : req)
+    if (!skip_request_header(f.name())) fields.emplace_back(f.name_string(), f.value());
+  for (const auto& [name, value] : settings.set_headers) {
+    values.push_back(expand_vars(value, req, vars));
+    std::erase_if(fields, [&name = name](const Field& f) { return boost::beast::iequals(f.first, name); });
+    if (!values.back().empty()) fields.emplace_back(name, values.back());
+  }
+  std::string length;
+  if (has_body_framing(req)) {
+    length = std::to_string(req.body().size());
+    std::erase_if(fields, [](const Field& f) { return boost::beast::iequals(f.first, "Content-Length"); });
+    fields.emplace_back("Content-Length", length);
+  }
+  size_t size = req.method_string().size() + req.target().size() + 16 + req.body().size();
+  for (const auto& [name, value] : fields) size += name.size() + value.size() + 4;
+  std::string out;
+  out.reserve(size);
+  out += req.method_string();
+  if (!req.target().empty()) out += ' ';  // as serialize(): Beast writes none before an empty target
+  out += req.target();
+  out += ' ';
+  append_version(out, settings.http_version == "1.1" ? 11 : 10);
+  out += "\r\n";
+  for (const auto& [name, value] : fields) append_field(out, name, value);
+  out += "\r\n";
+  out += req.body();
+  return out;
+}
+
+// make_client_response's fields in its order (Server, the upstream's kept fields, Content-Length,
+// then the Connection that Beast's keep_alive() adds to a message without one), then serialize()'s bytes.
+std::string client_response_bytes(http::response<http::string_body>&& upstream, unsigned client_version,
+                                  bool keep_alive, bool head) {
+  unsigned code = upstream.result_int();
+  if (!head && (code < 200 || code == 204 || code == 304))  // prepare_payload's own rules (it may throw)
+    return serialize(make_client_response(std::move(upstream), client_version, keep_alive, head));
+  unsigned version = client_version >= 11 ? 11 : 10;
+  std::string_view reason = upstream.reason();
+  std::string out;
+  out.reserve(96 + reason.size() + fields_size(upstream) + (head ? 0 : upstream.body().size()));
+  append_version(out, version);
+  out += ' ';
+  out += static_cast<char>('0' + code / 100 % 10);
+  out += static_cast<char>('0' + code / 10 % 10);
+  out += static_cast<char>('0' + code % 10);
+  out += ' ';
+  out += reason;
+  out += "\r\n";
+  append_field(out, "Server", kNginxVersion);
+  for (const auto& f : upstream)
+    if (!skip_response_header(f.name(), f.name_string())) append_field(out, f.name_string(), f.value());
+  if (!head) append_field(out, "Content-Length", std::to_string(upstream.body().size()));
+  else if (upstream.has_content_length()) append_field(out, "Content-Length", upstream[http::field::content_length]);
+  if (version == 10 && keep_alive) append_field(out, "Connection", "keep-alive");
+  if (version == 11 && !keep_alive) append_field(out, "Connection", "close");
+  out += "\r\n";
+  if (!head) out += upstream.body();
   return out;
 }
 

@@ -1,6 +1,8 @@
 // The proxy's client-bytes path without sockets: parse_client_request, make_upstream_request, serialize.
 #include "proxy/http_messages.h"
 
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace bg::proxy {
@@ -72,6 +74,54 @@ TEST(HttpMessagesTest, SerializeWritesBeastsBytes) {
     EXPECT_EQ(serialize(page), serialize_by_beast(page));
     std::string whole = serialize_by_beast(page);
     EXPECT_EQ(serialize_head(page), whole.substr(0, whole.find("\r\n\r\n") + 4));
+  }
+}
+
+// upstream_request_bytes and client_response_bytes write the same bytes as building the message and
+// serializing it, whatever proxy_set_header does (Host replaced, Connection removed, a header added
+// twice, a Content-Length or Transfer-Encoding set by hand) and for every status, version and method.
+TEST(HttpMessagesTest, BytesWithoutTheMessageAreTheMessagesBytes) {
+  std::vector<ProxySettings> variants(5);
+  variants[1].http_version = "1.1";
+  variants[1].set_headers = {{"Connection", ""}, {"X-Forwarded-For", "$proxy_add_x_forwarded_for"}};
+  variants[2].set_headers = {{"Host", "$host"}, {"x-request-id", "fixed"}, {"X-Original-URI", "$request_uri$uri"},
+                             {"X-Request-Id", "$remote_addr"}, {"X-Empty", ""}};
+  variants[3].set_headers = {{"content-length", "3"}, {"Upgrade", "$http_host"}};
+  variants[4].set_headers = {{"Transfer-Encoding", "chunked"}};
+  RequestVars vars{"backends", "127.0.0.1"};
+  for (const char* raw : {"GET /a?b=1 HTTP/1.1\r\nHost: h:3000\r\nX-Request-Id: 7\r\nx-forwarded-for: 10.0.0.1\r\n\r\n",
+                          "FOO /x HTTP/1.0\r\nHost: a\r\n\r\n", "POST /p HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+                          "PUT /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nconnection: keep-alive\r\nTE: x\r\n\r\nhello",
+                          "DELETE /d HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nX-A: 2\r\nContent-Length: 2\r\n\r\nab"}) {
+    auto parsed = parse_client_request(raw);
+    ASSERT_TRUE(parsed.request) << raw;
+    for (const auto& settings : variants)
+      EXPECT_EQ(upstream_request_bytes(*parsed.request, settings, vars),
+                serialize(make_upstream_request(*parsed.request, settings, vars)))
+          << raw;
+  }
+
+  for (int status : {200, 201, 204, 206, 299, 301, 304, 404, 502, 101}) {
+    http::response<http::string_body> up{static_cast<http::status>(status), 11};
+    up.set(http::field::content_type, "text/plain");
+    up.set("X-Pad", "x");
+    up.set("x-accel-redirect", "/y");
+    up.set(http::field::connection, "keep-alive");
+    up.set(http::field::date, "today");
+    up.insert(http::field::set_cookie, "a=1");
+    up.insert(http::field::set_cookie, "b=2");
+    if (status == 206) up.reason("Partly");
+    bool empty = status < 200 || status == 204 || status == 304;
+    if (!empty) up.body() = "hello";
+    if (status == 200) up.set(http::field::content_length, "5");
+    for (bool head : {false, true})
+      for (bool keep : {true, false})
+        for (unsigned version : {10u, 11u}) {
+          auto a = up, b = up;
+          EXPECT_EQ(client_response_bytes(std::move(a), version, keep, head),
+                    serialize(make_client_response(std::move(b), version, keep, head)))
+              << status << " head " << head << " keep " << keep << " version " << version;
+        }
   }
 }
 

@@ -8,7 +8,6 @@
 
 #include <fmt/format.h>
 
-#include "proxy/http_messages.h"
 
 namespace bg::proxy {
 namespace asio = boost::asio;
@@ -36,16 +35,16 @@ bool is_bad_status_line(const beast::error_code& ec) {
 }  // namespace
 
 UpstreamAttempt::UpstreamAttempt(SessionExecutor executor, SessionDeadline& deadline, core::Clock& clock,
-                                 asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
+                                 asio::ip::tcp::endpoint peer, std::string request_bytes, bool head_request,
                                  AttemptTimeouts timeouts, std::optional<CachedConnection> reuse, bool keepalive)
     : executor_(std::move(executor)),
       socket_(reuse ? std::move(reuse->socket) : ProxySocket(executor_.io())),
       deadline_(deadline),
       clock_(clock),
       peer_(peer),
-      request_bytes_(serialize(request)),
+      request_bytes_(std::move(request_bytes)),
       timeouts_(timeouts),
-      head_request_(request.method() == http::verb::head),
+      head_request_(head_request),
       keepalive_(keepalive) {
   static_assert(sizeof(UpstreamAttempt) <= 1000, "keep UpstreamAttempt in malloc's per-thread cache (see the class note)");
   if (reuse) {

@@ -65,8 +65,10 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   // `reuse`: a cached connection to run on instead of connecting. `keepalive`: the upstream caches
   // connections, so a response that allows it releases the connection into AttemptResult::idle.
   // `deadline`: the session's, which outlives the attempt; each stage arms it with its timeout.
+  // `request_bytes`: the request as sent (upstream_request_bytes); `head_request`: it is a HEAD, so
+  // the response has no body whatever its Content-Length says.
   UpstreamAttempt(SessionExecutor executor, SessionDeadline& deadline, core::Clock& clock,
-                  boost::asio::ip::tcp::endpoint peer, http::request<http::string_body> request,
+                  boost::asio::ip::tcp::endpoint peer, std::string request_bytes, bool head_request,
                   AttemptTimeouts timeouts, std::optional<CachedConnection> reuse = std::nullopt,
                   bool keepalive = false);
 
@@ -97,10 +99,9 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   SessionDeadline& deadline_;
   core::Clock& clock_;
   boost::asio::ip::tcp::endpoint peer_;
-  // The request as bytes in one buffer, made once, sent in one write: Beast's message writer walks
-  // its buffer sequence again on every step of the write, which cost more than making the bytes.
-  // The message itself is not kept: it made the object too big for malloc's per-thread cache
-  // (see the note on the class).
+  // The request as bytes in one buffer, sent in one write: Beast's message writer walks its buffer
+  // sequence again on every step of the write, which cost more than making the bytes. No message is
+  // kept: it made the object too big for malloc's per-thread cache (see the note on the class).
   std::string request_bytes_;
   AttemptTimeouts timeouts_;
   boost::beast::flat_buffer buffer_;
