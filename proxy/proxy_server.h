@@ -55,6 +55,10 @@ class ProxyServer final : public ProxyControl {
   // Connect to upstream ports as the config writes them, without reserving them in the PortMap
   // (the proxy in front of services it does not run). Call before start().
   void connect_upstreams_as_declared(bool on);
+  // Resolves upstream host names at each config load (start, reload, `nginx -t`): the run's
+  // container network (races.md R18). Without one, only localhost and IPv4 literals resolve. Call
+  // before start().
+  void set_resolver(HostResolver resolve) { resolve_ = std::move(resolve); }
   const std::string& config_path() const override { return config_path_; }
   const core::PathMap& paths() const override { return paths_; }
   // The actual (mapped) port of the first `listen`; 0 when not running.
@@ -73,6 +77,7 @@ class ProxyServer final : public ProxyControl {
   const core::PathMap& paths_;
   mutable std::mutex control_mutex_;  // start / reload / stop one at a time, as nginx's master does
   std::string config_path_;
+  HostResolver resolve_;
   std::map<uint16_t, std::shared_ptr<ProxyListener>> listeners_;  // by declared port
   uint16_t first_listen_ = 0;
   int generations_ = 0;
