@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <stdexcept>
+#include <string>
 #include <system_error>
 
 namespace bg::core {
@@ -98,6 +100,14 @@ void PortMap::release_anonymous(uint16_t actual) {
     ::close(it->second.fd);
     held_.erase(it);
   }
+}
+
+void PortMap::map_to_itself(uint16_t actual) {
+  std::lock_guard lock(mutex_);
+  if (!held_.count(actual)) throw std::logic_error("port " + std::to_string(actual) + " is not held by this run");
+  auto [it, added] = declared_to_actual_.emplace(actual, actual);
+  if (!added && it->second != actual)
+    throw std::logic_error("port " + std::to_string(actual) + " is already declared as another port");
 }
 
 int PortMap::reserved_fd(uint16_t actual) const {

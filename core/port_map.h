@@ -33,6 +33,12 @@ class PortMap {
   uint16_t reserve_anonymous();
   // Gives an anonymous port back (when its container is removed).
   void release_anonymous(uint16_t actual);
+  // Makes a held port answer map() as itself: an address in its own right (a container instance's
+  // network address), which a config names as it is once a name resolved to it. Like every declared
+  // port it then stays held for the whole run, so an address that went stale keeps refusing instead
+  // of reaching whatever another run binds there. Throws std::logic_error when `actual` is not held
+  // here, or is already declared as another port.
+  void map_to_itself(uint16_t actual);
   // The bound, non-listening socket that holds `actual`; -1 when it is not held here.
   int reserved_fd(uint16_t actual) const;
   std::map<uint16_t, uint16_t> declared_ports() const;

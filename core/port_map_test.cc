@@ -110,4 +110,16 @@ TEST(PortMap, DistinctDeclaredPortsGetDistinctActualPorts) {
   EXPECT_EQ(ports.reserved_fd(anon), -1);
 }
 
+// Goal: a container's address, once named as itself, maps to itself and outlives its container.
+TEST(PortMap, AnAddressMappedToItselfStaysHeldAfterRelease) {
+  PortMap ports;
+  uint16_t address = ports.reserve_anonymous();
+  ports.map_to_itself(address);
+  EXPECT_EQ(ports.map(address), address);
+  ports.release_anonymous(address);
+  EXPECT_GE(ports.reserved_fd(address), 0);
+  EXPECT_EQ(try_connect(address), ECONNREFUSED);  // held, nothing listens: a stale address refuses
+  EXPECT_THROW(ports.map_to_itself(1), std::logic_error);  // not held by this run
+}
+
 }  // namespace bg::core

@@ -91,7 +91,8 @@ core::CommandResult start_master(ProxyControl* proxy, const std::string& config_
 }  // namespace
 
 core::CommandResult run_nginx_command(ProxyControl* running, const std::vector<std::string>& args,
-                                      const std::string& virtual_config_path, const core::PathMap& paths) {
+                                      const std::string& virtual_config_path, const core::PathMap& paths,
+                                      const HostResolver& resolve) {
   core::CommandResult r;
   Options o;
   o.config = virtual_config_path;
@@ -110,7 +111,7 @@ core::CommandResult run_nginx_command(ProxyControl* running, const std::vector<s
   const core::PathMap& map = paths.entries().empty() && running ? running->paths() : paths;
   NginxConfig config;
   try {
-    config = parse_nginx_config(o.config, map);
+    config = parse_nginx_config(o.config, map, resolve);
   } catch (const NginxConfigError& e) {
     line(r.err, e.what());
     if (o.test) line(r.err, fmt::format("configuration file {} test failed", o.config));

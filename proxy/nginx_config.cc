@@ -32,8 +32,13 @@ bool split_host_port(const std::string& address, std::string& host, uint16_t& po
   return true;
 }
 
-// Simplification: no DNS. localhost and IPv4 literals are known; a run's addresses are loopback.
-bool known_host(const std::string& host) {
+// Simplification: every localhost or IPv4 address is reached on loopback (a run's addresses are
+// loopback); other names go to the HostResolver.
+bool known_host(const std::string& host) { return is_address_literal(host); }
+
+}  // namespace
+
+bool is_address_literal(const std::string& host) {
   if (host == "localhost") return true;
   int dots = 0;
   for (char c : host) {
@@ -43,9 +48,11 @@ bool known_host(const std::string& host) {
   return dots == 3;
 }
 
+namespace {
+
 class Interpreter {
  public:
-  explicit Interpreter(NginxConfig& config) : config_(config) {}
+  Interpreter(NginxConfig& config, const HostResolver& resolve) : config_(config), resolve_(resolve) {}
 
   void main_block(const std::vector<ConfDirective>& ds) {
     bool events = false;
@@ -124,7 +131,7 @@ class Interpreter {
       if (s.name == "server") {
         expect_block(s, false);
         expect_args(s, 1, 8);
-        up.servers.push_back(upstream_server(s, up.name));
+        for (auto& srv : upstream_servers(s, up.name)) up.servers.push_back(std::move(srv));
       } else if (s.name == "zone") {
         expect_args(s, 1, 2);
         up.zone = s.args[0];
@@ -151,13 +158,14 @@ class Interpreter {
     config_.upstreams.push_back(std::move(up));
   }
 
-  UpstreamServer upstream_server(const ConfDirective& s, const std::string& upstream) {
+  // One `server` line: its parameters, then its address (nginx's ngx_http_upstream_server parses
+  // them in that order), one peer per address a name resolves to.
+  std::vector<UpstreamServer> upstream_servers(const ConfDirective& s, const std::string& upstream) {
     UpstreamServer srv;
     srv.address = s.args[0];
     if (srv.address.rfind("unix:", 0) == 0) fail_at(s, "unix sockets in upstream are not simulated");
     if (!split_host_port(srv.address, srv.host, srv.port))
       fail_at(s, fmt::format("invalid port in upstream \"{}\"", srv.address));
-    if (!known_host(srv.host)) fail_at(s, fmt::format("host not found in upstream \"{}\"", srv.address));
     for (size_t i = 1; i < s.args.size(); ++i) {
       const std::string& a = s.args[i];
       auto value = [&](const char* key) -> std::optional<std::string> {
@@ -180,7 +188,25 @@ class Interpreter {
       else ok = false;
       if (!ok) fail_at(s, fmt::format("invalid parameter \"{}\"", a));
     }
-    return srv;
+    return addresses_of(s, srv);
+  }
+
+  // nginx resolves a name when it loads the config and adds a peer per address it gets
+  // (ngx_parse_url -> ngx_inet_resolve_host); the addresses stay until the next reload (R18).
+  std::vector<UpstreamServer> addresses_of(const ConfDirective& d, const UpstreamServer& srv) {
+    if (known_host(srv.host)) return {srv};
+    std::vector<uint16_t> ports;
+    if (resolve_) ports = resolve_(srv.host, srv.port);
+    if (ports.empty()) fail_at(d, fmt::format("host not found in upstream \"{}\"", srv.address));
+    std::vector<UpstreamServer> out;
+    for (uint16_t port : ports) {
+      UpstreamServer a = srv;
+      a.host = "127.0.0.1";
+      a.port = port;
+      a.resolved = true;
+      out.push_back(std::move(a));
+    }
+    return out;
   }
 
   void server_block(const ConfDirective& d, const ProxyLayer& parent) {
@@ -278,13 +304,13 @@ class Interpreter {
     UpstreamServer srv;
     srv.address = authority;
     if (!split_host_port(authority, srv.host, srv.port)) fail_at(d, fmt::format("invalid port in upstream \"{}\"", authority));
-    if (!known_host(srv.host)) fail_at(d, fmt::format("host not found in upstream \"{}\"", authority));
-    up.servers.push_back(srv);
+    up.servers = addresses_of(d, srv);
     config_.upstreams.push_back(std::move(up));
     return authority;
   }
 
   NginxConfig& config_;
+  const HostResolver& resolve_;
   ProxyLayer http_layer_;
   std::vector<PendingLocation> pending_;
   std::vector<size_t> pending_server_;
@@ -324,14 +350,15 @@ std::optional<core::Duration> parse_nginx_time(const std::string& text) {
   return core::parse_duration(text);
 }
 
-NginxConfig parse_nginx_config(const std::filesystem::path& path, const core::PathMap& paths) {
+NginxConfig parse_nginx_config(const std::filesystem::path& path, const core::PathMap& paths,
+                               const HostResolver& resolve) {
   std::filesystem::path real = paths.resolve(path);
   std::filesystem::path display = paths.to_virtual(real).value_or(path);
   ConfigReader reader(paths);
   std::vector<ConfDirective> tree = reader.read_main(display);
   NginxConfig config;
   config.path = display.string();
-  Interpreter(config).main_block(tree);
+  Interpreter(config, resolve).main_block(tree);
   return config;
 }
 

@@ -3,6 +3,7 @@
 // proxy runs. Ground truth for defaults and meanings: reference/semantics.md §1.
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -40,8 +41,11 @@ enum NextUpstream : uint32_t {
 // One `server` line of an upstream block. Defaults per §1: weight=1, max_fails=1, fail_timeout=10s.
 struct UpstreamServer {
   std::string address;  // as written: "localhost:3000"
-  std::string host;     // "localhost"
-  uint16_t port = 80;   // declared port (nginx's default is 80)
+  std::string host;     // "localhost"; "127.0.0.1" once a name is resolved
+  uint16_t port = 80;   // declared port (nginx's default is 80); once resolved, the address's own port
+  // `host` was a name (a container's) that the config load resolved (HostResolver): host and port
+  // are now the address it resolved to, kept until the next reload.
+  bool resolved = false;
   int weight = 1;
   int max_fails = 1;
   core::Duration fail_timeout = std::chrono::seconds(10);
@@ -103,10 +107,21 @@ struct NginxConfig {
   static const Location* match_location(const ServerBlock& server, const std::string& uri);
 };
 
+// Resolves a host name of an upstream server when the config is loaded: the loopback ports that
+// `host:port` reaches, one per address the name has (each is a port core::PortMap maps to itself);
+// empty when the name does not resolve. The run's container network answers (races.md R18).
+using HostResolver = std::function<std::vector<uint16_t>(const std::string& host, uint16_t port)>;
+
+// Whether `host` needs no resolving: localhost or an IPv4 literal.
+bool is_address_literal(const std::string& host);
+
 // Reads `path` (virtual like /etc/nginx/nginx.conf, or real) and every file it includes; relative
-// includes resolve against the main file's folder, absolute ones through `paths`.
-// Throws NginxConfigError.
-NginxConfig parse_nginx_config(const std::filesystem::path& path, const core::PathMap& paths);
+// includes resolve against the main file's folder, absolute ones through `paths`. A `server` or
+// `proxy_pass` host that is not localhost or an IPv4 literal goes to `resolve` (none: it does not
+// resolve), as nginx resolves names at load; one that does not resolve fails the load with
+// `host not found in upstream "NAME:PORT"`. Throws NginxConfigError.
+NginxConfig parse_nginx_config(const std::filesystem::path& path, const core::PathMap& paths,
+                               const HostResolver& resolve = {});
 
 // nginx's time syntax ("10s", "1m30s", "500ms", bare seconds); nullopt when invalid.
 std::optional<core::Duration> parse_nginx_time(const std::string& text);

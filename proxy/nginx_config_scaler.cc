@@ -108,9 +108,11 @@ class Scaler {
       for (const auto& prior : out)
         if (prior.name == "listen" && !prior.args.empty() && prior.args[0] == c.args[0]) return;  // [::]:80 twin
     } else if (d.name == "server" && parent == "upstream") {
-      upstream_server(c);
+      // A name gives one server line per address, as nginx adds a peer per address it resolves.
+      for (auto& line : upstream_servers(c)) out.push_back(std::move(line));
+      return;
     } else if (d.name == "proxy_pass" && !d.args.empty()) {
-      c.args[0] = proxy_pass(d.args[0]);
+      c.args[0] = proxy_pass(d);
     } else if (kMsecDirectives.count(d.name)) {
       if (!c.args.empty()) c.args[0] = msec(c.args[0]);
       // keepalive_timeout's second parameter (the Keep-Alive header) is whole seconds.
@@ -139,10 +141,30 @@ class Scaler {
     return fmt::format("127.0.0.1:{}", o_.map_port(declared));
   }
 
-  void upstream_server(ConfDirective& c) {
-    if (c.args.empty()) return;
-    const std::string written = c.args[0];
-    uint16_t actual = o_.map_port(port_of(written.find(':') == std::string::npos ? written + ":80" : written));
+  std::vector<ConfDirective> upstream_servers(const ConfDirective& c) {
+    if (c.args.empty()) return {c};
+    const std::string& written = c.args[0];
+    uint16_t declared = port_of(written.find(':') == std::string::npos ? written + ":80" : written);
+    std::vector<ConfDirective> out;
+    for (uint16_t actual : addresses(c, written, declared)) {
+      out.push_back(c);
+      upstream_server(out.back(), written, actual);
+    }
+    return out;
+  }
+
+  // The actual ports `written` reaches: a name through the resolver, anything else mapped.
+  std::vector<uint16_t> addresses(const ConfDirective& c, const std::string& written, uint16_t declared) {
+    std::string host = written.substr(0, written.rfind(':'));
+    if (host.rfind("unix:", 0) == 0 || is_address_literal(host)) return {o_.map_port(declared)};
+    std::vector<uint16_t> found;
+    if (o_.resolve) found = o_.resolve(host, declared);
+    if (found.empty())
+      throw NginxConfigError(emerg_at(fmt::format("host not found in upstream \"{}\"", written), c.file, c.line));
+    return found;
+  }
+
+  void upstream_server(ConfDirective& c, const std::string& written, uint16_t actual) {
     out_.peers[actual] = written;
     c.args[0] = fmt::format("127.0.0.1:{}", actual);
     bool written_timeout = false;
@@ -157,13 +179,17 @@ class Scaler {
       c.args.push_back("fail_timeout=" + whole_seconds(c, kDefaultFailTimeout, "fail_timeout (default)"));
   }
 
-  std::string proxy_pass(const std::string& url) {
+  std::string proxy_pass(const ConfDirective& d) {
+    const std::string& url = d.args[0];
     if (url.rfind("http://", 0) != 0) return url;
     std::string rest = url.substr(7);
     auto slash = rest.find('/');
     std::string authority = rest.substr(0, slash);
     if (upstreams_.count(authority)) return url;
-    uint16_t actual = o_.map_port(port_of(authority.find(':') == std::string::npos ? authority + ":80" : authority));
+    // Simplification: a name with several addresses is passed to its first (nginx would balance
+    // over all of them).
+    uint16_t actual =
+        addresses(d, authority, port_of(authority.find(':') == std::string::npos ? authority + ":80" : authority)).front();
     out_.peers[actual] = authority;
     return fmt::format("http://127.0.0.1:{}{}", actual, slash == std::string::npos ? "" : rest.substr(slash));
   }

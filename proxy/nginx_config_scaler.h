@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "core/path_map.h"
+#include "proxy/nginx_config.h"
 
 namespace bg::proxy {
 
@@ -21,6 +22,9 @@ struct ScaleOptions {
   double time_scale = 1.0;                     // real seconds per scenario second
   std::filesystem::path prefix;                // nginx's prefix folder (pid, logs, temp paths)
   std::function<uint16_t(uint16_t)> map_port;  // declared port -> actual loopback port
+  // Upstream host names, resolved when the copy is written (at start and at each reload), as nginx
+  // resolves them when it loads the config: the copy names the addresses (races.md R18).
+  HostResolver resolve;
 };
 
 struct ScaledConfig {
@@ -37,7 +41,8 @@ struct ScaledConfig {
 inline constexpr const char* kAccessLogFormat =
     "$msec $connection $status \"$upstream_status\" \"$http_x_request_id\" \"$request\" $body_bytes_sent";
 
-// Throws NginxConfigError (nginx's wording) when the user's file cannot be read or lexed.
+// Throws NginxConfigError (nginx's wording) when the user's file cannot be read or lexed, or an
+// upstream host name does not resolve.
 ScaledConfig scale_nginx_config(const std::filesystem::path& config_path, const core::PathMap& paths,
                                 const ScaleOptions& options);
 

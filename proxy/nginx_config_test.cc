@@ -108,6 +108,48 @@ TEST_F(NginxConfigTest, SyntaxErrorsNameFileAndLine) {
             "[emerg] host not found in upstream \"nowhere:80\" in /etc/nginx/nginx.conf:2");
 }
 
+// Goal: a name in `server` or `proxy_pass` is resolved when the config is loaded, a peer per
+// address it has, keeping the address as written; a name that does not resolve fails the load with
+// nginx's message and the file:line of its directive (races.md R18).
+TEST_F(NginxConfigTest, NamesResolveAtLoadAndUnknownOnesFailWithFileAndLine) {
+  std::vector<std::string> asked;
+  HostResolver directory = [&](const std::string& host, uint16_t port) {
+    asked.push_back(host + ":" + std::to_string(port));
+    if (host == "blue-blue-1") return std::vector<uint16_t>{41000};
+    if (host == "web") return std::vector<uint16_t>{41001, 41002};
+    return std::vector<uint16_t>{};
+  };
+  write("nginx.conf", "events {}\nhttp {\n  upstream b {\n    server blue-blue-1:3000;\n    server web:3000 max_fails=0;\n"
+                      "    server localhost:3001;\n  }\n  server { location / { proxy_pass http://b; } }\n}\n");
+  NginxConfig c = parse_nginx_config("/etc/nginx/nginx.conf", paths_, directory);
+  const auto& servers = c.find_upstream("b")->servers;
+  ASSERT_EQ(servers.size(), 4u);
+  EXPECT_EQ(servers[0].address, "blue-blue-1:3000");
+  EXPECT_EQ(servers[0].host, "127.0.0.1");
+  EXPECT_EQ(servers[0].port, 41000);
+  EXPECT_TRUE(servers[0].resolved);
+  EXPECT_EQ(servers[1].port, 41001);
+  EXPECT_EQ(servers[2].port, 41002);
+  EXPECT_EQ(servers[2].max_fails, 0);
+  EXPECT_FALSE(servers[3].resolved);  // localhost needs no resolving
+  EXPECT_EQ(servers[3].port, 3001);
+  EXPECT_EQ(asked, (std::vector<std::string>{"blue-blue-1:3000", "web:3000"}));
+
+  write("nginx.conf", "events {}\nhttp {\n  upstream b {\n    server blue-blue-1:3000;\n    server green-green-1:3000;\n"
+                      "  }\n}\n");
+  try {
+    parse_nginx_config("/etc/nginx/nginx.conf", paths_, directory);
+    ADD_FAILURE() << "green-green-1 resolved";
+  } catch (const NginxConfigError& e) {
+    EXPECT_STREQ(e.what(), "[emerg] host not found in upstream \"green-green-1:3000\" in /etc/nginx/nginx.conf:5");
+  }
+  write("nginx.conf", "events {}\nhttp { server { location / {\n proxy_pass http://web:3000; } } }\n");
+  EXPECT_EQ(parse_nginx_config("/etc/nginx/nginx.conf", paths_, directory).find_upstream("web:3000")->servers.size(), 2u);
+  // Without a directory a name never resolves.
+  EXPECT_EQ(error_of("events {}\nhttp { upstream b { server blue-blue-1:3000; } }\n"),
+            "[emerg] host not found in upstream \"blue-blue-1:3000\" in /etc/nginx/nginx.conf:2");
+}
+
 // Goal: includes resolve relative to the main file's folder and absolute paths through the PathMap,
 // globs expand in name order, and an error inside an included file names that file.
 TEST_F(NginxConfigTest, IncludeResolvesRelativeAndAbsolutePaths) {

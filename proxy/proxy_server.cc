@@ -34,7 +34,7 @@ ProxyServer::~ProxyServer() { stop(); }
 void ProxyServer::start(const std::string& config_path) {
   std::lock_guard control(control_mutex_);
   if (running_) throw std::logic_error("proxy already running");
-  auto config = std::make_shared<const NginxConfig>(parse_nginx_config(config_path, paths_));
+  auto config = std::make_shared<const NginxConfig>(parse_nginx_config(config_path, paths_, resolve_));
   config_path_ = config_path;
   auto generation = std::make_shared<ProxyGeneration>(config, ++generations_);
   {
@@ -90,7 +90,7 @@ std::optional<std::string> ProxyServer::reload() {
   if (!running_) return std::string("proxy is not running");
   std::shared_ptr<const NginxConfig> config;
   try {
-    config = std::make_shared<const NginxConfig>(parse_nginx_config(config_path_, paths_));
+    config = std::make_shared<const NginxConfig>(parse_nginx_config(config_path_, paths_, resolve_));
     sync_listeners(*config);
   } catch (const std::exception& e) {
     // nginx's master rolls back and keeps the old cycle (control.html).
@@ -115,7 +115,7 @@ std::optional<std::string> ProxyServer::reload() {
 
 std::optional<std::string> ProxyServer::test() const {
   try {
-    parse_nginx_config(config_path_, paths_);
+    parse_nginx_config(config_path_, paths_, resolve_);
   } catch (const NginxConfigError& e) {
     return std::string(e.what());
   }

@@ -59,6 +59,10 @@ class ProxyServer final : public ProxyControl {
   // connection's handlers then run straight on it, without a strand of their own (SessionExecutor).
   // Call before start().
   void run_on_one_thread(bool on);
+  // Resolves upstream host names at each config load (start, reload, `nginx -t`): the run's
+  // container network (races.md R18). Without one, only localhost and IPv4 literals resolve. Call
+  // before start().
+  void set_resolver(HostResolver resolve) { resolve_ = std::move(resolve); }
   const std::string& config_path() const override { return config_path_; }
   const core::PathMap& paths() const override { return paths_; }
   // The actual (mapped) port of the first `listen`; 0 when not running.
@@ -77,6 +81,7 @@ class ProxyServer final : public ProxyControl {
   const core::PathMap& paths_;
   mutable std::mutex control_mutex_;  // start / reload / stop one at a time, as nginx's master does
   std::string config_path_;
+  HostResolver resolve_;
   std::map<uint16_t, std::shared_ptr<ProxyListener>> listeners_;  // by declared port
   uint16_t first_listen_ = 0;
   int generations_ = 0;

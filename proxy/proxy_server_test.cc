@@ -4,10 +4,13 @@
 #include <unistd.h>
 
 #include <fstream>
+#include <map>
+#include <mutex>
 #include <thread>
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include "proxy/proxy_test_support.h"
@@ -217,6 +220,55 @@ TEST_P(ProxyServerTest, ReloadSwapsUpstreamAndResetsPeerState) {
   EXPECT_EQ(*err, "[emerg] unexpected \"}\" in /etc/nginx/nginx.conf:4");
   EXPECT_EQ(events("reload_failed").size(), 1u);
   EXPECT_EQ(get().body, "red");
+}
+
+// Goal: a name is resolved at start and again at each reload, never per request (races.md R18):
+// after the named instance is replaced by one at a new address, the proxy keeps connecting to the
+// stale one and is refused (502) until a reload resolves the name again; a reload while the name
+// does not resolve fails with nginx's message, and the old peers keep serving.
+TEST_P(ProxyServerTest, NamesResolveAtLoadOnlyAndAFailedReloadKeepsTheOldPeers) {
+  std::mutex mutex;
+  std::map<std::string, uint16_t> directory;  // the run's container network, in miniature
+  auto new_address = [&] {
+    uint16_t a = ports_.reserve_anonymous();
+    ports_.map_to_itself(a);
+    return a;
+  };
+  proxy_->set_resolver([&](const std::string& host, uint16_t) {
+    std::lock_guard lock(mutex);
+    auto it = directory.find(host);
+    return it == directory.end() ? std::vector<uint16_t>{} : std::vector<uint16_t>{it->second};
+  });
+  const uint16_t first = new_address();
+  backend(first, "blue-1");
+  directory["blue-blue-1"] = first;
+  start("        server blue-blue-1:3000;\n");
+  EXPECT_EQ(get().body, "blue-1");
+
+  backends_.back().reset();  // the container is recreated: the old address refuses
+  const uint16_t second = new_address();
+  backend(second, "blue-2");
+  {
+    std::lock_guard lock(mutex);
+    directory["blue-blue-1"] = second;
+  }
+  EXPECT_EQ(get().status, 502);
+  EXPECT_EQ(events("error_log").back().message.rfind(
+                fmt::format("connect() failed (111: Connection refused) while connecting to upstream, client: "
+                            "127.0.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: "
+                            "\"http://127.0.0.1:{}/\"", first), 0),
+            0u);
+  EXPECT_EQ(proxy_->reload(), std::nullopt);
+  EXPECT_EQ(get().body, "blue-2");
+
+  {
+    std::lock_guard lock(mutex);
+    directory.clear();  // the container is removed: its name no longer resolves
+  }
+  const std::string not_found = "[emerg] host not found in upstream \"blue-blue-1:3000\" in /etc/nginx/nginx.conf:4";
+  EXPECT_EQ(proxy_->test(), not_found);
+  EXPECT_EQ(proxy_->reload(), not_found);
+  EXPECT_EQ(get().body, "blue-2");
 }
 
 // Goal: on reload the old generation still serves a connection that was accepted but had not sent

@@ -128,7 +128,7 @@ RealNginx::~RealNginx() {
 }
 
 ScaledConfig RealNginx::write_scaled_copy(const fs::path& target) const {
-  ScaleOptions o{time_scale_, prefix_, [this](uint16_t declared) { return ports_.map(declared); }};
+  ScaleOptions o{time_scale_, prefix_, [this](uint16_t declared) { return ports_.map(declared); }, resolve_};
   ScaledConfig scaled = scale_nginx_config(config_path_, paths_, o);
   std::ofstream(target, std::ios::trunc) << scaled.text;
   return scaled;

@@ -56,6 +56,9 @@ class RealNginx final : public ProxyControl {
   const std::string& config_path() const override { return config_path_; }
   const core::PathMap& paths() const override { return paths_; }
 
+  // Resolves upstream host names each time the scaled copy is written (start, reload, `nginx -t`),
+  // as nginx resolves them at config load: the copy names the addresses. Call before start().
+  void set_resolver(HostResolver resolve) { resolve_ = std::move(resolve); }
   const std::filesystem::path& prefix() const { return prefix_; }
   pid_t pid() const { return pid_; }
   // Where the scaled copy is not faithful (whole-second directives such as fail_timeout).
@@ -78,6 +81,7 @@ class RealNginx final : public ProxyControl {
   std::string binary_;
   std::filesystem::path prefix_;
   double time_scale_ = 1.0;
+  HostResolver resolve_;
 
   mutable std::mutex control_mutex_;
   std::string config_path_;

@@ -86,6 +86,37 @@ TEST(NginxConfigScalerTest, WritesNginxDefaultDurationsScaled) {
   fs::remove_all(dir);
 }
 
+// For the real nginx, container names are resolved when the copy is written (start, reload): the
+// copy names a line per address; a name that does not resolve fails as nginx's load does.
+TEST(NginxConfigScalerTest, ResolvesUpstreamNamesIntoTheCopy) {
+  fs::path dir = fs::temp_directory_path() / ("bg_scaler_names_" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "nginx.conf") << "events {}\nhttp {\n  upstream backends {\n    server blue-blue-1:3000;\n"
+                                       "    server web:3000 max_fails=0;\n  }\n"
+                                       "  server {\n    listen 80;\n    location / { proxy_pass http://backends; }\n  }\n}\n";
+  core::PathMap paths;
+  paths.add("/etc/nginx", dir);
+  ScaleOptions o{0.1, "/tmp/prefix", [](uint16_t p) { return static_cast<uint16_t>(p + 40000); },
+                 [](const std::string& host, uint16_t) {
+                   if (host == "blue-blue-1") return std::vector<uint16_t>{41000};
+                   if (host == "web") return std::vector<uint16_t>{41001, 41002};
+                   return std::vector<uint16_t>{};
+                 }};
+  ScaledConfig s = scale_nginx_config("/etc/nginx/nginx.conf", paths, o);
+  EXPECT_NE(s.text.find("server 127.0.0.1:41000 fail_timeout=1s;"), std::string::npos) << s.text;
+  EXPECT_NE(s.text.find("server 127.0.0.1:41001 max_fails=0 fail_timeout=1s;"), std::string::npos) << s.text;
+  EXPECT_NE(s.text.find("server 127.0.0.1:41002 max_fails=0 fail_timeout=1s;"), std::string::npos) << s.text;
+  EXPECT_EQ(s.peers.at(41000), "blue-blue-1:3000");
+  o.resolve = nullptr;  // nothing resolves
+  try {
+    scale_nginx_config("/etc/nginx/nginx.conf", paths, o);
+    ADD_FAILURE() << "blue-blue-1 resolved";
+  } catch (const NginxConfigError& e) {
+    EXPECT_STREQ(e.what(), "[emerg] host not found in upstream \"blue-blue-1:3000\" in /etc/nginx/nginx.conf:4");
+  }
+  fs::remove_all(dir);
+}
+
 // An error line waits for the access line of its connection, which gives it the request's id.
 TEST(NginxLogTranslatorTest, ErrorLineTakesRequestIdOfItsConnection) {
   NginxLogTranslator t([](uint16_t a) -> std::optional<uint16_t> { return a == 41000 ? std::optional<uint16_t>(3000) : std::nullopt; },

@@ -48,6 +48,10 @@ struct ProxySettings {
   // Which proxy serves the run: "bluegreen" (ProxyServer) or "nginx" (the real binary, RealNginx),
   // so that the same scenario can be judged behind both (the differential test).
   std::string engine = "bluegreen";
+  // `start: after_initial_deployment`: the proxy starts once the initial deployment has ended
+  // instead of before it, as nginx in a container started after the colors it names by container
+  // name (it could not start before: host not found in upstream; races.md R18).
+  bool start_after_initial_deployment = false;
 };
 
 struct TrafficSettings {

@@ -207,6 +207,12 @@ Scenario load_scenario(const std::filesystem::path& dir) {
             if (s.proxy.engine != "bluegreen" && s.proxy.engine != "nginx")
               r.fail(v, "'proxy.engine' must be bluegreen (the harness's proxy) or nginx (the real nginx binary)");
           }},
+         {"start", [&](auto& v) {
+            const std::string when = r.string(v, "proxy.start");
+            if (when != "before_deployment" && when != "after_initial_deployment")
+              r.fail(v, "'proxy.start' must be before_deployment (the default) or after_initial_deployment");
+            s.proxy.start_after_initial_deployment = when == "after_initial_deployment";
+          }},
        });
      }},
     {"traffic", [&](auto& n) {

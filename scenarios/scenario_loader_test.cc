@@ -181,4 +181,18 @@ TEST(ScenarioLoader, UnknownProxyEngineNamesLineAndChoices) {
   EXPECT_NE(err.find("nginx"), std::string::npos) << err;
 }
 
+// Goal: `proxy.start` defers the proxy's start to after the initial deployment only when it says
+// so, and refuses anything else with the two choices.
+TEST(ScenarioLoader, ProxyStartIsBeforeDeploymentUnlessDeferred) {
+  auto plain = make_dir("seed: 1\n");
+  EXPECT_FALSE(load_scenario(plain).proxy.start_after_initial_deployment);
+  std::filesystem::remove_all(plain);
+  auto later = make_dir("proxy: {start: after_initial_deployment}\n");
+  EXPECT_TRUE(load_scenario(later).proxy.start_after_initial_deployment);
+  std::filesystem::remove_all(later);
+  std::string err = error_of("proxy: {start: whenever}\n");
+  EXPECT_NE(err.find("before_deployment"), std::string::npos) << err;
+  EXPECT_NE(err.find("after_initial_deployment"), std::string::npos) << err;
+}
+
 }  // namespace bg::scenarios

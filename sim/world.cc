@@ -188,7 +188,7 @@ void World::start() {
   compose_cli_ = std::make_unique<fakes::ComposeCli>(*docker_, paths_, scenario_.docker.compose);
   docker_cli_ = std::make_unique<fakes::DockerCli>(*docker_, *compose_cli_, paths_);
 
-  start_proxy();
+  if (!scenario_.proxy.start_after_initial_deployment) start_proxy();
 
   shims_ = std::make_unique<fakes::ShimServer>(
       shim_socket_, [this](const fakes::ShimRequest& r, std::stop_token st) { return handle_shim(r, st); });
@@ -205,13 +205,21 @@ void World::start_proxy() {
       throw std::runtime_error(fmt::format("proxy.engine is nginx but {} is not installed or not executable "
                                            "(tools/setup.sh installs nginx-light)",
                                            proxy::RealNginx::kDefaultBinary));
-    proxy_ = std::make_unique<proxy::RealNginx>(io_, *clock_, history_, ports_, paths_);
-    proxy_->start(fmt::format("{}/nginx.conf", kNginxDir));
+    auto nginx = std::make_unique<proxy::RealNginx>(io_, *clock_, history_, ports_, paths_);
+    nginx->set_resolver(resolve_container_names());
+    nginx->start(fmt::format("{}/nginx.conf", kNginxDir));
+    proxy_ = std::move(nginx);
     return;
   }
   auto own = std::make_unique<proxy::ProxyServer>(io_, *clock_, history_, ports_, paths_);
+  own->set_resolver(resolve_container_names());
   own->start(nginx_conf_);
   proxy_ = std::move(own);
+}
+
+// Upstream host names resolve on the run's container network (races.md R18).
+proxy::HostResolver World::resolve_container_names() {
+  return [this](const std::string& host, uint16_t port) { return docker_->network().resolve(host, port); };
 }
 
 std::unique_ptr<fakes::CodeDeployAgent> World::make_agent() {
@@ -283,7 +291,11 @@ fakes::DeploymentResult World::deploy(int number) {
     std::lock_guard lock(mutex_);
     current_deployment_ = number;
   }
-  return agent_->deploy(number, bundle_dir_, stop_.get_token());
+  auto result = agent_->deploy(number, bundle_dir_, stop_.get_token());
+  // proxy.start: after_initial_deployment. A name that does not resolve fails it here, as nginx's
+  // start would (host not found in upstream), and ends the run with that message.
+  if (!proxy_ && result.succeeded) start_proxy();
+  return result;
 }
 
 fakes::ShimReply World::handle_shim(const fakes::ShimRequest& request, std::stop_token stop) {
@@ -322,7 +334,9 @@ fakes::ShimReply World::dispatch_shim(const fakes::ShimRequest& request, std::st
   const fs::path cwd = request.cwd;
   if (request.program == "docker") return from(docker_cli_->run(request.args, cwd, stop));
   if (request.program == "docker-compose") return from(compose_cli_->run(request.args, cwd, stop));
-  if (request.program == "nginx") return from(proxy::run_nginx_command(proxy_.get(), request.args, "/etc/nginx/nginx.conf"));
+  if (request.program == "nginx")
+    return from(proxy::run_nginx_command(proxy_.get(), request.args, kNginxDir + std::string("/nginx.conf"), paths_,
+                                         resolve_container_names()));
   if (request.program == "sleep") {
     auto parsed = parse_sleep_args(request.args);
     if (!parsed.total) return from(parsed.error);

@@ -23,6 +23,7 @@
 #include "core/path_map.h"
 #include "core/port_map.h"
 #include "core/rng.h"
+#include "proxy/nginx_config.h"
 #include "scenarios/scenario.h"
 
 namespace bg::proxy {
@@ -62,11 +63,13 @@ class World {
   // Every parameter drawn from the seed, by name, known before anything runs.
   const std::map<std::string, std::string>& drawn() const { return drawn_; }
 
-  // Starts the Asio threads, the shims' server and the proxy (on the scenario's nginx.conf).
-  // Throws on bad input (nginx.conf, appspec) with file and line.
+  // Starts the Asio threads, the shims' server and the proxy (on the scenario's nginx.conf; with
+  // proxy.start after_initial_deployment, deploy() starts it). Throws on bad input (nginx.conf,
+  // appspec) with file and line.
   void start();
   // Runs deployment `number` of the scenario folder through the CodeDeploy agent, to its end: the
-  // initial deployment, which sets the instance up before the pipeline is used.
+  // initial deployment, which sets the instance up before the pipeline is used. Starts a deferred
+  // proxy once it has succeeded (throws as start() does when the proxy cannot start).
   fakes::DeploymentResult deploy(int number);
   // One swap through the pipeline: the scenario's pushes (pipeline.pushes, from now), each a new
   // sha, a workflow run and (unless refused or cancelled) a CodeDeploy deployment numbered as the
@@ -104,6 +107,7 @@ class World {
   std::unique_ptr<fakes::Pipeline> make_pipeline();
   std::string next_sha();
   void start_proxy();
+  proxy::HostResolver resolve_container_names();
   void draw_parameters();
 
   const scenarios::Scenario& scenario_;

@@ -26,6 +26,26 @@ constexpr SignalName kSignals[] = {{SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {
                                    {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"},
                                    {SIGTERM, "SIGTERM"}};
 
+// A held port nothing ever listens on, mapped to itself: where a container name asked for with a
+// port its app does not listen on leads (ContainerNetwork).
+uint16_t closed_port(core::PortMap& ports) {
+  uint16_t port = ports.reserve_anonymous();
+  ports.map_to_itself(port);
+  return port;
+}
+
+// The port the app listens on inside its container: PORT from the image's ENV and the compose
+// environment, else Next.js's default 3000 (semantics.md §5).
+uint16_t app_port(const Image& image, const ContainerSpec& spec) {
+  auto env = image.dockerfile.env;
+  for (const auto& [k, v] : spec.env) env[k] = v;
+  auto it = env.find("PORT");
+  if (it != env.end() && !it->second.empty() && it->second.find_first_not_of("0123456789") == std::string::npos &&
+      it->second.size() <= 5 && std::stoi(it->second) <= 65535)
+    return static_cast<uint16_t>(std::stoi(it->second));
+  return 3000;
+}
+
 std::string port_text(const PortMapping& p) {
   return fmt::format("{}:{}->{}/{}", p.host_ip.empty() ? "0.0.0.0" : p.host_ip, p.published, p.target, p.protocol);
 }
@@ -76,7 +96,8 @@ DockerEngine::DockerEngine(boost::asio::io_context& io, core::Clock& clock, core
       build_rng_(rng.child("builds")),
       options_(options),
       factory_(std::move(factory)),
-      guard_(std::make_shared<Guard>()) {
+      guard_(std::make_shared<Guard>()),
+      network_(closed_port(ports)) {
   guard_->engine = this;
 }
 
@@ -159,7 +180,10 @@ ContainerRecord DockerEngine::create(const ContainerSpec& spec) {
   auto live = std::make_shared<Live>();
   live->spec = spec;
   live->image = *image;
+  // The instance's own address (ContainerNetwork): fresh per instance, held for the rest of the run.
   live->container_port = ports_.reserve_anonymous();
+  ports_.map_to_itself(live->container_port);
+  network_.attach(created->name, created->service, live->container_port, app_port(*image, spec));
   live_[created->name] = live;
   append(*created, "created", image->ref);
   return *created;
@@ -396,7 +420,9 @@ void DockerEngine::remove(const std::string& name, std::stop_token stop) {
   ContainerRecord removed = *runtime_.find(name);
   runtime_.erase(name);
   live_.erase(name);
-  ports_.release_anonymous(live->container_port);
+  // The name stops resolving; the address stays held (map_to_itself), so a proxy still holding it
+  // is refused rather than reaching whatever later binds the port.
+  network_.detach(name);
   append(removed, "removed");
   lock.unlock();
 }

@@ -26,6 +26,7 @@
 #include "core/port_map.h"
 #include "core/rng.h"
 #include "fakes/docker/compose_file.h"
+#include "fakes/docker/container_network.h"
 #include "fakes/docker/container_process.h"
 #include "fakes/docker/container_runtime.h"
 #include "fakes/docker/image_store.h"
@@ -100,6 +101,9 @@ class DockerEngine {
   // All states (ContainerList All=true), sorted by name; "" = every project.
   std::vector<ContainerRecord> containers(const std::string& project = "") const;
 
+  // The run's container network: names and aliases to each instance's address (races.md R18).
+  const ContainerNetwork& network() const { return network_; }
+
   // End of a run: SIGKILL every process, close every publisher, synchronously with deadlines.
   void shutdown();
 
@@ -139,6 +143,7 @@ class DockerEngine {
   std::map<std::string, std::shared_ptr<Live>> live_;
   std::map<uint16_t, std::string> allocated_;  // declared host port -> container holding it
   std::map<std::string, bool> networks_;
+  ContainerNetwork network_;
   bool shut_down_ = false;
 };
 

@@ -91,6 +91,33 @@ TEST(DockerEngine, StopSendsSigtermAndRemoveFreesTheHostPort) {
                                       "removed"}));
 }
 
+// Goal: each container instance has its own address on the run's network, where its app serves;
+// once the container is removed its name no longer resolves and the old address refuses (held for
+// the run), and the instance created under the same name has another address (races.md R18).
+TEST(DockerEngine, EveryInstanceHasItsOwnAddressAndAStaleOneRefuses) {
+  World w;
+  auto c = w.engine->create(w.spec("blue", 3000));
+  auto first = w.engine->network().resolve("blue-blue-1", 3000);
+  ASSERT_EQ(first.size(), 1u);
+  EXPECT_EQ(w.engine->network().resolve("blue", 3000), first);  // the service name is an alias
+  EXPECT_EQ(w.ports.map(first[0]), first[0]);                   // the address is connected to as itself
+  w.engine->start(c.name);
+  testing::Probe served;
+  for (int i = 0; i < 100 && served.data.empty(); ++i) {
+    served = probe(first[0], "hi");
+    if (served.data.empty()) w.clock.sleep_for(100ms);
+  }
+  EXPECT_EQ(served.data, "hi");
+  w.engine->stop(c.name, std::nullopt, {});
+  w.engine->remove(c.name, {});
+  EXPECT_TRUE(w.engine->network().resolve("blue-blue-1", 3000).empty());
+  EXPECT_EQ(probe(first[0]).connect_errno, ECONNREFUSED);
+  w.engine->create(w.spec("blue", 3000));
+  auto second = w.engine->network().resolve("blue-blue-1", 3000);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_NE(second[0], first[0]);
+}
+
 // Goal: a process that ignores SIGTERM (npm as PID 1, race R06) is SIGKILLed after the grace
 // period and exits 137.
 TEST(DockerEngine, IgnoredSigtermIsKilledAfterTheGracePeriod) {

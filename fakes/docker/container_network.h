@@ -1,0 +1,61 @@
+#pragma once
+// ContainerNetwork: the run's container network as its DNS sees it — every container instance has
+// its own address from creation to removal, and its name (and its compose service name, a network
+// alias) resolves to that address while it exists. A recreated container is a new instance with a
+// new address, so a proxy that resolved the name before the recreate holds a stale one (races.md
+// R18). Pure bookkeeping, thread-safe: the engine attaches and detaches, a proxy resolves.
+//
+// Simplifications (everything stays on loopback and parallel runs must not collide):
+//  - An instance's address is a loopback port of its own, the one its app listens on (the port
+//    docker-proxy forwards to); it stands for <container IP>:<the port the app listens on inside>.
+//    A name asked for with another port resolves to `closed_port`, where nothing listens: the
+//    connect is refused, as on a container port nothing listens on.
+//  - One network for the whole run: every container is on it, whatever its project. For a proxy
+//    to resolve container names in a real deployment it runs in a container on a network the
+//    colors join (the projects' default networks are separate); the run does not model that.
+//  - The address exists from `create` to removal. Real Docker attaches the endpoint at start and
+//    detaches it at stop, and its DNS answers only for running containers; here a stopped
+//    container's name still resolves, to an address that refuses.
+//  - An address is never handed out again during the run (the engine keeps its port held), so a
+//    stale address refuses. Docker may reuse a released address: libnetwork's IPAM can allocate
+//    serially, not reusing one until it wraps (moby/libnetwork#1788), but whether a local bridge
+//    network does so by default is not checked here; a reused address would reach another container.
+//    Connecting to an address nobody holds may, in real Docker, time out or fail with "no route to
+//    host" (EHOSTUNREACH, after ARP gives up) instead of being refused.
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace bg::fakes {
+
+class ContainerNetwork {
+ public:
+  explicit ContainerNetwork(uint16_t closed_port) : closed_port_(closed_port) {}
+
+  // A new instance: `container` (its name) and `service` (its alias) resolve to `address`, the
+  // loopback port its app listens on, which inside the container is `app_port` (3000).
+  void attach(const std::string& container, const std::string& service, uint16_t address, uint16_t app_port);
+  // The instance is gone: its name and alias no longer resolve to its address.
+  void detach(const std::string& container);
+  // The loopback ports `host:port` reaches, one per instance the name or alias resolves to (a
+  // service alias with several instances gives all of them, as Docker's DNS does), in creation
+  // order; empty when the name does not resolve.
+  std::vector<uint16_t> resolve(const std::string& host, uint16_t port) const;
+
+ private:
+  struct Instance {
+    std::string service;
+    uint16_t address = 0;
+    uint16_t app_port = 0;
+    uint64_t created = 0;  // creation order, for a stable answer
+  };
+
+  uint16_t closed_port_;
+  mutable std::mutex mutex_;
+  std::map<std::string, Instance> instances_;  // by container name
+  uint64_t created_ = 0;
+};
+
+}  // namespace bg::fakes
