@@ -185,6 +185,13 @@ std::string serialize_with_beast(const Message& m) {
 
 // The fields as Beast's serializer writes them (each stored as `Name: value\r\n`), then the
 // empty line. Appended by hand: going through an ostream cost more than the rest of the response.
+// What Beast stores of a field value it is given: without leading or trailing spaces and tabs.
+std::string_view trim_ows(std::string_view v) {
+  while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
+  while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
+  return v;
+}
+
 void append_field(std::string& out, std::string_view name, std::string_view value) {
   out += name;
   out += ": ";
@@ -288,7 +295,7 @@ std::string upstream_request_bytes(const http::request<http::string_body>& req, 
   out += ' ';
   append_version(out, settings.http_version == "1.1" ? 11 : 10);
   out += "\r\n";
-  for (const auto& [name, value] : fields) append_field(out, name, value);
+  for (const auto& [name, value] : fields) append_field(out, name, trim_ows(value));
   out += "\r\n";
   out += req.body();
   return out;
