@@ -437,6 +437,8 @@ void World::burst_traffic(double rate, core::Duration duration) {
   if (traffic_) traffic_->burst(rate, duration);
 }
 
+int64_t World::requests_sent() const { return traffic_ ? traffic_->sent() : 0; }
+
 bool World::wait(core::Duration d) { return clock_->sleep_for(d, stop_.get_token()); }
 
 void World::phase(const std::string& what, int deployment) {

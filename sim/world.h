@@ -102,6 +102,8 @@ class World {
   void release_port();
   // Arrivals at `rate` per scenario second for `duration` from now, then the scenario's rate again.
   void burst_traffic(double rate, core::Duration duration);
+  // Requests the traffic has sent so far; each is in the history once it has ended.
+  int64_t requests_sent() const;
 
   // Lets scenario time pass. Returns false when the run was stopped meanwhile.
   bool wait(core::Duration d);
