@@ -69,6 +69,20 @@ void TrafficGenerator::stop() {
   if (stopped.wait_for(std::chrono::seconds(5)) != std::future_status::ready) stopped_ = true;
 }
 
+void TrafficGenerator::burst(double rate, core::Duration duration) {
+  asio::post(strand_, [this, rate, duration] {
+    const core::Time now = clock_.now();
+    burst_rate_ = rate;
+    burst_until_ = now + duration;
+    // The next arrival was spaced for the old rate: the burst starts now, not after that gap.
+    if (!stopped_ && next_intended_ > now + core::from_seconds(1.0 / rate)) {
+      next_intended_ = now;
+      timer_.cancel();  // its handler sees operation_aborted; schedule_next sets the new expiry
+      schedule_next();
+    }
+  });
+}
+
 // Idle keep-alive connections have no operation pending; closing them releases their sockets
 // before the io_context goes.
 void TrafficGenerator::close_connections() {
@@ -95,7 +109,8 @@ void TrafficGenerator::on_arrival() {
   const bool api_get = !post && kind < options_.post_ratio + options_.api_get_ratio;
   ++arrivals_;
   // The schedule never looks at responses: that is what keeps it open loop.
-  const double gap = options_.arrivals == Arrivals::poisson ? rng_.exponential(1.0 / options_.rate) : 1.0 / options_.rate;
+  const double rate = intended < burst_until_ ? burst_rate_ : options_.rate;
+  const double gap = options_.arrivals == Arrivals::poisson ? rng_.exponential(1.0 / rate) : 1.0 / rate;
   next_intended_ = intended + core::from_seconds(gap);
   dispatch(client, make_exchange(client, post ? "POST" : "GET", post ? "/api/echo" : api_get ? "/api/health" : "/",
                                 intended));

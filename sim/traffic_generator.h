@@ -58,6 +58,9 @@ class TrafficGenerator {
   void start();
   // No arrivals after this; requests in flight finish by themselves (each has its own deadline).
   void stop();
+  // A burst: arrivals at `rate` (per scenario second) for the next `duration` of scenario time, then
+  // back to the configured rate. Still open loop; the kinds of request keep their shares.
+  void burst(double rate, core::Duration duration);
   // Waits (real time) until no request is in flight. Returns false if the deadline passed first.
   bool wait_idle(std::chrono::nanoseconds real_deadline);
 
@@ -83,6 +86,8 @@ class TrafficGenerator {
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::steady_timer timer_;
   core::Time next_intended_{};
+  double burst_rate_ = 0;                // while an arrival is intended before burst_until_
+  core::Time burst_until_{};
   uint64_t arrivals_ = 0;
   bool stopped_ = true;
   std::vector<std::shared_ptr<TrafficConnection>> keepalive_;   // per client, when options_.keepalive

@@ -169,6 +169,29 @@ TEST_F(TrafficGeneratorTest, AchievesTheSetRateWithinTwoPercent) {
   for (const auto& q : requests) EXPECT_EQ(q.outcome, core::Outcome::ok) << q.error;
 }
 
+// Goal: a burst raises the arrival rate for its duration only, from the moment it is asked for, and
+// the schedule then returns to the configured rate.
+TEST_F(TrafficGeneratorTest, BurstRaisesTheRateForItsDurationThenReturns) {
+  TrafficGenerator g(io_, clock_, history_, core::Rng(1), options(10, 2));
+  g.start();
+  clock_.sleep_for(2s);
+  const auto burst_from = clock_.now();
+  g.burst(100, 2s);
+  clock_.sleep_for(4s);
+  g.stop();
+  ASSERT_TRUE(g.wait_idle(10s));
+  int before = 0, during = 0, after = 0;
+  for (const auto& q : core::events_of<core::RequestEvent>(history_.entries())) {
+    if (q.intended < burst_from) ++before;
+    else if (q.intended < burst_from + 2s) ++during;
+    else ++after;
+  }
+  // 10/s for 2 s, 100/s for 2 s, 10/s for the last 2 s (one arrival either way at each edge).
+  EXPECT_NEAR(before, 20, 2);
+  EXPECT_NEAR(during, 200, 4);
+  EXPECT_NEAR(after, 20, 3);
+}
+
 // Goal: a backend stalled for one scenario second shows in the corrected p99, while the figure a
 // closed-loop tool reports (from the actual send, one keep-alive connection) hides it.
 TEST_F(TrafficGeneratorTest, StallShowsInCorrectedButNotUncorrectedP99) {

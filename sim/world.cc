@@ -171,7 +171,7 @@ void World::start() {
     size_t k = std::min(containers_made_++, listen_delays_.size() - 1);
     fakes::NextAppProfile profile;
     profile.version = scenario_.app.next_version;
-    profile.listen_delay = listen_delays_[k];
+    profile.listen_delay = listen_delays_[k] + std::exchange(slow_start_extra_, core::Duration{});
     profile.prepare_delay = prepare_delays_[k];
     if (!scenario_.app.sigterm.empty()) profile.sigterm = fakes::parse_sigterm_mode(scenario_.app.sigterm);
     profile.api_latency_min = scenario_.app.api_latency.min;
@@ -276,6 +276,10 @@ std::vector<fakes::WorkflowRun> World::swap() {
     if (at > elapsed && !clock_->sleep_for(at - elapsed, stop_.get_token())) break;
     numbers.push_back(pipeline_->push(next_sha()));
   }
+  return runs_when_idle(numbers);
+}
+
+std::vector<fakes::WorkflowRun> World::runs_when_idle(const std::vector<int>& numbers) {
   // Bounded in real time by the run's deadline: the watchdog's stop ends the deployments, and this
   // wait then gives up on runs still in their build step.
   while (!pipeline_->wait_idle(std::chrono::milliseconds(50)))
@@ -390,6 +394,64 @@ std::optional<std::string> World::reload_proxy() {
   if (!proxy_) return "the proxy is not running";
   return proxy_->reload();
 }
+
+std::vector<fakes::WorkflowRun> World::push_while_deploying(core::Duration after_start) {
+  std::vector<int> numbers{pipeline_->push(next_sha())};
+  // The first push's deployment starts after the workflow's build step; bounded all the same.
+  const core::Time deadline = clock_->now() + scenario_.pipeline.build_duration + std::chrono::seconds(60);
+  while (!agent_->active_deployment() && clock_->now() < deadline)
+    if (!clock_->sleep_for(std::chrono::milliseconds(100), stop_.get_token())) break;
+  if (clock_->sleep_for(after_start, stop_.get_token())) numbers.push_back(pipeline_->push(next_sha()));
+  return runs_when_idle(numbers);
+}
+
+std::optional<std::string> World::crash_container(const std::string& color) {
+  for (const auto& c : docker_->containers(color))
+    if (c.state == fakes::ContainerState::running && docker_->kill(c.name)) return c.name;
+  return std::nullopt;
+}
+
+void World::slow_start(core::Duration extra) {
+  std::lock_guard lock(mutex_);
+  slow_start_extra_ += extra;
+}
+
+std::optional<std::string> World::hold_port(uint16_t declared_port, const std::string& image) {
+  if (!stray_container_.empty()) return "a stray container already holds a port: " + stray_container_;
+  fakes::ContainerSpec spec;
+  spec.project = "stray";
+  spec.service = "stray";
+  spec.name = "stray-stray-1";
+  spec.image = image;
+  fakes::PortMapping port;
+  port.published = declared_port;
+  port.target = 3000;
+  spec.ports.push_back(port);
+  try {
+    docker_->create_network("stray_default");
+    docker_->create(spec);
+    stray_container_ = spec.name;
+    docker_->start(spec.name);
+  } catch (const fakes::DockerError& e) {
+    return e.what();
+  }
+  return std::nullopt;
+}
+
+void World::release_port() {
+  if (stray_container_.empty()) return;
+  // `docker rm -f`: no grace, SIGKILL, then the container and its endpoint go.
+  docker_->stop(stray_container_, core::Duration{}, stop_.get_token());
+  docker_->remove(stray_container_, stop_.get_token());
+  docker_->remove_network("stray_default");
+  stray_container_.clear();
+}
+
+void World::burst_traffic(double rate, core::Duration duration) {
+  if (traffic_) traffic_->burst(rate, duration);
+}
+
+int64_t World::requests_sent() const { return traffic_ ? traffic_->sent() : 0; }
 
 bool World::wait(core::Duration d) { return clock_->sleep_for(d, stop_.get_token()); }
 

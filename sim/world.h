@@ -84,6 +84,30 @@ class World {
   // `nginx -s reload` from outside the deploy script (an operator, a config-management run): the
   // proxy rereads its config from disk. nullopt once taken, else nginx's message.
   std::optional<std::string> reload_proxy();
+  // --- Faults a test injects between the scenario's own steps (the state-machine property,
+  // property_tests/swap_state_machine_test.cc), each through the real fakes.
+  //
+  // A push, and another one `after_start` after the first push's CodeDeploy deployment started, as
+  // a quick second commit does (races.md R12); returns as swap() does, with both runs.
+  std::vector<fakes::WorkflowRun> push_while_deploying(core::Duration after_start);
+  // The app in `color`'s running container dies as on SIGKILL or the OOM killer: Docker reports it
+  // exited (137), its connections are reset, the endpoint goes, nothing restarts it. Returns the
+  // container's name, or nullopt when that compose project has none running.
+  std::optional<std::string> crash_container(const std::string& color);
+  // The next container that starts listens `extra` later than drawn (a cold cache, a slow volume).
+  void slow_start(core::Duration extra);
+  // A stray container of another compose project, running `image`, publishes `declared_port` (the
+  // idle color's host port): that color's `up` then fails with Docker's "port is already allocated"
+  // and the container stays created (semantics.md §3 "Port already bound") until release_port().
+  // nullopt once held, else the daemon's error.
+  std::optional<std::string> hold_port(uint16_t declared_port, const std::string& image);
+  // Stops and removes the stray container; the port is free when this returns.
+  void release_port();
+  // Arrivals at `rate` per scenario second for `duration` from now, then the scenario's rate again.
+  void burst_traffic(double rate, core::Duration duration);
+  // Requests the traffic has sent so far; each is in the history once it has ended.
+  int64_t requests_sent() const;
+
   // Lets scenario time pass. Returns false when the run was stopped meanwhile.
   bool wait(core::Duration d);
   // Marks a phase of the run in the history (traffic_started, swap_started, ...).
@@ -106,6 +130,8 @@ class World {
   std::unique_ptr<fakes::CodeDeployAgent> make_agent();
   std::unique_ptr<fakes::Pipeline> make_pipeline();
   std::string next_sha();
+  // Waits for the pipeline to be idle (bounded by the run's deadline); the runs `numbers`, in order.
+  std::vector<fakes::WorkflowRun> runs_when_idle(const std::vector<int>& numbers);
   void start_proxy();
   proxy::HostResolver resolve_container_names();
   void draw_parameters();
@@ -145,6 +171,9 @@ class World {
   core::Rng sha_rng_;
   std::unique_ptr<TrafficGenerator> traffic_;
   bool shut_down_ = false;
+  // Injected faults (see slow_start, hold_port).
+  core::Duration slow_start_extra_{};   // guarded by mutex_; taken by the next container made
+  std::string stray_container_;         // holding a color's port, "" when none
 };
 
 }  // namespace bg::sim

@@ -398,6 +398,19 @@ int DockerEngine::stop(const std::string& name, std::optional<core::Duration> ti
   return live->exit_code;
 }
 
+bool DockerEngine::kill(const std::string& name) {
+  std::shared_ptr<Live> live;
+  {
+    std::lock_guard lock(mutex_);
+    const ContainerRecord* rec = runtime_.find(name);
+    if (!rec) throw DockerError("No such container: " + name);
+    live = live_.at(name);
+    if (live->exited) return false;
+  }
+  deliver(name, live, SIGKILL);
+  return true;
+}
+
 void DockerEngine::remove(const std::string& name, std::stop_token stop) {
   std::shared_ptr<Live> live;  // released after the lock, so the process is destroyed outside it
   std::jthread health;         // likewise joined after the lock

@@ -95,6 +95,11 @@ class DockerEngine {
   // Stop signal, wait for exit up to `timeout` (else the spec's grace period, else 10 s), then
   // SIGKILL. Returns the exit code (137 after SIGKILL). A container not running returns at once.
   int stop(const std::string& name, std::optional<core::Duration> timeout, std::stop_token stop);
+  // The app dies at once without being asked: `docker kill`, or the kernel's OOM killer (simplification:
+  // State.OOMKilled is not modelled). SIGKILL, no stop request, no grace; the exit is 137 and the
+  // endpoint is torn down as after any exit. No restart policy is modelled, so it stays exited. A
+  // container not running is left as it is; returns whether it was running.
+  bool kill(const std::string& name);
   // Removes a stopped container, after its endpoint teardown. Throws DockerError when running.
   void remove(const std::string& name, std::stop_token stop);
   std::optional<ContainerRecord> inspect(const std::string& name) const;

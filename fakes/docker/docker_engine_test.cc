@@ -136,6 +136,35 @@ TEST(DockerEngine, IgnoredSigtermIsKilledAfterTheGracePeriod) {
   EXPECT_NE(std::find(whats.begin(), whats.end(), "signal:SIGKILL"), whats.end());
 }
 
+// Goal: kill (the app dies as on `docker kill` or the OOM killer) ends the process at once, with no
+// stop request and no grace: exited (137), the host port refuses after teardown, and nothing
+// restarts it; killing it again changes nothing.
+TEST(DockerEngine, KillEndsTheAppAtOnceWithExit137AndNoRestart) {
+  World w;
+  w.behaviour.ignore_sigterm = true;  // SIGKILL is not a signal the app can refuse
+  auto c = w.engine->create(w.spec("blue", 3000));
+  w.engine->start(c.name);
+  const uint16_t host = w.ports.map(3000);
+  EXPECT_TRUE(w.engine->kill(c.name));
+  for (int i = 0; i < 200 && w.engine->inspect(c.name)->state == ContainerState::running; ++i) w.clock.sleep_for(10ms);
+  auto rec = w.engine->inspect(c.name);
+  EXPECT_EQ(rec->state, ContainerState::exited);
+  EXPECT_EQ(rec->exit_code, 137);
+  testing::Probe p;
+  for (int i = 0; i < 200; ++i) {
+    p = probe(host);
+    if (p.connect_errno == ECONNREFUSED) break;
+    w.clock.sleep_for(10ms);
+  }
+  EXPECT_EQ(p.connect_errno, ECONNREFUSED);
+  EXPECT_FALSE(w.engine->kill(c.name));
+  EXPECT_EQ(w.engine->inspect(c.name)->state, ContainerState::exited);
+  EXPECT_EQ(w.whats(c.name),
+            (std::vector<std::string>{"created:docker-image:latest", "port_published:0.0.0.0:3000->3000/tcp",
+                                      "started:docker-image:latest", "signal:SIGKILL", "exited",
+                                      "port_unpublished:" + std::to_string(host)}));
+}
+
 // Goal: a second container on a host port already published fails with Docker's message and is
 // left `created` (race R11); the first keeps its port.
 TEST(DockerEngine, PortConflictLeavesTheContainerCreated) {

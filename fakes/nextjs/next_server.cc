@@ -26,6 +26,12 @@ NextServer::~NextServer() {
     process_->shutdown();  // destroyed from on_exit (or another handler on our strand)
     return;
   }
+  // A run's teardown destroys its containers after joining the io_context's threads: nothing can run
+  // our handlers any more, and a post would only wait out the deadline (3 s a container, a World).
+  if (process_->strand().get_inner_executor().context().stopped()) {
+    process_->shutdown();
+    return;
+  }
   auto done = std::make_shared<std::promise<void>>();
   auto finished = done->get_future();
   boost::asio::post(process_->strand(), [process = process_, done] {
