@@ -201,6 +201,13 @@ void check_steady(LiveWorld& live, const DeployModel& m) {
   else check_requests(live, Expect::nothing_fails, m.serving);
 }
 
+// Lets `d` pass, logs what happened meanwhile, then checks the state the model describes.
+void settle_then_check(LiveWorld& live, const DeployModel& m, core::Duration d = 1s) {
+  require(live.world->wait(d), "the run was stopped");
+  log_history(live);
+  check_steady(live, m);
+}
+
 // After a deployment ran (whichever way it came): its outcome is the model's, the requests during it
 // were as the state before allows, and a second later the model's next state holds.
 void check_deployment(LiveWorld& live, const DeployModel& before, const fakes::DeploymentResult& d,
@@ -217,9 +224,7 @@ void check_deployment(LiveWorld& live, const DeployModel& before, const fakes::D
   }
   // During it either color may serve; nothing may fail unless the serving color was already dead.
   check_requests(live, before.outage ? Expect::outage_then_recovery : Expect::nothing_fails, "");
-  require(live.world->wait(1s), "the run was stopped");
-  log_history(live);
-  check_steady(live, after);
+  settle_then_check(live, after);
 }
 
 using Command = rc::state::Command<DeployModel, LiveWorld>;
@@ -317,9 +322,7 @@ struct SlowStart : Command {
   void apply(DeployModel& m) const override { count_command(m); }
   void run(const DeployModel& m, LiveWorld& live) const override {
     live.world->slow_start(extra);   // the script waits for health: it costs time, never a request
-    require(live.world->wait(1s), "the run was stopped");
-    log_history(live);
-    check_steady(live, m);
+    settle_then_check(live, m);
   }
   void show(std::ostream& os) const override {
     os << "SlowStart(the next container listens " << core::format_seconds(extra) << " later)";
@@ -338,9 +341,7 @@ struct HoldPort : Command {
   }
   void run(const DeployModel& m, LiveWorld& live) const override {
     if (auto error = live.world->hold_port(host_port_of(color), kImage)) fail("the stray container did not start: " + *error);
-    require(live.world->wait(1s), "the run was stopped");
-    log_history(live);
-    check_steady(live, m);
+    settle_then_check(live, m);
   }
   void show(std::ostream& os) const override {
     os << "HoldPort(a stray container publishes " << host_port_of(color) << ", " << color << "'s port)";
@@ -355,9 +356,7 @@ struct ReleasePort : Command {
   }
   void run(const DeployModel& m, LiveWorld& live) const override {
     live.world->release_port();
-    require(live.world->wait(1s), "the run was stopped");
-    log_history(live);
-    check_steady(live, m);
+    settle_then_check(live, m);
   }
   void show(std::ostream& os) const override { os << "ReleasePort"; }
 };
@@ -368,9 +367,7 @@ struct ReloadProxy : Command {
   void run(const DeployModel& m, LiveWorld& live) const override {
     const auto refused = live.world->reload_proxy();
     if (refused) fail("nginx -s reload was refused: " + *refused);
-    require(live.world->wait(1s), "the run was stopped");
-    log_history(live);
-    check_steady(live, m);   // old workers finish, new ones start clean: same color, no loss
+    settle_then_check(live, m);   // old workers finish, new ones start clean: same color, no loss
   }
   void show(std::ostream& os) const override { os << "ReloadProxy"; }
 };
@@ -382,9 +379,7 @@ struct BurstTraffic : Command {
   void apply(DeployModel& m) const override { count_command(m); }
   void run(const DeployModel& m, LiveWorld& live) const override {
     live.world->burst_traffic(rate, duration);   // goes on into the next command when longer than 1 s
-    require(live.world->wait(1s), "the run was stopped");
-    log_history(live);
-    check_steady(live, m);
+    settle_then_check(live, m);
   }
   void show(std::ostream& os) const override {
     os << "BurstTraffic(" << rate << " requests/s for " << core::format_seconds(duration) << ")";
@@ -396,9 +391,7 @@ struct AdvanceTime : Command {
   void checkPreconditions(const DeployModel& m) const override { RC_PRE(m.commands < kMaxCommands); }
   void apply(DeployModel& m) const override { count_command(m); }
   void run(const DeployModel& m, LiveWorld& live) const override {
-    require(live.world->wait(std::chrono::seconds(seconds)), "the run was stopped");
-    log_history(live);
-    check_steady(live, m);
+    settle_then_check(live, m, std::chrono::seconds(seconds));
   }
   void show(std::ostream& os) const override { os << "AdvanceTime(" << seconds << "s)"; }
 };

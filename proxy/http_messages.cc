@@ -183,8 +183,6 @@ std::string serialize_with_beast(const Message& m) {
   return os.str();
 }
 
-// The fields as Beast's serializer writes them (each stored as `Name: value\r\n`), then the
-// empty line. Appended by hand: going through an ostream cost more than the rest of the response.
 // What Beast stores of a field value it is given: without leading or trailing spaces and tabs.
 std::string_view trim_ows(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
@@ -199,6 +197,8 @@ void append_field(std::string& out, std::string_view name, std::string_view valu
   out += "\r\n";
 }
 
+// The fields as Beast's serializer writes them (each stored as `Name: value\r\n`), then the
+// empty line. Appended by hand: going through an ostream cost more than the rest of the response.
 void append_fields(std::string& out, const http::fields& fields) {
   for (const auto& f : fields) append_field(out, f.name_string(), f.value());
   out += "\r\n";

@@ -32,10 +32,6 @@ bool split_host_port(const std::string& address, std::string& host, uint16_t& po
   return true;
 }
 
-// Simplification: every localhost or IPv4 address is reached on loopback (a run's addresses are
-// loopback); other names go to the HostResolver.
-bool known_host(const std::string& host) { return is_address_literal(host); }
-
 }  // namespace
 
 bool is_address_literal(const std::string& host) {
@@ -194,7 +190,9 @@ class Interpreter {
   // nginx resolves a name when it loads the config and adds a peer per address it gets
   // (ngx_parse_url -> ngx_inet_resolve_host); the addresses stay until the next reload (R18).
   std::vector<UpstreamServer> addresses_of(const ConfDirective& d, const UpstreamServer& srv) {
-    if (known_host(srv.host)) return {srv};
+    // Simplification: every localhost or IPv4 address is reached on loopback (a run's addresses
+    // are loopback); other names go to the HostResolver.
+    if (is_address_literal(srv.host)) return {srv};
     std::vector<uint16_t> ports;
     if (resolve_) ports = resolve_(srv.host, srv.port);
     if (ports.empty()) fail_at(d, fmt::format("host not found in upstream \"{}\"", srv.address));

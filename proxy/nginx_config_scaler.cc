@@ -134,6 +134,11 @@ class Scaler {
     return static_cast<uint16_t>(std::stoi(p));
   }
 
+  // The port `authority` (host[:port]) names; nginx's 80 when it names none.
+  uint16_t authority_port(const std::string& authority) {
+    return port_of(authority.find(':') == std::string::npos ? authority + ":80" : authority);
+  }
+
   std::string listen_address(const std::string& a) {
     bool has_port = a.back() != ']' && (a.find(':') != std::string::npos || a.find('.') == std::string::npos);
     uint16_t declared = has_port ? port_of(a) : 80;
@@ -144,9 +149,8 @@ class Scaler {
   std::vector<ConfDirective> upstream_servers(const ConfDirective& c) {
     if (c.args.empty()) return {c};
     const std::string& written = c.args[0];
-    uint16_t declared = port_of(written.find(':') == std::string::npos ? written + ":80" : written);
     std::vector<ConfDirective> out;
-    for (uint16_t actual : addresses(c, written, declared)) {
+    for (uint16_t actual : addresses(c, written, authority_port(written))) {
       out.push_back(c);
       upstream_server(out.back(), written, actual);
     }
@@ -188,8 +192,7 @@ class Scaler {
     if (upstreams_.count(authority)) return url;
     // Simplification: a name with several addresses is passed to its first (nginx would balance
     // over all of them).
-    uint16_t actual =
-        addresses(d, authority, port_of(authority.find(':') == std::string::npos ? authority + ":80" : authority)).front();
+    uint16_t actual = addresses(d, authority, authority_port(authority)).front();
     out_.peers[actual] = authority;
     return fmt::format("http://127.0.0.1:{}{}", actual, slash == std::string::npos ? "" : rest.substr(slash));
   }
