@@ -31,6 +31,18 @@ struct PortMapping {
   bool operator==(const PortMapping&) const = default;
 };
 
+// A bind mount (compose `volumes: - ./nginx.conf:/etc/nginx/nginx.conf:ro`, `docker run -v`): the
+// container sees the host path `source` at `target`. `source` is an absolute host path (a relative
+// one is resolved against the compose file's folder or the caller's cwd before it gets here); a
+// named volume has `source` = its name and `named` set.
+struct BindMount {
+  std::string source;
+  std::string target;
+  bool read_only = false;
+  bool named = false;
+  bool operator==(const BindMount&) const = default;
+};
+
 // `healthcheck:`: the engine runs it (HealthTracker) and `ps`, `inspect` and `up --wait` see it.
 struct Healthcheck {
   std::vector<std::string> test;

@@ -62,6 +62,15 @@ struct ContainerSpec {
   std::string name;                          // "" = next compose name <project>-<service>-<n>
   bool init = false;                         // compose `init: true`: tini is PID 1 and forwards signals
   std::optional<Healthcheck> healthcheck;    // compose `healthcheck:` (run by the engine)
+  // The rest of what `docker run` and compose can ask for. The engine records them (inspect shows
+  // them); what it acts on is said where it does.
+  std::vector<BindMount> mounts;             // -v / volumes:
+  std::map<std::string, std::string> labels; // --label / labels:
+  std::vector<std::string> networks;         // --network / networks: ("" = the project's default)
+  std::vector<std::string> aliases;          // --network-alias / networks.<n>.aliases
+  std::string restart;                       // --restart / restart: "" = "no"
+  std::string hostname;                      // --hostname / hostname:
+  std::vector<std::string> extra_hosts;      // --add-host / extra_hosts: "host.docker.internal:host-gateway"
 };
 
 class DockerEngine {
