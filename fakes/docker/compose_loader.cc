@@ -49,8 +49,11 @@ std::string read_text(const fs::path& real) {
 
 }  // namespace
 
+// filepath.Abs: joined to the cwd, cleaned, without a trailing slash ("." is the cwd itself).
 std::string ComposeLoader::absolute(const std::string& path) const {
-  return (cwd_ / path).lexically_normal().string();
+  std::string s = (cwd_ / path).lexically_normal().string();
+  while (s.size() > 1 && s.back() == '/') s.pop_back();
+  return s;
 }
 
 fs::path ComposeLoader::real(const std::string& host_path) const {
@@ -79,7 +82,7 @@ std::string ComposeLoader::normalize_project_name(const std::string& name, bool 
 std::string ComposeLoader::working_dir(const ComposeLoadOptions& o, const std::vector<std::string>& files) const {
   if (!o.project_directory.empty()) return absolute(o.project_directory);
   if (!files.empty() && files.front() != "-") return fs::path(absolute(files.front())).parent_path().string();
-  return cwd_.lexically_normal().string();
+  return absolute(".");
 }
 
 std::map<std::string, std::string> ComposeLoader::variables(const ComposeLoadOptions& o,
