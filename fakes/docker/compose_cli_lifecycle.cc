@@ -72,7 +72,10 @@ void ComposeCli::down(Context& ctx, const CliArgs& flags) {
                   std::find(project->disabled.begin(), project->disabled.end(), c.service) == project->disabled.end();
     (orphan ? orphans : owned).push_back(c);
   }
-  if (project && !orphans.empty()) remove_orphans(ctx, *project, flags.has("remove-orphans"), timeout);
+  // v2's down removes orphans with --remove-orphans and says nothing otherwise; v1's project.down
+  // warns about them (find_orphan_containers).
+  if (project && !orphans.empty() && (flags.has("remove-orphans") || dialect_->major() == 1))
+    remove_orphans(ctx, *project, flags.has("remove-orphans"), timeout);
   std::vector<std::string> networks = {dialect_->network_name(name)};
   if (project)
     for (const auto& n : project->config.networks)
