@@ -79,8 +79,10 @@ void ComposeCli::down(Context& ctx, const CliArgs& flags) {
   std::vector<std::string> networks = {dialect_->network_name(name)};
   if (project)
     for (const auto& n : project->config.networks)
-      if (!n.external && n.key != "default") networks.push_back(resource_name(*project, project->config.networks, n.key));
-  bool any_network = std::any_of(networks.begin(), networks.end(), [&](const auto& n) { return engine_.network_exists(n); });
+      if (!n.external && n.key != "default")
+        networks.push_back(resource_name(*project, project->config.networks, n.key));
+  bool any_network =
+      std::any_of(networks.begin(), networks.end(), [&](const auto& n) { return engine_.network_exists(n); });
   if (owned.empty() && !any_network && orphans.empty()) {
     r.err += dialect_->nothing_to_remove(name);
     return;

@@ -25,8 +25,12 @@ bool status_matches(const ContainerRecord& c, const std::string& status) {
 void ComposeCli::ps(Context& ctx, const CliArgs& flags) {
   core::CommandResult& r = ctx.result;
   const bool v1 = dialect_->major() == 1;
-  std::vector<std::string> statuses = flags.values.count("status") ? flags.values.at("status") : std::vector<std::string>{};
-  for (const auto& f : flags.values.count("filter") ? flags.values.at("filter") : std::vector<std::string>{}) {
+  auto values = [&](const char* flag) {
+    auto it = flags.values.find(flag);
+    return it == flags.values.end() ? std::vector<std::string>{} : it->second;
+  };
+  std::vector<std::string> statuses = values("status");
+  for (const auto& f : values("filter")) {
     if (f.find('=') == std::string::npos)
       return fail(ctx, v1 ? "Arguments to --filter should be in form KEY=VAL" : fmt::format("Invalid filter: {}", f));
     if (f.rfind("status=", 0) != 0) return fail(ctx, fmt::format("Invalid filter: {}", f.substr(0, f.find('='))));

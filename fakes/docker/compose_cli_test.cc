@@ -227,7 +227,8 @@ TEST(ComposeCli, RequiredVariableErrorsPerVersion) {
   v220.write("app.yml", file);
   auto b = v220.run({"-f", "app.yml", "up", "-d"});
   EXPECT_EQ(b.exit_code, 15);
-  EXPECT_EQ(b.err, "error while interpolating services.app.ports.[]: required variable PORT is missing a value: set PORT\n");
+  EXPECT_EQ(b.err,
+            "error while interpolating services.app.ports.[]: required variable PORT is missing a value: set PORT\n");
   ComposeWorld v1("1.29.2");
   v1.write("app.yml", file);
   auto c = v1.run({"-f", "app.yml", "up", "-d"});

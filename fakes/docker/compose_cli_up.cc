@@ -18,7 +18,8 @@ void ComposeCli::up(Context& ctx, const CliArgs& flags) {
     r = core::not_modelled_result(ctx.program + " up without -d (attached to the containers' logs)");
     return;
   }
-  if (flags.has("force-recreate") && flags.has("no-recreate")) return fail(ctx, "--force-recreate and --no-recreate are incompatible");
+  if (flags.has("force-recreate") && flags.has("no-recreate"))
+    return fail(ctx, "--force-recreate and --no-recreate are incompatible");
   if (flags.has("pull") && flags.value("pull") != "missing") {
     r = core::not_modelled_result(ctx.program + " up --pull " + flags.value("pull"));
     return;

@@ -241,5 +241,27 @@ TEST(ComposeCommands, ProfilesNotModelledKeysAndExternalNetworks) {
                     "Container q-web-1  Started\n");
 }
 
+// Goal: `pull` skips a service without an image (and one whose pull_policy is missing while its
+// image is there), and a registry refusal fails the command (exit 18 in v2, 1 in v1) with the
+// version's lines.
+TEST(ComposeCommands, Pull) {
+  const std::string file =
+      "services:\n  local: {build: ./app}\n  cached: {image: docker-image, pull_policy: missing}\n"
+      "  remote: {image: ghcr.io/acme/web:latest}\n";
+  ComposeWorld w;
+  w.write("docker-compose.yml", file);
+  auto r = w.run({"pull"});
+  EXPECT_EQ(r.exit_code, 18);
+  EXPECT_EQ(r.err.rfind("local Skipped \ncached Exists \nremote Pulling \nremote Error \nError response from daemon: ", 0),
+            0u)
+      << r.err;
+  EXPECT_EQ(w.run({"pull", "local"}).err, "local Skipped \n");
+  ComposeWorld v1("1.29.2");
+  v1.write("docker-compose.yml", file);
+  auto r1 = v1.run({"pull", "remote"});
+  EXPECT_EQ(r1.exit_code, 1);
+  EXPECT_EQ(r1.err.rfind("Pulling remote ... \n", 0), 0u) << r1.err;
+}
+
 }  // namespace
 }  // namespace bg::fakes

@@ -256,5 +256,23 @@ TEST(ComposeFile, ConfigHashIsStableAndSensitive) {
   EXPECT_NE(a.config_hash(), d.config_hash());
 }
 
+// Goal: a `$` compose cannot read is an error naming where it is, worded per generation
+// (compose-go interpolation.go newPathError; docker-compose interpolation.py).
+TEST(ComposeFile, InvalidInterpolationErrorsPerGeneration) {
+  const std::string text = "services:\n  web:\n    image: x\n    command: echo ${MSG\n";
+  EXPECT_EQ(error_of(text), "invalid interpolation format for services.web.command: \"echo ${MSG\". You may need to "
+                            "escape any $ with another $");
+  EXPECT_EQ(error_of(text, TemplateSyntax::go_v1_17),
+            "invalid interpolation format for services.web.command.\nYou may need to escape any $ with another $.\n"
+            "echo ${MSG");
+  EXPECT_EQ(error_of(text, TemplateSyntax::python_v1),
+            "Invalid interpolation format for \"command\" option in service \"web\": \"echo ${MSG\"");
+  // `$1` is refused until compose-go 1.6 and left as written after.
+  const std::string dollar = "services:\n  web:\n    image: x\n    command: sh -c 'echo $1'\n";
+  EXPECT_NE(error_of(dollar).find("invalid interpolation format for services.web.command"), std::string::npos);
+  EXPECT_EQ(read(dollar, TemplateSyntax::go_v1_17).find("web")->command,
+            (std::vector<std::string>{"sh", "-c", "echo $1"}));
+}
+
 }  // namespace
 }  // namespace bg::fakes
