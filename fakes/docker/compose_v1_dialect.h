@@ -3,8 +3,8 @@
 // as semantics.md §3 describes it: names `<project>_<service>_<n>`, one progress line pair per
 // container ("Creating blue_blue_1 ... " then "Creating blue_blue_1 ... done"), `ps` as a texttable
 // (`Name Command State Ports`, a dashes line, `Up`, `Exit 0`, stopped containers listed), errors
-// logged without a level prefix on a non-TTY stderr, exit 1, docopt usage errors that print the command's help (exit 1),
-// and no `--status`/`--format` on `ps`, no `--wait` on `up`.
+// and warnings logged without a level prefix on a non-TTY stderr (exit 1), docopt usage errors
+// that print the command's help (exit 1), and no `--status`/`--format` on `ps`, no `--wait` on `up`.
 // Simplification: v1 ends each progress line with "\r\n" on a non-TTY (ParallelStreamWriter) and
 // pads names to the widest in a batch; here lines end with "\n" and are not padded.
 #include <string>
