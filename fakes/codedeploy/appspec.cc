@@ -54,7 +54,9 @@ AppSpec Parser::parse(std::string_view text) {
   bool has_version = false, has_os = false;
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string key = scalar(it->first, "a key");
-    const YAML::Node& value = it->second;
+    // A copy, not a reference: yaml-cpp's it-> returns a proxy that dies with this statement, so a
+    // reference to its `second` dangles (ASan: stack-use-after-scope; found by fuzz/appspec_fuzzer).
+    const YAML::Node value = it->second;
     if (key == "version") parse_version(value, spec), has_version = true;
     else if (key == "os") parse_os(value, spec), has_os = true;
     else if (key == "files") parse_files(value, spec);
