@@ -141,9 +141,10 @@ void Parser::parse_hooks(const YAML::Node& n, AppSpec& spec) const {
       fail(it->first, fmt::format("lifecycle event '{}' cannot be scripted (the agent runs Start, DownloadBundle, "
                                   "Install and End itself); expected one of {}", name, kExpectedHooks));
     auto& scripts = spec.hooks[*event];
-    if (it->second.IsNull()) continue;
-    if (!it->second.IsSequence()) fail(it->second, fmt::format("expected {} to be a list of '- location: <script>'", name));
-    for (const auto& s : it->second) scripts.push_back(parse_script(s));
+    const YAML::Node list = it->second;  // a copy: a range-for over it->second outlives its proxy
+    if (list.IsNull()) continue;
+    if (!list.IsSequence()) fail(list, fmt::format("expected {} to be a list of '- location: <script>'", name));
+    for (const auto& s : list) scripts.push_back(parse_script(s));
   }
 }
 
