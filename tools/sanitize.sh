@@ -71,8 +71,13 @@ case "$step" in
     ;;
   tsan)
     build tsan "$tsan_components"
+    # TSan starts a background thread of its own with a process's first thread, so the tests that
+    # count /proc/self/task before and after a run ("no thread left behind") see one more; the
+    # normal and ASan runs check that, TSan checks these runs' races in every other world test.
+    census='World.RunLeavesNoProcessThreadOrSocketBehind|World.RunBehindRealNginxLeavesNoNginxProcessBehind'
+    census+='|WorldPipeline.HangingHookIsKilledAtItsTimeoutAndLeavesNoChild'
     status=0
-    for dir in proxy fakes sim; do run_tests "build-tsan/$dir" -LE chromium || status=1; done
+    for dir in proxy fakes sim; do run_tests "build-tsan/$dir" -LE chromium -E "$census" || status=1; done
     exit "$status"
     ;;
   fuzz)
