@@ -67,7 +67,11 @@ class WorkflowRunner {
 
  private:
   struct Shared;
+  struct Job;
   JobRecord run_job(const PlannedJob& planned, Shared& shared, std::stop_token cancel);
+  bool start_job(const PlannedJob& planned, Shared& shared, std::stop_token cancel, Job& job, JobRecord& record);
+  StepScope scope_for(const WorkflowStep& step, const Job& job, std::stop_token cancel) const;
+  bool run_step(const WorkflowStep& step, Job& job, Shared& shared, std::stop_token cancel);
 
   WorkflowRunnerOptions o_;
 };
