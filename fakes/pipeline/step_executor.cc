@@ -167,14 +167,23 @@ StepResult scp(const ScpAction& a, StepRun& run, std::stop_token stop) {
   const fs::path real = host.files().resolve(on_host);
   fs::create_directories(real.parent_path());
   fs::copy_file(runner.files().resolve(archive), real, fs::copy_options::overwrite_existing);
-  std::string script = a.rm ? "rm -rf " + shell_single_quote(a.target) + " && " : "";
-  script += "mkdir -p " + shell_single_quote(a.target) + " && tar -zxf " + on_host;
-  if (a.strip_components > 0) script += fmt::format(" --strip-components {}", a.strip_components);
-  if (a.overwrite) script += " --overwrite";
-  script += " -C " + shell_single_quote(a.target) + "; status=$?; rm -f " + on_host + "; exit $status";
+  // drone-scp runs each as its own SSH command: rm -rf (rm), mkdir -p, tar -zxf, then removes the archive.
   const std::string home = user->second;
-  HostCommandResult r = host.run({{"bash", "-c", script}, home, ssh_session_environment(user->first, home, run.hosts->deploy_amazon_linux),
-                                  run.timeout, "", {}}, stop);
+  const auto env = ssh_session_environment(user->first, home, run.hosts->deploy_amazon_linux);
+  std::vector<std::vector<std::string>> commands;
+  if (a.rm) commands.push_back({"rm", "-rf", a.target});
+  commands.push_back({"mkdir", "-p", a.target});
+  std::vector<std::string> untar{"tar", "-zxf", on_host};
+  if (a.strip_components > 0) untar.insert(untar.end(), {"--strip-components", std::to_string(a.strip_components)});
+  if (a.overwrite) untar.push_back("--overwrite");
+  untar.insert(untar.end(), {"-C", a.target});
+  commands.push_back(untar);
+  HostCommandResult r;
+  for (const auto& argv : commands) {
+    r = host.run({argv, home, env, run.timeout, "", {}}, stop);
+    if (r.exit_code != 0 || r.stopped) break;
+  }
+  host.run({{"rm", "-f", on_host}, home, env, run.timeout, "", {}}, stop);
   return from_host(r, fmt::format("error copy file to dest: {}, error message: {}", a.host, r.err));
 }
 

@@ -195,5 +195,53 @@ jobs:
   EXPECT_EQ(r.conclusion, "failure");
 }
 
+
+// Goal: 09's build job hands build-push the checked-out workspace and its tags; the deploy job
+// (needs: build) then runs the ssh script with github.sha substituted.
+TEST_F(WorkflowRunnerTest, Corpus09BuildsThenSwapsOverSsh) {
+  write_file(dir_ / "src/Dockerfile", "FROM node:20\n");
+  sha_ = origin_->commit(dir_ / "src", 2, "push 2");
+  std::vector<DockerBuildPushAction> builds;
+  hosts_.docker_build_push = [&](const DockerBuildPushAction& a, WorkflowHost& runner, std::stop_token) {
+    EXPECT_TRUE(fs::exists(runner.files().resolve(a.file))) << a.file;
+    builds.push_back(a);
+    return ActionOutcome{};
+  };
+  std::string text = testing::read_file("scenarios/data/real-world/09-registry-nginx-container-docker-cp/.github/workflows/deploy.yml");
+  auto r = run(text);
+  // (The script's `cd /home/ubuntu/web` is a host path this test host does not map: only the build
+  // job's result and the command sent are checked.)
+  EXPECT_EQ(r.jobs.at(0).result, "success") << r.detail << r.not_modelled;
+  EXPECT_TRUE(r.not_modelled.empty()) << r.not_modelled;
+  ASSERT_EQ(builds.size(), 1u);
+  EXPECT_EQ(builds[0].tags.at(0), "ghcr.io/acme/web:" + sha_);
+  EXPECT_TRUE(builds[0].push);
+  ASSERT_EQ(deploy_.commands.size(), 1u);
+  EXPECT_EQ(deploy_.commands[0].argv.at(2), "cd /home/ubuntu/web\nTAG=" + sha_ + " ./deploy.sh");
+}
+
+// Goal: scp-action tars the sources on the runner and untars them under the target on the host,
+// stripping leading components; `!pattern` excludes.
+TEST_F(WorkflowRunnerTest, ScpActionCopiesFilesToTheHost) {
+  auto r = run(R"yaml(on: push
+jobs:
+  copy:
+    runs-on: ubuntu-latest
+    steps:
+      - run: mkdir -p dist/app && echo one > dist/app/a.txt && echo two > dist/app/b.log
+      - uses: appleboy/scp-action@v0.1.7
+        with:
+          host: h
+          username: ubuntu
+          key: k
+          source: "dist/app/*,!dist/app/*.log"
+          target: /home/ubuntu/site
+          strip_components: 2
+)yaml");
+  EXPECT_EQ(r.conclusion, "success") << r.detail << r.not_modelled;
+  EXPECT_EQ(testing::read_file(dir_ / "deploy/home/ubuntu/site/a.txt"), "one\n");
+  EXPECT_FALSE(fs::exists(dir_ / "deploy/home/ubuntu/site/b.log"));
+}
+
 }  // namespace
 }  // namespace bg::fakes
