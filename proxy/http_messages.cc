@@ -119,7 +119,9 @@ http::request<http::string_body> make_upstream_request(const http::request<http:
   // "FOO / HTTP/1.1") goes by its string, as nginx passes any method token on.
   if (req.method() == http::verb::unknown) up.method_string(req.method_string());
   else up.method(req.method());
-  up.target(req.target());  // proxy_pass without a URI part passes the request URI unchanged
+  // proxy_pass without a URI part passes the request URI unchanged.
+  if (vars.uri.empty()) up.target(req.target());
+  else up.target(vars.uri);
   up.version(settings.http_version == "1.1" ? 11 : 10);
   // nginx's defaults: proxy_set_header Host $proxy_host; proxy_set_header Connection close.
   up.set(http::field::host, vars.proxy_host);
@@ -285,13 +287,14 @@ std::string upstream_request_bytes(const http::request<http::string_body>& req, 
     std::erase_if(fields, [](const Field& f) { return boost::beast::iequals(f.first, "Content-Length"); });
     fields.emplace_back("Content-Length", length);
   }
-  size_t size = req.method_string().size() + req.target().size() + 16 + req.body().size();
+  std::string_view target = vars.uri.empty() ? req.target() : std::string_view(vars.uri);
+  size_t size = req.method_string().size() + target.size() + 16 + req.body().size();
   for (const auto& [name, value] : fields) size += name.size() + value.size() + 4;
   std::string out;
   out.reserve(size);
   out += req.method_string();
-  if (!req.target().empty()) out += ' ';  // as serialize(): Beast writes none before an empty target
-  out += req.target();
+  if (!target.empty()) out += ' ';  // as serialize(): Beast writes none before an empty target
+  out += target;
   out += ' ';
   append_version(out, settings.http_version == "1.1" ? 11 : 10);
   out += "\r\n";

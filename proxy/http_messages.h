@@ -21,6 +21,7 @@ inline constexpr const char* kNginxVersion = "nginx/1.22.1";
 struct RequestVars {
   std::string proxy_host;   // $proxy_host: the upstream name as in proxy_pass
   std::string remote_addr;  // $remote_addr
+  std::string uri;          // the URI sent upstream when proxy_pass changes it ("" = the request's)
 };
 
 inline constexpr size_t kClientMaxBodySize = 1024 * 1024;  // nginx's client_max_body_size 1m
