@@ -174,6 +174,27 @@ http::response<http::string_body> make_error_page(int status, unsigned client_ve
   return out;
 }
 
+http::response<http::string_body> make_answer(int status, const std::string* body, const std::string& content_type,
+                                              const std::string& location, unsigned client_version,
+                                              bool keep_alive, bool head) {
+  http::response<http::string_body> out = make_error_page(status, client_version, keep_alive);
+  if (body || status < 300) {
+    out.body() = body ? *body : std::string();
+    // ngx_http_send_response: a return's text goes out with default_type (text/plain when unset).
+    out.set(http::field::content_type, content_type.empty() ? "text/plain" : content_type);
+    if (!body) out.erase(http::field::content_type);
+  }
+  if (!location.empty()) out.set(http::field::location, location);
+  out.prepare_payload();
+  if (head) {
+    auto length = out.body().size();
+    out.body().clear();
+    out.content_length(length);
+  }
+  out.keep_alive(keep_alive);
+  return out;
+}
+
 namespace {
 
 // Beast's own bytes for a message, through its ostream serializer: the reference the fast path

@@ -61,6 +61,13 @@ std::string client_response_bytes(http::response<http::string_body>&& upstream, 
 // nginx's own page for `status` ("502 Bad Gateway" with the nginx/1.22.1 footer).
 http::response<http::string_body> make_error_page(int status, unsigned client_version, bool keep_alive);
 
+// An answer nginx makes itself (return, a static file, a redirect): `body` when it has one (a
+// return's text, a file), else nginx's page for an error or redirect status and an empty body
+// below 300; `location` for a redirect; no body bytes for HEAD.
+http::response<http::string_body> make_answer(int status, const std::string* body, const std::string& content_type,
+                                              const std::string& location, unsigned client_version,
+                                              bool keep_alive, bool head);
+
 // The whole message as bytes, so it leaves in one write (reference/semantics.md §7, Nagle).
 std::string serialize(const http::response<http::string_body>& res);
 std::string serialize(const http::request<http::string_body>& req);

@@ -6,8 +6,9 @@
 
 namespace bg::proxy {
 
-ProxyGeneration::ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number)
-    : config_(std::move(config)), number_(number) {
+ProxyGeneration::ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number, const core::PathMap& paths,
+                                 HostResolver resolve)
+    : config_(std::move(config)), number_(number), router_(*config_, paths, std::move(resolve)) {
   int n = config_->worker_processes < 1 ? 1 : config_->worker_processes;
   for (int i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>();
