@@ -13,7 +13,7 @@ const Names kModelled = {
     "server_name", "proxy_pass", "proxy_connect_timeout", "proxy_send_timeout", "proxy_read_timeout",
     "proxy_next_upstream", "proxy_next_upstream_tries", "proxy_next_upstream_timeout", "proxy_http_version",
     "proxy_set_header", "keepalive", "keepalive_timeout", "keepalive_requests", "keepalive_time", "zone", "set",
-    "map", "return", "root", "index", "try_files", "internal", "resolver", "client_max_body_size"};
+    "map", "return", "root", "index", "try_files", "internal", "resolver", "client_max_body_size", "error_page"};
 
 // Whole modules that act only on how a response is encoded or logged, on TLS listeners (which
 // are not modelled), on process tuning, or that only define variables: none of them changes a

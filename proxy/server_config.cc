@@ -192,6 +192,14 @@ bool ConfigInterpreter::level_directive(const ConfDirective& d, LevelSettings& o
     own.keepalive_timeout = std::chrono::milliseconds(*t);
   } else if (n == "keepalive_requests") {
     own.keepalive_requests = static_cast<int>(std::min<int64_t>(nginx_atoi(d.args[0]).value_or(0), 1 << 30));
+  } else if (n == "error_page") {
+    // error_page CODE... URI keeps the status and only replaces nginx's page with that URI's (the
+    // stock nginx:alpine site has one for 50x): modelled as the status alone. A response code
+    // (=200), a named location or a redirect changes what the client gets: not modelled.
+    const std::string& target = d.args.back();
+    bool changes_status = target[0] == '@' || target.rfind("http://", 0) == 0 || target.rfind("https://", 0) == 0;
+    for (const auto& a : d.args) changes_status = changes_status || a[0] == '=';
+    if (changes_status) not_modelled(d, "error_page with a response code, a named location or a redirect");
   } else if (n == "resolver") {
     config_.has_resolver = true;  // Simplification: a resolver anywhere serves every location
   } else {
