@@ -106,6 +106,9 @@ class ConfigInterpreter {
   std::set<std::string> defined_variables_;
   std::vector<VariableUse> variable_uses_;
   bool http_seen_ = false;
+  bool ssl_listen_ = false;            // the server being read has `listen ... ssl`
+  bool ssl_certificate_ = false;       // and an ssl_certificate (its own or http's)
+  bool http_ssl_certificate_ = false;
 };
 
 }  // namespace bg::proxy

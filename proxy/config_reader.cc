@@ -50,6 +50,7 @@ struct ConfigReader::Frame {
   enum class Kind { file, block, include } kind = Kind::file;
   std::shared_ptr<FileState> file;
   std::vector<ConfDirective>* out = nullptr;  // where this frame's directives go
+  ConfDirective* owner = nullptr;             // block: the directive whose block this is
   int depth = 0;                              // block depth of those directives
   int include_depth = 0;
   std::deque<fs::path> pending;  // include: host paths still to read
@@ -172,6 +173,7 @@ void ConfigReader::step(std::vector<Frame>& stack) {
       return stop(ConfDirective::Error::config, emerg_at(f.lexer.error(), f.display, f.lexer.line()));
     case ConfLexer::Result::block_done:
       if (top.kind == Frame::Kind::file) return stop(ConfDirective::Error::config, emerg_at("unexpected \"}\"", f.display, f.lexer.line()));
+      top.owner->end_line = f.lexer.line();
       return stack.pop_back();
     case ConfLexer::Result::file_done:
       if (top.kind == Frame::Kind::block)
@@ -204,6 +206,7 @@ void ConfigReader::step(std::vector<Frame>& stack) {
   block.kind = Frame::Kind::block;
   block.file = top.file;
   block.out = &top.out->back().block;
+  block.owner = &top.out->back();
   block.depth = top.depth + 1;
   block.include_depth = top.include_depth;
   stack.push_back(std::move(block));

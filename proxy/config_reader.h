@@ -25,6 +25,7 @@ struct ConfDirective {
   std::vector<ConfDirective> block;
   std::string file;  // as the user names it (the host path)
   int line = 0;      // line of the terminating `;` or `{`, as nginx reports it
+  int end_line = 0;  // a block's closing `}` line (where nginx reports checks made after the block)
   // An error node: nginx stops reading here. `error` is the whole message ("[emerg] ... in f:l").
   enum class Error { none, config, not_modelled };
   Error error_kind = Error::none;

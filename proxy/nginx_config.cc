@@ -120,7 +120,7 @@ void ConfigInterpreter::worker_processes(const ConfDirective& d) {
     return;
   }
   auto n = nginx_atoi(d.args[0]);
-  if (!n) fail_at(d, fmt::format("invalid value \"{}\" in \"worker_processes\" directive", d.args[0]));
+  if (!n) fail_at(d, "\"worker_processes\" directive invalid value");
   // Each worker is a peer-state copy here; more than a machine could run is not modelled.
   if (*n > 64) not_modelled(d, fmt::format("worker_processes {} (bluegreen models up to 64)", *n));
   config_.worker_processes = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(*n, 64)));
@@ -131,6 +131,7 @@ void ConfigInterpreter::http_block(const ConfDirective& d) {
   Location ignored;
   std::vector<RewriteStep> no_rewrite;
   for (const auto& c : d.block) {
+    if (c.name == "ssl_certificate") http_ssl_certificate_ = true;
     if (check(c, ctx::kHttp, seen) == Verdict::skip) continue;
     if (c.name == "upstream") upstream_block(c);
     else if (c.name == "server") server_block(c);

@@ -129,6 +129,7 @@ struct ListenAddress {
   uint16_t port = 80;
   bool default_server = false;
   bool wildcard = true;  // *:80, [::]:80; false for 127.0.0.1, localhost, [::1]
+  bool ipv6 = false;     // nginx keeps [::]:80 apart from *:80 (its own default server)
   std::string text;      // as written
 };
 

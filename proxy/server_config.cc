@@ -2,6 +2,8 @@
 // (ngx_http_core_module.c), and the directives of server and location level that decide what
 // happens to a request: set/return (ngx_http_rewrite_module.c), root/index/try_files, internal,
 // client_max_body_size, keepalive_*, and the proxy_* settings.
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "proxy/config_interpreter.h"
@@ -27,8 +29,11 @@ void ConfigInterpreter::server_block(const ConfDirective& d) {
   PendingServer p;
   p.server.file = d.file;
   p.server.line = d.line;
+  ssl_listen_ = false;
+  ssl_certificate_ = http_ssl_certificate_;
   std::set<std::string> seen;
   for (const auto& s : d.block) {
+    if (s.name == "ssl_certificate") ssl_certificate_ = true;
     if (check(s, ctx::kServer, seen) == Verdict::skip) continue;
     if (s.name == "listen") listen(s, p.server);
     else if (s.name == "server_name") server_name(s, p.server);
@@ -41,11 +46,9 @@ void ConfigInterpreter::server_block(const ConfDirective& d) {
     p.server.listen.push_back(80);
   }
   if (p.server.server_names.empty()) p.server.server_names.push_back("");  // nginx's default server_name ""
-  for (auto& other : servers_)
-    for (const auto& a : other.server.listens)
-      for (const auto& b : p.server.listens)
-        if (a.port == b.port && a.default_server && b.default_server)
-          fail_at(d, fmt::format("a duplicate default server for 0.0.0.0:{}", b.port));
+  // ngx_http_ssl_merge_srv_conf, once the server is read: it names the server's own line.
+  if (ssl_listen_ && !ssl_certificate_)
+    fail_at(d, "no \"ssl_certificate\" is defined for the \"listen ... ssl\" directive");
   servers_.push_back(std::move(p));
 }
 
@@ -77,7 +80,8 @@ void ConfigInterpreter::listen(const ConfDirective& d, ServerBlock& server) {
   for (size_t i = 1; i < d.args.size(); ++i) {
     const std::string& a = d.args[i];
     if (a == "default_server" || a == "default") l.default_server = true;
-    else if (a == "ssl" || a == "http2" || a == "proxy_protocol" || a == "quic")
+    else if (a == "ssl") ssl_listen_ = true, not_modelled(d, "listen parameter \"ssl\"");
+    else if (a == "http2" || a == "proxy_protocol")
       not_modelled(d, fmt::format("listen parameter \"{}\"", a));
     else if (a == "reuseport" || a == "deferred" || a == "bind" || a.rfind("backlog=", 0) == 0 ||
              a.rfind("rcvbuf=", 0) == 0 || a.rfind("sndbuf=", 0) == 0 || a.rfind("ipv6only=", 0) == 0 ||
@@ -85,6 +89,15 @@ void ConfigInterpreter::listen(const ConfDirective& d, ServerBlock& server) {
       continue;  // socket options: how the port is opened, not what it answers
     else fail_at(d, fmt::format("invalid parameter \"{}\"", a));
   }
+  // ngx_http_add_addresses, as the listen is read: a second default_server for the same port.
+  l.ipv6 = host.rfind("[", 0) == 0;
+  auto is_default = [&](const ListenAddress& a) {
+    return a.port == l.port && a.ipv6 == l.ipv6 && a.wildcard == l.wildcard && a.default_server;
+  };
+  bool taken = std::any_of(server.listens.begin(), server.listens.end(), is_default);
+  for (const auto& other : servers_)
+    taken = taken || std::any_of(other.server.listens.begin(), other.server.listens.end(), is_default);
+  if (l.default_server && taken) fail_at(d, fmt::format("a duplicate default server for {}:{}", l.ipv6 ? "[::]" : "0.0.0.0", l.port));
   server.listens.push_back(l);
   server.listen.push_back(l.port);
 }

@@ -60,7 +60,8 @@ void ConfigInterpreter::upstream_block(const ConfDirective& d) {
       up.keepalive_requests = static_cast<int>(std::min<int64_t>(*n, 1 << 30));
     }
   }
-  if (up.servers.empty()) fail_at(d, "no servers are inside upstream");
+  if (up.servers.empty())  // checked once the block is read: nginx names its closing line
+    throw NginxConfigError(emerg_at("no servers are inside upstream", d.file, d.end_line));
   config_.upstreams.push_back(std::move(up));
 }
 
@@ -135,7 +136,7 @@ void ConfigInterpreter::proxy_pass(const ConfDirective& d, Location& loc) {
     }
   }
   if (url.rfind("https://", 0) == 0) return not_modelled(d, "proxy_pass to https://");
-  if (url.rfind("http://", 0) != 0) fail_at(d, fmt::format("invalid URL prefix in \"{}\"", url));
+  if (url.rfind("http://", 0) != 0) fail_at(d, "invalid URL prefix");
   std::string rest = url.substr(7);
   auto slash = rest.find('/');
   if (slash != std::string::npos) {
