@@ -57,7 +57,7 @@ class Remapper {
       if (!part.variable) choices.push_back(part.text);
       else if (!slots_.count(part.text)) refuse(pass, fmt::format("${} comes from the request, not the config", part.text));
       else
-        for (const auto& slot : slots_[part.text])
+        for (const auto& slot : slots_.at(part.text))
           for (auto& v : values_of(slot.directive->args[slot.arg], pass, depth + 1)) choices.push_back(std::move(v));
       std::vector<std::string> next;
       for (const auto& prefix : out)
@@ -81,7 +81,9 @@ class Remapper {
       std::string v = vars.back();
       vars.pop_back();
       if (!seen.insert(v).second) continue;
-      for (const auto& slot : slots_[v]) {
+      auto found = slots_.find(v);
+      if (found == slots_.end()) continue;  // a request variable: values_of() refuses it
+      for (const auto& slot : found->second) {
         std::string& value = slot.directive->args[slot.arg];
         auto inner = Script::compile(value, error);
         if (inner && inner->has_variables()) {
