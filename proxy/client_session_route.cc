@@ -42,6 +42,11 @@ void ClientSession::handle_request() {
   ctx_.worker = worker_.index;
   attempts_ = 0;
   upstream_status_.clear();
+  // ngx_http_process_host: "client sent duplicate host header", 400.
+  if (request_.count(http::field::host) > 1) {
+    state_->log.error("info", "client sent duplicate host header", "reading client request headers", ctx_, "");
+    return respond_status(400, true);
+  }
   RouteRequest rr;
   rr.method = std::string(request_.method_string());
   rr.target = std::string(request_.target());

@@ -157,7 +157,9 @@ ClientResponse http_request(uint16_t port, const std::string& method, const std:
     r.connect_errno = -fd;
     return r;
   }
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers;
+  // The caller's own Host replaces the default one (nginx answers 400 to two).
+  std::string host = extra_headers.find("Host:") == std::string::npos ? "Host: 127.0.0.1\r\n" : "";
+  std::string req = method + " " + path + " HTTP/1.1\r\n" + host + "Connection: close\r\n" + extra_headers;
   if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
   send_all(fd, req);
