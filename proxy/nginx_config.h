@@ -193,6 +193,10 @@ bool is_address_literal(const std::string& host);
 NginxConfig parse_nginx_config(const std::filesystem::path& path, const core::PathMap& paths,
                                const HostResolver& resolve = {});
 
+// nginx -g "daemon off;": main-level directives read "in command line". nullopt when nginx takes
+// them, else its message; throws core::NotModelled for one that is valid but not harmless.
+std::optional<std::string> check_global_directives(const std::string& text);
+
 // nginx's time syntax ("10s", "1m30s", "500ms", bare seconds); nullopt when invalid.
 std::optional<core::Duration> parse_nginx_time(const std::string& text);
 
