@@ -246,7 +246,7 @@ class Scaler {
 void write_block(const std::vector<ConfDirective>& ds, int depth, std::string& out) {
   std::string indent(static_cast<size_t>(depth) * 4, ' ');
   for (const auto& d : ds) {
-    out += indent + d.name;
+    out += indent + quote(d.name);  // a map or types key may need quotes
     for (const auto& a : d.args) out += " " + quote(a);
     if (d.has_block || !d.block.empty()) {
       out += " {\n";

@@ -42,7 +42,9 @@ void ConfigInterpreter::server_block(const ConfDirective& d) {
   }
   if (p.server.listens.empty()) {
     // ngx_http_core_merge_srv_conf: `listen *:80` when run as root (the run's nginx is).
-    p.server.listens.push_back({80, false, true, "*:80"});
+    ListenAddress any;
+    any.text = "*:80";
+    p.server.listens.push_back(any);
     p.server.listen.push_back(80);
   }
   if (p.server.server_names.empty()) p.server.server_names.push_back("");  // nginx's default server_name ""
