@@ -45,23 +45,18 @@ class ProxyRoutesLiveTest : public testing::Test {
   ClientResponse get(const std::string& path, const std::string& host = "localhost") {
     return http_request(proxy_->listen_port(), "GET", path, "Host: " + host + "\r\n");
   }
-  std::vector<core::ProxyEvent> events(const std::string& kind) {
-    std::vector<core::ProxyEvent> out;
-    for (auto& e : history_.all<core::ProxyEvent>())
-      if (e.kind == kind) out.push_back(e);
-    return out;
-  }
+  std::vector<core::ProxyEvent> events(const std::string& kind) { return proxy_events(history_, kind); }
 
   fs::path dir_;
   core::PathMap paths_;
   core::PortMap ports_;
   core::History history_;
   TestClock clock_;
+  std::vector<std::unique_ptr<TestBackend>> backends_;  // before the proxy's threads: destroyed after them
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
-  std::thread thread_;
+  std::thread thread_;  // one io thread: these tests are about routing, not strands
   std::unique_ptr<ProxyServer> proxy_;
-  std::vector<std::unique_ptr<TestBackend>> backends_;
 };
 
 }  // namespace

@@ -169,4 +169,11 @@ ClientResponse http_request(uint16_t port, const std::string& method, const std:
   return parse_response(data);
 }
 
+std::vector<core::ProxyEvent> proxy_events(const core::History& history, const std::string& kind) {
+  std::vector<core::ProxyEvent> out;
+  for (auto& e : history.all<core::ProxyEvent>())
+    if (e.kind == kind) out.push_back(e);
+  return out;
+}
+
 }  // namespace bg::proxy::testing_support

@@ -120,10 +120,12 @@ const ServerBlock* RequestRouter::select_server(uint16_t port, const std::string
       }
   if (!specific.empty()) group = specific;
   if (group.empty()) return nullptr;
+  // The run's clients connect over IPv4: an IPv4 default_server wins over an IPv6 one.
   const ServerBlock* chosen = group.front();
-  for (const auto* s : group)
-    for (const auto& l : s->listens)
-      if (l.port == port && l.default_server) chosen = s;
+  for (bool ipv6 : {true, false})
+    for (const auto* s : group)
+      for (const auto& l : s->listens)
+        if (l.port == port && l.default_server && l.ipv6 == ipv6) chosen = s;
   std::string host = normalize_host(host_header);
   if (host.empty()) return chosen;
   for (const auto* s : group)

@@ -33,7 +33,14 @@ struct FileInfo {
   bool is_dir = false;
 };
 
+// Only the run's own files are read: with a PathMap (a run), a path outside it reads as missing
+// rather than as the machine's file; without one (`bluegreen proxy`), paths are the machine's.
+bool readable(const std::string& host_path, const core::PathMap& paths) {
+  return paths.entries().empty() || paths.to_real(host_path).has_value();
+}
+
 FileInfo stat_host(const std::string& host_path, const core::PathMap& paths) {
+  if (!readable(host_path, paths)) return {};
   struct stat st {};
   if (::stat(paths.resolve(host_path).c_str(), &st) != 0) return {};
   return {true, S_ISDIR(st.st_mode)};
