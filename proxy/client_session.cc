@@ -91,6 +91,7 @@ void ClientSession::do_read() {
   }
   parser_.emplace();
   prepare_client_parser(*parser_);
+  parser_->body_limit(generation_->body_limit());
   idle_ = true;
   deadline_.arm(served_ ? keepalive_timeout_ : kKeepaliveTimeout, socket_);
   executor_.start([this](auto handler) { http::async_read(socket_, buffer_, *parser_, std::move(handler)); },

@@ -57,6 +57,10 @@ class ProxyGeneration {
   std::shared_ptr<const NginxConfig> shared_config() const { return config_; }
   int number() const { return number_; }
   const RequestRouter& router() const { return router_; }
+  // The body size the client parser accepts: the largest client_max_body_size of any location (0,
+  // unlimited, and anything larger are bounded at 64 MiB); the location's own limit is the
+  // router's 413.
+  uint64_t body_limit() const { return body_limit_; }
   int worker_count() const { return static_cast<int>(workers_.size()); }
   Worker& worker(int index) { return *workers_.at(index); }
   // The worker a new connection goes to. Simplification: round robin; real workers race for
@@ -72,6 +76,7 @@ class ProxyGeneration {
   std::shared_ptr<const NginxConfig> config_;
   int number_;
   RequestRouter router_;
+  uint64_t body_limit_ = 1024 * 1024;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<unsigned> next_worker_{0};
 };

@@ -157,4 +157,26 @@ TEST(RequestRouter, ServesFilesFromTheHost) {
   EXPECT_EQ(route(c, host, "/../../etc/passwd", "").status, 400);  // never above the root
 }
 
+// Goal: client_max_body_size is the matched location's (inherited), 0 meaning no limit; an internal
+// location answers 404 to a client.
+TEST(RequestRouter, BodyLimitAndInternalPerLocation) {
+  HostDir host("router");
+  host.write("nginx.conf", "events {}\nhttp { client_max_body_size 10;\n server {\n"
+                           " location / { return 200 ok; }\n location /big { client_max_body_size 0; return 200 ok; }\n"
+                           " location /private { internal; return 200 secret; } } }\n");
+  NginxConfig c = host.parse();
+  RequestRouter router(c, host.paths());
+  auto post = [&](const std::string& target, int64_t length) {
+    RouteRequest r;
+    r.method = "POST";
+    r.target = target;
+    r.content_length = length;
+    return router.route(r).status;
+  };
+  EXPECT_EQ(post("/", 10), 200);
+  EXPECT_EQ(post("/", 11), 413);
+  EXPECT_EQ(post("/big", 1 << 20), 200);
+  EXPECT_EQ(post("/private", 0), 404);
+}
+
 }  // namespace bg::proxy
