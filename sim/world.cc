@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 
+#include "core/run_folder.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/codedeploy/appspec.h"
 #include "fakes/codedeploy/bash_env.h"
@@ -101,9 +102,9 @@ void World::draw_parameters() {
 }
 
 void World::lay_out_run_dir() {
-  char tmpl[] = "/tmp/bluegreen-XXXXXX";  // short: the shims' Unix socket path must fit 108 bytes
-  if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a run folder under /tmp");
-  run_dir_ = tmpl;
+  // Short: the shims' Unix socket path must fit 108 bytes. With an owner file, so that the next run
+  // removes it if this one is killed before it can (core/run_folder.h).
+  run_dir_ = core::make_run_folder("/tmp", "bluegreen-");
   fs::create_directories(run_dir_ / "host");
   fs::create_directories(run_dir_ / "codedeploy");
   fs::create_directories(run_dir_ / "shims");

@@ -1,0 +1,69 @@
+#include "core/run_folder.h"
+
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <fstream>
+
+namespace bg::core {
+namespace {
+namespace fs = std::filesystem;
+
+// A private stand-in for /tmp, so the test never touches other runs' folders.
+struct Scratch {
+  fs::path dir = fs::temp_directory_path() / ("bg-runfolder-test-" + std::to_string(::getpid()));
+  Scratch() { fs::create_directories(dir); }
+  ~Scratch() { fs::remove_all(dir); }
+};
+
+// The pid of a process that has exited and been reaped: nobody owns it now.
+pid_t dead_pid() {
+  const pid_t pid = ::fork();
+  if (pid == 0) ::_exit(0);
+  ::waitpid(pid, nullptr, 0);
+  return pid;
+}
+
+}  // namespace
+
+// Goal: a run folder names its owner, and the next run removes it only once that owner is gone.
+TEST(RunFolder, StaleFoldersOfDeadOwnersAreRemovedLiveOnesKept) {
+  Scratch scratch;
+  const auto mine = make_run_folder(scratch.dir, "bluegreen-");
+  EXPECT_TRUE(fs::exists(mine / "owner"));
+  EXPECT_TRUE(owner_alive(mine));
+
+  const auto dead = make_run_folder(scratch.dir, "bg_nginx_");
+  std::ofstream(dead / "owner", std::ios::trunc) << dead_pid() << " 12345\n";
+  EXPECT_FALSE(owner_alive(dead));
+
+  // A reused pid: this process's pid with another start time is not this process.
+  const auto reused = make_run_folder(scratch.dir, "bluegreen-");
+  std::ofstream(reused / "owner", std::ios::trunc) << ::getpid() << " 1\n";
+
+  const auto unowned = scratch.dir / "bluegreen-older";   // an older version's, or one being made
+  fs::create_directories(unowned);
+  const auto other = make_run_folder(scratch.dir, "someone-else-");
+  std::ofstream(other / "owner", std::ios::trunc) << dead_pid() << " 12345\n";
+
+  EXPECT_EQ(remove_stale_run_folders(scratch.dir), 2);
+  EXPECT_TRUE(fs::exists(mine));
+  EXPECT_FALSE(fs::exists(dead));
+  EXPECT_FALSE(fs::exists(reused));
+  EXPECT_TRUE(fs::exists(unowned));
+  EXPECT_TRUE(fs::exists(other));
+}
+
+// Goal: a forced stop removes this process's folders and nobody else's.
+TEST(RunFolder, RemovesOwnFoldersOnly) {
+  Scratch scratch;
+  const auto mine = make_run_folder(scratch.dir, "bluegreen-");
+  const auto theirs = make_run_folder(scratch.dir, "bluegreen-");
+  std::ofstream(theirs / "owner", std::ios::trunc) << 1 << " 1\n";
+  EXPECT_EQ(remove_own_run_folders(scratch.dir), 1);
+  EXPECT_FALSE(fs::exists(mine));
+  EXPECT_TRUE(fs::exists(theirs));
+}
+
+}  // namespace bg::core
