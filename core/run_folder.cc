@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <optional>
 #include <sstream>
 #include <stdexcept>
@@ -42,6 +44,16 @@ std::optional<Owner> owner_of(const fs::path& folder) {
   return o;
 }
 
+// The folders this process made and has not removed.
+struct Made {
+  std::mutex mutex;
+  std::set<fs::path> folders;
+};
+Made& made() {
+  static Made m;
+  return m;
+}
+
 bool is_run_folder(const fs::directory_entry& entry) {
   std::error_code ec;
   if (!entry.is_directory(ec) || entry.is_symlink(ec)) return false;
@@ -71,6 +83,10 @@ fs::path make_run_folder(const fs::path& dir, const std::string& prefix) {
   std::string templ = (dir / (prefix + "XXXXXX")).string();
   if (!::mkdtemp(templ.data())) throw std::runtime_error("cannot create a run folder " + templ);
   const fs::path folder = templ;
+  {
+    std::lock_guard lock(made().mutex);
+    made().folders.insert(folder);
+  }
   std::ofstream out(folder / kOwnerFile);
   out << ::getpid() << ' ' << start_time_of(::getpid()) << '\n';
   if (!out) throw std::runtime_error("cannot write " + (folder / kOwnerFile).string());
@@ -86,9 +102,24 @@ int remove_stale_run_folders(const fs::path& dir) {
   return remove_folders_where(dir, [](const Owner& o) { return start_time_of(o.pid) != o.start_time; });
 }
 
-int remove_own_run_folders(const fs::path& dir) {
-  const pid_t me = ::getpid();
-  return remove_folders_where(dir, [me](const Owner& o) { return o.pid == me; });
+void remove_run_folder(const fs::path& folder) {
+  std::error_code ignored;
+  fs::remove_all(folder, ignored);
+  // Forgotten only once removed: a forced stop meanwhile still finds it.
+  std::lock_guard lock(made().mutex);
+  made().folders.erase(folder);
+}
+
+void keep_run_folder(const fs::path& folder) {
+  std::error_code ignored;
+  fs::remove(folder / kOwnerFile, ignored);
+  std::lock_guard lock(made().mutex);
+  made().folders.erase(folder);
+}
+
+std::vector<fs::path> own_run_folders() {
+  std::lock_guard lock(made().mutex);
+  return {made().folders.begin(), made().folders.end()};
 }
 
 }  // namespace bg::core

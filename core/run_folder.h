@@ -6,6 +6,7 @@
 // folders whose owner is gone, and never one whose owner still runs.
 #include <filesystem>
 #include <string>
+#include <vector>
 #include <sys/types.h>
 
 namespace bg::core {
@@ -22,9 +23,16 @@ inline constexpr const char* kRunFolderPrefixes[] = {"bluegreen-", "bg_nginx_"};
 // Returns how many were removed.
 int remove_stale_run_folders(const std::filesystem::path& dir = std::filesystem::temp_directory_path());
 
-// Removes every run folder in `dir` this process owns: what a forced stop leaves no time to remove
-// in order. Returns how many were removed.
-int remove_own_run_folders(const std::filesystem::path& dir = std::filesystem::temp_directory_path());
+// Removes a folder make_run_folder made (best effort: errors are ignored) and forgets it.
+void remove_run_folder(const std::filesystem::path& folder);
+
+// Leaves a folder make_run_folder made for the user to inspect (--keep): its owner file goes, so no
+// later run takes it for a stale one, and a forced stop leaves it too.
+void keep_run_folder(const std::filesystem::path& folder);
+
+// The folders this process made and has not removed yet: what a forced stop leaves no time to remove
+// in order (one being removed this instant included, its owner file possibly gone already).
+std::vector<std::filesystem::path> own_run_folders();
 
 // The owner a run folder names, if it has an owner file: whether that process still runs.
 bool owner_alive(const std::filesystem::path& folder);

@@ -4,6 +4,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
 
 namespace bg::core {
@@ -53,17 +54,28 @@ TEST(RunFolder, StaleFoldersOfDeadOwnersAreRemovedLiveOnesKept) {
   EXPECT_FALSE(fs::exists(reused));
   EXPECT_TRUE(fs::exists(unowned));
   EXPECT_TRUE(fs::exists(other));
+
+  // A folder kept for the user (--keep) is nobody's stale folder.
+  const auto kept = make_run_folder(scratch.dir, "bluegreen-");
+  std::ofstream(kept / "owner", std::ios::trunc) << dead_pid() << " 12345\n";
+  keep_run_folder(kept);
+  EXPECT_EQ(remove_stale_run_folders(scratch.dir), 0);
+  EXPECT_TRUE(fs::exists(kept));
 }
 
-// Goal: a forced stop removes this process's folders and nobody else's.
-TEST(RunFolder, RemovesOwnFoldersOnly) {
+// Goal: a forced stop finds the folders this process made and has not removed, even one whose owner
+// file is already gone (removed in order this instant), and none of another process.
+TEST(RunFolder, ListsTheFoldersThisProcessStillHas) {
   Scratch scratch;
-  const auto mine = make_run_folder(scratch.dir, "bluegreen-");
-  const auto theirs = make_run_folder(scratch.dir, "bluegreen-");
-  std::ofstream(theirs / "owner", std::ios::trunc) << 1 << " 1\n";
-  EXPECT_EQ(remove_own_run_folders(scratch.dir), 1);
-  EXPECT_FALSE(fs::exists(mine));
-  EXPECT_TRUE(fs::exists(theirs));
+  const auto kept = make_run_folder(scratch.dir, "bluegreen-");
+  const auto removed = make_run_folder(scratch.dir, "bg_nginx_");
+  remove_run_folder(removed);
+  EXPECT_FALSE(fs::exists(removed));
+  fs::remove(kept / "owner");
+  const auto own = own_run_folders();
+  EXPECT_NE(std::find(own.begin(), own.end(), kept), own.end());
+  EXPECT_EQ(std::find(own.begin(), own.end(), removed), own.end());
+  remove_run_folder(kept);
 }
 
 }  // namespace bg::core

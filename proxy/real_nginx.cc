@@ -128,8 +128,7 @@ RealNginx::RealNginx(boost::asio::io_context&, core::Clock& clock, core::History
 
 RealNginx::~RealNginx() {
   stop();
-  std::error_code ignored;
-  fs::remove_all(prefix_, ignored);
+  core::remove_run_folder(prefix_);
 }
 
 ScaledConfig RealNginx::write_scaled_copy(const fs::path& target) const {

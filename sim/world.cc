@@ -75,8 +75,7 @@ World::World(const scenarios::Scenario& scenario, WorldOptions options)
   } catch (...) {
     // Bad input (a malformed appspec or compose file) ends the run before the destructor could
     // clean up: the half-made run folder goes now.
-    std::error_code ignored;
-    if (!run_dir_.empty()) fs::remove_all(run_dir_, ignored);
+    if (!run_dir_.empty()) core::remove_run_folder(run_dir_);
     throw;
   }
 }
@@ -488,8 +487,8 @@ void World::shutdown() {
   pipeline_.reset();
   agent_.reset();
   shims_.reset();
-  std::error_code ignored;
-  if (!options_.keep_run_dir) fs::remove_all(run_dir_, ignored);
+  if (options_.keep_run_dir) core::keep_run_folder(run_dir_);
+  else core::remove_run_folder(run_dir_);
 }
 
 }  // namespace bg::sim
