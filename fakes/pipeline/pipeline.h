@@ -88,6 +88,7 @@ class Pipeline {
 
   // Waits (real time, bounded) until every run and every deployment has ended.
   bool wait_idle(std::chrono::nanoseconds real_deadline);
+  // The runs not yet ended and the last 64 ended ones, by number.
   std::vector<WorkflowRun> runs() const;
   // Stops every run and deployment (their stop tokens) and joins the threads. Idempotent.
   void shutdown();
@@ -100,6 +101,7 @@ class Pipeline {
   void finish(Run& run, RunState state, const std::string& kind, const std::string& detail);
   void apply(const ConcurrencyDecision& decision);  // under mutex_
   void emit(const std::string& kind, int run, const std::string& detail);
+  void join_ended_threads();
 
   core::Clock& clock_;
   core::History& history_;
@@ -109,7 +111,10 @@ class Pipeline {
   std::condition_variable_any changed_;
   WorkflowConcurrency concurrency_;
   std::map<int, std::unique_ptr<Run>> runs_;
-  std::vector<std::jthread> deployments_;  // created deployments, running on their own
+  std::map<int, std::jthread> deployments_;  // created deployments, running on their own, by run
+  // Threads that have ended but are not joined yet: an ended thread keeps its stack until joined, so
+  // a run of a thousand swaps would hold two thousand stacks (push() joins them).
+  std::vector<int> ended_deployments_, ended_runs_;
   int busy_deployments_ = 0;
   int next_run_ = 1;
   bool shut_down_ = false;
