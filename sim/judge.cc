@@ -17,11 +17,21 @@ namespace {
 
 constexpr size_t kMaxFailureSamples = 10;
 
+// Failures of this machine, not of the deployment: the harness (client, proxy, apps: one process)
+// ran out of descriptors or local ports. strerror's words, as Asio and nginx's log carry them.
+const char* resource_error_in(const std::string& text) {
+  for (const char* e : {"Too many open files", "Cannot assign requested address", "No buffer space available"})
+    if (text.find(e) != std::string::npos) return e;
+  return nullptr;
+}
+
 // What the judge counts itself, beside the checkers.
 struct Tally {
   core::Time clock{};
   int64_t requests = 0, ok = 0, failed = 0, indeterminate = 0;
   std::map<std::string, int64_t> by_class;
+  int64_t resource_failures = 0;
+  std::string resource_error;
   RequestLatencyMeter latencies;
   OutageMeter outage;
   FailureSamples samples{kMaxFailureSamples};
@@ -34,15 +44,36 @@ struct Tally {
     clock = std::max(clock, core::event_time(e.event));
     samples.observe(e);
     join.observe(e);
+    if (auto* p = std::get_if<core::ProxyEvent>(&e.event); p && p->kind == "error_log") note_resource(p->message);
     auto* q = std::get_if<core::RequestEvent>(&e.event);
     if (!q) return;
+    if (q->outcome != core::Outcome::ok) note_resource(q->error);
     ++requests;
     if (q->outcome == core::Outcome::ok) ++ok;
     else (q->outcome == core::Outcome::info ? indeterminate : failed)++;
     latencies.record(*q);
     outage.record(*q, e.seq, clock);
   }
+
+  void note_resource(const std::string& text) {
+    const char* error = resource_error_in(text);
+    if (!error) return;
+    ++resource_failures;
+    if (resource_error.empty()) resource_error = error;
+  }
 };
+
+// A request or proxy attempt that failed for want of a descriptor or a port failed because of the
+// harness; verdicts from such a run would blame the deployment for it.
+void refuse_a_starved_run(reports::RunResult& r, const Tally& t) {
+  if (r.verdict == "error" || t.resource_failures == 0) return;
+  r.verdict = "error";
+  r.error = fmt::format(
+      "the harness ran out of this machine's resources: {} requests or proxy attempts failed with \"{}\" (its own "
+      "descriptors or local ports, not the deployment's); raise the open-file limit (ulimit -n) or rerun on a less "
+      "loaded machine or with a larger --time-scale",
+      t.resource_failures, t.resource_error);
+}
 
 // A machine too busy to keep the arrival schedule fails requests through the harness's own delays
 // (the traffic of one catalogue run on an overloaded box: 99 % of sends late, hundreds of 502s and
@@ -99,6 +130,7 @@ core::HistoryRead judge_history(const core::EntrySource& source, reports::RunRes
   const auto latencies = tally.latencies.summaries();
   r.latency = latencies.corrected;
   r.latency_uncorrected = latencies.uncorrected;
+  refuse_a_starved_run(r, tally);
   refuse_an_overloaded_run(r);
   // A run that did not complete proves nothing either way: its invariants are not judged.
   r.invariants = r.verdict == "error" ? std::vector<reports::InvariantResult>{} : std::move(invariants);

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/history_reader.h"
+#include "core/resource_limits.h"
 #include "core/run_folder.h"
 #include "core/stopwatch.h"
 #include "fakes/codedeploy/agent.h"
@@ -204,6 +205,7 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
     result.expected_cause = s.expect->cause;
   }
   result.replay_command = replay_command(s, result.seed, options.time_scale, options.overrides);
+  core::raise_open_file_limit();
   // Folders of runs that were killed before they could remove them (their owner is gone).
   core::remove_stale_run_folders();
   if (std::filesystem::temp_directory_path() != "/tmp") core::remove_stale_run_folders("/tmp");
