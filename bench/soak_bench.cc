@@ -3,7 +3,7 @@
 // at --rate requests per scenario second (50: about 10^6 requests in all) and --time-scale (0.1).
 // Every --every swaps (100) it prints what the process holds: resident memory (its peak, and the live
 // heap malloc has handed out), open
-// descriptors, threads, child processes, requests sent so far, late sends, failed deployments and
+// descriptors, threads, processes started (children and theirs), requests sent so far, late sends, failed deployments and
 // the history file's size. A program that prints figures, never pass/fail on time.
 //
 //   bg_soak_bench [--swaps N] [--rate R] [--time-scale S] [--every K] [--keep]
@@ -14,13 +14,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
-#include <sstream>
 #include <string>
 
 #include <fmt/format.h>
 
 #include "core/stopwatch.h"
 #include "scenarios/scenario_loader.h"
+#include "sim/process_tree.h"
 #include "sim/run.h"
 
 namespace {
@@ -60,33 +60,13 @@ Args parse(int argc, char** argv) {
   return a;
 }
 
-// Open descriptors, and child processes (sim::ProcessCensus also counts listening sockets, but reads
-// /proc/net/tcp for it, which takes seconds when a long run's loopback connections fill it with
-// TIME_WAIT entries).
+// Entries of a /proc folder: open descriptors, threads (sim::ProcessCensus also counts listening
+// sockets, but reads /proc/net/tcp for it, which takes seconds when a long run's loopback connections
+// fill it with TIME_WAIT entries).
 int count_entries(const fs::path& dir) {
   int n = 0;
   std::error_code ec;
   for (auto it = fs::directory_iterator(dir, ec); !ec && it != fs::directory_iterator(); it.increment(ec)) ++n;
-  return n;
-}
-
-int children() {
-  const std::string me = std::to_string(::getpid());
-  int n = 0;
-  std::error_code ec;
-  for (const auto& p : fs::directory_iterator("/proc", ec)) {
-    const std::string name = p.path().filename().string();
-    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
-    std::ifstream stat(p.path() / "stat");
-    std::string content;
-    std::getline(stat, content);
-    const auto close = content.rfind(')');
-    if (close == std::string::npos) continue;
-    std::istringstream rest(content.substr(close + 1));
-    std::string state, ppid;
-    rest >> state >> ppid;
-    n += ppid == me;
-  }
   return n;
 }
 
@@ -97,7 +77,7 @@ void print_row(const std::string& at, double wall, int64_t sent, int64_t late, i
   const double heap = static_cast<double>(::mallinfo2().uordblks) / (1 << 20);
   std::cout << fmt::format("{:>8} {:>8.0f} {:>9.1f} {:>9.1f} {:>8.1f} {:>5} {:>7} {:>8} {:>10} {:>7} {:>7} {:>9.1f}", at,
                            wall, status_mb("VmRSS"), status_mb("VmHWM"), heap, count_entries("/proc/self/fd"),
-                           count_entries("/proc/self/task"), children(), sent,
+                           count_entries("/proc/self/task"), sim::descendants(::getpid()).size(), sent,
                            late, failed, ec ? 0.0 : static_cast<double>(bytes) / (1 << 20))
             << std::endl;
 }
@@ -122,7 +102,7 @@ int main(int argc, char** argv) {
   std::cout << fmt::format("soak: seed-fixed, {} swaps, {} requests per scenario second, time scale {}, history {}\n",
                            args.swaps, args.rate, args.time_scale, (out / "history.jsonl").string());
   std::cout << fmt::format("{:>8} {:>8} {:>9} {:>9} {:>8} {:>5} {:>7} {:>8} {:>10} {:>7} {:>7} {:>9}\n", "swap",
-                           "wall s", "RSS MB", "peak MB", "heap MB", "fds", "threads", "children", "requests", "late",
+                           "wall s", "RSS MB", "peak MB", "heap MB", "fds", "threads", "processes", "requests", "late",
                            "failed", "hist MB");
   const core::Stopwatch wall;
   print_row("start", wall.seconds(), 0, 0, 0, out / "history.jsonl");

@@ -63,30 +63,25 @@ struct Tally {
   }
 };
 
-// A request or proxy attempt that failed for want of a descriptor or a port failed because of the
-// harness; verdicts from such a run would blame the deployment for it.
-void refuse_a_starved_run(reports::RunResult& r, const Tally& t) {
-  if (r.verdict == "error" || t.resource_failures == 0) return;
-  r.verdict = "error";
-  r.error = fmt::format(
-      "the harness ran out of this machine's resources: {} requests or proxy attempts failed with \"{}\" (its own "
-      "descriptors or local ports, not the deployment's); raise the open-file limit (ulimit -n) or rerun on a less "
-      "loaded machine or with a larger --time-scale",
-      t.resource_failures, t.resource_error);
-}
-
-// A machine too busy to keep the arrival schedule fails requests through the harness's own delays
-// (the traffic of one catalogue run on an overloaded box: 99 % of sends late, hundreds of 502s and
-// timeouts); its verdict would be about the machine, not the deployment. Normal runs here send
-// 0.4-3 % late, so a quarter is far from both.
-void refuse_an_overloaded_run(reports::RunResult& r) {
-  if (r.verdict == "error" || r.requests == 0 || r.late_sends * 4 <= r.requests) return;
-  r.verdict = "error";
-  r.error = fmt::format(
-      "the harness could not keep the traffic schedule: {} of {} requests were sent more than 1 ms (real) "
-      "late, so failures may be the machine's, not the deployment's; rerun on a less loaded machine or "
-      "with a larger --time-scale",
-      r.late_sends, r.requests);
+// Why the run's verdict would be about this machine rather than the deployment; "" when it is not.
+//  - A request or proxy attempt failed for want of a descriptor or a local port: the harness's own.
+//  - A machine too busy to keep the arrival schedule fails requests through the harness's own delays
+//    (the traffic of one catalogue run on an overloaded box: 99 % of sends late, hundreds of 502s and
+//    timeouts). Normal runs here send 0.4-3 % late, so a quarter is far from both.
+std::string machine_failure(const reports::RunResult& r, const Tally& t) {
+  if (t.resource_failures > 0)
+    return fmt::format(
+        "the harness ran out of this machine's resources: {} requests or proxy attempts failed with \"{}\" (its "
+        "own descriptors or local ports, not the deployment's); raise the open-file limit (ulimit -n) or rerun on "
+        "a less loaded machine or with a larger --time-scale",
+        t.resource_failures, t.resource_error);
+  if (r.requests > 0 && r.late_sends * 4 > r.requests)
+    return fmt::format(
+        "the harness could not keep the traffic schedule: {} of {} requests were sent more than 1 ms (real) "
+        "late, so failures may be the machine's, not the deployment's; rerun on a less loaded machine or "
+        "with a larger --time-scale",
+        r.late_sends, r.requests);
+  return "";
 }
 
 void conclude(reports::RunResult& r) {
@@ -130,8 +125,11 @@ core::HistoryRead judge_history(const core::EntrySource& source, reports::RunRes
   const auto latencies = tally.latencies.summaries();
   r.latency = latencies.corrected;
   r.latency_uncorrected = latencies.uncorrected;
-  refuse_a_starved_run(r, tally);
-  refuse_an_overloaded_run(r);
+  if (r.verdict != "error")
+    if (auto why = machine_failure(r, tally); !why.empty()) {
+      r.verdict = "error";
+      r.error = std::move(why);
+    }
   // A run that did not complete proves nothing either way: its invariants are not judged.
   r.invariants = r.verdict == "error" ? std::vector<reports::InvariantResult>{} : std::move(invariants);
   r.swaps = checkers.swaps();
