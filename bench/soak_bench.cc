@@ -2,9 +2,9 @@
 // swap takes about 20 scenario seconds (a 2 s image build, 5 s between swaps), for --swaps swaps (1000)
 // at --rate requests per scenario second (50: about 10^6 requests in all) and --time-scale (0.1).
 // Every --every swaps (100) it prints what the process holds: resident memory (its peak, and the live
-// heap malloc has handed out), open
-// descriptors, threads, processes started (children and theirs), requests sent so far, late sends, failed deployments and
-// the history file's size. A program that prints figures, never pass/fail on time.
+// heap malloc has handed out), open descriptors, threads, processes started (children and theirs),
+// requests sent so far, late sends, failed deployments and the history file's size. A program that
+// prints figures, never pass/fail on time.
 //
 //   bg_soak_bench [--swaps N] [--rate R] [--time-scale S] [--every K] [--keep]
 #include <malloc.h>
