@@ -18,7 +18,9 @@
 
 #include <fmt/format.h>
 
+#include "core/history_reader.h"
 #include "core/stopwatch.h"
+#include "reports/html_report.h"
 #include "scenarios/scenario_loader.h"
 #include "sim/process_tree.h"
 #include "sim/run.h"
@@ -118,6 +120,12 @@ int main(int argc, char** argv) {
   };
   const auto result = sim::run_scenario(s, options);
   print_row("judged", wall.seconds(), result.requests, result.late_sends, 0, out / "history.jsonl");
+  // The HTML report reads the history twice (its timeline): the same bound on memory.
+  if (!result.history_path.empty()) {
+    const auto html = reports::render_html(result, reports::read_html_history(result, core::file_source(result.history_path)));
+    std::ofstream(out / "report.html") << html;
+    print_row("html", wall.seconds(), result.requests, result.late_sends, 0, out / "history.jsonl");
+  }
   std::cout << fmt::format("verdict {} · {} requests: {} ok, {} failed, {} indeterminate · {} swaps · wall {:.0f}s\n",
                            result.verdict, result.requests, result.ok, result.failed, result.indeterminate,
                            result.swaps.size(), result.wall_seconds);
