@@ -24,7 +24,7 @@ reports::InvariantResult NoVersionRegressionChecker::check(const std::vector<cor
 void NoVersionRegressionChecker::admit_swaps(const HistoryContext& context) {
   std::erase_if(pending_, [&](int n) {
     const auto& s = context.swaps.swaps().at(n);
-    if (!judged(s, context)) return false;
+    if (!judged(s, context)) return s.summary.finished && *s.summary.finished + core::kAppendLag < context.clock;
     Completed c{*s.summary.finished, n, *s.new_build};
     auto at = std::upper_bound(completed_.begin(), completed_.end(), c.finished,
                                [](core::Time t, const Completed& o) { return t < o.finished; });
@@ -55,7 +55,12 @@ void NoVersionRegressionChecker::judge(const core::RequestEvent& q, const Histor
 void NoVersionRegressionChecker::observe(const core::Entry& entry, const HistoryContext& context) {
   if (auto* d = std::get_if<core::DeployEvent>(&entry.event); d && d->kind == "deployment_succeeded" && d->deployment >= 1)
     pending_.insert(d->deployment);
-  if (!pending_.empty() && !std::holds_alternative<core::RequestEvent>(entry.event)) admit_swaps(context);
+  // Only these can complete what a swap needs (its end, its new container, its build); a swap still
+  // incomplete an append lag after it ended never will be.
+  const bool may_complete = std::holds_alternative<core::DeployEvent>(entry.event) ||
+                            std::holds_alternative<core::ContainerEvent>(entry.event) ||
+                            std::holds_alternative<core::AppEvent>(entry.event);
+  if (!pending_.empty() && may_complete) admit_swaps(context);
   if (auto* q = std::get_if<core::RequestEvent>(&entry.event)) judge(*q, context);
 }
 
