@@ -7,6 +7,7 @@
 #include "cli/outputs.h"
 #include "reports/markdown_report.h"
 #include "scenarios/scenario_loader.h"
+#include "sim/interrupt.h"
 #include "sim/run.h"
 
 namespace bg::cli {
@@ -93,6 +94,7 @@ int catalogue_command(const std::filesystem::path& races_dir, const std::filesys
     std::cout << fmt::format("{:<48} {:<9} {:<9} {:<38} {}/{}\n", scenario.name, result.expected_verdict, status,
                              fired(result), result.failed + result.indeterminate, result.requests)
               << std::flush;
+    if (sim::Interrupt::requested()) break;   // a signal: no further scenario starts
   }
   return error ? 2 : all ? 0 : 1;
 }

@@ -6,6 +6,7 @@
 #include "cli/outputs.h"
 #include "core/stopwatch.h"
 #include "scenarios/scenario_loader.h"
+#include "sim/interrupt.h"
 #include "sim/run.h"
 
 namespace bg::cli {
@@ -92,6 +93,7 @@ int demo_command(const std::vector<std::filesystem::path>& dirs, const std::file
     if (result.verdict == "error") std::cerr << "bluegreen: " << scenario.name << ": " << result.error << '\n';
     written.push_back(write_reports(result, options.out_dir));
     results.push_back(std::move(result));
+    if (sim::Interrupt::requested()) break;   // a signal: no further scenario starts
   }
   std::cout << '\n';
   print_table(results, written);

@@ -5,11 +5,27 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/signal_watcher.h"
 
 namespace bg::cli {
 // cli/proxy_command.cc: `bluegreen proxy --config nginx.conf [--bind-declared-ports]`.
 int proxy_command(const std::filesystem::path& config_path, bool bind_declared_ports);
 }  // namespace bg::cli
+
+namespace {
+
+// A command's exit code; an exception it lets out is a harness error (exit 2) with its message.
+template <class F>
+int guarded(F&& command) {
+  try {
+    return command();
+  } catch (const std::exception& e) {
+    std::cerr << "bluegreen: " << e.what() << '\n';
+    return 2;
+  }
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"bluegreen: a simulation and verification harness for zero-downtime blue/green deployments"};
@@ -88,17 +104,18 @@ int main(int argc, char** argv) {
     int code = app.exit(e);
     return code == 0 ? 0 : 2;
   }
-  try {
+  if (*report) return guarded([&] { return bg::cli::report_command(report_input, report_out); });
+  // `proxy` waits for SIGINT/SIGTERM itself (sigwait), as nginx in the foreground does.
+  if (*proxy) return guarded([&] { return bg::cli::proxy_command(proxy_config, proxy_declared_ports); });
+  // Every command that runs scenarios: a signal stops the run in order, a second one at once. Made
+  // here, before any thread exists, so that every thread inherits the blocked signals.
+  bg::cli::SignalWatcher signals;
+  return bg::cli::SignalWatcher::exit_code(guarded([&] {
     if (*run || *replay) return bg::cli::run_command(run_args);
     if (*demo) return bg::cli::demo_command(demo_dirs, demo_out);
-    if (*report) return bg::cli::report_command(report_input, report_out);
-    if (*proxy) return bg::cli::proxy_command(proxy_config, proxy_declared_ports);
     if (*verify) return bg::cli::verify_command(run_args);
     if (*check) return bg::cli::check_command(check_args);
     if (*catalogue) return bg::cli::catalogue_command(races_dir, catalogue_out, only);
-  } catch (const std::exception& e) {
-    std::cerr << "bluegreen: " << e.what() << '\n';
     return 2;
-  }
-  return 2;
+  }));
 }

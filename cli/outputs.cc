@@ -6,6 +6,7 @@
 #include <chrono>
 #include <fstream>
 
+#include "core/history_reader.h"
 #include "reports/html_report.h"
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
@@ -14,14 +15,13 @@
 namespace bg::cli {
 namespace {
 
-std::vector<core::Entry> saved_history(const std::string& path) {
-  if (path.empty()) return {};
-  std::ifstream in(path);
-  if (!in) return {};
+// The page's charts from the saved history, read twice from the file (never whole in memory).
+reports::HtmlHistory saved_history(const reports::RunResult& result) {
+  if (result.history_path.empty()) return {};
   try {
-    return core::History::read_jsonl(in, path).entries();
+    return reports::read_html_history(result, core::file_source(result.history_path));
   } catch (const std::exception&) {
-    return {};   // a damaged history still gets the rest of the report
+    return {};   // a missing or damaged history still gets the rest of the report
   }
 }
 
@@ -49,7 +49,8 @@ WrittenReports write_reports(const reports::RunResult& result, const std::filesy
   WrittenReports w{dir / "result.json", dir / "summary.md", dir / "report.html", dir / "junit.xml"};
   std::ofstream(w.json) << reports::to_json(result).dump(2) << '\n';
   std::ofstream(w.markdown) << reports::to_markdown(result);
-  std::ofstream(w.html) << reports::to_html(result, entries.empty() ? saved_history(result.history_path) : entries);
+  std::ofstream(w.html) << (entries.empty() ? reports::render_html(result, saved_history(result))
+                                            : reports::to_html(result, entries));
   std::ofstream(w.junit) << reports::to_junit(result, junit_options(result.history_path));
   return w;
 }

@@ -17,8 +17,9 @@ struct WrittenReports {
 };
 
 // entries: the run's history, which the HTML report charts. When none are given it is read back from
-// result.history_path, the history the run saved, so a caller holding only the RunResult still gets
-// the whole report; a missing or unreadable history leaves the page without charts, and says so.
+// result.history_path, the history the run saved (twice, one line at a time: any length), so a caller
+// holding only the RunResult still gets the whole report; a missing or unreadable history leaves the
+// page without charts, and says so.
 WrittenReports write_reports(const reports::RunResult& result, const std::filesystem::path& dir,
                              const std::vector<core::Entry>& entries = {});
 

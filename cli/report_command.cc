@@ -7,7 +7,7 @@
 #include "cli/commands.h"
 #include "cli/outputs.h"
 #include "reports/markdown_report.h"
-#include "core/history.h"
+#include "core/history_reader.h"
 #include "sim/judge.h"
 
 namespace bg::cli {
@@ -48,10 +48,11 @@ int report_command(const std::filesystem::path& input, const std::filesystem::pa
     }
   }
   try {
-    auto history = core::History::read_jsonl(in, history_path.string());
     result.history_path = history_path.string();
     if (result.scenario.empty()) result.scenario = history_path.parent_path().filename().string();
-    sim::judge(history.entries(), result);
+    // One pass over the file, whatever its length; what it returns says whether the history ended
+    // with its completeness record (core/history_reader.h).
+    sim::judge_history(core::file_source(history_path), result);
   } catch (const std::exception& e) {
     std::cerr << "bluegreen: " << e.what() << '\n';
     return 2;

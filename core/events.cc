@@ -1,5 +1,6 @@
 #include "core/events.h"
 
+#include <iterator>
 #include <stdexcept>
 
 namespace bg::core {
@@ -15,10 +16,13 @@ Time event_time(const Event& e) {
       e);
 }
 
-const char* event_type_name(const Event& e) {
+const char* event_type_name_at(size_t index) {
   static constexpr const char* names[] = {"request", "container", "app", "shim", "proxy", "deploy"};
-  return names[e.index()];
+  static_assert(std::size(names) == std::variant_size_v<Event>);
+  return index < std::size(names) ? names[index] : "unknown";
 }
+
+const char* event_type_name(const Event& e) { return event_type_name_at(e.index()); }
 
 nlohmann::json event_to_json(const Event& e) {
   nlohmann::json j;

@@ -119,6 +119,8 @@ using Event = std::variant<RequestEvent, ContainerEvent, AppEvent, ShimEvent, Pr
 Time event_time(const Event& e);
 // "request", "container", "app", "shim", "proxy", "deploy".
 const char* event_type_name(const Event& e);
+// The same name by the variant's index (Event::index()).
+const char* event_type_name_at(size_t index);
 
 nlohmann::json event_to_json(const Event& e);
 // Throws std::invalid_argument naming the missing or unknown field.

@@ -1,25 +1,74 @@
 #include "core/history.h"
 
 #include <algorithm>
+#include <fstream>
 #include <istream>
 #include <ostream>
 #include <stdexcept>
 
+#include "core/history_reader.h"
+
 namespace bg::core {
+namespace {
+
+// An event's line without its seq, which is only known under the lock: the costly part (building
+// and dumping the JSON object) runs on the appending thread without holding anyone up.
+std::string body_of(const Event& event) { return event_to_json(event).dump(); }
+
+std::string with_seq(uint64_t seq, const std::string& body) {
+  // body is "{...}" and never "{}": every event has its "type".
+  return "{\"seq\":" + std::to_string(seq) + "," + body.substr(1);
+}
+
+}  // namespace
+
+// The open file of a streamed history. A large buffer: one write per megabyte, not per event.
+struct History::FileSink {
+  std::filesystem::path path;
+  std::vector<char> buffer = std::vector<char>(1 << 20);
+  std::ofstream out;
+};
+
+std::string entry_to_line(const Entry& entry) { return with_seq(entry.seq, body_of(entry.event)); }
+
+History::History() = default;
+
+History::~History() {
+  // A history dropped without close() (a crashed or abandoned run) keeps what it got, and no end
+  // record: readers then know it is incomplete.
+  if (sink_) sink_->out.flush();
+}
 
 History::History(History&& other) noexcept {
   std::lock_guard lock(other.mutex_);
   entries_ = std::move(other.entries_);
+  appended_ = other.appended_;
+  counts_ = other.counts_;
+  sink_ = std::move(other.sink_);
+  closed_ = other.closed_;
 }
 
 void History::append(Event event) {
+  std::string body;
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_) return;
+    if (!sink_) {
+      ++counts_[event.index()];
+      entries_.push_back(Entry{appended_++, std::move(event)});
+      return;
+    }
+  }
+  body = body_of(event);
   std::lock_guard lock(mutex_);
-  entries_.push_back(Entry{entries_.size(), std::move(event)});
+  if (closed_ || !sink_) return;
+  ++counts_[event.index()];
+  sink_->out << with_seq(appended_++, body) << '\n';
 }
 
 size_t History::size() const {
   std::lock_guard lock(mutex_);
-  return entries_.size();
+  return appended_;
 }
 
 std::vector<Entry> History::entries() const {
@@ -34,27 +83,63 @@ std::vector<Entry> History::by_time() const {
   return out;
 }
 
+void History::stream_to(const std::filesystem::path& path) {
+  auto sink = std::make_unique<FileSink>();
+  sink->path = path;
+  sink->out.rdbuf()->pubsetbuf(sink->buffer.data(), static_cast<std::streamsize>(sink->buffer.size()));
+  sink->out.open(path, std::ios::trunc);
+  if (!sink->out) throw std::runtime_error("cannot create the history file " + path.string());
+  std::lock_guard lock(mutex_);
+  if (sink_ || closed_) throw std::logic_error("the history is already streamed or closed");
+  for (const auto& e : entries_) sink->out << entry_to_line(e) << '\n';
+  entries_.clear();
+  entries_.shrink_to_fit();
+  sink_ = std::move(sink);
+}
+
+bool History::streaming() const {
+  std::lock_guard lock(mutex_);
+  return sink_ != nullptr;
+}
+
+bool History::closed() const {
+  std::lock_guard lock(mutex_);
+  return closed_;
+}
+
+HistoryEnd History::end_record(const std::string& reason, const std::string& signal) const {
+  HistoryEnd end;
+  end.events = appended_;
+  for (size_t i = 0; i < counts_.size(); ++i)
+    if (counts_[i]) end.counts[event_type_name_at(i)] = counts_[i];
+  end.reason = reason;
+  end.signal = signal;
+  return end;
+}
+
+HistoryEnd History::close(const std::string& reason, const std::string& signal) {
+  std::lock_guard lock(mutex_);
+  HistoryEnd end = end_record(reason, signal);
+  if (closed_) return end;
+  closed_ = true;
+  if (!sink_) return end;
+  sink_->out << end_record_json(end).dump() << '\n';
+  sink_->out.flush();
+  const bool ok = static_cast<bool>(sink_->out);
+  sink_->out.close();
+  if (!ok) throw std::runtime_error("the history " + sink_->path.string() + " could not be written whole");
+  return end;
+}
+
 void History::write_jsonl(std::ostream& out) const {
-  for (const auto& entry : entries()) {
-    auto j = event_to_json(entry.event);
-    j["seq"] = entry.seq;
-    out << j.dump() << '\n';
-  }
+  std::lock_guard lock(mutex_);
+  for (const auto& entry : entries_) out << entry_to_line(entry) << '\n';
+  out << end_record_json(end_record("", "")).dump() << '\n';
 }
 
 History History::read_jsonl(std::istream& in, const std::string& source_name) {
   History history;
-  std::string line;
-  int line_no = 0;
-  while (std::getline(in, line)) {
-    ++line_no;
-    if (line.empty()) continue;
-    try {
-      history.append(event_from_json(nlohmann::json::parse(line)));
-    } catch (const std::exception& e) {
-      throw std::runtime_error(source_name + ":" + std::to_string(line_no) + ": " + e.what());
-    }
-  }
+  read_history(in, source_name, [&](const Entry& e) { history.append(e.event); });
   return history;
 }
 

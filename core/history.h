@@ -1,13 +1,22 @@
 #pragma once
 // History: the run's one append-only record. Every component appends what it observed; checkers and
 // reports read it. Thread-safe; entries keep their append order (seq) and their own timestamps.
+//
+// Two ways to keep it. In memory (the default: unit tests, short worlds a test inspects as it goes),
+// or streamed to a JSONL file as it is appended (stream_to: a run, whose memory must not grow with
+// its length, about 2.3 KB per request when kept). A streamed history is read back in one pass with
+// core/history_reader.h, and ends with its completeness record (core/history_end.h) once closed.
+#include <array>
 #include <cstdint>
+#include <filesystem>
 #include <iosfwd>
+#include <memory>
 #include <mutex>
 #include <string>
 #include <vector>
 
 #include "core/events.h"
+#include "core/history_end.h"
 
 namespace bg::core {
 
@@ -25,35 +34,68 @@ std::vector<T> events_of(const std::vector<Entry>& entries) {
   return out;
 }
 
+// How far apart in scenario time the events about one request or one swap may be appended: a
+// request is appended when it ends (up to its client timeout after its send), a real nginx's log
+// lines when the log is next read. Streaming readers hold what may still be joined for this long
+// after the history's clock (the latest event time read) has passed it; what arrives later still is
+// judged alone. Far above any timeout a scenario sets, and small enough to hold.
+inline constexpr Duration kAppendLag = std::chrono::seconds(300);
+
 class History {
  public:
-  History() = default;
+  History();
+  ~History();
   History(const History&) = delete;
   History& operator=(const History&) = delete;
   History(History&& other) noexcept;
 
   void append(Event event);
+  // Events appended so far (kept or streamed).
   size_t size() const;
-  // A copy of all entries in append order.
+  // A copy of the entries kept in memory, in append order (none are kept once streaming).
   std::vector<Entry> entries() const;
-  // A copy of all entries sorted by event time (stable: ties keep append order).
+  // A copy of the kept entries sorted by event time (stable: ties keep append order).
   std::vector<Entry> by_time() const;
 
-  // Every event of one type, in append order.
+  // Every kept event of one type, in append order.
   template <class T>
   std::vector<T> all() const {
     std::lock_guard lock(mutex_);
     return events_of<T>(entries_);
   }
 
-  // One JSON object per line: {"seq":..,"type":"request",...fields}.
+  // From now on every event goes to `path` as one JSON line when appended and is not kept; the
+  // entries kept so far are written first and dropped. Throws std::runtime_error when the file
+  // cannot be created.
+  void stream_to(const std::filesystem::path& path);
+  bool streaming() const;
+  // Ends the history: writes the completeness record (with `reason` and `signal` when the run
+  // ended early) and closes the file. Later appends are dropped. Only the first call writes; it
+  // returns the record, or throws std::runtime_error when the file could not be written whole
+  // (a full disk), so the caller never trusts a history that lost events.
+  HistoryEnd close(const std::string& reason = "", const std::string& signal = "");
+  bool closed() const;
+
+  // The kept entries, one JSON object per line ({"seq":..,"type":"request",...fields}), then the
+  // completeness record.
   void write_jsonl(std::ostream& out) const;
-  // Reads what write_jsonl wrote. Throws std::runtime_error naming the line that is malformed.
+  // Reads what write_jsonl or a streamed run wrote, into memory. Throws std::runtime_error naming
+  // the line that is malformed.
   static History read_jsonl(std::istream& in, const std::string& source_name);
 
  private:
+  struct FileSink;
+  HistoryEnd end_record(const std::string& reason, const std::string& signal) const;  // under mutex_
+
   mutable std::mutex mutex_;
   std::vector<Entry> entries_;
+  uint64_t appended_ = 0;
+  std::array<uint64_t, std::variant_size_v<Event>> counts_{};
+  std::unique_ptr<FileSink> sink_;
+  bool closed_ = false;
 };
+
+// One event as the history's JSON line (without the newline).
+std::string entry_to_line(const Entry& entry);
 
 }  // namespace bg::core

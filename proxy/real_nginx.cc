@@ -14,6 +14,7 @@
 
 #include <fmt/format.h>
 
+#include "core/run_folder.h"
 #include "proxy/nginx_config.h"
 
 namespace bg::proxy {
@@ -53,6 +54,11 @@ pid_t spawn(const std::vector<std::string>& args, const fs::path& out) {
   pid_t pid = ::fork();
   if (pid == 0) {
     ::setpgid(0, 0);
+    // bluegreen's CLI blocks SIGINT/SIGTERM/SIGHUP for its signal thread, and a mask survives exec:
+    // nginx must get its stop and reload signals whatever mode it runs in.
+    sigset_t none;
+    ::sigemptyset(&none);
+    ::sigprocmask(SIG_SETMASK, &none, nullptr);
     int fd = ::open(out_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     if (fd >= 0) {
       ::dup2(fd, 1);
@@ -113,9 +119,8 @@ bool RealNginx::available(const std::string& binary) { return ::access(binary.c_
 RealNginx::RealNginx(boost::asio::io_context&, core::Clock& clock, core::History& history, core::PortMap& ports,
                      const core::PathMap& paths, std::string binary)
     : clock_(clock), history_(history), ports_(ports), paths_(paths), binary_(std::move(binary)) {
-  std::string templ = (fs::temp_directory_path() / "bg_nginx_XXXXXX").string();
-  if (!::mkdtemp(templ.data())) throw std::system_error(errno, std::generic_category(), "mkdtemp");
-  prefix_ = templ;
+  // With an owner file: a run killed before it could remove it leaves it to the next run to remove.
+  prefix_ = core::make_run_folder(fs::temp_directory_path(), "bg_nginx_");
   ::chmod(prefix_.c_str(), 0755);  // nginx's workers (user nobody when started as root) use its temp paths
   double scale = std::chrono::duration<double>(clock_.to_real(std::chrono::seconds(1))).count();
   time_scale_ = scale > 0 ? scale : 1.0;  // a ManualClock has no real time: run nginx at 1:1
@@ -123,8 +128,7 @@ RealNginx::RealNginx(boost::asio::io_context&, core::Clock& clock, core::History
 
 RealNginx::~RealNginx() {
   stop();
-  std::error_code ignored;
-  fs::remove_all(prefix_, ignored);
+  core::remove_run_folder(prefix_);
 }
 
 ScaledConfig RealNginx::write_scaled_copy(const fs::path& target) const {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
+#include <filesystem>
 #include <regex>
 
 #include "reports/sample_run_for_tests.h"
@@ -86,6 +89,29 @@ TEST(HtmlReport, RendersAHarnessErrorWithoutHistory) {
   EXPECT_NE(html.find("Invariants not judged"), std::string::npos);
   EXPECT_NE(html.find("No requests in the history"), std::string::npos);
   EXPECT_NE(html.find("--seed 7"), std::string::npos);
+}
+
+// Goal: the page made from a saved history (read twice from the file, never whole) is the page made
+// from the same entries in memory, the first failures' upstream attempts included.
+TEST(HtmlReport, ReadsASavedHistoryFileLikeTheSameEntriesInMemory) {
+  auto s = sample_run();
+  const auto& first = s.result.first_failures.at(0).request;
+  core::ProxyEvent access{first.end, "access_log", "", "GET / 502", "", first.id};
+  access.status = 502;
+  access.attempts = 2;
+  access.upstream_status = "502, 502";
+  s.entries.push_back({s.entries.size(), access});
+  const auto path = std::filesystem::temp_directory_path() / ("bg-html-" + std::to_string(::getpid()) + ".jsonl");
+  {
+    core::History h;
+    h.stream_to(path);
+    for (const auto& e : s.entries) h.append(e.event);
+    h.close();
+  }
+  const auto from_file = read_html_history(s.result, core::file_source(path));
+  std::filesystem::remove(path);
+  EXPECT_EQ(render_html(s.result, from_file), to_html(s.result, s.entries));
+  EXPECT_NE(render_html(s.result, from_file).find("after 2 upstream attempts"), std::string::npos);
 }
 
 }  // namespace bg::reports

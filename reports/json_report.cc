@@ -67,6 +67,9 @@ nlohmann::json to_json(const RunResult& r) {
       {"expected_cause", r.expected_cause},
       {"as_expected", r.as_expected},
       {"error", r.error},
+      // A signal stopped the run early (verdict error): which one, so CI can tell a cancel from a failure.
+      {"interrupted", !r.interrupted.empty()},
+      {"signal", r.interrupted},
       {"requests", {{"total", r.requests}, {"ok", r.ok}, {"failed", r.failed}, {"indeterminate", r.indeterminate}, {"late_sends", r.late_sends}}},
       {"latency", {{"corrected", latency_json(r.latency)}, {"uncorrected", latency_json(r.latency_uncorrected)}}},
       {"failures_by_class", r.failures_by_class},

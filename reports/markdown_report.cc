@@ -29,6 +29,9 @@ std::string to_markdown(const RunResult& r) {
     out += fmt::format("Expected: {}{} — {}.\n\n", r.expected_verdict,
                        r.expected_invariant.empty() ? "" : " (" + r.expected_invariant + ")",
                        r.as_expected ? "as expected" : "**NOT as expected**");
+  if (!r.interrupted.empty())
+    out += fmt::format("**Interrupted by {}**: the run was stopped early, in order; nothing is concluded from it.\n\n",
+                       r.interrupted);
   if (!r.error.empty()) out += fmt::format("Harness error: `{}`\n\n", r.error);
   out += fmt::format("Seed {} · time scale {} · {} requests: {} ok, {} failed, {} indeterminate · outage {:.2f}s\n\n",
                      r.seed, r.time_scale, r.requests, r.ok, r.failed, r.indeterminate, core::to_seconds(r.outage));

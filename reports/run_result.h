@@ -46,7 +46,7 @@ struct FailureSample {
   std::vector<std::string> containers; // "blue-blue-1: exited" at that instant
 };
 
-// Latency percentiles of a run's requests (scenario time), from sim::LatencyHistogram.
+// Latency percentiles of a run's requests (scenario time), from reports::LatencyHistogram.
 struct LatencySummary {
   int64_t count = 0;
   core::Duration p50{}, p90{}, p99{}, p999{}, max{};
@@ -64,6 +64,9 @@ struct RunResult {
   std::string expected_cause;          // text one failure class must contain
   bool as_expected = true;
   std::string error;                   // harness error text when verdict == error
+  // The signal that stopped the run ("SIGINT", "SIGTERM", "SIGHUP"), "" when none: the run ended in
+  // order but early, so its verdict is error and nothing is concluded from it.
+  std::string interrupted;
   int64_t requests = 0, ok = 0, failed = 0, indeterminate = 0;
   int64_t late_sends = 0;              // requests the client sent more than 1 ms (real) after their time
   // From the intended send time (corrected for coordinated omission, as wrk2) and from the actual one.

@@ -4,18 +4,18 @@
 // percentiles per bucket, a latency histogram, and each swap's phases as bands. Times are scenario time.
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "core/history.h"
+#include "core/history_reader.h"
+#include "reports/failed_request_join.h"
+#include "reports/latency_histogram.h"
 #include "reports/run_result.h"
 
 namespace bg::reports {
-
-// The failure class of a request, in the wording of the run's failures_by_class ("502 no live
-// upstreams", "connect_refused"): the status, and why the proxy gave up from its last error-log line.
-std::string request_failure_class(const core::RequestEvent& q, const std::vector<core::ProxyEvent>& error_log);
 
 // The phases of a swap, in the order they normally happen.
 enum class SwapPhase { build, new_starting, both_serving, old_draining, old_down };
@@ -88,6 +88,33 @@ inline constexpr int kMarkColumns = 500;
 // 1-2-5 step so that the axis reads well).
 TimelineModel derive_timeline(const RunResult& result, const std::vector<core::Entry>& entries,
                               int target_buckets = 120);
+// The same from a history read twice (a saved one of any length): memory bounded by the chart
+// (buckets, series, swaps), not by the requests. Throws what reading the source throws.
+TimelineModel derive_timeline_from(const RunResult& result, const core::EntrySource& source, int target_buckets = 120);
+
+// The two passes behind derive_timeline, for a reader that wants to see the entries too: scan()
+// every entry, end_scan(), fill() every entry again in the same order, then finish().
+class TimelineBuilder {
+ public:
+  explicit TimelineBuilder(const RunResult& result, int target_buckets = 120);
+  ~TimelineBuilder();
+  TimelineBuilder(const TimelineBuilder&) = delete;
+  TimelineBuilder& operator=(const TimelineBuilder&) = delete;
+
+  void scan(const core::Entry& entry);
+  void end_scan();
+  void fill(const core::Entry& entry);
+  TimelineModel finish();
+
+ private:
+  struct Scan;
+  struct Fill;
+  const RunResult& result_;
+  int target_buckets_;
+  TimelineModel model_;
+  std::unique_ptr<Scan> scan_;
+  std::unique_ptr<Fill> fill_;
+};
 
 // The 1-2-5 step nearest above span / target (100 ms, 200 ms, 500 ms, 1 s, 2 s...).
 core::Duration nice_step(core::Duration span, int target);

@@ -1,9 +1,12 @@
 #pragma once
+#include <set>
 #include <vector>
 
 #include "core/history.h"
 #include "core/time.h"
 #include "reports/run_result.h"
+#include "sim/checker_support.h"
+#include "sim/history_context.h"
 
 namespace bg::sim {
 
@@ -14,9 +17,13 @@ class LivenessAfterSwapChecker {
  public:
   explicit LivenessAfterSwapChecker(core::Duration grace = std::chrono::seconds(2)) : grace_(grace) {}
   reports::InvariantResult check(const std::vector<core::Entry>& entries) const;
+  void observe(const core::Entry& entry, const HistoryContext& context);
+  reports::InvariantResult finish(const HistoryContext& context);
 
  private:
   core::Duration grace_;
+  std::set<int> windows_;   // swaps whose window may still hold requests not yet read
+  EvidenceBySwap evidence_;
 };
 
 }  // namespace bg::sim

@@ -3,9 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <limits>
-#include <map>
-#include <optional>
 
 #include "sim/checker_support.h"
 
@@ -15,11 +12,6 @@ namespace {
 // In-flight requests at the deployment's end may still be answered by the old build.
 constexpr core::Duration kSettle = std::chrono::seconds(1);
 
-struct Deployment {
-  std::optional<core::Time> started, succeeded;
-  std::string build;  // the last image built during it ("" = none)
-};
-
 // "docker-image:latest 0123abcd build_id=XYZ" (DockerEngine's image_built detail) -> "XYZ".
 std::string build_id_of(const std::string& detail) {
   const auto at = detail.find("build_id=");
@@ -28,73 +20,79 @@ std::string build_id_of(const std::string& detail) {
   return detail.substr(from, detail.find(' ', from) == std::string::npos ? std::string::npos : detail.find(' ', from) - from);
 }
 
-// Deployments by number, with the image each built; the initial deployment (0) sets up, not swaps.
-std::map<int, Deployment> deployments_of(const std::vector<core::DeployEvent>& deploys) {
-  std::map<int, Deployment> out;
-  std::optional<int> active;
-  for (const auto& d : deploys) {
-    if (d.kind == "deployment_started" && d.deployment >= 1) {
-      out[d.deployment].started = d.at;
-      active = d.deployment;
-    }
-    if (d.kind == "image_built" && active) out[*active].build = build_id_of(d.detail);
-    if ((d.kind == "deployment_succeeded" || d.kind == "deployment_failed") && active && d.deployment == *active) {
-      if (d.kind == "deployment_succeeded") out[*active].succeeded = d.at;
-      active.reset();
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 reports::InvariantResult NewBuildServesChecker::check(const std::vector<core::Entry>& entries) const {
+  NewBuildServesChecker fresh;
+  return check_whole(fresh, entries);
+}
+
+void NewBuildServesChecker::on_deploy(const core::DeployEvent& d) {
+  if (d.kind == "deployment_started" && d.deployment >= 1) {
+    deployments_[d.deployment].started = d.at;
+    active_ = d.deployment;
+    // A deployment that starts after another succeeded ends the window of that one.
+    for (int n : open_) {
+      auto& o = deployments_[n];
+      if (d.at > *o.succeeded && (!o.until || d.at < *o.until)) o.until = d.at;
+    }
+  }
+  if (d.kind == "image_built" && active_) deployments_[*active_].build = build_id_of(d.detail);
+  if ((d.kind == "deployment_succeeded" || d.kind == "deployment_failed") && active_ && d.deployment == *active_) {
+    if (d.kind == "deployment_succeeded") {
+      auto& done = deployments_[*active_];
+      done.succeeded = d.at;
+      if (!done.build.empty()) open_.push_back(*active_);
+    }
+    active_.reset();
+  }
+  if (d.kind == "push") shas_[d.deployment] = d.detail;
+  if (d.kind == "deployment_refused") refused_.push_back(d);
+}
+
+void NewBuildServesChecker::on_request(const core::RequestEvent& q, core::Time clock) {
+  std::erase_if(open_, [&](int n) {
+    const auto& d = deployments_[n];
+    return d.until && *d.until + core::kAppendLag < clock;
+  });
+  if (q.outcome != core::Outcome::ok || q.build_id.empty()) return;
+  for (int n : open_) {
+    auto& d = deployments_[n];
+    if (q.start < *d.succeeded + kSettle || (d.until && q.start >= *d.until)) continue;
+    ++d.judged;
+    if (q.build_id != d.build) {
+      ++d.stale;
+      ++d.stale_by[fmt::format("{} ({})", q.build_id, q.served_by)];
+    }
+  }
+}
+
+void NewBuildServesChecker::observe(const core::Entry& entry, const HistoryContext& context) {
+  if (auto* d = std::get_if<core::DeployEvent>(&entry.event)) on_deploy(*d);
+  if (auto* q = std::get_if<core::RequestEvent>(&entry.event)) on_request(*q, context.clock);
+}
+
+reports::InvariantResult NewBuildServesChecker::finish(const HistoryContext&) {
   reports::InvariantResult r;
   r.name = kName;
-  const auto deploys = core::events_of<core::DeployEvent>(entries);
-  const auto requests = core::events_of<core::RequestEvent>(entries);
-  const auto deployments = deployments_of(deploys);
-
   // Old code serving after a successful deployment.
-  for (auto it = deployments.begin(); it != deployments.end(); ++it) {
-    const auto& [n, d] = *it;
-    if (!d.succeeded || d.build.empty()) continue;
-    core::Time until(std::numeric_limits<int64_t>::max());
-    for (const auto& [m, later] : deployments)
-      if (later.started && *later.started > *d.succeeded) until = std::min(until, *later.started);
-    int64_t judged = 0, stale = 0;
-    std::map<std::string, int64_t> stale_by;  // "build (container)" -> requests
-    for (const auto& q : requests) {
-      if (q.outcome != core::Outcome::ok || q.build_id.empty() || q.start < *d.succeeded + kSettle || q.start >= until)
-        continue;
-      ++judged;
-      if (q.build_id != d.build) {
-        ++stale;
-        ++stale_by[fmt::format("{} ({})", q.build_id, q.served_by)];
-      }
-    }
-    if (stale == 0) continue;
+  for (const auto& [n, d] : deployments_) {
+    if (!d.succeeded || d.build.empty() || d.stale == 0) continue;
     std::string by;
-    for (const auto& [what, count] : stale_by) by += fmt::format("{}{} by {}", by.empty() ? "" : ", ", count, what);
+    for (const auto& [what, count] : d.stale_by) by += fmt::format("{}{} by {}", by.empty() ? "" : ", ", count, what);
     add_violation(r, fmt::format("deployment {} succeeded at {} having built {}, yet {} of {} requests sent "
                                  "afterwards were served by an older build: {}",
-                                 n, core::format_seconds(*d.succeeded), d.build, stale, judged, by));
+                                 n, core::format_seconds(*d.succeeded), d.build, d.stale, d.judged, by));
   }
-
   // Pushes refused by CodeDeploy and never superseded by a deployed push.
-  std::map<int, std::string> shas;
-  for (const auto& d : deploys)
-    if (d.kind == "push") shas[d.deployment] = d.detail;
-  for (const auto& d : deploys) {
-    if (d.kind != "deployment_refused") continue;
-    const bool superseded = std::any_of(deployments.begin(), deployments.end(), [&](const auto& kv) {
+  for (const auto& d : refused_) {
+    const bool superseded = std::any_of(deployments_.begin(), deployments_.end(), [&](const auto& kv) {
       return kv.first > d.deployment && kv.second.succeeded;
     });
     if (superseded) continue;
     add_violation(r, fmt::format("push {} ({}) was never deployed: at {} CreateDeployment failed: {}",
-                                 d.deployment, shas[d.deployment], core::format_seconds(d.at), d.detail));
+                                 d.deployment, shas_[d.deployment], core::format_seconds(d.at), d.detail));
   }
-
   r.held = r.violations == 0;
   r.summary = r.held ? "after every successful deployment its own build served, and no push was lost"
                      : fmt::format("{} deployment(s) or push(es) whose build did not serve afterwards", r.violations);

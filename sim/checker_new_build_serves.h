@@ -8,10 +8,14 @@
 //    lost unless a later push was deployed: its build never serves.
 // Simplification: a deployment that failed is not judged here (CodeDeploy already says it failed),
 // nor one that built no image (the build served cannot be told apart).
+#include <map>
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "core/history.h"
 #include "reports/run_result.h"
+#include "sim/history_context.h"
 
 namespace bg::sim {
 
@@ -19,6 +23,25 @@ class NewBuildServesChecker {
  public:
   static constexpr const char* kName = "new_build_serves";
   reports::InvariantResult check(const std::vector<core::Entry>& entries) const;
+  void observe(const core::Entry& entry, const HistoryContext& context);
+  reports::InvariantResult finish(const HistoryContext& context);
+
+ private:
+  struct Deployment {
+    std::optional<core::Time> started, succeeded;
+    std::string build;                       // the last image built during it ("" = none)
+    std::optional<core::Time> until;         // the next deployment's start after it succeeded
+    int64_t judged = 0, stale = 0;
+    std::map<std::string, int64_t> stale_by;  // "build (container)" -> requests
+  };
+  void on_deploy(const core::DeployEvent& d);
+  void on_request(const core::RequestEvent& q, core::Time clock);
+
+  std::map<int, Deployment> deployments_;   // the initial deployment (0) sets up, not swaps
+  std::optional<int> active_;
+  std::vector<int> open_;                   // succeeded with a build, window not closed long ago
+  std::map<int, std::string> shas_;
+  std::vector<core::DeployEvent> refused_;
 };
 
 }  // namespace bg::sim

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-
 namespace bg::sim {
 
 std::string checker_secs(core::Time t) { return fmt::format("{:.3f}s", core::to_seconds(t)); }
@@ -13,28 +11,30 @@ void add_violation(reports::InvariantResult& result, std::string text) {
   if (result.evidence.size() < kMaxCheckerEvidence) result.evidence.push_back(std::move(text));
 }
 
-std::map<std::string, int> build_ranks(const std::vector<core::Entry>& entries) {
-  // Entries are in append order; the first mention is the earliest in scenario time too, but the
-  // time is compared anyway so a saved history read back in any order ranks the same.
-  std::map<std::string, core::Time> first;
-  for (const auto& a : core::events_of<core::AppEvent>(entries)) {
-    if (a.build_id.empty()) continue;
-    auto [it, inserted] = first.emplace(a.build_id, a.at);
-    if (!inserted && a.at < it->second) it->second = a.at;
-  }
-  std::vector<std::pair<core::Time, std::string>> order;
-  for (const auto& [build, at] : first) order.emplace_back(at, build);
-  std::sort(order.begin(), order.end());
-  std::map<std::string, int> ranks;
-  for (size_t i = 0; i < order.size(); ++i) ranks[order[i].second] = static_cast<int>(i);
-  return ranks;
+void EarliestEvidence::add(uint64_t seq, std::string text) {
+  ++count_;
+  if (kept_.size() == kMaxCheckerEvidence && seq > kept_.rbegin()->first) return;
+  kept_.emplace(seq, std::move(text));
+  if (kept_.size() > kMaxCheckerEvidence) kept_.erase(std::prev(kept_.end()));
 }
 
-std::string build_of_container(const std::vector<core::Entry>& entries, const std::string& container,
-                               core::Time since) {
-  for (const auto& a : core::events_of<core::AppEvent>(entries))
-    if (a.container == container && !a.build_id.empty() && a.at >= since) return a.build_id;
-  return {};
+void EarliestEvidence::into(reports::InvariantResult& result) const {
+  result.violations += count_;
+  for (const auto& [seq, text] : kept_)
+    if (result.evidence.size() < kMaxCheckerEvidence) result.evidence.push_back(text);
+}
+
+void EvidenceBySwap::add(int swap, std::string text) {
+  ++count_;
+  auto& kept = kept_[swap];
+  if (kept.size() < kMaxCheckerEvidence) kept.push_back(std::move(text));
+}
+
+void EvidenceBySwap::into(reports::InvariantResult& result) const {
+  result.violations += count_;
+  for (const auto& [swap, texts] : kept_)
+    for (const auto& text : texts)
+      if (result.evidence.size() < kMaxCheckerEvidence) result.evidence.push_back(text);
 }
 
 std::optional<std::string> asset_build(const std::string& path) {

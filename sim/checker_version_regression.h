@@ -1,8 +1,12 @@
 #pragma once
+#include <set>
+#include <string>
 #include <vector>
 
 #include "core/history.h"
 #include "reports/run_result.h"
+#include "sim/checker_support.h"
+#include "sim/history_context.h"
 
 namespace bg::sim {
 
@@ -12,6 +16,22 @@ namespace bg::sim {
 class NoVersionRegressionChecker {
  public:
   reports::InvariantResult check(const std::vector<core::Entry>& entries) const;
+  void observe(const core::Entry& entry, const HistoryContext& context);
+  reports::InvariantResult finish(const HistoryContext& context);
+
+ private:
+  struct Completed {
+    core::Time finished{};
+    int swap = 0;
+    std::string build;
+  };
+  void admit_swaps(const HistoryContext& context);
+  void judge(const core::RequestEvent& q, const HistoryContext& context);
+
+  std::set<int> pending_;            // swaps that succeeded, their new build not yet named
+  std::vector<Completed> completed_; // by finished
+  std::vector<std::string> newest_;  // newest build among completed_[0..i]
+  EvidenceBySwap evidence_;
 };
 
 }  // namespace bg::sim

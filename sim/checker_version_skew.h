@@ -3,6 +3,7 @@
 
 #include "core/history.h"
 #include "reports/run_result.h"
+#include "sim/history_context.h"
 
 namespace bg::sim {
 
@@ -13,6 +14,12 @@ namespace bg::sim {
 class NoVersionSkewChecker {
  public:
   reports::InvariantResult check(const std::vector<core::Entry>& entries) const;
+  void observe(const core::Entry& entry, const HistoryContext& context);
+  reports::InvariantResult finish(const HistoryContext& context);
+
+ private:
+  reports::InvariantResult result_{"no_version_skew"};
+  int64_t assets_ = 0;
 };
 
 }  // namespace bg::sim

@@ -2,30 +2,14 @@
 
 #include <fmt/format.h>
 
-#include <map>
-
-#include "reports/timeline_model.h"
 #include "sim/checker_cut_in_flight.h"
 #include "sim/checker_liveness_after_swap.h"
 #include "sim/checker_new_build_serves.h"
 #include "sim/checker_post_at_most_once.h"
-#include "sim/checker_support.h"
 #include "sim/checker_version_regression.h"
 #include "sim/checker_version_skew.h"
-#include "sim/swap_timeline.h"
 
 namespace bg::sim {
-namespace {
-
-std::map<uint64_t, std::vector<core::ProxyEvent>> proxy_errors_by_request(const std::vector<core::Entry>& entries) {
-  std::map<uint64_t, std::vector<core::ProxyEvent>> out;
-  for (const auto& e : entries)
-    if (auto* p = std::get_if<core::ProxyEvent>(&e.event))
-      if (p->kind == "error_log" && p->request_id != 0) out[p->request_id].push_back(*p);
-  return out;
-}
-
-}  // namespace
 
 // One wording for failure classes in every report: the one the HTML timeline colours by.
 std::string failure_class(const core::RequestEvent& q, const std::vector<core::ProxyEvent>& log) {
@@ -33,34 +17,44 @@ std::string failure_class(const core::RequestEvent& q, const std::vector<core::P
 }
 
 reports::InvariantResult NoFailedRequestsChecker::check(const std::vector<core::Entry>& entries) const {
+  NoFailedRequestsChecker fresh;
+  return check_whole(fresh, entries);
+}
+
+void NoFailedRequestsChecker::observe(const core::Entry& entry, const HistoryContext&) {
+  if (!join_)
+    join_ = std::make_unique<reports::FailedRequestJoin>([this](reports::JoinedFailure&& f) {
+      const auto& q = f.request;
+      evidence_.add(f.seq, fmt::format("request #{} {} {} sent at {} {} after {}: {}", q.id, q.method, q.path,
+                                       checker_secs(q.start), q.outcome == core::Outcome::info ? "indeterminate" : "failed",
+                                       fmt::format("{:.3f}s", core::to_seconds(q.end - q.start)), f.cause()));
+    });
+  join_->observe(entry);
+  auto* q = std::get_if<core::RequestEvent>(&entry.event);
+  if (!q) return;
+  ++total_;
+  if (q->outcome != core::Outcome::ok) (q->outcome == core::Outcome::info ? info_ : failed_)++;
+}
+
+reports::InvariantResult NoFailedRequestsChecker::finish(const HistoryContext&) {
+  if (join_) join_->finish();
   reports::InvariantResult r{"no_failed_requests"};
-  const auto logs = proxy_errors_by_request(entries);
-  int64_t total = 0, failed = 0, info = 0;
-  for (const auto& e : entries) {
-    auto* q = std::get_if<core::RequestEvent>(&e.event);
-    if (!q) continue;
-    ++total;
-    if (q->outcome == core::Outcome::ok) continue;
-    (q->outcome == core::Outcome::info ? info : failed)++;
-    if (r.evidence.size() < kMaxCheckerEvidence) {
-      auto it = logs.find(q->id);
-      const std::string cls = failure_class(*q, it == logs.end() ? std::vector<core::ProxyEvent>{} : it->second);
-      r.evidence.push_back(fmt::format("request #{} {} {} sent at {} {} after {}: {}", q->id, q->method, q->path,
-                                       checker_secs(q->start), q->outcome == core::Outcome::info ? "indeterminate" : "failed",
-                                       fmt::format("{:.3f}s", core::to_seconds(q->end - q->start)), cls));
-    }
-  }
-  r.violations = failed + info;
+  evidence_.into(r);
   r.held = r.violations == 0;
-  r.summary = r.held ? fmt::format("all {} requests succeeded", total)
-                     : fmt::format("{} of {} requests failed ({} definite, {} indeterminate)", r.violations, total,
-                                   failed, info);
+  r.summary = r.held ? fmt::format("all {} requests succeeded", total_)
+                     : fmt::format("{} of {} requests failed ({} definite, {} indeterminate)", r.violations, total_,
+                                   failed_, info_);
   return r;
 }
 
 reports::InvariantResult SwitchOrderingChecker::check(const std::vector<core::Entry>& entries) const {
+  SwitchOrderingChecker fresh;
+  return check_whole(fresh, entries);
+}
+
+reports::InvariantResult SwitchOrderingChecker::finish(const HistoryContext& context) {
   reports::InvariantResult r{"switch_ordering"};
-  auto swaps = derive_swaps(entries);
+  const auto swaps = context.swaps.summaries();
   for (const auto& s : swaps) {
     std::vector<std::string> broken;
     if (s.old_stop_requested) {
@@ -80,10 +74,7 @@ reports::InvariantResult SwitchOrderingChecker::check(const std::vector<core::En
     }
     if (s.new_ready && s.new_started && *s.new_ready < *s.new_started)
       broken.push_back(fmt::format("new color {} reported ready before it started", s.new_container));
-    for (auto& b : broken) {
-      ++r.violations;
-      if (r.evidence.size() < kMaxCheckerEvidence) r.evidence.push_back(fmt::format("swap {}: {}", s.deployment, b));
-    }
+    for (auto& b : broken) add_violation(r, fmt::format("swap {}: {}", s.deployment, b));
   }
   r.held = r.violations == 0;
   r.summary = r.held ? fmt::format("all {} swaps kept started < ready < serving < old stopped", swaps.size())
@@ -91,11 +82,41 @@ reports::InvariantResult SwitchOrderingChecker::check(const std::vector<core::En
   return r;
 }
 
+struct CheckerSet::Checkers {
+  NoFailedRequestsChecker no_failed;
+  SwitchOrderingChecker ordering;
+  NewBuildServesChecker new_build;
+  NoVersionRegressionChecker regression;
+  NoVersionSkewChecker skew;
+  PostAtMostOnceChecker post_once;
+  NoCutInFlightChecker cut;
+  LivenessAfterSwapChecker liveness;
+
+  template <class F>
+  void each(F&& f) {
+    f(no_failed), f(ordering), f(new_build), f(regression), f(skew), f(post_once), f(cut), f(liveness);
+  }
+};
+
+CheckerSet::CheckerSet() : checkers_(std::make_unique<Checkers>()) {}
+CheckerSet::~CheckerSet() = default;
+
+void CheckerSet::observe(const core::Entry& entry) {
+  context_.observe(entry);
+  checkers_->each([&](auto& c) { c.observe(entry, context_); });
+}
+
+std::vector<reports::InvariantResult> CheckerSet::finish() {
+  context_.finish();
+  std::vector<reports::InvariantResult> out;
+  checkers_->each([&](auto& c) { out.push_back(c.finish(context_)); });
+  return out;
+}
+
 std::vector<reports::InvariantResult> run_checkers(const std::vector<core::Entry>& entries) {
-  return {NoFailedRequestsChecker{}.check(entries),    SwitchOrderingChecker{}.check(entries),
-          NewBuildServesChecker{}.check(entries),      NoVersionRegressionChecker{}.check(entries),
-          NoVersionSkewChecker{}.check(entries),       PostAtMostOnceChecker{}.check(entries),
-          NoCutInFlightChecker{}.check(entries),       LivenessAfterSwapChecker{}.check(entries)};
+  CheckerSet set;
+  for (const auto& e : entries) set.observe(e);
+  return set.finish();
 }
 
 }  // namespace bg::sim

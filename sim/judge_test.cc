@@ -47,5 +47,26 @@ TEST(Judge, RunWithFewLateSendsIsJudged) {
   EXPECT_FALSE(r.invariants.empty());
 }
 
+// Goal: requests the harness itself could not make (it ran out of descriptors) are the machine's
+// failure: an error naming it, never a violation blamed on the deployment.
+TEST(Judge, RunThatRanOutOfDescriptorsIsAHarnessErrorNotAViolation) {
+  auto entries = ok_requests(100);
+  core::RequestEvent q;
+  q.id = 101;
+  q.method = "GET";
+  q.path = "/";
+  q.intended = q.start = core::Time(std::chrono::seconds(100));
+  q.end = q.start + 1ms;
+  q.error = "Too many open files";
+  q.outcome = core::Outcome::fail;
+  entries.push_back({entries.size(), q});
+  reports::RunResult r;
+  judge(entries, r);
+  EXPECT_EQ(r.verdict, "error");
+  EXPECT_NE(r.error.find("Too many open files"), std::string::npos) << r.error;
+  EXPECT_NE(r.error.find("ulimit -n"), std::string::npos) << r.error;
+  EXPECT_TRUE(r.invariants.empty());
+}
+
 }  // namespace
 }  // namespace bg::sim

@@ -1,37 +1,15 @@
 #pragma once
-// LatencyHistogram: latencies in log-spaced buckets, as HdrHistogram keeps them (wrk2's choice):
-// exact below 128 us, then 64 sub-buckets per power of two, so any quantile is within 1/64 (1.6 %)
-// of the true value whatever the range, in a fixed few kilobytes. Pure; scenario time.
-#include <cstdint>
+// The run's latency summaries, from reports::LatencyHistogram (HdrHistogram's buckets, kept where
+// the report's timeline can use one per time bucket too).
 #include <vector>
 
-#include "core/time.h"
+#include "core/events.h"
+#include "reports/latency_histogram.h"
 #include "reports/run_result.h"
 
 namespace bg::sim {
 
-class LatencyHistogram {
- public:
-  LatencyHistogram();
-
-  // Negative latencies (clock skew in a hand-made history) count as zero.
-  void record(core::Duration latency);
-  int64_t count() const { return count_; }
-  core::Duration max() const { return max_; }
-  // The smallest recorded value v such that at least `q` (0..1] of all values are <= v, to the
-  // bucket's precision (its upper edge, never above max()). Zero when nothing was recorded.
-  core::Duration quantile(double q) const;
-  // count, p50, p90, p99, p99.9, max, as the JSON result carries them.
-  reports::LatencySummary summary() const;
-
- private:
-  static size_t index_of(uint64_t us);
-  static uint64_t upper_edge(size_t index);
-
-  std::vector<int64_t> buckets_;
-  int64_t count_ = 0;
-  core::Duration max_{};
-};
+using reports::LatencyHistogram;
 
 // Latency of every request of a history into two summaries: `corrected` measures from the time the
 // open-loop schedule intended the request to be sent (wrk2's coordinated-omission correction: a
@@ -41,6 +19,24 @@ struct RequestLatencies {
   reports::LatencySummary corrected;
   reports::LatencySummary uncorrected;
 };
-RequestLatencies request_latencies(const std::vector<core::RequestEvent>& requests);
+
+// The same one request at a time, for a history read in one pass.
+class RequestLatencyMeter {
+ public:
+  void record(const core::RequestEvent& q) {
+    corrected_.record(q.end - q.intended);
+    uncorrected_.record(q.end - q.start);
+  }
+  RequestLatencies summaries() const { return {corrected_.summary(), uncorrected_.summary()}; }
+
+ private:
+  LatencyHistogram corrected_, uncorrected_;
+};
+
+inline RequestLatencies request_latencies(const std::vector<core::RequestEvent>& requests) {
+  RequestLatencyMeter meter;
+  for (const auto& q : requests) meter.record(q);
+  return meter.summaries();
+}
 
 }  // namespace bg::sim

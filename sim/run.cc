@@ -6,9 +6,13 @@
 #include <fstream>
 #include <thread>
 
+#include "core/history_reader.h"
+#include "core/resource_limits.h"
+#include "core/run_folder.h"
 #include "core/stopwatch.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/pipeline/pipeline.h"
+#include "sim/interrupt.h"
 #include "sim/judge.h"
 #include "sim/world.h"
 
@@ -65,6 +69,12 @@ class Watchdog {
   std::jthread thread_;
 };
 
+int failed_deployments(const std::vector<fakes::WorkflowRun>& runs) {
+  int n = 0;
+  for (const auto& run : runs) n += run.deployment && !run.deployment->succeeded;
+  return n;
+}
+
 void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& options, reports::RunResult& result) {
   world.start();
   options.log("initial deployment (no traffic yet)");
@@ -76,6 +86,7 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
   options.log("traffic on");
   world.phase("traffic_started");
   world.start_traffic();
+  RunProgress progress{0, s.run.swaps};
   for (int n = 1; n <= s.run.swaps; ++n) {
     if (!world.wait(s.run.swap_interval)) throw HarnessError("stopped before swap " + std::to_string(n));
     options.log(fmt::format("swap {} of {}", n, s.run.swaps));
@@ -84,12 +95,49 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
     auto runs = world.swap();
     world.phase("swap_finished", n);
     log_runs(runs, options);
+    progress.swap = n;
+    progress.failed_deployments += failed_deployments(runs);
+    if (options.progress) {
+      progress.requests_sent = world.requests_sent();
+      progress.late_sends = world.late_sends();
+      options.progress(progress);
+    }
   }
   world.phase("liveness_started");
   if (!world.wait(s.run.liveness)) throw HarnessError("stopped during the liveness phase");
   world.stop_traffic();
   world.phase("traffic_stopped");
   result.late_sends = world.late_sends();
+}
+
+// Where the run's history streams: the output folder's history.jsonl, else a run folder of its own
+// (removed once the run is judged; the result then names no history).
+class HistoryFile {
+ public:
+  explicit HistoryFile(const std::filesystem::path& out_dir) {
+    if (out_dir.empty()) {
+      temp_ = core::make_run_folder(std::filesystem::temp_directory_path(), "bluegreen-history-");
+      path_ = temp_ / "history.jsonl";
+    } else {
+      std::filesystem::create_directories(out_dir);
+      path_ = out_dir / "history.jsonl";
+    }
+  }
+  ~HistoryFile() {
+    if (!temp_.empty()) core::remove_run_folder(temp_);
+  }
+  const std::filesystem::path& path() const { return path_; }
+  bool kept() const { return temp_.empty(); }
+
+ private:
+  std::filesystem::path path_, temp_;
+};
+
+// A run a signal stopped before it completed: an error that says which signal and where it was.
+void mark_interrupted(reports::RunResult& result, const std::string& where) {
+  result.verdict = "error";
+  result.interrupted = Interrupt::signal_name();
+  result.error = fmt::format("interrupted by {}{}", result.interrupted, where.empty() ? "" : ": " + where);
 }
 
 }  // namespace
@@ -101,6 +149,48 @@ std::string replay_command(const scenarios::Scenario& s, uint64_t seed, std::opt
   for (const auto& o : overrides) cmd += " --set " + o;
   return cmd;
 }
+
+namespace {
+
+// The run itself, from the World's making to its history's end record.
+void run_world(const scenarios::Scenario& s, const RunOptions& options, const std::filesystem::path& history_path,
+               reports::RunResult& result) {
+  WorldOptions wo;
+  wo.seed = result.seed;
+  wo.time_scale = result.time_scale;
+  wo.bind_declared_ports = options.bind_declared_ports;
+  wo.keep_run_dir = options.keep_run_dir;
+  World world(s, wo);
+  world.history().stream_to(history_path);
+  result.drawn = world.drawn();
+  options.log(fmt::format("scenario {} · seed {} · time scale {}", s.name, result.seed, result.time_scale));
+  for (const auto& [k, v] : result.drawn) options.log(fmt::format("  drawn {} = {}", k, v));
+  if (options.keep_run_dir) options.log("  run folder " + world.run_dir().string());
+  // A first signal stops every blocking step; a second closes the history as it stands before the
+  // CLI ends the process.
+  auto registration = Interrupt::on_interrupt([&world] { world.request_stop(); }, [&world] {
+    world.history().close(fmt::format("interrupted by {}, then stopped at once by a second signal", Interrupt::signal_name()),
+                          Interrupt::signal_name());
+  });
+  {
+    Watchdog watchdog(world, s.run.deadline);
+    try {
+      run_phases(world, s, options, result);
+    } catch (const std::exception& e) {
+      if (Interrupt::requested()) mark_interrupted(result, e.what());
+      else {
+        result.verdict = "error";
+        result.error = watchdog.fired() ? fmt::format("the run passed its deadline of {}: {}",
+                                                      core::format_seconds(s.run.deadline), e.what())
+                                        : e.what();
+      }
+    }
+  }
+  world.shutdown();
+  world.history().close(result.interrupted.empty() ? "" : result.error, result.interrupted);
+}
+
+}  // namespace
 
 reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& options) {
   const core::Stopwatch wall;
@@ -115,43 +205,27 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
     result.expected_cause = s.expect->cause;
   }
   result.replay_command = replay_command(s, result.seed, options.time_scale, options.overrides);
+  core::raise_open_file_limit();
+  // Folders of runs that were killed before they could remove them (their owner is gone).
+  core::remove_stale_run_folders();
+  if (std::filesystem::temp_directory_path() != "/tmp") core::remove_stale_run_folders("/tmp");
 
-  WorldOptions wo;
-  wo.seed = result.seed;
-  wo.time_scale = result.time_scale;
-  wo.bind_declared_ports = options.bind_declared_ports;
-  wo.keep_run_dir = options.keep_run_dir;
-  std::vector<core::Entry> entries;
-  try {
-    World world(s, wo);
-    result.drawn = world.drawn();
-    options.log(fmt::format("scenario {} · seed {} · time scale {}", s.name, result.seed, result.time_scale));
-    for (const auto& [k, v] : result.drawn) options.log(fmt::format("  drawn {} = {}", k, v));
-    if (options.keep_run_dir) options.log("  run folder " + world.run_dir().string());
-    {
-      Watchdog watchdog(world, s.run.deadline);
-      try {
-        run_phases(world, s, options, result);
-      } catch (const std::exception& e) {
-        result.verdict = "error";
-        result.error = watchdog.fired() ? fmt::format("the run passed its deadline of {}: {}",
-                                                      core::format_seconds(s.run.deadline), e.what())
-                                        : e.what();
-      }
+  bool judged = false;
+  if (Interrupt::requested()) {
+    mark_interrupted(result, "before the run started");
+  } else {
+    try {
+      HistoryFile history(options.out_dir);
+      run_world(s, options, history.path(), result);
+      judge_history(core::file_source(history.path()), result);
+      judged = true;
+      if (history.kept()) result.history_path = history.path().string();
+    } catch (const std::exception& e) {
+      result.verdict = "error";
+      result.error = e.what();
     }
-    world.shutdown();
-    entries = world.history().entries();
-    if (!options.out_dir.empty()) {
-      std::filesystem::create_directories(options.out_dir);
-      result.history_path = (options.out_dir / "history.jsonl").string();
-      std::ofstream out(result.history_path);
-      world.history().write_jsonl(out);
-    }
-  } catch (const std::exception& e) {
-    result.verdict = "error";
-    result.error = e.what();
   }
-  judge(entries, result);
+  if (!judged) judge(std::vector<core::Entry>{}, result);
   if (result.verdict == "error") result.as_expected = false;
   result.wall_seconds = wall.seconds();
   return result;

@@ -3,6 +3,11 @@
 // a push through the pipeline: workflow run, CodeDeploy deployment, the user's own hook scripts), a liveness
 // phase, teardown; then every checker over the history. Harness errors become verdict "error" with
 // the message, never an exception.
+//
+// The history streams to history.jsonl as the run goes (in the output folder, else in a run folder
+// of its own removed afterwards) and is judged by reading it back once, so memory does not grow with
+// the run's length. A signal (sim/interrupt.h) stops the run in order; the history then ends with
+// the reason and the result says `interrupted`.
 #include <filesystem>
 #include <functional>
 #include <optional>
@@ -13,6 +18,13 @@
 #include "scenarios/scenario.h"
 
 namespace bg::sim {
+
+struct RunProgress {
+  int swap = 0, swaps = 0;
+  int64_t requests_sent = 0;
+  int64_t late_sends = 0;
+  int failed_deployments = 0;   // so far, CodeDeploy's failures and refusals
+};
 
 struct RunOptions {
   std::optional<uint64_t> seed;            // default: the scenario's
@@ -25,6 +37,8 @@ struct RunOptions {
   std::vector<std::string> overrides;
   // Progress lines, the seed and the drawn parameters first.
   std::function<void(const std::string&)> log = [](const std::string&) {};
+  // Called after each swap (the soak benchmark prints the process's figures from it).
+  std::function<void(const RunProgress&)> progress;
 };
 
 reports::RunResult run_scenario(const scenarios::Scenario& scenario, const RunOptions& options);

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <future>
 
+#include "core/run_folder.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/codedeploy/appspec.h"
 #include "fakes/codedeploy/bash_env.h"
@@ -74,8 +75,7 @@ World::World(const scenarios::Scenario& scenario, WorldOptions options)
   } catch (...) {
     // Bad input (a malformed appspec or compose file) ends the run before the destructor could
     // clean up: the half-made run folder goes now.
-    std::error_code ignored;
-    if (!run_dir_.empty()) fs::remove_all(run_dir_, ignored);
+    if (!run_dir_.empty()) core::remove_run_folder(run_dir_);
     throw;
   }
 }
@@ -101,9 +101,9 @@ void World::draw_parameters() {
 }
 
 void World::lay_out_run_dir() {
-  char tmpl[] = "/tmp/bluegreen-XXXXXX";  // short: the shims' Unix socket path must fit 108 bytes
-  if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a run folder under /tmp");
-  run_dir_ = tmpl;
+  // Short: the shims' Unix socket path must fit 108 bytes. With an owner file, so that the next run
+  // removes it if this one is killed before it can (core/run_folder.h).
+  run_dir_ = core::make_run_folder("/tmp", "bluegreen-");
   fs::create_directories(run_dir_ / "host");
   fs::create_directories(run_dir_ / "codedeploy");
   fs::create_directories(run_dir_ / "shims");
@@ -487,8 +487,8 @@ void World::shutdown() {
   pipeline_.reset();
   agent_.reset();
   shims_.reset();
-  std::error_code ignored;
-  if (!options_.keep_run_dir) fs::remove_all(run_dir_, ignored);
+  if (options_.keep_run_dir) core::keep_run_folder(run_dir_);
+  else core::remove_run_folder(run_dir_);
 }
 
 }  // namespace bg::sim

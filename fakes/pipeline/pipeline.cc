@@ -38,7 +38,33 @@ void Pipeline::emit(const std::string& kind, int run, const std::string& detail)
   history_.append(core::DeployEvent{clock_.now(), kind, run, "", "", 0, detail});
 }
 
+// Ended runs kept for runs(): enough for any swap's pushes; a long run would otherwise keep every
+// deployment's script output.
+constexpr size_t kKeptEndedRuns = 64;
+
+void Pipeline::join_ended_threads() {
+  std::vector<std::jthread> ended;
+  {
+    std::lock_guard lock(mutex_);
+    for (int n : ended_deployments_)
+      if (auto node = deployments_.extract(n)) ended.push_back(std::move(node.mapped()));
+    for (int n : ended_runs_)
+      if (auto it = runs_.find(n); it != runs_.end()) ended.push_back(std::move(it->second->thread));
+    ended_deployments_.clear();
+    ended_runs_.clear();
+  }
+  for (auto& t : ended)
+    if (t.joinable()) t.join();   // each has returned or is returning
+  // Forget the oldest ended runs whose threads are all joined (none can touch them any more).
+  std::lock_guard lock(mutex_);
+  std::vector<int> done;
+  for (const auto& [n, run] : runs_)
+    if (bg::fakes::ended(run->info.state) && !run->thread.joinable() && !deployments_.count(n)) done.push_back(n);
+  for (size_t i = 0; i + kKeptEndedRuns < done.size(); ++i) runs_.erase(done[i]);
+}
+
 int Pipeline::push(const std::string& sha, PushFaults faults) {
+  join_ended_threads();
   if (options_.workflow) return push_workflow(sha, faults);
   // The bundle is a snapshot at push time: later edits of the source folder are another commit.
   fs::path bundle = options_.s3_root / options_.repo / (sha + ".zip");
@@ -73,7 +99,11 @@ void Pipeline::queue(Run& r) {
     emit("workflow_pending", number, fmt::format("group {} has run {} in progress", c.group(), c.running().value_or(0)));
   }
   apply(decision, c);
-  r.thread = std::jthread([this, &r] { run_workflow(r, r.cancel.get_token()); });
+  r.thread = std::jthread([this, &r] {
+    run_workflow(r, r.cancel.get_token());
+    std::lock_guard lock(mutex_);
+    ended_runs_.push_back(r.info.number);
+  });
 }
 
 // Under mutex_.
@@ -121,12 +151,13 @@ void Pipeline::deploy_step(Run& run, std::stop_token stop) {
     ++busy_deployments_;
     // The deployment gets the pipeline's stop token, not the run's: cancelling a workflow run does
     // not stop a deployment CodeDeploy has already created.
-    deployments_.emplace_back([this, &run, number, bundle = run.info.bundle, token = service_stop_.get_token()] {
+    deployments_[number] = std::jthread([this, &run, number, bundle = run.info.bundle, token = service_stop_.get_token()] {
       DeploymentResult result = options_.create_deployment(number, bundle, token);
       std::lock_guard lock(mutex_);
       run.info.deployment = result;
       run.deployment_done = true;
       --busy_deployments_;
+      ended_deployments_.push_back(number);
       changed_.notify_all();
     });
   }
@@ -206,7 +237,7 @@ void Pipeline::shutdown() {
       run->cancel.request_stop();
       threads.push_back(std::move(run->thread));
     }
-    for (auto& t : deployments_) threads.push_back(std::move(t));
+    for (auto& [n, t] : deployments_) threads.push_back(std::move(t));
     deployments_.clear();
     changed_.notify_all();
   }

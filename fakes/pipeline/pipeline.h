@@ -133,6 +133,7 @@ class Pipeline {
 
   // Waits (real time, bounded) until every run and every deployment has ended.
   bool wait_idle(std::chrono::nanoseconds real_deadline);
+  // The runs not yet ended and the last 64 ended ones, by number.
   std::vector<WorkflowRun> runs() const;
   // Stops every run and deployment (their stop tokens) and joins the threads. Idempotent.
   void shutdown();
@@ -150,6 +151,7 @@ class Pipeline {
   void start_workflow_mode();
   int push_workflow(const std::string& sha, const PushFaults& faults);
   void emit(const std::string& kind, int run, const std::string& detail);
+  void join_ended_threads();
 
   core::Clock& clock_;
   core::History& history_;
@@ -163,7 +165,10 @@ class Pipeline {
   std::unique_ptr<AwsCli> aws_;                        // workflow mode
   std::mutex push_mutex_;                              // workflow mode: one commit at a time
   std::map<int, std::unique_ptr<Run>> runs_;
-  std::vector<std::jthread> deployments_;  // created deployments, running on their own
+  std::map<int, std::jthread> deployments_;  // created deployments, running on their own, by run
+  // Threads that have ended but are not joined yet: an ended thread keeps its stack until joined, so
+  // a run of a thousand swaps would hold two thousand stacks (push() joins them).
+  std::vector<int> ended_deployments_, ended_runs_;
   int busy_deployments_ = 0;
   int next_run_ = 1;
   bool shut_down_ = false;

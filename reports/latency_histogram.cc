@@ -1,30 +1,27 @@
-#include "sim/latency_histogram.h"
+#include "reports/latency_histogram.h"
 
 #include <algorithm>
 #include <bit>
 #include <cmath>
 
-namespace bg::sim {
+namespace bg::reports {
 namespace {
 
 constexpr uint64_t kExact = 128;      // values below are their own bucket
 constexpr uint64_t kSubBuckets = 64;  // per power of two above
-constexpr size_t kBuckets = kExact + kSubBuckets * 58;  // up to 2^64 us
 
 }  // namespace
 
-LatencyHistogram::LatencyHistogram() : buckets_(kBuckets, 0) {}
-
-size_t LatencyHistogram::index_of(uint64_t us) {
-  if (us < kExact) return static_cast<size_t>(us);
+uint32_t LatencyHistogram::index_of(uint64_t us) {
+  if (us < kExact) return static_cast<uint32_t>(us);
   // Keep the top 7 bits: shift so the value lands in [64, 128).
   const int shift = std::bit_width(us) - 7;
-  return static_cast<size_t>(kExact + (shift - 1) * kSubBuckets + ((us >> shift) - kSubBuckets));
+  return static_cast<uint32_t>(kExact + (shift - 1) * kSubBuckets + ((us >> shift) - kSubBuckets));
 }
 
-uint64_t LatencyHistogram::upper_edge(size_t index) {
+uint64_t LatencyHistogram::upper_edge(uint32_t index) {
   if (index < kExact) return index;
-  const size_t shift = (index - kExact) / kSubBuckets + 1;
+  const uint64_t shift = (index - kExact) / kSubBuckets + 1;
   const uint64_t sub = (index - kExact) % kSubBuckets + kSubBuckets;
   return ((sub + 1) << shift) - 1;
 }
@@ -40,24 +37,15 @@ core::Duration LatencyHistogram::quantile(double q) const {
   if (count_ == 0) return core::Duration::zero();
   const auto rank = std::max<int64_t>(1, static_cast<int64_t>(std::ceil(std::clamp(q, 0.0, 1.0) * count_)));
   int64_t seen = 0;
-  for (size_t i = 0; i < buckets_.size(); ++i) {
-    seen += buckets_[i];
-    if (seen >= rank) return std::min(max_, core::Duration(static_cast<int64_t>(upper_edge(i))));
+  for (const auto& [index, n] : buckets_) {
+    seen += n;
+    if (seen >= rank) return std::min(max_, core::Duration(static_cast<int64_t>(upper_edge(index))));
   }
   return max_;
 }
 
-reports::LatencySummary LatencyHistogram::summary() const {
+LatencySummary LatencyHistogram::summary() const {
   return {count_, quantile(0.5), quantile(0.9), quantile(0.99), quantile(0.999), max_};
 }
 
-RequestLatencies request_latencies(const std::vector<core::RequestEvent>& requests) {
-  LatencyHistogram corrected, uncorrected;
-  for (const auto& q : requests) {
-    corrected.record(q.end - q.intended);
-    uncorrected.record(q.end - q.start);
-  }
-  return {corrected.summary(), uncorrected.summary()};
-}
-
-}  // namespace bg::sim
+}  // namespace bg::reports

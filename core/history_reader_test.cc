@@ -1,0 +1,161 @@
+#include "core/history_reader.h"
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <thread>
+
+namespace bg::core {
+namespace {
+
+std::filesystem::path temp_file(const std::string& tag) {
+  return std::filesystem::temp_directory_path() / ("bg-history-" + std::to_string(::getpid()) + "-" + tag + ".jsonl");
+}
+
+std::vector<std::string> lines_of(const std::filesystem::path& path) {
+  std::ifstream in(path);
+  std::vector<std::string> out;
+  for (std::string line; std::getline(in, line);) out.push_back(line);
+  return out;
+}
+
+}  // namespace
+
+// Goal: a streamed history writes each event as it comes and keeps none in memory, so a run's
+// memory does not grow with its length; the file reads back with every event in order.
+TEST(HistoryStream, WritesEachEventAsAppendedAndKeepsNone) {
+  const auto path = temp_file("stream");
+  History h;
+  h.append(DeployEvent{1s, "phase", 0, "", "", 0, "before streaming"});
+  h.stream_to(path);
+  for (uint64_t i = 1; i <= 100; ++i) {
+    RequestEvent q;
+    q.id = i;
+    q.end = Time(i * 1000);
+    h.append(q);
+  }
+  EXPECT_TRUE(h.entries().empty());
+  EXPECT_EQ(h.size(), 101u);
+  h.close();
+  std::vector<uint64_t> ids;
+  auto read = read_history_file(path, [&](const Entry& e) {
+    if (auto* q = std::get_if<RequestEvent>(&e.event)) ids.push_back(q->id);
+  });
+  EXPECT_EQ(read.events, 101u);
+  ASSERT_EQ(ids.size(), 100u);
+  EXPECT_EQ(ids.front(), 1u);
+  EXPECT_EQ(ids.back(), 100u);
+  EXPECT_TRUE(read.complete());
+  std::filesystem::remove(path);
+}
+
+// Goal: the completeness record has the agreed shape ({"kind":"end","complete":true,...} with the
+// counts per type) and carries why the run ended early; it is the file's last line.
+TEST(HistoryStream, CloseWritesTheEndRecordWithCountsAndReason) {
+  const auto path = temp_file("end");
+  History h;
+  h.stream_to(path);
+  h.append(RequestEvent{});
+  h.append(RequestEvent{});
+  h.append(ContainerEvent{1s, "blue-blue-1", "blue", "blue", "started"});
+  const auto end = h.close("interrupted by SIGTERM", "SIGTERM");
+  EXPECT_EQ(end.events, 3u);
+  const auto lines = lines_of(path);
+  ASSERT_EQ(lines.size(), 4u);
+  EXPECT_EQ(lines.back().rfind(R"({"kind":"end","complete":true,"events":3,)", 0), 0u) << lines.back();
+  auto read = read_history_file(path, [](const Entry&) {});
+  ASSERT_TRUE(read.end);
+  EXPECT_EQ(read.end->counts.at("request"), 2u);
+  EXPECT_EQ(read.end->counts.at("container"), 1u);
+  EXPECT_EQ(read.end->reason, "interrupted by SIGTERM");
+  EXPECT_EQ(read.end->signal, "SIGTERM");
+  std::filesystem::remove(path);
+}
+
+// Goal: once closed, later appends (a teardown's stragglers) are dropped, not written after the end.
+TEST(HistoryStream, AppendsAfterCloseAreDropped) {
+  const auto path = temp_file("closed");
+  History h;
+  h.stream_to(path);
+  h.append(RequestEvent{});
+  h.close();
+  h.append(RequestEvent{});
+  EXPECT_EQ(h.close().events, 1u);   // idempotent
+  EXPECT_EQ(lines_of(path).size(), 2u);
+  std::filesystem::remove(path);
+}
+
+// Goal: appends from many threads are all written, each line whole, seq unique and in file order.
+TEST(HistoryStream, ConcurrentAppendsAreAllWrittenInSeqOrder) {
+  const auto path = temp_file("threads");
+  History h;
+  h.stream_to(path);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 500; ++i) h.append(AppEvent{Time(i), "c", "b", "ready"});
+    });
+  for (auto& t : threads) t.join();
+  h.close();
+  const auto lines = lines_of(path);
+  ASSERT_EQ(lines.size(), 2001u);
+  for (size_t i = 0; i + 1 < lines.size(); ++i)
+    EXPECT_EQ(nlohmann::json::parse(lines[i]).at("seq").get<uint64_t>(), i);
+  std::filesystem::remove(path);
+}
+
+// Goal: a history cut short (no end record, or fewer events than it names) is told apart from a
+// complete one, so `report` can refuse it.
+TEST(HistoryReader, TellsACompleteHistoryFromATruncatedOne) {
+  History h;
+  h.append(RequestEvent{});
+  h.append(RequestEvent{});
+  std::stringstream whole;
+  h.write_jsonl(whole);
+  const std::string text = whole.str();
+  std::stringstream complete(text);
+  EXPECT_TRUE(read_history(complete, "h", [](const Entry&) {}).complete());
+
+  std::stringstream no_end(text.substr(0, text.find("{\"kind\"")));
+  auto read = read_history(no_end, "h", [](const Entry&) {});
+  EXPECT_FALSE(read.end.has_value());
+  EXPECT_FALSE(read.complete());
+
+  const auto first_newline = text.find('\n');
+  std::stringstream missing_line(text.substr(first_newline + 1));
+  read = read_history(missing_line, "h", [](const Entry&) {});
+  ASSERT_TRUE(read.end.has_value());
+  EXPECT_FALSE(read.complete());   // the record names 2 events, 1 was read
+}
+
+// Goal: anything after the end record is an error naming the line (two histories joined).
+TEST(HistoryReader, RefusesALineAfterTheEndRecord) {
+  History h;
+  h.append(RequestEvent{});
+  std::stringstream text;
+  h.write_jsonl(text);
+  h.write_jsonl(text);
+  try {
+    read_history(text, "joined.jsonl", [](const Entry&) {});
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("joined.jsonl:3"), std::string::npos) << e.what();
+  }
+}
+
+// Goal: a malformed end record is named like any malformed line.
+TEST(HistoryReader, MalformedEndRecordNamesItsLine) {
+  std::stringstream in("{\"type\":\"deploy\",\"at\":1}\n{\"kind\":\"end\",\"complete\":\"yes\",\"events\":1}\n");
+  try {
+    read_history(in, "h.jsonl", [](const Entry&) {});
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("h.jsonl:2"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("complete"), std::string::npos) << e.what();
+  }
+}
+
+}  // namespace bg::core

@@ -1,0 +1,125 @@
+#include "core/run_folder.h"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <optional>
+#include <sstream>
+#include <stdexcept>
+
+namespace bg::core {
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr const char* kOwnerFile = "owner";
+
+// Field 22 of /proc/<pid>/stat: when the process started, in clock ticks since boot. With the pid
+// it names one process for good (a pid alone may be reused by an unrelated one).
+std::string start_time_of(pid_t pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string content;
+  if (!std::getline(in, content)) return "";
+  const auto close = content.rfind(')');   // the command name may hold spaces
+  if (close == std::string::npos) return "";
+  std::istringstream rest(content.substr(close + 2));
+  std::string field;
+  for (int i = 3; i <= 22 && rest >> field; ++i)
+    if (i == 22) return field;
+  return "";
+}
+
+struct Owner {
+  pid_t pid = 0;
+  std::string start_time;
+};
+
+std::optional<Owner> owner_of(const fs::path& folder) {
+  std::ifstream in(folder / kOwnerFile);
+  Owner o;
+  if (!(in >> o.pid >> o.start_time) || o.pid <= 0) return std::nullopt;
+  return o;
+}
+
+// The folders this process made and has not removed.
+struct Made {
+  std::mutex mutex;
+  std::set<fs::path> folders;
+};
+Made& made() {
+  static Made m;
+  return m;
+}
+
+bool is_run_folder(const fs::directory_entry& entry) {
+  std::error_code ec;
+  if (!entry.is_directory(ec) || entry.is_symlink(ec)) return false;
+  const std::string name = entry.path().filename().string();
+  for (const char* prefix : kRunFolderPrefixes)
+    if (name.rfind(prefix, 0) == 0) return true;
+  return false;
+}
+
+template <class Pred>
+int remove_folders_where(const fs::path& dir, Pred remove) {
+  int removed = 0;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir, ec)) {
+    if (!is_run_folder(entry)) continue;
+    const auto owner = owner_of(entry.path());
+    if (!owner || !remove(*owner)) continue;
+    std::error_code ignored;
+    if (fs::remove_all(entry.path(), ignored) > 0) ++removed;
+  }
+  return removed;
+}
+
+}  // namespace
+
+fs::path make_run_folder(const fs::path& dir, const std::string& prefix) {
+  std::string templ = (dir / (prefix + "XXXXXX")).string();
+  if (!::mkdtemp(templ.data())) throw std::runtime_error("cannot create a run folder " + templ);
+  const fs::path folder = templ;
+  {
+    std::lock_guard lock(made().mutex);
+    made().folders.insert(folder);
+  }
+  std::ofstream out(folder / kOwnerFile);
+  out << ::getpid() << ' ' << start_time_of(::getpid()) << '\n';
+  if (!out) throw std::runtime_error("cannot write " + (folder / kOwnerFile).string());
+  return folder;
+}
+
+bool owner_alive(const fs::path& folder) {
+  const auto owner = owner_of(folder);
+  return owner && start_time_of(owner->pid) == owner->start_time;
+}
+
+int remove_stale_run_folders(const fs::path& dir) {
+  return remove_folders_where(dir, [](const Owner& o) { return start_time_of(o.pid) != o.start_time; });
+}
+
+void remove_run_folder(const fs::path& folder) {
+  std::error_code ignored;
+  fs::remove_all(folder, ignored);
+  // Forgotten only once removed: a forced stop meanwhile still finds it.
+  std::lock_guard lock(made().mutex);
+  made().folders.erase(folder);
+}
+
+void keep_run_folder(const fs::path& folder) {
+  std::error_code ignored;
+  fs::remove(folder / kOwnerFile, ignored);
+  std::lock_guard lock(made().mutex);
+  made().folders.erase(folder);
+}
+
+std::vector<fs::path> own_run_folders() {
+  std::lock_guard lock(made().mutex);
+  return {made().folders.begin(), made().folders.end()};
+}
+
+}  // namespace bg::core

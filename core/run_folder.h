@@ -1,0 +1,40 @@
+#pragma once
+// Run folders: the temporary folders a run makes (/tmp/bluegreen-XXXXXX for the world,
+// /tmp/bg_nginx_XXXXXX for a real nginx's prefix, ...) each hold an `owner` file naming the process
+// that made them (its pid and start time, so a reused pid is not taken for the owner). A run killed
+// before it could clean up (SIGKILL, a crash) leaves its folders behind; the next run removes the
+// folders whose owner is gone, and never one whose owner still runs.
+#include <filesystem>
+#include <string>
+#include <vector>
+#include <sys/types.h>
+
+namespace bg::core {
+
+// Makes `<dir>/<prefix>XXXXXX` (mkdtemp) with its owner file. Throws std::runtime_error naming the
+// folder when it cannot.
+std::filesystem::path make_run_folder(const std::filesystem::path& dir, const std::string& prefix);
+
+// The folder prefixes of bluegreen's runs, in the system's temporary folder.
+inline constexpr const char* kRunFolderPrefixes[] = {"bluegreen-", "bg_nginx_"};
+
+// Removes every run folder in `dir` whose owner file names a process that no longer runs. Folders
+// without an owner file (older bluegreen versions, or one being made this instant) are left alone.
+// Returns how many were removed.
+int remove_stale_run_folders(const std::filesystem::path& dir = std::filesystem::temp_directory_path());
+
+// Removes a folder make_run_folder made (best effort: errors are ignored) and forgets it.
+void remove_run_folder(const std::filesystem::path& folder);
+
+// Leaves a folder make_run_folder made for the user to inspect (--keep): its owner file goes, so no
+// later run takes it for a stale one, and a forced stop leaves it too.
+void keep_run_folder(const std::filesystem::path& folder);
+
+// The folders this process made and has not removed yet: what a forced stop leaves no time to remove
+// in order (one being removed this instant included, its owner file possibly gone already).
+std::vector<std::filesystem::path> own_run_folders();
+
+// The owner a run folder names, if it has an owner file: whether that process still runs.
+bool owner_alive(const std::filesystem::path& folder);
+
+}  // namespace bg::core
