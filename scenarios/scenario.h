@@ -89,6 +89,9 @@ struct Expectation {
   Verdict verdict = Verdict::held;
   std::string invariant;                 // for violated: the invariant that must fire
   std::string cause;                     // for violated: text a failure class must contain ("no live upstreams")
+  // "<file>:<line>:<column>" of `invariant` in scenario.yaml: the names of the invariants are the
+  // checkers' (sim/), so a name no checker has is refused by the CLI, at this place.
+  std::string invariant_at;
 };
 
 struct Scenario {
