@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/shell_quote.h"
 #include "core/stopwatch.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/pipeline/pipeline.h"
@@ -96,9 +97,10 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
 
 std::string replay_command(const scenarios::Scenario& s, uint64_t seed, std::optional<double> time_scale,
                            const std::vector<std::string>& overrides) {
-  std::string cmd = fmt::format("bluegreen replay {} --seed {}", s.dir.string(), seed);
+  // Quoted for the shell: the line is pasted as it is, and a folder may have spaces in its name.
+  std::string cmd = fmt::format("bluegreen replay {} --seed {}", core::shell_quote(s.dir.string()), seed);
   if (time_scale) cmd += fmt::format(" --time-scale {}", *time_scale);
-  for (const auto& o : overrides) cmd += " --set " + o;
+  for (const auto& o : overrides) cmd += " --set " + core::shell_quote(o);
   return cmd;
 }
 
