@@ -107,6 +107,19 @@ int main(int argc, char** argv) {
   report->add_option("input", report_args.input, "history.jsonl or result.json")->required();
   report->add_option("--out", report_args.out_dir, "folder for the reports (default: beside the input)")->check(non_empty_path());
 
+  // CLI11 says only "A subcommand is required" for a command it does not know.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({})) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->get_name() == argv[1];
+    }
+    if (!known) {
+      std::cerr << "bluegreen: unknown command '" << argv[1] << "' (expected one of: " << names << ")\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -24,7 +24,9 @@ class Parser {
   AppSpec parse(std::string_view text);
 
  private:
+  // A value that is missing altogether has no place of its own: the file's start stands for it.
   [[noreturn]] void fail(const YAML::Mark& at, const std::string& message) const {
+    if (at.is_null()) throw AppSpecError(source_, 1, 1, message);
     throw AppSpecError(source_, at.line + 1, at.column + 1, message);
   }
   [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const { fail(at.Mark(), message); }
