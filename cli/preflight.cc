@@ -37,7 +37,14 @@ std::map<fs::path, fs::path> bundle_files(const scenarios::Scenario& s) {
         continue;
       }
       const auto rel = it->path().lexically_relative(from);
-      if (rel != "scenario.yaml" && it->is_regular_file()) files[rel] = it->path();
+      if (rel == "scenario.yaml" || it->is_directory()) continue;
+      // World copies the folder into the bundle file by file: a FIFO would block the copy and a
+      // broken link fail it with the filesystem library's message (simplification: the bundle
+      // holds regular files and folders; a link is copied as what it points to).
+      if (!it->is_regular_file())
+        throw ScenarioError(fmt::format("{}: is not a regular file or a folder (a FIFO, socket, device or broken "
+                                        "link); the deployment is pushed as a bundle of files", it->path().string()));
+      files[rel] = it->path();
     }
   };
   for (auto it = s.extends.rbegin(); it != s.extends.rend(); ++it) lay(*it);

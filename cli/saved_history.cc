@@ -52,6 +52,9 @@ std::vector<core::Entry> read_saved_history(const fs::path& path) {
   if (fs::is_directory(status))
     throw SavedHistoryError(fmt::format("{}: is a folder, not a history (expected a run's history.jsonl or result.json)",
                                         path.string()));
+  // A FIFO would block the read and a device (/dev/zero) never end it.
+  if (!fs::is_regular_file(status))
+    throw SavedHistoryError(fmt::format("{}: is not a regular file (expected a run's history.jsonl)", path.string()));
   std::ifstream in(path, std::ios::binary);
   if (!in) throw SavedHistoryError(fmt::format("{}: cannot be read", path.string()));
 

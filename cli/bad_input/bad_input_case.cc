@@ -1,5 +1,6 @@
 #include "cli/bad_input/bad_input_case.h"
 
+#include <sys/stat.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -33,7 +34,7 @@ std::vector<FileEdit> edits_of(const YAML::Node& row) {
       if (pair.size() != 2) throw std::runtime_error("replace wants [old, new] for " + kv.first.as<std::string>());
       edits.push_back({K::replace, kv.first.as<std::string>(), pair[0], pair[1]});
     }
-  for (const auto& [key, kind] : {std::pair{"remove", K::remove}, {"mkdir", K::mkdir}}) {
+  for (const auto& [key, kind] : {std::pair{"remove", K::remove}, {"mkdir", K::mkdir}, {"fifo", K::fifo}}) {
     if (!row[key]) continue;
     for (const auto& p : row[key]) edits.push_back({kind, p.as<std::string>(), "", ""});
   }
@@ -46,7 +47,7 @@ std::vector<FileEdit> edits_of(const YAML::Node& row) {
 
 BadInputCase case_of(const std::string& kind, const YAML::Node& row) {
   static const std::set<std::string> known{"name", "base", "dir", "write", "append", "fill", "replace", "remove",
-                                           "mkdir", "args", "expect", "pending", "hold_out_lock", "deadline"};
+                                           "mkdir", "fifo", "args", "expect", "pending", "hold_out_lock", "deadline"};
   BadInputCase c;
   c.kind = kind;
   c.name = row["name"].as<std::string>();
@@ -121,6 +122,9 @@ std::string lay_out(const BadInputCase& c, const fs::path& source_root, const fs
       case FileEdit::Kind::append: write_file(path, e.text, std::ios::app); break;
       case FileEdit::Kind::remove: fs::remove_all(path); break;
       case FileEdit::Kind::mkdir: fs::create_directories(path); break;
+      case FileEdit::Kind::fifo:  // a named pipe where a file should be: a reader would block on it
+        if (::mkfifo(path.c_str(), 0644) != 0) return "cannot make the FIFO " + e.path;
+        break;
       case FileEdit::Kind::replace: {
         std::ifstream in(path, std::ios::binary);
         std::stringstream text;

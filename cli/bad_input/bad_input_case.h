@@ -12,7 +12,7 @@
 namespace bg::bad_input {
 
 struct FileEdit {
-  enum class Kind { write, append, replace, remove, mkdir } kind;
+  enum class Kind { write, append, replace, remove, mkdir, fifo } kind;
   std::string path;   // relative to the case folder
   std::string text;   // write/append: the text (`fill` rows are written out here); replace: the text replaced
   std::string with;   // replace: what replaces it

@@ -243,6 +243,9 @@ AppSpec parse_appspec(const std::filesystem::path& path, const std::string& disp
   std::error_code ec;
   if (std::filesystem::is_directory(path, ec))
     throw AppSpecError(name, 1, 1, "is a folder, not a file (expected appspec.yml at the bundle root)");
+  // A FIFO or a device would block the read or never end it.
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw AppSpecError(name, 1, 1, "is not a regular file (expected appspec.yml at the bundle root)");
   std::ifstream in(path, std::ios::binary);
   if (!in) throw AppSpecError(name, 1, 1, "cannot read the AppSpec file (expected appspec.yml at the bundle root)");
   if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxBytes)
