@@ -16,8 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The sections of scenario.yaml; their plain values are the setting table's, keyed "<section>.<key>".
-constexpr const char* kSections[] = {"app", "docker", "proxy", "traffic", "run", "pipeline", "expect"};
 // Settings that are a delay drawn per use and may be written {min: 2s, max: 4s} as well as "3s".
 constexpr const char* kRanges[] = {"app.listen_delay", "app.prepare_delay", "app.api_latency"};
 
@@ -62,6 +60,8 @@ class Loader {
   std::string range_text(const YAML::Node& map, const std::string& key) const;
   void pushes(const YAML::Node& list);
   void files(const YAML::Node& list);
+  void host_paths(const YAML::Node& map, const std::string& field,
+                  std::vector<std::pair<std::string, std::string>>& out);
   void check_files_exist() const;
 
   fs::path dir_;
@@ -147,6 +147,21 @@ void Loader::files(const YAML::Node& list) {
   }
 }
 
+// host.files and host.symlinks: absolute host paths -> a file of the folder, or a link target.
+void Loader::host_paths(const YAML::Node& map, const std::string& field,
+                        std::vector<std::pair<std::string, std::string>>& out) {
+  if (!map.IsMap()) file_.fail(map, fmt::format("{}: must map absolute host paths to {}", field,
+                                               field == "host.files" ? "files of the folder" : "link targets"));
+  for (const auto& kv : map) {
+    const std::string at = file_.key_of(kv.first, field);
+    if (at.empty() || at.front() != '/') file_.fail(kv.first, fmt::format("{}: '{}' is not an absolute host path", field, at));
+    const std::string value = file_.scalar(kv.second, field + "." + at);
+    if (value.empty()) file_.fail(kv.second, fmt::format("{}.{}: is empty", field, at));
+    marks_[field + "/" + at] = kv.second.Mark();
+    out.emplace_back(at, value);
+  }
+}
+
 Scenario Loader::load() {
   s_.dir = dir_;
   s_.name = dir_.filename().string();
@@ -156,6 +171,14 @@ Scenario Loader::load() {
   settings(root, "", {
     {"extends", [&](const YAML::Node& n) { s_.extends = extends_chain(dir_, file_, n); }},
     {"app", [&](const YAML::Node& n) { settings(n, "app", {}); }},
+    {"host", [&](const YAML::Node& n) {
+       std::vector<std::pair<std::string, std::string>> files;
+       settings(n, "host", {
+         {"files", [&](const YAML::Node& v) { host_paths(v, "host.files", files); }},
+         {"symlinks", [&](const YAML::Node& v) { host_paths(v, "host.symlinks", s_.host.symlinks); }},
+       });
+       for (auto& [at, file] : files) s_.host.files.emplace_back(at, file);
+     }},
     {"docker", [&](const YAML::Node& n) { settings(n, "docker", {}); }},
     {"proxy", [&](const YAML::Node& n) { settings(n, "proxy", {{"files", [&](const YAML::Node& v) { files(v); }}}); }},
     {"traffic", [&](const YAML::Node& n) { settings(n, "traffic", {}); }},
@@ -195,8 +218,20 @@ void Loader::check_files_exist() const {
     throw ScenarioError(fmt::format("{}: {}", file_.path().string(), problem));
   };
   check(s_.appspec, "appspec", "CodeDeploy reads appspec.yml at the bundle root");
-  check(s_.proxy.config, "proxy.config", "the nginx.conf the proxy serves");
+  // With a host of its own (`host.nginx`), /etc/nginx is what the host holds; proxy.config is then
+  // only copied when written out.
+  if (s_.host.nginx.empty() || s_.proxy_config_given)
+    check(s_.proxy.config, "proxy.config", "the nginx.conf the proxy serves");
   for (const auto& f : s_.proxy.files) check(f, "proxy.files/" + f.string(), "a file copied beside nginx.conf");
+  for (const auto& [at, file] : s_.host.files) {
+    const bool tree = at.back() == '/';  // a host path ending in "/" receives a folder's tree
+    const auto path = deployment_file(s_, file);
+    if (tree ? fs::is_directory(path) : fs::is_regular_file(path)) continue;
+    file_.fail(marks_.at("host.files/" + at),
+               fmt::format("host.files.{}: {} {} ({} placed on the host before the first deployment)", at,
+                           path.string(), fs::exists(path) ? (tree ? "is not a folder" : "is not a file") : "does not exist",
+                           tree ? "a folder of the deployment whose tree is" : "a file of the deployment"));
+  }
 }
 
 }  // namespace

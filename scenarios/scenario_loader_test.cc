@@ -272,3 +272,44 @@ TEST(ScenarioLoader, EveryShippedScenarioLoads) {
 }
 
 }  // namespace bg::scenarios
+
+namespace bg::scenarios {
+
+// Goal: `host:` (the instance before the first deployment) and traffic's port and Host header are
+// read; with a host nginx of its own, proxy.config is needed only when written.
+TEST(ScenarioLoader, ReadsTheHostAndTrafficTarget) {
+  auto dir = make_dir(R"(host:
+  os: ubuntu-22.04
+  nginx: stock
+  files: {/etc/nginx/conf.d/app.conf: app.conf, /srv/site/: site/}
+  symlinks: {/etc/nginx/sites-enabled/app: /etc/nginx/sites-available/app}
+traffic: {port: 8080, host: example.com}
+)");
+  std::ofstream(dir / "app.conf") << "server {}\n";
+  std::filesystem::create_directory(dir / "site");
+  std::filesystem::remove(dir / "nginx.conf");
+  Scenario s = load_scenario(dir);
+  EXPECT_EQ(s.host.os, "ubuntu-22.04");
+  EXPECT_EQ(s.host.nginx, "stock");
+  ASSERT_EQ(s.host.files.size(), 2u);
+  EXPECT_EQ(s.host.files[1].first, "/srv/site/");
+  ASSERT_EQ(s.host.symlinks.size(), 1u);
+  EXPECT_EQ(s.traffic.port, uint16_t{8080});
+  EXPECT_EQ(s.traffic.host, "example.com");
+  EXPECT_FALSE(s.proxy_config_given);
+  std::filesystem::remove_all(dir);
+}
+
+// Goal: the host's settings are refused by field and line: an unknown os, a relative host path, a
+// file of the folder that is not there, a port out of range.
+TEST(ScenarioLoader, RefusesBadHostSettings) {
+  EXPECT_NE(error_of("host: {os: windows}\n").find("scenario.yaml:1:12: host.os: windows is not one of the accepted values"),
+            std::string::npos);
+  EXPECT_NE(error_of("host:\n  files: {etc/app.conf: app.conf}\n").find("scenario.yaml:2:11: host.files: 'etc/app.conf' is not an absolute host path"),
+            std::string::npos);
+  EXPECT_NE(error_of("host:\n  files: {/etc/app.conf: missing.conf}\n").find("scenario.yaml:2:26: host.files./etc/app.conf: "),
+            std::string::npos);
+  EXPECT_NE(error_of("traffic: {port: 70000}\n").find("traffic.port: 70000 is out of range (1..65535)"), std::string::npos);
+}
+
+}  // namespace bg::scenarios

@@ -34,6 +34,7 @@ constexpr NumberLimits kRate{0.01, 1000, "requests per scenario second"};
 constexpr NumberLimits kRatio{0, 1};
 // The soak benchmark runs 1000 swaps; each swap draws its delays up front.
 constexpr NumberLimits kSwaps{0, 1000};
+constexpr NumberLimits kPort{1, 65535};
 
 template <class F>
 Setter duration(std::string key, DurationLimits limits, F field) {
@@ -122,7 +123,10 @@ const std::map<std::string, Setter, std::less<>>& table() {
       {"docker.teardown_delay", duration("docker.teardown_delay", kTeardown, [](S& s) -> auto& { return s.docker.teardown_delay; })},
       {"docker.userland_proxy", boolean("docker.userland_proxy", [](S& s) -> bool& { return s.docker.userland_proxy; })},
       {"docker.compose", [](S& s, auto v) { s.docker.compose = compose_version(v); }},
-      {"proxy.config", [](S& s, auto v) { s.proxy.config = text_of("proxy.config", v); }},
+      {"proxy.config", [](S& s, auto v) {
+         s.proxy.config = text_of("proxy.config", v);
+         s.proxy_config_given = true;
+       }},
       {"proxy.engine", [](S& s, auto v) { s.proxy.engine = read_word("proxy.engine", v, {"bluegreen", "nginx"}); }},
       {"proxy.start", [](S& s, auto v) {
          s.proxy.start_after_initial_deployment =
@@ -136,6 +140,11 @@ const std::map<std::string, Setter, std::less<>>& table() {
       {"traffic.arrivals", [](S& s, auto v) { s.traffic.arrivals = read_word("traffic.arrivals", v, {"constant", "poisson"}); }},
       {"traffic.keepalive", boolean("traffic.keepalive", [](S& s) -> bool& { return s.traffic.keepalive; })},
       {"traffic.browser", boolean("traffic.browser", [](S& s) -> bool& { return s.traffic.browser; })},
+      {"traffic.port", [](S& s, auto v) { s.traffic.port = static_cast<uint16_t>(read_whole("traffic.port", v, kPort)); }},
+      {"traffic.host", [](S& s, auto v) { s.traffic.host = text_of("traffic.host", v); }},
+      {"host.os", [](S& s, auto v) { s.host.os = read_word("host.os", v, {"amazon-linux-2", "ubuntu-22.04"}); }},
+      // stock: Debian's nginx package layout in /etc/nginx; none: no nginx on the host.
+      {"host.nginx", [](S& s, auto v) { s.host.nginx = read_word("host.nginx", v, {"stock", "none"}); }},
       {"run.swaps", whole("run.swaps", kSwaps, [](S& s) -> int& { return s.run.swaps; })},
       {"run.warmup", duration("run.warmup", kStep, [](S& s) -> auto& { return s.run.warmup; })},
       {"run.swap_interval", duration("run.swap_interval", kStep, [](S& s) -> auto& { return s.run.swap_interval; })},
