@@ -4,7 +4,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/out_dir.h"
 #include "cli/outputs.h"
+#include "cli/preflight.h"
 #include "reports/markdown_report.h"
 #include "scenarios/scenario_loader.h"
 #include "sim/interrupt.h"
@@ -31,13 +33,7 @@ std::string fired(const reports::RunResult& r) {
 }  // namespace
 
 int verify_command(const RunArgs& args) {
-  scenarios::Scenario scenario;
-  try {
-    scenario = scenarios::load_scenario(args.scenario_dir);
-  } catch (const scenarios::ScenarioError& e) {
-    std::cerr << "bluegreen: " << e.what() << '\n';
-    return 2;
-  }
+  const auto scenario = prepare_scenario(args.scenario_dir);  // throws on bad input: exit 2
   if (!scenario.expect) {
     std::cerr << fmt::format("bluegreen: {}/scenario.yaml has no `expect:` to verify against\n", args.scenario_dir.string());
     return 2;
@@ -46,6 +42,7 @@ int verify_command(const RunArgs& args) {
   options.seed = args.seed;
   options.time_scale = args.time_scale;
   options.out_dir = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / scenario.name : args.out_dir;
+  const auto lock = OutDir::claim(options.out_dir, "--out", args.command);
   auto result = sim::run_scenario(scenario, options);
   auto written = write_reports(result, options.out_dir);
   std::cout << fmt::format("{}: {} (expected {}{}; fired: {}) — {}\n", scenario.name, status_of(result),
@@ -61,7 +58,8 @@ int verify_command(const RunArgs& args) {
 }
 
 int catalogue_command(const std::filesystem::path& races_dir, const std::filesystem::path& out_dir,
-                      const std::string& only) {
+                      const std::string& only, const std::string& command) {
+  const auto lock = OutDir::claim(out_dir, "--out", command);
   std::vector<std::filesystem::path> dirs;
   for (const auto& entry : std::filesystem::directory_iterator(races_dir))
     if (entry.is_directory() && std::filesystem::exists(entry.path() / "scenario.yaml") &&
@@ -78,7 +76,7 @@ int catalogue_command(const std::filesystem::path& races_dir, const std::filesys
   for (const auto& dir : dirs) {
     scenarios::Scenario scenario;
     try {
-      scenario = scenarios::load_scenario(dir);
+      scenario = prepare_scenario(dir);
     } catch (const scenarios::ScenarioError& e) {
       std::cerr << "bluegreen: " << e.what() << '\n';
       error = true;

@@ -6,7 +6,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/out_dir.h"
 #include "cli/outputs.h"
+#include "cli/preflight.h"
 #include "explore/explorer.h"
 #include "scenarios/scenario_loader.h"
 
@@ -39,13 +41,14 @@ int check_command(const CheckArgs& args) {
   scenarios::Scenario scenario;
   explore::Knobs vary;
   try {
-    scenario = scenarios::load_scenario(args.scenario_dir);
+    scenario = prepare_scenario(args.scenario_dir);
     if (!args.vary.empty()) vary = explore::parse_knobs(args.vary);
   } catch (const scenarios::ScenarioError& e) {
     std::cerr << "bluegreen: " << e.what() << '\n';
     return 2;
   }
   const auto out = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / ("check-" + scenario.name) : args.out_dir;
+  const auto lock = OutDir::claim(out, "--out", args.command);
   explore::ExploreSettings settings;
   settings.runs = args.runs;
   settings.seed = args.seed;

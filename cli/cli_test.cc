@@ -46,7 +46,7 @@ TEST(Cli, MalformedScenarioExitsTwoNamingFileAndLine) {
   auto o = run_cli("run " + dir.string() + " --out " + (dir / "out").string());
   EXPECT_EQ(o.exit_code, 2) << o.output;
   EXPECT_NE(o.output.find((dir / "scenario.yaml").string() + ":3:"), std::string::npos) << o.output;
-  EXPECT_NE(o.output.find("'traffic.rate' must be a number"), std::string::npos) << o.output;
+  EXPECT_NE(o.output.find("traffic.rate: fast is not a number"), std::string::npos) << o.output;
   fs::remove_all(dir);
 }
 
@@ -75,9 +75,11 @@ TEST(Cli, ReportJudgesASavedHistory) {
   fs::create_directories(dir);
   std::ofstream(dir / "bad.jsonl")
       << R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})" "\n"
-      << R"({"type":"request","id":2,"method":"POST","path":"/api/echo","start":3000,"end":4000,"status":502,"outcome":"fail"})" "\n";
+      << R"({"type":"request","id":2,"method":"POST","path":"/api/echo","start":3000,"end":4000,"status":502,"outcome":"fail"})" "\n"
+      << R"({"kind":"end","complete":true,"events":2})" "\n";
   std::ofstream(dir / "good.jsonl")
-      << R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})" "\n";
+      << R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})" "\n"
+      << R"({"kind":"end","complete":true,"events":1})" "\n";
   auto bad = run_cli("report " + (dir / "bad.jsonl").string() + " --out " + (dir / "bad").string());
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
   EXPECT_NE(bad.output.find("POST 502"), std::string::npos) << bad.output;
@@ -88,5 +90,33 @@ TEST(Cli, ReportJudgesASavedHistory) {
   auto broken = run_cli("report " + (dir / "broken.jsonl").string());
   EXPECT_EQ(broken.exit_code, 2);
   EXPECT_NE(broken.output.find("broken.jsonl:1"), std::string::npos) << broken.output;
+  fs::remove_all(dir);
+}
+
+// Goal: `report` never says HELD for what it cannot judge: an empty history, one cut short before
+// its end record, or a folder exit 2 naming the file.
+TEST(Cli, ReportRefusesEmptyTruncatedAndFolderInputs) {
+  fs::path dir = fs::temp_directory_path() / ("bg-cli-report-bad-" + std::to_string(::getpid()));
+  fs::create_directories(dir);
+  std::ofstream(dir / "empty.jsonl");
+  std::ofstream(dir / "cut.jsonl")
+      << R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})" "\n";
+  for (const auto& input : {dir / "empty.jsonl", dir / "cut.jsonl", dir}) {
+    auto o = run_cli("report " + input.string() + " --out " + (dir / "out").string());
+    EXPECT_EQ(o.exit_code, 2) << o.output;
+    EXPECT_NE(o.output.find(input.string() + ":"), std::string::npos) << o.output;
+    EXPECT_EQ(o.output.find("HELD"), std::string::npos) << o.output;
+  }
+  fs::remove_all(dir);
+}
+
+// Goal: --out naming a file is refused before the run starts (nothing ran: exit 2 at once).
+TEST(Cli, OutNamingAFileIsRefusedBeforeTheRun) {
+  auto dir = copy_of_seed("out-file");
+  std::ofstream(dir / "out") << "not a folder";
+  auto o = run_cli("run " + dir.string() + " --out " + (dir / "out").string());
+  EXPECT_EQ(o.exit_code, 2) << o.output;
+  EXPECT_NE(o.output.find("is a file, not a folder"), std::string::npos) << o.output;
+  EXPECT_EQ(o.output.find("initial deployment"), std::string::npos) << o.output;
   fs::remove_all(dir);
 }

@@ -18,6 +18,7 @@ struct RunArgs {
   bool quiet = false;
   std::string proxy_engine;        // `--proxy bluegreen|nginx`; "" = the scenario's proxy.engine
   std::vector<std::string> overrides;   // `--set key=value` (explore/scenario_overrides.h)
+  std::string command;             // this command line, for the --out folder's lock (out_dir.h)
 };
 
 // `bluegreen run` and `bluegreen replay`: one scenario, reports written, summary printed.
@@ -25,7 +26,8 @@ int run_command(const RunArgs& args);
 
 // `bluegreen demo DIR...`: each scenario, then a side-by-side table; exit 0 when every verdict is the
 // scenario's expected one, else 1 (2 on a harness error).
-int demo_command(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out_dir);
+int demo_command(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out_dir,
+                 const std::string& command);
 
 // `bluegreen verify DIR`: runs a scenario and exits 0 when it reached the verdict (and invariant) its
 // scenario.yaml expects, 1 when not, 2 on bad input or a harness error. What ctest runs per scenario.
@@ -34,7 +36,7 @@ int verify_command(const RunArgs& args);
 // `bluegreen catalogue [--races DIR] [--only R03]`: verifies every race scenario and its fixed twin and
 // prints the table (FOUND / HOLDS / MISMATCH).
 int catalogue_command(const std::filesystem::path& races_dir, const std::filesystem::path& out_dir,
-                      const std::string& only);
+                      const std::string& only, const std::string& command);
 
 // `bluegreen check DIR [--runs N] [--seed N]`: explores cases drawn around the scenario's values
 // (explore/explorer.h); on a violation shrinks it, writes the minimal case's reports and prints its
@@ -51,10 +53,17 @@ struct CheckArgs {
   bool keep = false;
   bool quiet = false;
   std::filesystem::path out_dir;   // "" = bluegreen-out/check-<scenario>
+  std::string command;             // this command line, for the --out folder's lock
 };
 int check_command(const CheckArgs& args);
 
-// `bluegreen report history.jsonl|result.json [--out DIR]`: judges a saved run again and writes its reports.
-int report_command(const std::filesystem::path& input, const std::filesystem::path& out_dir);
+// `bluegreen report history.jsonl|result.json [--out DIR]`: judges a saved run again and writes its
+// reports; an empty, cut-short or foreign history is refused (exit 2), never judged HELD.
+struct ReportArgs {
+  std::filesystem::path input;
+  std::filesystem::path out_dir;   // "" = beside the history
+  std::string command;
+};
+int report_command(const ReportArgs& args);
 
 }  // namespace bg::cli

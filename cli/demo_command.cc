@@ -3,7 +3,9 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/out_dir.h"
 #include "cli/outputs.h"
+#include "cli/preflight.h"
 #include "core/stopwatch.h"
 #include "scenarios/scenario_loader.h"
 #include "sim/interrupt.h"
@@ -74,18 +76,16 @@ void print_table(const std::vector<reports::RunResult>& results, const std::vect
 
 }  // namespace
 
-int demo_command(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out_dir) {
+int demo_command(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out_dir,
+                 const std::string& command) {
   core::Stopwatch wall;
+  // Every folder is checked before the first one runs: a typo in the last must not cost the others' runs.
+  std::vector<scenarios::Scenario> scenarios;
+  for (const auto& dir : dirs) scenarios.push_back(prepare_scenario(dir));  // throws on bad input: exit 2
+  const auto lock = OutDir::claim(out_dir, "--out", command);
   std::vector<reports::RunResult> results;
   std::vector<WrittenReports> written;
-  for (const auto& dir : dirs) {
-    scenarios::Scenario scenario;
-    try {
-      scenario = scenarios::load_scenario(dir);
-    } catch (const scenarios::ScenarioError& e) {
-      std::cerr << "bluegreen: " << e.what() << '\n';
-      return 2;
-    }
+  for (const auto& scenario : scenarios) {
     std::cout << fmt::format("running {} ...", scenario.name) << std::endl;
     sim::RunOptions options;
     options.out_dir = out_dir / scenario.name;

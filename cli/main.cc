@@ -5,6 +5,8 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/option_checks.h"
+#include "cli/out_dir.h"
 #include "cli/signal_watcher.h"
 
 namespace bg::cli {
@@ -14,7 +16,8 @@ int proxy_command(const std::filesystem::path& config_path, bool bind_declared_p
 
 namespace {
 
-// A command's exit code; an exception it lets out is a harness error (exit 2) with its message.
+// A command's exit code; an exception it lets out is exit 2 with its message: bad input found before
+// a run (scenarios::ScenarioError, OutDirError, SavedHistoryError) says its file, line and field itself.
 template <class F>
 int guarded(F&& command) {
   try {
@@ -25,29 +28,43 @@ int guarded(F&& command) {
   }
 }
 
+using bg::cli::existing_file;
+using bg::cli::existing_folder;
+using bg::cli::non_empty_path;
+
+// How many cases, reruns and seconds `check` accepts: each case is a live run of seconds, so past
+// these a check no longer ends within a working day; 0 reruns and a 0 budget are "none".
+constexpr bg::scenarios::NumberLimits kRuns{1, 10000, "cases"};
+constexpr bg::scenarios::NumberLimits kConfirm{0, 100, "reruns"};
+constexpr bg::scenarios::NumberLimits kBudget{0, 86400, "seconds"};
+
+void add_run_options(CLI::App* cmd, bg::cli::RunArgs& args) {
+  cmd->add_option("scenario-dir", args.scenario_dir, "deployment folder with scenario.yaml")->required();
+  cmd->add_option("--time-scale", args.time_scale, "real seconds per scenario second (default: the scenario's)")
+      ->check(bg::cli::time_scale_value());
+  cmd->add_option("--out", args.out_dir, "folder for result.json, summary.md, history.jsonl")->check(non_empty_path());
+  cmd->add_flag("--keep", args.keep_run_dir, "keep the run folder (scripts' files and logs)");
+  cmd->add_flag("--bind-declared-ports", args.bind_declared_ports,
+                "bind the ports the files declare (3000, 80...) instead of free ones");
+  cmd->add_flag("-q,--quiet", args.quiet, "print only the report paths");
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"bluegreen: a simulation and verification harness for zero-downtime blue/green deployments"};
   app.require_subcommand(1);
+  const std::string command = bg::cli::command_line(argc, argv);
 
   bg::cli::RunArgs run_args;
-  auto add_run_options = [&](CLI::App* cmd) {
-    cmd->add_option("scenario-dir", run_args.scenario_dir, "deployment folder with scenario.yaml")->required();
-    cmd->add_option("--time-scale", run_args.time_scale, "real seconds per scenario second (default: the scenario's)");
-    cmd->add_option("--out", run_args.out_dir, "folder for result.json, summary.md, history.jsonl");
-    cmd->add_flag("--keep", run_args.keep_run_dir, "keep the run folder (scripts' files and logs)");
-    cmd->add_flag("--bind-declared-ports", run_args.bind_declared_ports,
-                  "bind the ports the files declare (3000, 80...) instead of free ones");
-    cmd->add_flag("-q,--quiet", run_args.quiet, "print only the report paths");
-  };
+  run_args.command = command;
   auto* run = app.add_subcommand("run", "run a scenario and judge it (exit 0 held, 1 violated, 2 error)");
-  add_run_options(run);
-  run->add_option("--seed", run_args.seed, "seed (default: the scenario's)");
+  add_run_options(run, run_args);
+  run->add_option("--seed", run_args.seed, "seed (default: the scenario's)")->check(bg::cli::seed_value());
   run->add_option("--set", run_args.overrides, "key=value over scenario.yaml (e.g. app.listen_delay=11s)");
   auto* replay = app.add_subcommand("replay", "rerun exactly the case a violation printed");
-  add_run_options(replay);
-  replay->add_option("--seed", run_args.seed, "the seed the violation printed")->required();
+  add_run_options(replay, run_args);
+  replay->add_option("--seed", run_args.seed, "the seed the violation printed")->required()->check(bg::cli::seed_value());
   for (auto* cmd : {run, replay})
     cmd->add_option("--proxy", run_args.proxy_engine,
                     "the proxy that serves the run: bluegreen or nginx, the real binary (default: the scenario's)")
@@ -55,17 +72,21 @@ int main(int argc, char** argv) {
   replay->add_option("--set", run_args.overrides, "key=value over scenario.yaml, as the violation printed");
 
   bg::cli::CheckArgs check_args;
+  check_args.command = command;
   auto* check = app.add_subcommand("check", "explore cases around a scenario; shrink and replay a violation");
   check->add_option("scenario-dir", check_args.scenario_dir, "deployment folder with scenario.yaml")->required();
-  check->add_option("--runs", check_args.runs, "cases to draw before concluding nothing is found (default 20)");
-  check->add_option("--seed", check_args.seed, "seed of the cases drawn (default 1)");
-  check->add_option("--time-scale", check_args.time_scale, "real seconds per scenario second (default 0.05)");
+  check->add_option("--runs", check_args.runs, "cases to draw before concluding nothing is found (default 20)")
+      ->check(bg::cli::whole_value(kRuns));
+  check->add_option("--seed", check_args.seed, "seed of the cases drawn (default 1)")->check(bg::cli::seed_value());
+  check->add_option("--time-scale", check_args.time_scale, "real seconds per scenario second (default 0.05)")
+      ->check(bg::cli::time_scale_value());
   check->add_option("--vary", check_args.vary,
                     "knobs to vary, comma separated (default all: swaps,listen_delay,post_ratio,next_version,compose)");
-  check->add_option("--confirm", check_args.confirm, "reruns of the minimal case (default 1)");
-  check->add_option("--budget", check_args.budget, "seconds after which shrinking stops (default 40, 0 none)");
+  check->add_option("--confirm", check_args.confirm, "reruns of the minimal case (default 1)")->check(bg::cli::whole_value(kConfirm));
+  check->add_option("--budget", check_args.budget, "seconds after which shrinking stops (default 40, 0 none)")
+      ->check(bg::cli::number_value(kBudget));
   check->add_flag("--no-shrink", check_args.no_shrink, "report the first violating case as drawn");
-  check->add_option("--out", check_args.out_dir, "folder for the minimal case's reports");
+  check->add_option("--out", check_args.out_dir, "folder for the minimal case's reports")->check(non_empty_path());
   check->add_flag("--keep", check_args.keep, "keep every case's history under <out>/cases");
   check->add_flag("-q,--quiet", check_args.quiet, "no per-case progress lines");
 
@@ -73,38 +94,54 @@ int main(int argc, char** argv) {
   std::filesystem::path demo_out = "bluegreen-out/demo";
   auto* demo = app.add_subcommand("demo", "run scenarios and print their verdicts side by side");
   demo->add_option("scenario-dirs", demo_dirs, "scenario folders")->required();
-  demo->add_option("--out", demo_out, "folder for each scenario's reports");
+  demo->add_option("--out", demo_out, "folder for each scenario's reports")->check(non_empty_path());
 
   auto* verify = app.add_subcommand("verify", "run a scenario; exit 0 when it reached the verdict it expects");
-  add_run_options(verify);
-  verify->add_option("--seed", run_args.seed, "seed (default: the scenario's)");
+  add_run_options(verify, run_args);
+  verify->add_option("--seed", run_args.seed, "seed (default: the scenario's)")->check(bg::cli::seed_value());
 
   std::filesystem::path races_dir = "scenarios/data/races", catalogue_out = "bluegreen-out/catalogue";
   std::string only;
   auto* catalogue = app.add_subcommand("catalogue", "verify every race scenario and its fixed twin, print the table");
-  catalogue->add_option("--races", races_dir, "folder of race scenarios");
-  catalogue->add_option("--out", catalogue_out, "folder for each scenario's reports");
+  catalogue->add_option("--races", races_dir, "folder of race scenarios")->check(existing_folder());
+  catalogue->add_option("--out", catalogue_out, "folder for each scenario's reports")->check(non_empty_path());
   catalogue->add_option("--only", only, "only scenarios whose name starts with this (e.g. R03)");
 
   std::filesystem::path proxy_config;
   bool proxy_declared_ports = false;
   auto* proxy = app.add_subcommand("proxy", "run bluegreen's proxy alone in the foreground (until SIGINT/SIGTERM)");
-  proxy->add_option("--config", proxy_config, "nginx.conf to serve")->required();
+  proxy->add_option("--config", proxy_config, "nginx.conf to serve")->required()->check(existing_file());
   proxy->add_flag("--bind-declared-ports", proxy_declared_ports,
                   "listen on and connect to the ports the config declares (else free ones, printed)");
 
-  std::filesystem::path report_input, report_out;
+  bg::cli::ReportArgs report_args;
+  report_args.command = command;
   auto* report = app.add_subcommand("report", "judge a saved run again and write its reports");
-  report->add_option("input", report_input, "history.jsonl or result.json")->required();
-  report->add_option("--out", report_out, "folder for the reports (default: beside the input)");
+  report->add_option("input", report_args.input, "history.jsonl or result.json")->required();
+  report->add_option("--out", report_args.out_dir, "folder for the reports (default: beside the input)")->check(non_empty_path());
 
+  // CLI11 says only "A subcommand is required" for a command it does not know.
+  if (argc > 1 && argv[1][0] != '-') {
+    std::string names;
+    bool known = false;
+    for (const auto* sub : app.get_subcommands({})) {
+      names += (names.empty() ? "" : ", ") + sub->get_name();
+      known = known || sub->get_name() == argv[1];
+    }
+    if (!known) {
+      std::cerr << "bluegreen: unknown command '" << argv[1] << "' (expected one of: " << names << ")\n";
+      return 2;
+    }
+  }
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? 0 : 2;
+    if (e.get_exit_code() == 0) return app.exit(e);  // --help
+    // CLI11's own line ("--time-scale: 1000 is out of range (...)"), under the program's name.
+    std::cerr << "bluegreen: " << e.what() << "\n(bluegreen --help lists the commands and their options)\n";
+    return 2;
   }
-  if (*report) return guarded([&] { return bg::cli::report_command(report_input, report_out); });
+  if (*report) return guarded([&] { return bg::cli::report_command(report_args); });
   // `proxy` waits for SIGINT/SIGTERM itself (sigwait), as nginx in the foreground does.
   if (*proxy) return guarded([&] { return bg::cli::proxy_command(proxy_config, proxy_declared_ports); });
   // Every command that runs scenarios: a signal stops the run in order, a second one at once. Made
@@ -112,10 +149,10 @@ int main(int argc, char** argv) {
   bg::cli::SignalWatcher signals;
   return bg::cli::SignalWatcher::exit_code(guarded([&] {
     if (*run || *replay) return bg::cli::run_command(run_args);
-    if (*demo) return bg::cli::demo_command(demo_dirs, demo_out);
+    if (*demo) return bg::cli::demo_command(demo_dirs, demo_out, command);
     if (*verify) return bg::cli::verify_command(run_args);
     if (*check) return bg::cli::check_command(check_args);
-    if (*catalogue) return bg::cli::catalogue_command(races_dir, catalogue_out, only);
+    if (*catalogue) return bg::cli::catalogue_command(races_dir, catalogue_out, only, command);
     return 2;
   }));
 }

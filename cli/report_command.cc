@@ -5,60 +5,59 @@
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/out_dir.h"
 #include "cli/outputs.h"
+#include "cli/saved_history.h"
 #include "reports/markdown_report.h"
 #include "core/history_reader.h"
 #include "sim/judge.h"
 
 namespace bg::cli {
+namespace {
 
-int report_command(const std::filesystem::path& input, const std::filesystem::path& out_dir) {
+// A result.json names its history; the history is what is judged again. The result's own fields
+// (scenario, seed, expectation) carry over into the new reports.
+std::filesystem::path read_result(const std::filesystem::path& input, reports::RunResult& result) {
   std::ifstream in(input);
-  if (!in) {
-    std::cerr << fmt::format("bluegreen: cannot read {}\n", input.string());
-    return 2;
-  }
-  std::filesystem::path history_path = input;
-  reports::RunResult result;
-  // A result.json names its history; the history is what is judged again.
-  if (input.extension() == ".json") {
-    try {
-      auto j = nlohmann::json::parse(in);
-      result.scenario = j.value("scenario", "");
-      result.scenario_dir = j.value("scenario_dir", "");
-      result.seed = j.value("seed", uint64_t{0});
-      result.time_scale = j.value("time_scale", 0.0);
-      result.expected_verdict = j.value("expected_verdict", "");
-      result.expected_invariant = j.value("expected_invariant", "");
-      result.expected_cause = j.value("expected_cause", "");
-      result.replay_command = j.value("replay", "");
-      history_path = j.value("history", "");
-    } catch (const std::exception& e) {
-      std::cerr << fmt::format("bluegreen: {}: not a bluegreen result: {}\n", input.string(), e.what());
-      return 2;
-    }
-    if (history_path.empty()) {
-      std::cerr << fmt::format("bluegreen: {} names no history to judge\n", input.string());
-      return 2;
-    }
-    in = std::ifstream(history_path);
-    if (!in) {
-      std::cerr << fmt::format("bluegreen: cannot read the history {} named by {}\n", history_path.string(), input.string());
-      return 2;
-    }
-  }
+  nlohmann::json j;
   try {
-    result.history_path = history_path.string();
-    if (result.scenario.empty()) result.scenario = history_path.parent_path().filename().string();
-    // One pass over the file, whatever its length; what it returns says whether the history ended
-    // with its completeness record (core/history_reader.h).
-    sim::judge_history(core::file_source(history_path), result);
-  } catch (const std::exception& e) {
-    std::cerr << "bluegreen: " << e.what() << '\n';
-    return 2;
+    j = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    throw SavedHistoryError(fmt::format("{}: not JSON (at byte {}): not a bluegreen result.json", input.string(), e.byte));
   }
-  const auto out = out_dir.empty() ? history_path.parent_path() : out_dir;
-  auto written = write_reports(result, out.empty() ? std::filesystem::path(".") : out);
+  const auto text = [&](const char* key) {
+    auto it = j.find(key);
+    return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  if (!j.is_object() || text("history").empty())
+    throw SavedHistoryError(fmt::format("{}: not a bluegreen result.json (expected an object naming its \"history\")",
+                                        input.string()));
+  result.scenario = text("scenario");
+  result.scenario_dir = text("scenario_dir");
+  result.expected_verdict = text("expected_verdict");
+  result.expected_invariant = text("expected_invariant");
+  result.expected_cause = text("expected_cause");
+  result.replay_command = text("replay");
+  if (auto seed = j.find("seed"); seed != j.end() && seed->is_number_unsigned()) result.seed = seed->get<uint64_t>();
+  if (auto scale = j.find("time_scale"); scale != j.end() && scale->is_number()) result.time_scale = scale->get<double>();
+  return text("history");
+}
+
+}  // namespace
+
+int report_command(const ReportArgs& args) {
+  reports::RunResult result;
+  std::filesystem::path history_path = args.input;
+  if (args.input.extension() == ".json" && std::filesystem::is_regular_file(args.input))
+    history_path = read_result(args.input, result);
+  check_saved_history(history_path);
+  const auto out = args.out_dir.empty() ? history_path.parent_path() : args.out_dir;
+  const auto lock = OutDir::claim(out.empty() ? std::filesystem::path(".") : out, "--out", args.command);
+  result.history_path = history_path.string();
+  if (result.scenario.empty()) result.scenario = history_path.parent_path().filename().string();
+  // One pass over the file, whatever its length (the check above read it once already).
+  sim::judge_history(core::file_source(history_path), result);
+  auto written = write_reports(result, lock.path());
   std::cout << reports::to_markdown(result) << fmt::format("\nreports: {} {}\n", written.markdown.string(), written.json.string());
   return exit_code_for(result);
 }

@@ -4,28 +4,22 @@
 
 #include "cli/commands.h"
 #include "cli/outputs.h"
-#include "explore/scenario_overrides.h"
+#include "cli/out_dir.h"
+#include "cli/preflight.h"
 #include "reports/markdown_report.h"
-#include "scenarios/scenario_loader.h"
 #include "sim/run.h"
 
 namespace bg::cli {
 
 int run_command(const RunArgs& args) {
-  scenarios::Scenario scenario;
-  try {
-    scenario = scenarios::load_scenario(args.scenario_dir);
-    explore::apply_overrides(scenario, args.overrides);
-  } catch (const scenarios::ScenarioError& e) {
-    std::cerr << "bluegreen: " << e.what() << '\n';
-    return 2;
-  }
+  auto scenario = prepare_scenario(args.scenario_dir, args.overrides);  // throws on bad input: exit 2
   // `--proxy nginx` runs the scenario behind the real nginx binary instead of the one it names.
   const bool proxy_overridden = !args.proxy_engine.empty() && args.proxy_engine != scenario.proxy.engine;
   if (!args.proxy_engine.empty()) scenario.proxy.engine = args.proxy_engine;
   const uint64_t seed = args.seed.value_or(scenario.seed);
   const auto out = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / fmt::format("{}-{}", scenario.name, seed)
                                         : args.out_dir;
+  const auto lock = OutDir::claim(out, "--out", args.command);  // before the run, not after it
   sim::RunOptions options;
   options.seed = args.seed;
   options.overrides = args.overrides;

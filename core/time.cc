@@ -11,9 +11,11 @@ std::optional<Duration> parse_duration(std::string_view text) {
   double total_us = 0;
   size_t i = 0;
   while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-    if (start == i) return std::nullopt;
+    size_t start = i, dots = 0;
+    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.'))
+      dots += text[i++] == '.';
+    // "1.2.3s" would be read as 1.2 s by stod, and "." as nothing: both are malformed.
+    if (start == i || dots > 1 || (dots == 1 && i - start == 1)) return std::nullopt;
     double value = 0;
     try {
       value = std::stod(std::string(text.substr(start, i - start)));
@@ -35,6 +37,10 @@ std::optional<Duration> parse_duration(std::string_view text) {
     if (unit.empty() && (start != 0 || i != text.size())) return std::nullopt;
     total_us += value * scale_us;
   }
+  // Beyond about 100 years the microsecond count would overflow int64 on the way to a Duration (and
+  // llround's result is then unspecified): such a text is refused, not wrapped.
+  constexpr double kMaxUs = 100.0 * 365 * 86400e6;
+  if (!(total_us <= kMaxUs)) return std::nullopt;
   return Duration(static_cast<int64_t>(std::llround(total_us)));
 }
 

@@ -20,6 +20,9 @@ TEST(ParseDuration, RefusesMalformedText) {
   EXPECT_FALSE(parse_duration("10x"));
   EXPECT_FALSE(parse_duration("1m30"));  // a bare number must stand alone
   EXPECT_FALSE(parse_duration("ten"));
+  EXPECT_FALSE(parse_duration("1.2.3s"));  // stod alone would take 1.2
+  EXPECT_FALSE(parse_duration(".s"));
+  EXPECT_FALSE(parse_duration("99999999999999999999999d"));  // would overflow, not wrap
 }
 
 TEST(FormatSeconds, PrintsMilliseconds) { EXPECT_EQ(format_seconds(Duration(1'234'567)), "1.235s"); }

@@ -55,3 +55,35 @@ TEST(ScenarioOverrides, RejectsUnknownKeysAndBadValuesNamingThem) {
 
 }  // namespace
 }  // namespace bg::explore
+
+namespace bg::explore {
+
+// Goal: the message of a refused override starts with the option as the user typed it, then the
+// field and the accepted range, as scenario.yaml's do.
+TEST(ScenarioOverrides, RefusalNamesTheOptionFieldAndRange) {
+  auto s = seed();
+  try {
+    apply_overrides(s, {"traffic.clients=0"});
+    FAIL() << "0 clients accepted";
+  } catch (const scenarios::ScenarioError& e) {
+    EXPECT_STREQ(e.what(), "--set traffic.clients=0: traffic.clients: 0 is out of range (1..1000)");
+  }
+}
+
+// Goal: settings with their own option or that belong to the folder cannot be set by --set, and
+// every other scenario.yaml setting can (traffic.keepalive was missing before).
+TEST(ScenarioOverrides, OwnOptionsAndFolderSettingsAreNotOverridable) {
+  auto s = seed();
+  try {
+    apply_overrides(s, {"seed=3"});
+    FAIL() << "seed accepted";
+  } catch (const scenarios::ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("--seed"), std::string::npos) << e.what();
+  }
+  EXPECT_THROW(apply_overrides(s, {"expect.verdict=held"}), scenarios::ScenarioError);
+  apply_overrides(s, {"traffic.keepalive=true"});
+  EXPECT_TRUE(s.traffic.keepalive);
+  EXPECT_THROW(apply_overrides(s, {"traffic.post_ratio=0.8", "traffic.api_get_ratio=0.5"}), scenarios::ScenarioError);
+}
+
+}  // namespace bg::explore

@@ -1,123 +1,237 @@
 #include "scenarios/scenario_loader.h"
 
 #include <fmt/format.h>
-#include <yaml-cpp/yaml.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 #include <functional>
-#include <regex>
 #include <map>
-#include <set>
+#include <optional>
+
+#include "scenarios/setting_table.h"
+#include "scenarios/yaml_file.h"
 
 namespace bg::scenarios {
 namespace {
 
-// Everything the loader reports carries "<file>:<line>:<column>: ".
-class Reader {
- public:
-  explicit Reader(std::filesystem::path file) : file_(std::move(file)) {}
+namespace fs = std::filesystem;
 
-  [[noreturn]] void fail(const YAML::Node& at, const std::string& what) const {
-    const auto mark = at.Mark();
-    throw ScenarioError(fmt::format("{}:{}:{}: {}", file_.string(), mark.line + 1, mark.column + 1, what));
-  }
+// Settings that are a delay drawn per use and may be written {min: 2s, max: 4s} as well as "3s".
+constexpr const char* kRanges[] = {"app.listen_delay", "app.prepare_delay", "app.api_latency"};
 
-  std::string string(const YAML::Node& n, const std::string& key) const {
-    if (!n.IsScalar()) fail(n, fmt::format("'{}' must be a text value", key));
-    return n.Scalar();
-  }
-
-  double number(const YAML::Node& n, const std::string& key) const {
-    try {
-      if (!n.IsScalar()) throw std::invalid_argument("");
-      size_t used = 0;
-      double v = std::stod(n.Scalar(), &used);
-      if (used != n.Scalar().size()) throw std::invalid_argument("");
-      return v;
-    } catch (const std::exception&) {
-      fail(n, fmt::format("'{}' must be a number, got '{}'", key, n.IsScalar() ? n.Scalar() : "a mapping or list"));
-    }
-  }
-
-  int64_t integer(const YAML::Node& n, const std::string& key) const {
-    double v = number(n, key);
-    if (v != static_cast<double>(static_cast<int64_t>(v))) fail(n, fmt::format("'{}' must be a whole number", key));
-    return static_cast<int64_t>(v);
-  }
-
-  bool boolean(const YAML::Node& n, const std::string& key) const {
-    const std::string s = n.IsScalar() ? n.Scalar() : "";
-    if (s == "true") return true;
-    if (s == "false") return false;
-    fail(n, fmt::format("'{}' must be true or false", key));
-  }
-
-  core::Duration duration(const YAML::Node& n, const std::string& key) const {
-    if (n.IsScalar())
-      if (auto d = core::parse_duration(n.Scalar())) return *d;
-    fail(n, fmt::format("'{}' must be a duration like 10s, 500ms or 1m30s", key));
-  }
-
-  // Either a duration ("3s") or {min: 2s, max: 4s}.
-  DurationRange range(const YAML::Node& n, const std::string& key) const {
-    if (n.IsScalar()) {
-      auto d = duration(n, key);
-      return {d, d};
-    }
-    if (!n.IsMap()) fail(n, fmt::format("'{}' must be a duration or {{min: .., max: ..}}", key));
-    DurationRange r;
-    bool has_min = false, has_max = false;
-    for_each(n, key, {{"min", [&](const YAML::Node& v) { r.min = duration(v, key + ".min"); has_min = true; }},
-                      {"max", [&](const YAML::Node& v) { r.max = duration(v, key + ".max"); has_max = true; }}});
-    if (!has_min || !has_max) fail(n, fmt::format("'{}' needs both min and max", key));
-    if (r.max < r.min) fail(n, fmt::format("'{}': max is below min", key));
-    return r;
-  }
-
-  using Handlers = std::map<std::string, std::function<void(const YAML::Node&)>>;
-
-  // Calls the handler of each key of mapping `n`; an unknown key is an error listing the known ones.
-  void for_each(const YAML::Node& n, const std::string& where, const Handlers& handlers) const {
-    if (!n.IsMap()) fail(n, fmt::format("'{}' must be a mapping", where));
-    for (const auto& kv : n) {
-      const std::string key = kv.first.Scalar();
-      auto it = handlers.find(key);
-      if (it == handlers.end()) {
-        std::string known;
-        for (const auto& [k, _] : handlers) known += (known.empty() ? "" : ", ") + k;
-        fail(kv.first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, known));
-      }
-      it->second(kv.second);
-    }
-  }
-
- private:
-  std::filesystem::path file_;
-};
-
-// `base` and the folders it extends in turn, nearest first; a cycle is an error at `at`.
-std::vector<std::filesystem::path> extends_chain(std::filesystem::path base, const YAML::Node& at, const Reader& r,
-                                                 const std::filesystem::path& self) {
-  std::vector<std::filesystem::path> chain;
+// The folders `extends` leads to, nearest first, each read from the scenario.yaml that names it; a
+// folder that is not one, or a cycle, is an error at the `extends` that leads there.
+std::vector<fs::path> extends_chain(const fs::path& self, const YamlFile& file, const YAML::Node& at) {
+  std::vector<fs::path> chain;
+  std::optional<YamlFile> parent;  // the file whose `extends` is followed, once past the first
+  const YamlFile* from = &file;
+  YAML::Node node = at;
+  fs::path dir = self;
+  auto same = [](const fs::path& a, const fs::path& b) {
+    std::error_code ec;
+    return fs::equivalent(a, b, ec);
+  };
   while (true) {
-    if (std::filesystem::equivalent(base, self) ||
-        std::any_of(chain.begin(), chain.end(), [&](const auto& p) { return std::filesystem::equivalent(p, base); }))
-      r.fail(at, fmt::format("'extends' leads back to {}: a cycle", base.string()));
+    const auto base = (dir / from->scalar(node, "extends")).lexically_normal();
+    if (!fs::is_directory(base)) from->fail(node, fmt::format("extends: {} is not a folder", base.string()));
+    if (same(base, self) || std::any_of(chain.begin(), chain.end(), [&](const auto& p) { return same(p, base); }))
+      from->fail(node, fmt::format("extends: leads back to {}: a cycle", base.string()));
     chain.push_back(base);
-    const auto yaml = base / "scenario.yaml";
-    if (!std::filesystem::exists(yaml)) break;
-    YAML::Node parent;
-    try {
-      parent = YAML::LoadFile(yaml.string());
-    } catch (const YAML::Exception& e) {
-      throw ScenarioError(fmt::format("{}:{}:{}: {}", yaml.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
-    }
-    if (!parent.IsMap() || !parent["extends"]) break;
-    base = (base / parent["extends"].as<std::string>()).lexically_normal();
-    if (!std::filesystem::is_directory(base))
-      throw ScenarioError(fmt::format("{}: 'extends' names {}, which is not a folder", yaml.string(), base.string()));
+    if (!fs::exists(base / "scenario.yaml")) break;
+    YamlFile next = YamlFile::read(base / "scenario.yaml", "");
+    if (!next.root().IsMap() || !next.root()["extends"]) break;
+    node = next.root()["extends"];
+    parent.emplace(std::move(next));
+    from = &*parent;
+    dir = base;
   }
   return chain;
+}
+
+class Loader {
+ public:
+  Loader(const fs::path& dir, YamlFile file) : dir_(dir), file_(std::move(file)) {}
+  Scenario load();
+
+ private:
+  using Special = std::map<std::string, std::function<void(const YAML::Node&)>>;
+  void settings(const YAML::Node& map, const std::string& section, const Special& special);
+  void setting(const YAML::Node& value, const std::string& key);
+  std::string range_text(const YAML::Node& map, const std::string& key) const;
+  void pushes(const YAML::Node& list);
+  void files(const YAML::Node& list);
+  void host_paths(const YAML::Node& map, const std::string& field,
+                  std::vector<std::pair<std::string, std::string>>& out);
+  void check_files_exist() const;
+
+  fs::path dir_;
+  YamlFile file_;
+  Scenario s_;
+  std::map<std::string, YAML::Mark> marks_;  // where each setting was given, for later checks
+};
+
+// Calls the table or a special handler for each key of `map`; an unknown or repeated key is an error
+// listing the keys the section knows.
+void Loader::settings(const YAML::Node& map, const std::string& section, const Special& special) {
+  const std::string where = section.empty() ? "scenario.yaml" : section;
+  file_.require_map(map, where);
+  std::map<std::string, int> seen;
+  for (const auto& kv : map) {
+    const std::string key = file_.key_of(kv.first, where);
+    if (auto [it, fresh] = seen.emplace(key, kv.first.Mark().line + 1); !fresh)
+      file_.fail(kv.first, fmt::format("{}: '{}' is given twice (first on line {})", where, key, it->second));
+    const std::string dotted = section.empty() ? key : section + "." + key;
+    marks_[dotted] = kv.second.Mark();
+    if (auto h = special.find(key); h != special.end()) {
+      h->second(kv.second);
+    } else if (is_setting(dotted)) {
+      setting(kv.second, dotted);
+    } else {
+      auto known = setting_keys(section);
+      for (const auto& [k, _] : special) known.push_back(k);
+      std::sort(known.begin(), known.end());
+      file_.fail(kv.first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, fmt::join(known, ", ")));
+    }
+  }
+}
+
+void Loader::setting(const YAML::Node& value, const std::string& key) {
+  const bool range = std::find(std::begin(kRanges), std::end(kRanges), key) != std::end(kRanges);
+  const std::string text = range && value.IsMap() ? range_text(value, key) : file_.scalar(value, key);
+  try {
+    set_setting(s_, key, text);
+  } catch (const SettingError& e) {
+    file_.fail(value, e.what());
+  }
+}
+
+// {min: 2s, max: 4s} as the table's "2s..4s".
+std::string Loader::range_text(const YAML::Node& map, const std::string& key) const {
+  std::string min, max;
+  for (const auto& kv : map) {
+    const std::string k = file_.key_of(kv.first, key);
+    if (k == "min") min = file_.scalar(kv.second, key + ".min");
+    else if (k == "max") max = file_.scalar(kv.second, key + ".max");
+    else file_.fail(kv.first, fmt::format("unknown key '{}' in {} (expected min and max)", k, key));
+  }
+  if (min.empty() || max.empty()) file_.fail(map, fmt::format("{}: needs both min and max, like {{min: 2s, max: 4s}}", key));
+  return min + ".." + max;
+}
+
+void Loader::pushes(const YAML::Node& list) {
+  if (!list.IsSequence() || list.size() == 0)
+    file_.fail(list, "pipeline.pushes: must be a non-empty list of times from the swap's start, like [0s, 3s]");
+  // Each push starts a workflow run; ten per swap is already a storm (R12 needs two).
+  if (list.size() > 10) file_.fail(list, fmt::format("pipeline.pushes: {} pushes per swap is out of range (1..10)", list.size()));
+  s_.pipeline.pushes.clear();
+  for (const auto& p : list) {
+    core::Duration at{};
+    try {
+      at = read_duration("pipeline.pushes[]", file_.scalar(p, "pipeline.pushes[]"), {core::Duration{}, std::chrono::hours(1)});
+    } catch (const SettingError& e) {
+      file_.fail(p, e.what());
+    }
+    if (!s_.pipeline.pushes.empty() && at < s_.pipeline.pushes.back())
+      file_.fail(p, "pipeline.pushes: must be in increasing order");
+    s_.pipeline.pushes.push_back(at);
+  }
+}
+
+void Loader::files(const YAML::Node& list) {
+  if (!list.IsSequence()) file_.fail(list, "proxy.files: must be a list of file names");
+  for (const auto& f : list) {
+    const std::string name = file_.scalar(f, "proxy.files[]");
+    if (name.empty()) file_.fail(f, "proxy.files[]: is empty (expected a file name)");
+    marks_["proxy.files/" + name] = f.Mark();
+    s_.proxy.files.push_back(name);
+  }
+}
+
+// host.files and host.symlinks: absolute host paths -> a file of the folder, or a link target.
+void Loader::host_paths(const YAML::Node& map, const std::string& field,
+                        std::vector<std::pair<std::string, std::string>>& out) {
+  if (!map.IsMap()) file_.fail(map, fmt::format("{}: must map absolute host paths to {}", field,
+                                               field == "host.files" ? "files of the folder" : "link targets"));
+  for (const auto& kv : map) {
+    const std::string at = file_.key_of(kv.first, field);
+    if (at.empty() || at.front() != '/') file_.fail(kv.first, fmt::format("{}: '{}' is not an absolute host path", field, at));
+    const std::string value = file_.scalar(kv.second, field + "." + at);
+    if (value.empty()) file_.fail(kv.second, fmt::format("{}.{}: is empty", field, at));
+    marks_[field + "/" + at] = kv.second.Mark();
+    out.emplace_back(at, value);
+  }
+}
+
+Scenario Loader::load() {
+  s_.dir = dir_;
+  s_.name = dir_.filename().string();
+  if (s_.name.empty()) s_.name = dir_.parent_path().filename().string();
+  const YAML::Node root = file_.root();
+  if (root.IsNull()) return check_files_exist(), s_;  // an empty scenario.yaml: every default
+  settings(root, "", {
+    {"extends", [&](const YAML::Node& n) { s_.extends = extends_chain(dir_, file_, n); }},
+    {"app", [&](const YAML::Node& n) { settings(n, "app", {}); }},
+    {"host", [&](const YAML::Node& n) {
+       std::vector<std::pair<std::string, std::string>> files;
+       settings(n, "host", {
+         {"files", [&](const YAML::Node& v) { host_paths(v, "host.files", files); }},
+         {"symlinks", [&](const YAML::Node& v) { host_paths(v, "host.symlinks", s_.host.symlinks); }},
+       });
+       for (auto& [at, file] : files) s_.host.files.emplace_back(at, file);
+     }},
+    {"docker", [&](const YAML::Node& n) { settings(n, "docker", {}); }},
+    {"proxy", [&](const YAML::Node& n) { settings(n, "proxy", {{"files", [&](const YAML::Node& v) { files(v); }}}); }},
+    {"traffic", [&](const YAML::Node& n) { settings(n, "traffic", {}); }},
+    {"run", [&](const YAML::Node& n) { settings(n, "run", {}); }},
+    {"pipeline", [&](const YAML::Node& n) {
+       settings(n, "pipeline", {
+         {"pushes", [&](const YAML::Node& v) { pushes(v); }},
+         {"concurrency", [&](const YAML::Node& v) {
+            settings(v, "pipeline.concurrency", {});
+            if (s_.pipeline.concurrency_group.empty()) file_.fail(v, "pipeline.concurrency: needs a non-empty group");
+          }},
+       });
+     }},
+    {"expect", [&](const YAML::Node& n) {
+       s_.expect.emplace();  // `expect: {}` expects the default verdict, held
+       settings(n, "expect", {});
+       if (auto at = marks_.find("expect.invariant"); at != marks_.end()) s_.expect->invariant_at = file_.position(at->second);
+     }},
+  });
+  if (auto problem = inconsistency(s_); !problem.empty())
+    file_.fail(marks_.count("traffic.api_get_ratio") ? marks_["traffic.api_get_ratio"] : marks_["traffic"], problem);
+  check_files_exist();
+  return s_;
+}
+
+// The files the settings name must be in the deployment (or what it extends) as files: a folder or
+// a missing file would otherwise fail mid-run with the filesystem's own message.
+void Loader::check_files_exist() const {
+  auto check = [&](const fs::path& relative, const std::string& key, const std::string& what) {
+    const auto path = deployment_file(s_, relative);
+    std::string problem;
+    if (!fs::exists(path)) problem = fmt::format("{}: {} does not exist ({})", key, path.string(), what);
+    else if (!fs::is_regular_file(path)) problem = fmt::format("{}: {} is not a file ({})", key, path.string(), what);
+    if (problem.empty()) return;
+    auto at = marks_.find(key);
+    if (at != marks_.end()) file_.fail(at->second, problem);
+    throw ScenarioError(fmt::format("{}: {}", file_.path().string(), problem));
+  };
+  check(s_.appspec, "appspec", "CodeDeploy reads appspec.yml at the bundle root");
+  // With a host of its own (`host.nginx`), /etc/nginx is what the host holds; proxy.config is then
+  // only copied when written out.
+  if (s_.host.nginx.empty() || s_.proxy_config_given)
+    check(s_.proxy.config, "proxy.config", "the nginx.conf the proxy serves");
+  for (const auto& f : s_.proxy.files) check(f, "proxy.files/" + f.string(), "a file copied beside nginx.conf");
+  for (const auto& [at, file] : s_.host.files) {
+    const bool tree = at.back() == '/';  // a host path ending in "/" receives a folder's tree
+    const auto path = deployment_file(s_, file);
+    if (tree ? fs::is_directory(path) : fs::is_regular_file(path)) continue;
+    file_.fail(marks_.at("host.files/" + at),
+               fmt::format("host.files.{}: {} {} ({} placed on the host before the first deployment)", at,
+                           path.string(), fs::exists(path) ? (tree ? "is not a folder" : "is not a file") : "does not exist",
+                           tree ? "a folder of the deployment whose tree is" : "a file of the deployment"));
+  }
 }
 
 }  // namespace
@@ -133,184 +247,10 @@ std::filesystem::path deployment_file(const Scenario& s, const std::filesystem::
 }
 
 Scenario load_scenario(const std::filesystem::path& dir) {
-  const auto file = dir / "scenario.yaml";
-  if (!std::filesystem::is_directory(dir)) throw ScenarioError(fmt::format("{}: not a folder", dir.string()));
-  if (!std::filesystem::exists(file))
-    throw ScenarioError(fmt::format("{}: no scenario.yaml in this folder", file.string()));
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(file.string());
-  } catch (const YAML::Exception& e) {
-    throw ScenarioError(fmt::format("{}:{}:{}: {}", file.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
-  }
-  Reader r(file);
-  Scenario s;
-  s.dir = dir;
-  s.name = dir.filename().string();
-  if (s.name.empty()) s.name = dir.parent_path().filename().string();
-  if (!root.IsMap()) r.fail(root, "scenario.yaml must be a mapping of settings");
-
-  r.for_each(root, "scenario.yaml", {
-    {"name", [&](auto& n) { s.name = r.string(n, "name"); }},
-    {"description", [&](auto& n) { s.description = r.string(n, "description"); }},
-    {"seed", [&](auto& n) { s.seed = static_cast<uint64_t>(r.integer(n, "seed")); }},
-    {"time_scale", [&](auto& n) {
-       s.time_scale = r.number(n, "time_scale");
-       if (s.time_scale <= 0 || s.time_scale > 10) r.fail(n, "'time_scale' must be in (0, 10] real seconds per scenario second");
-     }},
-    {"appspec", [&](auto& n) { s.appspec = r.string(n, "appspec"); }},
-    {"extends", [&](auto& n) {
-       auto base = (dir / r.string(n, "extends")).lexically_normal();
-       if (!std::filesystem::is_directory(base)) r.fail(n, fmt::format("'extends' names {}, which is not a folder", base.string()));
-       s.extends = extends_chain(base, n, r, dir);
-     }},
-    {"app", [&](auto& n) {
-       r.for_each(n, "app", {
-         {"next_version", [&](auto& v) { s.app.next_version = r.string(v, "app.next_version"); }},
-         {"sigterm", [&](auto& v) {
-            s.app.sigterm = r.string(v, "app.sigterm");
-            static const std::set<std::string> ok{"exit_immediately", "graceful", "ignore"};
-            if (!ok.count(s.app.sigterm)) r.fail(v, "'app.sigterm' must be exit_immediately, graceful or ignore");
-          }},
-         {"listen_delay", [&](auto& v) { s.app.listen_delay = r.range(v, "app.listen_delay"); }},
-         {"prepare_delay", [&](auto& v) { s.app.prepare_delay = r.range(v, "app.prepare_delay"); }},
-         {"api_latency", [&](auto& v) { s.app.api_latency = r.range(v, "app.api_latency"); }},
-         {"shared_static", [&](auto& v) { s.app.shared_static = r.boolean(v, "app.shared_static"); }},
-         {"keep_alive_timeout", [&](auto& v) {
-            s.app.keep_alive_timeout = r.duration(v, "app.keep_alive_timeout");
-            if (s.app.keep_alive_timeout->count() <= 0) r.fail(v, "'app.keep_alive_timeout' must be positive");
-          }},
-       });
-     }},
-    {"docker", [&](auto& n) {
-       r.for_each(n, "docker", {
-         {"build_duration", [&](auto& v) { s.docker.build_duration = r.duration(v, "docker.build_duration"); }},
-         {"teardown_delay", [&](auto& v) { s.docker.teardown_delay = r.duration(v, "docker.teardown_delay"); }},
-         {"userland_proxy", [&](auto& v) { s.docker.userland_proxy = r.boolean(v, "docker.userland_proxy"); }},
-         {"compose", [&](auto& v) {
-            s.docker.compose = r.string(v, "docker.compose");
-            static const std::regex version(R"(^v?\d+\.\d+(\.\d+)?$)");
-            if (!std::regex_match(s.docker.compose, version))
-              r.fail(v, "'docker.compose' must be a compose version: 1.29.2 (v1), 2.5.0 (v2 before 2.15) or 2.20.2 (v2 from 2.15)");
-          }},
-       });
-     }},
-    {"proxy", [&](auto& n) {
-       r.for_each(n, "proxy", {
-         {"config", [&](auto& v) { s.proxy.config = r.string(v, "proxy.config"); }},
-         {"files", [&](auto& v) {
-            if (!v.IsSequence()) r.fail(v, "'proxy.files' must be a list of file names");
-            for (const auto& f : v) s.proxy.files.push_back(r.string(f, "proxy.files[]"));
-          }},
-         {"engine", [&](auto& v) {
-            s.proxy.engine = r.string(v, "proxy.engine");
-            if (s.proxy.engine != "bluegreen" && s.proxy.engine != "nginx")
-              r.fail(v, "'proxy.engine' must be bluegreen (the harness's proxy) or nginx (the real nginx binary)");
-          }},
-         {"start", [&](auto& v) {
-            const std::string when = r.string(v, "proxy.start");
-            if (when != "before_deployment" && when != "after_initial_deployment")
-              r.fail(v, "'proxy.start' must be before_deployment (the default) or after_initial_deployment");
-            s.proxy.start_after_initial_deployment = when == "after_initial_deployment";
-          }},
-       });
-     }},
-    {"traffic", [&](auto& n) {
-       r.for_each(n, "traffic", {
-         {"rate", [&](auto& v) {
-            s.traffic.rate = r.number(v, "traffic.rate");
-            if (s.traffic.rate <= 0) r.fail(v, "'traffic.rate' must be positive (requests per scenario second)");
-          }},
-         {"clients", [&](auto& v) {
-            s.traffic.clients = static_cast<int>(r.integer(v, "traffic.clients"));
-            if (s.traffic.clients < 1) r.fail(v, "'traffic.clients' must be at least 1");
-          }},
-         {"post_ratio", [&](auto& v) {
-            s.traffic.post_ratio = r.number(v, "traffic.post_ratio");
-            if (s.traffic.post_ratio < 0 || s.traffic.post_ratio > 1) r.fail(v, "'traffic.post_ratio' must be in [0, 1]");
-          }},
-         {"timeout", [&](auto& v) { s.traffic.timeout = r.duration(v, "traffic.timeout"); }},
-         {"api_get_ratio", [&](auto& v) {
-            s.traffic.api_get_ratio = r.number(v, "traffic.api_get_ratio");
-            if (s.traffic.api_get_ratio < 0 || s.traffic.api_get_ratio > 1)
-              r.fail(v, "'traffic.api_get_ratio' must be in [0, 1]");
-          }},
-         {"arrivals", [&](auto& v) {
-            s.traffic.arrivals = r.string(v, "traffic.arrivals");
-            if (s.traffic.arrivals != "constant" && s.traffic.arrivals != "poisson")
-              r.fail(v, "'traffic.arrivals' must be constant or poisson");
-          }},
-         {"keepalive", [&](auto& v) { s.traffic.keepalive = r.boolean(v, "traffic.keepalive"); }},
-         {"browser", [&](auto& v) { s.traffic.browser = r.boolean(v, "traffic.browser"); }},
-       });
-     }},
-    {"run", [&](auto& n) {
-       r.for_each(n, "run", {
-         {"swaps", [&](auto& v) {
-            s.run.swaps = static_cast<int>(r.integer(v, "run.swaps"));
-            if (s.run.swaps < 0 || s.run.swaps > 100) r.fail(v, "'run.swaps' must be in [0, 100]");
-          }},
-         {"warmup", [&](auto& v) { s.run.warmup = r.duration(v, "run.warmup"); }},
-         {"swap_interval", [&](auto& v) { s.run.swap_interval = r.duration(v, "run.swap_interval"); }},
-         {"liveness", [&](auto& v) { s.run.liveness = r.duration(v, "run.liveness"); }},
-         {"deadline", [&](auto& v) { s.run.deadline = r.duration(v, "run.deadline"); }},
-       });
-     }},
-    {"pipeline", [&](auto& n) {
-       r.for_each(n, "pipeline", {
-         {"build_duration", [&](auto& v) { s.pipeline.build_duration = r.duration(v, "pipeline.build_duration"); }},
-         {"wait_for_deployment", [&](auto& v) {
-            s.pipeline.wait_for_deployment = r.boolean(v, "pipeline.wait_for_deployment");
-          }},
-         {"concurrency", [&](auto& v) {
-            bool has_group = false;
-            r.for_each(v, "pipeline.concurrency", {
-              {"group", [&](auto& g) {
-                 s.pipeline.concurrency_group = r.string(g, "pipeline.concurrency.group");
-                 has_group = !s.pipeline.concurrency_group.empty();
-               }},
-              {"cancel_in_progress", [&](auto& c) {
-                 s.pipeline.cancel_in_progress = r.boolean(c, "pipeline.concurrency.cancel_in_progress");
-               }},
-            });
-            if (!has_group) r.fail(v, "'pipeline.concurrency' needs a non-empty group");
-          }},
-         {"pushes", [&](auto& v) {
-            if (!v.IsSequence() || v.size() == 0)
-              r.fail(v, "'pipeline.pushes' must be a non-empty list of times from the swap's start, like [0s, 3s]");
-            s.pipeline.pushes.clear();
-            for (const auto& p : v) {
-              auto at = r.duration(p, "pipeline.pushes[]");
-              if (!s.pipeline.pushes.empty() && at < s.pipeline.pushes.back())
-                r.fail(p, "'pipeline.pushes' must be in increasing order");
-              s.pipeline.pushes.push_back(at);
-            }
-          }},
-       });
-     }},
-    {"expect", [&](auto& n) {
-       Expectation e;
-       r.for_each(n, "expect", {
-         {"verdict", [&](auto& v) {
-            const std::string verdict = r.string(v, "expect.verdict");
-            if (verdict == "held") e.verdict = Verdict::held;
-            else if (verdict == "violated") e.verdict = Verdict::violated;
-            else r.fail(v, "'expect.verdict' must be held or violated");
-          }},
-         {"invariant", [&](auto& v) { e.invariant = r.string(v, "expect.invariant"); }},
-         {"cause", [&](auto& v) { e.cause = r.string(v, "expect.cause"); }},
-       });
-       s.expect = e;
-     }},
-  });
-
-  if (!std::filesystem::exists(deployment_file(s, s.appspec)))
-    throw ScenarioError(fmt::format("{}: the deployment has no {} (CodeDeploy needs it at the bundle root)",
-                                    dir.string(), s.appspec.string()));
-  if (!std::filesystem::exists(deployment_file(s, s.proxy.config)))
-    throw ScenarioError(fmt::format("{}: proxy.config names {}, which does not exist", file.string(),
-                                    (dir / s.proxy.config).string()));
-  return s;
+  if (!fs::is_directory(dir))
+    throw ScenarioError(fmt::format("{}: {}", dir.string(), fs::exists(dir) ? "is a file, not a scenario folder"
+                                                                            : "no such folder"));
+  return Loader(dir, YamlFile::read(dir / "scenario.yaml", "no scenario.yaml in this folder")).load();
 }
 
 }  // namespace bg::scenarios

@@ -44,6 +44,7 @@ traffic: {rate: 25, clients: 2, post_ratio: 0.5, timeout: 10s}
 run: {swaps: 3, warmup: 2s, swap_interval: 4s, liveness: 6s}
 expect: {verdict: violated, invariant: no_failed_requests}
 )");
+  std::ofstream(dir / "upstream.conf") << "server localhost:3000;\n";
   Scenario s = load_scenario(dir);
   EXPECT_EQ(s.name, "demo");
   EXPECT_EQ(s.seed, 7u);
@@ -59,6 +60,7 @@ expect: {verdict: violated, invariant: no_failed_requests}
   ASSERT_TRUE(s.expect);
   EXPECT_EQ(s.expect->verdict, Verdict::violated);
   EXPECT_EQ(s.expect->invariant, "no_failed_requests");
+  EXPECT_EQ(s.expect->invariant_at, (dir / "scenario.yaml").string() + ":9:40");
   std::filesystem::remove_all(dir);
 }
 
@@ -193,6 +195,121 @@ TEST(ScenarioLoader, ProxyStartIsBeforeDeploymentUnlessDeferred) {
   std::string err = error_of("proxy: {start: whenever}\n");
   EXPECT_NE(err.find("before_deployment"), std::string::npos) << err;
   EXPECT_NE(err.find("after_initial_deployment"), std::string::npos) << err;
+}
+
+// Goal: a value out of range is refused at its own line and column, with the field and the range.
+TEST(ScenarioLoader, OutOfRangeNamesFileLineFieldAndRange) {
+  std::string err = error_of("seed: 1\ntraffic:\n  clients: 100000000\n");
+  EXPECT_NE(err.find("scenario.yaml:3:12: traffic.clients: 100000000 is out of range (1..1000)"), std::string::npos) << err;
+  err = error_of("seed: 18446744073709551616\n");
+  EXPECT_NE(err.find("scenario.yaml:1:7: seed: 18446744073709551616 is out of range"), std::string::npos) << err;
+  err = error_of("traffic: {post_ratio: 0.7, api_get_ratio: 0.5}\n");
+  EXPECT_NE(err.find("scenario.yaml:1:43: traffic.api_get_ratio"), std::string::npos) << err;
+}
+
+// Goal: the shape of the file is checked too: a key twice, a mapping where a value goes, no value.
+TEST(ScenarioLoader, RefusesRepeatedKeysAndWrongShapes) {
+  EXPECT_NE(error_of("traffic:\n  rate: 1\n  rate: 2\n").find("scenario.yaml:3:3: traffic: 'rate' is given twice (first on line 2)"),
+            std::string::npos);
+  EXPECT_NE(error_of("traffic: {rate: [1, 2]}\n").find("traffic.rate: expected a plain value, got a list"), std::string::npos);
+  EXPECT_NE(error_of("traffic:\n  rate:\n").find("traffic.rate: has no value"), std::string::npos);
+  EXPECT_NE(error_of("traffic: 5\n").find("traffic: expected a mapping of settings"), std::string::npos);
+  EXPECT_NE(error_of("- 1\n- 2\n").find("scenario.yaml: expected a mapping of settings, got a list"), std::string::npos);
+  EXPECT_NE(error_of("seed: 1\n---\nseed: 2\n").find("holds 2 YAML documents"), std::string::npos);
+  EXPECT_NE(error_of("app: {listen_delay: {min: 2s}}\n").find("needs both min and max"), std::string::npos);
+}
+
+// Goal: YAML nested past yaml-cpp's limit is an error with its place, not yaml-cpp's "bad file".
+TEST(ScenarioLoader, DeepNestingIsNamed) {
+  std::string err = error_of("a: " + std::string(5000, '[') + std::string(5000, ']') + "\n");
+  EXPECT_NE(err.find("nested too deep"), std::string::npos) << err;
+  EXPECT_EQ(err.find("bad file"), std::string::npos) << err;
+}
+
+// Goal: scenario.yaml that is a folder, or too large, is refused by name before it is read.
+TEST(ScenarioLoader, RefusesAFolderOrAHugeFile) {
+  auto dir = make_dir("");
+  std::filesystem::remove(dir / "scenario.yaml");
+  std::filesystem::create_directory(dir / "scenario.yaml");
+  try {
+    load_scenario(dir);
+    ADD_FAILURE() << "a folder was read as scenario.yaml";
+  } catch (const ScenarioError& e) {
+    EXPECT_NE(std::string(e.what()).find("scenario.yaml: is a folder, not a file"), std::string::npos) << e.what();
+  }
+  std::filesystem::remove_all(dir);
+  EXPECT_NE(error_of("# " + std::string(2 << 20, 'x') + "\n").find("more than the"), std::string::npos);
+}
+
+// Goal: files the settings name must exist as files, and the error is at the setting's line.
+TEST(ScenarioLoader, NamedFilesMustExistAsFiles) {
+  EXPECT_NE(error_of("proxy:\n  files: [missing.conf]\n").find("scenario.yaml:2:11: proxy.files/missing.conf: "),
+            std::string::npos);
+  EXPECT_NE(error_of("appspec: scripts\n").find("appspec: "), std::string::npos);
+  EXPECT_NE(error_of("proxy: {config: nope.conf}\n").find("scenario.yaml:1:17: proxy.config: "), std::string::npos);
+}
+
+// Goal: `extends` to something that is not a folder, or back to itself, is an error at its line.
+TEST(ScenarioLoader, ExtendsMustLeadToOtherFolders) {
+  EXPECT_NE(error_of("seed: 1\nextends: ../nowhere-at-all\n").find("scenario.yaml:2:10: extends: "), std::string::npos);
+  EXPECT_NE(error_of("extends: .\n").find("a cycle"), std::string::npos);
+  EXPECT_NE(error_of("extends: [a]\n").find("extends: expected a plain value, got a list"), std::string::npos);
+}
+
+}  // namespace bg::scenarios
+
+namespace bg::scenarios {
+
+// Goal: the ranges refuse no scenario the repository ships (the seed, the races, the differential ones).
+TEST(ScenarioLoader, EveryShippedScenarioLoads) {
+  int loaded = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(std::filesystem::path(BG_SOURCE_DIR) / "scenarios/data"))
+    if (entry.path().filename() == "scenario.yaml") {
+      EXPECT_NO_THROW(load_scenario(entry.path().parent_path())) << entry.path();
+      ++loaded;
+    }
+  EXPECT_GT(loaded, 40);
+}
+
+}  // namespace bg::scenarios
+
+namespace bg::scenarios {
+
+// Goal: `host:` (the instance before the first deployment) and traffic's port and Host header are
+// read; with a host nginx of its own, proxy.config is needed only when written.
+TEST(ScenarioLoader, ReadsTheHostAndTrafficTarget) {
+  auto dir = make_dir(R"(host:
+  os: ubuntu-22.04
+  nginx: stock
+  files: {/etc/nginx/conf.d/app.conf: app.conf, /srv/site/: site/}
+  symlinks: {/etc/nginx/sites-enabled/app: /etc/nginx/sites-available/app}
+traffic: {port: 8080, host: example.com}
+)");
+  std::ofstream(dir / "app.conf") << "server {}\n";
+  std::filesystem::create_directory(dir / "site");
+  std::filesystem::remove(dir / "nginx.conf");
+  Scenario s = load_scenario(dir);
+  EXPECT_EQ(s.host.os, "ubuntu-22.04");
+  EXPECT_EQ(s.host.nginx, "stock");
+  ASSERT_EQ(s.host.files.size(), 2u);
+  EXPECT_EQ(s.host.files[1].first, "/srv/site/");
+  ASSERT_EQ(s.host.symlinks.size(), 1u);
+  EXPECT_EQ(s.traffic.port, uint16_t{8080});
+  EXPECT_EQ(s.traffic.host, "example.com");
+  EXPECT_FALSE(s.proxy_config_given);
+  std::filesystem::remove_all(dir);
+}
+
+// Goal: the host's settings are refused by field and line: an unknown os, a relative host path, a
+// file of the folder that is not there, a port out of range.
+TEST(ScenarioLoader, RefusesBadHostSettings) {
+  EXPECT_NE(error_of("host: {os: windows}\n").find("scenario.yaml:1:12: host.os: windows is not one of the accepted values"),
+            std::string::npos);
+  EXPECT_NE(error_of("host:\n  files: {etc/app.conf: app.conf}\n").find("scenario.yaml:2:11: host.files: 'etc/app.conf' is not an absolute host path"),
+            std::string::npos);
+  EXPECT_NE(error_of("host:\n  files: {/etc/app.conf: missing.conf}\n").find("scenario.yaml:2:26: host.files./etc/app.conf: "),
+            std::string::npos);
+  EXPECT_NE(error_of("traffic: {port: 70000}\n").find("traffic.port: 70000 is out of range (1..65535)"), std::string::npos);
 }
 
 }  // namespace bg::scenarios

@@ -9,6 +9,7 @@
 #include "core/history_reader.h"
 #include "core/resource_limits.h"
 #include "core/run_folder.h"
+#include "core/shell_quote.h"
 #include "core/stopwatch.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/pipeline/pipeline.h"
@@ -144,9 +145,10 @@ void mark_interrupted(reports::RunResult& result, const std::string& where) {
 
 std::string replay_command(const scenarios::Scenario& s, uint64_t seed, std::optional<double> time_scale,
                            const std::vector<std::string>& overrides) {
-  std::string cmd = fmt::format("bluegreen replay {} --seed {}", s.dir.string(), seed);
+  // Quoted for the shell: the line is pasted as it is, and a folder may have spaces in its name.
+  std::string cmd = fmt::format("bluegreen replay {} --seed {}", core::shell_quote(s.dir.string()), seed);
   if (time_scale) cmd += fmt::format(" --time-scale {}", *time_scale);
-  for (const auto& o : overrides) cmd += " --set " + o;
+  for (const auto& o : overrides) cmd += " --set " + core::shell_quote(o);
   return cmd;
 }
 

@@ -1,9 +1,11 @@
 #include "fakes/codedeploy/appspec.h"
 
+#include <cctype>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 namespace bg::fakes {
@@ -22,7 +24,9 @@ class Parser {
   AppSpec parse(std::string_view text);
 
  private:
+  // A value that is missing altogether has no place of its own: the file's start stands for it.
   [[noreturn]] void fail(const YAML::Mark& at, const std::string& message) const {
+    if (at.is_null()) throw AppSpecError(source_, 1, 1, message);
     throw AppSpecError(source_, at.line + 1, at.column + 1, message);
   }
   [[noreturn]] void fail(const YAML::Node& at, const std::string& message) const { fail(at.Mark(), message); }
@@ -32,7 +36,8 @@ class Parser {
   void parse_files(const YAML::Node& n, AppSpec& spec) const;
   void parse_file_exists_behavior(const YAML::Node& n, AppSpec& spec) const;
   void parse_hooks(const YAML::Node& n, AppSpec& spec) const;
-  HookScript parse_script(const YAML::Node& n) const;
+  HookScript parse_script(const YAML::Node& n, const std::string& field) const;
+  int parse_timeout(const YAML::Node& n, const std::string& field) const;
 
   std::string source_;
 };
@@ -46,7 +51,9 @@ AppSpec Parser::parse(std::string_view text) {
   YAML::Node root;
   try {
     root = YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
+  } catch (const YAML::DeepRecursion& e) {
+    fail(e.mark, "invalid YAML: nested too deep (yaml-cpp stops at 2000 levels)");  // its own text is "bad file"
+  } catch (const YAML::Exception& e) {
     fail(e.mark, "invalid YAML: " + e.msg);
   }
   if (!root.IsMap()) fail(root.IsDefined() ? root.Mark() : YAML::Mark(), "expected a mapping with version, os, files and hooks");
@@ -105,17 +112,29 @@ void Parser::parse_files(const YAML::Node& n, AppSpec& spec) const {
   if (!n.IsSequence()) fail(n, "expected files to be a list of {source, destination}");
   for (const auto& entry : n) {
     if (!entry.IsMap()) fail(entry, "expected a files entry with source and destination");
-    FileMapping m;
+    FileMapping m{.line = entry.Mark().line + 1, .column = entry.Mark().column + 1};
     bool has_source = false, has_destination = false;
     for (auto it = entry.begin(); it != entry.end(); ++it) {
       const std::string key = scalar(it->first, "a key");
       if (key == "source") m.source = scalar(it->second, "source"), has_source = true;
       else if (key == "destination") m.destination = scalar(it->second, "destination"), has_destination = true;
+      // `overwrite: yes` is common in published appspecs; the agent's FileInfo reads only source and
+      // destination (application_specification.rb parse_files), so it is valid and changes nothing:
+      // file_exists_behavior is what decides (semantics.md §4).
+      else if (key == "overwrite") continue;
       else fail(it->first, fmt::format("unknown key '{}' in files; expected source and destination", key));
     }
-    if (!has_source || m.source.empty()) fail(entry, "files entry has no source; expected source: <path in bundle>");
-    if (!has_destination || m.destination.empty() || m.destination.front() != '/')
-      fail(entry, "files entry needs an absolute destination; expected destination: /path/on/instance");
+    // file_info.rb's own messages for an entry without one of the two.
+    if (!has_source || m.source.empty())
+      fail(entry, "The deployment failed because the application specification file specifies a destination file, "
+                  "but no source file. Update the files section of the AppSpec file, and then try again.");
+    if (!has_destination || m.destination.empty())
+      fail(entry, fmt::format("The deployment failed because the application specification file specifies only a "
+                              "source file ({}). Add the name of the destination file to the files section of the "
+                              "AppSpec file, and then try again.", m.source));
+    if (m.destination.front() != '/')
+      fail(entry, fmt::format("files: destination '{}' is not an absolute path on the instance; expected "
+                              "destination: /path/on/instance", m.destination));
     spec.files.push_back(std::move(m));
   }
 }
@@ -141,29 +160,51 @@ void Parser::parse_hooks(const YAML::Node& n, AppSpec& spec) const {
       fail(it->first, fmt::format("lifecycle event '{}' cannot be scripted (the agent runs Start, DownloadBundle, "
                                   "Install and End itself); expected one of {}", name, kExpectedHooks));
     auto& scripts = spec.hooks[*event];
+    scripts.clear();  // an event given twice: the agent's Ruby hash keeps the last one
     const YAML::Node list = it->second;  // a copy: a range-for over it->second outlives its proxy
     if (list.IsNull()) continue;
     if (!list.IsSequence()) fail(list, fmt::format("expected {} to be a list of '- location: <script>'", name));
-    for (const auto& s : list) scripts.push_back(parse_script(s));
+    for (const auto& s : list) scripts.push_back(parse_script(s, fmt::format("hooks.{}[{}]", name, scripts.size())));
   }
 }
 
-HookScript Parser::parse_script(const YAML::Node& n) const {
-  if (!n.IsMap()) fail(n, "expected a script entry: '- location: <script>' with optional timeout and runas");
+// script_info.rb reads the timeout with Ruby's to_i: leading digits count ("30s" is 30), no digits is
+// 0, and 0 or less is refused with the agent's message. 3600 s is CodeDeploy's cap for a script (and
+// for all scripts of one event together: "the maximum amount of time allowed for script execution
+// for each lifecycle event", AppSpec reference, hooks section); the agent itself does not check it.
+int Parser::parse_timeout(const YAML::Node& n, const std::string& field) const {
+  const std::string t = n.IsScalar() ? n.Scalar() : "";
+  size_t i = t.find_first_not_of(" \t\n");
+  bool negative = false;
+  if (i != std::string::npos && (t[i] == '-' || t[i] == '+')) negative = t[i++] == '-';
+  long long v = 0;
+  for (; i < t.size() && v <= 3600; ++i) {
+    if (t[i] == '_' && i + 1 < t.size() && std::isdigit(static_cast<unsigned char>(t[i + 1]))) continue;
+    if (!std::isdigit(static_cast<unsigned char>(t[i]))) break;
+    v = v * 10 + (t[i] - '0');
+  }
+  if (negative) v = -v;
+  if (v <= 0)
+    fail(n, fmt::format("{}.timeout '{}': The deployment failed because an invalid timeout value was provided for a "
+                        "script in the application specification file. Make corrections in the hooks section of the "
+                        "AppSpec file, and then try again.", field, t));
+  if (v > 3600)
+    fail(n, fmt::format("{}.timeout '{}' is out of range (1..3600 seconds: CodeDeploy allows a lifecycle event's "
+                        "scripts one hour)", field, t));
+  return static_cast<int>(v);
+}
+
+HookScript Parser::parse_script(const YAML::Node& n, const std::string& field) const {
+  if (!n.IsMap()) fail(n, fmt::format("{}: expected a script entry: '- location: <script>' with optional timeout and runas", field));
   HookScript script;
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string key = scalar(it->first, "a key");
     if (key == "location") {
       script.location = it->second.IsScalar() ? it->second.Scalar() : "";
+      script.line = it->second.Mark().line + 1;
+      script.column = it->second.Mark().column + 1;
     } else if (key == "timeout") {
-      const std::string t = scalar(it->second, "timeout");
-      int v = 0;
-      size_t used = 0;
-      try { v = std::stoi(t, &used); } catch (const std::exception&) { used = 0; }
-      // 3600 s is CodeDeploy's cap for a script (and for all scripts of one event together).
-      if (used != t.size() || v <= 0 || v > 3600)
-        fail(it->second, fmt::format("invalid timeout '{}'; expected whole seconds from 1 to 3600", t));
-      script.timeout_seconds = v;
+      script.timeout_seconds = parse_timeout(it->second, field);
     } else if (key == "runas") {
       script.runas = scalar(it->second, "runas");
     } else if (key == "sudo") {
@@ -198,12 +239,23 @@ const std::vector<HookScript>& AppSpec::scripts_for(LifecycleEvent e) const {
 AppSpecError::AppSpecError(const std::string& source, int line, int column, const std::string& message)
     : std::runtime_error(fmt::format("{}:{}:{}: {}", source, line, column, message)), line_(line), column_(column) {}
 
-AppSpec parse_appspec(const std::filesystem::path& path) {
+AppSpec parse_appspec(const std::filesystem::path& path, const std::string& display_name) {
+  const std::string name = display_name.empty() ? path.string() : display_name;
+  // An appspec is a page; a megabyte bounds what a wrong file (a log, an archive) can cost.
+  constexpr std::uintmax_t kMaxBytes = 1 << 20;
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw AppSpecError(name, 1, 1, "is a folder, not a file (expected appspec.yml at the bundle root)");
+  // A FIFO or a device would block the read or never end it.
+  if (std::filesystem::exists(path, ec) && !std::filesystem::is_regular_file(path, ec))
+    throw AppSpecError(name, 1, 1, "is not a regular file (expected appspec.yml at the bundle root)");
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw AppSpecError(path.string(), 1, 1, "cannot read the AppSpec file (expected appspec.yml at the bundle root)");
+  if (!in) throw AppSpecError(name, 1, 1, "cannot read the AppSpec file (expected appspec.yml at the bundle root)");
+  if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxBytes)
+    throw AppSpecError(name, 1, 1, fmt::format("is {} bytes, more than the {} an AppSpec file may hold here", size, kMaxBytes));
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_appspec_text(text.str(), path.string());
+  return parse_appspec_text(text.str(), name);
 }
 
 AppSpec parse_appspec_text(std::string_view text, const std::string& source_name) {

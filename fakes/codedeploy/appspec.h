@@ -21,12 +21,16 @@ std::string_view to_string(FileExistsBehavior b);
 struct FileMapping {
   std::string source;       // relative to the bundle root; "/" is the whole bundle
   std::string destination;  // absolute path on the instance (resolved through core::PathMap)
+  int line = 0;             // where the entry is in appspec.yml, for messages about it
+  int column = 0;
 };
 
 struct HookScript {
   std::string location;     // relative to the bundle root ("/scripts/build_docker.sh")
   int timeout_seconds = 3600;
   std::optional<std::string> runas;  // recorded; this fake does not switch users
+  int line = 0;             // where `location` is in appspec.yml, for messages about the script
+  int column = 0;
 };
 
 struct AppSpec {
@@ -53,7 +57,9 @@ class AppSpecError : public std::runtime_error {
 };
 
 // Reads and validates appspec.yml. Throws AppSpecError (also when the file cannot be read).
-AppSpec parse_appspec(const std::filesystem::path& path);
+// `display_name` is what messages call the file ("" = `path`): a run parses its staged copy of the
+// bundle, and the user must read the name of their own file, not of a temporary copy.
+AppSpec parse_appspec(const std::filesystem::path& path, const std::string& display_name = "");
 // Same, from text; `source_name` names it in error messages.
 AppSpec parse_appspec_text(std::string_view text, const std::string& source_name);
 

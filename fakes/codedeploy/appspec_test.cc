@@ -102,7 +102,7 @@ TEST(AppSpec, BadScriptEntriesAreErrorsOnTheirLine) {
   EXPECT_NE(loc.find("script with no location value"), std::string::npos) << loc;
   std::string t = error_of("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: 5000\n");
   EXPECT_NE(t.find("appspec.yml:6:16:"), std::string::npos) << t;
-  EXPECT_NE(t.find("1 to 3600"), std::string::npos) << t;
+  EXPECT_NE(t.find("hooks.AfterInstall[0].timeout '5000' is out of range (1..3600"), std::string::npos) << t;
   std::string feb = error_of("version: 0.0\nos: linux\nfile_exists_behavior: REPLACE\n");
   EXPECT_NE(feb.find("appspec.yml:3:23:"), std::string::npos) << feb;
   EXPECT_NE(feb.find("Valid options include OVERWRITE, RETAIN, and DISALLOW"), std::string::npos) << feb;
@@ -122,7 +122,60 @@ TEST(AppSpec, MalformedYamlAndMissingFileAreErrors) {
 TEST(AppSpec, FilesEntriesNeedSourceAndAbsoluteDestination) {
   std::string e = error_of("version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: temp\n");
   EXPECT_NE(e.find("appspec.yml:4:5:"), std::string::npos) << e;
-  EXPECT_NE(e.find("absolute destination"), std::string::npos) << e;
+  EXPECT_NE(e.find("destination 'temp' is not an absolute path"), std::string::npos) << e;
+  e = error_of("version: 0.0\nos: linux\nfiles:\n  - source: /\n");
+  EXPECT_NE(e.find("specifies only a source file (/)"), std::string::npos) << e;
+  e = error_of("version: 0.0\nos: linux\nfiles:\n  - destination: /srv\n");
+  EXPECT_NE(e.find("specifies a destination file, but no source file"), std::string::npos) << e;
+}
+
+// Goal: `overwrite: yes` in a files entry is valid CodeDeploy syntax (the agent ignores it): accepted.
+TEST(AppSpec, OverwriteInAFilesEntryIsAccepted) {
+  EXPECT_EQ(error_of("version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /srv/app\n    overwrite: yes\n"), "");
+}
+
+// Goal: the timeout is read as the agent reads it (Ruby's to_i): "30s" is 30, "abc" is 0 and refused
+// in the agent's words, with the field named.
+TEST(AppSpec, TimeoutIsReadAsTheAgentReadsIt) {
+  auto spec = parse_appspec_text("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: 30s\n",
+                                 "appspec.yml");
+  EXPECT_EQ(spec.scripts_for(LifecycleEvent::AfterInstall)[0].timeout_seconds, 30);
+  std::string e = error_of("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: abc\n");
+  EXPECT_NE(e.find("appspec.yml:6:16: hooks.AfterInstall[0].timeout 'abc': The deployment failed because an invalid "
+                   "timeout value was provided"), std::string::npos) << e;
+  EXPECT_NE(error_of("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: -5\n")
+                .find("invalid timeout value"), std::string::npos);
+}
+
+// Goal: a script keeps the line of its location, and an event given twice keeps its last list, as
+// the agent's Ruby hash does.
+TEST(AppSpec, ScriptsKeepTheirLineAndTheLastListOfAnEventWins) {
+  auto spec = parse_appspec_text("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n"
+                                 "  AfterInstall:\n    - location: b.sh\n", "appspec.yml");
+  const auto& scripts = spec.scripts_for(LifecycleEvent::AfterInstall);
+  ASSERT_EQ(scripts.size(), 1u);
+  EXPECT_EQ(scripts[0].location, "b.sh");
+  EXPECT_EQ(scripts[0].line, 7);
+  EXPECT_EQ(scripts[0].column, 17);
+}
+
+// Goal: messages name the file as the caller says (the user's, not the run's copy); a folder is refused.
+TEST(AppSpec, MessagesUseTheDisplayNameAndAFolderIsRefused) {
+  testing::TempDir dir;
+  testing::write_file(dir / "appspec.yml", "version: 1.0\nos: linux\n");
+  try {
+    parse_appspec(dir / "appspec.yml", "my/deploy/appspec.yml");
+    ADD_FAILURE() << "version 1.0 accepted";
+  } catch (const AppSpecError& e) {
+    EXPECT_EQ(std::string(e.what()).rfind("my/deploy/appspec.yml:1:10: ", 0), 0u) << e.what();
+  }
+  std::filesystem::create_directory(dir / "folder.yml");
+  try {
+    parse_appspec(dir / "folder.yml");
+    ADD_FAILURE() << "a folder was read";
+  } catch (const AppSpecError& e) {
+    EXPECT_NE(std::string(e.what()).find("is a folder, not a file"), std::string::npos) << e.what();
+  }
 }
 
 }  // namespace
