@@ -147,7 +147,8 @@ Spawned::Spawned(Spawned&& o) noexcept
       group(std::exchange(o.group, -1)),
       pidfd(std::exchange(o.pidfd, -1)),
       error(std::move(o.error)),
-      error_exit_code(o.error_exit_code) {}
+      error_exit_code(o.error_exit_code),
+      error_number(o.error_number) {}
 
 Spawned& Spawned::operator=(Spawned&& o) noexcept {
   if (this != &o) {
@@ -157,6 +158,7 @@ Spawned& Spawned::operator=(Spawned&& o) noexcept {
     pidfd = std::exchange(o.pidfd, -1);
     error = std::move(o.error);
     error_exit_code = o.error_exit_code;
+    error_number = o.error_number;
   }
   return *this;
 }
@@ -210,6 +212,7 @@ Spawned spawn_process(const SpawnRequest& req) {
     }
     failed = true;
     s.error = describe(r, argv[0], cwd);
+    s.error_number = r.value;
   }
   if (failed) {
     int status = 0;

@@ -51,6 +51,7 @@ class Spawned {
   // the exit code a shell would give (127 not found, 126 not executable). `pid` is then -1.
   std::string error;
   int error_exit_code = 0;
+  int error_number = 0;  // errno of what failed (ETXTBSY: a file still open for writing elsewhere)
 };
 
 // Starts the program. Throws std::system_error only when the caller's own resources fail (pipe,
