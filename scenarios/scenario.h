@@ -54,6 +54,19 @@ struct ProxySettings {
   bool start_after_initial_deployment = false;
 };
 
+// The instance the deploy files were written for, as an admin left it before the first deployment
+// (scenario.yaml `host:`); the run builds it as a sandboxed host (fakes/host).
+struct HostSettings {
+  std::string os = "amazon-linux-2";     // or ubuntu-22.04: home folders, default user, sudo's defaults
+  // What /etc/nginx holds at the start: "" = only proxy.config as /etc/nginx/nginx.conf (and
+  // proxy.files beside it); "stock" = Debian 12's nginx package layout; "none" = no nginx on the host.
+  std::string nginx;
+  // Files placed on the host before the first deployment: host path -> a file of the folder; a host
+  // path ending in "/" receives a folder's tree.
+  std::vector<std::pair<std::string, std::filesystem::path>> files;
+  std::vector<std::pair<std::string, std::string>> symlinks;  // host path -> link target
+};
+
 struct TrafficSettings {
   double rate = 40;                      // requests per scenario second, all clients together
   int clients = 4;
@@ -63,6 +76,8 @@ struct TrafficSettings {
   std::string arrivals = "constant";     // constant | poisson (exponential gaps of the same mean)
   bool keepalive = false;                // one persistent connection per client instead of one per request
   bool browser = false;                  // a GET / also fetches the /_next/static/ chunks the page names
+  std::optional<uint16_t> port;          // the host port clients connect to; unset: the proxy's first listen
+  std::string host = "localhost";        // the Host header clients send (nginx picks a server by it)
 };
 
 struct RunSettings {
@@ -103,8 +118,10 @@ struct Scenario {
   double time_scale = 0.1;
   std::filesystem::path appspec = "appspec.yml";
   AppSettings app;
+  HostSettings host;
   DockerSettings docker;
   ProxySettings proxy;
+  bool proxy_config_given = false;       // proxy.config was written, not defaulted
   TrafficSettings traffic;
   RunSettings run;
   PipelineSettings pipeline;

@@ -120,6 +120,38 @@ std::vector<std::filesystem::path> extends_chain(std::filesystem::path base, con
   return chain;
 }
 
+// `host:` — the instance as it was before the first deployment.
+void read_host(const Reader& r, const YAML::Node& n, HostSettings& host) {
+  r.for_each(n, "host", {
+    {"os", [&](auto& v) {
+       host.os = r.string(v, "host.os");
+       if (host.os != "amazon-linux-2" && host.os != "ubuntu-22.04")
+         r.fail(v, "'host.os' must be amazon-linux-2 or ubuntu-22.04");
+     }},
+    {"nginx", [&](auto& v) {
+       host.nginx = r.string(v, "host.nginx");
+       if (host.nginx != "stock" && host.nginx != "none")
+         r.fail(v, "'host.nginx' must be stock (Debian's nginx package layout) or none (no nginx on the host)");
+     }},
+    {"files", [&](auto& v) {
+       if (!v.IsMap()) r.fail(v, "'host.files' must map host paths to files of the folder");
+       for (const auto& kv : v) {
+         const std::string at = r.string(kv.first, "host.files");
+         if (at.empty() || at.front() != '/') r.fail(kv.first, "'host.files' keys must be absolute host paths");
+         host.files.emplace_back(at, r.string(kv.second, "host.files." + at));
+       }
+     }},
+    {"symlinks", [&](auto& v) {
+       if (!v.IsMap()) r.fail(v, "'host.symlinks' must map host paths to link targets");
+       for (const auto& kv : v) {
+         const std::string at = r.string(kv.first, "host.symlinks");
+         if (at.empty() || at.front() != '/') r.fail(kv.first, "'host.symlinks' keys must be absolute host paths");
+         host.symlinks.emplace_back(at, r.string(kv.second, "host.symlinks." + at));
+       }
+     }},
+  });
+}
+
 }  // namespace
 
 const char* verdict_name(Verdict v) { return v == Verdict::held ? "held" : "violated"; }
@@ -159,6 +191,7 @@ Scenario load_scenario(const std::filesystem::path& dir) {
        if (s.time_scale <= 0 || s.time_scale > 10) r.fail(n, "'time_scale' must be in (0, 10] real seconds per scenario second");
      }},
     {"appspec", [&](auto& n) { s.appspec = r.string(n, "appspec"); }},
+    {"host", [&](auto& n) { read_host(r, n, s.host); }},
     {"extends", [&](auto& n) {
        auto base = (dir / r.string(n, "extends")).lexically_normal();
        if (!std::filesystem::is_directory(base)) r.fail(n, fmt::format("'extends' names {}, which is not a folder", base.string()));
@@ -197,7 +230,10 @@ Scenario load_scenario(const std::filesystem::path& dir) {
      }},
     {"proxy", [&](auto& n) {
        r.for_each(n, "proxy", {
-         {"config", [&](auto& v) { s.proxy.config = r.string(v, "proxy.config"); }},
+         {"config", [&](auto& v) {
+            s.proxy.config = r.string(v, "proxy.config");
+            s.proxy_config_given = true;
+          }},
          {"files", [&](auto& v) {
             if (!v.IsSequence()) r.fail(v, "'proxy.files' must be a list of file names");
             for (const auto& f : v) s.proxy.files.push_back(r.string(f, "proxy.files[]"));
@@ -242,6 +278,12 @@ Scenario load_scenario(const std::filesystem::path& dir) {
           }},
          {"keepalive", [&](auto& v) { s.traffic.keepalive = r.boolean(v, "traffic.keepalive"); }},
          {"browser", [&](auto& v) { s.traffic.browser = r.boolean(v, "traffic.browser"); }},
+         {"port", [&](auto& v) {
+            const int64_t port = r.integer(v, "traffic.port");
+            if (port < 1 || port > 65535) r.fail(v, "'traffic.port' must be a port in 1..65535");
+            s.traffic.port = static_cast<uint16_t>(port);
+          }},
+         {"host", [&](auto& v) { s.traffic.host = r.string(v, "traffic.host"); }},
        });
      }},
     {"run", [&](auto& n) {
@@ -307,7 +349,10 @@ Scenario load_scenario(const std::filesystem::path& dir) {
   if (!std::filesystem::exists(deployment_file(s, s.appspec)))
     throw ScenarioError(fmt::format("{}: the deployment has no {} (CodeDeploy needs it at the bundle root)",
                                     dir.string(), s.appspec.string()));
-  if (!std::filesystem::exists(deployment_file(s, s.proxy.config)))
+  // With a host of its own (`host.nginx`), /etc/nginx is what the host holds; proxy.config is then
+  // only copied when written out.
+  const bool legacy_nginx = s.host.nginx.empty();
+  if ((legacy_nginx || s.proxy_config_given) && !std::filesystem::exists(deployment_file(s, s.proxy.config)))
     throw ScenarioError(fmt::format("{}: proxy.config names {}, which does not exist", file.string(),
                                     (dir / s.proxy.config).string()));
   return s;

@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,6 +152,17 @@ core::Spawned spawn(const ScriptRequest& req, Fd& out_r, Fd& err_r) {
     err_r.reset(err[0]);
     core::SpawnRequest s;
     s.argv = {req.script.string()};
+    s.argv.insert(s.argv.end(), req.args.begin(), req.args.end());
+    // Standard input from memory: a memfd holds it whole, so nothing waits on a pipe being drained.
+    Fd in;
+    if (!req.stdin_data.empty()) {
+      in.reset(::memfd_create("stdin", MFD_CLOEXEC));
+      if (in.get() < 0 || ::write(in.get(), req.stdin_data.data(), req.stdin_data.size()) !=
+                              static_cast<ssize_t>(req.stdin_data.size()))
+        throw std::system_error(errno, std::generic_category(), "memfd for stdin");
+      ::lseek(in.get(), 0, SEEK_SET);
+      s.stdin_fd = in.get();
+    }
     s.env = req.env;
     s.cwd = req.cwd;
     s.stdout_fd = out_w.get();

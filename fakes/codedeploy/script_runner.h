@@ -7,6 +7,7 @@
 #include <map>
 #include <stop_token>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/process_spawn.h"
@@ -16,7 +17,9 @@ namespace bg::fakes {
 
 struct ScriptRequest {
   std::filesystem::path script;  // the script file, as seen where it runs; executed directly (its #! decides)
+  std::vector<std::string> args;  // arguments after the script's path (none for a hook script)
   std::filesystem::path cwd;     // the deployment archive folder, as for the agent
+  std::string stdin_data;        // what the program reads on stdin (a hook's stdin is empty)
   // The whole environment of the script (nothing is inherited from this process).
   std::map<std::string, std::string> env;
   core::Duration timeout = std::chrono::seconds(3600);  // scenario time

@@ -18,8 +18,10 @@ namespace fs = std::filesystem;
 // programs, libraries and configuration), copy-on-write so that nothing a script does reaches it.
 const std::set<std::string> kOverlaid = {"usr", "etc", "var", "bin", "sbin", "lib", "lib32", "lib64", "libx32"};
 // Folders a fresh instance has but whose contents on this machine are nobody's business of the run.
+// /usr/local is the instance's own too: whatever this machine installed there by hand (its own docker
+// client, say) is not on the instance.
 const std::vector<std::string> kOwn = {"/home", "/root", "/opt", "/srv", "/tmp", "/mnt", "/media", "/var/www",
-                                       "/etc/nginx"};
+                                       "/etc/nginx", "/usr/local"};
 // Device nodes a script may use; everything else of the machine's /dev stays out of reach.
 const char* const kDevices[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
@@ -121,6 +123,8 @@ MountPlan HostLayout::prepare() const {
     plan.steps.push_back(s);
   }
   fs::permissions(own_folder("/tmp"), fs::perms::all | fs::perms::sticky_bit);
+  for (const char* d : {"bin", "sbin", "lib", "etc", "include", "share", "src"})
+    fs::create_directories(own_folder("/usr/local") / d);
   fs::create_directories(own_folder(default_home()));
   fs::create_directories(own_folder("/opt/codedeploy-agent/deployment-root"));
 
@@ -169,10 +173,9 @@ MountPlan HostLayout::prepare() const {
 
 // Without real root, the machine's root-owned folders appear inside as owned by nobody and cannot be
 // written, even by the host's root. A folder that also exists in an overlay's upper layer takes the
-// upper one's owner (us, which is root inside), so /etc's folders and /usr/local's usual ones are
-// mirrored there: scripts can then add files where an admin would (/etc/systemd/system/app.service,
-// /usr/local/bin/x). Existing files of the machine stay read-only (simplified: run as root for
-// the full host, as CI does).
+// upper one's owner (us, which is root inside), so /etc's folders are mirrored there: scripts can then
+// add files where an admin would (/etc/systemd/system/app.service). Existing files of the machine
+// stay read-only (simplified: run as root for the full host, as CI does).
 void HostLayout::let_root_write() const {
   const fs::path etc_upper = o_.run_dir / "layer/etc/upper";
   std::error_code ec;
@@ -181,8 +184,6 @@ void HostLayout::let_root_write() const {
     if (it->is_directory(ec) && !it->is_symlink(ec))
       fs::create_directories(etc_upper / it->path().lexically_relative(o_.machine_root / "etc"), ec);
   }
-  for (const char* d : {"local/bin", "local/sbin", "local/lib", "local/share", "local/etc"})
-    fs::create_directories(o_.run_dir / "layer/usr/upper" / d);
 }
 
 // The instance's default user and its group, as a fresh AMI has them (uid 1000). Everything still
@@ -219,12 +220,17 @@ void HostLayout::write_os_release() const {
 // Each shim is a symlink in the overlay's upper layer at the real program's path, so scripts that
 // call /usr/local/bin/docker-compose by its full path reach it as well as those that use PATH.
 void HostLayout::place_shims() const {
+  auto own = [](const std::string& path) {
+    for (const auto& folder : kOwn)
+      if (path.rfind(folder + "/", 0) == 0) return true;
+    return false;
+  };
   for (const auto& shim : o_.shims)
     for (const auto& path : shim.paths) {
       const fs::path rel = fs::path(path).relative_path();
       const std::string top = rel.begin()->string();
-      if (!kOverlaid.count(top)) throw std::logic_error("a shim must live in an overlaid folder: " + path);
-      fs::path link = o_.run_dir / "layer" / top / "upper" / rel.lexically_relative(top);
+      if (!own(path) && !kOverlaid.count(top)) throw std::logic_error("a shim must live in a folder of the host: " + path);
+      fs::path link = own(path) ? own_folder(path) : o_.run_dir / "layer" / top / "upper" / rel.lexically_relative(top);
       fs::create_directories(link.parent_path());
       std::error_code ignored;
       fs::remove(link, ignored);

@@ -68,7 +68,7 @@ TEST(HostLayout, PlacesShimsAtTheRealProgramsPaths) {
   TempDir run;
   HostLayout(options(run.path)).prepare();
   EXPECT_EQ(fs::read_symlink(run.path / "layer/usr/upper/bin/docker"), "/run/bluegreen/bluegreen-shim");
-  EXPECT_EQ(fs::read_symlink(run.path / "layer/usr/upper/local/bin/docker-compose"), "/run/bluegreen/bluegreen-shim");
+  EXPECT_EQ(fs::read_symlink(run.path / "host/usr/local/bin/docker-compose"), "/run/bluegreen/bluegreen-shim");
   EXPECT_TRUE(fs::exists(run.path / "ctl/real/timeout"));
   EXPECT_TRUE(fs::exists(run.path / "ctl/bluegreen-shim"));
 }

@@ -97,15 +97,17 @@ TEST(SandboxHost, WritesLandInTheRunNeverOnTheMachine) {
   Host h;
   Output o = run_in(*h.host, h.host->whole_host(),
                     "mkdir -p /etc/nginx/conf.d && echo 'server {}' > /etc/nginx/conf.d/app.conf && "
-                    "echo probe > /usr/local/bg_sandbox_probe && echo x > /etc/bg_sandbox_probe && "
+                    "echo probe > /usr/local/bg_sandbox_probe && echo x > /etc/bg_sandbox_probe && echo y > /usr/bg_probe && "
                     "echo home > /home/ec2-user/file && hostname");
   ASSERT_EQ(o.exit_code, 0) << o.out;
   EXPECT_EQ(o.out, "ip-172-31-7-10\n");
   EXPECT_TRUE(fs::exists(h.layout->own_folder("/etc/nginx") / "conf.d/app.conf"));
   EXPECT_TRUE(fs::exists(h.layout->own_folder("/home") / "ec2-user/file"));
-  EXPECT_TRUE(fs::exists(h.run.path / "layer/usr/upper/local/bg_sandbox_probe"));
+  EXPECT_TRUE(fs::exists(h.run.path / "host/usr/local/bg_sandbox_probe"));
   EXPECT_FALSE(fs::exists("/usr/local/bg_sandbox_probe"));
   EXPECT_FALSE(fs::exists("/etc/bg_sandbox_probe"));
+  EXPECT_FALSE(fs::exists("/usr/bg_probe"));
+  EXPECT_TRUE(fs::exists(h.run.path / "layer/usr/upper/bg_probe"));
   // And the harness reads the host's files, symlinks resolved inside it, through its root.
   core::PathMap paths;
   paths.add("/", h.host->root());

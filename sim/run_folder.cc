@@ -1,0 +1,64 @@
+#include "sim/run_folder.h"
+
+#include <stdlib.h>
+
+#include <stdexcept>
+
+#include "fakes/host/host_layout.h"
+
+namespace bg::sim {
+namespace fs = std::filesystem;
+
+RunFolder::RunFolder(const scenarios::Scenario& scenario) {
+  char tmpl[] = "/tmp/bluegreen-XXXXXX";  // short: the shims' Unix socket path must fit 108 bytes
+  if (!::mkdtemp(tmpl)) throw std::runtime_error("cannot create a run folder under /tmp");
+  dir_ = tmpl;
+  try {
+    stage(scenario);
+  } catch (...) {
+    std::error_code ignored;
+    fs::remove_all(dir_, ignored);
+    throw;
+  }
+}
+
+RunFolder::~RunFolder() {
+  if (keep_) return;
+  std::error_code ignored;
+  fakes::HostLayout::remove_run_folder(dir_, ignored);
+}
+
+// The revision that is pushed: the scenario folder, laid over the folder it extends. scenario.yaml
+// is the harness's, not the deployment's, and stays out.
+void RunFolder::stage(const scenarios::Scenario& scenario) {
+  bundle_ = dir_ / "bundle";
+  fs::create_directories(bundle_);
+  auto lay = [&](const fs::path& from) {
+    for (const auto& entry : fs::recursive_directory_iterator(from)) {
+      const auto rel = entry.path().lexically_relative(from);
+      if (rel == "scenario.yaml") continue;
+      if (entry.is_directory()) {
+        fs::create_directories(bundle_ / rel);
+        continue;
+      }
+      fs::copy_file(entry.path(), bundle_ / rel, fs::copy_options::overwrite_existing);
+      origins_[rel.string()] = entry.path();
+    }
+  };
+  for (auto it = scenario.extends.rbegin(); it != scenario.extends.rend(); ++it) lay(*it);
+  lay(scenario.dir);
+}
+
+std::optional<fs::path> RunFolder::origin(const fs::path& relative) const {
+  auto it = origins_.find(relative.lexically_normal().string());
+  if (it == origins_.end()) return std::nullopt;
+  return it->second;
+}
+
+fs::path RunFolder::shown(const fs::path& real) const {
+  const auto rel = real.lexically_normal().lexically_relative(bundle_);
+  if (rel.empty() || *rel.begin() == "..") return real;
+  return origin(rel).value_or(real);
+}
+
+}  // namespace bg::sim
