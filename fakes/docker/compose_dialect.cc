@@ -4,8 +4,10 @@
 
 #include <fmt/format.h>
 
+#include "fakes/docker/compose_flags.h"
 #include "fakes/docker/compose_v1_dialect.h"
 #include "fakes/docker/compose_v215_dialect.h"
+#include "fakes/docker/image_store.h"
 #include "fakes/docker/ps_formatter.h"
 #include "fakes/docker/tab_writer.h"
 
@@ -15,6 +17,7 @@ namespace {
 // compose v2's exit code for flag and command syntax errors (CommandSyntaxFailure).
 constexpr int kSyntaxFailure = 16;
 
+// cobra's help for the compose plugin (v2.5.0 docs/reference/compose.md lists the commands).
 const char* kV2Usage =
     "\nUsage:  docker compose [OPTIONS] COMMAND\n\nDocker Compose\n\nOptions:\n"
     "      --ansi string                Control when to print ANSI control characters (\"never\"|\"always\"|\"auto\") "
@@ -27,10 +30,29 @@ const char* kV2Usage =
     "                                   (default: the path of the Compose file)\n"
     "  -p, --project-name string        Project name\n\n"
     "Commands:\n"
+    "  build       Build or rebuild services\n"
+    "  convert     Converts the compose file to platform's canonical format\n"
+    "  cp          Copy files/folders between a service container and the local filesystem\n"
+    "  create      Creates containers for a service.\n"
     "  down        Stop and remove containers, networks\n"
+    "  events      Receive real time events from containers.\n"
+    "  exec        Execute a command in a running container.\n"
+    "  images      List images used by the created containers\n"
+    "  kill        Force stop service containers.\n"
+    "  logs        View output from containers\n"
+    "  ls          List running compose projects\n"
+    "  pause       Pause services\n"
+    "  port        Print the public port for a port binding.\n"
     "  ps          List containers\n"
+    "  pull        Pull service images\n"
+    "  push        Push service images\n"
+    "  restart     Restart containers\n"
+    "  rm          Removes stopped service containers\n"
+    "  run         Run a one-off command on a service.\n"
     "  start       Start services\n"
     "  stop        Stop services\n"
+    "  top         Display the running processes\n"
+    "  unpause     Unpause services\n"
     "  up          Create and start containers\n"
     "  version     Show the Docker Compose version information\n\n"
     "Run 'docker compose COMMAND --help' for more information on a command.\n";
@@ -43,8 +65,15 @@ const char* v2_verb(ComposeStep step, bool done) {
     case ComposeStep::start: return done ? "Started" : "Starting";
     case ComposeStep::stop: return done ? "Stopped" : "Stopping";
     case ComposeStep::remove: return done ? "Removed" : "Removing";
+    case ComposeStep::restart: return done ? "Started" : "Restarting";  // RestartingEvent, StartedEvent
   }
   return "";
+}
+
+int minor_of(const std::string& version) {
+  int major = 0, minor = 0;
+  std::sscanf(version.c_str(), "%d.%d", &major, &minor);
+  return minor;
 }
 
 }  // namespace
@@ -60,41 +89,50 @@ std::string ComposeDialect::container_name(const std::string& project, const std
   return ContainerRuntime::compose_name(project, service, number);
 }
 
-// Non-TTY progress as compose v2 prints it: " Container blue-blue-1  Started".
+// pkg/progress/plain.go, the writer compose uses when stderr is not a terminal:
+// fmt.Fprintln(out, e.ID, e.Text, e.StatusText). Container and network events carry a StatusText
+// only ("Container blue-blue-1  Started", two spaces), pull events a Text only ("blue Pulling ",
+// a trailing space). From v2.16 a dry-run prefix argument, "" outside dry runs, is printed first,
+// so every line starts with a space (compose commit 790712fa9).
+std::string ComposeDialect::event(const std::string& id, const std::string& text, const std::string& status) const {
+  return fmt::format("{}{} {} {}\n", major() == 2 && minor_of(version()) >= 16 ? " " : "", id, text, status);
+}
+
 std::string ComposeDialect::step_begin(ComposeStep step, const std::string& container) const {
-  return fmt::format(" Container {}  {}\n", container, v2_verb(step, false));
+  return event("Container " + container, "", v2_verb(step, false));
 }
 
 std::string ComposeDialect::step_done(ComposeStep step, const std::string& container) const {
-  return fmt::format(" Container {}  {}\n", container, v2_verb(step, true));
+  return event("Container " + container, "", v2_verb(step, true));
 }
 
 std::string ComposeDialect::up_to_date(const std::string& container) const {
-  return fmt::format(" Container {}  Running\n", container);
+  return event("Container " + container, "", "Running");
 }
 
 std::string ComposeDialect::network_created(const std::string& network) const {
-  return fmt::format(" Network {}  Creating\n Network {}  Created\n", network, network);
+  return event("Network " + network, "", "Creating") + event("Network " + network, "", "Created");
 }
 
 std::string ComposeDialect::network_removed(const std::string& network) const {
-  return fmt::format(" Network {}  Removing\n Network {}  Removed\n", network, network);
+  return event("Network " + network, "", "Removing") + event("Network " + network, "", "Removed");
 }
 
 std::string ComposeDialect::pull_begin(const std::string& service, const std::string&) const {
-  return fmt::format(" {}  Pulling\n", service);
+  return event(service, "Pulling", "");
 }
 
 std::string ComposeDialect::pull_failed(const std::string& service, const std::string& message) const {
-  return fmt::format(" {}  Error\n", service) + daemon_error(message);
+  return event(service, "Error", "") + daemon_error(message);
 }
 
 std::string ComposeDialect::start_failed(const std::string&, const std::string&, const std::string& message) const {
   return daemon_error(message);
 }
 
-std::string ComposeDialect::nothing_to_remove(const std::string&) const {
-  return "Warning: No resource found to remove\n";
+// v2.5.0 down.go: a progress event with the project's name as its ID.
+std::string ComposeDialect::nothing_to_remove(const std::string& project) const {
+  return event(project, "", "Warning: No resource found to remove");
 }
 
 std::string ComposeDialect::daemon_error(const std::string& message) const {
@@ -112,22 +150,85 @@ core::CommandResult ComposeDialect::bad_flag(const std::string&, const std::stri
 
 std::string ComposeDialect::usage() const { return kV2Usage; }
 
-// compose v2.5.0's `up` flags (later v2 releases add more, e.g. --pull; not modelled).
-const std::vector<FlagSpec>& ComposeDialect::up_flags() const {
-  static const std::vector<FlagSpec> flags = {
-      {'d', "detach", false},         {0, "force-recreate", false}, {0, "no-recreate", false},
-      {0, "wait", false},             {0, "remove-orphans", false}, {0, "build", false},
-      {0, "no-build", false},         {0, "no-start", false},       {'t', "timeout", true},
-      {0, "quiet-pull", false},       {0, "no-deps", false},        {0, "always-recreate-deps", false},
-      {'V', "renew-anon-volumes", false}, {0, "no-color", false},   {0, "no-log-prefix", false},
-      {0, "abort-on-container-exit", false}, {0, "attach-dependencies", false}};
-  return flags;
+const std::vector<FlagSpec>* ComposeDialect::command_flags(const std::string& command) const {
+  return compose_command_flags(major(), minor_of(version()), command);
 }
 
-const std::vector<FlagSpec>& ComposeDialect::ps_flags() const {
-  static const std::vector<FlagSpec> flags = {{'a', "all", false},     {'q', "quiet", false}, {0, "services", false},
-                                              {0, "status", true},     {0, "filter", true},   {0, "format", true}};
-  return flags;
+std::string ComposeDialect::unset_variable(const std::string& name) const {
+  return fmt::format("The \"{}\" variable is not set. Defaulting to a blank string.", name);
+}
+
+// logrus TextFormatter on a stream that is not a terminal (a deploy script's stderr): key=value
+// fields, the message quoted as Go's %q does. Simplification: a run has no wall clock, so the
+// time is the scenario time after a fixed epoch (2024-01-01T00:00:00Z).
+std::string ComposeDialect::warning(const std::string& message, core::Time now) const {
+  long s = static_cast<long>(core::to_seconds(now));
+  return fmt::format("time=\"2024-01-{:02}T{:02}:{:02}:{:02}Z\" level=warning msg={}\n", 1 + s / 86400,
+                     s / 3600 % 24, s / 60 % 60, s % 60, go_quote(message));
+}
+
+// cmd/compose/version.go runVersion.
+std::string ComposeDialect::version_command(bool short_form) const {
+  return short_form ? version() + "\n" : version_line();
+}
+
+std::string ComposeDialect::going_to_remove(const std::vector<std::string>& containers) const {
+  return fmt::format("Going to remove {}\n", fmt::join(containers, ", "));
+}
+
+// pkg/compose/pull.go: a service without an image (or pull_policy never/build) is "Skipped", one
+// whose image is there under pull_policy missing "Exists".
+std::string ComposeDialect::pull_skipped(const std::string& service, bool exists) const {
+  return event(service, exists ? "Exists" : "Skipped", "");
+}
+
+// pkg/compose/convergence.go startService.
+std::string ComposeDialect::nothing_to_start(const std::string& service) const {
+  return fmt::format("service \"{}\" has no container to start", service);
+}
+
+// convergence.go waitDependencies: Waiting, then Healthy (or Error) per dependency container.
+std::string ComposeDialect::dependency_event(const std::string& container, const std::string& event) const {
+  return this->event("Container " + container, "", event);
+}
+
+// v2.5.0 convergence.go isServiceHealthy / waitDependencies (v2.15 words it the same).
+std::string ComposeDialect::dependency_error(const std::string&, const std::string& dependency,
+                                             const ContainerRecord&, DependencyFailure why, int exit_code) const {
+  switch (why) {
+    case DependencyFailure::no_healthcheck:
+      return fmt::format("container for service \"{}\" has no healthcheck configured\n", dependency);
+    case DependencyFailure::unhealthy: return fmt::format("container for service \"{}\" is unhealthy\n", dependency);
+    case DependencyFailure::exited:
+      return fmt::format("service \"{}\" didn't completed successfully: exit {}\n", dependency, exit_code);
+  }
+  return "";
+}
+
+std::string ComposeDialect::external_network_missing(const std::string& network) const {
+  return fmt::format("network {} declared as external, but could not be found", network);
+}
+
+// create.go: logrus.Warnf with orphans.names(), a Go []string printed by %s ("[a b]").
+std::string ComposeDialect::orphans_found(const std::vector<std::string>& containers) const {
+  return fmt::format(
+      "Found orphan containers ([{}]) for this project. If you removed or renamed this service in your compose "
+      "file, you can run this command with the --remove-orphans flag to clean it up.",
+      fmt::join(containers, " "));
+}
+
+// BuildKit's plain progress, reduced to one vertex per Dockerfile step and the export
+// (simplification: the real output also shows the context transfer, cache and timings).
+core::CommandResult ComposeDialect::build_output(const std::string&, const std::string& image,
+                                                 const Dockerfile& dockerfile, const BuildResult&) const {
+  core::CommandResult r;
+  size_t n = 1;
+  const auto& steps = dockerfile.instructions;
+  for (size_t i = 0; i < steps.size(); ++i, ++n)
+    r.err += fmt::format("#{} [{}/{}] {}\n#{} DONE 0.0s\n\n", n, i + 1, steps.size(), steps[i].original, n);
+  r.err += fmt::format("#{} exporting to image\n#{} naming to docker.io/library/{} done\n#{} DONE 0.0s\n", n, n,
+                       ImageStore::normalize_ref(image), n);
+  return r;
 }
 
 // cmd/compose/ps.go (v2.0.0–v2.14.x): tabwriter minwidth 20, padding 3; COMMAND quoted and cut to

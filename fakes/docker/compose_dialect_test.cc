@@ -113,21 +113,28 @@ TEST(ComposeDialect, V1UpAndDownGolden) {
             "Removing network blue_default\n");
   auto empty = w.run({"-p", "green", "-f", "docker-compose-green.yml", "down"});
   EXPECT_EQ(empty.exit_code, 0);
-  EXPECT_EQ(empty.err, "Removing network green_default\nWARNING: Network green_default not found.\n");
+  // Logged warnings carry no "WARNING: " on a non-TTY stderr (main.py setup_console_handler).
+  EXPECT_EQ(empty.err, "Removing network green_default\nNetwork green_default not found.\n");
 }
 
-// Goal: v1 lists a stopped container as `Exit 0` in plain `ps` (R10), and -q prints full ids.
+// Goal: v1 lists a stopped container as `Exit 0` in plain `ps` (R10), and -q prints full ids;
+// --filter filters `--services` only (main.py ps), so `ps -q --filter status=running` still
+// prints the stopped container's id.
 TEST(ComposeDialect, V1PsListsStoppedContainers) {
   ComposeWorld w("1.29.2");
   w.blue({"up", "-d"});
+  EXPECT_EQ(w.blue({"ps", "--services", "--filter", "status=running"}).out, "blue\n");
   w.blue({"stop"});
   EXPECT_NE(w.blue({"ps"}).out.find("   Exit 0"), std::string::npos);
   EXPECT_EQ(w.blue({"ps", "-q"}).out, w.engine->inspect("blue_blue_1")->id + "\n");
-  EXPECT_EQ(w.blue({"ps", "-q", "--filter", "status=running"}).out, "");
+  EXPECT_EQ(w.blue({"ps", "-q", "--filter", "status=running"}).out, w.engine->inspect("blue_blue_1")->id + "\n");
+  EXPECT_EQ(w.blue({"ps", "--services", "--filter", "status=running"}).out, "\n");
+  EXPECT_EQ(w.blue({"ps", "--services"}).out, "blue\n");
 }
 
 // Goal: v1's port clash: "... error", the host-in-use warning, ERROR for the container and the
-// service, "Encountered errors", exit 1, container left created (§3 "Port already bound").
+// service (written to the stream by parallel.py, so prefixed even on a non-TTY), "Encountered
+// errors" (logged: no prefix on a non-TTY), exit 1, container left created (§3).
 TEST(ComposeDialect, V1PortConflictErrorLines) {
   ComposeWorld w("1.29.2");
   w.blue({"up", "-d"});
@@ -138,13 +145,13 @@ TEST(ComposeDialect, V1PortConflictErrorLines) {
       "Creating network \"other_default\" with the default driver\n"
       "Creating other_other_1 ... \n"
       "Creating other_other_1 ... error\n"
-      "WARNING: Host is already in use by another container\n\n"
+      "Host is already in use by another container\n\n"
       "ERROR: for other_other_1  Cannot start service other: driver failed programming external connectivity on "
       "endpoint other_other_1 (";
   EXPECT_EQ(r.err.substr(0, head.size()), head);
   EXPECT_NE(r.err.find("\n\nERROR: for other  Cannot start service other: driver failed programming external"),
             std::string::npos);
-  EXPECT_NE(r.err.find("port is already allocated\nERROR: Encountered errors while bringing up the project.\n"),
+  EXPECT_NE(r.err.find("port is already allocated\nEncountered errors while bringing up the project.\n"),
             std::string::npos);
   EXPECT_EQ(w.engine->inspect("other_other_1")->state, ContainerState::created);
 }
@@ -161,10 +168,10 @@ TEST(ComposeDialect, V1UsageErrors) {
   EXPECT_NE(wait.err.find("Usage: up [options]"), std::string::npos);
   auto unknown = w.run({"upp"});
   EXPECT_EQ(unknown.exit_code, 1);
-  EXPECT_EQ(unknown.err.substr(0, 38), "ERROR: No such command: upp\n\nCommands:");
+  EXPECT_EQ(unknown.err.substr(0, 31), "No such command: upp\n\nCommands:");
   auto missing = w.run({"-f", "nope.yml", "ps"});
   EXPECT_EQ(missing.exit_code, 1);
-  EXPECT_EQ(missing.err, "ERROR: .FileNotFoundError: [Errno 2] No such file or directory: './nope.yml'\n");
+  EXPECT_EQ(missing.err, ".FileNotFoundError: [Errno 2] No such file or directory: './nope.yml'\n");
   DockerCli docker(*w.engine, *w.compose);
   auto plugin = docker.run({"compose", "ps"}, w.dir, {});
   EXPECT_EQ(plugin.exit_code, 1);

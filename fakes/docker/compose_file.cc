@@ -1,190 +1,105 @@
 #include "fakes/docker/compose_file.h"
 
-#include <cctype>
 #include <fstream>
 #include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/yaml.h>
+
+#include "core/not_modelled.h"
+#include "fakes/docker/compose_document.h"
+#include "fakes/docker/compose_schema.h"
+#include "fakes/docker/compose_service_keys.h"
 
 namespace bg::fakes {
 namespace {
 
-// Reports a problem at a node, as "file:line:column: message" (yaml-cpp marks are 0-based).
-[[noreturn]] void fail_at(const std::string& file, const YAML::Mark& mark, const std::string& what) {
-  if (mark.is_null()) throw ComposeFileError(fmt::format("{}: {}", file, what));
-  throw ComposeFileError(fmt::format("{}:{}:{}: {}", file, mark.line + 1, mark.column + 1, what));
-}
-
-std::string where(const std::string& file, const YAML::Mark& mark) {
-  return fmt::format("{}:{}:{}", file, mark.line + 1, mark.column + 1);
-}
-
-std::string scalar(const std::string& file, const YAML::Node& node, const std::string& key) {
-  if (!node.IsScalar()) fail_at(file, node.Mark(), key + ": expected a string");
-  return node.Scalar();
-}
-
-// Go's time.ParseDuration, which compose uses for stop_grace_period and healthcheck times:
-// "10s", "1m30s", "500ms", "1.5s", "2h"; units ns, us, µs, ms, s, m, h.
-std::optional<core::Duration> parse_go_duration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  if (text == "0") return core::Duration(0);
-  double total_us = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-    if (i == start) return std::nullopt;
-    double value = std::stod(std::string(text.substr(start, i - start)));
-    size_t unit_start = i;
-    while (i < text.size() && !std::isdigit(static_cast<unsigned char>(text[i])) && text[i] != '.') ++i;
-    std::string_view unit = text.substr(unit_start, i - unit_start);
-    double scale = 0;
-    if (unit == "ns") scale = 0.001;
-    else if (unit == "us" || unit == "\xC2\xB5s") scale = 1;
-    else if (unit == "ms") scale = 1e3;
-    else if (unit == "s") scale = 1e6;
-    else if (unit == "m") scale = 60e6;
-    else if (unit == "h") scale = 3600e6;
-    else return std::nullopt;
-    total_us += value * scale;
+// The keys of one service: validated against compose's schema, then read, set aside or refused.
+ServiceConfig read_service(const ServiceKeyReader& r, const ComposeFileContext& context, const std::string& name,
+                           const YAML::Node& node) {
+  const std::string path = "services." + name;
+  if (!node.IsMap()) {
+    if (node.IsNull()) return ServiceConfig{name};  // `web:` alone: an override file may fill it
+    r.fail(node, fmt::format("{}: expected a mapping", path));
   }
-  return core::Duration(static_cast<int64_t>(total_us));
-}
-
-core::Duration duration(const std::string& file, const YAML::Node& node, const std::string& key) {
-  auto d = parse_go_duration(scalar(file, node, key));
-  if (!d) fail_at(file, node.Mark(), fmt::format("{}: expected a duration like 10s or 1m30s, got \"{}\"", key, node.Scalar()));
-  return *d;
-}
-
-uint16_t port_number(const std::string& file, const YAML::Node& node, std::string_view text) {
-  if (text.empty() || text.size() > 5 || text.find_first_not_of("0123456789") != std::string_view::npos)
-    fail_at(file, node.Mark(), fmt::format("ports: expected a port number, got \"{}\"", text));
-  int n = std::stoi(std::string(text));
-  if (n < 1 || n > 65535) fail_at(file, node.Mark(), fmt::format("ports: port {} is out of range", n));
-  return static_cast<uint16_t>(n);
-}
-
-// Short syntax: "3000", "3000:3000", "127.0.0.1:3000:3000", each optionally "/udp". Ranges are not
-// modelled (simplification: the seed and the races use single ports).
-PortMapping short_port(const std::string& file, const YAML::Node& node) {
-  std::string text = node.Scalar();
-  PortMapping p;
-  if (auto slash = text.rfind('/'); slash != std::string::npos) {
-    p.protocol = text.substr(slash + 1);
-    text.resize(slash);
-  }
-  if (text.find('-') != std::string::npos) fail_at(file, node.Mark(), "ports: port ranges are not supported by the simulation");
-  std::vector<std::string> parts;
-  std::stringstream in(text);
-  for (std::string part; std::getline(in, part, ':');) parts.push_back(part);
-  if (parts.size() == 1) {
-    p.target = port_number(file, node, parts[0]);
-  } else if (parts.size() == 2) {
-    p.published = port_number(file, node, parts[0]);
-    p.target = port_number(file, node, parts[1]);
-  } else if (parts.size() == 3) {
-    p.host_ip = parts[0];
-    if (!parts[1].empty()) p.published = port_number(file, node, parts[1]);
-    p.target = port_number(file, node, parts[2]);
-  } else {
-    fail_at(file, node.Mark(), fmt::format("ports: expected \"HOST:CONTAINER\", got \"{}\"", node.Scalar()));
-  }
-  return p;
-}
-
-PortMapping long_port(const std::string& file, const YAML::Node& node) {
-  PortMapping p;
-  if (!node["target"]) fail_at(file, node.Mark(), "ports: the long form needs a target");
-  p.target = port_number(file, node["target"], node["target"].Scalar());
-  if (node["published"]) p.published = port_number(file, node["published"], node["published"].Scalar());
-  if (node["host_ip"]) p.host_ip = node["host_ip"].Scalar();
-  if (node["protocol"]) p.protocol = node["protocol"].Scalar();
-  return p;
-}
-
-std::vector<PortMapping> ports(const std::string& file, const YAML::Node& node) {
-  if (!node.IsSequence()) fail_at(file, node.Mark(), "ports: expected a list");
-  std::vector<PortMapping> out;
-  for (const auto& item : node) out.push_back(item.IsMap() ? long_port(file, item) : short_port(file, item));
-  return out;
-}
-
-// `environment:` as a map (KEY: value) or a list ("KEY=value"). A bare "KEY" would take the value
-// from compose's own environment; the simulation has none, so it is left out.
-std::map<std::string, std::string> environment(const std::string& file, const YAML::Node& node) {
-  std::map<std::string, std::string> env;
-  if (node.IsMap()) {
-    for (const auto& kv : node) env[kv.first.Scalar()] = kv.second.IsNull() ? "" : scalar(file, kv.second, "environment");
-  } else if (node.IsSequence()) {
-    for (const auto& item : node) {
-      std::string entry = scalar(file, item, "environment");
-      if (auto eq = entry.find('='); eq != std::string::npos) env[entry.substr(0, eq)] = entry.substr(eq + 1);
-    }
-  } else {
-    fail_at(file, node.Mark(), "environment: expected a mapping or a list");
-  }
-  return env;
-}
-
-std::vector<std::string> string_list(const std::string& file, const YAML::Node& node, const std::string& key) {
-  std::vector<std::string> out;
-  if (node.IsSequence()) {
-    for (const auto& item : node) out.push_back(scalar(file, item, key));
-  } else {
-    // A string command is split on whitespace (compose uses shell quoting; simplified here).
-    std::stringstream in(scalar(file, node, key));
-    for (std::string word; in >> word;) out.push_back(word);
-  }
-  return out;
-}
-
-Healthcheck healthcheck(const std::string& file, const YAML::Node& node) {
-  if (!node.IsMap()) fail_at(file, node.Mark(), "healthcheck: expected a mapping");
-  Healthcheck h;
-  if (node["test"]) h.test = string_list(file, node["test"], "healthcheck.test");
-  if (node["interval"]) h.interval = duration(file, node["interval"], "healthcheck.interval");
-  if (node["timeout"]) h.timeout = duration(file, node["timeout"], "healthcheck.timeout");
-  if (node["start_period"]) h.start_period = duration(file, node["start_period"], "healthcheck.start_period");
-  if (node["retries"]) h.retries = node["retries"].as<int>(3);
-  if (node["disable"]) h.disable = node["disable"].as<bool>(false);
-  return h;
-}
-
-bool boolean(const std::string& file, const YAML::Node& node, const std::string& key) {
-  std::string s = scalar(file, node, key);
-  if (s == "true" || s == "True" || s == "yes") return true;
-  if (s == "false" || s == "False" || s == "no") return false;
-  fail_at(file, node.Mark(), key + ": expected true or false");
-}
-
-ServiceConfig service(const std::string& file, const std::string& name, const YAML::Node& node,
-                      std::vector<std::string>& warnings) {
-  if (!node.IsMap()) fail_at(file, node.Mark(), fmt::format("services.{}: expected a mapping", name));
   ServiceConfig s;
   s.name = name;
   for (const auto& kv : node) {
-    std::string key = kv.first.Scalar();
+    const std::string key = kv.first.Scalar();
     const YAML::Node& v = kv.second;
-    if (key == "image") s.image = scalar(file, v, "image");
-    else if (key == "ports") s.ports = ports(file, v);
-    else if (key == "stop_grace_period") s.stop_grace_period = duration(file, v, "stop_grace_period");
-    else if (key == "stop_signal") s.stop_signal = scalar(file, v, "stop_signal");
-    else if (key == "environment") s.environment = environment(file, v);
-    else if (key == "init") s.init = boolean(file, v, "init");
-    else if (key == "command") s.command = string_list(file, v, "command");
-    else if (key == "healthcheck") s.healthcheck = healthcheck(file, v);
-    else warnings.push_back(fmt::format("{}: services.{}.{} is not modelled by the simulation (ignored)",
-                                        where(file, kv.first.Mark()), name, key));
+    const KeyRule* rule = service_key_rule(key, context.generation);
+    if (!rule) throw ComposeFileError(unknown_key_error(context.generation, context.shown, path, "service", key));
+    if (rule->use == KeyUse::not_modelled) r.not_modelled(kv.first, path + "." + key, rule->why);
+    if (rule->use == KeyUse::accepted) continue;
+    s.written.insert(key);
+    if (key == "healthcheck" && v.IsMap())
+      for (const auto& sub : v) s.written.insert("healthcheck." + sub.first.Scalar());
+    const std::string at = path + "." + key;
+    if (key == "image") s.image = r.scalar(v, at);
+    else if (key == "build") s.build = r.build(v, at);
+    else if (key == "container_name") s.container_name = r.scalar(v, at);
+    else if (key == "ports") s.ports = r.ports(v, at);
+    else if (key == "stop_grace_period") s.stop_grace_period = r.duration(v, at);
+    else if (key == "stop_signal") s.stop_signal = r.scalar(v, at);
+    else if (key == "environment") s.environment_entries = r.environment(v, at);
+    else if (key == "env_file") {
+      for (const auto& f : r.strings(v, at)) s.env_files.push_back(r.host_path(v, f));
+    } else if (key == "init") s.init = r.boolean(v, at);
+    else if (key == "command") s.command = r.command(v, at);
+    else if (key == "healthcheck") s.healthcheck = r.healthcheck(v, at);
+    else if (key == "volumes") s.volumes = r.volumes(v, at);
+    else if (key == "networks") s.networks = r.networks(v, at);
+    else if (key == "labels") s.labels = r.mapping(v, at);
+    else if (key == "restart") s.restart = r.scalar(v, at);
+    else if (key == "hostname") s.hostname = r.scalar(v, at);
+    else if (key == "extra_hosts") s.extra_hosts = r.extra_hosts(v, at);
+    else if (key == "depends_on") s.depends_on = r.depends_on(v, at);
+    else if (key == "profiles") s.profiles = r.strings(v, at);
+    else if (key == "deploy") r.deploy(v, at);
+    else if (key == "scale") {
+      if (r.integer(v, at) != 1) r.not_modelled(kv.first, at, "several containers of one service");
+    } else if (key == "pull_policy") {
+      // missing / if_not_present is compose's default: pull only an image that is not there.
+      std::string policy = r.scalar(v, at);
+      if (policy != "missing" && policy != "if_not_present") r.not_modelled(kv.first, at + ": " + policy, "a pull policy");
+      s.pull_policy = policy;
+    }
   }
-  // compose-go's own wording for a service it cannot run.
-  if (s.image.empty())
-    fail_at(file, node.Mark(),
-            fmt::format("service \"{}\" has neither an image nor a build context specified: invalid compose project", name));
   return s;
+}
+
+// A top-level `networks:` or `volumes:` entry: external and name are acted on; a driver other than
+// the default (or its options) would give the containers a different network or storage.
+ProjectResource read_resource(const ServiceKeyReader& r, std::string_view object, const std::string& section,
+                              const std::string& key, const YAML::Node& v) {
+  ProjectResource res{key, "", false};
+  if (v.IsNull()) return res;
+  const std::string path = section + "." + key;
+  if (!v.IsMap()) r.fail(v, path + ": expected a mapping");
+  r.check_keys(v, object, path);
+  for (const auto& kv : v) {
+    std::string k = kv.first.Scalar();
+    if (k == "name") res.name = r.scalar(kv.second, path + ".name");
+    else if (k == "external") {
+      // The legacy form `external: {name: x}` names the resource too.
+      if (kv.second.IsMap()) {
+        res.external = true;
+        if (kv.second["name"]) res.name = r.scalar(kv.second["name"], path + ".external.name");
+      } else {
+        res.external = r.boolean(kv.second, path + ".external");
+      }
+    } else if (k == "driver") {
+      std::string driver = r.scalar(kv.second, path + ".driver");
+      if (driver != (object == "network" ? "bridge" : "local"))
+        r.not_modelled(kv.first, path + ".driver: " + driver, "a network or volume driver");
+    } else if (k == "driver_opts" || k == "internal") {
+      // A local volume with driver_opts is often a bind mount in disguise; an internal network
+      // cuts its containers off from the outside.
+      r.not_modelled(kv.first, path + "." + k, "driver options");
+    }
+    // labels, ipam, enable_ipv6, attachable: how Docker builds the network, not who reaches whom.
+  }
+  return res;
 }
 
 }  // namespace
@@ -199,6 +114,13 @@ std::string ServiceConfig::config_hash() const {
   j["init"] = init;
   j["command"] = command;
   if (healthcheck) j["healthcheck"] = {healthcheck->test, healthcheck->retries, healthcheck->disable};
+  for (const auto& m : volumes) j["volumes"].push_back({m.source, m.target, m.read_only, m.named});
+  for (const auto& n : networks) j["networks"].push_back({n.key, n.aliases});
+  j["labels"] = labels;
+  j["restart"] = restart;
+  j["hostname"] = hostname;
+  j["extra_hosts"] = extra_hosts;
+  j["container_name"] = container_name;
   // FNV-1a 64 over the canonical dump: stable across runs and platforms (std::hash is not).
   uint64_t h = 1469598103934665603ull;
   for (unsigned char c : j.dump()) h = (h ^ c) * 1099511628211ull;
@@ -211,39 +133,73 @@ const ServiceConfig* ComposeFile::find(std::string_view name) const {
   return nullptr;
 }
 
-ComposeFile parse_compose_text(std::string_view text, const std::string& name) {
-  YAML::Node root;
-  try {
-    root = YAML::Load(std::string(text));
-  } catch (const YAML::ParserException& e) {
-    fail_at(name, e.mark, e.msg);
-  }
+ComposeFile read_compose_file(const YAML::Node& root, const ComposeFileContext& context) {
+  ServiceKeyReader r(context);
   ComposeFile out;
-  out.path = name;
-  if (root.IsNull()) return out;  // an empty file is an empty project
-  if (!root.IsMap()) fail_at(name, root.Mark(), "expected a mapping at the top level (services: ...)");
+  out.path = context.shown;
   for (const auto& kv : root) {
-    std::string key = kv.first.Scalar();
-    if (key == "services") {
-      const YAML::Node& services = kv.second;
-      if (services.IsNull()) continue;
-      if (!services.IsMap()) fail_at(name, services.Mark(), "services: expected a mapping of service names");
-      for (const auto& s : services) out.services.push_back(service(name, s.first.Scalar(), s.second, out.warnings));
-    } else if (key != "version" && key.rfind("x-", 0) != 0) {
-      out.warnings.push_back(fmt::format("{}: top-level {} is not modelled by the simulation (ignored)",
-                                         where(name, kv.first.Mark()), key));
+    const std::string key = kv.first.Scalar();
+    const YAML::Node& v = kv.second;
+    const KeyRule* rule = top_level_key_rule(key, context.generation);
+    if (!rule) throw ComposeFileError(unknown_key_error(context.generation, context.shown, "(root)", "top", key));
+    if (rule->use == KeyUse::not_modelled) r.not_modelled(kv.first, key, rule->why);
+    if (rule->use == KeyUse::accepted || v.IsNull()) continue;
+    if (key == "name") {
+      out.name = r.scalar(v, "name");
+      continue;
+    }
+    if (!v.IsMap()) r.fail(v, fmt::format("{}: expected a mapping", key));
+    for (const auto& entry : v) {
+      const std::string name = entry.first.Scalar();
+      if (key == "services") out.services.push_back(read_service(r, context, name, entry.second));
+      else if (key == "networks") out.networks.push_back(read_resource(r, "network", key, name, entry.second));
+      else if (key == "volumes") out.volumes.push_back(read_resource(r, "top_volume", key, name, entry.second));
     }
   }
   return out;
 }
 
-ComposeFile parse_compose_file(const std::filesystem::path& path) {
+ComposeFile parse_compose_text(std::string_view text, const std::string& name) {
+  std::vector<std::string> unset;
+  auto none = [](const std::string&) -> std::optional<std::string> { return std::nullopt; };
+  YAML::Node root = parse_compose_document(std::string(text), name, TemplateSyntax::go_v1_2, none, unset);
+  ComposeFileContext context{TemplateSyntax::go_v1_2, name, std::filesystem::path(name).parent_path(), std::nullopt};
+  ComposeFile file = read_compose_file(root, context);
+  for (auto& s : file.services)
+    for (const auto& [k, v] : s.environment_entries)
+      if (v) s.environment[k] = *v;
+  return file;
+}
+
+void parse_compose_file(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
-  // compose's own message for a -f file that does not exist.
-  if (!in) throw ComposeFileError(fmt::format("open {}: no such file or directory", path.string()));
+  if (!in) throw ComposeFileError(fmt::format("open {}: no such file or directory", path.string()),
+                                  ComposeFileError::Kind::not_found);
   std::stringstream buffer;
   buffer << in.rdbuf();
-  return parse_compose_text(buffer.str(), path.string());
+  YAML::Node root;
+  try {
+    root = YAML::Load(buffer.str());
+  } catch (const YAML::ParserException& e) {
+    throw ComposeFileError(fmt::format("{}:{}:{}: {}", path.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
+  }
+  if (!root.IsMap()) return;
+  // Keys only: whether compose knows them is the command's to say (it depends on the version).
+  ComposeFileContext context{TemplateSyntax::go_v1_17, path.string(), path.parent_path(), std::nullopt};
+  ServiceKeyReader r(context);
+  for (const auto& kv : root) {
+    const KeyRule* rule = top_level_key_rule(kv.first.Scalar(), TemplateSyntax::go_v1_17);
+    if (rule && rule->use == KeyUse::not_modelled) r.not_modelled(kv.first, kv.first.Scalar(), rule->why);
+  }
+  if (!root["services"] || !root["services"].IsMap()) return;
+  for (const auto& service : root["services"]) {
+    if (!service.second.IsMap()) continue;
+    for (const auto& kv : service.second) {
+      const KeyRule* rule = service_key_rule(kv.first.Scalar(), TemplateSyntax::go_v1_17);
+      if (rule && rule->use == KeyUse::not_modelled)
+        r.not_modelled(kv.first, fmt::format("services.{}.{}", service.first.Scalar(), kv.first.Scalar()), rule->why);
+    }
+  }
 }
 
 }  // namespace bg::fakes

@@ -3,6 +3,7 @@
 // docker-image built, and the compose CLI of a chosen dialect.
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string_view>
 
@@ -50,8 +51,17 @@ struct ComposeWorld {
     engine.reset();
     fs::remove_all(dir.parent_path());
   }
-  void write(const std::string& name, const std::string& text) { std::ofstream(dir / name) << text; }
-  core::CommandResult run(std::vector<std::string> args) { return compose->run(args, dir, {}); }
+  // The caller's environment every run() passes (a script's exported variables).
+  std::map<std::string, std::string> env;
+
+  void write(const std::string& name, const std::string& text) {
+    fs::create_directories((dir / name).parent_path());
+    std::ofstream(dir / name) << text;
+  }
+  core::CommandResult run(std::vector<std::string> args) { return compose->run(args, dir, env, {}); }
+  core::CommandResult run_in(const fs::path& cwd, std::vector<std::string> args) {
+    return compose->run(args, cwd, env, {});
+  }
   core::CommandResult blue(std::vector<std::string> args) {
     args.insert(args.begin(), {"-p", "blue", "-f", "docker-compose-blue.yml"});
     return run(args);

@@ -5,114 +5,12 @@
 
 #include <fmt/format.h>
 
+#include "fakes/docker/compose_flags.h"
+#include "fakes/docker/compose_v1_help.h"
 #include "fakes/docker/image_store.h"
 
 namespace bg::fakes {
 namespace {
-
-// compose/cli/main.py docstrings (1.29.2), as docopt prints them on a usage error. Trimmed to the
-// options the simulation knows; the wording of each line is v1's.
-const char* kTopLevelHelp =
-    "Define and run multi-container applications with Docker.\n\n"
-    "Usage:\n"
-    "  docker-compose [-f <arg>...] [--profile <name>...] [options] [--] [COMMAND] [ARGS...]\n"
-    "  docker-compose -h|--help\n\n"
-    "Options:\n"
-    "  -f, --file FILE             Specify an alternate compose file\n"
-    "                              (default: docker-compose.yml)\n"
-    "  -p, --project-name NAME     Specify an alternate project name\n"
-    "                              (default: directory name)\n"
-    "  --profile NAME              Specify a profile to enable\n"
-    "  --verbose                   Show more output\n"
-    "  --no-ansi                   Do not print ANSI control characters (DEPRECATED)\n"
-    "  -v, --version               Print version and exit\n"
-    "  --project-directory PATH    Specify an alternate working directory\n"
-    "                              (default: the path of the Compose file)\n"
-    "  --env-file PATH             Specify an alternate environment file\n\n";
-const char* kCommands =
-    "Commands:\n"
-    "  build              Build or rebuild services\n"
-    "  config             Validate and view the Compose file\n"
-    "  create             Create services\n"
-    "  down               Stop and remove resources\n"
-    "  events             Receive real time events from containers\n"
-    "  exec               Execute a command in a running container\n"
-    "  help               Get help on a command\n"
-    "  images             List images\n"
-    "  kill               Kill containers\n"
-    "  logs               View output from containers\n"
-    "  pause              Pause services\n"
-    "  port               Print the public port for a port binding\n"
-    "  ps                 List containers\n"
-    "  pull               Pull service images\n"
-    "  push               Push service images\n"
-    "  restart            Restart services\n"
-    "  rm                 Remove stopped containers\n"
-    "  run                Run a one-off command\n"
-    "  scale              Set number of containers for a service\n"
-    "  start              Start services\n"
-    "  stop               Stop services\n"
-    "  top                Display the running processes\n"
-    "  unpause            Unpause services\n"
-    "  up                 Create and start containers\n"
-    "  version            Show version information and quit\n";
-
-const std::map<std::string, std::string>& command_help() {
-  static const std::map<std::string, std::string> help = {
-      {"ps",
-       "List containers.\n\nUsage: ps [options] [--] [SERVICE...]\n\nOptions:\n"
-       "    -q, --quiet          Only display IDs\n"
-       "    --services           Display services\n"
-       "    --filter KEY=VAL     Filter services by a property\n"
-       "    -a, --all            Show all stopped containers (including those created by the run command)\n"},
-      {"up",
-       "Builds, (re)creates, starts, and attaches to containers for a service.\n\n"
-       "Usage: up [options] [--scale SERVICE=NUM...] [--] [SERVICE...]\n\nOptions:\n"
-       "    -d, --detach               Detached mode: Run containers in the background,\n"
-       "                               print new container names. Incompatible with\n"
-       "                               --abort-on-container-exit.\n"
-       "    --no-color                 Produce monochrome output.\n"
-       "    --quiet-pull               Pull without printing progress information\n"
-       "    --no-deps                  Don't start linked services.\n"
-       "    --force-recreate           Recreate containers even if their configuration\n"
-       "                               and image haven't changed.\n"
-       "    --always-recreate-deps     Recreate dependent containers.\n"
-       "                               Incompatible with --no-recreate.\n"
-       "    --no-recreate              If containers already exist, don't recreate\n"
-       "                               them. Incompatible with --force-recreate and -V.\n"
-       "    --no-build                 Don't build an image, even if it's missing.\n"
-       "    --no-start                 Don't start the services after creating them.\n"
-       "    --build                    Build images before starting containers.\n"
-       "    -t, --timeout TIMEOUT      Use this timeout in seconds for container\n"
-       "                               shutdown when attached or when containers are\n"
-       "                               already running. (default: 10)\n"
-       "    -V, --renew-anon-volumes   Recreate anonymous volumes instead of retrieving\n"
-       "                               data from the previous containers.\n"
-       "    --remove-orphans           Remove containers for services not defined\n"
-       "                               in the Compose file.\n"},
-      {"down",
-       "Stops containers and removes containers, networks, volumes, and images\n"
-       "created by `up`.\n\nUsage: down [options]\n\nOptions:\n"
-       "    --rmi type              Remove images. Type must be one of:\n"
-       "                              'all': Remove all images used by any service.\n"
-       "                              'local': Remove only images that don't have a\n"
-       "                              custom tag set by the `image` field.\n"
-       "    -v, --volumes           Remove named volumes declared in the `volumes`\n"
-       "                            section of the Compose file and anonymous volumes\n"
-       "                            attached to containers.\n"
-       "    --remove-orphans        Remove containers for services not defined in the\n"
-       "                            Compose file\n"
-       "    -t, --timeout TIMEOUT   Specify a shutdown timeout in seconds.\n"
-       "                            (default: 10)\n"},
-      {"stop",
-       "Stop running containers without removing them.\n\n"
-       "They can be started again with `docker-compose start`.\n\n"
-       "Usage: stop [options] [--] [SERVICE...]\n\nOptions:\n"
-       "  -t, --timeout TIMEOUT      Specify a shutdown timeout in seconds.\n"
-       "                             (default: 10)\n"},
-      {"start", "Start existing containers.\n\nUsage: start [SERVICE...]\n"}};
-  return help;
-}
 
 const char* verb(ComposeStep step) {
   switch (step) {
@@ -121,6 +19,7 @@ const char* verb(ComposeStep step) {
     case ComposeStep::start: return "Starting";
     case ComposeStep::stop: return "Stopping";
     case ComposeStep::remove: return "Removing";
+    case ComposeStep::restart: return "Restarting";
   }
   return "";
 }
@@ -189,58 +88,144 @@ std::string ComposeV1Dialect::pull_begin(const std::string& service, const std::
 }
 
 std::string ComposeV1Dialect::pull_failed(const std::string&, const std::string& message) const {
-  return "ERROR: " + message + "\n";
+  return message + "\n";
 }
 
 // service.py start_container: a port clash also logs "Host is already in use by another container";
-// parallel_execute reports the error per container, then per service (semantics.md §3).
+// parallel_execute writes "ERROR: for" per container, then per service, straight to the stream
+// (parallel.py), so those keep their prefix on a non-TTY; the rest goes through the logger.
 std::string ComposeV1Dialect::start_failed(const std::string& service, const std::string& container,
                                            const std::string& message) const {
   std::string out;
   if (message.find("driver failed programming external connectivity") != std::string::npos)
-    out += "WARNING: Host is already in use by another container\n";
+    out += "Host is already in use by another container\n";
   std::string cause = fmt::format("Cannot start service {}: {}", service, message);
   out += fmt::format("\nERROR: for {}  {}\n", container, cause);
   out += fmt::format("\nERROR: for {}  {}\n", service, cause);
-  out += "ERROR: Encountered errors while bringing up the project.\n";
+  out += "Encountered errors while bringing up the project.\n";
   return out;
 }
 
 // ProjectNetworks.remove: the default network is removed by name, and a missing one only warns.
 std::string ComposeV1Dialect::nothing_to_remove(const std::string& project) const {
   std::string network = network_name(project);
-  return fmt::format("Removing network {}\nWARNING: Network {} not found.\n", network, network);
+  return fmt::format("Removing network {}\nNetwork {} not found.\n", network, network);
 }
 
-// NoSuchCommand: "No such command" and the Commands section, exit 1.
+// NoSuchCommand: "No such command" and the Commands section (log.error), exit 1.
 core::CommandResult ComposeV1Dialect::unknown_command(const std::string& command) const {
-  return {1, "", fmt::format("ERROR: No such command: {}\n\n{}", command, kCommands)};
+  return {1, "", fmt::format("No such command: {}\n\n{}", command, v1_commands())};
 }
 
 // docopt_full_help: any docopt failure prints the command's whole docstring, exit 1; the
 // specific problem (pflag's message in v2) is not printed.
 core::CommandResult ComposeV1Dialect::bad_flag(const std::string& command, const std::string&) const {
-  auto it = command_help().find(command);
-  return {1, "", it != command_help().end() ? it->second : usage()};
+  auto it = v1_command_help().find(command);
+  return {1, "", it != v1_command_help().end() ? it->second : usage()};
 }
 
-std::string ComposeV1Dialect::usage() const { return std::string(kTopLevelHelp) + kCommands; }
+std::string ComposeV1Dialect::usage() const { return v1_usage(); }
 
-const std::vector<FlagSpec>& ComposeV1Dialect::up_flags() const {
-  static const std::vector<FlagSpec> flags = {
-      {'d', "detach", false},      {0, "no-color", false},       {0, "quiet-pull", false},
-      {0, "no-deps", false},       {0, "force-recreate", false}, {0, "always-recreate-deps", false},
-      {0, "no-recreate", false},   {0, "no-build", false},       {0, "no-start", false},
-      {0, "build", false},         {0, "abort-on-container-exit", false}, {0, "attach-dependencies", false},
-      {'t', "timeout", true},      {'V', "renew-anon-volumes", false},    {0, "remove-orphans", false},
-      {0, "exit-code-from", true}, {0, "scale", true}};
-  return flags;
+const std::vector<FlagSpec>* ComposeV1Dialect::command_flags(const std::string& command) const {
+  return compose_command_flags(1, 0, command);
 }
 
-const std::vector<FlagSpec>& ComposeV1Dialect::ps_flags() const {
-  static const std::vector<FlagSpec> flags = {
-      {'q', "quiet", false}, {0, "services", false}, {0, "filter", true}, {'a', "all", false}};
-  return flags;
+std::string ComposeV1Dialect::unset_variable(const std::string& name) const {
+  return fmt::format("The {} variable is not set. Defaulting to a blank string.", name);
+}
+
+// main.py setup_console_handler: on a stream that is not a TTY (a deploy script's stderr) the
+// handler's formatter is logging.Formatter("%(message)s"), without the WARNING:/ERROR: prefix
+// ConsoleWarningFormatter adds on a terminal (colors.AnsiMode.use_ansi_codes: stream.isatty()).
+std::string ComposeV1Dialect::warning(const std::string& message, core::Time) const { return message + "\n"; }
+
+// main.py version: --short prints the version, otherwise get_version_info('full') of the
+// official 1.29.2 Linux binary.
+std::string ComposeV1Dialect::version_command(bool short_form) const {
+  if (short_form) return version_ + "\n";
+  return version_line() +
+         "docker-py version: 5.0.0\nCPython version: 3.7.10\nOpenSSL version: OpenSSL 1.1.0l  10 Sep 2019\n";
+}
+
+// main.py rm: print("No stopped containers") goes to stdout.
+void ComposeV1Dialect::no_stopped_containers(core::CommandResult& r) const { r.out += "No stopped containers\n"; }
+
+// project.py parallel_pull: parallel_execute's "Pulling <service> ... " / "... done" lines, also
+// for a service without an image (a no-op pull).
+std::string ComposeV1Dialect::pull_command_begin(const std::string& service) const {
+  return fmt::format("Pulling {} ... \n", service);
+}
+std::string ComposeV1Dialect::pull_command_done(const std::string& service) const {
+  return fmt::format("Pulling {} ... done\n", service);
+}
+std::string ComposeV1Dialect::pull_skipped(const std::string& service, bool) const {
+  return pull_command_begin(service) + pull_command_done(service);
+}
+
+// main.py start: exit_if(not containers, 'No containers to start', 1).
+std::string ComposeV1Dialect::nothing_to_start(const std::string&) const { return "No containers to start"; }
+
+// service.py build: "Building <service>" (log.info), then the legacy builder's stream on stdout,
+// as `docker build` prints it.
+core::CommandResult ComposeV1Dialect::build_output(const std::string& service, const std::string& image,
+                                                   const Dockerfile& dockerfile, const BuildResult& built) const {
+  core::CommandResult r;
+  r.err = fmt::format("Building {}\n", service);
+  const auto& steps = dockerfile.instructions;
+  for (size_t i = 0; i < steps.size(); ++i) {
+    r.out += fmt::format("Step {}/{} : {}\n", i + 1, steps.size(), steps[i].original);
+    if (i < built.container_ids.size() && !built.container_ids[i].empty())
+      r.out += fmt::format(" ---> Running in {}\nRemoving intermediate container {}\n", built.container_ids[i],
+                           built.container_ids[i]);
+    if (i < built.layer_ids.size()) r.out += fmt::format(" ---> {}\n", built.layer_ids[i]);
+  }
+  r.out += fmt::format("Successfully built {}\nSuccessfully tagged {}\n", built.image.id.substr(0, 12),
+                       ImageStore::normalize_ref(image));
+  return r;
+}
+
+// service.py dependency checks (errors.py HealthCheckFailed, NoHealthCheckConfigured,
+// CompletedUnsuccessfully): parallel_execute reports them for the dependent service, then `up`
+// fails as any error of the batch does.
+std::string ComposeV1Dialect::dependency_error(const std::string& dependent, const std::string& dependency,
+                                               const ContainerRecord& container, DependencyFailure why,
+                                               int exit_code) const {
+  std::string short_id = container.id.substr(0, 12);
+  std::string cause;
+  switch (why) {
+    case DependencyFailure::no_healthcheck:
+      cause = fmt::format("Service \"{}\" is missing a healthcheck configuration", dependency);
+      break;
+    case DependencyFailure::unhealthy: cause = fmt::format("Container \"{}\" is unhealthy.", short_id); break;
+    case DependencyFailure::exited:
+      cause = fmt::format("Container \"{}\" exited with code {}.", short_id, exit_code);
+      break;
+  }
+  return fmt::format("\nERROR: for {}  {}\nEncountered errors while bringing up the project.\n", dependent, cause);
+}
+
+// network.py ProjectNetworks: ConfigurationError for an external network that is not there.
+std::string ComposeV1Dialect::external_network_missing(const std::string& network) const {
+  return fmt::format(
+      "Network {} declared as external, but could not be found. Please create the network manually using `docker "
+      "network create {}` and try again.",
+      network, network);
+}
+
+// project.py find_orphan_containers.
+std::string ComposeV1Dialect::orphans_found(const std::vector<std::string>& containers) const {
+  return fmt::format(
+      "Found orphan containers ({}) for this project. If you removed or renamed this service in your compose file, "
+      "you can run this command with the --remove-orphans flag to clean it up.",
+      fmt::join(containers, ", "));
+}
+
+// service.py ensure_image_exists: log.warning after building a missing image.
+std::string ComposeV1Dialect::built_because_missing(const std::string& service) const {
+  return fmt::format(
+      "Image for service {} was built because it did not already exist. To rebuild this image you must use "
+      "`docker-compose build` or `docker-compose up --build`.",
+      service);
 }
 
 // config.py ComposeFileNotFound (SUPPORTED_FILENAMES of 1.29).

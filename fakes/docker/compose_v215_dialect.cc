@@ -37,4 +37,27 @@ std::string ComposeV215Dialect::nothing_to_remove(const std::string& project) co
   return fmt::format("Warning: No resource found to remove for project \"{}\".\n", project);
 }
 
+// pkg/compose/pull.go from v2.15: the reason is in the event.
+std::string ComposeV215Dialect::pull_skipped(const std::string& service, bool exists) const {
+  return event(service, exists ? "Skipped - Image is already present locally" : "Skipped - No image to be pulled", "");
+}
+
+// v2.20.2 convergence.go: the container is named and the error wrapped "dependency failed to
+// start"; "didn't complete" lost its typo. ([inference]: taken to hold from 2.19, the release that
+// took compose-go 1.15; 2.15 to 2.18 word it as 2.5.0 does.)
+std::string ComposeV215Dialect::dependency_error(const std::string& dependent, const std::string& dependency,
+                                                 const ContainerRecord& container, DependencyFailure why,
+                                                 int exit_code) const {
+  if (minor_ < 19) return ComposeDialect::dependency_error(dependent, dependency, container, why, exit_code);
+  switch (why) {
+    case DependencyFailure::no_healthcheck:
+      return fmt::format("dependency failed to start: container {} has no healthcheck configured\n", container.name);
+    case DependencyFailure::unhealthy:
+      return fmt::format("dependency failed to start: container {} is unhealthy\n", container.name);
+    case DependencyFailure::exited:
+      return fmt::format("service \"{}\" didn't complete successfully: exit {}\n", dependency, exit_code);
+  }
+  return "";
+}
+
 }  // namespace bg::fakes

@@ -19,6 +19,9 @@ class ComposeV215Dialect : public ComposeDialect {
   std::string ps_format(const std::vector<ContainerRecord>& containers, core::Time now,
                         const std::string& format) const override;
   std::string nothing_to_remove(const std::string& project) const override;
+  std::string pull_skipped(const std::string& service, bool exists) const override;
+  std::string dependency_error(const std::string& dependent, const std::string& dependency,
+                               const ContainerRecord& container, DependencyFailure why, int exit_code) const override;
 
  private:
   std::string version_;

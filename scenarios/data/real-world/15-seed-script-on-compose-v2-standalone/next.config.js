@@ -1,0 +1,7 @@
+const nextConfig = {
+  experimental: {
+    outputStandalone: true,
+  },
+};
+
+module.exports = nextConfig;
