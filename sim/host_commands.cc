@@ -107,8 +107,14 @@ core::CommandResult HostCommands::dispatch(const fakes::ShimRequest& request, fa
   const fakes::ShimmedProgram* known = fakes::find_shimmed_program(program);
   if (!known) return {127, "", program + ": command not found\n"};
   if (!known->modelled) return core::not_modelled_result(fmt::format("`{}` ({})", program, known->why_not));
+  // `docker compose` (the v2 plugin) gets the script's environment and host cwd like docker-compose.
+  if (program == "docker" && !request.args.empty() && request.args[0] == "compose") {
+    if (!w_.compose.dialect().is_cli_plugin())
+      return {1, "", "docker: 'compose' is not a docker command.\nSee 'docker --help'\n"};
+    return w_.compose.run({request.args.begin() + 1, request.args.end()}, request.cwd, request.env, stop);
+  }
   if (program == "docker") return w_.docker.run(request.args, on_machine(request.cwd), stop);
-  if (program == "docker-compose") return w_.compose.run(request.args, on_machine(request.cwd), stop);
+  if (program == "docker-compose") return w_.compose.run(request.args, request.cwd, request.env, stop);
   if (program == "nginx") return proxy::run_nginx_command(w_.proxy(), request.args, w_.nginx_conf, w_.paths, w_.resolve_names);
   if (program == "systemctl" || program == "service") return service(request);
   if (program == "sudo") return sudo(request, exec);

@@ -138,6 +138,12 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
                                                       core::format_seconds(s.run.deadline), e.what())
                                         : e.what();
       }
+      // A script asked for something the fakes do not model: whatever happened after it says
+      // nothing about the user's deployment, so the run ends as an error that names it.
+      if (auto what = world.not_modelled()) {
+        result.verdict = "error";
+        result.error = "not modelled: " + *what;
+      }
     }
     world.shutdown();
     entries = world.history().entries();
