@@ -12,6 +12,7 @@
 #include <optional>
 #include <stop_token>
 #include <string>
+#include <thread>
 
 #include "core/clock.h"
 #include "core/command_result.h"
@@ -73,6 +74,7 @@ class HostCommands {
   core::CommandResult service(const fakes::ShimRequest& request);
   core::CommandResult sudo(const fakes::ShimRequest& request, fakes::ShimReply& exec);
   std::optional<uint16_t> owned_address(const std::string& host, uint16_t port);
+  std::jthread watch_caller(int pid, std::stop_source& call) const;
   std::filesystem::path on_machine(const std::string& cwd) const;
 
   HostCommandsWiring w_;

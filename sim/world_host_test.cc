@@ -167,3 +167,32 @@ TEST(WorldHost, AListenerOnTheMachineReceivesNothing) {
 }
 
 }  // namespace bg::sim
+
+namespace bg::sim {
+
+// Goal: a `sleep` whose script was killed at its hook's timeout ends with it: the harness does not
+// keep sleeping for a caller that is gone (it would hold one of the shims' workers for the rest of
+// the run).
+TEST(WorldHost, AShimCallEndsWhenItsCallerIsKilled) {
+  HookScenario folder("echo sleeping\nsleep 100000");
+  {
+    std::ofstream appspec(fs::path(folder.script()).parent_path().parent_path() / "appspec.yml");
+    appspec << "version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: scripts/start.sh\n"
+               "      timeout: 30\n";
+  }
+  World world(folder.load(), WorldOptions{.seed = 1, .time_scale = 0.02});
+  world.start();
+  auto d = world.deploy(0);
+  EXPECT_FALSE(d.succeeded);
+  // The shim call for `sleep 100000` ended (its event is in the history) soon after the kill.
+  bool ended = false;
+  for (int i = 0; i < 200 && !ended; ++i) {
+    for (const auto& e : world.history().entries())
+      if (auto* shim = std::get_if<core::ShimEvent>(&e.event); shim && shim->program == "sleep") ended = true;
+    if (!ended) world.wait(std::chrono::milliseconds(200));
+  }
+  EXPECT_TRUE(ended) << d.error;
+  world.shutdown();
+}
+
+}  // namespace bg::sim

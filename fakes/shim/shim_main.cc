@@ -66,6 +66,7 @@ ShimRequest make_request(int argc, char** argv) {
     if (eq != std::string::npos) req.env[entry.substr(0, eq)] = entry.substr(eq + 1);
   }
   if (bg::fakes::reads_stdin(req.program, req.args)) req.stdin = read_stdin();
+  req.pid = static_cast<int>(::getpid());
   return req;
 }
 

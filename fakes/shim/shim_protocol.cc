@@ -6,7 +6,8 @@ namespace bg::fakes {
 
 // Written out rather than with NLOHMANN_DEFINE_TYPE_*: `stdin` is also a <stdio.h> macro.
 void to_json(nlohmann::json& j, const ShimRequest& r) {
-  j = nlohmann::json{{"program", r.program}, {"args", r.args}, {"cwd", r.cwd}, {"stdin", r.stdin}, {"env", r.env}};
+  j = nlohmann::json{
+      {"program", r.program}, {"args", r.args}, {"cwd", r.cwd}, {"stdin", r.stdin}, {"env", r.env}, {"pid", r.pid}};
 }
 
 void from_json(const nlohmann::json& j, ShimRequest& r) {
@@ -15,6 +16,7 @@ void from_json(const nlohmann::json& j, ShimRequest& r) {
   r.cwd = j.value("cwd", std::string{});
   r.stdin = j.value("stdin", std::string{});
   r.env = j.value("env", std::map<std::string, std::string>{});
+  r.pid = j.value("pid", 0);
 }
 
 void to_json(nlohmann::json& j, const ShimReply& r) {

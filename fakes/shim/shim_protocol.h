@@ -31,6 +31,7 @@ struct ShimRequest {
   std::string cwd;                  // the script's working directory
   std::string stdin;                // what was piped in, when reads_stdin(); else ""
   std::map<std::string, std::string> env;  // the caller's whole environment
+  int pid = 0;                      // the shim process's pid, as its host numbers it (0: unknown)
 };
 
 struct ShimReply {
