@@ -62,12 +62,15 @@ std::string replace_all(std::string text, const std::string& from, const std::st
   return text;
 }
 
-// Copies a file or a folder's tree onto the host (through the harness's view of it).
+// Copies a file or a folder's tree onto the host (through the harness's view of it). `.keep` files
+// only hold empty folders in the repository; the host has none.
 void copy_onto_host(const fs::path& from, const fs::path& to) {
   fs::create_directories(to.parent_path());
   if (fs::is_directory(from)) {
     fs::create_directories(to);
     fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing | fs::copy_options::copy_symlinks);
+    for (auto it = fs::recursive_directory_iterator(to); it != fs::recursive_directory_iterator(); ++it)
+      if (it->path().filename() == ".keep") fs::remove(it->path());
   } else {
     fs::copy_file(from, to, fs::copy_options::overwrite_existing);
   }
