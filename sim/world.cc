@@ -69,8 +69,10 @@ void copy_onto_host(const fs::path& from, const fs::path& to) {
   if (fs::is_directory(from)) {
     fs::create_directories(to);
     fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing | fs::copy_options::copy_symlinks);
-    for (auto it = fs::recursive_directory_iterator(to); it != fs::recursive_directory_iterator(); ++it)
-      if (it->path().filename() == ".keep") fs::remove(it->path());
+    std::vector<fs::path> keeps;
+    for (const auto& entry : fs::recursive_directory_iterator(to))
+      if (entry.path().filename() == ".keep") keeps.push_back(entry.path());
+    for (const auto& k : keeps) fs::remove(k);
   } else {
     fs::copy_file(from, to, fs::copy_options::overwrite_existing);
   }
