@@ -64,14 +64,16 @@ void KeepaliveBackend::run() {
     std::vector<pollfd> fds{{listen_fd_, POLLIN, 0}};
     for (const auto& c : conns) fds.push_back({c.fd, POLLIN, 0});
     ::poll(fds.data(), fds.size(), 5);
+    std::vector<Conn> kept;
     if (fds[0].revents & POLLIN) {
       int fd = ::accept(listen_fd_, nullptr, nullptr);
       if (fd >= 0) {
         ++connections_;
-        conns.push_back(Conn{fd, "", 0, clock_.now()});
+        // Into `kept`, not `conns`: `fds` has no entry for it until the next poll (indexing `fds` by
+        // a new connection read past its end: TSan heap-use-after-free).
+        kept.push_back(Conn{fd, "", 0, clock_.now()});
       }
     }
-    std::vector<Conn> kept;
     for (size_t i = 0; i < conns.size(); ++i) {
       Conn& c = conns[i];
       bool open = true;

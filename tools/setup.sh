@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages bluegreen builds and tests with. Idempotent: when every package is
-# already installed it does nothing (no apt-get update, no network).
+# already installed it does nothing (no apt-get update, no network). Arguments name more packages a
+# caller needs (tools/sanitize.sh: clang's sanitizer runtimes and its symbolizer).
 set -euo pipefail
 
 packages=(
@@ -13,6 +14,7 @@ packages=(
 if [[ "${BLUEGREEN_SETUP_OPTIONAL:-1}" == 1 ]]; then
   packages+=(nginx-light clang chromium)
 fi
+packages+=("$@")
 
 missing=()
 for p in "${packages[@]}"; do

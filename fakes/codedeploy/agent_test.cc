@@ -35,7 +35,8 @@ class AgentTest : public ::testing::Test {
                           appspec_extra + "hooks:\n";
     for (const char* event : {"ApplicationStop", "BeforeInstall", "AfterInstall", "ApplicationStart", "ValidateService"}) {
       std::string name = std::string("scripts/") + event + ".sh";
-      appspec += std::string("  ") + event + ":\n    - location: /" + name + "\n      timeout: 5\n";
+      appspec += std::string("  ") + event + ":\n    - location: /" + name + "\n      timeout: " +
+                 std::to_string(hook_timeout_) + "\n";
       auto it = script_override.find(event);
       write_file(b / name, it != script_override.end() ? it->second : log_line_script(revision), true);
     }
@@ -62,6 +63,9 @@ class AgentTest : public ::testing::Test {
   std::filesystem::path run_dir_ = dir_ / "run";
   core::PathMap paths_;
   core::ScaledClock clock_{0.01};
+  // 60 s is 0.6 real s at this scale: room for a one-line hook script even when the agent runs
+  // under ASan or TSan (their fork is slower) on a busy machine; 5 s (50 ms) failed there.
+  int hook_timeout_ = 60;
   core::History history_;
   std::vector<std::string> observed_;
 };
@@ -144,6 +148,7 @@ TEST_F(AgentTest, FailureStopsLaterHooksAndNextStopUsesLastGoodRevision) {
 
 // Goal: a script past its timeout fails the event with CodeDeploy's message and a hook_timed_out event.
 TEST_F(AgentTest, TimedOutHookFailsTheDeployment) {
+  hook_timeout_ = 5;
   CodeDeployAgent agent = make_agent();
   DeploymentResult d = agent.deploy(1, make_bundle("rev1", "", {{"BeforeInstall", "#!/usr/bin/env bash\nsleep 1000\n"}}));
   EXPECT_FALSE(d.succeeded);

@@ -54,7 +54,9 @@ AppSpec Parser::parse(std::string_view text) {
   bool has_version = false, has_os = false;
   for (auto it = root.begin(); it != root.end(); ++it) {
     const std::string key = scalar(it->first, "a key");
-    const YAML::Node& value = it->second;
+    // A copy, not a reference: yaml-cpp's it-> returns a proxy that dies with this statement, so a
+    // reference to its `second` dangles (ASan: stack-use-after-scope; found by fuzz/appspec_fuzzer).
+    const YAML::Node value = it->second;
     if (key == "version") parse_version(value, spec), has_version = true;
     else if (key == "os") parse_os(value, spec), has_os = true;
     else if (key == "files") parse_files(value, spec);
@@ -139,9 +141,10 @@ void Parser::parse_hooks(const YAML::Node& n, AppSpec& spec) const {
       fail(it->first, fmt::format("lifecycle event '{}' cannot be scripted (the agent runs Start, DownloadBundle, "
                                   "Install and End itself); expected one of {}", name, kExpectedHooks));
     auto& scripts = spec.hooks[*event];
-    if (it->second.IsNull()) continue;
-    if (!it->second.IsSequence()) fail(it->second, fmt::format("expected {} to be a list of '- location: <script>'", name));
-    for (const auto& s : it->second) scripts.push_back(parse_script(s));
+    const YAML::Node list = it->second;  // a copy: a range-for over it->second outlives its proxy
+    if (list.IsNull()) continue;
+    if (!list.IsSequence()) fail(list, fmt::format("expected {} to be a list of '- location: <script>'", name));
+    for (const auto& s : list) scripts.push_back(parse_script(s));
   }
 }
 

@@ -131,6 +131,13 @@ void PortPublisher::start() {
   asio::dispatch(strand_, [self = shared_from_this()] { self->on_probe(false); });
 }
 
+// listening_ is also written by stop() on the caller's thread, so the strand reads it under the
+// mutex too (TSan: data race between stop() and on_probe()).
+bool PortPublisher::listening() const {
+  std::lock_guard lock(mutex_);
+  return listening_;
+}
+
 void PortPublisher::start_listening() {
   std::lock_guard lock(mutex_);
   if (stopped_ || listening_) return;
@@ -177,7 +184,7 @@ void PortPublisher::on_accept(const error_code& ec, tcp::socket socket) {
 
 // userland_proxy=false: a refused dial means the app no longer listens, so NAT would refuse now.
 void PortPublisher::on_backend_refused() {
-  if (listening_) stop_listening();
+  if (listening()) stop_listening();
 }
 
 void PortPublisher::schedule_probe() {
@@ -198,8 +205,9 @@ void PortPublisher::schedule_probe() {
 // userland_proxy=false: follow the app's listening state, one probe interval behind.
 void PortPublisher::on_probe(bool app_listens) {
   if (stopped_) return;
-  if (app_listens && !listening_) start_listening();
-  if (!app_listens && listening_) stop_listening();
+  const bool now_listening = listening();
+  if (app_listens && !now_listening) start_listening();
+  if (!app_listens && now_listening) stop_listening();
   schedule_probe();
 }
 

@@ -63,6 +63,7 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
  private:
   PortPublisher(boost::asio::io_context& io, core::PortMap& ports, uint16_t host_port, uint16_t container_port,
                 Options options);
+  bool listening() const;
   void start_listening();
   void stop_listening();
   void do_accept();

@@ -7,6 +7,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <mutex>
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
@@ -72,6 +73,7 @@ ProcessResult run_process(const std::vector<std::string>& argv, const std::vecto
 // A bin folder with the shim installed under the names a run uses, and a server echoing requests.
 struct ShimWorld {
   fs::path dir;
+  std::mutex last_mutex;
   ShimRequest last;
   std::unique_ptr<ShimServer> server;
 
@@ -80,6 +82,9 @@ struct ShimWorld {
     dir = ::mkdtemp(tmpl);
     for (const char* name : {"docker-compose", "docker", "sudo"}) fs::create_symlink(BLUEGREEN_SHIM_PATH, dir / name);
     server = std::make_unique<ShimServer>(dir / "shim.sock", [this](const ShimRequest& req, std::stop_token) {
+      // The server's thread writes it, the test reads it after the shim process exits: no C++
+      // happens-before through another process, so a mutex (TSan: data race).
+      std::lock_guard lock(last_mutex);
       last = req;
       if (req.program == "sudo")
         return ShimReply{0, "", "", {"/bin/sh", "-c", "echo \"$0 $SUDO_USER ${PORT:-unset}\"", req.args.at(0)},
@@ -87,6 +92,10 @@ struct ShimWorld {
       return ShimReply{3, fmt::format("{}\n", fmt::join(req.args, " ")), "progress on stderr\n", {}};
     });
     server->start();
+  }
+  ShimRequest last_request() {
+    std::lock_guard lock(last_mutex);
+    return last;
   }
   ~ShimWorld() {
     server.reset();
@@ -110,19 +119,20 @@ TEST(Shim, RoundTripThroughTheRealExecutable) {
   EXPECT_EQ(r.exit_code, 3);
   EXPECT_EQ(r.out, "-p blue ps\n");
   EXPECT_EQ(r.err, "progress on stderr\n");
-  EXPECT_EQ(w.last.program, "docker-compose");
-  EXPECT_EQ(w.last.cwd, fs::canonical(w.dir).string());
-  EXPECT_EQ(w.last.stdin, "");
-  EXPECT_EQ(w.last.env.at("DEPLOYMENT_ID"), "d-123");
-  EXPECT_EQ(w.last.env.at("PATH"), "/usr/bin:/bin");
-  EXPECT_EQ(w.last.env.count(kShimSocketEnv), 1u);
+  const ShimRequest last = w.last_request();
+  EXPECT_EQ(last.program, "docker-compose");
+  EXPECT_EQ(last.cwd, fs::canonical(w.dir).string());
+  EXPECT_EQ(last.stdin, "");
+  EXPECT_EQ(last.env.at("DEPLOYMENT_ID"), "d-123");
+  EXPECT_EQ(last.env.at("PATH"), "/usr/bin:/bin");
+  EXPECT_EQ(last.env.count(kShimSocketEnv), 1u);
 }
 
 // Goal: stdin is sent along for a command that reads it.
 TEST(Shim, ForwardsStdinWhenTheCommandReadsIt) {
   ShimWorld w;
   w.run("docker", {"login", "-u", "ci", "--password-stdin", "registry"}, "secret");
-  EXPECT_EQ(w.last.stdin, "secret");
+  EXPECT_EQ(w.last_request().stdin, "secret");
 }
 
 // Goal: a reply with `exec` replaces the shim with that program, in the environment the reply gives

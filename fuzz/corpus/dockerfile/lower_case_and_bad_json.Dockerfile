@@ -1,0 +1,3 @@
+from alpine
+cmd ["sh", "-c", "echo \"hi\""]
+entrypoint [not json
