@@ -8,6 +8,7 @@ packages=(
   g++ cmake ninja-build make pkg-config curl
   libboost-dev libcpp-httplib-dev libfmt-dev libgtest-dev librapidcheck-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  git zip unzip  # the workflow's runner (zip), the CodeDeploy agent's unzip, the run's GitHub repository (git)
 )
 # Tools the suite uses when present (their tests skip with a message otherwise): real nginx for
 # differential runs, clang for the fuzzers, Chromium to render the HTML report.

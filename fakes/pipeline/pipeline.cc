@@ -1,4 +1,5 @@
 #include "fakes/pipeline/pipeline.h"
+#include "fakes/pipeline/pipeline_run.h"
 
 #include <fmt/format.h>
 
@@ -14,26 +15,22 @@ const char* to_string(RunState state) {
     case RunState::succeeded: return "succeeded";
     case RunState::failed: return "failed";
     case RunState::cancelled: return "cancelled";
+    case RunState::skipped: return "skipped";
   }
   return "unknown";
 }
 
 namespace {
-bool ended(RunState s) { return s == RunState::succeeded || s == RunState::failed || s == RunState::cancelled; }
+bool ended(RunState s) {
+  return s == RunState::succeeded || s == RunState::failed || s == RunState::cancelled || s == RunState::skipped;
+}
 }  // namespace
 
-struct Pipeline::Run {
-  WorkflowRun info;
-  PushFaults faults;
-  bool may_start = false;            // the concurrency core said start
-  bool deployment_started = false;   // CodeDeploy accepted it (agent event)
-  bool deployment_done = false;      // CreateDeployment returned (refused or ended)
-  std::stop_source cancel;           // the workflow run's cancellation (and shutdown)
-  std::jthread thread;
-};
 
 Pipeline::Pipeline(core::Clock& clock, core::History& history, PipelineOptions options)
-    : clock_(clock), history_(history), options_(std::move(options)), concurrency_(options_.concurrency) {}
+    : clock_(clock), history_(history), options_(std::move(options)), concurrency_(options_.concurrency) {
+  if (options_.workflow) start_workflow_mode();
+}
 
 Pipeline::~Pipeline() { shutdown(); }
 
@@ -42,6 +39,7 @@ void Pipeline::emit(const std::string& kind, int run, const std::string& detail)
 }
 
 int Pipeline::push(const std::string& sha, PushFaults faults) {
+  if (options_.workflow) return push_workflow(sha, faults);
   // The bundle is a snapshot at push time: later edits of the source folder are another commit.
   fs::path bundle = options_.s3_root / options_.repo / (sha + ".zip");
   fs::remove_all(bundle);
@@ -56,28 +54,35 @@ int Pipeline::push(const std::string& sha, PushFaults faults) {
   run->info.sha = sha;
   run->info.bundle = bundle;
   run->faults = faults;
+  run->concurrency = &concurrency_;
   Run& r = *run;
   runs_[number] = std::move(run);
   emit("push", number, fmt::format("sha={} bundle=s3://{}/{}.zip", sha, options_.repo, sha));
-  emit("workflow_queued", number, concurrency_.group().empty() ? "" : "group=" + concurrency_.group());
-  ConcurrencyDecision decision = concurrency_.queued(number);
-  if (concurrency_.pending() == number) {
-    r.info.state = RunState::pending;
-    emit("workflow_pending", number, fmt::format("group {} has run {} in progress", concurrency_.group(),
-                                                 concurrency_.running().value_or(0)));
-  }
-  apply(decision);
-  r.thread = std::jthread([this, &r] { run_workflow(r, r.cancel.get_token()); });
+  queue(r);
   return number;
 }
 
+// Under mutex_: the run is queued in its concurrency group and its thread started.
+void Pipeline::queue(Run& r) {
+  const int number = r.info.number;
+  WorkflowConcurrency& c = *r.concurrency;
+  emit("workflow_queued", number, c.group().empty() ? "" : "group=" + c.group());
+  ConcurrencyDecision decision = c.queued(number);
+  if (c.pending() == number) {
+    r.info.state = RunState::pending;
+    emit("workflow_pending", number, fmt::format("group {} has run {} in progress", c.group(), c.running().value_or(0)));
+  }
+  apply(decision, c);
+  r.thread = std::jthread([this, &r] { run_workflow(r, r.cancel.get_token()); });
+}
+
 // Under mutex_.
-void Pipeline::apply(const ConcurrencyDecision& decision) {
+void Pipeline::apply(const ConcurrencyDecision& decision, const WorkflowConcurrency& group) {
   for (int id : decision.cancel) {
     Run& run = *runs_.at(id);
     if (ended(run.info.state)) continue;
     run.info.state = RunState::cancelled;
-    run.info.detail = fmt::format("cancelled by run {} in concurrency group {}", next_run_ - 1, concurrency_.group());
+    run.info.detail = fmt::format("cancelled by run {} in concurrency group {}", next_run_ - 1, group.group());
     emit("workflow_cancelled", id, run.info.detail);
     run.cancel.request_stop();
   }
@@ -92,7 +97,12 @@ void Pipeline::run_workflow(Run& run, std::stop_token stop) {
     // Cancelled while pending (or before this thread ran: wait() then still returns true).
     if (!changed_.wait(lock, stop, [&] { return run.may_start; }) || ended(run.info.state)) return;
     run.info.state = RunState::running;
-    emit("workflow_started", run.info.number, fmt::format("sha={} build {}", run.info.sha, core::format_seconds(build)));
+    emit("workflow_started", run.info.number,
+         run.plan ? "sha=" + run.info.sha : fmt::format("sha={} build {}", run.info.sha, core::format_seconds(build)));
+  }
+  if (run.plan) {
+    run_as_written(run, stop);
+    return;
   }
   if (!clock_.sleep_for(build, stop)) return;  // cancelled (or shut down) during the build
   if (run.faults.build_fails) {
@@ -151,10 +161,11 @@ void Pipeline::finish(Run& run, RunState state, const std::string& kind, const s
   run.info.state = state;
   run.info.detail = detail;
   emit(kind, run.info.number, detail);
-  apply(concurrency_.finished(run.info.number));
+  apply(run.concurrency->finished(run.info.number), *run.concurrency);
 }
 
 void Pipeline::on_codedeploy_event(const core::DeployEvent& event) {
+  if (codedeploy_) codedeploy_->on_agent_event(event);
   if (event.kind != "deployment_started") return;
   std::lock_guard lock(mutex_);
   auto it = runs_.find(event.deployment);
@@ -166,7 +177,7 @@ void Pipeline::on_codedeploy_event(const core::DeployEvent& event) {
 bool Pipeline::wait_idle(std::chrono::nanoseconds real_deadline) {
   std::unique_lock lock(mutex_);
   return changed_.wait_for(lock, real_deadline, [&] {
-    if (busy_deployments_ > 0) return false;
+    if (busy_deployments_ > 0 || (codedeploy_ && codedeploy_->busy())) return false;
     for (const auto& [n, run] : runs_)
       if (!ended(run->info.state)) return false;
     return true;
@@ -176,7 +187,11 @@ bool Pipeline::wait_idle(std::chrono::nanoseconds real_deadline) {
 std::vector<WorkflowRun> Pipeline::runs() const {
   std::lock_guard lock(mutex_);
   std::vector<WorkflowRun> out;
-  for (const auto& [n, run] : runs_) out.push_back(run->info);
+  for (const auto& [n, run] : runs_) {
+    out.push_back(run->info);
+    // Workflow mode: the deployment its `aws deploy create-deployment` created, once it ended.
+    if (codedeploy_ && !out.back().deployment) out.back().deployment = codedeploy_->result_of(n);
+  }
   return out;
 }
 
@@ -195,6 +210,8 @@ void Pipeline::shutdown() {
     deployments_.clear();
     changed_.notify_all();
   }
+  // Deployments created through the aws CLI end (Stopped) so that a waiting `aws deploy wait` returns.
+  if (codedeploy_) codedeploy_->shutdown();
   for (auto& t : threads)
     if (t.joinable()) t.join();
 }

@@ -18,6 +18,14 @@
 //
 // Threads: one std::jthread per run and per created deployment, each waiting through
 // core::Clock::sleep_for with its stop token; shutdown() (or the destructor) stops and joins them.
+//
+// Workflow mode (PipelineOptions::workflow set: the folder has a `.github/workflows/*.yml`): a push
+// commits the folder to the run's GitHub repository (GitOrigin) and its run is the workflow as
+// written (WorkflowRunner): its `on.push` filter decides whether there is a run at all, its
+// evaluated `concurrency` group (one WorkflowConcurrency per group) when it starts, its steps what
+// happens — `aws deploy create-deployment` reaching CodeDeploy through aws_cli() and the
+// CodeDeployService, appleboy/ssh-action running a script on the deploy host. The abstract build
+// step and CreateDeployment are not used; scenarios without a workflow file keep them.
 #include <condition_variable>
 #include <filesystem>
 #include <functional>
@@ -33,7 +41,13 @@
 #include "core/clock.h"
 #include "core/history.h"
 #include "fakes/codedeploy/agent.h"
+#include "fakes/pipeline/aws_cli.h"
+#include "fakes/pipeline/codedeploy_service.h"
+#include "fakes/pipeline/git_origin.h"
 #include "fakes/pipeline/workflow_concurrency.h"
+#include "fakes/pipeline/workflow_hosts.h"
+#include "fakes/pipeline/workflow_run_plan.h"
+#include "fakes/pipeline/workflow_runner.h"
 
 namespace bg::fakes {
 
@@ -42,14 +56,29 @@ namespace bg::fakes {
 using CreateDeployment =
     std::function<DeploymentResult(int number, const std::filesystem::path& bundle, std::stop_token stop)>;
 
+// The workflow as written, for workflow mode.
+struct WorkflowMode {
+  Workflow workflow;                 // read_workflows(folder): the one workflow a push runs
+  PushEvent push;                    // repository, branch (main unless the scenario says) and actor
+  RepositorySettings settings;       // vars; secrets are placeholders
+  WorkflowHosts hosts;               // runners per job, the deploy host, build/push and login
+  GitOrigin* origin = nullptr;       // the run's GitHub repository (a commit per push)
+  // CodeDeploy's agent for `aws deploy create-deployment` (with the CLI's arguments); default:
+  // create_deployment with the request's number and bundle.
+  StartDeployment start_deployment;
+};
+
 struct PipelineOptions {
   std::filesystem::path source_dir;  // the deployment folder a push snapshots (appspec.yml at its root)
   std::filesystem::path s3_root;     // the bucket: bundles land in <s3_root>/<repo>/<sha>.zip/
+                                     // (workflow mode: the run's S3, <s3_root>/<bucket>/<key>)
+  std::filesystem::path work_dir;    // workflow mode: unpacked revisions (default <s3_root>/../revisions)
   std::string repo = "bluegreen";
   core::Duration build_duration = std::chrono::seconds(60);  // the workflow's steps before the deploy
   ConcurrencyGroup concurrency;                               // none by default (§6)
   bool wait_for_deployment = false;
   CreateDeployment create_deployment;
+  std::optional<WorkflowMode> workflow;  // set: workflow mode
 };
 
 // Scenario faults of one push.
@@ -58,7 +87,8 @@ struct PushFaults {
   bool build_fails = false;                      // the build step exits 1: no deployment
 };
 
-enum class RunState { queued, pending, running, succeeded, failed, cancelled };
+// `skipped`: workflow mode, the push's branch does not pass `on.push` (GitHub creates no run).
+enum class RunState { queued, pending, running, succeeded, failed, cancelled, skipped };
 const char* to_string(RunState state);
 
 struct WorkflowRun {
@@ -68,10 +98,17 @@ struct WorkflowRun {
   RunState state = RunState::queued;
   std::string detail;  // why it failed or was cancelled
   std::optional<DeploymentResult> deployment;  // once it ended (refused, succeeded or failed)
+  // Workflow mode: the run as carried out, and what it asked for that is not modelled (the run's
+  // verdict must then be ERROR).
+  std::optional<WorkflowRunResult> workflow;
+  std::string not_modelled;
 };
 
 class Pipeline {
  public:
+  // In workflow mode, plans a run of the workflow once (a placeholder push) so that an expression
+  // GitHub would refuse or bluegreen does not model is found before anything runs: throws
+  // WorkflowError / core::NotModelled.
   Pipeline(core::Clock& clock, core::History& history, PipelineOptions options);
   ~Pipeline();  // shutdown()
   Pipeline(const Pipeline&) = delete;
@@ -79,12 +116,20 @@ class Pipeline {
 
   // Snapshots the source folder as the bundle of `sha` and queues a run; returns its number
   // (1, 2, ...). Non-blocking. Throws std::filesystem::filesystem_error when the copy fails.
+  // Workflow mode: commits the folder (its message names `sha`; the run's github.sha is the
+  // commit's) and queues the workflow's run, or records it skipped when `on.push` does not match;
+  // `faults` do not apply there (std::invalid_argument).
   int push(const std::string& sha, PushFaults faults = {});
 
   // Optional: forward the CodeDeploy agent's events (AgentOptions::on_event) so a deploy step
   // without wait_for_deployment ends as soon as its deployment starts. Without it the step waits
   // until the deployment's outcome is known (the run's result is the same).
   void on_codedeploy_event(const core::DeployEvent& event);
+
+  // Workflow mode: the `aws` command of the runners (their shim hands `aws` calls here), and the
+  // CodeDeploy service behind it. Null in the abstract mode.
+  AwsCli* aws_cli() { return aws_.get(); }
+  CodeDeployService* codedeploy() { return codedeploy_.get(); }
 
   // Waits (real time, bounded) until every run and every deployment has ended.
   bool wait_idle(std::chrono::nanoseconds real_deadline);
@@ -96,9 +141,14 @@ class Pipeline {
   struct Run;
 
   void run_workflow(Run& run, std::stop_token stop);
+  void run_as_written(Run& run, std::stop_token stop);  // workflow mode
+  WorkflowConcurrency& concurrency_for(const ConcurrencyGroup& settings);  // under mutex_
   void deploy_step(Run& run, std::stop_token stop);
   void finish(Run& run, RunState state, const std::string& kind, const std::string& detail);
-  void apply(const ConcurrencyDecision& decision);  // under mutex_
+  void apply(const ConcurrencyDecision& decision, const WorkflowConcurrency& group);  // under mutex_
+  void queue(Run& run);                                                                // under mutex_
+  void start_workflow_mode();
+  int push_workflow(const std::string& sha, const PushFaults& faults);
   void emit(const std::string& kind, int run, const std::string& detail);
 
   core::Clock& clock_;
@@ -108,6 +158,10 @@ class Pipeline {
   mutable std::mutex mutex_;
   std::condition_variable_any changed_;
   WorkflowConcurrency concurrency_;
+  std::map<std::string, WorkflowConcurrency> groups_;  // workflow mode: by lower-cased group
+  std::unique_ptr<CodeDeployService> codedeploy_;     // workflow mode
+  std::unique_ptr<AwsCli> aws_;                        // workflow mode
+  std::mutex push_mutex_;                              // workflow mode: one commit at a time
   std::map<int, std::unique_ptr<Run>> runs_;
   std::vector<std::jthread> deployments_;  // created deployments, running on their own
   int busy_deployments_ = 0;
