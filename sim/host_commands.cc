@@ -10,12 +10,15 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 #include "core/not_modelled.h"
 #include "fakes/codedeploy/script_runner.h"
 #include "fakes/docker/compose_cli.h"
 #include "fakes/docker/docker_cli.h"
 #include "fakes/host/host_layout.h"
 #include "fakes/host/sandbox_host.h"
+#include "fakes/pipeline/git_command.h"
 #include "fakes/shim/http_client_command.h"
 #include "fakes/shim/service_command.h"
 #include "fakes/shim/shim_catalog.h"
@@ -131,6 +134,8 @@ core::CommandResult HostCommands::dispatch(const fakes::ShimRequest& request, fa
   if (program == "systemctl" || program == "service") return service(request);
   if (program == "sudo") return sudo(request, exec);
   if (program == "curl" || program == "wget") return http_client(request, stop);
+  if (program == "git") return git(request, exec);
+  if (program == "aws") return core::not_modelled_result("`aws` on the deploy host (it calls AWS)");
   if (program == "sleep") {
     auto parsed = fakes::parse_sleep_args(request.args);
     if (!parsed.total) return parsed.error;
@@ -263,6 +268,35 @@ core::CommandResult HostCommands::service(const fakes::ShimRequest& request) {
       return answer(true, running, "");
   }
   return answer(true, running, "");
+}
+
+// git on the host: local commands as they are; remote ones only towards the run's GitHub
+// (fakes/pipeline/git_command.h), with the real git copied into the host.
+core::CommandResult HostCommands::git(const fakes::ShimRequest& request, fakes::ShimReply& exec) {
+  fakes::GitCommandContext ctx;
+  ctx.origin = w_.origin;
+  ctx.origin_path_in_host = w_.origin_in_host;
+  ctx.remote_url = [this](const std::string& d, const std::string& n) {
+    return fakes::git_remote_url(w_.paths.resolve(d).string(), n);
+  };
+  ctx.remotes = [this](const std::string& d) { return fakes::git_remotes(w_.paths.resolve(d).string()); };
+  if (!w_.origin) {
+    // Without a GitHub of the run, only what stays in the host is modelled.
+    static const std::set<std::string> remote = {"fetch", "pull", "clone", "ls-remote", "remote", "push", "submodule"};
+    for (const auto& a : request.args)
+      if (!a.empty() && a[0] != '-') {
+        if (remote.count(a)) return core::not_modelled_result("`git " + a + "` (it reaches a remote repository)");
+        break;
+      }
+  }
+  fakes::GitCommandPlan plan = w_.origin ? fakes::plan_git_command(request.args, request.cwd, ctx)
+                                         : fakes::GitCommandPlan{std::nullopt, request.args, {}};
+  if (plan.answer) return *plan.answer;
+  exec.exec = {std::string(fakes::HostLayout::kRealProgramsInside) + "/git"};
+  exec.exec.insert(exec.exec.end(), plan.args.begin(), plan.args.end());
+  exec.exec_env = request.env;
+  for (const auto& [k, v] : plan.env) exec.exec_env[k] = v;
+  return {};
 }
 
 core::CommandResult HostCommands::sudo(const fakes::ShimRequest& request, fakes::ShimReply& exec) {

@@ -26,6 +26,7 @@ namespace bg::proxy {
 class ProxyControl;
 }
 namespace bg::fakes {
+class GitOrigin;
 class DockerCli;
 class ComposeCli;
 class SandboxHost;
@@ -54,6 +55,10 @@ struct HostCommandsWiring {
   std::function<std::pair<int, std::string>()> current_hook;
   // The user's file for a script path on the host ("" when it is none of theirs).
   std::function<std::string(const std::string&)> user_file;
+  // The run's GitHub repository (workflow deployments; `git pull` on the host reaches it), where the
+  // host sees it; null: git's remote commands are not modelled.
+  const fakes::GitOrigin* origin = nullptr;
+  std::string origin_in_host;
   // Told once, with the message, when a call asks for something not modelled.
   std::function<void(const std::string&)> on_not_modelled;
 };
@@ -73,6 +78,7 @@ class HostCommands {
   core::CommandResult http_client(const fakes::ShimRequest& request, std::stop_token stop);
   core::CommandResult service(const fakes::ShimRequest& request);
   core::CommandResult sudo(const fakes::ShimRequest& request, fakes::ShimReply& exec);
+  core::CommandResult git(const fakes::ShimRequest& request, fakes::ShimReply& exec);
   std::optional<uint16_t> owned_address(const std::string& host, uint16_t port);
   std::jthread watch_caller(int pid, std::stop_source& call) const;
   std::filesystem::path on_machine(const std::string& cwd) const;

@@ -74,7 +74,10 @@ fs::path HostLayout::own_folder(const std::string& host_path) const {
 
 fs::path HostLayout::shim_socket() const { return o_.run_dir / "ctl" / "shim.sock"; }
 
-std::string HostLayout::default_user() const { return o_.os == HostOs::amazon_linux_2 ? "ec2-user" : "ubuntu"; }
+std::string HostLayout::default_user() const {
+  if (!o_.user.empty()) return o_.user;
+  return o_.os == HostOs::amazon_linux_2 ? "ec2-user" : "ubuntu";
+}
 
 std::string HostLayout::default_home() const { return "/home/" + default_user(); }
 
@@ -163,6 +166,13 @@ MountPlan HostLayout::prepare() const {
   run_bluegreen.target = "/run/bluegreen";
   run_bluegreen.source = ctl.string();
   plan.steps.push_back(run_bluegreen);
+  for (const auto& [inside, real] : o_.extra_binds) {
+    MountStep s;
+    s.kind = MountStep::Kind::bind;
+    s.target = inside;
+    s.source = real.string();
+    plan.steps.push_back(s);
+  }
 
   write_users();
   write_os_release();

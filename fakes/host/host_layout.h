@@ -35,6 +35,10 @@ struct HostLayoutOptions {
   // The machine's root as the host's lower layers see it ("/"; tests may point elsewhere).
   std::filesystem::path machine_root = "/";
   bool user_namespace = false;              // not root: map our uid to root inside
+  // The instance's default user when not the OS's own ("runner" on a GitHub-hosted runner).
+  std::string user;
+  // More folders of the run the host sees (host path -> real folder), e.g. the run's GitHub.
+  std::vector<std::pair<std::string, std::filesystem::path>> extra_binds;
 };
 
 class HostLayout {

@@ -25,8 +25,10 @@ const std::vector<ShimmedProgram>& shimmed_programs() {
       {"ssh", {"/usr/bin/ssh"}, false, "reaches another host"},
       {"scp", {"/usr/bin/scp"}, false, "reaches another host"},
       {"rsync", {"/usr/bin/rsync"}, false, "reaches another host"},
-      {"git", {"/usr/bin/git"}, false, "fetches from a remote repository"},
-      {"aws", {"/usr/local/bin/aws", "/usr/bin/aws"}, false, "calls AWS"},
+      // Modelled where the run has what they reach: git where the run has a GitHub (workflow
+      // deployments), aws on a workflow's runners; elsewhere their handler says not modelled.
+      {"git", {"/usr/bin/git"}},
+      {"aws", {"/usr/local/bin/aws", "/usr/bin/aws"}},
       {"apt-get", {"/usr/bin/apt-get"}, false, "installs packages"},
       {"apt", {"/usr/bin/apt"}, false, "installs packages"},
       {"yum", {"/usr/bin/yum"}, false, "installs packages"},
@@ -61,7 +63,7 @@ const ShimmedProgram* find_shimmed_program(const std::string& name) {
 }
 
 const std::vector<std::string>& real_programs_for_shims() {
-  static const std::vector<std::string> programs = {"timeout", "curl", "wget"};
+  static const std::vector<std::string> programs = {"timeout", "curl", "wget", "git"};
   return programs;
 }
 
