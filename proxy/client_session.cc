@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-#include <charconv>
 
 #include <fmt/format.h>
 
@@ -20,17 +19,9 @@ namespace {
 // client_header_timeout, 60 s, once a request has begun).
 constexpr core::Duration kKeepaliveTimeout = 75s;
 constexpr core::Duration kSendTimeout = 60s;      // send_timeout default
-// keepalive_requests' default since nginx 1.19.10 (100 before): ngx_http_update_location_config
-// clears r->keepalive once c->requests (counted as each request begins, this one included) reaches
-// it, so the 1000th response on a connection says `Connection: close` and the connection closes.
-// Simplification: the directive itself is not read from the config (it warns as not simulated).
-constexpr int kKeepaliveRequests = 1000;
-
-uint64_t parse_request_id(std::string_view s) {
-  uint64_t v = 0;
-  std::from_chars(s.data(), s.data() + s.size(), v);
-  return v;
-}
+// keepalive_requests (default 1000 since nginx 1.19.10): ngx_http_update_location_config clears
+// r->keepalive once c->requests (counted as each request begins, this one included) reaches the
+// location's value, so that response says `Connection: close` and the connection closes.
 
 // $upstream as nginx prints it in the error log: http://, the peer's address (localhost resolved
 // to 127.0.0.1, declared port), the URI. Appended by hand: it is made for every request.
@@ -40,20 +31,6 @@ std::string upstream_text(const UpstreamServer& s, std::string_view uri) {
   out += ':';
   out += std::to_string(s.port);
   out += uri;
-  return out;
-}
-
-// The request line as nginx logs it: GET / HTTP/1.1.
-std::string request_line(const http::request<http::string_body>& req) {
-  std::string out;
-  out.reserve(req.method_string().size() + req.target().size() + 10);
-  out += req.method_string();
-  out += ' ';
-  out += req.target();
-  out += " HTTP/";
-  out += static_cast<char>('0' + req.version() / 10);
-  out += '.';
-  out += static_cast<char>('0' + req.version() % 10);
   return out;
 }
 
@@ -114,8 +91,9 @@ void ClientSession::do_read() {
   }
   parser_.emplace();
   prepare_client_parser(*parser_);
+  parser_->body_limit(generation_->body_limit());
   idle_ = true;
-  deadline_.arm(kKeepaliveTimeout, socket_);
+  deadline_.arm(served_ ? keepalive_timeout_ : kKeepaliveTimeout, socket_);
   executor_.start([this](auto handler) { http::async_read(socket_, buffer_, *parser_, std::move(handler)); },
                   [self = shared_from_this()](beast::error_code ec, std::size_t) {
                     self->on_read(self->deadline_.expired() ? beast::error::timeout : ec);
@@ -144,33 +122,6 @@ void ClientSession::on_read(beast::error_code ec) {
   handle_request();
 }
 
-void ClientSession::handle_request() {
-  ctx_ = LogContext{};
-  ctx_.request_line = request_line(request_);
-  ctx_.host = std::string(request_[http::field::host]);
-  ctx_.request_id = parse_request_id(request_["X-Request-Id"]);
-  ctx_.worker = worker_.index;
-  attempts_ = 0;
-  upstream_status_.clear();
-  const NginxConfig& config = generation_->config();
-  const ServerBlock* server = config.server_for_port(declared_port_);
-  if (server && !server->server_names.empty()) ctx_.server = server->server_names.front();
-  std::string_view target = request_.target();
-  location_ = server ? NginxConfig::match_location(*server, std::string(target.substr(0, target.find('?')))) : nullptr;
-  if (!location_ || location_->proxy_pass.empty()) {
-    // Simplification: nginx would look for a static file; there is none to find here.
-    return respond_status(404);
-  }
-  pool_ = &worker_.pools.at(location_->proxy_pass);
-  cache_ = &worker_.caches.at(location_->proxy_pass);
-  {
-    std::lock_guard lock(worker_.mutex);
-    peer_request_ = pool_->begin_request(location_->proxy.next_upstream_tries);
-  }
-  first_attempt_ = state_->clock.now();
-  next_attempt();
-}
-
 void ClientSession::next_attempt() {
   std::optional<PeerRef> ref;
   {
@@ -189,11 +140,12 @@ void ClientSession::next_attempt() {
     return respond_status(RetryPolicy::decide(in).status);
   }
   ++attempts_;
-  ctx_.upstream = upstream_text(peer_, uri);
-  // Simplification: every peer is on loopback; the declared port goes through the run's PortMap.
-  uint16_t port = state_->upstreams_as_declared ? peer_.port : state_->ports.map(peer_.port);
+  ctx_.upstream = upstream_text(peer_, route_.upstream_uri.empty() ? uri : std::string_view(route_.upstream_uri));
+  auto owned = owned_port(peer_);
+  if (!owned) return refuse_unowned();
+  uint16_t port = *owned;
   asio::ip::tcp::endpoint endpoint(asio::ip::address_v4::loopback(), port);
-  RequestVars vars{location_->proxy_pass, "127.0.0.1"};
+  RequestVars vars{route_.proxy_host, "127.0.0.1", route_.upstream_uri};
   AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,
                            location_->proxy.read_timeout};
   attempt_ = std::make_shared<UpstreamAttempt>(executor_, deadline_, state_->clock, endpoint,
@@ -347,7 +299,8 @@ void ClientSession::respond_status(int status, bool close_after) {
 // The connection stays open after this response: the client asked for it, no reload retired it,
 // and it has not carried keepalive_requests requests yet.
 bool ClientSession::may_keep_alive() const {
-  return request_.keep_alive() && !retiring_ && !generation_->retired && requests_ < kKeepaliveRequests;
+  return request_.keep_alive() && !retiring_ && !generation_->retired && requests_ < keepalive_requests_ &&
+         keepalive_timeout_.count() > 0;
 }
 
 void ClientSession::write(std::string bytes, int status, bool close_after) {

@@ -16,6 +16,7 @@
 
 #include "proxy/proxy_log.h"
 #include "proxy/proxy_socket.h"
+#include "proxy/request_router.h"
 #include "proxy/server_state.h"
 #include "proxy/session_deadline.h"
 #include "proxy/session_executor.h"
@@ -43,6 +44,10 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void do_read();
   void on_read(boost::beast::error_code ec);
   void handle_request();
+  void respond_route();
+  void use_addresses();
+  std::optional<uint16_t> owned_port(const UpstreamServer& peer) const;
+  void refuse_unowned();
   void next_attempt();
   void on_attempt(AttemptResult result);
   void on_upstream_status(AttemptResult& result);
@@ -75,13 +80,22 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   bool stopping_ = false;
   bool closed_ = false;
   int requests_ = 0;      // requests read on this connection (nginx's c->requests)
+  // keepalive_timeout and keepalive_requests of the location the last request ended in (nginx
+  // reads them from the request's location when it sets the connection to keep-alive).
+  core::Duration keepalive_timeout_ = std::chrono::seconds(75);
+  int keepalive_requests_ = 1000;
 
   // The request in progress.
   http::request<http::string_body> request_;
   LogContext ctx_;
   const Location* location_ = nullptr;
+  RouteResult route_;
   UpstreamPool* pool_ = nullptr;
   KeepaliveCache* cache_ = nullptr;
+  // Peers a proxy_pass variable named by address: a round-robin set of this request only
+  // (ngx_http_upstream_create_round_robin_peer), no keep-alive.
+  std::optional<UpstreamPool> adhoc_pool_;
+  std::optional<KeepaliveCache> adhoc_cache_;
   PeerRequest peer_request_;
   UpstreamServer peer_;
   core::Time first_attempt_{};

@@ -119,7 +119,9 @@ http::request<http::string_body> make_upstream_request(const http::request<http:
   // "FOO / HTTP/1.1") goes by its string, as nginx passes any method token on.
   if (req.method() == http::verb::unknown) up.method_string(req.method_string());
   else up.method(req.method());
-  up.target(req.target());  // proxy_pass without a URI part passes the request URI unchanged
+  // proxy_pass without a URI part passes the request URI unchanged.
+  if (vars.uri.empty()) up.target(req.target());
+  else up.target(vars.uri);
   up.version(settings.http_version == "1.1" ? 11 : 10);
   // nginx's defaults: proxy_set_header Host $proxy_host; proxy_set_header Connection close.
   up.set(http::field::host, vars.proxy_host);
@@ -168,6 +170,27 @@ http::response<http::string_body> make_error_page(int status, unsigned client_ve
       "<hr><center>{1}</center>\r\n</body>\r\n</html>\r\n",
       title, kNginxVersion);
   out.prepare_payload();
+  out.keep_alive(keep_alive);
+  return out;
+}
+
+http::response<http::string_body> make_answer(int status, const std::string* body, const std::string& content_type,
+                                              const std::string& location, unsigned client_version,
+                                              bool keep_alive, bool head) {
+  http::response<http::string_body> out = make_error_page(status, client_version, keep_alive);
+  if (body || status < 300) {
+    out.body() = body ? *body : std::string();
+    // ngx_http_send_response: a return's text goes out with default_type (text/plain when unset).
+    out.set(http::field::content_type, content_type.empty() ? "text/plain" : content_type);
+    if (!body) out.erase(http::field::content_type);
+  }
+  if (!location.empty()) out.set(http::field::location, location);
+  out.prepare_payload();
+  if (head) {
+    auto length = out.body().size();
+    out.body().clear();
+    out.content_length(length);
+  }
   out.keep_alive(keep_alive);
   return out;
 }
@@ -285,13 +308,14 @@ std::string upstream_request_bytes(const http::request<http::string_body>& req, 
     std::erase_if(fields, [](const Field& f) { return boost::beast::iequals(f.first, "Content-Length"); });
     fields.emplace_back("Content-Length", length);
   }
-  size_t size = req.method_string().size() + req.target().size() + 16 + req.body().size();
+  std::string_view target = vars.uri.empty() ? req.target() : std::string_view(vars.uri);
+  size_t size = req.method_string().size() + target.size() + 16 + req.body().size();
   for (const auto& [name, value] : fields) size += name.size() + value.size() + 4;
   std::string out;
   out.reserve(size);
   out += req.method_string();
-  if (!req.target().empty()) out += ' ';  // as serialize(): Beast writes none before an empty target
-  out += req.target();
+  if (!target.empty()) out += ' ';  // as serialize(): Beast writes none before an empty target
+  out += target;
   out += ' ';
   append_version(out, settings.http_version == "1.1" ? 11 : 10);
   out += "\r\n";

@@ -21,6 +21,7 @@ inline constexpr const char* kNginxVersion = "nginx/1.22.1";
 struct RequestVars {
   std::string proxy_host;   // $proxy_host: the upstream name as in proxy_pass
   std::string remote_addr;  // $remote_addr
+  std::string uri;          // the URI sent upstream when proxy_pass changes it ("" = the request's)
 };
 
 inline constexpr size_t kClientMaxBodySize = 1024 * 1024;  // nginx's client_max_body_size 1m
@@ -59,6 +60,13 @@ std::string client_response_bytes(http::response<http::string_body>&& upstream, 
 
 // nginx's own page for `status` ("502 Bad Gateway" with the nginx/1.22.1 footer).
 http::response<http::string_body> make_error_page(int status, unsigned client_version, bool keep_alive);
+
+// An answer nginx makes itself (return, a static file, a redirect): `body` when it has one (a
+// return's text, a file), else nginx's page for an error or redirect status and an empty body
+// below 300; `location` for a redirect; no body bytes for HEAD.
+http::response<http::string_body> make_answer(int status, const std::string* body, const std::string& content_type,
+                                              const std::string& location, unsigned client_version,
+                                              bool keep_alive, bool head);
 
 // The whole message as bytes, so it leaves in one write (reference/semantics.md §7, Nagle).
 std::string serialize(const http::response<http::string_body>& res);

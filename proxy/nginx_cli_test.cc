@@ -110,4 +110,44 @@ TEST_F(NginxCliTest, ReloadAndStopARunningProxy) {
   EXPECT_EQ(reloads, 1);
 }
 
+// Goal: -T prints nginx's two lines, then every file read, once, after "# configuration file X:".
+TEST_F(NginxCliTest, DumpPrintsEveryFileOnce) {
+  std::ofstream(dir_ / "nginx.conf") << "events {}\nhttp { include x.conf; include x.conf; }\n";
+  std::ofstream(dir_ / "x.conf") << "# x\n";
+  auto r = run(nullptr, {"-T"});
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out, "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp { include x.conf; include x.conf; }\n\n"
+                   "# configuration file /etc/nginx/x.conf:\n# x\n\n");
+  EXPECT_NE(r.err.find("test is successful"), std::string::npos);
+}
+
+// Goal: -g directives are checked as nginx reads them, "in command line", before the file.
+TEST_F(NginxCliTest, GlobalDirectivesAreChecked) {
+  EXPECT_EQ(run(nullptr, {"-t", "-g", "daemon off; pid /run/x.pid;"}).exit_code, 0);
+  auto unknown = run(nullptr, {"-t", "-g", "frobnicate on;"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.err, "nginx: [emerg] unknown directive \"frobnicate\" in command line\n"
+                         "nginx: configuration file /etc/nginx/nginx.conf test failed\n");
+  EXPECT_EQ(run(nullptr, {"-t", "-g", "daemon off"}).err.rfind(
+                "nginx: [emerg] unexpected end of parameter, expecting \";\" in command line\n", 0), 0u);
+  EXPECT_EQ(run(nullptr, {"-t", "-g", "daemon off; daemon on;"}).err.rfind(
+                "nginx: [emerg] \"daemon\" directive is duplicate in command line\n", 0), 0u);
+  EXPECT_EQ(run(nullptr, {"-t", "-g", "worker_processes 4;"}).not_modelled, "nginx -g \"worker_processes 4;\"");
+}
+
+// Goal: a config nginx accepts but bluegreen does not model answers "not modelled" (the run ends
+// as ERROR), never "syntax is ok"; -V prints Debian's configure line; -p elsewhere is not modelled.
+TEST_F(NginxCliTest, NotModelledAndVersionAndPrefix) {
+  std::ofstream(dir_ / "nginx.conf") << "events {}\nhttp { server { location / {\n rewrite ^ /x;\n} } }\n";
+  auto r = run(nullptr, {"-t"});
+  EXPECT_EQ(r.not_modelled, "nginx directive \"rewrite\" in /etc/nginx/nginx.conf:3");
+  EXPECT_NE(r.exit_code, 0);
+  auto v = run(nullptr, {"-V"});
+  EXPECT_NE(v.err.find("\nconfigure arguments: --with-cc-opt="), std::string::npos);
+  EXPECT_NE(v.err.find("--with-stream=dynamic"), std::string::npos);
+  EXPECT_FALSE(run(nullptr, {"-t", "-p", "/opt/nginx/"}).not_modelled.empty());
+  std::ofstream(dir_ / "nginx.conf") << kConfig;
+  EXPECT_EQ(run(nullptr, {"-t", "-p", "/usr/share/nginx/"}).exit_code, 0);
+}
+
 }  // namespace bg::proxy

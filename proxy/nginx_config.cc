@@ -1,321 +1,231 @@
 #include "proxy/nginx_config.h"
 
-#include <map>
-#include <set>
-
 #include <fmt/format.h>
 
-#include "proxy/config_reader.h"
-#include "proxy/proxy_layer.h"
+#include "proxy/conf_lexer.h"
+#include "proxy/config_interpreter.h"
+#include "proxy/directive_support.h"
+#include "proxy/nginx_values.h"
 
 namespace bg::proxy {
-namespace {
+namespace ctx = conf_contexts;
 
-struct PendingLocation {
-  Location location;
-  ProxyLayer layer;
-  const ConfDirective* proxy_pass = nullptr;
-};
-
-// "host:port" or "host" (port 80); false when the port is not a number in 1..65535.
-bool split_host_port(const std::string& address, std::string& host, uint16_t& port) {
-  auto colon = address.rfind(':');
-  if (colon == std::string::npos) {
-    host = address;
-    port = 80;
-    return true;
-  }
-  host = address.substr(0, colon);
-  auto p = parse_nginx_int(address.substr(colon + 1));
-  if (!p || *p < 1 || *p > 65535) return false;
-  port = static_cast<uint16_t>(*p);
-  return true;
+LevelSettings LevelSettings::over(const LevelSettings& parent) const {
+  LevelSettings r = *this;
+  r.proxy = proxy.over(parent.proxy);
+  if (!r.root) r.root = parent.root;
+  if (!r.index) r.index = parent.index;
+  if (!r.client_max_body_size) r.client_max_body_size = parent.client_max_body_size;
+  if (!r.keepalive_timeout) r.keepalive_timeout = parent.keepalive_timeout;
+  if (!r.keepalive_requests) r.keepalive_requests = parent.keepalive_requests;
+  return r;
 }
 
-}  // namespace
-
-bool is_address_literal(const std::string& host) {
-  if (host == "localhost") return true;
-  int dots = 0;
-  for (char c : host) {
-    if (c == '.') ++dots;
-    else if (c < '0' || c > '9') return false;
-  }
-  return dots == 3;
+void LevelSettings::settle_into(Location& l) const {
+  l.proxy = proxy.settle();
+  if (root) l.root = *root;
+  if (index) l.index = *index;
+  if (client_max_body_size) l.client_max_body_size = *client_max_body_size;
+  if (keepalive_timeout) l.keepalive_timeout = *keepalive_timeout;
+  if (keepalive_requests) l.keepalive_requests = *keepalive_requests;
 }
 
-namespace {
+void ConfigInterpreter::run(const std::vector<ConfDirective>& tree) {
+  main_block(tree);
+  settle_servers();
+  check_variables();
+  if (not_modelled_) throw *not_modelled_;
+}
 
-class Interpreter {
- public:
-  Interpreter(NginxConfig& config, const HostResolver& resolve) : config_(config), resolve_(resolve) {}
+ConfigInterpreter::Verdict ConfigInterpreter::check(const ConfDirective& d, ConfContext c, std::set<std::string>& seen) {
+  const NginxDirectiveSpec& spec = checker_.check(d, c);
+  switch (directive_support(d.name, spec.module)) {
+    case DirectiveSupport::modelled:
+      DirectiveChecker::check_slot(d, spec, seen);
+      return Verdict::interpret;
+    case DirectiveSupport::harmless:
+      DirectiveChecker::check_slot(d, spec, seen);
+      if (d.has_block) validate_block(d, c);
+      return Verdict::skip;
+    case DirectiveSupport::not_modelled:
+      DirectiveChecker::check_slot(d, spec, seen);
+      not_modelled(d, fmt::format("nginx directive \"{}\"", d.name));
+      if (d.has_block) validate_block(d, c);
+      return Verdict::skip;
+  }
+  return Verdict::skip;
+}
 
-  void main_block(const std::vector<ConfDirective>& ds) {
-    bool events = false;
-    for (const auto& d : ds) {
-      if (d.name == "events") {
-        expect_args(d, 0, 0);
-        expect_block(d, true);
-        if (events) fail_at(d, "\"events\" directive is duplicate");
-        events = true;
-        for (const auto& e : d.block) warn(e);
-      } else if (d.name == "http") {
-        expect_args(d, 0, 0);
-        expect_block(d, true);
-        http_block(d.block);
-      } else if (d.name == "worker_processes") {
-        worker_processes(d);
-      } else if (is_http_only(d.name)) {
-        fail_at(d, fmt::format("\"{}\" directive is not allowed here", d.name));
-      } else {
-        warn(d);
+void ConfigInterpreter::not_modelled(const ConfDirective& d, const std::string& what) {
+  if (!not_modelled_) not_modelled_.emplace(fmt::format("{} in {}:{}", what, d.file, d.line));
+}
+
+// The contents of a block the interpreter does not model, checked as nginx would read them: the
+// blocks whose contents are directives get each one checked in their context; blocks read by a
+// custom handler (types, map, geo, split_clients, charset_map, match) take any words.
+void ConfigInterpreter::validate_block(const ConfDirective& d, ConfContext outer) {
+  std::optional<ConfContext> inner;
+  if (d.name == "if") inner = outer.cmd_type == ctx::kServer.cmd_type ? ctx::kServerIf : ctx::kLocationIf;
+  else if (d.name == "limit_except") inner = ctx::kLimitExcept;
+  else if (d.name == "location") inner = ctx::kLocation;
+  else if (d.name == "server" && outer.module == ConfModuleKind::http) inner = ctx::kServer;
+  else if (d.name == "upstream") inner = ctx::kUpstream;
+  std::set<std::string> seen;
+  for (const auto& c : d.block) {
+    raise_if_error(c);
+    if (!inner) {
+      if (c.has_block) throw NginxConfigError(emerg_at("unexpected \"{\"", c.file, c.line));
+      continue;
+    }
+    check(c, *inner, seen);
+  }
+}
+
+void ConfigInterpreter::main_block(const std::vector<ConfDirective>& ds) {
+  bool events = false;
+  std::set<std::string> seen;
+  for (const auto& d : ds) {
+    if (check(d, ctx::kMain, seen) == Verdict::skip) continue;
+    if (d.name == "events") {
+      if (events) fail_at(d, "\"events\" directive is duplicate");
+      events = true;
+      events_block(d);
+    } else if (d.name == "http") {
+      if (http_seen_) fail_at(d, "\"http\" directive is duplicate");
+      http_seen_ = true;
+      http_block(d);
+    } else if (d.name == "worker_processes") {
+      worker_processes(d);
+    } else if (d.name == "load_module") {
+      // ngx_load_module: a path relative to the prefix; Debian's own modules are known by file name.
+      std::string file = std::filesystem::path(d.args[0]).filename().string();
+      bool nginx_module = false;
+      for (const auto& s : nginx_directive_specs()) nginx_module = nginx_module || file == s.shared_object;
+      if (!nginx_module) not_modelled(d, fmt::format("nginx dynamic module \"{}\"", d.args[0]));
+      checker_.load_module(file);
+    }
+  }
+  if (!events) throw NginxConfigError("[emerg] no \"events\" section in configuration");
+}
+
+void ConfigInterpreter::events_block(const ConfDirective& d) {
+  std::set<std::string> seen;
+  for (const auto& e : d.block) check(e, ctx::kEvents, seen);
+}
+
+void ConfigInterpreter::worker_processes(const ConfDirective& d) {
+  if (d.args[0] == "auto") {
+    // Simplification: nginx starts one worker per CPU; the simulation starts one.
+    config_.worker_processes = 1;
+    config_.warnings.push_back(fmt::format("\"worker_processes auto\" simulated as 1 in {}:{}", d.file, d.line));
+    return;
+  }
+  auto n = nginx_atoi(d.args[0]);
+  if (!n) fail_at(d, "\"worker_processes\" directive invalid value");
+  // Each worker is a peer-state copy here; more than a machine could run is not modelled.
+  if (*n > 64) not_modelled(d, fmt::format("worker_processes {} (bluegreen models up to 64)", *n));
+  config_.worker_processes = static_cast<int>(std::max<int64_t>(1, std::min<int64_t>(*n, 64)));
+}
+
+void ConfigInterpreter::http_block(const ConfDirective& d) {
+  std::set<std::string> seen;
+  Location ignored;
+  std::vector<RewriteStep> no_rewrite;
+  for (const auto& c : d.block) {
+    if (c.name == "ssl_certificate") http_ssl_certificate_ = true;
+    if (check(c, ctx::kHttp, seen) == Verdict::skip) continue;
+    if (c.name == "upstream") upstream_block(c);
+    else if (c.name == "server") server_block(c);
+    else if (c.name == "map") map_block(c);
+    else if (c.name == "resolver") config_.has_resolver = true;
+    else level_directive(c, http_, ignored, no_rewrite, seen);
+  }
+}
+
+// map $source $variable { [hostnames;] [volatile;] default V; KEY V; ~REGEX V; include F; }
+void ConfigInterpreter::map_block(const ConfDirective& d) {
+  MapBlock m;
+  m.source = compile(d, d.args[0], true);
+  if (d.args[1].size() < 2 || d.args[1][0] != '$') fail_at(d, fmt::format("invalid variable name \"{}\"", d.args[1]));
+  m.variable = d.args[1].substr(1);
+  defined_variables_.insert(m.variable);
+  for (const auto& e : d.block) {
+    raise_if_error(e);
+    if (e.has_block) fail_at(e, "unexpected \"{\"");
+    if (e.args.empty() && (e.name == "hostnames" || e.name == "volatile")) {
+      m.hostnames = m.hostnames || e.name == "hostnames";
+      continue;
+    }
+    if (e.args.size() != 1) fail_at(e, "invalid number of the map parameters");
+    Script value = compile(e, e.args[0], true);
+    if (e.name == "default") {
+      if (m.default_value) fail_at(e, "duplicate default map parameter");
+      m.default_value = value;
+      continue;
+    }
+    MapBlock::Entry entry{e.name, nullptr, value};
+    if (e.name.size() > 1 && e.name[0] == '~') {
+      bool caseless = e.name[1] == '*';
+      std::string pattern = e.name.substr(caseless ? 2 : 1);
+      try {
+        entry.regex = std::make_shared<const std::regex>(
+            pattern, caseless ? std::regex::ECMAScript | std::regex::icase : std::regex::ECMAScript);
+      } catch (const std::regex_error&) {
+        not_modelled(e, fmt::format("regular expression \"{}\" (outside what bluegreen's std::regex reads)", pattern));
       }
-    }
-    if (!events) throw NginxConfigError("[emerg] no \"events\" section in configuration");
-    resolve_proxy_passes();
-  }
-
- private:
-  static bool is_http_only(const std::string& name) {
-    return name == "upstream" || name == "server" || name == "location" || name == "listen" ||
-           name == "proxy_pass" || name.rfind("proxy_", 0) == 0;
-  }
-
-  void warn(const ConfDirective& d) {
-    if (!warned_.insert(d.name).second) return;
-    config_.warnings.push_back(
-        fmt::format("\"{}\" directive is not simulated, ignored in {}:{}", d.name, d.file, d.line));
-  }
-
-  void worker_processes(const ConfDirective& d) {
-    expect_args(d, 1, 1);
-    expect_block(d, false);
-    if (d.args[0] == "auto") {
-      // Simplification: nginx starts one worker per CPU; the simulation starts one.
-      config_.worker_processes = 1;
-      config_.warnings.push_back(fmt::format("\"worker_processes auto\" simulated as 1 in {}:{}", d.file, d.line));
-      return;
-    }
-    auto n = parse_nginx_int(d.args[0]);
-    if (!n || *n < 1) fail_at(d, fmt::format("invalid value \"{}\" in \"worker_processes\" directive", d.args[0]));
-    config_.worker_processes = *n;
-  }
-
-  void http_block(const std::vector<ConfDirective>& ds) {
-    for (const auto& d : ds) {
-      if (d.name == "upstream") upstream_block(d);
-      else if (d.name == "server") server_block(d, http_layer_);
-      else if (!proxy_directive(d, http_layer_)) not_here_or_warn(d, {"location", "listen", "proxy_pass"});
-    }
-    // http-level settings written after a server block still apply to it, as in nginx's merge.
-    for (auto& p : pending_) p.layer = p.layer.over(http_layer_);
-  }
-
-  void not_here_or_warn(const ConfDirective& d, std::initializer_list<const char*> misplaced) {
-    for (const char* m : misplaced)
-      if (d.name == m) fail_at(d, fmt::format("\"{}\" directive is not allowed here", d.name));
-    warn(d);
-  }
-
-  void upstream_block(const ConfDirective& d) {
-    expect_args(d, 1, 1);
-    expect_block(d, true);
-    if (config_.find_upstream(d.args[0])) fail_at(d, fmt::format("duplicate upstream \"{}\"", d.args[0]));
-    Upstream up;
-    up.name = d.args[0];
-    for (const auto& s : d.block) {
-      if (s.name == "server") {
-        expect_block(s, false);
-        expect_args(s, 1, 8);
-        for (auto& srv : upstream_servers(s, up.name)) up.servers.push_back(std::move(srv));
-      } else if (s.name == "zone") {
-        expect_args(s, 1, 2);
-        up.zone = s.args[0];
-      } else if (s.name == "keepalive") {
-        expect_args(s, 1, 1);
-        auto n = parse_nginx_int(s.args[0]);
-        if (!n || *n < 1) fail_at(s, fmt::format("invalid value \"{}\" in \"keepalive\" directive", s.args[0]));
-        up.keepalive = *n;
-      } else if (s.name == "keepalive_timeout" || s.name == "keepalive_time") {
-        expect_args(s, 1, 1);
-        auto t = parse_nginx_time(s.args[0]);
-        if (!t) fail_at(s, fmt::format("\"{}\" directive invalid value", s.name));
-        (s.name == "keepalive_time" ? up.keepalive_time : up.keepalive_timeout) = *t;
-      } else if (s.name == "keepalive_requests") {
-        expect_args(s, 1, 1);
-        auto n = parse_nginx_int(s.args[0]);
-        if (!n) fail_at(s, "invalid number");
-        up.keepalive_requests = *n;
-      } else {
-        not_here_or_warn(s, {"upstream", "location", "listen", "proxy_pass"});
-      }
-    }
-    if (up.servers.empty()) fail_at(d, "no servers are inside upstream");
-    config_.upstreams.push_back(std::move(up));
-  }
-
-  // One `server` line: its parameters, then its address (nginx's ngx_http_upstream_server parses
-  // them in that order), one peer per address a name resolves to.
-  std::vector<UpstreamServer> upstream_servers(const ConfDirective& s, const std::string& upstream) {
-    UpstreamServer srv;
-    srv.address = s.args[0];
-    if (srv.address.rfind("unix:", 0) == 0) fail_at(s, "unix sockets in upstream are not simulated");
-    if (!split_host_port(srv.address, srv.host, srv.port))
-      fail_at(s, fmt::format("invalid port in upstream \"{}\"", srv.address));
-    for (size_t i = 1; i < s.args.size(); ++i) {
-      const std::string& a = s.args[i];
-      auto value = [&](const char* key) -> std::optional<std::string> {
-        std::string k = std::string(key) + "=";
-        if (a.rfind(k, 0) != 0) return std::nullopt;
-        return a.substr(k.size());
-      };
-      std::optional<int> n;
-      bool ok = true;
-      if (auto v = value("weight")) ok = (n = parse_nginx_int(*v)) && *n >= 1, srv.weight = n.value_or(0);
-      else if (auto v = value("max_fails")) ok = (n = parse_nginx_int(*v)).has_value(), srv.max_fails = n.value_or(0);
-      else if (auto v = value("max_conns")) ok = (n = parse_nginx_int(*v)).has_value(), srv.max_conns = n.value_or(0);
-      else if (auto v = value("fail_timeout")) {
-        // nginx keeps fail_timeout in whole seconds (ngx_parse_time(.., 1)): "500ms" is invalid.
-        auto t = parse_nginx_time(*v);
-        ok = t && t->count() % 1000000 == 0;
-        if (ok) srv.fail_timeout = *t;
-      } else if (a == "down") srv.down = true;
-      else if (a == "backup") srv.backup = true;
-      else ok = false;
-      if (!ok) fail_at(s, fmt::format("invalid parameter \"{}\"", a));
-    }
-    return addresses_of(s, srv);
-  }
-
-  // nginx resolves a name when it loads the config and adds a peer per address it gets
-  // (ngx_parse_url -> ngx_inet_resolve_host); the addresses stay until the next reload (R18).
-  std::vector<UpstreamServer> addresses_of(const ConfDirective& d, const UpstreamServer& srv) {
-    // Simplification: every localhost or IPv4 address is reached on loopback (a run's addresses
-    // are loopback); other names go to the HostResolver.
-    if (is_address_literal(srv.host)) return {srv};
-    std::vector<uint16_t> ports;
-    if (resolve_) ports = resolve_(srv.host, srv.port);
-    if (ports.empty()) fail_at(d, fmt::format("host not found in upstream \"{}\"", srv.address));
-    std::vector<UpstreamServer> out;
-    for (uint16_t port : ports) {
-      UpstreamServer a = srv;
-      a.host = "127.0.0.1";
-      a.port = port;
-      a.resolved = true;
-      out.push_back(std::move(a));
-    }
-    return out;
-  }
-
-  void server_block(const ConfDirective& d, const ProxyLayer& parent) {
-    expect_args(d, 0, 0);
-    expect_block(d, true);
-    ServerBlock server;
-    ProxyLayer layer;
-    std::vector<PendingLocation> locations;
-    for (const auto& s : d.block) {
-      if (s.name == "listen") server.listen.push_back(listen_port(s));
-      else if (s.name == "server_name") {
-        expect_args(s, 1, 64);
-        for (const auto& n : s.args) server.server_names.push_back(n);
-      } else if (s.name == "location") locations.push_back(location_block(s));
-      else if (!proxy_directive(s, layer)) not_here_or_warn(s, {"upstream", "server", "proxy_pass"});
-    }
-    if (server.listen.empty()) server.listen.push_back(80);  // nginx's default when run as root
-    size_t server_index = config_.servers.size();
-    for (auto& p : locations) {
-      p.layer = p.layer.over(layer);
-      pending_.push_back(std::move(p));
-      pending_server_.push_back(server_index);
-    }
-    config_.servers.push_back(std::move(server));
-  }
-
-  uint16_t listen_port(const ConfDirective& s) {
-    expect_args(s, 1, 16);
-    expect_block(s, false);
-    std::string a = s.args[0];
-    auto colon = a.rfind(':');
-    std::string port_text = colon == std::string::npos || a.back() == ']' ? a : a.substr(colon + 1);
-    auto p = parse_nginx_int(port_text);
-    if (!p || *p < 1 || *p > 65535) fail_at(s, fmt::format("invalid port in \"{}\" of the \"listen\" directive", a));
-    return static_cast<uint16_t>(*p);
-  }
-
-  PendingLocation location_block(const ConfDirective& d) {
-    expect_args(d, 1, 2);
-    expect_block(d, true);
-    PendingLocation p;
-    if (d.args.size() == 2) {
-      if (d.args[0] == "=") p.location.exact = true;
-      else if (d.args[0] != "^~") fail_at(d, fmt::format("invalid location modifier \"{}\"", d.args[0]));
-      p.location.prefix = d.args[1];
     } else {
-      p.location.prefix = d.args[0];
+      for (char& ch : entry.key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
+      if (m.hostnames && (entry.key.find('*') != std::string::npos || entry.key.front() == '.'))
+        not_modelled(e, fmt::format("map hostnames wildcard \"{}\"", e.name));
     }
-    if (p.location.prefix.rfind("~", 0) == 0 || p.location.prefix.rfind("@", 0) == 0 ||
-        (d.args.size() == 2 && d.args[0].rfind("~", 0) == 0)) {
-      warn(d);  // regex and named locations are not simulated
+    m.entries.push_back(std::move(entry));
+  }
+  config_.maps.push_back(std::move(m));
+}
+
+Script ConfigInterpreter::compile(const ConfDirective& d, const std::string& text, bool decides_fate) {
+  std::string error;
+  auto s = Script::compile(text, error);
+  if (!s) fail_at(d, error);
+  for (const auto& p : s->parts())
+    if (p.variable) variable_uses_.push_back({p.text, d.file, d.line, decides_fate});
+  return *s;
+}
+
+// After the whole file, as ngx_http_variables_init_vars does: every variable named must exist
+// (its message has no position). Then those that decide a request's fate must be evaluable.
+void ConfigInterpreter::check_variables() {
+  auto loaded = [this](const std::string& so) { return checker_.loaded(so); };
+  for (const auto& u : variable_uses_)
+    if (!defined_variables_.count(u.name) && !nginx_knows_variable(u.name, loaded))
+      throw NginxConfigError(fmt::format("[emerg] unknown \"{}\" variable", u.name));
+  for (const auto& u : variable_uses_)
+    if (u.decides_fate && !defined_variables_.count(u.name) && !evaluable_variable(u.name) && !not_modelled_)
+      not_modelled_.emplace(fmt::format("nginx variable \"${}\" in {}:{}", u.name, u.file, u.line));
+}
+
+void ConfigInterpreter::settle_servers() {
+  for (auto& p : servers_) {
+    LevelSettings server = p.own.over(http_);
+    server.settle_into(p.server.fallback);
+    for (auto& loc : p.locations) {
+      p.server.locations.emplace_back();
+      settle_location(loc, server, p.server.locations.back());
     }
-    for (const auto& s : d.block) {
-      if (s.name == "proxy_pass") {
-        expect_args(s, 1, 1);
-        expect_block(s, false);
-        p.proxy_pass = &s;
-      } else if (!proxy_directive(s, p.layer)) {
-        not_here_or_warn(s, {"upstream", "server", "listen"});
-      }
-    }
-    return p;
+    config_.servers.push_back(std::move(p.server));
   }
+}
 
-  // A proxy_* directive at any level; false when `d` is not one.
-  bool proxy_directive(const ConfDirective& d, ProxyLayer& layer) {
-    auto applied = layer.apply(d);
-    if (applied == ProxyLayer::Applied::unsupported) warn(d);
-    return applied != ProxyLayer::Applied::not_proxy;
+void ConfigInterpreter::settle_location(PendingLocation& p, const LevelSettings& parent, Location& out) {
+  LevelSettings level = p.own.over(parent);
+  out = std::move(p.location);
+  level.settle_into(out);
+  if (p.proxy_pass && !out.proxy_pass.empty()) out.proxy_pass = upstream_for(*p.proxy_pass, out);
+  for (auto& n : p.nested) {
+    out.nested.emplace_back();
+    settle_location(n, level, out.nested.back());
   }
-
-  // proxy_pass names an upstream block (which may come later in the file) or host[:port].
-  void resolve_proxy_passes() {
-    for (size_t i = 0; i < pending_.size(); ++i) {
-      PendingLocation& p = pending_[i];
-      p.location.proxy = p.layer.settle();
-      if (p.proxy_pass) p.location.proxy_pass = upstream_for(*p.proxy_pass, p.location);
-      config_.servers[pending_server_[i]].locations.push_back(std::move(p.location));
-    }
-  }
-
-  std::string upstream_for(const ConfDirective& d, const Location& loc) {
-    const std::string& url = d.args[0];
-    if (url.rfind("http://", 0) != 0) fail_at(d, fmt::format("invalid URL prefix in \"{}\"", url));
-    std::string rest = url.substr(7);
-    auto slash = rest.find('/');
-    std::string authority = rest.substr(0, slash);
-    if (slash != std::string::npos && !(rest.substr(slash) == "/" && loc.prefix == "/"))
-      config_.warnings.push_back(fmt::format("URI part of \"proxy_pass {}\" is not simulated (the request URI is "
-                                             "passed unchanged) in {}:{}", url, d.file, d.line));
-    if (config_.find_upstream(authority)) return authority;
-    Upstream up;
-    up.name = authority;
-    up.implicit = true;
-    UpstreamServer srv;
-    srv.address = authority;
-    if (!split_host_port(authority, srv.host, srv.port)) fail_at(d, fmt::format("invalid port in upstream \"{}\"", authority));
-    up.servers = addresses_of(d, srv);
-    config_.upstreams.push_back(std::move(up));
-    return authority;
-  }
-
-  NginxConfig& config_;
-  const HostResolver& resolve_;
-  ProxyLayer http_layer_;
-  std::vector<PendingLocation> pending_;
-  std::vector<size_t> pending_server_;
-  std::set<std::string> warned_;
-};
-
-}  // namespace
+}
 
 const Upstream* NginxConfig::find_upstream(const std::string& name) const {
   for (const auto& u : upstreams)
@@ -324,19 +234,24 @@ const Upstream* NginxConfig::find_upstream(const std::string& name) const {
 }
 
 const ServerBlock* NginxConfig::server_for_port(uint16_t declared_port) const {
+  const ServerBlock* first = nullptr;
   for (const auto& s : servers)
-    for (uint16_t p : s.listen)
-      if (p == declared_port) return &s;
-  return nullptr;
+    for (const auto& l : s.listens)
+      if (l.port == declared_port) {
+        if (l.default_server) return &s;
+        if (!first) first = &s;
+      }
+  return first;
 }
 
 const Location* NginxConfig::match_location(const ServerBlock& server, const std::string& uri) {
   const Location* best = nullptr;
   for (const auto& loc : server.locations) {
-    if (loc.exact) {
+    if (loc.match == LocationMatch::exact) {
       if (uri == loc.prefix) return &loc;
       continue;
     }
+    if (loc.match != LocationMatch::prefix && loc.match != LocationMatch::prefix_noregex) continue;
     if (uri.compare(0, loc.prefix.size(), loc.prefix) == 0 && (!best || loc.prefix.size() > best->prefix.size()))
       best = &loc;
   }
@@ -344,19 +259,46 @@ const Location* NginxConfig::match_location(const ServerBlock& server, const std
 }
 
 std::optional<core::Duration> parse_nginx_time(const std::string& text) {
-  if (text.find('.') != std::string::npos) return std::nullopt;  // nginx has no fractions
-  return core::parse_duration(text);
+  auto ms = nginx_parse_time(text, false);
+  if (!ms) return std::nullopt;
+  return std::chrono::duration_cast<core::Duration>(std::chrono::milliseconds(*ms));
+}
+
+std::optional<std::string> check_global_directives(const std::string& text) {
+  ConfLexer lexer(text, true);
+  DirectiveChecker checker;
+  std::vector<std::string> words;
+  std::set<std::string> seen;
+  for (;;) {
+    auto r = lexer.next(words);
+    if (r == ConfLexer::Result::file_done) return std::nullopt;
+    if (r == ConfLexer::Result::error) return fmt::format("[emerg] {} in command line", lexer.error());
+    if (r == ConfLexer::Result::block_start) return std::string("[emerg] block directives are not supported in -g option in command line");
+    if (r == ConfLexer::Result::block_done) return std::string("[emerg] unexpected \"}\" in command line");
+    ConfDirective d;
+    d.name = words.front();
+    d.args.assign(words.begin() + 1, words.end());
+    try {
+      const NginxDirectiveSpec& spec = checker.check(d, ctx::kMain);
+      DirectiveChecker::check_slot(d, spec, seen);
+      if (directive_support(d.name, spec.module) != DirectiveSupport::harmless)
+        throw core::NotModelled(fmt::format("nginx -g \"{}\"", text));
+    } catch (const NginxConfigError& e) {
+      std::string m = e.what();
+      return m.substr(0, m.rfind(" in ")) + " in command line";
+    }
+  }
 }
 
 NginxConfig parse_nginx_config(const std::filesystem::path& path, const core::PathMap& paths,
                                const HostResolver& resolve) {
-  std::filesystem::path real = paths.resolve(path);
-  std::filesystem::path display = paths.to_virtual(real).value_or(path);
+  // A real path (the run's copy) is named as the host names it; a host path stays as given.
+  std::filesystem::path display = paths.to_virtual(path).value_or(path);
   ConfigReader reader(paths);
   std::vector<ConfDirective> tree = reader.read_main(display);
   NginxConfig config;
   config.path = display.string();
-  Interpreter(config, resolve).main_block(tree);
+  ConfigInterpreter(config, resolve).run(tree);
   return config;
 }
 

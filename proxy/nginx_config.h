@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <regex>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -12,6 +14,7 @@
 
 #include "core/path_map.h"
 #include "core/time.h"
+#include "proxy/nginx_script.h"
 
 namespace bg::proxy {
 
@@ -79,17 +82,82 @@ struct ProxySettings {
   std::vector<std::pair<std::string, std::string>> set_headers;  // in order; values may hold $vars
 };
 
+// A `set $name value;` or a `return` of the rewrite module, in the order written: nginx runs a
+// server's in its server rewrite phase and a location's in its rewrite phase
+// (ngx_http_rewrite_module).
+struct RewriteStep {
+  enum class Kind { set, return_ } kind = Kind::set;
+  std::string variable;  // set: the name without '$'
+  Script value;          // set: the value; return: the text or URL ("" none)
+  int code = 0;          // return
+  bool has_value = false;
+  std::string file;
+  int line = 0;
+};
+
+// How a location's name matches the URI (ngx_http_core_location).
+enum class LocationMatch { prefix, exact, prefix_noregex, regex, regex_caseless, named };
+
 struct Location {
-  std::string prefix;
+  std::string prefix;         // the location's name (a regex's pattern)
   bool exact = false;         // `location = /x`
-  std::string proxy_pass;     // upstream name ("" = no proxy_pass: nginx would serve files)
+  LocationMatch match = LocationMatch::prefix;
+  std::shared_ptr<const std::regex> regex;
+  std::string proxy_pass;     // upstream name of a literal proxy_pass ("" = none, or dynamic)
+  std::optional<Script> proxy_pass_dynamic;  // proxy_pass with variables: evaluated per request
+  std::string proxy_uri;      // URI part of a literal proxy_pass ("" none)
+  bool proxy_has_uri = false;
   ProxySettings proxy;
+  std::vector<RewriteStep> rewrite;  // this location's own set/return
+  // Content when nothing proxies: root (inherited), index (inherited), try_files (its own).
+  std::string root = "html";  // nginx's default: relative to the prefix
+  std::vector<Script> index{Script::literal("index.html")};
+  std::vector<Script> try_files;  // empty: none; the last is the fallback (=404, a URI or @name)
+  bool internal = false;
+  bool auto_redirect = false;  // a name ending in '/' with proxy_pass: "/api" answers 301 to "/api/"
+  int64_t client_max_body_size = 1024 * 1024;
+  core::Duration keepalive_timeout = std::chrono::seconds(75);
+  int keepalive_requests = 1000;
+  std::vector<Location> nested;
+  std::string file;
+  int line = 0;
+};
+
+// One `listen` of a server block. Simplification: the run serves loopback IPv4 only, so an IPv6
+// listen ([::]:80, [::1]:80) counts as the same port as its IPv4 twin.
+struct ListenAddress {
+  uint16_t port = 80;
+  bool default_server = false;
+  bool wildcard = true;  // *:80, [::]:80; false for 127.0.0.1, localhost, [::1]
+  bool ipv6 = false;     // nginx keeps [::]:80 apart from *:80 (its own default server)
+  std::string text;      // as written
 };
 
 struct ServerBlock {
-  std::vector<uint16_t> listen;  // declared ports
-  std::vector<std::string> server_names;
-  std::vector<Location> locations;
+  std::vector<uint16_t> listen;  // declared ports, in order (one per listen)
+  std::vector<ListenAddress> listens;
+  std::vector<std::string> server_names;  // as written, lower-cased
+  std::vector<std::shared_ptr<const std::regex>> name_regexes;  // `~` names, in order
+  std::vector<Location> locations;        // the server's own, in order
+  std::vector<RewriteStep> rewrite;       // server-level set/return
+  Location fallback;  // the server's own settings, used when no location matches
+  std::string file;
+  int line = 0;
+};
+
+// `map $source $variable { ... }` at http level (ngx_http_map_module): strings match ignoring
+// case, then regexes in order, else the default.
+struct MapBlock {
+  Script source;
+  std::string variable;
+  struct Entry {
+    std::string key;  // lower-cased string key
+    std::shared_ptr<const std::regex> regex;
+    Script value;
+  };
+  std::vector<Entry> entries;
+  std::optional<Script> default_value;
+  bool hostnames = false;
 };
 
 struct NginxConfig {
@@ -97,6 +165,8 @@ struct NginxConfig {
   int worker_processes = 1;
   std::vector<Upstream> upstreams;
   std::vector<ServerBlock> servers;
+  std::vector<MapBlock> maps;
+  bool has_resolver = false;  // a `resolver` at http level (names in variables resolve per request)
   // Directives nginx accepts but the simulation ignores, once per name, with file:line.
   std::vector<std::string> warnings;
 
@@ -122,6 +192,10 @@ bool is_address_literal(const std::string& host);
 // `host not found in upstream "NAME:PORT"`. Throws NginxConfigError.
 NginxConfig parse_nginx_config(const std::filesystem::path& path, const core::PathMap& paths,
                                const HostResolver& resolve = {});
+
+// nginx -g "daemon off;": main-level directives read "in command line". nullopt when nginx takes
+// them, else its message; throws core::NotModelled for one that is valid but not harmless.
+std::optional<std::string> check_global_directives(const std::string& text);
 
 // nginx's time syntax ("10s", "1m30s", "500ms", bare seconds); nullopt when invalid.
 std::optional<core::Duration> parse_nginx_time(const std::string& text);

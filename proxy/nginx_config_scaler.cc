@@ -7,8 +7,11 @@
 
 #include <fmt/format.h>
 
+#include "core/not_modelled.h"
+#include "proxy/address_remapper.h"
 #include "proxy/config_reader.h"
 #include "proxy/nginx_config.h"
+#include "proxy/request_router.h"
 
 namespace bg::proxy {
 namespace {
@@ -41,8 +44,10 @@ bool has_directive(const std::vector<ConfDirective>& ds, const std::string& name
 
 // Set by the harness; the user's own lines for these are dropped.
 const std::set<std::string> kMainOwned = {"daemon", "master_process", "pid", "error_log", "user"};
+// `resolver` too: real nginx would send DNS queries to that address from the machine; a name a
+// variable gives is refused before start (address_remapper), so no lookup is ever needed.
 const std::set<std::string> kHttpOwned = {"access_log", "error_log", "client_body_temp_path", "proxy_temp_path",
-                                          "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path"};
+                                          "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path", "resolver"};
 
 std::string quote(const std::string& a) {
   bool plain = !a.empty() && a.find_first_of(" \t\r\n;{}\"'#\\") == std::string::npos;
@@ -64,7 +69,9 @@ ConfDirective make(const std::string& name, std::vector<std::string> args) {
 
 class Scaler {
  public:
-  Scaler(const ScaleOptions& o, ScaledConfig& out) : o_(o), out_(out) {}
+  Scaler(const ScaleOptions& o, const core::PathMap& paths, ScaledConfig& out) : o_(o), paths_(paths), out_(out) {}
+
+  const std::set<std::string>& upstreams() const { return upstreams_; }
 
   void collect_upstreams(const std::vector<ConfDirective>& ds) {
     for (const auto& d : ds) {
@@ -95,6 +102,9 @@ class Scaler {
       out.push_back(make(std::string(t) + "_temp_path", {p + "/" + t}));
     for (const auto& [name, value] : kHttpDefaults)
       if (!has_directive(ds, name)) out.push_back(make(name, {msec(value)}));
+    // nginx's default root is "html" under its prefix (Debian: /usr/share/nginx/html); the copy
+    // runs with the run's prefix, so it names the host's folder as the run sees it.
+    if (!has_directive(ds, "root")) out.push_back(make("root", {host_path("html")}));
     for (const auto& d : ds) rewrite_into(d, out, "http");
     return out;
   }
@@ -113,6 +123,10 @@ class Scaler {
       return;
     } else if (d.name == "proxy_pass" && !d.args.empty()) {
       c.args[0] = proxy_pass(d);
+    } else if (d.name == "root" && !d.args.empty()) {
+      if (d.args[0].find('$') != std::string::npos)
+        throw core::NotModelled(fmt::format("root with variables under real nginx in {}:{}", d.file, d.line));
+      c.args[0] = host_path(d.args[0]);
     } else if (kMsecDirectives.count(d.name)) {
       if (!c.args.empty()) c.args[0] = msec(c.args[0]);
       // keepalive_timeout's second parameter (the Keep-Alive header) is whole seconds.
@@ -183,9 +197,15 @@ class Scaler {
       c.args.push_back("fail_timeout=" + whole_seconds(c, kDefaultFailTimeout, "fail_timeout (default)"));
   }
 
+  // The run's folder for a host path (a relative one is under nginx's prefix, /usr/share/nginx/).
+  std::string host_path(const std::string& path) {
+    std::string host = path.empty() || path[0] != '/' ? RequestRouter::kPrefix + path : path;
+    return paths_.resolve(host).string();
+  }
+
   std::string proxy_pass(const ConfDirective& d) {
     const std::string& url = d.args[0];
-    if (url.rfind("http://", 0) != 0) return url;
+    if (url.rfind("http://", 0) != 0 || url.find('$') != std::string::npos) return url;
     std::string rest = url.substr(7);
     auto slash = rest.find('/');
     std::string authority = rest.substr(0, slash);
@@ -218,6 +238,7 @@ class Scaler {
   }
 
   const ScaleOptions& o_;
+  const core::PathMap& paths_;
   ScaledConfig& out_;
   std::set<std::string> upstreams_;
 };
@@ -225,7 +246,7 @@ class Scaler {
 void write_block(const std::vector<ConfDirective>& ds, int depth, std::string& out) {
   std::string indent(static_cast<size_t>(depth) * 4, ' ');
   for (const auto& d : ds) {
-    out += indent + d.name;
+    out += indent + quote(d.name);  // a map or types key may need quotes
     for (const auto& a : d.args) out += " " + quote(a);
     if (d.has_block || !d.block.empty()) {
       out += " {\n";
@@ -241,12 +262,17 @@ void write_block(const std::vector<ConfDirective>& ds, int depth, std::string& o
 
 ScaledConfig scale_nginx_config(const std::filesystem::path& config_path, const core::PathMap& paths,
                                 const ScaleOptions& options) {
-  std::filesystem::path display = paths.to_virtual(paths.resolve(config_path)).value_or(config_path);
+  std::filesystem::path display = paths.to_virtual(config_path).value_or(config_path);
+  // The config is judged as bluegreen's own proxy judges it first: the user's file and line in
+  // every message (not the copy's), and what is not modelled refused in both engines alike.
+  parse_nginx_config(display, paths, options.resolve);
   ConfigReader reader(paths);
   std::vector<ConfDirective> tree = reader.read_main(display);  // includes come back inlined
   ScaledConfig out;
-  Scaler scaler(options, out);
+  Scaler scaler(options, paths, out);
   scaler.collect_upstreams(tree);
+  for (auto& [actual, written] : remap_variable_addresses(tree, {options.map_port, scaler.upstreams()}))
+    out.peers[actual] = written;
   std::vector<ConfDirective> scaled = scaler.main(tree);
   out.text = "# Written by bluegreen from " + config_path.string() + ": durations scaled, ports mapped.\n";
   write_block(scaled, 0, out.text);

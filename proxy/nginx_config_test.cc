@@ -223,17 +223,21 @@ TEST_F(NginxConfigTest, ProxySettingsInheritAsNginxMerges) {
   EXPECT_TRUE(implicit->implicit);
 }
 
-// Goal: directives outside the subset are warnings (once per name, with file:line), not errors;
-// comments and quoted strings are read as nginx reads them.
-TEST_F(NginxConfigTest, UnsupportedDirectivesWarnOnceAndCommentsAndQuotesWork) {
+// Goal: directives that cannot change a request's fate are accepted without a word; comments and
+// quoted strings are read as nginx reads them.
+TEST_F(NginxConfigTest, HarmlessDirectivesAreAcceptedAndCommentsAndQuotesWork) {
   NginxConfig c = parse(
       "# main\nworker_processes 2; # two\nevents { worker_connections 1024; }\nhttp {\n"
-      " gzip on;\n gzip on;\n server { server_name \"my host\" 'x;y'; location / { proxy_pass http://localhost:3000; } }\n}\n");
+      " gzip on;\n server { server_name \"my host\" 'x;y'; location / { proxy_pass http://localhost:3000; } }\n}\n");
   EXPECT_EQ(c.worker_processes, 2);
-  ASSERT_EQ(c.warnings.size(), 2u);
-  EXPECT_EQ(c.warnings[0], "\"worker_connections\" directive is not simulated, ignored in /etc/nginx/nginx.conf:3");
-  EXPECT_EQ(c.warnings[1], "\"gzip\" directive is not simulated, ignored in /etc/nginx/nginx.conf:5");
+  EXPECT_TRUE(c.warnings.empty());
   EXPECT_EQ(c.servers[0].server_names, (std::vector<std::string>{"my host", "x;y"}));
+  // ngx_conf_set_flag_slot's checks still apply to a harmless directive.
+  EXPECT_EQ(error_of("events {}\nhttp {\n gzip maybe;\n}\n"),
+            "[emerg] invalid value \"maybe\" in \"gzip\" directive, it must be \"on\" or \"off\" in "
+            "/etc/nginx/nginx.conf:3");
+  EXPECT_EQ(error_of("events {}\nhttp {\n gzip on;\n gzip on;\n}\n"),
+            "[emerg] \"gzip\" directive is duplicate in /etc/nginx/nginx.conf:4");
 }
 
 }  // namespace bg::proxy

@@ -2,12 +2,29 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <iterator>
 
 namespace bg::proxy {
+namespace {
 
-ProxyGeneration::ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number)
-    : config_(std::move(config)), number_(number) {
+constexpr uint64_t kMaxBody = 64u << 20;
+
+uint64_t largest_body(const std::vector<Location>& locations, uint64_t limit) {
+  for (const auto& l : locations) {
+    uint64_t own = l.client_max_body_size == 0 ? kMaxBody : static_cast<uint64_t>(l.client_max_body_size);
+    limit = largest_body(l.nested, std::max(limit, std::min(own, kMaxBody)));
+  }
+  return limit;
+}
+
+}  // namespace
+
+ProxyGeneration::ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number, const core::PathMap& paths,
+                                 HostResolver resolve)
+    : config_(std::move(config)), number_(number), router_(*config_, paths, std::move(resolve)) {
+  for (const auto& server : config_->servers)
+    body_limit_ = largest_body(server.locations, largest_body({server.fallback}, body_limit_));
   int n = config_->worker_processes < 1 ? 1 : config_->worker_processes;
   for (int i = 0; i < n; ++i) {
     auto w = std::make_unique<Worker>();

@@ -19,6 +19,7 @@
 #include "proxy/keepalive_cache.h"
 #include "proxy/proxy_socket.h"
 #include "proxy/nginx_config.h"
+#include "proxy/request_router.h"
 #include "proxy/upstream_pool.h"
 
 namespace bg::proxy {
@@ -44,7 +45,10 @@ class ProxyGeneration {
     std::optional<ProxySocket> take_socket(int fd);
   };
 
-  ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number);
+  // `paths` (the host's files, for static content) and `resolve` (names a variable gives
+  // proxy_pass, with a `resolver`) outlive the generation.
+  ProxyGeneration(std::shared_ptr<const NginxConfig> config, int number, const core::PathMap& paths,
+                  HostResolver resolve = {});
   ~ProxyGeneration();  // closes the idle upstream connections, as an exiting worker does
   ProxyGeneration(const ProxyGeneration&) = delete;
   ProxyGeneration& operator=(const ProxyGeneration&) = delete;
@@ -52,6 +56,11 @@ class ProxyGeneration {
   const NginxConfig& config() const { return *config_; }
   std::shared_ptr<const NginxConfig> shared_config() const { return config_; }
   int number() const { return number_; }
+  const RequestRouter& router() const { return router_; }
+  // The body size the client parser accepts: the largest client_max_body_size of any location (0,
+  // unlimited, and anything larger are bounded at 64 MiB); the location's own limit is the
+  // router's 413.
+  uint64_t body_limit() const { return body_limit_; }
   int worker_count() const { return static_cast<int>(workers_.size()); }
   Worker& worker(int index) { return *workers_.at(index); }
   // The worker a new connection goes to. Simplification: round robin; real workers race for
@@ -66,6 +75,8 @@ class ProxyGeneration {
  private:
   std::shared_ptr<const NginxConfig> config_;
   int number_;
+  RequestRouter router_;
+  uint64_t body_limit_ = 1024 * 1024;
   std::vector<std::unique_ptr<Worker>> workers_;
   std::atomic<unsigned> next_worker_{0};
 };

@@ -40,8 +40,8 @@ uint32_t next_upstream_mask(const ConfDirective& d) {
   uint32_t mask = 0;
   for (const auto& a : d.args) {
     auto it = names.find(a);
-    // ngx_conf_set_bitmask_slot logs this at warn level and fails the configuration.
-    if (it == names.end()) throw NginxConfigError(fmt::format("[warn] invalid value \"{}\" in {}:{}", a, d.file, d.line));
+    // ngx_conf_set_bitmask_slot: "invalid value" at emerg, and the configuration fails.
+    if (it == names.end()) throw NginxConfigError(emerg_at(fmt::format("invalid value \"{}\"", a), d.file, d.line));
     mask |= it->second;
   }
   return (mask & kNextOff) ? kNextOff : mask;

@@ -39,6 +39,19 @@ void ProxyLog::peer_change(const std::string& kind, const std::string& peer, con
   emit(std::move(e));
 }
 
+void ProxyLog::unowned_address(const std::string& peer, const LogContext& ctx) {
+  core::ProxyEvent e;
+  e.at = clock_.now();
+  e.kind = "unowned_address_refused";
+  e.level = "error";
+  e.message = "bluegreen refused to connect to " + peer +
+              ": an address the run does not own (named by a proxy_pass variable)" + format_context(ctx);
+  e.peer = peer;
+  e.request_id = ctx.request_id;
+  e.worker = ctx.worker;
+  emit(std::move(e));
+}
+
 void ProxyLog::access(const LogContext& ctx, int status, int attempts, const std::string& upstream_status,
                       uint64_t bytes_sent) {
   core::ProxyEvent e;

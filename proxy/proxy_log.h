@@ -35,6 +35,8 @@ class ProxyLog {
   // One line per client request: status sent, upstream attempts and $upstream_status.
   void access(const LogContext& ctx, int status, int attempts, const std::string& upstream_status,
               uint64_t bytes_sent);
+  // An address a proxy_pass variable named that the run does not own: refused without a connect.
+  void unowned_address(const std::string& peer, const LogContext& ctx);
   // started, stopped, reload, reload_failed.
   void lifecycle(const std::string& kind, const std::string& level, const std::string& message);
 

@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "core/not_modelled.h"
+
 #include "proxy/client_session.h"
 #include "proxy/proxy_generation.h"
 #include "proxy/proxy_listener.h"
@@ -36,7 +38,7 @@ void ProxyServer::start(const std::string& config_path) {
   if (running_) throw std::logic_error("proxy already running");
   auto config = std::make_shared<const NginxConfig>(parse_nginx_config(config_path, paths_, resolve_));
   config_path_ = config_path;
-  auto generation = std::make_shared<ProxyGeneration>(config, ++generations_);
+  auto generation = std::make_shared<ProxyGeneration>(config, ++generations_, paths_, resolve_);
   {
     std::lock_guard lock(state_->mutex);
     state_->stopping = false;
@@ -92,12 +94,14 @@ std::optional<std::string> ProxyServer::reload() {
   try {
     config = std::make_shared<const NginxConfig>(parse_nginx_config(config_path_, paths_, resolve_));
     sync_listeners(*config);
+  } catch (const core::NotModelled&) {
+    throw;  // not a failed reload: the run ends as ERROR (the old config keeps running until then)
   } catch (const std::exception& e) {
     // nginx's master rolls back and keeps the old cycle (control.html).
     state_->log.lifecycle("reload_failed", "emerg", e.what());
     return std::string(e.what());
   }
-  auto generation = std::make_shared<ProxyGeneration>(config, ++generations_);
+  auto generation = std::make_shared<ProxyGeneration>(config, ++generations_, paths_, resolve_);
   std::shared_ptr<ProxyGeneration> old;
   {
     std::lock_guard lock(state_->mutex);

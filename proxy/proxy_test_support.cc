@@ -157,7 +157,9 @@ ClientResponse http_request(uint16_t port, const std::string& method, const std:
     r.connect_errno = -fd;
     return r;
   }
-  std::string req = method + " " + path + " HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n" + extra_headers;
+  // The caller's own Host replaces the default one (nginx answers 400 to two).
+  std::string host = extra_headers.find("Host:") == std::string::npos ? "Host: 127.0.0.1\r\n" : "";
+  std::string req = method + " " + path + " HTTP/1.1\r\n" + host + "Connection: close\r\n" + extra_headers;
   if (!body.empty() || method == "POST") req += "Content-Length: " + std::to_string(body.size()) + "\r\n";
   req += "\r\n" + body;
   send_all(fd, req);
@@ -165,6 +167,13 @@ ClientResponse http_request(uint16_t port, const std::string& method, const std:
   read_until(fd, data, [](const std::string&) { return false; });
   ::close(fd);
   return parse_response(data);
+}
+
+std::vector<core::ProxyEvent> proxy_events(const core::History& history, const std::string& kind) {
+  std::vector<core::ProxyEvent> out;
+  for (auto& e : history.all<core::ProxyEvent>())
+    if (e.kind == kind) out.push_back(e);
+  return out;
 }
 
 }  // namespace bg::proxy::testing_support

@@ -11,6 +11,7 @@
 #include <gtest/gtest.h>
 
 #include "core/clock.h"
+#include "core/history.h"
 #include "core/port_map.h"
 
 namespace bg::proxy::testing_support {
@@ -85,6 +86,9 @@ int try_connect(uint16_t port);
 ClientResponse read_response(int fd);
 bool send_all(int fd, const std::string& data);
 int connect_to(uint16_t port);
+
+// The proxy's log events of one kind ("access_log", "error_log", ...), in order.
+std::vector<core::ProxyEvent> proxy_events(const core::History& history, const std::string& kind);
 
 // The live proxy tests run each case with the io_context on two threads (sessions on strands) and
 // on one (ProxyServer::run_on_one_thread: no strands); the parameter is the thread count.
