@@ -141,6 +141,14 @@ void read_host(const Reader& r, const YAML::Node& n, HostSettings& host) {
          host.files.emplace_back(at, r.string(kv.second, "host.files." + at));
        }
      }},
+    {"repos", [&](auto& v) {
+       if (!v.IsMap()) r.fail(v, "'host.repos' must map host paths to the branch each clone is on");
+       for (const auto& kv : v) {
+         const std::string at = r.string(kv.first, "host.repos");
+         if (at.empty() || at.front() != '/') r.fail(kv.first, "'host.repos' keys must be absolute host paths");
+         host.repos.emplace_back(at, r.string(kv.second, "host.repos." + at));
+       }
+     }},
     {"symlinks", [&](auto& v) {
        if (!v.IsMap()) r.fail(v, "'host.symlinks' must map host paths to link targets");
        for (const auto& kv : v) {
@@ -346,8 +354,11 @@ Scenario load_scenario(const std::filesystem::path& dir) {
      }},
   });
 
-  if (!std::filesystem::exists(deployment_file(s, s.appspec)))
-    throw ScenarioError(fmt::format("{}: the deployment has no {} (CodeDeploy needs it at the bundle root)",
+  // A folder deploys through CodeDeploy (appspec.yml at its root) or through a GitHub workflow.
+  if (!std::filesystem::exists(deployment_file(s, s.appspec)) &&
+      !std::filesystem::is_directory(deployment_file(s, ".github/workflows")))
+    throw ScenarioError(fmt::format("{}: the deployment has no {} (CodeDeploy needs it at the bundle root) and no "
+                                    ".github/workflows/",
                                     dir.string(), s.appspec.string()));
   // With a host of its own (`host.nginx`), /etc/nginx is what the host holds; proxy.config is then
   // only copied when written out.

@@ -11,6 +11,7 @@
 #include <future>
 #include <optional>
 
+#include "core/not_modelled.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/codedeploy/appspec.h"
 #include "fakes/docker/compose_cli.h"
@@ -22,13 +23,16 @@
 #include "fakes/nextjs/next_server.h"
 #include "fakes/shim/shim_catalog.h"
 #include "fakes/shim/shim_server.h"
+#include "fakes/pipeline/git_origin.h"
 #include "fakes/pipeline/pipeline.h"
+#include "fakes/pipeline/workflow_file.h"
 #include "proxy/nginx_cli.h"
 #include "proxy/proxy_server.h"
 #include "proxy/real_nginx.h"
 #include "sim/host_commands.h"
 #include "sim/run_folder.h"
 #include "sim/traffic_generator.h"
+#include "sim/workflow_hosts.h"
 
 #ifndef BG_SHIM_BINARY
 #error "BG_SHIM_BINARY must name the bluegreen-shim executable"
@@ -47,6 +51,10 @@ namespace {
 
 constexpr const char* kNginxDir = "/etc/nginx";
 constexpr const char* kDeploymentRoot = "/opt/codedeploy-agent/deployment-root";
+// The branch every push of a run goes to.
+constexpr const char* kBranch = "main";
+// Where every host of the run sees the run's GitHub repositories.
+constexpr const char* kOriginsInside = "/run/bluegreen-github";
 // Debian 12's nginx package layout (nginx-common 1.22.1), the host's /etc/nginx with `host.nginx: stock`.
 constexpr const char* kStockNginx = BG_SOURCE_DIR "/proxy/data/debian-12/etc/nginx";
 constexpr const char* kStockWww = BG_SOURCE_DIR "/proxy/data/debian-12/var/www";
@@ -128,8 +136,27 @@ void World::check_inputs() {
       throw std::runtime_error(replace_all(e.what(), file.string(), folder_->shown(file).string()));
     }
   };
-  checked(folder_->bundle() / scenario_.appspec,
-          [this](const fs::path& f) { appspec_files_ = fakes::parse_appspec(f).files; });
+  if (fs::exists(folder_->bundle() / scenario_.appspec))
+    checked(folder_->bundle() / scenario_.appspec,
+            [this](const fs::path& f) { appspec_files_ = fakes::parse_appspec(f).files; });
+  // A folder with a workflow that a push to main runs deploys through it, as written (GitHub Actions:
+  // its run steps on a runner, ssh-action on the host, `aws deploy` through CodeDeploy).
+  std::vector<fakes::Workflow> workflows;
+  try {
+    workflows = fakes::read_workflows(folder_->bundle());
+  } catch (const std::exception& e) {
+    throw std::runtime_error(replace_all(e.what(), folder_->bundle().string() + "/", scenario_.dir.string() + "/"));
+  }
+  for (auto& w : workflows) {
+    if (!fakes::push_triggers_branch(w.push, kBranch)) continue;
+    if (workflow_)
+      throw core::NotModelled(fmt::format("two workflows run on a push to {} ({} and {})", kBranch, workflow_->file, w.file));
+    workflow_ = std::make_unique<fakes::Workflow>(std::move(w));
+  }
+  if (!workflow_ && !fs::exists(folder_->bundle() / scenario_.appspec))
+    throw std::runtime_error(fmt::format("{}: the folder deploys neither through CodeDeploy ({} at its root) nor "
+                                         "through a workflow that a push to {} runs (.github/workflows/)",
+                                         scenario_.dir.string(), scenario_.appspec.string(), kBranch));
   for (const auto& entry : fs::directory_iterator(folder_->bundle())) {
     const std::string name = entry.path().filename().string();
     const bool yaml = entry.path().extension() == ".yml" || entry.path().extension() == ".yaml";
@@ -148,6 +175,10 @@ void World::start_host() {
   for (const auto& p : fakes::shimmed_programs()) o.shims.push_back({p.name, p.paths});
   o.real_programs = fakes::real_programs_for_shims();
   o.user_namespace = ::geteuid() != 0;
+  if (workflow_) {
+    fs::create_directories(folder_->dir() / "github");
+    o.extra_binds.emplace_back(kOriginsInside, folder_->dir() / "github");
+  }
   layout_ = std::make_unique<fakes::HostLayout>(o);
   const fakes::MountPlan plan = layout_->prepare();
   set_up_nginx_folder();
@@ -155,6 +186,26 @@ void World::start_host() {
   host_ = std::make_unique<fakes::SandboxHost>(plan, folder_->dir() / "host-plan.json", BG_HOST_BINARY);
   paths_.add("/", host_->root());
   place_host_files();
+  if (workflow_) set_up_github();
+}
+
+// The run's GitHub: a repository holding the folder as first committed, and the admin's clones of
+// it on the host (scenario.yaml host.repos), which `git pull` there brings up to date.
+void World::set_up_github() {
+  fakes::GitOriginOptions o;
+  o.dir = folder_->dir() / "github" / "acme" / "web.git";
+  o.branch = kBranch;
+  origin_ = std::make_unique<fakes::GitOrigin>(o);
+  origin_->commit(folder_->bundle(), 0, "initial: the repository as cloned before the first deployment");
+  for (const auto& [at, branch] : scenario_.host.repos) {
+    if (branch != kBranch)
+      throw core::NotModelled(fmt::format("host.repos {} on branch {} (the run pushes to {})", at, branch, kBranch));
+    // git cannot clone straight through /proc/<init>/root (it canonicalises the path and lands on
+    // the machine's own): clone beside, then lay the clone onto the host.
+    const fs::path staged = folder_->dir() / "github" / "clones" / fs::path(at).relative_path();
+    origin_->clone_into(staged);
+    copy_onto_host(staged, paths_.resolve(at));
+  }
 }
 
 // /etc/nginx as the host has it before the first deployment (scenario.yaml host.nginx).
@@ -260,6 +311,8 @@ void World::start() {
   };
   wiring.user_file = [this](const std::string& on_host) { return user_file(on_host); };
   wiring.on_not_modelled = [this](const std::string&) { stop_.request_stop(); };
+  wiring.origin = origin_.get();
+  wiring.origin_in_host = std::string(kOriginsInside) + "/acme/web.git";
   host_commands_ = std::make_unique<HostCommands>(std::move(wiring));
   shims_ = std::make_unique<fakes::ShimServer>(
       layout_->shim_socket(), [this](const fakes::ShimRequest& r, std::stop_token st) { return handle_shim(r, st); });
@@ -300,7 +353,10 @@ std::optional<std::string> World::start_host_proxy() {
 }
 
 std::optional<std::string> World::not_modelled() const {
-  return host_commands_ ? host_commands_->not_modelled() : std::nullopt;
+  if (auto from_host = host_commands_ ? host_commands_->not_modelled() : std::nullopt) return from_host;
+  std::lock_guard lock(mutex_);
+  if (!workflow_not_modelled_.empty()) return workflow_not_modelled_;
+  return std::nullopt;
 }
 
 // The user's own file for a script path on the host: the deployment archive CodeDeploy unpacked,
@@ -377,6 +433,36 @@ std::unique_ptr<fakes::Pipeline> World::make_pipeline() {
     std::stop_callback on_run(stop_.get_token(), [&] { either.request_stop(); });
     return agent_->deploy(number, bundle, either.get_token());
   };
+  if (workflow_) {
+    fakes::WorkflowMode w;
+    w.workflow = *workflow_;
+    w.push.branch = kBranch;
+    w.push.repository = origin_->repository();
+    w.origin = origin_.get();
+    w.hosts.new_runner = [this](int run, const std::string& job) -> std::unique_ptr<fakes::WorkflowHost> {
+      RunnerWiring r{*clock_, folder_->dir() / "runners" / fmt::format("{}-{}", run, job), BG_SHIM_BINARY,
+                     BG_HOST_BINARY};
+      r.aws = pipeline_ ? pipeline_->aws_cli() : nullptr;
+      r.origin = origin_.get();
+      r.time_scale = options_.time_scale;
+      r.run = run;
+      r.job = job;
+      return std::make_unique<RunnerHost>(std::move(r));
+    };
+    deploy_host_ = std::make_unique<DeployHost>(
+        *clock_, *host_, paths_,
+        std::map<std::string, std::string>{{fakes::kShimSocketEnv, fakes::HostLayout::kShimSocketInside},
+                                           {"BASH_ENV", "/run/bluegreen/bash_env.sh"}},
+        [this] { return not_modelled(); });
+    w.hosts.deploy_host = deploy_host_.get();
+    w.hosts.deploy_default_user = layout_->default_user();
+    w.hosts.deploy_amazon_linux = scenario_.host.os == "amazon-linux-2";
+    w.start_deployment = [this](const fakes::DeploymentRequest& r, std::stop_token stop) {
+      return agent_->deploy(r.number, r.bundle_dir, stop);
+    };
+    o.workflow = std::move(w);
+    o.first_run = 0;  // the initial deployment is the first push's run
+  }
   return std::make_unique<fakes::Pipeline>(*clock_, history_, o);
 }
 
@@ -398,6 +484,24 @@ std::vector<fakes::WorkflowRun> World::swap() {
   return runs_when_idle(numbers);
 }
 
+// The initial deployment of a folder that deploys through its workflow: the first push's run.
+fakes::DeploymentResult World::deploy_through_workflow(int number) {
+  fakes::DeploymentResult result;
+  result.number = number;
+  const auto runs = runs_when_idle({pipeline_->push(next_sha())});
+  if (runs.empty()) {
+    result.error = "the workflow run did not end";
+    return result;
+  }
+  const fakes::WorkflowRun& run = runs.front();
+  if (run.deployment) result = *run.deployment;  // `aws deploy create-deployment`: CodeDeploy's outcome
+  result.number = number;
+  result.succeeded = run.state == fakes::RunState::succeeded && (!run.deployment || run.deployment->succeeded);
+  if (!result.succeeded && result.error.empty())
+    result.error = fmt::format("workflow run {} {}: {}", run.number, fakes::to_string(run.state), run.detail);
+  return result;
+}
+
 std::vector<fakes::WorkflowRun> World::runs_when_idle(const std::vector<int>& numbers) {
   // Bounded in real time by the run's deadline: the watchdog's stop ends the deployments, and this
   // wait then gives up on runs still in their build step.
@@ -406,6 +510,13 @@ std::vector<fakes::WorkflowRun> World::runs_when_idle(const std::vector<int>& nu
   std::vector<fakes::WorkflowRun> out;
   for (auto& run : pipeline_->runs())
     if (std::find(numbers.begin(), numbers.end(), run.number) != numbers.end()) out.push_back(std::move(run));
+  // A workflow run that asked for something not modelled ends the run, as a script's call does.
+  for (const auto& run : out)
+    if (!run.not_modelled.empty() && !not_modelled()) {
+      std::lock_guard lock(mutex_);
+      workflow_not_modelled_ = fmt::format("{}: {}", workflow_->file, run.not_modelled);
+      stop_.request_stop();
+    }
   return out;
 }
 
@@ -414,7 +525,7 @@ fakes::DeploymentResult World::deploy(int number) {
     std::lock_guard lock(mutex_);
     current_deployment_ = number;
   }
-  auto result = agent_->deploy(number, folder_->bundle(), stop_.get_token());
+  auto result = workflow_ ? deploy_through_workflow(number) : agent_->deploy(number, folder_->bundle(), stop_.get_token());
   // proxy.start: after_initial_deployment. A name that does not resolve fails it here, as nginx's
   // start would (host not found in upstream), and ends the run with that message.
   if (!proxy_ && result.succeeded) start_proxy();

@@ -47,8 +47,14 @@ struct ShimRequest;
 struct ShimReply;
 }  // namespace bg::fakes
 
+namespace bg::fakes {
+class GitOrigin;
+struct Workflow;
+}  // namespace bg::fakes
+
 namespace bg::sim {
 
+class DeployHost;
 class HostCommands;
 class RunFolder;
 class TrafficGenerator;
@@ -139,6 +145,8 @@ class World {
   void set_up_nginx_folder();
   void place_host_files();
   void write_bash_env();
+  void set_up_github();
+  fakes::DeploymentResult deploy_through_workflow(int number);
   std::optional<std::string> start_host_proxy();
   std::string user_file(const std::string& on_host) const;
   std::unique_ptr<fakes::CodeDeployAgent> make_agent();
@@ -165,11 +173,17 @@ class World {
   std::vector<core::Duration> listen_delays_;   // per container, in start order
   std::vector<core::Duration> prepare_delays_;
   size_t containers_made_ = 0;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   int current_deployment_ = -1;
   std::string current_hook_;
   std::string current_script_;            // the running hook script, as the appspec names it
   std::vector<fakes::FileMapping> appspec_files_;  // the revision's `files`: where scripts get copied
+  // The workflow a push to main runs, when the folder deploys through GitHub Actions; the run's
+  // GitHub repository then, and the deploy host as the workflow's ssh-action reaches it.
+  std::unique_ptr<fakes::Workflow> workflow_;
+  std::unique_ptr<fakes::GitOrigin> origin_;
+  std::unique_ptr<DeployHost> deploy_host_;
+  std::string workflow_not_modelled_;     // guarded by mutex_
 
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
