@@ -83,6 +83,9 @@ struct ShimEvent {
   std::string err;             // stderr as returned to the script
   int deployment = 0;
   std::string hook;
+  std::string script;          // the user's script that made the call, as the user names it ("" unknown)
+  int line = 0;                // its line (0: unknown, e.g. a /bin/sh script, which is not traced)
+  std::string not_modelled;    // what the call asked for that the simulation does not model ("" none)
 };
 
 // What the proxy logs: error-log lines in nginx's wording, access-log lines, peer state changes and
@@ -133,7 +136,7 @@ NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContainerEvent, at, container, p
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AppEvent, at, container, build_id, what, request_id, execution_id,
                                                 detail)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ShimEvent, start, end, program, args, cwd, exit_code, out, err,
-                                                deployment, hook)
+                                                deployment, hook, script, line, not_modelled)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProxyEvent, at, kind, level, message, peer, request_id, worker,
                                                 status, attempts, upstream_status)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeployEvent, at, kind, deployment, hook, script, exit_code,

@@ -1,5 +1,7 @@
 #include "core/path_map.h"
 
+#include <vector>
+
 namespace bg::core {
 namespace {
 
@@ -33,8 +35,48 @@ std::optional<std::filesystem::path> PathMap::to_real(const std::filesystem::pat
   return rest.empty() ? best->second : best->second / rest;
 }
 
+std::filesystem::path PathMap::canonical_virtual(const std::filesystem::path& p) const {
+  namespace fs = std::filesystem;
+  // The components still to walk, last first; a symlink's target is pushed back onto it.
+  std::vector<std::string> pending;
+  auto push_components = [&](const fs::path& path) {
+    std::vector<std::string> parts;
+    for (const auto& c : path.relative_path()) parts.push_back(c.string());
+    for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.push_back(*it);
+  };
+  push_components(p);
+  std::vector<std::string> done;  // the canonical components so far
+  int links = 0;
+  while (!pending.empty()) {
+    std::string c = std::move(pending.back());
+    pending.pop_back();
+    if (c.empty() || c == ".") continue;
+    if (c == "..") {
+      if (!done.empty()) done.pop_back();  // ".." of the root is the root, as in the kernel
+      continue;
+    }
+    done.push_back(c);
+    fs::path virt = "/";
+    for (const auto& d : done) virt /= d;
+    auto real = to_real(virt);
+    std::error_code ec;
+    if (!real || !fs::is_symlink(fs::symlink_status(*real, ec))) continue;
+    // The kernel's limit (MAXSYMLINKS): past it the path does not resolve; it is left as written.
+    if (++links > 40) return p;
+    fs::path target = fs::read_symlink(*real, ec);
+    if (ec) continue;
+    done.pop_back();
+    if (target.is_absolute()) done.clear();  // an absolute link starts again at the host's root
+    push_components(target);
+  }
+  fs::path out = "/";
+  for (const auto& d : done) out /= d;
+  return out;
+}
+
 std::filesystem::path PathMap::resolve(const std::filesystem::path& p) const {
-  if (auto real = to_real(p)) return *real;
+  if (!p.is_absolute() || !to_real(p)) return p;
+  if (auto real = to_real(canonical_virtual(p))) return *real;
   return p;
 }
 

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <stdlib.h>
+
+#include <filesystem>
+#include <fstream>
+
 namespace bg::core {
 
 // Goal: the appspec destination maps to the run folder, component-wise and longest prefix first.
@@ -20,3 +25,58 @@ TEST(PathMap, MapsPathsUnderAPrefix) {
 }
 
 }  // namespace bg::core
+
+namespace {
+
+// A throwaway folder standing for a host's root.
+struct TempHost {
+  std::filesystem::path root;
+  TempHost() {
+    char tmpl[] = "/tmp/bg_pathmap_XXXXXX";
+    root = ::mkdtemp(tmpl);
+  }
+  ~TempHost() { std::filesystem::remove_all(root); }
+};
+
+}  // namespace
+
+// An absolute symlink inside the host (Debian's sites-enabled/default) resolves against the host's
+// root, never the machine's own /etc/nginx.
+TEST(PathMap, AbsoluteSymlinksResolveInsideTheHost) {
+  TempHost host;
+  namespace fs = std::filesystem;
+  fs::create_directories(host.root / "etc/nginx/sites-available");
+  fs::create_directories(host.root / "etc/nginx/sites-enabled");
+  std::ofstream(host.root / "etc/nginx/sites-available/app") << "server {}";
+  fs::create_symlink("/etc/nginx/sites-available/app", host.root / "etc/nginx/sites-enabled/app");
+  bg::core::PathMap paths;
+  paths.add("/", host.root);
+  EXPECT_EQ(paths.canonical_virtual("/etc/nginx/sites-enabled/app"), "/etc/nginx/sites-available/app");
+  EXPECT_EQ(paths.resolve("/etc/nginx/sites-enabled/app"), host.root / "etc/nginx/sites-available/app");
+}
+
+// Relative links, links to folders, `..` and missing components: the walk a kernel would do.
+TEST(PathMap, RelativeAndFolderSymlinksAndDotDot) {
+  TempHost host;
+  namespace fs = std::filesystem;
+  fs::create_directories(host.root / "srv/releases/v2");
+  fs::create_symlink("releases/v2", host.root / "srv/current");
+  fs::create_symlink("../..", host.root / "srv/releases/up");
+  bg::core::PathMap paths;
+  paths.add("/", host.root);
+  EXPECT_EQ(paths.canonical_virtual("/srv/current/app.js"), "/srv/releases/v2/app.js");
+  EXPECT_EQ(paths.canonical_virtual("/srv/releases/up/etc"), "/etc");
+  EXPECT_EQ(paths.canonical_virtual("/../srv/./missing/../current"), "/srv/releases/v2");
+  EXPECT_EQ(paths.canonical_virtual("/nope/a/../b"), "/nope/b");
+}
+
+// A loop of links does not hang: past the kernel's 40 links the path is left as written.
+TEST(PathMap, SymlinkLoopEnds) {
+  TempHost host;
+  namespace fs = std::filesystem;
+  fs::create_symlink("/b", host.root / "a");
+  fs::create_symlink("/a", host.root / "b");
+  bg::core::PathMap paths;
+  paths.add("/", host.root);
+  EXPECT_EQ(paths.canonical_virtual("/a/x"), "/a/x");
+}

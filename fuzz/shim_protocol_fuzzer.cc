@@ -1,4 +1,4 @@
-// libFuzzer target: the shims' wire format (fakes/docker/shim/shim_protocol). The ShimServer reads
+// libFuzzer target: the shims' wire format (fakes/shim/shim_protocol). The ShimServer reads
 // any bytes a process on its socket posts as a ShimRequest, and the shim reads the server's reply as
 // a ShimReply: both must give the struct or an nlohmann::json::exception (the server answers that
 // with an error reply), never a crash or another exception type. What is read writes back to JSON
@@ -13,7 +13,7 @@
 #if __has_include("fakes/shim/shim_protocol.h")
 #include "fakes/shim/shim_protocol.h"
 #else
-#include "fakes/docker/shim/shim_protocol.h"
+#include "fakes/shim/shim_protocol.h"
 #endif
 #include "fuzz/fuzz_sandbox.h"
 

@@ -65,6 +65,9 @@ struct HostSettings {
   // path ending in "/" receives a folder's tree.
   std::vector<std::pair<std::string, std::filesystem::path>> files;
   std::vector<std::pair<std::string, std::string>> symlinks;  // host path -> link target
+  // The admin's clones of the repository (host path -> branch), for deploys that `git pull` on the
+  // host; they start at the folder as first committed.
+  std::vector<std::pair<std::string, std::string>> repos;
 };
 
 struct TrafficSettings {

@@ -147,11 +147,14 @@ void Loader::files(const YAML::Node& list) {
   }
 }
 
-// host.files and host.symlinks: absolute host paths -> a file of the folder, or a link target.
+// host.files, host.symlinks and host.repos: absolute host paths -> a file of the folder, a link
+// target, or the branch an admin's clone of the repository is on.
 void Loader::host_paths(const YAML::Node& map, const std::string& field,
                         std::vector<std::pair<std::string, std::string>>& out) {
   if (!map.IsMap()) file_.fail(map, fmt::format("{}: must map absolute host paths to {}", field,
-                                               field == "host.files" ? "files of the folder" : "link targets"));
+                                               field == "host.files"   ? "files of the folder"
+                                               : field == "host.repos" ? "the branch each clone is on"
+                                                                       : "link targets"));
   for (const auto& kv : map) {
     const std::string at = file_.key_of(kv.first, field);
     if (at.empty() || at.front() != '/') file_.fail(kv.first, fmt::format("{}: '{}' is not an absolute host path", field, at));
@@ -176,6 +179,7 @@ Scenario Loader::load() {
        settings(n, "host", {
          {"files", [&](const YAML::Node& v) { host_paths(v, "host.files", files); }},
          {"symlinks", [&](const YAML::Node& v) { host_paths(v, "host.symlinks", s_.host.symlinks); }},
+         {"repos", [&](const YAML::Node& v) { host_paths(v, "host.repos", s_.host.repos); }},
        });
        for (auto& [at, file] : files) s_.host.files.emplace_back(at, file);
      }},
@@ -217,7 +221,11 @@ void Loader::check_files_exist() const {
     if (at != marks_.end()) file_.fail(at->second, problem);
     throw ScenarioError(fmt::format("{}: {}", file_.path().string(), problem));
   };
-  check(s_.appspec, "appspec", "CodeDeploy reads appspec.yml at the bundle root");
+  // A folder deploys through CodeDeploy (appspec.yml at its root) or through a GitHub workflow.
+  const bool workflows = fs::is_directory(deployment_file(s_, ".github/workflows"));
+  if (!workflows || fs::exists(deployment_file(s_, s_.appspec)) || marks_.count("appspec"))
+    check(s_.appspec, "appspec", "CodeDeploy reads appspec.yml at the bundle root; a folder without one deploys "
+                                 "through .github/workflows/");
   // With a host of its own (`host.nginx`), /etc/nginx is what the host holds; proxy.config is then
   // only copied when written out.
   if (s_.host.nginx.empty() || s_.proxy_config_given)

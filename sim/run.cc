@@ -187,6 +187,12 @@ void run_world(const scenarios::Scenario& s, const RunOptions& options, const st
                                         : e.what();
       }
     }
+    // A script asked for something the fakes do not model: whatever happened after it says nothing
+    // about the user's deployment, so the run ends as an error that names it.
+    if (auto what = world.not_modelled(); what && result.interrupted.empty()) {
+      result.verdict = "error";
+      result.error = "not modelled: " + *what;
+    }
   }
   world.shutdown();
   world.history().close(result.interrupted.empty() ? "" : result.error, result.interrupted);

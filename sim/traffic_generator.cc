@@ -129,7 +129,7 @@ TrafficExchange TrafficGenerator::make_exchange(int client, const std::string& m
   req.method(method == "POST" ? http::verb::post : http::verb::get);
   req.target(path);
   req.version(11);
-  req.set(http::field::host, "localhost");
+  req.set(http::field::host, options_.host);
   req.set("X-Request-Id", std::to_string(x.event.id));
   if (method == "POST") {
     // An idempotency key, as payment APIs take it: the same for every retry of this one request.

@@ -41,6 +41,7 @@ struct TrafficOptions {
   Arrivals arrivals = Arrivals::constant;  // evenly spaced, or exponential gaps of the same mean
   bool keepalive = false;            // one persistent connection per client, requests queued on it
   bool browser = false;              // a GET / also fetches the chunks the page names
+  std::string host = "localhost";    // the Host header (nginx chooses the server block by it)
 };
 
 // The chunk paths (/_next/static/...) a page's HTML references in src="..." or href="...".

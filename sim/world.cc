@@ -9,26 +9,39 @@
 #include <algorithm>
 #include <fstream>
 #include <future>
+#include <optional>
 
-#include "core/run_folder.h"
+#include "core/not_modelled.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/codedeploy/appspec.h"
-#include "fakes/codedeploy/bash_env.h"
 #include "fakes/docker/compose_cli.h"
 #include "fakes/docker/compose_file.h"
 #include "fakes/docker/docker_cli.h"
 #include "fakes/docker/docker_engine.h"
-#include "fakes/docker/shim/shim_server.h"
+#include "fakes/host/host_layout.h"
+#include "fakes/host/sandbox_host.h"
 #include "fakes/nextjs/next_server.h"
+#include "fakes/shim/shim_catalog.h"
+#include "fakes/shim/shim_server.h"
+#include "fakes/pipeline/git_origin.h"
 #include "fakes/pipeline/pipeline.h"
+#include "fakes/pipeline/workflow_file.h"
 #include "proxy/nginx_cli.h"
 #include "proxy/proxy_server.h"
 #include "proxy/real_nginx.h"
-#include "sim/shim_commands.h"
+#include "sim/host_commands.h"
+#include "sim/run_folder.h"
 #include "sim/traffic_generator.h"
+#include "sim/workflow_hosts.h"
 
 #ifndef BG_SHIM_BINARY
 #error "BG_SHIM_BINARY must name the bluegreen-shim executable"
+#endif
+#ifndef BG_HOST_BINARY
+#error "BG_HOST_BINARY must name the bluegreen-host executable"
+#endif
+#ifndef BG_SOURCE_DIR
+#error "BG_SOURCE_DIR must name the source tree (the stock host files live in it)"
 #endif
 
 namespace bg::sim {
@@ -37,27 +50,40 @@ namespace fs = std::filesystem;
 namespace {
 
 constexpr const char* kNginxDir = "/etc/nginx";
-// Programs the deploy scripts reach through the shims; everything else on PATH is the real one.
-constexpr const char* kShimmed[] = {"docker", "docker-compose", "sleep", "nginx", "curl", "wget"};
+constexpr const char* kDeploymentRoot = "/opt/codedeploy-agent/deployment-root";
+// The branch every push of a run goes to.
+constexpr const char* kBranch = "main";
+// Where every host of the run sees the run's GitHub repositories.
+constexpr const char* kOriginsInside = "/run/bluegreen-github";
+// Debian 12's nginx package layout (nginx-common 1.22.1), the host's /etc/nginx with `host.nginx: stock`.
+constexpr const char* kStockNginx = BG_SOURCE_DIR "/proxy/data/debian-12/etc/nginx";
+constexpr const char* kStockWww = BG_SOURCE_DIR "/proxy/data/debian-12/var/www";
 
 core::Duration draw(core::Rng& rng, const scenarios::DurationRange& r) {
   return r.fixed() ? r.min : rng.uniform_duration(r.min, r.max);
 }
 
-// The real program behind a shimmed name, found on the harness's own PATH.
-std::string real_program(const std::string& name, const fs::path& shim_dir) {
-  const char* path = ::getenv("PATH");
-  std::string dirs = path ? path : "/usr/local/bin:/usr/bin:/bin";
-  size_t start = 0;
-  while (start <= dirs.size()) {
-    size_t end = dirs.find(':', start);
-    fs::path dir = dirs.substr(start, end == std::string::npos ? std::string::npos : end - start);
-    fs::path candidate = dir / name;
-    if (!dir.empty() && dir != shim_dir && ::access(candidate.c_str(), X_OK) == 0) return candidate.string();
-    if (end == std::string::npos) break;
-    start = end + 1;
+std::string replace_all(std::string text, const std::string& from, const std::string& to) {
+  if (from.empty()) return text;
+  for (size_t at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
+  return text;
+}
+
+// Copies a file or a folder's tree onto the host (through the harness's view of it). `.keep` files
+// only hold empty folders in the repository; the host has none.
+void copy_onto_host(const fs::path& from, const fs::path& to) {
+  fs::create_directories(to.parent_path());
+  if (fs::is_directory(from)) {
+    fs::create_directories(to);
+    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing | fs::copy_options::copy_symlinks);
+    std::vector<fs::path> keeps;
+    for (const auto& entry : fs::recursive_directory_iterator(to))
+      if (entry.path().filename() == ".keep") keeps.push_back(entry.path());
+    for (const auto& k : keeps) fs::remove(k);
+  } else {
+    fs::copy_file(from, to, fs::copy_options::overwrite_existing);
   }
-  return "";
 }
 
 }  // namespace
@@ -70,14 +96,12 @@ World::World(const scenarios::Scenario& scenario, WorldOptions options)
       ports_(options.bind_declared_ports),
       sha_rng_(rng_.child("pipeline.sha")) {
   draw_parameters();
-  try {
-    lay_out_run_dir();
-  } catch (...) {
-    // Bad input (a malformed appspec or compose file) ends the run before the destructor could
-    // clean up: the half-made run folder goes now.
-    if (!run_dir_.empty()) core::remove_run_folder(run_dir_);
-    throw;
-  }
+  // Bad input ends the run before anything starts; the half-made run folder goes with the folder_
+  // member (the host, if it started, is stopped first).
+  folder_ = std::make_unique<RunFolder>(scenario_);
+  folder_->keep(options_.keep_run_dir);
+  check_inputs();
+  start_host();
 }
 
 World::~World() { shutdown(); }
@@ -100,61 +124,143 @@ void World::draw_parameters() {
   }
 }
 
-void World::lay_out_run_dir() {
-  // Short: the shims' Unix socket path must fit 108 bytes. With an owner file, so that the next run
-  // removes it if this one is killed before it can (core/run_folder.h).
-  run_dir_ = core::make_run_folder("/tmp", "bluegreen-");
-  fs::create_directories(run_dir_ / "host");
-  fs::create_directories(run_dir_ / "codedeploy");
-  fs::create_directories(run_dir_ / "shims");
-  fs::create_directories(run_dir_ / "s3");
+const fs::path& World::run_dir() const { return folder_->dir(); }
 
-  // Bad input is found before anything starts, and named by file and line: the appspec, and every
-  // compose file of the deployment (the scripts would only meet a broken one mid-swap).
-  stage_bundle();
-  const auto appspec = fakes::parse_appspec(bundle_dir_ / scenario_.appspec);
-  for (const auto& entry : fs::directory_iterator(bundle_dir_)) {
+// Bad input is found before anything starts, and named by the user's file and line: the appspec,
+// and every compose file of the deployment (the scripts would only meet a broken one mid-swap).
+void World::check_inputs() {
+  auto checked = [&](const fs::path& file, const auto& parse) {
+    try {
+      parse(file);
+    } catch (const std::exception& e) {
+      throw std::runtime_error(replace_all(e.what(), file.string(), folder_->shown(file).string()));
+    }
+  };
+  if (fs::exists(folder_->bundle() / scenario_.appspec))
+    checked(folder_->bundle() / scenario_.appspec,
+            [this](const fs::path& f) { appspec_files_ = fakes::parse_appspec(f).files; });
+  // A folder with a workflow that a push to main runs deploys through it, as written (GitHub Actions:
+  // its run steps on a runner, ssh-action on the host, `aws deploy` through CodeDeploy).
+  std::vector<fakes::Workflow> workflows;
+  try {
+    workflows = fakes::read_workflows(folder_->bundle());
+  } catch (const std::exception& e) {
+    throw std::runtime_error(replace_all(e.what(), folder_->bundle().string() + "/", scenario_.dir.string() + "/"));
+  }
+  for (auto& w : workflows) {
+    if (!fakes::push_triggers_branch(w.push, kBranch)) continue;
+    if (workflow_)
+      throw core::NotModelled(fmt::format("two workflows run on a push to {} ({} and {})", kBranch, workflow_->file, w.file));
+    workflow_ = std::make_unique<fakes::Workflow>(std::move(w));
+  }
+  if (!workflow_ && !fs::exists(folder_->bundle() / scenario_.appspec))
+    throw std::runtime_error(fmt::format("{}: the folder deploys neither through CodeDeploy ({} at its root) nor "
+                                         "through a workflow that a push to {} runs (.github/workflows/)",
+                                         scenario_.dir.string(), scenario_.appspec.string(), kBranch));
+  for (const auto& entry : fs::directory_iterator(folder_->bundle())) {
     const std::string name = entry.path().filename().string();
     const bool yaml = entry.path().extension() == ".yml" || entry.path().extension() == ".yaml";
     if (entry.is_regular_file() && yaml && name.find("compose") != std::string::npos)
-      fakes::parse_compose_file(entry.path());
+      checked(entry.path(), [](const fs::path& f) { fakes::parse_compose_file(f); });
   }
-
-  // Every destination the appspec copies files to lives in the run folder.
-  for (const auto& f : appspec.files) {
-    fs::path real = run_dir_ / "host" / fs::path(f.destination).relative_path();
-    fs::create_directories(real);
-    paths_.add(f.destination, real);
-  }
-  // The proxy's configuration folder, with the scenario's nginx.conf and the files it includes.
-  fs::path nginx_dir = run_dir_ / "host/etc/nginx";
-  fs::create_directories(nginx_dir);
-  paths_.add(kNginxDir, nginx_dir);
-  nginx_conf_ = nginx_dir / "nginx.conf";
-  fs::copy_file(scenarios::deployment_file(scenario_, scenario_.proxy.config), nginx_conf_);
-  for (const auto& f : scenario_.proxy.files)
-    fs::copy_file(scenarios::deployment_file(scenario_, f), nginx_dir / f.filename());
-
-  for (const char* name : kShimmed) fs::create_symlink(BG_SHIM_BINARY, run_dir_ / "shims" / name);
-  shim_socket_ = run_dir_ / "shim.sock";
-  fakes::write_bash_env(run_dir_ / "bash_env.sh", paths_);
 }
 
-// The revision that is pushed: the scenario folder, laid over the folder it extends. scenario.yaml
-// is the harness's, not the deployment's, and stays out.
-void World::stage_bundle() {
-  bundle_dir_ = run_dir_ / "bundle";
-  fs::create_directories(bundle_dir_);
-  auto lay = [&](const fs::path& from) {
-    for (const auto& entry : fs::recursive_directory_iterator(from)) {
-      const auto rel = entry.path().lexically_relative(from);
-      if (rel == "scenario.yaml") continue;
-      if (entry.is_directory()) fs::create_directories(bundle_dir_ / rel);
-      else fs::copy_file(entry.path(), bundle_dir_ / rel, fs::copy_options::overwrite_existing);
-    }
-  };
-  for (auto it = scenario_.extends.rbegin(); it != scenario_.extends.rend(); ++it) lay(*it);
-  lay(scenario_.dir);
+// The instance the scripts run on: a sandboxed host (fakes/host) with the shims at the real
+// programs' paths; the harness sees its files through PathMap's "/".
+void World::start_host() {
+  fakes::HostLayoutOptions o;
+  o.run_dir = folder_->dir();
+  o.os = fakes::parse_host_os(scenario_.host.os);
+  o.shim_binary = BG_SHIM_BINARY;
+  for (const auto& p : fakes::shimmed_programs()) o.shims.push_back({p.name, p.paths});
+  o.real_programs = fakes::real_programs_for_shims();
+  o.user_namespace = ::geteuid() != 0;
+  if (workflow_) {
+    fs::create_directories(folder_->dir() / "github");
+    o.extra_binds.emplace_back(kOriginsInside, folder_->dir() / "github");
+  }
+  layout_ = std::make_unique<fakes::HostLayout>(o);
+  const fakes::MountPlan plan = layout_->prepare();
+  set_up_nginx_folder();
+  write_bash_env();
+  host_ = std::make_unique<fakes::SandboxHost>(plan, folder_->dir() / "host-plan.json", BG_HOST_BINARY);
+  paths_.add("/", host_->root());
+  place_host_files();
+  if (workflow_) set_up_github();
+}
+
+// The run's GitHub: a repository holding the folder as first committed, and the admin's clones of
+// it on the host (scenario.yaml host.repos), which `git pull` there brings up to date.
+void World::set_up_github() {
+  fakes::GitOriginOptions o;
+  o.dir = folder_->dir() / "github" / "acme" / "web.git";
+  o.branch = kBranch;
+  origin_ = std::make_unique<fakes::GitOrigin>(o);
+  origin_->commit(folder_->bundle(), 0, "initial: the repository as cloned before the first deployment");
+  for (const auto& [at, branch] : scenario_.host.repos) {
+    if (branch != kBranch)
+      throw core::NotModelled(fmt::format("host.repos {} on branch {} (the run pushes to {})", at, branch, kBranch));
+    // git cannot clone straight through /proc/<init>/root (it canonicalises the path and lands on
+    // the machine's own): clone beside, then lay the clone onto the host.
+    const fs::path staged = folder_->dir() / "github" / "clones" / fs::path(at).relative_path();
+    origin_->clone_into(staged);
+    copy_onto_host(staged, paths_.resolve(at));
+  }
+}
+
+// /etc/nginx as the host has it before the first deployment (scenario.yaml host.nginx).
+void World::set_up_nginx_folder() {
+  const fs::path etc_nginx = layout_->own_folder(kNginxDir);
+  if (scenario_.host.nginx == "stock") {
+    if (!fs::is_directory(kStockNginx))
+      throw std::runtime_error(fmt::format("host.nginx is stock but the stock layout is missing at {}", kStockNginx));
+    copy_onto_host(kStockNginx, etc_nginx);
+    if (fs::is_directory(kStockWww)) copy_onto_host(kStockWww, layout_->own_folder("/var/www"));
+  }
+  // Without a `host.nginx`, the scenario's nginx.conf (and the files it includes) is the host's.
+  if (scenario_.host.nginx.empty() || scenario_.proxy_config_given) {
+    fs::copy_file(scenarios::deployment_file(scenario_, scenario_.proxy.config), etc_nginx / "nginx.conf",
+                  fs::copy_options::overwrite_existing);
+    for (const auto& f : scenario_.proxy.files)
+      fs::copy_file(scenarios::deployment_file(scenario_, f), etc_nginx / f.filename(),
+                    fs::copy_options::overwrite_existing);
+  }
+}
+
+// scenario.yaml host.files and host.symlinks: what an admin set up by hand.
+void World::place_host_files() {
+  for (const auto& [at, file] : scenario_.host.files) {
+    const fs::path from = scenarios::deployment_file(scenario_, file);
+    if (!fs::exists(from))
+      throw std::runtime_error(fmt::format("{}: host.files names {}, which does not exist",
+                                           (scenario_.dir / "scenario.yaml").string(), from.string()));
+    const bool folder = !at.empty() && at.back() == '/';
+    copy_onto_host(from, paths_.resolve(folder ? at.substr(0, at.size() - 1) : at));
+  }
+  for (const auto& [at, target] : scenario_.host.symlinks) {
+    const fs::path link = paths_.resolve(fs::path(at).parent_path()) / fs::path(at).filename();
+    fs::create_directories(link.parent_path());
+    std::error_code ignored;
+    fs::remove(link, ignored);
+    fs::create_symlink(target, link);
+  }
+}
+
+// BASH_ENV: every bash script on the host reads it first. It only tells the shims which script and
+// line is running (a DEBUG trap, inherited by functions and subshells), so that a command the
+// simulation does not model is named with where it was called; it changes nothing else. /bin/sh
+// scripts do not read it: their calls are named by the hook script only.
+void World::write_bash_env() {
+  std::ofstream out(folder_->dir() / "ctl/bash_env.sh", std::ios::trunc);
+  out << "# Written by bluegreen: tells the shims which script line calls them. Changes nothing else.\n"
+         "case $0 in\n"
+         "  bash|sh|-bash|/bin/bash|/bin/sh|/usr/bin/bash) ;;\n"
+         "  /*) export BLUEGREEN_SCRIPT=\"$0\" ;;\n"
+         "  *) export BLUEGREEN_SCRIPT=\"$PWD/$0\" ;;\n"
+         "esac\n"
+         "set -o functrace\n"
+         "trap 'BLUEGREEN_LINE=$LINENO; export BLUEGREEN_LINE' DEBUG\n";
+  if (!out) throw std::runtime_error("cannot write the run's BASH_ENV file");
 }
 
 void World::start() {
@@ -188,10 +294,28 @@ void World::start() {
   compose_cli_ = std::make_unique<fakes::ComposeCli>(*docker_, paths_, scenario_.docker.compose);
   docker_cli_ = std::make_unique<fakes::DockerCli>(*docker_, *compose_cli_, paths_);
 
-  if (!scenario_.proxy.start_after_initial_deployment) start_proxy();
+  // nginx on the host runs from the start, like the service it is (unless the host has none, or the
+  // scenario starts it once the containers it names exist).
+  if (!scenario_.proxy.start_after_initial_deployment && scenario_.host.nginx != "none") start_proxy();
 
+  HostCommandsWiring wiring{*clock_, history_, ports_, paths_, *host_, *docker_cli_, *compose_cli_};
+  wiring.time_scale = options_.time_scale;
+  wiring.amazon_linux = scenario_.host.os == "amazon-linux-2";
+  wiring.nginx_conf = std::string(kNginxDir) + "/nginx.conf";
+  wiring.proxy = [this] { return proxy_.get(); };
+  wiring.start_proxy = [this] { return start_host_proxy(); };
+  wiring.resolve_names = resolve_container_names();
+  wiring.current_hook = [this] {
+    std::lock_guard lock(mutex_);
+    return std::make_pair(current_deployment_, current_hook_);
+  };
+  wiring.user_file = [this](const std::string& on_host) { return user_file(on_host); };
+  wiring.on_not_modelled = [this](const std::string&) { stop_.request_stop(); };
+  wiring.origin = origin_.get();
+  wiring.origin_in_host = std::string(kOriginsInside) + "/acme/web.git";
+  host_commands_ = std::make_unique<HostCommands>(std::move(wiring));
   shims_ = std::make_unique<fakes::ShimServer>(
-      shim_socket_, [this](const fakes::ShimRequest& r, std::stop_token st) { return handle_shim(r, st); });
+      layout_->shim_socket(), [this](const fakes::ShimRequest& r, std::stop_token st) { return handle_shim(r, st); });
   shims_->start();
   agent_ = make_agent();
   pipeline_ = make_pipeline();
@@ -213,8 +337,50 @@ void World::start_proxy() {
   }
   auto own = std::make_unique<proxy::ProxyServer>(io_, *clock_, history_, ports_, paths_);
   own->set_resolver(resolve_container_names());
-  own->start(nginx_conf_);
+  own->start(fmt::format("{}/nginx.conf", kNginxDir));
   proxy_ = std::move(own);
+}
+
+// `systemctl start nginx` (or restart): nullopt once serving, else what nginx says.
+std::optional<std::string> World::start_host_proxy() {
+  try {
+    if (proxy_) proxy_->start(fmt::format("{}/nginx.conf", kNginxDir));
+    else start_proxy();
+    return std::nullopt;
+  } catch (const std::exception& e) {
+    return std::string(e.what());
+  }
+}
+
+std::optional<std::string> World::not_modelled() const {
+  if (auto from_host = host_commands_ ? host_commands_->not_modelled() : std::nullopt) return from_host;
+  std::lock_guard lock(mutex_);
+  if (!workflow_not_modelled_.empty()) return workflow_not_modelled_;
+  return std::nullopt;
+}
+
+// The user's own file for a script path on the host: the deployment archive CodeDeploy unpacked,
+// or where the appspec's `files` copied the revision; "" for anything else.
+std::string World::user_file(const std::string& on_host) const {
+  const fs::path p = fs::path(on_host).lexically_normal();
+  std::optional<fs::path> relative;
+  // <root>/<group id>/<deployment id>/deployment-archive/<file>
+  const fs::path under_root = p.lexically_relative(kDeploymentRoot);
+  if (!under_root.empty() && *under_root.begin() != "..") {
+    auto it = under_root.begin();
+    for (int skip = 0; skip < 3 && it != under_root.end(); ++skip) ++it;
+    fs::path rest;
+    for (; it != under_root.end(); ++it) rest /= *it;
+    relative = rest;
+  }
+  if (!relative)
+    for (const auto& f : appspec_files_) {
+      const fs::path under = p.lexically_relative(f.destination);
+      if (!under.empty() && *under.begin() != "..") relative = fs::path(f.source).relative_path() / under;
+    }
+  if (!relative) return "";
+  if (auto origin = folder_->origin(relative->lexically_normal())) return origin->string();
+  return "";
 }
 
 // Upstream host names resolve on the run's container network (races.md R18).
@@ -224,18 +390,27 @@ proxy::HostResolver World::resolve_container_names() {
 
 std::unique_ptr<fakes::CodeDeployAgent> World::make_agent() {
   fakes::AgentOptions o;
-  o.deployment_root = run_dir_ / "codedeploy";
-  const char* path = ::getenv("PATH");
-  o.environment["PATH"] = (run_dir_ / "shims").string() + ":" + (path ? path : "/usr/local/bin:/usr/bin:/bin");
-  o.environment["BASH_ENV"] = (run_dir_ / "bash_env.sh").string();
-  o.environment["BLUEGREEN_SHIM_SOCKET"] = shim_socket_.string();
-  o.environment["HOME"] = (run_dir_ / "host").string();
+  // The agent's deployment root is the host's /opt/codedeploy-agent/deployment-root, a folder of the
+  // run's own that the harness writes directly and the scripts see at its host path.
+  o.deployment_root = layout_->own_folder(kDeploymentRoot);
+  o.deployment_root_on_host = kDeploymentRoot;
+  o.host = &host_->whole_host();
+  // The agent runs as root under systemd: root's environment, the shims' socket and the BASH_ENV
+  // that names script lines for them.
+  o.environment["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+  o.environment["HOME"] = "/root";
+  o.environment["USER"] = "root";
   o.environment["LANG"] = "C.UTF-8";
+  o.environment[fakes::kShimSocketEnv] = fakes::HostLayout::kShimSocketInside;
+  o.environment["BASH_ENV"] = "/run/bluegreen/bash_env.sh";
   o.on_event = [this](const core::DeployEvent& e) {
     {
       std::lock_guard lock(mutex_);
       if (e.kind == "deployment_started") current_deployment_ = e.deployment;
-      if (e.kind == "hook_started") current_hook_ = e.hook;
+      if (e.kind == "hook_started") {
+        current_hook_ = e.hook;
+        current_script_ = e.script;
+      }
     }
     // The deploy step of a workflow run ends once CodeDeploy has started its deployment.
     if (pipeline_) pipeline_->on_codedeploy_event(e);
@@ -245,8 +420,8 @@ std::unique_ptr<fakes::CodeDeployAgent> World::make_agent() {
 
 std::unique_ptr<fakes::Pipeline> World::make_pipeline() {
   fakes::PipelineOptions o;
-  o.source_dir = bundle_dir_;
-  o.s3_root = run_dir_ / "s3";
+  o.source_dir = folder_->bundle();
+  o.s3_root = folder_->dir() / "s3";
   o.build_duration = scenario_.pipeline.build_duration;
   o.concurrency = {scenario_.pipeline.concurrency_group, scenario_.pipeline.cancel_in_progress};
   o.wait_for_deployment = scenario_.pipeline.wait_for_deployment;
@@ -258,6 +433,36 @@ std::unique_ptr<fakes::Pipeline> World::make_pipeline() {
     std::stop_callback on_run(stop_.get_token(), [&] { either.request_stop(); });
     return agent_->deploy(number, bundle, either.get_token());
   };
+  if (workflow_) {
+    fakes::WorkflowMode w;
+    w.workflow = *workflow_;
+    w.push.branch = kBranch;
+    w.push.repository = origin_->repository();
+    w.origin = origin_.get();
+    w.hosts.new_runner = [this](int run, const std::string& job) -> std::unique_ptr<fakes::WorkflowHost> {
+      RunnerWiring r{*clock_, folder_->dir() / "runners" / fmt::format("{}-{}", run, job), BG_SHIM_BINARY,
+                     BG_HOST_BINARY};
+      r.aws = pipeline_ ? pipeline_->aws_cli() : nullptr;
+      r.origin = origin_.get();
+      r.time_scale = options_.time_scale;
+      r.run = run;
+      r.job = job;
+      return std::make_unique<RunnerHost>(std::move(r));
+    };
+    deploy_host_ = std::make_unique<DeployHost>(
+        *clock_, *host_, paths_,
+        std::map<std::string, std::string>{{fakes::kShimSocketEnv, fakes::HostLayout::kShimSocketInside},
+                                           {"BASH_ENV", "/run/bluegreen/bash_env.sh"}},
+        [this] { return not_modelled(); });
+    w.hosts.deploy_host = deploy_host_.get();
+    w.hosts.deploy_default_user = layout_->default_user();
+    w.hosts.deploy_amazon_linux = scenario_.host.os == "amazon-linux-2";
+    w.start_deployment = [this](const fakes::DeploymentRequest& r, std::stop_token stop) {
+      return agent_->deploy(r.number, r.bundle_dir, stop);
+    };
+    o.workflow = std::move(w);
+    o.first_run = 0;  // the initial deployment is the first push's run
+  }
   return std::make_unique<fakes::Pipeline>(*clock_, history_, o);
 }
 
@@ -279,6 +484,24 @@ std::vector<fakes::WorkflowRun> World::swap() {
   return runs_when_idle(numbers);
 }
 
+// The initial deployment of a folder that deploys through its workflow: the first push's run.
+fakes::DeploymentResult World::deploy_through_workflow(int number) {
+  fakes::DeploymentResult result;
+  result.number = number;
+  const auto runs = runs_when_idle({pipeline_->push(next_sha())});
+  if (runs.empty()) {
+    result.error = "the workflow run did not end";
+    return result;
+  }
+  const fakes::WorkflowRun& run = runs.front();
+  if (run.deployment) result = *run.deployment;  // `aws deploy create-deployment`: CodeDeploy's outcome
+  result.number = number;
+  result.succeeded = run.state == fakes::RunState::succeeded && (!run.deployment || run.deployment->succeeded);
+  if (!result.succeeded && result.error.empty())
+    result.error = fmt::format("workflow run {} {}: {}", run.number, fakes::to_string(run.state), run.detail);
+  return result;
+}
+
 std::vector<fakes::WorkflowRun> World::runs_when_idle(const std::vector<int>& numbers) {
   // Bounded in real time by the run's deadline: the watchdog's stop ends the deployments, and this
   // wait then gives up on runs still in their build step.
@@ -287,6 +510,13 @@ std::vector<fakes::WorkflowRun> World::runs_when_idle(const std::vector<int>& nu
   std::vector<fakes::WorkflowRun> out;
   for (auto& run : pipeline_->runs())
     if (std::find(numbers.begin(), numbers.end(), run.number) != numbers.end()) out.push_back(std::move(run));
+  // A workflow run that asked for something not modelled ends the run, as a script's call does.
+  for (const auto& run : out)
+    if (!run.not_modelled.empty() && !not_modelled()) {
+      std::lock_guard lock(mutex_);
+      workflow_not_modelled_ = fmt::format("{}: {}", workflow_->file, run.not_modelled);
+      stop_.request_stop();
+    }
   return out;
 }
 
@@ -295,7 +525,7 @@ fakes::DeploymentResult World::deploy(int number) {
     std::lock_guard lock(mutex_);
     current_deployment_ = number;
   }
-  auto result = agent_->deploy(number, bundle_dir_, stop_.get_token());
+  auto result = workflow_ ? deploy_through_workflow(number) : agent_->deploy(number, folder_->bundle(), stop_.get_token());
   // proxy.start: after_initial_deployment. A name that does not resolve fails it here, as nginx's
   // start would (host not found in upstream), and ends the run with that message.
   if (!proxy_ && result.succeeded) start_proxy();
@@ -303,73 +533,17 @@ fakes::DeploymentResult World::deploy(int number) {
 }
 
 fakes::ShimReply World::handle_shim(const fakes::ShimRequest& request, std::stop_token stop) {
-  core::ShimEvent event;
-  event.start = clock_->now();
-  event.program = request.program;
-  event.args = request.args;
-  event.cwd = paths_.to_virtual(request.cwd).value_or(fs::path(request.cwd)).string();
-  {
-    std::lock_guard lock(mutex_);
-    event.deployment = current_deployment_;
-    event.hook = current_hook_;
-  }
   // A shim call ends when either the shims' server or the whole run stops.
   std::stop_source either;
   std::stop_callback on_server_stop(stop, [&] { either.request_stop(); });
   std::stop_callback on_run_stop(stop_.get_token(), [&] { either.request_stop(); });
-  fakes::ShimReply reply = dispatch_shim(request, either.get_token());
-  event.end = clock_->now();
-  event.exit_code = reply.exit_code;
-  event.out = reply.out;
-  event.err = reply.err;
-  if (!reply.exec.empty()) event.out = "exec: " + fmt::format("{}", fmt::join(reply.exec, " "));
-  history_.append(event);
-  return reply;
-}
-
-fakes::ShimReply World::dispatch_shim(const fakes::ShimRequest& request, std::stop_token stop) {
-  auto from = [](const core::CommandResult& r) {
-    fakes::ShimReply reply;
-    reply.exit_code = r.exit_code;
-    reply.out = r.out;
-    reply.err = r.err;
-    return reply;
-  };
-  const fs::path cwd = request.cwd;
-  if (request.program == "docker") return from(docker_cli_->run(request.args, cwd, stop));
-  if (request.program == "docker-compose") return from(compose_cli_->run(request.args, cwd, stop));
-  if (request.program == "nginx")
-    return from(proxy::run_nginx_command(proxy_.get(), request.args, kNginxDir + std::string("/nginx.conf"), paths_,
-                                         resolve_container_names()));
-  if (request.program == "sleep") {
-    auto parsed = parse_sleep_args(request.args);
-    if (!parsed.total) return from(parsed.error);
-    // Killed by the run's teardown: as a real sleep killed by SIGTERM, exit 143.
-    return from(clock_->sleep_for(*parsed.total, stop) ? core::CommandResult{0, "", ""} : core::CommandResult{143, "", ""});
-  }
-  if (request.program == "curl" || request.program == "wget") {
-    fakes::ShimReply reply;
-    const std::string real = real_program(request.program, run_dir_ / "shims");
-    if (real.empty()) {
-      reply.exit_code = 127;
-      reply.err = request.program + ": command not found\n";
-      return reply;
-    }
-    reply.exec.push_back(real);
-    for (auto& a : rewrite_http_client_args(request.program, request.args,
-                                            [this](uint16_t p) { return ports_.map(p); }, options_.time_scale))
-      reply.exec.push_back(a);
-    return reply;
-  }
-  fakes::ShimReply reply;
-  reply.exit_code = 127;
-  reply.err = request.program + ": command not found\n";
-  return reply;
+  return host_commands_->handle(request, either.get_token());
 }
 
 void World::start_traffic() {
   TrafficOptions t;
-  t.port = proxy_->listen_port();
+  if (!scenario_.traffic.port && !proxy_) throw std::runtime_error("no proxy is running to send traffic to");
+  t.port = proxy_ ? proxy_->listen_port() : 0;
   t.rate = scenario_.traffic.rate;
   t.clients = scenario_.traffic.clients;
   t.post_ratio = scenario_.traffic.post_ratio;
@@ -378,6 +552,8 @@ void World::start_traffic() {
   t.keepalive = scenario_.traffic.keepalive;
   t.browser = scenario_.traffic.browser;
   t.api_get_ratio = scenario_.traffic.api_get_ratio;
+  t.host = scenario_.traffic.host;
+  if (scenario_.traffic.port) t.port = ports_.map(*scenario_.traffic.port);
   traffic_ = std::make_unique<TrafficGenerator>(io_, *clock_, history_, rng_.child("traffic"), t);
   traffic_->start();
 }
@@ -468,6 +644,8 @@ void World::shutdown() {
   // the shims, the engine and the agent they use go.
   if (pipeline_) pipeline_->shutdown();
   if (shims_) shims_->stop();          // ends shim calls in flight; scripts are already ended
+  // Ends every process the host still runs (daemons the scripts left, a backgrounded deploy.sh).
+  if (host_) host_->stop();
   if (proxy_) proxy_->stop();
   if (docker_) docker_->shutdown();
   traffic_.reset();
@@ -487,8 +665,9 @@ void World::shutdown() {
   pipeline_.reset();
   agent_.reset();
   shims_.reset();
-  if (options_.keep_run_dir) core::keep_run_folder(run_dir_);
-  else core::remove_run_folder(run_dir_);
+  host_commands_.reset();
+  host_.reset();
+  folder_.reset();  // the run folder goes, unless kept
 }
 
 }  // namespace bg::sim

@@ -1,9 +1,11 @@
 #pragma once
 // World: everything one run needs, wired together and torn down in order. It owns the clock, the
-// history, the ports and paths of the run, the Asio threads, the real proxy, the fake Docker engine
-// (whose containers run fake Next.js apps), the shims the deploy scripts call, the fake CodeDeploy
-// agent with the pipeline in front of it (a swap is a push -> workflow run -> CodeDeploy deployment ->
-// hooks), and the traffic. run_scenario (run.h) takes it through the run's phases.
+// history, the ports of the run, the run's folder and its sandboxed host (the EC2-like instance the
+// deploy scripts run on, fakes/host), the Asio threads, the real proxy, the fake Docker engine
+// (whose containers run fake Next.js apps), the shims the deploy scripts call (HostCommands), the
+// fake CodeDeploy agent with the pipeline in front of it (a swap is a push -> workflow run ->
+// CodeDeploy deployment -> hooks), and the traffic. run_scenario (run.h) takes it through the run's
+// phases.
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -23,6 +25,7 @@
 #include "core/path_map.h"
 #include "core/port_map.h"
 #include "core/rng.h"
+#include "fakes/codedeploy/appspec.h"
 #include "proxy/nginx_config.h"
 #include "scenarios/scenario.h"
 
@@ -30,6 +33,8 @@ namespace bg::proxy {
 class ProxyControl;
 }
 namespace bg::fakes {
+class HostLayout;
+class SandboxHost;
 class DockerEngine;
 class ComposeCli;
 class DockerCli;
@@ -42,8 +47,16 @@ struct ShimRequest;
 struct ShimReply;
 }  // namespace bg::fakes
 
+namespace bg::fakes {
+class GitOrigin;
+struct Workflow;
+}  // namespace bg::fakes
+
 namespace bg::sim {
 
+class DeployHost;
+class HostCommands;
+class RunFolder;
 class TrafficGenerator;
 
 struct WorldOptions {
@@ -117,16 +130,25 @@ class World {
   void shutdown();
   // Asks every blocking step (scripts, sleeps) to end now: for the run's overall deadline.
   void request_stop() { stop_.request_stop(); }
+  // Set when a script called something the simulation does not model (the run was stopped then):
+  // the message names the script, its line and the command. The run's verdict is then an error.
+  std::optional<std::string> not_modelled() const;
 
   core::Clock& clock() { return *clock_; }
   core::History& history() { return history_; }
-  const std::filesystem::path& run_dir() const { return run_dir_; }
+  const std::filesystem::path& run_dir() const;
 
  private:
   fakes::ShimReply handle_shim(const fakes::ShimRequest& request, std::stop_token stop);
-  fakes::ShimReply dispatch_shim(const fakes::ShimRequest& request, std::stop_token stop);
-  void lay_out_run_dir();
-  void stage_bundle();
+  void check_inputs();
+  void start_host();
+  void set_up_nginx_folder();
+  void place_host_files();
+  void write_bash_env();
+  void set_up_github();
+  fakes::DeploymentResult deploy_through_workflow(int number);
+  std::optional<std::string> start_host_proxy();
+  std::string user_file(const std::string& on_host) const;
   std::unique_ptr<fakes::CodeDeployAgent> make_agent();
   std::unique_ptr<fakes::Pipeline> make_pipeline();
   std::string next_sha();
@@ -144,17 +166,24 @@ class World {
   core::PortMap ports_;
   core::PathMap paths_;
   std::stop_source stop_;
-  std::filesystem::path run_dir_;
-  std::filesystem::path bundle_dir_;       // the revision pushed (scenario folder over what it extends)
-  std::filesystem::path nginx_conf_;       // the run's copy, at the real path mapped from /etc/nginx
-  std::filesystem::path shim_socket_;
+  std::unique_ptr<RunFolder> folder_;      // the revision pushed, the host's layers; removed last
+  std::unique_ptr<fakes::HostLayout> layout_;
+  std::unique_ptr<fakes::SandboxHost> host_;
   std::map<std::string, std::string> drawn_;
   std::vector<core::Duration> listen_delays_;   // per container, in start order
   std::vector<core::Duration> prepare_delays_;
   size_t containers_made_ = 0;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   int current_deployment_ = -1;
   std::string current_hook_;
+  std::string current_script_;            // the running hook script, as the appspec names it
+  std::vector<fakes::FileMapping> appspec_files_;  // the revision's `files`: where scripts get copied
+  // The workflow a push to main runs, when the folder deploys through GitHub Actions; the run's
+  // GitHub repository then, and the deploy host as the workflow's ssh-action reaches it.
+  std::unique_ptr<fakes::Workflow> workflow_;
+  std::unique_ptr<fakes::GitOrigin> origin_;
+  std::unique_ptr<DeployHost> deploy_host_;
+  std::string workflow_not_modelled_;     // guarded by mutex_
 
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
@@ -164,6 +193,7 @@ class World {
   std::unique_ptr<fakes::DockerEngine> docker_;
   std::unique_ptr<fakes::ComposeCli> compose_cli_;
   std::unique_ptr<fakes::DockerCli> docker_cli_;
+  std::unique_ptr<HostCommands> host_commands_;
   std::unique_ptr<fakes::ShimServer> shims_;
   std::unique_ptr<fakes::CodeDeployAgent> agent_;
   // After the agent: its deployment threads call the agent, so it goes first at teardown.

@@ -301,8 +301,9 @@ ScriptOutcome CodeDeployAgent::run_script(Run& run, LifecycleEvent event, const 
   }
   const fs::path logs = run.deployment_dir / "logs";
   const std::string stem = fmt::format("{}.{}", hook_name, index);
-  ScriptRequest request{.script = path, .cwd = archive, .env = script_environment(run, event), .timeout = budget,
-                        .stdout_file = logs / (stem + ".stdout"), .stderr_file = logs / (stem + ".stderr")};
+  ScriptRequest request{.script = on_host(path), .cwd = on_host(archive), .env = script_environment(run, event),
+                        .timeout = budget, .stdout_file = logs / (stem + ".stdout"),
+                        .stderr_file = logs / (stem + ".stderr"), .host = options_.host};
   outcome.result = runner_.run(request, stop);
   const ScriptResult& r = outcome.result;
   outcome.succeeded = r.spawn_error.empty() && !r.timed_out && !r.stopped && r.exit_code == 0;
@@ -312,6 +313,12 @@ ScriptOutcome CodeDeployAgent::run_script(Run& run, LifecycleEvent event, const 
         .hook = hook_name, .script = script.location, .exit_code = r.exit_code,
         .detail = join_detail(outcome.message, output_tail(r))});
   return outcome;
+}
+
+// A path under the deployment root as the instance's processes see it.
+fs::path CodeDeployAgent::on_host(const fs::path& real) const {
+  if (options_.deployment_root_on_host.empty()) return real;
+  return options_.deployment_root_on_host / real.lexically_relative(options_.deployment_root);
 }
 
 std::map<std::string, std::string> CodeDeployAgent::script_environment(const Run& run, LifecycleEvent event) const {

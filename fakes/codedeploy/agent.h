@@ -26,6 +26,11 @@ struct AgentOptions {
   // Plays the agent's /opt/codedeploy-agent/deployment-root: archives go to
   // <root>/<group-id>/<deployment-id>/deployment-archive, state to <root>/deployment-instructions.
   std::filesystem::path deployment_root;
+  // The same folder as the instance's processes see it (/opt/codedeploy-agent/deployment-root),
+  // and the instance (the run's sandboxed host) scripts run in; empty and nullptr: scripts run on this
+  // machine with real paths (unit tests).
+  std::filesystem::path deployment_root_on_host;
+  const core::NamespaceEntry* host = nullptr;
   std::string application_name = "bluegreen";
   std::string deployment_group_name = "bluegreen-group";
   std::string deployment_group_id = "b1ue9ree-0000-4000-8000-000000000001";
@@ -98,6 +103,7 @@ class CodeDeployAgent {
                            const std::filesystem::path& archive, core::Duration budget, size_t index,
                            std::stop_token stop);
   std::map<std::string, std::string> script_environment(const Run& run, LifecycleEvent event) const;
+  std::filesystem::path on_host(const std::filesystem::path& real) const;
   void finish(Run& run, DeploymentResult& result, const HookSequencer& sequencer);
   void emit(core::DeployEvent event);
   std::filesystem::path instructions_dir() const;

@@ -91,7 +91,7 @@ TEST_F(ScriptRunnerTest, RunsInCwdWithEmptyStdinAndOwnSession) {
 
 // Goal: a timeout kills the script and its backgrounded `sleep 1000`; nothing is left in /proc.
 TEST_F(ScriptRunnerTest, TimeoutKillsTheWholeGroup) {
-  ScriptResult r = runner_.run(request("sleep 1000 &\necho $! > bg.pid\nwait\n", 5s));
+  ScriptResult r = runner_.run(request("sleep 1000 &\necho $! > bg.pid\nwait\n", 50s));
   EXPECT_TRUE(r.timed_out);
   long pid = read_pid(dir_ / "bg.pid");
   ASSERT_GT(pid, 0);
@@ -100,7 +100,8 @@ TEST_F(ScriptRunnerTest, TimeoutKillsTheWholeGroup) {
 
 // Goal: a backgrounded child keeping stdout open holds the event until the timeout, as in CodeDeploy.
 TEST_F(ScriptRunnerTest, BackgroundChildHoldingOutputHoldsUntilTimeout) {
-  ScriptResult r = runner_.run(request("sleep 1000 &\necho $! > bg.pid\nexit 0\n", 5s));
+  // 50 s of scenario time is 0.5 s real: long enough for bash to write bg.pid on a loaded machine.
+  ScriptResult r = runner_.run(request("sleep 1000 &\necho $! > bg.pid\nexit 0\n", 50s));
   EXPECT_TRUE(r.timed_out);
   EXPECT_EQ(r.exit_code, 0);  // the script itself had exited
   long pid = read_pid(dir_ / "bg.pid");
@@ -129,7 +130,7 @@ TEST_F(ScriptRunnerTest, DetachedLeftoverDoesNotHoldButIsKilled) {
 
 // Goal: a group that ignores SIGTERM is SIGKILLed after the grace period.
 TEST_F(ScriptRunnerTest, IgnoredSigtermEscalatesToSigkill) {
-  ScriptResult r = runner_.run(request("trap '' TERM\nsleep 1000 &\necho $! > bg.pid\nwait\n", 5s));
+  ScriptResult r = runner_.run(request("trap '' TERM\nsleep 1000 &\necho $! > bg.pid\nwait\n", 50s));
   EXPECT_TRUE(r.timed_out);
   EXPECT_EQ(r.exit_code, 128 + SIGKILL);
   long pid = read_pid(dir_ / "bg.pid");
@@ -164,4 +165,30 @@ TEST_F(ScriptRunnerTest, NonExecutableScriptIsASpawnError) {
 }
 
 }  // namespace
+// Goal: a script that writes without end costs bounded memory: the first and last 64 KiB of each
+// stream are kept, the summary says how much was left out, and the count is exact.
+TEST_F(ScriptRunnerTest, OutputIsKeptToABoundedHeadAndTail) {
+  ScriptResult r = runner_.run(request("echo first; head -c 20000000 /dev/zero | tr '\\0' x; echo; echo last\n"));
+  EXPECT_EQ(r.exit_code, 0);
+  EXPECT_EQ(r.out_bytes, 6u + 20000000u + 1u + 5u);
+  EXPECT_LT(r.out.size(), 2 * CapturedOutput::kKept + 200);
+  EXPECT_EQ(r.out.rfind("first\n", 0), 0u);
+  EXPECT_EQ(r.out.substr(r.out.size() - 5), "last\n");
+  EXPECT_NE(r.out.find("bytes of output not kept"), std::string::npos);
+}
+
+// Goal: output within the bound is kept whole, with no note.
+TEST(CapturedOutput, KeepsEverythingUnderTheBoundAndHeadPlusTailOverIt) {
+  CapturedOutput small;
+  small.append("abc", 3);
+  EXPECT_EQ(small.text(), "abc");
+  EXPECT_FALSE(small.truncated());
+  CapturedOutput big;
+  const std::string chunk(1000, 'y');
+  for (int i = 0; i < 1000; ++i) big.append(chunk.data(), chunk.size());
+  EXPECT_TRUE(big.truncated());
+  EXPECT_EQ(big.total, 1000000u);
+  EXPECT_NE(big.text().find("[... 868928 bytes of output not kept"), std::string::npos);
+}
+
 }  // namespace bg::fakes

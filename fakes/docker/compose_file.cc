@@ -121,9 +121,10 @@ std::string ServiceConfig::config_hash() const {
   j["hostname"] = hostname;
   j["extra_hosts"] = extra_hosts;
   j["container_name"] = container_name;
-  // FNV-1a 64 over the canonical dump: stable across runs and platforms (std::hash is not).
+  // FNV-1a 64 over the canonical dump: stable across runs and platforms (std::hash is not). Bytes
+  // that are not UTF-8 (YAML may carry them in a value) are hashed as written, never a throw.
   uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : j.dump()) h = (h ^ c) * 1099511628211ull;
+  for (unsigned char c : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::ignore)) h = (h ^ c) * 1099511628211ull;
   return fmt::format("{:016x}", h);
 }
 

@@ -29,6 +29,7 @@ bool ended(RunState s) {
 
 Pipeline::Pipeline(core::Clock& clock, core::History& history, PipelineOptions options)
     : clock_(clock), history_(history), options_(std::move(options)), concurrency_(options_.concurrency) {
+  next_run_ = options_.first_run;
   if (options_.workflow) start_workflow_mode();
 }
 

@@ -79,6 +79,9 @@ struct PipelineOptions {
   bool wait_for_deployment = false;
   CreateDeployment create_deployment;
   std::optional<WorkflowMode> workflow;  // set: workflow mode
+  // The first push's run number. A run whose initial deployment is itself a workflow run (workflow
+  // mode) numbers that run 0, so that run n is swap n as in the abstract mode.
+  int first_run = 1;
 };
 
 // Scenario faults of one push.

@@ -1,7 +1,8 @@
-// bluegreen-shim: installed on a deploy script's PATH as docker, docker-compose, sleep, nginx, curl
-// and wget. It forwards its invocation to the run's ShimServer and plays back the reply: stdout,
-// stderr and exit code, or an execv() of the reply's command (curl with the run's ports). It has
-// no timeout of its own shorter than a day: the harness kills a hung script itself.
+// bluegreen-shim: stands in the run's sandboxed host where docker, docker-compose, nginx, curl, sleep,
+// sudo, systemctl... are installed. It forwards its invocation (arguments, cwd, environment, and
+// stdin when the command reads it) to the run's ShimServer and plays back the reply: stdout, stderr
+// and exit code, or an exec of the reply's command (`sudo cmd` runs cmd). It has no timeout of its
+// own shorter than a day: the harness kills a hung script itself.
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -18,7 +19,7 @@
 
 #include <httplib.h>
 
-#include "fakes/docker/shim/shim_protocol.h"
+#include "fakes/shim/shim_protocol.h"
 
 namespace {
 
@@ -59,9 +60,13 @@ ShimRequest make_request(int argc, char** argv) {
   }
   std::error_code ec;
   req.cwd = std::filesystem::current_path(ec).string();
-  for (const auto& name : bg::fakes::shim_forwarded_env())
-    if (const char* v = std::getenv(name.c_str())) req.env[name] = v;
-  req.stdin = read_stdin();
+  for (char** e = environ; *e; ++e) {
+    const std::string entry = *e;
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) req.env[entry.substr(0, eq)] = entry.substr(eq + 1);
+  }
+  if (bg::fakes::reads_stdin(req.program, req.args)) req.stdin = read_stdin();
+  req.pid = static_cast<int>(::getpid());
   return req;
 }
 
@@ -69,7 +74,13 @@ int exec_reply(const ShimReply& reply) {
   std::vector<char*> argv;
   for (const auto& a : reply.exec) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);
-  ::execv(argv[0], argv.data());
+  std::vector<std::string> env_strings;
+  for (const auto& [k, v] : reply.exec_env) env_strings.push_back(k + "=" + v);
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  if (reply.exec_env.empty()) ::execv(argv[0], argv.data());
+  else ::execve(argv[0], argv.data(), envp.data());
   std::fprintf(stderr, "bluegreen-shim: exec %s: %s\n", argv[0], std::strerror(errno));
   return 127;
 }

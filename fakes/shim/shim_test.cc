@@ -1,4 +1,4 @@
-#include "fakes/docker/shim/shim_server.h"
+#include "fakes/shim/shim_server.h"
 
 #include <fcntl.h>
 #include <poll.h>
@@ -80,13 +80,15 @@ struct ShimWorld {
   ShimWorld() {
     char tmpl[] = "/tmp/bg-shim-XXXXXX";
     dir = ::mkdtemp(tmpl);
-    for (const char* name : {"docker-compose", "curl"}) fs::create_symlink(BLUEGREEN_SHIM_PATH, dir / name);
+    for (const char* name : {"docker-compose", "docker", "sudo"}) fs::create_symlink(BLUEGREEN_SHIM_PATH, dir / name);
     server = std::make_unique<ShimServer>(dir / "shim.sock", [this](const ShimRequest& req, std::stop_token) {
       // The server's thread writes it, the test reads it after the shim process exits: no C++
       // happens-before through another process, so a mutex (TSan: data race).
       std::lock_guard lock(last_mutex);
       last = req;
-      if (req.program == "curl") return ShimReply{0, "", "", {"/bin/echo", "real curl", req.args.at(0)}};
+      if (req.program == "sudo")
+        return ShimReply{0, "", "", {"/bin/sh", "-c", "echo \"$0 $SUDO_USER ${PORT:-unset}\"", req.args.at(0)},
+                         {{"SUDO_USER", "ec2-user"}}};
       return ShimReply{3, fmt::format("{}\n", fmt::join(req.args, " ")), "progress on stderr\n", {}};
     });
     server->start();
@@ -108,8 +110,9 @@ struct ShimWorld {
   }
 };
 
-// Goal: the real bluegreen-shim, called as docker-compose, forwards program, args, cwd, stdin and
-// the CodeDeploy variables, and plays back stdout, stderr and the exit code.
+// Goal: the real bluegreen-shim, called as docker-compose, forwards program, args, cwd and the whole
+// environment, and plays back stdout, stderr and the exit code; it leaves stdin alone, because
+// `docker-compose ps` does not read it (a `while read` loop's input stays the script's).
 TEST(Shim, RoundTripThroughTheRealExecutable) {
   ShimWorld w;
   ProcessResult r = w.run("docker-compose", {"-p", "blue", "ps"}, "piped input");
@@ -119,17 +122,26 @@ TEST(Shim, RoundTripThroughTheRealExecutable) {
   const ShimRequest last = w.last_request();
   EXPECT_EQ(last.program, "docker-compose");
   EXPECT_EQ(last.cwd, fs::canonical(w.dir).string());
-  EXPECT_EQ(last.stdin, "piped input");
-  EXPECT_EQ(last.env, (std::map<std::string, std::string>{{"DEPLOYMENT_ID", "d-123"},
-                                                            {"LIFECYCLE_EVENT", "ApplicationStart"}}));
+  EXPECT_EQ(last.stdin, "");
+  EXPECT_EQ(last.env.at("DEPLOYMENT_ID"), "d-123");
+  EXPECT_EQ(last.env.at("PATH"), "/usr/bin:/bin");
+  EXPECT_EQ(last.env.count(kShimSocketEnv), 1u);
 }
 
-// Goal: a reply with `exec` replaces the shim with that program (how curl reaches the real curl).
-TEST(Shim, ExecReplyRunsTheNamedProgram) {
+// Goal: stdin is sent along for a command that reads it.
+TEST(Shim, ForwardsStdinWhenTheCommandReadsIt) {
   ShimWorld w;
-  ProcessResult r = w.run("curl", {"http://localhost:3000/"});
+  w.run("docker", {"login", "-u", "ci", "--password-stdin", "registry"}, "secret");
+  EXPECT_EQ(w.last_request().stdin, "secret");
+}
+
+// Goal: a reply with `exec` replaces the shim with that program, in the environment the reply gives
+// (how `sudo cmd` runs cmd with sudo's reset environment).
+TEST(Shim, ExecReplyRunsTheNamedProgramInItsEnvironment) {
+  ShimWorld w;
+  ProcessResult r = w.run("sudo", {"whoami"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, "real curl http://localhost:3000/\n");
+  EXPECT_EQ(r.out, "whoami ec2-user unset\n");
 }
 
 // Goal: outside a run (no socket variable, or nobody listening) the shim says so and exits 127.

@@ -9,7 +9,7 @@
 #include <stop_token>
 #include <thread>
 
-#include "fakes/docker/shim/shim_protocol.h"
+#include "fakes/shim/shim_protocol.h"
 
 namespace httplib {
 class Server;

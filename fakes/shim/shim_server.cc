@@ -1,4 +1,4 @@
-#include "fakes/docker/shim/shim_server.h"
+#include "fakes/shim/shim_server.h"
 
 #include <sys/socket.h>
 

@@ -1,0 +1,162 @@
+#include "fakes/host/sandbox_host.h"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstring>
+#include <fstream>
+#include <future>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#ifndef CLOSE_RANGE_CLOEXEC
+#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#endif
+
+namespace bg::fakes {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+// Real time the init has to report ready: mounts and a fork, normally a few milliseconds.
+constexpr auto kReadyDeadline = std::chrono::seconds(20);
+// Real time the host's processes have to vanish after the init is killed.
+constexpr auto kStopDeadline = std::chrono::seconds(10);
+
+// Lines from the init's report descriptor until end of file or the deadline.
+std::vector<std::string> read_report(int fd, Clock::time_point deadline) {
+  std::string text;
+  char buffer[4096];
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) break;
+    pollfd p{fd, POLLIN, 0};
+    if (::poll(&p, 1, static_cast<int>(left)) <= 0) continue;
+    ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;
+    text.append(buffer, static_cast<size_t>(n));
+    if (text.find("ready\n") != std::string::npos || text.find("error ") != std::string::npos) {
+      // The rest (if any) follows at once; one more look without waiting.
+      if (text.back() == '\n') break;
+    }
+  }
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);) lines.push_back(line);
+  return lines;
+}
+
+std::string unavailable_message(const std::string& error) {
+  std::string hint;
+  if (error.find("unshare") != std::string::npos || error.find("Operation not permitted") != std::string::npos)
+    hint =
+        " This machine does not let bluegreen make the namespaces it needs (Linux user, mount, PID and "
+        "network namespaces: check kernel.unprivileged_userns_clone and user.max_user_namespaces, or run "
+        "as root; inside a container it needs --privileged or a seccomp profile that allows unshare and "
+        "mount).";
+  return fmt::format(
+      "the run's sandboxed host could not be set up: {}.{} bluegreen runs deploy scripts only inside "
+      "such a host, so that they cannot change this machine; it never runs them without one.",
+      error, hint);
+}
+
+}  // namespace
+
+SandboxHost::SandboxHost(const MountPlan& plan, const fs::path& plan_file, const fs::path& init_binary) {
+  {
+    std::ofstream out(plan_file, std::ios::trunc);
+    out << nlohmann::json(plan).dump(1);
+    if (!out) throw SandboxUnavailable(unavailable_message("cannot write " + plan_file.string()));
+  }
+  int report[2];
+  if (::pipe2(report, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
+  std::promise<pid_t> forked;
+  auto child = forked.get_future();
+  keeper_ = std::thread([&, report_w = report[1]] {
+    const pid_t parent = ::getpid();
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+      // The init's ancestry dies with this thread (and so with the harness): async-signal-safe only.
+      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+      if (::getppid() != parent) ::_exit(1);
+      ::dup2(report_w, 3);
+      ::syscall(SYS_close_range, 4U, ~0U, CLOSE_RANGE_CLOEXEC);
+      sigset_t none;
+      sigemptyset(&none);
+      ::sigprocmask(SIG_SETMASK, &none, nullptr);
+      const std::string bin = init_binary.string(), file = plan_file.string();
+      char* argv[] = {const_cast<char*>(bin.c_str()), const_cast<char*>(file.c_str()), nullptr};
+      ::execv(argv[0], argv);
+      const char msg[] = "error cannot execute the host's init\n";
+      ssize_t ignored = ::write(3, msg, sizeof msg - 1);
+      (void)ignored;
+      ::_exit(127);
+    }
+    forked.set_value(pid);
+    if (pid < 0) return;
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+  });
+  keeper_child_ = child.get();
+  ::close(report[1]);
+  if (keeper_child_ < 0) {
+    ::close(report[0]);
+    keeper_.join();
+    throw SandboxUnavailable(unavailable_message("fork failed"));
+  }
+  const auto lines = read_report(report[0], Clock::now() + kReadyDeadline);
+  ::close(report[0]);
+  std::string error;
+  bool ready = false;
+  for (const auto& line : lines) {
+    if (line.rfind("pid ", 0) == 0) init_pid_ = static_cast<pid_t>(std::stol(line.substr(4)));
+    else if (line == "ready") ready = true;
+    else if (line.rfind("error ", 0) == 0) error = line.substr(6);
+  }
+  if (ready && init_pid_ > 0) init_pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, init_pid_, 0));
+  if (!ready || init_pidfd_ < 0) {
+    if (error.empty()) error = ready ? "pidfd_open of its init failed" : "its init did not report ready in time";
+    stop();
+    throw SandboxUnavailable(unavailable_message(error));
+  }
+  const int user = plan.user_namespace ? CLONE_NEWUSER : 0;
+  whole_ = {init_pidfd_, user | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWNET | CLONE_NEWUTS | CLONE_NEWIPC};
+  files_ = {init_pidfd_, user | CLONE_NEWNS | CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC};
+  tree_ = {init_pidfd_, user | CLONE_NEWPID};
+}
+
+SandboxHost::~SandboxHost() { stop(); }
+
+fs::path SandboxHost::root() const { return fmt::format("/proc/{}/root", init_pid_); }
+
+void SandboxHost::stop() {
+  std::lock_guard lock(mutex_);
+  if (stopped_) return;
+  stopped_ = true;
+  // Killing the init ends its PID namespace: the kernel kills every member. The process that made
+  // the namespaces goes too, which ends the keeper's wait.
+  if (init_pidfd_ >= 0) ::syscall(SYS_pidfd_send_signal, init_pidfd_, SIGKILL, nullptr, 0);
+  if (keeper_child_ > 0) ::kill(keeper_child_, SIGKILL);
+  const auto deadline = Clock::now() + kStopDeadline;
+  if (init_pidfd_ >= 0) {
+    pollfd p{init_pidfd_, POLLIN, 0};
+    while (Clock::now() < deadline && ::poll(&p, 1, 50) == 0) {
+    }
+    ::close(init_pidfd_);
+    init_pidfd_ = -1;
+  }
+  if (keeper_.joinable()) keeper_.join();
+}
+
+}  // namespace bg::fakes

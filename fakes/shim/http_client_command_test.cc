@@ -1,0 +1,86 @@
+#include "fakes/shim/http_client_command.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+namespace bg::fakes {
+namespace {
+
+// The run's host owns every port of its own names; nothing else.
+std::optional<uint16_t> owned(const std::string& host, uint16_t port) {
+  if (host == "localhost" || host == "127.0.0.1" || host == "::1") return static_cast<uint16_t>(40000 + port % 1000);
+  return std::nullopt;
+}
+
+bool contains(const std::vector<std::string>& v, const std::vector<std::string>& seq) {
+  return std::search(v.begin(), v.end(), seq.begin(), seq.end()) != v.end();
+}
+
+}  // namespace
+
+// Goal: curl keeps the URL (and so the Host header) as written and is pointed at the run's port with
+// --connect-to; its times are scenario seconds; anything it was not told about is refused.
+TEST(PlanCurl, RoutesTheHostsAddressesAndScalesTimes) {
+  auto plan = plan_curl({"-fsS", "--max-time", "2", "http://localhost:3001/api/health"}, owned, 0.1, 39999);
+  ASSERT_FALSE(plan.refusal);
+  EXPECT_TRUE(contains(plan.args, {"-f", "-s", "-S", "--max-time", "0.200", "http://localhost:3001/api/health"}));
+  EXPECT_TRUE(contains(plan.args, {"--connect-to", "localhost:3001:127.0.0.1:40001"}));
+  EXPECT_TRUE(contains(plan.args, {"--connect-to", "::127.0.0.1:39999"}));
+  EXPECT_TRUE(contains(plan.args, {"--noproxy", "*"}));
+  // No scheme and no port: curl's http and 80.
+  auto bare = plan_curl({"-o", "/dev/null", "-w", "%{http_code}", "localhost"}, owned, 1, 39999);
+  ASSERT_FALSE(bare.refusal);
+  EXPECT_TRUE(contains(bare.args, {"--connect-to", "localhost:80:127.0.0.1:40080"}));
+  EXPECT_TRUE(contains(bare.args, {"-o", "/dev/null", "-w", "%{http_code}"}));
+  auto clustered = plan_curl({"-sm3", "http://127.0.0.1:3000/"}, owned, 0.5, 39999);
+  EXPECT_TRUE(contains(clustered.args, {"-s", "-m", "1.500"}));
+}
+
+// Goal: an address outside the run's host, an option that could send curl elsewhere, and a scheme
+// other than http(s) are not modelled: the run ends instead of sending a byte there.
+TEST(PlanCurl, RefusesWhatCouldLeaveTheRun) {
+  auto outside = plan_curl({"-s", "https://hooks.slack.com/services/x"}, owned, 1, 39999);
+  ASSERT_TRUE(outside.refusal);
+  EXPECT_EQ(outside.refusal->not_modelled, "curl to hooks.slack.com:443 (an address outside the run's host)");
+  for (const auto& args : std::vector<std::vector<std::string>>{{"-x", "http://proxy:8080", "localhost"},
+                                                                {"--resolve", "a:80:1.2.3.4", "http://a/"},
+                                                                {"--unix-socket", "/var/run/docker.sock", "localhost"},
+                                                                {"-K", "config.txt"},
+                                                                {"ftp://localhost/x"}}) {
+    auto plan = plan_curl(args, owned, 1, 39999);
+    ASSERT_TRUE(plan.refusal) << args[0];
+    EXPECT_FALSE(plan.refusal->not_modelled.empty()) << args[0];
+  }
+}
+
+// Goal: curl reads the script's stdin only when told to.
+TEST(PlanCurl, ReadsStdinOnlyForAtDash) {
+  EXPECT_TRUE(plan_curl({"-d", "@-", "localhost"}, owned, 1, 1).reads_stdin);
+  EXPECT_TRUE(plan_curl({"--data-binary=@-", "localhost"}, owned, 1, 1).reads_stdin);
+  EXPECT_FALSE(plan_curl({"-d", "x=1", "localhost"}, owned, 1, 1).reads_stdin);
+}
+
+// Goal: wget reaches the run's port with the Host header it would have sent.
+TEST(PlanWget, RewritesTheUrlAndKeepsTheHostHeader) {
+  auto plan = plan_wget({"-qO-", "--timeout=10", "http://localhost:3001/api/health?x=1"}, owned, 0.1);
+  ASSERT_FALSE(plan.refusal);
+  EXPECT_TRUE(contains(plan.args, {"--header=Host: localhost:3001"}));
+  EXPECT_TRUE(contains(plan.args, {"-q", "-O", "-", "--timeout", "1.000", "http://127.0.0.1:40001/api/health?x=1"}));
+  EXPECT_TRUE(plan_wget({"http://example.com/"}, owned, 1).refusal);
+}
+
+// Goal: URL targets as curl reads them.
+TEST(ParseUrlTarget, DefaultsAndForms) {
+  auto t = parse_url_target("HTTPS://User:pw@LocalHost/x");
+  ASSERT_TRUE(t);
+  EXPECT_EQ(t->scheme, "https");
+  EXPECT_EQ(t->host, "localhost");
+  EXPECT_EQ(t->port, 443);
+  EXPECT_EQ(parse_url_target("[::1]:3000/")->host, "::1");
+  EXPECT_EQ(parse_url_target("[::1]:3000/")->port, 3000);
+  EXPECT_FALSE(parse_url_target("http://localhost:99999/"));
+  EXPECT_FALSE(parse_url_target("gopher://x/"));
+}
+
+}  // namespace bg::fakes

@@ -1,0 +1,53 @@
+#include "fakes/shim/shim_protocol.h"
+
+#include <algorithm>
+
+namespace bg::fakes {
+
+// Written out rather than with NLOHMANN_DEFINE_TYPE_*: `stdin` is also a <stdio.h> macro.
+void to_json(nlohmann::json& j, const ShimRequest& r) {
+  j = nlohmann::json{
+      {"program", r.program}, {"args", r.args}, {"cwd", r.cwd}, {"stdin", r.stdin}, {"env", r.env}, {"pid", r.pid}};
+}
+
+void from_json(const nlohmann::json& j, ShimRequest& r) {
+  r.program = j.at("program").get<std::string>();
+  r.args = j.value("args", std::vector<std::string>{});
+  r.cwd = j.value("cwd", std::string{});
+  r.stdin = j.value("stdin", std::string{});
+  r.env = j.value("env", std::map<std::string, std::string>{});
+  r.pid = j.value("pid", 0);
+}
+
+void to_json(nlohmann::json& j, const ShimReply& r) {
+  j = nlohmann::json{
+      {"exit_code", r.exit_code}, {"out", r.out}, {"err", r.err}, {"exec", r.exec}, {"exec_env", r.exec_env}};
+}
+
+void from_json(const nlohmann::json& j, ShimReply& r) {
+  r.exit_code = j.at("exit_code").get<int>();
+  r.out = j.value("out", std::string{});
+  r.err = j.value("err", std::string{});
+  r.exec = j.value("exec", std::vector<std::string>{});
+  r.exec_env = j.value("exec_env", std::map<std::string, std::string>{});
+}
+
+bool reads_stdin(const std::string& program, const std::vector<std::string>& args) {
+  auto has = [&](const std::string& a) { return std::find(args.begin(), args.end(), a) != args.end(); };
+  if (program == "curl") {
+    for (size_t i = 0; i + 1 < args.size(); ++i)
+      if ((args[i + 1] == "@-" && args[i] != "-o" && args[i] != "--output") ||
+          (args[i + 1] == "-" && (args[i] == "-T" || args[i] == "--upload-file")))
+        return true;
+    return false;
+  }
+  if (program == "docker") {
+    if (has("--password-stdin")) return true;
+    if (!args.empty() && (args[0] == "exec" || args[0] == "run" || args[0] == "load"))
+      return has("-i") || has("--interactive") || has("-it") || has("-ti") || args[0] == "load";
+    return false;
+  }
+  return false;
+}
+
+}  // namespace bg::fakes
