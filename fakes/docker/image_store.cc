@@ -4,7 +4,14 @@
 
 namespace bg::fakes {
 
-std::string ImageStore::normalize_ref(const std::string& ref) {
+// The familiar form Docker keeps tags in (reference.FamiliarString): docker.io/library/ dropped.
+std::string ImageStore::normalize_ref(const std::string& raw) {
+  std::string ref = raw;
+  for (const std::string prefix : {"docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"})
+    if (ref.rfind(prefix, 0) == 0) {
+      ref = ref.substr(prefix.size());
+      break;
+    }
   if (ref.find('@') != std::string::npos) return ref;
   auto slash = ref.rfind('/');
   auto colon = ref.rfind(':');
