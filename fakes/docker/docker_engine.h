@@ -202,6 +202,8 @@ class DockerEngine {
   // The container name for a name, an id or a unique id prefix (the daemon's GetContainer); throws
   // DockerError "No such container: X".
   std::string resolve(const std::string& name_or_id) const;
+  // A free name as moby's namesgenerator makes one ("eloquent_hopper") for `docker run` without --name.
+  std::string random_name();
   std::optional<ContainerInfo> info(const std::string& name_or_id) const;
   std::vector<ContainerInfo> infos() const;
   // Removes a stopped container, after its endpoint teardown. Throws DockerError when running.

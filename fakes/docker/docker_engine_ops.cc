@@ -54,6 +54,22 @@ std::string signal_name(int signo) {
   return std::to_string(signo);
 }
 
+// moby pkg/namesgenerator: "<adjective>_<scientist>", never "boring_wozniak" (simplification: a
+// sample of its lists).
+std::string DockerEngine::random_name() {
+  static const char* left[] = {"admiring", "brave", "clever", "eager", "elegant", "festive", "gifted", "happy",
+                               "jolly", "keen", "loving", "nifty", "peaceful", "quirky", "relaxed", "sharp",
+                               "stoic", "tender", "vibrant", "zealous"};
+  static const char* right[] = {"albattani", "babbage", "curie", "darwin", "einstein", "feynman", "galileo",
+                                "hopper", "hypatia", "kepler", "lovelace", "mccarthy", "noether", "pasteur",
+                                "ritchie", "shannon", "tesla", "turing", "wozniak", "yalow"};
+  std::lock_guard lock(mutex_);
+  for (;;) {
+    std::string name = std::string(left[ids_rng_.uniform_int(0, 19)]) + "_" + right[ids_rng_.uniform_int(0, 19)];
+    if (name != "boring_wozniak" && !runtime_.find(name)) return name;
+  }
+}
+
 std::string DockerEngine::resolve(const std::string& term) const {
   std::lock_guard lock(mutex_);
   std::string t = term.rfind('/', 0) == 0 ? term.substr(1) : term;
