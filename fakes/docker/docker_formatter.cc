@@ -18,7 +18,8 @@ std::vector<std::string> split(const std::string& s, char sep) {
 }
 
 [[noreturn]] void template_error(const std::string& what) {
-  throw CliFailure{failed(fmt::format("Template parsing error: {}\n", what))};
+  // errors.Errorf("Template parsing error: %v\n") printed with Fprintln: two newlines.
+  throw CliFailure{failed(fmt::format("Template parsing error: {}\n\n", what))};
 }
 
 }  // namespace

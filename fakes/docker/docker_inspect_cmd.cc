@@ -62,6 +62,7 @@ core::CommandResult DockerCli::inspect(const Args& args, const std::string& forc
   }
   std::vector<gotmpl::Value> found;
   std::vector<std::string> errors;
+  std::string rendered;
   for (const auto& ref : a.positional) {
     std::optional<gotmpl::Value> v;
     if (type.empty() || type == "container")
@@ -79,15 +80,12 @@ core::CommandResult DockerCli::inspect(const Args& args, const std::string& forc
       errors.push_back(fmt::format("Error: No such {}: {}", type.empty() ? "object" : type, ref));
       continue;
     }
+    if (tmpl) rendered += render(*tmpl, *v, errors);  // errors in the order of the arguments
     found.push_back(*v);
   }
   core::CommandResult r;
-  if (tmpl) {
-    for (const auto& v : found) r.out += render(*tmpl, v, errors);
-    if (r.out.empty()) r.out = "\n";  // TemplateInspector.Flush
-  } else {
-    r.out = indented_json(found);
-  }
+  if (tmpl) r.out = rendered.empty() ? "\n" : rendered;  // TemplateInspector.Flush
+  else r.out = indented_json(found);
   for (const auto& e : errors) r.err += e + "\n";
   if (!errors.empty()) r.exit_code = 1;
   return r;

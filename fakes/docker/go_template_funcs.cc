@@ -72,13 +72,18 @@ Value index(const std::vector<Value>& args) {
       int64_t size = item.kind() == K::slice ? static_cast<int64_t>(item.items().size())
                                              : static_cast<int64_t>(item.as_string().size());
       if (key.as_int() < 0 || key.as_int() >= size) throw CallError(fmt::format("index out of range: {}", key.as_int()));
-      item = item.kind() == K::slice ? item.items()[static_cast<size_t>(key.as_int())]
-                                     : Value::integer(static_cast<unsigned char>(item.as_string()[static_cast<size_t>(key.as_int())]), "uint8");
+      // Copied before assigning: the element lives inside `item`.
+      Value next = item.kind() == K::slice
+                       ? item.items()[static_cast<size_t>(key.as_int())]
+                       : Value::integer(static_cast<unsigned char>(item.as_string()[static_cast<size_t>(key.as_int())]),
+                                        "uint8");
+      item = std::move(next);
     } else if (item.kind() == K::map) {
       if (key.kind() != K::string || key.type_name() != "string")
         throw CallError(fmt::format("value has type {}; should be string", key.type_name()));
       const Value* found = item.find_entry(key.as_string());
-      item = found ? *found : item.elem_zero();
+      Value next = found ? *found : item.elem_zero();
+      item = std::move(next);
     } else {
       throw CallError(fmt::format("can't index item of type {}", item.type_name()));
     }
