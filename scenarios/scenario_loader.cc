@@ -120,6 +120,25 @@ std::vector<std::filesystem::path> extends_chain(std::filesystem::path base, con
   return chain;
 }
 
+// docker.registry: a list of {image: "nginx:1.25-alpine", runs: nginx}.
+std::vector<RegistryImageSettings> read_registry(const Reader& r, const YAML::Node& list) {
+  if (!list.IsSequence()) r.fail(list, "'docker.registry' must be a list of {image: ..., runs: app|nginx}");
+  std::vector<RegistryImageSettings> out;
+  for (const auto& entry : list) {
+    RegistryImageSettings image;
+    r.for_each(entry, "docker.registry[]", {
+      {"image", [&](auto& v) { image.image = r.string(v, "docker.registry[].image"); }},
+      {"runs", [&](auto& v) {
+         image.runs = r.string(v, "docker.registry[].runs");
+         if (image.runs != "app" && image.runs != "nginx") r.fail(v, "'docker.registry[].runs' must be app or nginx");
+       }},
+    });
+    if (image.image.empty()) r.fail(entry, "'docker.registry[]' needs an 'image'");
+    out.push_back(image);
+  }
+  return out;
+}
+
 }  // namespace
 
 const char* verdict_name(Verdict v) { return v == Verdict::held ? "held" : "violated"; }
@@ -193,6 +212,7 @@ Scenario load_scenario(const std::filesystem::path& dir) {
             if (!std::regex_match(s.docker.compose, version))
               r.fail(v, "'docker.compose' must be a compose version: 1.29.2 (v1), 2.5.0 (v2 before 2.15) or 2.20.2 (v2 from 2.15)");
           }},
+         {"registry", [&](auto& v) { s.docker.registry = read_registry(r, v); }},
        });
      }},
     {"proxy", [&](auto& n) {
