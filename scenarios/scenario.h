@@ -35,11 +35,19 @@ struct AppSettings {
   bool shared_static = false;
 };
 
+// One image of the run's registry (`docker.registry:`): what a `docker pull` (or compose pull/up)
+// can fetch, and what it runs: "app" (the fake Next.js) or "nginx" (the run's proxy in a container).
+struct RegistryImageSettings {
+  std::string image;
+  std::string runs = "app";
+};
+
 struct DockerSettings {
   core::Duration build_duration = std::chrono::seconds(20);
   core::Duration teardown_delay = std::chrono::milliseconds(50);
   bool userland_proxy = true;
   std::string compose = "2.5.0";         // compose version: 1.29.2, 2.5.0 (the seed's), 2.20.2
+  std::vector<RegistryImageSettings> registry;  // empty: every pull is refused (pull access denied)
 };
 
 struct ProxySettings {

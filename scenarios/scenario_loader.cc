@@ -62,6 +62,7 @@ class Loader {
   void files(const YAML::Node& list);
   void host_paths(const YAML::Node& map, const std::string& field,
                   std::vector<std::pair<std::string, std::string>>& out);
+  void registry(const YAML::Node& list);
   void check_files_exist() const;
 
   fs::path dir_;
@@ -165,6 +166,31 @@ void Loader::host_paths(const YAML::Node& map, const std::string& field,
   }
 }
 
+// docker.registry: a list of {image: "nginx:1.25-alpine", runs: nginx}: what a run's docker pull can
+// fetch, and what each image runs (the fake Next.js, or the run's proxy in a container).
+void Loader::registry(const YAML::Node& list) {
+  constexpr const char* kWhere = "docker.registry";
+  if (!list.IsSequence()) file_.fail(list, "docker.registry: must be a list of {image: ..., runs: app|nginx}");
+  for (const auto& entry : list) {
+    file_.require_map(entry, "docker.registry[]");
+    RegistryImageSettings image;
+    for (const auto& kv : entry) {
+      const std::string key = file_.key_of(kv.first, kWhere);
+      if (key == "image") {
+        image.image = file_.scalar(kv.second, "docker.registry[].image");
+      } else if (key == "runs") {
+        image.runs = file_.scalar(kv.second, "docker.registry[].runs");
+        if (image.runs != "app" && image.runs != "nginx")
+          file_.fail(kv.second, fmt::format("docker.registry[].runs: '{}' must be app or nginx", image.runs));
+      } else {
+        file_.fail(kv.first, fmt::format("unknown key '{}' in docker.registry[] (expected one of: image, runs)", key));
+      }
+    }
+    if (image.image.empty()) file_.fail(entry, "docker.registry[]: needs an 'image'");
+    s_.docker.registry.push_back(image);
+  }
+}
+
 Scenario Loader::load() {
   s_.dir = dir_;
   s_.name = dir_.filename().string();
@@ -183,7 +209,7 @@ Scenario Loader::load() {
        });
        for (auto& [at, file] : files) s_.host.files.emplace_back(at, file);
      }},
-    {"docker", [&](const YAML::Node& n) { settings(n, "docker", {}); }},
+    {"docker", [&](const YAML::Node& n) { settings(n, "docker", {{"registry", [&](const YAML::Node& v) { registry(v); }}}); }},
     {"proxy", [&](const YAML::Node& n) { settings(n, "proxy", {{"files", [&](const YAML::Node& v) { files(v); }}}); }},
     {"traffic", [&](const YAML::Node& n) { settings(n, "traffic", {}); }},
     {"run", [&](const YAML::Node& n) { settings(n, "run", {}); }},

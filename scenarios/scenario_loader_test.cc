@@ -312,4 +312,20 @@ TEST(ScenarioLoader, RefusesBadHostSettings) {
   EXPECT_NE(error_of("traffic: {port: 70000}\n").find("traffic.port: 70000 is out of range (1..65535)"), std::string::npos);
 }
 
+// Goal: docker.registry names the images a pull can fetch and what each runs; a bad entry names
+// its line.
+TEST(ScenarioLoader, ReadsTheDockerRegistry) {
+  auto dir = make_dir(
+      "docker:\n  registry:\n    - {image: \"nginx:1.25-alpine\", runs: nginx}\n    - {image: ghcr.io/acme/web:latest}\n");
+  Scenario s = load_scenario(dir);
+  std::filesystem::remove_all(dir);
+  ASSERT_EQ(s.docker.registry.size(), 2u);
+  EXPECT_EQ(s.docker.registry[0].image, "nginx:1.25-alpine");
+  EXPECT_EQ(s.docker.registry[0].runs, "nginx");
+  EXPECT_EQ(s.docker.registry[1].runs, "app");
+  EXPECT_NE(error_of("docker:\n  registry:\n    - {image: x, runs: redis}\n").find(":3:"), std::string::npos);
+  EXPECT_NE(error_of("docker:\n  registry:\n    - {runs: app}\n").find("needs an 'image'"), std::string::npos);
+  EXPECT_NE(error_of("docker:\n  registry: nginx\n").find("must be a list"), std::string::npos);
+}
+
 }  // namespace bg::scenarios

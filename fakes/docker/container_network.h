@@ -37,8 +37,13 @@ class ContainerNetwork {
   // A new instance: `container` (its name) and `service` (its alias) resolve to `address`, the
   // loopback port its app listens on, which inside the container is `app_port` (3000).
   void attach(const std::string& container, const std::string& service, uint16_t address, uint16_t app_port);
+  // With more aliases (`docker run --network-alias`, compose `networks.<n>.aliases`).
+  void attach(const std::string& container, const std::vector<std::string>& aliases, uint16_t address,
+              uint16_t app_port);
   // The instance is gone: its name and alias no longer resolve to its address.
   void detach(const std::string& container);
+  // `docker rename`: the new name resolves to the same instance, the old one no longer does.
+  void rename(const std::string& container, const std::string& new_name);
   // The loopback ports `host:port` reaches, one per instance the name or alias resolves to (a
   // service alias with several instances gives all of them, as Docker's DNS does), in creation
   // order; empty when the name does not resolve.
@@ -46,7 +51,7 @@ class ContainerNetwork {
 
  private:
   struct Instance {
-    std::string service;
+    std::vector<std::string> aliases;  // the compose service name first
     uint16_t address = 0;
     uint16_t app_port = 0;
     uint64_t created = 0;  // creation order, for a stable answer

@@ -76,7 +76,7 @@ void ContainerRuntime::transition(const std::string& name, ContainerState to, co
     c.exit_code = 0;
     if (!c.health.empty()) c.health = "starting";
   }
-  if (to == ContainerState::exited || to == ContainerState::dead) {
+  if (to == ContainerState::exited || to == ContainerState::dead || to == ContainerState::restarting) {
     c.finished = now;
     c.exit_code = exit_code;
   }
@@ -84,6 +84,25 @@ void ContainerRuntime::transition(const std::string& name, ContainerState to, co
 
 void ContainerRuntime::set_health(const std::string& name, const std::string& health) {
   if (auto it = containers_.find(name); it != containers_.end()) it->second.health = health;
+}
+
+void ContainerRuntime::rename(const std::string& name, const std::string& new_name) {
+  at(name);
+  if (auto it = containers_.find(new_name); it != containers_.end())
+    throw std::invalid_argument(fmt::format(
+        "Conflict. The container name \"/{}\" is already in use by container \"{}\". You have to remove (or "
+        "rename) that container to be able to reuse that name.",
+        new_name, it->second.id));
+  auto node = containers_.extract(name);
+  node.key() = new_name;
+  node.mapped().name = new_name;
+  containers_.insert(std::move(node));
+}
+
+const ContainerRecord* ContainerRuntime::find_by_id(const std::string& id) const {
+  for (const auto& [name, c] : containers_)
+    if (c.id == id) return &c;
+  return nullptr;
 }
 
 void ContainerRuntime::erase(const std::string& name) {

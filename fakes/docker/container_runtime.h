@@ -61,8 +61,11 @@ class ContainerRuntime {
   void set_health(const std::string& name, const std::string& health);
   // Forgets a container (after `removing`). Throws std::out_of_range for an unknown name.
   void erase(const std::string& name);
+  // `docker rename`: throws std::invalid_argument with Docker's conflict message when taken.
+  void rename(const std::string& name, const std::string& new_name);
 
   const ContainerRecord* find(const std::string& name) const;
+  const ContainerRecord* find_by_id(const std::string& id) const;
   // A project's containers (all states, as ContainerList All=true), sorted by name; "" = all.
   std::vector<ContainerRecord> list(const std::string& project = "") const;
 

@@ -9,6 +9,8 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include "core/not_modelled.h"
+#include "fakes/docker/docker_cli_support.h"
 #include "fakes/docker/tab_writer.h"
 
 namespace bg::fakes {
@@ -24,16 +26,6 @@ const std::vector<FlagSpec> kBuildFlags = {
     {0, "pull", false},       {0, "rm", false},          {0, "force-rm", false},  {0, "build-arg", true},
     {0, "network", true},     {0, "platform", true},     {0, "progress", true},   {0, "target", true},
     {0, "label", true},       {0, "cache-from", true}};
-const std::vector<FlagSpec> kInspectFlags = {{'f', "format", true}, {0, "type", true}, {'s', "size", false}};
-const std::vector<FlagSpec> kPsFlags = {{'a', "all", false},     {'q', "quiet", false}, {0, "no-trunc", false},
-                                        {'f', "filter", true},   {0, "format", true},   {'n', "last", true},
-                                        {'l', "latest", false},  {'s', "size", false}};
-
-// Docker commands that exist but the simulation does not model: said so, never silently ignored.
-const std::set<std::string> kUnmodelled = {"run", "stop", "start", "restart", "rm", "rmi", "images", "image",
-                                           "container", "logs", "exec", "pull", "push", "tag", "kill",
-                                           "network", "volume", "system", "info", "login", "logout"};
-
 uint64_t context_size(const fs::path& dir) {
   uint64_t total = 0;
   std::error_code ec;
@@ -43,30 +35,19 @@ uint64_t context_size(const fs::path& dir) {
   return total;
 }
 
-core::CommandResult failure(std::string err, int code = 1) { return core::CommandResult{code, "", std::move(err)}; }
+// Docker commands the simulation does not model (docker/cli@v20.10.17 has them): said so by name.
+const std::set<std::string> kUnmodelled = {"attach", "commit", "diff", "events", "export", "history", "import", "info",
+                                           "load", "pause", "save", "search", "stats", "top", "unpause", "update",
+                                           "version", "builder", "buildx", "config", "context", "manifest", "node",
+                                           "plugin", "secret", "service", "stack", "swarm", "system", "trust", "scan",
+                                           "checkpoint"};
 
-// The subset of Go templates `docker inspect -f` scripts use: `{{.A.B}}` and `{{json .A}}` over the
-// inspect JSON; a missing key prints "<no value>" as Go does for a map (e.g. .State.Health of a
-// container without a healthcheck).
-std::string render_inspect(const std::string& format, const nlohmann::json& j) {
-  static const std::regex action(R"(\{\{\s*(json\s+)?\.([A-Za-z0-9_.]*)\s*\}\})");
-  std::string out;
-  auto begin = std::sregex_iterator(format.begin(), format.end(), action);
-  size_t last = 0;
-  for (auto it = begin; it != std::sregex_iterator(); ++it) {
-    out += format.substr(last, static_cast<size_t>(it->position()) - last);
-    last = static_cast<size_t>(it->position() + it->length());
-    const nlohmann::json* node = &j;
-    std::stringstream path((*it)[2].str());
-    for (std::string key; node && std::getline(path, key, '.');)
-      node = key.empty() ? node : (node->is_object() && node->contains(key) ? &(*node)[key] : nullptr);
-    if (!node) out += "<no value>";
-    else if ((*it)[1].matched) out += node->dump();
-    else if (node->is_string()) out += node->get<std::string>();
-    else if (node->is_null()) out += "<nil>";
-    else out += node->dump();
-  }
-  return out + format.substr(last) + "\n";
+// A management command without a subcommand, or with one it does not have (cobra NoArgs with
+// subcommands: the usage, exit 1). Simplification: the list of its commands is not printed.
+core::CommandResult group_usage(const std::string& group, const std::string& what) {
+  return failed(fmt::format("\nUsage:  docker {} COMMAND\n\n{}\n\nRun 'docker {} COMMAND --help' for more "
+                            "information on a command.",
+                            group, what, group));
 }
 
 }  // namespace
@@ -81,33 +62,109 @@ std::string DockerCli::human_size(double bytes) {
   return fmt::format("{:.4g}{}", bytes, units[i]);
 }
 
-core::CommandResult DockerCli::run(const std::vector<std::string>& args, const fs::path& cwd, std::stop_token stop) {
+std::filesystem::path DockerCli::real_path(const std::filesystem::path& host) const {
+  return paths_ ? paths_->resolve(host) : host;
+}
+
+std::string DockerCli::host_text(const std::filesystem::path& real) const {
+  return paths_ ? paths_->to_virtual(real).value_or(real).string() : real.string();
+}
+
+core::CommandResult DockerCli::run(const DockerCall& call, std::stop_token stop) {
+  const auto& args = call.args;
   try {
     size_t pos = 0;
-    CliArgs global = parse_flags(args, pos, kGlobalFlags, true);
-    if (global.has("version")) return {0, "Docker version 20.10.17, build 100c701\n", ""};
-    if (pos == args.size()) return {0, "\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n", ""};
-    const std::string& command = args[pos];
-    std::vector<std::string> rest(args.begin() + static_cast<long>(pos) + 1, args.end());
-    if (command == "compose") {
-      // docker-compose v1 is a separate program: without the v2 plugin, Docker 20.10 has no
-      // `compose` command (semantics.md §3: the spellings differ per version).
-      if (!compose_.dialect().is_cli_plugin())
-        return failure("docker: 'compose' is not a docker command.\nSee 'docker --help'\n");
-      return compose_.run(rest, cwd, stop);
+    CliArgs global;
+    try {
+      global = parse_flags(args, pos, kGlobalFlags, true);
+    } catch (const UsageError& e) {
+      return failed(fmt::format("{}\nSee 'docker --help'.", e.what()), 125);
     }
-    if (command == "build") return build(rest, cwd, stop);
-    if (command == "ps") return ps(rest);
-    if (command == "inspect") return inspect(rest);
-    if (kUnmodelled.count(command))
-      return failure(fmt::format("bluegreen: `docker {}` is not modelled by the simulation\n", command));
-    return failure(fmt::format("docker: '{}' is not a docker command.\nSee 'docker --help'\n", command));
-  } catch (const UsageError& e) {
-    // docker/cli FlagErrorFunc: the pflag message, a pointer to --help, exit 125.
-    return failure(fmt::format("{}\nSee 'docker --help'.\n", e.what()), 125);
+    if (global.has("version")) return {0, "Docker version 20.10.17, build 100c701\n", ""};
+    if (global.has("host") || global.has("context") || global.has("tls") || global.has("tlsverify"))
+      return core::not_modelled_result("docker --host/--context/--tls (another daemon)");
+    if (pos == args.size())
+      return {0, "\nUsage:  docker [OPTIONS] COMMAND\n\nA self-sufficient runtime for containers\n", ""};
+    std::vector<std::string> rest(args.begin() + static_cast<long>(pos) + 1, args.end());
+    return dispatch(args[pos], rest, call, stop);
+  } catch (const CliFailure& f) {
+    return f.result;
   } catch (const DockerError& e) {
-    return failure(fmt::format("Error response from daemon: {}\n", e.what()));
+    return failed(daemon_error(e.what()));
+  } catch (const core::NotModelled& e) {
+    return core::not_modelled_result(e.subject());
   }
+}
+
+core::CommandResult DockerCli::dispatch(const std::string& command, const Args& rest, const DockerCall& call,
+                                        std::stop_token stop) {
+  if (command == "compose") {
+    // docker-compose v1 is a separate program: without the v2 plugin, Docker 20.10 has no
+    // `compose` command (semantics.md §3: the spellings differ per version).
+    if (!compose_.dialect().is_cli_plugin()) return failed("docker: 'compose' is not a docker command.\nSee 'docker --help'");
+    return compose_.run(rest, call.cwd, stop);
+  }
+  if (command == "build") return build(rest, call.cwd, stop);
+  if (command == "run") return run_container(rest, call, false, stop);
+  if (command == "create") return run_container(rest, call, true, stop);
+  if (command == "rm") return rm(rest, stop);
+  if (command == "stop") return this->stop(rest, stop);
+  if (command == "start") return start(rest);
+  if (command == "restart") return restart(rest, stop);
+  if (command == "kill") return kill(rest);
+  if (command == "logs") return logs(rest);
+  if (command == "rename") return rename(rest);
+  if (command == "wait") return wait(rest, stop);
+  if (command == "port") return port(rest);
+  if (command == "exec") return exec(rest, call, stop);
+  if (command == "cp") return cp(rest, call);
+  if (command == "inspect") return inspect(rest, "");
+  if (command == "ps") return ps(rest);
+  if (command == "images") return images(rest);
+  if (command == "pull") return pull(rest);
+  if (command == "push") return push(rest);
+  if (command == "tag") return tag(rest);
+  if (command == "rmi") return rmi(rest);
+  if (command == "login") return login(rest, call);
+  if (command == "logout") return logout(rest);
+  if (command == "network") return network(rest);
+  if (command == "volume") return volume(rest);
+  if (command == "container") return container_group(rest, call, stop);
+  if (command == "image") return image_group(rest, call);
+  if (kUnmodelled.count(command)) return core::not_modelled_result("docker " + command);
+  return failed(fmt::format("docker: '{}' is not a docker command.\nSee 'docker --help'", command));
+}
+
+// `docker container <verb>`: the same commands under their management group.
+core::CommandResult DockerCli::container_group(const Args& rest, const DockerCall& call, std::stop_token stop) {
+  static const std::set<std::string> verbs = {"run", "create", "rm", "stop", "start", "restart", "kill", "logs",
+                                              "rename", "wait", "port", "exec", "cp", "ps"};
+  if (rest.empty()) return group_usage("container", "Manage containers");
+  const std::string& verb = rest[0];
+  Args more(rest.begin() + 1, rest.end());
+  if (verb == "ls" || verb == "list") return ps(more);
+  if (verb == "inspect") return inspect(more, "container");
+  if (verbs.count(verb)) return dispatch(verb, more, call, stop);
+  if (verb == "prune" || verb == "attach" || verb == "commit" || verb == "diff" || verb == "export" ||
+      verb == "pause" || verb == "stats" || verb == "top" || verb == "unpause" || verb == "update")
+    return core::not_modelled_result("docker container " + verb);
+  return group_usage("container", "Manage containers");
+}
+
+core::CommandResult DockerCli::image_group(const Args& rest, const DockerCall& call) {
+  if (rest.empty()) return group_usage("image", "Manage images");
+  const std::string& verb = rest[0];
+  Args more(rest.begin() + 1, rest.end());
+  if (verb == "ls" || verb == "list") return images(more);
+  if (verb == "pull") return pull(more);
+  if (verb == "push") return push(more);
+  if (verb == "tag") return tag(more);
+  if (verb == "rm" || verb == "remove") return rmi(more);
+  if (verb == "prune") return image_prune(more, call);
+  if (verb == "inspect") return inspect(more, "image");
+  if (verb == "build" || verb == "history" || verb == "import" || verb == "load" || verb == "save")
+    return core::not_modelled_result("docker image " + verb);
+  return group_usage("image", "Manage images");
 }
 
 // The legacy builder (DOCKER_BUILDKIT unset on Docker 20.10): client-side context checks, then
@@ -118,29 +175,31 @@ core::CommandResult DockerCli::build(const std::vector<std::string>& args, const
   try {
     flags = parse_flags(args, pos, kBuildFlags, false);
   } catch (const UsageError& e) {
-    return failure(fmt::format("{}\nSee 'docker build --help'.\n", e.what()), 125);
+    return failed(fmt::format("{}\nSee 'docker build --help'.\n", e.what()), 125);
   }
   if (flags.positional.size() != 1)
-    return failure(
+    return failed(
         "\"docker build\" requires exactly 1 argument.\nSee 'docker build --help'.\n\nUsage:  docker build [OPTIONS] "
         "PATH | URL | -\n\nBuild an image from a Dockerfile\n");
-  fs::path context = (cwd / flags.positional[0]).lexically_normal();
+  fs::path context_host = (cwd / flags.positional[0]).lexically_normal();
+  fs::path context = real_path(context_host);
   if (!fs::is_directory(context))
-    return failure(fmt::format("unable to prepare context: path \"{}\" not found\n", flags.positional[0]));
-  fs::path dockerfile_path = flags.has("file") ? (cwd / flags.value("file")).lexically_normal() : context / "Dockerfile";
-  std::ifstream in(dockerfile_path, std::ios::binary);
+    return failed(fmt::format("unable to prepare context: path \"{}\" not found\n", flags.positional[0]));
+  fs::path dockerfile_host =
+      flags.has("file") ? (cwd / flags.value("file")).lexically_normal() : context_host / "Dockerfile";
+  std::ifstream in(real_path(dockerfile_host), std::ios::binary);
   if (!in)
-    return failure(fmt::format(
+    return failed(fmt::format(
         "unable to prepare context: unable to evaluate symlinks in Dockerfile path: lstat {}: no such file or "
         "directory\n",
-        paths_ ? paths_->to_virtual(dockerfile_path).value_or(dockerfile_path).string() : dockerfile_path.string()));
+        host_text(real_path(dockerfile_host))));
   std::stringstream text;
   text << in.rdbuf();
   Dockerfile dockerfile;
   try {
     dockerfile = parse_dockerfile(text.str());
   } catch (const DockerfileError& e) {
-    return failure(fmt::format("Error response from daemon: {}\n", e.what()));
+    return failed(fmt::format("Error response from daemon: {}\n", e.what()));
   }
   const auto& tags = flags.values["tag"];
   core::CommandResult r;
@@ -165,75 +224,6 @@ core::CommandResult DockerCli::build(const std::vector<std::string>& args, const
   r.out += fmt::format("Successfully built {}\n", built.image.id.substr(0, 12));
   for (const auto& tag : tags) r.out += fmt::format("Successfully tagged {}\n", ImageStore::normalize_ref(tag));
   if (flags.has("quiet")) r.out = fmt::format("sha256:{}\n", built.image.id);
-  return r;
-}
-
-// `docker inspect NAME...` (containers): the Engine API's ContainerJSON subset scripts read —
-// .State.Status, .State.Running, .State.ExitCode, .State.Health.Status, .Name, .Id, .Config.Image.
-core::CommandResult DockerCli::inspect(const std::vector<std::string>& args) {
-  size_t pos = 0;
-  CliArgs flags = parse_flags(args, pos, kInspectFlags, false);
-  if (flags.positional.empty())
-    return failure("\"docker inspect\" requires at least 1 argument.\nSee 'docker inspect --help'.\n\nUsage:  docker "
-                   "inspect [OPTIONS] NAME|ID [NAME|ID...]\n\nReturn low-level information on Docker objects\n");
-  core::CommandResult r;
-  nlohmann::json all = nlohmann::json::array();
-  for (const auto& name : flags.positional) {
-    std::optional<ContainerRecord> c = engine_.inspect(name);
-    if (!c)
-      for (const auto& other : engine_.containers())
-        if (name.size() >= 3 && other.id.rfind(name, 0) == 0) c = other;
-    if (!c) {
-      r.err += fmt::format("Error: No such object: {}\n", name);
-      r.exit_code = 1;
-      continue;
-    }
-    nlohmann::json state = {{"Status", state_name(c->state)},
-                            {"Running", c->state == ContainerState::running || c->state == ContainerState::paused},
-                            {"Paused", c->state == ContainerState::paused},
-                            {"Restarting", c->state == ContainerState::restarting},
-                            {"Dead", c->state == ContainerState::dead},
-                            {"ExitCode", c->exit_code},
-                            {"StartedAt", core::format_seconds(c->started - core::Time{})},
-                            {"FinishedAt", core::format_seconds(c->finished - core::Time{})}};
-    if (!c->health.empty()) state["Health"] = {{"Status", c->health}, {"FailingStreak", 0}};
-    nlohmann::json j = {{"Id", c->id},
-                        {"Name", "/" + c->name},
-                        {"Image", "sha256:" + c->image_id},
-                        {"State", state},
-                        {"Config", {{"Image", c->image}, {"Cmd", c->command}}}};
-    if (flags.has("format")) r.out += render_inspect(flags.value("format"), j);
-    else all.push_back(j);
-  }
-  // Times are scenario seconds since the run began, not RFC 3339 (simplification).
-  if (!flags.has("format")) r.out = all.dump(4) + "\n";
-  return r;
-}
-
-// docker/cli `docker ps` (tabwriter minwidth 10, padding 3), newest first.
-core::CommandResult DockerCli::ps(const std::vector<std::string>& args) {
-  size_t pos = 0;
-  CliArgs flags = parse_flags(args, pos, kPsFlags, false);
-  if (flags.has("filter") || flags.has("format"))
-    return failure("bluegreen: `docker ps --filter/--format` is not modelled by the simulation\n");
-  auto containers = engine_.containers();
-  std::stable_sort(containers.begin(), containers.end(),
-                   [](const ContainerRecord& a, const ContainerRecord& b) { return a.created > b.created; });
-  core::Time now = engine_.clock().now();
-  TabWriter table(10, 3);
-  table.row({"CONTAINER ID", "IMAGE", "COMMAND", "CREATED", "STATUS", "PORTS", "NAMES"});
-  core::CommandResult r;
-  for (const auto& c : containers) {
-    if (!flags.has("all") && c.state != ContainerState::running) continue;
-    if (flags.has("quiet")) {
-      r.out += c.id.substr(0, 12) + "\n";
-      continue;
-    }
-    std::string status = engine_status(c, now);
-    table.row({c.id.substr(0, 12), c.image, go_quote(ellipsis(c.command, 20)),
-               human_duration(core::to_seconds(now - c.created)) + " ago", status, ComposeV2Dialect::ports(c), c.name});
-  }
-  if (!flags.has("quiet")) r.out = table.str();
   return r;
 }
 

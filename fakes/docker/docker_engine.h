@@ -1,20 +1,29 @@
 #pragma once
-// DockerEngine: the live fake Docker daemon of a run (semantics.md §3). It keeps images and
-// networks, drives ContainerRuntime's state machine, publishes ports through PortPublisher
-// (docker-proxy) at container start, runs each container's ContainerProcess, delivers stop signals
-// with the grace period and SIGKILL, tears a stopped container's endpoint down after
-// `teardown_delay`, and appends every step to the History as a ContainerEvent.
+// DockerEngine: the live fake Docker daemon of a run (semantics.md §3). It keeps images (pulled from
+// the run's Registry), networks (NetworkStore) and each container's filesystem (ContainerFs), drives
+// ContainerRuntime's state machine, publishes ports through PortPublisher (docker-proxy) at
+// container start, runs each container's ContainerProcess, keeps what it prints (`docker logs`),
+// runs `docker exec` in it, delivers stop signals with the grace period and SIGKILL, applies the
+// restart policy when a process exits on its own (RestartManager), tears a stopped container's
+// endpoint down after `teardown_delay`, and appends every step to the History as a ContainerEvent.
+//
+// The operations are split by role: containers (docker_engine.cc), images
+// (docker_engine_images.cc), networks (docker_engine_networks.cc), and what scripts ask of a
+// container besides its life (docker_engine_ops.cc).
 //
 // Threads: build(), stop() and remove() block (on the clock, on the process's exit) and must be
 // called from the shim server's threads, never from the io_context's threads; every wait takes a
 // std::stop_token and a deadline, so a run being torn down never hangs. Everything else is
 // non-blocking and thread-safe.
 #include <condition_variable>
+#include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <stop_token>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -30,6 +39,9 @@
 #include "fakes/docker/container_process.h"
 #include "fakes/docker/container_runtime.h"
 #include "fakes/docker/image_store.h"
+#include "fakes/docker/network_store.h"
+#include "fakes/docker/registry.h"
+#include "fakes/docker/restart_policy.h"
 
 namespace bg::fakes {
 
@@ -46,6 +58,12 @@ struct EngineOptions {
   core::Duration teardown_delay = std::chrono::milliseconds(50);
   bool userland_proxy = true;                                      // dockerd's default
   core::Duration default_stop_timeout = std::chrono::seconds(10);  // `docker stop -t` default
+  std::vector<RegistryImage> registry;             // what `docker pull` can fetch (scenario docker.registry)
+  // Where containers' writable layers and named volumes live (a folder of the run); "" = a
+  // temporary folder removed with the engine.
+  std::filesystem::path containers_root;
+  // The run's host paths (bind-mount sources are host paths); nullptr: host paths are real paths.
+  const core::PathMap* host_paths = nullptr;
 };
 
 // What compose (or `docker run`) asks the daemon to create.
@@ -71,6 +89,45 @@ struct ContainerSpec {
   std::string restart;                       // --restart / restart: "" = "no"
   std::string hostname;                      // --hostname / hostname:
   std::vector<std::string> extra_hosts;      // --add-host / extra_hosts: "host.docker.internal:host-gateway"
+  // `docker run` only.
+  std::optional<std::vector<std::string>> entrypoint;  // --entrypoint (replaces the image's)
+  std::string workdir;                       // -w
+  std::string user;                          // -u
+  bool auto_remove = false;                  // --rm: removed once its process exits
+  bool tty = false;                          // -t
+  bool interactive = false;                  // -i
+  std::vector<std::string> expose;           // --expose: "3000/tcp"
+  std::vector<std::string> bind_must_exist;  // --mount type=bind sources (a missing one is an error)
+  std::string log_driver;                    // --log-driver ("" = json-file)
+};
+
+// One line a container's process printed.
+struct LogLine {
+  core::Time time{};
+  bool is_stderr = false;
+  std::string text;
+};
+
+// Everything `docker inspect` and `ps --filter` read about a container.
+struct ContainerInfo {
+  ContainerRecord record;
+  ContainerSpec spec;
+  Image image;
+  std::map<std::string, NetworkEndpoint> networks;  // attached networks (ip "" while not running)
+  int restart_count = 0;
+  std::string hostname;
+  core::PathMap filesystem;  // container path -> real path
+  std::filesystem::path layer;
+};
+
+struct PullResult {
+  Image image;
+  bool downloaded = false;  // false: the image was already there ("Image is up to date")
+};
+
+struct PruneResult {
+  std::vector<std::string> lines;  // "untagged: x", "deleted: sha256:..."
+  int64_t reclaimed = 0;
 };
 
 class DockerEngine {
@@ -87,13 +144,33 @@ class DockerEngine {
   BuildResult build(const Dockerfile& dockerfile, const std::string& tag, std::stop_token stop);
   std::optional<Image> image(const std::string& ref) const;
   void tag(const Image& image, const std::string& tag);
-  // There is no registry in a run: a pull always fails with Docker's "pull access denied".
-  [[noreturn]] void pull(const std::string& ref);
+  // Pulls from the run's registry (the image stays when already there). Throws DockerError with
+  // the daemon's message when the registry does not have it.
+  Image pull(const std::string& ref);
+  PullResult pull_image(const std::string& ref);
+  // Throws DockerError "An image does not exist locally with the tag: X".
+  Image push(const std::string& ref);
+  // `docker rmi`: the "Untagged: x" / "Deleted: sha256:..." lines, or DockerError (a conflict).
+  std::vector<std::string> remove_image(const std::string& ref, bool force);
+  // `docker image prune [-a]`: dangling images, or (all) every image no container uses.
+  PruneResult prune_images(bool all);
+  std::vector<Image> images() const;  // one per tag, then the dangling ones (ImageStore::list)
 
-  // --- networks (compose's <project>_default)
+  // --- networks (compose's <project>_default, `docker network`)
   bool network_exists(const std::string& name) const;
-  void create_network(const std::string& name);
-  void remove_network(const std::string& name);
+  void create_network(const std::string& name);  // creates it unless it exists (compose)
+  // Throws DockerError "network with name X already exists".
+  NetworkRecord create_network(const std::string& name, const std::string& driver,
+                               const std::map<std::string, std::string>& labels, bool internal, bool attachable);
+  void remove_network(const std::string& name);  // compose: quietly, when it exists
+  // `docker network rm`: throws DockerError (not found, pre-defined, active endpoints).
+  void delete_network(const std::string& name_or_id);
+  std::optional<NetworkRecord> network_record(const std::string& name_or_id) const;
+  std::vector<NetworkRecord> networks() const;
+  // Throws DockerError (no such network or container, already attached / not attached).
+  void connect_network(const std::string& network, const std::string& container,
+                       const std::vector<std::string>& aliases);
+  void disconnect_network(const std::string& network, const std::string& container);
 
   // --- containers
   // Throws DockerError: missing image ("No such image: docker-image:latest"), name conflict.
@@ -104,13 +181,35 @@ class DockerEngine {
   // Stop signal, wait for exit up to `timeout` (else the spec's grace period, else 10 s), then
   // SIGKILL. Returns the exit code (137 after SIGKILL). A container not running returns at once.
   int stop(const std::string& name, std::optional<core::Duration> timeout, std::stop_token stop);
-  // The app dies at once without being asked: `docker kill`, or the kernel's OOM killer (simplification:
+  // The app dies at once without being asked: the kernel's OOM killer or a crash (simplification:
   // State.OOMKilled is not modelled). SIGKILL, no stop request, no grace; the exit is 137 and the
-  // endpoint is torn down as after any exit. No restart policy is modelled, so it stays exited. A
+  // endpoint is torn down as after any exit; the restart policy applies, as to any crash. A
   // container not running is left as it is; returns whether it was running.
   bool kill(const std::string& name);
+  // `docker kill -s SIG`: the signal goes to the process, and the restart policy does not restart
+  // it (moby daemon/kill.go: ExitOnNext, HasBeenManuallyStopped). Throws DockerError "Container
+  // <id> is not running".
+  void kill_signal(const std::string& name, int signo);
+  // `docker restart`: stop (as stop()), then start.
+  void restart(const std::string& name, std::optional<core::Duration> timeout, std::stop_token stop);
+  // Blocks until the container is not running; its exit code. Throws DockerError when it is gone.
+  int wait(const std::string& name, std::stop_token stop);
+  // Throws DockerError (no such container, name in use, empty or same name).
+  void rename(const std::string& name, const std::string& new_name);
+  std::vector<LogLine> logs(const std::string& name) const;
+  // `docker exec`: throws DockerError "Container <id> is not running" (or restarting, paused).
+  core::CommandResult exec(const std::string& name, ExecRequest request, std::stop_token stop);
+  // The container name for a name, an id or a unique id prefix (the daemon's GetContainer); throws
+  // DockerError "No such container: X".
+  std::string resolve(const std::string& name_or_id) const;
+  // A free name as moby's namesgenerator makes one ("eloquent_hopper") for `docker run` without --name.
+  std::string random_name();
+  std::optional<ContainerInfo> info(const std::string& name_or_id) const;
+  std::vector<ContainerInfo> infos() const;
   // Removes a stopped container, after its endpoint teardown. Throws DockerError when running.
   void remove(const std::string& name, std::stop_token stop);
+  // `docker rm -f`: SIGKILL when running (the restart policy does not apply), then remove.
+  void remove_forced(const std::string& name, std::stop_token stop);
   std::optional<ContainerRecord> inspect(const std::string& name) const;
   // All states (ContainerList All=true), sorted by name; "" = every project.
   std::vector<ContainerRecord> containers(const std::string& project = "") const;
@@ -125,19 +224,34 @@ class DockerEngine {
   const EngineOptions& options() const { return options_; }
 
  private:
-  struct Live;   // the running parts of one container (docker_engine.cc)
+  struct Live;   // the running parts of one container (docker_engine_live.h)
   struct Guard;  // lets callbacks from processes and timers outlive the engine safely
 
   void append(const ContainerRecord& c, const std::string& what, const std::string& detail = "", int exit_code = 0);
+  // Under mutex_: the container name for an id ("" when it is gone). Callbacks from processes and
+  // timers carry the id, which a rename does not change.
+  std::string name_of(const std::string& id) const;
+  void attach_networks(const ContainerRecord& record, const ContainerSpec& spec);
+  // Checks the host ports, publishes them and launches the process; `by_hand` (docker start) also
+  // re-arms the restart policy.
+  void start_container(const std::string& name, bool by_hand);
+  void on_log(const std::string& id, const std::string& line, bool is_stderr);
+  // After the restart policy's delay: starts the process again (restart_policy.h).
+  void restart_after_backoff(const std::string& id, uint64_t generation);
+  // Runs `work` on a thread of the engine's own (joined at shutdown), for what must not run on the
+  // io_context's threads or a process's: --rm removal, a policy restart.
+  void spawn(std::function<void()> work);
+  ContainerInfo info_locked(const ContainerRecord& rec) const;
+  const std::filesystem::path& containers_root();
   void deliver(const std::string& name, const std::shared_ptr<Live>& live, int signo);
   bool wait_exited(const std::shared_ptr<Live>& live, std::chrono::nanoseconds real, std::stop_token stop);
   void publish(const std::string& name, const std::shared_ptr<Live>& live);
   void launch(const std::string& name, const std::shared_ptr<Live>& live);
-  void on_process_exit(const std::string& name, uint64_t generation, int exit_code);
-  void teardown(const std::string& name, uint64_t generation);
+  void on_process_exit(const std::string& id, uint64_t generation, int exit_code);
+  void teardown(const std::string& id, uint64_t generation);
   void teardown_locked(Live& live, const std::string& name);
   // The healthcheck loop of one container run (its own thread; HealthTracker decides).
-  void run_healthcheck(const std::string& name, uint64_t generation, Healthcheck check, uint16_t port,
+  void run_healthcheck(const std::string& id, uint64_t generation, Healthcheck check, uint16_t port,
                        std::stop_token stop);
 
   boost::asio::io_context& io_;
@@ -156,8 +270,11 @@ class DockerEngine {
   ImageStore images_;
   std::map<std::string, std::shared_ptr<Live>> live_;
   std::map<uint16_t, std::string> allocated_;  // declared host port -> container holding it
-  std::map<std::string, bool> networks_;
+  NetworkStore networks_;
+  Registry registry_;
   ContainerNetwork network_;
+  std::filesystem::path temp_root_;            // containers_root when the options name none
+  std::vector<std::jthread> workers_;          // spawn(): --rm removals, policy restarts
   bool shut_down_ = false;
 };
 

@@ -85,8 +85,14 @@ TEST(Healthcheck, InspectBasics) {
   ComposeWorld w("2.5.0");
   w.blue({"up", "-d"});
   DockerCli docker(*w.engine, *w.compose);
-  EXPECT_EQ(docker.run({"inspect", "--format", "{{.State.Health.Status}}", "blue-blue-1"}, w.dir, {}).out,
-            "<no value>\n");
+  // Without a healthcheck .State.Health is a nil pointer; the raw-JSON fallback has no "Health" key,
+  // so docker prints Go's error (docker/cli inspector.go tryRawInspectFallback with missingkey=error).
+  auto health = docker.run({"inspect", "--format", "{{.State.Health.Status}}", "blue-blue-1"}, w.dir, {});
+  EXPECT_EQ(health.exit_code, 1);
+  EXPECT_EQ(health.out, "\n");
+  EXPECT_EQ(health.err,
+            "Template parsing error: template: :1:8: executing \"\" at <.State.Health.Status>: map has no entry for "
+            "key \"Health\"\n");
   auto json = nlohmann::json::parse(docker.run({"inspect", "blue-blue-1"}, w.dir, {}).out);
   EXPECT_EQ(json[0]["State"]["Status"], "running");
   EXPECT_EQ(json[0]["Name"], "/blue-blue-1");

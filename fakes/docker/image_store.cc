@@ -1,8 +1,17 @@
 #include "fakes/docker/image_store.h"
 
+#include <algorithm>
+
 namespace bg::fakes {
 
-std::string ImageStore::normalize_ref(const std::string& ref) {
+// The familiar form Docker keeps tags in (reference.FamiliarString): docker.io/library/ dropped.
+std::string ImageStore::normalize_ref(const std::string& raw) {
+  std::string ref = raw;
+  for (const std::string prefix : {"docker.io/library/", "index.docker.io/library/", "docker.io/", "index.docker.io/"})
+    if (ref.rfind(prefix, 0) == 0) {
+      ref = ref.substr(prefix.size());
+      break;
+    }
   if (ref.find('@') != std::string::npos) return ref;
   auto slash = ref.rfind('/');
   auto colon = ref.rfind(':');
@@ -38,31 +47,84 @@ BuildResult ImageStore::add_build(const Dockerfile& dockerfile, const std::strin
   for (int i = 0; i < 21; ++i) image.build_id += nanoid[rng.uniform_int(0, 63)];
   image.created = now;
   image.dockerfile = dockerfile;
-  if (!tag.empty()) {
-    image.ref = normalize_ref(tag);
-    by_ref_[image.ref] = image;
+  for (const auto& ins : dockerfile.instructions) {
+    // What docker inspect shows of the final stage (simplification: read from every stage).
+    if (ins.keyword == "STOPSIGNAL") image.stop_signal = ins.args;
+    if (ins.keyword == "WORKDIR") image.workdir = ins.args;
+    if (ins.keyword == "EXPOSE")
+      for (size_t start = 0, end; start < ins.args.size(); start = end + 1) {
+        end = ins.args.find(' ', start);
+        if (end == std::string::npos) end = ins.args.size();
+        std::string port = ins.args.substr(start, end - start);
+        if (!port.empty()) image.exposed.push_back(port.find('/') == std::string::npos ? port + "/tcp" : port);
+      }
   }
+  image.size = 150'000'000;  // simplification: every built app image weighs 150MB
+  add(image, tag);
+  result.image = *find(tag.empty() ? image.id : tag);
   return result;
 }
 
 void ImageStore::tag(const Image& image, const std::string& tag) {
-  Image tagged = image;
-  tagged.ref = normalize_ref(tag);
-  by_ref_[tagged.ref] = tagged;
+  if (!by_id_.count(image.id)) by_id_[image.id] = image;
+  tags_[normalize_ref(tag)] = image.id;
+}
+
+void ImageStore::add(const Image& image, const std::string& tag) {
+  Image stored = image;
+  stored.ref.clear();
+  by_id_[image.id] = stored;
+  if (!tag.empty()) tags_[normalize_ref(tag)] = image.id;
 }
 
 std::optional<Image> ImageStore::find(const std::string& ref) const {
-  auto it = by_ref_.find(normalize_ref(ref));
-  if (it != by_ref_.end()) return it->second;
+  if (ref.empty()) return std::nullopt;
+  auto with_ref = [&](const std::string& id, const std::string& r) {
+    Image image = by_id_.at(id);
+    image.ref = r;
+    return image;
+  };
+  if (auto it = tags_.find(normalize_ref(ref)); it != tags_.end()) return with_ref(it->second, it->first);
   // By id or id prefix, as the docker CLI accepts.
-  for (const auto& [r, image] : by_ref_)
-    if (ref.size() >= 12 && image.id.rfind(ref, 0) == 0) return image;
+  std::string id = ref.rfind("sha256:", 0) == 0 ? ref.substr(7) : ref;
+  for (const auto& [image_id, image] : by_id_)
+    if ((id.size() >= 12 || id == image_id) && image_id.rfind(id, 0) == 0) {
+      auto tags = tags_of(image_id);
+      return with_ref(image_id, tags.empty() ? "" : tags.front());
+    }
   return std::nullopt;
 }
 
 std::vector<Image> ImageStore::list() const {
   std::vector<Image> out;
-  for (const auto& [r, image] : by_ref_) out.push_back(image);
+  for (const auto& [tag, id] : tags_) {
+    Image image = by_id_.at(id);
+    image.ref = tag;
+    out.push_back(image);
+  }
+  for (const auto& [id, image] : by_id_)
+    if (tags_of(id).empty()) out.push_back(image);
+  std::stable_sort(out.begin(), out.end(), [](const Image& a, const Image& b) { return a.created > b.created; });
+  return out;
+}
+
+std::vector<std::string> ImageStore::tags_of(const std::string& id) const {
+  std::vector<std::string> out;
+  for (const auto& [tag, image_id] : tags_)
+    if (image_id == id) out.push_back(tag);
+  return out;
+}
+
+bool ImageStore::untag(const std::string& ref) { return tags_.erase(normalize_ref(ref)) > 0; }
+
+void ImageStore::erase(const std::string& id) {
+  for (const auto& tag : tags_of(id)) tags_.erase(tag);
+  by_id_.erase(id);
+}
+
+std::vector<std::string> ImageStore::ids() const {
+  std::vector<std::string> out;
+  for (const auto& [id, image] : by_id_) out.push_back(id);
   return out;
 }
 

@@ -81,6 +81,7 @@ class EchoProcess : public ContainerProcess {
     acceptor_ = std::make_shared<tcp::acceptor>(io_, tcp::v4(), listener_.start());
     accept(acceptor_);
     listening_ = true;
+    if (on_log) on_log("echo listening on " + std::to_string(spec_.container_port), false);
   }
   static void accept(std::shared_ptr<tcp::acceptor> acceptor) {
     acceptor->async_accept([acceptor](const boost::system::error_code& ec, tcp::socket socket) {

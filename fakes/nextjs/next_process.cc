@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include "fakes/docker/signal_delivery.h"
+#include "fakes/nextjs/next_log_lines.h"
 #include "fakes/nextjs/next_session.h"
 
 namespace bg::fakes {
@@ -47,12 +48,31 @@ NextProcess::NextProcess(asio::io_context& io, core::Clock& clock, core::History
       prepare_timer_(strand_),
       acceptor_(strand_) {}
 
-void NextProcess::start(std::function<void(int)> on_exit) {
-  asio::post(strand_, [self = shared_from_this(), cb = std::move(on_exit)]() mutable {
+void NextProcess::start(std::function<void(int)> on_exit, std::function<void(const std::string&, bool)> on_log) {
+  asio::post(strand_, [self = shared_from_this(), cb = std::move(on_exit), log = std::move(on_log)]() mutable {
     if (self->done_ || self->started_) return;
     self->on_exit_ = std::move(cb);
+    self->on_log_ = std::move(log);
     self->on_start();
   });
+}
+
+void NextProcess::print(const std::vector<std::string>& lines, bool is_stderr) {
+  if (!on_log_) return;
+  for (const auto& line : lines) on_log_(line, is_stderr);
+}
+
+// The port the app listens on inside its container (PORT, else 3000) and the HOSTNAME it binds.
+NextLogLines NextProcess::start_lines() const {
+  int port = 3000;
+  if (auto it = spec_.env.find("PORT"); it != spec_.env.end() && !it->second.empty() &&
+                                        it->second.find_first_not_of("0123456789") == std::string::npos &&
+                                        it->second.size() <= 5)
+    port = std::stoi(it->second);
+  auto host = spec_.env.find("HOSTNAME");
+  const auto& p = app_.profile();
+  long ready_ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(p.listen_delay + p.prepare_delay).count());
+  return next_start_lines(p, port, host == spec_.env.end() ? "" : host->second, ready_ms);
 }
 
 void NextProcess::signal(int signo) {
@@ -93,10 +113,12 @@ void NextProcess::on_listen_timer() {
   } catch (const std::exception& e) {
     // Node throws at startup (e.g. "listen EADDRINUSE") and the process exits 1.
     app_.on_listen_failed(clock_.now());
+    print({"Failed to start server", e.what()}, true);
     finish_exit(1, fmt::format("listen failed: {}", e.what()), false);
     return;
   }
   log("listening", 0, {}, fmt::format("port {}", spec_.container_port));
+  print(start_lines().on_listen);
   do_accept();
   prepare_timer_.expires_after(clock_.to_real(app_.profile().prepare_delay));
   prepare_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
@@ -126,7 +148,10 @@ void NextProcess::on_accept(boost::system::error_code ec, tcp::socket socket) {
 
 void NextProcess::on_prepared() {
   if (!app_.on_prepared(clock_.now())) return;
-  if (app_.state() == AppState::ready) log("ready");
+  if (app_.state() == AppState::ready) {
+    log("ready");
+    print(start_lines().on_ready);
+  }
   auto held = std::move(held_);
   held_.clear();
   for (auto& weak : held)
@@ -203,6 +228,7 @@ void NextProcess::shutdown() {
   for (auto& [id, session] : sessions) session->close();
   held_.clear();
   on_exit_ = nullptr;
+  on_log_ = nullptr;
 }
 
 }  // namespace bg::fakes

@@ -23,6 +23,7 @@
 #include "core/rng.h"
 #include "fakes/docker/container_process.h"
 #include "fakes/nextjs/next_app.h"
+#include "fakes/nextjs/next_log_lines.h"
 
 namespace bg::fakes {
 
@@ -38,8 +39,9 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
   NextProcess& operator=(const NextProcess&) = delete;
 
   const Strand& strand() const { return strand_; }
-  // Both post to the strand and return at once.
-  void start(std::function<void(int)> on_exit);
+  // Both post to the strand and return at once. `on_log` receives what the server prints (its
+  // stdout lines; next_log_lines.h), may be empty.
+  void start(std::function<void(int)> on_exit, std::function<void(const std::string&, bool)> on_log = {});
   void signal(int signo);
   // On the strand: closes the listener, every connection and timer without reporting an exit
   // (the owner is tearing down). Idempotent.
@@ -83,6 +85,9 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
   ProcessSpec spec_;
   NextApp app_;
   std::function<void(int)> on_exit_;
+  std::function<void(const std::string&, bool)> on_log_;
+  void print(const std::vector<std::string>& lines, bool is_stderr = false);
+  NextLogLines start_lines() const;
   bool started_ = false;
   bool done_ = false;
   boost::asio::steady_timer listen_timer_;

@@ -19,7 +19,8 @@ constexpr auto kTeardownDeadline = std::chrono::seconds(3);
 NextServer::NextServer(boost::asio::io_context& io, core::Clock& clock, core::History& history,
                        core::PortMap& ports, core::Rng rng, NextAppProfile profile, ProcessSpec spec)
     : process_(std::make_shared<NextProcess>(io, clock, history, ports, std::move(rng), std::move(profile),
-                                             std::move(spec))) {}
+                                             spec)),
+      spec_(std::move(spec)) {}
 
 NextServer::~NextServer() {
   if (process_->strand().running_in_this_thread()) {
@@ -41,7 +42,7 @@ NextServer::~NextServer() {
   if (finished.wait_for(kTeardownDeadline) != std::future_status::ready) process_->shutdown();
 }
 
-void NextServer::start() { process_->start(on_exit); }
+void NextServer::start() { process_->start(on_exit, on_log); }
 
 void NextServer::signal(int signo) { process_->signal(signo); }
 

@@ -41,6 +41,9 @@ class NextServer final : public ContainerProcess {
 
   void start() override;
   void signal(int signo) override;
+  // What a health check or an admin runs in the app's container (next_exec.cc): wget/curl of the
+  // app itself, env, printenv, cat, ls, hostname, echo, true; anything else is not modelled.
+  core::CommandResult exec(const ExecRequest& request, std::stop_token stop) override;
 
   // A ProcessFactory for the fake Docker runtime: one NextServer per container, its profile chosen
   // from the spec (image, env) and its randomness from rng.child(<container name>).
@@ -50,6 +53,7 @@ class NextServer final : public ContainerProcess {
 
  private:
   std::shared_ptr<NextProcess> process_;
+  ProcessSpec spec_;
 };
 
 }  // namespace bg::fakes
