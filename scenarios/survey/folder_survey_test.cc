@@ -4,6 +4,8 @@
 #include "scenarios/survey/folder_survey.h"
 
 #include <gtest/gtest.h>
+
+#include "scenarios/survey/survey_test_support.h"
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
@@ -41,16 +43,6 @@ const Row kRows[] = {
     {"real-world/15-seed-script-on-compose-v2-standalone", "codedeploy", "standalone", "", Basis::assumed},
     {"real-world/16-codedeploy-workflow-compose-wait", "workflow+codedeploy", "v2", "/api/health", Basis::read},
 };
-
-// The hand-written scenario.yaml's value at a key path; chained operator[] on a missing key would
-// throw in yaml-cpp.
-YAML::Node get(YAML::Node n, std::initializer_list<const char*> keys) {
-  for (const char* k : keys) {
-    if (!n.IsMap() || !n[k]) return YAML::Node(YAML::NodeType::Undefined);
-    n.reset(n[k]);   // Node's operator= would write into the node n refers to
-  }
-  return n;
-}
 
 std::string text(const YAML::Node& n, const std::string& fallback = "") { return n && n.IsScalar() ? n.Scalar() : fallback; }
 

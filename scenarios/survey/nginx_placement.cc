@@ -227,7 +227,7 @@ void place_nginx(const NginxInputs& in, FolderSurvey& s) {
     place_traffic(files, s);
     return;
   }
-  s.host_nginx = {"stock", Basis::read, why_host,
+  s.host_nginx = {"stock", Basis::read, host_used ? why_host : std::vector<Source>{{files.front()->path, 1}},
                   host_used ? "the scripts drive nginx on the host" : "nginx configuration for the host, no container runs nginx"};
   std::vector<Named> refs = script_refs;
   for (const NginxFile* n : files)
