@@ -122,8 +122,9 @@ void survey_registry(const FolderReading& in, FolderSurvey& s) {
   auto add = [&](std::string image, const Source& at, const std::map<std::string, std::string>& env, bool builds,
                  const std::string& user) {
     const std::string written = image;
+    const bool complete = interpolate(image, env);
     if (image.empty() || builds || built.count(image_repository(image))) return;
-    if (!interpolate(image, env)) {
+    if (!complete) {
       s.checks.push_back(fmt::format("{} names the image {} through a variable without a default: add the image it "
                                      "becomes to docker.registry", at.str(), written));
       return;

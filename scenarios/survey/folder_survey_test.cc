@@ -138,6 +138,8 @@ TEST_P(CorpusSurvey, SaysWhatItCannotKnowAndOnlyThat) {
   EXPECT_EQ(checks_about("no script or include names"), 0);
   EXPECT_EQ(checks_about("host.os"), 0);
   EXPECT_EQ(checks_about("proxy.container"), 0);
+  EXPECT_EQ(checks_about("which the host does not build"), 0);
+  EXPECT_EQ(checks_about("through a variable without a default"), 0);
 }
 
 INSTANTIATE_TEST_SUITE_P(Folders, CorpusSurvey, testing::ValuesIn(kRows), [](const auto& info) {
