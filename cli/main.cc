@@ -2,8 +2,10 @@
 // own deploy files against fake Docker, fake CodeDeploy and fake Next.js behind a real proxy.
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <iostream>
 
+#include "cli/init_command.h"
 #include "cli/commands.h"
 #include "cli/option_checks.h"
 #include "cli/out_dir.h"
@@ -106,6 +108,15 @@ int main(int argc, char** argv) {
   catalogue->add_option("--races", races_dir, "folder of race scenarios")->check(existing_folder());
   catalogue->add_option("--out", catalogue_out, "folder for each scenario's reports")->check(non_empty_path());
   catalogue->add_option("--only", only, "only scenarios whose name starts with this (e.g. R03)");
+
+  // `init` only reads a folder and writes a file: none of the run machinery below (signal handling,
+  // run dispatch) concerns it, so it ends the process from its callback, once parsing is done.
+  bg::cli::InitArgs init_args;
+  auto* init = app.add_subcommand("init", "draft a folder's scenario.yaml from its deploy files (exit 0, or 2 on bad input)");
+  init->add_option("folder", init_args.folder, "the deploy folder (appspec.yml or .github/workflows)")->required();
+  init->add_flag("--force", init_args.force, "replace an existing scenario.yaml");
+  init->add_flag("--print", init_args.print, "write the draft to stdout, not to the folder");
+  init->callback([&] { std::exit(bg::cli::init_command(init_args)); });
 
   std::filesystem::path proxy_config;
   bool proxy_declared_ports = false;
