@@ -57,7 +57,6 @@ std::optional<std::string> HostCommands::not_modelled() const {
 }
 
 // The script's cwd as the fakes that still read files by real path see it.
-fs::path HostCommands::on_machine(const std::string& cwd) const { return w_.paths.resolve(cwd); }
 
 fakes::ShimReply HostCommands::handle(const fakes::ShimRequest& request, std::stop_token stop) {
   core::ShimEvent event;
@@ -128,7 +127,8 @@ core::CommandResult HostCommands::dispatch(const fakes::ShimRequest& request, fa
       return {1, "", "docker: 'compose' is not a docker command.\nSee 'docker --help'\n"};
     return w_.compose.run({request.args.begin() + 1, request.args.end()}, request.cwd, request.env, stop);
   }
-  if (program == "docker") return w_.docker.run(request.args, on_machine(request.cwd), stop);
+  // The docker CLI opens host paths (build contexts, cp, bind mounts) through the run's PathMap itself.
+  if (program == "docker") return w_.docker.run(fakes::DockerCall{request.args, request.cwd, request.env, request.stdin}, stop);
   if (program == "docker-compose") return w_.compose.run(request.args, request.cwd, request.env, stop);
   if (program == "nginx") return proxy::run_nginx_command(w_.proxy(), request.args, w_.nginx_conf, w_.paths, w_.resolve_names);
   if (program == "systemctl" || program == "service") return service(request);

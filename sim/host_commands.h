@@ -81,7 +81,6 @@ class HostCommands {
   core::CommandResult git(const fakes::ShimRequest& request, fakes::ShimReply& exec);
   std::optional<uint16_t> owned_address(const std::string& host, uint16_t port);
   std::jthread watch_caller(int pid, std::stop_source& call) const;
-  std::filesystem::path on_machine(const std::string& cwd) const;
 
   HostCommandsWiring w_;
   uint16_t refused_port_;

@@ -21,7 +21,10 @@ RunFolder::RunFolder(const scenarios::Scenario& scenario) {
 }
 
 RunFolder::~RunFolder() {
-  if (keep_) return core::keep_run_folder(dir_);
+  if (keep_) {
+    core::keep_run_folder(dir_);
+    return;
+  }
   // The host's overlay work folders are unreadable to a plain remove_all: HostLayout opens them first.
   std::error_code ignored;
   fakes::HostLayout::remove_run_folder(dir_, ignored);

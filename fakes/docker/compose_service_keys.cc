@@ -11,32 +11,6 @@
 namespace bg::fakes {
 namespace fs = std::filesystem;
 
-std::optional<core::Duration> parse_go_duration(std::string_view text) {
-  if (text.empty()) return std::nullopt;
-  if (text == "0") return core::Duration(0);
-  double total_us = 0;
-  size_t i = 0;
-  while (i < text.size()) {
-    size_t start = i;
-    while (i < text.size() && (std::isdigit(static_cast<unsigned char>(text[i])) || text[i] == '.')) ++i;
-    if (i == start) return std::nullopt;
-    double value = std::stod(std::string(text.substr(start, i - start)));
-    size_t unit_start = i;
-    while (i < text.size() && !std::isdigit(static_cast<unsigned char>(text[i])) && text[i] != '.') ++i;
-    std::string_view unit = text.substr(unit_start, i - unit_start);
-    double scale = 0;
-    if (unit == "ns") scale = 0.001;
-    else if (unit == "us" || unit == "\xC2\xB5s") scale = 1;
-    else if (unit == "ms") scale = 1e3;
-    else if (unit == "s") scale = 1e6;
-    else if (unit == "m") scale = 60e6;
-    else if (unit == "h") scale = 3600e6;
-    else return std::nullopt;
-    total_us += value * scale;
-  }
-  return core::Duration(static_cast<int64_t>(total_us));
-}
-
 std::vector<std::string> split_shell_words(std::string_view text) {
   std::vector<std::string> words;
   std::string word;

@@ -12,6 +12,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "core/go_duration.h"
 #include "fakes/docker/compose_file.h"
 
 namespace bg::fakes {
@@ -62,7 +63,7 @@ class ServiceKeyReader {
 };
 
 // Go's time.ParseDuration, which compose uses for stop_grace_period and healthcheck times.
-std::optional<core::Duration> parse_go_duration(std::string_view text);
+using core::parse_go_duration;
 
 // A command string split into words as a POSIX shell would (quotes, backslashes), as shlex.split
 // (docker-compose 1.x) and go-shellwords (compose-go) do for compose's `command:` string form.

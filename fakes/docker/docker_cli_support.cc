@@ -80,34 +80,6 @@ int int_flag(const CommandSpec& spec, const CliArgs& a, const std::string& name,
   return std::stoi(v);
 }
 
-std::optional<core::Duration> parse_go_duration(const std::string& text) {
-  std::string s = text;
-  bool negative = false;
-  if (!s.empty() && (s[0] == '-' || s[0] == '+')) {
-    negative = s[0] == '-';
-    s.erase(0, 1);
-  }
-  if (s == "0") return core::Duration{};
-  if (s.empty()) return std::nullopt;
-  double total_us = 0;
-  size_t i = 0;
-  while (i < s.size()) {
-    size_t start = i;
-    while (i < s.size() && (std::isdigit(static_cast<unsigned char>(s[i])) || s[i] == '.')) ++i;
-    if (i == start) return std::nullopt;
-    double number = std::stod(s.substr(start, i - start));
-    size_t unit_start = i;
-    while (i < s.size() && !std::isdigit(static_cast<unsigned char>(s[i])) && s[i] != '.') ++i;
-    std::string unit = s.substr(unit_start, i - unit_start);
-    double scale = unit == "ns" ? 1e-3 : unit == "us" || unit == "µs" ? 1 : unit == "ms" ? 1e3 : unit == "s" ? 1e6
-                 : unit == "m" ? 60e6 : unit == "h" ? 3600e6 : -1;
-    if (scale < 0) return std::nullopt;
-    total_us += number * scale;
-  }
-  auto d = core::Duration(static_cast<int64_t>(total_us));
-  return negative ? -d : d;
-}
-
 core::Duration duration_flag(const CommandSpec& spec, const CliArgs& a, const std::string& name) {
   std::string v = a.value(name);
   auto d = parse_go_duration(v);

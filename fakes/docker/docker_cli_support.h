@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "core/go_duration.h"
 #include "core/command_result.h"
 #include "core/time.h"
 #include "fakes/docker/cli_args.h"
@@ -44,7 +45,7 @@ void require_none(const CommandSpec& spec, const CliArgs& a);
 int int_flag(const CommandSpec& spec, const CliArgs& a, const std::string& name, int fallback);
 // Go's time.ParseDuration ("1m30s", "500ms").
 core::Duration duration_flag(const CommandSpec& spec, const CliArgs& a, const std::string& name);
-std::optional<core::Duration> parse_go_duration(const std::string& text);
+using core::parse_go_duration;
 
 // cmd/docker/docker.go: a command's error on stderr, exit 1.
 core::CommandResult failed(const std::string& message, int code = 1);

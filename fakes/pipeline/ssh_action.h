@@ -23,6 +23,7 @@
 #include <string>
 #include <vector>
 
+#include "core/go_duration.h"
 #include "core/time.h"
 
 namespace bg::fakes {
@@ -43,7 +44,7 @@ std::vector<std::string> split_string_slice(const std::string& value);
 
 // Go's time.ParseDuration ("15m", "1h30m", "90s", "1.5h", "0"); nullopt when Go rejects it
 // ("10" has no unit: "time: missing unit in duration").
-std::optional<core::Duration> parse_go_duration(const std::string& text);
+using core::parse_go_duration;
 
 // drone-ssh's escapeArg: single-quoted, a quote written '\''.
 std::string shell_single_quote(const std::string& value);
