@@ -143,7 +143,9 @@ scenarios::Scenario prepare_scenario(const fs::path& dir, const std::vector<std:
 void preflight(const scenarios::Scenario& s) {
   check_expected_invariant(s);
   const auto bundle = bundle_files(s);
-  check_appspec(s, bundle);
+  // A folder without appspec.yml deploys through its workflow (the run reads that itself).
+  if (fs::exists(scenarios::deployment_file(s, s.appspec)) || !fs::is_directory(scenarios::deployment_file(s, ".github/workflows")))
+    check_appspec(s, bundle);
   check_compose_files(bundle);
   check_dockerfiles(bundle);
 }

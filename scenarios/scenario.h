@@ -60,6 +60,9 @@ struct ProxySettings {
   // instead of before it, as nginx in a container started after the colors it names by container
   // name (it could not start before: host not found in upstream; races.md R18).
   bool start_after_initial_deployment = false;
+  // `container: proxy`: nginx runs in this container (started by the deploy's own docker commands
+  // from a `runs: nginx` registry image) instead of on the host. "" = on the host.
+  std::string container;
 };
 
 // The instance the deploy files were written for, as an admin left it before the first deployment

@@ -210,7 +210,15 @@ Scenario Loader::load() {
        for (auto& [at, file] : files) s_.host.files.emplace_back(at, file);
      }},
     {"docker", [&](const YAML::Node& n) { settings(n, "docker", {{"registry", [&](const YAML::Node& v) { registry(v); }}}); }},
-    {"proxy", [&](const YAML::Node& n) { settings(n, "proxy", {{"files", [&](const YAML::Node& v) { files(v); }}}); }},
+    {"proxy", [&](const YAML::Node& n) {
+       settings(n, "proxy", {
+         {"files", [&](const YAML::Node& v) { files(v); }},
+         {"container", [&](const YAML::Node& v) {
+            s_.proxy.container = file_.scalar(v, "proxy.container");
+            if (s_.proxy.container.empty()) file_.fail(v, "proxy.container: is empty (the name of nginx's container)");
+          }},
+       });
+     }},
     {"traffic", [&](const YAML::Node& n) { settings(n, "traffic", {}); }},
     {"run", [&](const YAML::Node& n) { settings(n, "run", {}); }},
     {"pipeline", [&](const YAML::Node& n) {

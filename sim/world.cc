@@ -58,6 +58,8 @@ constexpr const char* kOriginsInside = "/run/bluegreen-github";
 // Debian 12's nginx package layout (nginx-common 1.22.1), the host's /etc/nginx with `host.nginx: stock`.
 constexpr const char* kStockNginx = BG_SOURCE_DIR "/proxy/data/debian-12/etc/nginx";
 constexpr const char* kStockWww = BG_SOURCE_DIR "/proxy/data/debian-12/var/www";
+// The nginx:alpine image's /etc/nginx (nginx 1.25), what a registry image that `runs: nginx` brings.
+constexpr const char* kAlpineNginx = BG_SOURCE_DIR "/proxy/data/nginx-alpine/etc/nginx";
 
 core::Duration draw(core::Rng& rng, const scenarios::DurationRange& r) {
   return r.fixed() ? r.min : rng.uniform_duration(r.min, r.max);
@@ -129,6 +131,9 @@ const fs::path& World::run_dir() const { return folder_->dir(); }
 // Bad input is found before anything starts, and named by the user's file and line: the appspec,
 // and every compose file of the deployment (the scripts would only meet a broken one mid-swap).
 void World::check_inputs() {
+  // Simplification: the run's proxy is nginx on the host; nginx in a container is not modelled yet.
+  if (!scenario_.proxy.container.empty())
+    throw core::NotModelled(fmt::format("nginx in a container (proxy.container: {})", scenario_.proxy.container));
   auto checked = [&](const fs::path& file, const auto& parse) {
     try {
       parse(file);
@@ -272,7 +277,20 @@ void World::start() {
   engine_options.build_duration = scenario_.docker.build_duration;
   engine_options.teardown_delay = scenario_.docker.teardown_delay;
   engine_options.userland_proxy = scenario_.docker.userland_proxy;
+  // docker pull fetches what the scenario's registry names; containers' layers live in the run folder
+  // and bind-mount sources are host paths.
+  for (const auto& image : scenario_.docker.registry) {
+    fakes::RegistryImage r{image.image, image.runs};
+    if (image.runs == fakes::kRunsNginx) r.files = kAlpineNginx, r.files_at = "/etc/nginx";
+    engine_options.registry.push_back(r);
+  }
+  engine_options.containers_root = folder_->dir() / "containers";
+  engine_options.host_paths = &paths_;
   fakes::ProcessFactory make_process = [this](const fakes::ProcessSpec& spec) {
+    // Simplification: the run's proxy runs on the host; nginx inside a container (its own
+    // /etc/nginx, upstreams by container name) is not modelled yet, and says so.
+    if (spec.runs == fakes::kRunsNginx)
+      throw core::NotModelled(fmt::format("nginx in a container (image {}, container {})", spec.image, spec.container));
     std::lock_guard lock(mutex_);
     size_t k = std::min(containers_made_++, listen_delays_.size() - 1);
     fakes::NextAppProfile profile;

@@ -162,7 +162,8 @@ TEST(ComposeCommands, Orphans) {
   EXPECT_EQ(down.exit_code, 0) << down.err;
   EXPECT_EQ(down.err,
             "Container app-green  Stopping\nContainer app-green  Stopping\nContainer app-green  Stopped\n"
-            "Container app-green  Removing\nContainer app-green  Removed\n");
+            "Container app-green  Removing\nContainer app-green  Removed\n"
+            "Network app_default  Removing\nNetwork app_default  Removed\n");  // its last endpoint gone
   EXPECT_FALSE(w.engine->inspect("app-green"));
   w.env.clear();
   w.run({"-p", "app", "-f", "both.yml", "up", "-d"});

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/not_modelled.h"
 #include "fakes/docker/container_fs.h"
 #include "fakes/docker/docker_engine_live.h"
 #include "fakes/docker/health_tracker.h"
@@ -239,9 +240,13 @@ void DockerEngine::launch(const std::string& name, const std::shared_ptr<Live>& 
   try {
     process = factory_(spec);
   } catch (const std::exception& e) {
-    std::lock_guard lock(mutex_);
-    teardown_locked(*live, name);
-    append(*runtime_.find(name), "start_failed", e.what());
+    {
+      std::lock_guard lock(mutex_);
+      teardown_locked(*live, name);
+      append(*runtime_.find(name), "start_failed", e.what());
+    }
+    // A process the run cannot model ends the run as an error naming it, not as a failed start.
+    if (dynamic_cast<const core::NotModelled*>(&e)) throw;
     throw DockerError(e.what());
   }
   uint64_t generation = 0;

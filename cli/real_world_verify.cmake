@@ -1,0 +1,21 @@
+# One real-world corpus folder with one proxy engine: `bluegreen verify` must exit 0 (the verdict,
+# invariant and cause its scenario.yaml expects) and its summary must not say "not modelled".
+# -DCLI=bluegreen -DDIR=<folder> -DENGINE=builtin|nginx -DOUT=<folder for the reports>
+if(ENGINE STREQUAL "nginx" AND NOT EXISTS /usr/sbin/nginx)
+  message("real-world: skipped: /usr/sbin/nginx is missing")
+  return()
+endif()
+set(args verify ${DIR} --out ${OUT})
+if(ENGINE STREQUAL "nginx")
+  list(APPEND args --proxy nginx)
+endif()
+file(REMOVE_RECURSE ${OUT})
+execute_process(COMMAND ${CLI} ${args} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+message("${out}${err}")
+if(NOT code EQUAL 0)
+  message(FATAL_ERROR "bluegreen verify ${DIR} (${ENGINE}) exited ${code}")
+endif()
+string(FIND "${out}${err}" "not modelled" at)
+if(NOT at EQUAL -1)
+  message(FATAL_ERROR "the run says something is not modelled")
+endif()
