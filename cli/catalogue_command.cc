@@ -33,7 +33,9 @@ std::string fired(const reports::RunResult& r) {
 }  // namespace
 
 int verify_command(const RunArgs& args) {
-  const auto scenario = prepare_scenario(args.scenario_dir);  // throws on bad input: exit 2
+  auto scenario = prepare_scenario(args.scenario_dir);  // throws on bad input: exit 2
+  // `--proxy nginx`: the same expectation, behind the real nginx binary.
+  if (!args.proxy_engine.empty()) scenario.proxy.engine = args.proxy_engine;
   if (!scenario.expect) {
     std::cerr << fmt::format("bluegreen: {}/scenario.yaml has no `expect:` to verify against\n", args.scenario_dir.string());
     return 2;

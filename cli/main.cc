@@ -101,6 +101,9 @@ int main(int argc, char** argv) {
   auto* verify = app.add_subcommand("verify", "run a scenario; exit 0 when it reached the verdict it expects");
   add_run_options(verify, run_args);
   verify->add_option("--seed", run_args.seed, "seed (default: the scenario's)")->check(bg::cli::seed_value());
+  verify->add_option("--proxy", run_args.proxy_engine,
+                     "the proxy that serves the run: bluegreen or nginx, the real binary (default: the scenario's)")
+      ->check(CLI::IsMember({"bluegreen", "nginx"}));
 
   std::filesystem::path races_dir = "scenarios/data/races", catalogue_out = "bluegreen-out/catalogue";
   std::string only;

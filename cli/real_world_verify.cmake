@@ -1,5 +1,7 @@
 # One real-world corpus folder with one proxy engine: `bluegreen verify` must exit 0 (the verdict,
-# invariant and cause its scenario.yaml expects) and its summary must not say "not modelled".
+# invariant and cause its scenario.yaml expects), its summary must not say "not modelled", and the
+# machine's own host paths the folder's scripts write on their host (/etc/nginx, /home, /var/www,
+# /srv, /etc/systemd) must be byte-identical afterwards: the writes landed in the sandboxed host.
 # -DCLI=bluegreen -DDIR=<folder> -DENGINE=builtin|nginx -DOUT=<folder for the reports>
 if(ENGINE STREQUAL "nginx" AND NOT EXISTS /usr/sbin/nginx)
   message("real-world: skipped: /usr/sbin/nginx is missing")
@@ -9,9 +11,29 @@ set(args verify ${DIR} --out ${OUT})
 if(ENGINE STREQUAL "nginx")
   list(APPEND args --proxy nginx)
 endif()
+# Every file's content hash, and every folder and link (with its target), under the machine's paths.
+function(machine_state result_var)
+  set(roots "")
+  foreach(root IN ITEMS /etc/nginx /home /var/www /srv /etc/systemd)
+    if(EXISTS ${root})
+      list(APPEND roots ${root})
+    endif()
+  endforeach()
+  execute_process(COMMAND sh -c "find \"$@\" -type f -exec sha256sum {} + ; find \"$@\" ! -type f -printf '%p %y %l\\n'" sh ${roots}
+                  OUTPUT_VARIABLE state ERROR_QUIET)
+  set(${result_var} "${state}" PARENT_SCOPE)
+endfunction()
+
 file(REMOVE_RECURSE ${OUT})
+machine_state(before)
 execute_process(COMMAND ${CLI} ${args} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}${err}")
+machine_state(after)
+if(NOT before STREQUAL after)
+  file(WRITE ${OUT}/machine-before.txt "${before}")
+  file(WRITE ${OUT}/machine-after.txt "${after}")
+  message(FATAL_ERROR "the machine's host paths changed during the run (see ${OUT}/machine-*.txt)")
+endif()
 if(NOT code EQUAL 0)
   message(FATAL_ERROR "bluegreen verify ${DIR} (${ENGINE}) exited ${code}")
 endif()

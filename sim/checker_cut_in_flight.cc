@@ -42,7 +42,11 @@ void NoCutInFlightChecker::forget_old(core::Time clock) {
 }
 
 void NoCutInFlightChecker::observe(const core::Entry& entry, const HistoryContext& context) {
-  if (auto* a = std::get_if<core::AppEvent>(&entry.event); a && a->what == "cut") {
+  if (auto* a = std::get_if<core::AppEvent>(&entry.event); a && a->what == "cut" && a->request_id == 0) {
+    // No X-Request-Id: not a client's request but a health check, a script's curl or a docker exec
+    // probe. Its cut tells nothing about what clients saw; it is counted apart.
+    ++not_client_;
+  } else if (a && a->what == "cut") {
     const Cut cut{entry.seq, *a};
     if (auto seen = recent_seen_.find(a->request_id); seen != recent_seen_.end()) {
       judge(cut, &seen->second);
@@ -88,8 +92,10 @@ reports::InvariantResult NoCutInFlightChecker::finish(const HistoryContext&) {
   r.held = r.violations == 0;
   const std::string unseen =
       absorbed_ ? fmt::format(" ({} cut GETs were passed on to another peer unseen by the client)", absorbed_) : "";
-  r.summary = r.held ? "no backend dropped a request the client could tell" + unseen
-                     : fmt::format("{} requests accepted by a backend were cut by its shutdown{}", r.violations, unseen);
+  const std::string probes =
+      not_client_ ? fmt::format(" ({} cut requests were not the clients': health checks and script probes)", not_client_) : "";
+  r.summary = r.held ? "no backend dropped a request the client could tell" + unseen + probes
+                     : fmt::format("{} requests accepted by a backend were cut by its shutdown{}{}", r.violations, unseen, probes);
   return r;
 }
 

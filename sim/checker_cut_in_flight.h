@@ -41,6 +41,7 @@ class NoCutInFlightChecker {
   std::deque<std::pair<core::Time, uint64_t>> recent_order_;
   EarliestEvidence evidence_;
   int64_t absorbed_ = 0;
+  int64_t not_client_ = 0;  // cuts of requests without a client id (health checks, probes)
 };
 
 }  // namespace bg::sim

@@ -177,6 +177,19 @@ TEST(NoCutInFlightChecker, CountsCutGetsOnlyWhenTheClientSawThem) {
   EXPECT_EQ(NoCutInFlightChecker{}.check(h.entries()).violations, 1);
 }
 
+// Goal: a cut request without a client id (a health check or a script's curl) does not fire, and the
+// summary counts it; the same cut with a client's id does.
+TEST(NoCutInFlightChecker, IgnoresCutsOfRequestsNoClientSent) {
+  ClientHistory h;
+  h.app("blue-blue-1", "b1", "cut", 12400ms, 0);
+  auto r = NoCutInFlightChecker{}.check(h.entries());
+  EXPECT_TRUE(r.held) << first(r);
+  EXPECT_NE(r.summary.find("1 cut requests were not the clients'"), std::string::npos) << r.summary;
+  h.request(12300ms, "POST", "/api/echo", "", "", 502, core::Outcome::fail);
+  h.app("blue-blue-1", "b1", "cut", 12400ms, h.last_id());
+  EXPECT_EQ(NoCutInFlightChecker{}.check(h.entries()).violations, 1);
+}
+
 // Goal: failures and old-build answers inside the grace after a swap are allowed; after it all is well.
 TEST(LivenessAfterSwapChecker, HoldsWhenTheNewBuildServesAfterTheGrace) {
   ClientHistory h;

@@ -1,5 +1,6 @@
 #include "fakes/pipeline/git_origin.h"
 
+#include <atomic>
 #include <map>
 #include <stdexcept>
 
@@ -106,17 +107,26 @@ void GitOrigin::clone_into(const fs::path& real_dir) const {
 }
 
 void GitOrigin::checkout(const fs::path& ws, const std::string& sha, int fetch_depth) const {
-  fs::create_directories(ws);
+  // git resolves its working folder with getcwd(), which fails for a folder reached through
+  // /proc/<pid>/root of another mount namespace (a sandboxed runner's workspace): the checkout is
+  // made in a real folder beside the origin, then laid onto the workspace.
+  static std::atomic<int> checkouts{0};
+  const fs::path staged = options_.dir.parent_path() / "checkouts" / std::to_string(++checkouts);
+  fs::remove_all(staged);
+  fs::create_directories(staged);
   const auto env = as_env(rewrite_config(options_.dir.string()));
   // The commands actions/checkout@v4 runs (its log: git init, remote add, fetch, checkout).
-  git({"init", "--quiet", ws.string()}, ws, env);
-  git({"remote", "add", "origin", "https://github.com/" + options_.repository}, ws, env);
+  git({"init", "--quiet", staged.string()}, staged, env);
+  git({"remote", "add", "origin", "https://github.com/" + options_.repository}, staged, env);
   std::vector<std::string> fetch{"-c", "protocol.version=2", "fetch", "--quiet", "--no-tags", "--prune",
                                  "--no-recurse-submodules"};
   if (fetch_depth > 0) fetch.push_back(fmt::format("--depth={}", fetch_depth));
   fetch.insert(fetch.end(), {"origin", fmt::format("+{}:refs/remotes/origin/{}", sha, options_.branch)});
-  git(fetch, ws, env);
-  git({"checkout", "--quiet", "--force", "-B", options_.branch, "refs/remotes/origin/" + options_.branch}, ws, env);
+  git(fetch, staged, env);
+  git({"checkout", "--quiet", "--force", "-B", options_.branch, "refs/remotes/origin/" + options_.branch}, staged, env);
+  fs::create_directories(ws);
+  fs::copy(staged, ws, fs::copy_options::recursive | fs::copy_options::overwrite_existing | fs::copy_options::copy_symlinks);
+  fs::remove_all(staged);
 }
 
 void GitOrigin::export_tree(const std::string& sha, const fs::path& dest) const {
