@@ -127,7 +127,10 @@ TEST_F(PipelineWorkflowTest, Corpus12PullsEachPushOnTheDeployHost) {
     deploy_host_.extra_env[fmt::format("GIT_CONFIG_VALUE_{}", i++)] = v;
   }
   make_pipeline();
+  // One push at a time: a run's `git pull origin main` gets whatever main is when it runs, so a
+  // second push made before the first run pulled would (rightly) give both runs its commit.
   pipeline_->push("a");
+  ASSERT_TRUE(pipeline_->wait_idle(60s));
   pipeline_->push("b");
   ASSERT_TRUE(pipeline_->wait_idle(60s));
   auto runs = pipeline_->runs();
