@@ -85,6 +85,9 @@ RC_GTEST_PROP(NoSwapRuns, NoInvariantFiresOnARunWithoutASwap, ()) {
     // RapidCheck reruns the minimal case to print it, and a live rerun may differ: say it now.
     if (r.verdict != "held" || r.requests == 0)
       std::cerr << name << " " << explore::describe(c) << ": " << r.requests << " requests, " << describe(r) << "\n";
+    // A run the machine was too loaded to drive (its own verdict: an error, not a finding) says
+    // nothing about false positives either way: the case is discarded, not passed or failed.
+    RC_PRE(r.error.rfind("the harness could not keep the traffic schedule", 0) != 0);
     RC_ASSERT(r.verdict == "held");
     RC_ASSERT(r.requests > 0);
   }
