@@ -47,7 +47,12 @@ bool drain(int fd, std::string& output, const core::Stopwatch& clock, int deadli
 
 }  // namespace
 
-bool isolate_tmp() {
+bool isolate_tmp(const std::vector<fs::path>& keep_visible) {
+  // A build or source tree under /tmp (a checkout there) would vanish under the private /tmp.
+  for (const auto& p : keep_visible) {
+    const auto rel = fs::weakly_canonical(p).lexically_relative("/tmp");
+    if (!rel.empty() && *rel.begin() != "..") return false;
+  }
   if (::unshare(CLONE_NEWNS) != 0) return false;
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
   return ::mount("bg-bad-input-tmp", "/tmp", "tmpfs", 0, "size=256m,mode=1777") == 0;

@@ -20,8 +20,9 @@ struct Outcome {
   bool isolated = false;            // /tmp was private (else folders of concurrent tests could be counted)
 };
 
-// Makes /tmp private to this process and its children, if it can. Call once, before run().
-bool isolate_tmp();
+// Makes /tmp private to this process and its children, if it can and none of `keep_visible` (the
+// executable, the sources, the case's folder) lies under /tmp. Call once, before run().
+bool isolate_tmp(const std::vector<std::filesystem::path>& keep_visible);
 
 // Runs `command` with /bin/sh -c, in its own process group, killing it past `deadline_seconds`.
 // `lock` non-empty: an flock is held on that file while it runs (another run holding --out).

@@ -51,7 +51,7 @@ TEST_P(BadInput, ExitsTwoNamingFileLineAndField) {
   const std::string command = "exec " + core::shell_quote(BG_CLI_BINARY) + " " + args;
   const std::string pattern = substituted(substituted(c.expect, "{case}", escaped(folder.string())), "{work}", escaped(work.string()));
 
-  const Outcome o = run(command, c.hold_out_lock ? out / ".bluegreen.lock" : fs::path(), isolate_tmp(), c.deadline_seconds);
+  const Outcome o = run(command, c.hold_out_lock ? out / ".bluegreen.lock" : fs::path(), isolate_tmp({BG_CLI_BINARY, BG_SOURCE_DIR, work}), c.deadline_seconds);
   std::cout << "command: " << command << "\nexit: " << (o.exited ? std::to_string(o.exit_code) : "signal " + std::to_string(o.signal))
             << "  real time: " << o.seconds << " s\noutput:\n" << o.output.substr(0, 4000) << std::endl;
 
