@@ -158,7 +158,8 @@ class World {
   proxy::HostResolver resolve_container_names();
   void draw_parameters();
 
-  const scenarios::Scenario& scenario_;
+  // A copy: callers may pass a temporary (ASan found one in the tests, read after its scope ended).
+  const scenarios::Scenario scenario_;
   WorldOptions options_;
   std::unique_ptr<core::ScaledClock> clock_;
   core::History history_;
