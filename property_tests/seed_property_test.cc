@@ -15,6 +15,12 @@ std::string describe(const reports::RunResult& r) {
   return out;
 }
 
+// A run the machine was too loaded to drive ends as the harness's own late-send error: it is
+// evidence neither way, so the case is discarded (RapidCheck gives up if too many are).
+bool machine_overloaded(const reports::RunResult& r) {
+  return r.verdict == "error" && r.error.rfind("the harness could not keep the traffic schedule", 0) == 0;
+}
+
 }  // namespace
 
 // Goal: whenever the app needs longer to listen than the script sleeps (R01, sleep is not
@@ -35,11 +41,13 @@ RC_GTEST_PROP(SeedScenario, ViolatedWheneverStartDelayExceedsTheSleepAndFixedTwi
   if (delay_s > 10) {
     auto seed = sim::run_scenario(quick_scenario("seed", delay, swaps), options);
     RC_LOG() << "seed: " << describe(seed) << "\n";
+    RC_PRE(!machine_overloaded(seed));
     RC_ASSERT(seed.verdict == "violated");
     RC_ASSERT(seed.failed > 0);
   }
   auto fixed = sim::run_scenario(quick_scenario("seed-fixed", delay, swaps), options);
   RC_LOG() << "seed-fixed: " << describe(fixed) << "\n";
+  RC_PRE(!machine_overloaded(fixed));
   RC_ASSERT(fixed.verdict == "held");
 }
 
