@@ -63,6 +63,16 @@ bool is_run_folder(const fs::directory_entry& entry) {
   return false;
 }
 
+// Adds the owner's rights to every folder under `dir` it can reach (each is opened before the walk
+// descends into it).
+void open_folders(const fs::path& dir) {
+  std::error_code walk;
+  for (auto it = fs::recursive_directory_iterator(dir, fs::directory_options::skip_permission_denied, walk);
+       !walk && it != fs::recursive_directory_iterator(); it.increment(walk))
+    if (it->is_directory(walk) && !it->is_symlink(walk))
+      fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, walk);
+}
+
 template <class Pred>
 int remove_folders_where(const fs::path& dir, Pred remove) {
   int removed = 0;
@@ -71,8 +81,7 @@ int remove_folders_where(const fs::path& dir, Pred remove) {
     if (!is_run_folder(entry)) continue;
     const auto owner = owner_of(entry.path());
     if (!owner || !remove(*owner)) continue;
-    std::error_code ignored;
-    if (fs::remove_all(entry.path(), ignored) > 0) ++removed;
+    if (remove_tree(entry.path())) ++removed;
   }
   return removed;
 }
@@ -102,9 +111,21 @@ int remove_stale_run_folders(const fs::path& dir) {
   return remove_folders_where(dir, [](const Owner& o) { return start_time_of(o.pid) != o.start_time; });
 }
 
+bool remove_tree(const fs::path& folder) {
+  std::error_code ec;
+  fs::remove_all(folder, ec);
+  // A sandboxed host's overlayfs work folders are left mode 000: open what can be reached and try
+  // again, a level deeper each time (bounded: the work folders are two levels down).
+  for (int pass = 0; ec && pass < 3; ++pass) {
+    ec.clear();
+    open_folders(folder);
+    fs::remove_all(folder, ec);
+  }
+  return !ec && !fs::exists(folder, ec);
+}
+
 void remove_run_folder(const fs::path& folder) {
-  std::error_code ignored;
-  fs::remove_all(folder, ignored);
+  remove_tree(folder);
   // Forgotten only once removed: a forced stop meanwhile still finds it.
   std::lock_guard lock(made().mutex);
   made().folders.erase(folder);

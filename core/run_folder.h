@@ -23,6 +23,10 @@ inline constexpr const char* kRunFolderPrefixes[] = {"bluegreen-", "bg_nginx_"};
 // Returns how many were removed.
 int remove_stale_run_folders(const std::filesystem::path& dir = std::filesystem::temp_directory_path());
 
+// Removes `folder` and everything under it, opening folders left unreadable (a sandboxed host's
+// overlayfs work folders are mode 000). True when it is gone.
+bool remove_tree(const std::filesystem::path& folder);
+
 // Removes a folder make_run_folder made (best effort: errors are ignored) and forgets it.
 void remove_run_folder(const std::filesystem::path& folder);
 

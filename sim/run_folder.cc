@@ -3,7 +3,6 @@
 #include <stdexcept>
 
 #include "core/run_folder.h"
-#include "fakes/host/host_layout.h"
 
 namespace bg::sim {
 namespace fs = std::filesystem;
@@ -25,9 +24,6 @@ RunFolder::~RunFolder() {
     core::keep_run_folder(dir_);
     return;
   }
-  // The host's overlay work folders are unreadable to a plain remove_all: HostLayout opens them first.
-  std::error_code ignored;
-  fakes::HostLayout::remove_run_folder(dir_, ignored);
   core::remove_run_folder(dir_);
 }
 

@@ -9,6 +9,8 @@
 
 #include <fmt/format.h>
 
+#include "core/run_folder.h"
+
 namespace bg::fakes {
 namespace {
 
@@ -50,18 +52,7 @@ HostOs parse_host_os(const std::string& name) {
 const char* host_os_name(HostOs os) { return os == HostOs::amazon_linux_2 ? "amazon-linux-2" : "ubuntu-22.04"; }
 
 void HostLayout::remove_run_folder(const fs::path& run_dir, std::error_code& ec) {
-  fs::remove_all(run_dir, ec);
-  if (!ec) return;
-  std::error_code walk;
-  for (auto it = fs::recursive_directory_iterator(run_dir, fs::directory_options::skip_permission_denied, walk);
-       !walk && it != fs::recursive_directory_iterator(); it.increment(walk))
-    if (it->is_directory(walk) && !it->is_symlink(walk))
-      fs::permissions(it->path(), fs::perms::owner_all, fs::perm_options::add, walk);
-  // The work folders themselves are unreadable, so the walk above cannot reach into them: open them up.
-  for (const auto& layer : fs::directory_iterator(run_dir / "layer", walk))
-    fs::permissions(layer.path() / "work" / "work", fs::perms::owner_all, fs::perm_options::add, walk);
-  ec.clear();
-  fs::remove_all(run_dir, ec);
+  ec = core::remove_tree(run_dir) ? std::error_code{} : std::make_error_code(std::errc::permission_denied);
 }
 
 HostLayout::HostLayout(HostLayoutOptions options) : o_(std::move(options)) {}

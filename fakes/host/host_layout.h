@@ -62,7 +62,8 @@ class HostLayout {
   // The host folders that are the run's own (not overlays of the machine's).
   static const std::vector<std::string>& own_folders();
   // Removes a run folder with a host in it, once the host has stopped: overlayfs leaves its work
-  // folders without permissions (mode 000), which a non-root harness must give back first.
+  // folders without permissions (mode 000), which a non-root harness must give back first
+  // (core::remove_tree does both).
   static void remove_run_folder(const std::filesystem::path& run_dir, std::error_code& ec);
 
  private:
