@@ -41,6 +41,9 @@ int bind_loopback(uint16_t port, uint16_t* bound_port) {
 
 }  // namespace
 
+PortMap::PortMap(PortMap& outside, std::map<uint16_t, uint16_t> own)
+    : identity_(false), outside_(&outside), declared_to_actual_(std::move(own)) {}
+
 PortMap::~PortMap() {
   for (auto& [port, held] : held_) ::close(held.fd);
 }
@@ -69,6 +72,8 @@ uint16_t PortMap::reserve_locked(uint16_t wanted) {
 uint16_t PortMap::map(uint16_t declared) {
   std::lock_guard lock(mutex_);
   if (auto it = declared_to_actual_.find(declared); it != declared_to_actual_.end()) return it->second;
+  // Lock order: a container's map, then the run's (never the other way).
+  if (outside_ && outside_->is_address(declared)) return declared;
   uint16_t actual = reserve_locked(identity_ ? declared : 0);
   declared_to_actual_[declared] = actual;
   return actual;
@@ -108,12 +113,20 @@ void PortMap::map_to_itself(uint16_t actual) {
   auto [it, added] = declared_to_actual_.emplace(actual, actual);
   if (!added && it->second != actual)
     throw std::logic_error("port " + std::to_string(actual) + " is already declared as another port");
+  addresses_.insert(actual);
+}
+
+bool PortMap::is_address(uint16_t actual) const {
+  std::lock_guard lock(mutex_);
+  return addresses_.count(actual) > 0;
 }
 
 int PortMap::reserved_fd(uint16_t actual) const {
-  std::lock_guard lock(mutex_);
-  auto it = held_.find(actual);
-  return it == held_.end() ? -1 : it->second.fd;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = held_.find(actual); it != held_.end()) return it->second.fd;
+  }
+  return outside_ ? outside_->reserved_fd(actual) : -1;
 }
 
 std::map<uint16_t, uint16_t> PortMap::declared_ports() const {

@@ -12,6 +12,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <set>
 
 namespace bg::core {
 
@@ -19,6 +20,14 @@ class PortMap {
  public:
   // identity: declared ports are bound as they are (the CLI's --bind-declared-ports).
   explicit PortMap(bool identity = false) : identity_(identity) {}
+  // A container's own ports (its network namespace), for a process that runs inside a container:
+  // `own` maps the ports it listens on to the container's address, held by `outside` (the run's
+  // map; container_network.h: an address is a loopback port standing for <container IP>:<port>).
+  // Another container's address (one `outside` made with map_to_itself) reaches that container, as
+  // an IP on the network does; any other port is the container's own loopback (`localhost:3000`
+  // inside nginx's container is nginx's container, not the host): a fresh port held here, where
+  // nothing listens, so a connect is refused. `outside` must outlive this map.
+  PortMap(PortMap& outside, std::map<uint16_t, uint16_t> own);
   ~PortMap();
   PortMap(const PortMap&) = delete;
   PortMap& operator=(const PortMap&) = delete;
@@ -39,7 +48,10 @@ class PortMap {
   // of reaching whatever another run binds there. Throws std::logic_error when `actual` is not held
   // here, or is already declared as another port.
   void map_to_itself(uint16_t actual);
-  // The bound, non-listening socket that holds `actual`; -1 when it is not held here.
+  // Whether `actual` is an address in its own right (map_to_itself made it one).
+  bool is_address(uint16_t actual) const;
+  // The bound, non-listening socket that holds `actual`; -1 when it is not held here (nor, for a
+  // container's map, outside).
   int reserved_fd(uint16_t actual) const;
   std::map<uint16_t, uint16_t> declared_ports() const;
 
@@ -50,7 +62,9 @@ class PortMap {
   uint16_t reserve_locked(uint16_t wanted);
 
   bool identity_;
+  PortMap* outside_ = nullptr;  // a container's map: the run's, which holds its addresses
   mutable std::mutex mutex_;
+  std::set<uint16_t> addresses_;  // made with map_to_itself
   std::map<uint16_t, uint16_t> declared_to_actual_;
   std::map<uint16_t, Held> held_;  // actual port -> socket
 };
