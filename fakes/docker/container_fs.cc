@@ -8,6 +8,31 @@
 namespace bg::fakes {
 namespace fs = std::filesystem;
 
+namespace {
+
+// The inode a single-file bind mount pins (container_fs.h): a hard link to it beside the layer, or
+// a copy where no link can be made.
+fs::path pin_file(const ContainerFsPlan& plan, const BindMount& m, const fs::path& real, size_t index) {
+  const fs::path pinned =
+      plan.layer.parent_path() / (plan.layer.filename().string() + "-binds") / std::to_string(index) / real.filename();
+  std::error_code ec;
+  fs::create_directories(pinned.parent_path(), ec);
+  fs::remove(pinned, ec);
+  fs::path linkable = real;
+  if (plan.host && plan.host_linkable)
+    if (auto own = plan.host_linkable->to_real(plan.host->canonical_virtual(m.source))) linkable = *own;
+  ec.clear();
+  fs::create_hard_link(linkable, pinned, ec);
+  if (ec) {
+    ec.clear();
+    fs::copy_file(real, pinned, ec);
+    if (ec) throw std::runtime_error(fmt::format("mounting {}: {}", m.source, ec.message()));
+  }
+  return pinned;
+}
+
+}  // namespace
+
 core::PathMap make_container_fs(const ContainerFsPlan& plan, const Image& image, const std::vector<BindMount>& mounts,
                                 const std::vector<std::string>& must_exist) {
   std::error_code ec;
@@ -21,7 +46,8 @@ core::PathMap make_container_fs(const ContainerFsPlan& plan, const Image& image,
   }
   core::PathMap map;
   map.add("/", plan.layer);
-  for (const auto& m : mounts) {
+  for (size_t i = 0; i < mounts.size(); ++i) {
+    const BindMount& m = mounts[i];
     fs::path real;
     if (m.named) {
       real = plan.volumes / m.source;
@@ -37,6 +63,8 @@ core::PathMap make_container_fs(const ContainerFsPlan& plan, const Image& image,
           throw std::runtime_error(
               fmt::format("invalid mount config for type \"bind\": bind source path does not exist: {}", m.source));
         fs::create_directories(real, ec);  // `-v` creates a missing host folder (moby volume/mounts)
+      } else if (fs::is_regular_file(real)) {
+        real = pin_file(plan, m, real, i);
       }
     }
     map.add(m.target, real);

@@ -23,8 +23,18 @@ struct ContainerFsPlan {
   std::filesystem::path layer;        // the container's writable layer (created here)
   std::filesystem::path volumes;      // where named volumes live (created on demand)
   const core::PathMap* host = nullptr;  // host path -> real path (nullptr: host paths are real)
+  // host path -> a real path a hard link can be made to (nullptr: the `host` one; see below).
+  const core::PathMap* host_linkable = nullptr;
 };
 
+// A bind mount of a single file pins the file's inode when the container is created: a write in
+// place on the host shows inside, but a new file renamed over the host path (`sed -i`, an editor,
+// CodeDeploy's Install replacing the previous revision's files) does not, and the container keeps
+// reading the old text until it is recreated (moby/moby#15793, #22627; races.md R14). The mount's
+// target maps to a hard link to the file, which keeps that inode. Simplification: where no hard link
+// can be made (the file lies on another filesystem, such as the host's overlaid /etc), a copy
+// stands for it, and a write in place on the host is then not seen either.
+//
 // Creates the layer from the image's files and returns the container's PathMap. A bind mount of a
 // host folder that does not exist creates it, as `-v` does. Throws std::runtime_error with
 // Docker's message when a `--mount type=bind` source is missing ("invalid mount config for type

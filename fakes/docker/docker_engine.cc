@@ -26,6 +26,7 @@ uint16_t closed_port(core::PortMap& ports) {
 // The port the app listens on inside its container: PORT from the image's ENV and the compose
 // environment, else Next.js's default 3000 (semantics.md §5).
 uint16_t app_port(const Image& image, const ContainerSpec& spec) {
+  if (image.runs == kRunsNginx) return 80;  // the official image's EXPOSE 80; nginx.conf decides
   auto env = image.dockerfile.env;
   for (const auto& [k, v] : spec.env) env[k] = v;
   auto it = env.find("PORT");
@@ -132,7 +133,7 @@ ContainerRecord DockerEngine::create(const ContainerSpec& spec) {
   try {
     attach_networks(*created, spec);
     live->layer = containers_root() / created->id;
-    live->filesystem = make_container_fs({live->layer, containers_root() / "volumes", options_.host_paths}, *image,
+    live->filesystem = make_container_fs({live->layer, containers_root() / "volumes", options_.host_paths, options_.host_linkable}, *image,
                                          spec.mounts, spec.bind_must_exist);
   } catch (const std::exception& e) {
     networks_.forget(created->id);

@@ -64,6 +64,10 @@ struct EngineOptions {
   std::filesystem::path containers_root;
   // The run's host paths (bind-mount sources are host paths); nullptr: host paths are real paths.
   const core::PathMap* host_paths = nullptr;
+  // The same host paths where a hard link can be made to them (the run's own host folders, seen
+  // without the host's mount namespace in between): a single-file bind mount pins its file's inode
+  // through one (container_fs.h). nullptr: host_paths are used, and a link that fails is a copy.
+  const core::PathMap* host_linkable = nullptr;
 };
 
 // What compose (or `docker run`) asks the daemon to create.
@@ -150,6 +154,12 @@ class DockerEngine {
   PullResult pull_image(const std::string& ref);
   // Throws DockerError "An image does not exist locally with the tag: X".
   Image push(const std::string& ref);
+  // A build on another machine's daemon (a CI runner's BuildKit, docker/build-push-action with
+  // `push: true`), pushed to the run's registry under each of `tags`: the image is in the registry,
+  // not in this daemon's store, until something pulls it. Waits build_duration like build(); throws
+  // DockerError ("context canceled") when `stop` is requested first.
+  Image build_and_push_elsewhere(const Dockerfile& dockerfile, const std::vector<std::string>& tags,
+                                 std::stop_token stop);
   // `docker rmi`: the "Untagged: x" / "Deleted: sha256:..." lines, or DockerError (a conflict).
   std::vector<std::string> remove_image(const std::string& ref, bool force);
   // `docker image prune [-a]`: dangling images, or (all) every image no container uses.
