@@ -15,9 +15,9 @@ namespace {
 
 // Commands compose has that the fakes do not model: said so, never silently ignored. (`logs`
 // would print what the app wrote; the engine keeps no container output yet.)
-const std::set<std::string> kUnmodelledV2 = {"convert", "cp", "create", "events", "exec", "images", "kill", "logs",
+const std::set<std::string> kUnmodelledV2 = {"convert", "cp", "create", "events", "images", "kill", "logs",
                                              "ls", "pause", "port", "push", "run", "top", "unpause"};
-const std::set<std::string> kUnmodelledV1 = {"create", "events", "exec", "help", "images", "kill", "logs", "pause",
+const std::set<std::string> kUnmodelledV1 = {"create", "events", "help", "images", "kill", "logs", "pause",
                                              "port", "push", "run", "scale", "top", "unpause"};
 
 // docker-compose 1.x: these commands load the project with the environment's warnings silenced
@@ -98,6 +98,14 @@ core::CommandResult ComposeCli::dispatch(Context& ctx, const std::vector<std::st
     return dialect_->unknown_command(command);
   }
   size_t pos = 0;
+  // exec's flags end at its SERVICE: what follows is the command, flags and all.
+  if (command == "exec") {
+    CliArgs flags = parse_flags(rest, pos, *specs, true);
+    if (auto flag = unmodelled_compose_flag(ctx.program, command, flags); !flag.empty())
+      return core::not_modelled_result(flag);
+    exec(ctx, flags, std::vector<std::string>(rest.begin() + static_cast<long>(pos), rest.end()));
+    return ctx.result;
+  }
   CliArgs flags = parse_flags(rest, pos, *specs, false);
   if (command == "logs") return core::not_modelled_result(ctx.program + " logs");
   if (auto flag = unmodelled_compose_flag(ctx.program, is_config ? "config" : command, flags); !flag.empty())

@@ -86,6 +86,8 @@ class ComposeCli {
   void pull(Context& ctx, const CliArgs& flags);
   void build(Context& ctx, const CliArgs& flags);
   bool build_service(Context& ctx, const ComposeProject& project, const ServiceConfig& service);
+  // compose_cli_exec.cc: `words` is SERVICE COMMAND [ARG...].
+  void exec(Context& ctx, const CliArgs& flags, const std::vector<std::string>& words);
   // compose_cli_ps.cc
   void ps(Context& ctx, const CliArgs& flags);
   void config(Context& ctx, const CliArgs& flags);

@@ -40,6 +40,9 @@ const Table& v25() {
         {'q', "quiet", false}, {0, "ssh", true}, {'m', "memory", true}, {0, "compress", false},
         {0, "force-rm", false}, {0, "no-rm", false}, {0, "parallel", false}}},
       {"version", {{'f', "format", true}, {0, "short", false}}},
+      {"exec",
+       {{'d', "detach", false}, {'e', "env", true}, {0, "index", true}, {'T', "no-TTY", false},
+        {0, "privileged", false}, {'u', "user", true}, {'w', "workdir", true}}},
       {"config",
        {{0, "format", true}, {0, "hash", true}, {0, "images", false}, {0, "no-interpolate", false},
         {0, "no-normalize", false}, {'o', "output", true}, {0, "profiles", false}, {'q', "quiet", false},
@@ -92,6 +95,9 @@ const Table& v1() {
         {0, "no-cache", false}, {0, "no-rm", false}, {0, "parallel", false}, {0, "progress", true},
         {0, "pull", false}, {'q', "quiet", false}}},
       {"version", {{0, "short", false}}},
+      {"exec",
+       {{'d', "detach", false}, {0, "privileged", false}, {'u', "user", true}, {'T', "no-TTY", false},
+        {0, "index", true}, {'e', "env", true}, {'w', "workdir", true}}},
       {"config",
        {{0, "resolve-image-digests", false}, {0, "no-interpolate", false}, {'q', "quiet", false},
         {0, "services", false}, {0, "volumes", false}, {0, "profiles", false}, {0, "hash", true}}},
@@ -105,6 +111,7 @@ const Table& v1() {
 //   --attach, --exit-code-from) stream logs, which a deploy script would wait on;
 // - down --rmi removes the images the next `up` needs; config --hash/--images/--no-interpolate/
 //   --resolve-image-digests/--output print what the fakes do not compute; build --ssh/--push;
+// - exec --detach leaves the command running after compose returns;
 // - globals: --context/--host talk to another daemon, --compatibility renames containers,
 //   --dry-run does nothing.
 const std::map<std::string, std::set<std::string>>& unmodelled() {
@@ -118,6 +125,7 @@ const std::map<std::string, std::set<std::string>>& unmodelled() {
       {"config", {"hash", "images", "no-interpolate", "no-normalize", "resolve-image-digests", "output",
                   "no-consistency", "no-path-resolution", "dry-run"}},
       {"build", {"ssh", "push", "builder", "dry-run"}},
+      {"exec", {"detach", "dry-run"}},
       {"stop", {"dry-run"}}, {"start", {"dry-run"}}, {"restart", {"dry-run"}}, {"rm", {"dry-run"}},
       {"pull", {"dry-run"}}, {"ps", {"dry-run"}}, {"version", {"dry-run"}},
   };
