@@ -2,9 +2,14 @@
 
 #include <unistd.h>
 
+#include <fstream>
+#include <iterator>
+
 #include <fmt/format.h>
 
 #include "fakes/codedeploy/script_runner.h"
+#include "fakes/docker/docker_engine.h"
+#include "fakes/docker/dockerfile.h"
 #include "fakes/host/host_layout.h"
 #include "fakes/host/sandbox_host.h"
 #include "fakes/pipeline/aws_cli.h"
@@ -160,6 +165,43 @@ fakes::ShimReply RunnerHost::handle(const fakes::ShimRequest& request, std::stop
   reply.out = std::move(result.out);
   reply.err = std::move(result.err);
   return reply;
+}
+
+fakes::ActionOutcome build_push_on_runner(fakes::DockerEngine& engine, const fakes::DockerBuildPushAction& action,
+                                          fakes::WorkflowHost& runner, std::stop_token stop) {
+  fakes::ActionOutcome o;
+  if (action.load) {
+    o.not_modelled = "docker/build-push-action with load: true (an image in the runner's own daemon)";
+    o.succeeded = false;
+    return o;
+  }
+  // docker/build-push-action: "ERROR: tag is needed when pushing to registry" (buildx, push without tags).
+  if (action.push && action.tags.empty()) {
+    o.succeeded = false;
+    o.message = "ERROR: tag is needed when pushing to registry";
+    return o;
+  }
+  const fs::path file = runner.files().resolve(action.file);
+  std::ifstream in(file);
+  if (!in) {
+    o.succeeded = false;
+    o.message = fmt::format("ERROR: failed to solve: failed to read dockerfile: open {}: no such file or directory",
+                            fs::path(action.file).filename().string());
+    return o;
+  }
+  const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  try {
+    const fakes::Dockerfile dockerfile = fakes::parse_dockerfile(text);
+    const fakes::Image image =
+        engine.build_and_push_elsewhere(dockerfile, action.push ? action.tags : std::vector<std::string>{}, stop);
+    for (const auto& tag : action.push ? action.tags : std::vector<std::string>{})
+      o.log += fmt::format("#1 pushing {} with docker\n", tag);
+    o.log += fmt::format("#1 DONE sha256:{}\n", image.id);
+  } catch (const std::exception& e) {
+    o.succeeded = false;
+    o.message = fmt::format("ERROR: failed to solve: {}", e.what());
+  }
+  return o;
 }
 
 }  // namespace bg::sim

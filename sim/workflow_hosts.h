@@ -17,6 +17,7 @@
 
 namespace bg::fakes {
 class AwsCli;
+class DockerEngine;
 class GitOrigin;
 class HostLayout;
 class SandboxHost;
@@ -32,6 +33,13 @@ namespace bg::sim {
 fakes::HostCommandResult run_on_host(core::Clock& clock, const fakes::SandboxHost& host, const core::PathMap& files,
                                      const fakes::HostCommand& command, std::stop_token stop,
                                      const std::map<std::string, std::string>& harness_env);
+
+// docker/build-push-action on a runner: the Dockerfile at `action.file` (a runner path) built by
+// the runner's own daemon and, with `push: true`, pushed to the run's registry under each tag, which
+// the deploy host's `docker pull` then fetches. A Dockerfile the builder rejects fails the step with
+// its message; `load: true` (into the runner's daemon) is not modelled.
+fakes::ActionOutcome build_push_on_runner(fakes::DockerEngine& engine, const fakes::DockerBuildPushAction& action,
+                                          fakes::WorkflowHost& runner, std::stop_token stop);
 
 // The run's deploy host as fakes/pipeline sees it (ssh-action's and scp-action's target).
 class DeployHost final : public fakes::WorkflowHost {

@@ -91,6 +91,20 @@ Image DockerEngine::push(const std::string& ref) {
   return *image;
 }
 
+Image DockerEngine::build_and_push_elsewhere(const Dockerfile& dockerfile, const std::vector<std::string>& tags,
+                                             std::stop_token stop) {
+  if (!clock_.sleep_for(options_.build_duration, stop)) throw DockerError("context canceled");
+  std::lock_guard lock(mutex_);
+  ImageStore runner;  // the other daemon's store: nothing of it reaches this one but through the registry
+  BuildResult result = runner.add_build(dockerfile, tags.empty() ? "" : tags.front(), clock_.now(), build_rng_);
+  for (const auto& tag : tags) registry_.push(tag, result.image);
+  history_.append(core::DeployEvent{clock_.now(), "image_built", 0, "", "", 0,
+                                    fmt::format("{} {} build_id={} (built elsewhere, pushed)",
+                                                tags.empty() ? "<untagged>" : tags.front(),
+                                                result.image.id.substr(0, 12), result.image.build_id)});
+  return result.image;
+}
+
 std::vector<std::string> DockerEngine::remove_image(const std::string& ref, bool force) {
   std::lock_guard lock(mutex_);
   std::optional<Image> image = images_.find(ref);
