@@ -29,6 +29,7 @@
 #include "proxy/nginx_cli.h"
 #include "proxy/proxy_server.h"
 #include "proxy/real_nginx.h"
+#include "sim/container_nginx.h"
 #include "sim/host_commands.h"
 #include "sim/run_folder.h"
 #include "sim/traffic_generator.h"
@@ -131,9 +132,6 @@ const fs::path& World::run_dir() const { return folder_->dir(); }
 // Bad input is found before anything starts, and named by the user's file and line: the appspec,
 // and every compose file of the deployment (the scripts would only meet a broken one mid-swap).
 void World::check_inputs() {
-  // Simplification: the run's proxy is nginx on the host; nginx in a container is not modelled yet.
-  if (!scenario_.proxy.container.empty())
-    throw core::NotModelled(fmt::format("nginx in a container (proxy.container: {})", scenario_.proxy.container));
   auto checked = [&](const fs::path& file, const auto& parse) {
     try {
       parse(file);
@@ -190,6 +188,7 @@ void World::start_host() {
   write_bash_env();
   host_ = std::make_unique<fakes::SandboxHost>(plan, folder_->dir() / "host-plan.json", BG_HOST_BINARY);
   paths_.add("/", host_->root());
+  for (const auto& folder : fakes::HostLayout::own_folders()) own_paths_.add(folder, layout_->own_folder(folder));
   place_host_files();
   if (workflow_) set_up_github();
 }
@@ -286,11 +285,10 @@ void World::start() {
   }
   engine_options.containers_root = folder_->dir() / "containers";
   engine_options.host_paths = &paths_;
+  engine_options.host_linkable = &own_paths_;
   fakes::ProcessFactory make_process = [this](const fakes::ProcessSpec& spec) {
-    // Simplification: the run's proxy runs on the host; nginx inside a container (its own
-    // /etc/nginx, upstreams by container name) is not modelled yet, and says so.
-    if (spec.runs == fakes::kRunsNginx)
-      throw core::NotModelled(fmt::format("nginx in a container (image {}, container {})", spec.image, spec.container));
+    // nginx in a container: the run's proxy engine on the container's own /etc/nginx and address.
+    if (spec.runs == fakes::kRunsNginx) return make_container_nginx(spec);
     std::lock_guard lock(mutex_);
     size_t k = std::min(containers_made_++, listen_delays_.size() - 1);
     fakes::NextAppProfile profile;
@@ -337,6 +335,20 @@ void World::start() {
   shims_->start();
   agent_ = make_agent();
   pipeline_ = make_pipeline();
+}
+
+// A container of an image that runs nginx (proxy.container names the one the traffic reaches
+// through its published port): the same engine as a host's nginx would be.
+std::unique_ptr<fakes::ContainerProcess> World::make_container_nginx(const fakes::ProcessSpec& spec) {
+  ProxyEngine engine = ProxyEngine::builtin;
+  if (scenario_.proxy.engine == "nginx") {
+    if (!proxy::RealNginx::available())
+      throw std::runtime_error(fmt::format("proxy.engine is nginx but {} is not installed or not executable "
+                                           "(tools/setup.sh installs nginx-light)",
+                                           proxy::RealNginx::kDefaultBinary));
+    engine = ProxyEngine::real_nginx;
+  }
+  return std::make_unique<ContainerNginx>(io_, *clock_, history_, ports_, resolve_container_names(), engine, spec);
 }
 
 // The run's proxy on the scenario's nginx.conf: bluegreen's own, or the real nginx binary so that a
@@ -473,6 +485,8 @@ std::unique_ptr<fakes::Pipeline> World::make_pipeline() {
                                            {"BASH_ENV", "/run/bluegreen/bash_env.sh"}},
         [this] { return not_modelled(); });
     w.hosts.deploy_host = deploy_host_.get();
+    w.hosts.docker_build_push = [this](const fakes::DockerBuildPushAction& a, fakes::WorkflowHost& runner,
+                                       std::stop_token stop) { return build_push_on_runner(*docker_, a, runner, stop); };
     w.hosts.deploy_default_user = layout_->default_user();
     w.hosts.deploy_amazon_linux = scenario_.host.os == "amazon-linux-2";
     w.start_deployment = [this](const fakes::DeploymentRequest& r, std::stop_token stop) {
@@ -545,8 +559,9 @@ fakes::DeploymentResult World::deploy(int number) {
   }
   auto result = workflow_ ? deploy_through_workflow(number) : agent_->deploy(number, folder_->bundle(), stop_.get_token());
   // proxy.start: after_initial_deployment. A name that does not resolve fails it here, as nginx's
-  // start would (host not found in upstream), and ends the run with that message.
-  if (!proxy_ && result.succeeded) start_proxy();
+  // start would (host not found in upstream), and ends the run with that message. nginx in a
+  // container (proxy.container) is started by the scripts, as any container is.
+  if (!proxy_ && result.succeeded && scenario_.proxy.container.empty()) start_proxy();
   return result;
 }
 

@@ -36,6 +36,8 @@ namespace bg::fakes {
 class HostLayout;
 class SandboxHost;
 class DockerEngine;
+class ContainerProcess;
+struct ProcessSpec;
 class ComposeCli;
 class DockerCli;
 class ShimServer;
@@ -155,6 +157,7 @@ class World {
   // Waits for the pipeline to be idle (bounded by the run's deadline); the runs `numbers`, in order.
   std::vector<fakes::WorkflowRun> runs_when_idle(const std::vector<int>& numbers);
   void start_proxy();
+  std::unique_ptr<fakes::ContainerProcess> make_container_nginx(const fakes::ProcessSpec& spec);
   proxy::HostResolver resolve_container_names();
   void draw_parameters();
 
@@ -166,6 +169,7 @@ class World {
   core::Rng rng_;
   core::PortMap ports_;
   core::PathMap paths_;
+  core::PathMap own_paths_;  // the host's own folders as run folders (a hard link can be made to them)
   std::stop_source stop_;
   std::unique_ptr<RunFolder> folder_;      // the revision pushed, the host's layers; removed last
   std::unique_ptr<fakes::HostLayout> layout_;
