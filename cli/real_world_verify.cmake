@@ -1,8 +1,10 @@
 # One real-world corpus folder with one proxy engine: `bluegreen verify` must exit 0 (the verdict,
 # invariant and cause its scenario.yaml expects), its summary must not say "not modelled", and the
 # machine's own host paths the folder's scripts write on their host (/etc/nginx, /home, /var/www,
-# /srv, /etc/systemd) must be byte-identical afterwards: the writes landed in the sandboxed host.
-# -DCLI=bluegreen -DDIR=<folder> -DENGINE=builtin|nginx -DOUT=<folder for the reports>
+# /srv, /etc/systemd) must be byte-identical afterwards: the writes landed in the sandboxed host;
+# and listeners on the machine's own ports 80, 3000 and 3001 (bg_port_sentinel) must receive
+# nothing: the run reached only the loopback ports it owns.
+# -DCLI=bluegreen -DSENTINEL=bg_port_sentinel -DDIR=<folder> -DENGINE=builtin|nginx -DOUT=<folder for the reports>
 if(ENGINE STREQUAL "nginx" AND NOT EXISTS /usr/sbin/nginx)
   message("real-world: skipped: /usr/sbin/nginx is missing")
   return()
@@ -26,8 +28,13 @@ endfunction()
 
 file(REMOVE_RECURSE ${OUT})
 machine_state(before)
-execute_process(COMMAND ${CLI} ${args} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+execute_process(COMMAND ${SENTINEL} --port 80 --port 3000 --port 3001 -- ${CLI} ${args}
+                RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
 message("${out}${err}")
+string(FIND "${err}" "sentinel: the run reached the machine's own ports" reached)
+if(NOT reached EQUAL -1)
+  message(FATAL_ERROR "the run connected to the machine's own port 80, 3000 or 3001")
+endif()
 machine_state(after)
 if(NOT before STREQUAL after)
   file(WRITE ${OUT}/machine-before.txt "${before}")
