@@ -122,4 +122,34 @@ TEST(PortMap, AnAddressMappedToItselfStaysHeldAfterRelease) {
   EXPECT_THROW(ports.map_to_itself(1), std::logic_error);  // not held by this run
 }
 
+// Goal: a process inside a container listens on its container's address (held by the run's map),
+// reaches other containers by their addresses, and its `localhost:<port>` is its own container's
+// loopback, not the host's: a port of its own where nothing listens, never the host's mapping.
+TEST(PortMap, AContainersMapListensOnItsAddressAndKeepsItsOwnLoopback) {
+  PortMap run;
+  const uint16_t host_3000 = run.map(3000);
+  const uint16_t own_address = run.reserve_anonymous();
+  run.map_to_itself(own_address);
+  const uint16_t other_container = run.reserve_anonymous();
+  run.map_to_itself(other_container);
+
+  PortMap inside(run, {{80, own_address}});
+  EXPECT_EQ(inside.map(80), own_address);
+  EXPECT_EQ(inside.declared_for(own_address), 80);
+  EXPECT_EQ(inside.map(other_container), other_container);
+  const uint16_t localhost_3000 = inside.map(3000);
+  EXPECT_NE(localhost_3000, host_3000);
+  EXPECT_EQ(inside.map(3000), localhost_3000);
+  EXPECT_EQ(run.reserved_fd(localhost_3000), -1);  // the container's, not the run's
+  EXPECT_EQ(try_connect(localhost_3000), ECONNREFUSED);
+
+  // Listening on port 80 inside is listening on the container's address.
+  PortListener listener(inside, inside.map(80));
+  int fd = listener.start();
+  EXPECT_EQ(try_connect(own_address), 0);
+  listener.stop();
+  ::close(fd);
+  EXPECT_EQ(try_connect(own_address), ECONNREFUSED);
+}
+
 }  // namespace bg::core
