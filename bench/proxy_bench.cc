@@ -2,7 +2,7 @@
 // thread, told so: ProxyServer::run_on_one_thread, no strands, as nginx's worker is one loop), through the real nginx (`worker_processes 1`, same config, same backends, same load, same
 // run) and directly to the backends, then the ratios. Load: K closed-loop keep-alive clients sending N
 // GETs per measurement; both proxies keep upstream connections (HTTP/1.1, `keepalive 32`). Not a
-// test: it prints numbers for issue 3's closing note and decides nothing.
+// test: it prints figures comparing the two proxies and decides nothing.
 //
 // Fairness on a shared machine: every target is started once and measured R rounds, the targets
 // interleaved and their order rotated each round, so load from other processes falls on all of them

@@ -1,4 +1,4 @@
-// bg_soak_bench: a long run's footprint (issue 12's closing note). seed-fixed, shortened so that a
+// bg_soak_bench: a long run's footprint (does memory grow?). seed-fixed, shortened so that a
 // swap takes about 20 scenario seconds (a 2 s image build, 5 s between swaps), for --swaps swaps (1000)
 // at --rate requests per scenario second (50: about 10^6 requests in all) and --time-scale (0.1).
 // Every --every swaps (100) it prints what the process holds: resident memory (its peak, and the live

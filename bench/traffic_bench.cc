@@ -1,5 +1,5 @@
 // bg_traffic_bench: the request rate the open-loop TrafficGenerator sustains through bluegreen's
-// proxy on this machine (issue 5's closing note). For rising target rates (real time: time scale 1)
+// proxy on this machine. For rising target rates (real time: time scale 1)
 // it runs the generator for a few seconds against two fast keep-alive backends behind the proxy and
 // prints the achieved rate, the share of late sends, failures and corrected p50/p99; the sustained
 // rate is the highest target met within 2 % with under 5 % late sends and no failure. Not a test.

@@ -1,8 +1,8 @@
 #pragma once
-// DifferentialRow is one swap variant run behind both proxies (issue 3's differential test): the
+// DifferentialRow is one swap variant run behind both proxies (the differential test): the
 // verdicts and the failure classes (reports::request_failure_class words, method first, as in
 // RunResult::failures_by_class) of bluegreen's proxy and of the real nginx. Pure: whether the two
-// agree, and the table the test prints for the lead to quote.
+// agree, and the table the test prints (the comparison's figures, ready to quote).
 #include <cstdint>
 #include <map>
 #include <string>

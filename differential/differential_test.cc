@@ -1,7 +1,8 @@
-// The differential test (issue 3): each swap variant of scenarios/data/differential runs behind
+// The differential test: each swap variant of scenarios/data/differential runs behind
 // bluegreen's proxy and behind the real nginx binary, and must reach the same verdict with the same
 // set of failure classes. A disagreement is a fidelity bug of our proxy (semantics.md §1 is the
-// ground truth, nginx itself the referee). The table is printed for the closing note of issue 3.
+// ground truth, nginx itself the referee). The table is printed so that the comparison's figures
+// can be quoted.
 // BG_DIFFERENTIAL_SEEDS=1,2,3 runs every variant with each of those seeds instead of its own;
 // BG_DIFFERENTIAL_VARIANTS=keepalive,seed-get runs only those variants.
 #include <unistd.h>

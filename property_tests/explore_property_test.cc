@@ -28,7 +28,7 @@ std::string describe(const reports::RunResult& r) {
 
 }  // namespace
 
-// Goal (issue 6 (a)): on the seed's swap script (`sleep 10`) behind an nginx that never marks a peer
+// Goal: on the seed's swap script (`sleep 10`) behind an nginx that never marks a peer
 // failed, with GET-only traffic, exploration over the start delay finds R01 and shrinks it to its
 // edge: a delay just above the sleep. The edge itself (11 s: the old color goes 10 s after `up`
 // returned, plus the time `down` takes) loses a few requests; under load the harness's own latency
@@ -62,7 +62,7 @@ TEST(SeedExploration, ShrinksTheStartDelayRaceToADelayJustAboveTheSleep) {
   if (std::getenv("BG_PROPERTY_TRACE")) std::cerr << trace;
 }
 
-// Goal (issue 6 (c)): with no swap there is nothing to lose requests to: whatever the start delay,
+// Goal: with no swap there is nothing to lose requests to: whatever the start delay,
 // POST share, Next.js version and compose dialect drawn, no invariant fires (no false positives).
 RC_GTEST_PROP(NoSwapRuns, NoInvariantFiresOnARunWithoutASwap, ()) {
   {

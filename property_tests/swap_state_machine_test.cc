@@ -398,7 +398,7 @@ struct AdvanceTime : Command {
 
 }  // namespace
 
-// Goal (issue 6, the state machine): whatever sequence of deployments (direct, pushed, concurrent),
+// Goal (the state machine): whatever sequence of deployments (direct, pushed, concurrent),
 // crashes, slow starts, held ports, reloads, bursts and waits, seed-fixed's deployment loses no
 // request except where the model expects an outage (a crashed only color, until a deployment brings
 // one up: then only the proxy's 502), a deployment succeeds exactly when the model says, and after

@@ -68,7 +68,7 @@ http::response<http::string_body> make_answer(int status, const std::string* bod
                                               const std::string& location, unsigned client_version,
                                               bool keep_alive, bool head);
 
-// The whole message as bytes, so it leaves in one write (reference/semantics.md §7, Nagle).
+// The whole message as bytes, so it leaves in one write (semantics.md §7, Nagle).
 std::string serialize(const http::response<http::string_body>& res);
 std::string serialize(const http::request<http::string_body>& req);
 // Only the head (status line and fields): for a response whose body was cut short upstream.

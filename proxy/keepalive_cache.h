@@ -1,6 +1,6 @@
 #pragma once
 // KeepaliveCache is one worker's cache of idle upstream connections for one upstream block, as
-// ngx_http_upstream_keepalive_module keeps it (reference/semantics.md §1): at most `keepalive N`
+// ngx_http_upstream_keepalive_module keeps it (semantics.md §1): at most `keepalive N`
 // connections over all peers of the upstream, most recently saved first; a new save when full
 // evicts the least recently used; a connection idle past keepalive_timeout, older than
 // keepalive_time or past keepalive_requests is not reused. Pure: it holds descriptors and times and

@@ -1,5 +1,5 @@
 // Upstream keep-alive (proxy_http_version 1.1 + keepalive N): the cache core, and the live proxy
-// against a backend that behaves like Node's keep-alive server (reference/semantics.md §1).
+// against a backend that behaves like Node's keep-alive server (semantics.md §1).
 #include <unistd.h>
 
 #include <fstream>

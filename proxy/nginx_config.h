@@ -1,6 +1,6 @@
 #pragma once
 // The nginx.conf subset the proxy understands, as a value: what `nginx -t` would accept and what the
-// proxy runs. Ground truth for defaults and meanings: reference/semantics.md §1.
+// proxy runs. Ground truth for defaults and meanings: semantics.md §1.
 #include <cstdint>
 #include <filesystem>
 #include <functional>

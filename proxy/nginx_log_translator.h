@@ -1,6 +1,6 @@
 #pragma once
 // NginxLogTranslator turns the real nginx's log lines into the History's core::ProxyEvents, worded
-// and keyed as ProxyServer's own (reference/semantics.md §1): an error_log event per error-log line
+// and keyed as ProxyServer's own (semantics.md §1): an error_log event per error-log line
 // (level and message, the mapped port put back to the declared one, the peer as the user wrote it),
 // an access_log event per access-log line in NginxConfigScaler's format (status, $upstream_status,
 // X-Request-Id). An error line names its connection (`*N`), not its request; the translator holds it

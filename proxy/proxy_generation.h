@@ -1,7 +1,7 @@
 #pragma once
 // ProxyGeneration is one configuration cycle of the proxy (what nginx calls a cycle): the parsed
 // config and its workers, each with its own peer state per upstream (nginx without `zone`: state is
-// per worker process; reference/semantics.md §1). A reload makes a new generation with fresh peer
+// per worker process; semantics.md §1). A reload makes a new generation with fresh peer
 // state; the old one lives until its last connection ends.
 #include <utility>  // before Asio under C++20 (design.md)
 

@@ -1,6 +1,6 @@
 #pragma once
 // ProxyLog writes what nginx would write to its error and access logs, as core::ProxyEvent entries
-// of the run's History, in nginx's wording (reference/semantics.md §1): an error line is
+// of the run's History, in nginx's wording (semantics.md §1): an error line is
 // `<text> while <action>, client: …, server: …, request: "…", upstream: "…", host: "…"`.
 #include <cstdint>
 #include <functional>

@@ -1,7 +1,7 @@
 #pragma once
 // ProxyServer is the run's nginx: it reads an nginx.conf (the subset NginxConfig knows), listens on
 // the run's mapping of its `listen` ports and round-robins requests over the upstream peers with
-// nginx's semantics (reference/semantics.md §1, §7), recording its error and access log lines in the
+// nginx's semantics (semantics.md §1, §7), recording its error and access log lines in the
 // History. It runs on the caller's io_context, which several threads may run.
 #include <utility>  // before Asio under C++20 (design.md)
 

@@ -1,7 +1,7 @@
 #pragma once
 // RetryPolicy decides what nginx does after an upstream attempt went wrong: pass the request to the
 // next peer, count the attempt against the peer, and which status the client gets
-// (ngx_http_upstream_next and ngx_http_upstream_test_next; reference/semantics.md §1). Pure.
+// (ngx_http_upstream_next and ngx_http_upstream_test_next; semantics.md §1). Pure.
 #include <cstdint>
 #include <string_view>
 

@@ -3,7 +3,7 @@
 // on an idle one from the upstream's keepalive cache; the request, then the response read to its
 // end. When the response allows it (HTTP/1.1, no `Connection: close`, framed body, nothing extra
 // read) and the upstream has `keepalive`, the connection is handed back for caching instead of being
-// closed (ngx_http_upstream_keepalive_module, reference/semantics.md §1). Each stage has the config's deadline (connect/send/read, on the session's SessionDeadline). It reports how the
+// closed (ngx_http_upstream_keepalive_module, semantics.md §1). Each stage has the config's deadline (connect/send/read, on the session's SessionDeadline). It reports how the
 // attempt ended in nginx's terms; the ClientSession decides what follows. Runs on the session's executor.
 // Size: one is made per request with make_shared, so it is kept under the 1032 bytes glibc's
 // per-thread cache (tcache) serves; at 1.1 KB every request took malloc's slow path and ran

@@ -1,7 +1,7 @@
 #pragma once
 // UpstreamPool is nginx's round-robin balancer for one upstream block in one worker: smooth weighted
 // round robin with passive health (max_fails / fail_timeout), backups, max_conns and the per-request
-// tried set — ngx_http_upstream_round_robin.c transcribed (reference/semantics.md §1). Pure: time is
+// tried set — ngx_http_upstream_round_robin.c transcribed (semantics.md §1). Pure: time is
 // an argument, no I/O, not thread-safe (the caller serialises access, as a worker's event loop does).
 #include <cstdint>
 #include <optional>

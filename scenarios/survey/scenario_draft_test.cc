@@ -99,10 +99,10 @@ TEST_P(CorpusDraft, EverySettingSaysWhatItRestsOn) {
   EXPECT_GT(settings, 2);
 }
 
-// Goal: the draft loads with the scenario loader of this tree. A key of PLAN.md's scenario.yaml
-// additions that this tree's loader does not read yet, or a workflow-only folder where the loader
-// still requires appspec.yml, skips the folder with the loader's own message: the check becomes
-// real when those land.
+// Goal: the draft loads with the scenario loader of this tree. A key of the sandboxed host's
+// scenario.yaml settings (host.*, docker.registry, proxy.container, traffic.port) that this tree's
+// loader does not read yet, or a workflow-only folder where the loader still requires appspec.yml,
+// skips the folder with the loader's own message: the check becomes real when those land.
 TEST_P(CorpusDraft, LoadsWithTheScenarioLoader) {
   const FolderSurvey s = survey_folder(source(GetParam()));
   const fs::path dir = copy_with_draft(source(GetParam()), draft_scenario(s));
@@ -127,7 +127,7 @@ INSTANTIATE_TEST_SUITE_P(Folders, CorpusDraft, testing::ValuesIn(corpus()), [](c
   return "f" + name.substr(0, name.find('-') == 2 ? 2 : name.size());
 });
 
-// Goal: a folder whose world needs none of PLAN.md's additions loads today, with the values the
+// Goal: a folder whose world needs none of the sandboxed host's settings loads today, with the values the
 // survey read; a section with nothing decided is written out whole.
 TEST(ScenarioDraft, ADraftWithoutHostSettingsLoadsAsSurveyed) {
   const fs::path dir = copy_with_draft(source("seed"), "");
