@@ -26,6 +26,7 @@
 namespace bg::proxy {
 
 class ProxyListener;
+class ProxyGeneration;
 struct ServerState;
 
 class ProxyServer final : public ProxyControl {
@@ -41,8 +42,9 @@ class ProxyServer final : public ProxyControl {
   // be listened on. May be called again after stop().
   void start(const std::string& config_path) override;
   // `nginx -s reload`: re-reads the file. On error the old config keeps running and the message is
-  // returned; on success a new generation with fresh peer state takes new connections while the old
-  // one finishes its in-flight requests (idle keep-alive connections of the old one are closed).
+  // returned; on success the old generation keeps taking connections for 100 ms of scenario time, as
+  // nginx's old workers do until the master shuts them down, then a new generation with fresh peer
+  // state takes over and the old one finishes its in-flight requests and closes its connections.
   std::optional<std::string> reload() override;
   std::optional<std::string> test() const override;
   // Stops listening (ports refuse again) and closes every connection. When called from a thread
@@ -75,6 +77,8 @@ class ProxyServer final : public ProxyControl {
   void sync_listeners(const NginxConfig& config);
   void close_listener(uint16_t declared_port);
   void retire_sessions_of(const void* generation, bool stop_now);
+  static void retire(ServerState& state, ProxyGeneration& old);
+  static void retire_sessions(ServerState& state, const void* generation, bool stop_now);
   void wait_until_quiet();
 
   std::shared_ptr<ServerState> state_;

@@ -65,6 +65,15 @@ class ProxyServerTest : public testing::TestWithParam<int> {
   ClientResponse get(const std::string& method = "GET", const std::string& headers = "") {
     return http_request(proxy_->listen_port(), method, "/", headers, method == "POST" ? "x=1" : "");
   }
+  // `nginx -s reload` and the 100 ms (scenario) in which nginx's old workers still take connections:
+  // returns once the new config serves (bounded: 2 s real).
+  void reload_and_settle() {
+    auto before = proxy_->config();
+    ASSERT_EQ(proxy_->reload(), std::nullopt);
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(2);
+    while (proxy_->config() == before && std::chrono::steady_clock::now() < deadline) ::poll(nullptr, 0, 1);
+    ASSERT_NE(proxy_->config(), before) << "the reload did not take over within 2 s";
+  }
   std::vector<core::ProxyEvent> events(const std::string& kind) {
     std::vector<core::ProxyEvent> out;
     for (auto& e : history_.all<core::ProxyEvent>())
@@ -209,7 +218,7 @@ TEST_P(ProxyServerTest, ReloadSwapsUpstreamAndResetsPeerState) {
   EXPECT_EQ(get().body, "green");  // still disabled in this generation
   backend(3002, "red");
   write_config(config_with("        server localhost:3000;\n        server localhost:3002;\n"));
-  EXPECT_EQ(proxy_->reload(), std::nullopt);
+  reload_and_settle();
   EXPECT_EQ(events("reload").size(), 1u);
   std::string seq;
   for (int i = 0; i < 3; ++i) seq += get().body + " ";
@@ -258,7 +267,7 @@ TEST_P(ProxyServerTest, NamesResolveAtLoadOnlyAndAFailedReloadKeepsTheOldPeers) 
                             "127.0.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: "
                             "\"http://127.0.0.1:{}/\"", first), 0),
             0u);
-  EXPECT_EQ(proxy_->reload(), std::nullopt);
+  reload_and_settle();
   EXPECT_EQ(get().body, "blue-2");
 
   {
@@ -269,6 +278,24 @@ TEST_P(ProxyServerTest, NamesResolveAtLoadOnlyAndAFailedReloadKeepsTheOldPeers) 
   EXPECT_EQ(proxy_->test(), not_found);
   EXPECT_EQ(proxy_->reload(), not_found);
   EXPECT_EQ(get().body, "blue-2");
+}
+
+// Goal: for 100 ms of scenario time after a reload the old config still answers new connections,
+// as nginx's old workers do until the master shuts them down (ngx_process_cycle.c); then the new
+// config does.
+TEST_P(ProxyServerTest, OldConfigAnswersUntilTheOldWorkersAreShutDown) {
+  backend(3000, "blue");
+  backend(3001, "green");
+  start("        server localhost:3000;\n");
+  write_config(config_with("        server localhost:3001;\n"));
+  clock_.set_real_per_scenario_thousandths(20'000);  // the 100 ms window lasts 2 s of real time
+  ASSERT_EQ(proxy_->reload(), std::nullopt);
+  EXPECT_EQ(get().body, "blue");
+  EXPECT_EQ(get().body, "blue");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(5);
+  std::string body;
+  while ((body = get().body) != "green" && std::chrono::steady_clock::now() < deadline) ::poll(nullptr, 0, 1);
+  EXPECT_EQ(body, "green");
 }
 
 // Goal: on reload the old generation still serves a connection that was accepted but had not sent

@@ -22,8 +22,11 @@ class TestClock final : public core::Clock {
  public:
   core::Time now() const override { return core::Time(now_us_.load()); }
   std::chrono::nanoseconds to_real(core::Duration d) const override {
-    return std::chrono::duration_cast<std::chrono::nanoseconds>(d) / 100;
+    return std::chrono::duration_cast<std::chrono::nanoseconds>(d) * real_per_scenario_.load() / 1000;
   }
+  // Real time per scenario time, in thousandths (10: 1/100, the default). A test that must act
+  // inside a short scenario window widens it in real time.
+  void set_real_per_scenario_thousandths(int64_t t) { real_per_scenario_ = t; }
   bool sleep_for(core::Duration d, std::stop_token stop = {}) override {
     advance(d);
     return !stop.stop_requested();
@@ -32,6 +35,7 @@ class TestClock final : public core::Clock {
 
  private:
   std::atomic<int64_t> now_us_{0};
+  std::atomic<int64_t> real_per_scenario_{10};
 };
 
 // A backend on a declared port of the PortMap, serving one connection at a time on its own thread.

@@ -4,6 +4,7 @@
 #include <utility>  // before Asio under C++20 (design.md)
 
 #include <condition_variable>
+#include <cstdint>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -41,6 +42,7 @@ struct ServerState {
   std::vector<std::weak_ptr<ClientSession>> sessions;
   int live_sessions = 0;
   bool stopping = false;
+  uint64_t runs = 0;  // start() count: a reload's delayed switch belongs to the run it was made in
 
   std::shared_ptr<ProxyGeneration> current_generation() {
     std::lock_guard lock(mutex);
