@@ -303,8 +303,10 @@ TEST(DockerEngineOps, FolderBindMountSeesAFileRenamedOver) {
 }
 
 // Goal: with no host PathMap (bind sources are real paths) a single-file mount is pinned the same
-// way.
-TEST(DockerEngineOps, SingleFileBindMountOfRealPaths) {
+// way; a source that is a symlink (a `current -> releases/N` layout) pins the file it points to,
+// as the kernel's mount resolves it, not the link (a hard link to a relative symlink would point
+// nowhere from where the pin lies).
+TEST(DockerEngineOps, SingleFileBindMountOfRealPathsAndSymlinks) {
   Host files;  // used as plain real paths here
   World w;
   files.write_in_place("/nginx.conf", "v1");
@@ -313,6 +315,15 @@ TEST(DockerEngineOps, SingleFileBindMountOfRealPaths) {
   EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/nginx.conf"), "v2");
   files.replace_by_rename("/nginx.conf", "v3");
   EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/nginx.conf"), "v2");
+
+  files.write_in_place("/releases/1/app.conf", "release 1");
+  fs::create_symlink("releases/1/app.conf", files.real("/current.conf"));
+  w.engine->create(with_mount(w, "linked", files.real("/current.conf").string(), "/etc/nginx/conf.d/app.conf"));
+  EXPECT_EQ(read_in(w, "linked", "/etc/nginx/conf.d/app.conf"), "release 1");
+  files.write_in_place("/releases/2/app.conf", "release 2");
+  fs::remove(files.real("/current.conf"));
+  fs::create_symlink("releases/2/app.conf", files.real("/current.conf"));
+  EXPECT_EQ(read_in(w, "linked", "/etc/nginx/conf.d/app.conf"), "release 1");  // pinned at creation
 }
 
 // Goal: where no hard link can be made (the host file lies on another filesystem than the
