@@ -158,6 +158,49 @@ TEST(DockerEngineOps, PullsFromTheRunsRegistry) {
   EXPECT_EQ(w.engine->pull_image("ghcr.io/acme/web:v2").image.id, w.engine->image("web")->id);
 }
 
+// Goal: a build on another daemon (docker/build-push-action on a CI runner, e05d3e1) reaches this
+// daemon only through the registry: afterwards every tag pulls the same image, which is not in the
+// local store before the pull; the build is in the History with its build_id.
+TEST(DockerEngineOps, BuildAndPushElsewhereReachesOnlyTheRegistry) {
+  World w;
+  const Dockerfile dockerfile = parse_dockerfile("FROM node:18-alpine\nCMD [\"node\", \"server.js\"]\n");
+  Image built = w.engine->build_and_push_elsewhere(dockerfile, {"ghcr.io/acme/web:sha-1", "ghcr.io/acme/web:latest"}, {});
+  EXPECT_FALSE(built.build_id.empty());
+  EXPECT_FALSE(w.engine->image("ghcr.io/acme/web:sha-1"));
+  EXPECT_FALSE(w.engine->image("ghcr.io/acme/web:latest"));
+  EXPECT_FALSE(w.engine->image(built.id));  // not even by id: another daemon's store
+  std::vector<core::DeployEvent> builds;
+  for (const auto& e : w.history.all<core::DeployEvent>())
+    if (e.kind == "image_built") builds.push_back(e);
+  ASSERT_EQ(builds.size(), 2u);  // World's own `docker build` of "web", then this one
+  EXPECT_NE(builds[1].detail.find("ghcr.io/acme/web:sha-1"), std::string::npos) << builds[1].detail;
+  EXPECT_NE(builds[1].detail.find("build_id=" + built.build_id), std::string::npos) << builds[1].detail;
+
+  PullResult pulled = w.engine->pull_image("ghcr.io/acme/web:sha-1");
+  EXPECT_TRUE(pulled.downloaded);
+  EXPECT_EQ(pulled.image.id, built.id);
+  EXPECT_EQ(pulled.image.build_id, built.build_id);
+  ASSERT_TRUE(w.engine->image("ghcr.io/acme/web:sha-1"));
+  EXPECT_EQ(w.engine->pull_image("ghcr.io/acme/web:latest").image.id, built.id);
+  // Nothing was pushed under a tag the action did not name.
+  EXPECT_EQ(error_of([&] { w.engine->pull("ghcr.io/acme/web:sha-2"); }),
+            "manifest for ghcr.io/acme/web:sha-2 not found: manifest unknown: manifest unknown");
+}
+
+// Goal: a build stopped before it ends (the run cancelled) fails with BuildKit's "context canceled"
+// and pushes nothing.
+TEST(DockerEngineOps, BuildAndPushElsewhereStops) {
+  World w;
+  std::stop_source stop;
+  stop.request_stop();
+  const Dockerfile dockerfile = parse_dockerfile("FROM node:18-alpine\nCMD [\"node\", \"server.js\"]\n");
+  EXPECT_EQ(error_of([&] { w.engine->build_and_push_elsewhere(dockerfile, {"ghcr.io/acme/web:v9"}, stop.get_token()); }),
+            "context canceled");
+  EXPECT_EQ(error_of([&] { w.engine->pull("ghcr.io/acme/web:v9"); }),
+            "pull access denied for ghcr.io/acme/web, repository does not exist or may require 'docker login': "
+            "denied: requested access to the resource is denied");
+}
+
 // Goal: rmi refuses to leave a used image dangling unless forced, and prune takes only what no
 // container uses.
 TEST(DockerEngineOps, ImageRemovalFollowsTheDaemonsConflicts) {
