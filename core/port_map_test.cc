@@ -150,6 +150,47 @@ TEST(PortMap, AContainersMapListensOnItsAddressAndKeepsItsOwnLoopback) {
   listener.stop();
   ::close(fd);
   EXPECT_EQ(try_connect(own_address), ECONNREFUSED);
+// Goal: a container's own map (a process inside a container, 2203338): its declared ports are the
+// container's address, held by the run's map, so a listener inside binds the address the run
+// publishes; another container's address is reached as it is; any other port is the container's
+// own loopback, a fresh port the run's map does not hold, so `localhost:3000` inside refuses even
+// while the host's 3000 listens.
+TEST(PortMap, AContainersOwnMapKeepsItsLoopbackApart) {
+  PortMap run;
+  const uint16_t nginx_address = run.reserve_anonymous();
+  run.map_to_itself(nginx_address);
+  const uint16_t app_address = run.reserve_anonymous();
+  run.map_to_itself(app_address);
+  const uint16_t host_3000 = run.map(3000);
+  PortMap inside(run, {{80, nginx_address}});
+
+  EXPECT_EQ(inside.map(80), nginx_address);
+  EXPECT_EQ(inside.reserved_fd(nginx_address), run.reserved_fd(nginx_address));  // held outside
+  EXPECT_GE(inside.reserved_fd(nginx_address), 0);
+  EXPECT_EQ(inside.map(app_address), app_address);  // another container, by its address
+  EXPECT_TRUE(run.is_address(app_address));
+  EXPECT_FALSE(run.is_address(host_3000));
+
+  const uint16_t own_3000 = inside.map(3000);
+  EXPECT_NE(own_3000, host_3000);
+  EXPECT_EQ(inside.map(3000), own_3000);  // the same port every time
+  EXPECT_GE(inside.reserved_fd(own_3000), 0);
+  EXPECT_EQ(run.reserved_fd(own_3000), -1);  // the container's, not the run's
+  EXPECT_EQ(run.lookup(3000), host_3000);    // the run's 3000 is untouched
+
+  PortListener host_app(run, host_3000);
+  int host_fd = host_app.start();
+  EXPECT_EQ(try_connect(host_3000), 0);
+  EXPECT_EQ(try_connect(own_3000), ECONNREFUSED);
+  // nginx listening on its port 80 inside is reached at the container's address from outside.
+  PortListener nginx(inside, inside.map(80));
+  int nginx_fd = nginx.start();
+  EXPECT_EQ(try_connect(nginx_address), 0);
+  nginx.stop();
+  ::close(nginx_fd);
+  EXPECT_EQ(try_connect(nginx_address), ECONNREFUSED);
+  host_app.stop();
+  ::close(host_fd);
 }
 
 }  // namespace bg::core

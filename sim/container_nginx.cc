@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <filesystem>
+#include <optional>
 
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
@@ -69,6 +70,21 @@ void ContainerNginx::start() {
   const fs::path templates = spec_.filesystem.resolve("/etc/nginx/templates");
   if (fs::is_directory(templates) && !fs::is_empty(templates))
     throw core::NotModelled(fmt::format("the nginx image's /etc/nginx/templates (envsubst at start) in {}", spec_.container));
+  // One address per container, which stands for its port 80: a server that listens on another
+  // port (beside 80 or alone) would be reachable nowhere here, while Docker could publish it.
+  // A config nginx rejects is left to start(), which reports it as nginx does.
+  std::optional<proxy::NginxConfig> config;
+  try {
+    config = proxy::parse_nginx_config(kConfig, spec_.filesystem, resolve_);
+  } catch (const std::exception&) {
+  }
+  if (config)
+    for (const auto& server : config->servers)
+      for (uint16_t port : server.listen)
+        if (port != kContainerPort)
+          throw core::NotModelled(fmt::format("nginx in the container {} listening on port {} (a container's one "
+                                              "address stands for its port {})",
+                                              spec_.container, port, kContainerPort));
   proxy_ = make_proxy();
   try {
     proxy_->start(kConfig);

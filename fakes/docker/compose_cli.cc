@@ -103,7 +103,10 @@ core::CommandResult ComposeCli::dispatch(Context& ctx, const std::vector<std::st
     CliArgs flags = parse_flags(rest, pos, *specs, true);
     if (auto flag = unmodelled_compose_flag(ctx.program, command, flags); !flag.empty())
       return core::not_modelled_result(flag);
-    exec(ctx, flags, std::vector<std::string>(rest.begin() + static_cast<long>(pos), rest.end()));
+    // `exec -T -- nginx nginx -s reload`: parse_flags put what follows `--` in positional.
+    std::vector<std::string> words = flags.positional;
+    words.insert(words.end(), rest.begin() + static_cast<long>(pos), rest.end());
+    exec(ctx, flags, words);
     return ctx.result;
   }
   CliArgs flags = parse_flags(rest, pos, *specs, false);

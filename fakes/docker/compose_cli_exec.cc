@@ -7,7 +7,7 @@
 //    is not running container #N`. -T defaults to on when compose's output is not a terminal, which
 //    it never is in a deploy script.
 //  - v1 (docker-compose 1.29.2 cli/main.py exec_command, service.py get_container): the service must
-//    be in the compose file; a missing container is "No container found for x_N". Without -T it
+//    be in the compose file; no running container is "No container found for x_N". Without -T it
 //    runs `docker exec -i -t`, which fails without a terminal: "the input device is not a TTY". The
 //    scripts of a run never have one (a CodeDeploy hook's stdin is /dev/null).
 #include <fmt/format.h>
@@ -18,7 +18,8 @@
 namespace bg::fakes {
 
 void ComposeCli::exec(Context& ctx, const CliArgs& flags, const std::vector<std::string>& words) {
-  if (words.size() < 2) throw UsageError("requires at least 2 arguments");
+  // cobra.MinimumNArgs(2) (v2); v1's docopt prints exec's help (ComposeV1Dialect::bad_flag).
+  if (words.size() < 2) throw UsageError(fmt::format("requires at least 2 arg(s), only received {}", words.size()));
   const std::string& service = words[0];
   int index = 1;
   if (flags.has("index")) {
@@ -40,7 +41,9 @@ void ComposeCli::exec(Context& ctx, const CliArgs& flags, const std::vector<std:
   }
   std::optional<ContainerRecord> target;
   for (const auto& c : containers(project, {service}))
-    if (c.number == index && (v1 || c.state == ContainerState::running)) target = c;
+    // Both look among running containers only: v2's getSpecifiedContainer, and v1's
+    // get_container (client.containers() without all=True).
+    if (c.number == index && c.state == ContainerState::running) target = c;
   if (!target) {
     ctx.result.err += v1 ? fmt::format("No container found for {}_{}\n", service, index)
                          : fmt::format("service \"{}\" is not running container #{}\n", service, index);

@@ -23,6 +23,8 @@ struct ComposeWorld {
     init(compose_version);
   }
   std::optional<core::Duration> listen_after_;
+  // The containers created from now on answer a few `exec` commands (EchoProcess::exec).
+  bool answers_exec = false;
   fs::path dir;
   core::ScaledClock clock{0.01};
   core::History history;
@@ -42,7 +44,7 @@ struct ComposeWorld {
     engine = std::make_unique<DockerEngine>(io.io(), clock, history, ports, core::Rng(1), options,
                                             [this](const ProcessSpec& spec) {
                                               return std::make_unique<testing::EchoProcess>(
-                                                  io.io(), ports, clock, spec, testing::EchoProcess::Behaviour{listen_after_, false});
+                                                  io.io(), ports, clock, spec, testing::EchoProcess::Behaviour{listen_after_, false, answers_exec});
                                             });
     engine->build(parse_dockerfile("FROM node:16-alpine\nCMD [\"node\", \"server.js\"]\n"), "docker-image", {});
     compose = std::make_unique<ComposeCli>(*engine, make_compose_dialect(compose_version));

@@ -152,7 +152,20 @@ const std::map<std::string, std::string>& v1_command_help() {
       {"version",
        "Show version information and quit.\n\nUsage: version [--short]\n\nOptions:\n"
        "    --short     Shows only Compose's version number.\n"},
-      {"start", "Start existing containers.\n\nUsage: start [SERVICE...]\n"}};
+      {"start", "Start existing containers.\n\nUsage: start [SERVICE...]\n"},
+      {"exec",
+       "Execute a command in a running container\n\n"
+       "Usage: exec [options] [-e KEY=VAL...] [--] SERVICE COMMAND [ARGS...]\n\nOptions:\n"
+       "    -d, --detach      Detached mode: Run command in the background.\n"
+       "    --privileged      Give extended privileges to the process.\n"
+       "    -u, --user USER   Run the command as this user.\n"
+       "    -T                Disable pseudo-tty allocation. By default `docker-compose exec`\n"
+       "                      allocates a TTY.\n"
+       "    --index=index     index of the container if there are multiple\n"
+       "                      instances of a service [default: 1]\n"
+       "    -e, --env KEY=VAL Set environment variables (can be used multiple times,\n"
+       "                      not supported in API < 1.25)\n"
+       "    -w, --workdir DIR Path to workdir directory for this command.\n"}};
   return help;
 }
 

@@ -19,8 +19,14 @@ fs::path pin_file(const ContainerFsPlan& plan, const BindMount& m, const fs::pat
   fs::create_directories(pinned.parent_path(), ec);
   fs::remove(pinned, ec);
   fs::path linkable = real;
-  if (plan.host && plan.host_linkable)
+  if (plan.host && plan.host_linkable) {
     if (auto own = plan.host_linkable->to_real(plan.host->canonical_virtual(m.source))) linkable = *own;
+  } else if (!plan.host) {
+    // Real paths: the mount pins the file a symlink source points to, as the kernel resolves it.
+    // link(2) does not follow a symlink: it would link the symlink itself, and a relative one
+    // then points nowhere from the pin's folder. (With `host`, resolve() already followed it.)
+    if (fs::path target = fs::canonical(real, ec); !ec) linkable = target;
+  }
   ec.clear();
   fs::create_hard_link(linkable, pinned, ec);
   if (ec) {

@@ -2,6 +2,8 @@
 // image removal, networks and the container filesystem.
 #include "fakes/docker/docker_engine.h"
 
+#include <sys/stat.h>
+
 #include <fstream>
 #include <thread>
 
@@ -56,6 +58,11 @@ struct World {
     return false;
   }
 };
+
+std::string read_text(const fs::path& p) {
+  std::ifstream in(p);
+  return std::string(std::istreambuf_iterator<char>(in), {});
+}
 
 std::string error_of(const std::function<void()>& f) {
   try {
@@ -151,6 +158,49 @@ TEST(DockerEngineOps, PullsFromTheRunsRegistry) {
   EXPECT_EQ(w.engine->pull_image("ghcr.io/acme/web:v2").image.id, w.engine->image("web")->id);
 }
 
+// Goal: a build on another daemon (docker/build-push-action on a CI runner, e05d3e1) reaches this
+// daemon only through the registry: afterwards every tag pulls the same image, which is not in the
+// local store before the pull; the build is in the History with its build_id.
+TEST(DockerEngineOps, BuildAndPushElsewhereReachesOnlyTheRegistry) {
+  World w;
+  const Dockerfile dockerfile = parse_dockerfile("FROM node:18-alpine\nCMD [\"node\", \"server.js\"]\n");
+  Image built = w.engine->build_and_push_elsewhere(dockerfile, {"ghcr.io/acme/web:sha-1", "ghcr.io/acme/web:latest"}, {});
+  EXPECT_FALSE(built.build_id.empty());
+  EXPECT_FALSE(w.engine->image("ghcr.io/acme/web:sha-1"));
+  EXPECT_FALSE(w.engine->image("ghcr.io/acme/web:latest"));
+  EXPECT_FALSE(w.engine->image(built.id));  // not even by id: another daemon's store
+  std::vector<core::DeployEvent> builds;
+  for (const auto& e : w.history.all<core::DeployEvent>())
+    if (e.kind == "image_built") builds.push_back(e);
+  ASSERT_EQ(builds.size(), 2u);  // World's own `docker build` of "web", then this one
+  EXPECT_NE(builds[1].detail.find("ghcr.io/acme/web:sha-1"), std::string::npos) << builds[1].detail;
+  EXPECT_NE(builds[1].detail.find("build_id=" + built.build_id), std::string::npos) << builds[1].detail;
+
+  PullResult pulled = w.engine->pull_image("ghcr.io/acme/web:sha-1");
+  EXPECT_TRUE(pulled.downloaded);
+  EXPECT_EQ(pulled.image.id, built.id);
+  EXPECT_EQ(pulled.image.build_id, built.build_id);
+  ASSERT_TRUE(w.engine->image("ghcr.io/acme/web:sha-1"));
+  EXPECT_EQ(w.engine->pull_image("ghcr.io/acme/web:latest").image.id, built.id);
+  // Nothing was pushed under a tag the action did not name.
+  EXPECT_EQ(error_of([&] { w.engine->pull("ghcr.io/acme/web:sha-2"); }),
+            "manifest for ghcr.io/acme/web:sha-2 not found: manifest unknown: manifest unknown");
+}
+
+// Goal: a build stopped before it ends (the run cancelled) fails with BuildKit's "context canceled"
+// and pushes nothing.
+TEST(DockerEngineOps, BuildAndPushElsewhereStops) {
+  World w;
+  std::stop_source stop;
+  stop.request_stop();
+  const Dockerfile dockerfile = parse_dockerfile("FROM node:18-alpine\nCMD [\"node\", \"server.js\"]\n");
+  EXPECT_EQ(error_of([&] { w.engine->build_and_push_elsewhere(dockerfile, {"ghcr.io/acme/web:v9"}, stop.get_token()); }),
+            "context canceled");
+  EXPECT_EQ(error_of([&] { w.engine->pull("ghcr.io/acme/web:v9"); }),
+            "pull access denied for ghcr.io/acme/web, repository does not exist or may require 'docker login': "
+            "denied: requested access to the resource is denied");
+}
+
 // Goal: rmi refuses to leave a used image dangling unless forced, and prune takes only what no
 // container uses.
 TEST(DockerEngineOps, ImageRemovalFollowsTheDaemonsConflicts) {
@@ -213,8 +263,142 @@ TEST(DockerEngineOps, ContainerFilesystemLaysImageFilesAndMounts) {
   fs::path conf = fsmap.resolve("/etc/nginx/nginx.conf");
   EXPECT_TRUE(fs::exists(conf));
   EXPECT_NE(conf, files / "nginx.conf");
-  EXPECT_EQ(fsmap.resolve("/etc/nginx/conf.d/app.conf"), w.dir / "app.conf");
+  // A single-file mount is pinned (see the tests below): the same inode as the host file, not its path.
+  fs::path mounted = fsmap.resolve("/etc/nginx/conf.d/app.conf");
+  EXPECT_TRUE(fs::equivalent(mounted, w.dir / "app.conf")) << mounted;
+  EXPECT_EQ(read_text(mounted), "server {}\n");
   fs::remove_all(files);
+}
+
+// A host whose "/" is a temp folder: bind-mount sources are host paths (EngineOptions::host_paths).
+struct Host {
+  fs::path root;
+  core::PathMap paths;
+  explicit Host(const char* base = "/tmp") {
+    std::string tmpl = std::string(base) + "/bg-bind-host-XXXXXX";
+    root = ::mkdtemp(tmpl.data());
+    paths.add("/", root);
+  }
+  ~Host() { fs::remove_all(root); }
+  fs::path real(const std::string& host_path) const { return root / fs::path(host_path).relative_path(); }
+  // An in-place write: the same inode, truncated and rewritten (`echo x > file`, `cat > file`).
+  void write_in_place(const std::string& host_path, const std::string& text) const {
+    fs::create_directories(real(host_path).parent_path());
+    std::ofstream(real(host_path), std::ios::trunc) << text;
+  }
+  // A new file renamed over the path (`sed -i`, an editor, CodeDeploy's Install): a new inode.
+  void replace_by_rename(const std::string& host_path, const std::string& text) const {
+    fs::path tmp = real(host_path).string() + ".tmp";
+    std::ofstream(tmp) << text;
+    fs::rename(tmp, real(host_path));
+  }
+};
+
+// What the container reads at `container_path`, through its filesystem PathMap.
+std::string read_in(World& w, const std::string& container, const std::string& container_path) {
+  return read_text(w.engine->info(container)->filesystem.resolve(container_path));
+}
+
+ContainerSpec with_mount(World& w, const std::string& name, const std::string& source, const std::string& target) {
+  ContainerSpec s = w.spec(name);
+  s.mounts = {{source, target, true, false}};
+  return s;
+}
+
+// Goal: a single-file bind mount pins the file's inode when the container is created (moby#15793):
+// an in-place write on the host shows inside, a file renamed over the host path does not (the
+// container keeps the old text, races.md R14) until a container is created again.
+TEST(DockerEngineOps, SingleFileBindMountPinsTheInodeAtCreation) {
+  Host host;
+  host.write_in_place("/srv/app/nginx.conf", "v1");
+  EngineOptions o;
+  o.host_paths = &host.paths;
+  World w(o);
+  w.engine->create(with_mount(w, "proxy", "/srv/app/nginx.conf", "/etc/nginx/nginx.conf"));
+  EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/nginx.conf"), "v1");
+  host.write_in_place("/srv/app/nginx.conf", "v2");
+  EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/nginx.conf"), "v2");  // same inode: seen
+  host.replace_by_rename("/srv/app/nginx.conf", "v3");
+  EXPECT_EQ(read_text(host.real("/srv/app/nginx.conf")), "v3");
+  EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/nginx.conf"), "v2");  // the pinned inode keeps the old text
+  w.engine->start("proxy");
+  EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/nginx.conf"), "v2");  // a start does not re-pin
+  // A container created now pins the new file.
+  w.engine->create(with_mount(w, "proxy2", "/srv/app/nginx.conf", "/etc/nginx/nginx.conf"));
+  EXPECT_EQ(read_in(w, "proxy2", "/etc/nginx/nginx.conf"), "v3");
+  EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/nginx.conf"), "v2");
+}
+
+// Goal: a folder bind mount is not pinned: a file renamed over inside the host folder is what the
+// container reads next, as a new file there is.
+TEST(DockerEngineOps, FolderBindMountSeesAFileRenamedOver) {
+  Host host;
+  host.write_in_place("/srv/conf.d/app.conf", "blue");
+  EngineOptions o;
+  o.host_paths = &host.paths;
+  World w(o);
+  w.engine->create(with_mount(w, "proxy", "/srv/conf.d", "/etc/nginx/conf.d"));
+  EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/conf.d/app.conf"), "blue");
+  host.replace_by_rename("/srv/conf.d/app.conf", "green");
+  EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/conf.d/app.conf"), "green");
+  host.write_in_place("/srv/conf.d/new.conf", "new");
+  EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/conf.d/new.conf"), "new");
+}
+
+// Goal: with no host PathMap (bind sources are real paths) a single-file mount is pinned the same
+// way; a source that is a symlink (a `current -> releases/N` layout) pins the file it points to,
+// as the kernel's mount resolves it, not the link (a hard link to a relative symlink would point
+// nowhere from where the pin lies).
+TEST(DockerEngineOps, SingleFileBindMountOfRealPathsAndSymlinks) {
+  Host files;  // used as plain real paths here
+  World w;
+  files.write_in_place("/nginx.conf", "v1");
+  w.engine->create(with_mount(w, "proxy", files.real("/nginx.conf").string(), "/etc/nginx/nginx.conf"));
+  files.write_in_place("/nginx.conf", "v2");
+  EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/nginx.conf"), "v2");
+  files.replace_by_rename("/nginx.conf", "v3");
+  EXPECT_EQ(read_in(w, "proxy", "/etc/nginx/nginx.conf"), "v2");
+
+  files.write_in_place("/releases/1/app.conf", "release 1");
+  fs::create_symlink("releases/1/app.conf", files.real("/current.conf"));
+  w.engine->create(with_mount(w, "linked", files.real("/current.conf").string(), "/etc/nginx/conf.d/app.conf"));
+  EXPECT_EQ(read_in(w, "linked", "/etc/nginx/conf.d/app.conf"), "release 1");
+  files.write_in_place("/releases/2/app.conf", "release 2");
+  fs::remove(files.real("/current.conf"));
+  fs::create_symlink("releases/2/app.conf", files.real("/current.conf"));
+  EXPECT_EQ(read_in(w, "linked", "/etc/nginx/conf.d/app.conf"), "release 1");  // pinned at creation
+}
+
+// Goal: where no hard link can be made (the host file lies on another filesystem than the
+// containers' folder) a copy stands for the file: the container reads it, and (the documented
+// simplification) a later in-place write is not seen. host_linkable names where a link can be made
+// to the same host path: the pin is then a link to that file, and its in-place writes show.
+TEST(DockerEngineOps, SingleFileBindMountCopiesAcrossFilesystemsUnlessLinkable) {
+  Host host("/dev/shm");
+  struct stat shm {}, tmp {};
+  if (::stat(host.root.c_str(), &shm) != 0 || ::stat("/tmp", &tmp) != 0 || shm.st_dev == tmp.st_dev)
+    GTEST_SKIP() << "/dev/shm and /tmp are one filesystem here: a hard link can always be made";
+  host.write_in_place("/srv/app/nginx.conf", "v1");
+  Host own;  // the same host folder where a link can be made (the run's own folders in a run)
+  own.write_in_place("/srv/app/nginx.conf", "v1");
+  core::PathMap linkable;
+  linkable.add("/srv", own.real("/srv"));
+  {
+    EngineOptions o;
+    o.host_paths = &host.paths;
+    World w(o);
+    w.engine->create(with_mount(w, "copied", "/srv/app/nginx.conf", "/etc/nginx/nginx.conf"));
+    EXPECT_EQ(read_in(w, "copied", "/etc/nginx/nginx.conf"), "v1");
+    host.write_in_place("/srv/app/nginx.conf", "v2");
+    EXPECT_EQ(read_in(w, "copied", "/etc/nginx/nginx.conf"), "v1");  // a copy: not seen
+  }
+  EngineOptions o;
+  o.host_paths = &host.paths;
+  o.host_linkable = &linkable;
+  World w(o);
+  w.engine->create(with_mount(w, "linked", "/srv/app/nginx.conf", "/etc/nginx/nginx.conf"));
+  own.write_in_place("/srv/app/nginx.conf", "v3");
+  EXPECT_EQ(read_in(w, "linked", "/etc/nginx/nginx.conf"), "v3");  // a link to the linkable file
 }
 
 }  // namespace

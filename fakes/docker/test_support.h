@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <thread>
+#include <vector>
 
 #include <utility>
 #include <boost/asio.hpp>
@@ -50,6 +51,8 @@ class EchoProcess : public ContainerProcess {
   struct Behaviour {
     std::optional<core::Duration> listen_after = core::Duration(0);
     bool ignore_sigterm = false;
+    // `docker exec` answers a few commands (see exec()); otherwise exec is not modelled.
+    bool answers_exec = false;
   };
 
   EchoProcess(boost::asio::io_context& io, core::PortMap& ports, core::Clock& clock, ProcessSpec spec, Behaviour b)
@@ -68,6 +71,27 @@ class EchoProcess : public ContainerProcess {
   void signal(int signo) override {
     if (signo == SIGKILL) return exit(128 + SIGKILL);
     if (!behaviour_.ignore_sigterm) exit(0);
+  }
+  // With answers_exec: `echo [-n] ARG...`, `printenv NAME` (exit 1 when unset), `pwd` (the
+  // workdir), `whoami` (the user, else root), `exit N`; anything else is not modelled.
+  core::CommandResult exec(const ExecRequest& r, std::stop_token stop) override {
+    if (!behaviour_.answers_exec || r.argv.empty()) return ContainerProcess::exec(r, stop);
+    const std::vector<std::string> args(r.argv.begin() + 1, r.argv.end());
+    const std::string& cmd = r.argv.front();
+    if (cmd == "echo") {
+      bool newline = args.empty() || args.front() != "-n";
+      std::string out;
+      for (size_t i = newline ? 0 : 1; i < args.size(); ++i) out += (out.empty() ? "" : " ") + args[i];
+      return {0, out + (newline ? "\n" : ""), ""};
+    }
+    if (cmd == "printenv" && args.size() == 1) {
+      auto it = r.env.find(args[0]);
+      return it == r.env.end() ? core::CommandResult{1, "", ""} : core::CommandResult{0, it->second + "\n", ""};
+    }
+    if (cmd == "pwd") return {0, (r.workdir.empty() ? "/" : r.workdir) + "\n", ""};
+    if (cmd == "whoami") return {0, (r.user.empty() ? "root" : r.user) + "\n", ""};
+    if (cmd == "exit" && args.size() == 1) return {std::stoi(args[0]), "", ""};
+    return ContainerProcess::exec(r, stop);
   }
   bool listening() const { return listening_; }
   const ProcessSpec& spec() const { return spec_; }
