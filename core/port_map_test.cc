@@ -150,7 +150,9 @@ TEST(PortMap, AContainersMapListensOnItsAddressAndKeepsItsOwnLoopback) {
   listener.stop();
   ::close(fd);
   EXPECT_EQ(try_connect(own_address), ECONNREFUSED);
-// Goal: a container's own map (a process inside a container, 2203338): its declared ports are the
+}
+
+// Goal: a container's own map (a process inside a container): its declared ports are the
 // container's address, held by the run's map, so a listener inside binds the address the run
 // publishes; another container's address is reached as it is; any other port is the container's
 // own loopback, a fresh port the run's map does not hold, so `localhost:3000` inside refuses even
