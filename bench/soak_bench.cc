@@ -108,23 +108,28 @@ int main(int argc, char** argv) {
                            "failed", "hist MB");
   const core::Stopwatch wall;
   print_row("start", wall.seconds(), 0, 0, 0, out / "history.jsonl");
+  int failed_deployments = 0;   // the last swap's running count, for the judged and html rows
   options.progress = [&](const sim::RunProgress& p) {
+    failed_deployments = p.failed_deployments;
     if (p.swap % args.every == 0 || p.swap == 1)
       print_row(std::to_string(p.swap), wall.seconds(), p.requests_sent, p.late_sends, p.failed_deployments,
                 out / "history.jsonl");
   };
   options.log = [](const std::string& line) {
     // Failed deployments and workflow runs are the harness's own errors here: seed-fixed holds.
-    if (std::getenv("BG_SOAK_VERBOSE") || line.find("failed") != std::string::npos || line.find("refused") != std::string::npos)
+    // A workflow run that was cancelled or skipped deployed nothing either (sim/run.cc's log_runs).
+    if (std::getenv("BG_SOAK_VERBOSE") || line.find("failed") != std::string::npos ||
+        line.find("refused") != std::string::npos || line.find("cancelled") != std::string::npos ||
+        line.find("skipped") != std::string::npos)
       std::cout << "  " << line << std::endl;
   };
   const auto result = sim::run_scenario(s, options);
-  print_row("judged", wall.seconds(), result.requests, result.late_sends, 0, out / "history.jsonl");
+  print_row("judged", wall.seconds(), result.requests, result.late_sends, failed_deployments, out / "history.jsonl");
   // The HTML report reads the history twice (its timeline): the same bound on memory.
   if (!result.history_path.empty()) {
     const auto html = reports::render_html(result, reports::read_html_history(result, core::file_source(result.history_path)));
     std::ofstream(out / "report.html") << html;
-    print_row("html", wall.seconds(), result.requests, result.late_sends, 0, out / "history.jsonl");
+    print_row("html", wall.seconds(), result.requests, result.late_sends, failed_deployments, out / "history.jsonl");
   }
   std::cout << fmt::format("verdict {} · {} requests: {} ok, {} failed, {} indeterminate · {} swaps · wall {:.0f}s\n",
                            result.verdict, result.requests, result.ok, result.failed, result.indeterminate,
