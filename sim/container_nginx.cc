@@ -98,12 +98,6 @@ void ContainerNginx::start() {
     exited(1);
     return;
   }
-  // One address per container: a `listen` on another port would be a port nothing publishes here.
-  for (const auto& [declared, actual] : ports_.declared_ports())
-    if (actual == proxy_->listen_port() && declared != kContainerPort)
-      throw core::NotModelled(fmt::format("nginx in the container {} listening on port {} (a container's one "
-                                          "address stands for its port {})",
-                                          spec_.container, declared, kContainerPort));
 }
 
 void ContainerNginx::signal(int signo) {

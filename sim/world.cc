@@ -89,6 +89,14 @@ void copy_onto_host(const fs::path& from, const fs::path& to) {
   }
 }
 
+// proxy.engine: nginx (or --proxy nginx) runs the machine's nginx binary; a run without it cannot start.
+void require_real_nginx() {
+  if (!proxy::RealNginx::available())
+    throw std::runtime_error(fmt::format("proxy.engine is nginx but {} is not installed or not executable "
+                                         "(tools/setup.sh installs nginx-light)",
+                                         proxy::RealNginx::kDefaultBinary));
+}
+
 }  // namespace
 
 World::World(const scenarios::Scenario& scenario, WorldOptions options)
@@ -342,10 +350,7 @@ void World::start() {
 std::unique_ptr<fakes::ContainerProcess> World::make_container_nginx(const fakes::ProcessSpec& spec) {
   ProxyEngine engine = ProxyEngine::builtin;
   if (scenario_.proxy.engine == "nginx") {
-    if (!proxy::RealNginx::available())
-      throw std::runtime_error(fmt::format("proxy.engine is nginx but {} is not installed or not executable "
-                                           "(tools/setup.sh installs nginx-light)",
-                                           proxy::RealNginx::kDefaultBinary));
+    require_real_nginx();
     engine = ProxyEngine::real_nginx;
   }
   return std::make_unique<ContainerNginx>(io_, *clock_, history_, ports_, resolve_container_names(), engine, spec);
@@ -355,10 +360,7 @@ std::unique_ptr<fakes::ContainerProcess> World::make_container_nginx(const fakes
 // verdict can be checked against nginx itself (proxy.engine; the differential test runs both).
 void World::start_proxy() {
   if (scenario_.proxy.engine == "nginx") {
-    if (!proxy::RealNginx::available())
-      throw std::runtime_error(fmt::format("proxy.engine is nginx but {} is not installed or not executable "
-                                           "(tools/setup.sh installs nginx-light)",
-                                           proxy::RealNginx::kDefaultBinary));
+    require_real_nginx();
     auto nginx = std::make_unique<proxy::RealNginx>(io_, *clock_, history_, ports_, paths_);
     nginx->set_resolver(resolve_container_names());
     nginx->start(fmt::format("{}/nginx.conf", kNginxDir));
