@@ -16,10 +16,12 @@
 //  - The address exists from `create` to removal. Real Docker attaches the endpoint at start and
 //    detaches it at stop, and its DNS answers only for running containers; here a stopped
 //    container's name still resolves, to an address that refuses.
-//  - An address is never handed out again during the run (the engine keeps its port held), so a
-//    stale address refuses. Docker may reuse a released address: libnetwork's IPAM can allocate
-//    serially, not reusing one until it wraps (moby/libnetwork#1788), but whether a local bridge
-//    network does so by default is not checked here; a reused address would reach another container.
+//  - A removed instance's address stays held by the run and refuses until 64 later removals have
+//    passed; then a new instance takes it (DockerEngine::released_addresses_). Docker allocates a
+//    container's IP serially (libnetwork's IPAM with com.docker.network.ipam.serial), reusing a
+//    released one only when it wraps round the subnet, so a stale address there also reaches
+//    nothing for a long while and then another container; the run's "subnet" is smaller, which
+//    keeps a long run's ports bounded.
 //    Connecting to an address nobody holds may, in real Docker, time out or fail with "no route to
 //    host" (EHOSTUNREACH, after ARP gives up) instead of being refused.
 #include <cstdint>

@@ -140,9 +140,15 @@ ContainerRecord DockerEngine::create(const ContainerSpec& spec) {
     runtime_.erase(created->name);
     throw DockerError(e.what());
   }
-  // The instance's own address (ContainerNetwork): fresh per instance, held for the rest of the run.
-  live->container_port = ports_.reserve_anonymous();
-  ports_.map_to_itself(live->container_port);
+  // The instance's own address (ContainerNetwork): a fresh one while fewer than kAddressReuseAfter
+  // removed instances' addresses wait, else the one released longest ago (serial allocation).
+  if (released_addresses_.size() > kAddressReuseAfter) {
+    live->container_port = released_addresses_.front();
+    released_addresses_.pop_front();
+  } else {
+    live->container_port = ports_.reserve_anonymous();
+    ports_.map_to_itself(live->container_port);
+  }
   std::vector<std::string> aliases;
   if (!created->service.empty()) aliases.push_back(created->service);
   aliases.insert(aliases.end(), spec.aliases.begin(), spec.aliases.end());

@@ -16,6 +16,7 @@
 // std::stop_token and a deadline, so a run being torn down never hangs. Everything else is
 // non-blocking and thread-safe.
 #include <condition_variable>
+#include <deque>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -280,6 +281,12 @@ class DockerEngine {
   ImageStore images_;
   std::map<std::string, std::shared_ptr<Live>> live_;
   std::map<uint16_t, std::string> allocated_;  // declared host port -> container holding it
+  // Removed instances' addresses, oldest first. Docker allocates container IPs serially, so a
+  // released IP comes back only once the allocator has gone round the subnet; here the "subnet"
+  // is the live instances plus kAddressReuseAfter released addresses, so a run of any length holds
+  // a bounded number of ports (a simplification: a compose network's /20 wraps after 4094).
+  std::deque<uint16_t> released_addresses_;
+  static constexpr std::size_t kAddressReuseAfter = 64;
   NetworkStore networks_;
   Registry registry_;
   ContainerNetwork network_;

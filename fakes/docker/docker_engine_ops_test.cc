@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include <fstream>
+#include <set>
 #include <thread>
 
 #include <gtest/gtest.h>
@@ -241,6 +242,36 @@ TEST(DockerEngineOps, NetworksGiveAddressesWhileRunning) {
   EXPECT_EQ(w.engine->info("blue")->networks.count("bridge"), 0u);
   EXPECT_EQ(error_of([&] { w.engine->delete_network("bridge"); }),
             "bridge is a pre-defined network and cannot be removed");
+}
+
+// Goal: a long run holds a bounded number of ports. A removed instance's address keeps refusing
+// (nobody else gets it) until 64 later instances were removed, then the next instance takes the
+// oldest; creating and removing hundreds of instances opens no descriptor beyond that.
+TEST(DockerEngineOps, RemovedAddressesComeBackOnlyAfterTheAllocatorWraps) {
+  World w;
+  auto open_fds = [] {
+    int n = 0;
+    for ([[maybe_unused]] const auto& e : fs::directory_iterator("/proc/self/fd")) ++n;
+    return n;
+  };
+  std::vector<uint16_t> addresses;
+  int fds_after_wrap = 0;
+  for (int i = 0; i < 200; ++i) {
+    const std::string name = "c" + std::to_string(i);
+    w.engine->create(w.spec(name));
+    auto resolved = w.engine->network().resolve(name, 3000);
+    ASSERT_EQ(resolved.size(), 1u) << name;
+    addresses.push_back(resolved[0]);
+    w.engine->remove(name, {});
+    if (i == 70) fds_after_wrap = open_fds();
+  }
+  for (int i = 1; i < 65; ++i) EXPECT_NE(addresses[i], addresses[0]) << "instance " << i;
+  EXPECT_EQ(addresses[65], addresses[0]);
+  EXPECT_EQ(addresses[66], addresses[1]);
+  EXPECT_EQ(std::set<uint16_t>(addresses.begin(), addresses.end()).size(), 65u);
+  EXPECT_EQ(open_fds(), fds_after_wrap);
+  // A removed instance's address refuses: nothing listens on it while the run holds it.
+  EXPECT_GE(w.ports.reserved_fd(addresses[0]), 0);
 }
 
 // Goal: the container sees its image's files in its own layer and a bind mount's host file at

@@ -143,9 +143,11 @@ void DockerEngine::remove(const std::string& name, std::stop_token stop) {
   ContainerRecord removed = *runtime_.find(name);
   runtime_.erase(name);
   live_.erase(name);
-  // The name stops resolving; the address stays held (map_to_itself), so a proxy still holding it
-  // is refused rather than reaching whatever later binds the port.
+  // The name stops resolving; the address stays held by the run (map_to_itself), so a proxy still
+  // holding it is refused until kAddressReuseAfter later removals have passed, and then reaches the
+  // instance that took it over, never a port outside the run.
   network_.detach(name);
+  released_addresses_.push_back(live->container_port);
   networks_.forget(removed.id);
   append(removed, "removed");
   changed_.notify_all();  // `docker wait` returns when its container is removed
