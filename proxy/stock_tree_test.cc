@@ -27,7 +27,9 @@ const fs::path kData = BG_PROXY_DATA_DIR;
 void install(const HostDir& host, const std::string& tree) {
   fs::path from = kData / tree;
   for (auto it = fs::recursive_directory_iterator(from); it != fs::recursive_directory_iterator(); ++it) {
-    fs::path rel = fs::relative(it->path(), from);
+    // Lexically: fs::relative follows the symlink itself (weakly_canonical), and a stock tree's
+    // absolute link to /etc/nginx/... that exists on this machine would put `to` outside the host.
+    fs::path rel = it->path().lexically_relative(from);
     fs::path to = host.root() / rel;
     if (it->is_symlink()) {
       fs::path target = fs::read_symlink(it->path());

@@ -59,7 +59,7 @@ std::map<std::string, std::string> expand(const fs::path& dir, const std::map<st
     }
     for (const auto& e : fs::recursive_directory_iterator(dir / folder))
       if (e.is_regular_file()) {
-        const std::string rel = fs::relative(e.path(), dir / folder).generic_string();
+        const std::string rel = e.path().lexically_relative(dir / folder).generic_string();
         out[host + rel] = folder + rel;
       }
   }
