@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "core/sanitizer_slowdown.h"
 #include "scenarios/scenario_loader.h"
 #include "sim/process_census.h"
 #include "sim/run.h"
@@ -36,7 +37,8 @@ class HookScenario {
     std::ofstream(dir_ / "scripts/start.sh") << shebang << "\n" << script << "\n";
     fs::permissions(dir_ / "scripts/start.sh", fs::perms::owner_all);
     fs::copy_file(fs::path(BG_SOURCE_DIR) / "scenarios/data/seed/nginx.conf", dir_ / "nginx.conf");
-    std::ofstream(dir_ / "scenario.yaml") << "seed: 1\ntime_scale: 0.02\nrun: {swaps: 0, warmup: 1s, liveness: 1s}\n"
+    std::ofstream(dir_ / "scenario.yaml") << "seed: 1\ntime_scale: " << 0.02 * core::kSanitizerSlowdown
+                                          << "\nrun: {swaps: 0, warmup: 1s, liveness: 1s}\n"
                                              "traffic: {rate: 5}\n";
   }
   ~HookScenario() {
@@ -128,7 +130,7 @@ TEST(WorldHost, BackgroundedChildWithRedirectedOutputOutlivesItsHook) {
       "chmod +x /home/ec2-user/later.sh\n"
       "/home/ec2-user/later.sh > /dev/null 2>&1 < /dev/null &\n"
       "echo hook-done");
-  World world(folder.load(), WorldOptions{.seed = 1, .time_scale = 0.02});
+  World world(folder.load(), WorldOptions{.seed = 1, .time_scale = 0.02 * core::kSanitizerSlowdown});
   world.start();
   auto d = world.deploy(0);
   ASSERT_TRUE(d.succeeded) << d.error;
@@ -180,7 +182,7 @@ TEST(WorldHost, AShimCallEndsWhenItsCallerIsKilled) {
     appspec << "version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n    - location: scripts/start.sh\n"
                "      timeout: 30\n";
   }
-  World world(folder.load(), WorldOptions{.seed = 1, .time_scale = 0.02});
+  World world(folder.load(), WorldOptions{.seed = 1, .time_scale = 0.02 * core::kSanitizerSlowdown});
   world.start();
   auto d = world.deploy(0);
   EXPECT_FALSE(d.succeeded);

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include "core/sanitizer_slowdown.h"
 #include "proxy/real_nginx.h"
 
 #include "scenarios/scenario_loader.h"
@@ -23,7 +24,7 @@ TEST(World, RunLeavesNoProcessThreadOrSocketBehind) {
   auto s = scenarios::load_scenario(std::string(BG_SOURCE_DIR) + "/scenarios/data/seed-fixed");
   // 0.1, not 0.05: beside the catalogue in a parallel ctest, a quarter of the sends at 0.05 were
   // late and the run ended as a harness error before anything was counted.
-  s.time_scale = 0.1;
+  s.time_scale = 0.1 * core::kSanitizerSlowdown;
   s.app.listen_delay = {1s, 1s};
   s.docker.build_duration = 1s;
   s.run.swaps = 1;
@@ -50,7 +51,7 @@ TEST(World, RunBehindRealNginxLeavesNoNginxProcessBehind) {
   if (!proxy::RealNginx::available()) GTEST_SKIP() << "/usr/sbin/nginx is not installed (tools/setup.sh installs it)";
   auto s = scenarios::load_scenario(std::string(BG_SOURCE_DIR) + "/scenarios/data/seed-fixed");
   s.proxy.engine = "nginx";
-  s.time_scale = 0.1;
+  s.time_scale = 0.1 * core::kSanitizerSlowdown;
   s.app.listen_delay = {1s, 1s};
   s.docker.build_duration = 1s;
   s.run.swaps = 1;
