@@ -9,6 +9,7 @@
 #include "reports/failed_request_join.h"
 #include "sim/checkers.h"
 #include "sim/failure_samples.h"
+#include "sim/late_send.h"
 #include "sim/latency_histogram.h"
 #include "sim/outage_meter.h"
 
@@ -77,10 +78,10 @@ std::string machine_failure(const reports::RunResult& r, const Tally& t) {
         t.resource_failures, t.resource_error);
   if (r.requests > 0 && r.late_sends * 4 > r.requests)
     return fmt::format(
-        "the harness could not keep the traffic schedule: {} of {} requests were sent more than 1 ms (real) "
+        "the harness could not keep the traffic schedule: {} of {} requests were sent more than {} ms (real) "
         "late, so failures may be the machine's, not the deployment's; rerun on a less loaded machine or "
         "with a larger --time-scale",
-        r.late_sends, r.requests);
+        r.late_sends, r.requests, kLateAfter.count() / 1000.0);
   return "";
 }
 

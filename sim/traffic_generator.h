@@ -23,6 +23,7 @@
 #include "core/clock.h"
 #include "core/history.h"
 #include "core/rng.h"
+#include "sim/late_send.h"
 
 namespace bg::sim {
 
@@ -66,7 +67,7 @@ class TrafficGenerator {
   bool wait_idle(std::chrono::nanoseconds real_deadline);
 
   int64_t sent() const { return sent_; }
-  // Requests sent more than 1 ms (real) after their intended time: the generator (or, with
+  // Requests sent more than kLateAfter (real) after their intended time: the generator (or, with
   // keep-alive, the request queued before it on its connection) was late, not the system.
   int64_t late() const { return late_; }
 
