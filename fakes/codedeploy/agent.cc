@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <fstream>
+#include <tuple>
 
 #include <fmt/format.h>
 
@@ -203,10 +205,38 @@ HookResult CodeDeployAgent::run_step(Run& run, const SequenceStep& step, std::st
   }
 }
 
+// command_executor.rb's cleanup_old_archives (aws-codedeploy-agent, lib/instance_agent/plugins/codedeploy):
+// before the download, of the group's folders other than the current deployment's, the oldest by
+// mtime beyond max_revisions - 1 are removed, skipping the last successful install's (ApplicationStop
+// runs from it). Without this a long run kept every deployment's archive and logs.
+void CodeDeployAgent::cleanup_old_archives(const Run& run) const {
+  std::error_code ec;
+  struct Folder {
+    fs::file_time_type mtime;
+    fs::path path;
+  };
+  std::vector<Folder> others;
+  for (auto it = fs::directory_iterator(run.deployment_dir.parent_path(), ec); !ec && it != fs::directory_iterator();
+       it.increment(ec)) {
+    std::error_code time_ec;  // its own: a failure here must not end the listing
+    if (it->path() != run.deployment_dir) others.push_back({it->last_write_time(time_ec), it->path()});
+  }
+  const long extra = static_cast<long>(others.size()) - options_.max_revisions + 1;
+  if (extra <= 0) return;
+  if (auto last = last_successful_deployment_dir())
+    std::erase_if(others, [&](const Folder& f) { return f.path == *last; });
+  // Oldest first; equal times (a coarse clock) by name, so that which one goes does not vary.
+  std::sort(others.begin(), others.end(),
+            [](const Folder& a, const Folder& b) { return std::tie(a.mtime, a.path) < std::tie(b.mtime, b.path); });
+  for (size_t i = 0; i < others.size() && i < static_cast<size_t>(extra); ++i) fs::remove_all(others[i].path, ec);
+}
+
 HookResult CodeDeployAgent::download_bundle(Run& run) {
   HookResult hook{.event = LifecycleEvent::DownloadBundle, .start = clock_.now()};
   emit({.at = hook.start, .kind = "hook_started", .deployment = run.number, .hook = "DownloadBundle"});
   try {
+    fs::create_directories(run.deployment_dir);  // the agent makes it before any command runs
+    cleanup_old_archives(run);
     std::error_code ec;
     fs::remove_all(run.archive_dir, ec);
     fs::create_directories(run.archive_dir);

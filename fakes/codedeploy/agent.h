@@ -44,6 +44,10 @@ struct AgentOptions {
   core::Duration kill_grace = std::chrono::seconds(2);
   // `--ignore-application-stop-failures` (semantics.md §4 "Failure").
   bool ignore_application_stop_failures = false;
+  // The agent configuration's :max_revisions: (default 5): how many deployment folders of the group,
+  // the current one included, stay under the deployment root; DownloadBundle removes the oldest
+  // others, never the last successful one (semantics.md §4 "Deployment root").
+  int max_revisions = 5;
 };
 
 struct ScriptOutcome {
@@ -105,6 +109,7 @@ class CodeDeployAgent {
   std::map<std::string, std::string> script_environment(const Run& run, LifecycleEvent event) const;
   std::filesystem::path on_host(const std::filesystem::path& real) const;
   void finish(Run& run, DeploymentResult& result, const HookSequencer& sequencer);
+  void cleanup_old_archives(const Run& run) const;
   void emit(core::DeployEvent event);
   std::filesystem::path instructions_dir() const;
 

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -244,6 +246,47 @@ TEST_F(AgentTest, StopEndsTheRunningHookAndTheDeployment) {
   ASSERT_FALSE(d.hooks.back().scripts.empty());
   EXPECT_TRUE(d.hooks.back().scripts.back().result.stopped);
   EXPECT_EQ(hook_log().find("ApplicationStart"), std::string::npos);
+}
+
+// Goal: like the agent with its default :max_revisions: 5, the group's folder keeps the current
+// deployment's and the 4 newest others, and never removes the last successful one, whose archive the
+// next ApplicationStop runs from; a long run's deployment root stays bounded.
+TEST_F(AgentTest, KeepsTheLastMaxRevisionsFoldersAndTheLastSuccessfulOne) {
+  EXPECT_EQ(AgentOptions{}.max_revisions, 5);
+  CodeDeployAgent agent = make_agent();
+  const auto group = dir_ / "deployment-root/gid-1";
+  // Their modification times a minute apart, oldest first: the agent removes by mtime, and a
+  // filesystem's coarse clock must not make the order vary.
+  const auto base = std::filesystem::file_time_type::clock::now() - 1h;
+  std::map<int, std::string> ids;
+  auto deploy = [&](int n, const std::filesystem::path& bundle) {
+    DeploymentResult d = agent.deploy(n, bundle);
+    ids[n] = d.deployment_id;
+    std::filesystem::last_write_time(group / d.deployment_id, base + n * 1min);
+    return d.succeeded;
+  };
+  auto folders = [&] {
+    std::set<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(group)) names.insert(e.path().filename().string());
+    return names;
+  };
+  auto of = [&](std::initializer_list<int> numbers) {
+    std::set<std::string> names;
+    for (int n : numbers) names.insert(ids.at(n));
+    return names;
+  };
+  ASSERT_TRUE(deploy(1, make_bundle("rev1")));
+  const std::string failing = log_line_script("bad", "exit 1\n");
+  for (int n = 2; n <= 5; ++n) ASSERT_FALSE(deploy(n, make_bundle("bad", "", {{"AfterInstall", failing}})));
+  EXPECT_EQ(folders(), of({1, 2, 3, 4, 5}));
+  for (int n = 6; n <= 8; ++n) ASSERT_FALSE(deploy(n, make_bundle("bad", "", {{"AfterInstall", failing}})));
+  EXPECT_EQ(folders(), of({1, 6, 7, 8, 5}));  // 2, 3, 4 went; 1 is the last successful
+  ASSERT_TRUE(deploy(9, make_bundle("rev9")));
+  EXPECT_NE(hook_log().find("rev1 ApplicationStop " + ids[9]), std::string::npos) << hook_log();
+  EXPECT_EQ(folders(), of({1, 6, 7, 8, 9}));
+  ASSERT_TRUE(deploy(10, make_bundle("rev10")));  // 9 is now the last successful: 1 goes
+  EXPECT_NE(hook_log().find("rev9 ApplicationStop " + ids[10]), std::string::npos) << hook_log();
+  EXPECT_EQ(folders(), of({6, 7, 8, 9, 10}));
 }
 
 }  // namespace
