@@ -246,7 +246,8 @@ TEST(DockerEngineOps, NetworksGiveAddressesWhileRunning) {
 
 // Goal: a long run holds a bounded number of ports. A removed instance's address keeps refusing
 // (nobody else gets it) until 64 later instances were removed, then the next instance takes the
-// oldest; creating and removing hundreds of instances opens no descriptor beyond that.
+// oldest; creating and removing hundreds of instances opens no descriptor beyond that, and leaves
+// no container folder behind.
 TEST(DockerEngineOps, RemovedAddressesComeBackOnlyAfterTheAllocatorWraps) {
   World w;
   auto open_fds = [] {
@@ -258,11 +259,14 @@ TEST(DockerEngineOps, RemovedAddressesComeBackOnlyAfterTheAllocatorWraps) {
   int fds_after_wrap = 0;
   for (int i = 0; i < 200; ++i) {
     const std::string name = "c" + std::to_string(i);
-    w.engine->create(w.spec(name));
+    const ContainerRecord created = w.engine->create(w.spec(name));
     auto resolved = w.engine->network().resolve(name, 3000);
     ASSERT_EQ(resolved.size(), 1u) << name;
     addresses.push_back(resolved[0]);
+    ASSERT_TRUE(fs::exists(w.dir / "containers" / created.id));
     w.engine->remove(name, {});
+    // `docker rm` deletes the container's folder (its writable layer) too.
+    EXPECT_FALSE(fs::exists(w.dir / "containers" / created.id)) << name;
     if (i == 70) fds_after_wrap = open_fds();
   }
   for (int i = 1; i < 65; ++i) EXPECT_NE(addresses[i], addresses[0]) << "instance " << i;

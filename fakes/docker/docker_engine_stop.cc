@@ -152,6 +152,10 @@ void DockerEngine::remove(const std::string& name, std::stop_token stop) {
   append(removed, "removed");
   changed_.notify_all();  // `docker wait` returns when its container is removed
   lock.unlock();
+  // Its writable layer goes with it, as `docker rm` deletes the container's folder under
+  // /var/lib/docker (named volumes stay: they live beside the containers, not in them).
+  std::error_code ignored;
+  std::filesystem::remove_all(live->layer, ignored);
 }
 
 void DockerEngine::shutdown() {
