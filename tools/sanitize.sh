@@ -65,9 +65,10 @@ run_tests() {  # run_tests <build folder> <ctest args...>
 case "$step" in
   asan)
     build asan "$asan_components"
-    # Unit and live tests: everything but the labels that run whole scenarios for minutes (catalogue,
-    # property, differential), Chromium and the fuzzers (the fuzz step).
-    run_tests build-asan -LE 'catalogue|property|differential|chromium|fuzz'
+    # Unit and live tests, the bad-input and init suites: everything but the labels that run whole
+    # scenarios or deploy folders for minutes at their own time scale (catalogue, property,
+    # differential, real-world), Chromium and the fuzzers (the fuzz step).
+    run_tests build-asan -LE 'catalogue|property|differential|real-world|chromium|fuzz'
     ;;
   tsan)
     build tsan "$tsan_components"
