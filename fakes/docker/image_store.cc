@@ -46,7 +46,12 @@ BuildResult ImageStore::add_build(const Dockerfile& dockerfile, const std::strin
   image.id = result.layer_ids.back() + random_hex(rng, 52);  // the last layer is the image
   for (int i = 0; i < 21; ++i) image.build_id += nanoid[rng.uniform_int(0, 63)];
   image.created = now;
-  image.dockerfile = dockerfile;
+  // The image keeps its final stage's config (what inspect and a container's start read), not the
+  // build's steps: those are printed while building, and a long run builds an image every swap.
+  image.dockerfile.base_image = dockerfile.base_image;
+  image.dockerfile.env = dockerfile.env;
+  image.dockerfile.cmd = dockerfile.cmd;
+  image.dockerfile.entrypoint = dockerfile.entrypoint;
   for (const auto& ins : dockerfile.instructions) {
     // What docker inspect shows of the final stage (simplification: read from every stage).
     if (ins.keyword == "STOPSIGNAL") image.stop_signal = ins.args;

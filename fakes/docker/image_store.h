@@ -20,7 +20,7 @@ struct Image {
   std::string id;        // 64 hex digits (sha256:<id>); `docker build` prints the first 12
   std::string build_id;  // the Next.js build id baked in at `yarn build` (21 chars, nanoid alphabet)
   core::Time created{};
-  Dockerfile dockerfile;
+  Dockerfile dockerfile;  // the final stage's config: base, ENV, CMD, ENTRYPOINT (no instructions)
   // What the image's process is: "app" (the fake Next.js: every built image) or "nginx" (the run's
   // proxy in a container), as the registry names it (registry.h).
   std::string runs = "app";
