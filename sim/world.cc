@@ -231,11 +231,14 @@ void World::set_up_nginx_folder() {
   }
   // Without a `host.nginx`, the scenario's nginx.conf (and the files it includes) is the host's.
   if (scenario_.host.nginx.empty() || scenario_.proxy_config_given) {
-    fs::copy_file(scenarios::deployment_file(scenario_, scenario_.proxy.config), etc_nginx / "nginx.conf",
-                  fs::copy_options::overwrite_existing);
-    for (const auto& f : scenario_.proxy.files)
+    const fs::path conf = scenarios::deployment_file(scenario_, scenario_.proxy.config);
+    fs::copy_file(conf, etc_nginx / "nginx.conf", fs::copy_options::overwrite_existing);
+    placed_[fmt::format("{}/nginx.conf", kNginxDir)] = conf;
+    for (const auto& f : scenario_.proxy.files) {
       fs::copy_file(scenarios::deployment_file(scenario_, f), etc_nginx / f.filename(),
                     fs::copy_options::overwrite_existing);
+      placed_[fmt::format("{}/{}", kNginxDir, f.filename().string())] = scenarios::deployment_file(scenario_, f);
+    }
   }
 }
 
@@ -320,7 +323,7 @@ void World::start() {
 
   // nginx on the host runs from the start, like the service it is (unless the host has none, or the
   // scenario starts it once the containers it names exist).
-  if (!scenario_.proxy.start_after_initial_deployment && scenario_.host.nginx != "none") start_proxy();
+  if (!scenario_.proxy.start_after_initial_deployment && scenario_.host.nginx != "none") start_run_proxy();
 
   HostCommandsWiring wiring{*clock_, history_, ports_, paths_, *host_, *docker_cli_, *compose_cli_};
   wiring.time_scale = options_.time_scale;
@@ -373,7 +376,31 @@ void World::start_proxy() {
   proxy_ = std::move(own);
 }
 
-// `systemctl start nginx` (or restart): nullopt once serving, else what nginx says.
+void World::start_run_proxy() {
+  try {
+    start_proxy();
+  } catch (const core::NotModelled& e) {
+    throw core::NotModelled(users_files_named(e.subject()));
+  } catch (const std::exception& e) {
+    throw std::runtime_error(users_files_named(e.what()));
+  }
+}
+
+std::string World::users_files_named(std::string message) const {
+  auto text_of = [](const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  for (const auto& [host_path, users] : placed_) {
+    if (message.find(host_path + ":") == std::string::npos) continue;
+    if (text_of(paths_.resolve(host_path)) == text_of(users))
+      message = replace_all(message, host_path + ":", users.string() + ":");
+  }
+  return message;
+}
+
+// `systemctl start nginx` (or restart): nullopt once serving, else what nginx says (the host's
+// paths, as nginx itself prints them).
 std::optional<std::string> World::start_host_proxy() {
   try {
     if (proxy_) proxy_->start(fmt::format("{}/nginx.conf", kNginxDir));
@@ -563,7 +590,7 @@ fakes::DeploymentResult World::deploy(int number) {
   // proxy.start: after_initial_deployment. A name that does not resolve fails it here, as nginx's
   // start would (host not found in upstream), and ends the run with that message. nginx in a
   // container (proxy.container) is started by the scripts, as any container is.
-  if (!proxy_ && result.succeeded && scenario_.proxy.container.empty()) start_proxy();
+  if (!proxy_ && result.succeeded && scenario_.proxy.container.empty()) start_run_proxy();
   return result;
 }
 

@@ -157,6 +157,13 @@ class World {
   // Waits for the pipeline to be idle (bounded by the run's deadline); the runs `numbers`, in order.
   std::vector<fakes::WorkflowRun> runs_when_idle(const std::vector<int>& numbers);
   void start_proxy();
+  // start_proxy at the run's own start (not a script's `systemctl start`): what the proxy refuses
+  // ends the run, named by the user's files (users_files_named).
+  void start_run_proxy();
+  // The message with each host file the run placed from the user's folder, and that is still as
+  // placed, named as the user's file: `in /etc/nginx/nginx.conf:15` becomes `in <folder>/nginx.conf:15`
+  // (the same lines). A file the deployment has changed since keeps its host path.
+  std::string users_files_named(std::string message) const;
   std::unique_ptr<fakes::ContainerProcess> make_container_nginx(const fakes::ProcessSpec& spec);
   proxy::HostResolver resolve_container_names();
   void draw_parameters();
@@ -169,6 +176,7 @@ class World {
   core::Rng rng_;
   core::PortMap ports_;
   core::PathMap paths_;
+  std::map<std::string, std::filesystem::path> placed_;  // host path -> the user's file it was copied from
   core::PathMap own_paths_;  // the host's own folders as run folders (a hard link can be made to them)
   std::stop_source stop_;
   std::unique_ptr<RunFolder> folder_;      // the revision pushed, the host's layers; removed last

@@ -145,17 +145,29 @@ void SandboxHost::stop() {
   if (stopped_) return;
   stopped_ = true;
   // Killing the init ends its PID namespace: the kernel kills every member. The process that made
-  // the namespaces goes too, which ends the keeper's wait.
-  if (init_pidfd_ >= 0) ::syscall(SYS_pidfd_send_signal, init_pidfd_, SIGKILL, nullptr, 0);
-  if (keeper_child_ > 0) ::kill(keeper_child_, SIGKILL);
+  // the namespaces is the init's parent: it reaps the init and exits by itself (host_init_main.cc),
+  // which ends the keeper's wait. It is killed only when that does not happen in time: killed
+  // first, it would leave the init an orphan for the machine's PID 1 to reap, a process of ours
+  // outliving the run.
   const auto deadline = Clock::now() + kStopDeadline;
+  auto exits_by = [&](int pidfd) {
+    pollfd p{pidfd, POLLIN, 0};
+    while (Clock::now() < deadline)
+      if (::poll(&p, 1, 50) != 0) return true;
+    return false;
+  };
+  const int keeper_pidfd =
+      keeper_child_ > 0 ? static_cast<int>(::syscall(SYS_pidfd_open, keeper_child_, 0)) : -1;
   if (init_pidfd_ >= 0) {
-    pollfd p{init_pidfd_, POLLIN, 0};
-    while (Clock::now() < deadline && ::poll(&p, 1, 50) == 0) {
-    }
+    ::syscall(SYS_pidfd_send_signal, init_pidfd_, SIGKILL, nullptr, 0);
+    exits_by(init_pidfd_);
     ::close(init_pidfd_);
     init_pidfd_ = -1;
+    if (keeper_pidfd >= 0 && !exits_by(keeper_pidfd)) ::kill(keeper_child_, SIGKILL);
+  } else if (keeper_child_ > 0) {
+    ::kill(keeper_child_, SIGKILL);
   }
+  if (keeper_pidfd >= 0) ::close(keeper_pidfd);
   if (keeper_.joinable()) keeper_.join();
 }
 
