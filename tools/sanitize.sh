@@ -76,7 +76,7 @@ case "$step" in
     # count /proc/self/task before and after a run ("no thread left behind") see one more; the
     # normal and ASan runs check that, TSan checks these runs' races in every other world test.
     census='World.RunLeavesNoProcessThreadOrSocketBehind|World.RunBehindRealNginxLeavesNoNginxProcessBehind'
-    census+='|WorldPipeline.HangingHookIsKilledAtItsTimeoutAndLeavesNoChild'
+    census+='|WorldPipeline.HangingHookIsKilledAtItsTimeoutAndLeavesNoChild|WorldHost.WritesStayInTheRunAndLeftoversDieWithIt'
     status=0
     for dir in proxy fakes sim; do run_tests "build-tsan/$dir" -LE chromium -E "$census" || status=1; done
     exit "$status"

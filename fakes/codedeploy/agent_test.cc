@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <mutex>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -55,7 +56,10 @@ class AgentTest : public ::testing::Test {
     o.deployment_group_id = "gid-1";
     o.environment = {{"PATH", "/usr/bin:/bin"}, {"HOOK_LOG", (dir_ / "hooks.log").string()}};
     o.kill_grace = 1s;
-    o.on_event = [this](const core::DeployEvent& e) { observed_.push_back(e.kind); };
+    o.on_event = [this](const core::DeployEvent& e) {
+      std::lock_guard lock(observed_mutex_);  // a refused concurrent deploy emits on its own thread
+      observed_.push_back(e.kind);
+    };
     return CodeDeployAgent(clock_, history_, paths_, o);
   }
 
@@ -69,6 +73,7 @@ class AgentTest : public ::testing::Test {
   // under ASan or TSan (their fork is slower) on a busy machine; 5 s (50 ms) failed there.
   int hook_timeout_ = 60;
   core::History history_;
+  std::mutex observed_mutex_;
   std::vector<std::string> observed_;
 };
 

@@ -257,10 +257,24 @@ void DockerEngine::launch(const std::string& name, const std::shared_ptr<Live>& 
     throw DockerError(e.what());
   }
   uint64_t generation = 0;
+  // The last run's process, destroyed when this function returns: never under mutex_, since a
+  // process's destructor waits for its own threads, which may be calling on_log (that takes mutex_).
+  std::shared_ptr<ContainerProcess> previous;
   {
     std::lock_guard lock(mutex_);
     generation = ++live->generation;
-    live->process = process;
+    // The callbacks are set before the process is published in live->process: from then on a
+    // `docker kill` on another thread may signal it, and its exit calls on_exit (TSan saw the
+    // assignment race with that call when it came after).
+    process->on_exit = [guard = guard_, id, generation](int code) {
+      std::lock_guard lock(guard->mutex);
+      if (guard->engine) guard->engine->on_process_exit(id, generation, code);
+    };
+    process->on_log = [guard = guard_, id](const std::string& line, bool is_stderr) {
+      std::lock_guard lock(guard->mutex);
+      if (guard->engine) guard->engine->on_log(id, line, is_stderr);
+    };
+    previous = std::exchange(live->process, process);
     live->exited = false;
     live->exit_code = 0;
     runtime_.transition(name, ContainerState::running, clock_.now());
@@ -276,14 +290,6 @@ void DockerEngine::launch(const std::string& name, const std::shared_ptr<Live>& 
       run_healthcheck(id, generation, check, port, stop);
     });
   }
-  process->on_exit = [guard = guard_, id, generation](int code) {
-    std::lock_guard lock(guard->mutex);
-    if (guard->engine) guard->engine->on_process_exit(id, generation, code);
-  };
-  process->on_log = [guard = guard_, id](const std::string& line, bool is_stderr) {
-    std::lock_guard lock(guard->mutex);
-    if (guard->engine) guard->engine->on_log(id, line, is_stderr);
-  };
   process->start();
 }
 
