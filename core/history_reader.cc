@@ -5,6 +5,22 @@
 #include <stdexcept>
 
 namespace bg::core {
+namespace {
+
+// A number in a history field that no int64 holds (3e+64, or one written as a float where the field
+// is an integer): nlohmann's conversion to an integer field would be undefined behaviour (UBSan
+// float-cast-overflow, found by bg_fuzz_history), and no history bluegreen writes holds one.
+void check_numbers(const nlohmann::json& record) {
+  if (!record.is_object()) return;
+  for (const auto& [field, value] : record.items()) {
+    if (!value.is_number_float()) continue;
+    const double v = value.get<double>();
+    if (!(v >= -9.2233720368547758e18 && v < 9.2233720368547758e18))
+      throw std::invalid_argument("field \"" + field + "\": " + value.dump() + " is out of range");
+  }
+}
+
+}  // namespace
 
 HistoryRead read_history(std::istream& in, const std::string& source, const EntryVisitor& visit) {
   HistoryRead read;
@@ -18,6 +34,7 @@ HistoryRead read_history(std::istream& in, const std::string& source, const Entr
     if (read.end) throw std::runtime_error(where() + "a line after the history's end record");
     try {
       const auto j = nlohmann::json::parse(line);
+      check_numbers(j);
       if (is_end_record(j)) {
         read.end = end_record_from_json(j);
         continue;

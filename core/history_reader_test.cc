@@ -158,4 +158,19 @@ TEST(HistoryReader, MalformedEndRecordNamesItsLine) {
   }
 }
 
+// Goal: a number no integer field can hold is an error naming its line and field, not a cast
+// with undefined behaviour (bg_fuzz_history found `3e+64` in a proxy record's "at").
+TEST(HistoryReader, NumberOutOfRangeNamesItsLineAndField) {
+  std::stringstream in("{\"type\":\"deploy\",\"at\":1}\n{\"type\":\"proxy\",\"at\":3e+64}\n");
+  try {
+    read_history(in, "h.jsonl", [](const Entry&) {});
+    FAIL() << "expected an error";
+  } catch (const std::runtime_error& e) {
+    EXPECT_NE(std::string(e.what()).find("h.jsonl:2: field \"at\": 3e+64 is out of range"), std::string::npos)
+        << e.what();
+  }
+  std::stringstream fine("{\"type\":\"deploy\",\"at\":1.5e3}\n");
+  EXPECT_EQ(read_history(fine, "h.jsonl", [](const Entry&) {}).events, 1u);
+}
+
 }  // namespace bg::core

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 #include <yaml-cpp/depthguard.h>
+#include <yaml-cpp/eventhandler.h>
+#include <yaml-cpp/parser.h>
 
 #include <fstream>
 #include <sstream>
@@ -37,24 +39,51 @@ std::string text_of(const fs::path& path, std::string_view missing) {
   return text.str();
 }
 
+// The start of each document of a YAML stream, without building them. yaml-cpp 0.7's LoadAll never
+// returns on some broken streams: the parser hands out a document that consumes nothing, again and
+// again (a stray `,` at the top: jbeder/yaml-cpp#1040, fixed upstream by PR #1319, after 0.8.0; the
+// fuzzer found ` o0  x-:\n,\x01`). Counted here in a bounded loop, a document that starts where the
+// last one did is that parser standing still.
+class DocumentStarts : public YAML::EventHandler {
+ public:
+  std::vector<YAML::Mark> starts;
+  void OnDocumentStart(const YAML::Mark& mark) override { starts.push_back(mark); }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
 }  // namespace
 
 YamlFile YamlFile::read(const fs::path& path, std::string_view missing) {
   const std::string text = text_of(path, missing);
   auto where = [&](const YAML::Mark& m) { return fmt::format("{}:{}:{}", path.string(), m.line + 1, m.column + 1); };
-  std::vector<YAML::Node> documents;
+  YAML::Node document;
+  DocumentStarts counted;
   try {
-    documents = YAML::LoadAll(text);
+    document = YAML::Load(text);  // the first document only
+    std::istringstream in(text);
+    YAML::Parser parser(in);
+    for (size_t i = 0; i < kMaxDocuments && parser.HandleNextDocument(counted); ++i) {
+      const auto& s = counted.starts;
+      if (s.size() > 1 && s[s.size() - 1].pos == s[s.size() - 2].pos)
+        throw ScenarioError(fmt::format("{}: invalid YAML: the parser cannot read past this point", where(s.back())));
+    }
   } catch (const YAML::DeepRecursion& e) {
     // yaml-cpp says "bad file" here; what happened is its nesting limit.
     throw ScenarioError(fmt::format("{}: YAML nested too deep (yaml-cpp stops at 2000 levels)", where(e.mark)));
   } catch (const YAML::Exception& e) {
     throw ScenarioError(fmt::format("{}: invalid YAML: {}", where(e.mark), e.msg));
   }
-  if (documents.size() > 1)
-    throw ScenarioError(fmt::format("{}: holds {} YAML documents (separated by ---); expected one", path.string(),
-                                    documents.size()));
-  return YamlFile(path, documents.empty() ? YAML::Node() : documents.front());
+  if (counted.starts.size() > 1)
+    throw ScenarioError(fmt::format("{}: holds {}{} YAML documents (separated by ---); expected one", path.string(),
+                                    counted.starts.size() == kMaxDocuments ? "at least " : "", counted.starts.size()));
+  return YamlFile(path, counted.starts.empty() ? YAML::Node() : document);
 }
 
 std::string YamlFile::position(const YAML::Mark& at) const {

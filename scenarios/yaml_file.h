@@ -18,6 +18,8 @@ class YamlFile {
   // A scenario.yaml is a page of settings; a megabyte is far past any real one and bounds the memory
   // a wrong file (a log, a binary) can take.
   static constexpr std::uintmax_t kMaxBytes = 1 << 20;
+  // Documents counted before a file is refused for holding more than one (the count is bounded).
+  static constexpr std::size_t kMaxDocuments = 100;
 
   // Reads and parses `path`. Throws ScenarioError "<path>: <missing>" when there is no such file.
   static YamlFile read(const std::filesystem::path& path, std::string_view missing);
