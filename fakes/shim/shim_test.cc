@@ -110,6 +110,16 @@ struct ShimWorld {
   }
 };
 
+// Goal: a number no int holds, in a reply's exit code or a request's pid, is refused as a value of
+// the wrong type, not converted with undefined behaviour (found by bg_fuzz_shim_protocol).
+TEST(ShimProtocol, NumbersNoIntHoldsAreRefused) {
+  EXPECT_THROW(nlohmann::json::parse(R"({"exit_code": 5.8e94})").get<ShimReply>(), nlohmann::json::type_error);
+  EXPECT_THROW(nlohmann::json::parse(R"({"program": "docker", "pid": -1e30})").get<ShimRequest>(),
+               nlohmann::json::type_error);
+  EXPECT_EQ(nlohmann::json::parse(R"({"exit_code": 3})").get<ShimReply>().exit_code, 3);
+  EXPECT_EQ(nlohmann::json::parse(R"({"program": "docker", "pid": 42})").get<ShimRequest>().pid, 42);
+}
+
 // Goal: the real bluegreen-shim, called as docker-compose, forwards program, args, cwd and the whole
 // environment, and plays back stdout, stderr and the exit code; it leaves stdin alone, because
 // `docker-compose ps` does not read it (a `while read` loop's input stays the script's).
