@@ -131,6 +131,7 @@ struct ListenAddress {
   bool wildcard = true;  // *:80, [::]:80; false for 127.0.0.1, localhost, [::1]
   bool ipv6 = false;     // nginx keeps [::]:80 apart from *:80 (its own default server)
   std::string text;      // as written
+  std::string address;   // as nginx names it in messages: "0.0.0.0:80", "127.0.0.1:8080", "[::]:80"
 };
 
 struct ServerBlock {

@@ -108,6 +108,26 @@ TEST_F(NginxConfigTest, SyntaxErrorsNameFileAndLine) {
             "[emerg] host not found in upstream \"nowhere:80\" in /etc/nginx/nginx.conf:2");
 }
 
+// Goal: the address checks nginx 1.22.1 makes as it reads a listen or an upstream server (each
+// message checked against `nginx -t`): one address twice in a server block, however written, and a
+// dotted quad with an octet past 255, which nginx takes for a name it cannot resolve.
+TEST_F(NginxConfigTest, DuplicateListensAndImpossibleAddressesAreRefusedAsNginxDoes) {
+  EXPECT_EQ(error_of("events {}\nhttp { server {\n listen 80;\n listen 80;\n} }\n"),
+            "[emerg] a duplicate listen 0.0.0.0:80 in /etc/nginx/nginx.conf:4");
+  EXPECT_EQ(error_of("events {}\nhttp { server {\n listen 8080;\n listen 0.0.0.0:8080;\n} }\n"),
+            "[emerg] a duplicate listen 0.0.0.0:8080 in /etc/nginx/nginx.conf:4");
+  EXPECT_EQ(error_of("events {}\nhttp { server {\n listen 127.0.0.1:8080;\n listen localhost:8080;\n} }\n"),
+            "[emerg] a duplicate listen 127.0.0.1:8080 in /etc/nginx/nginx.conf:4");
+  EXPECT_EQ(error_of("events {}\nhttp {\n upstream b { server 999.999.999.999:3000; }\n}\n"),
+            "[emerg] host not found in upstream \"999.999.999.999:3000\" in /etc/nginx/nginx.conf:3");
+  EXPECT_EQ(error_of("events {}\nhttp {\n upstream b { server 256.1.1.1:3000; }\n}\n"),
+            "[emerg] host not found in upstream \"256.1.1.1:3000\" in /etc/nginx/nginx.conf:3");
+  // The same port on two addresses, and the same address in two server blocks, are both fine.
+  EXPECT_EQ(error_of("events {}\nhttp { server { listen 127.0.0.1:8080; listen 8080; }\n"
+                     " server { listen 8080; server_name b; } }\n"),
+            "no error");
+}
+
 // Goal: a name in `server` or `proxy_pass` is resolved when the config is loaded, a peer per
 // address it has, keeping the address as written; a name that does not resolve fails the load with
 // nginx's message and the file:line of its directive (races.md R18).

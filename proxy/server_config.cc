@@ -91,8 +91,14 @@ void ConfigInterpreter::listen(const ConfDirective& d, ServerBlock& server) {
       continue;  // socket options: how the port is opened, not what it answers
     else fail_at(d, fmt::format("invalid parameter \"{}\"", a));
   }
-  // ngx_http_add_addresses, as the listen is read: a second default_server for the same port.
   l.ipv6 = host.rfind("[", 0) == 0;
+  // ngx_http_add_server, as the listen is read: the same address twice in one server block.
+  // (nginx resolves localhost as it reads the listen, so `localhost:80` is 127.0.0.1:80.)
+  l.address = fmt::format("{}:{}", l.wildcard ? (l.ipv6 ? "[::]" : "0.0.0.0") : host == "localhost" ? "127.0.0.1" : host,
+                          l.port);
+  for (const auto& earlier : server.listens)
+    if (earlier.address == l.address) fail_at(d, "a duplicate listen " + l.address);
+  // ngx_http_add_addresses, as the listen is read: a second default_server for the same port.
   auto is_default = [&](const ListenAddress& a) {
     return a.port == l.port && a.ipv6 == l.ipv6 && a.wildcard == l.wildcard && a.default_server;
   };

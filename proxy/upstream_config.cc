@@ -25,14 +25,23 @@ bool split_host_port(const std::string& address, std::string& host, uint16_t& po
 
 }  // namespace
 
+// ngx_inet_addr's dotted quad: four decimal octets of at most 255. Anything else (999.999.999.999)
+// is a name to nginx, which it then fails to resolve: "host not found in upstream".
 bool is_address_literal(const std::string& host) {
   if (host == "localhost") return true;
-  int dots = 0;
+  int dots = 0, octet = 0, digits = 0;
   for (char c : host) {
-    if (c == '.') ++dots;
-    else if (c < '0' || c > '9') return false;
+    if (c == '.') {
+      if (digits == 0) return false;
+      ++dots, octet = 0, digits = 0;
+    } else if (c >= '0' && c <= '9') {
+      octet = octet * 10 + (c - '0');
+      if (++digits > 3 || octet > 255) return false;
+    } else {
+      return false;
+    }
   }
-  return dots == 3;
+  return dots == 3 && digits > 0;
 }
 
 void ConfigInterpreter::upstream_block(const ConfDirective& d) {
