@@ -95,13 +95,13 @@ void check_appspec(const scenarios::Scenario& s, const std::map<fs::path, fs::pa
 }
 
 // World checks the compose files at the bundle root before a run; here they are the user's.
-void check_compose_files(const std::map<fs::path, fs::path>& bundle) {
+void check_compose_files(const std::map<fs::path, fs::path>& bundle, fakes::TemplateSyntax generation) {
   for (const auto& [rel, user] : bundle) {
     const std::string name = rel.filename().string();
     const bool yaml = rel.extension() == ".yml" || rel.extension() == ".yaml";
     if (rel.has_parent_path() || !yaml || name.find("compose") == std::string::npos) continue;
     try {
-      fakes::parse_compose_file(user);
+      fakes::parse_compose_file(user, generation);
     } catch (const std::exception& e) {
       throw ScenarioError(e.what());
     }
@@ -146,7 +146,7 @@ void preflight(const scenarios::Scenario& s) {
   // A folder without appspec.yml deploys through its workflow (the run reads that itself).
   if (fs::exists(scenarios::deployment_file(s, s.appspec)) || !fs::is_directory(scenarios::deployment_file(s, ".github/workflows")))
     check_appspec(s, bundle);
-  check_compose_files(bundle);
+  check_compose_files(bundle, fakes::template_syntax_for(s.docker.compose));
   check_dockerfiles(bundle);
 }
 

@@ -172,7 +172,9 @@ void World::check_inputs() {
     const std::string name = entry.path().filename().string();
     const bool yaml = entry.path().extension() == ".yml" || entry.path().extension() == ".yaml";
     if (entry.is_regular_file() && yaml && name.find("compose") != std::string::npos)
-      checked(entry.path(), [](const fs::path& f) { fakes::parse_compose_file(f); });
+      checked(entry.path(), [&](const fs::path& f) {
+        fakes::parse_compose_file(f, fakes::template_syntax_for(scenario_.docker.compose));
+      });
   }
 }
 

@@ -14,6 +14,41 @@
 namespace bg::fakes {
 namespace {
 
+// One acted-on key of a service, read into `s`: the value forms compose accepts, its errors
+// otherwise. `at` is the key's path ("services.web.ports").
+void read_service_key(const ServiceKeyReader& r, ServiceConfig& s, const std::string& key, const YAML::Node& key_node,
+                      const YAML::Node& v, const std::string& at) {
+  if (key == "image") s.image = r.scalar(v, at);
+  else if (key == "build") s.build = r.build(v, at);
+  else if (key == "container_name") s.container_name = r.scalar(v, at);
+  else if (key == "ports") s.ports = r.ports(v, at);
+  else if (key == "stop_grace_period") s.stop_grace_period = r.duration(v, at);
+  else if (key == "stop_signal") s.stop_signal = r.scalar(v, at);
+  else if (key == "environment") s.environment_entries = r.environment(v, at);
+  else if (key == "env_file") {
+    for (const auto& f : r.strings(v, at)) s.env_files.push_back(r.host_path(v, f));
+  } else if (key == "init") s.init = r.boolean(v, at);
+  else if (key == "command") s.command = r.command(v, at);
+  else if (key == "healthcheck") s.healthcheck = r.healthcheck(v, at);
+  else if (key == "volumes") s.volumes = r.volumes(v, at);
+  else if (key == "networks") s.networks = r.networks(v, at);
+  else if (key == "labels") s.labels = r.mapping(v, at);
+  else if (key == "restart") s.restart = r.scalar(v, at);
+  else if (key == "hostname") s.hostname = r.scalar(v, at);
+  else if (key == "extra_hosts") s.extra_hosts = r.extra_hosts(v, at);
+  else if (key == "depends_on") s.depends_on = r.depends_on(v, at);
+  else if (key == "profiles") s.profiles = r.strings(v, at);
+  else if (key == "deploy") r.deploy(v, at);
+  else if (key == "scale") {
+    if (r.integer(v, at) != 1) r.not_modelled(key_node, at, "several containers of one service");
+  } else if (key == "pull_policy") {
+    // missing / if_not_present is compose's default: pull only an image that is not there.
+    std::string policy = r.scalar(v, at);
+    if (policy != "missing" && policy != "if_not_present") r.not_modelled(key_node, at + ": " + policy, "a pull policy");
+    s.pull_policy = policy;
+  }
+}
+
 // The keys of one service: validated against compose's schema, then read, set aside or refused.
 ServiceConfig read_service(const ServiceKeyReader& r, const ComposeFileContext& context, const std::string& name,
                            const YAML::Node& node) {
@@ -34,36 +69,7 @@ ServiceConfig read_service(const ServiceKeyReader& r, const ComposeFileContext& 
     s.written.insert(key);
     if (key == "healthcheck" && v.IsMap())
       for (const auto& sub : v) s.written.insert("healthcheck." + sub.first.Scalar());
-    const std::string at = path + "." + key;
-    if (key == "image") s.image = r.scalar(v, at);
-    else if (key == "build") s.build = r.build(v, at);
-    else if (key == "container_name") s.container_name = r.scalar(v, at);
-    else if (key == "ports") s.ports = r.ports(v, at);
-    else if (key == "stop_grace_period") s.stop_grace_period = r.duration(v, at);
-    else if (key == "stop_signal") s.stop_signal = r.scalar(v, at);
-    else if (key == "environment") s.environment_entries = r.environment(v, at);
-    else if (key == "env_file") {
-      for (const auto& f : r.strings(v, at)) s.env_files.push_back(r.host_path(v, f));
-    } else if (key == "init") s.init = r.boolean(v, at);
-    else if (key == "command") s.command = r.command(v, at);
-    else if (key == "healthcheck") s.healthcheck = r.healthcheck(v, at);
-    else if (key == "volumes") s.volumes = r.volumes(v, at);
-    else if (key == "networks") s.networks = r.networks(v, at);
-    else if (key == "labels") s.labels = r.mapping(v, at);
-    else if (key == "restart") s.restart = r.scalar(v, at);
-    else if (key == "hostname") s.hostname = r.scalar(v, at);
-    else if (key == "extra_hosts") s.extra_hosts = r.extra_hosts(v, at);
-    else if (key == "depends_on") s.depends_on = r.depends_on(v, at);
-    else if (key == "profiles") s.profiles = r.strings(v, at);
-    else if (key == "deploy") r.deploy(v, at);
-    else if (key == "scale") {
-      if (r.integer(v, at) != 1) r.not_modelled(kv.first, at, "several containers of one service");
-    } else if (key == "pull_policy") {
-      // missing / if_not_present is compose's default: pull only an image that is not there.
-      std::string policy = r.scalar(v, at);
-      if (policy != "missing" && policy != "if_not_present") r.not_modelled(kv.first, at + ": " + policy, "a pull policy");
-      s.pull_policy = policy;
-    }
+    read_service_key(r, s, key, kv.first, v, path + "." + key);
   }
   return s;
 }
@@ -172,7 +178,58 @@ ComposeFile parse_compose_text(std::string_view text, const std::string& name) {
   return file;
 }
 
-void parse_compose_file(const std::filesystem::path& path) {
+namespace {
+
+// Whether any scalar under `n` may hold a variable: such a value is only known when a command
+// loads the file with the script's environment, so a pre-flight check leaves it to that command.
+bool may_hold_variable(const YAML::Node& n) {
+  if (n.IsScalar()) return n.Scalar().find('$') != std::string::npos;
+  if (n.IsMap()) {
+    for (const auto& kv : n)
+      if (may_hold_variable(kv.first) || may_hold_variable(kv.second)) return true;
+  } else if (n.IsSequence()) {
+    for (const auto& e : n)
+      if (may_hold_variable(e)) return true;
+  }
+  return false;
+}
+
+// A file's own errors, which no merge or environment can mend: keys `generation` does not know,
+// keys the fakes do not model, and every value written without a variable, read as the command
+// that loads it would read it. A service that lacks an image is not one of them: another file
+// merged over this one (-f a -f b) may give it one, so that is the loading command's to say.
+void check_compose_root(const YAML::Node& root, const ComposeFileContext& context) {
+  ServiceKeyReader r(context);
+  for (const auto& kv : root) {
+    const std::string key = kv.first.Scalar();
+    const KeyRule* rule = top_level_key_rule(key, context.generation);
+    if (!rule) r.fail(kv.first, unknown_key_error(context.generation, context.shown, "(root)", "top", key));
+    if (rule->use == KeyUse::not_modelled) r.not_modelled(kv.first, key, rule->why);
+    if (rule->use == KeyUse::accepted || kv.second.IsNull() || key == "name") continue;
+    if (!kv.second.IsMap() && !may_hold_variable(kv.second)) r.fail(kv.second, key + ": expected a mapping");
+  }
+  if (!root["services"] || !root["services"].IsMap()) return;
+  for (const auto& service : root["services"]) {
+    const std::string path = "services." + service.first.Scalar();
+    if (!service.second.IsMap()) {
+      if (!service.second.IsNull()) r.fail(service.second, path + ": expected a mapping");
+      continue;
+    }
+    ServiceConfig scratch;
+    for (const auto& kv : service.second) {
+      const std::string key = kv.first.Scalar();
+      const KeyRule* rule = service_key_rule(key, context.generation);
+      if (!rule) r.fail(kv.first, unknown_key_error(context.generation, context.shown, path, "service", key));
+      if (rule->use == KeyUse::not_modelled) r.not_modelled(kv.first, path + "." + key, rule->why);
+      if (rule->use == KeyUse::acted && !may_hold_variable(kv.second))
+        read_service_key(r, scratch, key, kv.first, kv.second, path + "." + key);
+    }
+  }
+}
+
+}  // namespace
+
+void parse_compose_file(const std::filesystem::path& path, TemplateSyntax generation) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw ComposeFileError(fmt::format("open {}: no such file or directory", path.string()),
                                   ComposeFileError::Kind::not_found);
@@ -185,22 +242,7 @@ void parse_compose_file(const std::filesystem::path& path) {
     throw ComposeFileError(fmt::format("{}:{}:{}: {}", path.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   if (!root.IsMap()) return;
-  // Keys only: whether compose knows them is the command's to say (it depends on the version).
-  ComposeFileContext context{TemplateSyntax::go_v1_17, path.string(), path.parent_path(), std::nullopt};
-  ServiceKeyReader r(context);
-  for (const auto& kv : root) {
-    const KeyRule* rule = top_level_key_rule(kv.first.Scalar(), TemplateSyntax::go_v1_17);
-    if (rule && rule->use == KeyUse::not_modelled) r.not_modelled(kv.first, kv.first.Scalar(), rule->why);
-  }
-  if (!root["services"] || !root["services"].IsMap()) return;
-  for (const auto& service : root["services"]) {
-    if (!service.second.IsMap()) continue;
-    for (const auto& kv : service.second) {
-      const KeyRule* rule = service_key_rule(kv.first.Scalar(), TemplateSyntax::go_v1_17);
-      if (rule && rule->use == KeyUse::not_modelled)
-        r.not_modelled(kv.first, fmt::format("services.{}.{}", service.first.Scalar(), kv.first.Scalar()), rule->why);
-    }
-  }
+  check_compose_root(root, ComposeFileContext{generation, path.string(), path.parent_path(), std::nullopt, true});
 }
 
 }  // namespace bg::fakes

@@ -142,6 +142,9 @@ struct ComposeFileContext {
   std::string shown;                                    // the file as compose names it
   std::filesystem::path working_dir;                    // host path relative paths resolve against
   std::optional<std::string> home;                      // the caller's HOME, for `~` in paths
+  // A pre-flight check's message is bluegreen's own: every error names file:line:column, also
+  // those compose itself words without a place (an unknown key of a nested object).
+  bool place_every_error = false;
 };
 
 // Reads one substituted document. Throws ComposeFileError (compose's own errors) and
@@ -151,8 +154,10 @@ ComposeFile read_compose_file(const YAML::Node& root, const ComposeFileContext& 
 // Reads compose YAML text without an environment (variables blank, no warnings), for tests and a
 // pre-flight check of a deployment's files.
 ComposeFile parse_compose_text(std::string_view text, const std::string& name);
-// A deployment's pre-flight check of one file, before any script runs: YAML syntax and keys only
-// (values may hold variables the scripts set later). Throws ComposeFileError, core::NotModelled.
-void parse_compose_file(const std::filesystem::path& path);
+// A deployment's pre-flight check of one file, before any script runs, as the compose of
+// `generation` reads it: YAML syntax, keys, and every value written without a variable (a value
+// with `${...}` depends on what the scripts set later). Throws ComposeFileError naming
+// "<file>:<line>:<column>", and core::NotModelled.
+void parse_compose_file(const std::filesystem::path& path, TemplateSyntax generation);
 
 }  // namespace bg::fakes

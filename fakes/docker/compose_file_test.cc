@@ -224,18 +224,53 @@ services:
 
 // Goal: the deployment's pre-flight check finds an unmodelled key before any script runs, and
 // leaves values with variables to the command.
-TEST(ComposeFile, PreflightChecksKeysOnly) {
+TEST(ComposeFile, PreflightLeavesVariablesToTheCommand) {
   char tmpl[] = "/tmp/bg-compose-file-XXXXXX";
   std::filesystem::path dir = ::mkdtemp(tmpl);
   std::ofstream(dir / "ok.yml") << "services:\n  web:\n    image: x\n    ports: [\"${PORT:?set it}:3000\"]\n";
   std::ofstream(dir / "bad.yml") << "services:\n  web:\n    image: x\n    volumes_from: [other]\n";
-  EXPECT_NO_THROW(parse_compose_file(dir / "ok.yml"));
-  EXPECT_THROW(parse_compose_file(dir / "bad.yml"), core::NotModelled);
+  EXPECT_NO_THROW(parse_compose_file(dir / "ok.yml", TemplateSyntax::go_v1_2));
+  EXPECT_THROW(parse_compose_file(dir / "bad.yml", TemplateSyntax::go_v1_2), core::NotModelled);
   try {
-    parse_compose_file("/nonexistent/docker-compose-blue.yml");
+    parse_compose_file("/nonexistent/docker-compose-blue.yml", TemplateSyntax::go_v1_2);
     FAIL();
   } catch (const ComposeFileError& e) {
     EXPECT_STREQ(e.what(), "open /nonexistent/docker-compose-blue.yml: no such file or directory");
+  }
+  std::filesystem::remove_all(dir);
+}
+
+// Goal: a value written without a variable is refused before the run, at its line, as the loading
+// command would refuse it; a service with no image is left alone (a file merged over it may give
+// one), and so is a key only a newer compose knows when the scenario's compose knows it.
+TEST(ComposeFile, PreflightRefusesWrittenValuesAtTheirLine) {
+  char tmpl[] = "/tmp/bg-compose-file-XXXXXX";
+  std::filesystem::path dir = ::mkdtemp(tmpl);
+  auto refusal = [&](const std::string& service_body) -> std::string {
+    std::ofstream(dir / "c.yml", std::ios::trunc) << "services:\n  blue:\n" << service_body;
+    try {
+      parse_compose_file(dir / "c.yml", TemplateSyntax::go_v1_2);
+    } catch (const ComposeFileError& e) {
+      return std::string(e.what()).substr((dir / "c.yml").string().size());
+    }
+    return "";
+  };
+  EXPECT_EQ(refusal("    image: x\n    ports:\n      - 99999:3000\n"), ":5:9: ports: port 99999 is out of range");
+  EXPECT_EQ(refusal("    image: x\n    ports: 3000:3000\n"), ":4:12: ports: expected a list");
+  EXPECT_EQ(refusal("    image: x\n    init: maybe\n"), ":4:11: services.blue.init: expected true or false");
+  EXPECT_EQ(refusal("    image: x\n    environment: 5\n"), ":4:18: environment: expected a mapping or a list");
+  EXPECT_EQ(refusal("    imagee: x\n"), ":3:5: services.blue Additional property imagee is not allowed");
+  EXPECT_EQ(refusal("    image: x\n    ports:\n      - 3001:3000: x\n"),
+            ":5:9: services.blue.ports Additional property 3001:3000 is not allowed");
+  EXPECT_EQ(refusal("    ports:\n      - 3000:3000\n"), "");           // no image: a merge may give it
+  EXPECT_EQ(refusal("    image: x\n    init: ${INIT}\n"), "");         // a variable: the command's to read
+  EXPECT_EQ(refusal("    image: x\n    stop_grace_period: 10s\n"), "");
+  std::ofstream(dir / "list.yml") << "services:\n  - blue\n";
+  try {
+    parse_compose_file(dir / "list.yml", TemplateSyntax::go_v1_2);
+    ADD_FAILURE() << "a list of services was accepted";
+  } catch (const ComposeFileError& e) {
+    EXPECT_EQ(std::string(e.what()), (dir / "list.yml").string() + ":2:3: services: expected a mapping");
   }
   std::filesystem::remove_all(dir);
 }

@@ -49,8 +49,11 @@ void ServiceKeyReader::not_modelled(const YAML::Node& at, const std::string& key
 
 void ServiceKeyReader::check_keys(const YAML::Node& map, std::string_view object, const std::string& path) const {
   for (const auto& kv : map)
-    if (!nested_key_known(object, kv.first.Scalar()))
-      throw ComposeFileError(unknown_key_error(context_.generation, context_.shown, path, object, kv.first.Scalar()));
+    if (!nested_key_known(object, kv.first.Scalar())) {
+      std::string error = unknown_key_error(context_.generation, context_.shown, path, object, kv.first.Scalar());
+      if (context_.place_every_error) fail(kv.first, error);
+      throw ComposeFileError(error);
+    }
 }
 
 std::string ServiceKeyReader::scalar(const YAML::Node& n, const std::string& path) const {
@@ -76,6 +79,8 @@ int ServiceKeyReader::integer(const YAML::Node& n, const std::string& path) cons
   std::string s = scalar(n, path);
   if (s.empty() || s.find_first_not_of("0123456789") != std::string::npos)
     fail(n, fmt::format("{}: expected a number, got \"{}\"", path, s));
+  // Compose reads it into a Go int; past nine digits it is no count anyone means (and no int here).
+  if (s.size() > 9) fail(n, fmt::format("{}: {} is out of range", path, s));
   return std::stoi(s);
 }
 
