@@ -11,42 +11,6 @@
 namespace bg::fakes {
 namespace {
 
-// `<<: *anchor` (YAML 1.1 merge keys, which go-yaml and PyYAML apply): the mapping's own keys win,
-// then the merged mappings' in order. Applied bottom-up so anchors that merge others work.
-YAML::Node apply_merge_keys(const YAML::Node& node) {
-  if (node.IsSequence()) {
-    YAML::Node seq = node;  // in place: the sequence keeps its position for messages
-    for (size_t i = 0; i < seq.size(); ++i) seq[i] = apply_merge_keys(seq[i]);
-    return seq;
-  }
-  if (!node.IsMap()) return node;
-  bool has_merge = false;
-  for (const auto& kv : node) has_merge |= kv.first.IsScalar() && kv.first.Scalar() == "<<";
-  YAML::Node out = node;
-  if (!has_merge) {
-    for (const auto& kv : node) out[kv.first] = apply_merge_keys(kv.second);
-    return out;
-  }
-  // A new mapping: assigning to `out` would overwrite the original node (yaml-cpp's operator=
-  // assigns through the handle).
-  out.reset(YAML::Node(YAML::NodeType::Map));
-  std::vector<YAML::Node> merged;
-  for (const auto& kv : node) {
-    if (kv.first.IsScalar() && kv.first.Scalar() == "<<") {
-      if (kv.second.IsSequence())
-        for (const auto& m : kv.second) merged.push_back(apply_merge_keys(m));
-      else merged.push_back(apply_merge_keys(kv.second));
-      continue;
-    }
-    out[kv.first] = apply_merge_keys(kv.second);
-  }
-  for (const auto& m : merged)
-    if (m.IsMap())
-      for (const auto& kv : m)
-        if (!out[kv.first.Scalar()]) out[kv.first] = kv.second;
-  return out;
-}
-
 // Python's repr of a value, as docker-compose 1.x prints it in "interpolating <value>".
 std::string py_repr(const YAML::Node& n, bool top) {
   if (n.IsScalar()) return top ? n.Scalar() : "'" + n.Scalar() + "'";
@@ -149,6 +113,42 @@ class Interpolator {
 };
 
 }  // namespace
+
+// Applied bottom-up so anchors that merge others work.
+YAML::Node apply_merge_keys(const YAML::Node& node) {
+  if (node.IsSequence()) {
+    YAML::Node seq = node;  // in place: the sequence keeps its position for messages
+    for (size_t i = 0; i < seq.size(); ++i) seq[i] = apply_merge_keys(seq[i]);
+    return seq;
+  }
+  if (!node.IsMap()) return node;
+  bool has_merge = false;
+  for (const auto& kv : node) has_merge |= kv.first.IsScalar() && kv.first.Scalar() == "<<";
+  YAML::Node out = node;
+  if (!has_merge) {
+    for (const auto& kv : node) out[kv.first] = apply_merge_keys(kv.second);
+    return out;
+  }
+  // A new mapping: assigning to `out` would overwrite the original node (yaml-cpp's operator=
+  // assigns through the handle).
+  out.reset(YAML::Node(YAML::NodeType::Map));
+  std::vector<YAML::Node> merged;
+  for (const auto& kv : node) {
+    if (kv.first.IsScalar() && kv.first.Scalar() == "<<") {
+      if (kv.second.IsSequence())
+        for (const auto& m : kv.second) merged.push_back(apply_merge_keys(m));
+      else merged.push_back(apply_merge_keys(kv.second));
+      continue;
+    }
+    out[kv.first] = apply_merge_keys(kv.second);
+  }
+  for (const auto& m : merged)
+    if (m.IsMap())
+      for (const auto& kv : m)
+        if (!out[kv.first.Scalar()]) out[kv.first] = kv.second;
+  return out;
+}
+
 
 YAML::Node parse_compose_document(const std::string& text, const std::string& shown, TemplateSyntax syntax,
                                   const VariableLookup& lookup, std::vector<std::string>& unset) {

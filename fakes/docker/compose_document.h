@@ -34,6 +34,10 @@ struct ComposeSource {
 YAML::Node load_compose_document(const ComposeSource& source, const std::string& missing_message,
                                  TemplateSyntax syntax, const VariableLookup& lookup, std::vector<std::string>& unset);
 
+// `<<: *anchor` keys (YAML 1.1 merge keys, which go-yaml and PyYAML apply) applied to a document
+// yaml-cpp read: a mapping's own keys win, then the merged mappings' in order.
+YAML::Node apply_merge_keys(const YAML::Node& node);
+
 // The same for text already read (tests, `-f -`).
 YAML::Node parse_compose_document(const std::string& text, const std::string& shown, TemplateSyntax syntax,
                                   const VariableLookup& lookup, std::vector<std::string>& unset);

@@ -242,7 +242,7 @@ void parse_compose_file(const std::filesystem::path& path, TemplateSyntax genera
     throw ComposeFileError(fmt::format("{}:{}:{}: {}", path.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   if (!root.IsMap()) return;
-  check_compose_root(root, ComposeFileContext{generation, path.string(), path.parent_path(), std::nullopt, true});
+  check_compose_root(apply_merge_keys(root), ComposeFileContext{generation, path.string(), path.parent_path(), std::nullopt, true});
 }
 
 }  // namespace bg::fakes
