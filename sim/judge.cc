@@ -76,12 +76,11 @@ std::string machine_failure(const reports::RunResult& r, const Tally& t) {
         "own descriptors or local ports, not the deployment's); raise the open-file limit (ulimit -n) or rerun on "
         "a less loaded machine or with a larger --time-scale",
         t.resource_failures, t.resource_error);
-  if (r.requests > 0 && r.late_sends * 4 > r.requests)
+  if (too_many_late_sends(r.late_sends, r.requests))
     return fmt::format(
-        "the harness could not keep the traffic schedule: {} of {} requests were sent more than {} ms (real) "
-        "late, so failures may be the machine's, not the deployment's; rerun on a less loaded machine or "
-        "with a larger --time-scale",
-        r.late_sends, r.requests, kLateAfter.count() / 1000.0);
+        "{}: {} of {} requests were sent more than {} ms (real) late, so failures may be the machine's, not "
+        "the deployment's; rerun on a less loaded machine or with a larger --time-scale",
+        kLateSendsError, r.late_sends, r.requests, kLateAfter.count() / 1000.0);
   return "";
 }
 
@@ -141,5 +140,7 @@ core::HistoryRead judge_history(const core::EntrySource& source, reports::RunRes
 void judge(const std::vector<core::Entry>& entries, reports::RunResult& r) {
   judge_history(core::memory_source(entries), r);
 }
+
+bool too_many_late_sends(int64_t late_sends, int64_t requests) { return requests > 0 && late_sends * 4 > requests; }
 
 }  // namespace bg::sim
