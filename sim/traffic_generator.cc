@@ -34,7 +34,7 @@ TrafficGenerator::TrafficGenerator(asio::io_context& io, core::Clock& clock, cor
       rng_(std::move(rng)),
       options_(options),
       strand_(asio::make_strand(io)),
-      timer_(strand_) {
+      timer_(strand_, clock) {
   if (options_.keepalive)
     for (int c = 0; c < options_.clients; ++c)
       keepalive_.push_back(std::make_shared<TrafficConnection>(
@@ -93,7 +93,7 @@ void TrafficGenerator::close_connections() {
 void TrafficGenerator::schedule_next() {
   if (stopped_) return;
   const auto wait = next_intended_ - clock_.now();
-  timer_.expires_after(wait.count() > 0 ? clock_.to_real(wait) : std::chrono::nanoseconds(0));
+  timer_.expires_after(std::max(wait, core::Duration(0)));
   timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) on_arrival();
   });

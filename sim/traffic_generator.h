@@ -17,12 +17,12 @@
 
 #include <utility>  // before Asio (design.md: Boost 1.74 under C++20)
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "core/clock.h"
 #include "core/history.h"
 #include "core/rng.h"
+#include "core/scenario_timer.h"
 #include "sim/late_send.h"
 
 namespace bg::sim {
@@ -86,7 +86,7 @@ class TrafficGenerator {
   core::Rng rng_;
   TrafficOptions options_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
-  boost::asio::steady_timer timer_;
+  core::ScenarioTimer timer_;
   core::Time next_intended_{};
   double burst_rate_ = 0;                // while an arrival is intended before burst_until_
   core::Time burst_until_{};

@@ -44,8 +44,8 @@ NextProcess::NextProcess(asio::io_context& io, core::Clock& clock, core::History
       rng_(std::move(rng)),
       spec_(std::move(spec)),
       app_(apply_pid1(apply_env(std::move(profile), spec_.env), spec_), clock.now()),
-      listen_timer_(strand_),
-      prepare_timer_(strand_),
+      listen_timer_(strand_, clock),
+      prepare_timer_(strand_, clock),
       acceptor_(strand_) {}
 
 void NextProcess::start(std::function<void(int)> on_exit, std::function<void(const std::string&, bool)> on_log) {
@@ -98,7 +98,7 @@ void NextProcess::on_start() {
   log("starting", 0, {},
       fmt::format("next {} sigterm={} before_ready={}", app_.profile().version,
                   to_string(app_.profile().sigterm_mode()), to_string(app_.profile().before_ready_mode())));
-  listen_timer_.expires_after(clock_.to_real(app_.profile().listen_delay));
+  listen_timer_.expires_after(app_.profile().listen_delay);
   listen_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec && !self->done_) self->on_listen_timer();
   });
@@ -120,7 +120,7 @@ void NextProcess::on_listen_timer() {
   log("listening", 0, {}, fmt::format("port {}", spec_.container_port));
   print(start_lines().on_listen);
   do_accept();
-  prepare_timer_.expires_after(clock_.to_real(app_.profile().prepare_delay));
+  prepare_timer_.expires_after(app_.profile().prepare_delay);
   prepare_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec && !self->done_) self->on_prepared();
   });

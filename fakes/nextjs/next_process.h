@@ -14,13 +14,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "core/clock.h"
 #include "core/history.h"
 #include "core/port_map.h"
 #include "core/rng.h"
+#include "core/scenario_timer.h"
 #include "fakes/docker/container_process.h"
 #include "fakes/nextjs/next_app.h"
 #include "fakes/nextjs/next_log_lines.h"
@@ -90,8 +90,8 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
   NextLogLines start_lines() const;
   bool started_ = false;
   bool done_ = false;
-  boost::asio::steady_timer listen_timer_;
-  boost::asio::steady_timer prepare_timer_;
+  core::ScenarioTimer listen_timer_;
+  core::ScenarioTimer prepare_timer_;
   std::optional<core::PortListener> listener_;
   boost::asio::ip::tcp::acceptor acceptor_;
   std::map<uint64_t, std::shared_ptr<NextSession>> sessions_;

@@ -35,7 +35,7 @@ uint64_t parse_u64(std::string_view text) {
 NextSession::NextSession(std::shared_ptr<NextProcess> process, asio::ip::tcp::socket socket, uint64_t id)
     : process_(std::move(process)),
       stream_(std::move(socket)),
-      delay_timer_(process_->strand()),
+      delay_timer_(process_->strand(), process_->clock()),
       id_(id) {}
 
 void NextSession::run() { do_read(); }
@@ -111,7 +111,7 @@ void NextSession::serve() {
     answer();
     return;
   }
-  delay_timer_.expires_after(process_->clock().to_real(delay));
+  delay_timer_.expires_after(delay);
   delay_timer_.async_wait([self = shared_from_this(), answer](boost::system::error_code ec) {
     if (!ec && !self->closed_ && !self->process_->done()) answer();
   });

@@ -10,10 +10,10 @@
 #include <string>
 
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "core/scenario_timer.h"
 #include "fakes/nextjs/next_routes.h"
 
 namespace bg::fakes {
@@ -54,7 +54,7 @@ class NextSession : public std::enable_shared_from_this<NextSession> {
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Request request_;
-  boost::asio::steady_timer delay_timer_;
+  core::ScenarioTimer delay_timer_;
   uint64_t id_;
   bool first_request_ = true;
   bool in_request_ = false;

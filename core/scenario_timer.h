@@ -1,0 +1,50 @@
+#pragma once
+// ScenarioTimer: a timer for code on an Asio executor whose spans are scenario time, so that the
+// same code runs on either clock (docs/design.md, "Time"). On a live clock it is a steady_timer
+// armed with Clock::to_real; on a VirtualClock it is a VirtualClock::call_at that posts the
+// handler to the timer's executor at the instant. It behaves as steady_timer does: arming it again
+// or cancel() completes a pending wait with operation_aborted, a handler always runs on the
+// executor (never inside the call that armed or fired it), and it is used from its executor only.
+#include <utility>  // before Asio under C++20 (docs/design.md)
+
+#include <functional>
+#include <memory>
+
+#include <boost/asio/any_io_executor.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/system/error_code.hpp>
+
+#include "core/clock.h"
+
+namespace bg::core {
+
+class VirtualClock;
+
+class ScenarioTimer {
+ public:
+  using Handler = std::function<void(boost::system::error_code)>;
+
+  ScenarioTimer(boost::asio::any_io_executor executor, Clock& clock);
+  ~ScenarioTimer();
+  ScenarioTimer(const ScenarioTimer&) = delete;
+  ScenarioTimer& operator=(const ScenarioTimer&) = delete;
+
+  // Expires `d` of scenario time from now; a pending wait completes with operation_aborted.
+  void expires_after(Duration d);
+  // `handler(error_code)` runs on the executor when the timer expires (at once when it has), or
+  // with operation_aborted when it is cancelled or armed again first.
+  void async_wait(Handler handler);
+  // Completes a pending wait with operation_aborted.
+  void cancel();
+
+ private:
+  struct Virtual;  // the virtual clock's side: the pending handler and its call
+
+  boost::asio::any_io_executor executor_;
+  Clock& clock_;
+  VirtualClock* virtual_clock_;          // set when the clock is virtual
+  boost::asio::steady_timer live_;       // used when it is not
+  std::shared_ptr<Virtual> virtual_;
+};
+
+}  // namespace bg::core

@@ -1,0 +1,68 @@
+#include "core/scenario_timer.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/asio/error.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <string>
+#include <vector>
+
+#include "core/virtual_clock.h"
+
+namespace bg::core {
+namespace {
+
+// Goal: on a live clock the timer waits the scaled real time and reports success; a cancelled
+// wait reports operation_aborted.
+TEST(ScenarioTimer, OnALiveClockItIsAScaledSteadyTimer) {
+  ScaledClock clock(0.001);  // 1 s of scenario time is 1 ms real
+  boost::asio::io_context io;
+  ScenarioTimer fires(io.get_executor(), clock), cancelled(io.get_executor(), clock);
+  std::vector<std::string> seen;
+  fires.expires_after(1s);
+  fires.async_wait([&](boost::system::error_code ec) { seen.push_back(ec ? "fires: " + ec.message() : "fires"); });
+  cancelled.expires_after(3600s);
+  cancelled.async_wait([&](boost::system::error_code ec) {
+    seen.push_back(ec == boost::asio::error::operation_aborted ? "cancelled: aborted" : "cancelled: not aborted");
+  });
+  cancelled.cancel();
+  io.run_for(std::chrono::seconds(5));
+  EXPECT_EQ(seen, (std::vector<std::string>{"cancelled: aborted", "fires"}));
+  EXPECT_GE(clock.now(), Time(1s));
+}
+
+// Goal: on a virtual clock the same calls fire at their scenario instants in order, on the
+// executor; arming again aborts the earlier wait, and a cancelled wait never fires.
+TEST(ScenarioTimer, OnAVirtualClockItFiresAtItsInstant) {
+  VirtualClock clock;
+  boost::asio::io_context io;
+  clock.attach(io);
+  ScenarioTimer late(io.get_executor(), clock), early(io.get_executor(), clock), rearmed(io.get_executor(), clock),
+      cancelled(io.get_executor(), clock);
+  std::vector<std::string> seen;
+  auto record = [&](const std::string& name) {
+    return [&, name](boost::system::error_code ec) {
+      seen.push_back(name + (ec == boost::asio::error::operation_aborted ? " aborted" : ec ? " failed" : "") + " @" +
+                     std::to_string(clock.now().count() / 1000000) + "s");
+    };
+  };
+  late.expires_after(5s);
+  late.async_wait(record("late"));
+  early.expires_after(2s);
+  early.async_wait(record("early"));
+  rearmed.expires_after(1s);
+  rearmed.async_wait(record("rearmed (first)"));
+  rearmed.expires_after(3s);
+  rearmed.async_wait(record("rearmed"));
+  cancelled.expires_after(4s);
+  cancelled.async_wait(record("cancelled"));
+  cancelled.cancel();
+  clock.run_until(Time(10s));
+  EXPECT_EQ(seen, (std::vector<std::string>{"rearmed (first) aborted @0s", "cancelled aborted @0s", "early @2s",
+                                            "rearmed @3s", "late @5s"}));
+  EXPECT_EQ(clock.now(), Time(10s));
+}
+
+}  // namespace
+}  // namespace bg::core

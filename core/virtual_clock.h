@@ -1,0 +1,114 @@
+#pragma once
+// VirtualClock: scenario time that moves only when nothing in the run can act, the clock of the
+// deterministic engine (docs/design.md, "Time"). Real time never enters: to_real() is zero, and a
+// `sleep 3600` returns as soon as everything else is waiting too, so a case costs what its code
+// costs, not what its scenario lasts.
+//
+// Three kinds of work share it:
+//  - callbacks for an instant (`call_at`), the timers of the event-driven parts;
+//  - Asio handlers of attached io_contexts (`attach`), which the clock runs itself (poll) before
+//    it lets time pass: a handler that is ready always runs before the next instant;
+//  - threads that block in `sleep_for`: the run's own thread, a script's shim call. Such a thread
+//    is an *actor* (`Actor`): while any actor runs, time stands still.
+// When no actor runs and no handler is ready, the clock jumps to the earliest instant anything
+// waits for and runs or wakes what waits there, one at a time: instants in order, and at one
+// instant by the waiter's order key (an actor's own key, so two actors that sleep to the same
+// instant wake in the same order whichever reached its sleep first in real time), then by the
+// order things were scheduled. The thread that makes the last actor block does that work: there is
+// no clock thread. The same calls give the same instants on any machine under any load, which is
+// what makes a seed a complete replay.
+//
+// Callbacks and handlers must not block: they run on whichever thread advances the clock.
+#include <utility>  // before Asio under C++20 (docs/design.md)
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <tuple>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+
+#include "core/clock.h"
+
+namespace bg::core {
+
+class VirtualClock final : public Clock {
+ public:
+  VirtualClock() = default;
+  VirtualClock(const VirtualClock&) = delete;
+  VirtualClock& operator=(const VirtualClock&) = delete;
+
+  Time now() const override { return Time(now_us_.load()); }
+  // No real time corresponds to a span of virtual time.
+  std::chrono::nanoseconds to_real(Duration) const override { return std::chrono::nanoseconds(0); }
+  // Blocks the calling actor until the clock reaches now + `scenario`; false when `stop` came
+  // first. The caller must be an actor (inside an Actor's scope): std::logic_error otherwise.
+  bool sleep_for(Duration scenario, std::stop_token stop = {}) override;
+
+  // Runs `fn` when the clock reaches `at` (at once in clock order when `at` has passed). Returns an
+  // id for cancel().
+  uint64_t call_at(Time at, std::function<void()> fn, uint64_t order_key = 0);
+  // False when it already ran or was cancelled.
+  bool cancel(uint64_t id);
+
+  // The clock runs this io_context's ready handlers (poll) before it lets time pass. It must not
+  // be run by any other thread, and must outlive the clock's use.
+  void attach(boost::asio::io_context& io);
+
+  // For a world without actor threads (an event-only simulation, a test): runs what waits until
+  // the clock would pass `limit`, then sets the clock to `limit`. Returns how many callbacks,
+  // handlers and wake-ups ran. Must not be called while an actor runs.
+  size_t run_until(Time limit);
+
+  // An actor's scope: while it lives, the calling thread runs (time stands still) except while it
+  // is blocked in sleep_for. `order_key` orders it among actors that sleep to the same instant
+  // (a script's pid, a fixed number for the run's own thread); it stays this thread's key for the
+  // scope's life.
+  class Actor {
+   public:
+    Actor(VirtualClock& clock, uint64_t order_key);
+    ~Actor();
+    Actor(const Actor&) = delete;
+    Actor& operator=(const Actor&) = delete;
+
+   private:
+    VirtualClock& clock_;
+    uint64_t previous_key_;
+  };
+
+  // How many actors run now (not blocked in sleep_for): for tests and diagnostics.
+  int running() const;
+
+ private:
+  struct Sleeper {
+    std::condition_variable cv;
+    bool woken = false;
+    bool stopped = false;
+  };
+  struct Waiter {
+    std::function<void()> fn;     // a callback, or
+    Sleeper* sleeper = nullptr;  // a blocked actor
+  };
+  // (instant, order key, sequence): the order waiters are served in.
+  using Key = std::tuple<int64_t, uint64_t, uint64_t>;
+
+  // Serves waiters while nothing runs, up to `limit` (inclusive). Called with the lock held; it
+  // releases it around callbacks and handlers. Returns how many it served.
+  size_t advance(std::unique_lock<std::mutex>& lock, int64_t limit);
+  size_t poll_attached(std::unique_lock<std::mutex>& lock);
+
+  mutable std::mutex mutex_;
+  std::atomic<int64_t> now_us_{0};
+  std::map<Key, Waiter> queue_;
+  std::map<uint64_t, Key> by_id_;  // callbacks still queued, for cancel()
+  std::vector<boost::asio::io_context*> attached_;
+  uint64_t next_seq_ = 1;
+  int running_ = 0;
+  bool advancing_ = false;  // one thread serves waiters at a time
+};
+
+}  // namespace bg::core
