@@ -19,7 +19,7 @@ TrafficConnection::TrafficConnection(asio::io_context& io, core::Clock& clock, u
       done_(std::move(done)),
       strand_(asio::make_strand(io)),
       socket_(strand_),
-      deadline_(strand_) {}
+      deadline_(strand_, clock_) {}
 
 void TrafficConnection::submit(TrafficExchange exchange) {
   asio::post(strand_, [self = shared_from_this(), x = std::move(exchange)]() mutable {
@@ -47,7 +47,7 @@ void TrafficConnection::next() {
   sent_ = timed_out_ = false;
   const uint64_t generation = ++generation_;
   current_->request.keep_alive(keep_alive_);
-  deadline_.expires_after(clock_.to_real(timeout_));
+  deadline_.expires_after(timeout_);
   deadline_.async_wait([self = shared_from_this(), generation](beast::error_code ec) {
     if (ec || !self->current_ || self->generation_ != generation) return;
     self->timed_out_ = true;

@@ -15,12 +15,12 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
 #include "core/clock.h"
+#include "core/scenario_timer.h"
 #include "core/events.h"
 
 namespace bg::sim {
@@ -60,7 +60,7 @@ class TrafficConnection : public std::enable_shared_from_this<TrafficConnection>
   Done done_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   boost::asio::ip::tcp::socket socket_;
-  boost::asio::steady_timer deadline_;
+  core::ScenarioTimer deadline_;
   boost::beast::flat_buffer buffer_;
   std::deque<TrafficExchange> queue_;
   std::optional<TrafficExchange> current_;

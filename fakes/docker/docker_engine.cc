@@ -294,7 +294,7 @@ void DockerEngine::launch(const std::string& name, const std::shared_ptr<Live>& 
 }
 
 void DockerEngine::on_process_exit(const std::string& id, uint64_t generation, int exit_code) {
-  std::shared_ptr<boost::asio::steady_timer> timer, restart_timer;
+  std::shared_ptr<core::ScenarioTimer> timer, restart_timer;
   bool remove_after = false;
   std::string name;
   {
@@ -316,7 +316,8 @@ void DockerEngine::on_process_exit(const std::string& id, uint64_t generation, i
       runtime_.transition(name, ContainerState::restarting, clock_.now(), exit_code);
       append(rec, "exited", "", exit_code);
       append(rec, "restarting", fmt::format("restart {} in {}", live.restarts.restart_count(), core::format_seconds(*delay)));
-      restart_timer = std::make_shared<boost::asio::steady_timer>(io_, clock_.to_real(*delay));
+      restart_timer = std::make_shared<core::ScenarioTimer>(io_.get_executor(), clock_);
+      restart_timer->expires_after(*delay);
       live.restart_timer = restart_timer;
     } else {
       runtime_.transition(name, ContainerState::exited, clock_.now(), exit_code);
@@ -326,7 +327,8 @@ void DockerEngine::on_process_exit(const std::string& id, uint64_t generation, i
     if (!shut_down_) {
       // The endpoint (and docker-proxy) goes away a little after the process: until then the host
       // port accepts and closes (semantics.md §3 [inference]; race R04).
-      timer = std::make_shared<boost::asio::steady_timer>(io_, clock_.to_real(options_.teardown_delay));
+      timer = std::make_shared<core::ScenarioTimer>(io_.get_executor(), clock_);
+      timer->expires_after(options_.teardown_delay);
       live.teardown_timer = timer;
     }
     // --rm: moby removes the container once it has exited (daemon/monitor.go autoRemove).

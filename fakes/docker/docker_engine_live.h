@@ -6,8 +6,8 @@
 #include <vector>
 
 #include <utility>  // before Asio (design.md: Boost 1.74 under C++20)
-#include <boost/asio/steady_timer.hpp>
 
+#include "core/scenario_timer.h"
 #include "fakes/docker/docker_engine.h"
 #include "fakes/docker/port_publisher.h"
 
@@ -25,12 +25,12 @@ struct DockerEngine::Live {
   bool exited = true;
   int exit_code = 0;
   bool torn_down = true;
-  std::shared_ptr<boost::asio::steady_timer> teardown_timer;
+  std::shared_ptr<core::ScenarioTimer> teardown_timer;
   std::jthread health;  // the healthcheck loop of the current run; joined outside mutex_
   // Restart policy: the manager, and whether a `docker stop`/`kill` asked for this exit.
   RestartManager restarts;
   bool manually_stopped = false;
-  std::shared_ptr<boost::asio::steady_timer> restart_timer;
+  std::shared_ptr<core::ScenarioTimer> restart_timer;
   // What the container is beyond its process.
   std::vector<LogLine> logs;
   core::PathMap filesystem;
