@@ -57,6 +57,21 @@ struct CheckArgs {
 };
 int check_command(const CheckArgs& args);
 
+// `bluegreen odds DIR [--runs N] [--first-seed S]`: N runs with seeds S, S+1, ...; prints the share
+// of runs that violate, per invariant and per swap, with a 95 % interval, and writes odds.txt and
+// odds.json. Exit 0 when no run violated, 1 when one did, 2 on bad input or when no run was judged.
+struct OddsArgs {
+  std::filesystem::path scenario_dir;
+  int runs = 20;
+  uint64_t first_seed = 1;
+  std::optional<double> time_scale;     // default: the scenario's
+  std::vector<std::string> overrides;   // `--set key=value`
+  bool quiet = false;
+  std::filesystem::path out_dir;        // "" = bluegreen-out/odds-<scenario>
+  std::string command;                  // this command line, for the --out folder's lock
+};
+int odds_command(const OddsArgs& args);
+
 // `bluegreen report history.jsonl|result.json [--out DIR]`: judges a saved run again and writes its
 // reports; an empty, cut-short or foreign history is refused (exit 2), never judged HELD.
 struct ReportArgs {

@@ -92,6 +92,18 @@ int main(int argc, char** argv) {
   check->add_flag("--keep", check_args.keep, "keep every case's history under <out>/cases");
   check->add_flag("-q,--quiet", check_args.quiet, "no per-case progress lines");
 
+  bg::cli::OddsArgs odds_args;
+  odds_args.command = command;
+  auto* odds = app.add_subcommand("odds", "run a deployment with many seeds; print how often each invariant breaks");
+  odds->add_option("scenario-dir", odds_args.scenario_dir, "deployment folder with scenario.yaml")->required();
+  odds->add_option("--runs", odds_args.runs, "runs, one seed each (default 20)")->check(bg::cli::whole_value(kRuns));
+  odds->add_option("--first-seed", odds_args.first_seed, "seed of the first run (default 1)")->check(bg::cli::seed_value());
+  odds->add_option("--time-scale", odds_args.time_scale, "real seconds per scenario second (default: the scenario's)")
+      ->check(bg::cli::time_scale_value());
+  odds->add_option("--set", odds_args.overrides, "key=value laid over scenario.yaml, as replay lines use");
+  odds->add_option("--out", odds_args.out_dir, "folder for odds.txt and odds.json")->check(non_empty_path());
+  odds->add_flag("-q,--quiet", odds_args.quiet, "no line per run");
+
   std::vector<std::filesystem::path> demo_dirs;
   std::filesystem::path demo_out = "bluegreen-out/demo";
   auto* demo = app.add_subcommand("demo", "run scenarios and print their verdicts side by side");
@@ -166,6 +178,7 @@ int main(int argc, char** argv) {
     if (*demo) return bg::cli::demo_command(demo_dirs, demo_out, command);
     if (*verify) return bg::cli::verify_command(run_args);
     if (*check) return bg::cli::check_command(check_args);
+    if (*odds) return bg::cli::odds_command(odds_args);
     if (*catalogue) return bg::cli::catalogue_command(races_dir, catalogue_out, only, command);
     return 2;
   }));
