@@ -82,6 +82,8 @@ TEST(Differential, SwapVariantsReachSameVerdictAndFailureClassesBehindRealNginx)
       rows.push_back(std::move(r));
     }
   }
+  std::error_code not_empty;  // histories of a disagreement stay, and so does their folder
+  fs::remove(fs::temp_directory_path() / "bg_differential", not_empty);
   std::cout << "\nDifferential table (bluegreen's proxy vs real nginx):\n" << format_table(rows) << std::endl;
   for (const auto& r : rows) {
     EXPECT_TRUE(r.agree()) << r.variant << " seed " << r.seed << " disagrees:\n" << format_table({r});

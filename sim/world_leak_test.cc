@@ -60,6 +60,14 @@ TEST(World, RunBehindRealNginxLeavesNoNginxProcessBehind) {
   s.run.swap_interval = 2s;
   s.run.liveness = 2s;
   const auto out = std::filesystem::temp_directory_path() / ("bg_leak_nginx_" + std::to_string(::getpid()));
+  // Removed however the test ends: a failed ASSERT returns early.
+  struct RemoveAtEnd {
+    std::filesystem::path dir;
+    ~RemoveAtEnd() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } remove_at_end{out};
 
   const auto before = ProcessCensus::take();
   RunOptions options;
@@ -87,7 +95,6 @@ TEST(World, RunBehindRealNginxLeavesNoNginxProcessBehind) {
   }
   ASSERT_FALSE(masters.empty()) << "no nginx start in " << result.history_path;
   for (pid_t pgid : masters) EXPECT_TRUE(::kill(-pgid, 0) != 0 && errno == ESRCH) << "nginx group " << pgid;
-  std::filesystem::remove_all(out);
 }
 
 }  // namespace bg::sim
