@@ -39,6 +39,15 @@ fs::path copy_of_seed(const std::string& tag) {
 
 }  // namespace
 
+// Goal: --version names the version and the commit the binary was built from, and exits 0.
+TEST(Cli, VersionNamesVersionAndCommit) {
+  auto o = run_cli("--version");
+  EXPECT_EQ(o.exit_code, 0) << o.output;
+  EXPECT_TRUE(o.output.starts_with("bluegreen 0.1.0 (commit ")) << o.output;
+  const auto commit = o.output.substr(std::string("bluegreen 0.1.0 (commit ").size());
+  EXPECT_TRUE(commit.size() >= 12 && commit.find_first_not_of("0123456789abcdef") >= 12) << o.output;
+}
+
 // Goal: a malformed scenario.yaml is bad input: exit 2, and the message names file and line.
 TEST(Cli, MalformedScenarioExitsTwoNamingFileAndLine) {
   auto dir = copy_of_seed("scenario");

@@ -1,6 +1,7 @@
 // bluegreen: proves or refutes that a blue/green deployment is zero-downtime, by running the user's
 // own deploy files against fake Docker, fake CodeDeploy and fake Next.js behind a real proxy.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 
 #include <cstdlib>
 #include <iostream>
@@ -10,6 +11,7 @@
 #include "cli/option_checks.h"
 #include "cli/out_dir.h"
 #include "cli/signal_watcher.h"
+#include "commit.h"  // BG_COMMIT, generated in the build folder
 
 namespace bg::cli {
 // cli/proxy_command.cc: `bluegreen proxy --config nginx.conf [--bind-declared-ports]`.
@@ -56,6 +58,7 @@ void add_run_options(CLI::App* cmd, bg::cli::RunArgs& args) {
 int main(int argc, char** argv) {
   CLI::App app{"bluegreen: a simulation and verification harness for zero-downtime blue/green deployments"};
   app.require_subcommand(1);
+  app.set_version_flag("--version", fmt::format("bluegreen {} (commit {})", BG_VERSION, BG_COMMIT));
   const std::string command = bg::cli::command_line(argc, argv);
 
   bg::cli::RunArgs run_args;
