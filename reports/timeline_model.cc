@@ -126,8 +126,11 @@ void TimelineBuilder::scan(const core::Entry& entry) {
   }
   auto* q = std::get_if<core::RequestEvent>(&entry.event);
   if (!q) return;
-  s.from = s.any ? std::min(s.from, q->intended) : q->intended;
-  s.to = s.any ? std::max(s.to, q->end) : q->end;
+  // The span covers each request's every instant: a saved history is input, and one whose request
+  // was "intended" after it ended (bg_fuzz_history found it) must not make the span negative.
+  const core::Time first = std::min({q->intended, q->start, q->end}), last = std::max({q->intended, q->start, q->end});
+  s.from = s.any ? std::min(s.from, first) : first;
+  s.to = s.any ? std::max(s.to, last) : last;
   s.any = true;
   const auto latency = q->end - q->intended;
   s.fastest = std::min(s.fastest, latency);

@@ -37,6 +37,27 @@ TEST(TimelineModel, CountsEveryRequestOnceAcrossBuckets) {
   EXPECT_EQ(m.marks.size(), static_cast<size_t>(s.refused + s.reset));   // half a second apart: one mark each
 }
 
+// Goal: a saved history whose request ends before it was intended (a hand-edited or corrupted file)
+// still gives a timeline that counts the request once, never a negative span.
+TEST(TimelineModel, ARequestEndingBeforeItsIntendedTimeStillCountsOnce) {
+  core::RequestEvent q;
+  q.id = 1;
+  q.intended = secs(48);
+  q.start = secs(30);
+  q.end = secs(30.2);
+  q.outcome = core::Outcome::fail;
+  q.status = 502;
+  std::vector<core::Entry> entries{core::Entry{0, q}};
+  RunResult r;
+  auto m = derive_timeline(r, entries);
+  ASSERT_FALSE(m.buckets.empty());
+  EXPECT_LE(m.from, secs(30));
+  EXPECT_GE(m.to, secs(48));
+  int64_t failed = 0;
+  for (const auto& b : m.buckets) failed += std::accumulate(b.failed.begin(), b.failed.end(), int64_t{0});
+  EXPECT_EQ(failed, 1);
+}
+
 // Goal: failures of one class within a couple of pixels share a mark that counts them all.
 TEST(TimelineModel, MergesFailuresThatWouldDrawOnTheSamePixels) {
   auto s = sample_run();

@@ -248,16 +248,23 @@ void Loader::check_files_exist() const {
   auto check = [&](const fs::path& relative, const std::string& key, const std::string& what) {
     const auto path = deployment_file(s_, relative);
     std::string problem;
-    if (!fs::exists(path)) problem = fmt::format("{}: {} does not exist ({})", key, path.string(), what);
-    else if (!fs::is_regular_file(path)) problem = fmt::format("{}: {} is not a file ({})", key, path.string(), what);
+    // A path the system cannot even look up (too long, a loop of links) is the setting's problem
+    // too, in its words, never the filesystem library's exception (bg_fuzz_scenario found it).
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (ec && ec != std::errc::no_such_file_or_directory)
+      problem = fmt::format("{}: {}: {} ({})", key, path.string(), ec.message(), what);
+    else if (!fs::exists(status)) problem = fmt::format("{}: {} does not exist ({})", key, path.string(), what);
+    else if (!fs::is_regular_file(status)) problem = fmt::format("{}: {} is not a file ({})", key, path.string(), what);
     if (problem.empty()) return;
     auto at = marks_.find(key);
     if (at != marks_.end()) file_.fail(at->second, problem);
     throw ScenarioError(fmt::format("{}: {}", file_.path().string(), problem));
   };
   // A folder deploys through CodeDeploy (appspec.yml at its root) or through a GitHub workflow.
-  const bool workflows = fs::is_directory(deployment_file(s_, ".github/workflows"));
-  if (!workflows || fs::exists(deployment_file(s_, s_.appspec)) || marks_.count("appspec"))
+  std::error_code ignored;  // a path that cannot be looked up is check()'s to name
+  const bool workflows = fs::is_directory(deployment_file(s_, ".github/workflows"), ignored);
+  if (!workflows || fs::exists(deployment_file(s_, s_.appspec), ignored) || marks_.count("appspec"))
     check(s_.appspec, "appspec", "CodeDeploy reads appspec.yml at the bundle root; a folder without one deploys "
                                  "through .github/workflows/");
   // With a host of its own (`host.nginx`), /etc/nginx is what the host holds; proxy.config is then
@@ -268,10 +275,15 @@ void Loader::check_files_exist() const {
   for (const auto& [at, file] : s_.host.files) {
     const bool tree = at.back() == '/';  // a host path ending in "/" receives a folder's tree
     const auto path = deployment_file(s_, file);
-    if (tree ? fs::is_directory(path) : fs::is_regular_file(path)) continue;
+    std::error_code ec;
+    const auto status = fs::status(path, ec);
+    if (tree ? fs::is_directory(status) : fs::is_regular_file(status)) continue;
+    const std::string state = ec && ec != std::errc::no_such_file_or_directory ? ec.message()
+                              : fs::exists(status) ? (tree ? "is not a folder" : "is not a file")
+                                                   : "does not exist";
     file_.fail(marks_.at("host.files/" + at),
                fmt::format("host.files.{}: {} {} ({} placed on the host before the first deployment)", at,
-                           path.string(), fs::exists(path) ? (tree ? "is not a folder" : "is not a file") : "does not exist",
+                           path.string(), state,
                            tree ? "a folder of the deployment whose tree is" : "a file of the deployment"));
   }
 }
@@ -281,10 +293,12 @@ void Loader::check_files_exist() const {
 const char* verdict_name(Verdict v) { return v == Verdict::held ? "held" : "violated"; }
 
 std::filesystem::path deployment_file(const Scenario& s, const std::filesystem::path& relative) {
+  // With error codes: a path that cannot be looked up is "not here", for the caller to name.
+  std::error_code ec;
   auto own = s.dir / relative;
-  if (std::filesystem::exists(own)) return own;
+  if (std::filesystem::exists(own, ec)) return own;
   for (const auto& base : s.extends)
-    if (std::filesystem::exists(base / relative)) return base / relative;
+    if (std::filesystem::exists(base / relative, ec)) return base / relative;
   return own;
 }
 

@@ -71,6 +71,15 @@ TEST(ScenarioLoader, UnknownKeyNamesFileAndLine) {
   EXPECT_NE(err.find("unknown key 'rat'"), std::string::npos) << err;
 }
 
+// Goal: a file setting the system cannot even look up (a name past NAME_MAX) is the setting's error
+// at its line, never the filesystem library's exception (bg_fuzz_scenario found it).
+TEST(ScenarioLoader, AFileNameTooLongToLookUpNamesTheSetting) {
+  std::string err = error_of("seed: 1\nproxy:\n  config: " + std::string(300, 'n') + ".conf\n");
+  EXPECT_NE(err.find("scenario.yaml:3:"), std::string::npos) << err;
+  EXPECT_NE(err.find("proxy.config: "), std::string::npos) << err;
+  EXPECT_NE(err.find("File name too long"), std::string::npos) << err;
+}
+
 TEST(ScenarioLoader, BadDurationNamesLineAndForm) {
   std::string err = error_of("run:\n  swaps: 2\n  liveness: soon\n");
   EXPECT_NE(err.find("scenario.yaml:3:13"), std::string::npos) << err;
