@@ -1,6 +1,8 @@
 #include "core/scenario_timer.h"
 
 #include <mutex>
+#include <utility>
+#include <vector>
 
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
@@ -9,12 +11,16 @@
 
 namespace bg::core {
 
-// Shared with the clock's callback, which may outlive the timer (it then finds nothing pending).
+// The virtual side. Each wait's handler is owned by the clock's callback (a Pending), so that a
+// handler holding its owner (shared_from_this) makes no cycle through the timer; the timer keeps
+// weak handles to cancel them. Several waits may be pending at once, as on a steady_timer.
 struct ScenarioTimer::Virtual {
-  std::mutex mutex;
+  struct Pending {
+    std::mutex mutex;
+    Handler handler;  // empty once posted
+  };
   Time expiry{0};
-  Handler pending;
-  uint64_t call = 0;
+  std::vector<std::pair<std::weak_ptr<Pending>, uint64_t>> waits;
 };
 
 ScenarioTimer::ScenarioTimer(boost::asio::any_io_executor executor, Clock& clock)
@@ -32,7 +38,6 @@ void ScenarioTimer::expires_after(Duration d) {
     return;
   }
   cancel();
-  std::lock_guard lock(virtual_->mutex);
   virtual_->expiry = clock_.now() + d;
 }
 
@@ -41,17 +46,16 @@ void ScenarioTimer::async_wait(Handler handler) {
     live_.async_wait(std::move(handler));
     return;
   }
-  std::lock_guard lock(virtual_->mutex);
-  virtual_->pending = std::move(handler);
-  std::weak_ptr<Virtual> weak = virtual_;
-  virtual_->call = virtual_clock_->call_at(virtual_->expiry, [weak, executor = executor_] {
-    auto state = weak.lock();
-    if (!state) return;
-    std::lock_guard lock(state->mutex);
-    if (!state->pending) return;
-    boost::asio::post(executor, [h = std::move(state->pending)] { h(boost::system::error_code()); });
-    state->pending = nullptr;
+  auto pending = std::make_shared<Virtual::Pending>();
+  pending->handler = std::move(handler);
+  const uint64_t call = virtual_clock_->call_at(virtual_->expiry, [pending, executor = executor_] {
+    std::lock_guard lock(pending->mutex);
+    if (!pending->handler) return;
+    boost::asio::post(executor, [h = std::move(pending->handler)] { h(boost::system::error_code()); });
+    pending->handler = nullptr;
   });
+  std::erase_if(virtual_->waits, [](const auto& w) { return w.first.expired(); });
+  virtual_->waits.emplace_back(pending, call);
 }
 
 void ScenarioTimer::cancel() {
@@ -59,11 +63,20 @@ void ScenarioTimer::cancel() {
     live_.cancel();
     return;
   }
-  std::lock_guard lock(virtual_->mutex);
-  if (!virtual_->pending) return;
-  virtual_clock_->cancel(virtual_->call);
-  boost::asio::post(executor_, [h = std::move(virtual_->pending)] { h(boost::asio::error::operation_aborted); });
-  virtual_->pending = nullptr;
+  for (auto& [weak, call] : virtual_->waits) {
+    auto pending = weak.lock();
+    if (!pending) continue;
+    Handler h;
+    {
+      std::lock_guard lock(pending->mutex);
+      h = std::move(pending->handler);
+      pending->handler = nullptr;
+    }
+    if (!h) continue;
+    virtual_clock_->cancel(call);
+    boost::asio::post(executor_, [h = std::move(h)] { h(boost::asio::error::operation_aborted); });
+  }
+  virtual_->waits.clear();
 }
 
 }  // namespace bg::core

@@ -3,8 +3,8 @@
 // same code runs on either clock (docs/design.md, "Time"). On a live clock it is a steady_timer
 // armed with Clock::to_real; on a VirtualClock it is a VirtualClock::call_at that posts the
 // handler to the timer's executor at the instant. It behaves as steady_timer does: arming it again
-// or cancel() completes a pending wait with operation_aborted, a handler always runs on the
-// executor (never inside the call that armed or fired it), and it is used from its executor only.
+// or cancel() completes every pending wait with operation_aborted, a handler always runs on the
+// executor (never inside the call that armed or fired it), and one thread at a time may call it.
 #include <utility>  // before Asio under C++20 (docs/design.md)
 
 #include <functional>
@@ -38,7 +38,7 @@ class ScenarioTimer {
   void cancel();
 
  private:
-  struct Virtual;  // the virtual clock's side: the pending handler and its call
+  struct Virtual;  // the virtual clock's side: the expiry and the pending waits
 
   boost::asio::any_io_executor executor_;
   Clock& clock_;

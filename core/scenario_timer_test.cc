@@ -33,7 +33,8 @@ TEST(ScenarioTimer, OnALiveClockItIsAScaledSteadyTimer) {
 }
 
 // Goal: on a virtual clock the same calls fire at their scenario instants in order, on the
-// executor; arming again aborts the earlier wait, and a cancelled wait never fires.
+// executor; arming again aborts the earlier wait, two waits on one timer both complete, and a
+// cancelled wait never fires.
 TEST(ScenarioTimer, OnAVirtualClockItFiresAtItsInstant) {
   VirtualClock clock;
   boost::asio::io_context io;
@@ -49,6 +50,7 @@ TEST(ScenarioTimer, OnAVirtualClockItFiresAtItsInstant) {
   };
   late.expires_after(5s);
   late.async_wait(record("late"));
+  late.async_wait(record("late, second wait"));  // as on a steady_timer, both complete
   early.expires_after(2s);
   early.async_wait(record("early"));
   rearmed.expires_after(1s);
@@ -60,7 +62,7 @@ TEST(ScenarioTimer, OnAVirtualClockItFiresAtItsInstant) {
   cancelled.cancel();
   clock.run_until(Time(10s));
   EXPECT_EQ(seen, (std::vector<std::string>{"rearmed (first) aborted @0s", "cancelled aborted @0s", "early @2s",
-                                            "rearmed @3s", "late @5s"}));
+                                            "rearmed @3s", "late @5s", "late, second wait @5s"}));
   EXPECT_EQ(clock.now(), Time(10s));
 }
 

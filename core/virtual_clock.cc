@@ -8,22 +8,33 @@
 namespace bg::core {
 namespace {
 
-// The order key of the actor this thread is (0 outside any Actor scope).
+// What this thread is to the clocks: the clock it is an actor of (nullptr outside any Actor scope),
+// how deeply its Actor scopes nest (only the outermost counts as a running actor), its order key,
+// and whether it is serving waiters (a callback or handler, which must not block on the clock).
+thread_local const VirtualClock* actor_of = nullptr;
+thread_local int actor_depth = 0;
 thread_local uint64_t current_actor_key = 0;
+thread_local bool serving = false;
 
 }  // namespace
 
 VirtualClock::Actor::Actor(VirtualClock& clock, uint64_t order_key)
     : clock_(clock), previous_key_(current_actor_key) {
+  if (actor_of && actor_of != &clock) throw std::logic_error("a thread can be an actor of one VirtualClock only");
   current_actor_key = order_key;
+  actor_of = &clock;
+  if (actor_depth++ > 0) return;
   std::lock_guard lock(clock_.mutex_);
   ++clock_.running_;
 }
 
 VirtualClock::Actor::~Actor() {
   current_actor_key = previous_key_;
+  if (--actor_depth > 0) return;
+  actor_of = nullptr;
   std::unique_lock lock(clock_.mutex_);
   --clock_.running_;
+  // A callback that throws here ends the process (a destructor cannot pass it on): callbacks must not.
   clock_.advance(lock, std::numeric_limits<int64_t>::max());
 }
 
@@ -42,10 +53,13 @@ uint64_t VirtualClock::call_at(Time at, std::function<void()> fn, uint64_t order
 }
 
 bool VirtualClock::cancel(uint64_t id) {
+  std::function<void()> dropped;  // destroyed after the lock is released: its captures may call back
   std::lock_guard lock(mutex_);
   auto it = by_id_.find(id);
   if (it == by_id_.end()) return false;
-  queue_.erase(it->second);
+  auto q = queue_.find(it->second);
+  dropped = std::move(q->second.fn);
+  queue_.erase(q);
   by_id_.erase(it);
   return true;
 }
@@ -71,14 +85,25 @@ bool VirtualClock::sleep_for(Duration scenario, std::stop_token stop) {
     ++running_;
     self.cv.notify_one();
   });
+  if (actor_of != this) throw std::logic_error("VirtualClock::sleep_for called by a thread that is not its actor");
+  if (serving) throw std::logic_error("VirtualClock::sleep_for called from a callback or handler, which must not block");
   std::unique_lock lock(mutex_);
   if (self.stopped) return false;
-  if (running_ <= 0) throw std::logic_error("VirtualClock::sleep_for called by a thread that is not an actor");
   key = Key{now_us_.load() + std::max<int64_t>(scenario.count(), 0), current_actor_key, next_seq_++};
   queue_.emplace(key, Waiter{nullptr, &self});
   queued = true;
   --running_;
-  advance(lock, std::numeric_limits<int64_t>::max());
+  try {
+    advance(lock, std::numeric_limits<int64_t>::max());
+  } catch (...) {
+    // A callback threw while this thread served: the sleeper leaves the queue, running again.
+    if (!self.woken) {
+      queue_.erase(key);
+      self.woken = true;
+      ++running_;
+    }
+    throw;
+  }
   self.cv.wait(lock, [&] { return self.woken; });
   return !self.stopped;
 }
@@ -87,21 +112,42 @@ size_t VirtualClock::run_until(Time limit) {
   std::unique_lock lock(mutex_);
   if (running_ > 0) throw std::logic_error("VirtualClock::run_until called while an actor runs");
   size_t served = advance(lock, limit.count());
-  if (running_ == 0 && now_us_.load() < limit.count()) now_us_ = limit.count();
+  // Only when nothing waits up to the limit (another thread may be serving it still).
+  const bool passed = queue_.empty() || std::get<0>(queue_.begin()->first) > limit.count();
+  if (running_ == 0 && passed && now_us_.load() < limit.count()) now_us_ = limit.count();
   return served;
+}
+
+// Runs `work` as a turn of its own: no waiter is served meanwhile, the lock is released, and the
+// clock's state is whole again whether `work` returns or throws.
+template <class F>
+auto VirtualClock::turn(std::unique_lock<std::mutex>& lock, F&& work) {
+  ++running_;
+  lock.unlock();
+  struct Relock {
+    std::unique_lock<std::mutex>& lock;
+    int& running;
+    ~Relock() {
+      lock.lock();
+      --running;
+      serving = false;
+    }
+  } relock{lock, running_};
+  serving = true;
+  return work();
 }
 
 size_t VirtualClock::poll_attached(std::unique_lock<std::mutex>& lock) {
   size_t ran = 0;
   for (bool again = true; again;) {
     again = false;
-    for (auto* io : attached_) {
-      ++running_;  // a handler's turn: nothing else is served meanwhile
-      lock.unlock();
-      io->restart();
-      size_t n = io->poll();
-      lock.lock();
-      --running_;
+    // By index: attach() may add an io_context while the lock is released.
+    for (size_t i = 0; i < attached_.size(); ++i) {
+      boost::asio::io_context* io = attached_[i];
+      const size_t n = turn(lock, [io] {
+        io->restart();
+        return io->poll();
+      });
       ran += n;
       again = again || n > 0;
     }
@@ -112,6 +158,10 @@ size_t VirtualClock::poll_attached(std::unique_lock<std::mutex>& lock) {
 size_t VirtualClock::advance(std::unique_lock<std::mutex>& lock, int64_t limit) {
   if (advancing_) return 0;  // the thread already serving will see this change
   advancing_ = true;
+  struct Done {
+    bool& advancing;
+    ~Done() { advancing = false; }
+  } done{advancing_};
   size_t served = 0;
   while (running_ == 0) {
     served += poll_attached(lock);
@@ -131,13 +181,11 @@ size_t VirtualClock::advance(std::unique_lock<std::mutex>& lock, int64_t limit) 
       w.sleeper->cv.notify_one();
       break;
     }
-    ++running_;  // the callback's turn
-    lock.unlock();
-    w.fn();
-    lock.lock();
-    --running_;
+    turn(lock, [&w] {
+      auto fn = std::move(w.fn);
+      fn();  // and destroyed here, before the lock is taken again: its captures may call back
+    });
   }
-  advancing_ = false;
   return served;
 }
 

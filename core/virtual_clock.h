@@ -18,7 +18,9 @@
 // no clock thread. The same calls give the same instants on any machine under any load, which is
 // what makes a seed a complete replay.
 //
-// Callbacks and handlers must not block: they run on whichever thread advances the clock.
+// Callbacks and handlers must not block (sleep_for from one is refused): they run on whichever thread
+// advances the clock. One that throws leaves the clock whole and the exception goes to that thread
+// (out of sleep_for or run_until; from an Actor's end it ends the process).
 #include <utility>  // before Asio under C++20 (docs/design.md)
 
 #include <atomic>
@@ -46,7 +48,8 @@ class VirtualClock final : public Clock {
   // No real time corresponds to a span of virtual time.
   std::chrono::nanoseconds to_real(Duration) const override { return std::chrono::nanoseconds(0); }
   // Blocks the calling actor until the clock reaches now + `scenario`; false when `stop` came
-  // first. The caller must be an actor (inside an Actor's scope): std::logic_error otherwise.
+  // first. The caller must be this clock's actor (inside an Actor's scope on this thread) and not a
+  // callback or handler: std::logic_error otherwise.
   bool sleep_for(Duration scenario, std::stop_token stop = {}) override;
 
   // Runs `fn` when the clock reaches `at` (at once in clock order when `at` has passed). Returns an
@@ -67,7 +70,9 @@ class VirtualClock final : public Clock {
   // An actor's scope: while it lives, the calling thread runs (time stands still) except while it
   // is blocked in sleep_for. `order_key` orders it among actors that sleep to the same instant
   // (a script's pid, a fixed number for the run's own thread); it stays this thread's key for the
-  // scope's life.
+  // scope's life. Scopes nest on one thread (the outermost counts); a thread is an actor of one
+  // clock at a time. A thread that starts another actor's thread and then sleeps lets time pass
+  // before the new thread is counted: count it first (not built yet; see the next steps).
   class Actor {
    public:
     Actor(VirtualClock& clock, uint64_t order_key);
@@ -100,6 +105,8 @@ class VirtualClock final : public Clock {
   // releases it around callbacks and handlers. Returns how many it served.
   size_t advance(std::unique_lock<std::mutex>& lock, int64_t limit);
   size_t poll_attached(std::unique_lock<std::mutex>& lock);
+  template <class F>
+  auto turn(std::unique_lock<std::mutex>& lock, F&& work);
 
   mutable std::mutex mutex_;
   std::atomic<int64_t> now_us_{0};

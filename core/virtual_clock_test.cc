@@ -162,11 +162,56 @@ TEST(VirtualClock, StopWakesASleeperWithoutPassingTime) {
   EXPECT_EQ(clock.running(), 0);
 }
 
-// Goal: a thread that is no actor cannot sleep on the virtual clock (it would let time pass
-// under an actor that is still running).
+// Goal: a thread that is no actor cannot sleep on the virtual clock.
 TEST(VirtualClock, ASleepOutsideAnActorIsRefused) {
   VirtualClock clock;
   EXPECT_THROW(clock.sleep_for(1s), std::logic_error);
+}
+
+// Goal: a sleep that would freeze or corrupt the clock is refused: from a thread that is no actor
+// while an actor runs, and from a callback (which the sleeping actor's own thread is serving).
+TEST(VirtualClock, SleepsThatWouldBreakTheClockAreRefused) {
+  VirtualClock clock;
+  bool from_callback_refused = false, from_outsider_refused = false;
+  {
+    VirtualClock::Actor self(clock, 1);
+    std::thread outsider([&] {
+      try {
+        clock.sleep_for(1s);
+      } catch (const std::logic_error&) {
+        from_outsider_refused = true;
+      }
+    });
+    outsider.join();
+    EXPECT_EQ(clock.running(), 1);
+    clock.call_at(Time(1s), [&] {
+      try {
+        clock.sleep_for(1s);
+      } catch (const std::logic_error&) {
+        from_callback_refused = true;
+      }
+    });
+    EXPECT_TRUE(clock.sleep_for(2s));
+    EXPECT_EQ(clock.now(), Time(2s));
+  }
+  EXPECT_TRUE(from_outsider_refused);
+  EXPECT_TRUE(from_callback_refused);
+  EXPECT_EQ(clock.running(), 0);
+}
+
+// Goal: a callback that throws passes its exception to the thread serving it and leaves the clock
+// whole: the next waiter is served at its own instant.
+TEST(VirtualClock, AThrowingCallbackLeavesTheClockWhole) {
+  VirtualClock clock;
+  Trace trace(clock);
+  clock.call_at(Time(1s), [] { throw std::runtime_error("boom"); });
+  clock.call_at(Time(2s), [&] { trace.add("next"); });
+  EXPECT_THROW(clock.run_until(Time(5s)), std::runtime_error);
+  EXPECT_EQ(clock.now(), Time(1s));
+  EXPECT_EQ(clock.running(), 0);
+  clock.run_until(Time(5s));
+  EXPECT_EQ(trace.events(), (std::vector<std::string>{"next@2000ms"}));
+  EXPECT_EQ(clock.now(), Time(5s));
 }
 
 // Goal: handlers of an attached io_context run before time passes: a handler a callback posts
