@@ -59,7 +59,8 @@ int check_command(const CheckArgs& args);
 
 // `bluegreen odds DIR [--runs N] [--first-seed S]`: N runs with seeds S, S+1, ...; prints the share
 // of runs that violate, per invariant and per swap, with a 95 % interval, and writes odds.txt and
-// odds.json. Exit 0 when no run violated, 1 when one did, 2 on bad input or when no run was judged.
+// odds.json. Exit 0 when no run violated, 1 when one did, 2 on bad input or when harness errors
+// outnumber the judged runs.
 struct OddsArgs {
   std::filesystem::path scenario_dir;
   int runs = 20;

@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <fstream>
+#include <limits>
 #include <iostream>
 
 #include <nlohmann/json.hpp>
@@ -39,6 +40,10 @@ nlohmann::json to_json(const explore::Odds& odds) {
 
 int odds_command(const OddsArgs& args) {
   const scenarios::Scenario scenario = prepare_scenario(args.scenario_dir, args.overrides);
+  if (args.first_seed > std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(args.runs - 1)) {
+    std::cerr << fmt::format("bluegreen: --first-seed: {} + {} runs passes the largest seed\n", args.first_seed, args.runs);
+    return 2;
+  }
   const auto out = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / ("odds-" + scenario.name) : args.out_dir;
   const auto lock = OutDir::claim(out, "--out", args.command);
   std::cout << fmt::format("bluegreen odds {}: {} runs, seeds {} to {}\n", scenario.name, args.runs, args.first_seed,
@@ -69,8 +74,12 @@ int odds_command(const OddsArgs& args) {
   std::ofstream(out / "odds.txt") << table;
   std::ofstream(out / "odds.json") << to_json(odds).dump(2) << '\n';
   std::cout << fmt::format("reports: {} {}\n", (out / "odds.txt").string(), (out / "odds.json").string());
-  if (odds.judged == 0) {
-    std::cerr << "bluegreen: odds " << scenario.name << ": no run ended in a verdict\n";
+  // Harness errors are left out of every share; when they outnumber the verdicts, the runs left are
+  // the ones a busy machine happened to keep, and their share says little about the deployment.
+  if (odds.judged == 0 || odds.errors > odds.judged) {
+    std::cerr << fmt::format("bluegreen: odds {}: {} of {} runs ended in a harness error, {} in a verdict: no odds are "
+                             "given (rerun on a less loaded machine or with a larger --time-scale)\n",
+                             scenario.name, odds.errors, odds.runs, odds.judged);
     return 2;
   }
   return odds.violating > 0 ? 1 : 0;

@@ -20,7 +20,7 @@ Interval wilson_interval(int64_t k, int64_t n, double z) {
 Spread spread_of(std::vector<int64_t> values) {
   if (values.empty()) return {};
   std::sort(values.begin(), values.end());
-  return {values.front(), values[values.size() / 2], values.back()};
+  return {values.front(), values[(values.size() - 1) / 2], values.back()};  // the lower median
 }
 
 Odds tally_odds(const std::vector<reports::RunResult>& runs) {

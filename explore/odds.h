@@ -22,7 +22,8 @@ struct Interval {
 // [0, 0]). n = 0 gives [0, 1].
 Interval wilson_interval(int64_t k, int64_t n, double z = 1.959963984540054);
 
-// Smallest, median and largest of a set of counts (all 0 when empty).
+// Smallest, median (the lower of the two middle values) and largest of a set of counts (all 0 when
+// empty).
 struct Spread {
   int64_t min = 0, median = 0, max = 0;
 };

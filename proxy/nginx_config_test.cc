@@ -122,6 +122,8 @@ TEST_F(NginxConfigTest, DuplicateListensAndImpossibleAddressesAreRefusedAsNginxD
             "[emerg] host not found in upstream \"999.999.999.999:3000\" in /etc/nginx/nginx.conf:3");
   EXPECT_EQ(error_of("events {}\nhttp {\n upstream b { server 256.1.1.1:3000; }\n}\n"),
             "[emerg] host not found in upstream \"256.1.1.1:3000\" in /etc/nginx/nginx.conf:3");
+  // What ngx_inet_addr reads as an address is one, leading zeros and empty octets included.
+  EXPECT_EQ(error_of("events {}\nhttp {\n upstream b { server 0001.2.3.4:3000; server 1..2.3:3000; }\n}\n"), "no error");
   // The same port on two addresses, and the same address in two server blocks, are both fine.
   EXPECT_EQ(error_of("events {}\nhttp { server { listen 127.0.0.1:8080; listen 8080; }\n"
                      " server { listen 8080; server_name b; } }\n"),

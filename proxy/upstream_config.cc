@@ -25,23 +25,24 @@ bool split_host_port(const std::string& address, std::string& host, uint16_t& po
 
 }  // namespace
 
-// ngx_inet_addr's dotted quad: four decimal octets of at most 255. Anything else (999.999.999.999)
-// is a name to nginx, which it then fails to resolve: "host not found in upstream".
+// ngx_inet_addr (src/core/ngx_inet.c), as nginx 1.22 reads an address: digits and exactly three
+// dots, each octet's value at most 255 (an empty octet is 0, leading zeros are decimal). Anything
+// else (999.999.999.999) is a name to nginx, which then fails to resolve: "host not found".
+// Simplification: the forms only getaddrinfo accepts (127.1, 0x7f.0.0.1) are names here too.
 bool is_address_literal(const std::string& host) {
   if (host == "localhost") return true;
-  int dots = 0, octet = 0, digits = 0;
+  int dots = 0, octet = 0;
   for (char c : host) {
     if (c == '.') {
-      if (digits == 0) return false;
-      ++dots, octet = 0, digits = 0;
+      ++dots, octet = 0;
     } else if (c >= '0' && c <= '9') {
       octet = octet * 10 + (c - '0');
-      if (++digits > 3 || octet > 255) return false;
+      if (octet > 255) return false;
     } else {
       return false;
     }
   }
-  return dots == 3 && digits > 0;
+  return dots == 3;
 }
 
 void ConfigInterpreter::upstream_block(const ConfDirective& d) {

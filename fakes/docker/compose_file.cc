@@ -242,7 +242,10 @@ void parse_compose_file(const std::filesystem::path& path, TemplateSyntax genera
     throw ComposeFileError(fmt::format("{}:{}:{}: {}", path.string(), e.mark.line + 1, e.mark.column + 1, e.msg));
   }
   if (!root.IsMap()) return;
-  check_compose_root(apply_merge_keys(root), ComposeFileContext{generation, path.string(), path.parent_path(), std::nullopt, true});
+  // `~` in a path is the script's HOME at run time; here any HOME will do: paths are resolved, never
+  // opened, so `~/logs:/logs` is as valid before the run as during it.
+  check_compose_root(apply_merge_keys(root),
+                     ComposeFileContext{generation, path.string(), path.parent_path(), "/home/preflight", true});
 }
 
 }  // namespace bg::fakes

@@ -265,6 +265,7 @@ TEST(ComposeFile, PreflightRefusesWrittenValuesAtTheirLine) {
   EXPECT_EQ(refusal("    ports:\n      - 3000:3000\n"), "");           // no image: a merge may give it
   EXPECT_EQ(refusal("    image: x\n    init: ${INIT}\n"), "");         // a variable: the command's to read
   EXPECT_EQ(refusal("    image: x\n    stop_grace_period: 10s\n"), "");
+  EXPECT_EQ(refusal("    image: x\n    volumes: [\"~/logs:/logs\"]\n    env_file: ~/app.env\n"), "");  // HOME at run time
   // `<<: *anchor` merge keys are applied first, as compose's YAML readers apply them.
   std::ofstream(dir / "merge.yml") << "x-common: &common\n  image: x\n  init: true\n"
                                       "services:\n  blue:\n    <<: *common\n    ports: [\"3000:3000\"]\n";
