@@ -1,5 +1,7 @@
 #include "core/path_map.h"
 
+#include <sys/stat.h>
+
 #include <vector>
 
 namespace bg::core {
@@ -25,18 +27,31 @@ void PathMap::add(const std::filesystem::path& virtual_prefix, const std::filesy
 
 std::optional<std::filesystem::path> PathMap::to_real(const std::filesystem::path& p) const {
   if (!p.is_absolute()) return std::nullopt;
-  const std::string s = normalise(p);
+  auto real = to_real_normal(normalise(p));
+  if (!real) return std::nullopt;
+  return std::filesystem::path(*real);
+}
+
+std::optional<std::string> PathMap::to_real_normal(const std::string& s) const {
   const std::pair<const std::string, std::filesystem::path>* best = nullptr;
   for (const auto& entry : prefixes_)
     if (under(s, entry.first) && (!best || entry.first.size() > best->first.size())) best = &entry;
   if (!best) return std::nullopt;
-  std::string rest = s.substr(best->first.size());
-  while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
-  return rest.empty() ? best->second : best->second / rest;
+  size_t rest = best->first.size();
+  while (rest < s.size() && s[rest] == '/') ++rest;
+  std::string real = best->second.string();
+  if (rest == s.size()) return real;
+  if (real.empty() || real.back() != '/') real += '/';
+  return real + s.substr(rest);
 }
 
 std::filesystem::path PathMap::canonical_virtual(const std::filesystem::path& p) const {
   namespace fs = std::filesystem;
+  // PATH_MAX: the kernel refuses a longer path (ENAMETOOLONG), so it resolves to nothing and is left
+  // as written. It also bounds the walk below, which looks up every prefix: a request for a path of
+  // thousands of components took seconds per lookup (bg_fuzz_nginx_config found it).
+  constexpr size_t kPathMax = 4096;
+  if (p.native().size() >= kPathMax) return p;
   // The components still to walk, last first; a symlink's target is pushed back onto it.
   std::vector<std::string> pending;
   auto push_components = [&](const fs::path& path) {
@@ -45,33 +60,40 @@ std::filesystem::path PathMap::canonical_virtual(const std::filesystem::path& p)
     for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.push_back(*it);
   };
   push_components(p);
-  std::vector<std::string> done;  // the canonical components so far
+  // The canonical path so far, kept as a string that grows and shrinks with each component (one
+  // rebuild per step made a long path quadratic in path objects), and where each component began.
+  std::string virt;
+  std::vector<size_t> starts;
+  auto pop = [&] {
+    virt.resize(starts.back());
+    starts.pop_back();
+  };
   int links = 0;
   while (!pending.empty()) {
     std::string c = std::move(pending.back());
     pending.pop_back();
     if (c.empty() || c == ".") continue;
     if (c == "..") {
-      if (!done.empty()) done.pop_back();  // ".." of the root is the root, as in the kernel
+      if (!starts.empty()) pop();  // ".." of the root is the root, as in the kernel
       continue;
     }
-    done.push_back(c);
-    fs::path virt = "/";
-    for (const auto& d : done) virt /= d;
-    auto real = to_real(virt);
+    starts.push_back(virt.size());
+    virt += '/';
+    virt += c;
+    // Looked up as strings: a path object per step made a long path quadratic in parsing.
+    auto real = to_real_normal(virt);  // already normal: clean components under "/"
+    struct stat st {};
+    if (!real || ::lstat(real->c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;
     std::error_code ec;
-    if (!real || !fs::is_symlink(fs::symlink_status(*real, ec))) continue;
     // The kernel's limit (MAXSYMLINKS): past it the path does not resolve; it is left as written.
     if (++links > 40) return p;
     fs::path target = fs::read_symlink(*real, ec);
     if (ec) continue;
-    done.pop_back();
-    if (target.is_absolute()) done.clear();  // an absolute link starts again at the host's root
+    pop();
+    if (target.is_absolute()) virt.clear(), starts.clear();  // an absolute link starts again at the host's root
     push_components(target);
   }
-  fs::path out = "/";
-  for (const auto& d : done) out /= d;
-  return out;
+  return virt.empty() ? fs::path("/") : fs::path(virt);
 }
 
 std::filesystem::path PathMap::resolve(const std::filesystem::path& p) const {

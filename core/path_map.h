@@ -29,6 +29,9 @@ class PathMap {
   const std::map<std::string, std::filesystem::path>& entries() const { return prefixes_; }
 
  private:
+  // to_real of a path already normal (absolute, no ".", "..", "//" or trailing "/").
+  std::optional<std::string> to_real_normal(const std::string& normal) const;
+
   std::map<std::string, std::filesystem::path> prefixes_;  // normalised virtual prefix -> real dir
 };
 

@@ -9,6 +9,16 @@
 
 namespace bg::core {
 
+// Goal: a path the kernel would refuse as too long (PATH_MAX) is left as written, not walked.
+TEST(PathMap, APathPastPathMaxIsLeftAsWritten) {
+  PathMap m;
+  m.add("/var/www", "/tmp/run/www");
+  std::string long_path = "/var/www";
+  while (long_path.size() < 100000) long_path += "/a/..";
+  EXPECT_EQ(m.canonical_virtual(long_path), std::filesystem::path(long_path));
+  EXPECT_EQ(m.canonical_virtual("/var/www/a/../b"), std::filesystem::path("/var/www/b"));
+}
+
 // Goal: the appspec destination maps to the run folder, component-wise and longest prefix first.
 TEST(PathMap, MapsPathsUnderAPrefix) {
   PathMap m;
