@@ -33,11 +33,14 @@ std::vector<fs::path> extends_chain(const fs::path& self, const YamlFile& file, 
   };
   while (true) {
     const auto base = (dir / from->scalar(node, "extends")).lexically_normal();
-    if (!fs::is_directory(base)) from->fail(node, fmt::format("extends: {} is not a folder", base.string()));
+    std::error_code ec;  // a path that cannot be looked up (too long) is the setting's error, in its words
+    if (!fs::is_directory(base, ec))
+      from->fail(node, fmt::format("extends: {} is not a folder{}", base.string(),
+                                   ec && ec != std::errc::no_such_file_or_directory ? " (" + ec.message() + ")" : ""));
     if (same(base, self) || std::any_of(chain.begin(), chain.end(), [&](const auto& p) { return same(p, base); }))
       from->fail(node, fmt::format("extends: leads back to {}: a cycle", base.string()));
     chain.push_back(base);
-    if (!fs::exists(base / "scenario.yaml")) break;
+    if (!fs::exists(base / "scenario.yaml", ec)) break;
     YamlFile next = YamlFile::read(base / "scenario.yaml", "");
     if (!next.root().IsMap() || !next.root()["extends"]) break;
     node = next.root()["extends"];
@@ -303,8 +306,9 @@ std::filesystem::path deployment_file(const Scenario& s, const std::filesystem::
 }
 
 Scenario load_scenario(const std::filesystem::path& dir) {
-  if (!fs::is_directory(dir))
-    throw ScenarioError(fmt::format("{}: {}", dir.string(), fs::exists(dir) ? "is a file, not a scenario folder"
+  std::error_code ec;
+  if (!fs::is_directory(dir, ec))
+    throw ScenarioError(fmt::format("{}: {}", dir.string(), fs::exists(dir, ec) ? "is a file, not a scenario folder"
                                                                             : "no such folder"));
   return Loader(dir, YamlFile::read(dir / "scenario.yaml", "no scenario.yaml in this folder")).load();
 }

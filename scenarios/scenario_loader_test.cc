@@ -80,6 +80,14 @@ TEST(ScenarioLoader, AFileNameTooLongToLookUpNamesTheSetting) {
   EXPECT_NE(err.find("File name too long"), std::string::npos) << err;
 }
 
+// Goal: the same for `extends:`, whose folder is looked up before anything else is read.
+TEST(ScenarioLoader, AnExtendsPathTooLongToLookUpNamesTheSetting) {
+  std::string err = error_of("seed: 1\nextends: " + std::string(300, 'e') + "\n");
+  EXPECT_NE(err.find("scenario.yaml:2:"), std::string::npos) << err;
+  EXPECT_NE(err.find("extends: "), std::string::npos) << err;
+  EXPECT_NE(err.find("File name too long"), std::string::npos) << err;
+}
+
 TEST(ScenarioLoader, BadDurationNamesLineAndForm) {
   std::string err = error_of("run:\n  swaps: 2\n  liveness: soon\n");
   EXPECT_NE(err.find("scenario.yaml:3:13"), std::string::npos) << err;
