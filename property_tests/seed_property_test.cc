@@ -1,5 +1,6 @@
 // Properties of the seed scenario and its fixed twin over random start delays and swap counts.
 #include <gtest/gtest.h>
+#include <iostream>
 #include <rapidcheck/gtest.h>
 
 #include "property_tests/quick_scenario.h"
@@ -21,15 +22,31 @@ bool machine_overloaded(const reports::RunResult& r) {
   return r.verdict == "error" && r.error.rfind("the harness could not keep the traffic schedule", 0) == 0;
 }
 
+bool invariant_held(const reports::RunResult& r, const std::string& name) {
+  for (const auto& inv : r.invariants)
+    if (inv.name == name) return inv.held;
+  return false;
+}
+
+// RapidCheck runs the minimal failing case one last time and prints only that run's log; a live run
+// can come out differently the second time, which would hide why the case failed. So a case that
+// is about to fail says why on stderr first.
+void say_why_if(bool failing, const std::string& what, const reports::RunResult& r) {
+  if (failing) std::cerr << "failing case, " << what << ": " << describe(r) << std::endl;
+}
+
 }  // namespace
 
 // Goal: whenever the app needs longer to listen than the script sleeps (R01, sleep is not
 // readiness), the seed loses requests; and the fixed twin, facing the same delay, loses none.
 RC_GTEST_PROP(SeedScenario, ViolatedWheneverStartDelayExceedsTheSleepAndFixedTwinHolds, ()) {
   // Half the cases start slower than the script's `sleep 10`; shrinking moves a delay toward the
-  // sleep (11 s) or toward an instant start (1 s).
+  // sleep (12 s) or toward an instant start (1 s). The script waits a little longer than its sleep:
+  // compose's own work runs in real time and is scaled up by 1/time_scale (20x here), about 0.6 s of
+  // scenario time on an idle machine and more on a loaded one. A delay of 11 s left 0.4 s, and a
+  // loaded CI machine used it up (the seed held); 12 s leaves twice the idle overhead.
   const bool slower_than_sleep = *rc::gen::arbitrary<bool>();
-  const int delay_s = slower_than_sleep ? *rc::gen::inRange(11, 17) : *rc::gen::inRange(1, 11);
+  const int delay_s = slower_than_sleep ? *rc::gen::inRange(12, 18) : *rc::gen::inRange(1, 11);
   const int swaps = *rc::gen::inRange(1, 3);
   const core::Duration delay = std::chrono::seconds(delay_s);
   RC_TAG(slower_than_sleep ? "delay above the sleep" : "delay within the sleep");
@@ -42,12 +59,19 @@ RC_GTEST_PROP(SeedScenario, ViolatedWheneverStartDelayExceedsTheSleepAndFixedTwi
     auto seed = sim::run_scenario(quick_scenario("seed", delay, swaps), options);
     RC_LOG() << "seed: " << describe(seed) << "\n";
     RC_PRE(!machine_overloaded(seed));
+    // The premise is that the old color is stopped before the new one listens. When the machine
+    // was so slow that the script's wait outlasted even this delay, the run says so itself
+    // (switch_ordering held: the old color was asked to stop after the new one was ready), and the
+    // case tests nothing; it is discarded, like an overloaded run.
+    RC_PRE(!(seed.verdict == "held" && invariant_held(seed, "switch_ordering")));
+    say_why_if(seed.verdict != "violated" || seed.failed == 0, "the seed did not lose requests", seed);
     RC_ASSERT(seed.verdict == "violated");
     RC_ASSERT(seed.failed > 0);
   }
   auto fixed = sim::run_scenario(quick_scenario("seed-fixed", delay, swaps), options);
   RC_LOG() << "seed-fixed: " << describe(fixed) << "\n";
   RC_PRE(!machine_overloaded(fixed));
+  say_why_if(fixed.verdict != "held", "the fixed twin did not hold", fixed);
   RC_ASSERT(fixed.verdict == "held");
 }
 
