@@ -64,9 +64,16 @@ std::filesystem::path PathMap::canonical_virtual(const std::filesystem::path& p)
   // rebuild per step made a long path quadratic in path objects), and where each component began.
   std::string virt;
   std::vector<size_t> starts;
+  // The level (starts.size()) of a component that is missing or not a folder, 0 while none is: the
+  // kernel's lookup of anything below it fails (ENOENT, ENOTDIR) and can hold no symlink, so those
+  // components are not looked up at all. Only a ".." back above it makes lookups meaningful again.
+  // Without this, a request for a long path under a missing folder made one lookup of a growing
+  // path per component, quadratic (bg_fuzz_nginx_config's second timeout).
+  size_t dead_level = 0;
   auto pop = [&] {
     virt.resize(starts.back());
     starts.pop_back();
+    if (starts.size() < dead_level) dead_level = 0;
   };
   int links = 0;
   while (!pending.empty()) {
@@ -80,10 +87,16 @@ std::filesystem::path PathMap::canonical_virtual(const std::filesystem::path& p)
     starts.push_back(virt.size());
     virt += '/';
     virt += c;
+    if (dead_level != 0) continue;
     // Looked up as strings: a path object per step made a long path quadratic in parsing.
     auto real = to_real_normal(virt);  // already normal: clean components under "/"
     struct stat st {};
-    if (!real || ::lstat(real->c_str(), &st) != 0 || !S_ISLNK(st.st_mode)) continue;
+    if (!real) continue;
+    if (::lstat(real->c_str(), &st) != 0 || (!S_ISLNK(st.st_mode) && !S_ISDIR(st.st_mode))) {
+      dead_level = starts.size();
+      continue;
+    }
+    if (!S_ISLNK(st.st_mode)) continue;
     std::error_code ec;
     // The kernel's limit (MAXSYMLINKS): past it the path does not resolve; it is left as written.
     if (++links > 40) return p;

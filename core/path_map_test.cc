@@ -78,6 +78,23 @@ TEST(PathMap, RelativeAndFolderSymlinksAndDotDot) {
   EXPECT_EQ(paths.canonical_virtual("/srv/releases/up/etc"), "/etc");
   EXPECT_EQ(paths.canonical_virtual("/../srv/./missing/../current"), "/srv/releases/v2");
   EXPECT_EQ(paths.canonical_virtual("/nope/a/../b"), "/nope/b");
+  // Below a missing folder or a file nothing is looked up, and a `..` back above it looks links up
+  // again: the deeper `..` stays inside the dead part, the last one leaves it.
+  std::ofstream(host.root / "srv/releases/v2/app.js") << "x";
+  EXPECT_EQ(paths.canonical_virtual("/srv/releases/v2/app.js/x/../../../../current"), "/srv/releases/v2");
+  EXPECT_EQ(paths.canonical_virtual("/srv/gone/a/b/../../current/app.js"), "/srv/gone/current/app.js");
+  EXPECT_EQ(paths.canonical_virtual("/srv/gone/a/b/../../../current/app.js"), "/srv/releases/v2/app.js");
+}
+
+// Goal: a long path under a missing folder resolves as written. (It is also the case the walk's
+// shortcut is for: 200 walks of its 2000 components took 0.9 s with a lookup per component and
+// 0.09 s without, in a RelWithDebInfo build; no timing is asserted.)
+TEST(PathMap, ALongPathUnderAMissingFolderIsWalkedOnce) {
+  bg::core::PathMap m;
+  m.add("/", std::filesystem::temp_directory_path());
+  std::string path = "/bg-path-map-test-no-such-folder";
+  while (path.size() < 4000) path += "/a";
+  for (int i = 0; i < 200; ++i) EXPECT_EQ(m.canonical_virtual(path), std::filesystem::path(path));
 }
 
 // A loop of links does not hang: past the kernel's 40 links the path is left as written.
