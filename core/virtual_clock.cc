@@ -70,9 +70,24 @@ void VirtualClock::attach(boost::asio::io_context& io) {
 }
 
 bool VirtualClock::sleep_for(Duration scenario, std::stop_token stop) {
+  return block_until(now_us_.load() + std::max<int64_t>(scenario.count(), 0), stop, nullptr, nullptr);
+}
+
+void VirtualClock::wake(Sleeper& sleeper) {
+  if (sleeper.condition) {
+    auto& list = sleeper.condition->waiters_;
+    list.erase(std::remove(list.begin(), list.end(), &sleeper), list.end());
+    sleeper.condition = nullptr;
+  }
+  sleeper.woken = true;
+  ++running_;  // the turn passes to it now, before anything else can let time move
+  sleeper.cv.notify_one();
+}
+
+bool VirtualClock::block_until(int64_t at_us, std::stop_token stop, Condition* condition,
+                               std::unique_lock<std::mutex>* user_lock) {
   Sleeper self;
   bool queued = false;
-  Key key;
   // A stop wakes the sleeper where it is: it runs again (an actor once more), its instant unserved.
   // Registered first, so a stop that comes while the sleep is being queued is not lost.
   std::stop_callback on_stop(stop, [&] {
@@ -80,32 +95,55 @@ bool VirtualClock::sleep_for(Duration scenario, std::stop_token stop) {
     if (self.woken) return;
     self.stopped = true;
     if (!queued) return;
-    queue_.erase(key);
-    self.woken = true;
-    ++running_;
-    self.cv.notify_one();
+    queue_.erase(self.key);
+    wake(self);
   });
-  if (actor_of != this) throw std::logic_error("VirtualClock::sleep_for called by a thread that is not its actor");
-  if (serving) throw std::logic_error("VirtualClock::sleep_for called from a callback or handler, which must not block");
+  if (actor_of != this) throw std::logic_error("VirtualClock: a thread that is not its actor tried to block on it");
+  if (serving) throw std::logic_error("VirtualClock: a callback or handler tried to block on it, which it must not");
   std::unique_lock lock(mutex_);
   if (self.stopped) return false;
-  key = Key{now_us_.load() + std::max<int64_t>(scenario.count(), 0), current_actor_key, next_seq_++};
-  queue_.emplace(key, Waiter{nullptr, &self});
+  self.key = Key{std::max(at_us, now_us_.load()), current_actor_key, next_seq_++};
+  queue_.emplace(self.key, Waiter{nullptr, &self});
   queued = true;
+  if (condition) {
+    self.condition = condition;
+    condition->waiters_.push_back(&self);
+  }
+  // Listed (on the queue and the condition) before the caller's lock is released: a notify that
+  // follows the caller's last check finds this sleeper.
+  if (user_lock) user_lock->unlock();
+  struct Relock {  // the caller's lock is held again however this returns, after the clock's
+    std::unique_lock<std::mutex>& clock_lock;
+    std::unique_lock<std::mutex>* user_lock;
+    ~Relock() {
+      if (!user_lock) return;
+      if (clock_lock.owns_lock()) clock_lock.unlock();
+      user_lock->lock();
+    }
+  } relock{lock, user_lock};
   --running_;
   try {
     advance(lock, std::numeric_limits<int64_t>::max());
   } catch (...) {
     // A callback threw while this thread served: the sleeper leaves the queue, running again.
     if (!self.woken) {
-      queue_.erase(key);
-      self.woken = true;
-      ++running_;
+      queue_.erase(self.key);
+      wake(self);
     }
     throw;
   }
   self.cv.wait(lock, [&] { return self.woken; });
   return !self.stopped;
+}
+
+void VirtualClock::Condition::notify_all() {
+  std::lock_guard lock(clock_.mutex_);
+  // wake() takes each off this list; what a notify wakes no longer waits for its deadline.
+  while (!waiters_.empty()) {
+    Sleeper* sleeper = waiters_.back();
+    clock_.queue_.erase(sleeper->key);
+    clock_.wake(*sleeper);
+  }
 }
 
 size_t VirtualClock::run_until(Time limit) {
@@ -176,9 +214,7 @@ size_t VirtualClock::advance(std::unique_lock<std::mutex>& lock, int64_t limit) 
     ++served;
     if (w.sleeper) {
       // The actor runs again; time stands still until it blocks or ends.
-      w.sleeper->woken = true;
-      ++running_;
-      w.sleeper->cv.notify_one();
+      wake(*w.sleeper);
       break;
     }
     turn(lock, [&w] {

@@ -39,6 +39,8 @@
 namespace bg::core {
 
 class VirtualClock final : public Clock {
+  struct Sleeper;  // a blocked actor (below)
+
  public:
   VirtualClock() = default;
   VirtualClock(const VirtualClock&) = delete;
@@ -85,21 +87,64 @@ class VirtualClock final : public Clock {
     uint64_t previous_key_;
   };
 
-  // How many actors run now (not blocked in sleep_for): for tests and diagnostics.
+  // A condition actors wait on in scenario time, the virtual engine's condition variable.
+  // notify_all() hands the turn to every waiter it wakes before it returns: each counts as a running
+  // actor from that moment, so time cannot pass between the notify and the waiter's own check. (A
+  // bare condition variable would let the notifier block next and the clock move on while the woken
+  // thread has not yet run: the same seed would give different instants under load.)
+  // Waiters, notifiers and the state they share use the caller's own mutex, as with
+  // std::condition_variable; notify_all() may be called with or without it held, from an actor, a
+  // callback or a handler. It must outlive its waiters.
+  class Condition {
+   public:
+    explicit Condition(VirtualClock& clock) : clock_(clock) {}
+    Condition(const Condition&) = delete;
+    Condition& operator=(const Condition&) = delete;
+
+    // With `lock` held: returns true once ready() is, false when the clock reaches `deadline` or
+    // `stop` comes first (ready() still false). ready() is called with `lock` held. Only this
+    // clock's actor may wait (std::logic_error otherwise), as for sleep_for.
+    template <class Ready>
+    bool wait_until(std::unique_lock<std::mutex>& lock, Time deadline, std::stop_token stop, Ready ready) {
+      while (!ready()) {
+        if (clock_.now() >= deadline || stop.stop_requested()) return false;
+        clock_.block_until(deadline.count(), stop, this, &lock);
+      }
+      return true;
+    }
+    void notify_all();
+
+   private:
+    friend class VirtualClock;
+    VirtualClock& clock_;
+    std::vector<Sleeper*> waiters_;  // guarded by the clock's mutex
+  };
+
+  // How many actors run now (not blocked in sleep_for or a Condition): for tests and diagnostics.
   int running() const;
 
  private:
+  // (instant, order key, sequence): the order waiters are served in.
+  using Key = std::tuple<int64_t, uint64_t, uint64_t>;
   struct Sleeper {
+    Key key{};  // its place on the queue
     std::condition_variable cv;
     bool woken = false;
     bool stopped = false;
+    Condition* condition = nullptr;  // the condition it waits on too, if any
   };
   struct Waiter {
     std::function<void()> fn;     // a callback, or
     Sleeper* sleeper = nullptr;  // a blocked actor
   };
-  // (instant, order key, sequence): the order waiters are served in.
-  using Key = std::tuple<int64_t, uint64_t, uint64_t>;
+
+  // Blocks the calling actor until the clock reaches `at_us`, `stop`, or (with a condition) its
+  // notify; false on stop. With `user_lock`, the actor is listed on the condition before that lock
+  // is released, so a notify that follows the caller's last check is never lost; the lock is held
+  // again on return.
+  bool block_until(int64_t at_us, std::stop_token stop, Condition* condition, std::unique_lock<std::mutex>* user_lock);
+  // Makes a blocked sleeper run again (the caller holds the lock and has taken it off the queue).
+  void wake(Sleeper& sleeper);
 
   // Serves waiters while nothing runs, up to `limit` (inclusive). Called with the lock held; it
   // releases it around callbacks and handlers. Returns how many it served.

@@ -232,5 +232,136 @@ TEST(VirtualClock, AttachedHandlersRunBeforeTheNextInstant) {
   EXPECT_EQ(trace.events(), (std::vector<std::string>{"handler@1000ms", "handler's handler@1000ms", "next@2000ms"}));
 }
 
+// Goal: a notify hands the turn to the waiter before it returns: right after notify_all the woken
+// actor already counts as running, so the notifier's next sleep cannot let time pass first, and
+// the waiter sees its condition at the notifier's instant. (With a bare condition variable the
+// count would be 1 and, under load, the waiter could wake after the notifier's 5 s sleep.)
+TEST(VirtualClock, ANotifyHandsTheTurnToTheWaiterBeforeTimeCanPass) {
+  VirtualClock clock;
+  VirtualClock::Condition condition(clock);
+  std::mutex mutex;
+  bool ready = false;
+  Trace trace(clock);
+  std::thread waiter;
+  int running_after_notify = -1;
+  {
+    VirtualClock::Actor main_actor(clock, 1);
+    std::atomic<bool> counted{false};
+    waiter = std::thread([&] {
+      VirtualClock::Actor self(clock, 2);
+      counted = true;
+      std::unique_lock lock(mutex);
+      const bool met = condition.wait_until(lock, Time(60s), {}, [&] { return ready; });
+      trace.add(met ? "waiter saw it" : "waiter timed out");
+    });
+    while (!counted) std::this_thread::yield();
+    clock.sleep_for(1s);  // the waiter is blocked on the condition by now: time could pass
+    {
+      // Notified with the mutex held, so the waiter cannot have returned (and ended) before the
+      // count is read: it is woken but waits for this lock.
+      std::lock_guard lock(mutex);
+      ready = true;
+      condition.notify_all();
+      running_after_notify = clock.running();
+    }
+    clock.sleep_for(5s);
+    trace.add("notifier woke");
+  }
+  waiter.join();
+  EXPECT_EQ(running_after_notify, 2);
+  EXPECT_EQ(trace.events(), (std::vector<std::string>{"waiter saw it@1000ms", "notifier woke@6000ms"}));
+}
+
+// Goal: a wait whose condition never comes ends at its deadline, exactly, with false; a notify with
+// the condition still false sends the waiter back to wait for the same deadline.
+TEST(VirtualClock, AConditionWaitEndsAtItsDeadline) {
+  VirtualClock clock;
+  VirtualClock::Condition condition(clock);
+  std::mutex mutex;
+  clock.call_at(Time(2s), [&] { condition.notify_all(); });  // a spurious notify from a callback
+  VirtualClock::Actor self(clock, 1);
+  std::unique_lock lock(mutex);
+  EXPECT_FALSE(condition.wait_until(lock, Time(7s), {}, [] { return false; }));
+  EXPECT_EQ(clock.now(), Time(7s));
+  EXPECT_TRUE(lock.owns_lock());
+}
+
+// Goal: a notify from a callback (no actor) wakes the waiter at the callback's instant, not at its
+// deadline; a stop wakes a waiter without letting time pass and the wait reports false.
+TEST(VirtualClock, ACallbackNotifyAndAStopEndAConditionWait) {
+  VirtualClock clock;
+  VirtualClock::Condition condition(clock);
+  std::mutex mutex;
+  bool ready = false;
+  clock.call_at(Time(3s), [&] {
+    std::lock_guard lock(mutex);
+    ready = true;
+    condition.notify_all();  // with the waiters' mutex held, as a condition variable allows
+  });
+  VirtualClock::Actor self(clock, 1);
+  std::unique_lock lock(mutex);
+  EXPECT_TRUE(condition.wait_until(lock, Time(10s), {}, [&] { return ready; }));
+  EXPECT_EQ(clock.now(), Time(3s));
+
+  std::stop_source stop;
+  std::atomic<bool> stop_delivered{false};  // request_stop() returned: its callbacks have run
+  std::thread stopper([&] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    stop.request_stop();
+    stop_delivered = true;
+  });
+  // The stopper is no actor. A second actor, busy until the stop has been delivered, keeps the
+  // clock from jumping to the deadline meanwhile: the wait must end by the stop alone.
+  std::thread holder;
+  {
+    std::atomic<bool> counted{false};
+    holder = std::thread([&] {
+      VirtualClock::Actor busy(clock, 2);
+      counted = true;
+      while (!stop_delivered) std::this_thread::yield();
+    });
+    while (!counted) std::this_thread::yield();
+  }
+  EXPECT_FALSE(condition.wait_until(lock, Time(60s), stop.get_token(), [] { return false; }));
+  EXPECT_LT(clock.now(), Time(60s));
+  stopper.join();
+  holder.join();
+}
+
+// Goal: no wake-up is lost between a waiter's last check and its block: two actors pass a token
+// back and forth 300 times through one condition, each waiting with a deadline a minute away. A
+// lost notify would leave its waiter asleep until that deadline, and the clock would show it.
+TEST(VirtualClock, ConditionPingPongLosesNoWakeUp) {
+  VirtualClock clock;
+  VirtualClock::Condition condition(clock);
+  std::mutex mutex;
+  int turn = 0;  // whose turn: 0 or 1
+  constexpr int kRounds = 300;
+  auto player = [&](int me) {
+    for (int i = 0; i < kRounds; ++i) {
+      std::unique_lock lock(mutex);
+      if (!condition.wait_until(lock, Time(60s), {}, [&] { return turn == me; })) return;
+      turn = 1 - me;
+      lock.unlock();
+      condition.notify_all();
+    }
+  };
+  std::thread other;
+  {
+    VirtualClock::Actor self(clock, 1);
+    std::atomic<bool> counted{false};
+    other = std::thread([&] {
+      VirtualClock::Actor actor(clock, 2);
+      counted = true;
+      player(1);
+    });
+    while (!counted) std::this_thread::yield();
+    player(0);
+  }
+  other.join();
+  EXPECT_EQ(clock.now(), Time(0));
+  EXPECT_EQ(turn, 0);
+}
+
 }  // namespace
 }  // namespace bg::core
