@@ -11,6 +11,7 @@
 #include <future>
 #include <optional>
 
+#include "core/install_layout.h"
 #include "core/not_modelled.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/codedeploy/appspec.h"
@@ -56,11 +57,18 @@ constexpr const char* kDeploymentRoot = "/opt/codedeploy-agent/deployment-root";
 constexpr const char* kBranch = "main";
 // Where every host of the run sees the run's GitHub repositories.
 constexpr const char* kOriginsInside = "/run/bluegreen-github";
+// bluegreen's own files, installed beside it or in the trees it was built from (core/install_layout.h).
+fs::path own_data(const std::string& relative) {
+  return core::installed_or_built("share/bluegreen/" + relative, std::string(BG_SOURCE_DIR) + "/" + relative);
+}
+fs::path own_program(const std::string& name, const char* built) {
+  return core::installed_or_built("libexec/bluegreen/" + name, built);
+}
 // Debian 12's nginx package layout (nginx-common 1.22.1), the host's /etc/nginx with `host.nginx: stock`.
-constexpr const char* kStockNginx = BG_SOURCE_DIR "/proxy/data/debian-12/etc/nginx";
-constexpr const char* kStockWww = BG_SOURCE_DIR "/proxy/data/debian-12/var/www";
+fs::path stock_nginx() { return own_data("proxy/data/debian-12/etc/nginx"); }
+fs::path stock_www() { return own_data("proxy/data/debian-12/var/www"); }
 // The nginx:alpine image's /etc/nginx (nginx 1.25), what a registry image that `runs: nginx` brings.
-constexpr const char* kAlpineNginx = BG_SOURCE_DIR "/proxy/data/nginx-alpine/etc/nginx";
+fs::path alpine_nginx() { return own_data("proxy/data/nginx-alpine/etc/nginx"); }
 
 core::Duration draw(core::Rng& rng, const scenarios::DurationRange& r) {
   return r.fixed() ? r.min : rng.uniform_duration(r.min, r.max);
@@ -184,7 +192,7 @@ void World::start_host() {
   fakes::HostLayoutOptions o;
   o.run_dir = folder_->dir();
   o.os = fakes::parse_host_os(scenario_.host.os);
-  o.shim_binary = BG_SHIM_BINARY;
+  o.shim_binary = own_program("bluegreen-shim", BG_SHIM_BINARY);
   for (const auto& p : fakes::shimmed_programs()) o.shims.push_back({p.name, p.paths});
   o.real_programs = fakes::real_programs_for_shims();
   o.user_namespace = ::geteuid() != 0;
@@ -196,7 +204,8 @@ void World::start_host() {
   const fakes::MountPlan plan = layout_->prepare();
   set_up_nginx_folder();
   write_bash_env();
-  host_ = std::make_unique<fakes::SandboxHost>(plan, folder_->dir() / "host-plan.json", BG_HOST_BINARY);
+  host_ = std::make_unique<fakes::SandboxHost>(plan, folder_->dir() / "host-plan.json",
+                                               own_program("bluegreen-host", BG_HOST_BINARY));
   paths_.add("/", host_->root());
   for (const auto& folder : fakes::HostLayout::own_folders()) own_paths_.add(folder, layout_->own_folder(folder));
   place_host_files();
@@ -226,10 +235,10 @@ void World::set_up_github() {
 void World::set_up_nginx_folder() {
   const fs::path etc_nginx = layout_->own_folder(kNginxDir);
   if (scenario_.host.nginx == "stock") {
-    if (!fs::is_directory(kStockNginx))
-      throw std::runtime_error(fmt::format("host.nginx is stock but the stock layout is missing at {}", kStockNginx));
-    copy_onto_host(kStockNginx, etc_nginx);
-    if (fs::is_directory(kStockWww)) copy_onto_host(kStockWww, layout_->own_folder("/var/www"));
+    if (!fs::is_directory(stock_nginx()))
+      throw std::runtime_error(fmt::format("host.nginx is stock but the stock layout is missing at {}", stock_nginx().string()));
+    copy_onto_host(stock_nginx(), etc_nginx);
+    if (fs::is_directory(stock_www())) copy_onto_host(stock_www(), layout_->own_folder("/var/www"));
   }
   // Without a `host.nginx`, the scenario's nginx.conf (and the files it includes) is the host's.
   if (scenario_.host.nginx.empty() || scenario_.proxy_config_given) {
@@ -293,7 +302,7 @@ void World::start() {
   // and bind-mount sources are host paths.
   for (const auto& image : scenario_.docker.registry) {
     fakes::RegistryImage r{image.image, image.runs};
-    if (image.runs == fakes::kRunsNginx) r.files = kAlpineNginx, r.files_at = "/etc/nginx";
+    if (image.runs == fakes::kRunsNginx) r.files = alpine_nginx(), r.files_at = "/etc/nginx";
     engine_options.registry.push_back(r);
   }
   engine_options.containers_root = folder_->dir() / "containers";
@@ -501,8 +510,8 @@ std::unique_ptr<fakes::Pipeline> World::make_pipeline() {
     w.push.repository = origin_->repository();
     w.origin = origin_.get();
     w.hosts.new_runner = [this](int run, const std::string& job) -> std::unique_ptr<fakes::WorkflowHost> {
-      RunnerWiring r{*clock_, folder_->dir() / "runners" / fmt::format("{}-{}", run, job), BG_SHIM_BINARY,
-                     BG_HOST_BINARY};
+      RunnerWiring r{*clock_, folder_->dir() / "runners" / fmt::format("{}-{}", run, job),
+                     own_program("bluegreen-shim", BG_SHIM_BINARY), own_program("bluegreen-host", BG_HOST_BINARY)};
       r.aws = pipeline_ ? pipeline_->aws_cli() : nullptr;
       r.origin = origin_.get();
       r.time_scale = options_.time_scale;

@@ -9,6 +9,7 @@ packages=(
   libboost-dev libcpp-httplib-dev libfmt-dev libgtest-dev librapidcheck-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   git zip unzip  # the workflow's runner (zip), the CodeDeploy agent's unzip, the run's GitHub repository (git)
+  dpkg-dev  # dpkg-shlibdeps, for the .deb's library dependencies (cmake/install.cmake)
 )
 # Tools the suite uses when present (their tests skip with a message otherwise): real nginx for
 # differential runs, clang for the fuzzers, Chromium to render the HTML report.
