@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # R05: seed-fixed's swap with too short a wait for requests in flight: the old color is downed one
-# second after the reload, while its 1-2 s API requests are still running.
+# second after the reload, while its 3-5 s API requests are still running.
+# The health probe waits 6 s: the fake's /api/health pays the same API latency.
 # The seed's swap, fixed. Same detection of the live color, but:
 #  - readiness instead of `sleep 10`: wait for the new color's health endpoint;
 #  - the proxy is told first: the upstream lists only the new color, `nginx -s reload` gives fresh
@@ -23,7 +24,7 @@ fi
 docker-compose -p $NEW -f docker-compose-$NEW.yml up -d
 
 for attempt in $(seq 1 120); do
-  if curl -fsS --max-time 2 http://localhost:$NEW_PORT/api/health >/dev/null 2>&1; then
+  if curl -fsS --max-time 6 http://localhost:$NEW_PORT/api/health >/dev/null 2>&1; then
     break
   fi
   if [ "$attempt" = 120 ]; then
