@@ -49,8 +49,8 @@ Odds tally_odds(const std::vector<reports::RunResult>& runs) {
         swap_failed.emplace_back();
       }
       ++odds.swaps[i].judged;
-      odds.swaps[i].losing += r.swaps[i].failed_requests > 0;
-      swap_failed[i].push_back(r.swaps[i].failed_requests);
+      odds.swaps[i].losing += r.swaps[i].lost.total() > 0;
+      swap_failed[i].push_back(r.swaps[i].lost.total());
     }
   }
   odds.interval = wilson_interval(odds.violating, odds.judged);

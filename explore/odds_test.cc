@@ -26,7 +26,7 @@ reports::RunResult result(uint64_t seed, const std::string& verdict, std::vector
   r.verdict = verdict;
   for (auto f : swap_failed) {
     reports::SwapSummary s;
-    s.failed_requests = f;
+    s.lost.failed = f;
     r.failed += f;
     r.swaps.push_back(s);
   }

@@ -83,7 +83,7 @@ std::string legend(const TimelineModel& m) {
     out += fmt::format("<span class=\"fail\">{}{} <small>×{}</small></span>", swatch(failure_color(i)),
                        esc(m.failure_classes[i]), m.failure_counts[i]);
   out += "</div><div class=\"legend\">";
-  for (auto p : kSwapPhases) out += fmt::format("<span>{}{}</span>", swatch(phase_color(p)), phase_label(p));
+  for (auto p : kPhaseLanes) out += fmt::format("<span>{}{}</span>", swatch(phase_color(p)), phase_label(p));
   return out + "<span class=\"note\">dashed line: a deployment begins</span></div>\n";
 }
 
@@ -101,25 +101,38 @@ std::string charts(const TimelineModel& m) {
   return out;
 }
 
+// A stretch's lost requests: the count as the row shows it, with the numbers as data for tools.
+std::string lost_cell(const Losses& l) {
+  return fmt::format("<td class=\"num{}\" data-failed=\"{}\" data-indeterminate=\"{}\">{}</td>", l.total() ? " bad" : "",
+                     l.failed, l.indeterminate, esc(lost_text(l)));
+}
+
 std::string swap_table(const RunResult& r) {
   if (r.swaps.empty()) return "";
   std::string out = "<section><h2>Swaps</h2><table id=\"swaps\"><tr><th>swap</th><th>old → new</th><th>new started</th>"
                     "<th>new ready</th><th>traffic moved</th><th>old stop</th><th>old stopped</th>"
-                    "<th>mixed-version window</th><th>failed</th><th>deployment</th></tr>\n";
+                    "<th>mixed-version window</th><th>outage</th><th>failed</th><th>lost in</th><th>deployment</th></tr>\n";
+  const auto& b = r.before_first_swap;
+  if (b.total() > 0 || b.outage.count() > 0)
+    out += fmt::format("<tr><td>before 1</td><td colspan=\"7\">steady state, before the first push</td>"
+                       "<td class=\"num\">{:.2f}s</td>{}<td>—</td><td></td></tr>\n",
+                       core::to_seconds(b.outage), lost_cell(b));
   for (const auto& s : r.swaps) {
     const bool mixed = s.mixed_from && s.mixed_to && *s.mixed_to > *s.mixed_from;
     out += fmt::format(
         "<tr><td class=\"num\">{}</td><td>{} → {}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>"
-        "<td>{}</td><td class=\"num{}\">{}</td><td>{}</td></tr>\n",
+        "<td>{}</td><td class=\"num\">{:.2f}s</td>{}<td>{}</td><td>{}</td></tr>\n",
         s.deployment, esc(s.old_container.empty() ? "—" : s.old_container),
         esc(s.new_container.empty() ? "—" : s.new_container), at(s.new_started), at(s.new_ready), at(s.new_first_traffic),
         at(s.old_stop_requested), at(s.old_stopped),
         mixed ? fmt::format("{:.2f}s", core::to_seconds(*s.mixed_to - *s.mixed_from)) : "0.00s",
-        s.failed_requests ? " bad" : "", s.failed_requests,
+        core::to_seconds(s.lost.outage), lost_cell(s.lost), s.lost.total() ? esc(phases_text(s.lost)) : "—",
         s.succeeded ? "succeeded" : "<span class=\"pill violated\">failed</span>");
   }
   return out + "</table><p class=\"hint\">Scenario seconds since the run began. Traffic moved: the new color's "
-               "first successful response. Mixed-version window: first new-build to last old-build response.</p></section>\n";
+               "first successful response. Mixed-version window: first new-build to last old-build response. A "
+               "swap's outage and failed requests are those from its push until the next push; lost in: the phase "
+               "each was lost in.</p></section>\n";
 }
 
 std::string failure_card(const FailureSample& f, const std::vector<core::ProxyEvent>& access) {

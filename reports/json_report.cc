@@ -7,6 +7,17 @@ nlohmann::json seconds(const std::optional<core::Time>& t) {
   return t ? nlohmann::json(core::to_seconds(*t)) : nlohmann::json(nullptr);
 }
 
+// A stretch's losses: the counts, the outage and, for a swap, the phases they were lost in.
+nlohmann::json losses_json(const Losses& l, bool phases) {
+  nlohmann::json j{{"failed", l.failed}, {"indeterminate", l.indeterminate}, {"outage_s", core::to_seconds(l.outage)}};
+  if (phases) {
+    nlohmann::json by_phase = nlohmann::json::object();
+    for (size_t i = 0; i < kSwapPhaseCount; ++i) by_phase[phase_label(static_cast<SwapPhase>(i))] = l.by_phase[i];
+    j["by_phase"] = by_phase;
+  }
+  return j;
+}
+
 nlohmann::json swap_json(const SwapSummary& s) {
   nlohmann::json j{
       {"deployment", s.deployment},
@@ -14,6 +25,7 @@ nlohmann::json swap_json(const SwapSummary& s) {
       {"deployment_error", s.deployment_error},
       {"old_container", s.old_container},
       {"new_container", s.new_container},
+      {"pushed_s", seconds(s.pushed)},
       {"started_s", seconds(s.started)},
       {"finished_s", seconds(s.finished)},
       {"new_started_s", seconds(s.new_started)},
@@ -23,7 +35,7 @@ nlohmann::json swap_json(const SwapSummary& s) {
       {"old_stopped_s", seconds(s.old_stopped)},
       {"mixed_version_from_s", seconds(s.mixed_from)},
       {"mixed_version_to_s", seconds(s.mixed_to)},
-      {"failed_requests", s.failed_requests},
+      {"lost", losses_json(s.lost, true)},
   };
   j["mixed_version_window_s"] =
       s.mixed_from && s.mixed_to && *s.mixed_to > *s.mixed_from ? nlohmann::json(core::to_seconds(*s.mixed_to - *s.mixed_from))
@@ -76,6 +88,7 @@ nlohmann::json to_json(const RunResult& r) {
       {"outage_s", core::to_seconds(r.outage)},
       {"invariants", invariants},
       {"swaps", swaps},
+      {"before_first_swap", losses_json(r.before_first_swap, false)},
       {"first_failures", failures},
       {"replay", r.replay_command},
       {"wall_seconds", r.wall_seconds},

@@ -35,23 +35,65 @@ std::string failure_evidence(const FailureSample& f) {
   return out;
 }
 
-// A swap fails when a request failed while it ran or CodeDeploy failed it; its body is the swap's
-// timeline and the sampled failures that ended inside it.
-Case swap_case(const std::string& suite, const SwapSummary& s, const RunResult& r) {
+// "12 requests lost (10 failed, 2 indeterminate)": the same words in every case, so a tool reading
+// junit.xml finds the counts.
+std::string lost_words(const Losses& l) {
+  return fmt::format("{} requests lost ({} failed, {} indeterminate)", l.total(), l.failed, l.indeterminate);
+}
+
+// The sampled failures lost within [from, to).
+std::string evidence_within(const RunResult& r, std::optional<core::Time> from, std::optional<core::Time> to) {
+  std::string out;
+  for (const auto& f : r.first_failures) {
+    const auto t = lost_at(f.request);
+    if ((!from || t >= *from) && (!to || t < *to)) out += failure_evidence(f);
+  }
+  return out;
+}
+
+// Where swap `i`'s stretch begins and the next one's begins.
+std::optional<core::Time> stretch_from(const SwapSummary& s) { return s.pushed ? s.pushed : s.started; }
+std::optional<core::Time> stretch_to(const RunResult& r, size_t i) {
+  std::optional<core::Time> to;
+  for (const auto& other : r.swaps)
+    if (auto f = stretch_from(other); f && stretch_from(r.swaps[i]) && *f > *stretch_from(r.swaps[i]) && (!to || *f < *to))
+      to = f;
+  return to;
+}
+
+// A swap fails when it lost a request (from its push until the next push) or CodeDeploy failed it;
+// its body is the swap's timeline, where the requests were lost and the sampled failures among them.
+Case swap_case(const std::string& suite, const RunResult& r, size_t i) {
+  const auto& s = r.swaps[i];
   Case c{suite + ".swaps", fmt::format("swap {}: {} -> {}", s.deployment, s.old_container.empty() ? "none" : s.old_container,
                                        s.new_container.empty() ? "none" : s.new_container)};
   if (s.started && s.finished) c.time = core::to_seconds(*s.finished - *s.started);
-  if (s.failed_requests == 0 && s.succeeded) return c;
+  if (s.lost.total() == 0 && s.succeeded) return c;
   c.kind = "failure";
   c.type = s.succeeded ? "failed_requests" : "deployment_failed";
-  c.message = s.succeeded ? fmt::format("{} requests failed during swap {}", s.failed_requests, s.deployment)
-                          : fmt::format("deployment {} failed ({} requests failed during it)", s.deployment, s.failed_requests);
+  c.message = s.succeeded ? fmt::format("swap {}: {} from its push until the next push", s.deployment, lost_words(s.lost))
+                          : fmt::format("deployment {} failed; {} from its push until the next push", s.deployment,
+                                        lost_words(s.lost));
   c.body = fmt::format("new started {}, new ready {}, traffic moved {}, old stop requested {}, old stopped {}\n",
                        at(s.new_started), at(s.new_ready), at(s.new_first_traffic), at(s.old_stop_requested),
                        at(s.old_stopped));
-  for (const auto& f : r.first_failures)
-    if (s.started && f.request.end >= *s.started && (!s.finished || f.request.end <= *s.finished))
-      c.body += failure_evidence(f);
+  if (s.lost.total()) c.body += fmt::format("lost in: {}; outage {:.2f}s\n", phases_text(s.lost), core::to_seconds(s.lost.outage));
+  c.body += evidence_within(r, stretch_from(s), stretch_to(r, i));
+  return c;
+}
+
+// Requests lost before the first push: the deployment as it stood, not a swap, lost them.
+Case steady_case(const std::string& suite, const RunResult& r) {
+  Case c{suite + ".swaps", "before the first swap"};
+  const auto& b = r.before_first_swap;
+  if (b.total() == 0) return c;
+  c.kind = "failure";
+  c.type = "failed_requests";
+  c.message = fmt::format("before the first swap: {} in the steady state", lost_words(b));
+  std::optional<core::Time> first;
+  for (const auto& s : r.swaps)
+    if (auto f = stretch_from(s); f && (!first || *f < *first)) first = f;
+  c.body = fmt::format("outage {:.2f}s\n", core::to_seconds(b.outage)) + evidence_within(r, std::nullopt, first);
   return c;
 }
 
@@ -69,7 +111,8 @@ std::string to_junit(const RunResult& r, const JunitOptions& options) {
   const std::string suite = "bluegreen." + (r.scenario.empty() ? std::string("run") : r.scenario);
   std::vector<Case> cases;
   for (const auto& inv : r.invariants) cases.push_back(invariant_case(suite, inv));
-  for (const auto& s : r.swaps) cases.push_back(swap_case(suite, s, r));
+  if (!r.swaps.empty() || r.before_first_swap.total() > 0) cases.push_back(steady_case(suite, r));
+  for (size_t i = 0; i < r.swaps.size(); ++i) cases.push_back(swap_case(suite, r, i));
   // A run that did not complete proves nothing: one errored case says why.
   if (r.verdict == "error") cases.push_back({suite, "run", 0, "error", r.error, "harness_error", r.error + "\n"});
   int failures = 0, errors = 0;

@@ -79,7 +79,7 @@ std::vector<pt::ptree> check_schema_structure(const pt::ptree& doc) {
 TEST(JunitReport, ParsesBackWithTheSchemasStructure) {
   auto s = sample_run();
   auto cases = check_schema_structure(parse(to_junit(s.result, {"2024-05-01T12:00:00", "ci-runner"})));
-  ASSERT_EQ(cases.size(), 3u);   // two invariants and one swap
+  ASSERT_EQ(cases.size(), 4u);   // two invariants, the steady state before the first swap and one swap
 }
 
 // Goal: one case per invariant and per swap; the violated ones fail and carry their evidence.
@@ -103,6 +103,33 @@ TEST(JunitReport, FailsViolatedInvariantsAndSwapsWithEvidence) {
   EXPECT_NE(failure.data().find("container green-green-1: started"), std::string::npos);
 }
 
+// Goal: the swap cases and the steady state's carry their counts in the same words, so that they add
+// up to the suite's totals; a steady state that lost nothing passes.
+TEST(JunitReport, GivesEachStretchItsLostCounts) {
+  auto s = sample_run();
+  s.result.swaps[0].lost = {.failed = 5, .indeterminate = 2};
+  s.result.swaps[0].lost.by_phase[static_cast<size_t>(SwapPhase::old_down)] = 7;
+  auto doc = parse(to_junit(s.result));
+  std::map<std::string, pt::ptree> by_name;
+  for (const auto& [name, node] : doc.get_child("testsuites.testsuite"))
+    if (name == "testcase") by_name[node.get<std::string>("<xmlattr>.name")] = node;
+  ASSERT_TRUE(by_name.count("before the first swap"));
+  EXPECT_FALSE(by_name["before the first swap"].get_child_optional("failure"));
+  const auto failure = by_name["swap 1: blue-blue-1 -> green-green-1"].get_child("failure");
+  EXPECT_EQ(failure.get<std::string>("<xmlattr>.message"),
+            "swap 1: 7 requests lost (5 failed, 2 indeterminate) from its push until the next push");
+  EXPECT_NE(failure.data().find("lost in: old color down 7"), std::string::npos);
+
+  s.result.before_first_swap = {.failed = 3};
+  doc = parse(to_junit(s.result));
+  bool steady_failed = false;
+  for (const auto& [name, node] : doc.get_child("testsuites.testsuite"))
+    if (name == "testcase" && node.get<std::string>("<xmlattr>.name") == "before the first swap")
+      steady_failed = node.get<std::string>("failure.<xmlattr>.message", "") ==
+                      "before the first swap: 3 requests lost (3 failed, 0 indeterminate) in the steady state";
+  EXPECT_TRUE(steady_failed);
+}
+
 // Goal: a harness error is one errored case, and the file still follows the schema.
 TEST(JunitReport, ReportsAHarnessErrorAsAnErroredCase) {
   RunResult r;
@@ -121,7 +148,7 @@ TEST(JunitReport, PassesEveryCaseOfAHeldRun) {
   auto s = sample_run();
   s.result.verdict = "held";
   for (auto& inv : s.result.invariants) inv.held = true;
-  s.result.swaps[0].failed_requests = 0;
+  s.result.swaps[0].lost = {};
   auto cases = check_schema_structure(parse(to_junit(s.result)));
   for (const auto& c : cases) EXPECT_EQ(c.size(), 1u);   // attributes only
 }

@@ -55,16 +55,21 @@ std::string to_markdown(const RunResult& r) {
   }
 
   if (!r.swaps.empty()) {
-    out += "\n| swap | old → new | new started | new ready | new first traffic | old stop | old stopped | mixed versions | failed |\n"
-           "|---|---|---|---|---|---|---|---|---|\n";
+    out += "\n| swap | old → new | new started | new ready | new first traffic | old stop | old stopped | mixed versions "
+           "| outage | failed | lost in |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+    const auto& b = r.before_first_swap;
+    if (b.total() > 0 || b.outage.count() > 0)
+      out += fmt::format("| before 1 | — | — | — | — | — | — | — | {:.2f}s | {} | steady state |\n",
+                         core::to_seconds(b.outage), lost_text(b));
     for (const auto& s : r.swaps)
-      out += fmt::format("| {}{} | {} → {} | {} | {} | {} | {} | {} | {} | {} |\n", s.deployment,
+      out += fmt::format("| {}{} | {} → {} | {} | {} | {} | {} | {} | {} | {:.2f}s | {} | {} |\n", s.deployment,
                          s.succeeded ? "" : " (deployment failed)", s.old_container.empty() ? "—" : s.old_container,
                          s.new_container.empty() ? "—" : s.new_container, at(s.new_started), at(s.new_ready),
                          at(s.new_first_traffic), at(s.old_stop_requested), at(s.old_stopped), mixed(s),
-                         s.failed_requests);
+                         core::to_seconds(s.lost.outage), lost_text(s.lost),
+                         s.lost.total() ? phases_text(s.lost) : "—");
     out += "\nTimes are scenario seconds since the run began; mixed versions: first new-build to last old-build "
-           "response.\n";
+           "response. A swap's outage and failures are those from its push until the next push, by phase.\n";
     bool first = true;
     for (const auto& s : r.swaps)
       if (!s.deployment_error.empty()) {

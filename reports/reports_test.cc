@@ -56,12 +56,25 @@ TEST(MarkdownReport, LeadsWithVerdictAndShowsEvidence) {
 // Goal: the swap table shows how long both versions served, and the summary points to the full report.
 TEST(MarkdownReport, ShowsMixedVersionWindowAndPointsToTheHtmlReport) {
   std::string md = to_markdown(violated_run());
-  EXPECT_NE(md.find("| mixed versions | failed |"), std::string::npos) << md;
-  EXPECT_NE(md.find("| 2.00s | 0 |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| mixed versions | outage | failed | lost in |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 2.00s | 0.00s | 0 | — |"), std::string::npos) << md;
   EXPECT_NE(md.find("`report.html`"), std::string::npos);
 }
 
-// Goal: a '|' inside a cell does not break the table.
+// Goal: the swap table's rows add up to the headline: a steady-state row when something was lost
+// before the first push, and each swap's count with the phases it was lost in.
+TEST(MarkdownReport, SwapRowsCarryTheirLossesAndTheSteadyState) {
+  auto r = violated_run();
+  EXPECT_EQ(to_markdown(r).find("| before 1 |"), std::string::npos);   // nothing lost before the first push
+  r.before_first_swap = {.failed = 4, .outage = std::chrono::milliseconds(1500)};
+  r.swaps[0].lost = {.failed = 5, .indeterminate = 1, .outage = std::chrono::seconds(2)};
+  r.swaps[0].lost.by_phase[static_cast<size_t>(SwapPhase::old_down)] = 4;
+  r.swaps[0].lost.by_phase[static_cast<size_t>(SwapPhase::both_serving)] = 2;
+  const auto md = to_markdown(r);
+  EXPECT_NE(md.find("| before 1 | — | — | — | — | — | — | — | 1.50s | 4 | steady state |"), std::string::npos) << md;
+  EXPECT_NE(md.find("| 2.00s | 5 + 1 indeterminate | old color down 4, both serving 2 |"), std::string::npos) << md;
+}
+
 // Goal: the JSON result and the summary carry both latency figures, corrected and not.
 TEST(Reports, CarryCorrectedAndUncorrectedLatency) {
   auto r = violated_run();

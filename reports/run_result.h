@@ -1,6 +1,7 @@
 #pragma once
 // RunResult: what one run concluded, independent of how it is shown. Checkers and the run fill it;
 // every report (JSON, Markdown) renders it. Times are scenario time.
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -21,6 +22,31 @@ struct InvariantResult {
   std::vector<std::string> evidence;   // the first few concrete cases, most telling first
 };
 
+// Where in its swap a request was lost, latest stage first when stages overlap (the seed downs the
+// old color before the new one is ready: from then on the old color is down, whatever else holds).
+enum class SwapPhase { build, new_starting, both_serving, old_draining, old_down, after_script };
+inline constexpr size_t kSwapPhaseCount = 6;
+// "build", "new color starting", "both serving", "old color draining", "old color down", "after the script".
+const char* phase_label(SwapPhase phase);
+
+// The requests lost in one stretch of a run: a swap's, from its push until the next push, or the
+// steady state's before the first push. Every failed or indeterminate request is in exactly one
+// stretch, so the stretches add up to the run's headline; so does the outage.
+struct Losses {
+  int64_t failed = 0, indeterminate = 0;
+  core::Duration outage{};                        // the run's outage (all failing) within the stretch
+  std::array<int64_t, kSwapPhaseCount> by_phase{};    // failed + indeterminate per SwapPhase (swaps only)
+  int64_t total() const { return failed + indeterminate; }
+};
+// When a request was lost: a failed one when its error came back (a cut, a 502: the moment the
+// deployment did it), an indeterminate one when it was sent (its end is only the client giving up,
+// up to traffic.timeout later, perhaps in the next swap).
+core::Time lost_at(const core::RequestEvent& q);
+// "12" or "12 + 3 indeterminate": the count a report's swap row shows.
+std::string lost_text(const Losses& l);
+// "old color down 40, both serving 2", largest first; "" when nothing was lost in a phase.
+std::string phases_text(const Losses& l);
+
 // One swap (a deployment after traffic started): when each phase happened.
 struct SwapSummary {
   int deployment = 0;
@@ -30,12 +56,13 @@ struct SwapSummary {
   std::string deployment_error;
   std::string old_container;
   std::string new_container;
-  std::optional<core::Time> started, finished;
+  std::optional<core::Time> pushed;                  // its push: the stretch the swap owns begins here
+  std::optional<core::Time> started, finished;       // its CodeDeploy deployment
   std::optional<core::Time> new_started, new_ready;
   std::optional<core::Time> new_first_traffic;       // when the first request the new color served was sent
   std::optional<core::Time> old_stop_requested, old_stopped;
   std::optional<core::Time> mixed_from, mixed_to;   // first new-build response .. last old-build response
-  int64_t failed_requests = 0;         // requests whose outcome was not ok and ended during the swap
+  Losses lost;                         // from its push until the next push (sim/loss_attribution.h)
 };
 
 // A failed request with what the rest of the world was doing at that moment.
@@ -75,6 +102,7 @@ struct RunResult {
   core::Duration outage{};             // total scenario time in which every finished request failed
   std::vector<InvariantResult> invariants;
   std::vector<SwapSummary> swaps;
+  Losses before_first_swap;            // the steady state: lost before the first push
   std::vector<FailureSample> first_failures;
   std::string replay_command;
   double wall_seconds = 0;

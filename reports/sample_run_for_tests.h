@@ -88,7 +88,11 @@ inline SampleRun sample_run() {
   w.old_stopped = secs(24.2);
   w.mixed_from = secs(16.51);
   w.mixed_to = secs(23.76);
-  w.failed_requests = s.refused + s.reset;
+  w.pushed = secs(10);
+  w.lost.failed = s.refused;
+  w.lost.indeterminate = s.reset;
+  w.lost.by_phase[static_cast<size_t>(SwapPhase::new_starting)] = s.refused;
+  w.lost.by_phase[static_cast<size_t>(SwapPhase::old_draining)] = s.reset;
   r.swaps.push_back(w);
   FailureSample f;
   for (const auto& e : s.entries)

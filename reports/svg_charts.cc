@@ -68,7 +68,7 @@ void shade_phases(SvgWriter& svg, const TimelineModel& m, const TimeAxis& axis, 
 
 void draw_lanes(SvgWriter& svg, const TimelineModel& m, const TimeAxis& axis, double top, double lane) {
   int row = 0;
-  for (auto phase : kSwapPhases) {
+  for (auto phase : kPhaseLanes) {
     const double y = top + lane * row++;
     svg.rect(kLeft, y + 1, kWidth - kLeft - kRight, lane - 2, {.fill = "#f4f6f8"});
     svg.text(kLeft - 8, y + lane - 4, phase_label(phase), "end", "lane-label");
@@ -188,7 +188,8 @@ std::string phase_color(SwapPhase p) {
     case SwapPhase::new_starting: return "#f2b705";
     case SwapPhase::both_serving: return "#8e6fd1";
     case SwapPhase::old_draining: return "#ef6c00";
-    case SwapPhase::old_down: return "#455a64";
+    case SwapPhase::old_down:
+    case SwapPhase::after_script: return "#455a64";
   }
   return "#999";
 }

@@ -287,20 +287,11 @@ const char* phase_key(SwapPhase p) {
     case SwapPhase::both_serving: return "both_serving";
     case SwapPhase::old_draining: return "old_draining";
     case SwapPhase::old_down: return "old_down";
+    case SwapPhase::after_script: return "after_script";
   }
   return "";
 }
 
-const char* phase_label(SwapPhase p) {
-  switch (p) {
-    case SwapPhase::build: return "build";
-    case SwapPhase::new_starting: return "new color starting";
-    case SwapPhase::both_serving: return "both serving";
-    case SwapPhase::old_draining: return "old color draining";
-    case SwapPhase::old_down: return "old color down";
-  }
-  return "";
-}
 
 core::Duration nice_step(core::Duration span, int target) {
   const core::Duration raw = span / std::max(target, 1);

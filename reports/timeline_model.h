@@ -17,14 +17,12 @@
 
 namespace bg::reports {
 
-// The phases of a swap, in the order they normally happen.
-enum class SwapPhase { build, new_starting, both_serving, old_draining, old_down };
-inline constexpr SwapPhase kSwapPhases[] = {SwapPhase::build, SwapPhase::new_starting, SwapPhase::both_serving,
+// The phases the timeline draws as lanes, in the order they normally happen (reports::SwapPhase;
+// after the script is not a lane: the old_down band runs on to the next swap).
+inline constexpr SwapPhase kPhaseLanes[] = {SwapPhase::build, SwapPhase::new_starting, SwapPhase::both_serving,
                                            SwapPhase::old_draining, SwapPhase::old_down};
 // "build", "new_starting", ...: the CSS class suffix and the word tests look for.
 const char* phase_key(SwapPhase p);
-// "build", "new color starting", "both serving", "old color draining", "old color down".
-const char* phase_label(SwapPhase p);
 
 struct PhaseBand {
   int swap = 0;

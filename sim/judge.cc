@@ -11,6 +11,7 @@
 #include "sim/failure_samples.h"
 #include "sim/late_send.h"
 #include "sim/latency_histogram.h"
+#include "sim/loss_attribution.h"
 #include "sim/outage_meter.h"
 
 namespace bg::sim {
@@ -35,6 +36,8 @@ struct Tally {
   std::string resource_error;
   RequestLatencyMeter latencies;
   OutageMeter outage;
+  // Every lost request's moment, for its swap and phase once the swaps are settled: 16 bytes each.
+  std::vector<LostRequest> lost;
   FailureSamples samples{kMaxFailureSamples};
   reports::FailedRequestJoin join{[this](reports::JoinedFailure&& f) {
     ++by_class[fmt::format("{} {}", f.request.method, f.cause())];
@@ -48,7 +51,10 @@ struct Tally {
     if (auto* p = std::get_if<core::ProxyEvent>(&e.event); p && p->kind == "error_log") note_resource(p->message);
     auto* q = std::get_if<core::RequestEvent>(&e.event);
     if (!q) return;
-    if (q->outcome != core::Outcome::ok) note_resource(q->error);
+    if (q->outcome != core::Outcome::ok) {
+      note_resource(q->error);
+      lost.push_back({reports::lost_at(*q), q->outcome == core::Outcome::info});
+    }
     ++requests;
     if (q->outcome == core::Outcome::ok) ++ok;
     else (q->outcome == core::Outcome::info ? indeterminate : failed)++;
@@ -133,6 +139,7 @@ core::HistoryRead judge_history(const core::EntrySource& source, reports::RunRes
   // A run that did not complete proves nothing either way: its invariants are not judged.
   r.invariants = r.verdict == "error" ? std::vector<reports::InvariantResult>{} : std::move(invariants);
   r.swaps = checkers.swaps();
+  attribute_losses(r.swaps, r.before_first_swap, tally.lost, tally.outage.spans());
   conclude(r);
   return read;
 }

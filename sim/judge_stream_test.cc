@@ -80,10 +80,12 @@ std::string conclusions(const reports::RunResult& r) {
   for (const auto& i : r.invariants) out += fmt::format("{} {} {}\n", i.name, i.held, i.violations);
   auto t = [](const std::optional<Time>& v) { return v ? v->count() : -1; };
   for (const auto& s : r.swaps)
-    out += fmt::format("swap {} {} {}->{} {} {} {} {} {} {} {} {} {}\n", s.deployment, s.succeeded, s.old_container,
-                       s.new_container, t(s.new_started), t(s.new_ready), t(s.new_first_traffic),
-                       t(s.old_stop_requested), t(s.old_stopped), t(s.mixed_from), t(s.mixed_to), s.failed_requests,
-                       t(s.finished));
+    out += fmt::format("swap {} {} {}->{} {} {} {} {} {} {} {} {} {} {} {} {}\n", s.deployment, s.succeeded,
+                       s.old_container, s.new_container, t(s.new_started), t(s.new_ready), t(s.new_first_traffic),
+                       t(s.old_stop_requested), t(s.old_stopped), t(s.mixed_from), t(s.mixed_to), s.lost.failed,
+                       s.lost.indeterminate, s.lost.outage.count(), fmt::join(s.lost.by_phase, ","), t(s.finished));
+  out += fmt::format("before {} {} {}\n", r.before_first_swap.failed, r.before_first_swap.indeterminate,
+                     r.before_first_swap.outage.count());
   for (const auto& f : r.first_failures) out += fmt::format("first {} {}\n", f.request.id, f.cause);
   return out;
 }

@@ -18,9 +18,14 @@ void OutageMeter::count(const Sent& q) {
     if (!run_start_) run_start_ = q.intended;
     last_fail_end_ = std::max(last_fail_end_, q.end);
   } else if (run_start_) {
-    total_ += q.intended - *run_start_;
+    add(*run_start_, q.intended);
     run_start_.reset();
   }
+}
+
+void OutageMeter::add(core::Time from, core::Time to) {
+  total_ += to - from;
+  if (to > from) spans_.push_back({from, to});
 }
 
 core::Duration OutageMeter::finish() {
@@ -28,7 +33,7 @@ core::Duration OutageMeter::finish() {
     count(waiting_.top());
     waiting_.pop();
   }
-  if (run_start_) total_ += std::max(last_fail_end_, *run_start_) - *run_start_;
+  if (run_start_) add(*run_start_, std::max(last_fail_end_, *run_start_));
   run_start_.reset();
   return total_;
 }

@@ -14,6 +14,11 @@
 
 namespace bg::sim {
 
+// One maximal stretch of send times in which every request failed.
+struct OutageSpan {
+  core::Time from{}, to{};
+};
+
 class OutageMeter {
  public:
   explicit OutageMeter(core::Duration lag = core::kAppendLag) : lag_(lag) {}
@@ -21,6 +26,9 @@ class OutageMeter {
   void record(const core::RequestEvent& q, uint64_t seq, core::Time clock);
   core::Duration finish();
   size_t held() const { return waiting_.size(); }
+  // Each stretch counted so far, in send order: as many as runs of failures, so bounded by the
+  // failed requests, and by far fewer in any run worth reading.
+  const std::vector<OutageSpan>& spans() const { return spans_; }
 
  private:
   struct Sent {
@@ -30,10 +38,12 @@ class OutageMeter {
     bool operator>(const Sent& o) const { return std::tie(intended, seq) > std::tie(o.intended, o.seq); }
   };
   void count(const Sent& s);
+  void add(core::Time from, core::Time to);
 
   core::Duration lag_;
   std::priority_queue<Sent, std::vector<Sent>, std::greater<>> waiting_;
   core::Duration total_{};
+  std::vector<OutageSpan> spans_;
   std::optional<core::Time> run_start_;
   core::Time last_fail_end_{};
 };

@@ -49,6 +49,10 @@ void SwapTracker::on_deploy(const core::DeployEvent& d) {
   if (d.deployment < 1) return;
   auto& s = swaps_[d.deployment].summary;
   s.deployment = d.deployment;
+  // The swap's stretch begins with the harness starting it, its push, or (a history from before the
+  // pipeline) its deployment, whichever came first.
+  if (d.kind == "push" || d.kind == "deployment_started" || (d.kind == "phase" && d.detail == "swap_started"))
+    keep_min(s.pushed, d.at);
   if (d.kind == "deployment_started") {
     s.started = d.at;
     if (std::find(open_.begin(), open_.end(), d.deployment) == open_.end()) open_.push_back(d.deployment);
@@ -132,7 +136,6 @@ void SwapTracker::on_request(const core::RequestEvent& q) {
     const core::Time to = s.summary.finished.value_or(kForever);
     if (ok && !q.build_id.empty() && q.build_id != s.new_build.value_or("") && q.end <= to)
       keep_max(s.other_build_last, q.end);
-    if (!ok && within(q.end, *s.summary.started, to)) ++s.summary.failed_requests;
   });
 }
 

@@ -1,0 +1,38 @@
+#include "reports/run_result.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace bg::reports {
+
+const char* phase_label(SwapPhase phase) {
+  switch (phase) {
+    case SwapPhase::build: return "build";
+    case SwapPhase::new_starting: return "new color starting";
+    case SwapPhase::both_serving: return "both serving";
+    case SwapPhase::old_draining: return "old color draining";
+    case SwapPhase::old_down: return "old color down";
+    case SwapPhase::after_script: return "after the script";
+  }
+  return "?";
+}
+
+core::Time lost_at(const core::RequestEvent& q) { return q.outcome == core::Outcome::info ? q.start : q.end; }
+
+std::string lost_text(const Losses& l) {
+  return l.indeterminate ? fmt::format("{} + {} indeterminate", l.failed, l.indeterminate) : std::to_string(l.failed);
+}
+
+std::string phases_text(const Losses& l) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < kSwapPhaseCount; ++i)
+    if (l.by_phase[i]) order.push_back(i);
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return l.by_phase[a] > l.by_phase[b]; });
+  std::string out;
+  for (size_t i : order)
+    out += fmt::format("{}{} {}", out.empty() ? "" : ", ", phase_label(static_cast<SwapPhase>(i)), l.by_phase[i]);
+  return out;
+}
+
+}  // namespace bg::reports
