@@ -43,6 +43,19 @@ nlohmann::json swap_json(const SwapSummary& s) {
   return j;
 }
 
+nlohmann::json diagnoses_json(const std::vector<Diagnosis>& all) {
+  nlohmann::json out = nlohmann::json::array();
+  for (const auto& d : all)
+    out.push_back({{"race", d.race.empty() ? nlohmann::json(nullptr) : nlohmann::json(d.race)},
+                   {"title", d.title},
+                   {"swap", d.swap},
+                   {"requests", d.requests},
+                   {"mechanism", d.mechanism},
+                   {"fix", d.fix},
+                   {"snippet", d.snippet}});
+  return out;
+}
+
 nlohmann::json latency_json(const LatencySummary& l) {
   return {{"count", l.count},
           {"p50_s", core::to_seconds(l.p50)},
@@ -89,6 +102,7 @@ nlohmann::json to_json(const RunResult& r) {
       {"invariants", invariants},
       {"swaps", swaps},
       {"before_first_swap", losses_json(r.before_first_swap, false)},
+      {"diagnoses", diagnoses_json(r.diagnoses)},
       {"first_failures", failures},
       {"replay", r.replay_command},
       {"wall_seconds", r.wall_seconds},

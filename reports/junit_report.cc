@@ -61,6 +61,16 @@ std::optional<core::Time> stretch_to(const RunResult& r, size_t i) {
   return to;
 }
 
+// The diagnoses of stretch `swap` (0: before the first swap), one line each.
+std::string diagnoses_of(const RunResult& r, int swap) {
+  std::string out;
+  for (const auto& d : r.diagnoses)
+    if (d.swap == swap)
+      out += fmt::format("why: {}{}: {}; fix: {}\n", diagnosis_name(d), d.requests ? fmt::format(" ({} requests)", d.requests) : "",
+                         d.mechanism, d.fix.empty() ? "-" : d.fix);
+  return out;
+}
+
 // A swap fails when it lost a request (from its push until the next push) or CodeDeploy failed it;
 // its body is the swap's timeline, where the requests were lost and the sampled failures among them.
 Case swap_case(const std::string& suite, const RunResult& r, size_t i) {
@@ -78,6 +88,7 @@ Case swap_case(const std::string& suite, const RunResult& r, size_t i) {
                        at(s.new_started), at(s.new_ready), at(s.new_first_traffic), at(s.old_stop_requested),
                        at(s.old_stopped));
   if (s.lost.total()) c.body += fmt::format("lost in: {}; outage {:.2f}s\n", phases_text(s.lost), core::to_seconds(s.lost.outage));
+  c.body += diagnoses_of(r, s.deployment);
   c.body += evidence_within(r, stretch_from(s), stretch_to(r, i));
   return c;
 }
@@ -93,7 +104,8 @@ Case steady_case(const std::string& suite, const RunResult& r) {
   std::optional<core::Time> first;
   for (const auto& s : r.swaps)
     if (auto f = stretch_from(s); f && (!first || *f < *first)) first = f;
-  c.body = fmt::format("outage {:.2f}s\n", core::to_seconds(b.outage)) + evidence_within(r, std::nullopt, first);
+  c.body = fmt::format("outage {:.2f}s\n", core::to_seconds(b.outage)) + diagnoses_of(r, 0) +
+           evidence_within(r, std::nullopt, first);
   return c;
 }
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <set>
+
 namespace bg::reports {
 namespace {
 
@@ -17,6 +19,20 @@ std::string mixed(const SwapSummary& s) {
 std::string cell(std::string s) {
   for (size_t i = 0; (i = s.find('|', i)) != std::string::npos; i += 2) s.replace(i, 1, "\\|");
   return s;
+}
+
+// Each line of `text` with `prefix` before it (a fenced block inside a list item).
+std::string indent(const std::string& text, const std::string& prefix) {
+  std::string out;
+  size_t from = 0;
+  while (from < text.size()) {
+    const auto nl = text.find('\n', from);
+    const auto to = nl == std::string::npos ? text.size() : nl + 1;
+    out += prefix + text.substr(from, to - from);
+    from = to;
+  }
+  if (!out.empty() && out.back() != '\n') out += '\n';
+  return out;
 }
 
 }  // namespace
@@ -76,6 +92,19 @@ std::string to_markdown(const RunResult& r) {
         out += fmt::format("{}- Deployment {} failed: {}\n", first ? "\n" : "", s.deployment, cell(s.deployment_error));
         first = false;
       }
+  }
+
+  if (!r.diagnoses.empty()) {
+    out += "\n### Why\n\n";
+    std::set<std::string> told;   // a race's fix and diff once, at its first swap
+    for (const auto& d : r.diagnoses) {
+      out += fmt::format("- **{}: {}**{}: {}.", stretch_name(d.swap), diagnosis_name(d),
+                         d.requests ? fmt::format(" ({} requests)", d.requests) : "", d.mechanism);
+      const bool first = d.race.empty() || told.insert(d.race).second;
+      if (!d.fix.empty()) out += first ? fmt::format(" Fix: {}.", d.fix) : " Fix: as above.";
+      out += "\n";
+      if (first && !d.snippet.empty()) out += fmt::format("  ```diff\n{}  ```\n", indent(d.snippet, "  "));
+    }
   }
 
   for (const auto& inv : r.invariants) {

@@ -20,6 +20,10 @@ const char* phase_label(SwapPhase phase) {
 
 core::Time lost_at(const core::RequestEvent& q) { return q.outcome == core::Outcome::info ? q.start : q.end; }
 
+std::string stretch_name(int swap) { return swap ? fmt::format("swap {}", swap) : "before the first swap"; }
+
+std::string diagnosis_name(const Diagnosis& d) { return d.race.empty() ? "no known race" : d.race + " " + d.title; }
+
 std::string lost_text(const Losses& l) {
   return l.indeterminate ? fmt::format("{} + {} indeterminate", l.failed, l.indeterminate) : std::to_string(l.failed);
 }

@@ -65,6 +65,23 @@ struct SwapSummary {
   Losses lost;                         // from its push until the next push (sim/loss_attribution.h)
 };
 
+// Why a stretch of the run lost requests: the catalogue race (docs/races.md) whose mechanism the
+// history shows, or none when no race's does (race "": said so, never guessed).
+struct Diagnosis {
+  std::string race;                    // "R03", or "" when nothing in the catalogue matches
+  std::string title;                   // "both peers marked failed"
+  int swap = 0;                        // the swap whose stretch it is about; 0: before the first swap
+  int64_t requests = 0;                // the lost requests it explains (0: a race that loses none, e.g. R12)
+  std::string mechanism;               // what the history shows, in one or two sentences
+  std::string fix;                     // what the catalogue's fixed twin does
+  std::string snippet;                 // a diff for the user's own file, "" when none fits
+};
+
+// "swap 2" or "before the first swap": whose stretch a diagnosis is about.
+std::string stretch_name(int swap);
+// "R03 both peers marked failed", or "no known race".
+std::string diagnosis_name(const Diagnosis& d);
+
 // A failed request with what the rest of the world was doing at that moment.
 struct FailureSample {
   core::RequestEvent request;
@@ -103,6 +120,7 @@ struct RunResult {
   std::vector<InvariantResult> invariants;
   std::vector<SwapSummary> swaps;
   Losses before_first_swap;            // the steady state: lost before the first push
+  std::vector<Diagnosis> diagnoses;    // by stretch, the races explaining most requests first
   std::vector<FailureSample> first_failures;
   std::string replay_command;
   double wall_seconds = 0;

@@ -8,6 +8,7 @@
 
 #include "reports/failed_request_join.h"
 #include "sim/checkers.h"
+#include "sim/diagnosis.h"
 #include "sim/failure_samples.h"
 #include "sim/late_send.h"
 #include "sim/latency_histogram.h"
@@ -39,8 +40,10 @@ struct Tally {
   // Every lost request's moment, for its swap and phase once the swaps are settled: 16 bytes each.
   std::vector<LostRequest> lost;
   FailureSamples samples{kMaxFailureSamples};
+  DiagnosisFacts diagnosis;
   reports::FailedRequestJoin join{[this](reports::JoinedFailure&& f) {
     ++by_class[fmt::format("{} {}", f.request.method, f.cause())];
+    diagnosis.failed(f);
     samples.joined(f);
   }};
 
@@ -48,6 +51,7 @@ struct Tally {
     clock = std::max(clock, core::event_time(e.event));
     samples.observe(e);
     join.observe(e);
+    diagnosis.observe(e);
     if (auto* p = std::get_if<core::ProxyEvent>(&e.event); p && p->kind == "error_log") note_resource(p->message);
     auto* q = std::get_if<core::RequestEvent>(&e.event);
     if (!q) return;
@@ -140,6 +144,8 @@ core::HistoryRead judge_history(const core::EntrySource& source, reports::RunRes
   r.invariants = r.verdict == "error" ? std::vector<reports::InvariantResult>{} : std::move(invariants);
   r.swaps = checkers.swaps();
   attribute_losses(r.swaps, r.before_first_swap, tally.lost, tally.outage.spans());
+  // A run that proves nothing is not explained either.
+  if (r.verdict != "error") r.diagnoses = diagnose(tally.diagnosis, r);
   conclude(r);
   return read;
 }
