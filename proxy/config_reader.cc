@@ -142,7 +142,11 @@ void ConfigReader::include(const ConfDirective& d, std::vector<Frame>& stack, st
   fs::path target(d.args[0]);
   if (!target.is_absolute()) target = prefix_ / target;
   if (has_glob_magic(target.string())) {
-    for (auto& p : glob_host(target, paths_)) frame.pending.push_back(std::move(p));
+    auto matches = glob_host(target, paths_);
+    if (!matches)
+      return stop(ConfDirective::Error::not_modelled,
+                  fmt::format("include \"{}\" reaches more than {} paths", d.args[0], kMaxGlobPaths));
+    for (auto& p : *matches) frame.pending.push_back(std::move(p));
   } else {
     frame.pending.push_back(target);
   }

@@ -117,6 +117,20 @@ TEST(ConfigReader, BoundedDepthIncludesAndSize) {
   host.write("self.conf", "\ninclude self.conf;\n");
   EXPECT_EQ(host.outcome(), "[emerg] includes nested more than 32 deep (an include loop? nginx 1.22 overflows its "
                             "stack) in /etc/nginx/self.conf:2");
+  // A glob whose wildcards come back through `..`: k^n paths, as glob(3) lists them (the fuzzer's
+  // input took 26 s under ASan); past kMaxGlobPaths the include is refused, naming itself.
+  for (int i = 0; i < 20; ++i) host.write("many/d" + std::to_string(i) + "/x.conf", "\n");
+  host.write("nginx.conf", "events {}\nhttp { include many/*/../*/../*/../*.conf; }\n");
+  {
+    ConfigReader reader(host.paths());
+    auto tree = reader.read_main("/etc/nginx/nginx.conf");
+    ASSERT_EQ(tree.size(), 2u);
+    ASSERT_FALSE(tree[1].block.empty());
+    EXPECT_EQ(tree[1].block.back().error_kind, ConfDirective::Error::not_modelled);
+    EXPECT_NE(tree[1].block.back().error.find("include \"many/*/../*/../*/../*.conf\" reaches more than 1024 paths"),
+              std::string::npos)
+        << tree[1].block.back().error;
+  }
   ConfReaderLimits small;
   small.max_directives = 10;
   std::string many = "events {}\n";

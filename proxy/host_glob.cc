@@ -32,7 +32,7 @@ std::vector<fs::path> matches_in(const fs::path& dir, const std::string& compone
 
 }  // namespace
 
-std::vector<fs::path> glob_host(const fs::path& pattern, const core::PathMap& paths) {
+std::optional<std::vector<fs::path>> glob_host(const fs::path& pattern, const core::PathMap& paths) {
   std::vector<fs::path> current{fs::path("/")};
   for (const auto& part : pattern.relative_path()) {
     std::string component = part.string();
@@ -47,6 +47,7 @@ std::vector<fs::path> glob_host(const fs::path& pattern, const core::PathMap& pa
       }
     }
     current = std::move(next);
+    if (current.size() > kMaxGlobPaths) return std::nullopt;
     if (current.empty()) break;
   }
   std::sort(current.begin(), current.end(), [](const fs::path& a, const fs::path& b) { return a.string() < b.string(); });
