@@ -3,9 +3,11 @@
 // reports and prints the one line that replays it.
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.h"
+#include "cli/progress_line.h"
 #include "cli/out_dir.h"
 #include "cli/outputs.h"
 #include "cli/preflight.h"
@@ -58,12 +60,15 @@ int check_command(const CheckArgs& args) {
   settings.shrink_budget = args.budget;
   settings.vary = vary;
   settings.work_dir = out / "cases";
-  if (!args.quiet) settings.log = [](const std::string& line) { std::cout << line << std::endl; };
-  std::cout << fmt::format("bluegreen check {}: up to {} cases around {} (check seed {}, time scale {})\n",
-                           scenario.name, args.runs, args.scenario_dir.string(), args.seed, args.time_scale)
-            << std::flush;
+  sim::LiveProgress live;
+  ProgressLine progress(live, stderr_progress_wanted(args.quiet), color_wanted(std::getenv("NO_COLOR")));
+  settings.live = &live;
+  if (!args.quiet) settings.log = [&progress](const std::string& line) { progress.print(line); };
+  progress.print(fmt::format("bluegreen check {}: up to {} cases around {} (check seed {}, time scale {})",
+                             scenario.name, args.runs, args.scenario_dir.string(), args.seed, args.time_scale));
 
   const auto found = explore::explore(scenario, settings);
+  progress.stop();
   if (!found.found) {
     std::error_code ec;
     if (!args.keep) std::filesystem::remove_all(settings.work_dir, ec);

@@ -1,11 +1,13 @@
 #include <fmt/format.h>
 
+#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/outputs.h"
 #include "cli/out_dir.h"
 #include "cli/preflight.h"
+#include "cli/progress_line.h"
 #include "reports/markdown_report.h"
 #include "sim/run.h"
 
@@ -27,9 +29,13 @@ int run_command(const RunArgs& args) {
   options.out_dir = out;
   options.keep_run_dir = args.keep_run_dir;
   options.bind_declared_ports = args.bind_declared_ports;
-  if (!args.quiet) options.log = [](const std::string& line) { std::cout << line << std::endl; };
+  sim::LiveProgress live;
+  ProgressLine progress(live, stderr_progress_wanted(args.quiet), color_wanted(std::getenv("NO_COLOR")));
+  options.live = &live;
+  if (!args.quiet) options.log = [&progress](const std::string& line) { progress.print(line); };
 
   auto result = sim::run_scenario(scenario, options);
+  progress.stop();
   if (proxy_overridden) result.replay_command += " --proxy " + scenario.proxy.engine;
   auto written = write_reports(result, out);
   if (!args.quiet) std::cout << '\n' << reports::to_markdown(result) << '\n';

@@ -53,6 +53,7 @@ CaseRun run_case(const scenarios::Scenario& base, const Case& c, const ExploreSe
   options.seed = c.seed;
   options.time_scale = settings.time_scale;
   options.overrides = run.overrides;
+  options.live = settings.live;
   if (!settings.work_dir.empty()) options.out_dir = settings.work_dir / fmt::format("case-{}", index);
   run.result = sim::run_scenario(scenario, options);
   return run;

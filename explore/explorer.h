@@ -13,6 +13,7 @@
 #include "explore/case_space.h"
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
+#include "sim/live_progress.h"
 
 namespace bg::explore {
 
@@ -37,6 +38,7 @@ struct ExploreSettings {
   Knobs vary;                    // the knobs cases vary (default: all)
   std::filesystem::path work_dir;   // each case's history goes to <work_dir>/case-N ("" = nowhere)
   std::function<void(const std::string&)> log = [](const std::string&) {};
+  sim::LiveProgress* live = nullptr;   // each case's run keeps it up to date (sim/run.h)
 };
 
 struct ExploreResult {

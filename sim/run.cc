@@ -77,20 +77,31 @@ int failed_deployments(const std::vector<fakes::WorkflowRun>& runs) {
 }
 
 void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& options, reports::RunResult& result) {
+  LiveProgress unseen;   // when nobody displays the run
+  LiveProgress& live = options.live ? *options.live : unseen;
+  live.swaps = s.run.swaps;
+  live.swap = 0;
+  live.requests = 0;   // a caller running several cases (check) sees each from its start
+  live.lost = 0;
   world.start();
+  live.phase = RunPhase::initial_deployment;
   options.log("initial deployment (no traffic yet)");
   world.phase("initial_deployment", 0);
   auto initial = world.deploy(0);
   if (!initial.succeeded) throw HarnessError("the initial deployment must succeed to test swaps; " + describe_failure(initial));
+  live.phase = RunPhase::warm_up;
   if (!world.wait(s.run.warmup)) throw HarnessError("stopped during warm-up");
 
   options.log("traffic on");
   world.phase("traffic_started");
-  world.start_traffic();
+  world.start_traffic(options.live);
   RunProgress progress{0, s.run.swaps};
   for (int n = 1; n <= s.run.swaps; ++n) {
+    live.phase = RunPhase::traffic;
     if (!world.wait(s.run.swap_interval)) throw HarnessError("stopped before swap " + std::to_string(n));
     options.log(fmt::format("swap {} of {}", n, s.run.swaps));
+    live.swap = n;
+    live.phase = RunPhase::swap;
     world.phase("swap_started", n);
     // push -> workflow run -> CodeDeploy deployment -> hooks (semantics.md §6, §4).
     auto runs = world.swap();
@@ -105,9 +116,11 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
     }
   }
   world.phase("liveness_started");
+  live.phase = RunPhase::liveness;
   if (!world.wait(s.run.liveness)) throw HarnessError("stopped during the liveness phase");
   world.stop_traffic();
   world.phase("traffic_stopped");
+  live.phase = RunPhase::judging;
   result.late_sends = world.late_sends();
 }
 

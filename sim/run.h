@@ -16,6 +16,7 @@
 
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
+#include "sim/live_progress.h"
 
 namespace bg::sim {
 
@@ -39,6 +40,8 @@ struct RunOptions {
   std::function<void(const std::string&)> log = [](const std::string&) {};
   // Called after each swap (the soak benchmark prints the process's figures from it).
   std::function<void(const RunProgress&)> progress;
+  // Kept up to date as the run goes, for a display reading it from another thread (nullptr: none).
+  LiveProgress* live = nullptr;
 };
 
 reports::RunResult run_scenario(const scenarios::Scenario& scenario, const RunOptions& options);

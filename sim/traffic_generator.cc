@@ -161,6 +161,10 @@ void TrafficGenerator::finished(const core::RequestEvent& event, const std::stri
     for (const auto& asset : referenced_assets(body))
       dispatch(event.client, make_exchange(event.client, "GET", asset, clock_.now()));
   history_.append(event);
+  if (options_.live) {
+    ++options_.live->requests;
+    if (event.outcome != core::Outcome::ok) ++options_.live->lost;
+  }
   std::lock_guard lock(mutex_);
   if (--in_flight_ == 0) idle_.notify_all();
 }

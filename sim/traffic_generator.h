@@ -24,6 +24,7 @@
 #include "core/rng.h"
 #include "core/scenario_timer.h"
 #include "sim/late_send.h"
+#include "sim/live_progress.h"
 
 namespace bg::sim {
 
@@ -43,6 +44,7 @@ struct TrafficOptions {
   bool keepalive = false;            // one persistent connection per client, requests queued on it
   bool browser = false;              // a GET / also fetches the chunks the page names
   std::string host = "localhost";    // the Host header (nginx chooses the server block by it)
+  LiveProgress* live = nullptr;      // counts each request as it ends, for a progress display
 };
 
 // The chunk paths (/_next/static/...) a page's HTML references in src="..." or href="...".

@@ -613,7 +613,7 @@ fakes::ShimReply World::handle_shim(const fakes::ShimRequest& request, std::stop
   return host_commands_->handle(request, either.get_token());
 }
 
-void World::start_traffic() {
+void World::start_traffic(LiveProgress* live) {
   TrafficOptions t;
   if (!scenario_.traffic.port && !proxy_) throw std::runtime_error("no proxy is running to send traffic to");
   t.port = proxy_ ? proxy_->listen_port() : 0;
@@ -627,6 +627,7 @@ void World::start_traffic() {
   t.api_get_ratio = scenario_.traffic.api_get_ratio;
   t.host = scenario_.traffic.host;
   if (scenario_.traffic.port) t.port = ports_.map(*scenario_.traffic.port);
+  t.live = live;
   traffic_ = std::make_unique<TrafficGenerator>(io_, *clock_, history_, rng_.child("traffic"), t);
   traffic_->start();
 }

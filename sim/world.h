@@ -28,6 +28,7 @@
 #include "fakes/codedeploy/appspec.h"
 #include "proxy/nginx_config.h"
 #include "scenarios/scenario.h"
+#include "sim/live_progress.h"
 
 namespace bg::proxy {
 class ProxyControl;
@@ -91,7 +92,7 @@ class World {
   // run; returns once every run and deployment has ended, or the run was stopped. The runs of
   // this swap, in push order.
   std::vector<fakes::WorkflowRun> swap();
-  void start_traffic();
+  void start_traffic(LiveProgress* live = nullptr);
   // Ends arrivals and waits (bounded) for requests in flight.
   void stop_traffic();
   // Requests the traffic generator sent more than 1 ms (real) after their scheduled time.
