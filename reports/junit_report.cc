@@ -51,14 +51,11 @@ std::string evidence_within(const RunResult& r, std::optional<core::Time> from, 
   return out;
 }
 
-// Where swap `i`'s stretch begins and the next one's begins.
-std::optional<core::Time> stretch_from(const SwapSummary& s) { return s.pushed ? s.pushed : s.started; }
-std::optional<core::Time> stretch_to(const RunResult& r, size_t i) {
-  std::optional<core::Time> to;
-  for (const auto& other : r.swaps)
-    if (auto f = stretch_from(other); f && stretch_from(r.swaps[i]) && *f > *stretch_from(r.swaps[i]) && (!to || *f < *to))
-      to = f;
-  return to;
+// Where swap `i`'s stretch of the run begins and ends (reports::stretches).
+std::pair<std::optional<core::Time>, std::optional<core::Time>> stretch_of(const RunResult& r, size_t i) {
+  for (const auto& st : stretches(r.swaps))
+    if (st.swap == static_cast<int>(i)) return {st.from, st.to};
+  return {};
 }
 
 // The diagnoses of stretch `swap` (0: before the first swap), one line each.
@@ -89,7 +86,8 @@ Case swap_case(const std::string& suite, const RunResult& r, size_t i) {
                        at(s.old_stopped));
   if (s.lost.total()) c.body += fmt::format("lost in: {}; outage {:.2f}s\n", phases_text(s.lost), core::to_seconds(s.lost.outage));
   c.body += diagnoses_of(r, s.deployment);
-  c.body += evidence_within(r, stretch_from(s), stretch_to(r, i));
+  const auto [from, to] = stretch_of(r, i);
+  c.body += evidence_within(r, from, to);
   return c;
 }
 
@@ -101,11 +99,8 @@ Case steady_case(const std::string& suite, const RunResult& r) {
   c.kind = "failure";
   c.type = "failed_requests";
   c.message = fmt::format("before the first swap: {} in the steady state", lost_words(b));
-  std::optional<core::Time> first;
-  for (const auto& s : r.swaps)
-    if (auto f = stretch_from(s); f && (!first || *f < *first)) first = f;
   c.body = fmt::format("outage {:.2f}s\n", core::to_seconds(b.outage)) + diagnoses_of(r, 0) +
-           evidence_within(r, std::nullopt, first);
+           evidence_within(r, std::nullopt, stretches(r.swaps).front().to);
   return c;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <limits>
 
 namespace bg::reports {
 
@@ -16,6 +17,22 @@ const char* phase_label(SwapPhase phase) {
     case SwapPhase::after_script: return "after the script";
   }
   return "?";
+}
+
+std::vector<Stretch> stretches(const std::vector<SwapSummary>& swaps) {
+  const core::Time forever(std::numeric_limits<int64_t>::max());
+  std::vector<Stretch> out{{-1, core::Time(std::numeric_limits<int64_t>::min()), forever}};
+  for (size_t i = 0; i < swaps.size(); ++i)
+    if (auto from = swaps[i].pushed ? swaps[i].pushed : swaps[i].started)
+      out.push_back({static_cast<int>(i), *from, forever});
+  std::stable_sort(out.begin() + 1, out.end(), [](const Stretch& a, const Stretch& b) { return a.from < b.from; });
+  for (size_t i = 0; i + 1 < out.size(); ++i) out[i].to = out[i + 1].from;
+  return out;
+}
+
+const Stretch& stretch_at(const std::vector<Stretch>& all, core::Time t) {
+  auto it = std::upper_bound(all.begin() + 1, all.end(), t, [](core::Time x, const Stretch& s) { return x < s.from; });
+  return *(it - 1);
 }
 
 core::Time lost_at(const core::RequestEvent& q) { return q.outcome == core::Outcome::info ? q.start : q.end; }

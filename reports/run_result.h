@@ -65,6 +65,18 @@ struct SwapSummary {
   Losses lost;                         // from its push until the next push (sim/loss_attribution.h)
 };
 
+// A swap's stretch of the run, [from, to): from its push (or, in a history from before the pipeline,
+// its deployment's start) until the next swap's; the steady state before the first has swap = -1.
+struct Stretch {
+  int swap = -1;                       // index into the swaps given; -1: the steady state
+  core::Time from{}, to{};
+};
+// The steady state first, then each swap that has a push or a deployment start, in time order;
+// together they cover all time. Swaps with neither own no stretch.
+std::vector<Stretch> stretches(const std::vector<SwapSummary>& swaps);
+// The stretch holding `t`: the last of `all` (as stretches() gives them) that began at or before it.
+const Stretch& stretch_at(const std::vector<Stretch>& all, core::Time t);
+
 // Why a stretch of the run lost requests: the catalogue race (docs/races.md) whose mechanism the
 // history shows, or none when no race's does (race "": said so, never guessed).
 struct Diagnosis {

@@ -15,7 +15,6 @@ using core::Time;
 using reports::Diagnosis;
 using reports::SwapSummary;
 
-constexpr Time kForever(std::numeric_limits<int64_t>::max());
 // How close a request's end must be to a container's exit to have been cut by it (scenario time):
 // the proxy logs the cut within milliseconds; a live run's scheduling adds a few more.
 constexpr core::Duration kAtExit = std::chrono::milliseconds(150);
@@ -80,21 +79,6 @@ bool any_within(const std::vector<Time>& times, Time from, Time to) {
   return std::any_of(times.begin(), times.end(), [&](Time x) { return x >= from && x <= to; });
 }
 
-// One swap's stretch of the run, or the steady state before the first (swap == nullptr).
-struct Stretch {
-  const SwapSummary* swap = nullptr;
-  Time from{}, to = kForever;
-};
-
-std::vector<Stretch> stretches(const reports::RunResult& r) {
-  std::vector<Stretch> out{{nullptr, Time(std::numeric_limits<int64_t>::min()), kForever}};
-  for (const auto& s : r.swaps)
-    if (auto from = s.pushed ? s.pushed : s.started) out.push_back({&s, *from, kForever});
-  std::stable_sort(out.begin() + 1, out.end(), [](const Stretch& a, const Stretch& b) { return a.from < b.from; });
-  for (size_t i = 0; i + 1 < out.size(); ++i) out[i].to = out[i + 1].from;
-  return out;
-}
-
 // A unified-diff fragment for one line of the user's script.
 std::string snippet(const ScriptCall& call, const std::vector<std::string>& minus, const std::vector<std::string>& plus) {
   std::string out = fmt::format("--- {}:{}\n", call.script.empty() ? "your script" : call.script, call.line);
@@ -111,7 +95,8 @@ class Diagnoser {
   Diagnoser(const DiagnosisFacts& f, const reports::RunResult& r) : f_(f), r_(r) {}
 
   std::vector<Diagnosis> run() {
-    for (const auto& st : stretches(r_)) diagnose_stretch(st);
+    for (const auto& st : reports::stretches(r_.swaps))
+      diagnose_stretch(st.swap >= 0 ? &r_.swaps[static_cast<size_t>(st.swap)] : nullptr, st.from, st.to);
     whole_run();
     return std::move(out_);
   }
@@ -169,29 +154,30 @@ class Diagnoser {
     x.requests += n;
   }
 
-  void diagnose_stretch(const Stretch& st) {
+  // The stretch of `swap` (nullptr: the steady state), [from, to).
+  void diagnose_stretch(const SwapSummary* swap, Time from, Time to) {
     std::vector<const LostFact*> lost;
     for (const auto& l : f_.lost)
-      if (l.at >= st.from && l.at < st.to) lost.push_back(&l);
+      if (l.at >= from && l.at < to) lost.push_back(&l);
     if (lost.empty()) return;
     Findings found;
     int64_t unexplained = 0;
     const LostFact* first_unexplained = nullptr;
-    if (!(st.swap && whole_stretch(*st.swap, static_cast<int64_t>(lost.size()), found)))
+    if (!(swap && whole_stretch(*swap, static_cast<int64_t>(lost.size()), found)))
       for (const auto* l : lost)
-        if (!per_request(st.swap, *l, found)) {
+        if (!per_request(swap, *l, found)) {
           ++unexplained;
           if (!first_unexplained) first_unexplained = l;
         }
-    const int swap = st.swap ? st.swap->deployment : 0;
+    const int number = swap ? swap->deployment : 0;
     std::vector<Diagnosis> here;
     for (auto& [id, x] : found) {
       const auto& rc = race(id);
-      here.push_back({id, rc.title, swap, x.requests, std::move(x.mechanism), rc.fix, std::move(x.snippet)});
+      here.push_back({id, rc.title, number, x.requests, std::move(x.mechanism), rc.fix, std::move(x.snippet)});
     }
     std::stable_sort(here.begin(), here.end(), [](const Diagnosis& a, const Diagnosis& b) { return a.requests > b.requests; });
     if (unexplained)
-      here.push_back({"", "", swap, unexplained,
+      here.push_back({"", "", number, unexplained,
                       fmt::format("{} lost requests match no race of the catalogue (the first: {} {} at {:.2f}s{}); "
                                   "read them in the report's first failures",
                                   unexplained, first_unexplained->post ? "POST" : "GET", first_unexplained->cause,
@@ -403,19 +389,17 @@ class Diagnoser {
       return true;
     }
     // R03: the new color was ready, but the proxy still held its peer failed.
-    if (*s->new_ready <= *s->old_stop_requested || l.at >= *s->new_ready) {
-      std::optional<PeerDown> marked;
-      for (const auto& d : f_.peer_downs)
-        if (d.at <= l.at && container_of(d.peer) == s->new_container) marked = d;
-      if (marked) {
-        note(found, "R03",
-             fmt::format("{} was ready at {}, but nginx had marked its peer {} failed at {:.2f}s and probes a failed "
-                         "peer only once per fail_timeout; with {} stopped ({}), no peer was live ({})",
-                         s->new_container, at(s->new_ready), marked->peer, sec(marked->at), s->old_container,
-                         at(s->old_stopped ? s->old_stopped : s->old_stop_requested), l.cause),
-             drain_snippet(*s));
-        return true;
-      }
+    std::optional<PeerDown> marked;
+    for (const auto& d : f_.peer_downs)
+      if (d.at <= l.at && container_of(d.peer) == s->new_container) marked = d;
+    if (marked) {
+      note(found, "R03",
+           fmt::format("{} was ready at {}, but nginx had marked its peer {} failed at {:.2f}s and probes a failed "
+                       "peer only once per fail_timeout; with {} stopped ({}), no peer was live ({})",
+                       s->new_container, at(s->new_ready), marked->peer, sec(marked->at), s->old_container,
+                       at(s->old_stopped ? s->old_stopped : s->old_stop_requested), l.cause),
+           drain_snippet(*s));
+      return true;
     }
     return false;
   }

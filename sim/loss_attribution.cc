@@ -1,35 +1,11 @@
 #include "sim/loss_attribution.h"
 
 #include <algorithm>
-#include <limits>
 
 namespace bg::sim {
 namespace {
 
-constexpr core::Time kForever(std::numeric_limits<int64_t>::max());
-
 bool reached(const std::optional<core::Time>& stage, core::Time t) { return stage && *stage <= t; }
-
-// One swap's stretch of the run: [from, to).
-struct Stretch {
-  core::Time from{}, to = kForever;
-  reports::SwapSummary* swap = nullptr;   // nullptr: the steady state before the first push
-};
-
-std::vector<Stretch> stretches(std::vector<reports::SwapSummary>& swaps) {
-  std::vector<Stretch> out{{core::Time(std::numeric_limits<int64_t>::min()), kForever, nullptr}};
-  for (auto& s : swaps)
-    if (auto from = s.pushed ? s.pushed : s.started) out.push_back({*from, kForever, &s});
-  std::stable_sort(out.begin() + 1, out.end(), [](const Stretch& a, const Stretch& b) { return a.from < b.from; });
-  for (size_t i = 0; i + 1 < out.size(); ++i) out[i].to = out[i + 1].from;
-  return out;
-}
-
-// The stretch holding `t`: the last one that began at or before it.
-Stretch& stretch_at(std::vector<Stretch>& all, core::Time t) {
-  auto it = std::upper_bound(all.begin() + 1, all.end(), t, [](core::Time x, const Stretch& s) { return x < s.from; });
-  return *(it - 1);
-}
 
 }  // namespace
 
@@ -47,18 +23,19 @@ void attribute_losses(std::vector<reports::SwapSummary>& swaps, reports::Losses&
                       const std::vector<LostRequest>& lost, const std::vector<OutageSpan>& outage) {
   for (auto& s : swaps) s.lost = {};
   before = {};
-  auto all = stretches(swaps);
-  const auto losses = [&](Stretch& st) -> reports::Losses& { return st.swap ? st.swap->lost : before; };
-
+  const auto all = reports::stretches(swaps);
+  const auto losses = [&](const reports::Stretch& st) -> reports::Losses& {
+    return st.swap >= 0 ? swaps[static_cast<size_t>(st.swap)].lost : before;
+  };
   for (const auto& q : lost) {
-    auto& st = stretch_at(all, q.at);
+    const auto& st = reports::stretch_at(all, q.at);
     auto& l = losses(st);
     (q.indeterminate ? l.indeterminate : l.failed)++;
-    if (st.swap) ++l.by_phase[static_cast<size_t>(phase_at(*st.swap, q.at))];
+    if (st.swap >= 0) ++l.by_phase[static_cast<size_t>(phase_at(swaps[static_cast<size_t>(st.swap)], q.at))];
   }
   // An outage that spans a push is split at it: each swap shows its own part.
   for (const auto& span : outage)
-    for (auto& st : all) {
+    for (const auto& st : all) {
       const auto from = std::max(span.from, st.from), to = std::min(span.to, st.to);
       if (from < to) losses(st).outage += to - from;
     }
