@@ -20,6 +20,8 @@
 
 #include <fmt/format.h>
 
+#include "core/sanitizer_logs.h"
+
 #ifndef CLOSE_RANGE_CLOEXEC
 #define CLOSE_RANGE_CLOEXEC (1U << 2)
 #endif
@@ -171,6 +173,7 @@ Spawned spawn_process(const SpawnRequest& req) {
   if (req.argv.empty()) throw std::invalid_argument("spawn_process: empty argv");
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : req.env) env_strings.push_back(k + "=" + v);
+  for (auto& option : sanitizer_environment(req.env)) env_strings.push_back(std::move(option));
   std::vector<char*> argv, envp;
   for (const auto& a : req.argv) argv.push_back(const_cast<char*>(a.c_str()));
   argv.push_back(nullptr);

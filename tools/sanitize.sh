@@ -44,7 +44,9 @@ build() {  # build <preset> <components> [cmake args...]
 
 # Runs ctest with the remaining arguments, then fails if any process left a sanitizer report.
 run_tests() {  # run_tests <build folder> <ctest args...>
-  local dir=$1 logs=$1/sanitizer-logs status=0
+  # Absolute: a process's log_path is opened from its own working folder, and the run's sandboxed
+  # host shows this folder at the same path (fakes/host/host_layout.cc), nowhere else.
+  local dir=$1 logs=$PWD/$1/sanitizer-logs status=0
   shift
   rm -rf "$logs" && mkdir -p "$logs"
   export ASAN_OPTIONS="detect_leaks=1:check_initialization_order=1:strict_init_order=1:$common:log_path=$logs/asan$(suppressions asan)"

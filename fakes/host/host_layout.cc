@@ -10,6 +10,7 @@
 #include <fmt/format.h>
 
 #include "core/run_folder.h"
+#include "core/sanitizer_logs.h"
 
 namespace bg::fakes {
 namespace {
@@ -162,6 +163,16 @@ MountPlan HostLayout::prepare() const {
     s.kind = MountStep::Kind::bind;
     s.target = inside;
     s.source = real.string();
+    plan.steps.push_back(s);
+  }
+  // A sanitized build (tools/sanitize.sh): the folder its reports go to, at the same path, so a
+  // shim's report lands there like any other process's instead of failing to open a path the host
+  // lacks. Never in a normal build.
+  if (const auto logs = core::sanitizer_log_dir()) {
+    MountStep s;
+    s.kind = MountStep::Kind::bind;
+    s.target = logs->string();
+    s.source = logs->string();
     plan.steps.push_back(s);
   }
 

@@ -17,6 +17,7 @@
 #include <fmt/format.h>
 
 #include "core/path_map.h"
+#include "core/shell_quote.h"
 #include "fakes/host/host_layout.h"
 
 namespace bg::fakes {
@@ -118,10 +119,15 @@ TEST(SandboxHost, WritesLandInTheRunNeverOnTheMachine) {
   EXPECT_EQ(text, "server {}");
 }
 
-// Goal: the shims stand at the real programs' paths inside; the machine's /work is not there.
+// Goal: the shims stand at the real programs' paths inside; the machine's files beyond the system
+// folders (this test's own binary among them) are not there. (A sanitized build shows the folder its
+// reports go to, and only that: core/sanitizer_logs.h.)
 TEST(SandboxHost, ShimsAtRealPathsAndNothingOfTheMachineBeyondTheSystem) {
   Host h;
-  Output o = run_in(*h.host, h.host->whole_host(), "readlink /usr/bin/docker; test -e /work && echo work-visible; true");
+  const auto self = fs::read_symlink("/proc/self/exe");
+  Output o = run_in(*h.host, h.host->whole_host(),
+                    "readlink /usr/bin/docker; test -e " + self.string() + " && echo test-binary-visible; " +
+                        "test -e " + core::shell_quote((self.parent_path() / "CTestTestfile.cmake").string()) + " && echo build-visible; true");
   EXPECT_EQ(o.out, "/run/bluegreen/bluegreen-shim\n");
 }
 
