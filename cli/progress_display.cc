@@ -64,7 +64,7 @@ void ProgressDisplay::draw_locked() {
 }
 
 bool terminal_progress_wanted(bool quiet) {
-  return progress_wanted(::isatty(STDERR_FILENO) == 1, quiet, std::getenv("TERM"));
+  return progress_wanted(::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1, quiet, std::getenv("TERM"));
 }
 
 bool terminal_color_wanted() { return color_wanted(std::getenv("NO_COLOR")); }

@@ -17,8 +17,8 @@ std::string progress_text(const ProgressSnapshot& s, size_t width, bool color) {
   return text;
 }
 
-bool progress_wanted(bool stderr_is_terminal, bool quiet, const char* term) {
-  return stderr_is_terminal && !quiet && !(term && std::strcmp(term, "dumb") == 0);
+bool progress_wanted(bool stdout_is_terminal, bool stderr_is_terminal, bool quiet, const char* term) {
+  return stdout_is_terminal && stderr_is_terminal && !quiet && !(term && std::strcmp(term, "dumb") == 0);
 }
 
 bool color_wanted(const char* no_color) { return !(no_color && *no_color); }

@@ -20,9 +20,12 @@ struct ProgressSnapshot {
 // count of lost requests above 0 in bold red (escape sequences not counted in the width).
 std::string progress_text(const ProgressSnapshot& s, size_t width, bool color);
 
-// Whether to show the line: only on a terminal that can redraw (TERM not "dumb"), never with
-// --quiet. Colour is separate: NO_COLOR set (to anything non-empty) turns it off.
-bool progress_wanted(bool stderr_is_terminal, bool quiet, const char* term);
+// Whether to show the line: only when stdout and stderr are both a terminal that can redraw (TERM
+// not "dumb"), never with --quiet. Both, because log lines go to stdout between an erase and a redraw
+// of the line on stderr: through a pipe (`| cat`, `| tee log`) they reach the terminal late, after
+// the redraw, and land on the progress line's end. Colour is separate: NO_COLOR set (to anything
+// non-empty) turns it off.
+bool progress_wanted(bool stdout_is_terminal, bool stderr_is_terminal, bool quiet, const char* term);
 bool color_wanted(const char* no_color);
 
 }  // namespace bg::cli

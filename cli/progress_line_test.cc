@@ -32,13 +32,15 @@ TEST(ProgressLine, ColoursLostRequestsUnlessNoColor) {
   EXPECT_FALSE(color_wanted("1"));
 }
 
-// Goal: the line shows only on a terminal that can redraw, and never with --quiet.
+// Goal: the line shows only when stdout and stderr are a terminal that can redraw, never with --quiet.
 TEST(ProgressLine, ShowsOnlyOnATerminal) {
-  EXPECT_TRUE(progress_wanted(true, false, "xterm-256color"));
-  EXPECT_TRUE(progress_wanted(true, false, nullptr));
-  EXPECT_FALSE(progress_wanted(false, false, "xterm"));   // piped, redirected, CI logs
-  EXPECT_FALSE(progress_wanted(true, true, "xterm"));     // --quiet
-  EXPECT_FALSE(progress_wanted(true, false, "dumb"));
+  EXPECT_TRUE(progress_wanted(true, true, false, "xterm-256color"));
+  EXPECT_TRUE(progress_wanted(true, true, false, nullptr));
+  EXPECT_FALSE(progress_wanted(true, false, false, "xterm"));   // stderr redirected, CI logs
+  EXPECT_FALSE(progress_wanted(false, true, false, "xterm"));   // stdout piped (`| cat`, `| tee`)
+  EXPECT_FALSE(progress_wanted(false, false, false, "xterm"));
+  EXPECT_FALSE(progress_wanted(true, true, true, "xterm"));     // --quiet
+  EXPECT_FALSE(progress_wanted(true, true, false, "dumb"));
 }
 
 }  // namespace
