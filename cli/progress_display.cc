@@ -3,8 +3,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <iostream>
 
 #include "cli/progress_line.h"
@@ -15,6 +17,22 @@ namespace {
 // Redraws per second: enough to look alive, few enough to cost nothing.
 constexpr auto kRedrawEvery = std::chrono::milliseconds(200);
 constexpr const char* kClearLine = "\r\x1b[K";
+
+// Whether a progress line is on the terminal now, and whether drawing was given up for good (a
+// second signal): process-wide atomics, because the signal watcher's thread reads and sets them
+// without taking the display's lock.
+std::atomic<bool> on_screen{false};
+std::atomic<bool> silenced{false};
+
+// stderr without stdio's locks, as the signal watcher writes.
+void write_stderr(const char* text) {
+  for (size_t left = std::strlen(text); left > 0;) {
+    const ssize_t n = ::write(STDERR_FILENO, text, left);
+    if (n <= 0) return;
+    text += n;
+    left -= static_cast<size_t>(n);
+  }
+}
 
 }  // namespace
 
@@ -44,23 +62,23 @@ void ProgressDisplay::stop() {
   thread_.request_stop();
   thread_.join();
   std::lock_guard lock(mutex_);
-  if (drawn_) std::fputs(kClearLine, stderr), std::fflush(stderr);
-  drawn_ = false;
+  if (on_screen.exchange(false)) std::fputs(kClearLine, stderr), std::fflush(stderr);
 }
 
 void ProgressDisplay::print(const std::string& line) {
   std::lock_guard lock(mutex_);
-  if (drawn_) std::fputs(kClearLine, stderr), std::fflush(stderr);
+  if (on_screen.exchange(false)) std::fputs(kClearLine, stderr), std::fflush(stderr);
   std::cout << line << std::endl;
   if (thread_.joinable()) draw_locked();
 }
 
 void ProgressDisplay::draw_locked() {
+  if (silenced) return;
   const ProgressSnapshot s{sim::run_phase_name(live_.phase), live_.swap, live_.swaps, live_.requests, live_.lost,
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - began_).count()};
   std::fputs((std::string("\r") + progress_text(s, terminal_width(), color_) + "\x1b[K").c_str(), stderr);
   std::fflush(stderr);
-  drawn_ = true;
+  on_screen = true;
 }
 
 bool terminal_progress_wanted(bool quiet) {
@@ -68,5 +86,14 @@ bool terminal_progress_wanted(bool quiet) {
 }
 
 bool terminal_color_wanted() { return color_wanted(std::getenv("NO_COLOR")); }
+
+void erase_progress_line_for_message() {
+  if (on_screen.exchange(false)) write_stderr(kClearLine);
+}
+
+void silence_progress_lines() {
+  silenced = true;
+  erase_progress_line_for_message();
+}
 
 }  // namespace bg::cli

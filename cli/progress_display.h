@@ -3,6 +3,7 @@
 // run goes. A thread of its own reads the run's LiveProgress and redraws one line of stderr five
 // times a second; log lines go to stdout above it; stop() (or the destructor) joins the thread and
 // erases the line, so what the command prints afterwards is what it printed without a terminal.
+// One at a time in a process: there is one terminal, and whether a line is on it is process-wide.
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
@@ -38,7 +39,6 @@ class ProgressDisplay {
   const std::chrono::steady_clock::time_point began_ = std::chrono::steady_clock::now();
   std::mutex mutex_;
   std::condition_variable_any wake_;
-  bool drawn_ = false;
   std::jthread thread_;
 };
 
@@ -46,5 +46,14 @@ class ProgressDisplay {
 // NO_COLOR) and --quiet.
 bool terminal_progress_wanted(bool quiet);
 bool terminal_color_wanted();
+
+// For the signal watcher (signal_watcher.h), which writes its messages to fd 2 from its own thread
+// with write(2) and takes no lock (the main thread may hold stdio's, or the display's, mid-write).
+// Erases a progress line on screen, if any, so that the message written next starts on a clean
+// line; the display draws the line again below the message at its next redraw.
+void erase_progress_line_for_message();
+// The same, and no progress line is drawn again: before _exit, which runs no destructor to erase it.
+// A redraw already past its check may still land (a window of one write), never a thread of ours.
+void silence_progress_lines();
 
 }  // namespace bg::cli

@@ -93,5 +93,24 @@ TEST(ProgressDisplay, LogLineGoesAboveTheProgressLine) {
   EXPECT_NE(err.find("swap 1/3", erase), std::string::npos) << "drawn again after the log line";
 }
 
+// Goal: the signal watcher's message starts on a clean line: a drawn progress line is erased for
+// it, once; with nothing on screen nothing is written. (silence_progress_lines is left untested
+// here: it holds for the rest of the process, which would silence the tests after it.)
+TEST(ProgressDisplay, SignalMessageErasesTheLineOnce) {
+  sim::LiveProgress live;
+  swap_one_of_three(live);
+  testing::internal::CaptureStderr();
+  erase_progress_line_for_message();   // no display: nothing to erase
+  ProgressDisplay display(live, true, false);
+  erase_progress_line_for_message();
+  erase_progress_line_for_message();   // erased already: nothing more
+  display.stop();                      // nothing on screen: nothing more either
+  const auto err = testing::internal::GetCapturedStderr();
+  const auto first_draw_end = err.find("\x1b[K");
+  ASSERT_NE(first_draw_end, std::string::npos);
+  EXPECT_EQ(err.substr(0, 8), "\r   0.0s") << "the display's draw comes first";
+  EXPECT_EQ(err.substr(first_draw_end + 3), "\r\x1b[K") << "then one erase, and nothing after it";
+}
+
 }  // namespace
 }  // namespace bg::cli
