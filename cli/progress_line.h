@@ -16,7 +16,8 @@ struct ProgressSnapshot {
   double elapsed_s = 0;       // real seconds since the line began
 };
 
-// "  12.3s  swap 2/3 (swap)  1234 requests  5 lost", cut to `width` columns; with `color`, a
+// "  12.3s  swap 2/3 (swap)  1234 requests  5 lost" ("   0.0s  starting  0 requests  0 lost" before
+// the number of swaps is known), cut to `width` columns; with `color`, a
 // count of lost requests above 0 in bold red (escape sequences not counted in the width).
 std::string progress_text(const ProgressSnapshot& s, size_t width, bool color);
 
