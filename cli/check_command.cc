@@ -60,6 +60,7 @@ int check_command(const CheckArgs& args) {
   settings.vary = vary;
   settings.work_dir = out / "cases";
   sim::LiveProgress live;
+  explore::load_rapidcheck_configuration();   // its stderr line before the progress line, not across it
   ProgressDisplay progress(live, terminal_progress_wanted(args.quiet), terminal_color_wanted());
   settings.live = &live;
   if (!args.quiet) settings.log = [&progress](const std::string& line) { progress.print(line); };
