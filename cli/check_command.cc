@@ -3,14 +3,13 @@
 // reports and prints the one line that replays it.
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.h"
-#include "cli/progress_line.h"
 #include "cli/out_dir.h"
 #include "cli/outputs.h"
 #include "cli/preflight.h"
+#include "cli/progress_display.h"
 #include "explore/explorer.h"
 #include "scenarios/scenario_loader.h"
 
@@ -61,7 +60,8 @@ int check_command(const CheckArgs& args) {
   settings.vary = vary;
   settings.work_dir = out / "cases";
   sim::LiveProgress live;
-  ProgressLine progress(live, stderr_progress_wanted(args.quiet), color_wanted(std::getenv("NO_COLOR")));
+  explore::load_rapidcheck_configuration();   // its stderr line before the progress line, not across it
+  ProgressDisplay progress(live, terminal_progress_wanted(args.quiet), terminal_color_wanted());
   settings.live = &live;
   if (!args.quiet) settings.log = [&progress](const std::string& line) { progress.print(line); };
   progress.print(fmt::format("bluegreen check {}: up to {} cases around {} (check seed {}, time scale {})",

@@ -12,11 +12,20 @@ TEST(ProgressLine, SaysPhaseSwapRequestsAndLost) {
   EXPECT_EQ(progress_text(swap_two(), 200, false), "  12.3s  swap 2/3 (swap)  1234 requests  5 lost");
 }
 
+// Goal: before the run knows how many swaps it has, the line shows the phase alone, not "swap 0/0".
+TEST(ProgressLine, StartingShowsNoSwapCount) {
+  EXPECT_EQ(progress_text({"starting", 0, 0, 0, 0, 0.04}, 200, false), "   0.0s  starting  0 requests  0 lost");
+}
+
 // Goal: a narrow terminal gets the line cut short of its last column, so it never wraps.
 TEST(ProgressLine, FitsTheTerminalWidth) {
   const auto text = progress_text(swap_two(), 20, false);
   EXPECT_EQ(text, "  12.3s  swap 2/3 (");
   EXPECT_EQ(text.size(), 19u);
+  EXPECT_EQ(progress_text(swap_two(), 47, false).size(), 46u);   // the whole line is 47 columns
+  EXPECT_EQ(progress_text(swap_two(), 48, false).size(), 47u);   // one to spare: not cut
+  EXPECT_EQ(progress_text(swap_two(), 1, false), "");
+  EXPECT_EQ(progress_text(swap_two(), 0, false).size(), 47u);    // 0: width unknown, nothing cut
 }
 
 // Goal: with colour, lost requests above zero stand out, without counting the escapes in the width;
@@ -32,13 +41,15 @@ TEST(ProgressLine, ColoursLostRequestsUnlessNoColor) {
   EXPECT_FALSE(color_wanted("1"));
 }
 
-// Goal: the line shows only on a terminal that can redraw, and never with --quiet.
+// Goal: the line shows only when stdout and stderr are a terminal that can redraw, never with --quiet.
 TEST(ProgressLine, ShowsOnlyOnATerminal) {
-  EXPECT_TRUE(progress_wanted(true, false, "xterm-256color"));
-  EXPECT_TRUE(progress_wanted(true, false, nullptr));
-  EXPECT_FALSE(progress_wanted(false, false, "xterm"));   // piped, redirected, CI logs
-  EXPECT_FALSE(progress_wanted(true, true, "xterm"));     // --quiet
-  EXPECT_FALSE(progress_wanted(true, false, "dumb"));
+  EXPECT_TRUE(progress_wanted(true, true, false, "xterm-256color"));
+  EXPECT_TRUE(progress_wanted(true, true, false, nullptr));
+  EXPECT_FALSE(progress_wanted(true, false, false, "xterm"));   // stderr redirected, CI logs
+  EXPECT_FALSE(progress_wanted(false, true, false, "xterm"));   // stdout piped (`| cat`, `| tee`)
+  EXPECT_FALSE(progress_wanted(false, false, false, "xterm"));
+  EXPECT_FALSE(progress_wanted(true, true, true, "xterm"));     // --quiet
+  EXPECT_FALSE(progress_wanted(true, true, false, "dumb"));
 }
 
 }  // namespace

@@ -1,13 +1,12 @@
 #include <fmt/format.h>
 
-#include <cstdlib>
 #include <iostream>
 
 #include "cli/commands.h"
 #include "cli/outputs.h"
 #include "cli/out_dir.h"
 #include "cli/preflight.h"
-#include "cli/progress_line.h"
+#include "cli/progress_display.h"
 #include "reports/markdown_report.h"
 #include "sim/run.h"
 
@@ -30,7 +29,7 @@ int run_command(const RunArgs& args) {
   options.keep_run_dir = args.keep_run_dir;
   options.bind_declared_ports = args.bind_declared_ports;
   sim::LiveProgress live;
-  ProgressLine progress(live, stderr_progress_wanted(args.quiet), color_wanted(std::getenv("NO_COLOR")));
+  ProgressDisplay progress(live, terminal_progress_wanted(args.quiet), terminal_color_wanted());
   options.live = &live;
   if (!args.quiet) options.log = [&progress](const std::string& line) { progress.print(line); };
 

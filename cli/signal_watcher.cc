@@ -11,6 +11,7 @@
 #include <vector>
 #include <ctime>
 
+#include "cli/progress_display.h"
 #include "core/run_folder.h"
 #include "sim/interrupt.h"
 #include "sim/process_tree.h"
@@ -55,6 +56,7 @@ void remove_folders_after_exit(const std::vector<std::filesystem::path>& folders
 }
 
 [[noreturn]] void stop_at_once(int signal) {
+  silence_progress_lines();         // its message on a clean line, and no line left after the exit
   say("bluegreen: second signal: killing what the run started and exiting now\n");
   sim::Interrupt::force();          // the history closed as it stands
   sim::kill_descendants();          // scripts and their jobs, a real nginx and its workers
@@ -84,6 +86,7 @@ void SignalWatcher::watch() {
     if (sim::Interrupt::raise(signal)) {
       const std::string line = "bluegreen: " + sim::Interrupt::signal_name(signal) +
                                ": stopping the run in order (send it again to stop at once)\n";
+      erase_progress_line_for_message();   // not at the end of the progress line; it goes on below
       say(line.c_str());
     } else {
       stop_at_once(signal);

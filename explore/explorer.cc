@@ -1,6 +1,7 @@
 #include "explore/explorer.h"
 
 #include <fmt/format.h>
+#include <rapidcheck/detail/Configuration.h>
 
 #include <map>
 
@@ -164,5 +165,7 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
   out.seconds = wall.seconds();
   return out;
 }
+
+void load_rapidcheck_configuration() { rc::detail::configuration(); }
 
 }  // namespace bg::explore

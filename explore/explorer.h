@@ -65,4 +65,9 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
 // The names of the invariants a run violated, comma separated ("" when it held).
 std::string violated_invariants(const reports::RunResult& r);
 
+// RapidCheck prints "Using configuration: seed=..." on stderr the first time anything reads its
+// configuration, which explore() does part way in. Called before a display that redraws a line of
+// stderr (cli/progress_display.h), it puts that line out first, on a line of its own.
+void load_rapidcheck_configuration();
+
 }  // namespace bg::explore
