@@ -129,13 +129,11 @@ class Diagnoser {
     if (!started) return false;
     return std::none_of(l->exits.begin(), l->exits.end(), [&](const auto& e) { return e.first > *started && e.first <= t; });
   }
-  // The deploy script's calls in a deployment, in order, whose command line contains `word`.
-  std::vector<const ScriptCall*> calls(int deployment, const char* program, const char* word) const {
+  // The deploy script's compose calls (v1 or v2) in a deployment, in order, with the argument `word`.
+  std::vector<const ScriptCall*> compose_calls(int deployment, const char* word) const {
     std::vector<const ScriptCall*> out;
     for (const auto& c : f_.calls)
-      if (c.deployment == deployment && c.program == program &&
-          std::find(c.args.begin(), c.args.end(), word) != c.args.end())
-        out.push_back(&c);
+      if (c.deployment == deployment && c.is_compose() && c.has_arg(word)) out.push_back(&c);
     return out;
   }
 
@@ -156,6 +154,7 @@ class Diagnoser {
 
   // The stretch of `swap` (nullptr: the steady state), [from, to).
   void diagnose_stretch(const SwapSummary* swap, Time from, Time to) {
+    stretch_from_ = from;
     std::vector<const LostFact*> lost;
     for (const auto& l : f_.lost)
       if (l.at >= from && l.at < to) lost.push_back(&l);
@@ -201,8 +200,13 @@ class Diagnoser {
         return true;
       }
     // R11: `up` failed, and the script went on to down the old color.
-    for (const auto* up : calls(s.deployment, "docker-compose", "up"))
-      if (up->exit_code != 0 && s.old_stop_requested && *s.old_stop_requested > up->end) {
+    const auto ups = compose_calls(s.deployment, "up");
+    for (const auto* up : ups) {
+      // A retry that came up before the stop left a color serving: not this race.
+      const bool retried = std::any_of(ups.begin(), ups.end(), [&](const ScriptCall* u) {
+        return u->start > up->end && u->exit_code == 0 && s.old_stop_requested && u->end <= *s.old_stop_requested;
+      });
+      if (up->exit_code != 0 && !retried && s.old_stop_requested && *s.old_stop_requested > up->end) {
         const ScriptCall top{up->start, up->end, up->deployment, "", {}, 0, up->script, 1};
         note(found, "R11",
              fmt::format("`{}`{} failed (exit {}), and the script went on to stop {} at {}: no color was left serving",
@@ -210,6 +214,7 @@ class Diagnoser {
              snippet(top, {}, {"set -euo pipefail   # a failed step stops the swap before it downs the old color"}), n);
         return true;
       }
+    }
     // R10: the swap recreated the color that was serving when it began, and stopped none that ran:
     // it took the live color for the idle one. (R18's swap recreates a serving color on purpose and
     // stops the other.)
@@ -218,13 +223,11 @@ class Diagnoser {
         running_at(s.old_container, *s.old_stop_requested - std::chrono::microseconds(1));
     if (!s.new_container.empty() && s.pushed && running_at(s.new_container, *s.pushed) && !stopped_a_running_color) {
       std::string ps, snip;
-      for (const auto* c : calls(s.deployment, "docker-compose", "ps")) {
+      for (const auto* c : compose_calls(s.deployment, "ps")) {
         ps = fmt::format(" (`{}`{})", c->command(), where(*c));
-        if (std::find(c->args.begin(), c->args.end(), "--status") == c->args.end()) {
-          auto fixed = c->command();
-          fixed.replace(fixed.find(" ps") + 3, 0, " --status running -q");
-          snip = snippet(*c, {c->command()}, {fixed});
-        }
+        if (!c->has_arg("--status"))
+          snip = snippet(*c, {c->command()},
+                         {c->command_with("ps", c->has_arg("-q") ? "--status running" : "--status running -q")});
         break;
       }
       note(found, "R10",
@@ -351,10 +354,12 @@ class Diagnoser {
     // R18: a peer the config names by container, recreated since the proxy resolved the name.
     for (const auto& d : f_.peer_downs) {
       if (d.at > l.at) break;
+      if (d.at < stretch_from_) continue;
       const auto host = d.peer.substr(0, d.peer.rfind(':'));
       const auto* c = life(host);
       if (!c || !load) continue;
-      if (auto created = last_at_or_before(c->created, l.at); created && *created > *load) {
+      // The mark is of the stale address: made after the recreation, which came after the load.
+      if (auto created = last_at_or_before(c->created, l.at); created && *created > *load && d.at >= *created) {
         note(found, "R18",
              fmt::format("nginx resolved {} when it loaded its configuration at {:.2f}s; the container was recreated "
                          "at {:.2f}s with a new address, which nginx never learned ({})",
@@ -366,8 +371,8 @@ class Diagnoser {
     // R17: several workers, each marking the same peer failed for itself.
     if (f_.proxy_workers > 1) {
       std::map<std::string, std::set<int>> workers;
-      for (const auto& d : f_.peer_downs)
-        if (d.at <= l.at + kAtExit) workers[d.peer].insert(d.worker);   // a worker marks the peer as it fails the request
+      for (const auto& d : f_.peer_downs)   // a worker marks the peer as it fails the request
+        if (d.at >= stretch_from_ && d.at <= l.at + kAtExit) workers[d.peer].insert(d.worker);
       for (const auto& [peer, w] : workers)
         if (w.size() > 1) {
           note(found, "R17",
@@ -389,9 +394,17 @@ class Diagnoser {
       return true;
     }
     // R03: the new color was ready, but the proxy still held its peer failed.
+    // Marks since the new color's last exit: made while it was down (the mechanism: its port refused
+    // the proxy before it started) or since. An earlier life's marks say nothing of now.
     std::optional<PeerDown> marked;
-    for (const auto& d : f_.peer_downs)
-      if (d.at <= l.at && container_of(d.peer) == s->new_container) marked = d;
+    std::optional<Time> last_exit;
+    if (const auto* new_life = life(s->new_container))
+      for (const auto& e : new_life->exits)
+        if (e.first <= l.at && (!last_exit || e.first > *last_exit)) last_exit = e.first;
+    for (const auto& d : f_.peer_downs) {
+      if (d.at > l.at) break;
+      if ((!last_exit || d.at >= *last_exit) && container_of(d.peer) == s->new_container) marked = d;
+    }
     if (marked) {
       note(found, "R03",
            fmt::format("{} was ready at {}, but nginx had marked its peer {} failed at {:.2f}s and probes a failed "
@@ -405,26 +418,28 @@ class Diagnoser {
   }
 
   // The script's fixed wait before the old color's stop, as written: " (`sleep 10`, script:line)".
-  std::string sleep_text(const SwapSummary& s) const {
+  // The script's last `sleep` before the old color's stop: the wait meant as readiness.
+  const ScriptCall* sleep_before_stop(const SwapSummary& s) const {
+    const ScriptCall* out = nullptr;
     for (const auto& c : f_.calls)
       if (c.deployment == s.deployment && c.program == "sleep" && s.old_stop_requested && c.end <= *s.old_stop_requested)
-        return fmt::format(" (`{}`{})", c.command(), where(c));
-    return "";
+        out = &c;
+    return out;
+  }
+  std::string sleep_text(const SwapSummary& s) const {
+    const auto* c = sleep_before_stop(s);
+    return c ? fmt::format(" (`{}`{})", c->command(), where(*c)) : "";
   }
   const ScriptCall* old_down_call(const SwapSummary& s) const {
     for (const auto& c : f_.calls)
-      if (c.deployment == s.deployment && c.program == "docker-compose" &&
-          (std::find(c.args.begin(), c.args.end(), "down") != c.args.end() ||
-           std::find(c.args.begin(), c.args.end(), "stop") != c.args.end()))
-        return &c;
+      if (c.deployment == s.deployment && c.is_compose() && (c.has_arg("down") || c.has_arg("stop"))) return &c;
     return nullptr;
   }
   std::string readiness_snippet(const SwapSummary& s) const {
-    for (const auto& c : f_.calls)
-      if (c.deployment == s.deployment && c.program == "sleep" && s.old_stop_requested && c.end <= *s.old_stop_requested)
-        return snippet(c, {c.command()},
-                       {"until curl -fsS --max-time 2 \"http://localhost:$NEW_PORT/api/health\" >/dev/null; do sleep 1; done"});
-    return "";
+    const auto* c = sleep_before_stop(s);
+    if (!c) return "";
+    return snippet(*c, {c->command()},
+                   {"until curl -fsS --max-time 2 \"http://localhost:$NEW_PORT/api/health\" >/dev/null; do sleep 1; done"});
   }
   std::string drain_snippet(const SwapSummary* s) const { return s ? drain_snippet(*s) : ""; }
   std::string drain_snippet(const SwapSummary& s) const {
@@ -446,7 +461,7 @@ class Diagnoser {
     return "";
   }
   std::string reload_after_up_snippet(const SwapSummary& s) const {
-    for (const auto* up : calls(s.deployment, "docker-compose", "up"))
+    for (const auto* up : compose_calls(s.deployment, "up"))
       return snippet(*up, {up->command()},
                      {up->command(), "# once the new color is healthy: nginx re-resolves the recreated container",
                       "docker exec nginx nginx -s reload"});
@@ -481,11 +496,9 @@ class Diagnoser {
         if (!previous_start || (created && *created > *previous_start)) continue;
         const auto& rc = race("R13");
         std::string up_text, snip;
-        for (const auto* up : calls(s.deployment, "docker-compose", "up")) {
+        for (const auto* up : compose_calls(s.deployment, "up")) {
           up_text = fmt::format(" (`{}`{})", up->command(), where(*up));
-          auto fixed = up->command();
-          if (auto at = fixed.find(" --no-recreate"); at != std::string::npos) fixed.erase(at, 14);
-          snip = snippet(*up, {up->command()}, {fixed + " --force-recreate"});
+          snip = snippet(*up, {up->command()}, {up->command_without("--no-recreate") + " --force-recreate"});
           break;
         }
         out_.push_back({"R13", rc.title, s.deployment, 0,
@@ -495,17 +508,31 @@ class Diagnoser {
                         rc.fix, snip});
       }
     if (violated("post_at_most_once")) {
+      // One diagnosis per stretch that executed a POST twice, from the second executions' times (a
+      // POST answered but never executed also breaks the invariant; that is not this race).
+      const auto all = reports::stretches(r_.swaps);
+      std::map<int, std::pair<int64_t, Time>> by_swap;   // swap -> (POSTs run twice, the first such)
+      for (auto t : f_.duplicate_posts) {
+        const auto& st = reports::stretch_at(all, t);
+        const int swap = st.swap >= 0 ? r_.swaps[static_cast<size_t>(st.swap)].deployment : 0;
+        auto [it, first] = by_swap.try_emplace(swap, 0, t);
+        ++it->second.first;
+      }
       const auto& rc = race("R09");
-      out_.push_back({"R09", rc.title, 0, 0,
-                      "a POST that reached a backend as it stopped was sent again to the other color and executed "
-                      "twice (post_at_most_once): the proxy retries non-idempotent requests",
-                      rc.fix, ""});
+      for (const auto& [swap, x] : by_swap)
+        out_.push_back({"R09", rc.title, swap, 0,
+                        fmt::format("{} POST{} that reached a backend as it stopped {} sent again to the other color and "
+                                    "executed twice, the first at {:.2f}s (post_at_most_once): the proxy retries "
+                                    "non-idempotent requests",
+                                    x.first, x.first == 1 ? "" : "s", x.first == 1 ? "was" : "were", sec(x.second)),
+                        rc.fix, ""});
     }
   }
 
   const DiagnosisFacts& f_;
   const reports::RunResult& r_;
   std::vector<Diagnosis> out_;
+  Time stretch_from_{};   // the start of the stretch being diagnosed
 };
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "sim/diagnosis_facts.h"
 
+#include <algorithm>
 #include <regex>
 
 #include "reports/run_result.h"
@@ -11,6 +12,11 @@ namespace {
 // diagnosis reads only whether and when some happened.
 constexpr size_t kMaxPeerDowns = 4096;
 
+// How long after a POST's first execution a retry may still run it again: the proxy's retries
+// (proxy_next_upstream_timeout, unlimited by default, but bounded by the request's own timeouts)
+// end within the client's timeout, which no scenario sets beyond a minute.
+constexpr core::Duration kRetryHorizon = std::chrono::seconds(120);
+
 bool is_script_program(const std::string& p) {
   return p == "docker-compose" || p == "docker" || p == "sleep" || p == "nginx";
 }
@@ -20,6 +26,32 @@ bool is_script_program(const std::string& p) {
 std::string ScriptCall::command() const {
   std::string out = program;
   for (const auto& a : args) out += " " + a;
+  return out;
+}
+
+bool ScriptCall::is_compose() const {
+  return program == "docker-compose" || (program == "docker" && !args.empty() && args.front() == "compose");
+}
+
+bool ScriptCall::has_arg(const char* word) const { return std::find(args.begin(), args.end(), word) != args.end(); }
+
+std::string ScriptCall::command_with(const char* after, const std::string& words) const {
+  std::string out = program;
+  bool added = false;
+  for (const auto& a : args) {
+    out += " " + a;
+    if (!added && a == after) {
+      out += " " + words;
+      added = true;
+    }
+  }
+  return out;
+}
+
+std::string ScriptCall::command_without(const char* word) const {
+  std::string out = program;
+  for (const auto& a : args)
+    if (a != word) out += " " + a;
   return out;
 }
 
@@ -37,6 +69,14 @@ void DiagnosisFacts::observe(const core::Entry& entry) {
       if (std::regex_search(c->detail, m, host_port)) life.host_port = std::stoi(m[1]);
     }
   } else if (auto* a = std::get_if<core::AppEvent>(&entry.event)) {
+    if (a->what == "execution" && a->request_id != 0) {
+      // Only POSTs carry a request id on their execution (checker_post_at_most_once.cc).
+      auto [it, first] = post_executions_.try_emplace(a->request_id, a->at);
+      if (!first) duplicate_posts.push_back(a->at);
+      if (++observed_ % 4096 == 0)
+        std::erase_if(post_executions_, [&](const auto& kv) { return kv.second + kRetryHorizon < a->at; });
+      return;
+    }
     auto& life = containers[a->container];
     if (a->what == "ready") life.ready.push_back(a->at);
     if (a->what == "starting")

@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "core/history.h"
@@ -37,6 +38,13 @@ struct ScriptCall {
   int line = 0;
   // "docker-compose -p green -f docker-compose-green.yml up -d", as the script wrote it (near enough).
   std::string command() const;
+  // Compose, v1 (`docker-compose ...`) or v2 (`docker compose ...`).
+  bool is_compose() const;
+  bool has_arg(const char* word) const;
+  // The command with `words` after its first `after` argument ("ps" -> "ps --status running -q").
+  std::string command_with(const char* after, const std::string& words) const;
+  // The command without the argument `word`.
+  std::string command_without(const char* word) const;
 };
 
 struct LostFact {
@@ -57,6 +65,12 @@ class DiagnosisFacts {
   std::vector<PeerDown> peer_downs;
   std::vector<ScriptCall> calls;
   std::vector<LostFact> lost;
+  std::vector<core::Time> duplicate_posts;   // each POST's second execution (post_at_most_once broken)
+
+ private:
+  // Each POST's first execution, until it is too old for a retry to run it again.
+  std::unordered_map<uint64_t, core::Time> post_executions_;
+  uint64_t observed_ = 0;
 };
 
 }  // namespace bg::sim

@@ -176,5 +176,82 @@ TEST(Diagnosis, NamesARefusedDeployment) {
   EXPECT_EQ(all[0].requests, 0);
 }
 
+// Goal: `up` that failed and was retried successfully before the stop is not R11 (a color was left
+// serving); the same failure without the retry is.
+TEST(Diagnosis, AFailedUpRetriedBeforeTheStopIsNotR11) {
+  World w;
+  w.ready(18);
+  w.stop_blue(25, 25.1);
+  w.facts.calls.push_back({s(12), s(13), 1, "docker", {"compose", "-p", "green", "up", "-d"}, 1, "switch.sh", 21});
+  w.lose(26, 26, "502 no live upstreams", "");
+  EXPECT_EQ(races(w.diagnoses()), (std::vector<std::string>{"R11"})) << "compose v2 (`docker compose`) is compose";
+  w.facts.calls.push_back({s(14), s(15), 1, "docker", {"compose", "-p", "green", "up", "-d"}, 0, "switch.sh", 22});
+  EXPECT_EQ(races(w.diagnoses()), (std::vector<std::string>{"none"}));
+}
+
+// Goal: a swap that recreated the serving color is R10 whether the script called compose v1 or v2,
+// and the diff adds the precise state check right after `ps`, as the user wrote the line.
+TEST(Diagnosis, NamesAMisreadPsForComposeV2WithTheFixAfterPs) {
+  World w;
+  w.swap().new_container = "blue-blue-1";   // the swap recreated blue, which was serving
+  w.swap().pushed = s(10);
+  w.facts.calls.push_back({s(11), s(11.2), 1, "docker", {"compose", "-p", "blue", "ps", "-q"}, 0, "switch.sh", 7});
+  w.lose(12, 12, "502 connection refused", "localhost:3000");
+  const auto all = w.diagnoses();
+  ASSERT_EQ(races(all), (std::vector<std::string>{"R10"}));
+  EXPECT_EQ(all[0].snippet,
+            "--- switch.sh:7\n-docker compose -p blue ps -q\n+docker compose -p blue ps --status running -q\n");
+}
+
+// Goal: R03 needs the new color's peer marked failed since it last went down (while it was down,
+// the mechanism, or since it started): a mark from an earlier life says nothing of the proxy's view now.
+TEST(Diagnosis, R03OnlyFromMarksSinceTheNewColorLastWentDown) {
+  World w;
+  w.ready(18);
+  w.stop_blue(25, 25.1);
+  auto& green = w.facts.containers["green-green-1"];
+  green.created = green.started = {s(2), s(15)};
+  green.exits = {{s(6), 0}};
+  w.facts.peer_downs = {{s(4), 0, "localhost:3001"}};   // green's earlier life, before its exit at 6
+  w.lose(26, 26, "502 no live upstreams", "");
+  EXPECT_EQ(races(w.diagnoses()), (std::vector<std::string>{"none"}));
+  w.facts.peer_downs.push_back({s(8), 0, "localhost:3001"});   // while it was down: the mechanism
+  EXPECT_EQ(races(w.diagnoses()), (std::vector<std::string>{"R03"}));
+}
+
+// Goal: a POST executed twice is R09 in the stretch of the swap where its second execution ran, not
+// "before the first swap"; a broken post_at_most_once with no POST run twice (answered, never
+// executed) is not R09.
+TEST(Diagnosis, R09BelongsToTheSwapThatRanThePostTwice) {
+  World w;
+  w.ready(18);
+  w.stop_blue(25, 25.1);
+  w.result.invariants = {{"post_at_most_once", false, 1, "", {}}};
+  EXPECT_TRUE(w.diagnoses().empty());
+  w.facts.duplicate_posts = {s(25.05), s(25.07)};
+  const auto all = w.diagnoses();
+  ASSERT_EQ(races(all), (std::vector<std::string>{"R09"}));
+  EXPECT_EQ(all[0].swap, 1);
+  EXPECT_NE(all[0].mechanism.find("2 POSTs"), std::string::npos) << all[0].mechanism;
+}
+
+// Goal: DiagnosisFacts counts a POST's second execution (as the app logs them), and only that.
+TEST(DiagnosisFacts, RecordsEachPostsSecondExecution) {
+  DiagnosisFacts f;
+  auto exec = [&](double at, uint64_t id) {
+    core::AppEvent a;
+    a.at = s(at);
+    a.container = "blue-blue-1";
+    a.what = "execution";
+    a.request_id = id;
+    f.observe(core::Entry{0, a});
+  };
+  exec(1, 7);
+  exec(1.5, 8);
+  EXPECT_TRUE(f.duplicate_posts.empty());
+  exec(2, 7);
+  EXPECT_EQ(f.duplicate_posts, (std::vector<core::Time>{s(2)}));
+}
+
 }  // namespace
 }  // namespace bg::sim

@@ -23,9 +23,12 @@ void OutageMeter::count(const Sent& q) {
   }
 }
 
+// A run of failures whose next success was intended before it began (sends out of order) is no
+// outage: nothing is added, so the total stays the sum of the spans.
 void OutageMeter::add(core::Time from, core::Time to) {
+  if (to <= from) return;
   total_ += to - from;
-  if (to > from) spans_.push_back({from, to});
+  spans_.push_back({from, to});
 }
 
 core::Duration OutageMeter::finish() {
