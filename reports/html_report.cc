@@ -108,11 +108,12 @@ std::string lost_cell(const Losses& l) {
 }
 
 std::string swap_table(const RunResult& r) {
-  if (r.swaps.empty()) return "";
+  const auto& b = r.before_first_swap;
+  // A run without swaps that lost requests still shows where: its steady-state row.
+  if (r.swaps.empty() && b.total() == 0 && b.outage.count() == 0) return "";
   std::string out = "<section><h2>Swaps</h2><table id=\"swaps\"><tr><th>swap</th><th>old → new</th><th>new started</th>"
                     "<th>new ready</th><th>traffic moved</th><th>old stop</th><th>old stopped</th>"
                     "<th>mixed-version window</th><th>outage</th><th>failed</th><th>lost in</th><th>deployment</th></tr>\n";
-  const auto& b = r.before_first_swap;
   if (b.total() > 0 || b.outage.count() > 0)
     out += fmt::format("<tr><td>before 1</td><td colspan=\"7\">steady state, before the first push</td>"
                        "<td class=\"num\">{:.2f}s</td>{}<td>—</td><td></td></tr>\n",
@@ -140,7 +141,7 @@ std::string diagnoses(const RunResult& r) {
   std::string out = "<section><h2>Why</h2><ul class=\"diagnoses\">\n";
   for (const auto& d : r.diagnoses) {
     out += fmt::format("<li><b>{}: {}</b>{}: {}.", esc(stretch_name(d.swap)), esc(diagnosis_name(d)),
-                       d.requests ? fmt::format(" ({} requests)", d.requests) : "", esc(d.mechanism));
+                       diagnosis_count(d), esc(d.mechanism));
     if (!d.fix.empty()) out += fmt::format(" <i>Fix:</i> {}.", esc(d.fix));
     if (!d.snippet.empty()) out += fmt::format("<pre class=\"log\">{}</pre>", esc(d.snippet));
     out += "</li>\n";

@@ -115,3 +115,20 @@ TEST(HtmlReport, ReadsASavedHistoryFileLikeTheSameEntriesInMemory) {
 }
 
 }  // namespace bg::reports
+
+namespace bg::reports {
+
+// Goal: a run with no swap that lost requests still has the swap table's steady-state row.
+TEST(HtmlReport, SteadyStateRowWithoutAnySwap) {
+  auto s = testing::sample_run();
+  s.result.swaps.clear();
+  s.result.before_first_swap = {};
+  EXPECT_EQ(to_html(s.result, s.entries).find("id=\"swaps\""), std::string::npos);
+  s.result.before_first_swap = {.failed = 3};
+  const auto html = to_html(s.result, s.entries);
+  EXPECT_NE(html.find("id=\"swaps\""), std::string::npos);
+  EXPECT_NE(html.find("<td>before 1</td>"), std::string::npos);
+  EXPECT_NE(html.find("data-failed=\"3\""), std::string::npos);
+}
+
+}  // namespace bg::reports

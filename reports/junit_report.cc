@@ -63,7 +63,7 @@ std::string diagnoses_of(const RunResult& r, int swap) {
   std::string out;
   for (const auto& d : r.diagnoses)
     if (d.swap == swap)
-      out += fmt::format("why: {}{}: {}; fix: {}\n", diagnosis_name(d), d.requests ? fmt::format(" ({} requests)", d.requests) : "",
+      out += fmt::format("why: {}{}: {}; fix: {}\n", diagnosis_name(d), diagnosis_count(d),
                          d.mechanism, d.fix.empty() ? "-" : d.fix);
   return out;
 }

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <set>
 
 namespace bg::reports {
@@ -19,6 +20,27 @@ std::string mixed(const SwapSummary& s) {
 std::string cell(std::string s) {
   for (size_t i = 0; (i = s.find('|', i)) != std::string::npos; i += 2) s.replace(i, 1, "\\|");
   return s;
+}
+
+// Text from the history (commands and names the user wrote) in a list item: '<' would open HTML
+// on GitHub and a line break would end the item. Backticks stay: the diagnosis quotes commands in them.
+std::string prose(std::string s) {
+  for (size_t i = 0; (i = s.find_first_of("<\n", i)) != std::string::npos;) {
+    const std::string with = s[i] == '<' ? "&lt;" : " ";
+    s.replace(i, 1, with);
+    i += with.size();
+  }
+  return s;
+}
+
+// A fence longer than any run of backticks in `text`, so the block cannot end early.
+std::string fence_for(const std::string& text) {
+  size_t longest = 0, run = 0;
+  for (char c : text) {
+    run = c == '`' ? run + 1 : 0;
+    longest = std::max(longest, run);
+  }
+  return std::string(std::max<size_t>(3, longest + 1), '`');
 }
 
 // Each line of `text` with `prefix` before it (a fenced block inside a list item).
@@ -70,10 +92,11 @@ std::string to_markdown(const RunResult& r) {
     for (const auto& [cls, n] : r.failures_by_class) out += fmt::format("| {} | {} |\n", cell(cls), n);
   }
 
-  if (!r.swaps.empty()) {
+  const auto& b = r.before_first_swap;
+  // A run without swaps that lost requests still shows where: its steady-state row.
+  if (!r.swaps.empty() || b.total() > 0 || b.outage.count() > 0) {
     out += "\n| swap | old → new | new started | new ready | new first traffic | old stop | old stopped | mixed versions "
            "| outage | failed | lost in |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
-    const auto& b = r.before_first_swap;
     if (b.total() > 0 || b.outage.count() > 0)
       out += fmt::format("| before 1 | — | — | — | — | — | — | — | {:.2f}s | {} | steady state |\n",
                          core::to_seconds(b.outage), lost_text(b));
@@ -99,11 +122,14 @@ std::string to_markdown(const RunResult& r) {
     std::set<std::string> told;   // a race's fix and diff once, at its first swap
     for (const auto& d : r.diagnoses) {
       out += fmt::format("- **{}: {}**{}: {}.", stretch_name(d.swap), diagnosis_name(d),
-                         d.requests ? fmt::format(" ({} requests)", d.requests) : "", d.mechanism);
+                         diagnosis_count(d), prose(d.mechanism));
       const bool first = d.race.empty() || told.insert(d.race).second;
-      if (!d.fix.empty()) out += first ? fmt::format(" Fix: {}.", d.fix) : " Fix: as above.";
+      if (!d.fix.empty()) out += first ? fmt::format(" Fix: {}.", prose(d.fix)) : " Fix: as above.";
       out += "\n";
-      if (first && !d.snippet.empty()) out += fmt::format("  ```diff\n{}  ```\n", indent(d.snippet, "  "));
+      if (first && !d.snippet.empty()) {
+        const auto fence = fence_for(d.snippet);
+        out += fmt::format("  {}diff\n{}  {}\n", fence, indent(d.snippet, "  "), fence);
+      }
     }
   }
 

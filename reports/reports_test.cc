@@ -110,3 +110,30 @@ TEST(MarkdownReport, NamesAFailedDeploymentAndWhy) {
 }
 
 }  // namespace bg::reports
+
+namespace bg::reports {
+
+// Goal: a run with no swap that lost requests still shows the steady-state row, so the table adds
+// up to the headline there too (summary.md and report.html).
+TEST(MarkdownReport, SteadyStateRowWithoutAnySwap) {
+  auto r = violated_run();
+  r.swaps.clear();
+  EXPECT_EQ(to_markdown(r).find("| before 1 |"), std::string::npos);
+  r.before_first_swap = {.failed = 10};
+  EXPECT_NE(to_markdown(r).find("| before 1 | — | — | — | — | — | — | — | 0.00s | 10 | steady state |"),
+            std::string::npos)
+      << to_markdown(r);
+}
+
+// Goal: the "Why" list quotes what the user wrote without it turning into HTML, and a diff holding
+// a fence of its own keeps its block whole.
+TEST(MarkdownReport, WhyTextCannotBreakTheList) {
+  auto r = violated_run();
+  r.diagnoses.push_back({"R10", "`compose ps` misread", 1, 3, "the check `ps | grep <name>`\nread it wrong", "a fix",
+                         "--- s.sh:2\n-echo ```\n+echo ok\n"});
+  const auto md = to_markdown(r);
+  EXPECT_NE(md.find("the check `ps | grep &lt;name>` read it wrong."), std::string::npos) << md;
+  EXPECT_NE(md.find("  ````diff\n  --- s.sh:2\n  -echo ```\n  +echo ok\n  ````\n"), std::string::npos) << md;
+}
+
+}  // namespace bg::reports

@@ -41,6 +41,11 @@ std::string stretch_name(int swap) { return swap ? fmt::format("swap {}", swap) 
 
 std::string diagnosis_name(const Diagnosis& d) { return d.race.empty() ? "no known race" : d.race + " " + d.title; }
 
+std::string diagnosis_count(const Diagnosis& d) {
+  if (d.requests == 0) return "";
+  return fmt::format(" ({} request{})", d.requests, d.requests == 1 ? "" : "s");
+}
+
 std::string lost_text(const Losses& l) {
   return l.indeterminate ? fmt::format("{} + {} indeterminate", l.failed, l.indeterminate) : std::to_string(l.failed);
 }

@@ -93,6 +93,8 @@ struct Diagnosis {
 std::string stretch_name(int swap);
 // "R03 both peers marked failed", or "no known race".
 std::string diagnosis_name(const Diagnosis& d);
+// " (1 request)", " (57 requests)", or "" for a diagnosis that explains no lost request.
+std::string diagnosis_count(const Diagnosis& d);
 
 // A failed request with what the rest of the world was doing at that moment.
 struct FailureSample {
