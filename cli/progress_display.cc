@@ -74,7 +74,11 @@ void ProgressDisplay::print(const std::string& line) {
 
 void ProgressDisplay::draw_locked() {
   if (silenced) return;
-  const ProgressSnapshot s{sim::run_phase_name(live_.phase), live_.swap, live_.swaps, live_.requests, live_.lost,
+  // `lost` before `requests`: the traffic counts a request before its loss, so read in this order
+  // the line never shows more lost than requests.
+  const int64_t lost = live_.lost;
+  const int64_t requests = live_.requests;
+  const ProgressSnapshot s{sim::run_phase_name(live_.phase), live_.swap, live_.swaps, requests, lost,
                            std::chrono::duration<double>(std::chrono::steady_clock::now() - began_).count()};
   std::fputs((std::string("\r") + progress_text(s, terminal_width(), color_) + "\x1b[K").c_str(), stderr);
   std::fflush(stderr);

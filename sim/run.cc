@@ -83,6 +83,7 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
   live.swap = 0;
   live.requests = 0;   // a caller running several cases (check) sees each from its start
   live.lost = 0;
+  live.phase = RunPhase::starting;   // not the previous case's "judging" while this one starts
   world.start();
   live.phase = RunPhase::initial_deployment;
   options.log("initial deployment (no traffic yet)");
