@@ -17,17 +17,24 @@
 #include <string_view>
 #include <vector>
 
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+// BG_SANITIZED: ASan or TSan; BG_LEAK_CHECKED: ASan, which carries LeakSanitizer (gcc names the
+// sanitizers with __SANITIZE_*__, clang with __has_feature).
+#if defined(__SANITIZE_ADDRESS__)
+#define BG_SANITIZED 1
+#define BG_LEAK_CHECKED 1
+#elif defined(__SANITIZE_THREAD__)
 #define BG_SANITIZED 1
 #elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+#if __has_feature(address_sanitizer)
+#define BG_SANITIZED 1
+#define BG_LEAK_CHECKED 1
+#elif __has_feature(thread_sanitizer)
 #define BG_SANITIZED 1
 #endif
 #endif
 
-#if defined(BG_SANITIZED) && !defined(__SANITIZE_THREAD__) && !(defined(__has_feature) && __has_feature(thread_sanitizer))
+#ifdef BG_LEAK_CHECKED
 #include <sanitizer/lsan_interface.h>
-#define BG_LEAK_CHECKED 1
 #endif
 
 namespace bg::core {
