@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
@@ -23,6 +24,11 @@ constexpr const char* kClearLine = "\r\x1b[K";
 // without taking the display's lock.
 std::atomic<bool> on_screen{false};
 std::atomic<bool> silenced{false};
+
+// Erases the line, if one is on screen, through stdio (under the display's lock).
+void clear_line() {
+  if (on_screen.exchange(false)) std::fputs(kClearLine, stderr), std::fflush(stderr);
+}
 
 // stderr without stdio's locks, as the signal watcher writes.
 void write_stderr(const char* text) {
@@ -62,12 +68,12 @@ void ProgressDisplay::stop() {
   thread_.request_stop();
   thread_.join();
   std::lock_guard lock(mutex_);
-  if (on_screen.exchange(false)) std::fputs(kClearLine, stderr), std::fflush(stderr);
+  clear_line();
 }
 
 void ProgressDisplay::print(const std::string& line) {
   std::lock_guard lock(mutex_);
-  if (on_screen.exchange(false)) std::fputs(kClearLine, stderr), std::fflush(stderr);
+  clear_line();
   std::cout << line << std::endl;
   if (thread_.joinable()) draw_locked();
 }
@@ -79,7 +85,7 @@ void ProgressDisplay::draw_locked() {
   const int64_t lost = live_.lost;
   const int64_t requests = live_.requests;
   const ProgressSnapshot s{sim::run_phase_name(live_.phase), live_.swap, live_.swaps, requests, lost,
-                           std::chrono::duration<double>(std::chrono::steady_clock::now() - began_).count()};
+                           began_.seconds()};
   std::fputs((std::string("\r") + progress_text(s, terminal_width(), color_) + "\x1b[K").c_str(), stderr);
   std::fflush(stderr);
   on_screen = true;

@@ -4,13 +4,13 @@
 // times a second; log lines go to stdout above it; stop() (or the destructor) joins the thread and
 // erases the line, so what the command prints afterwards is what it printed without a terminal.
 // One at a time in a process: there is one terminal, and whether a line is on it is process-wide.
-#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <mutex>
 #include <string>
 #include <thread>
 
+#include "core/stopwatch.h"
 #include "sim/live_progress.h"
 
 namespace bg::cli {
@@ -36,7 +36,7 @@ class ProgressDisplay {
 
   const sim::LiveProgress& live_;
   const bool color_;
-  const std::chrono::steady_clock::time_point began_ = std::chrono::steady_clock::now();
+  const core::Stopwatch began_;   // the elapsed time the line shows is the user's, real
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::jthread thread_;

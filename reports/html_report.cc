@@ -110,11 +110,11 @@ std::string lost_cell(const Losses& l) {
 std::string swap_table(const RunResult& r) {
   const auto& b = r.before_first_swap;
   // A run without swaps that lost requests still shows where: its steady-state row.
-  if (r.swaps.empty() && b.total() == 0 && b.outage.count() == 0) return "";
+  if (r.swaps.empty() && b.none()) return "";
   std::string out = "<section><h2>Swaps</h2><table id=\"swaps\"><tr><th>swap</th><th>old → new</th><th>new started</th>"
                     "<th>new ready</th><th>traffic moved</th><th>old stop</th><th>old stopped</th>"
                     "<th>mixed-version window</th><th>outage</th><th>failed</th><th>lost in</th><th>deployment</th></tr>\n";
-  if (b.total() > 0 || b.outage.count() > 0)
+  if (!b.none())
     out += fmt::format("<tr><td>before 1</td><td colspan=\"7\">steady state, before the first push</td>"
                        "<td class=\"num\">{:.2f}s</td>{}<td>—</td><td></td></tr>\n",
                        core::to_seconds(b.outage), lost_cell(b));

@@ -94,10 +94,10 @@ std::string to_markdown(const RunResult& r) {
 
   const auto& b = r.before_first_swap;
   // A run without swaps that lost requests still shows where: its steady-state row.
-  if (!r.swaps.empty() || b.total() > 0 || b.outage.count() > 0) {
+  if (!r.swaps.empty() || !b.none()) {
     out += "\n| swap | old → new | new started | new ready | new first traffic | old stop | old stopped | mixed versions "
            "| outage | failed | lost in |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
-    if (b.total() > 0 || b.outage.count() > 0)
+    if (!b.none())
       out += fmt::format("| before 1 | — | — | — | — | — | — | — | {:.2f}s | {} | steady state |\n",
                          core::to_seconds(b.outage), lost_text(b));
     for (const auto& s : r.swaps)

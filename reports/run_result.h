@@ -37,6 +37,8 @@ struct Losses {
   core::Duration outage{};                        // the run's outage (all failing) within the stretch
   std::array<int64_t, kSwapPhaseCount> by_phase{};    // failed + indeterminate per SwapPhase (swaps only)
   int64_t total() const { return failed + indeterminate; }
+  // Nothing lost and no outage: a stretch with no row of its own in the swap table.
+  bool none() const { return total() == 0 && outage.count() == 0; }
 };
 // When a request was lost: a failed one when its error came back (a cut, a 502: the moment the
 // deployment did it), an indeterminate one when it was sent (its end is only the client giving up,
