@@ -2,16 +2,43 @@
 
 #include <sys/stat.h>
 
+#include <string_view>
 #include <vector>
 
 namespace bg::core {
 namespace {
 
-std::string normalise(const std::filesystem::path& p) {
-  std::string s = p.lexically_normal().string();
-  while (s.size() > 1 && s.back() == '/') s.pop_back();
-  return s;
+}  // namespace
+
+// lexically_normal() on strings, one pass: a path object splits and rebuilds every component, which
+// made a static file lookup of a long path cost a third of a millisecond, and nginx tries up to ten
+// internal redirects of a long index list per request (bg_fuzz_nginx_config's fourth timeout).
+std::string normal_path(const std::string& p) {
+  const bool absolute = !p.empty() && p[0] == '/';
+  std::vector<std::string_view> parts;
+  size_t pos = 0;
+  while (pos <= p.size()) {
+    size_t end = p.find('/', pos);
+    if (end == std::string::npos) end = p.size();
+    std::string_view c(p.data() + pos, end - pos);
+    pos = end + 1;
+    if (c.empty() || c == ".") continue;
+    if (c == ".." && !parts.empty() && parts.back() != "..") parts.pop_back();
+    else if (c == ".." && absolute) continue;  // ".." of the root is the root
+    else parts.push_back(c);
+  }
+  std::string out = absolute ? "/" : "";
+  for (size_t i = 0; i < parts.size(); ++i) {
+    if (i) out += '/';
+    out += parts[i];
+  }
+  if (out.empty()) return p.empty() ? "" : ".";
+  return out;
 }
+
+namespace {
+
+std::string normalise(const std::filesystem::path& p) { return normal_path(p.native()); }
 
 // Whether `path` equals `prefix` or lies below it (component-wise, so /etc/nginx2 is not under /etc/nginx).
 bool under(const std::string& path, const std::string& prefix) {
@@ -25,9 +52,9 @@ void PathMap::add(const std::filesystem::path& virtual_prefix, const std::filesy
   prefixes_[normalise(virtual_prefix)] = real_dir;
 }
 
-std::optional<std::filesystem::path> PathMap::to_real(const std::filesystem::path& p) const {
-  if (!p.is_absolute()) return std::nullopt;
-  auto real = to_real_normal(normalise(p));
+std::optional<std::filesystem::path> PathMap::to_real(const std::string& p) const {
+  if (p.empty() || p[0] != '/') return std::nullopt;
+  auto real = to_real_normal(normal_path(p));
   if (!real) return std::nullopt;
   return std::filesystem::path(*real);
 }
@@ -45,19 +72,24 @@ std::optional<std::string> PathMap::to_real_normal(const std::string& s) const {
   return real + s.substr(rest);
 }
 
-std::filesystem::path PathMap::canonical_virtual(const std::filesystem::path& p) const {
+std::filesystem::path PathMap::canonical_virtual(const std::string& p) const {
   namespace fs = std::filesystem;
   // PATH_MAX: the kernel refuses a longer path (ENAMETOOLONG), so it resolves to nothing and is left
   // as written. It also bounds the walk below, which looks up every prefix: a request for a path of
   // thousands of components took seconds per lookup (bg_fuzz_nginx_config found it).
   constexpr size_t kPathMax = 4096;
-  if (p.native().size() >= kPathMax) return p;
+  if (p.size() >= kPathMax) return p;
   // The components still to walk, last first; a symlink's target is pushed back onto it.
   std::vector<std::string> pending;
-  auto push_components = [&](const fs::path& path) {
-    std::vector<std::string> parts;
-    for (const auto& c : path.relative_path()) parts.push_back(c.string());
-    for (auto it = parts.rbegin(); it != parts.rend(); ++it) pending.push_back(*it);
+  auto push_components = [&](const std::string& path) {
+    size_t end = path.size();
+    while (end > 0) {  // last component first, so the first is walked first
+      size_t slash = path.rfind('/', end - 1);
+      size_t begin = slash == std::string::npos ? 0 : slash + 1;
+      if (begin < end) pending.push_back(path.substr(begin, end - begin));
+      if (slash == std::string::npos) break;
+      end = slash;
+    }
   };
   push_components(p);
   // The canonical path so far, kept as a string that grows and shrinks with each component (one
@@ -104,14 +136,14 @@ std::filesystem::path PathMap::canonical_virtual(const std::filesystem::path& p)
     if (ec) continue;
     pop();
     if (target.is_absolute()) virt.clear(), starts.clear();  // an absolute link starts again at the host's root
-    push_components(target);
+    push_components(target.native());
   }
   return virt.empty() ? fs::path("/") : fs::path(virt);
 }
 
-std::filesystem::path PathMap::resolve(const std::filesystem::path& p) const {
-  if (!p.is_absolute() || !to_real(p)) return p;
-  if (auto real = to_real(canonical_virtual(p))) return *real;
+std::filesystem::path PathMap::resolve(const std::string& p) const {
+  if (!to_real(p)) return p;
+  if (auto real = to_real(canonical_virtual(p).native())) return *real;
   return p;
 }
 
