@@ -20,7 +20,7 @@
 #include "core/history.h"
 #include "core/path_map.h"
 #include "core/port_map.h"
-#include "proxy/nginx_config.h"
+#include "proxy/nginx_config_loader.h"
 #include "proxy/proxy_server.h"
 
 namespace bg::cli {

@@ -12,7 +12,7 @@
 
 #include "core/not_modelled.h"
 #include "core/path_map.h"
-#include "proxy/nginx_config.h"
+#include "proxy/nginx_config_loader.h"
 
 namespace bg::proxy::testing_support {
 

@@ -7,7 +7,7 @@
 #include <fmt/format.h>
 
 #include "core/not_modelled.h"
-#include "proxy/nginx_config.h"
+#include "proxy/nginx_config_error.h"
 #include "proxy/nginx_values.h"
 
 namespace bg::proxy {

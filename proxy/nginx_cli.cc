@@ -4,6 +4,7 @@
 
 #include "core/not_modelled.h"
 #include "proxy/config_reader.h"
+#include "proxy/nginx_config_loader.h"
 #include "proxy/proxy_server.h"
 
 namespace bg::proxy {

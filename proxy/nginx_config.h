@@ -14,16 +14,10 @@
 
 #include "core/path_map.h"
 #include "core/time.h"
+#include "proxy/nginx_config_error.h"
 #include "proxy/nginx_script.h"
 
 namespace bg::proxy {
-
-// A configuration that nginx would reject. what() reads like nginx's own line without the
-// "nginx: " prefix, e.g. `[emerg] unexpected "}" in /etc/nginx/nginx.conf:12`.
-class NginxConfigError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
 
 // proxy_next_upstream flags (nginx's NGX_HTTP_UPSTREAM_FT_* bits, by name).
 enum NextUpstream : uint32_t {
@@ -161,6 +155,10 @@ struct MapBlock {
   bool hostnames = false;
 };
 
+// The prefix relative roots and paths resolve against: Debian's nginx is built
+// --prefix=/usr/share/nginx.
+inline constexpr const char* kNginxPrefix = "/usr/share/nginx/";
+
 struct NginxConfig {
   std::string path;  // the main file as the user names it (virtual when mapped)
   int worker_processes = 1;
@@ -185,18 +183,6 @@ using HostResolver = std::function<std::vector<uint16_t>(const std::string& host
 
 // Whether `host` needs no resolving: localhost or an IPv4 literal.
 bool is_address_literal(const std::string& host);
-
-// Reads `path` (virtual like /etc/nginx/nginx.conf, or real) and every file it includes; relative
-// includes resolve against the main file's folder, absolute ones through `paths`. A `server` or
-// `proxy_pass` host that is not localhost or an IPv4 literal goes to `resolve` (none: it does not
-// resolve), as nginx resolves names at load; one that does not resolve fails the load with
-// `host not found in upstream "NAME:PORT"`. Throws NginxConfigError.
-NginxConfig parse_nginx_config(const std::filesystem::path& path, const core::PathMap& paths,
-                               const HostResolver& resolve = {});
-
-// nginx -g "daemon off;": main-level directives read "in command line". nullopt when nginx takes
-// them, else its message; throws core::NotModelled for one that is valid but not harmless.
-std::optional<std::string> check_global_directives(const std::string& text);
 
 // nginx's time syntax ("10s", "1m30s", "500ms", bare seconds); nullopt when invalid.
 std::optional<core::Duration> parse_nginx_time(const std::string& text);

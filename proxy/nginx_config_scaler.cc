@@ -10,7 +10,7 @@
 #include "core/not_modelled.h"
 #include "proxy/address_remapper.h"
 #include "proxy/config_reader.h"
-#include "proxy/nginx_config.h"
+#include "proxy/nginx_config_loader.h"
 #include "proxy/request_router.h"
 
 namespace bg::proxy {
@@ -199,7 +199,7 @@ class Scaler {
 
   // The run's folder for a host path (a relative one is under nginx's prefix, /usr/share/nginx/).
   std::string host_path(const std::string& path) {
-    std::string host = path.empty() || path[0] != '/' ? RequestRouter::kPrefix + path : path;
+    std::string host = path.empty() || path[0] != '/' ? kNginxPrefix + path : path;
     return paths_.resolve(host).string();
   }
 

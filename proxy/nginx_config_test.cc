@@ -1,4 +1,4 @@
-#include "proxy/nginx_config.h"
+#include "proxy/nginx_config_loader.h"
 
 #include <unistd.h>
 

@@ -1,3 +1,4 @@
+#include "proxy/nginx_config_loader.h"
 #include "proxy/proxy_server.h"
 
 #include <future>

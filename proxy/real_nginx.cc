@@ -15,7 +15,7 @@
 #include <fmt/format.h>
 
 #include "core/run_folder.h"
-#include "proxy/nginx_config.h"
+#include "proxy/nginx_config_error.h"
 
 namespace bg::proxy {
 namespace fs = std::filesystem;

@@ -3,7 +3,7 @@
 #include <regex>
 
 #include "proxy/http_messages.h"
-#include "proxy/request_router.h"
+#include "proxy/route_request.h"
 
 namespace bg::proxy {
 namespace {

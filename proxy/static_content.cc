@@ -25,7 +25,7 @@ std::string file_path(RequestScope& scope, const Location& loc, const std::strin
   std::string error;
   auto script = Script::compile(loc.root, error);  // compiled (and checked) when the config loaded
   std::string root = script ? scope.evaluate(*script) : loc.root;
-  if (root.empty() || root[0] != '/') root = RequestRouter::kPrefix + root;
+  if (root.empty() || root[0] != '/') root = kNginxPrefix + root;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
   return root + uri;
 }

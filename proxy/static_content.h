@@ -9,7 +9,7 @@
 
 #include "core/path_map.h"
 #include "proxy/nginx_config.h"
-#include "proxy/request_router.h"
+#include "proxy/route_request.h"
 #include "proxy/request_scope.h"
 
 namespace bg::proxy {

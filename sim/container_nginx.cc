@@ -11,6 +11,7 @@
 
 #include "core/not_modelled.h"
 #include "proxy/nginx_cli.h"
+#include "proxy/nginx_config_loader.h"
 #include "proxy/proxy_server.h"
 #include "proxy/real_nginx.h"
 
