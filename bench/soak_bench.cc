@@ -132,7 +132,7 @@ int main(int argc, char** argv) {
     print_row("html", wall.seconds(), result.requests, result.late_sends, failed_deployments, out / "history.jsonl");
   }
   std::cout << fmt::format("verdict {} · {} requests: {} ok, {} failed, {} indeterminate · {} swaps · wall {:.0f}s\n",
-                           result.verdict, result.requests, result.ok, result.failed, result.indeterminate,
+                           core::verdict_name(result.verdict), result.requests, result.ok, result.failed, result.indeterminate,
                            result.swaps.size(), result.wall_seconds);
   if (!result.error.empty()) std::cout << "error: " << result.error << '\n';
   for (const auto& [cls, n] : result.failures_by_class) std::cout << fmt::format("  {} × {}\n", n, cls);

@@ -18,9 +18,13 @@ namespace {
 // FOUND: a race scenario reached its expected violation; HOLDS: a fixed twin (or a race whose
 // expectation is that nothing is lost) held; anything else is a mismatch.
 std::string status_of(const reports::RunResult& r) {
-  if (r.verdict == "error") return "ERROR";
+  if (r.verdict == core::Verdict::error) return "ERROR";
   if (!r.as_expected) return "MISMATCH";
-  return r.verdict == "violated" ? "FOUND" : "HOLDS";
+  return r.verdict == core::Verdict::violated ? "FOUND" : "HOLDS";
+}
+
+std::string expected_name(const reports::RunResult& r) {
+  return r.expected_verdict ? std::string(core::verdict_name(*r.expected_verdict)) : "";
 }
 
 std::string fired(const reports::RunResult& r) {
@@ -48,10 +52,10 @@ int verify_command(const RunArgs& args) {
   auto result = sim::run_scenario(scenario, options);
   auto written = write_reports(result, options.out_dir);
   std::cout << fmt::format("{}: {} (expected {}{}; fired: {}) — {}\n", scenario.name, status_of(result),
-                           result.expected_verdict,
+                           expected_name(result),
                            result.expected_invariant.empty() ? "" : " " + result.expected_invariant, fired(result),
                            written.markdown.string());
-  if (result.verdict == "error") {
+  if (result.verdict == core::Verdict::error) {
     std::cerr << "bluegreen: " << result.error << '\n';
     return 2;
   }
@@ -90,8 +94,8 @@ int catalogue_command(const std::filesystem::path& races_dir, const std::filesys
     write_reports(result, options.out_dir);
     const auto status = status_of(result);
     all = all && (status == "FOUND" || status == "HOLDS");
-    error = error || result.verdict == "error";
-    std::cout << fmt::format("{:<48} {:<9} {:<9} {:<38} {}/{}\n", scenario.name, result.expected_verdict, status,
+    error = error || result.verdict == core::Verdict::error;
+    std::cout << fmt::format("{:<48} {:<9} {:<9} {:<38} {}/{}\n", scenario.name, expected_name(result), status,
                              fired(result), result.failed + result.indeterminate, result.requests)
               << std::flush;
     if (sim::Interrupt::requested()) break;   // a signal: no further scenario starts

@@ -62,7 +62,7 @@ int odds_command(const OddsArgs& args) {
       break;
     }
     if (!args.quiet)
-      std::cout << fmt::format("  seed {}: {} ({} of {} requests failed)\n", r.seed, r.verdict, r.failed, r.requests)
+      std::cout << fmt::format("  seed {}: {} ({} of {} requests failed)\n", r.seed, core::verdict_name(r.verdict), r.failed, r.requests)
                 << std::flush;
   }
   const explore::Odds odds = explore::tally_odds(results);

@@ -56,8 +56,8 @@ WrittenReports write_reports(const reports::RunResult& result, const std::filesy
 }
 
 int exit_code_for(const reports::RunResult& result) {
-  if (result.verdict == "held") return 0;
-  if (result.verdict == "violated") return 1;
+  if (result.verdict == core::Verdict::held) return 0;
+  if (result.verdict == core::Verdict::violated) return 1;
   return 2;
 }
 

@@ -34,7 +34,12 @@ std::filesystem::path read_result(const std::filesystem::path& input, reports::R
                                         input.string()));
   result.scenario = text("scenario");
   result.scenario_dir = text("scenario_dir");
-  result.expected_verdict = text("expected_verdict");
+  if (const std::string expected = text("expected_verdict"); !expected.empty()) {
+    result.expected_verdict = core::parse_verdict(expected);
+    if (!result.expected_verdict || *result.expected_verdict == core::Verdict::error)
+      throw SavedHistoryError(fmt::format("{}: \"expected_verdict\" is \"{}\", not held or violated: not a bluegreen result.json",
+                                          input.string(), expected));
+  }
   result.expected_invariant = text("expected_invariant");
   result.expected_cause = text("expected_cause");
   result.replay_command = text("replay");

@@ -38,10 +38,10 @@ int run_command(const RunArgs& args) {
   if (proxy_overridden) result.replay_command += " --proxy " + scenario.proxy.engine;
   auto written = write_reports(result, out);
   if (!args.quiet) std::cout << '\n' << reports::to_markdown(result) << '\n';
-  if (result.verdict == "error") std::cerr << "bluegreen: " << result.error << '\n';
+  if (result.verdict == core::Verdict::error) std::cerr << "bluegreen: " << result.error << '\n';
   std::cout << fmt::format("reports: {} {} {} {} {}\n", written.html.string(), written.markdown.string(),
                            written.json.string(), written.junit.string(), result.history_path);
-  if (result.verdict == "violated") std::cout << "replay: " << result.replay_command << '\n';
+  if (result.verdict == core::Verdict::violated) std::cout << "replay: " << result.replay_command << '\n';
   return exit_code_for(result);
 }
 

@@ -8,7 +8,7 @@ namespace bg::differential {
 namespace {
 
 std::string classes_cell(const EngineOutcome& o) {
-  if (o.verdict == "error") return "error: " + o.error.substr(0, 120);
+  if (o.verdict == core::Verdict::error) return "error: " + o.error.substr(0, 120);
   if (o.classes.empty()) return "-";
   std::string out;
   for (const auto& [cls, n] : o.classes) out += fmt::format("{}{} ×{}", out.empty() ? "" : "; ", cls, n);
@@ -36,7 +36,7 @@ std::string failure_family(const std::string& cls) {
 }
 
 bool DifferentialRow::agree() const {
-  if (ours.verdict == "error" || nginx.verdict == "error" || ours.verdict != nginx.verdict) return false;
+  if (ours.verdict == core::Verdict::error || nginx.verdict == core::Verdict::error || ours.verdict != nginx.verdict) return false;
   auto families = [](const EngineOutcome& o) {
     std::set<std::string> out;
     for (const auto& [cls, n] : o.classes) out.insert(failure_family(cls));
@@ -51,7 +51,7 @@ std::string format_table(const std::vector<DifferentialRow>& rows) {
       "| swaps ok ours / nginx | agree |\n|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : rows)
     out += fmt::format("| {} | {} | {} / {} | {} | {} | {} / {} | {}/{} / {}/{} | {} |\n", r.variant, r.seed,
-                       r.ours.verdict, r.nginx.verdict, classes_cell(r.ours), classes_cell(r.nginx), r.ours.requests,
+                       core::verdict_name(r.ours.verdict), core::verdict_name(r.nginx.verdict), classes_cell(r.ours), classes_cell(r.nginx), r.ours.requests,
                        r.nginx.requests, r.ours.swaps_succeeded, r.ours.swaps, r.nginx.swaps_succeeded,
                        r.nginx.swaps, r.agree() ? "yes" : "NO");
   return out;

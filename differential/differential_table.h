@@ -13,7 +13,7 @@
 namespace bg::differential {
 
 struct EngineOutcome {
-  std::string verdict;                          // held, violated, error
+  core::Verdict verdict = core::Verdict::error;
   std::map<std::string, int64_t> classes;       // failure class -> failed requests
   int64_t requests = 0;
   std::string error;                            // the harness error, for verdict error

@@ -7,7 +7,7 @@ namespace {
 
 DifferentialRow row(std::string ours, std::map<std::string, int64_t> a, std::string nginx,
                     std::map<std::string, int64_t> b) {
-  DifferentialRow r{"v", 1, {std::move(ours), std::move(a), 10, ""}, {std::move(nginx), std::move(b), 10, ""}};
+  DifferentialRow r{"v", 1, {*core::parse_verdict(ours), std::move(a), 10, ""}, {*core::parse_verdict(nginx), std::move(b), 10, ""}};
   return r;
 }
 

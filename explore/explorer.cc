@@ -28,7 +28,7 @@ class QuietListener : public rc::detail::TestListener {
 
 // Whether a run is a counterexample (see ExploreSettings::min_failed).
 bool counts_as_violation(const reports::RunResult& r, int min_failed) {
-  if (r.verdict != "violated") return false;
+  if (r.verdict != core::Verdict::violated) return false;
   for (const auto& inv : r.invariants)
     if (!inv.held && inv.name != "no_failed_requests") return true;
   return r.failed + r.indeterminate >= min_failed;
@@ -73,7 +73,7 @@ void confirm(const scenarios::Scenario& scenario, const ExploreSettings& setting
     out.confirmed = 0;
     for (int i = 0; i < settings.confirm; ++i) {
       auto again = run_case(scenario, it->c, settings, ++index);
-      settings.log(fmt::format("confirm{:>4}: {} -> {} {}", index, describe(it->c), again.result.verdict,
+      settings.log(fmt::format("confirm{:>4}: {} -> {} {}", index, describe(it->c), core::verdict_name(again.result.verdict),
                                violated_invariants(again.result)));
       if (same_violation(it->result, again.result) && out.confirmed++ == 0) out.result = std::move(again.result);
     }
@@ -123,18 +123,18 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
     if (shrinking) ++out.shrinks_tried;
     else ++out.cases;
     settings.log(fmt::format("{} {:>3}: {} -> {}{} ({} failed, {:.1f}s)", shrinking ? "shrink" : "case  ", index,
-                             describe(c), r.verdict, r.verdict == "violated" ? " " + violated_invariants(r) : "",
+                             describe(c), core::verdict_name(r.verdict), r.verdict == core::Verdict::violated ? " " + violated_invariants(r) : "",
                              r.failed + r.indeterminate, r.wall_seconds));
     bool violated = counts_as_violation(r, settings.min_failed);
     for (int again = 1; violated && again < settings.violations_needed; ++again) {
       const auto rerun = run_case(scenario, c, settings, ++index);
       violated = counts_as_violation(rerun.result, settings.min_failed) && same_violation(r, rerun.result);
       settings.log(fmt::format("again  {:>3}: {} -> {} ({} failed, {:.1f}s)", index, describe(c),
-                               rerun.result.verdict, rerun.result.failed + rerun.result.indeterminate,
+                               core::verdict_name(rerun.result.verdict), rerun.result.failed + rerun.result.indeterminate,
                                rerun.result.wall_seconds));
     }
     tried[describe(c)] = violated;
-    if (r.verdict == "error" && !violated) {
+    if (r.verdict == core::Verdict::error && !violated) {
       ++out.discarded;
       RC_DISCARD(r.error);
     }

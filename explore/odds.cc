@@ -29,13 +29,13 @@ Odds tally_odds(const std::vector<reports::RunResult>& runs) {
   std::vector<std::vector<int64_t>> swap_failed;
   for (const auto& r : runs) {
     ++odds.runs;
-    if (r.verdict != "held" && r.verdict != "violated") {
+    if (r.verdict != core::Verdict::held && r.verdict != core::Verdict::violated) {
       ++odds.errors;
       if (odds.error_examples.size() < 3) odds.error_examples.push_back(fmt::format("seed {}: {}", r.seed, r.error));
       continue;
     }
     ++odds.judged;
-    odds.violating += r.verdict == "violated";
+    odds.violating += r.verdict == core::Verdict::violated;
     failed.push_back(r.failed);
     for (const auto& inv : r.invariants) {
       auto it = std::find_if(odds.invariants.begin(), odds.invariants.end(),

@@ -23,7 +23,7 @@ reports::RunResult result(uint64_t seed, const std::string& verdict, std::vector
                           std::vector<std::pair<std::string, bool>> invariants) {
   reports::RunResult r;
   r.seed = seed;
-  r.verdict = verdict;
+  r.verdict = *core::parse_verdict(verdict);
   for (auto f : swap_failed) {
     reports::SwapSummary s;
     s.lost.failed = f;

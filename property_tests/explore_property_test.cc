@@ -20,7 +20,7 @@ scenarios::Scenario load(const std::string& relative) {
 }
 
 std::string describe(const reports::RunResult& r) {
-  std::string out = r.verdict + (r.error.empty() ? "" : " (" + r.error + ")");
+  std::string out = std::string(bg::core::verdict_name(r.verdict)) + (r.error.empty() ? "" : " (" + r.error + ")");
   for (const auto& inv : r.invariants)
     if (!inv.held && !inv.evidence.empty()) out += "\n  " + inv.name + ": " + inv.evidence.front();
   return out;
@@ -83,12 +83,12 @@ RC_GTEST_PROP(NoSwapRuns, NoInvariantFiresOnARunWithoutASwap, ()) {
     const auto r = sim::run_scenario(s, options);
     RC_LOG() << name << " " << explore::describe(c) << ": " << describe(r) << "\n";
     // RapidCheck reruns the minimal case to print it, and a live rerun may differ: say it now.
-    if (r.verdict != "held" || r.requests == 0)
+    if (r.verdict != bg::core::Verdict::held || r.requests == 0)
       std::cerr << name << " " << explore::describe(c) << ": " << r.requests << " requests, " << describe(r) << "\n";
     // A run the machine was too loaded to drive (its own verdict: an error, not a finding) says
     // nothing about false positives either way: the case is discarded, not passed or failed.
     RC_PRE(r.error.rfind("the harness could not keep the traffic schedule", 0) != 0);
-    RC_ASSERT(r.verdict == "held");
+    RC_ASSERT(r.verdict == bg::core::Verdict::held);
     RC_ASSERT(r.requests > 0);
   }
 }

@@ -10,7 +10,7 @@ namespace bg::property_tests {
 namespace {
 
 std::string describe(const reports::RunResult& r) {
-  std::string out = r.verdict + (r.error.empty() ? "" : " (" + r.error + ")");
+  std::string out = std::string(bg::core::verdict_name(r.verdict)) + (r.error.empty() ? "" : " (" + r.error + ")");
   for (const auto& inv : r.invariants)
     if (!inv.held && !inv.evidence.empty()) out += "\n  " + inv.name + ": " + inv.evidence.front();
   return out;
@@ -19,7 +19,7 @@ std::string describe(const reports::RunResult& r) {
 // A run the machine was too loaded to drive ends as the harness's own late-send error: it is
 // evidence neither way, so the case is discarded (RapidCheck gives up if too many are).
 bool machine_overloaded(const reports::RunResult& r) {
-  return r.verdict == "error" && r.error.rfind("the harness could not keep the traffic schedule", 0) == 0;
+  return r.verdict == bg::core::Verdict::error && r.error.rfind("the harness could not keep the traffic schedule", 0) == 0;
 }
 
 bool invariant_held(const reports::RunResult& r, const std::string& name) {
@@ -63,16 +63,16 @@ RC_GTEST_PROP(SeedScenario, ViolatedWheneverStartDelayExceedsTheSleepAndFixedTwi
     // was so slow that the script's wait outlasted even this delay, the run says so itself
     // (switch_ordering held: the old color was asked to stop after the new one was ready), and the
     // case tests nothing; it is discarded, like an overloaded run.
-    RC_PRE(!(seed.verdict == "held" && invariant_held(seed, "switch_ordering")));
-    say_why_if(seed.verdict != "violated" || seed.failed == 0, "the seed did not lose requests", seed);
-    RC_ASSERT(seed.verdict == "violated");
+    RC_PRE(!(seed.verdict == bg::core::Verdict::held && invariant_held(seed, "switch_ordering")));
+    say_why_if(seed.verdict != bg::core::Verdict::violated || seed.failed == 0, "the seed did not lose requests", seed);
+    RC_ASSERT(seed.verdict == bg::core::Verdict::violated);
     RC_ASSERT(seed.failed > 0);
   }
   auto fixed = sim::run_scenario(quick_scenario("seed-fixed", delay, swaps), options);
   RC_LOG() << "seed-fixed: " << describe(fixed) << "\n";
   RC_PRE(!machine_overloaded(fixed));
-  say_why_if(fixed.verdict != "held", "the fixed twin did not hold", fixed);
-  RC_ASSERT(fixed.verdict == "held");
+  say_why_if(fixed.verdict != bg::core::Verdict::held, "the fixed twin did not hold", fixed);
+  RC_ASSERT(fixed.verdict == bg::core::Verdict::held);
 }
 
 }  // namespace bg::property_tests

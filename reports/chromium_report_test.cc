@@ -196,7 +196,7 @@ TEST(ChromiumReport, DetectsConsoleErrorsOfABrokenPage) {
 TEST(ChromiumReport, RendersTheSeedReportWithBandsAndFailureMarks) {
   if (!fs::exists(kChromium)) GTEST_SKIP() << "Chromium is not installed at /usr/bin/chromium; skipping the browser check";
   const auto seed = render_seed_report();
-  ASSERT_EQ(seed.result.verdict, "violated") << seed.result.error;
+  ASSERT_EQ(seed.result.verdict, bg::core::Verdict::violated) << seed.result.error;
 
   auto dom = run_chromium({"--dump-dom", file_url(seed.html)}, std::chrono::seconds(60));
   ASSERT_TRUE(dom.finished) << "Chromium did not finish within 60 s:\n" << dom.err;

@@ -20,7 +20,6 @@ std::string at(const std::optional<core::Time>& t) {
   return t ? fmt::format("{:.2f}s", core::to_seconds(*t)) : "<span class=\"none\">—</span>";
 }
 
-std::string verdict_word(const std::string& v) { return v == "held" ? "HELD" : v == "violated" ? "VIOLATED" : "ERROR"; }
 
 std::string swatch(const std::string& color) { return fmt::format("<i class=\"sw\" style=\"background:{}\"></i>", color); }
 
@@ -28,10 +27,10 @@ std::string header(const RunResult& r) {
   std::string out = fmt::format(
       "<header class=\"{}\"><div><div class=\"kicker\">bluegreen · zero-downtime report</div>"
       "<h1>{}</h1><div class=\"sub\">{}</div></div><div class=\"verdict\" id=\"verdict\">{}</div></header>\n",
-      esc(r.verdict), esc(r.scenario), esc(r.scenario_dir), verdict_word(r.verdict));
-  if (!r.expected_verdict.empty())
+      core::verdict_name(r.verdict), esc(r.scenario), esc(r.scenario_dir), core::verdict_headline(r.verdict));
+  if (r.expected_verdict)
     out += fmt::format("<p class=\"expect {}\">Expected {}{} — {}.</p>\n", r.as_expected ? "ok" : "bad",
-                       esc(r.expected_verdict), r.expected_invariant.empty() ? "" : " (" + esc(r.expected_invariant) + ")",
+                       core::verdict_name(*r.expected_verdict), r.expected_invariant.empty() ? "" : " (" + esc(r.expected_invariant) + ")",
                        r.as_expected ? "as expected" : "<b>not as expected</b>");
   if (!r.interrupted.empty())
     out += fmt::format("<p class=\"expect bad\" id=\"interrupted\">Interrupted by <b>{}</b>: the run was stopped "
@@ -241,7 +240,7 @@ std::string render_html(const RunResult& r, const HtmlHistory& history) {
       "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
       "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>bluegreen {}: {}</title>\n"
       "<style>{}</style></head>\n<body><main>\n",
-      esc(r.scenario), verdict_word(r.verdict), html_style());
+      esc(r.scenario), core::verdict_headline(r.verdict), html_style());
   out += header(r) + tiles(r) + "<section><h2>Invariants</h2>" + invariant_table(r) + failure_classes(r, model) +
          "</section>\n";
   out += charts(model) + swap_table(r) + diagnoses(r) + first_failures(r, history) + reproduce(r, history.available);

@@ -80,7 +80,7 @@ TEST(HtmlReport, EscapesTextFromTheHistory) {
 TEST(HtmlReport, RendersAHarnessErrorWithoutHistory) {
   RunResult r;
   r.scenario = "seed";
-  r.verdict = "error";
+  r.verdict = bg::core::Verdict::error;
   r.error = "the run passed its deadline of 600.000s: stopped during warm-up";
   r.replay_command = "bluegreen replay scenarios/data/seed --seed 7";
   const auto html = to_html(r, {});

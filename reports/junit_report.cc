@@ -121,7 +121,7 @@ std::string to_junit(const RunResult& r, const JunitOptions& options) {
   if (!r.swaps.empty() || r.before_first_swap.total() > 0) cases.push_back(steady_case(suite, r));
   for (size_t i = 0; i < r.swaps.size(); ++i) cases.push_back(swap_case(suite, r, i));
   // A run that did not complete proves nothing: one errored case says why.
-  if (r.verdict == "error") cases.push_back({suite, "run", 0, "error", r.error, "harness_error", r.error + "\n"});
+  if (r.verdict == core::Verdict::error) cases.push_back({suite, "run", 0, "error", r.error, "harness_error", r.error + "\n"});
   int failures = 0, errors = 0;
   for (const auto& c : cases) {
     if (c.kind == "failure") ++failures;
@@ -139,7 +139,7 @@ std::string to_junit(const RunResult& r, const JunitOptions& options) {
   auto property = [&](const std::string& name, const std::string& value) {
     out += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", xml_escape(name), xml_escape(value));
   };
-  property("verdict", r.verdict);
+  property("verdict", std::string(core::verdict_name(r.verdict)));
   property("seed", std::to_string(r.seed));
   property("time_scale", fmt::format("{}", r.time_scale));
   property("scenario_dir", r.scenario_dir);
@@ -148,7 +148,7 @@ std::string to_junit(const RunResult& r, const JunitOptions& options) {
   out += "    </properties>\n";
   for (const auto& c : cases) out += render_case(c);
   out += fmt::format("    <system-out>{}</system-out>\n",
-                     xml_escape(fmt::format("verdict {}; {} requests, {} failed, {} indeterminate; replay: {}\n", r.verdict,
+                     xml_escape(fmt::format("verdict {}; {} requests, {} failed, {} indeterminate; replay: {}\n", core::verdict_name(r.verdict),
                                             r.requests, r.failed, r.indeterminate, r.replay_command)));
   out += fmt::format("    <system-err>{}</system-err>\n", xml_escape(r.error));
   out += "  </testsuite>\n</testsuites>\n";

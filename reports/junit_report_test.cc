@@ -134,7 +134,7 @@ TEST(JunitReport, GivesEachStretchItsLostCounts) {
 TEST(JunitReport, ReportsAHarnessErrorAsAnErroredCase) {
   RunResult r;
   r.scenario = "seed";
-  r.verdict = "error";
+  r.verdict = bg::core::Verdict::error;
   r.error = "the run passed its deadline <600s> & stopped";
   auto doc = parse(to_junit(r));
   auto cases = check_schema_structure(doc);
@@ -146,7 +146,7 @@ TEST(JunitReport, ReportsAHarnessErrorAsAnErroredCase) {
 // Goal: a run where everything held gives passing cases only.
 TEST(JunitReport, PassesEveryCaseOfAHeldRun) {
   auto s = sample_run();
-  s.result.verdict = "held";
+  s.result.verdict = bg::core::Verdict::held;
   for (auto& inv : s.result.invariants) inv.held = true;
   s.result.swaps[0].lost = {};
   auto cases = check_schema_structure(parse(to_junit(s.result)));

@@ -61,10 +61,10 @@ std::string indent(const std::string& text, const std::string& prefix) {
 
 std::string to_markdown(const RunResult& r) {
   std::string out;
-  const char* mark = r.verdict == "held" ? "HELD" : r.verdict == "violated" ? "VIOLATED" : "ERROR";
+  const std::string_view mark = core::verdict_headline(r.verdict);
   out += fmt::format("## bluegreen: `{}` — zero downtime {}\n\n", r.scenario, mark);
-  if (!r.expected_verdict.empty())
-    out += fmt::format("Expected: {}{} — {}.\n\n", r.expected_verdict,
+  if (r.expected_verdict)
+    out += fmt::format("Expected: {}{} — {}.\n\n", core::verdict_name(*r.expected_verdict),
                        r.expected_invariant.empty() ? "" : " (" + r.expected_invariant + ")",
                        r.as_expected ? "as expected" : "**NOT as expected**");
   if (!r.interrupted.empty())

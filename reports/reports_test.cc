@@ -10,8 +10,8 @@ RunResult violated_run() {
   RunResult r;
   r.scenario = "seed";
   r.seed = 7;
-  r.verdict = "violated";
-  r.expected_verdict = "violated";
+  r.verdict = bg::core::Verdict::violated;
+  r.expected_verdict = bg::core::Verdict::violated;
   r.requests = 100;
   r.ok = 90;
   r.failed = 10;

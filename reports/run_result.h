@@ -10,6 +10,7 @@
 
 #include "core/events.h"
 #include "core/time.h"
+#include "core/verdict.h"
 
 namespace bg::reports {
 
@@ -118,8 +119,10 @@ struct RunResult {
   uint64_t seed = 0;
   double time_scale = 0;
   std::map<std::string, std::string> drawn;   // every drawn parameter, printed before the run
-  std::string verdict;                 // held | violated | error
-  std::string expected_verdict;        // "" when the scenario states none
+  // error until the judge gives a verdict: a result nobody judged proves nothing. The judge gives
+  // one only when `error` is empty (nothing stopped the run before).
+  core::Verdict verdict = core::Verdict::error;
+  std::optional<core::Verdict> expected_verdict;  // none when the scenario states none
   std::string expected_invariant;
   std::string expected_cause;          // text one failure class must contain
   bool as_expected = true;

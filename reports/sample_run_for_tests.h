@@ -63,8 +63,8 @@ inline SampleRun sample_run() {
   r.scenario_dir = "scenarios/data/sample";
   r.seed = 7;
   r.time_scale = 0.05;
-  r.verdict = "violated";
-  r.expected_verdict = "violated";
+  r.verdict = bg::core::Verdict::violated;
+  r.expected_verdict = bg::core::Verdict::violated;
   r.requests = s.ok + s.refused + s.reset;
   r.ok = s.ok;
   r.failed = s.refused;

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/time.h"
+#include "core/verdict.h"
 
 namespace bg::scenarios {
 
@@ -20,7 +21,8 @@ struct DurationRange {
   bool fixed() const { return min == max; }
 };
 
-enum class Verdict { held, violated };
+// What a scenario expects: held or violated (never error, which no scenario can expect).
+using Verdict = core::Verdict;
 
 struct AppSettings {
   std::string next_version = "12.2";     // decides SIGTERM behaviour (semantics.md §5)
@@ -145,7 +147,6 @@ struct Scenario {
   std::optional<Expectation> expect;
 };
 
-const char* verdict_name(Verdict v);
 
 // Where a file of the deployment is: this folder's own, else the folder it extends.
 std::filesystem::path deployment_file(const Scenario& s, const std::filesystem::path& relative);

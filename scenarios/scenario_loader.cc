@@ -293,7 +293,6 @@ void Loader::check_files_exist() const {
 
 }  // namespace
 
-const char* verdict_name(Verdict v) { return v == Verdict::held ? "held" : "violated"; }
 
 std::filesystem::path deployment_file(const Scenario& s, const std::filesystem::path& relative) {
   // With error codes: a path that cannot be looked up is "not here", for the caller to name.

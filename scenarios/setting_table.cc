@@ -157,7 +157,7 @@ const std::map<std::string, Setter, std::less<>>& table() {
        boolean("pipeline.concurrency.cancel_in_progress", [](S& s) -> bool& { return s.pipeline.cancel_in_progress; })},
       {"expect.verdict", [](S& s, auto v) {
          if (!s.expect) s.expect.emplace();
-         s.expect->verdict = read_word("expect.verdict", v, {"held", "violated"}) == "held" ? Verdict::held : Verdict::violated;
+         s.expect->verdict = *core::parse_verdict(read_word("expect.verdict", v, {"held", "violated"}));
        }},
       {"expect.invariant", [](S& s, auto v) {
          if (!s.expect) s.expect.emplace();

@@ -37,7 +37,7 @@ struct World {
     w.new_started = s(15);
     w.finished = s(30);
     result.swaps.push_back(w);
-    result.verdict = "violated";
+    result.verdict = bg::core::Verdict::violated;
     result.invariants.push_back({"no_failed_requests", false, 1, "", {}});
   }
   SwapSummary& swap() { return result.swaps[0]; }

@@ -96,13 +96,13 @@ std::string machine_failure(const reports::RunResult& r, const Tally& t) {
 
 void conclude(reports::RunResult& r) {
   const bool all_held = std::all_of(r.invariants.begin(), r.invariants.end(), [](const auto& i) { return i.held; });
-  if (r.verdict != "error") r.verdict = all_held ? "held" : "violated";
-  if (r.expected_verdict.empty()) return;
-  r.as_expected = r.verdict == r.expected_verdict;
-  if (r.as_expected && !r.expected_invariant.empty() && r.verdict == "violated")
+  if (r.error.empty()) r.verdict = all_held ? core::Verdict::held : core::Verdict::violated;
+  if (!r.expected_verdict) return;
+  r.as_expected = r.verdict == *r.expected_verdict;
+  if (r.as_expected && !r.expected_invariant.empty() && r.verdict == core::Verdict::violated)
     r.as_expected = std::any_of(r.invariants.begin(), r.invariants.end(),
                                 [&](const auto& i) { return i.name == r.expected_invariant && !i.held; });
-  if (r.as_expected && !r.expected_cause.empty() && r.verdict == "violated")
+  if (r.as_expected && !r.expected_cause.empty() && r.verdict == core::Verdict::violated)
     r.as_expected = std::any_of(r.failures_by_class.begin(), r.failures_by_class.end(),
                                 [&](const auto& c) { return c.first.find(r.expected_cause) != std::string::npos; });
 }
@@ -120,9 +120,9 @@ core::HistoryRead judge_history(const core::EntrySource& source, reports::RunRes
   auto invariants = checkers.finish();
   // A history a signal cut short says so in its end record: judged again, it is still interrupted.
   if (read.end && !read.end->signal.empty()) {
-    r.verdict = "error";
+    r.verdict = core::Verdict::error;
     r.interrupted = read.end->signal;
-    if (r.error.empty()) r.error = read.end->reason;
+    if (r.error.empty()) r.error = read.end->reason.empty() ? "interrupted by " + r.interrupted : read.end->reason;
   }
 
   r.requests = tally.requests;
@@ -135,17 +135,17 @@ core::HistoryRead judge_history(const core::EntrySource& source, reports::RunRes
   const auto latencies = tally.latencies.summaries();
   r.latency = latencies.corrected;
   r.latency_uncorrected = latencies.uncorrected;
-  if (r.verdict != "error")
+  if (r.error.empty())
     if (auto why = machine_failure(r, tally); !why.empty()) {
-      r.verdict = "error";
+      r.verdict = core::Verdict::error;
       r.error = std::move(why);
     }
   // A run that did not complete proves nothing either way: its invariants are not judged.
-  r.invariants = r.verdict == "error" ? std::vector<reports::InvariantResult>{} : std::move(invariants);
+  r.invariants = !r.error.empty() ? std::vector<reports::InvariantResult>{} : std::move(invariants);
   r.swaps = checkers.swaps();
   attribute_losses(r.swaps, r.before_first_swap, tally.lost, tally.outage.spans());
   // A run that proves nothing is not explained either.
-  if (r.verdict != "error") r.diagnoses = diagnose(tally.diagnosis, r);
+  if (r.error.empty()) r.diagnoses = diagnose(tally.diagnosis, r);
   conclude(r);
   return read;
 }

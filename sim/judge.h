@@ -31,7 +31,7 @@ bool too_many_late_sends(int64_t late_sends, int64_t requests);
 // reach) accept both, so that a loaded machine does not fail them.
 inline constexpr std::string_view kLateSendsError = "the harness could not keep the traffic schedule";
 inline bool ran_to_its_end(const reports::RunResult& r) {
-  return r.verdict != "error" ||
+  return r.verdict != core::Verdict::error ||
          (r.error.starts_with(kLateSendsError) && too_many_late_sends(r.late_sends, r.requests));
 }
 

@@ -74,7 +74,7 @@ std::vector<core::Entry> in_append_order(std::vector<std::pair<Time, core::Event
 
 // What a judged result concludes, without the evidence texts (their choice follows append order).
 std::string conclusions(const reports::RunResult& r) {
-  std::string out = fmt::format("{} {} {} {} {} outage {}\n", r.verdict, r.requests, r.ok, r.failed, r.indeterminate,
+  std::string out = fmt::format("{} {} {} {} {} outage {}\n", core::verdict_name(r.verdict), r.requests, r.ok, r.failed, r.indeterminate,
                                 r.outage.count());
   for (const auto& [cls, n] : r.failures_by_class) out += fmt::format("{}={}\n", cls, n);
   for (const auto& i : r.invariants) out += fmt::format("{} {} {}\n", i.name, i.held, i.violations);
@@ -98,7 +98,7 @@ TEST(JudgeStream, ConclusionsDoNotDependOnHowLateWithinTheLagEventsAreAppended) 
   auto events = swaps_history(6);
   reports::RunResult in_order;
   judge(in_append_order(events), in_order);
-  ASSERT_EQ(in_order.verdict, "violated");
+  ASSERT_EQ(in_order.verdict, bg::core::Verdict::violated);
   ASSERT_GT(in_order.failed, 0);
   ASSERT_EQ(in_order.swaps.size(), 6u);
 
@@ -146,7 +146,7 @@ TEST(JudgeStream, AnInterruptedHistoryStaysInterrupted) {
   reports::RunResult r;
   judge_history(core::file_source(path), r);
   std::filesystem::remove(path);
-  EXPECT_EQ(r.verdict, "error");
+  EXPECT_EQ(r.verdict, bg::core::Verdict::error);
   EXPECT_EQ(r.interrupted, "SIGTERM");
   EXPECT_NE(r.error.find("stopped before swap 2"), std::string::npos) << r.error;
   EXPECT_TRUE(r.invariants.empty());

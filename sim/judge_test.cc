@@ -32,7 +32,7 @@ TEST(Judge, RunWithAQuarterOfSendsLateIsAHarnessErrorNotAVerdict) {
   reports::RunResult r;
   r.late_sends = 30;
   judge(ok_requests(100), r);
-  EXPECT_EQ(r.verdict, "error");
+  EXPECT_EQ(r.verdict, bg::core::Verdict::error);
   EXPECT_NE(r.error.find("30 of 100 requests"), std::string::npos) << r.error;
   EXPECT_TRUE(r.invariants.empty());
 }
@@ -42,7 +42,7 @@ TEST(Judge, RunWithFewLateSendsIsJudged) {
   reports::RunResult r;
   r.late_sends = 3;
   judge(ok_requests(100), r);
-  EXPECT_EQ(r.verdict, "held");
+  EXPECT_EQ(r.verdict, bg::core::Verdict::held);
   EXPECT_TRUE(r.error.empty());
   EXPECT_FALSE(r.invariants.empty());
 }
@@ -62,7 +62,7 @@ TEST(Judge, RunThatRanOutOfDescriptorsIsAHarnessErrorNotAViolation) {
   entries.push_back({entries.size(), q});
   reports::RunResult r;
   judge(entries, r);
-  EXPECT_EQ(r.verdict, "error");
+  EXPECT_EQ(r.verdict, bg::core::Verdict::error);
   EXPECT_NE(r.error.find("Too many open files"), std::string::npos) << r.error;
   EXPECT_NE(r.error.find("ulimit -n"), std::string::npos) << r.error;
   EXPECT_TRUE(r.invariants.empty());

@@ -148,9 +148,16 @@ class HistoryFile {
   std::filesystem::path path_, temp_;
 };
 
+// An exception's text as the run's error; never empty, since an empty error is what lets the judge
+// give a verdict.
+std::string harness_error_text(const std::exception& e) {
+  std::string what = e.what();
+  return what.empty() ? "the harness failed without a message" : what;
+}
+
 // A run a signal stopped before it completed: an error that says which signal and where it was.
 void mark_interrupted(reports::RunResult& result, const std::string& where) {
-  result.verdict = "error";
+  result.verdict = core::Verdict::error;
   result.interrupted = Interrupt::signal_name();
   result.error = fmt::format("interrupted by {}{}", result.interrupted, where.empty() ? "" : ": " + where);
 }
@@ -195,16 +202,16 @@ void run_world(const scenarios::Scenario& s, const RunOptions& options, const st
     } catch (const std::exception& e) {
       if (Interrupt::requested()) mark_interrupted(result, e.what());
       else {
-        result.verdict = "error";
+        result.verdict = core::Verdict::error;
         result.error = watchdog.fired() ? fmt::format("the run passed its deadline of {}: {}",
                                                       core::format_seconds(s.run.deadline), e.what())
-                                        : e.what();
+                                        : harness_error_text(e);
       }
     }
     // A script asked for something the fakes do not model: whatever happened after it says nothing
     // about the user's deployment, so the run ends as an error that names it.
     if (auto what = world.not_modelled(); what && result.interrupted.empty()) {
-      result.verdict = "error";
+      result.verdict = core::Verdict::error;
       result.error = "not modelled: " + *what;
     }
   }
@@ -222,7 +229,7 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
   result.seed = options.seed.value_or(s.seed);
   result.time_scale = options.time_scale.value_or(s.time_scale);
   if (s.expect) {
-    result.expected_verdict = scenarios::verdict_name(s.expect->verdict);
+    result.expected_verdict = s.expect->verdict;
     result.expected_invariant = s.expect->invariant;
     result.expected_cause = s.expect->cause;
   }
@@ -243,12 +250,12 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
       judged = true;
       if (history.kept()) result.history_path = history.path().string();
     } catch (const std::exception& e) {
-      result.verdict = "error";
-      result.error = e.what();
+      result.verdict = core::Verdict::error;
+      result.error = harness_error_text(e);
     }
   }
   if (!judged) judge(std::vector<core::Entry>{}, result);
-  if (result.verdict == "error") result.as_expected = false;
+  if (result.verdict == core::Verdict::error) result.as_expected = false;
   result.wall_seconds = wall.seconds();
   return result;
 }

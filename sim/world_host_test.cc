@@ -65,7 +65,7 @@ reports::RunResult run(const HookScenario& folder) {
 TEST(WorldHost, NotModelledCommandEndsTheRunNamingScriptAndLine) {
   HookScenario folder("echo starting\n\nnc -z localhost 3000 || true\necho after");
   auto r = run(folder);
-  EXPECT_EQ(r.verdict, "error");
+  EXPECT_EQ(r.verdict, bg::core::Verdict::error);
   EXPECT_NE(r.error.find(folder.script().string() + ":4: `nc -z localhost 3000`"), std::string::npos) << r.error;
   EXPECT_NE(r.error.find("not modelled"), std::string::npos) << r.error;
 }
@@ -83,7 +83,7 @@ TEST(WorldHost, NotModelledUnitsAddressesAndFlags) {
                                          {"sudo -i whoami", "sudo option -i"}}) {
     HookScenario folder("set -e\n" + c.line);
     auto r = run(folder);
-    EXPECT_EQ(r.verdict, "error") << c.line;
+    EXPECT_EQ(r.verdict, bg::core::Verdict::error) << c.line;
     EXPECT_NE(r.error.find(folder.script().string() + ":3:"), std::string::npos) << r.error;
     EXPECT_NE(r.error.find(c.expect), std::string::npos) << r.error;
   }
@@ -93,7 +93,7 @@ TEST(WorldHost, NotModelledUnitsAddressesAndFlags) {
 TEST(WorldHost, NotModelledInAShScriptNamesTheScript) {
   HookScenario folder("apt-get install -y jq", "#!/bin/sh");
   auto r = run(folder);
-  EXPECT_EQ(r.verdict, "error");
+  EXPECT_EQ(r.verdict, bg::core::Verdict::error);
   EXPECT_NE(r.error.find("apt-get"), std::string::npos) << r.error;
   EXPECT_NE(r.error.find("installs packages"), std::string::npos) << r.error;
 }
