@@ -23,7 +23,7 @@
 #include "core/port_map.h"
 #include "core/rng.h"
 #include "proxy/proxy_server.h"
-#include "sim/latency_histogram.h"
+#include "judge/latency_histogram.h"
 #include "sim/traffic_generator.h"
 
 namespace {
@@ -80,7 +80,7 @@ Step run_step(uint16_t proxy_port, double rate, double seconds, bool keepalive) 
     s.achieved = static_cast<double>(requests.size()) / elapsed;
     s.late_share = requests.empty() ? 0 : static_cast<double>(g.late()) / static_cast<double>(requests.size());
     for (const auto& q : requests) s.failed += q.outcome != core::Outcome::ok;
-    const auto l = sim::request_latencies(requests);
+    const auto l = judge::request_latencies(requests);
     s.p50_ms = core::to_seconds(l.corrected.p50) * 1e3;
     s.p99_ms = core::to_seconds(l.corrected.p99) * 1e3;
   }

@@ -12,7 +12,7 @@
 #include "fakes/docker/compose_file.h"
 #include "fakes/docker/dockerfile.h"
 #include "scenarios/scenario_loader.h"
-#include "sim/checkers.h"
+#include "judge/checkers.h"
 
 namespace bg::cli {
 namespace {
@@ -125,7 +125,7 @@ void check_dockerfiles(const std::map<fs::path, fs::path>& bundle) {
 void check_expected_invariant(const scenarios::Scenario& s) {
   if (!s.expect || s.expect->invariant.empty()) return;
   std::vector<std::string> names;
-  for (const auto& r : sim::run_checkers({})) names.push_back(r.name);
+  for (const auto& r : judge::run_checkers({})) names.push_back(r.name);
   if (std::find(names.begin(), names.end(), s.expect->invariant) == names.end())
     throw ScenarioError(fmt::format("{}: expect.invariant: '{}' is not an invariant bluegreen checks (expected one of: {})",
                                     s.expect->invariant_at, s.expect->invariant, fmt::join(names, ", ")));

@@ -10,7 +10,7 @@
 #include "cli/saved_history.h"
 #include "reports/markdown_report.h"
 #include "core/history_reader.h"
-#include "sim/judge.h"
+#include "judge/judge.h"
 
 namespace bg::cli {
 namespace {
@@ -61,7 +61,7 @@ int report_command(const ReportArgs& args) {
   result.history_path = history_path.string();
   if (result.scenario.empty()) result.scenario = history_path.parent_path().filename().string();
   // One pass over the file, whatever its length (the check above read it once already).
-  sim::judge_history(core::file_source(history_path), result);
+  judge::judge_history(core::file_source(history_path), result);
   auto written = write_reports(result, lock.path());
   std::cout << reports::to_markdown(result) << fmt::format("\nreports: {} {}\n", written.markdown.string(), written.json.string());
   return exit_code_for(result);

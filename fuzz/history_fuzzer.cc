@@ -1,5 +1,5 @@
 // libFuzzer target: the history reader and what `bluegreen report` does with what it reads
-// (cli/report_command.cc): History::read_jsonl, sim::judge, then every report. Any bytes must be
+// (cli/report_command.cc): History::read_jsonl, judge::judge, then every report. Any bytes must be
 // read into a history or rejected with the std::runtime_error that names the line; a history that
 // was read must be judged and rendered without a crash, a hang or any exception. Round trip: the
 // JSONL written from what was read reads back to the same JSONL.
@@ -17,7 +17,7 @@
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
 #include "reports/run_result.h"
-#include "sim/judge.h"
+#include "judge/judge.h"
 
 namespace {
 
@@ -44,7 +44,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   bg::reports::RunResult result;
   result.scenario = "fuzz";
   const auto entries = history->entries();
-  bg::sim::judge(entries, result);
+  bg::judge::judge(entries, result);
   (void)bg::reports::to_json(result).dump();
   (void)bg::reports::to_markdown(result);
   (void)bg::reports::to_junit(result);

@@ -41,8 +41,8 @@
 #include "fakes/codedeploy/agent.h"
 #include "fakes/pipeline/pipeline.h"
 #include "property_tests/quick_scenario.h"
-#include "sim/checker_post_at_most_once.h"
-#include "sim/checker_version_regression.h"
+#include "judge/checker_post_at_most_once.h"
+#include "judge/checker_version_regression.h"
 #include "sim/world.h"
 
 namespace bg::property_tests {
@@ -188,7 +188,7 @@ void check_requests(LiveWorld& live, Expect expect, const std::string& color) {
     require(checked > 0, fmt::format("no request was sent between {} and {}", core::format_seconds(live.checked_from),
                                      core::format_seconds(cut)));
   if (expect == Expect::outage) require(failed > 0, "the serving color's app died, yet no request failed");
-  for (const auto& invariant : {sim::NoVersionRegressionChecker().check(entries), sim::PostAtMostOnceChecker().check(entries)})
+  for (const auto& invariant : {judge::NoVersionRegressionChecker().check(entries), judge::PostAtMostOnceChecker().check(entries)})
     if (!invariant.held)
       fail(fmt::format("{}: {}{}", invariant.name, invariant.summary,
                        invariant.evidence.empty() ? "" : "; " + invariant.evidence.front()));

@@ -65,7 +65,7 @@ struct SwapSummary {
   std::optional<core::Time> new_first_traffic;       // when the first request the new color served was sent
   std::optional<core::Time> old_stop_requested, old_stopped;
   std::optional<core::Time> mixed_from, mixed_to;   // first new-build response .. last old-build response
-  Losses lost;                         // from its push until the next push (sim/loss_attribution.h)
+  Losses lost;                         // from its push until the next push (judge/loss_attribution.h)
 };
 
 // A swap's stretch of the run, [from, to): from its push (or, in a history from before the pipeline,

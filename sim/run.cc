@@ -14,7 +14,7 @@
 #include "fakes/codedeploy/agent.h"
 #include "fakes/pipeline/pipeline.h"
 #include "sim/interrupt.h"
-#include "sim/judge.h"
+#include "judge/judge.h"
 #include "sim/world.h"
 
 namespace bg::sim {
@@ -246,7 +246,7 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
     try {
       HistoryFile history(options.out_dir);
       run_world(s, options, history.path(), result);
-      judge_history(core::file_source(history.path()), result);
+      judge::judge_history(core::file_source(history.path()), result);
       judged = true;
       if (history.kept()) result.history_path = history.path().string();
     } catch (const std::exception& e) {
@@ -254,7 +254,7 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
       result.error = harness_error_text(e);
     }
   }
-  if (!judged) judge(std::vector<core::Entry>{}, result);
+  if (!judged) judge::judge(std::vector<core::Entry>{}, result);
   if (result.verdict == core::Verdict::error) result.as_expected = false;
   result.wall_seconds = wall.seconds();
   return result;

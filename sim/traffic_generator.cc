@@ -155,7 +155,7 @@ void TrafficGenerator::dispatch(int client, TrafficExchange exchange) {
 }
 
 void TrafficGenerator::finished(const core::RequestEvent& event, const std::string& body) {
-  if (clock_.to_real(event.start - event.intended) > kLateAfter) ++late_;
+  if (clock_.to_real(event.start - event.intended) > judge::kLateAfter) ++late_;
   // A browser fetches what the page names right away, from the build that served the page (R08).
   if (options_.browser && event.path == "/" && event.outcome == core::Outcome::ok)
     for (const auto& asset : referenced_assets(body))

@@ -23,7 +23,7 @@
 #include "core/history.h"
 #include "core/rng.h"
 #include "core/scenario_timer.h"
-#include "sim/late_send.h"
+#include "judge/late_send.h"
 #include "sim/live_progress.h"
 
 namespace bg::sim {

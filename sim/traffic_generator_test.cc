@@ -17,7 +17,7 @@
 #include <set>
 #include <thread>
 
-#include "sim/latency_histogram.h"
+#include "judge/latency_histogram.h"
 
 namespace bg::sim {
 namespace {
@@ -203,7 +203,7 @@ TEST_F(TrafficGeneratorTest, StallShowsInCorrectedButNotUncorrectedP99) {
   const auto requests = run_for(g, 6s);
   ASSERT_GE(requests.size(), 250u);
   for (const auto& q : requests) EXPECT_EQ(q.outcome, core::Outcome::ok) << q.error;
-  const auto l = request_latencies(requests);
+  const auto l = judge::request_latencies(requests);
   EXPECT_GE(l.corrected.p99, 800ms);
   EXPECT_LT(l.uncorrected.p99, 300ms);
   EXPECT_GE(l.uncorrected.max, 800ms);  // the one request that met the stall

@@ -14,7 +14,7 @@
 
 #include "core/sanitizer_slowdown.h"
 #include "scenarios/scenario_loader.h"
-#include "sim/judge.h"
+#include "judge/judge.h"
 #include "sim/process_census.h"
 #include "sim/run.h"
 #include "sim/world.h"
@@ -112,7 +112,7 @@ TEST(WorldHost, WritesStayInTheRunAndLeftoversDieWithIt) {
       "echo done");
   const auto before = ProcessCensus::take();
   auto r = run(folder);
-  EXPECT_TRUE(ran_to_its_end(r)) << r.error;
+  EXPECT_TRUE(judge::ran_to_its_end(r)) << r.error;
   EXPECT_FALSE(fs::exists(probe));
   EXPECT_FALSE(fs::exists("/usr/local/bin/tool"));
   EXPECT_FALSE(fs::exists("/home/ec2-user/note"));
@@ -162,7 +162,7 @@ TEST(WorldHost, AListenerOnTheMachineReceivesNothing) {
                                   "curl -s -m 2 http://127.0.0.1:{}/ || echo curl-refused $?",
                                   port, port));
   auto r = run(folder);
-  EXPECT_TRUE(ran_to_its_end(r)) << r.error;
+  EXPECT_TRUE(judge::ran_to_its_end(r)) << r.error;
   // Nothing is waiting to be accepted: no connection ever arrived.
   ::fcntl(listener, F_SETFL, O_NONBLOCK);
   EXPECT_LT(::accept(listener, nullptr, nullptr), 0);

@@ -12,7 +12,7 @@
 #include "proxy/real_nginx.h"
 
 #include "scenarios/scenario_loader.h"
-#include "sim/judge.h"
+#include "judge/judge.h"
 #include "sim/process_census.h"
 #include "sim/run.h"
 
@@ -37,7 +37,7 @@ TEST(World, RunLeavesNoProcessThreadOrSocketBehind) {
   auto result = run_scenario(s, RunOptions{});
   const auto after = ProcessCensus::take();
 
-  ASSERT_TRUE(ran_to_its_end(result)) << result.error;
+  ASSERT_TRUE(judge::ran_to_its_end(result)) << result.error;
   EXPECT_GT(result.requests, 0);
   EXPECT_EQ(after.fds, before.fds);
   EXPECT_EQ(after.threads, before.threads);
@@ -75,7 +75,7 @@ TEST(World, RunBehindRealNginxLeavesNoNginxProcessBehind) {
   auto result = run_scenario(s, options);
   const auto after = ProcessCensus::take();
 
-  ASSERT_TRUE(ran_to_its_end(result)) << result.error;
+  ASSERT_TRUE(judge::ran_to_its_end(result)) << result.error;
   EXPECT_GT(result.requests, 0);
   EXPECT_EQ(after.fds, before.fds);
   EXPECT_EQ(after.threads, before.threads);

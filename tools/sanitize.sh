@@ -26,8 +26,8 @@ export LSAN_OPTIONS="$common$(suppressions lsan)"
 
 # Components each build needs: the asan build leaves out the property tests and benchmarks (never
 # run there); the tsan build has only what the proxy, fakes and sim tests link.
-asan_components="core;proxy;reports;fakes;scenarios;sim;cli;differential"
-tsan_components="core;proxy;reports;fakes;scenarios;sim"
+asan_components="core;proxy;reports;judge;fakes;scenarios;sim;cli;differential"
+tsan_components="core;proxy;reports;judge;fakes;scenarios;sim"
 
 build() {  # build <preset> <components> [cmake args...]
   local preset=$1 components=$2
@@ -81,7 +81,7 @@ case "$step" in
     census='World.RunLeavesNoProcessThreadOrSocketBehind|World.RunBehindRealNginxLeavesNoNginxProcessBehind'
     census+='|WorldPipeline.HangingHookIsKilledAtItsTimeoutAndLeavesNoChild|WorldHost.WritesStayInTheRunAndLeftoversDieWithIt'
     status=0
-    for dir in proxy fakes sim; do run_tests "build-tsan/$dir" -LE chromium -E "$census" || status=1; done
+    for dir in proxy fakes judge sim; do run_tests "build-tsan/$dir" -LE chromium -E "$census" || status=1; done
     exit "$status"
     ;;
   fuzz)
