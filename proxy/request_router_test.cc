@@ -157,6 +157,20 @@ TEST(RequestRouter, ServesFilesFromTheHost) {
   EXPECT_EQ(route(c, host, "/../../etc/passwd", "").status, 400);  // never above the root
 }
 
+// Goal: a file path the kernel refuses as too long (ENAMETOOLONG) is a missing file, as
+// ngx_http_static_handler and try_files take it: 404, or try_files' next entry.
+TEST(RequestRouter, AFilePathPastPathMaxIsMissing) {
+  HostDir host("router");
+  host.write("/srv/www/index.html", "home");
+  host.write("nginx.conf", "events {}\nhttp { server { root /srv/www;\n"
+                           " location /plain/ { }\n"
+                           " location / { try_files $uri /index.html; } } }\n");
+  NginxConfig c = host.parse();
+  const std::string long_name(5000, 'a');
+  EXPECT_EQ(route(c, host, "/plain/" + long_name, "").status, 404);
+  EXPECT_EQ(route(c, host, "/" + long_name, "").body, "home");
+}
+
 // Goal: client_max_body_size is the matched location's (inherited), 0 meaning no limit; an internal
 // location answers 404 to a client.
 TEST(RequestRouter, BodyLimitAndInternalPerLocation) {
