@@ -1,14 +1,12 @@
 #include "core/path_map.h"
 
+#include <limits.h>
 #include <sys/stat.h>
 
 #include <string_view>
 #include <vector>
 
 namespace bg::core {
-namespace {
-
-}  // namespace
 
 // lexically_normal() on strings, one pass: a path object splits and rebuilds every component, which
 // made a static file lookup of a long path cost a third of a millisecond, and nginx tries up to ten
@@ -38,8 +36,6 @@ std::string normal_path(const std::string& p) {
 
 namespace {
 
-std::string normalise(const std::filesystem::path& p) { return normal_path(p.native()); }
-
 // Whether `path` equals `prefix` or lies below it (component-wise, so /etc/nginx2 is not under /etc/nginx).
 bool under(const std::string& path, const std::string& prefix) {
   if (path.compare(0, prefix.size(), prefix) != 0) return false;
@@ -49,7 +45,7 @@ bool under(const std::string& path, const std::string& prefix) {
 }  // namespace
 
 void PathMap::add(const std::filesystem::path& virtual_prefix, const std::filesystem::path& real_dir) {
-  prefixes_[normalise(virtual_prefix)] = real_dir;
+  prefixes_[normal_path(virtual_prefix.native())] = real_dir;
 }
 
 std::optional<std::filesystem::path> PathMap::to_real(const std::string& p) const {
@@ -77,8 +73,7 @@ std::filesystem::path PathMap::canonical_virtual(const std::string& p) const {
   // PATH_MAX: the kernel refuses a longer path (ENAMETOOLONG), so it resolves to nothing and is left
   // as written. It also bounds the walk below, which looks up every prefix: a request for a path of
   // thousands of components took seconds per lookup (bg_fuzz_nginx_config found it).
-  constexpr size_t kPathMax = 4096;
-  if (p.size() >= kPathMax) return p;
+  if (p.size() >= PATH_MAX) return p;
   // The components still to walk, last first; a symlink's target is pushed back onto it.
   std::vector<std::string> pending;
   auto push_components = [&](const std::string& path) {
@@ -148,9 +143,9 @@ std::filesystem::path PathMap::resolve(const std::string& p) const {
 }
 
 std::optional<std::filesystem::path> PathMap::to_virtual(const std::filesystem::path& real) const {
-  const std::string s = normalise(real);
+  const std::string s = normal_path(real.native());
   for (const auto& [virt, dir] : prefixes_) {
-    const std::string d = normalise(dir);
+    const std::string d = normal_path(dir.native());
     if (under(s, d)) {
       std::string rest = s.substr(d.size());
       while (!rest.empty() && rest.front() == '/') rest.erase(0, 1);
