@@ -7,8 +7,9 @@ JOBS ?= $(shell nproc)
 setup:
 	@tools/setup.sh
 
+# BG_WERROR=ON (what CI's .ci/run gives) makes warnings errors; unset, the build folder keeps its setting.
 configure: setup
-	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+	@cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo $(if $(BG_WERROR),-DBG_WERROR=$(BG_WERROR)) >/dev/null
 
 # The demo needs the CLI and the shims it builds with it, not the tests: 229 of the 354 compile
 # steps, so a fresh clone reaches its first verdict sooner.

@@ -7,6 +7,7 @@
 #include <optional>
 #include <variant>
 
+#include "core/events_json.h"
 #include "core/history_end.h"
 
 namespace bg::cli {

@@ -1,33 +1,20 @@
 #pragma once
 // The typed events of a run. Everything observable is one of these, appended to core::History.
 // Checkers and reports read only these, so a saved history (JSONL) can be judged again later.
-// Times are scenario time since the run began; JSON carries them as integer microseconds.
+// Times are scenario time since the run began. Their JSON form (history.jsonl) is core/events_json.h,
+// kept apart so that the many files that use events but never JSON do not parse nlohmann/json.
 #include <cstdint>
 #include <string>
 #include <variant>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-
 #include "core/time.h"
-
-// std::chrono::microseconds <-> JSON integer microseconds.
-namespace nlohmann {
-template <>
-struct adl_serializer<std::chrono::microseconds> {
-  static void to_json(json& j, const std::chrono::microseconds& d) { j = d.count(); }
-  static void from_json(const json& j, std::chrono::microseconds& d) {
-    d = std::chrono::microseconds(j.get<int64_t>());
-  }
-};
-}  // namespace nlohmann
 
 namespace bg::core {
 
 // Jepsen's outcome classes: ok; fail (definitely did not take effect or definitely failed: refused,
 // 5xx from the proxy); info (indeterminate: reset or timed out after the request was sent).
 enum class Outcome { ok, fail, info };
-NLOHMANN_JSON_SERIALIZE_ENUM(Outcome, {{Outcome::ok, "ok"}, {Outcome::fail, "fail"}, {Outcome::info, "info"}})
 
 // One client request through the proxy, as the client saw it.
 struct RequestEvent {
@@ -124,23 +111,6 @@ Time event_time(const Event& e);
 const char* event_type_name(const Event& e);
 // The same name by the variant's index (Event::index()).
 const char* event_type_name_at(size_t index);
-
-nlohmann::json event_to_json(const Event& e);
-// Throws std::invalid_argument naming the missing or unknown field.
-Event event_from_json(const nlohmann::json& j);
-
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RequestEvent, id, client, method, path, intended, start, end,
-                                                status, error, outcome, served_by, build_id, execution_id)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContainerEvent, at, container, project, service, what, exit_code,
-                                                detail)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AppEvent, at, container, build_id, what, request_id, execution_id,
-                                                detail)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ShimEvent, start, end, program, args, cwd, exit_code, out, err,
-                                                deployment, hook, script, line, not_modelled)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProxyEvent, at, kind, level, message, peer, request_id, worker,
-                                                status, attempts, upstream_status)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeployEvent, at, kind, deployment, hook, script, exit_code,
-                                                detail)
 
 }  // namespace bg::core
 

@@ -6,6 +6,9 @@
 #include <ostream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
+#include "core/events_json.h"
 #include "core/history_reader.h"
 
 namespace bg::core {

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 namespace bg::core {
 
 nlohmann::ordered_json end_record_json(const HistoryEnd& end) {

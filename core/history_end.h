@@ -10,7 +10,9 @@
 #include <map>
 #include <string>
 
-#include <nlohmann/json.hpp>
+// Declarations only: the files that include history.h but never read or write the record need
+// not parse nlohmann/json; the ones that call these include it themselves.
+#include <nlohmann/json_fwd.hpp>
 
 namespace bg::core {
 

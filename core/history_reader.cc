@@ -4,6 +4,10 @@
 #include <istream>
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
+#include "core/events_json.h"
+
 namespace bg::core {
 namespace {
 

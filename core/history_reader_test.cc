@@ -1,6 +1,7 @@
 #include "core/history_reader.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 #include <unistd.h>
 
 #include <fstream>

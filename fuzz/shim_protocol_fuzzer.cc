@@ -9,6 +9,8 @@
 #include <string_view>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 // The protocol moves to fakes/shim/ with the sandbox work; either place builds.
 #if __has_include("fakes/shim/shim_protocol.h")
 #include "fakes/shim/shim_protocol.h"

@@ -1,5 +1,7 @@
 #include "reports/json_report.h"
 
+#include "core/events_json.h"
+
 namespace bg::reports {
 namespace {
 

@@ -32,7 +32,7 @@ using namespace std::chrono_literals;
 // page naming one chunk; requests that arrive inside the stall window are answered when it ends.
 class TinyBackend {
  public:
-  TinyBackend(asio::io_context& io, core::Clock& clock) : io_(io), clock_(clock), acceptor_(io) {
+  TinyBackend(asio::io_context& io, core::Clock& clock) : clock_(clock), acceptor_(io) {
     acceptor_.open(tcp::v4());
     acceptor_.bind({asio::ip::address_v4::loopback(), 0});
     acceptor_.listen();
@@ -108,7 +108,6 @@ class TinyBackend {
     });
   }
 
-  asio::io_context& io_;
   core::Clock& clock_;
   tcp::acceptor acceptor_;
   std::mutex mutex_;

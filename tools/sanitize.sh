@@ -26,7 +26,7 @@ export LSAN_OPTIONS="$common$(suppressions lsan)"
 
 # Components each build needs: the asan build leaves out the property tests and benchmarks (never
 # run there); the tsan build has only what the proxy, fakes and sim tests link.
-asan_components="core;proxy;reports;judge;fakes;scenarios;sim;cli;differential"
+asan_components="core;proxy;reports;judge;fakes;scenarios;sim;explore;cli;differential"
 tsan_components="core;proxy;reports;judge;fakes;scenarios;sim"
 
 build() {  # build <preset> <components> [cmake args...]

@@ -2,6 +2,7 @@
 #include "fakes/docker/compose_dialect.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "fakes/docker/compose_test_world.h"
 #include "fakes/docker/compose_v1_dialect.h"

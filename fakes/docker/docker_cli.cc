@@ -7,7 +7,6 @@
 #include <sstream>
 
 #include <fmt/format.h>
-#include <nlohmann/json.hpp>
 
 #include "core/not_modelled.h"
 #include "fakes/docker/docker_cli_support.h"

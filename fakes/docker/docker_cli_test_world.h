@@ -6,8 +6,6 @@
 #include <regex>
 #include <thread>
 
-#include <nlohmann/json.hpp>
-
 #include <gtest/gtest.h>
 
 #include "fakes/docker/docker_cli.h"

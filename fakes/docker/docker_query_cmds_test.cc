@@ -1,6 +1,8 @@
 // inspect, ps, images and network: what scripts parse, and the errors they meet.
 #include "fakes/docker/docker_cli_test_world.h"
 
+#include <nlohmann/json.hpp>
+
 namespace bg::fakes {
 namespace {
 using testing::CliWorld;

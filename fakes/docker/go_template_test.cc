@@ -1,6 +1,7 @@
 #include "fakes/docker/go_template.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "core/not_modelled.h"
 

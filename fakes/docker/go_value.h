@@ -17,7 +17,9 @@
 #include <utility>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+// Declarations only: the files that use templates but never decode raw JSON need not parse
+// nlohmann/json; the ones that do include it themselves.
+#include <nlohmann/json_fwd.hpp>
 
 namespace bg::fakes::gotmpl {
 

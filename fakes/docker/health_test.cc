@@ -3,6 +3,7 @@
 #include "fakes/docker/health_tracker.h"
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "fakes/docker/compose_test_world.h"
 #include "fakes/docker/docker_cli.h"

@@ -113,8 +113,7 @@ std::shared_ptr<PortPublisher> PortPublisher::create(asio::io_context& io, core:
 
 PortPublisher::PortPublisher(asio::io_context& io, core::PortMap& ports, uint16_t host_port, uint16_t container_port,
                              Options options)
-    : io_(io),
-      strand_(asio::make_strand(io)),
+    : strand_(asio::make_strand(io)),
       host_port_(host_port),
       container_port_(container_port),
       options_(options),

@@ -73,7 +73,6 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
   void on_probe(bool app_listens);
   void close_all();
 
-  boost::asio::io_context& io_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   uint16_t host_port_;
   uint16_t container_port_;

@@ -28,6 +28,8 @@
 #include <sstream>
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 #include "core/sanitizer_logs.h"
 #include "fakes/host/mount_plan.h"
 

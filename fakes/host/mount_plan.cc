@@ -1,5 +1,7 @@
 #include "fakes/host/mount_plan.h"
 
+#include <nlohmann/json.hpp>
+
 namespace bg::fakes {
 
 NLOHMANN_JSON_SERIALIZE_ENUM(MountStep::Kind, {{MountStep::Kind::mkdir, "mkdir"},

@@ -6,7 +6,9 @@
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
+// Declarations only: the files that use the plan but never (de)serialize it need not parse
+// nlohmann/json; the ones that do include it themselves.
+#include <nlohmann/json_fwd.hpp>
 
 namespace bg::fakes {
 

@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <nlohmann/json.hpp>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>

@@ -3,6 +3,7 @@
 // stdin when the command reads it) to the run's ShimServer and plays back the reply: stdout, stderr
 // and exit code, or an exec of the reply's command (`sudo cmd` runs cmd). It has no timeout of its
 // own shorter than a day: the harness kills a hung script itself.
+#include <nlohmann/json.hpp>
 #include <sys/stat.h>
 #include <unistd.h>
 

@@ -5,6 +5,7 @@
 #include <stdexcept>
 
 #include <httplib.h>
+#include <nlohmann/json.hpp>
 
 namespace bg::fakes {
 
