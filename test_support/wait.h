@@ -10,6 +10,7 @@
 // scenario time on a core::Clock (the condition is re-checked every `step` of the clock's own
 // sleep_for, so on a ScaledClock the wait is scaled like the run, and on a ManualClock each step
 // advances the clock as the loops these replace did).
+#include <algorithm>
 #include <chrono>
 #include <string_view>
 #include <thread>
