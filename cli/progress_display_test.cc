@@ -8,6 +8,8 @@
 #include <string>
 #include <thread>
 
+#include "test_support/wait.h"
+
 namespace bg::cli {
 namespace {
 
@@ -60,7 +62,10 @@ TEST(ProgressDisplay, RedrawsBoundedThenErasesAndJoins) {
   testing::internal::CaptureStderr();
   ProgressDisplay display(live, true, false);
   EXPECT_EQ(thread_count(), threads + 1);
-  std::this_thread::sleep_for(std::chrono::milliseconds(1000));
+  // A second of drawing, the span the rate below is counted over: throughout, the display keeps its
+  // one thread (a draw never starts another).
+  EXPECT_TRUE(test_support::holds_for([&] { return thread_count() == threads + 1; }, std::chrono::seconds(1),
+                                      "the display's one thread, drawing"));
   display.stop();
   EXPECT_EQ(thread_count(), threads);
   const auto err = testing::internal::GetCapturedStderr();

@@ -13,11 +13,14 @@
 #include <optional>
 
 #include "core/port_map.h"
-#include "proxy/proxy_test_support.h"
+#include "test_support/loopback.h"
+#include "test_support/test_backend.h"
+#include "test_support/wait.h"
 
 namespace {
 namespace fs = std::filesystem;
-using namespace bg::proxy::testing_support;
+using namespace bg::test_support;
+using namespace std::chrono_literals;
 
 // The CLI as a child process with its stdout and stderr on one pipe.
 struct Child {
@@ -64,16 +67,15 @@ struct Child {
   }
   // The exit code once it ended (5 s deadline), nullopt if it did not.
   std::optional<int> wait_exit() {
-    for (int waited = 0; waited < 5000; waited += 10) {
-      int status = 0;
-      if (::waitpid(pid, &status, WNOHANG) == pid) {
-        pid = -1;
-        wait_for("\x01");  // drain what is left
-        return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-      }
-      ::poll(nullptr, 0, 10);
+    int status = 0;
+    auto exited = wait_until([&] { return ::waitpid(pid, &status, WNOHANG) == pid; }, 5s, "bluegreen proxy to exit");
+    if (!exited) {
+      ADD_FAILURE() << exited.message();
+      return std::nullopt;
     }
-    return std::nullopt;
+    pid = -1;
+    wait_for("\x01");  // drain what is left
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   }
 };
 

@@ -20,6 +20,7 @@
 #include <nlohmann/json.hpp>
 
 #include "sim/process_tree.h"
+#include "test_support/wait.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -71,15 +72,14 @@ bool read_until(Child& c, const std::string& needle, std::chrono::seconds deadli
 // The child's exit code, or -1 when it has not ended within the deadline (it is then killed).
 int wait_exit(Child& c, std::chrono::seconds deadline) {
   read_until(c, "\x01never", deadline);   // drains the output until it closes or the deadline
-  const auto until = std::chrono::steady_clock::now() + 5s;
   int status = 0;
-  while (::waitpid(c.pid, &status, WNOHANG) == 0) {
-    if (std::chrono::steady_clock::now() > until) {
-      ::kill(c.pid, SIGKILL);
-      ::waitpid(c.pid, &status, 0);
-      return -1;
-    }
-    std::this_thread::sleep_for(20ms);
+  auto exited = bg::test_support::wait_until([&] { return ::waitpid(c.pid, &status, WNOHANG) != 0; }, 5s,
+                                             "bluegreen to exit once its output closed");
+  if (!exited) {
+    ADD_FAILURE() << exited.message();
+    ::kill(c.pid, SIGKILL);
+    ::waitpid(c.pid, &status, 0);
+    return -1;
   }
   ::close(c.out);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -89,12 +89,15 @@ int wait_exit(Child& c, std::chrono::seconds deadline) {
 // little for a forced stop's folder cleaner to finish.
 std::vector<pid_t> leftovers() {
   std::vector<pid_t> left;
-  for (int i = 0; i < 100; ++i) {
-    while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
-    left = bg::sim::descendants(::getpid());
-    if (left.empty()) break;
-    std::this_thread::sleep_for(50ms);
-  }
+  // The result is the list itself (the caller compares it with none), so the wait's own verdict
+  // is not asserted here.
+  (void)bg::test_support::wait_until(
+      [&] {
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
+        left = bg::sim::descendants(::getpid());
+        return left.empty();
+      },
+      5s, "the run's processes to end");
   return left;
 }
 

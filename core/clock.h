@@ -42,18 +42,28 @@ class ScaledClock final : public Clock {
   std::chrono::steady_clock::time_point origin_;
 };
 
-// A clock that moves only when told: for unit tests of pure cores and checkers.
+// A clock that moves only when told: for tests of pure cores and checkers, and of live shells whose
+// scenario windows (fail_timeout, a reload's grace) must not move on their own. Its to_real is 0 by
+// default; a live test gives it a real-per-scenario ratio so that socket deadlines and Asio timers
+// still run (0.01: a 60 s proxy_read_timeout is 0.6 s real), and may widen it mid-test to act inside
+// a short window.
 class ManualClock final : public Clock {
  public:
+  explicit ManualClock(double real_per_scenario = 0) : real_per_scenario_(real_per_scenario) {}
   Time now() const override { return Time(now_us_.load()); }
-  std::chrono::nanoseconds to_real(Duration) const override { return std::chrono::nanoseconds(0); }
+  std::chrono::nanoseconds to_real(Duration d) const override {
+    const double real_ns = static_cast<double>(d.count()) * 1000.0 * real_per_scenario_.load();
+    return std::chrono::nanoseconds(static_cast<int64_t>(real_ns));
+  }
   // Sleeping advances the clock, as a single-threaded test expects.
   bool sleep_for(Duration scenario, std::stop_token stop = {}) override;
   void advance(Duration d) { now_us_ += d.count(); }
   void set(Time t) { now_us_ = t.count(); }
+  void set_real_per_scenario(double ratio) { real_per_scenario_ = ratio; }
 
  private:
   std::atomic<int64_t> now_us_{0};
+  std::atomic<double> real_per_scenario_;
 };
 
 }  // namespace bg::core

@@ -11,9 +11,13 @@
 #include <thread>
 #include <vector>
 
+#include "test_support/wait.h"
 
 namespace bg::core {
 namespace {
+
+using test_support::holds_for;
+using test_support::wait_until;
 
 // What happened, in order, with the virtual instant it happened at.
 class Trace {
@@ -92,10 +96,10 @@ TEST(VirtualClock, TimeStandsStillWhileAnyActorRuns) {
         clock.sleep_for(5s);
         trace.add("other woke");
       });
-      while (!counted) std::this_thread::yield();
+      EXPECT_TRUE(wait_until([&] { return counted.load(); }, 5s, "the other actor to register"));
     }
     // Busy for 50 ms of real time with the other actor asleep: the clock must not move.
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    EXPECT_TRUE(holds_for([&] { return clock.now() == Time(0); }, 50ms, "the clock to stand still while main runs"));
     trace.add("main still running");
     clock.sleep_for(10s);
     trace.add("main woke");
@@ -126,7 +130,7 @@ TEST(VirtualClock, SameInstantActorsWakeByKeyWhateverTheRealOrder) {
           trace.add("actor " + std::to_string(key));
         });
       }
-      while (counted < 3) std::this_thread::yield();
+      EXPECT_TRUE(wait_until([&] { return counted == 3; }, 5s, "the three actors to register"));
       clock.sleep_for(2s);
       trace.add("main");
     }
@@ -150,10 +154,11 @@ TEST(VirtualClock, StopWakesASleeperWithoutPassingTime) {
       // A running actor: while it runs the clock cannot reach the sleeper's instant.
       VirtualClock::Actor busy(clock, 2);
       counted = true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      // Stops once the main actor sleeps (only this one runs then), so the stop wakes a sleeper.
+      EXPECT_TRUE(wait_until([&] { return clock.running() == 1; }, 5s, "the main actor to sleep"));
       stop.request_stop();
     });
-    while (!counted) std::this_thread::yield();
+    EXPECT_TRUE(wait_until([&] { return counted.load(); }, 5s, "the busy actor to register"));
     EXPECT_FALSE(clock.sleep_for(3600s, stop.get_token()));
     EXPECT_EQ(clock.now(), Time(0));
     EXPECT_FALSE(clock.sleep_for(1s, stop.get_token()));
@@ -254,7 +259,7 @@ TEST(VirtualClock, ANotifyHandsTheTurnToTheWaiterBeforeTimeCanPass) {
       const bool met = condition.wait_until(lock, Time(60s), {}, [&] { return ready; });
       trace.add(met ? "waiter saw it" : "waiter timed out");
     });
-    while (!counted) std::this_thread::yield();
+    EXPECT_TRUE(wait_until([&] { return counted.load(); }, 5s, "the waiter to register"));
     clock.sleep_for(1s);  // the waiter is blocked on the condition by now: time could pass
     {
       // Notified with the mutex held, so the waiter cannot have returned (and ended) before the
@@ -305,8 +310,10 @@ TEST(VirtualClock, ACallbackNotifyAndAStopEndAConditionWait) {
 
   std::stop_source stop;
   std::atomic<bool> stop_delivered{false};  // request_stop() returned: its callbacks have run
+  std::atomic<bool> counted{false};         // the holder below is an actor
   std::thread stopper([&] {
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    // Stops once the holder runs and the main actor waits (then only the holder runs).
+    EXPECT_TRUE(wait_until([&] { return counted && clock.running() == 1; }, 5s, "the main actor to wait"));
     stop.request_stop();
     stop_delivered = true;
   });
@@ -314,13 +321,12 @@ TEST(VirtualClock, ACallbackNotifyAndAStopEndAConditionWait) {
   // clock from jumping to the deadline meanwhile: the wait must end by the stop alone.
   std::thread holder;
   {
-    std::atomic<bool> counted{false};
     holder = std::thread([&] {
       VirtualClock::Actor busy(clock, 2);
       counted = true;
-      while (!stop_delivered) std::this_thread::yield();
+      EXPECT_TRUE(wait_until([&] { return stop_delivered.load(); }, 5s, "the stop to be delivered"));
     });
-    while (!counted) std::this_thread::yield();
+    EXPECT_TRUE(wait_until([&] { return counted.load(); }, 5s, "the busy actor to register"));
   }
   EXPECT_FALSE(condition.wait_until(lock, Time(60s), stop.get_token(), [] { return false; }));
   EXPECT_LT(clock.now(), Time(60s));
@@ -355,7 +361,7 @@ TEST(VirtualClock, ConditionPingPongLosesNoWakeUp) {
       counted = true;
       player(1);
     });
-    while (!counted) std::this_thread::yield();
+    EXPECT_TRUE(wait_until([&] { return counted.load(); }, 5s, "the other player to register"));
     player(0);
   }
   other.join();

@@ -11,7 +11,7 @@
 namespace bg::proxy {
 namespace {
 
-using testing_support::HostDir;
+using test_support::HostDir;
 
 ScaledConfig scale(const HostDir& host) {
   ScaleOptions o;

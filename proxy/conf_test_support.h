@@ -14,7 +14,7 @@
 #include "core/path_map.h"
 #include "proxy/nginx_config_loader.h"
 
-namespace bg::proxy::testing_support {
+namespace bg::proxy::test_support {
 
 class HostDir {
  public:
@@ -71,4 +71,4 @@ class HostDir {
   core::PathMap paths_;
 };
 
-}  // namespace bg::proxy::testing_support
+}  // namespace bg::proxy::test_support

@@ -10,7 +10,7 @@
 namespace bg::proxy {
 namespace {
 
-using testing_support::HostDir;
+using test_support::HostDir;
 
 std::vector<std::string> words_of(const std::string& text) {
   ConfLexer lexer(text);

@@ -9,18 +9,18 @@
 #include <boost/asio/io_context.hpp>
 #include <gtest/gtest.h>
 
-#include "proxy/keepalive_backend.h"
 #include "proxy/keepalive_cache.h"
 #include "proxy/proxy_server.h"
 #include "proxy/proxy_test_support.h"
 #include "proxy/retry_policy.h"
+#include "test_support/keepalive_backend.h"
 
 namespace bg::proxy {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using namespace testing_support;
+using namespace test_support;
 
 Upstream upstream_with_keepalive(int n) {
   Upstream u;
@@ -151,7 +151,7 @@ class KeepaliveProxyTest : public testing::TestWithParam<int> {
   core::PathMap paths_;
   core::PortMap ports_;
   core::History history_;
-  TestClock clock_;
+  core::ManualClock clock_{0.01};  // socket deadlines at 1/100: 60 s scenario is 0.6 s real
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
   std::vector<std::thread> threads_;
@@ -212,7 +212,8 @@ TEST_P(KeepaliveProxyTest, PostOnFailedReusedConnectionIsNotRetried) {
 TEST_P(KeepaliveProxyTest, IdleConnectionClosedByBackendIsNotReused) {
   start(keepalive_config(kKeepaliveLocation), {.idle_close = 30ms});
   EXPECT_EQ(send().status, 200);
-  ASSERT_TRUE(backend_->wait_idle_closed(1, 2000ms));
+  ASSERT_TRUE(
+      wait_until([&] { return backend_->idle_closed() >= 1; }, 2s, "the backend to close its idle connection"));
   EXPECT_EQ(send().status, 200);
   EXPECT_EQ(backend_->connections(), 2);
   EXPECT_TRUE(events("error_log").empty());

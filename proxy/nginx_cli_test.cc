@@ -85,7 +85,7 @@ TEST_F(NginxCliTest, ReloadAndStopARunningProxy) {
   std::thread thread([&] { io.run(); });
   core::PortMap ports;
   core::History history;
-  testing_support::TestClock clock;
+  core::ManualClock clock{0.01};
   {
     ProxyServer proxy(io, clock, history, ports, paths_);
     proxy.start("/etc/nginx/nginx.conf");

@@ -16,7 +16,7 @@
 namespace bg::proxy {
 namespace {
 
-using testing_support::HostDir;
+using test_support::HostDir;
 
 struct Case {
   const char* name;

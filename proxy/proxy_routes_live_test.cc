@@ -15,7 +15,7 @@ namespace bg::proxy {
 namespace {
 
 namespace fs = std::filesystem;
-using namespace testing_support;
+using namespace test_support;
 
 class ProxyRoutesLiveTest : public testing::Test {
  protected:
@@ -51,7 +51,7 @@ class ProxyRoutesLiveTest : public testing::Test {
   core::PathMap paths_;
   core::PortMap ports_;
   core::History history_;
-  TestClock clock_;
+  core::ManualClock clock_{0.01};  // socket deadlines at 1/100: 60 s scenario is 0.6 s real
   std::vector<std::unique_ptr<TestBackend>> backends_;  // before the proxy's threads: destroyed after them
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};

@@ -8,7 +8,7 @@
 namespace bg::proxy {
 namespace {
 
-using testing_support::HostDir;
+using test_support::HostDir;
 
 RouteResult route(const NginxConfig& c, const HostDir& host, const std::string& target, const std::string& host_header,
                   uint16_t port = 80, HostResolver resolve = {}) {

@@ -18,7 +18,7 @@ namespace bg::proxy {
 namespace {
 
 namespace fs = std::filesystem;
-using testing_support::HostDir;
+using test_support::HostDir;
 
 const fs::path kData = BG_PROXY_DATA_DIR;
 

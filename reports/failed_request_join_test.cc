@@ -2,12 +2,12 @@
 
 #include <gtest/gtest.h>
 
-#include "reports/sample_run_for_tests.h"
+#include "reports/sample_run_test_support.h"
 
 namespace bg::reports {
 namespace {
 
-using testing::secs;
+using test_support::secs;
 
 struct Feed {
   std::vector<JoinedFailure> out;

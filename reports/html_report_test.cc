@@ -7,12 +7,12 @@
 #include <filesystem>
 #include <regex>
 
-#include "reports/sample_run_for_tests.h"
+#include "reports/sample_run_test_support.h"
 
 namespace bg::reports {
 namespace {
 
-using testing::sample_run;
+using test_support::sample_run;
 
 size_t count(const std::string& text, const std::string& needle) {
   size_t n = 0;
@@ -120,7 +120,7 @@ namespace bg::reports {
 
 // Goal: a run with no swap that lost requests still has the swap table's steady-state row.
 TEST(HtmlReport, SteadyStateRowWithoutAnySwap) {
-  auto s = testing::sample_run();
+  auto s = test_support::sample_run();
   s.result.swaps.clear();
   s.result.before_first_swap = {};
   EXPECT_EQ(to_html(s.result, s.entries).find("id=\"swaps\""), std::string::npos);

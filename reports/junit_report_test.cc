@@ -8,13 +8,13 @@
 #include <regex>
 #include <sstream>
 
-#include "reports/sample_run_for_tests.h"
+#include "reports/sample_run_test_support.h"
 
 namespace bg::reports {
 namespace {
 
 namespace pt = boost::property_tree;
-using testing::sample_run;
+using test_support::sample_run;
 
 pt::ptree parse(const std::string& xml) {
   std::istringstream in(xml);

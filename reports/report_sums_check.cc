@@ -8,7 +8,7 @@
 #include <iostream>
 #include <sstream>
 
-#include "reports/report_sums_for_tests.h"
+#include "reports/report_sums_test_support.h"
 
 namespace {
 

@@ -1,4 +1,4 @@
-#include "reports/report_sums_for_tests.h"
+#include "reports/report_sums_test_support.h"
 
 #include <gtest/gtest.h>
 
@@ -6,17 +6,17 @@
 #include "reports/json_report.h"
 #include "reports/junit_report.h"
 #include "reports/markdown_report.h"
-#include "reports/sample_run_for_tests.h"
+#include "reports/sample_run_test_support.h"
 
 namespace bg::reports {
 namespace {
 
-using testing::sample_run;
+using test_support::sample_run;
 
 struct Rendered {
   std::string md, html, junit, json;
 };
-Rendered render(const testing::SampleRun& s) {
+Rendered render(const test_support::SampleRun& s) {
   return {to_markdown(s.result), to_html(s.result, s.entries), to_junit(s.result), to_json(s.result).dump()};
 }
 

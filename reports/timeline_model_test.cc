@@ -4,13 +4,13 @@
 
 #include <numeric>
 
-#include "reports/sample_run_for_tests.h"
+#include "reports/sample_run_test_support.h"
 
 namespace bg::reports {
 namespace {
 
-using testing::sample_run;
-using testing::secs;
+using test_support::sample_run;
+using test_support::secs;
 
 const PhaseBand* band(const TimelineModel& m, SwapPhase phase) {
   for (const auto& b : m.bands)

@@ -18,8 +18,10 @@
 #include <gtest/gtest.h>
 
 #include "core/not_modelled.h"
-#include "fakes/docker/test_support.h"
-#include "proxy/proxy_test_support.h"
+#include "fakes/docker/docker_test_support.h"
+#include "test_support/loopback.h"
+#include "test_support/test_backend.h"
+#include "test_support/wait.h"
 #include "proxy/real_nginx.h"
 
 namespace bg::sim {
@@ -27,9 +29,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using proxy::testing_support::http_request;
-using proxy::testing_support::TestBackend;
-using proxy::testing_support::try_connect;
+using test_support::http_request;
+using test_support::TestBackend;
+using test_support::try_connect;
+using test_support::wait_until;
 
 const std::vector<std::string> kStockArgv = {"/docker-entrypoint.sh", "nginx", "-g", "daemon off;"};
 
@@ -39,17 +42,6 @@ std::string config_to(const std::string& server, const std::string& listen = "li
 }
 
 std::string address_of(uint16_t port) { return "127.0.0.1:" + std::to_string(port); }
-
-// Polls `pred` (real time) until it holds or `deadline` passes.
-template <class Pred>
-::testing::AssertionResult wait_until(Pred pred, const std::string& what, std::chrono::milliseconds deadline = 10s) {
-  const auto end = std::chrono::steady_clock::now() + deadline;
-  while (std::chrono::steady_clock::now() < end) {
-    if (pred()) return ::testing::AssertionSuccess();
-    std::this_thread::sleep_for(5ms);
-  }
-  return pred() ? ::testing::AssertionSuccess() : ::testing::AssertionFailure() << "timed out waiting for " << what;
-}
 
 // A run in miniature: the run's PortMap with two app containers' addresses (TestBackends answering
 // their names), a temp folder as nginx's container's "/", and the container's address.
@@ -118,14 +110,14 @@ class ContainerNginxTest : public ::testing::Test {
   }
   // Waits for the first exit and returns its code (-1: none before the deadline).
   int wait_exit() {
-    if (!wait_until([&] { return !exits().empty(); }, "on_exit")) return -1;
+    if (!wait_until([&] { return !exits().empty(); }, 10s, "on_exit")) return -1;
     return exits().front();
   }
   // Runs everything already posted to the io_context (on_exit is posted there).
   void drain_io() {
     std::atomic<bool> done{false};
     boost::asio::post(io_.io(), [&] { done = true; });
-    ASSERT_TRUE(wait_until([&] { return done.load(); }, "the io_context to drain"));
+    ASSERT_TRUE(wait_until([&] { return done.load(); }, 10s, "the io_context to drain"));
   }
   core::CommandResult exec(std::vector<std::string> argv) {
     fakes::ExecRequest r;
@@ -143,7 +135,7 @@ class ContainerNginxTest : public ::testing::Test {
   core::ScaledClock clock_{0.05};
   core::History history_;
   core::PortMap run_;
-  fakes::testing::IoThread io_;
+  fakes::test_support::IoThread io_;
   uint16_t blue_address_ = 0, green_address_ = 0, address_ = 0;
   std::unique_ptr<TestBackend> blue_, green_;
   std::unique_ptr<ContainerNginx> nginx_;
@@ -176,7 +168,7 @@ TEST_F(ContainerNginxTest, UpstreamsByContainerNameAndReload) {
   write_config(config_to("app-green:3000"));
   auto reload = exec({"nginx", "-s", "reload"});
   EXPECT_EQ(reload.exit_code, 0) << reload.err;
-  EXPECT_TRUE(wait_until([&] { return get() == "green"; }, "green after the reload"));
+  EXPECT_TRUE(wait_until([&] { return get() == "green"; }, 10s, "green after the reload"));
   EXPECT_TRUE(exits().empty());
 }
 
@@ -215,7 +207,7 @@ TEST_F(ContainerNginxTest, ExecNginxTestReloadAndStop) {
 
   write_config(config_to(address_of(green_address_)));
   EXPECT_EQ(exec({"nginx", "-s", "reload"}).exit_code, 0);
-  EXPECT_TRUE(wait_until([&] { return get() == "green"; }, "green after the reload"));
+  EXPECT_TRUE(wait_until([&] { return get() == "green"; }, 10s, "green after the reload"));
   EXPECT_TRUE(exits().empty());
 
   auto stop = exec({"nginx", "-s", "stop"});
@@ -264,7 +256,7 @@ TEST_F(ContainerNginxTest, SignalsEndItOnce) {
   nginx_->start();
   write_config(config_to(address_of(green_address_)));
   nginx_->signal(SIGHUP);
-  EXPECT_TRUE(wait_until([&] { return get() == "green"; }, "green after SIGHUP"));
+  EXPECT_TRUE(wait_until([&] { return get() == "green"; }, 10s, "green after SIGHUP"));
   nginx_->signal(SIGUSR1);  // reopen the logs: nothing to see
   drain_io();
   EXPECT_TRUE(exits().empty());
@@ -354,16 +346,16 @@ TEST_F(ContainerNginxTest, RealNginxEngine) {
   make(ProxyEngine::real_nginx);
   nginx_->start();
   ASSERT_TRUE(exits().empty()) << (logs().empty() ? "" : logs().front().first);
-  EXPECT_TRUE(wait_until([&] { return get() == "blue"; }, "blue through the real nginx"));
+  EXPECT_TRUE(wait_until([&] { return get() == "blue"; }, 10s, "blue through the real nginx"));
   auto t = exec({"nginx", "-t"});
   EXPECT_EQ(t.exit_code, 0) << t.err;
   write_config(config_to("app-green:3000"));
   auto reload = exec({"nginx", "-s", "reload"});
   EXPECT_EQ(reload.exit_code, 0) << reload.err;
-  EXPECT_TRUE(wait_until([&] { return get() == "green"; }, "green after the real nginx's reload"));
+  EXPECT_TRUE(wait_until([&] { return get() == "green"; }, 10s, "green after the real nginx's reload"));
   nginx_->signal(SIGQUIT);
   EXPECT_EQ(wait_exit(), 0);
-  EXPECT_TRUE(wait_until([&] { return try_connect(address_) == ECONNREFUSED; }, "the address to refuse"));
+  EXPECT_TRUE(wait_until([&] { return try_connect(address_) == ECONNREFUSED; }, 10s, "the address to refuse"));
   drain_io();
   EXPECT_EQ(exits(), std::vector<int>{0});
 }

@@ -9,7 +9,7 @@
 #include <gtest/gtest.h>
 
 #include "fakes/docker/docker_engine.h"
-#include "fakes/docker/test_support.h"
+#include "fakes/docker/docker_test_support.h"
 
 namespace bg::sim {
 namespace {
@@ -43,7 +43,7 @@ struct Daemon {
   core::ScaledClock clock{0.01};
   core::History history;
   core::PortMap ports;
-  fakes::testing::IoThread io;
+  fakes::test_support::IoThread io;
   std::unique_ptr<fakes::DockerEngine> engine;
   Daemon() {
     fakes::EngineOptions options;
@@ -53,8 +53,8 @@ struct Daemon {
     options.containers_root = root;
     engine = std::make_unique<fakes::DockerEngine>(
         io.io(), clock, history, ports, core::Rng(3), options, [this](const fakes::ProcessSpec& spec) {
-          return std::make_unique<fakes::testing::EchoProcess>(io.io(), ports, clock, spec,
-                                                               fakes::testing::EchoProcess::Behaviour{});
+          return std::make_unique<fakes::test_support::EchoProcess>(io.io(), ports, clock, spec,
+                                                               fakes::test_support::EchoProcess::Behaviour{});
         });
   }
   ~Daemon() {

@@ -19,11 +19,14 @@
 #include "sim/run.h"
 #include "sim/world.h"
 #include "fakes/codedeploy/agent.h"
+#include "test_support/loopback.h"
+#include "test_support/wait.h"
 
 namespace bg::sim {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 
 // A deployment folder whose ApplicationStart hook is `script` (no Docker), with the seed's nginx.conf.
 class HookScenario {
@@ -56,6 +59,14 @@ class HookScenario {
 reports::RunResult run(const HookScenario& folder) {
   RunOptions o;
   return run_scenario(folder.load(), o);
+}
+
+// Whether a deploy script's call of `program` through the shims is in the history (it is once the
+// call has ended).
+bool shim_call_of(World& world, const std::string& program) {
+  for (const auto& e : world.history().entries())
+    if (auto* shim = std::get_if<core::ShimEvent>(&e.event); shim && shim->program == program) return true;
+  return false;
 }
 
 }  // namespace
@@ -136,37 +147,23 @@ TEST(WorldHost, BackgroundedChildWithRedirectedOutputOutlivesItsHook) {
   auto d = world.deploy(0);
   ASSERT_TRUE(d.succeeded) << d.error;
   // The hook has returned; the background job's `docker ps` comes one scenario second later.
-  bool seen = false;
-  for (int i = 0; i < 200 && !seen; ++i) {
-    world.wait(std::chrono::milliseconds(100));
-    for (const auto& e : world.history().entries())
-      if (auto* shim = std::get_if<core::ShimEvent>(&e.event); shim && shim->program == "docker") seen = true;
-  }
-  EXPECT_TRUE(seen);
+  EXPECT_TRUE(test_support::wait_until(
+      world.clock(), [&] { return shim_call_of(world, "docker"); }, 20s, "the background job's docker call"));
   world.shutdown();
 }
 
 // Goal: a script's own connections cannot reach the machine's ports: a listener on this machine's
 // loopback receives nothing, whatever the script tries (bash's /dev/tcp, curl through the shim).
 TEST(WorldHost, AListenerOnTheMachineReceivesNothing) {
-  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(::listen(listener, 8), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
-  const int port = ntohs(a.sin_port);
+  test_support::LoopbackListener listener;
+  const int port = listener.port();
   HookScenario folder(fmt::format("(exec 3<>/dev/tcp/127.0.0.1/{}) 2>/dev/null && echo reached || echo refused\n"
                                   "curl -s -m 2 http://127.0.0.1:{}/ || echo curl-refused $?",
                                   port, port));
   auto r = run(folder);
   EXPECT_TRUE(judge::ran_to_its_end(r)) << r.error;
   // Nothing is waiting to be accepted: no connection ever arrived.
-  ::fcntl(listener, F_SETFL, O_NONBLOCK);
-  EXPECT_LT(::accept(listener, nullptr, nullptr), 0);
-  ::close(listener);
+  EXPECT_FALSE(listener.has_pending_connection());
 }
 
 }  // namespace bg::sim
@@ -188,13 +185,10 @@ TEST(WorldHost, AShimCallEndsWhenItsCallerIsKilled) {
   auto d = world.deploy(0);
   EXPECT_FALSE(d.succeeded);
   // The shim call for `sleep 100000` ended (its event is in the history) soon after the kill.
-  bool ended = false;
-  for (int i = 0; i < 200 && !ended; ++i) {
-    for (const auto& e : world.history().entries())
-      if (auto* shim = std::get_if<core::ShimEvent>(&e.event); shim && shim->program == "sleep") ended = true;
-    if (!ended) world.wait(std::chrono::milliseconds(200));
-  }
-  EXPECT_TRUE(ended) << d.error;
+  EXPECT_TRUE(test_support::wait_until(
+      world.clock(), [&] { return shim_call_of(world, "sleep"); }, 40s, "the shim call of `sleep 100000` to end",
+      200ms))
+      << d.error;
   world.shutdown();
 }
 

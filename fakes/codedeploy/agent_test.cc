@@ -8,15 +8,15 @@
 #include <sstream>
 #include <thread>
 
-#include "fakes/codedeploy/test_support.h"
+#include "fakes/codedeploy/codedeploy_test_support.h"
 
 namespace bg::fakes {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::read_file;
-using testing::TempDir;
-using testing::write_file;
+using test_support::read_file;
+using test_support::TempDir;
+using test_support::write_file;
 
 // Each hook script appends "<revision> <event> <deployment id>" to $HOOK_LOG.
 std::string log_line_script(const std::string& revision, const std::string& extra = "") {
@@ -219,8 +219,8 @@ TEST_F(AgentTest, ConcurrentDeployIsRefused) {
   auto b2 = make_bundle("rev2");
   DeploymentResult d1;
   std::jthread first([&] { d1 = agent.deploy(1, b1); });
-  for (int i = 0; i < 500 && !agent.active_deployment(); ++i) clock_.sleep_for(100ms);
-  ASSERT_TRUE(agent.active_deployment().has_value());
+  ASSERT_TRUE(test_support::wait_until(clock_, [&] { return agent.active_deployment().has_value(); }, 50s,
+                                       "deployment 1 to be active"));
   DeploymentResult d2 = agent.deploy(2, b2);
   write_file(dir_ / "hooks.log.release", "");
   first.join();
@@ -241,7 +241,8 @@ TEST_F(AgentTest, StopEndsTheRunningHookAndTheDeployment) {
   auto bundle = make_bundle("rev1", "", {{"AfterInstall", slow}});
   std::stop_source stop;
   std::jthread stopper([&] {
-    for (int i = 0; i < 500 && !std::filesystem::exists(dir_ / "hooks.log.started"); ++i) clock_.sleep_for(100ms);
+    EXPECT_TRUE(test_support::wait_until(clock_, [&] { return std::filesystem::exists(dir_ / "hooks.log.started"); },
+                                         50s, "the AfterInstall script to start"));
     stop.request_stop();
   });
   DeploymentResult d = agent.deploy(1, bundle, stop.get_token());

@@ -2,7 +2,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/codedeploy/test_support.h"
+#include "fakes/codedeploy/codedeploy_test_support.h"
 
 namespace bg::fakes {
 namespace {
@@ -31,8 +31,8 @@ std::string error_of(const std::string& text) {
 
 // Goal: the seed's appspec.yml parses into its files and two hooks with CodeDeploy's defaults.
 TEST(AppSpec, ParsesTheSeedsAppspecWithDefaults) {
-  testing::TempDir dir;
-  testing::write_file(dir / "appspec.yml", kSeedAppspec);
+  test_support::TempDir dir;
+  test_support::write_file(dir / "appspec.yml", kSeedAppspec);
   AppSpec spec = parse_appspec(dir / "appspec.yml");
   EXPECT_EQ(spec.version, "0.0");
   EXPECT_EQ(spec.os, "linux");
@@ -161,8 +161,8 @@ TEST(AppSpec, ScriptsKeepTheirLineAndTheLastListOfAnEventWins) {
 
 // Goal: messages name the file as the caller says (the user's, not the run's copy); a folder is refused.
 TEST(AppSpec, MessagesUseTheDisplayNameAndAFolderIsRefused) {
-  testing::TempDir dir;
-  testing::write_file(dir / "appspec.yml", "version: 1.0\nos: linux\n");
+  test_support::TempDir dir;
+  test_support::write_file(dir / "appspec.yml", "version: 1.0\nos: linux\n");
   try {
     parse_appspec(dir / "appspec.yml", "my/deploy/appspec.yml");
     ADD_FAILURE() << "version 1.0 accepted";

@@ -5,14 +5,14 @@
 #include <fstream>
 #include <thread>
 
-#include "fakes/codedeploy/test_support.h"
+#include "fakes/codedeploy/codedeploy_test_support.h"
 
 namespace bg::fakes {
 namespace {
 
 using namespace std::chrono_literals;
-using testing::TempDir;
-using testing::write_file;
+using test_support::TempDir;
+using test_support::write_file;
 
 const std::map<std::string, std::string> kEnv{{"PATH", "/usr/bin:/bin"}};
 
@@ -27,7 +27,7 @@ bool process_alive(long pid) {
 }
 
 long read_pid(const std::filesystem::path& p) {
-  std::string text = testing::read_file(p);
+  std::string text = test_support::read_file(p);
   return text.empty() ? -1 : std::stol(text);
 }
 
@@ -71,8 +71,8 @@ TEST_F(ScriptRunnerTest, CapturesStdoutAndStderrToFiles) {
   ScriptResult r = runner_.run(req);
   EXPECT_EQ(r.out, "to-out\n");
   EXPECT_EQ(r.err, "to-err\n");
-  EXPECT_EQ(testing::read_file(dir_ / "logs/out"), "to-out\n");
-  EXPECT_EQ(testing::read_file(dir_ / "logs/err"), "to-err\n");
+  EXPECT_EQ(test_support::read_file(dir_ / "logs/out"), "to-out\n");
+  EXPECT_EQ(test_support::read_file(dir_ / "logs/err"), "to-err\n");
 }
 
 // Goal: the script runs in the given folder with stdin at end of file, in its own session.
@@ -143,7 +143,8 @@ TEST_F(ScriptRunnerTest, StopTokenEndsALongScript) {
   std::stop_source stop;
   std::jthread stopper([&] {
     // Stop once the script has started (bounded wait: at most 100 s scenario = 1 s real).
-    for (int i = 0; i < 1000 && !std::filesystem::exists(dir_ / "bg.pid"); ++i) clock_.sleep_for(100ms);
+    EXPECT_TRUE(test_support::wait_until(clock_, [&] { return std::filesystem::exists(dir_ / "bg.pid"); }, 100s,
+                                         "the script to start its background job"));
     stop.request_stop();
   });
   ScriptResult r = runner_.run(request("sleep 1000 &\necho $! > bg.pid\nwait\n"), stop.get_token());

@@ -6,13 +6,13 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/docker/compose_test_world.h"
+#include "fakes/docker/compose_test_support.h"
 
 namespace bg::fakes {
 namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using testing::ComposeWorld;
+using test_support::ComposeWorld;
 
 constexpr const char* kHeader = "NAME                COMMAND                  SERVICE             STATUS              PORTS\n";
 
@@ -68,7 +68,7 @@ TEST(ComposeCli, DownGoldenOutputAndEmptyProjectWarning) {
             "Container blue-blue-1  Removed\n"
             "Network blue_default  Removing\n"
             "Network blue_default  Removed\n");
-  EXPECT_EQ(testing::probe(w.ports.map(3000)).connect_errno, ECONNREFUSED);
+  EXPECT_EQ(test_support::probe(w.ports.map(3000)).connect_errno, ECONNREFUSED);
   auto again = w.run({"-p", "green", "-f", "docker-compose-green.yml", "down"});
   EXPECT_EQ(again.exit_code, 0);
   EXPECT_EQ(again.err, "green  Warning: No resource found to remove\n");

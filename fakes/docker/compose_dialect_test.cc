@@ -4,14 +4,14 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "fakes/docker/compose_test_world.h"
+#include "fakes/docker/compose_test_support.h"
 #include "fakes/docker/compose_v1_dialect.h"
 #include "fakes/docker/docker_cli.h"
 
 namespace bg::fakes {
 namespace {
 using namespace std::chrono_literals;
-using testing::ComposeWorld;
+using test_support::ComposeWorld;
 
 ContainerRecord record(std::string name, std::string service, ContainerState state) {
   ContainerRecord c;

@@ -4,11 +4,11 @@
 #include <gtest/gtest.h>
 
 #include "fakes/docker/compose_cli.h"
-#include "fakes/docker/compose_test_world.h"
+#include "fakes/docker/compose_test_support.h"
 
 namespace bg::fakes {
 namespace {
-using testing::ComposeWorld;
+using test_support::ComposeWorld;
 
 constexpr const char* kColors = R"(services:
   blue:

@@ -5,13 +5,13 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/docker/test_support.h"
+#include "fakes/docker/docker_test_support.h"
 
 namespace bg::fakes {
 namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using testing::EchoProcess;
+using test_support::EchoProcess;
 
 constexpr const char* kDockerfile =
     "# node_modules\nFROM node:16-alpine AS deps\nRUN apk add --no-cache libc6-compat\nWORKDIR /app\n"
@@ -23,7 +23,7 @@ struct DockerWorld {
   core::ScaledClock clock{0.01};
   core::History history;
   core::PortMap ports;
-  testing::IoThread io;
+  test_support::IoThread io;
   std::unique_ptr<DockerEngine> engine;
   std::unique_ptr<ComposeCli> compose;
   std::unique_ptr<DockerCli> docker;

@@ -10,20 +10,20 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/docker/test_support.h"
+#include "fakes/docker/docker_test_support.h"
 
 namespace bg::fakes {
 namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
-using testing::EchoProcess;
+using test_support::EchoProcess;
 
 struct World {
   fs::path dir;
   core::ScaledClock clock{0.01};
   core::History history;
   core::PortMap ports;
-  testing::IoThread io;
+  test_support::IoThread io;
   std::unique_ptr<DockerEngine> engine;
 
   explicit World(EngineOptions options = {}) {
@@ -49,14 +49,14 @@ struct World {
     s.restart = restart;
     return s;
   }
-  // Polls (real time, bounded) until the container is in `state`.
-  bool reaches(const std::string& name, ContainerState state) {
-    for (int i = 0; i < 400; ++i) {
-      auto c = engine->inspect(name);
-      if (c && c->state == state) return true;
-      std::this_thread::sleep_for(5ms);
-    }
-    return false;
+  // Waits (real time, bounded) until the container is in `state`.
+  ::testing::AssertionResult reaches(const std::string& name, ContainerState state) {
+    return test_support::wait_until(
+        [&] {
+          auto c = engine->inspect(name);
+          return c && c->state == state;
+        },
+        2s, name + " in state " + state_name(state));
   }
 };
 
@@ -82,11 +82,14 @@ TEST(DockerEngineOps, RestartPolicyRestartsACrashButNotAStop) {
   w.engine->start("api");
   ASSERT_TRUE(w.engine->kill("api"));
   ASSERT_TRUE(w.reaches("api", ContainerState::running));
-  for (int i = 0; i < 200 && w.engine->info("api")->restart_count == 0; ++i) std::this_thread::sleep_for(5ms);
+  EXPECT_TRUE(test_support::wait_until([&] { return w.engine->info("api")->restart_count > 0; }, 1s,
+                                       "the restart to be counted"));
   EXPECT_EQ(w.engine->info("api")->restart_count, 1);
   w.engine->stop("api", 0s, {});
-  w.clock.sleep_for(5s, {});  // far past the 200 ms second back-off
-  EXPECT_EQ(w.engine->inspect("api")->state, ContainerState::exited);
+  // Far past the 200 ms second back-off, the stopped container stays exited.
+  EXPECT_TRUE(test_support::holds_for(
+      w.clock, [&] { return w.engine->inspect("api")->state == ContainerState::exited; }, 5s,
+      "api stays exited after docker stop"));
 }
 
 // Goal: on-failure:1 restarts once, then the next crash stays exited; "no" never restarts.
@@ -98,8 +101,9 @@ TEST(DockerEngineOps, OnFailureHonoursItsRetryCount) {
   ASSERT_TRUE(w.reaches("api", ContainerState::running));
   w.engine->kill("api");
   ASSERT_TRUE(w.reaches("api", ContainerState::exited));
-  w.clock.sleep_for(2s, {});
-  EXPECT_EQ(w.engine->inspect("api")->state, ContainerState::exited);
+  EXPECT_TRUE(test_support::holds_for(
+      w.clock, [&] { return w.engine->inspect("api")->state == ContainerState::exited; }, 2s,
+      "api stays exited after its second crash"));
   EXPECT_EQ(w.engine->inspect("api")->exit_code, 137);
   EXPECT_EQ(error_of([&] { w.engine->create(w.spec("bad", "sometimes")); }), "invalid restart policy 'sometimes'");
 }

@@ -2,13 +2,13 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/docker/test_support.h"
+#include "fakes/docker/docker_test_support.h"
 
 namespace bg::fakes {
 namespace {
 using namespace std::chrono_literals;
-using testing::EchoProcess;
-using testing::probe;
+using test_support::EchoProcess;
+using test_support::probe;
 
 Dockerfile node_image() { return parse_dockerfile("FROM node:16-alpine\nENV PORT 3000\nCMD [\"node\", \"server.js\"]\n"); }
 
@@ -17,7 +17,7 @@ struct World {
   core::ScaledClock clock{0.01};
   core::History history;
   core::PortMap ports;
-  testing::IoThread io;
+  test_support::IoThread io;
   EchoProcess::Behaviour behaviour;
   std::vector<EchoProcess*> processes;
   std::mutex mutex;
@@ -56,7 +56,7 @@ TEST(DockerEngine, StartReturnsBeforeTheAppListens) {
   EXPECT_EQ(c.name, "blue-blue-1");
   w.engine->start(c.name);
   EXPECT_EQ(w.engine->inspect(c.name)->state, ContainerState::running);
-  testing::Probe p = probe(w.ports.map(3000), "GET / HTTP/1.1\r\n\r\n");
+  test_support::Probe p = probe(w.ports.map(3000), "GET / HTTP/1.1\r\n\r\n");
   EXPECT_TRUE(p.connected);
   EXPECT_TRUE(p.eof);
   EXPECT_EQ(p.data, "");
@@ -73,11 +73,9 @@ TEST(DockerEngine, StopSendsSigtermAndRemoveFreesTheHostPort) {
   auto c = w.engine->create(w.spec("green", 3001));
   w.engine->start(c.name);
   uint16_t host = w.ports.map(3001);
-  testing::Probe served;
-  for (int i = 0; i < 100 && served.data.empty(); ++i) {
-    served = probe(host, "hi");
-    if (served.data.empty()) w.clock.sleep_for(100ms);
-  }
+  test_support::Probe served;
+  EXPECT_TRUE(test_support::wait_until(
+      w.clock, [&] { return !(served = probe(host, "hi")).data.empty(); }, 10s, "the app to echo through the host port"));
   EXPECT_EQ(served.data, "hi");
   EXPECT_EQ(w.engine->stop(c.name, std::nullopt, {}), 0);
   EXPECT_EQ(w.engine->inspect(c.name)->state, ContainerState::exited);
@@ -102,11 +100,10 @@ TEST(DockerEngine, EveryInstanceHasItsOwnAddressAndAStaleOneRefuses) {
   EXPECT_EQ(w.engine->network().resolve("blue", 3000), first);  // the service name is an alias
   EXPECT_EQ(w.ports.map(first[0]), first[0]);                   // the address is connected to as itself
   w.engine->start(c.name);
-  testing::Probe served;
-  for (int i = 0; i < 100 && served.data.empty(); ++i) {
-    served = probe(first[0], "hi");
-    if (served.data.empty()) w.clock.sleep_for(100ms);
-  }
+  test_support::Probe served;
+  EXPECT_TRUE(test_support::wait_until(
+      w.clock, [&] { return !(served = probe(first[0], "hi")).data.empty(); }, 10s,
+      "the app to echo on the container's address"));
   EXPECT_EQ(served.data, "hi");
   w.engine->stop(c.name, std::nullopt, {});
   w.engine->remove(c.name, {});
@@ -146,17 +143,14 @@ TEST(DockerEngine, KillEndsTheAppAtOnceWithExit137AndNoRestart) {
   w.engine->start(c.name);
   const uint16_t host = w.ports.map(3000);
   EXPECT_TRUE(w.engine->kill(c.name));
-  for (int i = 0; i < 200 && w.engine->inspect(c.name)->state == ContainerState::running; ++i) w.clock.sleep_for(10ms);
+  EXPECT_TRUE(test_support::wait_until(
+      w.clock, [&] { return w.engine->inspect(c.name)->state != ContainerState::running; }, 2s,
+      "the killed container to stop running", 10ms));
   auto rec = w.engine->inspect(c.name);
   EXPECT_EQ(rec->state, ContainerState::exited);
   EXPECT_EQ(rec->exit_code, 137);
-  testing::Probe p;
-  for (int i = 0; i < 200; ++i) {
-    p = probe(host);
-    if (p.connect_errno == ECONNREFUSED) break;
-    w.clock.sleep_for(10ms);
-  }
-  EXPECT_EQ(p.connect_errno, ECONNREFUSED);
+  EXPECT_TRUE(test_support::wait_until(
+      w.clock, [&] { return probe(host).connect_errno == ECONNREFUSED; }, 2s, "the host port to refuse", 10ms));
   EXPECT_FALSE(w.engine->kill(c.name));
   EXPECT_EQ(w.engine->inspect(c.name)->state, ContainerState::exited);
   EXPECT_EQ(w.whats(c.name),

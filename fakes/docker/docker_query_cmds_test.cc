@@ -1,11 +1,11 @@
 // inspect, ps, images and network: what scripts parse, and the errors they meet.
-#include "fakes/docker/docker_cli_test_world.h"
+#include "fakes/docker/docker_cli_test_support.h"
 
 #include <nlohmann/json.hpp>
 
 namespace bg::fakes {
 namespace {
-using testing::CliWorld;
+using test_support::CliWorld;
 
 // Goal: inspect -f with the templates scripts use, Go's errors for a bad template (64) and a
 // missing key (1), and --type for images and networks.

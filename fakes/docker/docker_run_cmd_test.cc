@@ -1,9 +1,10 @@
 // `docker run` and the container verbs: what scripts see on stdout, stderr and in the exit code.
-#include "fakes/docker/docker_cli_test_world.h"
+#include "fakes/docker/docker_cli_test_support.h"
 
 namespace bg::fakes {
 namespace {
-using testing::CliWorld;
+using namespace std::chrono_literals;
+using test_support::CliWorld;
 
 // Goal: `docker run -d` with the flags swap scripts use creates and starts the container, prints
 // its id, and inspect sees what was asked (env from -e, --env-file and the caller's environment).
@@ -123,7 +124,7 @@ TEST(DockerRun, ContainerVerbsPrintNamesAndDaemonErrors) {
 TEST(DockerRun, LogsRenameAndWait) {
   CliWorld w;
   std::string id = w.run({"run", "-d", "--name", "blue", "web"}).out.substr(0, 64);
-  for (int i = 0; i < 200 && w.engine->logs("blue").empty(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  ASSERT_TRUE(test_support::wait_until([&] { return !w.engine->logs("blue").empty(); }, 1s, "blue's first log line"));
   EXPECT_EQ(w.run({"logs", "blue"}).out.rfind("echo listening on ", 0), 0u);
   EXPECT_TRUE(std::regex_search(w.run({"logs", "-t", "blue"}).out, std::regex("^2024-01-01T00:00:[0-9.]+Z echo")));
   EXPECT_EQ(w.run({"logs", "ghost"}).err, "Error: No such container: ghost\n");
@@ -178,9 +179,9 @@ TEST(DockerRun, RestartPolicyThroughTheCli) {
   CliWorld w;
   w.run({"run", "-d", "--name", "api", "--restart", "always", "web"});
   w.engine->kill("api");  // a crash
-  for (int i = 0; i < 400 && w.run({"inspect", "-f", "{{.RestartCount}} {{.State.Status}}", "api"}).out != "1 running\n";
-       ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  EXPECT_TRUE(test_support::wait_until(
+      [&] { return w.run({"inspect", "-f", "{{.RestartCount}} {{.State.Status}}", "api"}).out == "1 running\n"; }, 2s,
+      "api restarted once and running"));
   EXPECT_EQ(w.run({"inspect", "-f", "{{.RestartCount}} {{.State.Status}}", "api"}).out, "1 running\n");
 }
 

@@ -5,13 +5,13 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include "fakes/docker/compose_test_world.h"
+#include "fakes/docker/compose_test_support.h"
 #include "fakes/docker/docker_cli.h"
 
 namespace bg::fakes {
 namespace {
 using namespace std::chrono_literals;
-using testing::ComposeWorld;
+using test_support::ComposeWorld;
 
 Healthcheck check(std::vector<std::string> test, int retries = 3, core::Duration start_period = 0s) {
   Healthcheck h;

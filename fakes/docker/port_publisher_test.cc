@@ -2,14 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/docker/test_support.h"
+#include "fakes/docker/docker_test_support.h"
 
 namespace bg::fakes {
 namespace {
+using namespace std::chrono_literals;
 
-using testing::EchoProcess;
-using testing::IoThread;
-using testing::probe;
+using test_support::EchoProcess;
+using test_support::IoThread;
+using test_support::probe;
 
 struct Fixture {
   core::ScaledClock clock{0.01};
@@ -25,8 +26,7 @@ struct Fixture {
     app = std::make_unique<EchoProcess>(io.io(), ports, clock, spec, EchoProcess::Behaviour{});
     app->on_exit = [](int) {};
     app->start();
-    for (int i = 0; i < 200 && !app->listening(); ++i) clock.sleep_for(std::chrono::milliseconds(100));
-    ASSERT_TRUE(app->listening());
+    ASSERT_TRUE(test_support::wait_until(clock, [&] { return app->listening(); }, 20s, "the app to listen"));
   }
 };
 
@@ -38,13 +38,13 @@ TEST(PortPublisher, AcceptsThenClosesUntilAppListensThenSplicesThenRefuses) {
   auto publisher = PortPublisher::create(f.io.io(), f.ports, f.host, f.container, {});
   publisher->start();
 
-  testing::Probe early = probe(f.host, "GET / HTTP/1.1\r\n\r\n");
+  test_support::Probe early = probe(f.host, "GET / HTTP/1.1\r\n\r\n");
   EXPECT_TRUE(early.connected);
   EXPECT_TRUE(early.eof);
   EXPECT_EQ(early.data, "");
 
   f.start_app();
-  testing::Probe served = probe(f.host, "hello through docker-proxy");
+  test_support::Probe served = probe(f.host, "hello through docker-proxy");
   EXPECT_TRUE(served.connected);
   EXPECT_EQ(served.data, "hello through docker-proxy");
   EXPECT_TRUE(served.eof);  // the half-close travelled to the app and back
@@ -61,12 +61,8 @@ TEST(PortPublisher, StopClosesOpenConnections) {
   auto publisher = PortPublisher::create(f.io.io(), f.ports, f.host, f.container, {});
   publisher->start();
   f.start_app();
-  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(f.host);
-  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  int fd = test_support::connect_to(f.host);
+  ASSERT_GE(fd, 0);
   ::send(fd, "x", 1, MSG_NOSIGNAL);
   char c;
   timeval tv{2, 0};
@@ -87,14 +83,15 @@ TEST(PortPublisher, WithoutUserlandProxyRefusesUntilAppListens) {
   options.probe_interval = std::chrono::milliseconds(1);
   auto publisher = PortPublisher::create(f.io.io(), f.ports, f.host, f.container, options);
   publisher->start();
-  f.clock.sleep_for(std::chrono::milliseconds(500));  // several probe intervals
-  EXPECT_EQ(probe(f.host).connect_errno, ECONNREFUSED);
+  // Over several probe intervals (500 ms scenario, 5 ms real; the publisher probes every 1 ms) with
+  // the app not listening, every connect is refused.
+  EXPECT_TRUE(test_support::holds_for(
+      f.clock, [&] { return probe(f.host).connect_errno == ECONNREFUSED; }, 500ms,
+      "the host port to refuse before the app listens", 50ms));
   f.start_app();
-  testing::Probe served;
-  for (int i = 0; i < 100 && served.data.empty(); ++i) {
-    served = probe(f.host, "ping");
-    if (served.data.empty()) f.clock.sleep_for(std::chrono::milliseconds(100));
-  }
+  test_support::Probe served;
+  EXPECT_TRUE(test_support::wait_until(
+      f.clock, [&] { return !(served = probe(f.host, "ping")).data.empty(); }, 10s, "the app's echo through the port"));
   EXPECT_EQ(served.data, "ping");
   publisher->stop();
   EXPECT_EQ(probe(f.host).connect_errno, ECONNREFUSED);

@@ -19,11 +19,14 @@
 #include "core/path_map.h"
 #include "core/shell_quote.h"
 #include "fakes/host/host_layout.h"
+#include "test_support/loopback.h"
+#include "test_support/wait.h"
 
 namespace bg::fakes {
 namespace {
 
 namespace fs = std::filesystem;
+using namespace std::chrono_literals;
 
 struct TempDir {
   fs::path path;
@@ -140,37 +143,28 @@ TEST(SandboxHost, EscapedDaemonsOutliveTheScriptAndDieWithTheHost) {
   ASSERT_EQ(o.exit_code, 0);
   // The daemon's pid as the harness sees it: the host's PID namespace numbers differ from ours.
   const pid_t init = h.host->init_pid();
-  std::ifstream children(fmt::format("/proc/{}/task/{}/children", init, init));
   pid_t daemon = 0;
-  for (int i = 0; i < 100 && !daemon; ++i) {
-    std::ifstream c(fmt::format("/proc/{}/task/{}/children", init, init));
-    c >> daemon;
-    if (!daemon) std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  ASSERT_GT(daemon, 0) << "the orphaned daemon was not reparented to the host's init";
+  ASSERT_TRUE(test_support::wait_until(
+      [&] {
+        std::ifstream c(fmt::format("/proc/{}/task/{}/children", init, init));
+        c >> daemon;
+        return daemon > 0;
+      },
+      2s, "the orphaned daemon to be reparented to the host's init"));
   EXPECT_TRUE(process_alive(daemon));
   h.host->stop();
-  for (int i = 0; i < 200 && process_alive(daemon); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_FALSE(process_alive(daemon));
+  EXPECT_TRUE(test_support::wait_until([&] { return !process_alive(daemon); }, 2s, "the daemon to die with the host"));
 }
 
 // Goal: a script cannot reach the machine's loopback (its own network has only its own loopback),
 // while the entry for the real curl keeps the harness's network.
 TEST(SandboxHost, ScriptsHaveNoNetworkButTheirOwnLoopback) {
-  int listener = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in a{};
-  a.sin_family = AF_INET;
-  a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  ASSERT_EQ(::bind(listener, reinterpret_cast<sockaddr*>(&a), sizeof a), 0);
-  ASSERT_EQ(::listen(listener, 8), 0);
-  socklen_t len = sizeof a;
-  ::getsockname(listener, reinterpret_cast<sockaddr*>(&a), &len);
-  const int port = ntohs(a.sin_port);
+  test_support::LoopbackListener listener;
+  const int port = listener.port();
   Host h;
   const std::string probe = fmt::format("exec 3<>/dev/tcp/127.0.0.1/{} && echo connected || echo refused", port);
   Output inside = run_in(*h.host, h.host->whole_host(), "bash -c '" + probe + "' 2>/dev/null");
   Output curl_side = run_in(*h.host, h.host->files_not_network(), "bash -c '" + probe + "' 2>/dev/null");
-  ::close(listener);
   EXPECT_EQ(inside.out, "refused\n");
   EXPECT_EQ(curl_side.out, "connected\n");
 }

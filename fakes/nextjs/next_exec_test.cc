@@ -15,6 +15,7 @@
 #include "core/port_map.h"
 #include "fakes/nextjs/next_log_lines.h"
 #include "fakes/nextjs/next_server.h"
+#include "test_support/wait.h"
 
 namespace bg::fakes {
 namespace {
@@ -75,12 +76,10 @@ class NextExec : public ::testing::Test {
     r.workdir = "/app";
     return server_->exec(r, {});
   }
-  bool ready() {
-    for (int i = 0; i < 400; ++i) {
-      if (exec({"wget", "-qO-", "http://localhost:3000/api/health"}).exit_code == 0) return true;
-      std::this_thread::sleep_for(5ms);
-    }
-    return false;
+  ::testing::AssertionResult ready() {
+    return test_support::wait_until(
+        [&] { return exec({"wget", "-qO-", "http://localhost:3000/api/health"}).exit_code == 0; }, 2s,
+        "/api/health to answer 200");
   }
   std::vector<std::string> lines() {
     std::lock_guard lock(mutex_);
@@ -119,7 +118,7 @@ TEST_F(NextExec, HealthChecksAskTheApp) {
   EXPECT_EQ(exec({"curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "http://localhost:3000/"}).out, "200");
   EXPECT_EQ(exec({"curl", "-sf", "http://localhost:8080/"}).exit_code, 7);  // nothing else listens
   EXPECT_EQ(exec({"curl", "http://api.example.com/"}).not_modelled, "docker exec curl of http://api.example.com/");
-  for (int i = 0; i < 200 && lines().size() < 6; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_TRUE(test_support::wait_until([&] { return lines().size() >= 6; }, 1s, "the banner's six lines"));
   ASSERT_EQ(lines().size(), 6u);
   EXPECT_EQ(lines()[1], "  - Local:        http://localhost:3000");
   EXPECT_EQ(lines()[5].rfind(" \xE2\x9C\x93 Ready in ", 0), 0u);

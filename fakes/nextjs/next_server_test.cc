@@ -18,6 +18,7 @@
 #include "core/port_map.h"
 #include "core/rng.h"
 #include "fakes/nextjs/next_server.h"
+#include "test_support/wait.h"
 
 namespace bg::fakes {
 namespace {
@@ -174,15 +175,10 @@ class NextServerTest : public ::testing::Test {
     return out;
   }
 
-  // Waits (scenario time, bounded) until `pred` holds.
+  // Waits (scenario time on the run's clock, 500 s at most) until `pred` holds.
   template <class Pred>
   testing::AssertionResult wait_until(Pred pred, const char* what, core::Duration deadline = 500s) {
-    core::Time end = clock_.now() + deadline;
-    while (clock_.now() < end) {
-      if (pred()) return testing::AssertionSuccess();
-      clock_.sleep_for(100ms);
-    }
-    return pred() ? testing::AssertionSuccess() : testing::AssertionFailure() << "timed out waiting for " << what;
+    return test_support::wait_until(clock_, pred, deadline, what);
   }
 
   testing::AssertionResult wait_event(const char* what) {

@@ -4,7 +4,7 @@
 
 #include "fakes/docker/docker_engine.h"
 #include "fakes/docker/signal_delivery.h"
-#include "fakes/docker/test_support.h"
+#include "fakes/docker/docker_test_support.h"
 #include "fakes/nextjs/next_server.h"
 
 namespace bg::fakes {
@@ -16,7 +16,7 @@ struct SignalWorld {
   core::ScaledClock clock{0.01};
   core::History history;
   core::PortMap ports;
-  testing::IoThread io;
+  test_support::IoThread io;
   std::unique_ptr<DockerEngine> engine;
 
   SignalWorld() {
@@ -43,8 +43,7 @@ struct SignalWorld {
     spec.init = init;
     engine->create(spec);
     engine->start("blue-blue-1");
-    for (core::Time end = clock.now() + 200s; clock.now() < end && !app_event("ready");) clock.sleep_for(100ms);
-    EXPECT_TRUE(app_event("ready"));
+    EXPECT_TRUE(test_support::wait_until(clock, [&] { return app_event("ready"); }, 200s, "the app to be ready"));
     return engine->stop("blue-blue-1", 2s, {});
   }
   bool app_event(const std::string& what) const {
@@ -112,8 +111,9 @@ TEST(Healthcheck, CurlTestProbesTheAppOverHttp) {
   spec.healthcheck = check;
   EXPECT_EQ(w.engine->create(spec).health, "starting");
   w.engine->start("blue-blue-1");
-  for (core::Time end = w.clock.now() + 200s; w.clock.now() < end && w.engine->inspect("blue-blue-1")->health != "healthy";)
-    w.clock.sleep_for(500ms);
+  EXPECT_TRUE(test_support::wait_until(
+      w.clock, [&] { return w.engine->inspect("blue-blue-1")->health == "healthy"; }, 200s, "the container to be healthy",
+      500ms));
   EXPECT_EQ(w.engine->inspect("blue-blue-1")->health, "healthy");
 }
 

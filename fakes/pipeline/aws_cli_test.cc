@@ -4,15 +4,15 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/codedeploy/test_support.h"
+#include "fakes/codedeploy/codedeploy_test_support.h"
 #include "fakes/pipeline/local_command.h"
 
 namespace bg::fakes {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::TempDir;
-using testing::write_file;
+using test_support::TempDir;
+using test_support::write_file;
 
 // A runner whose workspace holds a revision (ApplicationStart sleeps `hook` real seconds, or
 // fails), the real agent behind the CodeDeploy service, and the CLI.

@@ -6,7 +6,7 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/codedeploy/test_support.h"
+#include "fakes/codedeploy/codedeploy_test_support.h"
 #include "fakes/pipeline/git_command.h"
 #include "fakes/pipeline/local_command.h"
 
@@ -14,9 +14,9 @@ namespace bg::fakes {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::read_file;
-using testing::TempDir;
-using testing::write_file;
+using test_support::read_file;
+using test_support::TempDir;
+using test_support::write_file;
 
 class GitOriginTest : public ::testing::Test {
  protected:

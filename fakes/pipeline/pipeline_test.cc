@@ -4,13 +4,13 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/codedeploy/test_support.h"
+#include "fakes/codedeploy/codedeploy_test_support.h"
 
 namespace bg::fakes {
 namespace {
 using namespace std::chrono_literals;
-using testing::TempDir;
-using testing::write_file;
+using test_support::TempDir;
+using test_support::write_file;
 
 // A source folder whose ApplicationStart takes 0.5 s real = 50 scenario s (the deployment stays
 // active that long; the hook timeout is scenario time),

@@ -5,18 +5,18 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/codedeploy/test_support.h"
-#include "fakes/pipeline/workflow_test_host.h"
+#include "fakes/codedeploy/codedeploy_test_support.h"
+#include "fakes/pipeline/workflow_test_support.h"
 
 namespace bg::fakes {
 namespace {
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
-using testing::read_file;
-using testing::TempDir;
-using testing::TestHost;
-using testing::write_file;
+using test_support::read_file;
+using test_support::TempDir;
+using test_support::TestHost;
+using test_support::write_file;
 
 const fs::path kCorpus = "scenarios/data/real-world";
 

@@ -5,16 +5,16 @@
 
 #include <gtest/gtest.h>
 
-#include "fakes/codedeploy/test_support.h"
-#include "fakes/pipeline/workflow_test_host.h"
+#include "fakes/codedeploy/codedeploy_test_support.h"
+#include "fakes/pipeline/workflow_test_support.h"
 
 namespace bg::fakes {
 namespace {
 
 namespace fs = std::filesystem;
-using testing::TempDir;
-using testing::TestHost;
-using testing::write_file;
+using test_support::TempDir;
+using test_support::TestHost;
+using test_support::write_file;
 
 class WorkflowRunnerTest : public ::testing::Test {
  protected:
@@ -157,7 +157,7 @@ jobs:
   EXPECT_EQ(c.argv.at(1), "-c");
   EXPECT_EQ(c.cwd, "/home/ubuntu");
   EXPECT_EQ(c.source_lines.at(0), 13);  // `script: |` on 12
-  EXPECT_EQ(testing::read_file(dir_ / "deploy/home/ubuntu/where.txt"), (dir_ / "deploy/home/ubuntu").string() + "\nubuntu\n");
+  EXPECT_EQ(test_support::read_file(dir_ / "deploy/home/ubuntu/where.txt"), (dir_ / "deploy/home/ubuntu").string() + "\nubuntu\n");
   std::lock_guard lock(mutex_);
   EXPECT_NE(std::find(events_.begin(), events_.end(), "deployment_started appleboy/ssh-action on ubuntu@***HOST***"), events_.end());
   EXPECT_NE(std::find(events_.begin(), events_.end(), "deployment_failed Process exited with status 5"), events_.end());
@@ -207,7 +207,7 @@ TEST_F(WorkflowRunnerTest, Corpus09BuildsThenSwapsOverSsh) {
     builds.push_back(a);
     return ActionOutcome{};
   };
-  std::string text = testing::read_file("scenarios/data/real-world/09-registry-nginx-container-docker-cp/.github/workflows/deploy.yml");
+  std::string text = test_support::read_file("scenarios/data/real-world/09-registry-nginx-container-docker-cp/.github/workflows/deploy.yml");
   auto r = run(text);
   // (The script's `cd /home/ubuntu/web` is a host path this test host does not map: only the build
   // job's result and the command sent are checked.)
@@ -239,7 +239,7 @@ jobs:
           strip_components: 2
 )yaml");
   EXPECT_EQ(r.conclusion, "success") << r.detail << r.not_modelled;
-  EXPECT_EQ(testing::read_file(dir_ / "deploy/home/ubuntu/site/a.txt"), "one\n");
+  EXPECT_EQ(test_support::read_file(dir_ / "deploy/home/ubuntu/site/a.txt"), "one\n");
   EXPECT_FALSE(fs::exists(dir_ / "deploy/home/ubuntu/site/b.log"));
 }
 

@@ -14,6 +14,7 @@
 
 namespace bg::survey {
 namespace {
+using test_support::get;
 namespace fs = std::filesystem;
 
 struct Row {

@@ -16,6 +16,7 @@
 
 namespace bg::survey {
 namespace {
+using test_support::get;
 namespace fs = std::filesystem;
 
 std::vector<std::string> corpus() {

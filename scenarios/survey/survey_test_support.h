@@ -4,7 +4,7 @@
 
 #include <initializer_list>
 
-namespace bg::survey {
+namespace bg::survey::test_support {
 
 // The node at `keys`, undefined when one is missing: chained operator[] on a missing key throws in
 // yaml-cpp 0.7.
@@ -16,4 +16,4 @@ inline YAML::Node get(YAML::Node n, std::initializer_list<const char*> keys) {
   return n;
 }
 
-}  // namespace bg::survey
+}  // namespace bg::survey::test_support

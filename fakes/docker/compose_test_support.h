@@ -8,9 +8,9 @@
 #include <string_view>
 
 #include "fakes/docker/compose_cli.h"
-#include "fakes/docker/test_support.h"
+#include "fakes/docker/docker_test_support.h"
 
-namespace bg::fakes::testing {
+namespace bg::fakes::test_support {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 
@@ -29,7 +29,7 @@ struct ComposeWorld {
   core::ScaledClock clock{0.01};
   core::History history;
   core::PortMap ports;
-  testing::IoThread io;
+  test_support::IoThread io;
   std::unique_ptr<DockerEngine> engine;
   std::unique_ptr<ComposeCli> compose;
 
@@ -43,8 +43,8 @@ struct ComposeWorld {
     options.build_duration = 1s;
     engine = std::make_unique<DockerEngine>(io.io(), clock, history, ports, core::Rng(1), options,
                                             [this](const ProcessSpec& spec) {
-                                              return std::make_unique<testing::EchoProcess>(
-                                                  io.io(), ports, clock, spec, testing::EchoProcess::Behaviour{listen_after_, false, answers_exec});
+                                              return std::make_unique<test_support::EchoProcess>(
+                                                  io.io(), ports, clock, spec, test_support::EchoProcess::Behaviour{listen_after_, false, answers_exec});
                                             });
     engine->build(parse_dockerfile("FROM node:16-alpine\nCMD [\"node\", \"server.js\"]\n"), "docker-image", {});
     compose = std::make_unique<ComposeCli>(*engine, make_compose_dialect(compose_version));
@@ -70,4 +70,4 @@ struct ComposeWorld {
   }
 };
 
-}  // namespace bg::fakes::testing
+}  // namespace bg::fakes::test_support

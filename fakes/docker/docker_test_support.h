@@ -1,7 +1,7 @@
 #pragma once
 // Test helpers for fakes/docker (tests only): an io_context on its own thread, a tiny
 // ContainerProcess that echoes on its container port after a delay (or never) and can ignore
-// SIGTERM, and loopback client probes with deadlines. Independent of fakes/nextjs on purpose.
+// SIGTERM (loopback probes are test_support/loopback.h's). Independent of fakes/nextjs on purpose.
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -24,8 +24,13 @@
 #include "core/clock.h"
 #include "core/port_map.h"
 #include "fakes/docker/container_process.h"
+#include "test_support/loopback.h"
+#include "test_support/wait.h"
 
-namespace bg::fakes::testing {
+namespace bg::fakes::test_support {
+
+// The shared test support (waits, loopback probes), reachable as fakes::test_support:: too.
+using namespace bg::test_support;
 
 // An io_context run by one thread for the test's lifetime; joined on destruction.
 class IoThread {
@@ -151,46 +156,4 @@ class EchoProcess : public ContainerProcess {
   std::jthread thread_;
 };
 
-// What a client sees on 127.0.0.1:port: refused, or connected and then `data` before EOF (or the
-// 2 s read deadline) after sending `send`.
-struct Probe {
-  bool connected = false;
-  int connect_errno = 0;
-  std::string data;
-  bool eof = false;
-};
-
-inline Probe probe(uint16_t port, const std::string& send = "", int read_deadline_ms = 2000) {
-  Probe p;
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  addr.sin_port = htons(port);
-  if (::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    p.connect_errno = errno;
-    ::close(fd);
-    return p;
-  }
-  p.connected = true;
-  timeval tv{read_deadline_ms / 1000, (read_deadline_ms % 1000) * 1000};
-  ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  if (!send.empty()) {
-    ::send(fd, send.data(), send.size(), MSG_NOSIGNAL);
-    ::shutdown(fd, SHUT_WR);  // half-close: the echo comes back, then EOF
-  }
-  char buf[4096];
-  for (;;) {
-    ssize_t n = ::recv(fd, buf, sizeof buf, 0);
-    if (n == 0) {
-      p.eof = true;
-      break;
-    }
-    if (n < 0) break;
-    p.data.append(buf, static_cast<size_t>(n));
-  }
-  ::close(fd);
-  return p;
-}
-
-}  // namespace bg::fakes::testing
+}  // namespace bg::fakes::test_support

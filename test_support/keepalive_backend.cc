@@ -1,4 +1,4 @@
-#include "proxy/keepalive_backend.h"
+#include "test_support/keepalive_backend.h"
 
 #include <poll.h>
 #include <sys/socket.h>
@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cstdlib>
 
-#include "proxy/proxy_test_support.h"
+#include "test_support/loopback.h"
 
-namespace bg::proxy::testing_support {
+namespace bg::test_support {
 namespace {
 
 std::string lower(std::string s) {
@@ -48,14 +48,6 @@ KeepaliveBackend::~KeepaliveBackend() {
 std::vector<std::string> KeepaliveBackend::heads() const {
   std::lock_guard lock(mutex_);
   return heads_;
-}
-
-bool KeepaliveBackend::wait_idle_closed(int n, std::chrono::milliseconds deadline) {
-  for (auto waited = std::chrono::milliseconds(0); waited < deadline; waited += std::chrono::milliseconds(5)) {
-    if (idle_closed_.load() >= n) return true;
-    ::poll(nullptr, 0, 5);
-  }
-  return idle_closed_.load() >= n;
 }
 
 void KeepaliveBackend::run() {
@@ -118,4 +110,4 @@ bool KeepaliveBackend::on_readable(Conn& c) {
   return !close;
 }
 
-}  // namespace bg::proxy::testing_support
+}  // namespace bg::test_support

@@ -1,4 +1,4 @@
-#include "reports/report_sums_for_tests.h"
+#include "reports/report_sums_test_support.h"
 
 #include <fmt/format.h>
 

@@ -1,6 +1,6 @@
 #pragma once
-// KeepaliveBackend is a test backend that speaks HTTP/1.1 keep-alive as Node's http server does:
-// it keeps a connection open after a response unless the request said `Connection: close` (then it
+// KeepaliveBackend is a test backend that speaks HTTP/1.1 keep-alive as Node's http server does: it
+// keeps a connection open after a response unless the request said `Connection: close` (then it
 // answers `Connection: close` and closes), and it closes connections idle past its keepAliveTimeout
 // (Node's default is 5 s) — the close that races the proxy's reuse of a cached connection. Many
 // connections at once, on one poll thread; every wait has a deadline.
@@ -15,7 +15,7 @@
 #include "core/clock.h"
 #include "core/port_map.h"
 
-namespace bg::proxy::testing_support {
+namespace bg::test_support {
 
 class KeepaliveBackend {
  public:
@@ -36,8 +36,6 @@ class KeepaliveBackend {
   int connections() const { return connections_.load(); }
   int idle_closed() const { return idle_closed_.load(); }
   std::vector<std::string> heads() const;
-  // Waits (real time, bounded) until `idle_closed() >= n`.
-  bool wait_idle_closed(int n, std::chrono::milliseconds deadline);
 
  private:
   struct Conn {
@@ -61,4 +59,4 @@ class KeepaliveBackend {
   std::thread thread_;
 };
 
-}  // namespace bg::proxy::testing_support
+}  // namespace bg::test_support

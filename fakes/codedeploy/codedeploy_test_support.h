@@ -9,7 +9,12 @@
 #include <sstream>
 #include <string>
 
-namespace bg::fakes::testing {
+#include "test_support/wait.h"
+
+namespace bg::fakes::test_support {
+
+// The shared test support (waits with deadlines), reachable as fakes::test_support:: too.
+using namespace bg::test_support;
 
 class TempDir {
  public:
@@ -43,4 +48,4 @@ inline std::string read_file(const std::filesystem::path& p) {
   return s.str();
 }
 
-}  // namespace bg::fakes::testing
+}  // namespace bg::fakes::test_support

@@ -17,7 +17,7 @@
 #include "fakes/pipeline/local_command.h"
 #include "fakes/pipeline/workflow_hosts.h"
 
-namespace bg::fakes::testing {
+namespace bg::fakes::test_support {
 
 using StubHandler = std::function<core::CommandResult(const std::vector<std::string>& args, const std::string& cwd,
                                                       const std::map<std::string, std::string>& env)>;
@@ -126,4 +126,4 @@ class TestHost : public WorkflowHost {
   std::jthread server_;
 };
 
-}  // namespace bg::fakes::testing
+}  // namespace bg::fakes::test_support

@@ -9,9 +9,9 @@
 #include <gtest/gtest.h>
 
 #include "fakes/docker/docker_cli.h"
-#include "fakes/docker/test_support.h"
+#include "fakes/docker/docker_test_support.h"
 
-namespace bg::fakes::testing {
+namespace bg::fakes::test_support {
 
 struct CliWorld {
   std::filesystem::path root;  // the host's "/"
@@ -63,4 +63,4 @@ struct CliWorld {
   }
 };
 
-}  // namespace bg::fakes::testing
+}  // namespace bg::fakes::test_support

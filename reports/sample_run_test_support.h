@@ -9,7 +9,7 @@
 #include "core/history.h"
 #include "reports/run_result.h"
 
-namespace bg::reports::testing {
+namespace bg::reports::test_support {
 
 inline core::Time secs(double s) { return core::from_seconds(s); }
 
@@ -107,4 +107,4 @@ inline SampleRun sample_run() {
   return s;
 }
 
-}  // namespace bg::reports::testing
+}  // namespace bg::reports::test_support
