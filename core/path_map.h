@@ -16,6 +16,7 @@ std::string normal_path(const std::string& p);
 
 // Paths are taken as strings (a std::filesystem::path converts to one): a path object splits its
 // components on construction, which for the long paths a request can name cost more than the lookup.
+// A path is read up to its first NUL byte, as every system call reads it.
 class PathMap {
  public:
   void add(const std::filesystem::path& virtual_prefix, const std::filesystem::path& real_dir);

@@ -97,6 +97,22 @@ TEST(PathMap, ALongPathUnderAMissingFolderIsWalkedOnce) {
   for (int i = 0; i < 200; ++i) EXPECT_EQ(m.canonical_virtual(path), std::filesystem::path(path));
 }
 
+// Goal: a path is read up to its first NUL, as a system call reads it: the bytes after it name
+// nothing (nginx passes a config's `index` name with a NUL in it to open(2), which stops there).
+TEST(PathMap, APathEndsAtItsFirstNul) {
+  TempHost host;
+  std::filesystem::create_directories(host.root / "etc" / "nginx");
+  bg::core::PathMap paths;
+  paths.add("/", host.root);
+  using namespace std::string_literals;
+  EXPECT_EQ(paths.to_real("/etc/nginx/a\0/../../x"s), host.root / "etc/nginx/a");
+  EXPECT_EQ(paths.to_real("\0/etc"s), std::nullopt);  // "" is not an absolute path
+  std::string long_tail = "/etc/nginx\0"s;
+  while (long_tail.size() < 4000) long_tail += "/a";
+  EXPECT_EQ(paths.canonical_virtual(long_tail), std::filesystem::path("/etc/nginx"));
+  EXPECT_EQ(paths.resolve(long_tail), host.root / "etc/nginx");
+}
+
 // A loop of links does not hang: past the kernel's 40 links the path is left as written.
 TEST(PathMap, SymlinkLoopEnds) {
   TempHost host;
