@@ -77,6 +77,7 @@ fakes::ShimReply HostCommands::handle(const fakes::ShimRequest& request, std::st
   // `sleep 3600` of a killed script must not keep sleeping, nor hold one of the server's workers.
   std::stop_source call;
   std::stop_callback on_stop(stop, [&] { call.request_stop(); });
+  std::stop_callback on_run_stop(w_.run_stop, [&] { call.request_stop(); });
   std::jthread watch;
   if (request.pid > 0) watch = watch_caller(request.pid, call);
   try {

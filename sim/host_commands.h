@@ -59,6 +59,9 @@ struct HostCommandsWiring {
   // host sees it; null: git's remote commands are not modelled.
   const fakes::GitOrigin* origin = nullptr;
   std::string origin_in_host;
+  // The whole run's stop (its deadline, a signal): it ends every call in flight, as the shims'
+  // server's own stop does.
+  std::stop_token run_stop;
   // Told once, with the message, when a call asks for something not modelled.
   std::function<void(const std::string&)> on_not_modelled;
 };
@@ -67,7 +70,8 @@ class HostCommands {
  public:
   explicit HostCommands(HostCommandsWiring wiring);
 
-  // One shim call, to its end (blocking: sleep, compose down, curl...). `stop` ends it early.
+  // One shim call, to its end (blocking: sleep, compose down, curl...). `stop` (the shims' server
+  // stopping), the run's stop or the caller's exit ends it early.
   fakes::ShimReply handle(const fakes::ShimRequest& request, std::stop_token stop);
 
   // The first not-modelled call's message, naming script, line and command; nullopt when none.
