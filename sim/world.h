@@ -1,11 +1,15 @@
 #pragma once
 // World: everything one run needs, wired together and torn down in order. It owns the clock, the
 // history, the ports of the run, the run's folder and its sandboxed host (the EC2-like instance the
-// deploy scripts run on, fakes/host), the Asio threads, the real proxy, the fake Docker engine
+// deploy scripts run on: StagedHost), the Asio threads, the real proxy, the fake Docker engine
 // (whose containers run fake Next.js apps), the shims the deploy scripts call (HostCommands), the
 // fake CodeDeploy agent with the pipeline in front of it (a swap is a push -> workflow run ->
 // CodeDeploy deployment -> hooks), and the traffic. run_scenario (run.h) takes it through the run's
-// phases.
+// phases. Its jobs each have a file of their own: what the seed draws (drawn_parameters.h), staging
+// the run's folder and host (staged_host.h), the scenario's settings as each component's options
+// (scenario_options.h), the shims' routing (host_commands.h), the pipeline and agent a swap goes
+// through (world_deployments.cc), the faults a test injects (world_faults.cc); world.cc wires the
+// rest and tears everything down.
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -25,17 +29,15 @@
 #include "core/path_map.h"
 #include "core/port_map.h"
 #include "core/rng.h"
-#include "fakes/codedeploy/appspec.h"
 #include "proxy/nginx_config.h"
 #include "scenarios/scenario.h"
+#include "sim/drawn_parameters.h"
 #include "sim/live_progress.h"
 
 namespace bg::proxy {
 class ProxyControl;
 }
 namespace bg::fakes {
-class HostLayout;
-class SandboxHost;
 class DockerEngine;
 class ContainerProcess;
 struct ProcessSpec;
@@ -46,20 +48,13 @@ class CodeDeployAgent;
 class Pipeline;
 struct DeploymentResult;
 struct WorkflowRun;
-struct ShimRequest;
-struct ShimReply;
-}  // namespace bg::fakes
-
-namespace bg::fakes {
-class GitOrigin;
-struct Workflow;
 }  // namespace bg::fakes
 
 namespace bg::sim {
 
 class DeployHost;
 class HostCommands;
-class RunFolder;
+class StagedHost;
 class TrafficGenerator;
 
 struct WorldOptions {
@@ -77,7 +72,7 @@ class World {
   World& operator=(const World&) = delete;
 
   // Every parameter drawn from the seed, by name, known before anything runs.
-  const std::map<std::string, std::string>& drawn() const { return drawn_; }
+  const std::map<std::string, std::string>& drawn() const { return drawn_.shown; }
 
   // Starts the Asio threads, the shims' server and the proxy (on the scenario's nginx.conf; with
   // proxy.start after_initial_deployment, deploy() starts it). Throws on bad input (nginx.conf,
@@ -142,32 +137,21 @@ class World {
   const std::filesystem::path& run_dir() const;
 
  private:
-  fakes::ShimReply handle_shim(const fakes::ShimRequest& request, std::stop_token stop);
-  void check_inputs();
-  void start_host();
-  void set_up_nginx_folder();
-  void place_host_files();
-  void write_bash_env();
-  void set_up_github();
-  fakes::DeploymentResult deploy_through_workflow(int number);
-  std::optional<std::string> start_host_proxy();
-  std::string user_file(const std::string& on_host) const;
+  // The host's files as the harness reaches them (StagedHost's).
+  core::PathMap& paths();
   std::unique_ptr<fakes::CodeDeployAgent> make_agent();
   std::unique_ptr<fakes::Pipeline> make_pipeline();
+  fakes::DeploymentResult deploy_through_workflow(int number);
+  std::optional<std::string> start_host_proxy();
   std::string next_sha();
   // Waits for the pipeline to be idle (bounded by the run's deadline); the runs `numbers`, in order.
   std::vector<fakes::WorkflowRun> runs_when_idle(const std::vector<int>& numbers);
   void start_proxy();
   // start_proxy at the run's own start (not a script's `systemctl start`): what the proxy refuses
-  // ends the run, named by the user's files (users_files_named).
+  // ends the run, named by the user's files (StagedHost::users_files_named).
   void start_run_proxy();
-  // The message with each host file the run placed from the user's folder, and that is still as
-  // placed, named as the user's file: `in /etc/nginx/nginx.conf:15` becomes `in <folder>/nginx.conf:15`
-  // (the same lines). A file the deployment has changed since keeps its host path.
-  std::string users_files_named(std::string message) const;
   std::unique_ptr<fakes::ContainerProcess> make_container_nginx(const fakes::ProcessSpec& spec);
   proxy::HostResolver resolve_container_names();
-  void draw_parameters();
 
   // A copy: callers may pass a temporary (ASan found one in the tests, read after its scope ended).
   const scenarios::Scenario scenario_;
@@ -176,26 +160,17 @@ class World {
   core::History history_;
   core::Rng rng_;
   core::PortMap ports_;
-  core::PathMap paths_;
-  std::map<std::string, std::filesystem::path> placed_;  // host path -> the user's file it was copied from
-  core::PathMap own_paths_;  // the host's own folders as run folders (a hard link can be made to them)
+  core::Rng sha_rng_;
+  const DrawnParameters drawn_;
   std::stop_source stop_;
-  std::unique_ptr<RunFolder> folder_;      // the revision pushed, the host's layers; removed last
-  std::unique_ptr<fakes::HostLayout> layout_;
-  std::unique_ptr<fakes::SandboxHost> host_;
-  std::map<std::string, std::string> drawn_;
-  std::vector<core::Duration> listen_delays_;   // per container, in start order
-  std::vector<core::Duration> prepare_delays_;
+  // The run's folder (the revision pushed, the host's layers) and the host; the last thing to go.
+  std::unique_ptr<StagedHost> staged_;
   size_t containers_made_ = 0;
   mutable std::mutex mutex_;
   int current_deployment_ = -1;
   std::string current_hook_;
   std::string current_script_;            // the running hook script, as the appspec names it
-  std::vector<fakes::FileMapping> appspec_files_;  // the revision's `files`: where scripts get copied
-  // The workflow a push to main runs, when the folder deploys through GitHub Actions; the run's
-  // GitHub repository then, and the deploy host as the workflow's ssh-action reaches it.
-  std::unique_ptr<fakes::Workflow> workflow_;
-  std::unique_ptr<fakes::GitOrigin> origin_;
+  // The deploy host as a workflow's ssh-action reaches it (a folder that deploys through GitHub Actions).
   std::unique_ptr<DeployHost> deploy_host_;
   std::string workflow_not_modelled_;     // guarded by mutex_
 
@@ -212,7 +187,6 @@ class World {
   std::unique_ptr<fakes::CodeDeployAgent> agent_;
   // After the agent: its deployment threads call the agent, so it goes first at teardown.
   std::unique_ptr<fakes::Pipeline> pipeline_;
-  core::Rng sha_rng_;
   std::unique_ptr<TrafficGenerator> traffic_;
   bool shut_down_ = false;
   // Injected faults (see slow_start, hold_port).

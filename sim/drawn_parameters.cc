@@ -1,0 +1,44 @@
+#include "sim/drawn_parameters.h"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace bg::sim {
+
+namespace {
+
+core::Duration draw(core::Rng& rng, const scenarios::DurationRange& r) {
+  return r.fixed() ? r.min : rng.uniform_duration(r.min, r.max);
+}
+
+}  // namespace
+
+core::Duration DrawnParameters::listen_delay(size_t k) const {
+  return listen_delays[std::min(k, listen_delays.size() - 1)];
+}
+
+core::Duration DrawnParameters::prepare_delay(size_t k) const {
+  return prepare_delays[std::min(k, prepare_delays.size() - 1)];
+}
+
+DrawnParameters draw_parameters(const scenarios::Scenario& scenario, const core::Rng& run, double time_scale) {
+  DrawnParameters d;
+  core::Rng app = run.child("app");
+  const size_t n = static_cast<size_t>(scenario.run.swaps) * 2 + 4;
+  for (size_t i = 0; i < n; ++i) {
+    d.listen_delays.push_back(draw(app, scenario.app.listen_delay));
+    d.prepare_delays.push_back(draw(app, scenario.app.prepare_delay));
+  }
+  d.shown["seed"] = std::to_string(run.seed());
+  d.shown["time_scale"] = fmt::format("{}", time_scale);
+  // The containers a run without retries starts: the initial deployment's and one per swap.
+  for (size_t i = 0; i < static_cast<size_t>(scenario.run.swaps) + 1; ++i) {
+    d.shown[fmt::format("app.listen_delay[{}]", i)] = core::format_seconds(d.listen_delays[i]);
+    if (!scenario.app.prepare_delay.fixed() || scenario.app.prepare_delay.min.count())
+      d.shown[fmt::format("app.prepare_delay[{}]", i)] = core::format_seconds(d.prepare_delays[i]);
+  }
+  return d;
+}
+
+}  // namespace bg::sim

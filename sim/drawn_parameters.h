@@ -1,0 +1,32 @@
+#pragma once
+// What a run draws from its seed before anything runs, so that it can print them first and a replay
+// with the same seed starts the same containers as slowly: each container's listen and prepare
+// delays (scenario.yaml app.listen_delay and app.prepare_delay, ranges drawn per container in start
+// order) and, by name, everything a report shows of them.
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "core/rng.h"
+#include "core/time.h"
+#include "scenarios/scenario.h"
+
+namespace bg::sim {
+
+struct DrawnParameters {
+  // Per container in start order: enough for the initial deployment, every swap and a retry or two.
+  std::vector<core::Duration> listen_delays;
+  std::vector<core::Duration> prepare_delays;
+  // Every parameter by name as the run prints it: seed, time_scale, app.listen_delay[i], ...
+  std::map<std::string, std::string> shown;
+
+  // The delays of the `k`th container started; past the drawn ones, the last drawn.
+  core::Duration listen_delay(size_t k) const;
+  core::Duration prepare_delay(size_t k) const;
+};
+
+// Draws from `run`'s child stream "app" only: another component's draws never shift these.
+DrawnParameters draw_parameters(const scenarios::Scenario& scenario, const core::Rng& run, double time_scale);
+
+}  // namespace bg::sim

@@ -1,0 +1,61 @@
+#include "sim/drawn_parameters.h"
+
+#include <gtest/gtest.h>
+
+namespace bg::sim {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::seconds;
+
+scenarios::Scenario ranged(int swaps) {
+  scenarios::Scenario s;
+  s.run.swaps = swaps;
+  s.app.listen_delay = {milliseconds(1000), milliseconds(5000)};
+  return s;
+}
+
+// Goal: the same seed draws the same delays (a replay starts its containers as slowly), another
+// seed others, and every draw lies in the scenario's range.
+TEST(DrawnParameters, TheSeedDecidesTheDelays) {
+  const scenarios::Scenario s = ranged(3);
+  const DrawnParameters a = draw_parameters(s, core::Rng(7), 0.1);
+  const DrawnParameters again = draw_parameters(s, core::Rng(7), 0.1);
+  const DrawnParameters other = draw_parameters(s, core::Rng(8), 0.1);
+  EXPECT_EQ(a.listen_delays, again.listen_delays);
+  EXPECT_NE(a.listen_delays, other.listen_delays);
+  ASSERT_EQ(a.listen_delays.size(), 3u * 2 + 4);
+  for (auto d : a.listen_delays) {
+    EXPECT_GE(d, milliseconds(1000));
+    EXPECT_LE(d, milliseconds(5000));
+  }
+}
+
+// Goal: the app's stream is its own: drawing from the run's stream before (another component's
+// draws) does not shift the app's delays.
+TEST(DrawnParameters, OtherDrawsDoNotShiftThem) {
+  const scenarios::Scenario s = ranged(2);
+  core::Rng used(11);
+  for (int i = 0; i < 5; ++i) used.next_u64();
+  EXPECT_EQ(draw_parameters(s, used, 0.1).listen_delays, draw_parameters(s, core::Rng(11), 0.1).listen_delays);
+}
+
+// Goal: a fixed range is not drawn; the printed parameters name the seed, the time scale and one
+// delay per container of a run without retries; a container past the drawn ones gets the last.
+TEST(DrawnParameters, FixedRangesAndTheirNames) {
+  scenarios::Scenario s;
+  s.run.swaps = 1;
+  s.app.listen_delay = {seconds(3), seconds(3)};
+  const DrawnParameters d = draw_parameters(s, core::Rng(5), 0.25);
+  for (auto l : d.listen_delays) EXPECT_EQ(l, seconds(3));
+  EXPECT_EQ(d.shown.at("seed"), "5");
+  EXPECT_EQ(d.shown.at("time_scale"), "0.25");
+  EXPECT_EQ(d.shown.at("app.listen_delay[0]"), core::format_seconds(seconds(3)));
+  EXPECT_TRUE(d.shown.count("app.listen_delay[1]"));
+  EXPECT_FALSE(d.shown.count("app.listen_delay[2]"));
+  EXPECT_FALSE(d.shown.count("app.prepare_delay[0]"));  // no prepare delay at all: not shown
+  EXPECT_EQ(d.listen_delay(1000), d.listen_delays.back());
+}
+
+}  // namespace
+}  // namespace bg::sim
