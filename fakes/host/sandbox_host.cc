@@ -125,9 +125,15 @@ SandboxHost::SandboxHost(const MountPlan& plan, const fs::path& plan_file, const
     else if (line == "ready") ready = true;
     else if (line.rfind("error ", 0) == 0) error = line.substr(6);
   }
-  if (ready && init_pid_ > 0) init_pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, init_pid_, 0));
+  int pidfd_errno = 0;
+  if (ready && init_pid_ > 0) {
+    init_pidfd_ = static_cast<int>(::syscall(SYS_pidfd_open, init_pid_, 0));
+    if (init_pidfd_ < 0) pidfd_errno = errno;
+  }
   if (!ready || init_pidfd_ < 0) {
-    if (error.empty()) error = ready ? "pidfd_open of its init failed" : "its init did not report ready in time";
+    if (error.empty())
+      error = ready ? fmt::format("pidfd_open of its init (pid {}) failed: {}", init_pid_, std::strerror(pidfd_errno))
+                    : "its init did not report ready in time";
     stop();
     throw SandboxUnavailable(unavailable_message(error));
   }
