@@ -209,8 +209,12 @@ void run_world(const scenarios::Scenario& s, const RunOptions& options, const st
       }
     }
     // A script asked for something the fakes do not model: whatever happened after it says nothing
-    // about the user's deployment, so the run ends as an error that names it.
-    if (auto what = world.not_modelled(); what && result.interrupted.empty()) {
+    // about the user's deployment, so the run ends as an error that names it. So does a part of the
+    // harness that failed (what the workflow then reports, a job with no runner, is its effect).
+    if (auto failed = world.harness_failure(); failed && result.interrupted.empty()) {
+      result.verdict = core::Verdict::error;
+      result.error = *failed;
+    } else if (auto what = world.not_modelled(); what && result.interrupted.empty()) {
       result.verdict = core::Verdict::error;
       result.error = "not modelled: " + *what;
     }

@@ -171,6 +171,12 @@ std::optional<std::string> World::not_modelled() const {
   return std::nullopt;
 }
 
+std::optional<std::string> World::harness_failure() const {
+  std::lock_guard lock(mutex_);
+  if (harness_failure_.empty()) return std::nullopt;
+  return harness_failure_;
+}
+
 // Upstream host names resolve on the run's container network (races.md R18).
 proxy::HostResolver World::resolve_container_names() {
   return [this](const std::string& host, uint16_t port) { return docker_->network().resolve(host, port); };

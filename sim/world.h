@@ -131,6 +131,9 @@ class World {
   // Set when a script called something the simulation does not model (the run was stopped then):
   // the message names the script, its line and the command. The run's verdict is then an error.
   std::optional<std::string> not_modelled() const;
+  // Set when a part of the harness failed while the run went on (a workflow runner's sandboxed host
+  // could not start); the run was stopped then, and its verdict is an error naming this.
+  std::optional<std::string> harness_failure() const;
 
   core::Clock& clock() { return *clock_; }
   core::History& history() { return history_; }
@@ -173,6 +176,7 @@ class World {
   // The deploy host as a workflow's ssh-action reaches it (a folder that deploys through GitHub Actions).
   std::unique_ptr<DeployHost> deploy_host_;
   std::string workflow_not_modelled_;     // guarded by mutex_
+  std::string harness_failure_;           // guarded by mutex_
 
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;

@@ -70,7 +70,18 @@ std::unique_ptr<fakes::Pipeline> World::make_pipeline() {
       r.time_scale = options_.time_scale;
       r.run = run;
       r.job = job;
-      return std::make_unique<RunnerHost>(std::move(r));
+      try {
+        return std::make_unique<RunnerHost>(std::move(r));
+      } catch (const std::exception& e) {
+        // The runner's sandboxed host did not start (seen once under heavy load: its init was gone
+        // before it could be watched). The harness failed, not the user's workflow: the run stops
+        // and ends as an error that says so, rather than as a job the workflow failed.
+        std::lock_guard lock(mutex_);
+        if (harness_failure_.empty())
+          harness_failure_ = fmt::format("workflow run {} job {}: a runner could not be started: {}", run, job, e.what());
+        stop_.request_stop();
+        return nullptr;
+      }
     };
     deploy_host_ = std::make_unique<DeployHost>(*clock_, staged_->host(), paths(), shim_environment(),
                                                 [this] { return not_modelled(); });
