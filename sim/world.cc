@@ -476,8 +476,8 @@ std::unique_ptr<fakes::CodeDeployAgent> World::make_agent() {
   o.on_event = [this](const core::DeployEvent& e) {
     {
       std::lock_guard lock(mutex_);
-      if (e.kind == "deployment_started") current_deployment_ = e.deployment;
-      if (e.kind == "hook_started") {
+      if (e.kind == core::DeployEventKind::deployment_started) current_deployment_ = e.deployment;
+      if (e.kind == core::DeployEventKind::hook_started) {
         current_hook_ = e.hook;
         current_script_ = e.script;
       }
@@ -706,7 +706,7 @@ int64_t World::requests_sent() const { return traffic_ ? traffic_->sent() : 0; }
 bool World::wait(core::Duration d) { return clock_->sleep_for(d, stop_.get_token()); }
 
 void World::phase(const std::string& what, int deployment) {
-  history_.append(core::DeployEvent{clock_->now(), "phase", deployment, "", "", 0, what});
+  history_.append(core::DeployEvent{clock_->now(), core::DeployEventKind::phase, deployment, "", "", 0, what});
 }
 
 void World::shutdown() {
