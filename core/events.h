@@ -8,6 +8,7 @@
 #include <variant>
 #include <vector>
 
+#include "core/event_kinds.h"
 #include "core/time.h"
 
 namespace bg::core {
@@ -33,26 +34,24 @@ struct RequestEvent {
   std::string execution_id;   // from X-Execution-Id (POST /api/echo)
 };
 
-// A container's life as the fake Docker runtime sees it.
-// what: created, started, port_published, stop_requested, signal, killed, exited, port_unpublished,
-// removed, start_failed.
+// A container's life as the fake Docker runtime sees it. what: core/event_kinds.h lists them.
 struct ContainerEvent {
   Time at{};
   std::string container;      // e.g. blue-blue-1
   std::string project;        // compose project (-p)
   std::string service;
-  std::string what;
+  ContainerWhat what = ContainerWhat::created;   // every writer sets it; a history record must name it
   int exit_code = 0;          // for exited
   std::string detail;         // signal name, image, published ports, error text
 };
 
 // The Next.js process inside a container: starting, listening, ready, draining, exited,
-// execution (a POST handler ran), cut (an in-flight request dropped at exit).
+// execution (a POST handler ran), cut (an in-flight request dropped at exit); see core/event_kinds.h.
 struct AppEvent {
   Time at{};
   std::string container;
   std::string build_id;
-  std::string what;
+  AppWhat what = AppWhat::starting;   // every writer sets it; a history record must name it
   uint64_t request_id = 0;     // for execution and cut
   std::string execution_id;    // for execution
   std::string detail;
@@ -76,10 +75,11 @@ struct ShimEvent {
 };
 
 // What the proxy logs: error-log lines in nginx's wording, access-log lines, peer state changes and
-// reloads. kind: error_log, access_log, peer_down, peer_up, reload, reload_failed, started, stopped.
+// reloads. kind: error_log, access_log, peer_down, peer_up, reload, reload_failed, started, stopped,
+// unowned_address_refused (core/event_kinds.h).
 struct ProxyEvent {
   Time at{};
-  std::string kind;
+  ProxyEventKind kind = ProxyEventKind::error_log;   // every writer sets it; a history record must name it
   std::string level;           // nginx log level for error_log: error, warn, notice
   std::string message;
   std::string peer;            // upstream address as written in the config (localhost:3001)
@@ -92,10 +92,11 @@ struct ProxyEvent {
 
 // The deployment's own timeline. kind: deployment_started, hook_started, hook_finished,
 // hook_timed_out, deployment_succeeded, deployment_failed, phase (harness phases: traffic_started,
-// swap_started, swap_finished, liveness_started, traffic_stopped), image_built.
+// swap_started, swap_finished, liveness_started, traffic_stopped), image_built, and the pipeline's
+// steps (core/event_kinds.h lists them all).
 struct DeployEvent {
   Time at{};
-  std::string kind;
+  DeployEventKind kind = DeployEventKind::phase;   // every writer sets it; a history record must name it
   int deployment = 0;          // 0 is the initial deployment before traffic; swaps are 1..K
   std::string hook;
   std::string script;

@@ -25,8 +25,20 @@ namespace bg::core {
 
 NLOHMANN_JSON_SERIALIZE_ENUM(Outcome, {{Outcome::ok, "ok"}, {Outcome::fail, "fail"}, {Outcome::info, "info"}})
 
+// Event kinds as their names (core/event_kinds.h). Not NLOHMANN_JSON_SERIALIZE_ENUM, which reads an
+// unknown word as the first value: reading throws std::invalid_argument naming the field and the word.
+void to_json(nlohmann::json& j, ContainerWhat w);
+void from_json(const nlohmann::json& j, ContainerWhat& w);
+void to_json(nlohmann::json& j, AppWhat w);
+void from_json(const nlohmann::json& j, AppWhat& w);
+void to_json(nlohmann::json& j, ProxyEventKind k);
+void from_json(const nlohmann::json& j, ProxyEventKind& k);
+void to_json(nlohmann::json& j, DeployEventKind k);
+void from_json(const nlohmann::json& j, DeployEventKind& k);
+
 nlohmann::json event_to_json(const Event& e);
-// Throws std::invalid_argument naming the missing or unknown field.
+// Throws std::invalid_argument naming the missing or unknown field: an unknown "type", a missing or
+// unknown kind ("what" of a container or app event, "kind" of a proxy or deploy event).
 Event event_from_json(const nlohmann::json& j);
 
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RequestEvent, id, client, method, path, intended, start, end,

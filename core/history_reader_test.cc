@@ -8,6 +8,7 @@
 #include <set>
 #include <sstream>
 #include <thread>
+#include <utility>
 
 namespace bg::core {
 namespace {
@@ -30,7 +31,7 @@ std::vector<std::string> lines_of(const std::filesystem::path& path) {
 TEST(HistoryStream, WritesEachEventAsAppendedAndKeepsNone) {
   const auto path = temp_file("stream");
   History h;
-  h.append(DeployEvent{1s, "phase", 0, "", "", 0, "before streaming"});
+  h.append(DeployEvent{1s, DeployEventKind::phase, 0, "", "", 0, "before streaming"});
   h.stream_to(path);
   for (uint64_t i = 1; i <= 100; ++i) {
     RequestEvent q;
@@ -61,7 +62,7 @@ TEST(HistoryStream, CloseWritesTheEndRecordWithCountsAndReason) {
   h.stream_to(path);
   h.append(RequestEvent{});
   h.append(RequestEvent{});
-  h.append(ContainerEvent{1s, "blue-blue-1", "blue", "blue", "started"});
+  h.append(ContainerEvent{1s, "blue-blue-1", "blue", "blue", ContainerWhat::started});
   const auto end = h.close("interrupted by SIGTERM", "SIGTERM");
   EXPECT_EQ(end.events, 3u);
   const auto lines = lines_of(path);
@@ -97,7 +98,7 @@ TEST(HistoryStream, ConcurrentAppendsAreAllWrittenInSeqOrder) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {
-      for (int i = 0; i < 500; ++i) h.append(AppEvent{Time(i), "c", "b", "ready"});
+      for (int i = 0; i < 500; ++i) h.append(AppEvent{Time(i), "c", "b", AppWhat::ready});
     });
   for (auto& t : threads) t.join();
   h.close();
@@ -149,7 +150,8 @@ TEST(HistoryReader, RefusesALineAfterTheEndRecord) {
 
 // Goal: a malformed end record is named like any malformed line.
 TEST(HistoryReader, MalformedEndRecordNamesItsLine) {
-  std::stringstream in("{\"type\":\"deploy\",\"at\":1}\n{\"kind\":\"end\",\"complete\":\"yes\",\"events\":1}\n");
+  std::stringstream in("{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\"}\n"
+                       "{\"kind\":\"end\",\"complete\":\"yes\",\"events\":1}\n");
   try {
     read_history(in, "h.jsonl", [](const Entry&) {});
     FAIL() << "expected an error";
@@ -162,7 +164,7 @@ TEST(HistoryReader, MalformedEndRecordNamesItsLine) {
 // Goal: a number no integer field can hold is an error naming its line and field, not a cast
 // with undefined behaviour (bg_fuzz_history found `3e+64` in a proxy record's "at").
 TEST(HistoryReader, NumberOutOfRangeNamesItsLineAndField) {
-  std::stringstream in("{\"type\":\"deploy\",\"at\":1}\n{\"type\":\"proxy\",\"at\":3e+64}\n");
+  std::stringstream in("{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\"}\n{\"type\":\"proxy\",\"at\":3e+64}\n");
   try {
     read_history(in, "h.jsonl", [](const Entry&) {});
     FAIL() << "expected an error";
@@ -170,8 +172,34 @@ TEST(HistoryReader, NumberOutOfRangeNamesItsLineAndField) {
     EXPECT_NE(std::string(e.what()).find("h.jsonl:2: field \"at\": 3e+64 is out of range"), std::string::npos)
         << e.what();
   }
-  std::stringstream fine("{\"type\":\"deploy\",\"at\":1.5e3}\n");
+  std::stringstream fine("{\"type\":\"deploy\",\"at\":1.5e3,\"kind\":\"phase\"}\n");
   EXPECT_EQ(read_history(fine, "h.jsonl", [](const Entry&) {}).events, 1u);
+}
+
+// Goal: a kind bluegreen does not write (a newer bluegreen's, or an edited file's) is an error naming
+// its line, field and word, not read as some default kind that checkers would then act on; so is a
+// record without its kind.
+TEST(HistoryReader, UnknownEventKindNamesItsLineAndWord) {
+  const std::pair<std::string, std::string> cases[] = {
+      {R"({"type":"container","at":1,"container":"blue-blue-1","what":"paused"})",
+       R"(h.jsonl:2: field "what": unknown container event kind "paused")"},
+      {R"({"type":"app","at":1,"container":"blue-blue-1","what":"Ready"})",
+       R"(h.jsonl:2: field "what": unknown app event kind "Ready")"},
+      {R"({"type":"proxy","at":1,"kind":"error"})", R"(h.jsonl:2: field "kind": unknown proxy event kind "error")"},
+      {R"({"type":"deploy","at":1,"kind":"swap_started"})",
+       R"(h.jsonl:2: field "kind": unknown deploy event kind "swap_started")"},
+      {R"({"type":"deploy","at":1,"detail":"swap_started"})", R"(h.jsonl:2: deploy event has no "kind" field)"},
+      {R"({"type":"container","at":1,"container":"blue-blue-1"})", R"(h.jsonl:2: container event has no "what" field)"},
+  };
+  for (const auto& [line, message] : cases) {
+    std::stringstream in(R"({"type":"deploy","at":0,"kind":"phase","detail":"traffic_started"})" "\n" + line + "\n");
+    try {
+      read_history(in, "h.jsonl", [](const Entry&) {});
+      ADD_FAILURE() << "expected an error for " << line;
+    } catch (const std::runtime_error& e) {
+      EXPECT_EQ(std::string(e.what()), message);
+    }
+  }
 }
 
 }  // namespace bg::core

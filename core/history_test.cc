@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <iterator>
 #include <sstream>
 #include <thread>
 
@@ -21,8 +22,8 @@ TEST(History, JsonlRoundTripKeepsEveryField) {
   r.outcome = Outcome::fail;
   r.served_by = "";
   h.append(r);
-  h.append(ContainerEvent{2s, "blue-blue-1", "blue", "blue", "exited", 137, "SIGKILL"});
-  h.append(DeployEvent{3s, "hook_finished", 1, "ApplicationStart", "scripts/switch_docker.sh", 0, ""});
+  h.append(ContainerEvent{2s, "blue-blue-1", "blue", "blue", ContainerWhat::exited, 137, "SIGKILL"});
+  h.append(DeployEvent{3s, DeployEventKind::hook_finished, 1, "ApplicationStart", "scripts/switch_docker.sh", 0, ""});
 
   std::stringstream out;
   h.write_jsonl(out);
@@ -36,11 +37,42 @@ TEST(History, JsonlRoundTripKeepsEveryField) {
   auto containers = back.all<ContainerEvent>();
   ASSERT_EQ(containers.size(), 1u);
   EXPECT_EQ(containers[0].exit_code, 137);
+  EXPECT_EQ(containers[0].what, ContainerWhat::exited);
+  ASSERT_EQ(back.all<DeployEvent>().size(), 1u);
+  EXPECT_EQ(back.all<DeployEvent>()[0].kind, DeployEventKind::hook_finished);
+}
+
+// Goal: every kind of every event type is written as its name and reads back as itself, so no kind a
+// run writes makes its own history unreadable.
+TEST(History, JsonlRoundTripKeepsEveryKind) {
+  History h;
+  for (ContainerWhat w : kContainerWhats) h.append(ContainerEvent{1s, "blue-blue-1", "blue", "blue", w});
+  for (AppWhat w : kAppWhats) h.append(AppEvent{2s, "blue-blue-1", "b1", w});
+  for (ProxyEventKind k : kProxyEventKinds) h.append(ProxyEvent{3s, k});
+  for (DeployEventKind k : kDeployEventKinds) h.append(DeployEvent{4s, k});
+  std::stringstream out;
+  h.write_jsonl(out);
+  EXPECT_NE(out.str().find(R"("what":"stop_requested")"), std::string::npos);
+  EXPECT_NE(out.str().find(R"("kind":"hook_timed_out")"), std::string::npos);
+  History back = History::read_jsonl(out, "h.jsonl");
+  ASSERT_EQ(back.size(), h.size());
+  const auto containers = back.all<ContainerEvent>();
+  const auto apps = back.all<AppEvent>();
+  const auto proxies = back.all<ProxyEvent>();
+  const auto deploys = back.all<DeployEvent>();
+  ASSERT_EQ(containers.size(), std::size(kContainerWhats));
+  ASSERT_EQ(apps.size(), std::size(kAppWhats));
+  ASSERT_EQ(proxies.size(), std::size(kProxyEventKinds));
+  ASSERT_EQ(deploys.size(), std::size(kDeployEventKinds));
+  for (size_t i = 0; i < containers.size(); ++i) EXPECT_EQ(containers[i].what, kContainerWhats[i]);
+  for (size_t i = 0; i < apps.size(); ++i) EXPECT_EQ(apps[i].what, kAppWhats[i]);
+  for (size_t i = 0; i < proxies.size(); ++i) EXPECT_EQ(proxies[i].kind, kProxyEventKinds[i]);
+  for (size_t i = 0; i < deploys.size(); ++i) EXPECT_EQ(deploys[i].kind, kDeployEventKinds[i]);
 }
 
 // Goal: a malformed line is reported with its file and line number, not skipped.
 TEST(History, MalformedLineNamesFileAndLine) {
-  std::stringstream in("{\"type\":\"deploy\",\"at\":1}\n{\"type\":\"nonsense\"}\n");
+  std::stringstream in("{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\"}\n{\"type\":\"nonsense\"}\n");
   try {
     History::read_jsonl(in, "run.jsonl");
     FAIL() << "expected an error";
@@ -55,7 +87,7 @@ TEST(History, ConcurrentAppendsAreAllKept) {
   std::vector<std::thread> threads;
   for (int t = 0; t < 4; ++t)
     threads.emplace_back([&] {
-      for (int i = 0; i < 500; ++i) h.append(AppEvent{Time(i), "c", "b", "ready"});
+      for (int i = 0; i < 500; ++i) h.append(AppEvent{Time(i), "c", "b", AppWhat::ready});
     });
   for (auto& t : threads) t.join();
   EXPECT_EQ(h.size(), 2000u);
@@ -66,7 +98,7 @@ TEST(History, ByTimeOrdersRequestsByTheirEnd) {
   RequestEvent late;
   late.end = 5s;
   h.append(late);
-  h.append(DeployEvent{1s, "phase"});
+  h.append(DeployEvent{1s, DeployEventKind::phase});
   auto sorted = h.by_time();
   EXPECT_EQ(event_type_name(sorted[0].event), std::string("deploy"));
 }

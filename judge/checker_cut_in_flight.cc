@@ -42,11 +42,11 @@ void NoCutInFlightChecker::forget_old(core::Time clock) {
 }
 
 void NoCutInFlightChecker::observe(const core::Entry& entry, const HistoryContext& context) {
-  if (auto* a = std::get_if<core::AppEvent>(&entry.event); a && a->what == "cut" && a->request_id == 0) {
+  if (auto* a = std::get_if<core::AppEvent>(&entry.event); a && a->what == core::AppWhat::cut && a->request_id == 0) {
     // No X-Request-Id: not a client's request but a health check, a script's curl or a docker exec
     // probe. Its cut tells nothing about what clients saw; it is counted apart.
     ++not_client_;
-  } else if (a && a->what == "cut") {
+  } else if (a && a->what == core::AppWhat::cut) {
     const Cut cut{entry.seq, *a};
     if (auto seen = recent_seen_.find(a->request_id); seen != recent_seen_.end()) {
       judge(cut, &seen->second);

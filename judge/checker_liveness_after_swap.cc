@@ -27,7 +27,8 @@ reports::InvariantResult LivenessAfterSwapChecker::check(const std::vector<core:
 
 void LivenessAfterSwapChecker::observe(const core::Entry& entry, const HistoryContext& context) {
   const auto& swaps = context.swaps.swaps();
-  if (auto* d = std::get_if<core::DeployEvent>(&entry.event); d && d->kind == "deployment_succeeded" && d->deployment >= 1)
+  if (auto* d = std::get_if<core::DeployEvent>(&entry.event);
+      d && d->kind == core::DeployEventKind::deployment_succeeded && d->deployment >= 1)
     windows_.insert(d->deployment);
   auto* q = std::get_if<core::RequestEvent>(&entry.event);
   if (!q) return;

@@ -7,6 +7,8 @@
 #include "judge/checker_support.h"
 
 namespace bg::judge {
+using core::DeployEventKind;
+
 namespace {
 
 // In-flight requests at the deployment's end may still be answered by the old build.
@@ -28,7 +30,7 @@ reports::InvariantResult NewBuildServesChecker::check(const std::vector<core::En
 }
 
 void NewBuildServesChecker::on_deploy(const core::DeployEvent& d) {
-  if (d.kind == "deployment_started" && d.deployment >= 1) {
+  if (d.kind == DeployEventKind::deployment_started && d.deployment >= 1) {
     deployments_[d.deployment].started = d.at;
     active_ = d.deployment;
     // A deployment that starts after another succeeded ends the window of that one.
@@ -37,17 +39,18 @@ void NewBuildServesChecker::on_deploy(const core::DeployEvent& d) {
       if (d.at > *o.succeeded && (!o.until || d.at < *o.until)) o.until = d.at;
     }
   }
-  if (d.kind == "image_built" && active_) deployments_[*active_].build = build_id_of(d.detail);
-  if ((d.kind == "deployment_succeeded" || d.kind == "deployment_failed") && active_ && d.deployment == *active_) {
-    if (d.kind == "deployment_succeeded") {
+  if (d.kind == DeployEventKind::image_built && active_) deployments_[*active_].build = build_id_of(d.detail);
+  if ((d.kind == DeployEventKind::deployment_succeeded || d.kind == DeployEventKind::deployment_failed) && active_ &&
+      d.deployment == *active_) {
+    if (d.kind == DeployEventKind::deployment_succeeded) {
       auto& done = deployments_[*active_];
       done.succeeded = d.at;
       if (!done.build.empty()) open_.push_back(*active_);
     }
     active_.reset();
   }
-  if (d.kind == "push") shas_[d.deployment] = d.detail;
-  if (d.kind == "deployment_refused") refused_.push_back(d);
+  if (d.kind == DeployEventKind::push) shas_[d.deployment] = d.detail;
+  if (d.kind == DeployEventKind::deployment_refused) refused_.push_back(d);
 }
 
 void NewBuildServesChecker::on_request(const core::RequestEvent& q, core::Time clock) {

@@ -6,16 +6,18 @@ namespace bg::judge {
 namespace {
 
 using namespace std::chrono_literals;
+using core::DeployEventKind;
 using core::Time;
 
 class DeployHistory {
  public:
-  DeployHistory& deploy(const char* kind, int n, Time at, std::string detail = "") {
+  DeployHistory& deploy(DeployEventKind kind, int n, Time at, std::string detail = "") {
     h_.append(core::DeployEvent{at, kind, n, "", "", 0, std::move(detail)});
     return *this;
   }
   DeployHistory& built(Time at, const char* build) {
-    return deploy("image_built", 0, at, std::string("docker-image:latest 0123456789ab build_id=") + build);
+    return deploy(DeployEventKind::image_built, 0, at,
+                  std::string("docker-image:latest 0123456789ab build_id=") + build);
   }
   DeployHistory& served(Time start, const char* container, const char* build) {
     core::RequestEvent q;
@@ -40,13 +42,15 @@ class DeployHistory {
 // Deployment 1 built b2 and succeeded at 10 s.
 DeployHistory one_deployment() {
   DeployHistory h;
-  h.deploy("deployment_started", 0, Time(0s)).built(Time(1s), "b1").deploy("deployment_succeeded", 0, Time(2s));
+  h.deploy(DeployEventKind::deployment_started, 0, Time(0s))
+      .built(Time(1s), "b1")
+      .deploy(DeployEventKind::deployment_succeeded, 0, Time(2s));
   h.served(Time(3s), "blue-blue-1", "b1")
-      .deploy("push", 1, Time(4s), "sha=aaaa")
-      .deploy("deployment_started", 1, Time(4s))
+      .deploy(DeployEventKind::push, 1, Time(4s), "sha=aaaa")
+      .deploy(DeployEventKind::deployment_started, 1, Time(4s))
       .built(Time(6s), "b2")
       .served(Time(9s), "blue-blue-1", "b1")  // in the overlap: fine
-      .deploy("deployment_succeeded", 1, Time(10s));
+      .deploy(DeployEventKind::deployment_succeeded, 1, Time(10s));
   return h;
 }
 
@@ -76,7 +80,9 @@ TEST(NewBuildServesChecker, FiresWhenTheOldBuildServesAfterASuccessfulDeployment
 // Goal: a deployment that failed is CodeDeploy's to report, not this checker's.
 TEST(NewBuildServesChecker, IgnoresAFailedDeployment) {
   DeployHistory h;
-  h.deploy("deployment_started", 1, Time(1s)).built(Time(2s), "b2").deploy("deployment_failed", 1, Time(3s));
+  h.deploy(DeployEventKind::deployment_started, 1, Time(1s))
+      .built(Time(2s), "b2")
+      .deploy(DeployEventKind::deployment_failed, 1, Time(3s));
   h.served(Time(5s), "blue-blue-1", "b1");
   EXPECT_TRUE(NewBuildServesChecker{}.check(h.entries()).held);
 }
@@ -84,8 +90,8 @@ TEST(NewBuildServesChecker, IgnoresAFailedDeployment) {
 // Goal: a push refused by CodeDeploy (R12) and never superseded is a lost deploy.
 TEST(NewBuildServesChecker, FiresWhenARefusedPushIsNeverDeployed) {
   auto h = one_deployment();
-  h.deploy("push", 2, Time(5s), "sha=bbbb")
-      .deploy("deployment_refused", 2, Time(7s), "DeploymentLimitExceededException: ...")
+  h.deploy(DeployEventKind::push, 2, Time(5s), "sha=bbbb")
+      .deploy(DeployEventKind::deployment_refused, 2, Time(7s), "DeploymentLimitExceededException: ...")
       .served(Time(12s), "green-green-1", "b2");
   auto r = NewBuildServesChecker{}.check(h.entries());
   EXPECT_FALSE(r.held);
@@ -96,9 +102,9 @@ TEST(NewBuildServesChecker, FiresWhenARefusedPushIsNeverDeployed) {
 // Goal: a refused push is not lost when a later push was deployed (it carries the same commits).
 TEST(NewBuildServesChecker, HoldsWhenARefusedPushIsSupersededByALaterDeployment) {
   auto h = one_deployment();
-  h.deploy("deployment_refused", 2, Time(7s), "DeploymentLimitExceededException: ...")
-      .deploy("deployment_started", 3, Time(20s))
-      .deploy("deployment_succeeded", 3, Time(25s));
+  h.deploy(DeployEventKind::deployment_refused, 2, Time(7s), "DeploymentLimitExceededException: ...")
+      .deploy(DeployEventKind::deployment_started, 3, Time(20s))
+      .deploy(DeployEventKind::deployment_succeeded, 3, Time(25s));
   EXPECT_TRUE(NewBuildServesChecker{}.check(h.entries()).held);
 }
 

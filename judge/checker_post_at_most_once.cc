@@ -30,7 +30,8 @@ void PostAtMostOnceChecker::prune_executions(core::Time clock) {
 }
 
 void PostAtMostOnceChecker::observe(const core::Entry& entry, const HistoryContext& context) {
-  if (auto* a = std::get_if<core::AppEvent>(&entry.event); a && a->what == "execution" && a->request_id != 0) {
+  if (auto* a = std::get_if<core::AppEvent>(&entry.event);
+      a && a->what == core::AppWhat::execution && a->request_id != 0) {
     executions_[a->request_id].push_back(*a);
   } else if (auto* q = std::get_if<core::RequestEvent>(&entry.event); q && q->method == "POST") {
     ++posts_;

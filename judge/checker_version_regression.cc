@@ -53,7 +53,8 @@ void NoVersionRegressionChecker::judge(const core::RequestEvent& q, const Histor
 }
 
 void NoVersionRegressionChecker::observe(const core::Entry& entry, const HistoryContext& context) {
-  if (auto* d = std::get_if<core::DeployEvent>(&entry.event); d && d->kind == "deployment_succeeded" && d->deployment >= 1)
+  if (auto* d = std::get_if<core::DeployEvent>(&entry.event);
+      d && d->kind == core::DeployEventKind::deployment_succeeded && d->deployment >= 1)
     pending_.insert(d->deployment);
   // Only these can complete what a swap needs (its end, its new container, its build); a swap still
   // incomplete an append lag after it ended never will be.

@@ -8,21 +8,24 @@ namespace bg::judge {
 namespace {
 
 using namespace std::chrono_literals;
+using core::AppWhat;
+using core::ContainerWhat;
+using core::DeployEventKind;
 using core::Time;
 
 // Builds hand-made histories of one swap from blue to green.
 class SwapHistory {
  public:
-  SwapHistory& deploy(const char* kind, Time at) {
+  SwapHistory& deploy(DeployEventKind kind, Time at) {
     h_.append(core::DeployEvent{at, kind, 1});
     return *this;
   }
-  SwapHistory& container(const char* name, const char* what, Time at) {
+  SwapHistory& container(const char* name, ContainerWhat what, Time at) {
     h_.append(core::ContainerEvent{at, name, "", "", what});
     return *this;
   }
   SwapHistory& ready(const char* name, Time at, const char* build) {
-    h_.append(core::AppEvent{at, name, build, "ready"});
+    h_.append(core::AppEvent{at, name, build, AppWhat::ready});
     return *this;
   }
   SwapHistory& request(Time end, const char* served_by, const char* build, int status = 200,
@@ -42,7 +45,7 @@ class SwapHistory {
   }
   SwapHistory& proxy_error(uint64_t request_id, const char* message) {
     core::ProxyEvent p;
-    p.kind = "error_log";
+    p.kind = core::ProxyEventKind::error_log;
     p.level = "error";
     p.message = message;
     p.request_id = request_id;
@@ -61,14 +64,14 @@ class SwapHistory {
 SwapHistory good_swap() {
   SwapHistory h;
   h.request(1s, "blue-blue-1", "b1")
-      .deploy("deployment_started", 2s)
-      .container("green-green-1", "started", 3s)
+      .deploy(DeployEventKind::deployment_started, 2s)
+      .container("green-green-1", ContainerWhat::started, 3s)
       .ready("green-green-1", 5s, "b2")
       .request(6s, "green-green-1", "b2")
       .request(7s, "blue-blue-1", "b1")
-      .container("blue-blue-1", "stop_requested", 13s)
-      .container("blue-blue-1", "exited", 13500ms)
-      .deploy("deployment_succeeded", 14s)
+      .container("blue-blue-1", ContainerWhat::stop_requested, 13s)
+      .container("blue-blue-1", ContainerWhat::exited, 13500ms)
+      .deploy(DeployEventKind::deployment_succeeded, 14s)
       .request(15s, "green-green-1", "b2");
   return h;
 }
@@ -113,11 +116,11 @@ TEST(SwitchOrderingChecker, HoldsWhenOldStopsAfterNewServes) {
 // Goal: stopping the old color before the new is ready (R01, sleep is not readiness) fires it.
 TEST(SwitchOrderingChecker, FiresWhenOldStopsBeforeNewIsReady) {
   SwapHistory h;
-  h.deploy("deployment_started", 2s)
-      .container("green-green-1", "started", 3s)
-      .container("blue-blue-1", "stop_requested", 13s)
+  h.deploy(DeployEventKind::deployment_started, 2s)
+      .container("green-green-1", ContainerWhat::started, 3s)
+      .container("blue-blue-1", ContainerWhat::stop_requested, 13s)
       .ready("green-green-1", 15s, "b2")
-      .deploy("deployment_succeeded", 14s);
+      .deploy(DeployEventKind::deployment_succeeded, 14s);
   auto r = SwitchOrderingChecker{}.check(h.entries());
   EXPECT_FALSE(r.held);
   ASSERT_EQ(r.evidence.size(), 1u);
@@ -127,12 +130,12 @@ TEST(SwitchOrderingChecker, FiresWhenOldStopsBeforeNewIsReady) {
 // Goal: stopping the old color while the proxy has not yet sent the new one anything (R03) fires it.
 TEST(SwitchOrderingChecker, FiresWhenOldStopsBeforeNewServedAnything) {
   SwapHistory h;
-  h.deploy("deployment_started", 2s)
-      .container("green-green-1", "started", 3s)
+  h.deploy(DeployEventKind::deployment_started, 2s)
+      .container("green-green-1", ContainerWhat::started, 3s)
       .ready("green-green-1", 5s, "b2")
       .request(7s, "blue-blue-1", "b1")
-      .container("blue-blue-1", "stop_requested", 13s)
-      .deploy("deployment_succeeded", 14s)
+      .container("blue-blue-1", ContainerWhat::stop_requested, 13s)
+      .deploy(DeployEventKind::deployment_succeeded, 14s)
       .request(20s, "green-green-1", "b2");
   auto r = SwitchOrderingChecker{}.check(h.entries());
   EXPECT_FALSE(r.held);
@@ -157,12 +160,12 @@ TEST(SwapTimeline, MixedWindowUsesTheBuildOfThisSwap) {
 // before, may have reached it before: switch_ordering must not fire on it.
 TEST(SwitchOrderingChecker, HoldsWhenTheFirstServedRequestWasSentBeforeTheStop) {
   SwapHistory h;
-  h.deploy("deployment_started", 2s)
-      .container("green-green-1", "started", 3s)
+  h.deploy(DeployEventKind::deployment_started, 2s)
+      .container("green-green-1", ContainerWhat::started, 3s)
       .ready("green-green-1", 5s, "b2")
-      .container("blue-blue-1", "stop_requested", 13s)
+      .container("blue-blue-1", ContainerWhat::stop_requested, 13s)
       .request(13005ms, "green-green-1", "b2")  // sent at 12.995 s
-      .deploy("deployment_succeeded", 14s);
+      .deploy(DeployEventKind::deployment_succeeded, 14s);
   auto r = SwitchOrderingChecker{}.check(h.entries());
   EXPECT_TRUE(r.held) << (r.evidence.empty() ? "" : r.evidence[0]);
 }

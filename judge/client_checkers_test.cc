@@ -13,29 +13,32 @@ namespace bg::judge {
 namespace {
 
 using namespace std::chrono_literals;
+using core::AppWhat;
+using core::ContainerWhat;
+using core::DeployEventKind;
 using core::Time;
 
 // One swap from blue (build b1) to green (build b2), ended at 14 s, plus whatever a test adds.
 class ClientHistory {
  public:
   ClientHistory() {
-    app("blue-blue-1", "b1", "ready", 0s);
-    deploy("deployment_started", 2s);
-    container("green-green-1", "started", 3s);
-    app("green-green-1", "b2", "ready", 5s);
-    container("blue-blue-1", "stop_requested", 12s);
-    container("blue-blue-1", "exited", 12500ms);
-    deploy("deployment_succeeded", 14s);
+    app("blue-blue-1", "b1", AppWhat::ready, 0s);
+    deploy(DeployEventKind::deployment_started, 2s);
+    container("green-green-1", ContainerWhat::started, 3s);
+    app("green-green-1", "b2", AppWhat::ready, 5s);
+    container("blue-blue-1", ContainerWhat::stop_requested, 12s);
+    container("blue-blue-1", ContainerWhat::exited, 12500ms);
+    deploy(DeployEventKind::deployment_succeeded, 14s);
   }
-  ClientHistory& deploy(const char* kind, Time at) {
+  ClientHistory& deploy(DeployEventKind kind, Time at) {
     h_.append(core::DeployEvent{at, kind, 1});
     return *this;
   }
-  ClientHistory& container(const char* name, const char* what, Time at) {
+  ClientHistory& container(const char* name, ContainerWhat what, Time at) {
     h_.append(core::ContainerEvent{at, name, "", "", what});
     return *this;
   }
-  ClientHistory& app(const char* name, const char* build, const char* what, Time at, uint64_t request_id = 0) {
+  ClientHistory& app(const char* name, const char* build, AppWhat what, Time at, uint64_t request_id = 0) {
     h_.append(core::AppEvent{at, name, build, what, request_id});
     return *this;
   }
@@ -115,7 +118,8 @@ TEST(NoVersionSkewChecker, FiresWhenAChunkReachesAnotherBuild) {
 // Goal: POSTs executed once each, and a failed one never executed, hold post_at_most_once.
 TEST(PostAtMostOnceChecker, HoldsWhenEachPostRanOnce) {
   ClientHistory h;
-  h.request(6s, "POST", "/api/echo", "green-green-1", "b2").app("green-green-1", "b2", "execution", 6s, h.last_id());
+  h.request(6s, "POST", "/api/echo", "green-green-1", "b2")
+      .app("green-green-1", "b2", AppWhat::execution, 6s, h.last_id());
   h.request(7s, "POST", "/api/echo", "", "", 502, core::Outcome::fail);
   auto r = PostAtMostOnceChecker{}.check(h.entries());
   EXPECT_TRUE(r.held) << first(r);
@@ -125,7 +129,8 @@ TEST(PostAtMostOnceChecker, HoldsWhenEachPostRanOnce) {
 TEST(PostAtMostOnceChecker, FiresWhenARetriedPostRanTwice) {
   ClientHistory h;
   h.request(11s, "POST", "/api/echo", "green-green-1", "b2");
-  h.app("blue-blue-1", "b1", "execution", 11s, h.last_id()).app("green-green-1", "b2", "execution", 12s, h.last_id());
+  h.app("blue-blue-1", "b1", AppWhat::execution, 11s, h.last_id())
+      .app("green-green-1", "b2", AppWhat::execution, 12s, h.last_id());
   auto r = PostAtMostOnceChecker{}.check(h.entries());
   EXPECT_FALSE(r.held);
   EXPECT_NE(std::string(first(r)).find("executed 2 times (blue-blue-1 at 11.000s, green-green-1 at 12.000s)"),
@@ -145,7 +150,7 @@ TEST(PostAtMostOnceChecker, FiresWhenASucceededPostNeverRan) {
 // Goal: a shutdown that dropped nothing holds no_cut_in_flight.
 TEST(NoCutInFlightChecker, HoldsWhenNothingWasCut) {
   ClientHistory h;
-  h.app("blue-blue-1", "b1", "exited", 12500ms);
+  h.app("blue-blue-1", "b1", AppWhat::exited, 12500ms);
   auto r = NoCutInFlightChecker{}.check(h.entries());
   EXPECT_TRUE(r.held) << first(r);
 }
@@ -155,7 +160,7 @@ TEST(NoCutInFlightChecker, HoldsWhenNothingWasCut) {
 TEST(NoCutInFlightChecker, FiresWhenAnExitCutAPost) {
   ClientHistory h;
   h.request(12300ms, "POST", "/api/echo", "", "", 502, core::Outcome::fail);
-  h.app("blue-blue-1", "b1", "cut", 12400ms, h.last_id());
+  h.app("blue-blue-1", "b1", AppWhat::cut, 12400ms, h.last_id());
   auto r = NoCutInFlightChecker{}.check(h.entries());
   EXPECT_FALSE(r.held);
   EXPECT_EQ(r.violations, 1);
@@ -168,12 +173,12 @@ TEST(NoCutInFlightChecker, FiresWhenAnExitCutAPost) {
 TEST(NoCutInFlightChecker, CountsCutGetsOnlyWhenTheClientSawThem) {
   ClientHistory h;
   h.request(12300ms, "GET", "/", "green-green-1", "b2");
-  h.app("blue-blue-1", "b1", "cut", 12400ms, h.last_id());
+  h.app("blue-blue-1", "b1", AppWhat::cut, 12400ms, h.last_id());
   auto r = NoCutInFlightChecker{}.check(h.entries());
   EXPECT_TRUE(r.held) << first(r);
   EXPECT_NE(r.summary.find("1 cut GETs were passed on"), std::string::npos) << r.summary;
   h.request(12350ms, "GET", "/", "", "", 0, core::Outcome::info);
-  h.app("blue-blue-1", "b1", "cut", 12400ms, h.last_id());
+  h.app("blue-blue-1", "b1", AppWhat::cut, 12400ms, h.last_id());
   EXPECT_EQ(NoCutInFlightChecker{}.check(h.entries()).violations, 1);
 }
 
@@ -181,12 +186,12 @@ TEST(NoCutInFlightChecker, CountsCutGetsOnlyWhenTheClientSawThem) {
 // summary counts it; the same cut with a client's id does.
 TEST(NoCutInFlightChecker, IgnoresCutsOfRequestsNoClientSent) {
   ClientHistory h;
-  h.app("blue-blue-1", "b1", "cut", 12400ms, 0);
+  h.app("blue-blue-1", "b1", AppWhat::cut, 12400ms, 0);
   auto r = NoCutInFlightChecker{}.check(h.entries());
   EXPECT_TRUE(r.held) << first(r);
   EXPECT_NE(r.summary.find("1 cut requests were not the clients'"), std::string::npos) << r.summary;
   h.request(12300ms, "POST", "/api/echo", "", "", 502, core::Outcome::fail);
-  h.app("blue-blue-1", "b1", "cut", 12400ms, h.last_id());
+  h.app("blue-blue-1", "b1", AppWhat::cut, 12400ms, h.last_id());
   EXPECT_EQ(NoCutInFlightChecker{}.check(h.entries()).violations, 1);
 }
 

@@ -6,6 +6,10 @@
 #include "reports/run_result.h"
 
 namespace bg::judge {
+using core::AppWhat;
+using core::ContainerWhat;
+using core::ProxyEventKind;
+
 namespace {
 
 // Peer verdicts kept: one per worker per peer per fail_timeout, so a long broken run makes many;
@@ -58,18 +62,18 @@ std::string ScriptCall::command_without(const char* word) const {
 void DiagnosisFacts::observe(const core::Entry& entry) {
   if (auto* c = std::get_if<core::ContainerEvent>(&entry.event)) {
     auto& life = containers[c->container];
-    if (c->what == "created") life.created.push_back(c->at);
-    else if (c->what == "started") life.started.push_back(c->at);
-    else if (c->what == "stop_requested") life.stop_requested.push_back(c->at);
-    else if (c->what == "exited") life.exits.emplace_back(c->at, c->exit_code);
-    else if (c->what == "port_published") {
+    if (c->what == ContainerWhat::created) life.created.push_back(c->at);
+    else if (c->what == ContainerWhat::started) life.started.push_back(c->at);
+    else if (c->what == ContainerWhat::stop_requested) life.stop_requested.push_back(c->at);
+    else if (c->what == ContainerWhat::exited) life.exits.emplace_back(c->at, c->exit_code);
+    else if (c->what == ContainerWhat::port_published) {
       // "0.0.0.0:3001->3000/tcp": the host side is what the proxy dials.
       static const std::regex host_port(R"(:(\d+)->)");
       std::smatch m;
       if (std::regex_search(c->detail, m, host_port)) life.host_port = std::stoi(m[1]);
     }
   } else if (auto* a = std::get_if<core::AppEvent>(&entry.event)) {
-    if (a->what == "execution" && a->request_id != 0) {
+    if (a->what == AppWhat::execution && a->request_id != 0) {
       // Only POSTs carry a request id on their execution (checker_post_at_most_once.cc).
       auto [it, first] = post_executions_.try_emplace(a->request_id, a->at);
       if (!first) duplicate_posts.push_back(a->at);
@@ -78,18 +82,19 @@ void DiagnosisFacts::observe(const core::Entry& entry) {
       return;
     }
     auto& life = containers[a->container];
-    if (a->what == "ready") life.ready.push_back(a->at);
-    if (a->what == "starting")
+    if (a->what == AppWhat::ready) life.ready.push_back(a->at);
+    if (a->what == AppWhat::starting)
       if (auto at = a->detail.find("sigterm="); at != std::string::npos)
         life.sigterm = a->detail.substr(at + 8, a->detail.find(' ', at) - at - 8);
   } else if (auto* p = std::get_if<core::ProxyEvent>(&entry.event)) {
-    if (p->kind == "started" || p->kind == "reload") proxy_loads.push_back(p->at);
-    if (p->kind == "started") {
+    if (p->kind == ProxyEventKind::started || p->kind == ProxyEventKind::reload) proxy_loads.push_back(p->at);
+    if (p->kind == ProxyEventKind::started) {
       static const std::regex workers(R"(worker processes \((\d+)\))");
       std::smatch m;
       if (std::regex_search(p->message, m, workers)) proxy_workers = std::stoi(m[1]);
     }
-    if (p->kind == "peer_down" && peer_downs.size() < kMaxPeerDowns) peer_downs.push_back({p->at, p->worker, p->peer});
+    if (p->kind == ProxyEventKind::peer_down && peer_downs.size() < kMaxPeerDowns)
+      peer_downs.push_back({p->at, p->worker, p->peer});
   } else if (auto* s = std::get_if<core::ShimEvent>(&entry.event)) {
     if (is_script_program(s->program))
       calls.push_back({s->start, s->end, s->deployment, s->program, s->args, s->exit_code, s->script, s->line});

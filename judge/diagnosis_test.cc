@@ -242,7 +242,7 @@ TEST(DiagnosisFacts, RecordsEachPostsSecondExecution) {
     core::AppEvent a;
     a.at = s(at);
     a.container = "blue-blue-1";
-    a.what = "execution";
+    a.what = core::AppWhat::execution;
     a.request_id = id;
     f.observe(core::Entry{0, a});
   };

@@ -30,9 +30,11 @@ FailureSamples::Snapshot FailureSamples::snapshot_at(const Key& key, core::Time 
 
 void FailureSamples::observe(const core::Entry& entry) {
   if (auto* c = std::get_if<core::ContainerEvent>(&entry.event)) {
-    update(c->container, c->what, c->at);
+    // The states are printed in each sample ("blue-blue-1: stop_requested"), so kept as their names.
+    update(c->container, std::string(core::container_what_name(c->what)), c->at);
   } else if (auto* a = std::get_if<core::AppEvent>(&entry.event)) {
-    if (a->what != "execution" && a->what != "cut") update(a->container, "app " + a->what, a->at);
+    if (a->what != core::AppWhat::execution && a->what != core::AppWhat::cut)
+      update(a->container, "app " + std::string(core::app_what_name(a->what)), a->at);
   } else if (auto* q = std::get_if<core::RequestEvent>(&entry.event); q && q->outcome != core::Outcome::ok) {
     const Key key{q->start, entry.seq};
     if (candidates_.size() == keep_ && !(key < *candidates_.rbegin())) return;

@@ -52,7 +52,8 @@ struct Tally {
     samples.observe(e);
     join.observe(e);
     diagnosis.observe(e);
-    if (auto* p = std::get_if<core::ProxyEvent>(&e.event); p && p->kind == "error_log") note_resource(p->message);
+    if (auto* p = std::get_if<core::ProxyEvent>(&e.event); p && p->kind == core::ProxyEventKind::error_log)
+      note_resource(p->message);
     auto* q = std::get_if<core::RequestEvent>(&e.event);
     if (!q) return;
     if (q->outcome != core::Outcome::ok) {

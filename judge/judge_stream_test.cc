@@ -29,21 +29,22 @@ Time at(double s) { return core::from_seconds(s); }
 std::vector<std::pair<Time, core::Event>> swaps_history(int swaps) {
   std::vector<std::pair<Time, core::Event>> out;
   auto add = [&](Time t, core::Event e) { out.emplace_back(t, std::move(e)); };
-  add(at(0), core::AppEvent{at(0), "blue-blue-1", "b0", "ready"});
+  add(at(0), core::AppEvent{at(0), "blue-blue-1", "b0", core::AppWhat::ready});
   uint64_t id = 0;
   for (int k = 1; k <= swaps; ++k) {
     const double base = 60.0 * k;
     const std::string fresh = k % 2 ? "green-green-1" : "blue-blue-1";
     const std::string old = k % 2 ? "blue-blue-1" : "green-green-1";
     const std::string build = "b" + std::to_string(k), old_build = "b" + std::to_string(k - 1);
-    add(at(base), core::DeployEvent{at(base), "deployment_started", k});
-    add(at(base + 2), core::DeployEvent{at(base + 2), "image_built", 0, "", "", 0, "docker-image:latest 0 build_id=" + build});
-    add(at(base + 5), core::ContainerEvent{at(base + 5), fresh, "", "", "started"});
-    add(at(base + 6), core::AppEvent{at(base + 6), fresh, build, "listening"});
-    add(at(base + 8), core::AppEvent{at(base + 8), fresh, build, "ready"});
-    add(at(base + 20), core::ContainerEvent{at(base + 20), old, "", "", "stop_requested"});
-    add(at(base + 20.5), core::ContainerEvent{at(base + 20.5), old, "", "", "exited"});
-    add(at(base + 22), core::DeployEvent{at(base + 22), "deployment_succeeded", k});
+    add(at(base), core::DeployEvent{at(base), core::DeployEventKind::deployment_started, k});
+    add(at(base + 2), core::DeployEvent{at(base + 2), core::DeployEventKind::image_built, 0, "", "", 0,
+                                        "docker-image:latest 0 build_id=" + build});
+    add(at(base + 5), core::ContainerEvent{at(base + 5), fresh, "", "", core::ContainerWhat::started});
+    add(at(base + 6), core::AppEvent{at(base + 6), fresh, build, core::AppWhat::listening});
+    add(at(base + 8), core::AppEvent{at(base + 8), fresh, build, core::AppWhat::ready});
+    add(at(base + 20), core::ContainerEvent{at(base + 20), old, "", "", core::ContainerWhat::stop_requested});
+    add(at(base + 20.5), core::ContainerEvent{at(base + 20.5), old, "", "", core::ContainerWhat::exited});
+    add(at(base + 22), core::DeployEvent{at(base + 22), core::DeployEventKind::deployment_succeeded, k});
     for (double t = base; t < base + 60; t += 0.1) {
       core::RequestEvent q{++id, 0, id % 5 ? "GET" : "POST", id % 5 ? "/" : "/api/echo", at(t), at(t), at(t + 0.01)};
       const double into = t - base;
@@ -55,10 +56,11 @@ std::vector<std::pair<Time, core::Event>> swaps_history(int swaps) {
         q.status = 502;
         q.outcome = core::Outcome::fail;
         q.served_by = q.build_id = "";
-        add(q.end, core::ProxyEvent{q.end, "error_log", "error", "no live upstreams while connecting to upstream", "", q.id});
+        add(q.end, core::ProxyEvent{q.end, core::ProxyEventKind::error_log, "error",
+                                    "no live upstreams while connecting to upstream", "", q.id});
       }
       if (q.method == "POST" && q.outcome == core::Outcome::ok)
-        add(q.end, core::AppEvent{q.end, q.served_by, q.build_id, "execution", q.id});
+        add(q.end, core::AppEvent{q.end, q.served_by, q.build_id, core::AppWhat::execution, q.id});
       add(q.end, q);
     }
   }

@@ -124,10 +124,10 @@ TEST(LossAttribution, AddsUpToTheHeadlineWhenJudged) {
     h.append(q);
   };
   for (int i = 0; i < 10; ++i) request(i, i == 3 ? core::Outcome::fail : core::Outcome::ok);
-  h.append(core::DeployEvent{s(10), "push", 1});
-  h.append(core::DeployEvent{s(11), "deployment_started", 1});
+  h.append(core::DeployEvent{s(10), core::DeployEventKind::push, 1});
+  h.append(core::DeployEvent{s(11), core::DeployEventKind::deployment_started, 1});
   for (int i = 10; i < 30; ++i) request(i + 0.5, i >= 20 && i < 24 ? core::Outcome::fail : core::Outcome::ok);
-  h.append(core::DeployEvent{s(25), "deployment_succeeded", 1});
+  h.append(core::DeployEvent{s(25), core::DeployEventKind::deployment_succeeded, 1});
   request(30.5, core::Outcome::info);
   request(31.5, core::Outcome::ok);
 

@@ -4,6 +4,10 @@
 #include <limits>
 
 namespace bg::judge {
+using core::AppWhat;
+using core::ContainerWhat;
+using core::DeployEventKind;
+
 namespace {
 
 constexpr core::Time kForever(std::numeric_limits<int64_t>::max());
@@ -51,15 +55,16 @@ void SwapTracker::on_deploy(const core::DeployEvent& d) {
   s.deployment = d.deployment;
   // The swap's stretch begins with the harness starting it, its push, or (a history from before the
   // pipeline) its deployment, whichever came first.
-  if (d.kind == "push" || d.kind == "deployment_started" || (d.kind == "phase" && d.detail == "swap_started"))
+  if (d.kind == DeployEventKind::push || d.kind == DeployEventKind::deployment_started ||
+      (d.kind == DeployEventKind::phase && d.detail == "swap_started"))
     keep_min(s.pushed, d.at);
-  if (d.kind == "deployment_started") {
+  if (d.kind == DeployEventKind::deployment_started) {
     s.started = d.at;
     if (std::find(open_.begin(), open_.end(), d.deployment) == open_.end()) open_.push_back(d.deployment);
   }
-  if (d.kind == "deployment_succeeded" || d.kind == "deployment_failed") {
+  if (d.kind == DeployEventKind::deployment_succeeded || d.kind == DeployEventKind::deployment_failed) {
     s.finished = d.at;
-    s.succeeded = d.kind == "deployment_succeeded";
+    s.succeeded = d.kind == DeployEventKind::deployment_succeeded;
     // The agent's message is the detail's first line; the script's output tail follows it.
     if (!s.succeeded) s.deployment_error = d.detail.substr(0, d.detail.find('\n'));
   }
@@ -80,15 +85,16 @@ void SwapTracker::set_new_container(SwapState& s, const core::ContainerEvent& c)
 }
 
 void SwapTracker::on_container(const core::ContainerEvent& c) {
-  if (c.what == "started" || c.what == "stop_requested") {
+  if (c.what == ContainerWhat::started || c.what == ContainerWhat::stop_requested) {
     for_each_open([&](SwapState& s) {
       if (!within(c.at, *s.summary.started, s.summary.finished.value_or(kForever))) return;
-      if (c.what == "started" && s.summary.new_container.empty()) set_new_container(s, c);
-      if (c.what == "stop_requested" && s.stops.size() < kMaxStops) s.stops.push_back({c.container, c.at, {}});
+      if (c.what == ContainerWhat::started && s.summary.new_container.empty()) set_new_container(s, c);
+      if (c.what == ContainerWhat::stop_requested && s.stops.size() < kMaxStops)
+        s.stops.push_back({c.container, c.at, {}});
     });
   }
   // The old container's exit may come after the deployment ends (a script that does not wait).
-  if (c.what == "exited")
+  if (c.what == ContainerWhat::exited)
     for (auto& [n, s] : swaps_)
       for (auto& stop : s.stops)
         if (stop.container == c.container && c.at >= stop.at) keep_min(stop.exited, c.at);
@@ -107,7 +113,7 @@ void SwapTracker::on_app(const core::AppEvent& a) {
         return true;
       });
   }
-  if (a.what == "ready")
+  if (a.what == AppWhat::ready)
     if (auto it = awaiting_ready_.find(a.container); it != awaiting_ready_.end())
       std::erase_if(it->second, [&](int n) {
         auto& s = swaps_.at(n).summary;

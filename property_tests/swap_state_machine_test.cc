@@ -33,8 +33,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <iterator>
 #include <set>
 
 #include "core/history.h"
@@ -111,19 +113,33 @@ std::string first_line(const std::string& text) {
   return line.size() > 160 ? line.substr(0, 160) + "..." : line;
 }
 
+// The deploy steps that place a failure in the swap: the harness's phases, hooks, deployments and
+// workflow runs; not jobs, steps, images or pushes.
+constexpr core::DeployEventKind kLoggedDeployKinds[] = {
+    core::DeployEventKind::phase,                  core::DeployEventKind::hook_started,
+    core::DeployEventKind::hook_finished,          core::DeployEventKind::deployment_started,
+    core::DeployEventKind::deployment_succeeded,   core::DeployEventKind::deployment_failed,
+    core::DeployEventKind::deployment_created,     core::DeployEventKind::deployment_refused,
+    core::DeployEventKind::workflow_queued,        core::DeployEventKind::workflow_pending,
+    core::DeployEventKind::workflow_not_triggered, core::DeployEventKind::workflow_started,
+    core::DeployEventKind::workflow_not_modelled,  core::DeployEventKind::workflow_succeeded,
+    core::DeployEventKind::workflow_failed,        core::DeployEventKind::workflow_cancelled,
+};
+
 // The run's history since the last command, to RC_LOG (printed only for the minimal failing case).
 void log_history(LiveWorld& live) {
   const auto entries = live.world->history().entries();
   for (; live.logged < entries.size(); ++live.logged) {
     const auto& e = entries[live.logged].event;
     if (const auto* d = std::get_if<core::DeployEvent>(&e)) {
-      if (d->kind == "hook_started" || d->kind == "hook_finished" || d->kind.starts_with("deployment") ||
-          d->kind.starts_with("workflow") || d->kind == "phase")
-        RC_LOG() << fmt::format("  {} deploy {} {} {} {}\n", core::format_seconds(d->at), d->deployment, d->kind,
-                                d->hook, first_line(d->detail));
+      if (std::ranges::find(kLoggedDeployKinds, d->kind) != std::end(kLoggedDeployKinds))
+        RC_LOG() << fmt::format("  {} deploy {} {} {} {}\n", core::format_seconds(d->at), d->deployment,
+                                core::deploy_event_kind_name(d->kind), d->hook, first_line(d->detail));
     } else if (const auto* c = std::get_if<core::ContainerEvent>(&e)) {
-      RC_LOG() << fmt::format("  {} container {} {}{} {}\n", core::format_seconds(c->at), c->container, c->what,
-                              c->what == "exited" ? fmt::format(" ({})", c->exit_code) : "", c->detail);
+      RC_LOG() << fmt::format("  {} container {} {}{} {}\n", core::format_seconds(c->at), c->container,
+                              core::container_what_name(c->what),
+                              c->what == core::ContainerWhat::exited ? fmt::format(" ({})", c->exit_code) : "",
+                              c->detail);
     } else if (const auto* s = std::get_if<core::ShimEvent>(&e)) {
       if (s->exit_code != 0)
         RC_LOG() << fmt::format("  {} {} {} exited {}: {}\n", core::format_seconds(s->start), s->program,
@@ -312,7 +328,7 @@ struct CrashContainer : Command {
     // Docker reports it exited 137 (SIGKILL), as after an OOM kill.
     std::optional<core::ContainerEvent> exited;
     for (const auto& c : live.world->history().all<core::ContainerEvent>())
-      if (c.container == *name && c.what == "exited") exited = c;
+      if (c.container == *name && c.what == core::ContainerWhat::exited) exited = c;
     if (!exited || exited->exit_code != 137) fail(*name + " did not exit with 137");
     live.crashed_at = exited->at;
     check_steady(live, nextState(m));

@@ -268,8 +268,8 @@ void ClientSession::free_peer(bool failed, const std::string& action) {
     t = pool_->free_peer(peer_request_, failed, state_->clock.now());
   }
   if (t.disabled) state_->log.error("warn", "upstream server temporarily disabled", action, ctx_, peer_.address);
-  if (t.newly_disabled) state_->log.peer_change("peer_down", peer_.address, pool_->name(), ctx_);
-  if (t.recovered) state_->log.peer_change("peer_up", peer_.address, pool_->name(), ctx_);
+  if (t.newly_disabled) state_->log.peer_change(core::ProxyEventKind::peer_down, peer_.address, pool_->name(), ctx_);
+  if (t.recovered) state_->log.peer_change(core::ProxyEventKind::peer_up, peer_.address, pool_->name(), ctx_);
 }
 
 void ClientSession::add_upstream_status(int status) {

@@ -140,7 +140,7 @@ class KeepaliveProxyTest : public testing::TestWithParam<int> {
   ClientResponse send(const std::string& method = "GET") {
     return http_request(proxy_->listen_port(), method, "/", "", method == "POST" ? "x=1" : "");
   }
-  std::vector<core::ProxyEvent> events(const std::string& kind) {
+  std::vector<core::ProxyEvent> events(core::ProxyEventKind kind) {
     std::vector<core::ProxyEvent> out;
     for (auto& e : history_.all<core::ProxyEvent>())
       if (e.kind == kind) out.push_back(e);
@@ -191,10 +191,10 @@ TEST_P(KeepaliveProxyTest, FailedReusedConnectionGetsOneExtraTry) {
   EXPECT_EQ(send().status, 200);
   EXPECT_EQ(send().status, 200);
   EXPECT_EQ(backend_->connections(), 2);
-  auto errors = events("error_log");
+  auto errors = events(core::ProxyEventKind::error_log);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].message.find("upstream prematurely closed connection while reading response header"), 0u);
-  auto access = events("access_log");
+  auto access = events(core::ProxyEventKind::access_log);
   ASSERT_EQ(access.size(), 2u);
   EXPECT_EQ(access[1].upstream_status, "502, 200");
 }
@@ -216,7 +216,7 @@ TEST_P(KeepaliveProxyTest, IdleConnectionClosedByBackendIsNotReused) {
       wait_until([&] { return backend_->idle_closed() >= 1; }, 2s, "the backend to close its idle connection"));
   EXPECT_EQ(send().status, 200);
   EXPECT_EQ(backend_->connections(), 2);
-  EXPECT_TRUE(events("error_log").empty());
+  EXPECT_TRUE(events(core::ProxyEventKind::error_log).empty());
 }
 
 // Client side, keepalive_requests (1000 by default since nginx 1.19.10): the 1000th response on one

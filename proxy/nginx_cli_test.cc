@@ -106,7 +106,7 @@ TEST_F(NginxCliTest, ReloadAndStopARunningProxy) {
   work.reset();
   thread.join();
   int reloads = 0;
-  for (const auto& e : history.all<core::ProxyEvent>()) reloads += e.kind == "reload";
+  for (const auto& e : history.all<core::ProxyEvent>()) reloads += e.kind == core::ProxyEventKind::reload;
   EXPECT_EQ(reloads, 1);
 }
 

@@ -113,14 +113,14 @@ std::vector<core::ProxyEvent> NginxLogTranslator::error_line(const std::string& 
   if (!parsed || parsed->level == "info" || parsed->level == "debug") return {};
   core::ProxyEvent e;
   e.at = now;
-  e.kind = "error_log";
+  e.kind = core::ProxyEventKind::error_log;
   e.level = parsed->level;
   e.peer = peer_of(parsed->message);
   e.message = declared_ports(parsed->message);
   std::vector<core::ProxyEvent> out;
   if (parsed->level == "warn" && parsed->message.find("upstream server temporarily disabled") != std::string::npos) {
     core::ProxyEvent down = e;  // ProxyServer's peer_down, from the line nginx writes for it
-    down.kind = "peer_down";
+    down.kind = core::ProxyEventKind::peer_down;
     if (parsed->connection) pending_[parsed->connection].push_back(down);
     else out.push_back(down);
   }
@@ -142,7 +142,7 @@ std::vector<core::ProxyEvent> NginxLogTranslator::access_line(const std::string&
   }
   core::ProxyEvent e;
   e.at = wall_to_scenario_(a->msec);
-  e.kind = "access_log";
+  e.kind = core::ProxyEventKind::access_log;
   e.message = fmt::format("127.0.0.1 - - \"{}\" {} {} upstream_status=\"{}\"", a->request_line, a->status,
                           a->bytes_sent, a->upstream_status.empty() ? "-" : a->upstream_status);
   e.request_id = a->request_id;

@@ -15,7 +15,7 @@ void ProxyLog::error(const std::string& level, const std::string& text, const st
                      const LogContext& ctx, const std::string& peer) {
   core::ProxyEvent e;
   e.at = clock_.now();
-  e.kind = "error_log";
+  e.kind = core::ProxyEventKind::error_log;
   e.level = level;
   e.message = text + (action.empty() ? "" : " while " + action) + format_context(ctx);
   e.peer = peer;
@@ -24,13 +24,13 @@ void ProxyLog::error(const std::string& level, const std::string& text, const st
   emit(std::move(e));
 }
 
-void ProxyLog::peer_change(const std::string& kind, const std::string& peer, const std::string& upstream,
+void ProxyLog::peer_change(core::ProxyEventKind kind, const std::string& peer, const std::string& upstream,
                            const LogContext& ctx) {
   core::ProxyEvent e;
   e.at = clock_.now();
   e.kind = kind;
-  e.level = kind == "peer_down" ? "warn" : "notice";
-  e.message = kind == "peer_down"
+  e.level = kind == core::ProxyEventKind::peer_down ? "warn" : "notice";
+  e.message = kind == core::ProxyEventKind::peer_down
                   ? fmt::format("peer {} of upstream \"{}\" temporarily disabled", peer, upstream)
                   : fmt::format("peer {} of upstream \"{}\" answered its probe: live again", peer, upstream);
   e.peer = peer;
@@ -42,7 +42,7 @@ void ProxyLog::peer_change(const std::string& kind, const std::string& peer, con
 void ProxyLog::unowned_address(const std::string& peer, const LogContext& ctx) {
   core::ProxyEvent e;
   e.at = clock_.now();
-  e.kind = "unowned_address_refused";
+  e.kind = core::ProxyEventKind::unowned_address_refused;
   e.level = "error";
   e.message = "bluegreen refused to connect to " + peer +
               ": an address the run does not own (named by a proxy_pass variable)" + format_context(ctx);
@@ -56,7 +56,7 @@ void ProxyLog::access(const LogContext& ctx, int status, int attempts, const std
                       uint64_t bytes_sent) {
   core::ProxyEvent e;
   e.at = clock_.now();
-  e.kind = "access_log";
+  e.kind = core::ProxyEventKind::access_log;
   // nginx's "main" format, less the time and user-agent fields the simulation has no use for:
   // `127.0.0.1 - - "GET / HTTP/1.1" 200 153 upstream_status="200"`. Appended by hand, not through
   // fmt::format: one is made for every request (a tenth of the proxy's own instructions went there).
@@ -81,7 +81,7 @@ void ProxyLog::access(const LogContext& ctx, int status, int attempts, const std
   emit(std::move(e));
 }
 
-void ProxyLog::lifecycle(const std::string& kind, const std::string& level, const std::string& message) {
+void ProxyLog::lifecycle(core::ProxyEventKind kind, const std::string& level, const std::string& message) {
   core::ProxyEvent e;
   e.at = clock_.now();
   e.kind = kind;

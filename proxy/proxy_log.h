@@ -30,7 +30,7 @@ class ProxyLog {
   void error(const std::string& level, const std::string& text, const std::string& action,
              const LogContext& ctx, const std::string& peer);
   // peer_down / peer_up for a peer of an upstream.
-  void peer_change(const std::string& kind, const std::string& peer, const std::string& upstream,
+  void peer_change(core::ProxyEventKind kind, const std::string& peer, const std::string& upstream,
                    const LogContext& ctx);
   // One line per client request: status sent, upstream attempts and $upstream_status.
   void access(const LogContext& ctx, int status, int attempts, const std::string& upstream_status,
@@ -38,7 +38,7 @@ class ProxyLog {
   // An address a proxy_pass variable named that the run does not own: refused without a connect.
   void unowned_address(const std::string& peer, const LogContext& ctx);
   // started, stopped, reload, reload_failed.
-  void lifecycle(const std::string& kind, const std::string& level, const std::string& message);
+  void lifecycle(core::ProxyEventKind kind, const std::string& level, const std::string& message);
 
   static std::string format_context(const LogContext& ctx);
 

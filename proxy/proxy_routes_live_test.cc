@@ -45,7 +45,7 @@ class ProxyRoutesLiveTest : public testing::Test {
   ClientResponse get(const std::string& path, const std::string& host = "localhost") {
     return http_request(proxy_->listen_port(), "GET", path, "Host: " + host + "\r\n");
   }
-  std::vector<core::ProxyEvent> events(const std::string& kind) { return proxy_events(history_, kind); }
+  std::vector<core::ProxyEvent> events(core::ProxyEventKind kind) { return proxy_events(history_, kind); }
 
   fs::path dir_;
   core::PathMap paths_;
@@ -75,13 +75,13 @@ TEST_F(ProxyRoutesLiveTest, VariableProxyPassServesOwnedAddressesOnly) {
   EXPECT_EQ(ok.body, "green");
   EXPECT_EQ(get("/stray").status, 502);
   EXPECT_EQ(get("/far").status, 502);
-  auto refused = events("unowned_address_refused");
+  auto refused = events(core::ProxyEventKind::unowned_address_refused);
   ASSERT_EQ(refused.size(), 2u);
   EXPECT_EQ(refused[0].peer, "127.0.0.1:3999");
   EXPECT_EQ(refused[1].peer, "10.1.2.3:3000");
   EXPECT_FALSE(ports_.lookup(3999).has_value());  // never even reserved, let alone connected to
   bool logged = false;
-  for (const auto& e : events("error_log"))
+  for (const auto& e : events(core::ProxyEventKind::error_log))
     logged = logged || e.message.rfind("connect() failed (111: Connection refused) while connecting to upstream", 0) == 0;
   EXPECT_TRUE(logged);
 }

@@ -58,7 +58,7 @@ void ProxyServer::start(const std::string& config_path) {
     throw;
   }
   running_ = true;
-  state_->log.lifecycle("started", "notice", fmt::format("start worker processes ({}), config {}",
+  state_->log.lifecycle(core::ProxyEventKind::started, "notice", fmt::format("start worker processes ({}), config {}",
                                                          config->worker_processes, config->path));
 }
 
@@ -103,7 +103,7 @@ std::optional<std::string> ProxyServer::reload() {
     throw;  // not a failed reload: the run ends as ERROR (the old config keeps running until then)
   } catch (const std::exception& e) {
     // nginx's master rolls back and keeps the old cycle (control.html).
-    state_->log.lifecycle("reload_failed", "emerg", e.what());
+    state_->log.lifecycle(core::ProxyEventKind::reload_failed, "emerg", e.what());
     return std::string(e.what());
   }
   // nginx's master starts the new workers, sleeps 100 ms "to allow new processes to start", and only
@@ -124,7 +124,7 @@ std::optional<std::string> ProxyServer::reload() {
     }
     if (old) retire(*state, *old);
   });
-  state_->log.lifecycle("reload", "notice",
+  state_->log.lifecycle(core::ProxyEventKind::reload, "notice",
                         fmt::format("reconfiguring: generation {} from {}", generation->number(), config->path));
   return std::nullopt;
 }
@@ -174,7 +174,7 @@ void ProxyServer::stop() {
   while (!listeners_.empty()) close_listener(listeners_.begin()->first);
   retire_sessions_of(nullptr, true);
   wait_until_quiet();
-  state_->log.lifecycle("stopped", "notice", "exit");
+  state_->log.lifecycle(core::ProxyEventKind::stopped, "notice", "exit");
 }
 
 // Waits until every session object is gone, unless this thread is the one that must run them.

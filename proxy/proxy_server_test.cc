@@ -72,7 +72,7 @@ class ProxyServerTest : public testing::TestWithParam<int> {
     ASSERT_EQ(proxy_->reload(), std::nullopt);
     ASSERT_TRUE(wait_until([&] { return proxy_->config() != before; }, 2s, "the reload to take over"));
   }
-  std::vector<core::ProxyEvent> events(const std::string& kind) {
+  std::vector<core::ProxyEvent> events(core::ProxyEventKind kind) {
     std::vector<core::ProxyEvent> out;
     for (auto& e : history_.all<core::ProxyEvent>())
       if (e.kind == kind) out.push_back(e);
@@ -112,7 +112,7 @@ TEST_P(ProxyServerTest, AlternatesBetweenTwoBackends) {
   EXPECT_NE(head.find("Host: backends\r\n"), std::string::npos) << head;
   EXPECT_NE(head.find("Connection: close\r\n"), std::string::npos) << head;
   EXPECT_NE(head.find("X-Request-Id: 1\r\n"), std::string::npos) << head;
-  auto access = events("access_log");
+  auto access = events(core::ProxyEventKind::access_log);
   ASSERT_EQ(access.size(), 4u);
   EXPECT_EQ(access[0].request_id, 1u);
   EXPECT_EQ(access[0].status, 200);
@@ -127,7 +127,7 @@ TEST_P(ProxyServerTest, RefusedPeerIsRetriedOnTheOther) {
   auto r = get("POST", "X-Request-Id: 7\r\n");
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "green");
-  auto errors = events("error_log");
+  auto errors = events(core::ProxyEventKind::error_log);
   ASSERT_EQ(errors.size(), 2u);
   EXPECT_EQ(errors[0].level, "error");
   EXPECT_EQ(errors[0].message,
@@ -137,18 +137,18 @@ TEST_P(ProxyServerTest, RefusedPeerIsRetriedOnTheOther) {
   EXPECT_EQ(errors[0].request_id, 7u);
   EXPECT_EQ(errors[1].level, "warn");
   EXPECT_EQ(errors[1].message.rfind("upstream server temporarily disabled while connecting to upstream, client:", 0), 0u);
-  ASSERT_EQ(events("peer_down").size(), 1u);
-  EXPECT_EQ(events("peer_down")[0].peer, "localhost:3000");
-  EXPECT_EQ(events("access_log").back().upstream_status, "502, 200");
-  EXPECT_EQ(events("access_log").back().attempts, 2);
+  ASSERT_EQ(events(core::ProxyEventKind::peer_down).size(), 1u);
+  EXPECT_EQ(events(core::ProxyEventKind::peer_down)[0].peer, "localhost:3000");
+  EXPECT_EQ(events(core::ProxyEventKind::access_log).back().upstream_status, "502, 200");
+  EXPECT_EQ(events(core::ProxyEventKind::access_log).back().attempts, 2);
   // nginx's "main" access line (less time and user agent): the bytes sent are the whole response.
-  EXPECT_EQ(events("access_log").back().message, "127.0.0.1 - - \"POST / HTTP/1.1\" 200 " +
+  EXPECT_EQ(events(core::ProxyEventKind::access_log).back().message, "127.0.0.1 - - \"POST / HTTP/1.1\" 200 " +
                                                      std::to_string(r.head.size() + r.body.size()) +
                                                      " upstream_status=\"502, 200\"");
   clock_.advance(5s);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(get().body, "green");
   EXPECT_EQ(green.requests(), 4);
-  EXPECT_EQ(events("error_log").size(), 2u);  // no new connect attempt to 3000
+  EXPECT_EQ(events(core::ProxyEventKind::error_log).size(), 2u);  // no new connect attempt to 3000
 }
 
 // Goal: a peer that accepts and closes without answering: GET goes on to the other peer.
@@ -159,14 +159,14 @@ TEST_P(ProxyServerTest, PrematureCloseRetriesGet) {
   auto r = get();
   EXPECT_EQ(r.status, 200);
   EXPECT_EQ(r.body, "green");
-  auto errors = events("error_log");
+  auto errors = events(core::ProxyEventKind::error_log);
   ASSERT_FALSE(errors.empty());
   EXPECT_EQ(errors[0].message.rfind("upstream prematurely closed connection while reading response header from "
                                     "upstream, client: 127.0.0.1, server: localhost, request: \"GET / HTTP/1.1\", "
                                     "upstream: \"http://127.0.0.1:3000/\"", 0),
             0u)
       << errors[0].message;
-  EXPECT_EQ(events("access_log").back().upstream_status, "502, 200");
+  EXPECT_EQ(events(core::ProxyEventKind::access_log).back().upstream_status, "502, 200");
 }
 
 // Goal: a POST already sent to a peer that then closes is not passed on: the client gets 502.
@@ -178,8 +178,8 @@ TEST_P(ProxyServerTest, PrematureCloseFailsPostWith502) {
   EXPECT_EQ(r.status, 502);
   EXPECT_NE(r.body.find("<center><h1>502 Bad Gateway</h1></center>"), std::string::npos);
   EXPECT_EQ(green.requests(), 0);
-  EXPECT_EQ(events("access_log").back().upstream_status, "502");
-  EXPECT_EQ(events("access_log").back().status, 502);
+  EXPECT_EQ(events(core::ProxyEventKind::access_log).back().upstream_status, "502");
+  EXPECT_EQ(events(core::ProxyEventKind::access_log).back().status, 502);
 }
 
 // Goal: with every peer down, the first request fails both (502) and the next gets an instant 502
@@ -187,16 +187,16 @@ TEST_P(ProxyServerTest, PrematureCloseFailsPostWith502) {
 TEST_P(ProxyServerTest, AllPeersDownGives502AndNoLiveUpstreams) {
   start();
   EXPECT_EQ(get().status, 502);
-  EXPECT_EQ(events("access_log").back().upstream_status, "502, 502");
-  size_t errors_before = events("error_log").size();
+  EXPECT_EQ(events(core::ProxyEventKind::access_log).back().upstream_status, "502, 502");
+  size_t errors_before = events(core::ProxyEventKind::error_log).size();
   clock_.advance(3s);
   EXPECT_EQ(get().status, 502);
-  auto errors = events("error_log");
+  auto errors = events(core::ProxyEventKind::error_log);
   ASSERT_EQ(errors.size(), errors_before + 1);
   EXPECT_EQ(errors.back().message,
             "no live upstreams while connecting to upstream, client: 127.0.0.1, server: localhost, request: "
             "\"GET / HTTP/1.1\", upstream: \"http://backends/\", host: \"127.0.0.1\"");
-  EXPECT_EQ(events("access_log").back().attempts, 0);
+  EXPECT_EQ(events(core::ProxyEventKind::access_log).back().attempts, 0);
   backend(3001, "green");
   clock_.advance(4s);
   EXPECT_EQ(get().status, 502);  // healthy now, but still inside the window: no quick recovery
@@ -217,7 +217,7 @@ TEST_P(ProxyServerTest, ReloadSwapsUpstreamAndResetsPeerState) {
   backend(3002, "red");
   write_config(config_with("        server localhost:3000;\n        server localhost:3002;\n"));
   reload_and_settle();
-  EXPECT_EQ(events("reload").size(), 1u);
+  EXPECT_EQ(events(core::ProxyEventKind::reload).size(), 1u);
   std::string seq;
   for (int i = 0; i < 3; ++i) seq += get().body + " ";
   EXPECT_EQ(seq, "blue red blue ");
@@ -225,7 +225,7 @@ TEST_P(ProxyServerTest, ReloadSwapsUpstreamAndResetsPeerState) {
   auto err = proxy_->reload();
   ASSERT_TRUE(err.has_value());
   EXPECT_EQ(*err, "[emerg] unexpected \"}\" in /etc/nginx/nginx.conf:4");
-  EXPECT_EQ(events("reload_failed").size(), 1u);
+  EXPECT_EQ(events(core::ProxyEventKind::reload_failed).size(), 1u);
   EXPECT_EQ(get().body, "red");
 }
 
@@ -260,7 +260,7 @@ TEST_P(ProxyServerTest, NamesResolveAtLoadOnlyAndAFailedReloadKeepsTheOldPeers) 
     directory["blue-blue-1"] = second;
   }
   EXPECT_EQ(get().status, 502);
-  EXPECT_EQ(events("error_log").back().message.rfind(
+  EXPECT_EQ(events(core::ProxyEventKind::error_log).back().message.rfind(
                 fmt::format("connect() failed (111: Connection refused) while connecting to upstream, client: "
                             "127.0.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: "
                             "\"http://127.0.0.1:{}/\"", first), 0),
@@ -337,19 +337,19 @@ TEST_P(ProxyServerTest, StopClosesEverything) {
   EXPECT_EQ(read_response(keepalive).status, 0);
   ::close(inflight);
   ::close(keepalive);
-  EXPECT_EQ(events("stopped").size(), 1u);
+  EXPECT_EQ(events(core::ProxyEventKind::stopped).size(), 1u);
   proxy_->start("/etc/nginx/nginx.conf");
   EXPECT_EQ(proxy_->listen_port(), port);
   // Fresh state starts with blue, which holds: proxy_read_timeout (60 s scenario = 0.6 s real)
   // passes, nginx answers the timeout by trying green.
   EXPECT_EQ(get().body, "green");
-  auto errors = events("error_log");
+  auto errors = events(core::ProxyEventKind::error_log);
   ASSERT_FALSE(errors.empty());
   EXPECT_EQ(errors.back().level, "warn");
   EXPECT_EQ(errors[errors.size() - 2].message.rfind(
                 "upstream timed out (110: Connection timed out) while reading response header from upstream", 0),
             0u);
-  EXPECT_EQ(events("access_log").back().upstream_status, "504, 200");
+  EXPECT_EQ(events(core::ProxyEventKind::access_log).back().upstream_status, "504, 200");
 }
 
 }  // namespace bg::proxy
@@ -390,8 +390,9 @@ TEST_P(ProxyServerTest, ShortUpstreamTimeoutNeitherCutsKeepaliveNorIsMissed) {
   EXPECT_EQ(green.held_count(), 1);
   ::close(fd);
   // The access line is written once the write completes, which the client may see first.
-  EXPECT_TRUE(wait_until([&] { return events("access_log").size() >= 2; }, 3s, "the second access line"));
-  auto access = events("access_log");
+  EXPECT_TRUE(
+      wait_until([&] { return events(core::ProxyEventKind::access_log).size() >= 2; }, 3s, "the second access line"));
+  auto access = events(core::ProxyEventKind::access_log);
   ASSERT_EQ(access.size(), 2u);
   EXPECT_EQ(access.back().upstream_status, "504, 200");
 }

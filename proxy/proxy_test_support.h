@@ -19,8 +19,8 @@ namespace bg::proxy::test_support {
 // The shared test support, reachable as proxy::test_support:: too.
 using namespace bg::test_support;
 
-// The proxy's log events of one kind ("access_log", "error_log", ...), in order.
-std::vector<core::ProxyEvent> proxy_events(const core::History& history, const std::string& kind);
+// The proxy's log events of one kind (access_log, error_log, ...), in order.
+std::vector<core::ProxyEvent> proxy_events(const core::History& history, core::ProxyEventKind kind);
 
 // The live proxy tests run each case with the io_context on two threads (sessions on strands) and
 // on one (ProxyServer::run_on_one_thread: no strands); the parameter is the thread count.

@@ -189,8 +189,9 @@ void RealNginx::start(const std::string& config_path) {
   }
   tail_stop_ = false;
   tail_ = std::thread([this] { tail_logs(); });
-  lifecycle("started", "notice", fmt::format("nginx pid {} from {} (scaled copy {})", pid_, config_path_,
-                                             (prefix_ / "nginx.conf").string()));
+  lifecycle(core::ProxyEventKind::started, "notice",
+            fmt::format("nginx pid {} from {} (scaled copy {})", pid_, config_path_,
+                        (prefix_ / "nginx.conf").string()));
 }
 
 // The master writes its pid file after it opened the listen sockets (ngx_init_cycle, then
@@ -232,11 +233,11 @@ std::optional<std::string> RealNginx::reload() {
   try {
     scaled = write_scaled_copy(next);
   } catch (const std::exception& e) {
-    lifecycle("reload_failed", "emerg", e.what());
+    lifecycle(core::ProxyEventKind::reload_failed, "emerg", e.what());
     return std::string(e.what());
   }
   if (auto err = check_config(next)) {
-    lifecycle("reload_failed", "emerg", *err);
+    lifecycle(core::ProxyEventKind::reload_failed, "emerg", *err);
     return err;
   }
   fs::rename(next, prefix_ / "nginx.conf");
@@ -247,7 +248,8 @@ std::optional<std::string> RealNginx::reload() {
     translator_->set_peers(scaled.peers);
   }
   ::kill(pid_, SIGHUP);  // nginx -s reload: the master re-reads the file, new workers take over
-  lifecycle("reload", "notice", fmt::format("SIGHUP to nginx pid {}: reconfiguring from {}", pid_, config_path_));
+  lifecycle(core::ProxyEventKind::reload, "notice",
+            fmt::format("SIGHUP to nginx pid {}: reconfiguring from {}", pid_, config_path_));
   return std::nullopt;
 }
 
@@ -277,7 +279,7 @@ void RealNginx::stop() {
     std::lock_guard lock(log_mutex_);
     for (auto& e : translator_->flush()) history_.append(std::move(e));
   }
-  lifecycle("stopped", "notice", fmt::format("nginx pid {} exited", pid_));
+  lifecycle(core::ProxyEventKind::stopped, "notice", fmt::format("nginx pid {} exited", pid_));
   pid_ = -1;
 }
 
@@ -318,7 +320,7 @@ void RealNginx::tail_logs() {
   }
 }
 
-void RealNginx::lifecycle(const std::string& kind, const std::string& level, const std::string& message) {
+void RealNginx::lifecycle(core::ProxyEventKind kind, const std::string& level, const std::string& message) {
   core::ProxyEvent e;
   e.at = clock_.now();
   e.kind = kind;

@@ -72,7 +72,7 @@ class RealNginx final : public ProxyControl {
   bool wait_until_listening(std::string& failure);
   void reap_or_kill();
   void tail_logs();
-  void lifecycle(const std::string& kind, const std::string& level, const std::string& message);
+  void lifecycle(core::ProxyEventKind kind, const std::string& level, const std::string& message);
 
   core::Clock& clock_;
   core::History& history_;

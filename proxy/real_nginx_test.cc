@@ -129,12 +129,12 @@ TEST(NginxLogTranslatorTest, ErrorLineTakesRequestIdOfItsConnection) {
   EXPECT_TRUE(errors.empty());
   auto events = t.access_line("1002.500 3 200 \"502, 200\" \"42\" \"GET / HTTP/1.1\" 5");
   ASSERT_EQ(events.size(), 2u);
-  EXPECT_EQ(events[0].kind, "error_log");
+  EXPECT_EQ(events[0].kind, core::ProxyEventKind::error_log);
   EXPECT_EQ(events[0].level, "error");
   EXPECT_EQ(events[0].request_id, 42u);
   EXPECT_EQ(events[0].peer, "localhost:3000");
   EXPECT_NE(events[0].message.find("upstream: \"http://127.0.0.1:3000/\""), std::string::npos);
-  EXPECT_EQ(events[1].kind, "access_log");
+  EXPECT_EQ(events[1].kind, core::ProxyEventKind::access_log);
   EXPECT_EQ(events[1].at, 2500ms);
   EXPECT_EQ(events[1].upstream_status, "502, 200");
   EXPECT_EQ(events[1].attempts, 2);
@@ -162,7 +162,7 @@ class RealNginxTest : public testing::Test {
   void backend(uint16_t port, const std::string& name) {
     backends_.push_back(std::make_unique<TestBackend>(ports_, port, name));
   }
-  std::vector<core::ProxyEvent> events(const std::string& kind) {
+  std::vector<core::ProxyEvent> events(core::ProxyEventKind kind) {
     nginx_->collect_logs();
     std::vector<core::ProxyEvent> out;
     for (auto& e : history_.all<core::ProxyEvent>())
@@ -194,7 +194,7 @@ TEST_F(RealNginxTest, AlternatesOverSeedBackends) {
   for (int i = 1; i <= 4; ++i) bodies.push_back(get(i).body);
   EXPECT_EQ(bodies, (std::vector<std::string>{"blue", "green", "blue", "green"}));
   nginx_->stop();
-  auto access = events("access_log");
+  auto access = events(core::ProxyEventKind::access_log);
   ASSERT_EQ(access.size(), 4u);
   EXPECT_EQ(access[0].status, 200);
   EXPECT_EQ(access[3].request_id, 4u);
@@ -208,7 +208,7 @@ TEST_F(RealNginxTest, RefusedPeerLineReachesHistory) {
   EXPECT_EQ(get(7).status, 200);
   nginx_->stop();
   std::vector<core::ProxyEvent> errors;
-  for (auto& e : events("error_log"))
+  for (auto& e : events(core::ProxyEventKind::error_log))
     if (e.level == "error") errors.push_back(e);
   ASSERT_EQ(errors.size(), 1u);
   EXPECT_EQ(errors[0].level, "error");
@@ -216,7 +216,7 @@ TEST_F(RealNginxTest, RefusedPeerLineReachesHistory) {
   EXPECT_EQ(errors[0].peer, "localhost:3000");
   EXPECT_NE(errors[0].message.find("(111: Connection refused) while connecting to upstream"), std::string::npos);
   EXPECT_NE(errors[0].message.find("upstream: \"http://127.0.0.1:3000/\""), std::string::npos);
-  EXPECT_EQ(events("access_log").at(0).upstream_status, "502, 200");
+  EXPECT_EQ(events(core::ProxyEventKind::access_log).at(0).upstream_status, "502, 200");
 }
 
 // reload re-reads the user's file: after swapping the upstream to green only, green serves; a bad
@@ -261,7 +261,7 @@ TEST_F(RealNginxTest, StopLeavesNoProcess) {
   nginx_->stop();
   EXPECT_TRUE(process_group_gone(pid));
   EXPECT_EQ(try_connect(port), ECONNREFUSED);
-  EXPECT_FALSE(events("stopped").empty());
+  EXPECT_FALSE(events(core::ProxyEventKind::stopped).empty());
 }
 
 // A config nginx rejects: start throws nginx's own message and nothing keeps running.

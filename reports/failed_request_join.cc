@@ -24,7 +24,8 @@ FailedRequestJoin::FailedRequestJoin(Sink sink, core::Duration lag) : sink_(std:
 
 void FailedRequestJoin::observe(const core::Entry& entry) {
   clock_ = std::max(clock_, core::event_time(entry.event));
-  if (auto* p = std::get_if<core::ProxyEvent>(&entry.event); p && p->kind == "error_log" && p->request_id) {
+  if (auto* p = std::get_if<core::ProxyEvent>(&entry.event);
+      p && p->kind == core::ProxyEventKind::error_log && p->request_id) {
     if (auto it = waiting_by_id_.find(p->request_id); it != waiting_by_id_.end()) {
       waiting_.at(it->second).error_log.push_back(*p);
     } else {

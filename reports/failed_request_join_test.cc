@@ -24,7 +24,7 @@ core::RequestEvent failed(uint64_t id, double end_s, int status = 502) {
 }
 
 core::ProxyEvent error_line(uint64_t id, double at_s, const std::string& message) {
-  return core::ProxyEvent{secs(at_s), "error_log", "error", message, "localhost:3000", id};
+  return core::ProxyEvent{secs(at_s), core::ProxyEventKind::error_log, "error", message, "localhost:3000", id};
 }
 
 }  // namespace

@@ -227,7 +227,8 @@ HtmlHistory read_html_history(const RunResult& r, const core::EntrySource& sourc
   source([&](const core::Entry& e) {
     builder.fill(e);
     if (auto* p = std::get_if<core::ProxyEvent>(&e.event))
-      if (p->kind == "access_log" && p->request_id && wanted.count(p->request_id)) h.access[p->request_id].push_back(*p);
+      if (p->kind == core::ProxyEventKind::access_log && p->request_id && wanted.count(p->request_id))
+        h.access[p->request_id].push_back(*p);
   });
   h.timeline = builder.finish();
   h.available = true;

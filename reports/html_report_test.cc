@@ -96,7 +96,7 @@ TEST(HtmlReport, RendersAHarnessErrorWithoutHistory) {
 TEST(HtmlReport, ReadsASavedHistoryFileLikeTheSameEntriesInMemory) {
   auto s = sample_run();
   const auto& first = s.result.first_failures.at(0).request;
-  core::ProxyEvent access{first.end, "access_log", "", "GET / 502", "", first.id};
+  core::ProxyEvent access{first.end, core::ProxyEventKind::access_log, "", "GET / 502", "", first.id};
   access.status = 502;
   access.attempts = 2;
   access.upstream_status = "502, 502";

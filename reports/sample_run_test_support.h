@@ -22,16 +22,16 @@ struct SampleRun {
 inline SampleRun sample_run() {
   SampleRun s;
   auto add = [&](core::Event e) { s.entries.push_back({s.entries.size(), std::move(e)}); };
-  add(core::DeployEvent{secs(0), "phase", 0, "", "", 0, "traffic_started"});
-  add(core::DeployEvent{secs(10), "deployment_started", 1});
+  add(core::DeployEvent{secs(0), core::DeployEventKind::phase, 0, "", "", 0, "traffic_started"});
+  add(core::DeployEvent{secs(10), core::DeployEventKind::deployment_started, 1});
   core::ShimEvent build{secs(10.5), secs(13), "docker", {"build", "-t", "docker-image", "."}};
   build.deployment = 1;
   add(build);
-  add(core::ContainerEvent{secs(13.5), "green-green-1", "green", "app", "started"});
-  add(core::AppEvent{secs(16), "green-green-1", "b2", "ready"});
-  add(core::ContainerEvent{secs(24), "blue-blue-1", "blue", "app", "stop_requested"});
-  add(core::ContainerEvent{secs(24.2), "blue-blue-1", "blue", "app", "exited", 0});
-  add(core::DeployEvent{secs(24.5), "deployment_succeeded", 1});
+  add(core::ContainerEvent{secs(13.5), "green-green-1", "green", "app", core::ContainerWhat::started});
+  add(core::AppEvent{secs(16), "green-green-1", "b2", core::AppWhat::ready});
+  add(core::ContainerEvent{secs(24), "blue-blue-1", "blue", "app", core::ContainerWhat::stop_requested});
+  add(core::ContainerEvent{secs(24.2), "blue-blue-1", "blue", "app", core::ContainerWhat::exited, 0});
+  add(core::DeployEvent{secs(24.5), core::DeployEventKind::deployment_succeeded, 1});
   uint64_t id = 0;
   for (double t = 0; t < 40; t += 0.25) {
     core::RequestEvent q{++id, static_cast<int>(id % 4), "GET", "/", secs(t), secs(t), secs(t) + std::chrono::milliseconds(10)};
@@ -39,7 +39,7 @@ inline SampleRun sample_run() {
     if (t >= 13.5 && t < 16 && green_turn) {   // nginx sent it to green, which was not listening yet
       q.status = 502;
       q.outcome = core::Outcome::fail;
-      add(core::ProxyEvent{q.end, "error_log", "error",
+      add(core::ProxyEvent{q.end, core::ProxyEventKind::error_log, "error",
                            "connect() failed (111: Connection refused) while connecting to upstream", "localhost:3000",
                            q.id});
       ++s.refused;

@@ -117,7 +117,8 @@ void TimelineBuilder::scan(const core::Entry& entry) {
   Scan& s = *scan_;
   s.join.observe(entry);
   if (auto* d = std::get_if<core::DeployEvent>(&entry.event)) {
-    if (d->kind == "deployment_started" && d->deployment >= 1) model_.swap_starts[d->deployment] = d->at;
+    if (d->kind == core::DeployEventKind::deployment_started && d->deployment >= 1)
+      model_.swap_starts[d->deployment] = d->at;
   } else if (auto* shim = std::get_if<core::ShimEvent>(&entry.event)) {
     const bool docker_build = shim->program == "docker" && !shim->args.empty() && shim->args[0] == "build";
     const bool compose_build = shim->program == "docker-compose" &&

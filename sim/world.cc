@@ -209,7 +209,7 @@ int64_t World::requests_sent() const { return traffic_ ? traffic_->sent() : 0; }
 bool World::wait(core::Duration d) { return clock_->sleep_for(d, stop_.get_token()); }
 
 void World::phase(const std::string& what, int deployment) {
-  history_.append(core::DeployEvent{clock_->now(), "phase", deployment, "", "", 0, what});
+  history_.append(core::DeployEvent{clock_->now(), core::DeployEventKind::phase, deployment, "", "", 0, what});
 }
 
 void World::shutdown() {

@@ -32,8 +32,8 @@ std::unique_ptr<fakes::CodeDeployAgent> World::make_agent() {
   o.on_event = [this](const core::DeployEvent& e) {
     {
       std::lock_guard lock(mutex_);
-      if (e.kind == "deployment_started") current_deployment_ = e.deployment;
-      if (e.kind == "hook_started") {
+      if (e.kind == core::DeployEventKind::deployment_started) current_deployment_ = e.deployment;
+      if (e.kind == core::DeployEventKind::hook_started) {
         current_hook_ = e.hook;
         current_script_ = e.script;
       }

@@ -137,7 +137,8 @@ DeploymentResult CodeDeployAgent::deploy(int number, const fs::path& bundle_dir,
     // Recorded so a checker can see the lost deployment (races.md R12); emitted outside the lock so
     // the observer may call back into the agent.
     result.end = result.start;
-    emit({.at = result.start, .kind = "deployment_failed", .deployment = number, .detail = result.error});
+    emit({.at = result.start, .kind = core::DeployEventKind::deployment_failed, .deployment = number,
+          .detail = result.error});
     return result;
   }
   struct Release {
@@ -155,7 +156,7 @@ DeploymentResult CodeDeployAgent::deploy(int number, const fs::path& bundle_dir,
   if (auto prev = last_successful_deployment_dir(); prev && fs::is_directory(*prev / "deployment-archive"))
     run.previous_dir = prev;
   result.deployment_dir = run.deployment_dir;
-  emit({.at = result.start, .kind = "deployment_started", .deployment = number,
+  emit({.at = result.start, .kind = core::DeployEventKind::deployment_started, .deployment = number,
         .detail = fmt::format("{} of {} to {}", run.id, bundle_dir.string(), options_.deployment_group_name)});
 
   HookSequencer sequencer({.has_previous_revision = run.previous_dir.has_value(),
@@ -179,7 +180,8 @@ void CodeDeployAgent::finish(Run& run, DeploymentResult& result, const HookSeque
     fs::create_directories(instructions_dir());
     std::ofstream(instructions_dir() / (options_.deployment_group_id + "_last_successful_install"), std::ios::trunc)
         << run.deployment_dir.string() << "\n";
-    emit({.at = result.end, .kind = "deployment_succeeded", .deployment = run.number, .detail = run.id});
+    emit({.at = result.end, .kind = core::DeployEventKind::deployment_succeeded, .deployment = run.number,
+          .detail = run.id});
     return;
   }
   // Nothing is undone: copied files and completed scripts stay in effect (semantics.md §4 "Failure").
@@ -188,7 +190,7 @@ void CodeDeployAgent::finish(Run& run, DeploymentResult& result, const HookSeque
   result.error = fmt::format("{} failed: {}", to_string(failed.event), failed.message);
   std::string output;
   if (!failed.scripts.empty()) output = output_tail(failed.scripts.back().result);
-  emit({.at = result.end, .kind = "deployment_failed", .deployment = run.number,
+  emit({.at = result.end, .kind = core::DeployEventKind::deployment_failed, .deployment = run.number,
         .hook = std::string(to_string(failed.event)), .detail = join_detail(result.error, output)});
 }
 
@@ -233,7 +235,8 @@ void CodeDeployAgent::cleanup_old_archives(const Run& run) const {
 
 HookResult CodeDeployAgent::download_bundle(Run& run) {
   HookResult hook{.event = LifecycleEvent::DownloadBundle, .start = clock_.now()};
-  emit({.at = hook.start, .kind = "hook_started", .deployment = run.number, .hook = "DownloadBundle"});
+  emit({.at = hook.start, .kind = core::DeployEventKind::hook_started, .deployment = run.number,
+        .hook = "DownloadBundle"});
   try {
     fs::create_directories(run.deployment_dir);  // the agent makes it before any command runs
     cleanup_old_archives(run);
@@ -249,14 +252,14 @@ HookResult CodeDeployAgent::download_bundle(Run& run) {
     hook.message = e.what();
   }
   hook.end = clock_.now();
-  emit({.at = hook.end, .kind = "hook_finished", .deployment = run.number, .hook = "DownloadBundle",
-        .exit_code = hook.succeeded ? 0 : 1, .detail = hook.message});
+  emit({.at = hook.end, .kind = core::DeployEventKind::hook_finished, .deployment = run.number,
+        .hook = "DownloadBundle", .exit_code = hook.succeeded ? 0 : 1, .detail = hook.message});
   return hook;
 }
 
 HookResult CodeDeployAgent::install(Run& run) {
   HookResult hook{.event = LifecycleEvent::Install, .revision = Revision::current, .start = clock_.now()};
-  emit({.at = hook.start, .kind = "hook_started", .deployment = run.number, .hook = "Install"});
+  emit({.at = hook.start, .kind = core::DeployEventKind::hook_started, .deployment = run.number, .hook = "Install"});
   std::string detail;
   try {
     Installer installer(instructions_dir(), paths_);
@@ -268,7 +271,7 @@ HookResult CodeDeployAgent::install(Run& run) {
     detail = hook.message;
   }
   hook.end = clock_.now();
-  emit({.at = hook.end, .kind = "hook_finished", .deployment = run.number, .hook = "Install",
+  emit({.at = hook.end, .kind = core::DeployEventKind::hook_finished, .deployment = run.number, .hook = "Install",
         .exit_code = hook.succeeded ? 0 : 1, .detail = detail});
   return hook;
 }
@@ -313,11 +316,12 @@ ScriptOutcome CodeDeployAgent::run_script(Run& run, LifecycleEvent event, const 
   const std::string hook_name(to_string(event));
   const fs::path path = archive / fs::path(script.location).relative_path();
   const core::Time start = clock_.now();
-  emit({.at = start, .kind = "hook_started", .deployment = run.number, .hook = hook_name, .script = script.location});
+  emit({.at = start, .kind = core::DeployEventKind::hook_started, .deployment = run.number, .hook = hook_name,
+        .script = script.location});
   auto refuse = [&](std::string message) {
     outcome.message = std::move(message);
     outcome.result.start = outcome.result.end = start;
-    emit({.at = start, .kind = "hook_finished", .deployment = run.number, .hook = hook_name,
+    emit({.at = start, .kind = core::DeployEventKind::hook_finished, .deployment = run.number, .hook = hook_name,
           .script = script.location, .exit_code = 1, .detail = outcome.message});
     return outcome;
   };
@@ -339,8 +343,9 @@ ScriptOutcome CodeDeployAgent::run_script(Run& run, LifecycleEvent event, const 
   outcome.succeeded = r.spawn_error.empty() && !r.timed_out && !r.stopped && r.exit_code == 0;
   if (!outcome.succeeded) outcome.message = failure_message(script, r);
   append_script_log(logs / "scripts.log", r.end, hook_name, script.location, r);
-  emit({.at = r.end, .kind = r.timed_out ? "hook_timed_out" : "hook_finished", .deployment = run.number,
-        .hook = hook_name, .script = script.location, .exit_code = r.exit_code,
+  emit({.at = r.end,
+        .kind = r.timed_out ? core::DeployEventKind::hook_timed_out : core::DeployEventKind::hook_finished,
+        .deployment = run.number, .hook = hook_name, .script = script.location, .exit_code = r.exit_code,
         .detail = join_detail(outcome.message, output_tail(r))});
   return outcome;
 }

@@ -17,6 +17,7 @@ using namespace std::chrono_literals;
 using test_support::read_file;
 using test_support::TempDir;
 using test_support::write_file;
+using Kind = core::DeployEventKind;
 
 // Each hook script appends "<revision> <event> <deployment id>" to $HOOK_LOG.
 std::string log_line_script(const std::string& revision, const std::string& extra = "") {
@@ -74,11 +75,11 @@ class AgentTest : public ::testing::Test {
   int hook_timeout_ = 60;
   core::History history_;
   std::mutex observed_mutex_;
-  std::vector<std::string> observed_;
+  std::vector<Kind> observed_;
 };
 
-std::vector<std::string> kinds(const core::History& h) {
-  std::vector<std::string> out;
+std::vector<Kind> kinds(const core::History& h) {
+  std::vector<Kind> out;
   for (const auto& e : h.all<core::DeployEvent>()) out.push_back(e.kind);
   return out;
 }
@@ -111,8 +112,8 @@ TEST_F(AgentTest, HooksRunInOrderAndApplicationStopUsesPreviousRevision) {
   EXPECT_EQ(read_file(run_dir_ / "index.html"), "page of rev2\n");  // Install went through the PathMap
   EXPECT_EQ(agent.last_successful_deployment_dir(), dir_ / "deployment-root/gid-1" / id2);
   auto k = kinds(history_);
-  EXPECT_EQ(k.front(), "deployment_started");
-  EXPECT_EQ(k.back(), "deployment_succeeded");
+  EXPECT_EQ(k.front(), Kind::deployment_started);
+  EXPECT_EQ(k.back(), Kind::deployment_succeeded);
   EXPECT_EQ(observed_, k);  // the observer saw every event, in order
 }
 
@@ -143,7 +144,7 @@ TEST_F(AgentTest, FailureStopsLaterHooksAndNextStopUsesLastGoodRevision) {
             std::string::npos) << d2.error;
   EXPECT_EQ(read_file(run_dir_ / "index.html"), "page of rev2\n");  // Install is not undone
   auto failed = history_.all<core::DeployEvent>().back();
-  EXPECT_EQ(failed.kind, "deployment_failed");
+  EXPECT_EQ(failed.kind, Kind::deployment_failed);
   EXPECT_NE(failed.detail.find("[stderr]broken"), std::string::npos) << failed.detail;
   EXPECT_EQ(hook_log().find("rev2 ApplicationStart"), std::string::npos);
 
@@ -162,7 +163,7 @@ TEST_F(AgentTest, TimedOutHookFailsTheDeployment) {
   EXPECT_NE(d.error.find("Script at specified location: /scripts/BeforeInstall.sh failed to complete in 5 seconds"),
             std::string::npos) << d.error;
   auto k = kinds(history_);
-  EXPECT_NE(std::find(k.begin(), k.end(), "hook_timed_out"), k.end());
+  EXPECT_NE(std::find(k.begin(), k.end(), Kind::hook_timed_out), k.end());
   EXPECT_FALSE(std::filesystem::exists(run_dir_ / "index.html"));  // Install never ran
 }
 

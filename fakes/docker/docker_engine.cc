@@ -90,7 +90,8 @@ void DockerEngine::spawn(std::function<void()> work) {
   workers_.emplace_back(std::move(work));
 }
 
-void DockerEngine::append(const ContainerRecord& c, const std::string& what, const std::string& detail, int exit_code) {
+void DockerEngine::append(const ContainerRecord& c, core::ContainerWhat what, const std::string& detail,
+                          int exit_code) {
   history_.append(core::ContainerEvent{clock_.now(), c.name, c.project, c.service, what, exit_code, detail});
 }
 
@@ -154,7 +155,7 @@ ContainerRecord DockerEngine::create(const ContainerSpec& spec) {
   aliases.insert(aliases.end(), spec.aliases.begin(), spec.aliases.end());
   network_.attach(created->name, aliases, live->container_port, app_port(*image, spec));
   live_[created->name] = live;
-  append(*created, "created", image->ref);
+  append(*created, core::ContainerWhat::created, image->ref);
   return *created;
 }
 
@@ -182,7 +183,7 @@ void DockerEngine::start_container(const std::string& name, bool by_hand) {
           "driver failed programming external connectivity on endpoint {} ({}): Bind for {}:{} failed: port is "
           "already allocated",
           name, ImageStore::random_hex(ids_rng_, 64), p.host_ip.empty() ? "0.0.0.0" : p.host_ip, p.published);
-      append(*rec, "start_failed", message);
+      append(*rec, core::ContainerWhat::start_failed, message);
       throw DockerError(message);
     }
     publish(name, live);
@@ -212,11 +213,11 @@ void DockerEngine::publish(const std::string& name, const std::shared_ptr<Live>&
           "listen tcp4 0.0.0.0:{}: bind: address already in use",
           name, ImageStore::random_hex(ids_rng_, 64), p.published);
       teardown_locked(*live, name);
-      append(rec, "start_failed", message);
+      append(rec, core::ContainerWhat::start_failed, message);
       throw DockerError(message);
     }
     live->publishers.push_back(publisher);
-    append(rec, "port_published", port_text(p));
+    append(rec, core::ContainerWhat::port_published, port_text(p));
   }
 }
 
@@ -250,7 +251,7 @@ void DockerEngine::launch(const std::string& name, const std::shared_ptr<Live>& 
     {
       std::lock_guard lock(mutex_);
       teardown_locked(*live, name);
-      append(*runtime_.find(name), "start_failed", e.what());
+      append(*runtime_.find(name), core::ContainerWhat::start_failed, e.what());
     }
     // A process the run cannot model ends the run as an error naming it, not as a failed start.
     if (dynamic_cast<const core::NotModelled*>(&e)) throw;
@@ -279,7 +280,7 @@ void DockerEngine::launch(const std::string& name, const std::shared_ptr<Live>& 
     live->exit_code = 0;
     runtime_.transition(name, ContainerState::running, clock_.now());
     networks_.join_all(id, ids_rng_);
-    append(*runtime_.find(name), "started", live->image.ref);
+    append(*runtime_.find(name), core::ContainerWhat::started, live->image.ref);
   }
   std::jthread previous_health;  // a finished run's loop, joined outside the lock
   if (live->spec.healthcheck && HealthTracker::active(*live->spec.healthcheck)) {
@@ -314,14 +315,15 @@ void DockerEngine::on_process_exit(const std::string& id, uint64_t generation, i
       // moby daemon/monitor.go: the container is "restarting" from its exit until the policy's
       // delay has passed and it runs again.
       runtime_.transition(name, ContainerState::restarting, clock_.now(), exit_code);
-      append(rec, "exited", "", exit_code);
-      append(rec, "restarting", fmt::format("restart {} in {}", live.restarts.restart_count(), core::format_seconds(*delay)));
+      append(rec, core::ContainerWhat::exited, "", exit_code);
+      append(rec, core::ContainerWhat::restarting,
+             fmt::format("restart {} in {}", live.restarts.restart_count(), core::format_seconds(*delay)));
       restart_timer = std::make_shared<core::ScenarioTimer>(io_.get_executor(), clock_);
       restart_timer->expires_after(*delay);
       live.restart_timer = restart_timer;
     } else {
       runtime_.transition(name, ContainerState::exited, clock_.now(), exit_code);
-      append(rec, "exited", "", exit_code);
+      append(rec, core::ContainerWhat::exited, "", exit_code);
       remove_after = live.spec.auto_remove && !shut_down_;
     }
     if (!shut_down_) {
@@ -372,7 +374,7 @@ void DockerEngine::teardown_locked(Live& live, const std::string& name) {
   const ContainerRecord* rec = runtime_.find(name);
   for (size_t i = 0; i < live.publishers.size(); ++i) {
     live.publishers[i]->stop();
-    if (rec) append(*rec, "port_unpublished", fmt::format("{}", live.publishers[i]->host_port()));
+    if (rec) append(*rec, core::ContainerWhat::port_unpublished, fmt::format("{}", live.publishers[i]->host_port()));
   }
   live.publishers.clear();
   for (uint16_t port : live.allocated)

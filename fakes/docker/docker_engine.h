@@ -238,7 +238,7 @@ class DockerEngine {
   struct Live;   // the running parts of one container (docker_engine_live.h)
   struct Guard;  // lets callbacks from processes and timers outlive the engine safely
 
-  void append(const ContainerRecord& c, const std::string& what, const std::string& detail = "", int exit_code = 0);
+  void append(const ContainerRecord& c, core::ContainerWhat what, const std::string& detail = "", int exit_code = 0);
   // Under mutex_: the container name for an id ("" when it is gone). Callbacks from processes and
   // timers carry the id, which a rename does not change.
   std::string name_of(const std::string& id) const;

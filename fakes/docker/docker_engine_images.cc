@@ -46,7 +46,7 @@ BuildResult DockerEngine::build(const Dockerfile& dockerfile, const std::string&
   if (!clock_.sleep_for(options_.build_duration, stop)) throw DockerError("context canceled");
   std::lock_guard lock(mutex_);
   BuildResult result = images_.add_build(dockerfile, tag, clock_.now(), build_rng_);
-  history_.append(core::DeployEvent{clock_.now(), "image_built", 0, "", "", 0,
+  history_.append(core::DeployEvent{clock_.now(), core::DeployEventKind::image_built, 0, "", "", 0,
                                     fmt::format("{} {} build_id={}", result.image.ref, result.image.id.substr(0, 12),
                                                 result.image.build_id)});
   return result;
@@ -77,7 +77,7 @@ PullResult DockerEngine::pull_image(const std::string& ref) {
   Image image = found.pushed ? *found.pushed : stock_image(found.stock, build_rng_);
   image.repo_digests = {Registry::familiar_name(ref) + "@sha256:" + ImageStore::random_hex(build_rng_, 64)};
   images_.add(image, ref);
-  history_.append(core::DeployEvent{clock_.now(), "image_pulled", 0, "", "", 0,
+  history_.append(core::DeployEvent{clock_.now(), core::DeployEventKind::image_pulled, 0, "", "", 0,
                                     fmt::format("{} {} runs={}", Registry::familiar(ref), image.id.substr(0, 12),
                                                 image.runs)});
   return {*images_.find(ref), true};
@@ -98,7 +98,7 @@ Image DockerEngine::build_and_push_elsewhere(const Dockerfile& dockerfile, const
   ImageStore runner;  // the other daemon's store: nothing of it reaches this one but through the registry
   BuildResult result = runner.add_build(dockerfile, tags.empty() ? "" : tags.front(), clock_.now(), build_rng_);
   for (const auto& tag : tags) registry_.push(tag, result.image);
-  history_.append(core::DeployEvent{clock_.now(), "image_built", 0, "", "", 0,
+  history_.append(core::DeployEvent{clock_.now(), core::DeployEventKind::image_built, 0, "", "", 0,
                                     fmt::format("{} {} build_id={} (built elsewhere, pushed)",
                                                 tags.empty() ? "<untagged>" : tags.front(),
                                                 result.image.id.substr(0, 12), result.image.build_id)});

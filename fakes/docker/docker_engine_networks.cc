@@ -74,7 +74,7 @@ void DockerEngine::connect_network(const std::string& network, const std::string
   } catch (const NetworkError& e) {
     throw DockerError(e.what());
   }
-  append(*rec, "network_connected", network);
+  append(*rec, core::ContainerWhat::network_connected, network);
 }
 
 void DockerEngine::disconnect_network(const std::string& network, const std::string& container) {
@@ -87,7 +87,7 @@ void DockerEngine::disconnect_network(const std::string& network, const std::str
   } catch (const NetworkError& e) {
     throw DockerError(e.what());
   }
-  append(*rec, "network_disconnected", network);
+  append(*rec, core::ContainerWhat::network_disconnected, network);
 }
 
 // At create: the networks asked for, else compose's project network, else the default bridge.

@@ -135,7 +135,7 @@ void DockerEngine::kill_signal(const std::string& name, int signo) {
     bool final = signo == SIGKILL || live->spec.stop_signal.empty() || signal_number(live->spec.stop_signal) == signo;
     if (final) live->restarts.cancel_next();
     live->manually_stopped = true;
-    append(*rec, "kill", signal_name(signo));
+    append(*rec, core::ContainerWhat::kill, signal_name(signo));
     if (rec->state == ContainerState::restarting) {
       if (final) {
         ++live->generation;
@@ -192,7 +192,7 @@ void DockerEngine::rename(const std::string& name, const std::string& new_name_i
   network_.rename(name, new_name);
   const ContainerRecord* renamed = runtime_.find(new_name);
   networks_.rename(renamed->id, new_name);
-  append(*renamed, "renamed", name);
+  append(*renamed, core::ContainerWhat::renamed, name);
 }
 
 std::vector<LogLine> DockerEngine::logs(const std::string& name) const {
@@ -229,7 +229,7 @@ core::CommandResult DockerEngine::exec(const std::string& name, ExecRequest requ
     request.image = live.image.ref.empty() ? live.spec.image : live.image.ref;
     if (request.workdir.empty()) request.workdir = live.spec.workdir.empty() ? live.image.workdir : live.spec.workdir;
     process = live.process;
-    append(*rec, "exec", fmt::format("{}", fmt::join(request.argv, " ")));
+    append(*rec, core::ContainerWhat::exec, fmt::format("{}", fmt::join(request.argv, " ")));
   }
   return process->exec(request, stop);
 }
@@ -249,7 +249,7 @@ void DockerEngine::restart_after_backoff(const std::string& id, uint64_t generat
       std::lock_guard relock(mutex_);
       if (const ContainerRecord* r = runtime_.find(name); r && r->state == ContainerState::restarting) {
         runtime_.transition(name, ContainerState::exited, clock_.now(), r->exit_code);
-        append(*r, "restart_failed", e.what());
+        append(*r, core::ContainerWhat::restart_failed, e.what());
       }
     }
   });
@@ -272,7 +272,7 @@ void DockerEngine::run_healthcheck(const std::string& id, uint64_t generation, H
       if (stop.stop_requested() || it == live_.end() || it->second->generation != generation) return;
       if (auto status = tracker.on_probe(clock_.now(), passed)) {
         runtime_.set_health(name, *status);
-        append(*runtime_.find(name), "health_status", *status);
+        append(*runtime_.find(name), core::ContainerWhat::health_status, *status);
       }
     }
     changed_.notify_all();

@@ -176,7 +176,7 @@ TEST(DockerEngineOps, BuildAndPushElsewhereReachesOnlyTheRegistry) {
   EXPECT_FALSE(w.engine->image(built.id));  // not even by id: another daemon's store
   std::vector<core::DeployEvent> builds;
   for (const auto& e : w.history.all<core::DeployEvent>())
-    if (e.kind == "image_built") builds.push_back(e);
+    if (e.kind == core::DeployEventKind::image_built) builds.push_back(e);
   ASSERT_EQ(builds.size(), 2u);  // World's own `docker build` of "web", then this one
   EXPECT_NE(builds[1].detail.find("ghcr.io/acme/web:sha-1"), std::string::npos) << builds[1].detail;
   EXPECT_NE(builds[1].detail.find("build_id=" + built.build_id), std::string::npos) << builds[1].detail;

@@ -31,7 +31,7 @@ void DockerEngine::deliver(const std::string& name, const std::shared_ptr<Live>&
       SignalDelivery delivery = signal_delivery(argv, live->spec.init);
       if (!delivery.reaches_app) detail += "; " + delivery.why;
     }
-    if (const ContainerRecord* rec = runtime_.find(name)) append(*rec, "signal", detail);
+    if (const ContainerRecord* rec = runtime_.find(name)) append(*rec, core::ContainerWhat::signal, detail);
   }
   if (process) process->signal(signo);
 }
@@ -57,7 +57,7 @@ int DockerEngine::stop(const std::string& name, std::optional<core::Duration> ti
       // Between a crash and its policy restart: the restart is cancelled and it stays exited.
       ++live->generation;
       runtime_.transition(name, ContainerState::exited, clock_.now(), rec->exit_code);
-      append(*rec, "restart_canceled");
+      append(*rec, core::ContainerWhat::restart_canceled);
       changed_.notify_all();
       return rec->exit_code;
     }
@@ -65,13 +65,14 @@ int DockerEngine::stop(const std::string& name, std::optional<core::Duration> ti
     grace = timeout.value_or(live->spec.stop_grace_period.value_or(options_.default_stop_timeout));
     if (!live->spec.stop_signal.empty()) signo = signal_number(live->spec.stop_signal);
     generation = live->generation;
-    append(*rec, "stop_requested", fmt::format("timeout {}", core::format_seconds(grace)));
+    append(*rec, core::ContainerWhat::stop_requested, fmt::format("timeout {}", core::format_seconds(grace)));
   }
   deliver(name, live, signo);
   if (!wait_exited(live, clock_.to_real(grace), stop)) {
     {
       std::lock_guard lock(mutex_);
-      append(*runtime_.find(name), "killed", fmt::format("grace period {} expired", core::format_seconds(grace)));
+      append(*runtime_.find(name), core::ContainerWhat::killed,
+             fmt::format("grace period {} expired", core::format_seconds(grace)));
     }
     deliver(name, live, SIGKILL);
     // A process that ignores SIGKILL breaks the ContainerProcess contract; record it as killed.
@@ -149,7 +150,7 @@ void DockerEngine::remove(const std::string& name, std::stop_token stop) {
   network_.detach(name);
   released_addresses_.push_back(live->container_port);
   networks_.forget(removed.id);
-  append(removed, "removed");
+  append(removed, core::ContainerWhat::removed);
   changed_.notify_all();  // `docker wait` returns when its container is removed
   lock.unlock();
   // Its writable layer goes with it, as `docker rm` deletes the container's folder under

@@ -42,7 +42,8 @@ struct World {
   std::vector<std::string> whats(const std::string& container) {
     std::vector<std::string> out;
     for (const auto& e : history.all<core::ContainerEvent>())
-      if (e.container == container) out.push_back(e.what + (e.detail.empty() ? "" : ":" + e.detail));
+      if (e.container == container)
+        out.push_back(std::string(core::container_what_name(e.what)) + (e.detail.empty() ? "" : ":" + e.detail));
     return out;
   }
 };

@@ -76,7 +76,8 @@ TEST(Healthcheck, UpWaitFailsWhenUnhealthy) {
   EXPECT_EQ(r.exit_code, 1);
   EXPECT_NE(r.err.find("container blue-blue-1 is unhealthy\n"), std::string::npos) << r.err;
   bool event = false;
-  for (const auto& e : w.history.all<core::ContainerEvent>()) event |= e.what == "health_status" && e.detail == "unhealthy";
+  for (const auto& e : w.history.all<core::ContainerEvent>())
+    event |= e.what == core::ContainerWhat::health_status && e.detail == "unhealthy";
   EXPECT_TRUE(event);
 }
 

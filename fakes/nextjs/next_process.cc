@@ -79,7 +79,7 @@ void NextProcess::signal(int signo) {
   asio::post(strand_, [self = shared_from_this(), signo] { self->on_signal(signo); });
 }
 
-void NextProcess::log(const char* what, uint64_t request_id, std::string execution_id, std::string detail) {
+void NextProcess::log(core::AppWhat what, uint64_t request_id, std::string execution_id, std::string detail) {
   if (done_) return;
   history_.append(core::AppEvent{clock_.now(), spec_.container, spec_.build_id, what, request_id,
                                  std::move(execution_id), std::move(detail)});
@@ -95,7 +95,7 @@ core::Duration NextProcess::draw_api_latency() {
 
 void NextProcess::on_start() {
   started_ = true;
-  log("starting", 0, {},
+  log(core::AppWhat::starting, 0, {},
       fmt::format("next {} sigterm={} before_ready={}", app_.profile().version,
                   to_string(app_.profile().sigterm_mode()), to_string(app_.profile().before_ready_mode())));
   listen_timer_.expires_after(app_.profile().listen_delay);
@@ -117,7 +117,7 @@ void NextProcess::on_listen_timer() {
     finish_exit(1, fmt::format("listen failed: {}", e.what()), false);
     return;
   }
-  log("listening", 0, {}, fmt::format("port {}", spec_.container_port));
+  log(core::AppWhat::listening, 0, {}, fmt::format("port {}", spec_.container_port));
   print(start_lines().on_listen);
   do_accept();
   prepare_timer_.expires_after(app_.profile().prepare_delay);
@@ -149,7 +149,7 @@ void NextProcess::on_accept(boost::system::error_code ec, tcp::socket socket) {
 void NextProcess::on_prepared() {
   if (!app_.on_prepared(clock_.now())) return;
   if (app_.state() == AppState::ready) {
-    log("ready");
+    log(core::AppWhat::ready);
     print(start_lines().on_ready);
   }
   auto held = std::move(held_);
@@ -169,7 +169,7 @@ void NextProcess::on_signal(int signo) {
     // server.close(): the listener closes (new connects are refused) and idle keep-alive
     // connections are closed; requests in flight go on.
     stop_listening();
-    log("draining", 0, {}, cause);
+    log(core::AppWhat::draining, 0, {}, cause);
     close_idle_sessions();
   }
   if (effect.exit_now) finish_exit(effect.exit_code, cause, effect.cut_in_flight);
@@ -208,10 +208,10 @@ void NextProcess::finish_exit(int code, const std::string& cause, bool cut) {
   // The process is gone: the kernel closes its sockets, so every open connection ends with no
   // response (EOF, or a reset when request bytes are still unread).
   for (auto& [id, session] : sessions_) {
-    if (cut && session->in_request()) log("cut", session->request_id(), {}, cause);
+    if (cut && session->in_request()) log(core::AppWhat::cut, session->request_id(), {}, cause);
     session->close();
   }
-  log("exited", 0, {}, fmt::format("code={} {}", code, cause));
+  log(core::AppWhat::exited, 0, {}, fmt::format("code={} {}", code, cause));
   auto on_exit = std::move(on_exit_);
   on_exit_ = nullptr;
   shutdown();

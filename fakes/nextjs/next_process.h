@@ -53,7 +53,7 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
   NextApp& app() { return app_; }
   const ProcessSpec& spec() const { return spec_; }
   core::Clock& clock() { return clock_; }
-  void log(const char* what, uint64_t request_id = 0, std::string execution_id = {}, std::string detail = {});
+  void log(core::AppWhat what, uint64_t request_id = 0, std::string execution_id = {}, std::string detail = {});
   // X-Execution-Id of the next POST handler run: <container>-<n>.
   std::string next_execution_id();
   // The profile's api_latency, drawn per request.

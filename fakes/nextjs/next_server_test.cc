@@ -168,7 +168,7 @@ class NextServerTest : public ::testing::Test {
     return p;
   }
 
-  std::vector<core::AppEvent> app_events(std::string_view what) const {
+  std::vector<core::AppEvent> app_events(core::AppWhat what) const {
     std::vector<core::AppEvent> out;
     for (auto& e : history_.all<core::AppEvent>())
       if (e.what == what) out.push_back(e);
@@ -181,8 +181,8 @@ class NextServerTest : public ::testing::Test {
     return test_support::wait_until(clock_, pred, deadline, what);
   }
 
-  testing::AssertionResult wait_event(const char* what) {
-    return wait_until([&] { return !app_events(what).empty(); }, what);
+  testing::AssertionResult wait_event(core::AppWhat what) {
+    return wait_until([&] { return !app_events(what).empty(); }, std::string(core::app_what_name(what)).c_str());
   }
 
   testing::AssertionResult wait_exit(int expected) {
@@ -226,7 +226,7 @@ TEST_F(NextServerTest, RefusesBeforeListenDelayThenServesPageWithHeaders) {
   bool refused_seen = false;
   ASSERT_TRUE(wait_until(
       [&] {
-        bool was_listening = !app_events("listening").empty();
+        bool was_listening = !app_events(core::AppWhat::listening).empty();
         std::string err = TestConnection().connect(port_);
         EXPECT_TRUE(err.empty() || (err == "connect_refused" && !was_listening)) << err;
         refused_seen |= err == "connect_refused";
@@ -234,8 +234,8 @@ TEST_F(NextServerTest, RefusesBeforeListenDelayThenServesPageWithHeaders) {
       },
       "listening"));
   EXPECT_TRUE(refused_seen);
-  ASSERT_TRUE(wait_event("ready"));
-  EXPECT_GE(app_events("listening")[0].at - app_events("starting")[0].at, 50s);
+  ASSERT_TRUE(wait_event(core::AppWhat::ready));
+  EXPECT_GE(app_events(core::AppWhat::listening)[0].at - app_events(core::AppWhat::starting)[0].at, 50s);
 
   Reply reply = call(port_, make_request(http::verb::get, "/", 17));
   ASSERT_EQ(reply.error, "");
@@ -249,18 +249,18 @@ TEST_F(NextServerTest, RefusesBeforeListenDelayThenServesPageWithHeaders) {
 // Goal: on 12.x the health check is 503 (and a page 500) while preparing, then 200 with the build.
 TEST_F(NextServerTest, HealthIs503WhilePreparingThen200) {
   start(profile("12.2", 0s, 60s));
-  ASSERT_TRUE(wait_event("listening"));
-  bool was_ready = !app_events("ready").empty();
+  ASSERT_TRUE(wait_event(core::AppWhat::listening));
+  bool was_ready = !app_events(core::AppWhat::ready).empty();
   Reply early = call(port_, make_request(http::verb::get, "/api/health"));
   Reply page = call(port_, make_request(http::verb::get, "/"));
   ASSERT_FALSE(was_ready) << "machine too slow to observe the prepare window";
   EXPECT_EQ(early.status(), 503);
   EXPECT_EQ(early.res["X-Build-Id"], "build-1");
-  if (app_events("ready").empty()) {
+  if (app_events(core::AppWhat::ready).empty()) {
     EXPECT_EQ(page.status(), 500);
   }
 
-  ASSERT_TRUE(wait_event("ready"));
+  ASSERT_TRUE(wait_event(core::AppWhat::ready));
   Reply ready = call(port_, make_request(http::verb::get, "/api/health"));
   EXPECT_EQ(ready.status(), 200);
   EXPECT_EQ(ready.res.body(), R"({"status":"ok","buildId":"build-1"})");
@@ -269,12 +269,12 @@ TEST_F(NextServerTest, HealthIs503WhilePreparingThen200) {
 // Goal: on 13.4 a request sent after listen() but before ready is held and answered once ready.
 TEST_F(NextServerTest, HoldsEarlyRequestUntilReadyOn13_4) {
   start(profile("13.4", 0s, 60s));
-  ASSERT_TRUE(wait_event("listening"));
+  ASSERT_TRUE(wait_event(core::AppWhat::listening));
   core::Time sent = clock_.now();
   Reply reply = call(port_, make_request(http::verb::get, "/api/health", 5));
   core::Time answered = clock_.now();
-  ASSERT_EQ(app_events("ready").size(), 1u);
-  core::Time ready = app_events("ready")[0].at;
+  ASSERT_EQ(app_events(core::AppWhat::ready).size(), 1u);
+  core::Time ready = app_events(core::AppWhat::ready)[0].at;
   EXPECT_LT(sent, ready);
   EXPECT_LE(ready, answered);
   EXPECT_EQ(reply.status(), 200);
@@ -284,28 +284,28 @@ TEST_F(NextServerTest, HoldsEarlyRequestUntilReadyOn13_4) {
 // Goal: 13.4's SIGTERM exits at once: the slow in-flight POST gets no response, a cut is logged.
 TEST_F(NextServerTest, ImmediateSigtermCutsSlowInFlightRequest) {
   start(profile("13.4", 0s, 0s));
-  ASSERT_TRUE(wait_event("ready"));
+  ASSERT_TRUE(wait_event(core::AppWhat::ready));
   auto slow = slow_echo(42, 300s);
-  ASSERT_TRUE(wait_event("execution"));
+  ASSERT_TRUE(wait_event(core::AppWhat::execution));
   server_->signal(SIGTERM);
   Reply reply = slow.get();
   EXPECT_EQ(reply.status(), 0);
   EXPECT_TRUE(reply.error == "eof" || reply.error == "reset") << reply.error;
   EXPECT_TRUE(wait_exit(0));
-  ASSERT_EQ(app_events("cut").size(), 1u);
-  EXPECT_EQ(app_events("cut")[0].request_id, 42u);
-  EXPECT_EQ(app_events("exited")[0].detail, "code=0 signal=SIGTERM");
+  ASSERT_EQ(app_events(core::AppWhat::cut).size(), 1u);
+  EXPECT_EQ(app_events(core::AppWhat::cut)[0].request_id, 42u);
+  EXPECT_EQ(app_events(core::AppWhat::exited)[0].detail, "code=0 signal=SIGTERM");
   EXPECT_EQ(TestConnection().connect(port_), "connect_refused");
 }
 
 // Goal: 14.1's SIGTERM drains: new connects are refused, the slow request gets its 200, exit 0.
 TEST_F(NextServerTest, GracefulSigtermFinishesSlowRequestAndRefusesNewConnects) {
   start(profile("14.1", 0s, 0s));
-  ASSERT_TRUE(wait_event("ready"));
+  ASSERT_TRUE(wait_event(core::AppWhat::ready));
   auto slow = slow_echo(43, 50s);
-  ASSERT_TRUE(wait_event("execution"));
+  ASSERT_TRUE(wait_event(core::AppWhat::execution));
   server_->signal(SIGTERM);
-  ASSERT_TRUE(wait_event("draining"));
+  ASSERT_TRUE(wait_event(core::AppWhat::draining));
   EXPECT_EQ(TestConnection().connect(port_), "connect_refused");
   Reply reply = slow.get();
   ASSERT_EQ(reply.error, "");
@@ -314,20 +314,20 @@ TEST_F(NextServerTest, GracefulSigtermFinishesSlowRequestAndRefusesNewConnects) 
   EXPECT_EQ(reply.res["X-Execution-Id"], "blue-blue-1-1");
   EXPECT_FALSE(reply.res.keep_alive());
   EXPECT_TRUE(wait_exit(0));
-  EXPECT_TRUE(app_events("cut").empty());
+  EXPECT_TRUE(app_events(core::AppWhat::cut).empty());
 }
 
 // Goal: SIGKILL ends the process at once with 137, cutting what is in flight.
 TEST_F(NextServerTest, SigkillExits137) {
   start(profile("14.1", 0s, 0s));
-  ASSERT_TRUE(wait_event("ready"));
+  ASSERT_TRUE(wait_event(core::AppWhat::ready));
   auto slow = slow_echo(44, 300s);
-  ASSERT_TRUE(wait_event("execution"));
+  ASSERT_TRUE(wait_event(core::AppWhat::execution));
   server_->signal(SIGKILL);
   EXPECT_EQ(slow.get().status(), 0);
   EXPECT_TRUE(wait_exit(137));
-  EXPECT_EQ(app_events("cut").size(), 1u);
-  EXPECT_EQ(app_events("exited")[0].detail, "code=137 signal=SIGKILL");
+  EXPECT_EQ(app_events(core::AppWhat::cut).size(), 1u);
+  EXPECT_EQ(app_events(core::AppWhat::exited)[0].detail, "code=137 signal=SIGKILL");
   server_->signal(SIGKILL);  // after exit: ignored, on_exit stays called once
   EXPECT_TRUE(wait_exit(137));
 }
@@ -337,12 +337,12 @@ TEST_F(NextServerTest, IgnoredSigtermKeepsServingUntilSigkill) {
   NextAppProfile p = profile("14.1", 0s, 0s);
   p.sigterm = SigtermMode::ignore;
   start(p);
-  ASSERT_TRUE(wait_event("ready"));
+  ASSERT_TRUE(wait_event(core::AppWhat::ready));
   server_->signal(SIGTERM);
   server_->signal(SIGINT);
   EXPECT_EQ(call(port_, make_request(http::verb::get, "/")).status(), 200);
   EXPECT_TRUE(exit_codes().empty());
-  EXPECT_TRUE(app_events("draining").empty());
+  EXPECT_TRUE(app_events(core::AppWhat::draining).empty());
   server_->signal(SIGKILL);
   EXPECT_TRUE(wait_exit(137));
 }
@@ -350,7 +350,7 @@ TEST_F(NextServerTest, IgnoredSigtermKeepsServingUntilSigkill) {
 // Goal: assets exist only for the app's own build (R08); unknown paths are 404; POSTs get ids.
 TEST_F(NextServerTest, ServesOnlyItsOwnBuildAssetsAndNumbersExecutions) {
   start(profile("14.1", 0s, 0s), "build-2");
-  ASSERT_TRUE(wait_event("ready"));
+  ASSERT_TRUE(wait_event(core::AppWhat::ready));
   EXPECT_EQ(call(port_, make_request(http::verb::get, "/_next/static/build-2/pages/index.js")).status(), 200);
   EXPECT_EQ(call(port_, make_request(http::verb::get, "/_next/static/build-1/pages/index.js")).status(), 404);
   Reply missing = call(port_, make_request(http::verb::get, "/nope", 9));
@@ -362,7 +362,7 @@ TEST_F(NextServerTest, ServesOnlyItsOwnBuildAssetsAndNumbersExecutions) {
   EXPECT_EQ(first.res["X-Execution-Id"], "blue-blue-1-1");
   EXPECT_EQ(second.res["X-Execution-Id"], "blue-blue-1-2");
   EXPECT_EQ(second.res.body(), "b");
-  auto executions = app_events("execution");
+  auto executions = app_events(core::AppWhat::execution);
   ASSERT_EQ(executions.size(), 2u);
   EXPECT_EQ(executions[1].request_id, 2u);
   EXPECT_EQ(executions[1].execution_id, "blue-blue-1-2");
@@ -373,7 +373,7 @@ TEST_F(NextServerTest, KeepAliveConnectionIsReusedThenClosedWhenIdle) {
   NextAppProfile p = profile("14.1", 0s, 0s);
   p.keep_alive_timeout = 20s;
   start(p);
-  ASSERT_TRUE(wait_event("ready"));
+  ASSERT_TRUE(wait_event(core::AppWhat::ready));
   TestConnection conn;
   ASSERT_EQ(conn.connect(port_), "");
   Reply first = conn.round_trip(make_request(http::verb::get, "/"));
@@ -388,14 +388,14 @@ TEST_F(NextServerTest, ListenFailureExitsOne) {
   ports_.release_anonymous(port_);
   start(profile("14.1", 0s, 0s));
   EXPECT_TRUE(wait_exit(1));
-  EXPECT_NE(app_events("exited")[0].detail.find("listen failed"), std::string::npos);
+  EXPECT_NE(app_events(core::AppWhat::exited)[0].detail.find("listen failed"), std::string::npos);
 }
 
 // Goal: the runtime may destroy the process from inside on_exit (on the server's strand).
 TEST_F(NextServerTest, MayBeDestroyedFromOnExit) {
   destroy_on_exit_ = true;
   start(profile("14.1", 0s, 0s));
-  ASSERT_TRUE(wait_event("ready"));
+  ASSERT_TRUE(wait_event(core::AppWhat::ready));
   server_->signal(SIGTERM);
   EXPECT_TRUE(wait_exit(0));
   EXPECT_EQ(TestConnection().connect(port_), "connect_refused");
@@ -406,9 +406,9 @@ TEST_F(NextServerTest, DestructionLeavesNothingOpen) {
   { asio::steady_timer warm_up(io_); }  // the io_context's own reactor descriptors open lazily
   size_t fds_before = open_fd_count();
   start(profile("13.4", 0s, 0s));
-  ASSERT_TRUE(wait_event("ready"));
+  ASSERT_TRUE(wait_event(core::AppWhat::ready));
   auto slow = slow_echo(45, 300s);
-  ASSERT_TRUE(wait_event("execution"));
+  ASSERT_TRUE(wait_event(core::AppWhat::execution));
   server_.reset();
   EXPECT_EQ(slow.get().status(), 0);
   EXPECT_EQ(TestConnection().connect(port_), "connect_refused");

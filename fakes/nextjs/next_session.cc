@@ -98,7 +98,7 @@ void NextSession::serve() {
   if (route_ == Route::echo) {
     // The POST handler runs now; a cut before the response still leaves it executed (R09).
     execution_id_ = process_->next_execution_id();
-    process_->log("execution", request_id_, execution_id_);
+    process_->log(core::AppWhat::execution, request_id_, execution_id_);
   }
   uint64_t delay_ms = std::min(parse_u64(request_[kDelayHeader]), kMaxDelayMs);
   core::Duration delay = std::chrono::milliseconds(delay_ms);

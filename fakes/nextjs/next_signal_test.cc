@@ -43,10 +43,11 @@ struct SignalWorld {
     spec.init = init;
     engine->create(spec);
     engine->start("blue-blue-1");
-    EXPECT_TRUE(test_support::wait_until(clock, [&] { return app_event("ready"); }, 200s, "the app to be ready"));
+    EXPECT_TRUE(test_support::wait_until(clock, [&] { return app_event(core::AppWhat::ready); }, 200s,
+                                         "the app to be ready"));
     return engine->stop("blue-blue-1", 2s, {});
   }
-  bool app_event(const std::string& what) const {
+  bool app_event(core::AppWhat what) const {
     for (const auto& e : history.all<core::AppEvent>())
       if (e.what == what) return true;
     return false;
@@ -68,7 +69,7 @@ TEST(SignalDelivery, DependsOnPid1) {
 TEST(SignalDelivery, ExecFormCmdStopsWithExit0) {
   SignalWorld w;
   EXPECT_EQ(w.run_and_stop("FROM node:16-alpine\nCMD [\"node\", \"server.js\"]\n", false), 0);
-  for (const auto& e : w.history.all<core::ContainerEvent>()) EXPECT_NE(e.what, "killed");
+  for (const auto& e : w.history.all<core::ContainerEvent>()) EXPECT_NE(e.what, core::ContainerWhat::killed);
 }
 
 // Goal: shell-form CMD: /bin/sh swallows SIGTERM, Docker SIGKILLs at the grace period: 137 (R06),
@@ -78,8 +79,8 @@ TEST(SignalDelivery, ShellFormCmdIsKilledAtGracePeriodWith137) {
   EXPECT_EQ(w.run_and_stop("FROM node:16-alpine\nCMD node server.js\n", false), 137);
   bool killed = false, explained = false;
   for (const auto& e : w.history.all<core::ContainerEvent>()) {
-    killed |= e.what == "killed";
-    explained |= e.what == "signal" && e.detail.find("/bin/sh -c is PID 1") != std::string::npos;
+    killed |= e.what == core::ContainerWhat::killed;
+    explained |= e.what == core::ContainerWhat::signal && e.detail.find("/bin/sh -c is PID 1") != std::string::npos;
   }
   EXPECT_TRUE(killed);
   EXPECT_TRUE(explained);

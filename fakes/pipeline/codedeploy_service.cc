@@ -125,7 +125,7 @@ bool CodeDeployService::busy() const {
 }
 
 void CodeDeployService::on_agent_event(const core::DeployEvent& event) {
-  if (event.kind != "deployment_started") return;
+  if (event.kind != core::DeployEventKind::deployment_started) return;
   std::lock_guard lock(mutex_);
   auto it = deployments_.find(CodeDeployAgent::deployment_id_for(event.deployment));
   if (it == deployments_.end()) return;

@@ -35,7 +35,7 @@ Pipeline::Pipeline(core::Clock& clock, core::History& history, PipelineOptions o
 
 Pipeline::~Pipeline() { shutdown(); }
 
-void Pipeline::emit(const std::string& kind, int run, const std::string& detail) {
+void Pipeline::emit(core::DeployEventKind kind, int run, const std::string& detail) {
   history_.append(core::DeployEvent{clock_.now(), kind, run, "", "", 0, detail});
 }
 
@@ -84,7 +84,7 @@ int Pipeline::push(const std::string& sha, PushFaults faults) {
   run->concurrency = &concurrency_;
   Run& r = *run;
   runs_[number] = std::move(run);
-  emit("push", number, fmt::format("sha={} bundle=s3://{}/{}.zip", sha, options_.repo, sha));
+  emit(core::DeployEventKind::push, number, fmt::format("sha={} bundle=s3://{}/{}.zip", sha, options_.repo, sha));
   queue(r);
   return number;
 }
@@ -93,11 +93,12 @@ int Pipeline::push(const std::string& sha, PushFaults faults) {
 void Pipeline::queue(Run& r) {
   const int number = r.info.number;
   WorkflowConcurrency& c = *r.concurrency;
-  emit("workflow_queued", number, c.group().empty() ? "" : "group=" + c.group());
+  emit(core::DeployEventKind::workflow_queued, number, c.group().empty() ? "" : "group=" + c.group());
   ConcurrencyDecision decision = c.queued(number);
   if (c.pending() == number) {
     r.info.state = RunState::pending;
-    emit("workflow_pending", number, fmt::format("group {} has run {} in progress", c.group(), c.running().value_or(0)));
+    emit(core::DeployEventKind::workflow_pending, number,
+         fmt::format("group {} has run {} in progress", c.group(), c.running().value_or(0)));
   }
   apply(decision, c);
   r.thread = std::jthread([this, &r] {
@@ -114,7 +115,7 @@ void Pipeline::apply(const ConcurrencyDecision& decision, const WorkflowConcurre
     if (ended(run.info.state)) continue;
     run.info.state = RunState::cancelled;
     run.info.detail = fmt::format("cancelled by run {} in concurrency group {}", next_run_ - 1, group.group());
-    emit("workflow_cancelled", id, run.info.detail);
+    emit(core::DeployEventKind::workflow_cancelled, id, run.info.detail);
     run.cancel.request_stop();
   }
   for (int id : decision.start) runs_.at(id)->may_start = true;
@@ -128,7 +129,7 @@ void Pipeline::run_workflow(Run& run, std::stop_token stop) {
     // Cancelled while pending (or before this thread ran: wait() then still returns true).
     if (!changed_.wait(lock, stop, [&] { return run.may_start; }) || ended(run.info.state)) return;
     run.info.state = RunState::running;
-    emit("workflow_started", run.info.number,
+    emit(core::DeployEventKind::workflow_started, run.info.number,
          run.plan ? "sha=" + run.info.sha : fmt::format("sha={} build {}", run.info.sha, core::format_seconds(build)));
   }
   if (run.plan) {
@@ -137,10 +138,11 @@ void Pipeline::run_workflow(Run& run, std::stop_token stop) {
   }
   if (!clock_.sleep_for(build, stop)) return;  // cancelled (or shut down) during the build
   if (run.faults.build_fails) {
-    finish(run, RunState::failed, "workflow_failed", "build step failed: Process completed with exit code 1.");
+    finish(run, RunState::failed, core::DeployEventKind::workflow_failed,
+           "build step failed: Process completed with exit code 1.");
     return;
   }
-  emit("build_finished", run.info.number, run.info.sha);
+  emit(core::DeployEventKind::build_finished, run.info.number, run.info.sha);
   deploy_step(run, stop);
 }
 
@@ -168,26 +170,28 @@ void Pipeline::deploy_step(Run& run, std::stop_token stop) {
   if (run.deployment_done && run.info.deployment->refused) {
     // §4 "Concurrency": not queued; the run fails and this deploy is lost (R12).
     std::string error = run.info.deployment->error;
-    emit("deployment_refused", number, error);
+    emit(core::DeployEventKind::deployment_refused, number, error);
     lock.unlock();
-    finish(run, RunState::failed, "workflow_failed", "CreateDeployment: " + error);
+    finish(run, RunState::failed, core::DeployEventKind::workflow_failed, "CreateDeployment: " + error);
     return;
   }
-  emit("deployment_created", number, CodeDeployAgent::deployment_id_for(number));
+  emit(core::DeployEventKind::deployment_created, number, CodeDeployAgent::deployment_id_for(number));
   if (!options_.wait_for_deployment) {
     lock.unlock();
-    finish(run, RunState::succeeded, "workflow_succeeded", CodeDeployAgent::deployment_id_for(number));
+    finish(run, RunState::succeeded, core::DeployEventKind::workflow_succeeded,
+           CodeDeployAgent::deployment_id_for(number));
     return;
   }
   // `aws deploy wait deployment-successful`: the step ends with the deployment.
   if (!changed_.wait(lock, stop, [&] { return run.deployment_done; })) return;
   DeploymentResult d = *run.info.deployment;
   lock.unlock();
-  if (d.succeeded) finish(run, RunState::succeeded, "workflow_succeeded", d.deployment_id);
-  else finish(run, RunState::failed, "workflow_failed", fmt::format("deployment {} failed: {}", d.deployment_id, d.error));
+  if (d.succeeded) finish(run, RunState::succeeded, core::DeployEventKind::workflow_succeeded, d.deployment_id);
+  else finish(run, RunState::failed, core::DeployEventKind::workflow_failed,
+              fmt::format("deployment {} failed: {}", d.deployment_id, d.error));
 }
 
-void Pipeline::finish(Run& run, RunState state, const std::string& kind, const std::string& detail) {
+void Pipeline::finish(Run& run, RunState state, core::DeployEventKind kind, const std::string& detail) {
   std::lock_guard lock(mutex_);
   if (ended(run.info.state)) return;
   run.info.state = state;
@@ -198,7 +202,7 @@ void Pipeline::finish(Run& run, RunState state, const std::string& kind, const s
 
 void Pipeline::on_codedeploy_event(const core::DeployEvent& event) {
   if (codedeploy_) codedeploy_->on_agent_event(event);
-  if (event.kind != "deployment_started") return;
+  if (event.kind != core::DeployEventKind::deployment_started) return;
   std::lock_guard lock(mutex_);
   auto it = runs_.find(event.deployment);
   if (it == runs_.end()) return;

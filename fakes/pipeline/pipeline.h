@@ -148,12 +148,12 @@ class Pipeline {
   void run_as_written(Run& run, std::stop_token stop);  // workflow mode
   WorkflowConcurrency& concurrency_for(const ConcurrencyGroup& settings);  // under mutex_
   void deploy_step(Run& run, std::stop_token stop);
-  void finish(Run& run, RunState state, const std::string& kind, const std::string& detail);
+  void finish(Run& run, RunState state, core::DeployEventKind kind, const std::string& detail);
   void apply(const ConcurrencyDecision& decision, const WorkflowConcurrency& group);  // under mutex_
   void queue(Run& run);                                                                // under mutex_
   void start_workflow_mode();
   int push_workflow(const std::string& sha, const PushFaults& faults);
-  void emit(const std::string& kind, int run, const std::string& detail);
+  void emit(core::DeployEventKind kind, int run, const std::string& detail);
   void join_ended_threads();
 
   core::Clock& clock_;

@@ -4,6 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <iterator>
+
 #include "fakes/codedeploy/codedeploy_test_support.h"
 
 namespace bg::fakes {
@@ -11,6 +14,7 @@ namespace {
 using namespace std::chrono_literals;
 using test_support::TempDir;
 using test_support::write_file;
+using Kind = core::DeployEventKind;
 
 // A source folder whose ApplicationStart takes 0.5 s real = 50 scenario s (the deployment stays
 // active that long; the hook timeout is scenario time),
@@ -48,10 +52,13 @@ class PipelineTest : public ::testing::Test {
     pipeline_ = std::make_unique<Pipeline>(clock_, history_, p);
   }
 
-  std::vector<std::string> kinds(int run) const {
-    std::vector<std::string> out;
+  // The run's deploy events but the agent's hooks.
+  std::vector<Kind> kinds(int run) const {
+    std::vector<Kind> out;
     for (const auto& e : history_.all<core::DeployEvent>())
-      if (e.deployment == run && e.kind.rfind("hook", 0) != 0) out.push_back(e.kind);
+      if (e.deployment == run && e.kind != Kind::hook_started && e.kind != Kind::hook_finished &&
+          e.kind != Kind::hook_timed_out)
+        out.push_back(e.kind);
     return out;
   }
 
@@ -74,9 +81,9 @@ TEST_F(PipelineTest, PushMakesBundleAndDeploysIt) {
   EXPECT_EQ(runs[0].state, RunState::succeeded);
   ASSERT_TRUE(runs[0].deployment);
   EXPECT_TRUE(runs[0].deployment->succeeded) << runs[0].deployment->error;
-  EXPECT_EQ(kinds(1), (std::vector<std::string>{"push", "workflow_queued", "workflow_started", "build_finished",
-                                                "deployment_started", "deployment_created", "deployment_succeeded",
-                                                "workflow_succeeded"}));
+  EXPECT_EQ(kinds(1), (std::vector<Kind>{Kind::push, Kind::workflow_queued, Kind::workflow_started,
+                                         Kind::build_finished, Kind::deployment_started, Kind::deployment_created,
+                                         Kind::deployment_succeeded, Kind::workflow_succeeded}));
 }
 
 // Goal: two quick pushes without a group run concurrently; the second CreateDeployment is refused
@@ -93,8 +100,8 @@ TEST_F(PipelineTest, TwoQuickPushesWithoutGroupLoseTheSecondDeploy) {
   EXPECT_TRUE(runs[1].deployment->refused);
   EXPECT_NE(runs[1].detail.find("DeploymentLimitExceededException"), std::string::npos) << runs[1].detail;
   auto second = kinds(2);
-  EXPECT_NE(std::find(second.begin(), second.end(), "deployment_refused"), second.end());
-  EXPECT_EQ(std::count(second.begin(), second.end(), "deployment_started"), 0);
+  EXPECT_NE(std::find(second.begin(), second.end(), Kind::deployment_refused), second.end());
+  EXPECT_EQ(std::count(second.begin(), second.end(), Kind::deployment_started), 0);
 }
 
 // Goal: with a group, the second push waits for the first run; a workflow that waits for its
@@ -111,7 +118,7 @@ TEST_F(PipelineTest, GroupWithWaitSerialisesDeployments) {
     EXPECT_TRUE(run.deployment->succeeded);
   }
   auto second = kinds(2);
-  EXPECT_EQ(second[2], "workflow_pending");
+  EXPECT_EQ(second[2], Kind::workflow_pending);
 }
 
 // Goal: a group alone does not help when the workflow only creates the deployment: run 1 ends at
@@ -140,7 +147,7 @@ TEST_F(PipelineTest, NewerPendingRunCancelsOlderPendingRun) {
   EXPECT_EQ(runs[1].state, RunState::cancelled);
   EXPECT_FALSE(runs[1].deployment);
   EXPECT_EQ(runs[2].state, RunState::succeeded);
-  EXPECT_EQ(kinds(2).back(), "workflow_cancelled");
+  EXPECT_EQ(kinds(2).back(), Kind::workflow_cancelled);
 }
 
 // Goal: cancel-in-progress cancels the running run during its build: only the newest deploys.

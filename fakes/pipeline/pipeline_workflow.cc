@@ -65,11 +65,11 @@ int Pipeline::push_workflow(const std::string& sha, const PushFaults& faults) {
   run->info.sha = commit;
   Run& r = *run;
   runs_[number] = std::move(run);
-  emit("push", number, fmt::format("sha={} branch={} ({})", commit, p.branch, sha));
+  emit(core::DeployEventKind::push, number, fmt::format("sha={} branch={} ({})", commit, p.branch, sha));
   if (!plan.triggered) {
     r.info.state = RunState::skipped;
     r.info.detail = plan.not_triggered_because;
-    emit("workflow_not_triggered", number, r.info.detail);
+    emit(core::DeployEventKind::workflow_not_triggered, number, r.info.detail);
     changed_.notify_all();
     return number;
   }
@@ -88,17 +88,18 @@ void Pipeline::run_as_written(Run& run, std::stop_token stop) {
   o.settings = w.settings;
   o.hosts = &w.hosts;
   o.origin = w.origin;
-  o.emit = [this, number](const std::string& kind, const std::string& detail) { emit(kind, number, detail); };
+  o.emit = [this, number](core::DeployEventKind kind, const std::string& detail) { emit(kind, number, detail); };
   WorkflowRunResult result = WorkflowRunner(o).run(stop);
   {
     std::lock_guard lock(mutex_);
     run.info.workflow = result;
     run.info.not_modelled = result.not_modelled;
   }
-  if (!result.not_modelled.empty()) emit("workflow_not_modelled", number, result.not_modelled);
-  if (result.conclusion == "success") finish(run, RunState::succeeded, "workflow_succeeded", "");
-  else if (result.conclusion == "cancelled") finish(run, RunState::cancelled, "workflow_cancelled", result.detail);
-  else finish(run, RunState::failed, "workflow_failed", result.detail);
+  if (!result.not_modelled.empty()) emit(core::DeployEventKind::workflow_not_modelled, number, result.not_modelled);
+  if (result.conclusion == "success") finish(run, RunState::succeeded, core::DeployEventKind::workflow_succeeded, "");
+  else if (result.conclusion == "cancelled")
+    finish(run, RunState::cancelled, core::DeployEventKind::workflow_cancelled, result.detail);
+  else finish(run, RunState::failed, core::DeployEventKind::workflow_failed, result.detail);
 }
 
 }  // namespace bg::fakes

@@ -121,11 +121,13 @@ StepResult ssh(const SshScriptAction& a, StepRun& run, std::stop_token stop) {
   c.source_lines = a.command_lines;
   // Without CodeDeploy, the script on the host is the deployment: checkers see it as deployment
   // <run number>, from its start to its end.
-  run.emit("deployment_started", fmt::format("appleboy/ssh-action on {}@{}", user->first, a.host));
+  run.emit(core::DeployEventKind::deployment_started,
+           fmt::format("appleboy/ssh-action on {}@{}", user->first, a.host));
   HostCommandResult r = run.hosts->deploy_host->run(c, stop);
   s = from_host(r, r.timed_out ? "Run Command Timeout" : fmt::format("Process exited with status {}", r.exit_code));
-  run.emit(s.outcome == "success" ? "deployment_succeeded" : "deployment_failed",
-           s.outcome == "success" ? "" : s.message);
+  const bool succeeded = s.outcome == "success";
+  run.emit(succeeded ? core::DeployEventKind::deployment_succeeded : core::DeployEventKind::deployment_failed,
+           succeeded ? "" : s.message);
   return s;
 }
 

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "core/event_kinds.h"
 #include "fakes/pipeline/git_origin.h"
 #include "fakes/pipeline/step_actions.h"
 #include "fakes/pipeline/workflow_hosts.h"
@@ -29,7 +30,7 @@ struct StepRun {
   core::Duration timeout = std::chrono::hours(6);
   std::string unique;                        // names the step's files (unique in the run)
   // History events of the step ("deployment_started" around an ssh-action script...).
-  std::function<void(const std::string& kind, const std::string& detail)> emit;
+  std::function<void(core::DeployEventKind kind, const std::string& detail)> emit;
 };
 
 struct StepResult {

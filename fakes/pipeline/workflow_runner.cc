@@ -119,7 +119,7 @@ bool WorkflowRunner::start_job(const PlannedJob& planned, Shared& shared, std::s
   const Where where = job.if_condition ? job.if_condition->where : job.where;
   if (cancel.stop_requested() || !evaluate_condition(job.if_condition ? job.if_condition->value : "", job_if, where)) {
     record.result = cancel.stop_requested() ? "cancelled" : "skipped";
-    o_.emit("job_skipped", fmt::format("{}: {}", job.id, record.result));
+    o_.emit(core::DeployEventKind::job_skipped, fmt::format("{}: {}", job.id, record.result));
     return false;
   }
   j.runner = o_.hosts->new_runner ? o_.hosts->new_runner(plan.push.run_number, job.id) : nullptr;
@@ -128,7 +128,7 @@ bool WorkflowRunner::start_job(const PlannedJob& planned, Shared& shared, std::s
     record.result = "failure";
     return false;
   }
-  o_.emit("job_started", job.id);
+  o_.emit(core::DeployEventKind::job_started, job.id);
   j.workspace = RunnerLayout::workspace(plan.push.repository);
   make_host_dir(*j.runner, j.workspace);
   make_host_dir(*j.runner, RunnerLayout::kTemp);
@@ -155,7 +155,7 @@ JobRecord WorkflowRunner::run_job(const PlannedJob& planned, Shared& shared, std
     for (const auto& [k, v] : j.file_env) c.env[k] = v;
     record.outputs[name] = evaluate_template(text.value, c, text.where);
   }
-  o_.emit("job_finished", fmt::format("{}: {}", job.id, record.result));
+  o_.emit(core::DeployEventKind::job_finished, fmt::format("{}: {}", job.id, record.result));
   return record;
 }
 
@@ -192,7 +192,7 @@ bool WorkflowRunner::run_step(const WorkflowStep& step, Job& j, Shared& shared, 
                                            step.where.str()));
       return false;
     }
-    o_.emit("step_started", fmt::format("{}: {}", j.job->id, rec.name));
+    o_.emit(core::DeployEventKind::step_started, fmt::format("{}: {}", j.job->id, rec.name));
     StepAction action = evaluate_step(step, scope);
     StepRun sr;
     sr.run = o_.plan->push.run_number;
@@ -231,7 +231,7 @@ bool WorkflowRunner::run_step(const WorkflowStep& step, Job& j, Shared& shared, 
   for (const auto& p : result.add_path) j.paths.insert(j.paths.begin(), p);
   if (rec.conclusion == "failure") j.status = "failure";
   if (rec.conclusion == "cancelled" && j.status == "success") j.status = "cancelled";
-  o_.emit("step_finished", fmt::format("{}: {}: {}{}", j.job->id, rec.name, rec.conclusion,
+  o_.emit(core::DeployEventKind::step_finished, fmt::format("{}: {}: {}{}", j.job->id, rec.name, rec.conclusion,
                                        rec.message.empty() ? "" : " (" + rec.message + ")"));
   shared.add_step(rec);
   return result.not_modelled.empty();

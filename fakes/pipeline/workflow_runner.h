@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/event_kinds.h"
 #include "fakes/pipeline/git_origin.h"
 #include "fakes/pipeline/step_executor.h"
 #include "fakes/pipeline/workflow_hosts.h"
@@ -55,7 +56,7 @@ struct WorkflowRunnerOptions {
   const GitOrigin* origin = nullptr;
   // History events (`kind`, detail): job_started, job_finished, step_started, step_finished, and
   // the ssh-action's deployment_* events.
-  std::function<void(const std::string& kind, const std::string& detail)> emit;
+  std::function<void(core::DeployEventKind kind, const std::string& detail)> emit;
 };
 
 class WorkflowRunner {

@@ -41,9 +41,9 @@ class WorkflowRunnerTest : public ::testing::Test {
     o.plan = &plan_;
     o.hosts = &hosts_;
     o.origin = origin_.get();
-    o.emit = [this](const std::string& kind, const std::string& detail) {
+    o.emit = [this](core::DeployEventKind kind, const std::string& detail) {
       std::lock_guard lock(mutex_);
-      events_.push_back(kind + " " + detail);
+      events_.push_back(std::string(core::deploy_event_kind_name(kind)) + " " + detail);
     };
     return WorkflowRunner(o).run({});
   }
