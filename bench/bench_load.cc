@@ -96,7 +96,8 @@ void client(uint16_t port, int requests, LoadResult& out, std::mutex& m) {
 double LoadResult::percentile_us(double p) {
   if (latencies_us.empty()) return 0;
   std::sort(latencies_us.begin(), latencies_us.end());
-  size_t i = std::min(latencies_us.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(latencies_us.size())));
+  size_t i =
+      std::min(latencies_us.size() - 1, static_cast<size_t>(p / 100.0 * static_cast<double>(latencies_us.size())));
   return latencies_us[i];
 }
 
@@ -110,7 +111,8 @@ LoadResult run_load(const std::vector<uint16_t>& ports, int clients, int request
   std::vector<std::thread> threads;
   core::Stopwatch wall;
   for (int c = 0; c < clients; ++c)
-    threads.emplace_back(client, ports[static_cast<size_t>(c) % ports.size()], requests / clients + (c < requests % clients ? 1 : 0), std::ref(r), std::ref(m));
+    threads.emplace_back(client, ports[static_cast<size_t>(c) % ports.size()],
+                         requests / clients + (c < requests % clients ? 1 : 0), std::ref(r), std::ref(m));
   for (auto& t : threads) t.join();
   r.seconds = wall.seconds();
   return r;

@@ -10,7 +10,7 @@ namespace bg::bench {
 struct LoadResult {
   uint64_t ok = 0;
   uint64_t failed = 0;
-  double seconds = 0;               // wall time of the whole load
+  double seconds = 0;                // wall time of the whole load
   std::vector<double> latencies_us;  // one per successful request
   double requests_per_second() const { return seconds > 0 ? static_cast<double>(ok) / seconds : 0; }
   double percentile_us(double p);

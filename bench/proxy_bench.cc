@@ -1,8 +1,8 @@
 // bg_proxy_bench: requests/s and p50/p99 latency through bluegreen's proxy (one worker, one Asio
-// thread, told so: ProxyServer::run_on_one_thread, no strands, as nginx's worker is one loop), through the real nginx (`worker_processes 1`, same config, same backends, same load, same
-// run) and directly to the backends, then the ratios. Load: K closed-loop keep-alive clients sending N
-// GETs per measurement; both proxies keep upstream connections (HTTP/1.1, `keepalive 32`). Not a
-// test: it prints figures comparing the two proxies and decides nothing.
+// thread, told so: ProxyServer::run_on_one_thread, no strands, as nginx's worker is one loop), through the real nginx
+// (`worker_processes 1`, same config, same backends, same load, same run) and directly to the backends, then the
+// ratios. Load: K closed-loop keep-alive clients sending N GETs per measurement; both proxies keep upstream connections
+// (HTTP/1.1, `keepalive 32`). Not a test: it prints figures comparing the two proxies and decides nothing.
 //
 // Fairness on a shared machine: every target is started once and measured R rounds, the targets
 // interleaved and their order rotated each round, so load from other processes falls on all of them
@@ -80,8 +80,8 @@ struct Sample {
 
 struct Target {
   std::string name;
-  std::vector<uint16_t> ports;  // the clients spread over these
-  std::vector<Sample> samples;        // one per round
+  std::vector<uint16_t> ports;          // the clients spread over these
+  std::vector<Sample> samples;          // one per round
   std::function<double()> cpu_seconds;  // CPU time so far of the proxy's one worker (none: direct)
 };
 
@@ -210,8 +210,9 @@ int main(int argc, char** argv) {
   core::History history;
   bench::BenchBackend blue(ports, 3000), green(ports, 3001);
   std::cout << fmt::format("machine: {} cores, load average {}\n", std::thread::hardware_concurrency(), load_average());
-  std::cout << fmt::format("{} keep-alive clients, {} requests per measurement (after a warm-up of {}), {} rounds, 2 backends\n",
-                           o.clients, o.requests, std::max(o.clients, o.requests / 10), o.rounds);
+  std::cout << fmt::format(
+      "{} keep-alive clients, {} requests per measurement (after a warm-up of {}), {} rounds, 2 backends\n", o.clients,
+      o.requests, std::max(o.clients, o.requests / 10), o.rounds);
 
   boost::asio::io_context io;
   auto work = boost::asio::make_work_guard(io);

@@ -49,11 +49,16 @@ Args parse(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
     auto next = [&] { return i + 1 < argc ? std::string(argv[++i]) : std::string("0"); };
-    if (arg == "--swaps") a.swaps = std::stoi(next());
-    else if (arg == "--every") a.every = std::max(1, std::stoi(next()));
-    else if (arg == "--rate") a.rate = std::stod(next());
-    else if (arg == "--time-scale") a.time_scale = std::stod(next());
-    else if (arg == "--keep") a.keep = true;
+    if (arg == "--swaps")
+      a.swaps = std::stoi(next());
+    else if (arg == "--every")
+      a.every = std::max(1, std::stoi(next()));
+    else if (arg == "--rate")
+      a.rate = std::stod(next());
+    else if (arg == "--time-scale")
+      a.time_scale = std::stod(next());
+    else if (arg == "--keep")
+      a.keep = true;
     else {
       std::cerr << "usage: bg_soak_bench [--swaps N] [--rate R] [--time-scale S] [--every K] [--keep]\n";
       std::exit(2);
@@ -77,10 +82,10 @@ void print_row(const std::string& at, double wall, int64_t sent, int64_t late, i
   const auto bytes = fs::file_size(history, ec);
   // Live heap (what malloc has handed out and not got back), beside RSS: tells a leak from arenas.
   const double heap = static_cast<double>(::mallinfo2().uordblks) / (1 << 20);
-  std::cout << fmt::format("{:>8} {:>8.0f} {:>9.1f} {:>9.1f} {:>8.1f} {:>5} {:>7} {:>8} {:>10} {:>7} {:>7} {:>9.1f}", at,
-                           wall, status_mb("VmRSS"), status_mb("VmHWM"), heap, count_entries("/proc/self/fd"),
-                           count_entries("/proc/self/task"), sim::descendants(::getpid()).size(), sent,
-                           late, failed, ec ? 0.0 : static_cast<double>(bytes) / (1 << 20))
+  std::cout << fmt::format("{:>8} {:>8.0f} {:>9.1f} {:>9.1f} {:>8.1f} {:>5} {:>7} {:>8} {:>10} {:>7} {:>7} {:>9.1f}",
+                           at, wall, status_mb("VmRSS"), status_mb("VmHWM"), heap, count_entries("/proc/self/fd"),
+                           count_entries("/proc/self/task"), sim::descendants(::getpid()).size(), sent, late, failed,
+                           ec ? 0.0 : static_cast<double>(bytes) / (1 << 20))
             << std::endl;
 }
 
@@ -93,7 +98,7 @@ int main(int argc, char** argv) {
   s.run.warmup = 5s;
   s.run.swap_interval = 5s;
   s.run.liveness = 5s;
-  s.run.deadline = std::chrono::hours(24 * 365);   // scenario time: the run's length is the point here
+  s.run.deadline = std::chrono::hours(24 * 365);  // scenario time: the run's length is the point here
   s.docker.build_duration = 2s;
   s.traffic.rate = args.rate;
 
@@ -108,7 +113,7 @@ int main(int argc, char** argv) {
                            "failed", "hist MB");
   const core::Stopwatch wall;
   print_row("start", wall.seconds(), 0, 0, 0, out / "history.jsonl");
-  int failed_deployments = 0;   // the last swap's running count, for the judged and html rows
+  int failed_deployments = 0;  // the last swap's running count, for the judged and html rows
   options.progress = [&](const sim::RunProgress& p) {
     failed_deployments = p.failed_deployments;
     if (p.swap % args.every == 0 || p.swap == 1)
@@ -127,13 +132,14 @@ int main(int argc, char** argv) {
   print_row("judged", wall.seconds(), result.requests, result.late_sends, failed_deployments, out / "history.jsonl");
   // The HTML report reads the history twice (its timeline): the same bound on memory.
   if (!result.history_path.empty()) {
-    const auto html = reports::render_html(result, reports::read_html_history(result, core::file_source(result.history_path)));
+    const auto html =
+        reports::render_html(result, reports::read_html_history(result, core::file_source(result.history_path)));
     std::ofstream(out / "report.html") << html;
     print_row("html", wall.seconds(), result.requests, result.late_sends, failed_deployments, out / "history.jsonl");
   }
   std::cout << fmt::format("verdict {} · {} requests: {} ok, {} failed, {} indeterminate · {} swaps · wall {:.0f}s\n",
-                           core::verdict_name(result.verdict), result.requests, result.ok, result.failed, result.indeterminate,
-                           result.swaps.size(), result.wall_seconds);
+                           core::verdict_name(result.verdict), result.requests, result.ok, result.failed,
+                           result.indeterminate, result.swaps.size(), result.wall_seconds);
   if (!result.error.empty()) std::cout << "error: " << result.error << '\n';
   for (const auto& [cls, n] : result.failures_by_class) std::cout << fmt::format("  {} × {}\n", n, cls);
   for (const auto& inv : result.invariants)

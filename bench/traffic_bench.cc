@@ -113,8 +113,8 @@ int main(int argc, char** argv) {
   {
     proxy::ProxyServer server(io, clock, proxy_history, ports, paths);
     server.start("/etc/nginx/nginx.conf");
-    std::cout << fmt::format("open-loop generator -> bluegreen proxy -> 2 backends, {} s per step, 16 clients, 20 % POST\n",
-                             seconds);
+    std::cout << fmt::format(
+        "open-loop generator -> bluegreen proxy -> 2 backends, {} s per step, 16 clients, 20 % POST\n", seconds);
     std::cout << fmt::format("{:<10} {:>8} {:>10} {:>10} {:>7} {:>7} {:>9} {:>9}\n", "clients", "target", "achieved",
                              "requests", "late %", "failed", "p50 ms", "p99 ms");
     for (bool keepalive : {false, true}) {
@@ -127,8 +127,8 @@ int main(int argc, char** argv) {
         if (s.met()) sustained = rate;
         if (s.achieved < 0.9 * rate) break;  // far behind: higher targets only take longer to fail
       }
-      std::cout << fmt::format("sustained ({}): {:.0f} requests/s\n", keepalive ? "keep-alive clients" : "connection per request",
-                               sustained);
+      std::cout << fmt::format("sustained ({}): {:.0f} requests/s\n",
+                               keepalive ? "keep-alive clients" : "connection per request", sustained);
     }
     server.stop();
   }

@@ -2,7 +2,8 @@
 // runner's environment (GITHUB_ACTION_PATH, GITHUB_STEP_SUMMARY, GITHUB_OUTPUT) and each step's
 // `env:` with `${{ inputs.* }}` replaced by the inputs given or their defaults. A `uses:` step (the
 // artifact upload) is the runner's own and is only recorded here; after a failing step only
-// `if: always()`/`failure()` steps run, as on a runner. The bluegreen under test is this build's CLI, given through the action's `cli` input.
+// `if: always()`/`failure()` steps run, as on a runner. The bluegreen under test is this build's CLI, given through the
+// action's `cli` input.
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
@@ -29,7 +30,7 @@ std::string read(const fs::path& p) {
 }
 
 struct Job {
-  int exit_code = 0;              // of the step that failed the job, 0 when none did
+  int exit_code = 0;  // of the step that failed the job, 0 when none did
   int steps_run = 0;
   std::vector<std::string> uses;  // the `uses:` steps a runner would run
 };

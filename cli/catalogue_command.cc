@@ -41,7 +41,8 @@ int verify_command(const RunArgs& args) {
   // `--proxy nginx`: the same expectation, behind the real nginx binary.
   if (!args.proxy_engine.empty()) scenario.proxy.engine = args.proxy_engine;
   if (!scenario.expect) {
-    std::cerr << fmt::format("bluegreen: {}/scenario.yaml has no `expect:` to verify against\n", args.scenario_dir.string());
+    std::cerr << fmt::format("bluegreen: {}/scenario.yaml has no `expect:` to verify against\n",
+                             args.scenario_dir.string());
     return 2;
   }
   sim::RunOptions options;
@@ -98,7 +99,7 @@ int catalogue_command(const std::filesystem::path& races_dir, const std::filesys
     std::cout << fmt::format("{:<48} {:<9} {:<9} {:<38} {}/{}\n", scenario.name, expected_name(result), status,
                              fired(result), result.failed + result.indeterminate, result.requests)
               << std::flush;
-    if (sim::Interrupt::requested()) break;   // a signal: no further scenario starts
+    if (sim::Interrupt::requested()) break;  // a signal: no further scenario starts
   }
   return error ? 2 : all ? 0 : 1;
 }

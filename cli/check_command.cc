@@ -48,7 +48,8 @@ int check_command(const CheckArgs& args) {
     std::cerr << "bluegreen: " << e.what() << '\n';
     return 2;
   }
-  const auto out = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / ("check-" + scenario.name) : args.out_dir;
+  const auto out =
+      args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / ("check-" + scenario.name) : args.out_dir;
   const auto lock = OutDir::claim(out, "--out", args.command);
   explore::ExploreSettings settings;
   settings.runs = args.runs;
@@ -60,7 +61,7 @@ int check_command(const CheckArgs& args) {
   settings.vary = vary;
   settings.work_dir = out / "cases";
   sim::LiveProgress live;
-  explore::load_rapidcheck_configuration();   // its stderr line before the progress line, not across it
+  explore::load_rapidcheck_configuration();  // its stderr line before the progress line, not across it
   ProgressDisplay progress(live, terminal_progress_wanted(args.quiet), terminal_color_wanted());
   settings.live = &live;
   if (!args.quiet) settings.log = [&progress](const std::string& line) { progress.print(line); };
@@ -87,10 +88,9 @@ int check_command(const CheckArgs& args) {
   std::cout << "minimal case: " << explore::describe(found.minimal) << '\n';
   print_failures(found.result);
   if (args.confirm > 0)
-    std::cout << fmt::format("it violated the same invariants again in {} of {} reruns{}\n", found.confirmed,
-                             args.confirm,
-                             found.fallbacks ? fmt::format(" ({} smaller case(s) did not, and were passed over)", found.fallbacks)
-                                             : "");
+    std::cout << fmt::format(
+        "it violated the same invariants again in {} of {} reruns{}\n", found.confirmed, args.confirm,
+        found.fallbacks ? fmt::format(" ({} smaller case(s) did not, and were passed over)", found.fallbacks) : "");
   const auto written = keep_minimal(found.result, out, settings.work_dir, args.keep);
   std::cout << fmt::format("reports: {} {} {} {}\n", written.html.string(), written.markdown.string(),
                            written.json.string(), written.junit.string());

@@ -36,7 +36,8 @@ std::string history_error(const fs::path& file, const std::string& text) {
 }
 
 constexpr const char* kRequest =
-    R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})" "\n";
+    R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})"
+    "\n";
 
 // A copy of the seed scenario to break.
 fs::path copy_of_seed(const fs::path& where) {
@@ -60,7 +61,9 @@ TEST(OutDir, SecondClaimFailsNamingTheHolderUntilReleased) {
         ::_exit(0);
       } catch (const OutDirError& e) {
         ::_exit(std::string(e.what()).find("in use by another run (pid " + std::to_string(::getppid()) +
-                                           ": bluegreen run first)") != std::string::npos ? 3 : 4);
+                                           ": bluegreen run first)") != std::string::npos
+                    ? 3
+                    : 4);
       }
     }
     int status = 0;
@@ -77,21 +80,32 @@ TEST(OutDir, SecondClaimFailsNamingTheHolderUntilReleased) {
 TEST(SavedHistory, RefusesWhatCannotBeJudged) {
   TempDir tmp;
   const auto f = tmp.path / "history.jsonl";
-  const std::string end = R"({"kind":"end","complete":true,"events":1})" "\n";
+  const std::string end = R"({"kind":"end","complete":true,"events":1})"
+                          "\n";
   EXPECT_EQ(history_error(f, std::string(kRequest) + end), "");
   EXPECT_NE(history_error(f, "").find("is empty"), std::string::npos);
   EXPECT_NE(history_error(f, kRequest).find("ends at line 1 without its end record"), std::string::npos);
   EXPECT_NE(history_error(f, "{not json\n").find("history.jsonl:1: not JSON"), std::string::npos);
   EXPECT_EQ(history_error(f, "{not json\n").find("[json.exception"), std::string::npos);
-  EXPECT_NE(history_error(f, R"({"type":"tweet","id":1})" "\n").find(":1: not a bluegreen history record: unknown event type"),
+  EXPECT_NE(history_error(f, R"({"type":"tweet","id":1})"
+                             "\n")
+                .find(":1: not a bluegreen history record: unknown event type"),
             std::string::npos);
-  EXPECT_NE(history_error(f, std::string(kRequest) + R"({"kind":"end","complete":true,"events":5})" "\n")
-                .find(":2: the end record says 5 events but the history holds 1"), std::string::npos);
-  EXPECT_NE(history_error(f, std::string(kRequest) + end + kRequest).find(":3: a line after the end record"), std::string::npos);
-  EXPECT_NE(history_error(f, std::string(kRequest) + R"({"kind":"end","complete":false,"events":1})" "\n").find("incomplete"),
+  EXPECT_NE(history_error(f, std::string(kRequest) + R"({"kind":"end","complete":true,"events":5})"
+                                                     "\n")
+                .find(":2: the end record says 5 events but the history holds 1"),
             std::string::npos);
-  EXPECT_NE(history_error(f, std::string(kRequest) + R"({"kind":"end","complete":true,"events":1,"reason":"interrupted by SIGINT"})" "\n")
-                .find("the run ended early (interrupted by SIGINT)"), std::string::npos);
+  EXPECT_NE(history_error(f, std::string(kRequest) + end + kRequest).find(":3: a line after the end record"),
+            std::string::npos);
+  EXPECT_NE(history_error(f, std::string(kRequest) + R"({"kind":"end","complete":false,"events":1})"
+                                                     "\n")
+                .find("incomplete"),
+            std::string::npos);
+  EXPECT_NE(history_error(f, std::string(kRequest) +
+                                 R"({"kind":"end","complete":true,"events":1,"reason":"interrupted by SIGINT"})"
+                                 "\n")
+                .find("the run ended early (interrupted by SIGINT)"),
+            std::string::npos);
   EXPECT_NE(history_error(f, end.substr(0, end.find("1}")) + "0}\n").find("holds no request"), std::string::npos);
   EXPECT_NE(history_error(tmp.path, "").find("is a folder"), std::string::npos);
 }
@@ -107,17 +121,21 @@ TEST(Preflight, NamesTheUsersFileLineAndField) {
     prepare_scenario(dir);
     ADD_FAILURE() << "a missing hook script passed";
   } catch (const scenarios::ScenarioError& e) {
-    EXPECT_NE(std::string(e.what()).find((dir / "appspec.yml").string() + ":13:17: hooks.ApplicationStart[0].location: "
-                                         "Script does not exist at specified location"),
-              std::string::npos) << e.what();
+    EXPECT_NE(
+        std::string(e.what()).find((dir / "appspec.yml").string() + ":13:17: hooks.ApplicationStart[0].location: "
+                                                                    "Script does not exist at specified location"),
+        std::string::npos)
+        << e.what();
   }
-  fs::copy_file(fs::path(BG_SOURCE_DIR) / "scenarios/data/seed/scripts/switch_docker.sh", dir / "scripts/switch_docker.sh");
+  fs::copy_file(fs::path(BG_SOURCE_DIR) / "scenarios/data/seed/scripts/switch_docker.sh",
+                dir / "scripts/switch_docker.sh");
   std::ofstream(dir / "Dockerfile", std::ios::app) << "ENV PORT 99999\n";
   try {
     prepare_scenario(dir);
     ADD_FAILURE() << "ENV PORT 99999 passed";
   } catch (const scenarios::ScenarioError& e) {
-    EXPECT_NE(std::string(e.what()).find((dir / "Dockerfile").string() + ":42: ENV PORT 99999"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find((dir / "Dockerfile").string() + ":42: ENV PORT 99999"), std::string::npos)
+        << e.what();
   }
 }
 
@@ -137,7 +155,8 @@ TEST(ReplayCommand, IsShellQuoted) {
   scenarios::Scenario s;
   s.dir = "/tmp/my deploy/seed";
   EXPECT_EQ(sim::replay_command(s, 7, 0.05, {"app.listen_delay=11s", "expect.cause=a b"}),
-            "bluegreen replay '/tmp/my deploy/seed' --seed 7 --time-scale 0.05 --set app.listen_delay=11s --set 'expect.cause=a b'");
+            "bluegreen replay '/tmp/my deploy/seed' --seed 7 --time-scale 0.05 --set app.listen_delay=11s --set "
+            "'expect.cause=a b'");
 }
 
 }  // namespace bg::cli

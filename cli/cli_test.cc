@@ -62,7 +62,8 @@ TEST(Cli, MalformedScenarioExitsTwoNamingFileAndLine) {
 // Goal: a malformed compose file is found before anything runs: exit 2 with file and line.
 TEST(Cli, MalformedComposeFileExitsTwoNamingFileAndLine) {
   auto dir = copy_of_seed("compose");
-  std::ofstream(dir / "docker-compose-green.yml") << "services:\n  green:\n    image: docker-image\n    ports: 3001:3000: x\n";
+  std::ofstream(dir / "docker-compose-green.yml")
+      << "services:\n  green:\n    image: docker-image\n    ports: 3001:3000: x\n";
   auto o = run_cli("run " + dir.string() + " --out " + (dir / "out").string());
   EXPECT_EQ(o.exit_code, 2) << o.output;
   EXPECT_NE(o.output.find("docker-compose-green.yml:4"), std::string::npos) << o.output;
@@ -83,12 +84,17 @@ TEST(Cli, ReportJudgesASavedHistory) {
   fs::path dir = fs::temp_directory_path() / ("bg-cli-report-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   std::ofstream(dir / "bad.jsonl")
-      << R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})" "\n"
-      << R"({"type":"request","id":2,"method":"POST","path":"/api/echo","start":3000,"end":4000,"status":502,"outcome":"fail"})" "\n"
-      << R"({"kind":"end","complete":true,"events":2})" "\n";
+      << R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})"
+         "\n"
+      << R"({"type":"request","id":2,"method":"POST","path":"/api/echo","start":3000,"end":4000,"status":502,"outcome":"fail"})"
+         "\n"
+      << R"({"kind":"end","complete":true,"events":2})"
+         "\n";
   std::ofstream(dir / "good.jsonl")
-      << R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})" "\n"
-      << R"({"kind":"end","complete":true,"events":1})" "\n";
+      << R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})"
+         "\n"
+      << R"({"kind":"end","complete":true,"events":1})"
+         "\n";
   auto bad = run_cli("report " + (dir / "bad.jsonl").string() + " --out " + (dir / "bad").string());
   EXPECT_EQ(bad.exit_code, 1) << bad.output;
   EXPECT_NE(bad.output.find("POST 502"), std::string::npos) << bad.output;
@@ -109,7 +115,8 @@ TEST(Cli, ReportRefusesEmptyTruncatedAndFolderInputs) {
   fs::create_directories(dir);
   std::ofstream(dir / "empty.jsonl");
   std::ofstream(dir / "cut.jsonl")
-      << R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})" "\n";
+      << R"({"type":"request","id":1,"method":"GET","path":"/","start":1000,"end":2000,"status":200,"outcome":"ok"})"
+         "\n";
   for (const auto& input : {dir / "empty.jsonl", dir / "cut.jsonl", dir}) {
     auto o = run_cli("report " + input.string() + " --out " + (dir / "out").string());
     EXPECT_EQ(o.exit_code, 2) << o.output;

@@ -12,13 +12,13 @@ struct RunArgs {
   std::filesystem::path scenario_dir;
   std::optional<uint64_t> seed;
   std::optional<double> time_scale;
-  std::filesystem::path out_dir;   // "" = bluegreen-out/<scenario>-<seed>
+  std::filesystem::path out_dir;  // "" = bluegreen-out/<scenario>-<seed>
   bool keep_run_dir = false;
   bool bind_declared_ports = false;
   bool quiet = false;
-  std::string proxy_engine;        // `--proxy bluegreen|nginx`; "" = the scenario's proxy.engine
-  std::vector<std::string> overrides;   // `--set key=value` (explore/scenario_overrides.h)
-  std::string command;             // this command line, for the --out folder's lock (out_dir.h)
+  std::string proxy_engine;            // `--proxy bluegreen|nginx`; "" = the scenario's proxy.engine
+  std::vector<std::string> overrides;  // `--set key=value` (explore/scenario_overrides.h)
+  std::string command;                 // this command line, for the --out folder's lock (out_dir.h)
 };
 
 // `bluegreen run` and `bluegreen replay`: one scenario, reports written, summary printed.
@@ -47,13 +47,13 @@ struct CheckArgs {
   uint64_t seed = 1;
   double time_scale = 0.05;
   int confirm = 1;
-  std::string vary;                // "" = every knob, else e.g. "swaps,listen_delay"
-  double budget = 40;              // wall seconds after which shrinking stops (0 = none)
+  std::string vary;    // "" = every knob, else e.g. "swaps,listen_delay"
+  double budget = 40;  // wall seconds after which shrinking stops (0 = none)
   bool no_shrink = false;
   bool keep = false;
   bool quiet = false;
-  std::filesystem::path out_dir;   // "" = bluegreen-out/check-<scenario>
-  std::string command;             // this command line, for the --out folder's lock
+  std::filesystem::path out_dir;  // "" = bluegreen-out/check-<scenario>
+  std::string command;            // this command line, for the --out folder's lock
 };
 int check_command(const CheckArgs& args);
 
@@ -65,11 +65,11 @@ struct OddsArgs {
   std::filesystem::path scenario_dir;
   int runs = 20;
   uint64_t first_seed = 1;
-  std::optional<double> time_scale;     // default: the scenario's
-  std::vector<std::string> overrides;   // `--set key=value`
+  std::optional<double> time_scale;    // default: the scenario's
+  std::vector<std::string> overrides;  // `--set key=value`
   bool quiet = false;
-  std::filesystem::path out_dir;        // "" = bluegreen-out/odds-<scenario>
-  std::string command;                  // this command line, for the --out folder's lock
+  std::filesystem::path out_dir;  // "" = bluegreen-out/odds-<scenario>
+  std::string command;            // this command line, for the --out folder's lock
 };
 int odds_command(const OddsArgs& args);
 
@@ -77,7 +77,7 @@ int odds_command(const OddsArgs& args);
 // reports; an empty, cut-short or foreign history is refused (exit 2), never judged HELD.
 struct ReportArgs {
   std::filesystem::path input;
-  std::filesystem::path out_dir;   // "" = beside the history
+  std::filesystem::path out_dir;  // "" = beside the history
   std::string command;
 };
 int report_command(const ReportArgs& args);

@@ -31,7 +31,8 @@ void print_table(const std::vector<reports::RunResult>& results, const std::vect
   row("expected", [&](size_t i) {
     const auto& r = results[i];
     if (!r.expected_verdict) return std::string("—");
-    return fmt::format("{}{} ({})", core::verdict_name(*r.expected_verdict), r.expected_invariant.empty() ? "" : " " + r.expected_invariant,
+    return fmt::format("{}{} ({})", core::verdict_name(*r.expected_verdict),
+                       r.expected_invariant.empty() ? "" : " " + r.expected_invariant,
                        r.as_expected ? "matches" : "DOES NOT MATCH");
   });
   row("invariants violated", [&](size_t i) {
@@ -85,17 +86,20 @@ int demo_command(const std::vector<std::filesystem::path>& dirs, const std::file
     sim::RunOptions options;
     options.out_dir = out_dir / scenario.name;
     auto result = sim::run_scenario(scenario, options);
-    if (result.verdict == core::Verdict::error) std::cerr << "bluegreen: " << scenario.name << ": " << result.error << '\n';
+    if (result.verdict == core::Verdict::error)
+      std::cerr << "bluegreen: " << scenario.name << ": " << result.error << '\n';
     written.push_back(write_reports(result, options.out_dir));
     results.push_back(std::move(result));
-    if (sim::Interrupt::requested()) break;   // a signal: no further scenario starts
+    if (sim::Interrupt::requested()) break;  // a signal: no further scenario starts
   }
   std::cout << '\n';
   print_table(results, written);
   for (const auto& r : results)
-    if (r.verdict == core::Verdict::violated) std::cout << fmt::format("\n{}: replay with `{}`", r.scenario, r.replay_command);
+    if (r.verdict == core::Verdict::violated)
+      std::cout << fmt::format("\n{}: replay with `{}`", r.scenario, r.replay_command);
   std::cout << fmt::format("\n\ndemo took {:.1f}s\n", wall.seconds());
-  bool any_error = std::any_of(results.begin(), results.end(), [](const auto& r) { return r.verdict == core::Verdict::error; });
+  bool any_error =
+      std::any_of(results.begin(), results.end(), [](const auto& r) { return r.verdict == core::Verdict::error; });
   bool all_expected = std::all_of(results.begin(), results.end(), [](const auto& r) { return r.as_expected; });
   return any_error ? 2 : all_expected ? 0 : 1;
 }

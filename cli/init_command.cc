@@ -45,8 +45,10 @@ int init_command(const InitArgs& args) {
   try {
     // Refused before the survey: an existing scenario.yaml is the user's, never replaced unasked.
     if (!args.print && !args.force && fs::exists(fs::symlink_status(target))) {
-      std::cerr << fmt::format("bluegreen init: {} already exists; --force replaces it, --print writes the draft to "
-                               "stdout\n", target.string());
+      std::cerr << fmt::format(
+          "bluegreen init: {} already exists; --force replaces it, --print writes the draft to "
+          "stdout\n",
+          target.string());
       return 2;
     }
     found = survey::survey_folder(args.folder);

@@ -9,8 +9,8 @@ namespace bg::cli {
 
 struct InitArgs {
   std::filesystem::path folder;
-  bool force = false;   // overwrite an existing scenario.yaml
-  bool print = false;   // write the draft to stdout instead of the folder
+  bool force = false;  // overwrite an existing scenario.yaml
+  bool print = false;  // write the draft to stdout instead of the folder
 };
 
 // Exit 0 when the draft was written (or printed); 2 when the folder cannot be read, is not a deploy

@@ -56,7 +56,8 @@ TEST(InitCommand, PrintWritesTheDraftToStdoutAndTheSummaryToStderr) {
   const Outcome o = init("--print " + dir.string());
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_EQ(o.out.rfind("# scenario.yaml drafted by `bluegreen init`", 0), 0u) << o.out;
-  EXPECT_NE(o.out.find("/etc/nginx/sites-enabled/blog: /etc/nginx/sites-available/blog-blue"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("/etc/nginx/sites-enabled/blog: /etc/nginx/sites-available/blog-blue"), std::string::npos)
+      << o.out;
   EXPECT_NE(o.err.find("inferred:"), std::string::npos) << o.err;
   EXPECT_NE(o.err.find("ssh-action"), std::string::npos) << o.err;
   EXPECT_NE(o.err.find("check:"), std::string::npos) << o.err;
@@ -88,14 +89,17 @@ TEST(InitCommand, RefusesToOverwriteWithoutForce) {
 TEST(InitCommand, WritesScenarioYamlBesideTheFolderFiles) {
   const fs::path dir = copy_of("seed", "write");
   fs::remove(dir / "scenario.yaml");
-  const auto count = [&] { return std::distance(fs::recursive_directory_iterator(dir), fs::recursive_directory_iterator()); };
+  const auto count = [&] {
+    return std::distance(fs::recursive_directory_iterator(dir), fs::recursive_directory_iterator());
+  };
   const auto files_before = count();
   const Outcome o = init(dir.string());
   EXPECT_EQ(o.exit_code, 0) << o.err;
   EXPECT_TRUE(fs::exists(dir / "scenario.yaml"));
   EXPECT_EQ(count(), files_before + 1);
   EXPECT_NE(read_all(dir / "scenario.yaml").find("config: nginx.conf"), std::string::npos);
-  EXPECT_NE(o.err.find("docker.compose: scripts/switch_docker.sh:10 calls `docker-compose`"), std::string::npos) << o.err;
+  EXPECT_NE(o.err.find("docker.compose: scripts/switch_docker.sh:10 calls `docker-compose`"), std::string::npos)
+      << o.err;
   fs::remove_all(dir);
 }
 
@@ -119,7 +123,7 @@ TEST(InitCommand, BadInputExitsTwoNamingWhatIsWrong) {
   o = init((dir / "missing").string());
   EXPECT_EQ(o.exit_code, 2);
   EXPECT_NE(o.err.find((dir / "missing").string() + ": no such folder"), std::string::npos) << o.err;
-  EXPECT_EQ(init("").exit_code, 2);                 // the folder is required
+  EXPECT_EQ(init("").exit_code, 2);  // the folder is required
   EXPECT_EQ(init("--frobnicate " + dir.string()).exit_code, 2);
   fs::remove_all(dir);
 }

@@ -69,7 +69,9 @@ int main(int argc, char** argv) {
   run->add_option("--set", run_args.overrides, "key=value over scenario.yaml (e.g. app.listen_delay=11s)");
   auto* replay = app.add_subcommand("replay", "rerun exactly the case a violation printed");
   add_run_options(replay, run_args);
-  replay->add_option("--seed", run_args.seed, "the seed the violation printed")->required()->check(bg::cli::seed_value());
+  replay->add_option("--seed", run_args.seed, "the seed the violation printed")
+      ->required()
+      ->check(bg::cli::seed_value());
   for (auto* cmd : {run, replay})
     cmd->add_option("--proxy", run_args.proxy_engine,
                     "the proxy that serves the run: bluegreen or nginx, the real binary (default: the scenario's)")
@@ -87,7 +89,8 @@ int main(int argc, char** argv) {
       ->check(bg::cli::time_scale_value());
   check->add_option("--vary", check_args.vary,
                     "knobs to vary, comma separated (default all: swaps,listen_delay,post_ratio,next_version,compose)");
-  check->add_option("--confirm", check_args.confirm, "reruns of the minimal case (default 1)")->check(bg::cli::whole_value(kConfirm));
+  check->add_option("--confirm", check_args.confirm, "reruns of the minimal case (default 1)")
+      ->check(bg::cli::whole_value(kConfirm));
   check->add_option("--budget", check_args.budget, "seconds after which shrinking stops (default 40, 0 none)")
       ->check(bg::cli::number_value(kBudget));
   check->add_flag("--no-shrink", check_args.no_shrink, "report the first violating case as drawn");
@@ -100,7 +103,8 @@ int main(int argc, char** argv) {
   auto* odds = app.add_subcommand("odds", "run a deployment with many seeds; print how often each invariant breaks");
   odds->add_option("scenario-dir", odds_args.scenario_dir, "deployment folder with scenario.yaml")->required();
   odds->add_option("--runs", odds_args.runs, "runs, one seed each (default 20)")->check(bg::cli::whole_value(kRuns));
-  odds->add_option("--first-seed", odds_args.first_seed, "seed of the first run (default 1)")->check(bg::cli::seed_value());
+  odds->add_option("--first-seed", odds_args.first_seed, "seed of the first run (default 1)")
+      ->check(bg::cli::seed_value());
   odds->add_option("--time-scale", odds_args.time_scale, "real seconds per scenario second (default: the scenario's)")
       ->check(bg::cli::time_scale_value());
   odds->add_option("--set", odds_args.overrides, "key=value laid over scenario.yaml, as replay lines use");
@@ -116,8 +120,9 @@ int main(int argc, char** argv) {
   auto* verify = app.add_subcommand("verify", "run a scenario; exit 0 when it reached the verdict it expects");
   add_run_options(verify, run_args);
   verify->add_option("--seed", run_args.seed, "seed (default: the scenario's)")->check(bg::cli::seed_value());
-  verify->add_option("--proxy", run_args.proxy_engine,
-                     "the proxy that serves the run: bluegreen or nginx, the real binary (default: the scenario's)")
+  verify
+      ->add_option("--proxy", run_args.proxy_engine,
+                   "the proxy that serves the run: bluegreen or nginx, the real binary (default: the scenario's)")
       ->check(CLI::IsMember({"bluegreen", "nginx"}));
 
   std::filesystem::path races_dir = "scenarios/data/races", catalogue_out = "bluegreen-out/catalogue";
@@ -130,7 +135,8 @@ int main(int argc, char** argv) {
   // `init` only reads a folder and writes a file: none of the run machinery below (signal handling,
   // run dispatch) concerns it, so it ends the process from its callback, once parsing is done.
   bg::cli::InitArgs init_args;
-  auto* init = app.add_subcommand("init", "draft a folder's scenario.yaml from its deploy files (exit 0, or 2 on bad input)");
+  auto* init =
+      app.add_subcommand("init", "draft a folder's scenario.yaml from its deploy files (exit 0, or 2 on bad input)");
   init->add_option("folder", init_args.folder, "the deploy folder (appspec.yml or .github/workflows)")->required();
   init->add_flag("--force", init_args.force, "replace an existing scenario.yaml");
   init->add_flag("--print", init_args.print, "write the draft to stdout, not to the folder");
@@ -147,7 +153,8 @@ int main(int argc, char** argv) {
   report_args.command = command;
   auto* report = app.add_subcommand("report", "judge a saved run again and write its reports");
   report->add_option("input", report_args.input, "history.jsonl or result.json")->required();
-  report->add_option("--out", report_args.out_dir, "folder for the reports (default: beside the input)")->check(non_empty_path());
+  report->add_option("--out", report_args.out_dir, "folder for the reports (default: beside the input)")
+      ->check(non_empty_path());
 
   // CLI11 says only "A subcommand is required" for a command it does not know.
   if (argc > 1 && argv[1][0] != '-') {

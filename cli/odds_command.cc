@@ -23,16 +23,25 @@ namespace {
 
 nlohmann::json to_json(const explore::Odds& odds) {
   auto interval = [](const explore::Interval& i) { return nlohmann::json{{"low", i.low}, {"high", i.high}}; };
-  auto spread = [](const explore::Spread& s) { return nlohmann::json{{"min", s.min}, {"median", s.median}, {"max", s.max}}; };
-  nlohmann::json j{{"runs", odds.runs},           {"judged", odds.judged},
-                   {"errors", odds.errors},       {"violating", odds.violating},
-                   {"interval", interval(odds.interval)}, {"failed_per_run", spread(odds.failed)},
+  auto spread = [](const explore::Spread& s) {
+    return nlohmann::json{{"min", s.min}, {"median", s.median}, {"max", s.max}};
+  };
+  nlohmann::json j{{"runs", odds.runs},
+                   {"judged", odds.judged},
+                   {"errors", odds.errors},
+                   {"violating", odds.violating},
+                   {"interval", interval(odds.interval)},
+                   {"failed_per_run", spread(odds.failed)},
                    {"error_examples", odds.error_examples}};
   for (const auto& inv : odds.invariants)
-    j["invariants"].push_back({{"invariant", inv.invariant}, {"violating", inv.violating}, {"interval", interval(inv.interval)}});
+    j["invariants"].push_back(
+        {{"invariant", inv.invariant}, {"violating", inv.violating}, {"interval", interval(inv.interval)}});
   for (const auto& s : odds.swaps)
-    j["swaps"].push_back({{"swap", s.swap}, {"losing", s.losing}, {"judged", s.judged},
-                          {"interval", interval(s.interval)}, {"failed_per_run", spread(s.failed)}});
+    j["swaps"].push_back({{"swap", s.swap},
+                          {"losing", s.losing},
+                          {"judged", s.judged},
+                          {"interval", interval(s.interval)},
+                          {"failed_per_run", spread(s.failed)}});
   return j;
 }
 
@@ -41,10 +50,12 @@ nlohmann::json to_json(const explore::Odds& odds) {
 int odds_command(const OddsArgs& args) {
   const scenarios::Scenario scenario = prepare_scenario(args.scenario_dir, args.overrides);
   if (args.first_seed > std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(args.runs - 1)) {
-    std::cerr << fmt::format("bluegreen: --first-seed: {} + {} runs passes the largest seed\n", args.first_seed, args.runs);
+    std::cerr << fmt::format("bluegreen: --first-seed: {} + {} runs passes the largest seed\n", args.first_seed,
+                             args.runs);
     return 2;
   }
-  const auto out = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / ("odds-" + scenario.name) : args.out_dir;
+  const auto out =
+      args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / ("odds-" + scenario.name) : args.out_dir;
   const auto lock = OutDir::claim(out, "--out", args.command);
   std::cout << fmt::format("bluegreen odds {}: {} runs, seeds {} to {}\n", scenario.name, args.runs, args.first_seed,
                            args.first_seed + static_cast<uint64_t>(args.runs) - 1)
@@ -62,7 +73,8 @@ int odds_command(const OddsArgs& args) {
       break;
     }
     if (!args.quiet)
-      std::cout << fmt::format("  seed {}: {} ({} of {} requests failed)\n", r.seed, core::verdict_name(r.verdict), r.failed, r.requests)
+      std::cout << fmt::format("  seed {}: {} ({} of {} requests failed)\n", r.seed, core::verdict_name(r.verdict),
+                               r.failed, r.requests)
                 << std::flush;
   }
   const explore::Odds odds = explore::tally_odds(results);
@@ -77,9 +89,10 @@ int odds_command(const OddsArgs& args) {
   // Harness errors are left out of every share; when they outnumber the verdicts, the runs left are
   // the ones a busy machine happened to keep, and their share says little about the deployment.
   if (odds.judged == 0 || odds.errors > odds.judged) {
-    std::cerr << fmt::format("bluegreen: odds {}: {} of {} runs ended in a harness error, {} in a verdict: no odds are "
-                             "given (rerun on a less loaded machine or with a larger --time-scale)\n",
-                             scenario.name, odds.errors, odds.runs, odds.judged);
+    std::cerr << fmt::format(
+        "bluegreen: odds {}: {} of {} runs ended in a harness error, {} in a verdict: no odds are "
+        "given (rerun on a less loaded machine or with a larger --time-scale)\n",
+        scenario.name, odds.errors, odds.runs, odds.judged);
     return 2;
   }
   return odds.violating > 0 ? 1 : 0;

@@ -44,7 +44,8 @@ CLI::Validator number_value(scenarios::NumberLimits limits) {
 }
 
 CLI::Validator non_empty_path() {
-  return CLI::Validator([](std::string& t) { return t.empty() ? std::string("is empty (expected a folder)") : ""; }, "DIR");
+  return CLI::Validator([](std::string& t) { return t.empty() ? std::string("is empty (expected a folder)") : ""; },
+                        "DIR");
 }
 
 CLI::Validator existing_file() {

@@ -42,7 +42,8 @@ OutDir OutDir::claim(const fs::path& dir, const std::string& option, const std::
     const int err = errno;
     ::close(fd);
     if (err == EWOULDBLOCK)
-      throw OutDirError(fmt::format("{}: in use by another run ({}); give this one another --out", where, holder_of(lock)));
+      throw OutDirError(
+          fmt::format("{}: in use by another run ({}); give this one another --out", where, holder_of(lock)));
     throw OutDirError(fmt::format("{}: cannot lock the folder: {}", where, std::strerror(err)));
   }
   const std::string holder = fmt::format("pid {}: {}\n", ::getpid(), command);

@@ -21,7 +21,7 @@ reports::HtmlHistory saved_history(const reports::RunResult& result) {
   try {
     return reports::read_html_history(result, core::file_source(result.history_path));
   } catch (const std::exception&) {
-    return {};   // a missing or damaged history still gets the rest of the report
+    return {};  // a missing or damaged history still gets the rest of the report
   }
 }
 

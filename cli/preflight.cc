@@ -42,8 +42,10 @@ std::map<fs::path, fs::path> bundle_files(const scenarios::Scenario& s) {
       // broken link fail it with the filesystem library's message (simplification: the bundle
       // holds regular files and folders; a link is copied as what it points to).
       if (!it->is_regular_file())
-        throw ScenarioError(fmt::format("{}: is not a regular file or a folder (a FIFO, socket, device or broken "
-                                        "link); the deployment is pushed as a bundle of files", it->path().string()));
+        throw ScenarioError(
+            fmt::format("{}: is not a regular file or a folder (a FIFO, socket, device or broken "
+                        "link); the deployment is pushed as a bundle of files",
+                        it->path().string()));
       files[rel] = it->path();
     }
   };
@@ -55,7 +57,8 @@ std::map<fs::path, fs::path> bundle_files(const scenarios::Scenario& s) {
 std::string read_text(const fs::path& path, std::uintmax_t max_bytes) {
   std::error_code ec;
   if (auto size = fs::file_size(path, ec); !ec && size > max_bytes)
-    throw ScenarioError(fmt::format("{}: is {} bytes, more than the {} bluegreen reads of it", path.string(), size, max_bytes));
+    throw ScenarioError(
+        fmt::format("{}: is {} bytes, more than the {} bluegreen reads of it", path.string(), size, max_bytes));
   std::ifstream in(path, std::ios::binary);
   std::ostringstream text;
   if (!in || !(text << in.rdbuf())) throw ScenarioError(fmt::format("{}: cannot be read", path.string()));
@@ -84,14 +87,17 @@ void check_appspec(const scenarios::Scenario& s, const std::map<fs::path, fs::pa
   for (const auto& [event, scripts] : spec.hooks)
     for (size_t i = 0; i < scripts.size(); ++i)
       if (!bundle.count(fs::path(scripts[i].location).relative_path().lexically_normal()))
-        throw ScenarioError(fmt::format("{}:{}:{}: hooks.{}[{}].location: Script does not exist at specified location: "
-                                        "{} (no such file in {})", user.string(), scripts[i].line, scripts[i].column,
-                                        fakes::to_string(event), i, scripts[i].location, s.dir.string()));
+        throw ScenarioError(
+            fmt::format("{}:{}:{}: hooks.{}[{}].location: Script does not exist at specified location: "
+                        "{} (no such file in {})",
+                        user.string(), scripts[i].line, scripts[i].column, fakes::to_string(event), i,
+                        scripts[i].location, s.dir.string()));
   for (const auto& f : spec.files)
     if (!in_bundle(f.source))
-      throw ScenarioError(fmt::format("{}:{}:{}: files.source: The deployment failed because the source {} listed in the "
-                                      "files section of the AppSpec file does not exist in the revision",
-                                      user.string(), f.line, f.column, f.source));
+      throw ScenarioError(
+          fmt::format("{}:{}:{}: files.source: The deployment failed because the source {} listed in the "
+                      "files section of the AppSpec file does not exist in the revision",
+                      user.string(), f.line, f.column, f.source));
 }
 
 // World checks the compose files at the bundle root before a run; here they are the user's.
@@ -127,8 +133,9 @@ void check_expected_invariant(const scenarios::Scenario& s) {
   std::vector<std::string> names;
   for (const auto& r : judge::run_checkers({})) names.push_back(r.name);
   if (std::find(names.begin(), names.end(), s.expect->invariant) == names.end())
-    throw ScenarioError(fmt::format("{}: expect.invariant: '{}' is not an invariant bluegreen checks (expected one of: {})",
-                                    s.expect->invariant_at, s.expect->invariant, fmt::join(names, ", ")));
+    throw ScenarioError(
+        fmt::format("{}: expect.invariant: '{}' is not an invariant bluegreen checks (expected one of: {})",
+                    s.expect->invariant_at, s.expect->invariant, fmt::join(names, ", ")));
 }
 
 }  // namespace
@@ -144,7 +151,8 @@ void preflight(const scenarios::Scenario& s) {
   check_expected_invariant(s);
   const auto bundle = bundle_files(s);
   // A folder without appspec.yml deploys through its workflow (the run reads that itself).
-  if (fs::exists(scenarios::deployment_file(s, s.appspec)) || !fs::is_directory(scenarios::deployment_file(s, ".github/workflows")))
+  if (fs::exists(scenarios::deployment_file(s, s.appspec)) ||
+      !fs::is_directory(scenarios::deployment_file(s, ".github/workflows")))
     check_appspec(s, bundle);
   check_compose_files(bundle, fakes::template_syntax_for(s.docker.compose));
   check_dockerfiles(bundle);

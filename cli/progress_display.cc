@@ -50,11 +50,11 @@ size_t ProgressDisplay::terminal_width() {
 
 ProgressDisplay::ProgressDisplay(const sim::LiveProgress& live, bool enabled, bool color) : live_(live), color_(color) {
   if (!enabled) return;
-  draw_locked();   // here rather than on the thread: the line is on screen before the first log line
+  draw_locked();  // here rather than on the thread: the line is on screen before the first log line
   thread_ = std::jthread([this](std::stop_token stop) {
     std::unique_lock lock(mutex_);
     for (;;) {
-      wake_.wait_for(lock, stop, kRedrawEvery, [] { return false; });   // woken early only by stop()
+      wake_.wait_for(lock, stop, kRedrawEvery, [] { return false; });  // woken early only by stop()
       if (stop.stop_requested()) return;
       draw_locked();
     }
@@ -84,8 +84,7 @@ void ProgressDisplay::draw_locked() {
   // the line never shows more lost than requests.
   const int64_t lost = live_.lost;
   const int64_t requests = live_.requests;
-  const ProgressSnapshot s{sim::run_phase_name(live_.phase), live_.swap, live_.swaps, requests, lost,
-                           began_.seconds()};
+  const ProgressSnapshot s{sim::run_phase_name(live_.phase), live_.swap, live_.swaps, requests, lost, began_.seconds()};
   std::fputs((std::string("\r") + progress_text(s, terminal_width(), color_) + "\x1b[K").c_str(), stderr);
   std::fflush(stderr);
   on_screen = true;

@@ -36,7 +36,7 @@ class ProgressDisplay {
 
   const sim::LiveProgress& live_;
   const bool color_;
-  const core::Stopwatch began_;   // the elapsed time the line shows is the user's, real
+  const core::Stopwatch began_;  // the elapsed time the line shows is the user's, real
   std::mutex mutex_;
   std::condition_variable_any wake_;
   std::jthread thread_;

@@ -74,7 +74,7 @@ TEST(ProgressDisplay, RedrawsBoundedThenErasesAndJoins) {
   EXPECT_NE(err.find("swap 1/3 (swap)  40 requests  0 lost"), std::string::npos);
   ASSERT_GE(err.size(), 4u);
   EXPECT_EQ(err.substr(err.size() - 4), "\r\x1b[K");
-  display.stop();   // a second stop (the destructor's) writes nothing more
+  display.stop();  // a second stop (the destructor's) writes nothing more
   EXPECT_EQ(thread_count(), threads);
 }
 
@@ -105,11 +105,11 @@ TEST(ProgressDisplay, SignalMessageErasesTheLineOnce) {
   sim::LiveProgress live;
   swap_one_of_three(live);
   testing::internal::CaptureStderr();
-  erase_progress_line_for_message();   // no display: nothing to erase
+  erase_progress_line_for_message();  // no display: nothing to erase
   ProgressDisplay display(live, true, false);
   erase_progress_line_for_message();
-  erase_progress_line_for_message();   // erased already: nothing more
-  display.stop();                      // nothing on screen: nothing more either
+  erase_progress_line_for_message();  // erased already: nothing more
+  display.stop();                     // nothing on screen: nothing more either
   const auto err = testing::internal::GetCapturedStderr();
   const auto first_draw_end = err.find("\x1b[K");
   ASSERT_NE(first_draw_end, std::string::npos);

@@ -12,7 +12,7 @@ std::string progress_text(const ProgressSnapshot& s, size_t width, bool color) {
   // read as a run without any, so the phase alone says it is starting.
   const std::string where = s.swaps > 0 ? fmt::format("swap {}/{} ({})", s.swap, s.swaps, s.phase) : s.phase;
   std::string text = fmt::format("{:6.1f}s  {}  {} requests  {}", s.elapsed_s, where, s.requests, lost);
-  if (width > 0 && text.size() >= width) text.resize(width - 1);   // the last column would wrap on some terminals
+  if (width > 0 && text.size() >= width) text.resize(width - 1);  // the last column would wrap on some terminals
   if (color && s.lost > 0)
     if (auto at = text.rfind(lost); at != std::string::npos && at + lost.size() == text.size())
       text.replace(at, lost.size(), "\x1b[1;31m" + lost + "\x1b[0m");

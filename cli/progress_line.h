@@ -10,10 +10,10 @@
 namespace bg::cli {
 
 struct ProgressSnapshot {
-  std::string phase;          // sim::run_phase_name
+  std::string phase;  // sim::run_phase_name
   int swap = 0, swaps = 0;
   int64_t requests = 0, lost = 0;
-  double elapsed_s = 0;       // real seconds since the line began
+  double elapsed_s = 0;  // real seconds since the line began
 };
 
 // "  12.3s  swap 2/3 (swap)  1234 requests  5 lost" ("   0.0s  starting  0 requests  0 lost" before

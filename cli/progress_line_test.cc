@@ -22,10 +22,10 @@ TEST(ProgressLine, FitsTheTerminalWidth) {
   const auto text = progress_text(swap_two(), 20, false);
   EXPECT_EQ(text, "  12.3s  swap 2/3 (");
   EXPECT_EQ(text.size(), 19u);
-  EXPECT_EQ(progress_text(swap_two(), 47, false).size(), 46u);   // the whole line is 47 columns
-  EXPECT_EQ(progress_text(swap_two(), 48, false).size(), 47u);   // one to spare: not cut
+  EXPECT_EQ(progress_text(swap_two(), 47, false).size(), 46u);  // the whole line is 47 columns
+  EXPECT_EQ(progress_text(swap_two(), 48, false).size(), 47u);  // one to spare: not cut
   EXPECT_EQ(progress_text(swap_two(), 1, false), "");
-  EXPECT_EQ(progress_text(swap_two(), 0, false).size(), 47u);    // 0: width unknown, nothing cut
+  EXPECT_EQ(progress_text(swap_two(), 0, false).size(), 47u);  // 0: width unknown, nothing cut
 }
 
 // Goal: with colour, lost requests above zero stand out, without counting the escapes in the width;
@@ -35,7 +35,7 @@ TEST(ProgressLine, ColoursLostRequestsUnlessNoColor) {
   auto none = swap_two();
   none.lost = 0;
   EXPECT_EQ(progress_text(none, 200, true).find('\x1b'), std::string::npos);
-  EXPECT_EQ(progress_text(swap_two(), 20, true).find('\x1b'), std::string::npos);   // cut off: nothing to colour
+  EXPECT_EQ(progress_text(swap_two(), 20, true).find('\x1b'), std::string::npos);  // cut off: nothing to colour
   EXPECT_TRUE(color_wanted(nullptr));
   EXPECT_TRUE(color_wanted(""));
   EXPECT_FALSE(color_wanted("1"));
@@ -45,10 +45,10 @@ TEST(ProgressLine, ColoursLostRequestsUnlessNoColor) {
 TEST(ProgressLine, ShowsOnlyOnATerminal) {
   EXPECT_TRUE(progress_wanted(true, true, false, "xterm-256color"));
   EXPECT_TRUE(progress_wanted(true, true, false, nullptr));
-  EXPECT_FALSE(progress_wanted(true, false, false, "xterm"));   // stderr redirected, CI logs
-  EXPECT_FALSE(progress_wanted(false, true, false, "xterm"));   // stdout piped (`| cat`, `| tee`)
+  EXPECT_FALSE(progress_wanted(true, false, false, "xterm"));  // stderr redirected, CI logs
+  EXPECT_FALSE(progress_wanted(false, true, false, "xterm"));  // stdout piped (`| cat`, `| tee`)
   EXPECT_FALSE(progress_wanted(false, false, false, "xterm"));
-  EXPECT_FALSE(progress_wanted(true, true, true, "xterm"));     // --quiet
+  EXPECT_FALSE(progress_wanted(true, true, true, "xterm"));  // --quiet
   EXPECT_FALSE(progress_wanted(true, true, false, "dumb"));
 }
 

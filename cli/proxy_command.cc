@@ -40,8 +40,10 @@ void print_mapping(const proxy::NginxConfig& config, core::PortMap& ports) {
 // nginx's own line shapes: "[error] <message>" on stderr, the access line on stdout.
 void print_event(std::mutex& out_mutex, const core::ProxyEvent& e) {
   std::lock_guard lock(out_mutex);
-  if (e.kind == core::ProxyEventKind::access_log) std::cout << e.message << std::endl;
-  else std::cerr << fmt::format("[{}] {}", e.level.empty() ? "notice" : e.level, e.message) << std::endl;
+  if (e.kind == core::ProxyEventKind::access_log)
+    std::cout << e.message << std::endl;
+  else
+    std::cerr << fmt::format("[{}] {}", e.level.empty() ? "notice" : e.level, e.message) << std::endl;
 }
 
 }  // namespace

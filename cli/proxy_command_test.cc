@@ -91,9 +91,9 @@ TEST(ProxyCommand, ServesUntilSigtermThenExitsZero) {
   bg::core::PortMap ports;
   uint16_t listen = ports.map(80);  // a free port, held here but not listened on
   TestBackend backend(ports, 3000, "blue");
-  fs::path conf = temp_config("ok", "events {}\nhttp {\n upstream app { server 127.0.0.1:" +
-                                        std::to_string(ports.map(3000)) + "; }\n server { listen " +
-                                        std::to_string(listen) + "; location / { proxy_pass http://app; } }\n}\n");
+  fs::path conf = temp_config(
+      "ok", "events {}\nhttp {\n upstream app { server 127.0.0.1:" + std::to_string(ports.map(3000)) +
+                "; }\n server { listen " + std::to_string(listen) + "; location / { proxy_pass http://app; } }\n}\n");
   Child cli({BG_CLI_BINARY, "proxy", "--config", conf.string(), "--bind-declared-ports"});
   ASSERT_TRUE(cli.wait_for("listening on 127.0.0.1:" + std::to_string(listen))) << cli.output;
   ClientResponse r = http_request(listen, "GET", "/");

@@ -18,8 +18,9 @@ int run_command(const RunArgs& args) {
   const bool proxy_overridden = !args.proxy_engine.empty() && args.proxy_engine != scenario.proxy.engine;
   if (!args.proxy_engine.empty()) scenario.proxy.engine = args.proxy_engine;
   const uint64_t seed = args.seed.value_or(scenario.seed);
-  const auto out = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / fmt::format("{}-{}", scenario.name, seed)
-                                        : args.out_dir;
+  const auto out = args.out_dir.empty()
+                       ? std::filesystem::path("bluegreen-out") / fmt::format("{}-{}", scenario.name, seed)
+                       : args.out_dir;
   const auto lock = OutDir::claim(out, "--out", args.command);  // before the run, not after it
   sim::RunOptions options;
   options.seed = args.seed;

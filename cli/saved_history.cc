@@ -29,17 +29,23 @@ void check_end(const fs::path& path, int line, const nlohmann::json& end, uint64
   if (complete == end.end() || !complete->is_boolean())
     throw SavedHistoryError(fmt::format("{}: the end record has no \"complete\": true or false", where));
   if (!complete->get<bool>())
-    throw SavedHistoryError(fmt::format("{}: the end record says the history is incomplete (\"complete\": false): "
-                                        "events were lost, so it cannot be judged", where));
+    throw SavedHistoryError(
+        fmt::format("{}: the end record says the history is incomplete (\"complete\": false): "
+                    "events were lost, so it cannot be judged",
+                    where));
   if (const auto reason = end.find("reason"); reason != end.end() && reason->is_string() && !reason->empty())
-    throw SavedHistoryError(fmt::format("{}: the run ended early ({}): its history covers part of the run, so no "
-                                        "verdict can be given from it", where, reason->get<std::string>()));
+    throw SavedHistoryError(
+        fmt::format("{}: the run ended early ({}): its history covers part of the run, so no "
+                    "verdict can be given from it",
+                    where, reason->get<std::string>()));
   if (const auto said = end.find("events"); said != end.end()) {
     if (!said->is_number_unsigned())
       throw SavedHistoryError(fmt::format("{}: the end record's \"events\" is not a count", where));
     if (said->get<uint64_t>() != events)
-      throw SavedHistoryError(fmt::format("{}: the end record says {} events but the history holds {}: lines were "
-                                          "lost or added", where, said->get<uint64_t>(), events));
+      throw SavedHistoryError(
+          fmt::format("{}: the end record says {} events but the history holds {}: lines were "
+                      "lost or added",
+                      where, said->get<uint64_t>(), events));
   }
 }
 
@@ -50,8 +56,8 @@ void check_saved_history(const fs::path& path) {
   const auto status = fs::status(path, ec);
   if (!fs::exists(status)) throw SavedHistoryError(fmt::format("{}: no such file", path.string()));
   if (fs::is_directory(status))
-    throw SavedHistoryError(fmt::format("{}: is a folder, not a history (expected a run's history.jsonl or result.json)",
-                                        path.string()));
+    throw SavedHistoryError(
+        fmt::format("{}: is a folder, not a history (expected a run's history.jsonl or result.json)", path.string()));
   // A FIFO would block the read and a device (/dev/zero) never end it.
   if (!fs::is_regular_file(status))
     throw SavedHistoryError(fmt::format("{}: is not a regular file (expected a run's history.jsonl)", path.string()));
@@ -66,13 +72,16 @@ void check_saved_history(const fs::path& path) {
     if (line.empty()) continue;
     const auto where = fmt::format("{}:{}", path.string(), line_no);
     if (end_line)
-      throw SavedHistoryError(fmt::format("{}: a line after the end record (line {}): two histories joined, or a "
-                                          "file written to after its run ended", where, *end_line));
+      throw SavedHistoryError(
+          fmt::format("{}: a line after the end record (line {}): two histories joined, or a "
+                      "file written to after its run ended",
+                      where, *end_line));
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line);
     } catch (const nlohmann::json::parse_error& e) {
-      throw SavedHistoryError(fmt::format("{}: not JSON ({}): not a bluegreen history", where, without_library_tag(e.what())));
+      throw SavedHistoryError(
+          fmt::format("{}: not JSON ({}): not a bluegreen history", where, without_library_tag(e.what())));
     }
     if (core::is_end_record(j)) {
       check_end(path, line_no, j, events);
@@ -84,16 +93,19 @@ void check_saved_history(const fs::path& path) {
       ++events;
       if (std::holds_alternative<core::RequestEvent>(event)) ++requests;
     } catch (const std::exception& e) {
-      throw SavedHistoryError(fmt::format("{}: not a bluegreen history record: {}", where, without_library_tag(e.what())));
+      throw SavedHistoryError(
+          fmt::format("{}: not a bluegreen history record: {}", where, without_library_tag(e.what())));
     }
   }
   if (events == 0 && !end_line)
-    throw SavedHistoryError(fmt::format("{}: is empty: a run's history holds its events and ends with its end record",
-                                        path.string()));
+    throw SavedHistoryError(
+        fmt::format("{}: is empty: a run's history holds its events and ends with its end record", path.string()));
   if (!end_line)
-    throw SavedHistoryError(fmt::format("{}: ends at line {} without its end record ({{\"kind\":\"end\",...}}): the "
-                                        "history was cut short (the run was killed, or the file truncated or not "
-                                        "written by bluegreen), so it cannot be judged", path.string(), line_no));
+    throw SavedHistoryError(
+        fmt::format("{}: ends at line {} without its end record ({{\"kind\":\"end\",...}}): the "
+                    "history was cut short (the run was killed, or the file truncated or not "
+                    "written by bluegreen), so it cannot be judged",
+                    path.string(), line_no));
   // Every run sends requests: with none, every checker holds vacuously and the verdict would be HELD.
   if (requests == 0)
     throw SavedHistoryError(fmt::format("{}: holds no request, so there is nothing to judge", path.string()));

@@ -71,7 +71,7 @@ bool read_until(Child& c, const std::string& needle, std::chrono::seconds deadli
 
 // The child's exit code, or -1 when it has not ended within the deadline (it is then killed).
 int wait_exit(Child& c, std::chrono::seconds deadline) {
-  read_until(c, "\x01never", deadline);   // drains the output until it closes or the deadline
+  read_until(c, "\x01never", deadline);  // drains the output until it closes or the deadline
   int status = 0;
   auto exited = bg::test_support::wait_until([&] { return ::waitpid(c.pid, &status, WNOHANG) != 0; }, 5s,
                                              "bluegreen to exit once its output closed");
@@ -93,7 +93,8 @@ std::vector<pid_t> leftovers() {
   // is not asserted here.
   (void)bg::test_support::wait_until(
       [&] {
-        while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
+        while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+        }
         left = bg::sim::descendants(::getpid());
         return left.empty();
       },

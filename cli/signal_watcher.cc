@@ -50,18 +50,18 @@ void remove_folders_after_exit(const std::vector<std::filesystem::path>& folders
   const pid_t parent = ::getpid();
   if (::fork() != 0) return;
   const timespec tick{0, 5'000'000};
-  for (int i = 0; i < 2000 && ::getppid() == parent; ++i) ::nanosleep(&tick, nullptr);   // at most 10 s
+  for (int i = 0; i < 2000 && ::getppid() == parent; ++i) ::nanosleep(&tick, nullptr);  // at most 10 s
   ::execv(argv[0], argv.data());
   ::_exit(127);
 }
 
 [[noreturn]] void stop_at_once(int signal) {
-  silence_progress_lines();         // its message on a clean line, and no line left after the exit
+  silence_progress_lines();  // its message on a clean line, and no line left after the exit
   say("bluegreen: second signal: killing what the run started and exiting now\n");
-  sim::Interrupt::force();          // the history closed as it stands
-  sim::kill_descendants();          // scripts and their jobs, a real nginx and its workers
+  sim::Interrupt::force();  // the history closed as it stands
+  sim::kill_descendants();  // scripts and their jobs, a real nginx and its workers
   remove_folders_after_exit(core::own_run_folders());
-  ::_exit(128 + signal);            // no destructor runs: they would wait for drains
+  ::_exit(128 + signal);  // no destructor runs: they would wait for drains
 }
 
 }  // namespace
@@ -79,14 +79,14 @@ SignalWatcher::~SignalWatcher() {
 
 void SignalWatcher::watch() {
   const sigset_t set = stop_signals();
-  const timespec poll{0, 100'000'000};   // to notice done_ at exit
+  const timespec poll{0, 100'000'000};  // to notice done_ at exit
   while (!done_) {
     const int signal = ::sigtimedwait(&set, nullptr, &poll);
-    if (signal <= 0) continue;   // EAGAIN (timeout) or EINTR
+    if (signal <= 0) continue;  // EAGAIN (timeout) or EINTR
     if (sim::Interrupt::raise(signal)) {
       const std::string line = "bluegreen: " + sim::Interrupt::signal_name(signal) +
                                ": stopping the run in order (send it again to stop at once)\n";
-      erase_progress_line_for_message();   // not at the end of the progress line; it goes on below
+      erase_progress_line_for_message();  // not at the end of the progress line; it goes on below
       say(line.c_str());
     } else {
       stop_at_once(signal);

@@ -5,8 +5,7 @@
 
 namespace bg::core {
 
-ScaledClock::ScaledClock(double time_scale)
-    : time_scale_(time_scale), origin_(std::chrono::steady_clock::now()) {
+ScaledClock::ScaledClock(double time_scale) : time_scale_(time_scale), origin_(std::chrono::steady_clock::now()) {
   if (!(time_scale > 0)) throw std::invalid_argument("time_scale must be positive");
 }
 

@@ -32,12 +32,24 @@ enum class ContainerWhat {
   removed,
 };
 inline constexpr ContainerWhat kContainerWhats[] = {
-    ContainerWhat::created,          ContainerWhat::start_failed,      ContainerWhat::port_published,
-    ContainerWhat::started,          ContainerWhat::health_status,     ContainerWhat::exec,
-    ContainerWhat::signal,           ContainerWhat::kill,              ContainerWhat::stop_requested,
-    ContainerWhat::killed,           ContainerWhat::exited,            ContainerWhat::restarting,
-    ContainerWhat::restart_canceled, ContainerWhat::restart_failed,    ContainerWhat::port_unpublished,
-    ContainerWhat::renamed,          ContainerWhat::network_connected, ContainerWhat::network_disconnected,
+    ContainerWhat::created,
+    ContainerWhat::start_failed,
+    ContainerWhat::port_published,
+    ContainerWhat::started,
+    ContainerWhat::health_status,
+    ContainerWhat::exec,
+    ContainerWhat::signal,
+    ContainerWhat::kill,
+    ContainerWhat::stop_requested,
+    ContainerWhat::killed,
+    ContainerWhat::exited,
+    ContainerWhat::restarting,
+    ContainerWhat::restart_canceled,
+    ContainerWhat::restart_failed,
+    ContainerWhat::port_unpublished,
+    ContainerWhat::renamed,
+    ContainerWhat::network_connected,
+    ContainerWhat::network_disconnected,
     ContainerWhat::removed,
 };
 
@@ -48,7 +60,7 @@ enum class AppWhat {
   ready,
   execution,  // a POST handler ran (request_id, execution_id)
   draining,
-  cut,        // an in-flight request dropped at exit (request_id; 0 when the request was not known)
+  cut,  // an in-flight request dropped at exit (request_id; 0 when the request was not known)
   exited,
 };
 inline constexpr AppWhat kAppWhats[] = {AppWhat::starting, AppWhat::listening, AppWhat::ready, AppWhat::execution,
@@ -60,22 +72,22 @@ enum class ProxyEventKind {
   reload,
   reload_failed,
   stopped,
-  error_log,                // an error-log line in nginx's wording
-  access_log,               // one line per client request
+  error_log,   // an error-log line in nginx's wording
+  access_log,  // one line per client request
   peer_down,
   peer_up,
   unowned_address_refused,  // a proxy_pass variable named an address the run does not own
 };
 inline constexpr ProxyEventKind kProxyEventKinds[] = {
-    ProxyEventKind::started,   ProxyEventKind::reload,     ProxyEventKind::reload_failed,
-    ProxyEventKind::stopped,   ProxyEventKind::error_log,  ProxyEventKind::access_log,
-    ProxyEventKind::peer_down, ProxyEventKind::peer_up,    ProxyEventKind::unowned_address_refused,
+    ProxyEventKind::started,   ProxyEventKind::reload,    ProxyEventKind::reload_failed,
+    ProxyEventKind::stopped,   ProxyEventKind::error_log, ProxyEventKind::access_log,
+    ProxyEventKind::peer_down, ProxyEventKind::peer_up,   ProxyEventKind::unowned_address_refused,
 };
 
 // DeployEvent::kind: the harness's phases, the CodeDeploy agent's deployments and hooks, the images
 // Docker builds or pulls, and the pipeline's pushes, workflow runs, jobs and steps.
 enum class DeployEventKind {
-  phase,                    // the harness (sim/): detail names it (traffic_started, swap_started, ...)
+  phase,  // the harness (sim/): detail names it (traffic_started, swap_started, ...)
   // The CodeDeploy agent (fakes/codedeploy), and appleboy/ssh-action's run of a deploy script.
   deployment_started,
   hook_started,

@@ -8,9 +8,12 @@ Time event_time(const Event& e) {
   return std::visit(
       [](const auto& ev) -> Time {
         using T = std::decay_t<decltype(ev)>;
-        if constexpr (std::is_same_v<T, RequestEvent>) return ev.end;
-        else if constexpr (std::is_same_v<T, ShimEvent>) return ev.start;
-        else return ev.at;
+        if constexpr (std::is_same_v<T, RequestEvent>)
+          return ev.end;
+        else if constexpr (std::is_same_v<T, ShimEvent>)
+          return ev.start;
+        else
+          return ev.at;
       },
       e);
 }

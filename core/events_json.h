@@ -41,17 +41,16 @@ nlohmann::json event_to_json(const Event& e);
 // unknown kind ("what" of a container or app event, "kind" of a proxy or deploy event).
 Event event_from_json(const nlohmann::json& j);
 
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RequestEvent, id, client, method, path, intended, start, end,
-                                                status, error, outcome, served_by, build_id, execution_id)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(RequestEvent, id, client, method, path, intended, start, end, status,
+                                                error, outcome, served_by, build_id, execution_id)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ContainerEvent, at, container, project, service, what, exit_code,
                                                 detail)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(AppEvent, at, container, build_id, what, request_id, execution_id,
                                                 detail)
 NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ShimEvent, start, end, program, args, cwd, exit_code, out, err,
                                                 deployment, hook, script, line, not_modelled)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProxyEvent, at, kind, level, message, peer, request_id, worker,
-                                                status, attempts, upstream_status)
-NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeployEvent, at, kind, deployment, hook, script, exit_code,
-                                                detail)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(ProxyEvent, at, kind, level, message, peer, request_id, worker, status,
+                                                attempts, upstream_status)
+NLOHMANN_DEFINE_TYPE_NON_INTRUSIVE_WITH_DEFAULT(DeployEvent, at, kind, deployment, hook, script, exit_code, detail)
 
 }  // namespace bg::core

@@ -32,13 +32,20 @@ std::optional<Duration> parse_go_duration(std::string_view text) {
     while (i < s.size() && !std::isdigit(static_cast<unsigned char>(s[i])) && s[i] != '.') ++i;
     const std::string unit = s.substr(unit_start, i - unit_start);
     double scale = 0;
-    if (unit == "ns") scale = 1e-3;
-    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs") scale = 1;
-    else if (unit == "ms") scale = 1e3;
-    else if (unit == "s") scale = 1e6;
-    else if (unit == "m") scale = 60e6;
-    else if (unit == "h") scale = 3600e6;
-    else return std::nullopt;  // missing or unknown unit
+    if (unit == "ns")
+      scale = 1e-3;
+    else if (unit == "us" || unit == "\xC2\xB5s" || unit == "\xCE\xBCs")
+      scale = 1;
+    else if (unit == "ms")
+      scale = 1e3;
+    else if (unit == "s")
+      scale = 1e6;
+    else if (unit == "m")
+      scale = 60e6;
+    else if (unit == "h")
+      scale = 3600e6;
+    else
+      return std::nullopt;  // missing or unknown unit
     micros += value * scale;
   }
   const auto d = Duration(static_cast<int64_t>(std::llround(micros)));

@@ -41,7 +41,8 @@ HistoryEnd end_record_from_json(const nlohmann::json& j) {
   if (auto counts = j.find("counts"); counts != j.end()) {
     if (!counts->is_object()) throw std::invalid_argument("end record's \"counts\" must be an object");
     for (const auto& [type, n] : counts->items()) {
-      if (!n.is_number_unsigned()) throw std::invalid_argument("end record's count of \"" + type + "\" must be a count");
+      if (!n.is_number_unsigned())
+        throw std::invalid_argument("end record's count of \"" + type + "\" must be a count");
       end.counts[type] = n.get<uint64_t>();
     }
   }

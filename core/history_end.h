@@ -18,10 +18,10 @@ namespace bg::core {
 
 struct HistoryEnd {
   bool complete = true;
-  uint64_t events = 0;                       // event lines before this record
-  std::map<std::string, uint64_t> counts;    // per event type ("request", "container", ...)
-  std::string reason;                        // why the run ended early; "" when it ran to its end
-  std::string signal;                        // "SIGINT", "SIGTERM", "SIGHUP" when a signal ended it
+  uint64_t events = 0;                     // event lines before this record
+  std::map<std::string, uint64_t> counts;  // per event type ("request", "container", ...)
+  std::string reason;                      // why the run ended early; "" when it ran to its end
+  std::string signal;                      // "SIGINT", "SIGTERM", "SIGHUP" when a signal ended it
 };
 
 // The record as one JSON object, "kind" and "complete" first so that it reads as what it is.

@@ -16,8 +16,8 @@
 namespace bg::core {
 
 struct HistoryRead {
-  uint64_t events = 0;             // event lines read
-  std::optional<HistoryEnd> end;   // the completeness record, when the history ends with one
+  uint64_t events = 0;            // event lines read
+  std::optional<HistoryEnd> end;  // the completeness record, when the history ends with one
   // The end record was read and names as many events as were read: nothing was cut or added.
   bool complete() const { return end && end->complete && end->events == events; }
 };

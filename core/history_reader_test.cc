@@ -85,7 +85,7 @@ TEST(HistoryStream, AppendsAfterCloseAreDropped) {
   h.append(RequestEvent{});
   h.close();
   h.append(RequestEvent{});
-  EXPECT_EQ(h.close().events, 1u);   // idempotent
+  EXPECT_EQ(h.close().events, 1u);  // idempotent
   EXPECT_EQ(lines_of(path).size(), 2u);
   std::filesystem::remove(path);
 }
@@ -104,8 +104,7 @@ TEST(HistoryStream, ConcurrentAppendsAreAllWrittenInSeqOrder) {
   h.close();
   const auto lines = lines_of(path);
   ASSERT_EQ(lines.size(), 2001u);
-  for (size_t i = 0; i + 1 < lines.size(); ++i)
-    EXPECT_EQ(nlohmann::json::parse(lines[i]).at("seq").get<uint64_t>(), i);
+  for (size_t i = 0; i + 1 < lines.size(); ++i) EXPECT_EQ(nlohmann::json::parse(lines[i]).at("seq").get<uint64_t>(), i);
   std::filesystem::remove(path);
 }
 
@@ -130,7 +129,7 @@ TEST(HistoryReader, TellsACompleteHistoryFromATruncatedOne) {
   std::stringstream missing_line(text.substr(first_newline + 1));
   read = read_history(missing_line, "h", [](const Entry&) {});
   ASSERT_TRUE(read.end.has_value());
-  EXPECT_FALSE(read.complete());   // the record names 2 events, 1 was read
+  EXPECT_FALSE(read.complete());  // the record names 2 events, 1 was read
 }
 
 // Goal: anything after the end record is an error naming the line (two histories joined).
@@ -150,8 +149,9 @@ TEST(HistoryReader, RefusesALineAfterTheEndRecord) {
 
 // Goal: a malformed end record is named like any malformed line.
 TEST(HistoryReader, MalformedEndRecordNamesItsLine) {
-  std::stringstream in("{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\"}\n"
-                       "{\"kind\":\"end\",\"complete\":\"yes\",\"events\":1}\n");
+  std::stringstream in(
+      "{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\"}\n"
+      "{\"kind\":\"end\",\"complete\":\"yes\",\"events\":1}\n");
   try {
     read_history(in, "h.jsonl", [](const Entry&) {});
     FAIL() << "expected an error";
@@ -192,7 +192,9 @@ TEST(HistoryReader, UnknownEventKindNamesItsLineAndWord) {
       {R"({"type":"container","at":1,"container":"blue-blue-1"})", R"(h.jsonl:2: container event has no "what" field)"},
   };
   for (const auto& [line, message] : cases) {
-    std::stringstream in(R"({"type":"deploy","at":0,"kind":"phase","detail":"traffic_started"})" "\n" + line + "\n");
+    std::stringstream in(R"({"type":"deploy","at":0,"kind":"phase","detail":"traffic_started"})"
+                         "\n" +
+                         line + "\n");
     try {
       read_history(in, "h.jsonl", [](const Entry&) {});
       ADD_FAILURE() << "expected an error for " << line;

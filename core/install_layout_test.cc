@@ -15,8 +15,8 @@ TEST(InstallLayout, InstalledFileBesideTheExecutableWinsElseTheBuiltPath) {
   EXPECT_EQ(installed_or_built("/usr/bin/bluegreen", "libexec/bluegreen/bluegreen-shim", "/build/shim/bluegreen-shim",
                                exists),
             "/usr/libexec/bluegreen/bluegreen-shim");
-  EXPECT_EQ(installed_or_built("/build/cli/bluegreen", "libexec/bluegreen/bluegreen-shim",
-                               "/build/shim/bluegreen-shim", exists),
+  EXPECT_EQ(installed_or_built("/build/cli/bluegreen", "libexec/bluegreen/bluegreen-shim", "/build/shim/bluegreen-shim",
+                               exists),
             "/build/shim/bluegreen-shim");
   EXPECT_EQ(installed_or_built("", "libexec/bluegreen/bluegreen-shim", "/build/shim/bluegreen-shim", exists),
             "/build/shim/bluegreen-shim");

@@ -21,9 +21,12 @@ std::string normal_path(const std::string& p) {
     std::string_view c(p.data() + pos, end - pos);
     pos = end + 1;
     if (c.empty() || c == ".") continue;
-    if (c == ".." && !parts.empty() && parts.back() != "..") parts.pop_back();
-    else if (c == ".." && absolute) continue;  // ".." of the root is the root
-    else parts.push_back(c);
+    if (c == ".." && !parts.empty() && parts.back() != "..")
+      parts.pop_back();
+    else if (c == ".." && absolute)
+      continue;  // ".." of the root is the root
+    else
+      parts.push_back(c);
   }
   std::string out = absolute ? "/" : "";
   for (size_t i = 0; i < parts.size(); ++i) {

@@ -127,9 +127,10 @@ TEST(PathMap, SymlinkLoopEnds) {
 // normal_path is the string form of lexically_normal() (less a trailing '/'); compared on the
 // shapes paths take in a run and the fuzzer's odd ones.
 TEST(PathMap, NormalPathFoldsAsLexicallyNormal) {
-  for (std::string p : {"/", "//", "/a", "/a/", "/a//b", "/a/./b", "/a/../b", "/../a", "/a/b/../..", "/a/b/../../..",
-                        "/./", "a", "a/", "a/..", "a/../..", "../a", "./a", ".", "..", "a/./b/../c", "/etc/nginx/",
-                        "/x/.../y", "/a/..b/c", "////a///b////"}) {
+  for (std::string p : {"/",       "//",         "/a",          "/a/",           "/a//b",    "/a/./b",
+                        "/a/../b", "/../a",      "/a/b/../..",  "/a/b/../../..", "/./",      "a",
+                        "a/",      "a/..",       "a/../..",     "../a",          "./a",      ".",
+                        "..",      "a/./b/../c", "/etc/nginx/", "/x/.../y",      "/a/..b/c", "////a///b////"}) {
     std::string expected = std::filesystem::path(p).lexically_normal().string();
     while (expected.size() > 1 && expected.back() == '/') expected.pop_back();
     EXPECT_EQ(bg::core::normal_path(p), expected) << p;

@@ -137,7 +137,8 @@ std::map<uint16_t, uint16_t> PortMap::declared_ports() const {
 int PortListener::start(int backlog) {
   stop();
   int held = ports_.reserved_fd(port_);
-  if (held < 0) throw std::system_error(EBADF, std::generic_category(), "port " + std::to_string(port_) + " is not held");
+  if (held < 0)
+    throw std::system_error(EBADF, std::generic_category(), "port " + std::to_string(port_) + " is not held");
   int fd = ::fcntl(held, F_DUPFD_CLOEXEC, 0);
   if (fd < 0) throw std::system_error(errno, std::generic_category(), "dup");
   if (::listen(fd, backlog) != 0) {

@@ -118,7 +118,7 @@ TEST(PortMap, AnAddressMappedToItselfStaysHeldAfterRelease) {
   EXPECT_EQ(ports.map(address), address);
   ports.release_anonymous(address);
   EXPECT_GE(ports.reserved_fd(address), 0);
-  EXPECT_EQ(try_connect(address), ECONNREFUSED);  // held, nothing listens: a stale address refuses
+  EXPECT_EQ(try_connect(address), ECONNREFUSED);           // held, nothing listens: a stale address refuses
   EXPECT_THROW(ports.map_to_itself(1), std::logic_error);  // not held by this run
 }
 

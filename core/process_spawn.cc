@@ -116,12 +116,17 @@ struct ChildArgs {
 class Fd {
  public:
   explicit Fd(int fd = -1) : fd_(fd) {}
-  ~Fd() { if (fd_ >= 0) ::close(fd_); }
+  ~Fd() {
+    if (fd_ >= 0) ::close(fd_);
+  }
   Fd(const Fd&) = delete;
   Fd& operator=(const Fd&) = delete;
   int get() const { return fd_; }
   int release() { return std::exchange(fd_, -1); }
-  void reset() { if (fd_ >= 0) ::close(fd_); fd_ = -1; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
 
  private:
   int fd_;
@@ -129,16 +134,21 @@ class Fd {
 
 bool read_report(int fd, Report& r) {
   ssize_t n;
-  do n = ::read(fd, &r, sizeof r); while (n < 0 && errno == EINTR);
+  do n = ::read(fd, &r, sizeof r);
+  while (n < 0 && errno == EINTR);
   return n == static_cast<ssize_t>(sizeof r);
 }
 
 std::string describe(const Report& r, const std::string& path, const std::string& cwd) {
   switch (r.kind) {
-    case 'c': return fmt::format("cannot change to {}: {}", cwd, std::strerror(r.value));
-    case 'e': return fmt::format("cannot execute {}: {}", path, std::strerror(r.value));
-    case 's': return fmt::format("cannot enter the sandbox's namespaces: {}", std::strerror(r.value));
-    default: return fmt::format("cannot fork: {}", std::strerror(r.value));
+    case 'c':
+      return fmt::format("cannot change to {}: {}", cwd, std::strerror(r.value));
+    case 'e':
+      return fmt::format("cannot execute {}: {}", path, std::strerror(r.value));
+    case 's':
+      return fmt::format("cannot enter the sandbox's namespaces: {}", std::strerror(r.value));
+    default:
+      return fmt::format("cannot fork: {}", std::strerror(r.value));
   }
 }
 

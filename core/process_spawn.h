@@ -26,13 +26,13 @@ struct NamespaceEntry {
 };
 
 struct SpawnRequest {
-  std::vector<std::string> argv;                // argv[0] is the file executed (a path, no PATH search)
-  std::map<std::string, std::string> env;       // the whole environment
-  std::filesystem::path cwd = "/";              // as seen inside the namespaces entered
-  int stdin_fd = -1;                            // -1: /dev/null
-  int stdout_fd = -1;                           // -1: /dev/null
-  int stderr_fd = -1;                           // -1: /dev/null
-  const NamespaceEntry* enter = nullptr;        // nullptr: stay in the caller's namespaces
+  std::vector<std::string> argv;           // argv[0] is the file executed (a path, no PATH search)
+  std::map<std::string, std::string> env;  // the whole environment
+  std::filesystem::path cwd = "/";         // as seen inside the namespaces entered
+  int stdin_fd = -1;                       // -1: /dev/null
+  int stdout_fd = -1;                      // -1: /dev/null
+  int stderr_fd = -1;                      // -1: /dev/null
+  const NamespaceEntry* enter = nullptr;   // nullptr: stay in the caller's namespaces
 };
 
 class Spawned {

@@ -14,7 +14,7 @@ TEST(ResourceLimits, RaisesTheSoftLimitOfOpenFilesToTheHardOne) {
   if (pid == 0) {
     rlimit limit{};
     ::getrlimit(RLIMIT_NOFILE, &limit);
-    if (limit.rlim_max <= 64) ::_exit(0);   // nothing to raise here
+    if (limit.rlim_max <= 64) ::_exit(0);  // nothing to raise here
     rlimit low{64, limit.rlim_max};
     ::setrlimit(RLIMIT_NOFILE, &low);
     const rlim_t now = raise_open_file_limit();

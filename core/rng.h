@@ -25,9 +25,7 @@ class Rng {
   // Uniform integer in [lo, hi], inclusive.
   int64_t uniform_int(int64_t lo, int64_t hi);
   double uniform(double lo, double hi) { return lo + (hi - lo) * next_double(); }
-  Duration uniform_duration(Duration lo, Duration hi) {
-    return Duration(uniform_int(lo.count(), hi.count()));
-  }
+  Duration uniform_duration(Duration lo, Duration hi) { return Duration(uniform_int(lo.count(), hi.count())); }
   bool bernoulli(double p) { return next_double() < p; }
   // Exponentially distributed with the given mean (Poisson inter-arrival times).
   double exponential(double mean);

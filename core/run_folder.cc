@@ -23,7 +23,7 @@ std::string start_time_of(pid_t pid) {
   std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
   std::string content;
   if (!std::getline(in, content)) return "";
-  const auto close = content.rfind(')');   // the command name may hold spaces
+  const auto close = content.rfind(')');  // the command name may hold spaces
   if (close == std::string::npos) return "";
   std::istringstream rest(content.substr(close + 2));
   std::string field;

@@ -43,7 +43,7 @@ TEST(RunFolder, StaleFoldersOfDeadOwnersAreRemovedLiveOnesKept) {
   const auto reused = make_run_folder(scratch.dir, "bluegreen-");
   std::ofstream(reused / "owner", std::ios::trunc) << ::getpid() << " 1\n";
 
-  const auto unowned = scratch.dir / "bluegreen-older";   // an older version's, or one being made
+  const auto unowned = scratch.dir / "bluegreen-older";  // an older version's, or one being made
   fs::create_directories(unowned);
   const auto other = make_run_folder(scratch.dir, "someone-else-");
   std::ofstream(other / "owner", std::ios::trunc) << dead_pid() << " 12345\n";

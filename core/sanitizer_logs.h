@@ -68,7 +68,8 @@ inline std::vector<std::string> sanitizer_environment(const std::map<std::string
   std::vector<std::string> out;
 #ifdef BG_SANITIZED
   for (const char* name : {"ASAN_OPTIONS", "UBSAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS"})
-    if (const char* value = std::getenv(name); value && !env.count(name)) out.push_back(std::string(name) + "=" + value);
+    if (const char* value = std::getenv(name); value && !env.count(name))
+      out.push_back(std::string(name) + "=" + value);
 #else
   (void)env;
 #endif

@@ -42,8 +42,8 @@ class ScenarioTimer {
 
   boost::asio::any_io_executor executor_;
   Clock& clock_;
-  VirtualClock* virtual_clock_;          // set when the clock is virtual
-  boost::asio::steady_timer live_;       // used when it is not
+  VirtualClock* virtual_clock_;     // set when the clock is virtual
+  boost::asio::steady_timer live_;  // used when it is not
   std::shared_ptr<Virtual> virtual_;
 };
 

@@ -44,8 +44,11 @@ TEST(ScenarioTimer, OnAVirtualClockItFiresAtItsInstant) {
   std::vector<std::string> seen;
   auto record = [&](const std::string& name) {
     return [&, name](boost::system::error_code ec) {
-      seen.push_back(name + (ec == boost::asio::error::operation_aborted ? " aborted" : ec ? " failed" : "") + " @" +
-                     std::to_string(clock.now().count() / 1000000) + "s");
+      seen.push_back(name +
+                     (ec == boost::asio::error::operation_aborted ? " aborted"
+                      : ec                                        ? " failed"
+                                                                  : "") +
+                     " @" + std::to_string(clock.now().count() / 1000000) + "s");
     };
   };
   late.expires_after(5s);

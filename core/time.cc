@@ -26,13 +26,20 @@ std::optional<Duration> parse_duration(std::string_view text) {
     while (i < text.size() && std::isalpha(static_cast<unsigned char>(text[i]))) ++i;
     std::string_view unit = text.substr(unit_start, i - unit_start);
     double scale_us = 0;
-    if (unit.empty() || unit == "s") scale_us = 1e6;
-    else if (unit == "ms") scale_us = 1e3;
-    else if (unit == "us") scale_us = 1;
-    else if (unit == "m") scale_us = 60e6;
-    else if (unit == "h") scale_us = 3600e6;
-    else if (unit == "d") scale_us = 86400e6;
-    else return std::nullopt;
+    if (unit.empty() || unit == "s")
+      scale_us = 1e6;
+    else if (unit == "ms")
+      scale_us = 1e3;
+    else if (unit == "us")
+      scale_us = 1;
+    else if (unit == "m")
+      scale_us = 60e6;
+    else if (unit == "h")
+      scale_us = 3600e6;
+    else if (unit == "d")
+      scale_us = 86400e6;
+    else
+      return std::nullopt;
     // A bare number is only valid alone ("10"), as in nginx.
     if (unit.empty() && (start != 0 || i != text.size())) return std::nullopt;
     total_us += value * scale_us;

@@ -4,18 +4,24 @@ namespace bg::core {
 
 std::string_view verdict_name(Verdict v) {
   switch (v) {
-    case Verdict::held: return "held";
-    case Verdict::violated: return "violated";
-    case Verdict::error: return "error";
+    case Verdict::held:
+      return "held";
+    case Verdict::violated:
+      return "violated";
+    case Verdict::error:
+      return "error";
   }
   return "error";
 }
 
 std::string_view verdict_headline(Verdict v) {
   switch (v) {
-    case Verdict::held: return "HELD";
-    case Verdict::violated: return "VIOLATED";
-    case Verdict::error: return "ERROR";
+    case Verdict::held:
+      return "HELD";
+    case Verdict::violated:
+      return "VIOLATED";
+    case Verdict::error:
+      return "ERROR";
   }
   return "ERROR";
 }

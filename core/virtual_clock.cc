@@ -18,8 +18,7 @@ thread_local bool serving = false;
 
 }  // namespace
 
-VirtualClock::Actor::Actor(VirtualClock& clock, uint64_t order_key)
-    : clock_(clock), previous_key_(current_actor_key) {
+VirtualClock::Actor::Actor(VirtualClock& clock, uint64_t order_key) : clock_(clock), previous_key_(current_actor_key) {
   if (actor_of && actor_of != &clock) throw std::logic_error("a thread can be an actor of one VirtualClock only");
   current_actor_key = order_key;
   actor_of = &clock;

@@ -134,7 +134,7 @@ class VirtualClock final : public Clock {
     Condition* condition = nullptr;  // the condition it waits on too, if any
   };
   struct Waiter {
-    std::function<void()> fn;     // a callback, or
+    std::function<void()> fn;    // a callback, or
     Sleeper* sleeper = nullptr;  // a blocked actor
   };
 

@@ -45,9 +45,12 @@ TEST(VirtualClock, CallbacksRunInInstantThenKeyThenScheduleOrder) {
   VirtualClock clock;
   Trace trace(clock);
   clock.call_at(Time(2s), [&] { trace.add("c"); });
-  clock.call_at(Time(1s), [&] { trace.add("b"); }, 5);
-  clock.call_at(Time(1s), [&] { trace.add("a"); }, 1);
-  clock.call_at(Time(1s), [&] { trace.add("a2"); }, 1);
+  clock.call_at(
+      Time(1s), [&] { trace.add("b"); }, 5);
+  clock.call_at(
+      Time(1s), [&] { trace.add("a"); }, 1);
+  clock.call_at(
+      Time(1s), [&] { trace.add("a2"); }, 1);
   const uint64_t never = clock.call_at(Time(1500ms), [&] { trace.add("cancelled"); });
   clock.call_at(Time(9s), [&] { trace.add("later"); });
   EXPECT_TRUE(clock.cancel(never));
@@ -105,7 +108,8 @@ TEST(VirtualClock, TimeStandsStillWhileAnyActorRuns) {
     trace.add("main woke");
   }
   sleeper.join();
-  EXPECT_EQ(trace.events(), (std::vector<std::string>{"main still running@0ms", "other woke@5000ms", "main woke@10000ms"}));
+  EXPECT_EQ(trace.events(),
+            (std::vector<std::string>{"main still running@0ms", "other woke@5000ms", "main woke@10000ms"}));
 }
 
 // Goal: actors that sleep to the same instant wake in order-key order whichever reached its sleep

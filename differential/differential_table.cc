@@ -36,7 +36,8 @@ std::string failure_family(const std::string& cls) {
 }
 
 bool DifferentialRow::agree() const {
-  if (ours.verdict == core::Verdict::error || nginx.verdict == core::Verdict::error || ours.verdict != nginx.verdict) return false;
+  if (ours.verdict == core::Verdict::error || nginx.verdict == core::Verdict::error || ours.verdict != nginx.verdict)
+    return false;
   auto families = [](const EngineOutcome& o) {
     std::set<std::string> out;
     for (const auto& [cls, n] : o.classes) out.insert(failure_family(cls));
@@ -51,9 +52,9 @@ std::string format_table(const std::vector<DifferentialRow>& rows) {
       "| swaps ok ours / nginx | agree |\n|---|---|---|---|---|---|---|---|\n";
   for (const auto& r : rows)
     out += fmt::format("| {} | {} | {} / {} | {} | {} | {} / {} | {}/{} / {}/{} | {} |\n", r.variant, r.seed,
-                       core::verdict_name(r.ours.verdict), core::verdict_name(r.nginx.verdict), classes_cell(r.ours), classes_cell(r.nginx), r.ours.requests,
-                       r.nginx.requests, r.ours.swaps_succeeded, r.ours.swaps, r.nginx.swaps_succeeded,
-                       r.nginx.swaps, r.agree() ? "yes" : "NO");
+                       core::verdict_name(r.ours.verdict), core::verdict_name(r.nginx.verdict), classes_cell(r.ours),
+                       classes_cell(r.nginx), r.ours.requests, r.nginx.requests, r.ours.swaps_succeeded, r.ours.swaps,
+                       r.nginx.swaps_succeeded, r.nginx.swaps, r.agree() ? "yes" : "NO");
   return out;
 }
 

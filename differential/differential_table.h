@@ -14,10 +14,10 @@ namespace bg::differential {
 
 struct EngineOutcome {
   core::Verdict verdict = core::Verdict::error;
-  std::map<std::string, int64_t> classes;       // failure class -> failed requests
+  std::map<std::string, int64_t> classes;  // failure class -> failed requests
   int64_t requests = 0;
-  std::string error;                            // the harness error, for verdict error
-  int swaps = 0, swaps_succeeded = 0;           // a swap that failed (say, nginx -t) proves nothing
+  std::string error;                   // the harness error, for verdict error
+  int swaps = 0, swaps_succeeded = 0;  // a swap that failed (say, nginx -t) proves nothing
 
   static EngineOutcome of(const reports::RunResult& r);
 };
@@ -25,8 +25,8 @@ struct EngineOutcome {
 struct DifferentialRow {
   std::string variant;
   uint64_t seed = 0;
-  EngineOutcome ours;    // bluegreen's ProxyServer
-  EngineOutcome nginx;   // the real nginx binary (RealNginx)
+  EngineOutcome ours;   // bluegreen's ProxyServer
+  EngineOutcome nginx;  // the real nginx binary (RealNginx)
 
   // Same verdict (neither an error) and the same set of failure families (failure_family);
   // counts may differ, since the two proxies serve the same traffic with different timings.

@@ -7,7 +7,8 @@ namespace {
 
 DifferentialRow row(std::string ours, std::map<std::string, int64_t> a, std::string nginx,
                     std::map<std::string, int64_t> b) {
-  DifferentialRow r{"v", 1, {*core::parse_verdict(ours), std::move(a), 10, ""}, {*core::parse_verdict(nginx), std::move(b), 10, ""}};
+  DifferentialRow r{
+      "v", 1, {*core::parse_verdict(ours), std::move(a), 10, ""}, {*core::parse_verdict(nginx), std::move(b), 10, ""}};
   return r;
 }
 
@@ -16,7 +17,8 @@ DifferentialRow row(std::string ours, std::map<std::string, int64_t> a, std::str
 // Goal: the same verdict and the same set of classes agree, whatever the counts.
 TEST(DifferentialTable, SameVerdictAndClassSetAgreeWhateverTheCounts) {
   EXPECT_TRUE(row("violated", {{"POST 502 upstream prematurely closed", 3}}, "violated",
-                  {{"POST 502 upstream prematurely closed", 9}}).agree());
+                  {{"POST 502 upstream prematurely closed", 9}})
+                  .agree());
   EXPECT_TRUE(row("held", {}, "held", {}).agree());
 }
 
@@ -24,19 +26,24 @@ TEST(DifferentialTable, SameVerdictAndClassSetAgreeWhateverTheCounts) {
 TEST(DifferentialTable, VerdictClassOrErrorDifferenceDisagrees) {
   EXPECT_FALSE(row("held", {}, "violated", {{"GET 502 no live upstreams", 1}}).agree());
   EXPECT_FALSE(row("violated", {{"GET 502 no live upstreams", 1}}, "violated",
-                   {{"GET 502 no live upstreams", 1}, {"GET 502 connection refused", 1}}).agree());
-  EXPECT_FALSE(row("violated", {{"GET 502 no live upstreams", 1}}, "violated", {{"GET 502 connection refused", 1}}).agree());
+                   {{"GET 502 no live upstreams", 1}, {"GET 502 connection refused", 1}})
+                   .agree());
+  EXPECT_FALSE(
+      row("violated", {{"GET 502 no live upstreams", 1}}, "violated", {{"GET 502 connection refused", 1}}).agree());
   EXPECT_FALSE(row("error", {}, "error", {}).agree());
 }
 
 // Goal: a dropped connection seen as FIN on one side and RST on the other is the same failure, but
 // only for the same method, and never the same as another class.
 TEST(DifferentialTable, DroppedConnectionAgreesWhetherFinOrReset) {
-  EXPECT_TRUE(row("violated", {{"POST 502 connection reset", 4}}, "violated",
-                  {{"POST 502 upstream prematurely closed", 2}}).agree());
-  EXPECT_FALSE(row("violated", {{"GET 502 connection reset", 4}}, "violated",
-                   {{"POST 502 upstream prematurely closed", 2}}).agree());
-  EXPECT_FALSE(row("violated", {{"POST 502 connection reset", 4}}, "violated", {{"POST 502 no live upstreams", 2}}).agree());
+  EXPECT_TRUE(
+      row("violated", {{"POST 502 connection reset", 4}}, "violated", {{"POST 502 upstream prematurely closed", 2}})
+          .agree());
+  EXPECT_FALSE(
+      row("violated", {{"GET 502 connection reset", 4}}, "violated", {{"POST 502 upstream prematurely closed", 2}})
+          .agree());
+  EXPECT_FALSE(
+      row("violated", {{"POST 502 connection reset", 4}}, "violated", {{"POST 502 no live upstreams", 2}}).agree());
   EXPECT_EQ(failure_family("GET 502 no live upstreams"), "GET 502 no live upstreams");
 }
 

@@ -69,7 +69,8 @@ TEST(Differential, SwapVariantsReachSameVerdictAndFailureClassesBehindRealNginx)
     for (const auto& item : list_from_env("BG_DIFFERENTIAL_SEEDS")) seeds.push_back(std::stoull(item));
     if (seeds.empty()) seeds.push_back(s.seed);
     for (uint64_t seed : seeds) {
-      DifferentialRow r{variant, seed, run_behind(s, variant, "bluegreen", seed), run_behind(s, variant, "nginx", seed)};
+      DifferentialRow r{variant, seed, run_behind(s, variant, "bluegreen", seed),
+                        run_behind(s, variant, "nginx", seed)};
       std::error_code ignored;
       if (r.agree()) {
         fs::remove_all(history_dir(variant, seed, "bluegreen"), ignored);

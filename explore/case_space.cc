@@ -54,11 +54,16 @@ Knobs parse_knobs(const std::string& list) {
     const auto comma = rest.find(',');
     const auto name = rest.substr(0, comma);
     rest = comma == std::string::npos ? "" : rest.substr(comma + 1);
-    if (name == "swaps") k.swaps = true;
-    else if (name == "listen_delay") k.listen_delay = true;
-    else if (name == "post_ratio") k.post_ratio = true;
-    else if (name == "next_version") k.next_version = true;
-    else if (name == "compose") k.compose = true;
+    if (name == "swaps")
+      k.swaps = true;
+    else if (name == "listen_delay")
+      k.listen_delay = true;
+    else if (name == "post_ratio")
+      k.post_ratio = true;
+    else if (name == "next_version")
+      k.next_version = true;
+    else if (name == "compose")
+      k.compose = true;
     else
       throw scenarios::ScenarioError(fmt::format(
           "--vary {}: unknown knob '{}' (expected some of: swaps, listen_delay, post_ratio, next_version, compose)",
@@ -70,36 +75,39 @@ Knobs parse_knobs(const std::string& list) {
 rc::Gen<Case> case_gen(const scenarios::Scenario& s, const Knobs& vary) {
   // Drawn at full size: every knob uniform over its range from the first case on (RapidCheck's sizes
   // would start every run near the scenario's own values, which the user has presumably tried).
-  return rc::gen::resize(100, rc::gen::exec([s, vary] {
-    Case c;
-    // The seed does not shrink: a smaller seed is not a simpler case.
-    c.seed = *rc::gen::noShrink(rc::gen::inRange<uint64_t>(1, uint64_t{1} << 30));
-    c.swaps = *rc::gen::inRange(1, std::max(s.run.swaps, 2) + 1);
-    // Shift in whole seconds, shrinking toward no shift: up to 12 s later (past a script's sleep of a
-    // few seconds to ten), down to a 1 s start.
-    const int below = static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(s.app.listen_delay.min).count()) - 1;
-    // Every pick is drawn whatever the others are, so that shrinking one never shifts the next ones
-    // onto another pick's value (gen::exec replays picks by position).
-    const int shift = *rc::gen::inRange(0, 13);
-    const bool earlier = *rc::gen::arbitrary<bool>() && below > 0 && shift > 0;
-    c.listen_delay = shifted(s.app.listen_delay, earlier ? -std::min(shift, below) : shift);
-    const double own = s.traffic.post_ratio;
-    const std::vector<double> ratios = own > 0 && own < 1 ? std::vector<double>{0, own, 1} : std::vector<double>{0, 0.5, 1};
-    c.post_ratio = pick(ratios);
-    // 12.2 exits at once on SIGTERM and answers 404 before ready; 13.4 holds early requests; 14.1
-    // drains on SIGTERM (semantics.md §5).
-    c.next_version = pick(first_then(s.app.next_version, {"12.2", "13.4", "14.1"}));
-    // v1, v2 before 2.15 and v2 from 2.15 word `ps` and `up` differently (semantics.md §3).
-    c.compose = pick(first_then(s.docker.compose, {"1.29.2", "2.5.0", "2.20.2"}));
-    // A knob not varied is still drawn (picks stay in place) and then set back to the scenario's.
-    const Case mine = own_case(s);
-    if (!vary.swaps) c.swaps = mine.swaps;
-    if (!vary.listen_delay) c.listen_delay = mine.listen_delay;
-    if (!vary.post_ratio) c.post_ratio = mine.post_ratio;
-    if (!vary.next_version) c.next_version = mine.next_version;
-    if (!vary.compose) c.compose = mine.compose;
-    return c;
-  }));
+  return rc::gen::resize(
+      100, rc::gen::exec([s, vary] {
+        Case c;
+        // The seed does not shrink: a smaller seed is not a simpler case.
+        c.seed = *rc::gen::noShrink(rc::gen::inRange<uint64_t>(1, uint64_t{1} << 30));
+        c.swaps = *rc::gen::inRange(1, std::max(s.run.swaps, 2) + 1);
+        // Shift in whole seconds, shrinking toward no shift: up to 12 s later (past a script's sleep of a
+        // few seconds to ten), down to a 1 s start.
+        const int below =
+            static_cast<int>(std::chrono::duration_cast<std::chrono::seconds>(s.app.listen_delay.min).count()) - 1;
+        // Every pick is drawn whatever the others are, so that shrinking one never shifts the next ones
+        // onto another pick's value (gen::exec replays picks by position).
+        const int shift = *rc::gen::inRange(0, 13);
+        const bool earlier = *rc::gen::arbitrary<bool>() && below > 0 && shift > 0;
+        c.listen_delay = shifted(s.app.listen_delay, earlier ? -std::min(shift, below) : shift);
+        const double own = s.traffic.post_ratio;
+        const std::vector<double> ratios =
+            own > 0 && own < 1 ? std::vector<double>{0, own, 1} : std::vector<double>{0, 0.5, 1};
+        c.post_ratio = pick(ratios);
+        // 12.2 exits at once on SIGTERM and answers 404 before ready; 13.4 holds early requests; 14.1
+        // drains on SIGTERM (semantics.md §5).
+        c.next_version = pick(first_then(s.app.next_version, {"12.2", "13.4", "14.1"}));
+        // v1, v2 before 2.15 and v2 from 2.15 word `ps` and `up` differently (semantics.md §3).
+        c.compose = pick(first_then(s.docker.compose, {"1.29.2", "2.5.0", "2.20.2"}));
+        // A knob not varied is still drawn (picks stay in place) and then set back to the scenario's.
+        const Case mine = own_case(s);
+        if (!vary.swaps) c.swaps = mine.swaps;
+        if (!vary.listen_delay) c.listen_delay = mine.listen_delay;
+        if (!vary.post_ratio) c.post_ratio = mine.post_ratio;
+        if (!vary.next_version) c.next_version = mine.next_version;
+        if (!vary.compose) c.compose = mine.compose;
+        return c;
+      }));
 }
 
 std::vector<std::string> overrides_for(const scenarios::Scenario& s, const Case& c, const Quick& q) {

@@ -73,8 +73,8 @@ void confirm(const scenarios::Scenario& scenario, const ExploreSettings& setting
     out.confirmed = 0;
     for (int i = 0; i < settings.confirm; ++i) {
       auto again = run_case(scenario, it->c, settings, ++index);
-      settings.log(fmt::format("confirm{:>4}: {} -> {} {}", index, describe(it->c), core::verdict_name(again.result.verdict),
-                               violated_invariants(again.result)));
+      settings.log(fmt::format("confirm{:>4}: {} -> {} {}", index, describe(it->c),
+                               core::verdict_name(again.result.verdict), violated_invariants(again.result)));
       if (same_violation(it->result, again.result) && out.confirmed++ == 0) out.result = std::move(again.result);
     }
     if (out.confirmed > 0 || settings.confirm == 0) return;
@@ -99,13 +99,14 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
   return explore(scenario, settings, case_gen(scenario, settings.vary));
 }
 
-ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings& settings, const rc::Gen<Case>& cases) {
+ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings& settings,
+                      const rc::Gen<Case>& cases) {
   const core::Stopwatch wall;
   ExploreResult out;
-  std::vector<CaseRun> failures;   // the first violation, then each accepted shrink: the last is minimal
+  std::vector<CaseRun> failures;  // the first violation, then each accepted shrink: the last is minimal
   int index = 0;
 
-  std::map<std::string, bool> tried;   // case -> whether it violated: RapidCheck may shrink to a case twice
+  std::map<std::string, bool> tried;  // case -> whether it violated: RapidCheck may shrink to a case twice
 
   const auto property = [&] {
     const Case c = *cases;
@@ -116,22 +117,25 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
     }
     if (shrinking && settings.shrink_budget > 0 && wall.seconds() > settings.shrink_budget) {
       out.budget_hit = true;
-      return;   // declined unrun: counts as holding, so RapidCheck keeps the case it has
+      return;  // declined unrun: counts as holding, so RapidCheck keeps the case it has
     }
     auto run = run_case(scenario, c, settings, ++index);
     const auto& r = run.result;
-    if (shrinking) ++out.shrinks_tried;
-    else ++out.cases;
+    if (shrinking)
+      ++out.shrinks_tried;
+    else
+      ++out.cases;
     settings.log(fmt::format("{} {:>3}: {} -> {}{} ({} failed, {:.1f}s)", shrinking ? "shrink" : "case  ", index,
-                             describe(c), core::verdict_name(r.verdict), r.verdict == core::Verdict::violated ? " " + violated_invariants(r) : "",
+                             describe(c), core::verdict_name(r.verdict),
+                             r.verdict == core::Verdict::violated ? " " + violated_invariants(r) : "",
                              r.failed + r.indeterminate, r.wall_seconds));
     bool violated = counts_as_violation(r, settings.min_failed);
     for (int again = 1; violated && again < settings.violations_needed; ++again) {
       const auto rerun = run_case(scenario, c, settings, ++index);
       violated = counts_as_violation(rerun.result, settings.min_failed) && same_violation(r, rerun.result);
       settings.log(fmt::format("again  {:>3}: {} -> {} ({} failed, {:.1f}s)", index, describe(c),
-                               core::verdict_name(rerun.result.verdict), rerun.result.failed + rerun.result.indeterminate,
-                               rerun.result.wall_seconds));
+                               core::verdict_name(rerun.result.verdict),
+                               rerun.result.failed + rerun.result.indeterminate, rerun.result.wall_seconds));
     }
     tried[describe(c)] = violated;
     if (r.verdict == core::Verdict::error && !violated) {
@@ -154,7 +158,8 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
   metadata.id = metadata.description = "bluegreen check " + scenario.name;
   QuietListener quiet;
   const auto tested = rc::detail::checkTestable(property, metadata, params, quiet);
-  if (tested.is<rc::detail::GaveUpResult>()) out.message = "gave up: " + tested.get<rc::detail::GaveUpResult>().description;
+  if (tested.is<rc::detail::GaveUpResult>())
+    out.message = "gave up: " + tested.get<rc::detail::GaveUpResult>().description;
   if (tested.is<rc::detail::Error>()) out.message = "error: " + tested.get<rc::detail::Error>().description;
 
   if (!failures.empty() && tested.is<rc::detail::FailureResult>()) {

@@ -18,11 +18,11 @@
 namespace bg::explore {
 
 struct ExploreSettings {
-  int runs = 20;                 // cases drawn before concluding that nothing was found
-  uint64_t seed = 1;             // RapidCheck's seed: the same seed draws the same cases
-  double time_scale = 0.05;      // real seconds per scenario second for every case
+  int runs = 20;             // cases drawn before concluding that nothing was found
+  uint64_t seed = 1;         // RapidCheck's seed: the same seed draws the same cases
+  double time_scale = 0.05;  // real seconds per scenario second for every case
   bool shrink = true;
-  int confirm = 1;               // reruns of the minimal case (exactly as its replay line)
+  int confirm = 1;  // reruns of the minimal case (exactly as its replay line)
   // Wall seconds after which shrinking stops: a shrink drawn later is declined without running it,
   // so the minimal case is the smallest found by then (0 = no limit).
   double shrink_budget = 0;
@@ -35,27 +35,27 @@ struct ExploreSettings {
   // at the price of a rerun per violation found or accepted while shrinking.
   int violations_needed = 1;
   Quick quick;
-  Knobs vary;                    // the knobs cases vary (default: all)
-  std::filesystem::path work_dir;   // each case's history goes to <work_dir>/case-N ("" = nowhere)
+  Knobs vary;                      // the knobs cases vary (default: all)
+  std::filesystem::path work_dir;  // each case's history goes to <work_dir>/case-N ("" = nowhere)
   std::function<void(const std::string&)> log = [](const std::string&) {};
-  sim::LiveProgress* live = nullptr;   // each case's run keeps it up to date (sim/run.h)
+  sim::LiveProgress* live = nullptr;  // each case's run keeps it up to date (sim/run.h)
 };
 
 struct ExploreResult {
   bool found = false;
-  Case minimal;                          // the shrunk case (when found)
-  std::vector<std::string> overrides;    // its `--set` settings
-  reports::RunResult result;             // its run: the confirming run when that violated, else the last shrink's
-  std::string replay;                    // the one command that reruns it
-  int cases = 0;                         // cases drawn before the first violation (incl. it)
-  int discarded = 0;                     // runs that ended in a harness error
+  Case minimal;                        // the shrunk case (when found)
+  std::vector<std::string> overrides;  // its `--set` settings
+  reports::RunResult result;           // its run: the confirming run when that violated, else the last shrink's
+  std::string replay;                  // the one command that reruns it
+  int cases = 0;                       // cases drawn before the first violation (incl. it)
+  int discarded = 0;                   // runs that ended in a harness error
   int shrinks_tried = 0;
   int shrinks_accepted = 0;
-  int confirmed = 0;                     // confirming reruns that violated the same invariant
-  int fallbacks = 0;                     // shrunk cases passed over because a rerun did not violate
-  bool budget_hit = false;               // shrinking stopped at settings.shrink_budget
-  double seconds = 0;                    // wall time of the whole exploration
-  std::string message;                   // RapidCheck's gave-up or error text, else ""
+  int confirmed = 0;        // confirming reruns that violated the same invariant
+  int fallbacks = 0;        // shrunk cases passed over because a rerun did not violate
+  bool budget_hit = false;  // shrinking stopped at settings.shrink_budget
+  double seconds = 0;       // wall time of the whole exploration
+  std::string message;      // RapidCheck's gave-up or error text, else ""
 };
 
 ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings& settings);

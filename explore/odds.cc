@@ -67,8 +67,8 @@ namespace {
 
 std::string share(int64_t k, int64_t n, const Interval& i) {
   if (n == 0) return "no judged run";
-  return fmt::format("{} of {} ({:.0f} %, 95 % interval {:.0f}-{:.0f} %)", k, n, 100.0 * static_cast<double>(k) / static_cast<double>(n),
-                     100 * i.low, 100 * i.high);
+  return fmt::format("{} of {} ({:.0f} %, 95 % interval {:.0f}-{:.0f} %)", k, n,
+                     100.0 * static_cast<double>(k) / static_cast<double>(n), 100 * i.low, 100 * i.high);
 }
 
 std::string spread(const Spread& s) { return fmt::format("min {} · median {} · max {}", s.min, s.median, s.max); }

@@ -31,27 +31,27 @@ Spread spread_of(std::vector<int64_t> values);
 
 struct InvariantOdds {
   std::string invariant;
-  int64_t violating = 0;   // judged runs in which it was violated
+  int64_t violating = 0;  // judged runs in which it was violated
   Interval interval;
 };
 
 struct SwapOdds {
-  int swap = 0;            // 1-based
-  int64_t losing = 0;      // judged runs in which this swap lost at least one request
-  int64_t judged = 0;      // judged runs that reached this swap
+  int swap = 0;        // 1-based
+  int64_t losing = 0;  // judged runs in which this swap lost at least one request
+  int64_t judged = 0;  // judged runs that reached this swap
   Interval interval;
-  Spread failed;           // failed requests of this swap per judged run
+  Spread failed;  // failed requests of this swap per judged run
 };
 
 struct Odds {
-  int64_t runs = 0;        // runs tallied
-  int64_t judged = 0;      // ... of which ended in a verdict
-  int64_t errors = 0;      // ... of which ended in a harness error (left out)
+  int64_t runs = 0;                         // runs tallied
+  int64_t judged = 0;                       // ... of which ended in a verdict
+  int64_t errors = 0;                       // ... of which ended in a harness error (left out)
   std::vector<std::string> error_examples;  // the first few, "seed N: message"
-  int64_t violating = 0;   // judged runs in which any invariant was violated
+  int64_t violating = 0;                    // judged runs in which any invariant was violated
   Interval interval;
-  Spread failed;           // failed requests per judged run
-  std::vector<InvariantOdds> invariants;    // every invariant checked, in the runs' order
+  Spread failed;                          // failed requests per judged run
+  std::vector<InvariantOdds> invariants;  // every invariant checked, in the runs' order
   std::vector<SwapOdds> swaps;
 };
 

@@ -25,7 +25,7 @@ TEST(ScenarioOverrides, SetsDurationsRangesNumbersAndTexts) {
   EXPECT_EQ(s.docker.compose, "2.20.2");
   EXPECT_FALSE(s.docker.userland_proxy);
   EXPECT_DOUBLE_EQ(s.traffic.rate, 20);
-  EXPECT_EQ(s.run.swap_interval, seed().run.swap_interval);   // untouched
+  EXPECT_EQ(s.run.swap_interval, seed().run.swap_interval);  // untouched
 }
 
 // Goal: a later override of the same key wins, as on a command line.

@@ -11,8 +11,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The folder also holds the files a scenario must name (appspec.yml, nginx.conf), so inputs get
   // past the final existence checks; `extends:` may still name folders outside it (read only).
   static const bg::fuzz::FuzzSandbox sandbox("scenario");
-  static const bool prepared = (sandbox.write("appspec.yml", "version: 0.0\nos: linux\n"),
-                                sandbox.write("nginx.conf", "events {}\n"), true);
+  static const bool prepared =
+      (sandbox.write("appspec.yml", "version: 0.0\nos: linux\n"), sandbox.write("nginx.conf", "events {}\n"), true);
   (void)prepared;
   sandbox.write("scenario.yaml", bg::fuzz::as_text(data, size));
   try {

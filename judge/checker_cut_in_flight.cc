@@ -21,15 +21,17 @@ void NoCutInFlightChecker::judge(const Cut& cut, const core::RequestEvent* q) {
   const std::string client = !q ? "no client request of that id"
                                 : fmt::format("the client's {} {} got {}", q->method, q->path,
                                               q->status ? std::to_string(q->status) : q->error);
-  evidence_.add(cut.seq, fmt::format("{} (build {}) dropped request #{} in flight at {}{}; {}", a.container, a.build_id,
-                                     a.request_id, checker_secs(a.at), a.detail.empty() ? "" : " (" + a.detail + ")",
-                                     client));
+  evidence_.add(cut.seq,
+                fmt::format("{} (build {}) dropped request #{} in flight at {}{}; {}", a.container, a.build_id,
+                            a.request_id, checker_secs(a.at), a.detail.empty() ? "" : " (" + a.detail + ")", client));
 }
 
 // An ok GET is all a cut needs to know it went unseen, so those are kept by id alone.
 void NoCutInFlightChecker::remember(const core::RequestEvent& q) {
-  if (q.outcome == core::Outcome::ok && q.method != "POST") recent_unseen_[q.id] = q.end;
-  else recent_seen_[q.id] = q;
+  if (q.outcome == core::Outcome::ok && q.method != "POST")
+    recent_unseen_[q.id] = q.end;
+  else
+    recent_seen_[q.id] = q;
   recent_order_.emplace_back(q.end, q.id);
 }
 
@@ -93,9 +95,12 @@ reports::InvariantResult NoCutInFlightChecker::finish(const HistoryContext&) {
   const std::string unseen =
       absorbed_ ? fmt::format(" ({} cut GETs were passed on to another peer unseen by the client)", absorbed_) : "";
   const std::string probes =
-      not_client_ ? fmt::format(" ({} cut requests were not the clients': health checks and script probes)", not_client_) : "";
+      not_client_
+          ? fmt::format(" ({} cut requests were not the clients': health checks and script probes)", not_client_)
+          : "";
   r.summary = r.held ? "no backend dropped a request the client could tell" + unseen + probes
-                     : fmt::format("{} requests accepted by a backend were cut by its shutdown{}{}", r.violations, unseen, probes);
+                     : fmt::format("{} requests accepted by a backend were cut by its shutdown{}{}", r.violations,
+                                   unseen, probes);
   return r;
 }
 

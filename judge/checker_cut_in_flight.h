@@ -32,8 +32,8 @@ class NoCutInFlightChecker {
   void remember(const core::RequestEvent& q);
   void forget_old(core::Time clock);
 
-  std::unordered_map<uint64_t, std::vector<Cut>> waiting_;   // by request id
-  std::deque<std::pair<core::Time, uint64_t>> arrivals_;     // (cut time, request id), oldest first
+  std::unordered_map<uint64_t, std::vector<Cut>> waiting_;  // by request id
+  std::deque<std::pair<core::Time, uint64_t>> arrivals_;    // (cut time, request id), oldest first
   // Requests read in the last append lag, for a cut logged after its request (the backend's exit
   // noticed after the client was done): the ones a cut would count for in full, the rest by id.
   std::unordered_map<uint64_t, core::RequestEvent> recent_seen_;

@@ -40,12 +40,13 @@ void LivenessAfterSwapChecker::observe(const core::Entry& entry, const HistoryCo
     if (!judged(s) || q->intended < *s.finished + grace_ || q->intended >= window_end(swaps, n)) continue;
     const std::string new_build = state.new_build.value_or("");
     if (q->outcome == core::Outcome::ok && (new_build.empty() || q->build_id == new_build)) continue;
-    const std::string what = q->outcome == core::Outcome::ok
-                                 ? fmt::format("was served by build {} ({}), not the new build {}", q->build_id,
-                                               q->served_by, new_build)
-                                 : fmt::format("failed ({})", q->status ? std::to_string(q->status) : q->error);
-    evidence_.add(n, fmt::format("swap {} ended at {}; request #{} {} {} sent at {} {}", s.deployment,
-                                 checker_secs(*s.finished), q->id, q->method, q->path, checker_secs(q->intended), what));
+    const std::string what =
+        q->outcome == core::Outcome::ok
+            ? fmt::format("was served by build {} ({}), not the new build {}", q->build_id, q->served_by, new_build)
+            : fmt::format("failed ({})", q->status ? std::to_string(q->status) : q->error);
+    evidence_.add(
+        n, fmt::format("swap {} ended at {}; request #{} {} {} sent at {} {}", s.deployment, checker_secs(*s.finished),
+                       q->id, q->method, q->path, checker_secs(q->intended), what));
   }
 }
 

@@ -22,7 +22,7 @@ class LivenessAfterSwapChecker {
 
  private:
   core::Duration grace_;
-  std::set<int> windows_;   // swaps whose window may still hold requests not yet read
+  std::set<int> windows_;  // swaps whose window may still hold requests not yet read
   EvidenceBySwap evidence_;
 };
 

@@ -19,7 +19,8 @@ std::string build_id_of(const std::string& detail) {
   const auto at = detail.find("build_id=");
   if (at == std::string::npos) return "";
   const auto from = at + 9;
-  return detail.substr(from, detail.find(' ', from) == std::string::npos ? std::string::npos : detail.find(' ', from) - from);
+  return detail.substr(from,
+                       detail.find(' ', from) == std::string::npos ? std::string::npos : detail.find(' ', from) - from);
 }
 
 }  // namespace
@@ -89,12 +90,11 @@ reports::InvariantResult NewBuildServesChecker::finish(const HistoryContext&) {
   }
   // Pushes refused by CodeDeploy and never superseded by a deployed push.
   for (const auto& d : refused_) {
-    const bool superseded = std::any_of(deployments_.begin(), deployments_.end(), [&](const auto& kv) {
-      return kv.first > d.deployment && kv.second.succeeded;
-    });
+    const bool superseded = std::any_of(deployments_.begin(), deployments_.end(),
+                                        [&](const auto& kv) { return kv.first > d.deployment && kv.second.succeeded; });
     if (superseded) continue;
-    add_violation(r, fmt::format("push {} ({}) was never deployed: at {} CreateDeployment failed: {}",
-                                 d.deployment, shas_[d.deployment], core::format_seconds(d.at), d.detail));
+    add_violation(r, fmt::format("push {} ({}) was never deployed: at {} CreateDeployment failed: {}", d.deployment,
+                                 shas_[d.deployment], core::format_seconds(d.at), d.detail));
   }
   r.held = r.violations == 0;
   r.summary = r.held ? "after every successful deployment its own build served, and no push was lost"

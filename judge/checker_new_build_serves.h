@@ -29,17 +29,17 @@ class NewBuildServesChecker {
  private:
   struct Deployment {
     std::optional<core::Time> started, succeeded;
-    std::string build;                       // the last image built during it ("" = none)
-    std::optional<core::Time> until;         // the next deployment's start after it succeeded
+    std::string build;                // the last image built during it ("" = none)
+    std::optional<core::Time> until;  // the next deployment's start after it succeeded
     int64_t judged = 0, stale = 0;
     std::map<std::string, int64_t> stale_by;  // "build (container)" -> requests
   };
   void on_deploy(const core::DeployEvent& d);
   void on_request(const core::RequestEvent& q, core::Time clock);
 
-  std::map<int, Deployment> deployments_;   // the initial deployment (0) sets up, not swaps
+  std::map<int, Deployment> deployments_;  // the initial deployment (0) sets up, not swaps
   std::optional<int> active_;
-  std::vector<int> open_;                   // succeeded with a build, window not closed long ago
+  std::vector<int> open_;  // succeeded with a build, window not closed long ago
   std::map<int, std::string> shas_;
   std::vector<core::DeployEvent> refused_;
 };

@@ -14,9 +14,10 @@ void PostAtMostOnceChecker::judge(const core::RequestEvent& q) {
   if (auto node = executions_.extract(q.id)) runs = std::move(node.mapped());
   if (runs.size() > 1) {
     std::string where;
-    for (const auto& e : runs) where += fmt::format("{}{} at {}", where.empty() ? "" : ", ", e.container, checker_secs(e.at));
-    add_violation(result_, fmt::format("request #{} POST {} sent at {} was executed {} times ({}); the client saw {}", q.id,
-                                       q.path, checker_secs(q.start), runs.size(), where,
+    for (const auto& e : runs)
+      where += fmt::format("{}{} at {}", where.empty() ? "" : ", ", e.container, checker_secs(e.at));
+    add_violation(result_, fmt::format("request #{} POST {} sent at {} was executed {} times ({}); the client saw {}",
+                                       q.id, q.path, checker_secs(q.start), runs.size(), where,
                                        q.status ? std::to_string(q.status) : q.error));
   } else if (runs.empty() && q.outcome == core::Outcome::ok) {
     add_violation(result_, fmt::format("request #{} POST {} sent at {} got {} but no backend executed it", q.id, q.path,

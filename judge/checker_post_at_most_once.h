@@ -27,8 +27,8 @@ class PostAtMostOnceChecker {
 
   reports::InvariantResult result_{"post_at_most_once"};
   int64_t posts_ = 0;
-  std::deque<core::RequestEvent> waiting_;   // POSTs in history order
-  std::unordered_map<uint64_t, std::vector<core::AppEvent>> executions_;   // by request id
+  std::deque<core::RequestEvent> waiting_;                                // POSTs in history order
+  std::unordered_map<uint64_t, std::vector<core::AppEvent>> executions_;  // by request id
   uint64_t observed_ = 0;
 };
 

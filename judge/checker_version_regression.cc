@@ -71,10 +71,9 @@ reports::InvariantResult NoVersionRegressionChecker::finish(const HistoryContext
   int judged_swaps = 0;
   for (const auto& [n, s] : context.swaps.swaps()) judged_swaps += judged(s, context);
   r.held = r.violations == 0;
-  r.summary = r.held ? fmt::format("after each of {} completed swaps only its build or a newer one answered",
-                                   judged_swaps)
-                     : fmt::format("{} requests sent after a swap completed were served by an older build",
-                                   r.violations);
+  r.summary = r.held
+                  ? fmt::format("after each of {} completed swaps only its build or a newer one answered", judged_swaps)
+                  : fmt::format("{} requests sent after a swap completed were served by an older build", r.violations);
   return r;
 }
 

@@ -28,9 +28,9 @@ class NoVersionRegressionChecker {
   void admit_swaps(const HistoryContext& context);
   void judge(const core::RequestEvent& q, const HistoryContext& context);
 
-  std::set<int> pending_;            // swaps that succeeded, their new build not yet named
-  std::vector<Completed> completed_; // by finished
-  std::vector<std::string> newest_;  // newest build among completed_[0..i]
+  std::set<int> pending_;             // swaps that succeeded, their new build not yet named
+  std::vector<Completed> completed_;  // by finished
+  std::vector<std::string> newest_;   // newest build among completed_[0..i]
   EvidenceBySwap evidence_;
 };
 

@@ -25,9 +25,10 @@ void NoFailedRequestsChecker::observe(const core::Entry& entry, const HistoryCon
   if (!join_)
     join_ = std::make_unique<reports::FailedRequestJoin>([this](reports::JoinedFailure&& f) {
       const auto& q = f.request;
-      evidence_.add(f.seq, fmt::format("request #{} {} {} sent at {} {} after {}: {}", q.id, q.method, q.path,
-                                       checker_secs(q.start), q.outcome == core::Outcome::info ? "indeterminate" : "failed",
-                                       fmt::format("{:.3f}s", core::to_seconds(q.end - q.start)), f.cause()));
+      evidence_.add(f.seq,
+                    fmt::format("request #{} {} {} sent at {} {} after {}: {}", q.id, q.method, q.path,
+                                checker_secs(q.start), q.outcome == core::Outcome::info ? "indeterminate" : "failed",
+                                fmt::format("{:.3f}s", core::to_seconds(q.end - q.start)), f.cause()));
     });
   join_->observe(entry);
   auto* q = std::get_if<core::RequestEvent>(&entry.event);
@@ -67,10 +68,11 @@ reports::InvariantResult SwitchOrderingChecker::finish(const HistoryContext& con
                                      s.old_container, checker_secs(stop), s.new_container,
                                      s.new_ready ? "ready at " + checker_secs(*s.new_ready) : "never ready"));
       else if (!s.new_first_traffic || *s.new_first_traffic > stop)
-        broken.push_back(fmt::format(
-            "old color {} was asked to stop at {} before new color {} had served any request ({})", s.old_container,
-            checker_secs(stop), s.new_container,
-            s.new_first_traffic ? "first served a request sent at " + checker_secs(*s.new_first_traffic) : "never served"));
+        broken.push_back(
+            fmt::format("old color {} was asked to stop at {} before new color {} had served any request ({})",
+                        s.old_container, checker_secs(stop), s.new_container,
+                        s.new_first_traffic ? "first served a request sent at " + checker_secs(*s.new_first_traffic)
+                                            : "never served"));
     }
     if (s.new_ready && s.new_started && *s.new_ready < *s.new_started)
       broken.push_back(fmt::format("new color {} reported ready before it started", s.new_container));

@@ -29,7 +29,7 @@ class NoFailedRequestsChecker {
  private:
   int64_t total_ = 0, failed_ = 0, info_ = 0;
   EarliestEvidence evidence_;
-  std::unique_ptr<reports::FailedRequestJoin> join_;   // made at the first entry: it calls back into this
+  std::unique_ptr<reports::FailedRequestJoin> join_;  // made at the first entry: it calls back into this
 };
 
 // switch_ordering: per swap, new started < new ready < new receives traffic < old stop requested <

@@ -139,7 +139,8 @@ TEST(SwitchOrderingChecker, FiresWhenOldStopsBeforeNewServedAnything) {
       .request(20s, "green-green-1", "b2");
   auto r = SwitchOrderingChecker{}.check(h.entries());
   EXPECT_FALSE(r.held);
-  EXPECT_NE(r.evidence[0].find("before new color green-green-1 had served any request (first served a request sent at 19.990s)"),
+  EXPECT_NE(r.evidence[0].find(
+                "before new color green-green-1 had served any request (first served a request sent at 19.990s)"),
             std::string::npos)
       << r.evidence[0];
 }

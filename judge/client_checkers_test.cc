@@ -92,8 +92,8 @@ TEST(NoVersionRegressionChecker, FiresWhenTheOldBuildAnswersAfterTheSwap) {
 // Goal: a chunk answered by the build its path names holds no_version_skew.
 TEST(NoVersionSkewChecker, HoldsWhenEveryChunkReachesItsBuild) {
   ClientHistory h;
-  h.request(6s, "GET", "/", "green-green-1", "b2").request(6s, "GET", "/_next/static/b2/pages/index.js",
-                                                          "green-green-1", "b2");
+  h.request(6s, "GET", "/", "green-green-1", "b2")
+      .request(6s, "GET", "/_next/static/b2/pages/index.js", "green-green-1", "b2");
   h.request(7s, "GET", "/_next/static/b1/pages/index.js", "blue-blue-1", "b1");
   // A proxy 502 on a chunk is a failed request, not skew.
   h.request(8s, "GET", "/_next/static/b1/pages/index.js", "", "", 502, core::Outcome::fail);
@@ -222,9 +222,9 @@ TEST(RunCheckers, ListsEveryInvariant) {
   auto results = run_checkers(ClientHistory{}.entries());
   std::vector<std::string> names;
   for (const auto& r : results) names.push_back(r.name);
-  EXPECT_EQ(names, (std::vector<std::string>{"no_failed_requests", "switch_ordering", "new_build_serves", "no_version_regression",
-                                             "no_version_skew", "post_at_most_once", "no_cut_in_flight",
-                                             "liveness_after_swap"}));
+  EXPECT_EQ(names, (std::vector<std::string>{"no_failed_requests", "switch_ordering", "new_build_serves",
+                                             "no_version_regression", "no_version_skew", "post_at_most_once",
+                                             "no_cut_in_flight", "liveness_after_swap"}));
 }
 
 }  // namespace bg::judge

@@ -35,16 +35,14 @@ constexpr Race kRaces[] = {
      "or wait until traffic reaches the new color before downing the old one"},
     {"R04", "old color still in rotation while it stops",
      "take the old color out of the proxy (edit the upstream, reload) and let it drain before `down`"},
-    {"R05", "no drain on SIGTERM",
-     "a graceful shutdown (Next.js 14.1 or later) and a drain before the stop"},
+    {"R05", "no drain on SIGTERM", "a graceful shutdown (Next.js 14.1 or later) and a drain before the stop"},
     {"R06", "SIGTERM never reaches node",
      "run node as PID 1 (`CMD [\"node\", \"server.js\"]`) or `init: true`, so SIGTERM reaches it"},
     {"R07", "keep-alive timeout inversion",
      "an app keep-alive timeout longer than the proxy's idle upstream timeout (the twin sets 65 s)"},
     {"R08", "mixed-version assets (skew)",
      "no overlap for browsers (switch atomically), sticky routing, or keep every build's static files served"},
-    {"R09", "non-idempotent retry",
-     "no `non_idempotent` retries (or idempotency keys), and a drain before the stop"},
+    {"R09", "non-idempotent retry", "no `non_idempotent` retries (or idempotency keys), and a drain before the stop"},
     {"R10", "`compose ps` misread", "check the state precisely: `ps --status running -q` or `--format`"},
     {"R11", "failed `up` then `down` of the only healthy color",
      "`set -euo pipefail`, and verify the new color before downing the old one"},
@@ -80,15 +78,14 @@ bool any_within(const std::vector<Time>& times, Time from, Time to) {
 }
 
 // A unified-diff fragment for one line of the user's script.
-std::string snippet(const ScriptCall& call, const std::vector<std::string>& minus, const std::vector<std::string>& plus) {
+std::string snippet(const ScriptCall& call, const std::vector<std::string>& minus,
+                    const std::vector<std::string>& plus) {
   std::string out = fmt::format("--- {}:{}\n", call.script.empty() ? "your script" : call.script, call.line);
   for (const auto& m : minus) out += "-" + m + "\n";
   for (const auto& p : plus) out += "+" + p + "\n";
   return out;
 }
-std::string where(const ScriptCall& c) {
-  return c.script.empty() ? "" : fmt::format(" ({}:{})", c.script, c.line);
-}
+std::string where(const ScriptCall& c) { return c.script.empty() ? "" : fmt::format(" ({}:{})", c.script, c.line); }
 
 class Diagnoser {
  public:
@@ -127,7 +124,8 @@ class Diagnoser {
     if (!l) return false;
     auto started = last_at_or_before(l->started, t);
     if (!started) return false;
-    return std::none_of(l->exits.begin(), l->exits.end(), [&](const auto& e) { return e.first > *started && e.first <= t; });
+    return std::none_of(l->exits.begin(), l->exits.end(),
+                        [&](const auto& e) { return e.first > *started && e.first <= t; });
   }
   // The deploy script's compose calls (v1 or v2) in a deployment, in order, with the argument `word`.
   std::vector<const ScriptCall*> compose_calls(int deployment, const char* word) const {
@@ -141,7 +139,7 @@ class Diagnoser {
     int64_t requests = 0;
     std::string mechanism, snippet;
   };
-  using Findings = std::map<std::string, Found>;   // by race
+  using Findings = std::map<std::string, Found>;  // by race
 
   void note(Findings& found, const char* id, std::string mechanism, std::string snip = "", int64_t n = 1) {
     auto& x = found[id];
@@ -174,7 +172,8 @@ class Diagnoser {
       const auto& rc = race(id);
       here.push_back({id, rc.title, number, x.requests, std::move(x.mechanism), rc.fix, std::move(x.snippet)});
     }
-    std::stable_sort(here.begin(), here.end(), [](const Diagnosis& a, const Diagnosis& b) { return a.requests > b.requests; });
+    std::stable_sort(here.begin(), here.end(),
+                     [](const Diagnosis& a, const Diagnosis& b) { return a.requests > b.requests; });
     if (unexplained)
       here.push_back({"", "", number, unexplained,
                       fmt::format("{} lost requests match no race of the catalogue (the first: {} {} at {:.2f}s{}); "
@@ -230,11 +229,12 @@ class Diagnoser {
                          {c->command_with("ps", c->has_arg("-q") ? "--status running" : "--status running -q")});
         break;
       }
-      note(found, "R10",
-           fmt::format("the swap recreated {}, the color that was serving when it began: the script's check of the live "
-                       "color{} read it wrong",
-                       s.new_container, ps),
-           snip, n);
+      note(
+          found, "R10",
+          fmt::format("the swap recreated {}, the color that was serving when it began: the script's check of the live "
+                      "color{} read it wrong",
+                      s.new_container, ps),
+          snip, n);
       return true;
     }
     return false;
@@ -243,7 +243,8 @@ class Diagnoser {
   // Rules for one lost request, from the peer the proxy last tried for it.
   bool per_request(const SwapSummary* s, const LostFact& l, Findings& found) {
     if (has(l.cause, "404") && violated("no_version_skew")) {
-      note(found, "R08", "pages of one build named static chunks that the other build, serving beside it, answered 404");
+      note(found, "R08",
+           "pages of one build named static chunks that the other build, serving beside it, answered 404");
       return true;
     }
     // "No live upstreams": the proxy gave up for want of a peer; the peer it tried before says nothing.
@@ -320,7 +321,8 @@ class Diagnoser {
       return true;
     }
     // R02: sent to a color that had started but whose app did not listen yet.
-    if (started && !any_within(c.ready, *started, l.start) && (has(l.cause, "prematurely closed") || has(l.cause, "refused"))) {
+    if (started && !any_within(c.ready, *started, l.start) &&
+        (has(l.cause, "prematurely closed") || has(l.cause, "refused"))) {
       note(found, "R02",
            fmt::format("the proxy sent requests to {} after it started ({:.2f}s) and before its app was ready: its "
                        "published port accepted and closed them ({})",
@@ -328,11 +330,13 @@ class Diagnoser {
       return true;
     }
     // R07: closed under the request by a color that was up, ready and not stopping.
-    if (started && any_within(c.ready, *started, l.start) && !(stop && *stop >= *started) && has(l.cause, "prematurely closed")) {
-      note(found, "R07",
-           fmt::format("{} was up and ready, yet the proxy's reused connection to it closed under the request ({}): the "
-                       "app's keep-alive timeout ran out before the proxy stopped reusing the connection",
-                       name, l.cause));
+    if (started && any_within(c.ready, *started, l.start) && !(stop && *stop >= *started) &&
+        has(l.cause, "prematurely closed")) {
+      note(
+          found, "R07",
+          fmt::format("{} was up and ready, yet the proxy's reused connection to it closed under the request ({}): the "
+                      "app's keep-alive timeout ran out before the proxy stopped reusing the connection",
+                      name, l.cause));
       return true;
     }
     return false;
@@ -344,7 +348,8 @@ class Diagnoser {
     if (s && s->old_stop_requested && *s->old_stop_requested <= t) return s;
     const SwapSummary* best = nullptr;
     for (const auto& x : r_.swaps)
-      if (x.old_stop_requested && *x.old_stop_requested <= t && (!best || *x.old_stop_requested > *best->old_stop_requested))
+      if (x.old_stop_requested && *x.old_stop_requested <= t &&
+          (!best || *x.old_stop_requested > *best->old_stop_requested))
         best = &x;
     return best ? best : s;
   }
@@ -371,7 +376,7 @@ class Diagnoser {
     // R17: several workers, each marking the same peer failed for itself.
     if (f_.proxy_workers > 1) {
       std::map<std::string, std::set<int>> workers;
-      for (const auto& d : f_.peer_downs)   // a worker marks the peer as it fails the request
+      for (const auto& d : f_.peer_downs)  // a worker marks the peer as it fails the request
         if (d.at >= stretch_from_ && d.at <= l.at + kAtExit) workers[d.peer].insert(d.worker);
       for (const auto& [peer, w] : workers)
         if (w.size() > 1) {
@@ -388,8 +393,9 @@ class Diagnoser {
       note(found, "R01",
            fmt::format("{} was asked to stop at {}, before {} was ready ({}): the script's wait{} is not readiness, "
                        "and requests failed meanwhile ({})",
-                       s->old_container, at(s->old_stop_requested), s->new_container.empty() ? "the new color" : s->new_container,
-                       at(s->new_ready), sleep_text(*s), l.cause),
+                       s->old_container, at(s->old_stop_requested),
+                       s->new_container.empty() ? "the new color" : s->new_container, at(s->new_ready), sleep_text(*s),
+                       l.cause),
            readiness_snippet(*s));
       return true;
     }
@@ -422,7 +428,8 @@ class Diagnoser {
   const ScriptCall* sleep_before_stop(const SwapSummary& s) const {
     const ScriptCall* out = nullptr;
     for (const auto& c : f_.calls)
-      if (c.deployment == s.deployment && c.program == "sleep" && s.old_stop_requested && c.end <= *s.old_stop_requested)
+      if (c.deployment == s.deployment && c.program == "sleep" && s.old_stop_requested &&
+          c.end <= *s.old_stop_requested)
         out = &c;
     return out;
   }
@@ -438,8 +445,9 @@ class Diagnoser {
   std::string readiness_snippet(const SwapSummary& s) const {
     const auto* c = sleep_before_stop(s);
     if (!c) return "";
-    return snippet(*c, {c->command()},
-                   {"until curl -fsS --max-time 2 \"http://localhost:$NEW_PORT/api/health\" >/dev/null; do sleep 1; done"});
+    return snippet(
+        *c, {c->command()},
+        {"until curl -fsS --max-time 2 \"http://localhost:$NEW_PORT/api/health\" >/dev/null; do sleep 1; done"});
   }
   std::string drain_snippet(const SwapSummary* s) const { return s ? drain_snippet(*s) : ""; }
   std::string drain_snippet(const SwapSummary& s) const {
@@ -454,10 +462,11 @@ class Diagnoser {
     if (!s) return "";
     for (const auto& c : f_.calls)
       if (c.deployment == s->deployment && c.program == "nginx")
-        return snippet(c, {c.command()},
-                       {c.command(),
-                        "grep -q \"localhost:$NEW_PORT\" /etc/nginx/upstream.conf || { echo \"upstream not switched\" >&2; "
-                        "exit 1; }"});
+        return snippet(
+            c, {c.command()},
+            {c.command(),
+             "grep -q \"localhost:$NEW_PORT\" /etc/nginx/upstream.conf || { echo \"upstream not switched\" >&2; "
+             "exit 1; }"});
     return "";
   }
   std::string reload_after_up_snippet(const SwapSummary& s) const {
@@ -478,11 +487,12 @@ class Diagnoser {
     for (const auto& s : r_.swaps)
       if (!s.succeeded && has(s.deployment_error, "DeploymentLimitExceeded")) {
         const auto& rc = race("R12");
-        out_.push_back({"R12", rc.title, s.deployment, 0,
-                        fmt::format("deployment {} was refused while another ran ({}): its push's build never served",
-                                    s.deployment, s.deployment_error.substr(0, s.deployment_error.find(':'))),
-                        rc.fix,
-                        "--- .github/workflows/deploy.yml\n+concurrency:\n+  group: deploy\n+  cancel-in-progress: false\n"});
+        out_.push_back(
+            {"R12", rc.title, s.deployment, 0,
+             fmt::format("deployment {} was refused while another ran ({}): its push's build never served",
+                         s.deployment, s.deployment_error.substr(0, s.deployment_error.find(':'))),
+             rc.fix,
+             "--- .github/workflows/deploy.yml\n+concurrency:\n+  group: deploy\n+  cancel-in-progress: false\n"});
       }
     if (violated("new_build_serves") || violated("no_version_regression"))
       for (const auto& s : r_.swaps) {
@@ -511,7 +521,7 @@ class Diagnoser {
       // One diagnosis per stretch that executed a POST twice, from the second executions' times (a
       // POST answered but never executed also breaks the invariant; that is not this race).
       const auto all = reports::stretches(r_.swaps);
-      std::map<int, std::pair<int64_t, Time>> by_swap;   // swap -> (POSTs run twice, the first such)
+      std::map<int, std::pair<int64_t, Time>> by_swap;  // swap -> (POSTs run twice, the first such)
       for (auto t : f_.duplicate_posts) {
         const auto& st = reports::stretch_at(all, t);
         const int swap = st.swap >= 0 ? r_.swaps[static_cast<size_t>(st.swap)].deployment : 0;
@@ -520,19 +530,20 @@ class Diagnoser {
       }
       const auto& rc = race("R09");
       for (const auto& [swap, x] : by_swap)
-        out_.push_back({"R09", rc.title, swap, 0,
-                        fmt::format("{} POST{} that reached a backend as it stopped {} sent again to the other color and "
-                                    "executed twice, the first at {:.2f}s (post_at_most_once): the proxy retries "
-                                    "non-idempotent requests",
-                                    x.first, x.first == 1 ? "" : "s", x.first == 1 ? "was" : "were", sec(x.second)),
-                        rc.fix, ""});
+        out_.push_back(
+            {"R09", rc.title, swap, 0,
+             fmt::format("{} POST{} that reached a backend as it stopped {} sent again to the other color and "
+                         "executed twice, the first at {:.2f}s (post_at_most_once): the proxy retries "
+                         "non-idempotent requests",
+                         x.first, x.first == 1 ? "" : "s", x.first == 1 ? "was" : "were", sec(x.second)),
+             rc.fix, ""});
     }
   }
 
   const DiagnosisFacts& f_;
   const reports::RunResult& r_;
   std::vector<Diagnosis> out_;
-  Time stretch_from_{};   // the start of the stretch being diagnosed
+  Time stretch_from_{};  // the start of the stretch being diagnosed
 };
 
 }  // namespace

@@ -62,10 +62,14 @@ std::string ScriptCall::command_without(const char* word) const {
 void DiagnosisFacts::observe(const core::Entry& entry) {
   if (auto* c = std::get_if<core::ContainerEvent>(&entry.event)) {
     auto& life = containers[c->container];
-    if (c->what == ContainerWhat::created) life.created.push_back(c->at);
-    else if (c->what == ContainerWhat::started) life.started.push_back(c->at);
-    else if (c->what == ContainerWhat::stop_requested) life.stop_requested.push_back(c->at);
-    else if (c->what == ContainerWhat::exited) life.exits.emplace_back(c->at, c->exit_code);
+    if (c->what == ContainerWhat::created)
+      life.created.push_back(c->at);
+    else if (c->what == ContainerWhat::started)
+      life.started.push_back(c->at);
+    else if (c->what == ContainerWhat::stop_requested)
+      life.stop_requested.push_back(c->at);
+    else if (c->what == ContainerWhat::exited)
+      life.exits.emplace_back(c->at, c->exit_code);
     else if (c->what == ContainerWhat::port_published) {
       // "0.0.0.0:3001->3000/tcp": the host side is what the proxy dials.
       static const std::regex host_port(R"(:(\d+)->)");

@@ -16,25 +16,25 @@
 namespace bg::judge {
 
 struct ContainerLife {
-  int host_port = 0;                 // the host port its published port is bound to (0: none)
-  std::string sigterm;               // the app's SIGTERM behaviour: exit_immediately, graceful, ignore
+  int host_port = 0;    // the host port its published port is bound to (0: none)
+  std::string sigterm;  // the app's SIGTERM behaviour: exit_immediately, graceful, ignore
   std::vector<core::Time> created, started, stop_requested, ready;
-  std::vector<std::pair<core::Time, int>> exits;   // (when, exit code)
+  std::vector<std::pair<core::Time, int>> exits;  // (when, exit code)
 };
 
 struct PeerDown {
   core::Time at{};
   int worker = 0;
-  std::string peer;                  // as the config names it: localhost:3001, green-green-1:3000
+  std::string peer;  // as the config names it: localhost:3001, green-green-1:3000
 };
 
 struct ScriptCall {
   core::Time start{}, end{};
   int deployment = 0;
-  std::string program;               // docker-compose, docker, sleep, nginx
+  std::string program;  // docker-compose, docker, sleep, nginx
   std::vector<std::string> args;
   int exit_code = 0;
-  std::string script;                // as the user names it
+  std::string script;  // as the user names it
   int line = 0;
   // "docker-compose -p green -f docker-compose-green.yml up -d", as the script wrote it (near enough).
   std::string command() const;
@@ -48,10 +48,10 @@ struct ScriptCall {
 };
 
 struct LostFact {
-  core::Time start{}, end{}, at{};   // at: reports::lost_at
+  core::Time start{}, end{}, at{};  // at: reports::lost_at
   bool post = false;
-  std::string cause;                 // the failure class without the method: "502 no live upstreams"
-  std::string peer;                  // the last peer the proxy tried for it ("" none: no live upstreams)
+  std::string cause;  // the failure class without the method: "502 no live upstreams"
+  std::string peer;   // the last peer the proxy tried for it ("" none: no live upstreams)
 };
 
 class DiagnosisFacts {
@@ -61,11 +61,11 @@ class DiagnosisFacts {
 
   std::map<std::string, ContainerLife> containers;
   int proxy_workers = 1;
-  std::vector<core::Time> proxy_loads;   // its start and every reload that applied a configuration
+  std::vector<core::Time> proxy_loads;  // its start and every reload that applied a configuration
   std::vector<PeerDown> peer_downs;
   std::vector<ScriptCall> calls;
   std::vector<LostFact> lost;
-  std::vector<core::Time> duplicate_posts;   // each POST's second execution (post_at_most_once broken)
+  std::vector<core::Time> duplicate_posts;  // each POST's second execution (post_at_most_once broken)
 
  private:
   // Each POST's first execution, until it is too old for a retry to run it again.

@@ -110,7 +110,7 @@ TEST(Diagnosis, TellsTheThreeWaysAStopCutsARequest) {
     World w;
     w.ready(18);
     w.stop_blue(25, 25.01);
-    w.facts.proxy_loads.push_back(s(24));   // the script's reload, before the stop
+    w.facts.proxy_loads.push_back(s(24));  // the script's reload, before the stop
     w.lose(23, 25.02, "502 upstream prematurely closed", "localhost:3000", true);
     EXPECT_EQ(races(w.diagnoses()), (std::vector<std::string>{"R05"}));
   }
@@ -146,7 +146,8 @@ TEST(Diagnosis, NamesAFailedUpThenDown) {
   ASSERT_EQ(races(all), (std::vector<std::string>{"R11"}));
   EXPECT_EQ(all[0].requests, 5);
   EXPECT_NE(all[0].mechanism.find("`docker-compose -p green up -d` (switch.sh:21) failed (exit 1)"), std::string::npos);
-  EXPECT_EQ(all[0].snippet, "--- switch.sh:1\n+set -euo pipefail   # a failed step stops the swap before it downs the old color\n");
+  EXPECT_EQ(all[0].snippet,
+            "--- switch.sh:1\n+set -euo pipefail   # a failed step stops the swap before it downs the old color\n");
 }
 
 // Goal: with several workers, each marking the same peer failed for itself, the loss is R17; one
@@ -168,7 +169,8 @@ TEST(Diagnosis, NamesARefusedDeployment) {
   World w;
   SwapSummary refused;
   refused.deployment = 2;
-  refused.deployment_error = "DeploymentLimitExceededException: The Deployment Group 'g' already has an active Deployment";
+  refused.deployment_error =
+      "DeploymentLimitExceededException: The Deployment Group 'g' already has an active Deployment";
   w.result.swaps.push_back(refused);
   const auto all = w.diagnoses();
   ASSERT_EQ(races(all), (std::vector<std::string>{"R12"}));
@@ -193,7 +195,7 @@ TEST(Diagnosis, AFailedUpRetriedBeforeTheStopIsNotR11) {
 // and the diff adds the precise state check right after `ps`, as the user wrote the line.
 TEST(Diagnosis, NamesAMisreadPsForComposeV2WithTheFixAfterPs) {
   World w;
-  w.swap().new_container = "blue-blue-1";   // the swap recreated blue, which was serving
+  w.swap().new_container = "blue-blue-1";  // the swap recreated blue, which was serving
   w.swap().pushed = s(10);
   w.facts.calls.push_back({s(11), s(11.2), 1, "docker", {"compose", "-p", "blue", "ps", "-q"}, 0, "switch.sh", 7});
   w.lose(12, 12, "502 connection refused", "localhost:3000");
@@ -212,10 +214,10 @@ TEST(Diagnosis, R03OnlyFromMarksSinceTheNewColorLastWentDown) {
   auto& green = w.facts.containers["green-green-1"];
   green.created = green.started = {s(2), s(15)};
   green.exits = {{s(6), 0}};
-  w.facts.peer_downs = {{s(4), 0, "localhost:3001"}};   // green's earlier life, before its exit at 6
+  w.facts.peer_downs = {{s(4), 0, "localhost:3001"}};  // green's earlier life, before its exit at 6
   w.lose(26, 26, "502 no live upstreams", "");
   EXPECT_EQ(races(w.diagnoses()), (std::vector<std::string>{"none"}));
-  w.facts.peer_downs.push_back({s(8), 0, "localhost:3001"});   // while it was down: the mechanism
+  w.facts.peer_downs.push_back({s(8), 0, "localhost:3001"});  // while it was down: the mechanism
   EXPECT_EQ(races(w.diagnoses()), (std::vector<std::string>{"R03"}));
 }
 

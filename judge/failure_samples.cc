@@ -22,8 +22,10 @@ void FailureSamples::update(const std::string& container, const std::string& wha
 FailureSamples::Snapshot FailureSamples::snapshot_at(const Key& key, core::Time t) const {
   Snapshot snap{key, t, {}};
   for (const auto& [name, s] : states_) {
-    if (s.at <= t) snap.states[name] = s.what;
-    else if (s.has_before && s.before_at <= t) snap.states[name] = s.before;
+    if (s.at <= t)
+      snap.states[name] = s.what;
+    else if (s.has_before && s.before_at <= t)
+      snap.states[name] = s.before;
   }
   return snap;
 }

@@ -27,7 +27,7 @@ class FailureSamples {
   std::vector<reports::FailureSample> finish() const;
 
  private:
-  using Key = std::pair<core::Time, uint64_t>;   // (start, seq)
+  using Key = std::pair<core::Time, uint64_t>;  // (start, seq)
   struct State {
     std::string what, before;
     core::Time at{}, before_at{};
@@ -35,16 +35,16 @@ class FailureSamples {
   };
   struct Snapshot {
     Key key;
-    core::Time at{};                              // the request's end
-    std::map<std::string, std::string> states;   // container -> what it was doing
+    core::Time at{};                            // the request's end
+    std::map<std::string, std::string> states;  // container -> what it was doing
   };
   void update(const std::string& container, const std::string& what, core::Time at);
   Snapshot snapshot_at(const Key& key, core::Time t) const;
 
   size_t keep_;
-  std::map<std::string, State> states_;          // by container
-  std::set<Key> candidates_;                     // the earliest failed requests read so far
-  std::map<uint64_t, Snapshot> snapshots_;       // by request id, for the candidates
+  std::map<std::string, State> states_;     // by container
+  std::set<Key> candidates_;                // the earliest failed requests read so far
+  std::map<uint64_t, Snapshot> snapshots_;  // by request id, for the candidates
   std::map<Key, reports::FailureSample> samples_;
 };
 

@@ -61,8 +61,10 @@ struct Tally {
       lost.push_back({reports::lost_at(*q), q->outcome == core::Outcome::info});
     }
     ++requests;
-    if (q->outcome == core::Outcome::ok) ++ok;
-    else (q->outcome == core::Outcome::info ? indeterminate : failed)++;
+    if (q->outcome == core::Outcome::ok)
+      ++ok;
+    else
+      (q->outcome == core::Outcome::info ? indeterminate : failed)++;
     latencies.record(*q);
     outage.record(*q, e.seq, clock);
   }

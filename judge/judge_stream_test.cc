@@ -76,8 +76,8 @@ std::vector<core::Entry> in_append_order(std::vector<std::pair<Time, core::Event
 
 // What a judged result concludes, without the evidence texts (their choice follows append order).
 std::string conclusions(const reports::RunResult& r) {
-  std::string out = fmt::format("{} {} {} {} {} outage {}\n", core::verdict_name(r.verdict), r.requests, r.ok, r.failed, r.indeterminate,
-                                r.outage.count());
+  std::string out = fmt::format("{} {} {} {} {} outage {}\n", core::verdict_name(r.verdict), r.requests, r.ok, r.failed,
+                                r.indeterminate, r.outage.count());
   for (const auto& [cls, n] : r.failures_by_class) out += fmt::format("{}={}\n", cls, n);
   for (const auto& i : r.invariants) out += fmt::format("{} {} {}\n", i.name, i.held, i.violations);
   auto t = [](const std::optional<Time>& v) { return v ? v->count() : -1; };
@@ -172,7 +172,7 @@ TEST(OutageMeter, HoldsOnlyTheLagAndCountsLikeAFullSort) {
     meter.record(q, seq++, clock);
     most = std::max(most, meter.held());
   }
-  EXPECT_LT(most, 7000u);   // 300 s of 20 a second, and a little
+  EXPECT_LT(most, 7000u);  // 300 s of 20 a second, and a little
   EXPECT_EQ(meter.finish(), core::Time(30 * 500'000));
 }
 

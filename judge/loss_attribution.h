@@ -12,7 +12,7 @@
 namespace bg::judge {
 
 struct LostRequest {
-  core::Time at{};             // reports::lost_at()
+  core::Time at{};  // reports::lost_at()
   bool indeterminate = false;
 };
 

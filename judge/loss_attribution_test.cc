@@ -36,12 +36,12 @@ TEST(LossAttribution, GivesEachLostRequestToTheSwapWhosePushCameLastBeforeIt) {
   reports::Losses before;
   attribute_losses(swaps, before, {{s(3)}, {s(9.9)}, {s(10)}, {s(30)}, {s(39.9)}, {s(40)}, {s(90)}}, {});
   EXPECT_EQ(before.failed, 2);
-  EXPECT_EQ(swaps[0].lost.failed, 3);   // 10 (its push), 30 and 39.9: after its script, before the next push
+  EXPECT_EQ(swaps[0].lost.failed, 3);  // 10 (its push), 30 and 39.9: after its script, before the next push
   EXPECT_EQ(swaps[1].lost.failed, 2);
   EXPECT_EQ(in(swaps[0].lost, SwapPhase::build), 1);
   EXPECT_EQ(in(swaps[0].lost, SwapPhase::after_script), 2);
   EXPECT_EQ(in(swaps[1].lost, SwapPhase::after_script), 1);
-  EXPECT_EQ(before.by_phase, (std::array<int64_t, reports::kSwapPhaseCount>{}));   // the steady state has no phases
+  EXPECT_EQ(before.by_phase, (std::array<int64_t, reports::kSwapPhaseCount>{}));  // the steady state has no phases
 }
 
 // Goal: each phase is named from the latest stage reached; the seed's order (old color stopped
@@ -55,11 +55,11 @@ TEST(LossAttribution, NamesThePhaseFromTheLatestStageReached) {
   EXPECT_EQ(phase_at(w, s(13.5)), SwapPhase::old_down);
   EXPECT_EQ(phase_at(w, s(14)), SwapPhase::after_script);
 
-  w.new_ready = s(20);   // never ready before the script ended
+  w.new_ready = s(20);  // never ready before the script ended
   EXPECT_EQ(phase_at(w, s(13.5)), SwapPhase::old_down);
   EXPECT_EQ(phase_at(w, s(12.5)), SwapPhase::old_draining);
   w.new_ready.reset();
-  w.old_stopped.reset();   // the old container never exited: draining until the script ended
+  w.old_stopped.reset();  // the old container never exited: draining until the script ended
   EXPECT_EQ(phase_at(w, s(13.5)), SwapPhase::old_draining);
 }
 
@@ -101,7 +101,7 @@ TEST(LossAttribution, FallsBackToTheDeploymentAndSkipsASwapWithNeither) {
   std::vector<SwapSummary> swaps{first, refused};
   reports::Losses before;
   attribute_losses(swaps, before, {{s(10.5)}, {s(11)}, {s(100)}}, {});
-  EXPECT_EQ(before.failed, 1);          // 10.5: before its deployment began at 11
+  EXPECT_EQ(before.failed, 1);  // 10.5: before its deployment began at 11
   EXPECT_EQ(swaps[0].lost.failed, 2);
   EXPECT_EQ(swaps[1].lost.failed, 0);
 }
@@ -142,7 +142,7 @@ TEST(LossAttribution, AddsUpToTheHeadlineWhenJudged) {
   EXPECT_EQ(r.swaps[0].lost.indeterminate, r.indeterminate);
   EXPECT_EQ(r.before_first_swap.outage + r.swaps[0].lost.outage, r.outage);
   EXPECT_EQ(r.before_first_swap.outage, 1s);
-  EXPECT_EQ(r.swaps[0].lost.outage, 5s);   // 20.5..24.5 and 30.5..31.5
+  EXPECT_EQ(r.swaps[0].lost.outage, 5s);  // 20.5..24.5 and 30.5..31.5
 }
 
 }  // namespace

@@ -41,10 +41,14 @@ void SwapTracker::observe(const core::Entry& entry) {
   std::visit(
       [this](const auto& e) {
         using T = std::decay_t<decltype(e)>;
-        if constexpr (std::is_same_v<T, core::DeployEvent>) on_deploy(e);
-        else if constexpr (std::is_same_v<T, core::ContainerEvent>) on_container(e);
-        else if constexpr (std::is_same_v<T, core::AppEvent>) on_app(e);
-        else if constexpr (std::is_same_v<T, core::RequestEvent>) on_request(e);
+        if constexpr (std::is_same_v<T, core::DeployEvent>)
+          on_deploy(e);
+        else if constexpr (std::is_same_v<T, core::ContainerEvent>)
+          on_container(e);
+        else if constexpr (std::is_same_v<T, core::AppEvent>)
+          on_app(e);
+        else if constexpr (std::is_same_v<T, core::RequestEvent>)
+          on_request(e);
       },
       entry.event);
 }
@@ -155,7 +159,8 @@ void SwapTracker::finish() {
       sum.old_stopped = stop.exited;
       break;
     }
-    if (sum.mixed_from && s.other_build_last && *s.other_build_last >= *sum.mixed_from) sum.mixed_to = s.other_build_last;
+    if (sum.mixed_from && s.other_build_last && *s.other_build_last >= *sum.mixed_from)
+      sum.mixed_to = s.other_build_last;
   }
 }
 

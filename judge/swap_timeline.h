@@ -17,17 +17,17 @@ namespace bg::judge {
 
 // One swap as known so far.
 struct SwapState {
-  reports::SwapSummary summary;   // old_*, mixed_to are settled by SwapTracker::finish()
+  reports::SwapSummary summary;  // old_*, mixed_to are settled by SwapTracker::finish()
   // The build the new container ran from this swap's start on (its first app event naming one at
   // or after new_started): a later swap may reuse the container's name with yet another build.
   std::optional<std::string> new_build;
   struct Stop {
     std::string container;
     core::Time at{};
-    std::optional<core::Time> exited;   // its first exit at or after the stop request
+    std::optional<core::Time> exited;  // its first exit at or after the stop request
   };
-  std::vector<Stop> stops;                // stop requests within the deployment, in order
-  std::optional<core::Time> other_build_last;   // last answer by another build, ending by `finished`
+  std::vector<Stop> stops;                     // stop requests within the deployment, in order
+  std::optional<core::Time> other_build_last;  // last answer by another build, ending by `finished`
 };
 
 class SwapTracker {

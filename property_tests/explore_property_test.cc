@@ -37,19 +37,20 @@ TEST(SeedExploration, ShrinksTheStartDelayRaceToADelayJustAboveTheSleep) {
   const auto s = load("property_tests/data/seed-max-fails-0");
   // Only the delay varies (shifted up from the scenario's 3 s by whole seconds); one swap, no POSTs.
   const auto delays = rc::gen::resize(100, rc::gen::exec([&] {
-    auto c = explore::own_case(s);
-    c.seed = *rc::gen::noShrink(rc::gen::inRange<uint64_t>(1, 1000));
-    const auto delay = s.app.listen_delay.min + std::chrono::seconds(*rc::gen::inRange(0, 13));
-    c.listen_delay = {delay, delay};
-    return c;
-  }));
+                                        auto c = explore::own_case(s);
+                                        c.seed = *rc::gen::noShrink(rc::gen::inRange<uint64_t>(1, 1000));
+                                        const auto delay =
+                                            s.app.listen_delay.min + std::chrono::seconds(*rc::gen::inRange(0, 13));
+                                        c.listen_delay = {delay, delay};
+                                        return c;
+                                      }));
   explore::ExploreSettings settings;
   settings.seed = 5;
   settings.runs = 20;
-  settings.quick.max_rate = 20;      // the scenario's: a 0.5 s outage still loses a few requests
+  settings.quick.max_rate = 20;  // the scenario's: a 0.5 s outage still loses a few requests
   settings.min_failed = 3;
-  settings.violations_needed = 2;    // a stalled harness does not pass for R01
-  settings.confirm = 0;              // the second run of each violation confirmed it
+  settings.violations_needed = 2;  // a stalled harness does not pass for R01
+  settings.confirm = 0;            // the second run of each violation confirmed it
   std::vector<std::string> lines;
   settings.log = [&](const std::string& line) { lines.push_back(line); };
   const auto found = explore::explore(s, settings, delays);
@@ -71,7 +72,7 @@ RC_GTEST_PROP(NoSwapRuns, NoInvariantFiresOnARunWithoutASwap, ()) {
     auto c = *explore::case_gen(base);
     auto s = base;
     explore::Quick quick;
-    quick.max_rate = 10;   // 200 real requests a second at time scale 0.05: no load of the harness's own
+    quick.max_rate = 10;  // 200 real requests a second at time scale 0.05: no load of the harness's own
     explore::apply_overrides(s, explore::overrides_for(base, c, quick));
     s.run.swaps = 0;
     s.time_scale = 0.05;

@@ -14,10 +14,10 @@ inline scenarios::Scenario quick_scenario(const std::string& name, core::Duratio
   s.app.listen_delay = {listen_delay, listen_delay};
   s.docker.build_duration = 2s;
   s.run.swaps = swaps;
-  s.run.warmup = listen_delay + 3s;   // the initial color serves before traffic starts
+  s.run.warmup = listen_delay + 3s;  // the initial color serves before traffic starts
   s.run.swap_interval = 3s;
   s.run.liveness = 5s;
-  s.traffic.rate = 20;                // still 20 requests in a 1 s outage
+  s.traffic.rate = 20;  // still 20 requests in a 1 s outage
   return s;
 }
 

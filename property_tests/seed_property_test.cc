@@ -19,7 +19,8 @@ std::string describe(const reports::RunResult& r) {
 // A run the machine was too loaded to drive ends as the harness's own late-send error: it is
 // evidence neither way, so the case is discarded (RapidCheck gives up if too many are).
 bool machine_overloaded(const reports::RunResult& r) {
-  return r.verdict == bg::core::Verdict::error && r.error.rfind("the harness could not keep the traffic schedule", 0) == 0;
+  return r.verdict == bg::core::Verdict::error &&
+         r.error.rfind("the harness could not keep the traffic schedule", 0) == 0;
 }
 
 bool invariant_held(const reports::RunResult& r, const std::string& name) {

@@ -59,14 +59,14 @@ uint16_t host_port_of(const std::string& color) { return color == "blue" ? 3000 
 std::string other_color(const std::string& color) { return color == "blue" ? "green" : "blue"; }
 
 constexpr int kMaxCommands = 8;
-constexpr int kMaxDeployments = 4;   // Swap, Push, ConcurrentDeploy: the costly commands
+constexpr int kMaxDeployments = 4;  // Swap, Push, ConcurrentDeploy: the costly commands
 
 // What seed-fixed's deployment must lead to, from the facts its script acts on.
 struct DeployModel {
-  std::string serving = "blue";            // the color the proxy's upstream names
-  std::set<std::string> running{"blue"};   // colors whose container runs (what `ps | grep running` sees)
-  bool outage = false;                     // the serving color's app was crashed and nothing restarted it
-  std::string held;                        // the color whose host port a stray container holds
+  std::string serving = "blue";           // the color the proxy's upstream names
+  std::set<std::string> running{"blue"};  // colors whose container runs (what `ps | grep running` sees)
+  bool outage = false;                    // the serving color's app was crashed and nothing restarted it
+  std::string held;                       // the color whose host port a stray container holds
   int deployments = 0;
   int commands = 0;
 
@@ -96,11 +96,11 @@ struct LiveWorld {
     world->stop_traffic();
     world->shutdown();
   }
-  scenarios::Scenario scenario;   // World keeps a reference: declared first, destroyed last
+  scenarios::Scenario scenario;  // World keeps a reference: declared first, destroyed last
   std::unique_ptr<sim::World> world;
-  size_t logged = 0;              // history entries already sent to RC_LOG
-  core::Time checked_from{};      // requests sent before this were checked by an earlier command
-  core::Time crashed_at{};        // when the serving color's app last died (its `exited` event)
+  size_t logged = 0;                 // history entries already sent to RC_LOG
+  core::Time checked_from{};         // requests sent before this were checked by an earlier command
+  core::Time crashed_at{};           // when the serving color's app last died (its `exited` event)
   int next_direct_deployment = 101;  // Swap's numbers, apart from the workflow runs' 1, 2, ...
 };
 
@@ -116,14 +116,22 @@ std::string first_line(const std::string& text) {
 // The deploy steps that place a failure in the swap: the harness's phases, hooks, deployments and
 // workflow runs; not jobs, steps, images or pushes.
 constexpr core::DeployEventKind kLoggedDeployKinds[] = {
-    core::DeployEventKind::phase,                  core::DeployEventKind::hook_started,
-    core::DeployEventKind::hook_finished,          core::DeployEventKind::deployment_started,
-    core::DeployEventKind::deployment_succeeded,   core::DeployEventKind::deployment_failed,
-    core::DeployEventKind::deployment_created,     core::DeployEventKind::deployment_refused,
-    core::DeployEventKind::workflow_queued,        core::DeployEventKind::workflow_pending,
-    core::DeployEventKind::workflow_not_triggered, core::DeployEventKind::workflow_started,
-    core::DeployEventKind::workflow_not_modelled,  core::DeployEventKind::workflow_succeeded,
-    core::DeployEventKind::workflow_failed,        core::DeployEventKind::workflow_cancelled,
+    core::DeployEventKind::phase,
+    core::DeployEventKind::hook_started,
+    core::DeployEventKind::hook_finished,
+    core::DeployEventKind::deployment_started,
+    core::DeployEventKind::deployment_succeeded,
+    core::DeployEventKind::deployment_failed,
+    core::DeployEventKind::deployment_created,
+    core::DeployEventKind::deployment_refused,
+    core::DeployEventKind::workflow_queued,
+    core::DeployEventKind::workflow_pending,
+    core::DeployEventKind::workflow_not_triggered,
+    core::DeployEventKind::workflow_started,
+    core::DeployEventKind::workflow_not_modelled,
+    core::DeployEventKind::workflow_succeeded,
+    core::DeployEventKind::workflow_failed,
+    core::DeployEventKind::workflow_cancelled,
 };
 
 // The run's history since the last command, to RC_LOG (printed only for the minimal failing case).
@@ -136,10 +144,9 @@ void log_history(LiveWorld& live) {
         RC_LOG() << fmt::format("  {} deploy {} {} {} {}\n", core::format_seconds(d->at), d->deployment,
                                 core::deploy_event_kind_name(d->kind), d->hook, first_line(d->detail));
     } else if (const auto* c = std::get_if<core::ContainerEvent>(&e)) {
-      RC_LOG() << fmt::format("  {} container {} {}{} {}\n", core::format_seconds(c->at), c->container,
-                              core::container_what_name(c->what),
-                              c->what == core::ContainerWhat::exited ? fmt::format(" ({})", c->exit_code) : "",
-                              c->detail);
+      RC_LOG() << fmt::format(
+          "  {} container {} {}{} {}\n", core::format_seconds(c->at), c->container, core::container_what_name(c->what),
+          c->what == core::ContainerWhat::exited ? fmt::format(" ({})", c->exit_code) : "", c->detail);
     } else if (const auto* s = std::get_if<core::ShimEvent>(&e)) {
       if (s->exit_code != 0)
         RC_LOG() << fmt::format("  {} {} {} exited {}: {}\n", core::format_seconds(s->start), s->program,
@@ -183,8 +190,8 @@ void check_requests(LiveWorld& live, Expect expect, const std::string& color) {
   for (const auto& r : core::events_of<core::RequestEvent>(entries)) {
     if (r.start < live.checked_from || r.start >= cut) continue;
     ++checked;
-    const std::string what = fmt::format("request #{} {} {} sent at {}", r.id, r.method, r.path,
-                                         core::format_seconds(r.start));
+    const std::string what =
+        fmt::format("request #{} {} {} sent at {}", r.id, r.method, r.path, core::format_seconds(r.start));
     if (r.outcome != core::Outcome::ok) {
       ++failed;
       if (expect == Expect::nothing_fails)
@@ -208,7 +215,8 @@ void check_requests(LiveWorld& live, Expect expect, const std::string& color) {
     require(checked > 0, fmt::format("no request was sent between {} and {}", core::format_seconds(live.checked_from),
                                      core::format_seconds(cut)));
   if (expect == Expect::outage) require(failed > 0, "the serving color's app died, yet no request failed");
-  for (const auto& invariant : {judge::NoVersionRegressionChecker().check(entries), judge::PostAtMostOnceChecker().check(entries)})
+  for (const auto& invariant :
+       {judge::NoVersionRegressionChecker().check(entries), judge::PostAtMostOnceChecker().check(entries)})
     if (!invariant.held)
       fail(fmt::format("{}: {}{}", invariant.name, invariant.summary,
                        invariant.evidence.empty() ? "" : "; " + invariant.evidence.front()));
@@ -217,8 +225,10 @@ void check_requests(LiveWorld& live, Expect expect, const std::string& color) {
 
 // The steady state the model describes: its color serves and nothing fails, or the outage goes on.
 void check_steady(LiveWorld& live, const DeployModel& m) {
-  if (m.outage) check_requests(live, Expect::outage, m.serving);
-  else check_requests(live, Expect::nothing_fails, m.serving);
+  if (m.outage)
+    check_requests(live, Expect::outage, m.serving);
+  else
+    check_requests(live, Expect::nothing_fails, m.serving);
 }
 
 // Lets `d` pass, logs what happened meanwhile, then checks the state the model describes.
@@ -239,7 +249,8 @@ void check_deployment(LiveWorld& live, const DeployModel& before, const fakes::D
     // It failed for the model's reason: Docker refused the held port.
     bool port_refused = false;
     for (const auto& s : live.world->history().all<core::ShimEvent>())
-      port_refused |= s.deployment == d.number && s.exit_code != 0 && s.err.find("port is already allocated") != std::string::npos;
+      port_refused |=
+          s.deployment == d.number && s.exit_code != 0 && s.err.find("port is already allocated") != std::string::npos;
     if (!port_refused) fail(fmt::format("deployment {} failed, but not on the held port: {}", d.number, d.error));
   }
   // During it either color may serve; nothing may fail unless the serving color was already dead.
@@ -270,10 +281,11 @@ struct Push : Command {
   }
   void apply(DeployModel& m) const override { m.deploy(); }
   void run(const DeployModel& m, LiveWorld& live) const override {
-    auto runs = live.world->swap();   // seed-fixed's pipeline: one push a swap
+    auto runs = live.world->swap();  // seed-fixed's pipeline: one push a swap
     log_history(live);
     require(runs.size() == 1u, fmt::format("{} workflow runs for one push", runs.size()));
-    if (!runs[0].deployment) fail(fmt::format("workflow run {} created no deployment: {}", runs[0].number, runs[0].detail));
+    if (!runs[0].deployment)
+      fail(fmt::format("workflow run {} created no deployment: {}", runs[0].number, runs[0].detail));
     check_deployment(live, m, *runs[0].deployment, nextState(m));
   }
   void show(std::ostream& os) const override { os << "Push (workflow run -> CodeDeploy)"; }
@@ -294,14 +306,15 @@ struct ConcurrentDeploy : Command {
     const auto& second = runs[1];
     if (!second.deployment || !second.deployment->refused ||
         second.deployment->error.find("DeploymentLimitExceededException") == std::string::npos)
-      fail(fmt::format("the second push's deployment was not refused: run {} {} {}; the first's deployment ran "
-                       "from {} to {}: {}",
-                       second.number, fakes::to_string(second.state),
-                       second.deployment ? second.deployment->error : second.detail,
-                       runs[0].deployment ? core::format_seconds(runs[0].deployment->start) : "-",
-                       runs[0].deployment ? core::format_seconds(runs[0].deployment->end) : "-",
-                       runs[0].deployment ? runs[0].deployment->error : runs[0].detail));
-    if (!runs[0].deployment) fail(fmt::format("workflow run {} created no deployment: {}", runs[0].number, runs[0].detail));
+      fail(fmt::format(
+          "the second push's deployment was not refused: run {} {} {}; the first's deployment ran "
+          "from {} to {}: {}",
+          second.number, fakes::to_string(second.state), second.deployment ? second.deployment->error : second.detail,
+          runs[0].deployment ? core::format_seconds(runs[0].deployment->start) : "-",
+          runs[0].deployment ? core::format_seconds(runs[0].deployment->end) : "-",
+          runs[0].deployment ? runs[0].deployment->error : runs[0].detail));
+    if (!runs[0].deployment)
+      fail(fmt::format("workflow run {} created no deployment: {}", runs[0].number, runs[0].detail));
     check_deployment(live, m, *runs[0].deployment, nextState(m));
   }
   void show(std::ostream& os) const override {
@@ -341,7 +354,7 @@ struct SlowStart : Command {
   void checkPreconditions(const DeployModel& m) const override { RC_PRE(m.commands < kMaxCommands); }
   void apply(DeployModel& m) const override { count_command(m); }
   void run(const DeployModel& m, LiveWorld& live) const override {
-    live.world->slow_start(extra);   // the script waits for health: it costs time, never a request
+    live.world->slow_start(extra);  // the script waits for health: it costs time, never a request
     settle_then_check(live, m);
   }
   void show(std::ostream& os) const override {
@@ -360,7 +373,8 @@ struct HoldPort : Command {
     m.held = color;
   }
   void run(const DeployModel& m, LiveWorld& live) const override {
-    if (auto error = live.world->hold_port(host_port_of(color), kImage)) fail("the stray container did not start: " + *error);
+    if (auto error = live.world->hold_port(host_port_of(color), kImage))
+      fail("the stray container did not start: " + *error);
     settle_then_check(live, m);
   }
   void show(std::ostream& os) const override {
@@ -387,7 +401,7 @@ struct ReloadProxy : Command {
   void run(const DeployModel& m, LiveWorld& live) const override {
     const auto refused = live.world->reload_proxy();
     if (refused) fail("nginx -s reload was refused: " + *refused);
-    settle_then_check(live, m);   // old workers finish, new ones start clean: same color, no loss
+    settle_then_check(live, m);  // old workers finish, new ones start clean: same color, no loss
   }
   void show(std::ostream& os) const override { os << "ReloadProxy"; }
 };
@@ -398,7 +412,7 @@ struct BurstTraffic : Command {
   void checkPreconditions(const DeployModel& m) const override { RC_PRE(m.commands < kMaxCommands); }
   void apply(DeployModel& m) const override { count_command(m); }
   void run(const DeployModel& m, LiveWorld& live) const override {
-    live.world->burst_traffic(rate, duration);   // goes on into the next command when longer than 1 s
+    live.world->burst_traffic(rate, duration);  // goes on into the next command when longer than 1 s
     settle_then_check(live, m);
   }
   void show(std::ostream& os) const override {
@@ -428,9 +442,9 @@ RC_GTEST_PROP(SwapStateMachine, EveryDeploymentEventLeadsWhereTheModelSaysAndLos
   // script and shrinking to a short sequence.
   const char* name = std::getenv("BG_STATE_MACHINE_SCENARIO");
   auto s = quick_scenario(name && *name ? name : "seed-fixed", 2s, 3);
-  s.docker.build_duration = 6s;   // ConcurrentDeploy's second push must land inside the first deployment
+  s.docker.build_duration = 6s;  // ConcurrentDeploy's second push must land inside the first deployment
   s.traffic.rate = 10;
-  s.traffic.timeout = 120s;   // a harness stalled by load must not pass for a timed-out request
+  s.traffic.timeout = 120s;  // a harness stalled by load must not pass for a timed-out request
   // ConcurrentDeploy's model: no `concurrency:` group, so the second is refused; Push's: one push a swap.
   RC_ASSERT(s.pipeline.concurrency_group.empty() && s.pipeline.pushes.size() == 1u);
   LiveWorld live(s, *rc::gen::inRange<uint64_t>(1, 1 << 30));
@@ -446,9 +460,9 @@ RC_GTEST_PROP(SwapStateMachine, EveryDeploymentEventLeadsWhereTheModelSaysAndLos
   const DeployModel initial;
   const auto commands = *rc::gen::resize(
       kMaxCommands,
-      rc::state::gen::commands(initial, rc::state::gen::execOneOfWithArgs<Swap, Push, ConcurrentDeploy, CrashContainer,
-                                                                          SlowStart, HoldPort, ReleasePort, ReloadProxy,
-                                                                          BurstTraffic, AdvanceTime>()));
+      rc::state::gen::commands(
+          initial, rc::state::gen::execOneOfWithArgs<Swap, Push, ConcurrentDeploy, CrashContainer, SlowStart, HoldPort,
+                                                     ReleasePort, ReloadProxy, BurstTraffic, AdvanceTime>()));
   DeployModel end = initial;
   bool crash = false, held = false;
   for (const auto& command : commands) {
@@ -461,7 +475,7 @@ RC_GTEST_PROP(SwapStateMachine, EveryDeploymentEventLeadsWhereTheModelSaysAndLos
   RC_TAG(end.deployments == 0 ? "no deployment" : std::to_string(end.deployments) + " deployment(s)");
   try {
     rc::state::runAll(commands, initial, live);
-  } catch (const std::exception& e) {   // a fake's error: said now, as fail() does
+  } catch (const std::exception& e) {  // a fake's error: said now, as fail() does
     std::cerr << "exception: " << e.what() << "\n";
     throw;
   }

@@ -29,7 +29,8 @@ class Remapper {
       if (d.name == "map" && d.args.size() == 2 && d.args[1].size() > 1)
         for (auto& e : d.block)
           if (e.args.size() == 1) slots_[d.args[1].substr(1)].push_back({&e, 0});
-      if (d.name == "proxy_pass" && d.args.size() == 1 && d.args[0].find('$') != std::string::npos) passes_.push_back(&d);
+      if (d.name == "proxy_pass" && d.args.size() == 1 && d.args[0].find('$') != std::string::npos)
+        passes_.push_back(&d);
       collect(d.block);
     }
   }
@@ -43,7 +44,8 @@ class Remapper {
 
  private:
   [[noreturn]] void refuse(const ConfDirective& d, const std::string& why) const {
-    throw core::NotModelled(fmt::format("proxy_pass \"{}\" under real nginx ({}) in {}:{}", d.args[0], why, d.file, d.line));
+    throw core::NotModelled(
+        fmt::format("proxy_pass \"{}\" under real nginx ({}) in {}:{}", d.args[0], why, d.file, d.line));
   }
 
   // Every value `text` can take: its literal parts and, for each variable, each value written for it.
@@ -54,8 +56,10 @@ class Remapper {
     std::vector<std::string> out{""};
     for (const auto& part : script->parts()) {
       std::vector<std::string> choices;
-      if (!part.variable) choices.push_back(part.text);
-      else if (!slots_.count(part.text)) refuse(pass, fmt::format("${} comes from the request, not the config", part.text));
+      if (!part.variable)
+        choices.push_back(part.text);
+      else if (!slots_.count(part.text))
+        refuse(pass, fmt::format("${} comes from the request, not the config", part.text));
       else
         for (const auto& slot : slots_.at(part.text))
           for (auto& v : values_of(slot.directive->args[slot.arg], pass, depth + 1)) choices.push_back(std::move(v));
@@ -121,7 +125,8 @@ class Remapper {
   // A URL the copy's proxy_pass can produce must name an upstream block or a remapped address.
   void check(const std::string& url, const ConfDirective& pass) {
     if (url.rfind("http://", 0) != 0) refuse(pass, fmt::format("it can be \"{}\"", url));
-    std::string authority = url.substr(7, url.find('/', 7) == std::string::npos ? std::string::npos : url.find('/', 7) - 7);
+    std::string authority =
+        url.substr(7, url.find('/', 7) == std::string::npos ? std::string::npos : url.find('/', 7) - 7);
     if (o_.upstreams.count(authority)) return;
     auto colon = authority.rfind(':');
     std::string host = authority.substr(0, colon);
@@ -141,7 +146,8 @@ class Remapper {
 
 }  // namespace
 
-std::map<uint16_t, std::string> remap_variable_addresses(std::vector<ConfDirective>& tree, const RemapOptions& options) {
+std::map<uint16_t, std::string> remap_variable_addresses(std::vector<ConfDirective>& tree,
+                                                         const RemapOptions& options) {
   Remapper r(options);
   r.collect(tree);
   return r.run();

@@ -35,12 +35,13 @@ std::string refusal(const HostDir& host) {
 // upstream names stay; the peers are named as written.
 TEST(AddressRemapper, MovesVariableAddressesToTheRunsPorts) {
   HostDir host("remap");
-  host.write("nginx.conf", "events {}\nhttp {\n upstream blue { server 127.0.0.1:3000; }\n"
-                           " map $http_x_color $pool { default blue; green 127.0.0.1:3001; }\n"
-                           " server { listen 80; set $service_url http://127.0.0.1:3002/x; set $port 3003;\n"
-                           "  location / { proxy_pass http://$pool; }\n"
-                           "  location /svc { proxy_pass $service_url; }\n"
-                           "  location /p { proxy_pass http://127.0.0.1:$port; } } }\n");
+  host.write("nginx.conf",
+             "events {}\nhttp {\n upstream blue { server 127.0.0.1:3000; }\n"
+             " map $http_x_color $pool { default blue; green 127.0.0.1:3001; }\n"
+             " server { listen 80; set $service_url http://127.0.0.1:3002/x; set $port 3003;\n"
+             "  location / { proxy_pass http://$pool; }\n"
+             "  location /svc { proxy_pass $service_url; }\n"
+             "  location /p { proxy_pass http://127.0.0.1:$port; } } }\n");
   ScaledConfig s = scale(host);
   EXPECT_NE(s.text.find("green 127.0.0.1:43001;"), std::string::npos) << s.text;
   EXPECT_NE(s.text.find("set $service_url http://127.0.0.1:43002/x;"), std::string::npos);
@@ -55,16 +56,21 @@ TEST(AddressRemapper, MovesVariableAddressesToTheRunsPorts) {
 TEST(AddressRemapper, RefusesWhatItCannotRemap) {
   HostDir host("remap");
   host.write("nginx.conf", "events {}\nhttp { server {\n location / {\n proxy_pass http://$host:3000;\n} } }\n");
-  EXPECT_EQ(refusal(host), "proxy_pass \"http://$host:3000\" under real nginx ($host comes from the request, not the "
-                           "config) in /etc/nginx/nginx.conf:4");
-  host.write("nginx.conf", "events {}\nhttp { resolver 127.0.0.11; server { set $app web:3000;\n"
-                           " location / {\n proxy_pass http://$app;\n} } }\n");
-  EXPECT_EQ(refusal(host), "proxy_pass \"http://$app\" under real nginx (it can reach \"web:3000\", which the run "
-                           "cannot remap) in /etc/nginx/nginx.conf:4");
-  host.write("nginx.conf", "events {}\nhttp { server { set $app http://10.0.0.5:3000;\n"
-                           " location / {\n proxy_pass $app;\n} } }\n");
-  EXPECT_EQ(refusal(host), "proxy_pass \"$app\" under real nginx (it can reach \"10.0.0.5:3000\", which the run "
-                           "cannot remap) in /etc/nginx/nginx.conf:4");
+  EXPECT_EQ(refusal(host),
+            "proxy_pass \"http://$host:3000\" under real nginx ($host comes from the request, not the "
+            "config) in /etc/nginx/nginx.conf:4");
+  host.write("nginx.conf",
+             "events {}\nhttp { resolver 127.0.0.11; server { set $app web:3000;\n"
+             " location / {\n proxy_pass http://$app;\n} } }\n");
+  EXPECT_EQ(refusal(host),
+            "proxy_pass \"http://$app\" under real nginx (it can reach \"web:3000\", which the run "
+            "cannot remap) in /etc/nginx/nginx.conf:4");
+  host.write("nginx.conf",
+             "events {}\nhttp { server { set $app http://10.0.0.5:3000;\n"
+             " location / {\n proxy_pass $app;\n} } }\n");
+  EXPECT_EQ(refusal(host),
+            "proxy_pass \"$app\" under real nginx (it can reach \"10.0.0.5:3000\", which the run "
+            "cannot remap) in /etc/nginx/nginx.conf:4");
 }
 
 }  // namespace bg::proxy

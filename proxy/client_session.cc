@@ -2,7 +2,6 @@
 
 #include <unistd.h>
 
-
 #include <fmt/format.h>
 
 #include "proxy/http_messages.h"
@@ -18,7 +17,7 @@ namespace {
 // nginx's keepalive_timeout default; also bounds reading a request (simplification: nginx uses
 // client_header_timeout, 60 s, once a request has begun).
 constexpr core::Duration kKeepaliveTimeout = 75s;
-constexpr core::Duration kSendTimeout = 60s;      // send_timeout default
+constexpr core::Duration kSendTimeout = 60s;  // send_timeout default
 // keepalive_requests (default 1000 since nginx 1.19.10): ngx_http_update_location_config clears
 // r->keepalive once c->requests (counted as each request begins, this one included) reaches the
 // location's value, so that response says `Connection: close` and the connection closes.
@@ -148,10 +147,9 @@ void ClientSession::next_attempt() {
   RequestVars vars{route_.proxy_host, "127.0.0.1", route_.upstream_uri};
   AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,
                            location_->proxy.read_timeout};
-  attempt_ = std::make_shared<UpstreamAttempt>(executor_, deadline_, state_->clock, endpoint,
-                                               upstream_request_bytes(request_, location_->proxy, vars),
-                                               request_.method() == http::verb::head, timeouts,
-                                               take_idle_connection(port), cache_->enabled());
+  attempt_ = std::make_shared<UpstreamAttempt>(
+      executor_, deadline_, state_->clock, endpoint, upstream_request_bytes(request_, location_->proxy, vars),
+      request_.method() == http::verb::head, timeouts, take_idle_connection(port), cache_->enabled());
   attempt_->run([self = shared_from_this()](AttemptResult r) { self->on_attempt(std::move(r)); });
 }
 
@@ -329,4 +327,3 @@ void ClientSession::close() {
 }
 
 }  // namespace bg::proxy
-

@@ -27,8 +27,8 @@ namespace bg::proxy {
 
 class ClientSession : public std::enable_shared_from_this<ClientSession> {
  public:
-  ClientSession(ProxySocket socket, std::shared_ptr<ServerState> state,
-                std::shared_ptr<ProxyGeneration> generation, uint16_t declared_port);
+  ClientSession(ProxySocket socket, std::shared_ptr<ServerState> state, std::shared_ptr<ProxyGeneration> generation,
+                uint16_t declared_port);
   ~ClientSession();
   ClientSession(const ClientSession&) = delete;
   ClientSession& operator=(const ClientSession&) = delete;
@@ -75,11 +75,11 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   boost::beast::flat_buffer buffer_;
   std::optional<http::request_parser<http::string_body>> parser_;
   bool idle_ = false;
-  bool served_ = false;   // a response was written: later waits are keep-alive waits
+  bool served_ = false;  // a response was written: later waits are keep-alive waits
   bool retiring_ = false;
   bool stopping_ = false;
   bool closed_ = false;
-  int requests_ = 0;      // requests read on this connection (nginx's c->requests)
+  int requests_ = 0;  // requests read on this connection (nginx's c->requests)
   // keepalive_timeout and keepalive_requests of the location the last request ended in (nginx
   // reads them from the request's location when it sets the connection to keep-alive).
   core::Duration keepalive_timeout_ = std::chrono::seconds(75);

@@ -52,7 +52,8 @@ void ClientSession::handle_request() {
   rr.target = std::string(request_.target());
   rr.host = ctx_.host;
   rr.declared_port = declared_port_;
-  if (request_.find(http::field::content_length) != request_.end()) rr.content_length = static_cast<int64_t>(request_.body().size());
+  if (request_.find(http::field::content_length) != request_.end())
+    rr.content_length = static_cast<int64_t>(request_.body().size());
   rr.header = [this](std::string_view field) -> std::optional<std::string> {
     auto it = request_.find(field);
     if (it == request_.end()) return std::nullopt;

@@ -57,8 +57,8 @@ ConfLexer::Result ConfLexer::next(std::vector<std::string>& words) {
     if (pos_ - start >= kBuffer) {
       line_ = start_line;
       if (d_quoted || s_quoted)
-        return fail(fmt::format("too long parameter, probably missing terminating \"{}\" character",
-                                d_quoted ? '"' : '\''));
+        return fail(
+            fmt::format("too long parameter, probably missing terminating \"{}\" character", d_quoted ? '"' : '\''));
       return fail(fmt::format("too long parameter \"{}...\" started", text_.substr(start, 10)));
     }
     char ch = text_[pos_++];

@@ -25,8 +25,7 @@ class ConfLexer {
   };
 
   // `command_line`: the text is a -g parameter, which nginx reads without a file.
-  explicit ConfLexer(std::string_view text, bool command_line = false)
-      : text_(text), command_line_(command_line) {}
+  explicit ConfLexer(std::string_view text, bool command_line = false) : text_(text), command_line_(command_line) {}
 
   // The next directive's words (name first), as ngx_conf_read_token returns them.
   Result next(std::vector<std::string>& words);

@@ -35,7 +35,8 @@ void ConfigInterpreter::run(const std::vector<ConfDirective>& tree) {
   if (not_modelled_) throw *not_modelled_;
 }
 
-ConfigInterpreter::Verdict ConfigInterpreter::check(const ConfDirective& d, ConfContext c, std::set<std::string>& seen) {
+ConfigInterpreter::Verdict ConfigInterpreter::check(const ConfDirective& d, ConfContext c,
+                                                    std::set<std::string>& seen) {
   const NginxDirectiveSpec& spec = checker_.check(d, c);
   switch (directive_support(d.name, spec.module)) {
     case DirectiveSupport::modelled:
@@ -63,11 +64,16 @@ void ConfigInterpreter::not_modelled(const ConfDirective& d, const std::string& 
 // custom handler (types, map, geo, split_clients, charset_map, match) take any words.
 void ConfigInterpreter::validate_block(const ConfDirective& d, ConfContext outer) {
   std::optional<ConfContext> inner;
-  if (d.name == "if") inner = outer.cmd_type == ctx::kServer.cmd_type ? ctx::kServerIf : ctx::kLocationIf;
-  else if (d.name == "limit_except") inner = ctx::kLimitExcept;
-  else if (d.name == "location") inner = ctx::kLocation;
-  else if (d.name == "server" && outer.module == ConfModuleKind::http) inner = ctx::kServer;
-  else if (d.name == "upstream") inner = ctx::kUpstream;
+  if (d.name == "if")
+    inner = outer.cmd_type == ctx::kServer.cmd_type ? ctx::kServerIf : ctx::kLocationIf;
+  else if (d.name == "limit_except")
+    inner = ctx::kLimitExcept;
+  else if (d.name == "location")
+    inner = ctx::kLocation;
+  else if (d.name == "server" && outer.module == ConfModuleKind::http)
+    inner = ctx::kServer;
+  else if (d.name == "upstream")
+    inner = ctx::kUpstream;
   std::set<std::string> seen;
   for (const auto& c : d.block) {
     raise_if_error(c);
@@ -132,11 +138,16 @@ void ConfigInterpreter::http_block(const ConfDirective& d) {
   for (const auto& c : d.block) {
     if (c.name == "ssl_certificate") http_ssl_certificate_ = true;
     if (check(c, ctx::kHttp, seen) == Verdict::skip) continue;
-    if (c.name == "upstream") upstream_block(c);
-    else if (c.name == "server") server_block(c);
-    else if (c.name == "map") map_block(c);
-    else if (c.name == "resolver") config_.has_resolver = true;
-    else level_directive(c, http_, ignored, no_rewrite, seen);
+    if (c.name == "upstream")
+      upstream_block(c);
+    else if (c.name == "server")
+      server_block(c);
+    else if (c.name == "map")
+      map_block(c);
+    else if (c.name == "resolver")
+      config_.has_resolver = true;
+    else
+      level_directive(c, http_, ignored, no_rewrite, seen);
   }
 }
 

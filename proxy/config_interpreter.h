@@ -92,8 +92,8 @@ class ConfigInterpreter {
   PendingLocation location_block(const ConfDirective& d, const Location* parent, ConfContext parent_ctx);
   void location_name(const ConfDirective& d, const Location* parent, Location& location);
   // A directive of server or location level that both share; false when `d` is none of them.
-  bool level_directive(const ConfDirective& d, LevelSettings& own, Location& content,
-                       std::vector<RewriteStep>& rewrite, std::set<std::string>& seen);
+  bool level_directive(const ConfDirective& d, LevelSettings& own, Location& content, std::vector<RewriteStep>& rewrite,
+                       std::set<std::string>& seen);
   RewriteStep return_step(const ConfDirective& d);
   RewriteStep set_step(const ConfDirective& d);
 
@@ -106,8 +106,8 @@ class ConfigInterpreter {
   std::set<std::string> defined_variables_;
   std::vector<VariableUse> variable_uses_;
   bool http_seen_ = false;
-  bool ssl_listen_ = false;            // the server being read has `listen ... ssl`
-  bool ssl_certificate_ = false;       // and an ssl_certificate (its own or http's)
+  bool ssl_listen_ = false;       // the server being read has `listen ... ssl`
+  bool ssl_certificate_ = false;  // and an ssl_certificate (its own or http's)
   bool http_ssl_certificate_ = false;
 };
 

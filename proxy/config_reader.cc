@@ -128,7 +128,8 @@ void ConfigReader::include(const ConfDirective& d, std::vector<Frame>& stack, st
     stopped_ = true;
   };
   if (d.has_block) return stop(ConfDirective::Error::config, "directive \"include\" is not terminated by \";\"");
-  if (d.args.size() != 1) return stop(ConfDirective::Error::config, "invalid number of arguments in \"include\" directive");
+  if (d.args.size() != 1)
+    return stop(ConfDirective::Error::config, "invalid number of arguments in \"include\" directive");
   Frame frame;
   frame.kind = Frame::Kind::include;
   frame.out = &out;
@@ -176,7 +177,8 @@ void ConfigReader::step(std::vector<Frame>& stack) {
     case ConfLexer::Result::error:
       return stop(ConfDirective::Error::config, emerg_at(f.lexer.error(), f.display, f.lexer.line()));
     case ConfLexer::Result::block_done:
-      if (top.kind == Frame::Kind::file) return stop(ConfDirective::Error::config, emerg_at("unexpected \"}\"", f.display, f.lexer.line()));
+      if (top.kind == Frame::Kind::file)
+        return stop(ConfDirective::Error::config, emerg_at("unexpected \"}\"", f.display, f.lexer.line()));
       top.owner->end_line = f.lexer.line();
       return stack.pop_back();
     case ConfLexer::Result::file_done:

@@ -33,16 +33,15 @@ struct ConfDirective {
 };
 
 struct ConfReaderLimits {
-  int max_block_depth = 100;       // nested blocks (nginx crashes somewhere past thousands)
-  int max_include_depth = 32;      // includes within includes (a file including itself)
+  int max_block_depth = 100;           // nested blocks (nginx crashes somewhere past thousands)
+  int max_include_depth = 32;          // includes within includes (a file including itself)
   size_t max_total_bytes = 16u << 20;  // all files read
   size_t max_directives = 200000;
 };
 
 class ConfigReader {
  public:
-  explicit ConfigReader(const core::PathMap& paths, ConfReaderLimits limits = {})
-      : paths_(paths), limits_(limits) {}
+  explicit ConfigReader(const core::PathMap& paths, ConfReaderLimits limits = {}) : paths_(paths), limits_(limits) {}
 
   // Reads the main file (`display_path` is how messages name it) and what it includes. Problems
   // become an error node, never an exception.

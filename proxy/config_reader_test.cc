@@ -37,7 +37,8 @@ TEST(ConfLexer, ReadsWordsAsNginx) {
   EXPECT_EQ(words_of("a b}c d#e;"), (std::vector<std::string>{"a", "b}c", "d#e"}));
   EXPECT_EQ(words_of("a x\"y\" 'q;r' \"t\\\"u\\n\";"), (std::vector<std::string>{"a", "x\"y\"", "q;r", "t\"u\n"}));
   EXPECT_EQ(words_of("set $a ${b}c;"), (std::vector<std::string>{"set", "$a", "${b}c"}));
-  EXPECT_EQ(words_of("a \\x\\;b;"), (std::vector<std::string>{"a", "\\x\\;b"}));  // only \\" \\' \\\\ \\t \\r \\n unescape
+  EXPECT_EQ(words_of("a \\x\\;b;"),
+            (std::vector<std::string>{"a", "\\x\\;b"}));  // only \\" \\' \\\\ \\t \\r \\n unescape
   EXPECT_EQ(words_of("if ($a = \"b\") {"), (std::vector<std::string>{"if", "($a", "=", "b", ")"}));
 }
 
@@ -59,8 +60,9 @@ TEST(ConfLexer, ErrorsAreNginxs) {
 // messages name host paths, never the temporary folder.
 TEST(ConfigReader, IncludesGlobsNestingAndSymlinks) {
   HostDir host("reader");
-  host.write("nginx.conf", "events {}\nhttp {\n include conf.d/*.conf;\n include sites-enabled/*;\n"
-                           " include nothing/*.conf;\n}\n");
+  host.write("nginx.conf",
+             "events {}\nhttp {\n include conf.d/*.conf;\n include sites-enabled/*;\n"
+             " include nothing/*.conf;\n}\n");
   host.write("conf.d/b.conf", "upstream b { include conf.d/ups/*.inc; }\n");  // relative to /etc/nginx, not to b.conf
   host.write("conf.d/a.conf", "upstream a { server 127.0.0.1:3000; }\n");
   host.write("conf.d/.hidden.conf", "frobnicate;\n");
@@ -75,8 +77,9 @@ TEST(ConfigReader, IncludesGlobsNestingAndSymlinks) {
   EXPECT_EQ(c.servers[0].file, "/etc/nginx/sites-enabled/app");
 
   host.symlink("../sites-available/gone", "/etc/nginx/sites-enabled/zz-dangling");
-  EXPECT_EQ(host.outcome(), "[emerg] open() \"/etc/nginx/sites-enabled/zz-dangling\" failed (2: No such file or "
-                            "directory) in /etc/nginx/nginx.conf:4");
+  EXPECT_EQ(host.outcome(),
+            "[emerg] open() \"/etc/nginx/sites-enabled/zz-dangling\" failed (2: No such file or "
+            "directory) in /etc/nginx/nginx.conf:4");
 }
 
 // Goal: a directory matched by a glob fails as nginx's pread() does; a missing plain include names
@@ -87,8 +90,9 @@ TEST(ConfigReader, IncludeErrorsAreNginxs) {
   host.write("nginx.conf", "events {}\nhttp { include conf.d/*; }\n");
   EXPECT_EQ(host.outcome(), "[crit] pread() \"/etc/nginx/conf.d/sub\" failed (21: Is a directory)");
   host.write("nginx.conf", "events {}\n\ninclude missing.conf;\n");
-  EXPECT_EQ(host.outcome(), "[emerg] open() \"/etc/nginx/missing.conf\" failed (2: No such file or directory) in "
-                            "/etc/nginx/nginx.conf:3");
+  EXPECT_EQ(host.outcome(),
+            "[emerg] open() \"/etc/nginx/missing.conf\" failed (2: No such file or directory) in "
+            "/etc/nginx/nginx.conf:3");
   host.write("nginx.conf", "events {}\ninclude a b;\n");
   EXPECT_EQ(host.outcome(), "[emerg] invalid number of arguments in \"include\" directive in /etc/nginx/nginx.conf:2");
 }
@@ -100,8 +104,9 @@ TEST(ConfigReader, FirstErrorInFileOrderWins) {
   host.write("nginx.conf", "events {}\nhttp {\n frobnicate;\n}\n}\n");
   EXPECT_EQ(host.outcome(), "[emerg] unknown directive \"frobnicate\" in /etc/nginx/nginx.conf:3");
   host.write("nginx.conf", "events {}\nhttp {\n include missing.conf;\n frobnicate;\n}\n");
-  EXPECT_EQ(host.outcome(), "[emerg] open() \"/etc/nginx/missing.conf\" failed (2: No such file or directory) in "
-                            "/etc/nginx/nginx.conf:3");
+  EXPECT_EQ(host.outcome(),
+            "[emerg] open() \"/etc/nginx/missing.conf\" failed (2: No such file or directory) in "
+            "/etc/nginx/nginx.conf:3");
 }
 
 // Goal: no input crashes or exhausts the harness: 20000 nested blocks (nginx 1.22 segfaults), a file
@@ -111,12 +116,14 @@ TEST(ConfigReader, BoundedDepthIncludesAndSize) {
   std::string deep = "events {}\nhttp { server {\n";
   for (int i = 0; i < 20000; ++i) deep += "location / {\n";
   host.write("nginx.conf", deep);
-  EXPECT_EQ(host.outcome(), "[emerg] blocks nested more than 100 deep (nginx 1.22 overflows its stack) in "
-                            "/etc/nginx/nginx.conf:101");
+  EXPECT_EQ(host.outcome(),
+            "[emerg] blocks nested more than 100 deep (nginx 1.22 overflows its stack) in "
+            "/etc/nginx/nginx.conf:101");
   host.write("nginx.conf", "events {}\nhttp { include self.conf; }\n");
   host.write("self.conf", "\ninclude self.conf;\n");
-  EXPECT_EQ(host.outcome(), "[emerg] includes nested more than 32 deep (an include loop? nginx 1.22 overflows its "
-                            "stack) in /etc/nginx/self.conf:2");
+  EXPECT_EQ(host.outcome(),
+            "[emerg] includes nested more than 32 deep (an include loop? nginx 1.22 overflows its "
+            "stack) in /etc/nginx/self.conf:2");
   // A glob whose wildcards come back through `..`: k^n paths, as glob(3) lists them (the fuzzer's
   // input took 26 s under ASan); past kMaxGlobPaths the include is refused, naming itself.
   for (int i = 0; i < 20; ++i) host.write("many/d" + std::to_string(i) + "/x.conf", "\n");

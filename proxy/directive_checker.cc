@@ -55,27 +55,28 @@ const NginxDirectiveSpec& DirectiveChecker::check(const ConfDirective& d, ConfCo
     if (s->kind != ConfModuleKind::conf && s->kind != ctx.module) continue;
     if (!(s->type & ctx.cmd_type)) continue;
     if (!(s->type & NGX_CONF_BLOCK) && d.has_block)
-      throw NginxConfigError(emerg_at(fmt::format("directive \"{}\" is not terminated by \";\"", d.name), d.file, d.line));
+      throw NginxConfigError(
+          emerg_at(fmt::format("directive \"{}\" is not terminated by \";\"", d.name), d.file, d.line));
     if ((s->type & NGX_CONF_BLOCK) && !d.has_block)
       throw NginxConfigError(emerg_at(fmt::format("directive \"{}\" has no opening \"{{\"", d.name), d.file, d.line));
     if (!argument_count_ok(s->type, d.args.size() + 1))
-      throw NginxConfigError(emerg_at(fmt::format("invalid number of arguments in \"{}\" directive", d.name), d.file, d.line));
+      throw NginxConfigError(
+          emerg_at(fmt::format("invalid number of arguments in \"{}\" directive", d.name), d.file, d.line));
     return *s;
   }
-  throw NginxConfigError(emerg_at(
-      found ? fmt::format("\"{}\" directive is not allowed here", d.name) : fmt::format("unknown directive \"{}\"", d.name),
-      d.file, d.line));
+  throw NginxConfigError(emerg_at(found ? fmt::format("\"{}\" directive is not allowed here", d.name)
+                                        : fmt::format("unknown directive \"{}\"", d.name),
+                                  d.file, d.line));
 }
 
 // ngx_conf_set_*_slot of src/core/ngx_conf_file.c: "is duplicate" when the level already set it,
 // then the value's own check. Returned strings become `"NAME" directive MESSAGE`.
 void DirectiveChecker::check_slot(const ConfDirective& d, const NginxDirectiveSpec& spec, std::set<std::string>& seen) {
   const std::string_view setter = spec.setter;
-  static const std::set<std::string_view> kSlots = {"ngx_conf_set_flag_slot", "ngx_conf_set_num_slot",
-                                                    "ngx_conf_set_size_slot", "ngx_conf_set_off_slot",
-                                                    "ngx_conf_set_msec_slot", "ngx_conf_set_sec_slot",
-                                                    "ngx_conf_set_str_slot",  "ngx_conf_set_enum_slot",
-                                                    "ngx_conf_set_bufs_slot", "ngx_conf_set_path_slot"};
+  static const std::set<std::string_view> kSlots = {
+      "ngx_conf_set_flag_slot", "ngx_conf_set_num_slot", "ngx_conf_set_size_slot", "ngx_conf_set_off_slot",
+      "ngx_conf_set_msec_slot", "ngx_conf_set_sec_slot", "ngx_conf_set_str_slot",  "ngx_conf_set_enum_slot",
+      "ngx_conf_set_bufs_slot", "ngx_conf_set_path_slot"};
   if (!kSlots.count(setter)) return;
   auto fail = [&](const std::string& what) { throw NginxConfigError(emerg_at(what, d.file, d.line)); };
   if (!seen.insert(d.name).second) fail(fmt::format("\"{}\" directive is duplicate", d.name));

@@ -50,7 +50,8 @@ std::optional<std::vector<fs::path>> glob_host(const fs::path& pattern, const co
     if (current.size() > kMaxGlobPaths) return std::nullopt;
     if (current.empty()) break;
   }
-  std::sort(current.begin(), current.end(), [](const fs::path& a, const fs::path& b) { return a.string() < b.string(); });
+  std::sort(current.begin(), current.end(),
+            [](const fs::path& a, const fs::path& b) { return a.string() < b.string(); });
   return current;
 }
 

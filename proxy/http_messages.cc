@@ -72,22 +72,28 @@ bool has_body_framing(const http::request<http::string_body>& req) {
 
 const char* reason_for(int status) {
   switch (status) {
-    case 400: return "Bad Request";
-    case 404: return "Not Found";
-    case 413: return "Request Entity Too Large";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Temporarily Unavailable";
-    case 504: return "Gateway Time-out";
-    default: return "Error";
+    case 400:
+      return "Bad Request";
+    case 404:
+      return "Not Found";
+    case 413:
+      return "Request Entity Too Large";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Temporarily Unavailable";
+    case 504:
+      return "Gateway Time-out";
+    default:
+      return "Error";
   }
 }
 
 }  // namespace
 
-void prepare_client_parser(http::request_parser<http::string_body>& parser) {
-  parser.body_limit(kClientMaxBodySize);
-}
+void prepare_client_parser(http::request_parser<http::string_body>& parser) { parser.body_limit(kClientMaxBodySize); }
 
 ClientRequestParse parse_client_request(std::string_view bytes) {
   ClientRequestParse out;
@@ -117,11 +123,15 @@ http::request<http::string_body> make_upstream_request(const http::request<http:
   http::request<http::string_body> up;
   // Beast's method(verb::unknown) throws: a method it does not know (found by the fuzzer, e.g.
   // "FOO / HTTP/1.1") goes by its string, as nginx passes any method token on.
-  if (req.method() == http::verb::unknown) up.method_string(req.method_string());
-  else up.method(req.method());
+  if (req.method() == http::verb::unknown)
+    up.method_string(req.method_string());
+  else
+    up.method(req.method());
   // proxy_pass without a URI part passes the request URI unchanged.
-  if (vars.uri.empty()) up.target(req.target());
-  else up.target(vars.uri);
+  if (vars.uri.empty())
+    up.target(req.target());
+  else
+    up.target(vars.uri);
   up.version(settings.http_version == "1.1" ? 11 : 10);
   // nginx's defaults: proxy_set_header Host $proxy_host; proxy_set_header Connection close.
   up.set(http::field::host, vars.proxy_host);
@@ -175,8 +185,8 @@ http::response<http::string_body> make_error_page(int status, unsigned client_ve
 }
 
 http::response<http::string_body> make_answer(int status, const std::string* body, const std::string& content_type,
-                                              const std::string& location, unsigned client_version,
-                                              bool keep_alive, bool head) {
+                                              const std::string& location, unsigned client_version, bool keep_alive,
+                                              bool head) {
   http::response<http::string_body> out = make_error_page(status, client_version, keep_alive);
   if (body || status < 300) {
     out.body() = body ? *body : std::string();
@@ -347,8 +357,10 @@ std::string client_response_bytes(http::response<http::string_body>&& upstream, 
   append_field(out, "Server", kNginxVersion);
   for (const auto& f : upstream)
     if (!skip_response_header(f.name(), f.name_string())) append_field(out, f.name_string(), f.value());
-  if (!head) append_field(out, "Content-Length", std::to_string(upstream.body().size()));
-  else if (upstream.has_content_length()) append_field(out, "Content-Length", upstream[http::field::content_length]);
+  if (!head)
+    append_field(out, "Content-Length", std::to_string(upstream.body().size()));
+  else if (upstream.has_content_length())
+    append_field(out, "Content-Length", upstream[http::field::content_length]);
   if (version == 10 && keep_alive) append_field(out, "Connection", "keep-alive");
   if (version == 11 && !keep_alive) append_field(out, "Connection", "close");
   out += "\r\n";

@@ -65,8 +65,8 @@ http::response<http::string_body> make_error_page(int status, unsigned client_ve
 // return's text, a file), else nginx's page for an error or redirect status and an empty body
 // below 300; `location` for a redirect; no body bytes for HEAD.
 http::response<http::string_body> make_answer(int status, const std::string* body, const std::string& content_type,
-                                              const std::string& location, unsigned client_version,
-                                              bool keep_alive, bool head);
+                                              const std::string& location, unsigned client_version, bool keep_alive,
+                                              bool head);
 
 // The whole message as bytes, so it leaves in one write (semantics.md §7, Nagle).
 std::string serialize(const http::response<http::string_body>& res);

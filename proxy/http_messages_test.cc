@@ -85,15 +85,20 @@ TEST(HttpMessagesTest, BytesWithoutTheMessageAreTheMessagesBytes) {
   std::vector<ProxySettings> variants(5);
   variants[1].http_version = "1.1";
   variants[1].set_headers = {{"Connection", ""}, {"X-Forwarded-For", "$proxy_add_x_forwarded_for"}};
-  variants[2].set_headers = {{"Host", "$host"}, {"x-request-id", "fixed"}, {"X-Original-URI", "$request_uri$uri"},
-                             {"X-Request-Id", "$remote_addr"}, {"X-Empty", ""}};
+  variants[2].set_headers = {{"Host", "$host"},
+                             {"x-request-id", "fixed"},
+                             {"X-Original-URI", "$request_uri$uri"},
+                             {"X-Request-Id", "$remote_addr"},
+                             {"X-Empty", ""}};
   variants[3].set_headers = {{"content-length", "3"}, {"Upgrade", "$http_host"}, {"X-Padded", " \t padded \t"}};
   variants[4].set_headers = {{"Transfer-Encoding", "chunked"}};
   RequestVars vars{"backends", "127.0.0.1"};
-  for (const char* raw : {"GET /a?b=1 HTTP/1.1\r\nHost: h:3000\r\nX-Request-Id: 7\r\nx-forwarded-for: 10.0.0.1\r\n\r\n",
-                          "FOO /x HTTP/1.0\r\nHost: a\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\t\t:80\r\n\r\n", "POST /p HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
-                          "PUT /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nconnection: keep-alive\r\nTE: x\r\n\r\nhello",
-                          "DELETE /d HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nX-A: 2\r\nContent-Length: 2\r\n\r\nab"}) {
+  for (const char* raw :
+       {"GET /a?b=1 HTTP/1.1\r\nHost: h:3000\r\nX-Request-Id: 7\r\nx-forwarded-for: 10.0.0.1\r\n\r\n",
+        "FOO /x HTTP/1.0\r\nHost: a\r\n\r\n", "GET / HTTP/1.1\r\nHost: a\t\t:80\r\n\r\n",
+        "POST /p HTTP/1.1\r\nContent-Length: 0\r\n\r\n",
+        "PUT /p HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nconnection: keep-alive\r\nTE: x\r\n\r\nhello",
+        "DELETE /d HTTP/1.1\r\nHost: a\r\nX-A: 1\r\nX-A: 2\r\nContent-Length: 2\r\n\r\nab"}) {
     auto parsed = parse_client_request(raw);
     ASSERT_TRUE(parsed.request) << raw;
     for (const auto& settings : variants)

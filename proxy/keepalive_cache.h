@@ -18,10 +18,10 @@ namespace bg::proxy {
 
 struct IdleConnection {
   int fd = -1;
-  uint16_t port = 0;         // the peer's actual (mapped) port: nginx matches the peer's sockaddr
-  core::Time opened{};       // for keepalive_time
-  core::Time idle_since{};   // for keepalive_timeout
-  int requests = 0;          // requests served on it so far, for keepalive_requests
+  uint16_t port = 0;        // the peer's actual (mapped) port: nginx matches the peer's sockaddr
+  core::Time opened{};      // for keepalive_time
+  core::Time idle_since{};  // for keepalive_timeout
+  int requests = 0;         // requests served on it so far, for keepalive_requests
 };
 
 class KeepaliveCache {

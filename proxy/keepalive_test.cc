@@ -104,7 +104,8 @@ TEST(KeepaliveRetryTest, PostOrTimeoutOnReusedConnectionGetsNoExtraTry) {
   EXPECT_FALSE(RetryPolicy::decide(in).extra_try);
 }
 
-std::string keepalive_config(const std::string& location_extra, const std::string& upstream_extra = "    keepalive 4;\n") {
+std::string keepalive_config(const std::string& location_extra,
+                             const std::string& upstream_extra = "    keepalive 4;\n") {
   return "events {}\nhttp {\n  upstream backends {\n    server localhost:3000;\n" + upstream_extra +
          "  }\n  server {\n    listen 80;\n    location / {\n      proxy_pass http://backends;\n" + location_extra +
          "    }\n  }\n}\n";
@@ -115,8 +116,7 @@ const std::string kKeepaliveLocation = "      proxy_http_version 1.1;\n      pro
 class KeepaliveProxyTest : public testing::TestWithParam<int> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("bg_keepalive_" + std::to_string(::getpid()) + "_" +
-                                        test_dir_name());
+    dir_ = fs::temp_directory_path() / ("bg_keepalive_" + std::to_string(::getpid()) + "_" + test_dir_name());
     fs::create_directories(dir_);
     paths_.add("/etc/nginx", dir_);
     for (int i = 0; i < GetParam(); ++i) threads_.emplace_back([this] { io_.run(); });
@@ -212,8 +212,7 @@ TEST_P(KeepaliveProxyTest, PostOnFailedReusedConnectionIsNotRetried) {
 TEST_P(KeepaliveProxyTest, IdleConnectionClosedByBackendIsNotReused) {
   start(keepalive_config(kKeepaliveLocation), {.idle_close = 30ms});
   EXPECT_EQ(send().status, 200);
-  ASSERT_TRUE(
-      wait_until([&] { return backend_->idle_closed() >= 1; }, 2s, "the backend to close its idle connection"));
+  ASSERT_TRUE(wait_until([&] { return backend_->idle_closed() >= 1; }, 2s, "the backend to close its idle connection"));
   EXPECT_EQ(send().status, 200);
   EXPECT_EQ(backend_->connections(), 2);
   EXPECT_TRUE(events(core::ProxyEventKind::error_log).empty());

@@ -56,30 +56,55 @@ std::string parse_options(const std::vector<std::string>& args, Options& o) {
     for (size_t j = 1; j < a.size(); ++j) {
       char c = a[j];
       auto parameter = [&](const char* what, std::string& out) -> std::string {
-        if (j + 1 < a.size()) out = a.substr(j + 1);
-        else if (i + 1 < args.size()) out = args[++i];
-        else return fmt::format("option \"-{}\" requires {}", c, what);
+        if (j + 1 < a.size())
+          out = a.substr(j + 1);
+        else if (i + 1 < args.size())
+          out = args[++i];
+        else
+          return fmt::format("option \"-{}\" requires {}", c, what);
         j = a.size();
         return "";
       };
       std::string ignored, err;
       switch (c) {
-        case '?': case 'h': o.help = true; break;
-        case 'v': o.version = true; break;
-        case 'V': o.version = o.configure = true; break;
-        case 't': o.test = true; break;
-        case 'T': o.test = o.dump = true; break;
-        case 'q': o.quiet = true; break;
-        case 'c': err = parameter("file name", o.config); break;
-        case 'p': err = parameter("directory name", o.prefix); break;
-        case 'e': err = parameter("file name", ignored); break;  // the error log: the harness keeps its own
-        case 'g': err = parameter("parameter", o.globals); break;
+        case '?':
+        case 'h':
+          o.help = true;
+          break;
+        case 'v':
+          o.version = true;
+          break;
+        case 'V':
+          o.version = o.configure = true;
+          break;
+        case 't':
+          o.test = true;
+          break;
+        case 'T':
+          o.test = o.dump = true;
+          break;
+        case 'q':
+          o.quiet = true;
+          break;
+        case 'c':
+          err = parameter("file name", o.config);
+          break;
+        case 'p':
+          err = parameter("directory name", o.prefix);
+          break;
+        case 'e':
+          err = parameter("file name", ignored);
+          break;  // the error log: the harness keeps its own
+        case 'g':
+          err = parameter("parameter", o.globals);
+          break;
         case 's':
           err = parameter("parameter", o.signal);
           if (err.empty() && o.signal != "stop" && o.signal != "quit" && o.signal != "reopen" && o.signal != "reload")
             err = fmt::format("invalid option: \"-s {}\"", o.signal);
           break;
-        default: return fmt::format("invalid option: \"{}\"", c);
+        default:
+          return fmt::format("invalid option: \"{}\"", c);
       }
       if (!err.empty()) return err;
     }
@@ -107,8 +132,7 @@ std::string dump_config(const std::string& path, const core::PathMap& paths) {
 }
 
 // A plain `nginx`: a new master. With one already running it cannot bind the listen ports.
-core::CommandResult start_master(ProxyControl* proxy, const std::string& config_path,
-                                 const NginxConfig& config) {
+core::CommandResult start_master(ProxyControl* proxy, const std::string& config_path, const NginxConfig& config) {
   core::CommandResult r;
   if (proxy && proxy->running()) {
     uint16_t port = !config.servers.empty() && !config.servers[0].listen.empty() ? config.servers[0].listen[0] : 80;
@@ -149,7 +173,8 @@ core::CommandResult run_nginx_command(ProxyControl* running, const std::vector<s
   }
   if (o.version) {
     r.err += "nginx version: nginx/1.22.1\n";
-    if (o.configure) r.err += std::string("built with OpenSSL 3.0.11 19 Sep 2023\nTLS SNI support enabled\n") + kConfigure;
+    if (o.configure)
+      r.err += std::string("built with OpenSSL 3.0.11 19 Sep 2023\nTLS SNI support enabled\n") + kConfigure;
   }
   if (o.help) r.err += kUsage;
   if ((o.version || o.help) && !o.test) return r;
@@ -207,8 +232,8 @@ core::CommandResult run_nginx_command(ProxyControl* running, const std::vector<s
       }
       r.exit_code = 1;
     }
-  }
-  else if (o.signal == "stop" || o.signal == "quit") running->stop();
+  } else if (o.signal == "stop" || o.signal == "quit")
+    running->stop();
   return r;
 }
 

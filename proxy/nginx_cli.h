@@ -20,7 +20,6 @@ namespace bg::proxy {
 // signaller of -s reload too): one that does not resolve fails the command (races.md R18).
 core::CommandResult run_nginx_command(ProxyControl* running, const std::vector<std::string>& args,
                                       const std::string& virtual_config_path,
-                                      const core::PathMap& paths = core::PathMap(),
-                                      const HostResolver& resolve = {});
+                                      const core::PathMap& paths = core::PathMap(), const HostResolver& resolve = {});
 
 }  // namespace bg::proxy

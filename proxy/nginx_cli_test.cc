@@ -16,15 +16,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const char* kConfig = "events {}\nhttp {\n upstream b { server localhost:3000; }\n"
-                      " server { listen 80; location / { proxy_pass http://b; } }\n}\n";
+const char* kConfig =
+    "events {}\nhttp {\n upstream b { server localhost:3000; }\n"
+    " server { listen 80; location / { proxy_pass http://b; } }\n}\n";
 
 class NginxCliTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bg_proxy_cli_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("bg_proxy_cli_" + std::to_string(::getpid()) + "_" +
+                                        testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
     paths_.add("/etc/nginx", dir_);
     std::ofstream(dir_ / "nginx.conf") << kConfig;
@@ -100,7 +100,7 @@ TEST_F(NginxCliTest, ReloadAndStopARunningProxy) {
     EXPECT_EQ(stop.exit_code, 0);
     EXPECT_FALSE(proxy.running());
     EXPECT_EQ(run(&proxy, {"-s", "quit"}).exit_code, 1);  // nothing runs any more
-    EXPECT_EQ(run(&proxy, {}).exit_code, 0);               // a plain `nginx` starts it again
+    EXPECT_EQ(run(&proxy, {}).exit_code, 0);              // a plain `nginx` starts it again
     EXPECT_TRUE(proxy.running());
   }
   work.reset();
@@ -116,8 +116,9 @@ TEST_F(NginxCliTest, DumpPrintsEveryFileOnce) {
   std::ofstream(dir_ / "x.conf") << "# x\n";
   auto r = run(nullptr, {"-T"});
   EXPECT_EQ(r.exit_code, 0);
-  EXPECT_EQ(r.out, "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp { include x.conf; include x.conf; }\n\n"
-                   "# configuration file /etc/nginx/x.conf:\n# x\n\n");
+  EXPECT_EQ(r.out,
+            "# configuration file /etc/nginx/nginx.conf:\nevents {}\nhttp { include x.conf; include x.conf; }\n\n"
+            "# configuration file /etc/nginx/x.conf:\n# x\n\n");
   EXPECT_NE(r.err.find("test is successful"), std::string::npos);
 }
 
@@ -126,12 +127,15 @@ TEST_F(NginxCliTest, GlobalDirectivesAreChecked) {
   EXPECT_EQ(run(nullptr, {"-t", "-g", "daemon off; pid /run/x.pid;"}).exit_code, 0);
   auto unknown = run(nullptr, {"-t", "-g", "frobnicate on;"});
   EXPECT_EQ(unknown.exit_code, 1);
-  EXPECT_EQ(unknown.err, "nginx: [emerg] unknown directive \"frobnicate\" in command line\n"
-                         "nginx: configuration file /etc/nginx/nginx.conf test failed\n");
-  EXPECT_EQ(run(nullptr, {"-t", "-g", "daemon off"}).err.rfind(
-                "nginx: [emerg] unexpected end of parameter, expecting \";\" in command line\n", 0), 0u);
-  EXPECT_EQ(run(nullptr, {"-t", "-g", "daemon off; daemon on;"}).err.rfind(
-                "nginx: [emerg] \"daemon\" directive is duplicate in command line\n", 0), 0u);
+  EXPECT_EQ(unknown.err,
+            "nginx: [emerg] unknown directive \"frobnicate\" in command line\n"
+            "nginx: configuration file /etc/nginx/nginx.conf test failed\n");
+  EXPECT_EQ(run(nullptr, {"-t", "-g", "daemon off"})
+                .err.rfind("nginx: [emerg] unexpected end of parameter, expecting \";\" in command line\n", 0),
+            0u);
+  EXPECT_EQ(run(nullptr, {"-t", "-g", "daemon off; daemon on;"})
+                .err.rfind("nginx: [emerg] \"daemon\" directive is duplicate in command line\n", 0),
+            0u);
   EXPECT_EQ(run(nullptr, {"-t", "-g", "worker_processes 4;"}).not_modelled, "nginx -g \"worker_processes 4;\"");
 }
 

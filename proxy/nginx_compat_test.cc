@@ -20,8 +20,8 @@ using test_support::HostDir;
 
 struct Case {
   const char* name;
-  std::string conf;                           // nginx.conf
-  std::map<std::string, std::string> files;   // more files, relative to /etc/nginx
+  std::string conf;                          // nginx.conf
+  std::map<std::string, std::string> files;  // more files, relative to /etc/nginx
 };
 
 // nginx -t's first line, as "ok" or the message without "nginx: " and with host paths.
@@ -69,14 +69,20 @@ const Case kCases[] = {
     {"include_args", "events {}\ninclude a b;\n", {}},
     {"upstream_empty", "events {}\nhttp {\n upstream b {\n }\n}\n", {}},
     {"upstream_weight_zero", "events {}\nhttp { upstream b {\n server 127.0.0.1:3000 weight=0;\n} }\n", {}},
-    {"upstream_duplicate", "events {}\nhttp { upstream b { server 127.0.0.1:1; }\n upstream b { server 127.0.0.1:2; } }\n", {}},
+    {"upstream_duplicate",
+     "events {}\nhttp { upstream b { server 127.0.0.1:1; }\n upstream b { server 127.0.0.1:2; } }\n",
+     {}},
     {"return_bad_code", "events {}\nhttp { server { location / {\n return abc;\n} } }\n", {}},
     {"return_big_code", "events {}\nhttp { server { location / {\n return 1000;\n} } }\n", {}},
     {"set_bad_name", "events {}\nhttp { server {\n set foo bar;\n} }\n", {}},
     {"unknown_variable", "events {}\nhttp { server {\n set $a $nosuch;\n} }\n", {}},
     {"variable_bracket", "events {}\nhttp { server {\n set $a ${b;\n} }\n", {}},
-    {"duplicate_default_server", "events {}\nhttp {\n server { listen 80 default_server; }\n server {\n listen 80 default_server;\n }\n}\n", {}},
-    {"regex_location_uri", "events {}\nhttp { server { location ~ \\.php$ {\n proxy_pass http://127.0.0.1:3000/x;\n} } }\n", {}},
+    {"duplicate_default_server",
+     "events {}\nhttp {\n server { listen 80 default_server; }\n server {\n listen 80 default_server;\n }\n}\n",
+     {}},
+    {"regex_location_uri",
+     "events {}\nhttp { server { location ~ \\.php$ {\n proxy_pass http://127.0.0.1:3000/x;\n} } }\n",
+     {}},
     {"location_modifier", "events {}\nhttp { server {\n location ! /x {}\n} }\n", {}},
     {"location_outside", "events {}\nhttp { server { location /a {\n location /b {}\n} } }\n", {}},
     {"proxy_pass_prefix", "events {}\nhttp { server { location / {\n proxy_pass ftp://x;\n} } }\n", {}},
@@ -85,24 +91,34 @@ const Case kCases[] = {
     {"try_files_one_arg", "events {}\nhttp { server { location / {\n try_files $uri;\n} } }\n", {}},
     {"map_default_twice", "events {}\nhttp {\n map $host $x {\n default a;\n default b;\n }\n}\n", {}},
     // Valid for nginx: bluegreen accepts them, or says they are not modelled.
-    {"seed", "events {}\nhttp { upstream b { server 127.0.0.1:3000; server 127.0.0.1:3001; }\n"
-             " server { listen 80; location / { proxy_pass http://b; } } }\n", {}},
-    {"variables", "events {}\nhttp {\n map $http_x_color $pool { default blue; green green; }\n"
-                  " upstream blue { server 127.0.0.1:3000; }\n upstream green { server 127.0.0.1:3001; }\n"
-                  " server { listen 80; set $service_url http://127.0.0.1:3001;\n"
-                  "  location / { proxy_pass http://$pool; }\n  location /x { proxy_pass $service_url; } } }\n", {}},
-    {"static_site", "events {}\nhttp { server { listen 80 default_server; listen [::]:80 default_server;\n"
-                    " root /var/www/html; index index.html; server_name _;\n"
-                    " location / { try_files $uri $uri/ =404; } location = /up { return 200 \"ok\"; } } }\n", {}},
+    {"seed",
+     "events {}\nhttp { upstream b { server 127.0.0.1:3000; server 127.0.0.1:3001; }\n"
+     " server { listen 80; location / { proxy_pass http://b; } } }\n",
+     {}},
+    {"variables",
+     "events {}\nhttp {\n map $http_x_color $pool { default blue; green green; }\n"
+     " upstream blue { server 127.0.0.1:3000; }\n upstream green { server 127.0.0.1:3001; }\n"
+     " server { listen 80; set $service_url http://127.0.0.1:3001;\n"
+     "  location / { proxy_pass http://$pool; }\n  location /x { proxy_pass $service_url; } } }\n",
+     {}},
+    {"static_site",
+     "events {}\nhttp { server { listen 80 default_server; listen [::]:80 default_server;\n"
+     " root /var/www/html; index index.html; server_name _;\n"
+     " location / { try_files $uri $uri/ =404; } location = /up { return 200 \"ok\"; } } }\n",
+     {}},
     {"rewrite", "events {}\nhttp { server { location / {\n rewrite ^ /x;\n} } }\n", {}},
     {"if_block", "events {}\nhttp { server {\n if ($host = a) { return 404; }\n} }\n", {}},
-    {"limit_req", "events {}\nhttp {\n limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s;\n"
-                  " server { location / { limit_req zone=one; } } }\n", {}},
+    {"limit_req",
+     "events {}\nhttp {\n limit_req_zone $binary_remote_addr zone=one:10m rate=1r/s;\n"
+     " server { location / { limit_req zone=one; } } }\n",
+     {}},
     {"ssl_listen", "events {}\nhttp { server {\n listen 443 ssl;\n} }\n", {}},
-    {"harmless_mix", "user www-data;\nworker_processes auto;\npid /run/nginx.pid;\nevents { worker_connections 768; }\n"
-                     "http { sendfile on; tcp_nopush on; types_hash_max_size 2048; default_type application/octet-stream;\n"
-                     " ssl_protocols TLSv1.2; ssl_prefer_server_ciphers on; access_log off; gzip on;\n"
-                     " types { text/html html; } }\n", {}},
+    {"harmless_mix",
+     "user www-data;\nworker_processes auto;\npid /run/nginx.pid;\nevents { worker_connections 768; }\n"
+     "http { sendfile on; tcp_nopush on; types_hash_max_size 2048; default_type application/octet-stream;\n"
+     " ssl_protocols TLSv1.2; ssl_prefer_server_ciphers on; access_log off; gzip on;\n"
+     " types { text/html html; } }\n",
+     {}},
 };
 
 class NginxCompat : public testing::TestWithParam<Case> {};
@@ -118,7 +134,8 @@ TEST_P(NginxCompat, SameAnswerAsNginx) {
   for (const auto& [name, text] : c.files) host.write(name, text);
   std::string ours = host.outcome();
   std::string nginx = real_outcome(host);
-  if (nginx.find("/var/log/nginx") != std::string::npos) GTEST_SKIP() << "nginx cannot open its default logs: " << nginx;
+  if (nginx.find("/var/log/nginx") != std::string::npos)
+    GTEST_SKIP() << "nginx cannot open its default logs: " << nginx;
   if (ours.rfind("not modelled: ", 0) == 0) {
     EXPECT_EQ(nginx, "ok") << "bluegreen says " << ours;
   } else {

@@ -54,7 +54,7 @@ struct UpstreamServer {
 struct Upstream {
   std::string name;
   std::vector<UpstreamServer> servers;
-  std::string zone;     // shared-memory zone name ("" = per-worker state)
+  std::string zone;  // shared-memory zone name ("" = per-worker state)
   // ngx_http_upstream_keepalive_module: idle connections cached per worker (0 = none), and
   // keepalive_timeout / keepalive_requests / keepalive_time with nginx 1.22's defaults.
   int keepalive = 0;
@@ -67,8 +67,8 @@ struct Upstream {
 // The proxy_* settings of one location after nginx's http -> server -> location inheritance.
 struct ProxySettings {
   uint32_t next_upstream = kNextError | kNextTimeout;
-  int next_upstream_tries = 0;                 // 0 = no limit
-  core::Duration next_upstream_timeout{0};     // 0 = no limit
+  int next_upstream_tries = 0;              // 0 = no limit
+  core::Duration next_upstream_timeout{0};  // 0 = no limit
   core::Duration connect_timeout = std::chrono::seconds(60);
   core::Duration send_timeout = std::chrono::seconds(60);
   core::Duration read_timeout = std::chrono::seconds(60);
@@ -93,13 +93,13 @@ struct RewriteStep {
 enum class LocationMatch { prefix, exact, prefix_noregex, regex, regex_caseless, named };
 
 struct Location {
-  std::string prefix;         // the location's name (a regex's pattern)
-  bool exact = false;         // `location = /x`
+  std::string prefix;  // the location's name (a regex's pattern)
+  bool exact = false;  // `location = /x`
   LocationMatch match = LocationMatch::prefix;
   std::shared_ptr<const std::regex> regex;
-  std::string proxy_pass;     // upstream name of a literal proxy_pass ("" = none, or dynamic)
+  std::string proxy_pass;                    // upstream name of a literal proxy_pass ("" = none, or dynamic)
   std::optional<Script> proxy_pass_dynamic;  // proxy_pass with variables: evaluated per request
-  std::string proxy_uri;      // URI part of a literal proxy_pass ("" none)
+  std::string proxy_uri;                     // URI part of a literal proxy_pass ("" none)
   bool proxy_has_uri = false;
   ProxySettings proxy;
   std::vector<RewriteStep> rewrite;  // this location's own set/return
@@ -131,10 +131,10 @@ struct ListenAddress {
 struct ServerBlock {
   std::vector<uint16_t> listen;  // declared ports, in order (one per listen)
   std::vector<ListenAddress> listens;
-  std::vector<std::string> server_names;  // as written, lower-cased
+  std::vector<std::string> server_names;                        // as written, lower-cased
   std::vector<std::shared_ptr<const std::regex>> name_regexes;  // `~` names, in order
-  std::vector<Location> locations;        // the server's own, in order
-  std::vector<RewriteStep> rewrite;       // server-level set/return
+  std::vector<Location> locations;                              // the server's own, in order
+  std::vector<RewriteStep> rewrite;                             // server-level set/return
   Location fallback;  // the server's own settings, used when no location matches
   std::string file;
   int line = 0;

@@ -24,7 +24,8 @@ std::optional<std::string> check_global_directives(const std::string& text) {
     auto r = lexer.next(words);
     if (r == ConfLexer::Result::file_done) return std::nullopt;
     if (r == ConfLexer::Result::error) return fmt::format("[emerg] {} in command line", lexer.error());
-    if (r == ConfLexer::Result::block_start) return std::string("[emerg] block directives are not supported in -g option in command line");
+    if (r == ConfLexer::Result::block_start)
+      return std::string("[emerg] block directives are not supported in -g option in command line");
     if (r == ConfLexer::Result::block_done) return std::string("[emerg] unexpected \"}\" in command line");
     ConfDirective d;
     d.name = words.front();

@@ -17,11 +17,22 @@ namespace bg::proxy {
 namespace {
 
 // Directives nginx reads with ngx_conf_set_msec_slot (or an msec parse): they take "250ms".
-const std::set<std::string> kMsecDirectives = {
-    "proxy_connect_timeout", "proxy_send_timeout", "proxy_read_timeout", "proxy_next_upstream_timeout",
-    "keepalive_timeout", "keepalive_time", "client_header_timeout", "client_body_timeout", "send_timeout",
-    "lingering_time", "lingering_timeout", "resolver_timeout", "worker_shutdown_timeout",
-    "proxy_cache_lock_timeout", "proxy_cache_lock_age", "auth_delay"};
+const std::set<std::string> kMsecDirectives = {"proxy_connect_timeout",
+                                               "proxy_send_timeout",
+                                               "proxy_read_timeout",
+                                               "proxy_next_upstream_timeout",
+                                               "keepalive_timeout",
+                                               "keepalive_time",
+                                               "client_header_timeout",
+                                               "client_body_timeout",
+                                               "send_timeout",
+                                               "lingering_time",
+                                               "lingering_timeout",
+                                               "resolver_timeout",
+                                               "worker_shutdown_timeout",
+                                               "proxy_cache_lock_timeout",
+                                               "proxy_cache_lock_age",
+                                               "auth_delay"};
 
 // nginx's compiled-in durations for directives a config usually leaves out (nginx 1.22, the
 // ngx_conf_merge_msec_value defaults of the http core, proxy and upstream keepalive modules).
@@ -30,9 +41,9 @@ const std::set<std::string> kMsecDirectives = {
 // Written at the level they are merged from (http, or the upstream block) unless the user set them
 // there, where nginx would reject a duplicate.
 const std::vector<std::pair<std::string, std::string>> kHttpDefaults = {
-    {"proxy_connect_timeout", "60s"}, {"proxy_send_timeout", "60s"},    {"proxy_read_timeout", "60s"},
-    {"keepalive_timeout", "75s"},     {"send_timeout", "60s"},          {"client_header_timeout", "60s"},
-    {"client_body_timeout", "60s"},   {"lingering_time", "30s"},        {"lingering_timeout", "5s"}};
+    {"proxy_connect_timeout", "60s"}, {"proxy_send_timeout", "60s"}, {"proxy_read_timeout", "60s"},
+    {"keepalive_timeout", "75s"},     {"send_timeout", "60s"},       {"client_header_timeout", "60s"},
+    {"client_body_timeout", "60s"},   {"lingering_time", "30s"},     {"lingering_timeout", "5s"}};
 constexpr const char* kDefaultFailTimeout = "10s";        // ngx_http_upstream_server: fail_timeout=10
 constexpr const char* kDefaultUpstreamKeepalive = "60s";  // ngx_http_upstream_keepalive: keepalive_timeout
 
@@ -46,8 +57,9 @@ bool has_directive(const std::vector<ConfDirective>& ds, const std::string& name
 const std::set<std::string> kMainOwned = {"daemon", "master_process", "pid", "error_log", "user"};
 // `resolver` too: real nginx would send DNS queries to that address from the machine; a name a
 // variable gives is refused before start (address_remapper), so no lookup is ever needed.
-const std::set<std::string> kHttpOwned = {"access_log", "error_log", "client_body_temp_path", "proxy_temp_path",
-                                          "fastcgi_temp_path", "uwsgi_temp_path", "scgi_temp_path", "resolver"};
+const std::set<std::string> kHttpOwned = {"access_log",      "error_log",         "client_body_temp_path",
+                                          "proxy_temp_path", "fastcgi_temp_path", "uwsgi_temp_path",
+                                          "scgi_temp_path",  "resolver"};
 
 std::string quote(const std::string& a) {
   bool plain = !a.empty() && a.find_first_of(" \t\r\n;{}\"'#\\") == std::string::npos;
@@ -232,8 +244,10 @@ class Scaler {
     double real_s = core::to_seconds(*t) * o_.time_scale;
     long long s = std::max<long long>(1, std::llround(real_s));
     if (std::abs(real_s - static_cast<double>(s)) > 1e-9)
-      out_.notes.push_back(fmt::format("{} {} in {}:{} runs as {}s under real nginx (whole seconds only; scaled "
-                                       "value {:.3f}s)", what, value, d.file, d.line, s, real_s));
+      out_.notes.push_back(
+          fmt::format("{} {} in {}:{} runs as {}s under real nginx (whole seconds only; scaled "
+                      "value {:.3f}s)",
+                      what, value, d.file, d.line, s, real_s));
     return fmt::format("{}s", s);
   }
 

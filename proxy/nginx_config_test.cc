@@ -32,9 +32,8 @@ http {
 class NginxConfigTest : public testing::Test {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bg_proxy_conf_" + std::to_string(::getpid()) + "_" +
-            testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = fs::temp_directory_path() / ("bg_proxy_conf_" + std::to_string(::getpid()) + "_" +
+                                        testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::create_directories(dir_);
     paths_.add("/etc/nginx", dir_);
   }
@@ -94,7 +93,8 @@ TEST_F(NginxConfigTest, SyntaxErrorsNameFileAndLine) {
   EXPECT_EQ(error_of("events {}\nhttp {\n}\n}\n"), "[emerg] unexpected \"}\" in /etc/nginx/nginx.conf:4");
   EXPECT_EQ(error_of("events {}\nhttp {\n  upstream b { server localhost:3000 }\n}\n"),
             "[emerg] unexpected \"}\" in /etc/nginx/nginx.conf:3");
-  EXPECT_EQ(error_of("events {}\nhttp {\n"), "[emerg] unexpected end of file, expecting \"}\" in /etc/nginx/nginx.conf:3");
+  EXPECT_EQ(error_of("events {}\nhttp {\n"),
+            "[emerg] unexpected end of file, expecting \"}\" in /etc/nginx/nginx.conf:3");
   EXPECT_EQ(error_of("http {}\n"), "[emerg] no \"events\" section in configuration");
   EXPECT_EQ(error_of("events {}\nhttp { upstream b { server localhost:3000 weight=0; } }\n"),
             "[emerg] invalid parameter \"weight=0\" in /etc/nginx/nginx.conf:2");
@@ -123,7 +123,8 @@ TEST_F(NginxConfigTest, DuplicateListensAndImpossibleAddressesAreRefusedAsNginxD
   EXPECT_EQ(error_of("events {}\nhttp {\n upstream b { server 256.1.1.1:3000; }\n}\n"),
             "[emerg] host not found in upstream \"256.1.1.1:3000\" in /etc/nginx/nginx.conf:3");
   // What ngx_inet_addr reads as an address is one, leading zeros and empty octets included.
-  EXPECT_EQ(error_of("events {}\nhttp {\n upstream b { server 0001.2.3.4:3000; server 1..2.3:3000; }\n}\n"), "no error");
+  EXPECT_EQ(error_of("events {}\nhttp {\n upstream b { server 0001.2.3.4:3000; server 1..2.3:3000; }\n}\n"),
+            "no error");
   // The same port on two addresses, and the same address in two server blocks, are both fine.
   EXPECT_EQ(error_of("events {}\nhttp { server { listen 127.0.0.1:8080; listen 8080; }\n"
                      " server { listen 8080; server_name b; } }\n"),
@@ -141,8 +142,9 @@ TEST_F(NginxConfigTest, NamesResolveAtLoadAndUnknownOnesFailWithFileAndLine) {
     if (host == "web") return std::vector<uint16_t>{41001, 41002};
     return std::vector<uint16_t>{};
   };
-  write("nginx.conf", "events {}\nhttp {\n  upstream b {\n    server blue-blue-1:3000;\n    server web:3000 max_fails=0;\n"
-                      "    server localhost:3001;\n  }\n  server { location / { proxy_pass http://b; } }\n}\n");
+  write("nginx.conf",
+        "events {}\nhttp {\n  upstream b {\n    server blue-blue-1:3000;\n    server web:3000 max_fails=0;\n"
+        "    server localhost:3001;\n  }\n  server { location / { proxy_pass http://b; } }\n}\n");
   NginxConfig c = parse_nginx_config("/etc/nginx/nginx.conf", paths_, directory);
   const auto& servers = c.find_upstream("b")->servers;
   ASSERT_EQ(servers.size(), 4u);
@@ -157,8 +159,9 @@ TEST_F(NginxConfigTest, NamesResolveAtLoadAndUnknownOnesFailWithFileAndLine) {
   EXPECT_EQ(servers[3].port, 3001);
   EXPECT_EQ(asked, (std::vector<std::string>{"blue-blue-1:3000", "web:3000"}));
 
-  write("nginx.conf", "events {}\nhttp {\n  upstream b {\n    server blue-blue-1:3000;\n    server green-green-1:3000;\n"
-                      "  }\n}\n");
+  write("nginx.conf",
+        "events {}\nhttp {\n  upstream b {\n    server blue-blue-1:3000;\n    server green-green-1:3000;\n"
+        "  }\n}\n");
   try {
     parse_nginx_config("/etc/nginx/nginx.conf", paths_, directory);
     ADD_FAILURE() << "green-green-1 resolved";
@@ -166,7 +169,8 @@ TEST_F(NginxConfigTest, NamesResolveAtLoadAndUnknownOnesFailWithFileAndLine) {
     EXPECT_STREQ(e.what(), "[emerg] host not found in upstream \"green-green-1:3000\" in /etc/nginx/nginx.conf:5");
   }
   write("nginx.conf", "events {}\nhttp { server { location / {\n proxy_pass http://web:3000; } } }\n");
-  EXPECT_EQ(parse_nginx_config("/etc/nginx/nginx.conf", paths_, directory).find_upstream("web:3000")->servers.size(), 2u);
+  EXPECT_EQ(parse_nginx_config("/etc/nginx/nginx.conf", paths_, directory).find_upstream("web:3000")->servers.size(),
+            2u);
   // Without a directory a name never resolves.
   EXPECT_EQ(error_of("events {}\nhttp { upstream b { server blue-blue-1:3000; } }\n"),
             "[emerg] host not found in upstream \"blue-blue-1:3000\" in /etc/nginx/nginx.conf:2");

@@ -22,9 +22,8 @@ inline constexpr uint32_t NGX_CONF_TAKE12 = NGX_CONF_TAKE1 | NGX_CONF_TAKE2,
                           NGX_CONF_TAKE23 = NGX_CONF_TAKE2 | NGX_CONF_TAKE3,
                           NGX_CONF_TAKE123 = NGX_CONF_TAKE12 | NGX_CONF_TAKE3,
                           NGX_CONF_TAKE1234 = NGX_CONF_TAKE123 | NGX_CONF_TAKE4;
-inline constexpr uint32_t NGX_CONF_ARGS_NUMBER = 0x000000ff, NGX_CONF_BLOCK = 0x00000100,
-                          NGX_CONF_FLAG = 0x00000200, NGX_CONF_ANY = 0x00000400, NGX_CONF_1MORE = 0x00000800,
-                          NGX_CONF_2MORE = 0x00001000;
+inline constexpr uint32_t NGX_CONF_ARGS_NUMBER = 0x000000ff, NGX_CONF_BLOCK = 0x00000100, NGX_CONF_FLAG = 0x00000200,
+                          NGX_CONF_ANY = 0x00000400, NGX_CONF_1MORE = 0x00000800, NGX_CONF_2MORE = 0x00001000;
 inline constexpr uint32_t NGX_DIRECT_CONF = 0x00010000, NGX_MAIN_CONF = 0x01000000, NGX_ANY_CONF = 0xFF000000;
 inline constexpr uint32_t NGX_EVENT_CONF = 0x02000000;
 inline constexpr uint32_t NGX_HTTP_MAIN_CONF = 0x02000000, NGX_HTTP_SRV_CONF = 0x04000000,
@@ -39,10 +38,10 @@ inline constexpr uint32_t NGX_STREAM_MAIN_CONF = 0x02000000, NGX_STREAM_SRV_CONF
 struct NginxDirectiveSpec {
   const char* name;
   ConfModuleKind kind;
-  uint32_t type;               // context, argument and block bits
-  const char* setter;          // "ngx_conf_set_flag_slot", "ngx_http_proxy_pass", ...
-  const char* module;          // "ngx_http_proxy_module"
-  const char* shared_object;   // "" for a static module, else its load_module file name
+  uint32_t type;              // context, argument and block bits
+  const char* setter;         // "ngx_conf_set_flag_slot", "ngx_http_proxy_pass", ...
+  const char* module;         // "ngx_http_proxy_module"
+  const char* shared_object;  // "" for a static module, else its load_module file name
 };
 
 // Every entry, static modules first in nginx's module order, then the dynamic ones.

@@ -77,7 +77,9 @@ std::optional<ParsedErrorLine> parse_error_line(const std::string& line) {
 NginxLogTranslator::NginxLogTranslator(std::function<std::optional<uint16_t>(uint16_t)> declared_for,
                                        std::map<uint16_t, std::string> peers,
                                        std::function<core::Time(double)> wall_to_scenario)
-    : declared_for_(std::move(declared_for)), peers_(std::move(peers)), wall_to_scenario_(std::move(wall_to_scenario)) {}
+    : declared_for_(std::move(declared_for)),
+      peers_(std::move(peers)),
+      wall_to_scenario_(std::move(wall_to_scenario)) {}
 
 // "127.0.0.1:41234" -> "127.0.0.1:3001": messages read as ProxyServer's, in declared ports.
 std::string NginxLogTranslator::declared_ports(const std::string& message) const {
@@ -121,11 +123,15 @@ std::vector<core::ProxyEvent> NginxLogTranslator::error_line(const std::string& 
   if (parsed->level == "warn" && parsed->message.find("upstream server temporarily disabled") != std::string::npos) {
     core::ProxyEvent down = e;  // ProxyServer's peer_down, from the line nginx writes for it
     down.kind = core::ProxyEventKind::peer_down;
-    if (parsed->connection) pending_[parsed->connection].push_back(down);
-    else out.push_back(down);
+    if (parsed->connection)
+      pending_[parsed->connection].push_back(down);
+    else
+      out.push_back(down);
   }
-  if (parsed->connection) pending_[parsed->connection].push_back(std::move(e));
-  else out.push_back(std::move(e));
+  if (parsed->connection)
+    pending_[parsed->connection].push_back(std::move(e));
+  else
+    out.push_back(std::move(e));
   return out;
 }
 
@@ -148,8 +154,9 @@ std::vector<core::ProxyEvent> NginxLogTranslator::access_line(const std::string&
   e.request_id = a->request_id;
   e.status = a->status;
   e.upstream_status = a->upstream_status;
-  e.attempts = a->upstream_status.empty() ? 0 : 1 + static_cast<int>(std::count(a->upstream_status.begin(),
-                                                                                  a->upstream_status.end(), ','));
+  e.attempts = a->upstream_status.empty()
+                   ? 0
+                   : 1 + static_cast<int>(std::count(a->upstream_status.begin(), a->upstream_status.end(), ','));
   out.push_back(std::move(e));
   return out;
 }

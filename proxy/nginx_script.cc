@@ -77,8 +77,10 @@ bool Script::has_variables() const {
 std::string Script::evaluate(const std::function<std::optional<std::string>(std::string_view)>& get) const {
   std::string out;
   for (const auto& p : parts_) {
-    if (!p.variable) out += p.text;
-    else if (auto v = get(p.text)) out += *v;
+    if (!p.variable)
+      out += p.text;
+    else if (auto v = get(p.text))
+      out += *v;
   }
   return out;
 }
@@ -94,11 +96,29 @@ bool nginx_knows_variable(std::string_view name, const std::function<bool(const 
 }
 
 bool evaluable_variable(std::string_view name) {
-  static const std::set<std::string_view> kExact = {
-      "host",        "request_uri",    "uri",        "document_uri", "args",          "query_string",
-      "is_args",     "scheme",         "https",      "server_name",  "server_port",   "server_addr",
-      "server_protocol", "remote_addr", "remote_port", "request_method", "request",   "content_length",
-      "content_type", "nginx_version", "proxy_host", "proxy_port",   "proxy_add_x_forwarded_for"};
+  static const std::set<std::string_view> kExact = {"host",
+                                                    "request_uri",
+                                                    "uri",
+                                                    "document_uri",
+                                                    "args",
+                                                    "query_string",
+                                                    "is_args",
+                                                    "scheme",
+                                                    "https",
+                                                    "server_name",
+                                                    "server_port",
+                                                    "server_addr",
+                                                    "server_protocol",
+                                                    "remote_addr",
+                                                    "remote_port",
+                                                    "request_method",
+                                                    "request",
+                                                    "content_length",
+                                                    "content_type",
+                                                    "nginx_version",
+                                                    "proxy_host",
+                                                    "proxy_port",
+                                                    "proxy_add_x_forwarded_for"};
   if (kExact.count(name)) return true;
   if (name.size() == 1 && name[0] >= '1' && name[0] <= '9') return true;
   for (std::string_view p : {"http_", "arg_", "cookie_"})

@@ -13,12 +13,20 @@ std::optional<int64_t> scaled(std::string_view s, bool with_giga) {
   if (s.empty()) return std::nullopt;
   int64_t scale = 1;
   switch (s.back()) {
-    case 'K': case 'k': scale = 1024; break;
-    case 'M': case 'm': scale = 1024 * 1024; break;
-    case 'G': case 'g':
+    case 'K':
+    case 'k':
+      scale = 1024;
+      break;
+    case 'M':
+    case 'm':
+      scale = 1024 * 1024;
+      break;
+    case 'G':
+    case 'g':
       if (with_giga) scale = 1024 * 1024 * 1024;
       break;
-    default: break;
+    default:
+      break;
   }
   if (scale != 1) s.remove_suffix(1);
   auto n = nginx_atoi(s);
@@ -60,11 +68,21 @@ std::optional<int64_t> nginx_parse_time(std::string_view s, bool is_sec) {
     Step next;
     int64_t scale;
     switch (c) {
-      case 'y': next = st_year, scale = 60LL * 60 * 24 * 365; break;
-      case 'M': next = st_month, scale = 60LL * 60 * 24 * 30; break;
-      case 'w': next = st_week, scale = 60LL * 60 * 24 * 7; break;
-      case 'd': next = st_day, scale = 60LL * 60 * 24; break;
-      case 'h': next = st_hour, scale = 60LL * 60; break;
+      case 'y':
+        next = st_year, scale = 60LL * 60 * 24 * 365;
+        break;
+      case 'M':
+        next = st_month, scale = 60LL * 60 * 24 * 30;
+        break;
+      case 'w':
+        next = st_week, scale = 60LL * 60 * 24 * 7;
+        break;
+      case 'd':
+        next = st_day, scale = 60LL * 60 * 24;
+        break;
+      case 'h':
+        next = st_hour, scale = 60LL * 60;
+        break;
       case 'm':
         if (p < s.size() && s[p] == 's') {
           if (is_sec) return std::nullopt;
@@ -74,9 +92,14 @@ std::optional<int64_t> nginx_parse_time(std::string_view s, bool is_sec) {
           next = st_min, scale = 60;
         }
         break;
-      case 's': next = st_sec, scale = 1; break;
-      case ' ': next = st_last, scale = 1; break;
-      default: return std::nullopt;
+      case 's':
+        next = st_sec, scale = 1;
+        break;
+      case ' ':
+        next = st_last, scale = 1;
+        break;
+      default:
+        return std::nullopt;
     }
     // 'y' may only come first; every other unit must come after the one before it.
     if (next == st_year ? step > st_start : step >= next) return std::nullopt;

@@ -31,7 +31,7 @@ class ProxyGeneration {
   struct Worker {
     int index = 0;
     std::mutex mutex;
-    std::map<std::string, UpstreamPool> pools;  // by upstream name
+    std::map<std::string, UpstreamPool> pools;     // by upstream name
     std::map<std::string, KeepaliveCache> caches;  // idle upstream connections, by upstream name
     // The sockets of the descriptors the caches hold, by descriptor. A cached connection stays an
     // Asio socket registered with the reactor, so reusing it costs no syscall (handing the bare

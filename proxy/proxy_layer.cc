@@ -31,12 +31,20 @@ void expect_block(const ConfDirective& d, bool block) {
 namespace {
 
 uint32_t next_upstream_mask(const ConfDirective& d) {
-  static const std::map<std::string, uint32_t> names = {
-      {"error", kNextError},         {"timeout", kNextTimeout},   {"invalid_header", kNextInvalidHeader},
-      {"http_500", kNextHttp500},    {"http_502", kNextHttp502},  {"http_503", kNextHttp503},
-      {"http_504", kNextHttp504},    {"http_403", kNextHttp403},  {"http_404", kNextHttp404},
-      {"http_429", kNextHttp429},    {"non_idempotent", kNextNonIdempotent},
-      {"denied", 0},                 {"updating", 0},             {"off", kNextOff}};
+  static const std::map<std::string, uint32_t> names = {{"error", kNextError},
+                                                        {"timeout", kNextTimeout},
+                                                        {"invalid_header", kNextInvalidHeader},
+                                                        {"http_500", kNextHttp500},
+                                                        {"http_502", kNextHttp502},
+                                                        {"http_503", kNextHttp503},
+                                                        {"http_504", kNextHttp504},
+                                                        {"http_403", kNextHttp403},
+                                                        {"http_404", kNextHttp404},
+                                                        {"http_429", kNextHttp429},
+                                                        {"non_idempotent", kNextNonIdempotent},
+                                                        {"denied", 0},
+                                                        {"updating", 0},
+                                                        {"off", kNextOff}};
   uint32_t mask = 0;
   for (const auto& a : d.args) {
     auto it = names.find(a);
@@ -62,10 +70,14 @@ ProxyLayer::Applied ProxyLayer::apply(const ConfDirective& d) {
     if (!t) fail_at(d, fmt::format("\"{}\" directive invalid value", d.name));
     slot = *t;
   };
-  if (d.name == "proxy_connect_timeout") time_value(layer.connect_timeout);
-  else if (d.name == "proxy_send_timeout") time_value(layer.send_timeout);
-  else if (d.name == "proxy_read_timeout") time_value(layer.read_timeout);
-  else if (d.name == "proxy_next_upstream_timeout") time_value(layer.next_upstream_timeout);
+  if (d.name == "proxy_connect_timeout")
+    time_value(layer.connect_timeout);
+  else if (d.name == "proxy_send_timeout")
+    time_value(layer.send_timeout);
+  else if (d.name == "proxy_read_timeout")
+    time_value(layer.read_timeout);
+  else if (d.name == "proxy_next_upstream_timeout")
+    time_value(layer.next_upstream_timeout);
   else if (d.name == "proxy_next_upstream_tries") {
     expect_args(d, 1, 1);
     duplicate(layer.next_upstream_tries.has_value());

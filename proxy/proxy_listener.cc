@@ -41,27 +41,26 @@ void ProxyListener::start_accepting() {
 
 void ProxyListener::do_accept() {
   if (closed_) return;
-  acceptor_.async_accept(state_->io.get_executor(),
-                         [self = shared_from_this()](boost::system::error_code ec, ProxySocket socket) {
-                           if (self->closed_ || ec == asio::error::operation_aborted) return;
-                           if (!ec) {
-                             auto generation = self->state_->current_generation();
-                             if (generation) {
-                               auto session = std::make_shared<ClientSession>(std::move(socket), self->state_,
-                                                                              generation, self->declared_);
-                               bool registered = false;
-                               {
-                                 // Checked again under the lock: stop() must see every session it has to close.
-                                 std::lock_guard lock(self->state_->mutex);
-                                 auto& all = self->state_->sessions;
-                                 std::erase_if(all, [](const auto& w) { return w.expired(); });
-                                 if (!self->state_->stopping) all.push_back(session), registered = true;
-                               }
-                               if (registered) session->start();
-                             }
-                           }
-                           self->do_accept();
-                         });
+  acceptor_.async_accept(state_->io.get_executor(), [self = shared_from_this()](boost::system::error_code ec,
+                                                                                ProxySocket socket) {
+    if (self->closed_ || ec == asio::error::operation_aborted) return;
+    if (!ec) {
+      auto generation = self->state_->current_generation();
+      if (generation) {
+        auto session = std::make_shared<ClientSession>(std::move(socket), self->state_, generation, self->declared_);
+        bool registered = false;
+        {
+          // Checked again under the lock: stop() must see every session it has to close.
+          std::lock_guard lock(self->state_->mutex);
+          auto& all = self->state_->sessions;
+          std::erase_if(all, [](const auto& w) { return w.expired(); });
+          if (!self->state_->stopping) all.push_back(session), registered = true;
+        }
+        if (registered) session->start();
+      }
+    }
+    self->do_accept();
+  });
 }
 
 std::future<void> ProxyListener::close() {

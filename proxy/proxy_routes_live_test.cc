@@ -51,7 +51,7 @@ class ProxyRoutesLiveTest : public testing::Test {
   core::PathMap paths_;
   core::PortMap ports_;
   core::History history_;
-  core::ManualClock clock_{0.01};  // socket deadlines at 1/100: 60 s scenario is 0.6 s real
+  core::ManualClock clock_{0.01};                       // socket deadlines at 1/100: 60 s scenario is 0.6 s real
   std::vector<std::unique_ptr<TestBackend>> backends_;  // before the proxy's threads: destroyed after them
   boost::asio::io_context io_;
   boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_{io_.get_executor()};
@@ -66,10 +66,11 @@ class ProxyRoutesLiveTest : public testing::Test {
 // is refused without a connect (502, as a refused connect gives) and recorded in the History.
 TEST_F(ProxyRoutesLiveTest, VariableProxyPassServesOwnedAddressesOnly) {
   backend(3001, "green");
-  start("events {}\nhttp { server { listen 80;\n set $service_url http://127.0.0.1:3001;\n"
-        " location / { proxy_pass $service_url; }\n"
-        " location /stray { set $stray http://127.0.0.1:3999; proxy_pass $stray; }\n"
-        " location /far { set $far 10.1.2.3:3000; proxy_pass http://$far; } } }\n");
+  start(
+      "events {}\nhttp { server { listen 80;\n set $service_url http://127.0.0.1:3001;\n"
+      " location / { proxy_pass $service_url; }\n"
+      " location /stray { set $stray http://127.0.0.1:3999; proxy_pass $stray; }\n"
+      " location /far { set $far 10.1.2.3:3000; proxy_pass http://$far; } } }\n");
   auto ok = get("/");
   EXPECT_EQ(ok.status, 200);
   EXPECT_EQ(ok.body, "green");
@@ -82,7 +83,8 @@ TEST_F(ProxyRoutesLiveTest, VariableProxyPassServesOwnedAddressesOnly) {
   EXPECT_FALSE(ports_.lookup(3999).has_value());  // never even reserved, let alone connected to
   bool logged = false;
   for (const auto& e : events(core::ProxyEventKind::error_log))
-    logged = logged || e.message.rfind("connect() failed (111: Connection refused) while connecting to upstream", 0) == 0;
+    logged =
+        logged || e.message.rfind("connect() failed (111: Connection refused) while connecting to upstream", 0) == 0;
   EXPECT_TRUE(logged);
 }
 
@@ -90,9 +92,10 @@ TEST_F(ProxyRoutesLiveTest, VariableProxyPassServesOwnedAddressesOnly) {
 // default server and gets its answer (here a return), as a server_name mistake would on nginx.
 TEST_F(ProxyRoutesLiveTest, HostPicksTheServerBlock) {
   backend(3000, "blue");
-  start("events {}\nhttp { upstream app { server 127.0.0.1:3000; }\n"
-        " server { listen 80 default_server; return 404 \"default\\n\"; }\n"
-        " server { listen 80; server_name app.example.com; location / { proxy_pass http://app; } } }\n");
+  start(
+      "events {}\nhttp { upstream app { server 127.0.0.1:3000; }\n"
+      " server { listen 80 default_server; return 404 \"default\\n\"; }\n"
+      " server { listen 80; server_name app.example.com; location / { proxy_pass http://app; } } }\n");
   auto app = get("/", "app.example.com");
   EXPECT_EQ(app.status, 200);
   EXPECT_EQ(app.body, "blue");

@@ -31,8 +31,8 @@ std::set<uint16_t> listen_ports(const NginxConfig& config) {
 
 }  // namespace
 
-ProxyServer::ProxyServer(boost::asio::io_context& io, core::Clock& clock, core::History& history,
-                         core::PortMap& ports, const core::PathMap& paths)
+ProxyServer::ProxyServer(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
+                         const core::PathMap& paths)
     : state_(std::make_shared<ServerState>(io, clock, history, ports)), paths_(paths) {}
 
 ProxyServer::~ProxyServer() { stop(); }
@@ -58,8 +58,8 @@ void ProxyServer::start(const std::string& config_path) {
     throw;
   }
   running_ = true;
-  state_->log.lifecycle(core::ProxyEventKind::started, "notice", fmt::format("start worker processes ({}), config {}",
-                                                         config->worker_processes, config->path));
+  state_->log.lifecycle(core::ProxyEventKind::started, "notice",
+                        fmt::format("start worker processes ({}), config {}", config->worker_processes, config->path));
 }
 
 // Opens listeners for new ports (first, so a port that cannot be opened leaves the old ones

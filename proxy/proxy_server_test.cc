@@ -35,9 +35,7 @@ const std::string kSeedServers = "        server localhost:3000;\n        server
 class ProxyServerTest : public testing::TestWithParam<int> {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("bg_proxy_live_" + std::to_string(::getpid()) + "_" +
-            test_dir_name());
+    dir_ = fs::temp_directory_path() / ("bg_proxy_live_" + std::to_string(::getpid()) + "_" + test_dir_name());
     fs::create_directories(dir_);
     paths_.add("/etc/nginx", dir_);
     for (int i = 0; i < GetParam(); ++i) threads_.emplace_back([this] { io_.run(); });
@@ -136,15 +134,16 @@ TEST_P(ProxyServerTest, RefusedPeerIsRetriedOnTheOther) {
   EXPECT_EQ(errors[0].peer, "localhost:3000");
   EXPECT_EQ(errors[0].request_id, 7u);
   EXPECT_EQ(errors[1].level, "warn");
-  EXPECT_EQ(errors[1].message.rfind("upstream server temporarily disabled while connecting to upstream, client:", 0), 0u);
+  EXPECT_EQ(errors[1].message.rfind("upstream server temporarily disabled while connecting to upstream, client:", 0),
+            0u);
   ASSERT_EQ(events(core::ProxyEventKind::peer_down).size(), 1u);
   EXPECT_EQ(events(core::ProxyEventKind::peer_down)[0].peer, "localhost:3000");
   EXPECT_EQ(events(core::ProxyEventKind::access_log).back().upstream_status, "502, 200");
   EXPECT_EQ(events(core::ProxyEventKind::access_log).back().attempts, 2);
   // nginx's "main" access line (less time and user agent): the bytes sent are the whole response.
   EXPECT_EQ(events(core::ProxyEventKind::access_log).back().message, "127.0.0.1 - - \"POST / HTTP/1.1\" 200 " +
-                                                     std::to_string(r.head.size() + r.body.size()) +
-                                                     " upstream_status=\"502, 200\"");
+                                                                         std::to_string(r.head.size() + r.body.size()) +
+                                                                         " upstream_status=\"502, 200\"");
   clock_.advance(5s);
   for (int i = 0; i < 3; ++i) EXPECT_EQ(get().body, "green");
   EXPECT_EQ(green.requests(), 4);
@@ -163,7 +162,8 @@ TEST_P(ProxyServerTest, PrematureCloseRetriesGet) {
   ASSERT_FALSE(errors.empty());
   EXPECT_EQ(errors[0].message.rfind("upstream prematurely closed connection while reading response header from "
                                     "upstream, client: 127.0.0.1, server: localhost, request: \"GET / HTTP/1.1\", "
-                                    "upstream: \"http://127.0.0.1:3000/\"", 0),
+                                    "upstream: \"http://127.0.0.1:3000/\"",
+                                    0),
             0u)
       << errors[0].message;
   EXPECT_EQ(events(core::ProxyEventKind::access_log).back().upstream_status, "502, 200");
@@ -260,11 +260,15 @@ TEST_P(ProxyServerTest, NamesResolveAtLoadOnlyAndAFailedReloadKeepsTheOldPeers) 
     directory["blue-blue-1"] = second;
   }
   EXPECT_EQ(get().status, 502);
-  EXPECT_EQ(events(core::ProxyEventKind::error_log).back().message.rfind(
-                fmt::format("connect() failed (111: Connection refused) while connecting to upstream, client: "
-                            "127.0.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: "
-                            "\"http://127.0.0.1:{}/\"", first), 0),
-            0u);
+  EXPECT_EQ(
+      events(core::ProxyEventKind::error_log)
+          .back()
+          .message.rfind(fmt::format("connect() failed (111: Connection refused) while connecting to upstream, client: "
+                                     "127.0.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: "
+                                     "\"http://127.0.0.1:{}/\"",
+                                     first),
+                         0),
+      0u);
   reload_and_settle();
   EXPECT_EQ(get().body, "blue-2");
 

@@ -143,9 +143,9 @@ std::optional<std::string> RealNginx::check_config(const fs::path& conf) const {
   fs::path out = prefix_ / "check.out";
   std::error_code ignored;
   fs::remove(out, ignored);
-  pid_t pid = spawn({binary_, "-t", "-q", "-p", prefix_.string() + "/", "-e", (prefix_ / "check.log").string(), "-c",
-                     conf.string()},
-                    out);
+  pid_t pid = spawn(
+      {binary_, "-t", "-q", "-p", prefix_.string() + "/", "-e", (prefix_ / "check.log").string(), "-c", conf.string()},
+      out);
   if (pid < 0) return std::string("[alert] fork() failed");
   auto code = wait_exit(pid, kCheckDeadlineMs);
   if (!code) {
@@ -189,9 +189,9 @@ void RealNginx::start(const std::string& config_path) {
   }
   tail_stop_ = false;
   tail_ = std::thread([this] { tail_logs(); });
-  lifecycle(core::ProxyEventKind::started, "notice",
-            fmt::format("nginx pid {} from {} (scaled copy {})", pid_, config_path_,
-                        (prefix_ / "nginx.conf").string()));
+  lifecycle(
+      core::ProxyEventKind::started, "notice",
+      fmt::format("nginx pid {} from {} (scaled copy {})", pid_, config_path_, (prefix_ / "nginx.conf").string()));
 }
 
 // The master writes its pid file after it opened the listen sockets (ngx_init_cycle, then

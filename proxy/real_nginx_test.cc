@@ -68,10 +68,11 @@ TEST(NginxConfigScalerTest, ScalesDurationsMapsPortsInlinesIncludes) {
 TEST(NginxConfigScalerTest, WritesNginxDefaultDurationsScaled) {
   fs::path dir = fs::temp_directory_path() / ("bg_scaler_defaults_" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  std::ofstream(dir / "nginx.conf") << "events {}\nhttp {\n  proxy_read_timeout 5s;\n"
-                                       "  upstream backends {\n    server localhost:3000;\n"
-                                       "    server localhost:3001 max_fails=0;\n    keepalive 4;\n  }\n"
-                                       "  server {\n    listen 80;\n    location / { proxy_pass http://backends; }\n  }\n}\n";
+  std::ofstream(dir / "nginx.conf")
+      << "events {}\nhttp {\n  proxy_read_timeout 5s;\n"
+         "  upstream backends {\n    server localhost:3000;\n"
+         "    server localhost:3001 max_fails=0;\n    keepalive 4;\n  }\n"
+         "  server {\n    listen 80;\n    location / { proxy_pass http://backends; }\n  }\n}\n";
   core::PathMap paths;
   paths.add("/etc/nginx", dir);
   ScaleOptions o{0.1, "/tmp/prefix", [](uint16_t p) { return static_cast<uint16_t>(p + 40000); }};
@@ -91,9 +92,10 @@ TEST(NginxConfigScalerTest, WritesNginxDefaultDurationsScaled) {
 TEST(NginxConfigScalerTest, ResolvesUpstreamNamesIntoTheCopy) {
   fs::path dir = fs::temp_directory_path() / ("bg_scaler_names_" + std::to_string(::getpid()));
   fs::create_directories(dir);
-  std::ofstream(dir / "nginx.conf") << "events {}\nhttp {\n  upstream backends {\n    server blue-blue-1:3000;\n"
-                                       "    server web:3000 max_fails=0;\n  }\n"
-                                       "  server {\n    listen 80;\n    location / { proxy_pass http://backends; }\n  }\n}\n";
+  std::ofstream(dir / "nginx.conf")
+      << "events {}\nhttp {\n  upstream backends {\n    server blue-blue-1:3000;\n"
+         "    server web:3000 max_fails=0;\n  }\n"
+         "  server {\n    listen 80;\n    location / { proxy_pass http://backends; }\n  }\n}\n";
   core::PathMap paths;
   paths.add("/etc/nginx", dir);
   ScaleOptions o{0.1, "/tmp/prefix", [](uint16_t p) { return static_cast<uint16_t>(p + 40000); },
@@ -119,8 +121,9 @@ TEST(NginxConfigScalerTest, ResolvesUpstreamNamesIntoTheCopy) {
 
 // An error line waits for the access line of its connection, which gives it the request's id.
 TEST(NginxLogTranslatorTest, ErrorLineTakesRequestIdOfItsConnection) {
-  NginxLogTranslator t([](uint16_t a) -> std::optional<uint16_t> { return a == 41000 ? std::optional<uint16_t>(3000) : std::nullopt; },
-                       {{41000, "localhost:3000"}}, [](double wall) { return core::from_seconds(wall - 1000.0); });
+  NginxLogTranslator t(
+      [](uint16_t a) -> std::optional<uint16_t> { return a == 41000 ? std::optional<uint16_t>(3000) : std::nullopt; },
+      {{41000, "localhost:3000"}}, [](double wall) { return core::from_seconds(wall - 1000.0); });
   auto errors = t.error_line(
       "2024/05/01 12:00:00 [error] 7#7: *3 connect() failed (111: Connection refused) while connecting to "
       "upstream, client: 127.0.0.1, server: localhost, request: \"GET / HTTP/1.1\", upstream: "
@@ -271,7 +274,8 @@ TEST_F(RealNginxTest, BadConfigThrowsNginxMessage) {
     nginx_->start("/etc/nginx/nginx.conf");
     FAIL() << "started";
   } catch (const std::exception& e) {
-    EXPECT_NE(std::string(e.what()).find("[emerg] invalid number of arguments in \"proxy_buffers\" directive"), std::string::npos)
+    EXPECT_NE(std::string(e.what()).find("[emerg] invalid number of arguments in \"proxy_buffers\" directive"),
+              std::string::npos)
         << e.what();
   }
   EXPECT_FALSE(nginx_->running());

@@ -12,9 +12,7 @@ namespace {
 
 constexpr int kMaxInternalRedirects = 10;  // NGX_HTTP_MAX_URI_CHANGES
 
-bool is_regex(const Location& l) {
-  return l.match == LocationMatch::regex || l.match == LocationMatch::regex_caseless;
-}
+bool is_regex(const Location& l) { return l.match == LocationMatch::regex || l.match == LocationMatch::regex_caseless; }
 
 bool is_static(const Location& l) {
   return l.match == LocationMatch::prefix || l.match == LocationMatch::prefix_noregex ||
@@ -138,7 +136,8 @@ const ServerBlock* RequestRouter::select_server(uint16_t port, const std::string
       for (const auto& n : s->server_names) {
         size_t length = 0;
         bool candidate = leading ? (!n.empty() && (n[0] == '*' || n[0] == '.')) : (n.size() > 1 && n.back() == '*');
-        if (candidate && wildcard_match(n, host, leading, length) && length > best_length) best = s, best_length = length;
+        if (candidate && wildcard_match(n, host, leading, length) && length > best_length)
+          best = s, best_length = length;
       }
     if (best) return best;
   }
@@ -167,8 +166,10 @@ RouteResult RequestRouter::route(const RouteRequest& request) const {
       if (s.has_value) {
         std::string v = scope.evaluate(s.value);
         bool redirect = s.code == 301 || s.code == 302 || s.code == 303 || s.code == 307 || s.code == 308;
-        if (redirect) out.location_header = v;
-        else out.body = v, out.has_body = true;
+        if (redirect)
+          out.location_header = v;
+        else
+          out.body = v, out.has_body = true;
       }
       return true;
     }
@@ -230,13 +231,16 @@ void RequestRouter::proxy_dynamic(RequestScope& scope, const Location& loc, bool
     out.status = status;
     out.error = std::move(error);
   };
-  if (url.rfind("https://", 0) == 0) return fail(502, fmt::format("proxy_pass to \"{}\": https upstreams are not modelled by bluegreen", url));
+  if (url.rfind("https://", 0) == 0)
+    return fail(502, fmt::format("proxy_pass to \"{}\": https upstreams are not modelled by bluegreen", url));
   if (url.rfind("http://", 0) != 0) return fail(500, fmt::format("invalid URL prefix in \"{}\"", url));
   std::string rest = url.substr(7);
   auto slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
-  if (slash != std::string::npos) out.upstream_uri = rest.substr(slash);  // passed as is, without args
-  else if (changed_uri) out.upstream_uri = scope.uri + (scope.args.empty() ? "" : "?" + scope.args);
+  if (slash != std::string::npos)
+    out.upstream_uri = rest.substr(slash);  // passed as is, without args
+  else if (changed_uri)
+    out.upstream_uri = scope.uri + (scope.args.empty() ? "" : "?" + scope.args);
   auto colon = authority.rfind(':');
   bool no_port = colon == std::string::npos;
   std::string host = no_port ? authority : authority.substr(0, colon);

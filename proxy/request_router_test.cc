@@ -27,14 +27,15 @@ RouteResult route(const NginxConfig& c, const HostDir& host, const std::string& 
 // first regex, else the port's default server (default_server, or the first); `_` matches nothing.
 TEST(RequestRouter, ChoosesServerByHostAsNginx) {
   HostDir host("router");
-  host.write("nginx.conf", "events {}\nhttp {\n"
-                           " server { listen 80; server_name first; return 200 first; }\n"
-                           " server { listen 80 default_server; server_name _; return 200 default; }\n"
-                           " server { listen [::]:80; server_name example.com *.example.com; return 200 exact-or-star; }\n"
-                           " server { listen 80; server_name *.api.example.com; return 200 longer-star; }\n"
-                           " server { listen 80; server_name www.example.*; return 200 trailing; }\n"
-                           " server { listen 80; server_name ~^app\\d+\\.test$; return 200 regex; }\n"
-                           " server { listen 8080; return 200 other-port; }\n}\n");
+  host.write("nginx.conf",
+             "events {}\nhttp {\n"
+             " server { listen 80; server_name first; return 200 first; }\n"
+             " server { listen 80 default_server; server_name _; return 200 default; }\n"
+             " server { listen [::]:80; server_name example.com *.example.com; return 200 exact-or-star; }\n"
+             " server { listen 80; server_name *.api.example.com; return 200 longer-star; }\n"
+             " server { listen 80; server_name www.example.*; return 200 trailing; }\n"
+             " server { listen 80; server_name ~^app\\d+\\.test$; return 200 regex; }\n"
+             " server { listen 8080; return 200 other-port; }\n}\n");
   NginxConfig c = host.parse();
   auto body = [&](const std::string& h, uint16_t port = 80) { return route(c, host, "/", h, port).body; };
   EXPECT_EQ(body("first"), "first");
@@ -54,14 +55,15 @@ TEST(RequestRouter, ChoosesServerByHostAsNginx) {
 // plain prefix, nested locations, and /api answers 301 to /api/ when only /api/ proxies.
 TEST(RequestRouter, FindsLocationsAsNginx) {
   HostDir host("router");
-  host.write("nginx.conf", "events {}\nhttp { upstream b { server 127.0.0.1:3000; }\n server {\n"
-                           " location = / { return 200 exact; }\n"
-                           " location / { return 200 prefix; }\n"
-                           " location ^~ /static/ { return 200 noregex; }\n"
-                           " location ~* \\.(png|jpg)$ { return 200 image; }\n"
-                           " location ~ ^/users/(\\d+)$ { return 200 user-$1; }\n"
-                           " location /api/ { proxy_pass http://b; location ~ /api/admin { return 403; } }\n"
-                           "} }\n");
+  host.write("nginx.conf",
+             "events {}\nhttp { upstream b { server 127.0.0.1:3000; }\n server {\n"
+             " location = / { return 200 exact; }\n"
+             " location / { return 200 prefix; }\n"
+             " location ^~ /static/ { return 200 noregex; }\n"
+             " location ~* \\.(png|jpg)$ { return 200 image; }\n"
+             " location ~ ^/users/(\\d+)$ { return 200 user-$1; }\n"
+             " location /api/ { proxy_pass http://b; location ~ /api/admin { return 403; } }\n"
+             "} }\n");
   NginxConfig c = host.parse();
   EXPECT_EQ(route(c, host, "/", "").body, "exact");
   EXPECT_EQ(route(c, host, "/index.html", "").body, "prefix");
@@ -81,11 +83,12 @@ TEST(RequestRouter, FindsLocationsAsNginx) {
 // IPv4 address becomes a peer of its own, a name needs a resolver (else 502 with nginx's error).
 TEST(RequestRouter, ProxyPassWithVariables) {
   HostDir host("router");
-  host.write("nginx.conf", "events {}\nhttp {\n upstream blue { server 127.0.0.1:3000; }\n"
-                           " map $http_x_color $pool { default blue; green 127.0.0.1:3001; ~^n(.*) $1:3000; }\n"
-                           " server { set $service_url http://127.0.0.1:3002/base;\n"
-                           "  location / { proxy_pass http://$pool; }\n"
-                           "  location /svc { proxy_pass $service_url; }\n } }\n");
+  host.write("nginx.conf",
+             "events {}\nhttp {\n upstream blue { server 127.0.0.1:3000; }\n"
+             " map $http_x_color $pool { default blue; green 127.0.0.1:3001; ~^n(.*) $1:3000; }\n"
+             " server { set $service_url http://127.0.0.1:3002/base;\n"
+             "  location / { proxy_pass http://$pool; }\n"
+             "  location /svc { proxy_pass $service_url; }\n } }\n");
   NginxConfig c = host.parse();
   RequestRouter router(c, host.paths());
   auto with_color = [&](const std::string& color, const std::string& target = "/x") {
@@ -117,8 +120,9 @@ TEST(RequestRouter, ProxyPassWithVariables) {
 // resolve is nginx's 502.
 TEST(RequestRouter, ResolverResolvesNamesPerRequest) {
   HostDir host("router");
-  host.write("nginx.conf", "events {}\nhttp { resolver 127.0.0.11;\n server { set $app web:3000;\n"
-                           "  location / { proxy_pass http://$app; } } }\n");
+  host.write("nginx.conf",
+             "events {}\nhttp { resolver 127.0.0.11;\n server { set $app web:3000;\n"
+             "  location / { proxy_pass http://$app; } } }\n");
   NginxConfig c = host.parse();
   int asked = 0;
   HostResolver names = [&](const std::string& h, uint16_t p) {
@@ -140,20 +144,21 @@ TEST(RequestRouter, ServesFilesFromTheHost) {
   HostDir host("router");
   host.write("/srv/www/index.html", "home");
   host.write("/srv/www/docs/a.txt", "a");
-  host.write("nginx.conf", "events {}\nhttp { server { root /srv/www;\n"
-                           " location / { try_files $uri $uri/ =404; }\n"
-                           " location /raw/ { }\n"
-                           " location /app { try_files $uri /index.html; } } }\n");
+  host.write("nginx.conf",
+             "events {}\nhttp { server { root /srv/www;\n"
+             " location / { try_files $uri $uri/ =404; }\n"
+             " location /raw/ { }\n"
+             " location /app { try_files $uri /index.html; } } }\n");
   NginxConfig c = host.parse();
   auto home = route(c, host, "/", "");
   EXPECT_EQ(home.kind, RouteResult::Kind::file);
   EXPECT_EQ(home.body, "home");
   EXPECT_EQ(route(c, host, "/docs/a.txt", "").body, "a");
-  EXPECT_EQ(route(c, host, "/docs", "").status, 301);     // a folder without its slash
-  EXPECT_EQ(route(c, host, "/docs/", "").status, 403);    // no index in it
+  EXPECT_EQ(route(c, host, "/docs", "").status, 301);   // a folder without its slash
+  EXPECT_EQ(route(c, host, "/docs/", "").status, 403);  // no index in it
   EXPECT_EQ(route(c, host, "/missing", "").status, 404);
   EXPECT_EQ(route(c, host, "/raw/x", "").status, 404);
-  EXPECT_EQ(route(c, host, "/app/deep/link", "").body, "home");  // the SPA fallback
+  EXPECT_EQ(route(c, host, "/app/deep/link", "").body, "home");    // the SPA fallback
   EXPECT_EQ(route(c, host, "/../../etc/passwd", "").status, 400);  // never above the root
 }
 
@@ -162,9 +167,10 @@ TEST(RequestRouter, ServesFilesFromTheHost) {
 TEST(RequestRouter, AFilePathPastPathMaxIsMissing) {
   HostDir host("router");
   host.write("/srv/www/index.html", "home");
-  host.write("nginx.conf", "events {}\nhttp { server { root /srv/www;\n"
-                           " location /plain/ { }\n"
-                           " location / { try_files $uri /index.html; } } }\n");
+  host.write("nginx.conf",
+             "events {}\nhttp { server { root /srv/www;\n"
+             " location /plain/ { }\n"
+             " location / { try_files $uri /index.html; } } }\n");
   NginxConfig c = host.parse();
   const std::string long_name(5000, 'a');
   EXPECT_EQ(route(c, host, "/plain/" + long_name, "").status, 404);
@@ -175,9 +181,10 @@ TEST(RequestRouter, AFilePathPastPathMaxIsMissing) {
 // location answers 404 to a client.
 TEST(RequestRouter, BodyLimitAndInternalPerLocation) {
   HostDir host("router");
-  host.write("nginx.conf", "events {}\nhttp { client_max_body_size 10;\n server {\n"
-                           " location / { return 200 ok; }\n location /big { client_max_body_size 0; return 200 ok; }\n"
-                           " location /private { internal; return 200 secret; } } }\n");
+  host.write("nginx.conf",
+             "events {}\nhttp { client_max_body_size 10;\n server {\n"
+             " location / { return 200 ok; }\n location /big { client_max_body_size 0; return 200 ok; }\n"
+             " location /private { internal; return 200 secret; } } }\n");
   NginxConfig c = host.parse();
   RequestRouter router(c, host.paths());
   auto post = [&](const std::string& target, int64_t length) {

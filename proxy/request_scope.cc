@@ -24,7 +24,8 @@ std::optional<std::string> find_pair(std::string_view list, std::string_view key
     std::string_view item = list.substr(pos, end - pos);
     while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
     size_t eq = item.find('=');
-    if (eq != std::string_view::npos && lower(item.substr(0, eq)) == lower(key)) return std::string(item.substr(eq + 1));
+    if (eq != std::string_view::npos && lower(item.substr(0, eq)) == lower(key))
+      return std::string(item.substr(eq + 1));
     pos = end + 1;
   }
   return std::nullopt;

@@ -7,17 +7,28 @@ namespace {
 
 uint32_t mask_of(FailureKind kind) {
   switch (kind) {
-    case FailureKind::error: return kNextError;
-    case FailureKind::timeout: return kNextTimeout;
-    case FailureKind::invalid_header: return kNextInvalidHeader;
-    case FailureKind::http_500: return kNextHttp500;
-    case FailureKind::http_502: return kNextHttp502;
-    case FailureKind::http_503: return kNextHttp503;
-    case FailureKind::http_504: return kNextHttp504;
-    case FailureKind::http_403: return kNextHttp403;
-    case FailureKind::http_404: return kNextHttp404;
-    case FailureKind::http_429: return kNextHttp429;
-    case FailureKind::no_live: return 1u << 12;  // FT_NOLIVE: no directive value names it
+    case FailureKind::error:
+      return kNextError;
+    case FailureKind::timeout:
+      return kNextTimeout;
+    case FailureKind::invalid_header:
+      return kNextInvalidHeader;
+    case FailureKind::http_500:
+      return kNextHttp500;
+    case FailureKind::http_502:
+      return kNextHttp502;
+    case FailureKind::http_503:
+      return kNextHttp503;
+    case FailureKind::http_504:
+      return kNextHttp504;
+    case FailureKind::http_403:
+      return kNextHttp403;
+    case FailureKind::http_404:
+      return kNextHttp404;
+    case FailureKind::http_429:
+      return kNextHttp429;
+    case FailureKind::no_live:
+      return 1u << 12;  // FT_NOLIVE: no directive value names it
   }
   return 0;
 }
@@ -33,31 +44,57 @@ bool non_idempotent(std::string_view method) { return method == "POST" || method
 
 const char* failure_kind_name(FailureKind kind) {
   switch (kind) {
-    case FailureKind::error: return "error";
-    case FailureKind::timeout: return "timeout";
-    case FailureKind::invalid_header: return "invalid_header";
-    case FailureKind::http_500: return "http_500";
-    case FailureKind::http_502: return "http_502";
-    case FailureKind::http_503: return "http_503";
-    case FailureKind::http_504: return "http_504";
-    case FailureKind::http_403: return "http_403";
-    case FailureKind::http_404: return "http_404";
-    case FailureKind::http_429: return "http_429";
-    case FailureKind::no_live: return "no_live";
+    case FailureKind::error:
+      return "error";
+    case FailureKind::timeout:
+      return "timeout";
+    case FailureKind::invalid_header:
+      return "invalid_header";
+    case FailureKind::http_500:
+      return "http_500";
+    case FailureKind::http_502:
+      return "http_502";
+    case FailureKind::http_503:
+      return "http_503";
+    case FailureKind::http_504:
+      return "http_504";
+    case FailureKind::http_403:
+      return "http_403";
+    case FailureKind::http_404:
+      return "http_404";
+    case FailureKind::http_429:
+      return "http_429";
+    case FailureKind::no_live:
+      return "no_live";
   }
   return "?";
 }
 
 bool failure_kind_for_status(int status, FailureKind& kind) {
   switch (status) {
-    case 500: kind = FailureKind::http_500; return true;
-    case 502: kind = FailureKind::http_502; return true;
-    case 503: kind = FailureKind::http_503; return true;
-    case 504: kind = FailureKind::http_504; return true;
-    case 403: kind = FailureKind::http_403; return true;
-    case 404: kind = FailureKind::http_404; return true;
-    case 429: kind = FailureKind::http_429; return true;
-    default: return false;
+    case 500:
+      kind = FailureKind::http_500;
+      return true;
+    case 502:
+      kind = FailureKind::http_502;
+      return true;
+    case 503:
+      kind = FailureKind::http_503;
+      return true;
+    case 504:
+      kind = FailureKind::http_504;
+      return true;
+    case 403:
+      kind = FailureKind::http_403;
+      return true;
+    case 404:
+      kind = FailureKind::http_404;
+      return true;
+    case 429:
+      kind = FailureKind::http_429;
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -83,13 +120,27 @@ RetryDecision RetryPolicy::decide(const RetryInput& in) {
     d.pass_response = !can_retry;
     d.status = 0;
     switch (in.kind) {
-      case FailureKind::http_500: d.status = 500; break;
-      case FailureKind::http_502: d.status = 502; break;
-      case FailureKind::http_503: d.status = 503; break;
-      case FailureKind::http_504: d.status = 504; break;
-      case FailureKind::http_403: d.status = 403; break;
-      case FailureKind::http_404: d.status = 404; break;
-      default: d.status = 429; break;
+      case FailureKind::http_500:
+        d.status = 500;
+        break;
+      case FailureKind::http_502:
+        d.status = 502;
+        break;
+      case FailureKind::http_503:
+        d.status = 503;
+        break;
+      case FailureKind::http_504:
+        d.status = 504;
+        break;
+      case FailureKind::http_403:
+        d.status = 403;
+        break;
+      case FailureKind::http_404:
+        d.status = 404;
+        break;
+      default:
+        d.status = 429;
+        break;
     }
     return d;
   }

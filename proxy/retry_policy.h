@@ -21,7 +21,7 @@ enum class FailureKind {
   http_403,
   http_404,
   http_429,
-  no_live,         // get_peer found no eligible peer: no connect was attempted
+  no_live,  // get_peer found no eligible peer: no connect was attempted
 };
 
 const char* failure_kind_name(FailureKind kind);
@@ -30,15 +30,15 @@ const char* failure_kind_name(FailureKind kind);
 bool failure_kind_for_status(int status, FailureKind& kind);
 
 struct RetryInput {
-  uint32_t next_upstream = 0;       // the location's proxy_next_upstream mask (NextUpstream bits)
+  uint32_t next_upstream = 0;  // the location's proxy_next_upstream mask (NextUpstream bits)
   FailureKind kind = FailureKind::error;
   std::string_view method = "GET";
-  bool request_sent = false;        // the request went (at least partly) to the upstream
-  bool client_bytes_sent = false;   // something already reached the client
-  int tries_left = 0;               // attempts left after this one (0 for a single-server upstream)
-  core::Duration elapsed{0};        // since the first attempt began
+  bool request_sent = false;                // the request went (at least partly) to the upstream
+  bool client_bytes_sent = false;           // something already reached the client
+  int tries_left = 0;                       // attempts left after this one (0 for a single-server upstream)
+  core::Duration elapsed{0};                // since the first attempt began
   core::Duration next_upstream_timeout{0};  // 0 = no limit
-  bool cached = false;              // the attempt ran on a reused keepalive connection (pc->cached)
+  bool cached = false;                      // the attempt ran on a reused keepalive connection (pc->cached)
 };
 
 struct RetryDecision {

@@ -35,10 +35,14 @@ void ConfigInterpreter::server_block(const ConfDirective& d) {
   for (const auto& s : d.block) {
     if (s.name == "ssl_certificate") ssl_certificate_ = true;
     if (check(s, ctx::kServer, seen) == Verdict::skip) continue;
-    if (s.name == "listen") listen(s, p.server);
-    else if (s.name == "server_name") server_name(s, p.server);
-    else if (s.name == "location") p.locations.push_back(location_block(s, nullptr, ctx::kServer));
-    else level_directive(s, p.own, p.server.fallback, p.server.rewrite, seen);
+    if (s.name == "listen")
+      listen(s, p.server);
+    else if (s.name == "server_name")
+      server_name(s, p.server);
+    else if (s.name == "location")
+      p.locations.push_back(location_block(s, nullptr, ctx::kServer));
+    else
+      level_directive(s, p.own, p.server.fallback, p.server.rewrite, seen);
   }
   if (p.server.listens.empty()) {
     // ngx_http_core_merge_srv_conf: `listen *:80` when run as root (the run's nginx is).
@@ -65,7 +69,8 @@ void ConfigInterpreter::listen(const ConfDirective& d, ServerBlock& server) {
     auto close = l.text.find(']');
     host = l.text.substr(0, close == std::string::npos ? l.text.size() : close + 1);
     port_text = close != std::string::npos && close + 1 < l.text.size() && l.text[close + 1] == ':'
-                    ? l.text.substr(close + 2) : "80";
+                    ? l.text.substr(close + 2)
+                    : "80";
   } else if (auto colon = l.text.rfind(':'); colon != std::string::npos) {
     host = l.text.substr(0, colon);
     port_text = l.text.substr(colon + 1);
@@ -78,23 +83,30 @@ void ConfigInterpreter::listen(const ConfDirective& d, ServerBlock& server) {
   l.port = static_cast<uint16_t>(*p);
   l.wildcard = host.empty() || host == "*" || host == "0.0.0.0" || host == "[::]";
   bool loopback = host == "127.0.0.1" || host == "localhost" || host == "[::1]";
-  if (!l.wildcard && !loopback) not_modelled(d, fmt::format("listen on address {} (the run serves loopback only)", host));
+  if (!l.wildcard && !loopback)
+    not_modelled(d, fmt::format("listen on address {} (the run serves loopback only)", host));
   for (size_t i = 1; i < d.args.size(); ++i) {
     const std::string& a = d.args[i];
-    if (a == "default_server" || a == "default") l.default_server = true;
-    else if (a == "ssl") ssl_listen_ = true, not_modelled(d, "listen parameter \"ssl\"");
+    if (a == "default_server" || a == "default")
+      l.default_server = true;
+    else if (a == "ssl")
+      ssl_listen_ = true, not_modelled(d, "listen parameter \"ssl\"");
     else if (a == "http2" || a == "proxy_protocol")
       not_modelled(d, fmt::format("listen parameter \"{}\"", a));
     else if (a == "reuseport" || a == "deferred" || a == "bind" || a.rfind("backlog=", 0) == 0 ||
              a.rfind("rcvbuf=", 0) == 0 || a.rfind("sndbuf=", 0) == 0 || a.rfind("ipv6only=", 0) == 0 ||
              a.rfind("so_keepalive=", 0) == 0 || a.rfind("fastopen=", 0) == 0)
       continue;  // socket options: how the port is opened, not what it answers
-    else fail_at(d, fmt::format("invalid parameter \"{}\"", a));
+    else
+      fail_at(d, fmt::format("invalid parameter \"{}\"", a));
   }
   l.ipv6 = host.rfind("[", 0) == 0;
   // ngx_http_add_server, as the listen is read: the same address twice in one server block.
   // (nginx resolves localhost as it reads the listen, so `localhost:80` is 127.0.0.1:80.)
-  l.address = fmt::format("{}:{}", l.wildcard ? (l.ipv6 ? "[::]" : "0.0.0.0") : host == "localhost" ? "127.0.0.1" : host,
+  l.address = fmt::format("{}:{}",
+                          l.wildcard            ? (l.ipv6 ? "[::]" : "0.0.0.0")
+                          : host == "localhost" ? "127.0.0.1"
+                                                : host,
                           l.port);
   for (const auto& earlier : server.listens)
     if (earlier.address == l.address) fail_at(d, "a duplicate listen " + l.address);
@@ -105,7 +117,8 @@ void ConfigInterpreter::listen(const ConfDirective& d, ServerBlock& server) {
   bool taken = std::any_of(server.listens.begin(), server.listens.end(), is_default);
   for (const auto& other : servers_)
     taken = taken || std::any_of(other.server.listens.begin(), other.server.listens.end(), is_default);
-  if (l.default_server && taken) fail_at(d, fmt::format("a duplicate default server for {}:{}", l.ipv6 ? "[::]" : "0.0.0.0", l.port));
+  if (l.default_server && taken)
+    fail_at(d, fmt::format("a duplicate default server for {}:{}", l.ipv6 ? "[::]" : "0.0.0.0", l.port));
   server.listens.push_back(l);
   server.listen.push_back(l.port);
 }
@@ -129,16 +142,25 @@ void ConfigInterpreter::location_name(const ConfDirective& d, const Location* pa
   std::string name = d.args.back();
   std::string mod = d.args.size() == 2 ? d.args[0] : "";
   if (mod.empty()) {
-    if (name.rfind("=", 0) == 0) mod = "=", name = name.substr(1);
-    else if (name.rfind("^~", 0) == 0) mod = "^~", name = name.substr(2);
-    else if (name.rfind("~*", 0) == 0) mod = "~*", name = name.substr(2);
-    else if (name.rfind("~", 0) == 0) mod = "~", name = name.substr(1);
+    if (name.rfind("=", 0) == 0)
+      mod = "=", name = name.substr(1);
+    else if (name.rfind("^~", 0) == 0)
+      mod = "^~", name = name.substr(2);
+    else if (name.rfind("~*", 0) == 0)
+      mod = "~*", name = name.substr(2);
+    else if (name.rfind("~", 0) == 0)
+      mod = "~", name = name.substr(1);
   }
-  if (mod == "=") l.match = LocationMatch::exact, l.exact = true;
-  else if (mod == "^~") l.match = LocationMatch::prefix_noregex;
-  else if (mod == "~" || mod == "~*") l.match = mod == "~" ? LocationMatch::regex : LocationMatch::regex_caseless;
-  else if (!mod.empty()) fail_at(d, fmt::format("invalid location modifier \"{}\"", mod));
-  else if (!name.empty() && name[0] == '@') l.match = LocationMatch::named;
+  if (mod == "=")
+    l.match = LocationMatch::exact, l.exact = true;
+  else if (mod == "^~")
+    l.match = LocationMatch::prefix_noregex;
+  else if (mod == "~" || mod == "~*")
+    l.match = mod == "~" ? LocationMatch::regex : LocationMatch::regex_caseless;
+  else if (!mod.empty())
+    fail_at(d, fmt::format("invalid location modifier \"{}\"", mod));
+  else if (!name.empty() && name[0] == '@')
+    l.match = LocationMatch::named;
   l.prefix = name;
   if (parent) {
     if (parent->match == LocationMatch::exact)
@@ -167,7 +189,8 @@ ConfigInterpreter::PendingLocation ConfigInterpreter::location_block(const ConfD
   p.location.file = d.file;
   p.location.line = d.line;
   location_name(d, parent, p.location);
-  if (p.location.match == LocationMatch::named) not_modelled(d, "named location (reached only by try_files/error_page)");
+  if (p.location.match == LocationMatch::named)
+    not_modelled(d, "named location (reached only by try_files/error_page)");
   std::set<std::string> seen;
   for (const auto& s : d.block) {
     if (check(s, ctx::kLocation, seen) == Verdict::skip) continue;
@@ -190,8 +213,10 @@ bool ConfigInterpreter::level_directive(const ConfDirective& d, LevelSettings& o
                                         std::vector<RewriteStep>& rewrite, std::set<std::string>&) {
   const std::string& n = d.name;
   if (own.proxy.apply(d) != ProxyLayer::Applied::not_proxy) return true;
-  if (n == "set") rewrite.push_back(set_step(d));
-  else if (n == "return") rewrite.push_back(return_step(d));
+  if (n == "set")
+    rewrite.push_back(set_step(d));
+  else if (n == "return")
+    rewrite.push_back(return_step(d));
   else if (n == "root") {
     if (own.root) fail_at(d, "\"root\" directive is duplicate");
     compile(d, d.args[0], true);

@@ -37,7 +37,7 @@ struct ServerState {
   bool one_thread = false;
 
   std::mutex mutex;
-  std::condition_variable changed;  // live_sessions went down
+  std::condition_variable changed;           // live_sessions went down
   std::shared_ptr<ProxyGeneration> current;  // takes new connections; null when stopped
   std::vector<std::weak_ptr<ClientSession>> sessions;
   int live_sessions = 0;

@@ -28,8 +28,8 @@ namespace bg::proxy {
 
 class SessionDeadline {
  public:
-  // `executor`: the session's (SessionExecutor::timer_executor); the timer's handler runs there. `owner`: kept weakly, so a pending
-  // wait does not keep a closed session alive (its destruction cancels the wait).
+  // `executor`: the session's (SessionExecutor::timer_executor); the timer's handler runs there. `owner`: kept weakly,
+  // so a pending wait does not keep a closed session alive (its destruction cancels the wait).
   SessionDeadline(boost::asio::any_io_executor executor, core::Clock& clock)
       : timer_(executor), probe_(executor), clock_(clock) {}
 
@@ -63,10 +63,10 @@ class SessionDeadline {
     waiting_ = true;
     uint64_t generation = ++generation_;
     timer_.expires_at(wait_ends_);
-    timer_.async_wait(boost::asio::bind_executor(
-        timer_.get_executor(), [this, owner = owner_, generation](const boost::system::error_code&) {
-          if (auto alive = owner.lock()) on_timer(generation);
-        }));
+    timer_.async_wait(boost::asio::bind_executor(timer_.get_executor(),
+                                                 [this, owner = owner_, generation](const boost::system::error_code&) {
+                                                   if (auto alive = owner.lock()) on_timer(generation);
+                                                 }));
   }
 
   // The wait ended (at wait_ends_): wait on if the deadline is later, else close the socket.

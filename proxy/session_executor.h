@@ -33,18 +33,24 @@ class SessionExecutor {
   // sockets are on the io_context's plain executor, so unbound handlers run there).
   template <class Start, class Handler>
   void start(Start&& start, Handler&& handler) const {
-    if (strand_) start(boost::asio::bind_executor(*strand_, std::forward<Handler>(handler)));
-    else start(std::forward<Handler>(handler));
+    if (strand_)
+      start(boost::asio::bind_executor(*strand_, std::forward<Handler>(handler)));
+    else
+      start(std::forward<Handler>(handler));
   }
   template <class F>
   void post(F&& f) const {
-    if (strand_) boost::asio::post(*strand_, std::forward<F>(f));
-    else boost::asio::post(io_, std::forward<F>(f));
+    if (strand_)
+      boost::asio::post(*strand_, std::forward<F>(f));
+    else
+      boost::asio::post(io_, std::forward<F>(f));
   }
   template <class F>
   void dispatch(F&& f) const {
-    if (strand_) boost::asio::dispatch(*strand_, std::forward<F>(f));
-    else boost::asio::dispatch(io_, std::forward<F>(f));
+    if (strand_)
+      boost::asio::dispatch(*strand_, std::forward<F>(f));
+    else
+      boost::asio::dispatch(io_, std::forward<F>(f));
   }
   // For a timer whose handler must run where the session's do.
   boost::asio::any_io_executor timer_executor() const {

@@ -149,7 +149,8 @@ ContentStep serve_static(RequestScope& scope, const Location& loc, const RouteRe
     answer(out, stat_host(file_path(scope, loc, uri), paths).is_dir ? 403 : 404);
     return {};
   }
-  if (request.method != "GET" && request.method != "HEAD" && request.method != "POST") return answer(out, 405), ContentStep{};
+  if (request.method != "GET" && request.method != "HEAD" && request.method != "POST")
+    return answer(out, 405), ContentStep{};
   std::string path = file_path(scope, loc, uri);
   FileInfo f = stat_host(path, paths);
   if (!f.exists) return answer(out, 404), ContentStep{};

@@ -19,8 +19,8 @@ struct ContentStep {
   std::optional<std::string> redirect_uri;  // set: look the location up again for this URI
 };
 
-ContentStep run_try_files(RequestScope& scope, const Location& location, const core::PathMap& paths,
-                          RouteResult& out, bool& matched);
+ContentStep run_try_files(RequestScope& scope, const Location& location, const core::PathMap& paths, RouteResult& out,
+                          bool& matched);
 ContentStep serve_static(RequestScope& scope, const Location& location, const RouteRequest& request,
                          const core::PathMap& paths, RouteResult& out);
 

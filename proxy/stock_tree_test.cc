@@ -103,8 +103,9 @@ TEST(StockTrees, DebianDefaultSiteAnswersAsOnDebian) {
 TEST(StockTrees, DebianSiteAddedBySymlink) {
   HostDir host("stock");
   install(host, "debian-12");
-  host.write("sites-available/app", "upstream app { server 127.0.0.1:3000; }\n"
-                                    "server { listen 80; server_name app.example.com; location / { proxy_pass http://app; } }\n");
+  host.write("sites-available/app",
+             "upstream app { server 127.0.0.1:3000; }\n"
+             "server { listen 80; server_name app.example.com; location / { proxy_pass http://app; } }\n");
   host.symlink("../sites-available/app", "/etc/nginx/sites-enabled/app");
   NginxConfig c = host.parse();
   EXPECT_EQ(get(c, host, "/", "app.example.com").upstream, "app");

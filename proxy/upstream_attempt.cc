@@ -8,7 +8,6 @@
 
 #include <fmt/format.h>
 
-
 namespace bg::proxy {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
@@ -46,7 +45,8 @@ UpstreamAttempt::UpstreamAttempt(SessionExecutor executor, SessionDeadline& dead
       timeouts_(timeouts),
       head_request_(head_request),
       keepalive_(keepalive) {
-  static_assert(sizeof(UpstreamAttempt) <= 1000, "keep UpstreamAttempt in malloc's per-thread cache (see the class note)");
+  static_assert(sizeof(UpstreamAttempt) <= 1000,
+                "keep UpstreamAttempt in malloc's per-thread cache (see the class note)");
   if (reuse) {
     reused_ = true;
     opened_ = reuse->info.opened;
@@ -94,8 +94,9 @@ void UpstreamAttempt::on_connect(beast::error_code ec) {
 
 void UpstreamAttempt::send_request() {
   deadline_.arm(timeouts_.send, socket_);
-  executor_.start([this](auto handler) { asio::async_write(socket_, asio::buffer(request_bytes_), std::move(handler)); },
-                  [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_write(self->timed(e)); });
+  executor_.start(
+      [this](auto handler) { asio::async_write(socket_, asio::buffer(request_bytes_), std::move(handler)); },
+      [self = shared_from_this()](beast::error_code e, std::size_t) { self->on_write(self->timed(e)); });
 }
 
 void UpstreamAttempt::on_write(beast::error_code ec) {

@@ -3,11 +3,11 @@
 // on an idle one from the upstream's keepalive cache; the request, then the response read to its
 // end. When the response allows it (HTTP/1.1, no `Connection: close`, framed body, nothing extra
 // read) and the upstream has `keepalive`, the connection is handed back for caching instead of being
-// closed (ngx_http_upstream_keepalive_module, semantics.md §1). Each stage has the config's deadline (connect/send/read, on the session's SessionDeadline). It reports how the
-// attempt ended in nginx's terms; the ClientSession decides what follows. Runs on the session's executor.
-// Size: one is made per request with make_shared, so it is kept under the 1032 bytes glibc's
-// per-thread cache (tcache) serves; at 1.1 KB every request took malloc's slow path and ran
-// malloc_consolidate, a fifth of the proxy's own CPU time (perf, bg_proxy_bench).
+// closed (ngx_http_upstream_keepalive_module, semantics.md §1). Each stage has the config's deadline
+// (connect/send/read, on the session's SessionDeadline). It reports how the attempt ended in nginx's terms; the
+// ClientSession decides what follows. Runs on the session's executor. Size: one is made per request with make_shared,
+// so it is kept under the 1032 bytes glibc's per-thread cache (tcache) serves; at 1.1 KB every request took malloc's
+// slow path and ran malloc_consolidate, a fifth of the proxy's own CPU time (perf, bg_proxy_bench).
 #include <utility>  // before Asio under C++20 (design.md)
 
 #include <functional>
@@ -38,15 +38,15 @@ struct CachedConnection {
 };
 
 struct AttemptResult {
-  bool complete = false;        // a whole response arrived
-  bool header_received = false; // the response head arrived (body may be cut short)
-  bool request_sent = false;    // the connection was made, so (part of) the request went out
+  bool complete = false;         // a whole response arrived
+  bool header_received = false;  // the response head arrived (body may be cut short)
+  bool request_sent = false;     // the connection was made, so (part of) the request went out
   FailureKind kind = FailureKind::error;
-  std::string error_text;       // nginx's wording: "connect() failed (111: Connection refused)"
-  std::string action;           // "connecting to upstream", "reading response header from upstream"…
+  std::string error_text;                      // nginx's wording: "connect() failed (111: Connection refused)"
+  std::string action;                          // "connecting to upstream", "reading response header from upstream"…
   http::response<http::string_body> response;  // the head (and what arrived of the body)
-  bool reused = false;          // ran on a cached keep-alive connection (nginx's pc->cached)
-  std::optional<CachedConnection> idle;  // the connection, released for the cache (complete only)
+  bool reused = false;                         // ran on a cached keep-alive connection (nginx's pc->cached)
+  std::optional<CachedConnection> idle;        // the connection, released for the cache (complete only)
 };
 
 struct AttemptTimeouts {

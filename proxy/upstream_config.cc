@@ -93,16 +93,22 @@ std::vector<UpstreamServer> ConfigInterpreter::upstream_servers(const ConfDirect
       ok = n.has_value() && *n <= 1 << 30;
       slot = static_cast<int>(n.value_or(0));
     };
-    if (auto v = value("weight")) n = nginx_atoi(*v), as_int(srv.weight), ok = ok && srv.weight >= 1;
-    else if (auto v = value("max_fails")) n = nginx_atoi(*v), as_int(srv.max_fails);
-    else if (auto v = value("max_conns")) n = nginx_atoi(*v), as_int(srv.max_conns);
+    if (auto v = value("weight"))
+      n = nginx_atoi(*v), as_int(srv.weight), ok = ok && srv.weight >= 1;
+    else if (auto v = value("max_fails"))
+      n = nginx_atoi(*v), as_int(srv.max_fails);
+    else if (auto v = value("max_conns"))
+      n = nginx_atoi(*v), as_int(srv.max_conns);
     else if (auto v = value("fail_timeout")) {
       auto t = nginx_parse_time(*v, true);  // ngx_parse_time(.., 1): whole seconds, "500ms" is invalid
       ok = t.has_value();
       if (ok) srv.fail_timeout = std::chrono::seconds(*t);
-    } else if (a == "down") srv.down = true;
-    else if (a == "backup") srv.backup = true;
-    else ok = false;
+    } else if (a == "down")
+      srv.down = true;
+    else if (a == "backup")
+      srv.backup = true;
+    else
+      ok = false;
     if (!ok) fail_at(s, fmt::format("invalid parameter \"{}\"", a));
   }
   if (srv.address.rfind("unix:", 0) == 0) {
@@ -153,8 +159,9 @@ void ConfigInterpreter::proxy_pass(const ConfDirective& d, Location& loc) {
     bool regex = loc.match == LocationMatch::regex || loc.match == LocationMatch::regex_caseless ||
                  loc.match == LocationMatch::named;
     if (regex)
-      fail_at(d, "\"proxy_pass\" cannot have URI part in location given by regular expression, or inside named "
-                 "location, or inside \"if\" statement, or inside \"limit_except\" block");
+      fail_at(d,
+              "\"proxy_pass\" cannot have URI part in location given by regular expression, or inside named "
+              "location, or inside \"if\" statement, or inside \"limit_except\" block");
     loc.proxy_uri = rest.substr(slash);
     loc.proxy_has_uri = true;
   }

@@ -22,11 +22,11 @@ struct PeerRef {
 
 // Per-request balancer state (nginx's ngx_http_upstream_rr_peer_data_t plus pc->tries).
 struct PeerRequest {
-  int tries = 0;               // attempts this request may still make
-  bool on_backup = false;      // once the primaries gave nothing, only backups are scanned
-  std::vector<bool> tried;     // one bit per peer of the list being scanned
+  int tries = 0;            // attempts this request may still make
+  bool on_backup = false;   // once the primaries gave nothing, only backups are scanned
+  std::vector<bool> tried;  // one bit per peer of the list being scanned
   std::optional<PeerRef> current;
-  int fails_at_pick = 0;       // the current peer's fails when it was picked (>= max_fails: a probe)
+  int fails_at_pick = 0;  // the current peer's fails when it was picked (>= max_fails: a probe)
 };
 
 // What free_peer changed, so the caller can log it as nginx does.

@@ -34,7 +34,7 @@ constexpr const char* kChromium = "/usr/bin/chromium";
 const fs::path kBuildDir = BG_BINARY_DIR;
 
 struct ChromiumRun {
-  bool finished = false;   // false: the deadline passed and the process group was killed
+  bool finished = false;  // false: the deadline passed and the process group was killed
   int exit_code = -1;
   std::string out, err;
 };
@@ -68,10 +68,18 @@ ChromiumRun run_chromium(std::vector<std::string> args, std::chrono::seconds dea
   char tmpl[] = "/tmp/bg-chromium-XXXXXX";
   const fs::path profile = ::mkdtemp(tmpl);
   const fs::path out = profile / "stdout.txt", err = profile / "stderr.txt";
-  std::vector<std::string> argv{kChromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                                "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                                "--disable-sync", "--user-data-dir=" + (profile / "profile").string(),
-                                "--enable-logging=stderr", "--v=0"};
+  std::vector<std::string> argv{kChromium,
+                                "--headless",
+                                "--no-sandbox",
+                                "--disable-gpu",
+                                "--disable-quic",
+                                "--no-first-run",
+                                "--disable-background-networking",
+                                "--disable-component-update",
+                                "--disable-sync",
+                                "--user-data-dir=" + (profile / "profile").string(),
+                                "--enable-logging=stderr",
+                                "--v=0"};
   argv.insert(argv.end(), args.begin(), args.end());
   std::vector<char*> cargv;
   for (auto& a : argv) cargv.push_back(a.data());
@@ -109,7 +117,7 @@ ChromiumRun run_chromium(std::vector<std::string> args, std::chrono::seconds dea
   }
   if (pidfd >= 0) ::close(pidfd);
   run.finished = ::waitpid(pid, &status, WNOHANG) == pid;
-  ::kill(-pid, SIGKILL);   // the helpers, and Chromium itself when it overran the deadline
+  ::kill(-pid, SIGKILL);  // the helpers, and Chromium itself when it overran the deadline
   if (!run.finished) ::waitpid(pid, &status, 0);
   run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
   for (core::ScaledClock reap(1.0); live_in_group(pid) > 0 && reap.now() < std::chrono::seconds(5);)
@@ -182,9 +190,11 @@ std::pair<uint32_t, uint32_t> png_size(const std::string& png) {
 
 // Goal: the console check can fail: a page that logs an error is caught (so a clean report means clean).
 TEST(ChromiumReport, DetectsConsoleErrorsOfABrokenPage) {
-  if (!fs::exists(kChromium)) GTEST_SKIP() << "Chromium is not installed at /usr/bin/chromium; skipping the browser check";
+  if (!fs::exists(kChromium))
+    GTEST_SKIP() << "Chromium is not installed at /usr/bin/chromium; skipping the browser check";
   const fs::path page = kBuildDir / "broken_page.html";
-  std::ofstream(page) << "<!DOCTYPE html><html><body><script>console.error('boom'); undefined_fn();</script></body></html>";
+  std::ofstream(page)
+      << "<!DOCTYPE html><html><body><script>console.error('boom'); undefined_fn();</script></body></html>";
   auto run = run_chromium({"--dump-dom", file_url(page)}, std::chrono::seconds(60));
   ASSERT_TRUE(run.finished) << run.err;
   EXPECT_FALSE(console_errors(run.err).empty()) << run.err;
@@ -194,7 +204,8 @@ TEST(ChromiumReport, DetectsConsoleErrorsOfABrokenPage) {
 // Goal: the seed's report loads in Chromium with the timeline's phase bands and one mark per failed
 // request, logs no console error, and leaves a screenshot in the build folder for a person to look at.
 TEST(ChromiumReport, RendersTheSeedReportWithBandsAndFailureMarks) {
-  if (!fs::exists(kChromium)) GTEST_SKIP() << "Chromium is not installed at /usr/bin/chromium; skipping the browser check";
+  if (!fs::exists(kChromium))
+    GTEST_SKIP() << "Chromium is not installed at /usr/bin/chromium; skipping the browser check";
   const auto seed = render_seed_report();
   ASSERT_EQ(seed.result.verdict, bg::core::Verdict::violated) << seed.result.error;
 
@@ -213,9 +224,9 @@ TEST(ChromiumReport, RendersTheSeedReportWithBandsAndFailureMarks) {
 
   const fs::path png = kBuildDir / "seed_report.png";
   fs::remove(png);
-  auto shot = run_chromium({"--hide-scrollbars", "--window-size=1200,3000", "--screenshot=" + png.string(),
-                            file_url(seed.html)},
-                           std::chrono::seconds(60));
+  auto shot = run_chromium(
+      {"--hide-scrollbars", "--window-size=1200,3000", "--screenshot=" + png.string(), file_url(seed.html)},
+      std::chrono::seconds(60));
   ASSERT_TRUE(shot.finished) << shot.err;
   EXPECT_TRUE(console_errors(shot.err).empty());
   const auto [width, height] = png_size(slurp(png));

@@ -27,7 +27,8 @@ int main(int argc, char** argv) {
   for (const auto& d : all) {
     const std::string race = d.at("race").is_null() ? "none of the catalogue" : d.at("race").get<std::string>();
     found += "  swap " + std::to_string(d.at("swap").get<int>()) + ": " + race + " (" +
-             std::to_string(d.at("requests").get<int64_t>()) + " requests): " + d.at("mechanism").get<std::string>() + "\n";
+             std::to_string(d.at("requests").get<int64_t>()) + " requests): " + d.at("mechanism").get<std::string>() +
+             "\n";
     named = named || race == want;
   }
   const bool ok = want == "none" ? all.empty() : named;

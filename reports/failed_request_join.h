@@ -22,9 +22,9 @@ namespace bg::reports {
 std::string request_failure_class(const core::RequestEvent& q, const std::vector<core::ProxyEvent>& error_log);
 
 struct JoinedFailure {
-  uint64_t seq = 0;                           // the request's entry
+  uint64_t seq = 0;  // the request's entry
   core::RequestEvent request;
-  std::vector<core::ProxyEvent> error_log;    // the proxy's error_log lines naming it, in order
+  std::vector<core::ProxyEvent> error_log;  // the proxy's error_log lines naming it, in order
   std::string cause() const { return request_failure_class(request, error_log); }
 };
 
@@ -46,15 +46,15 @@ class FailedRequestJoin {
 
   Sink sink_;
   core::Duration lag_;
-  core::Time clock_{};   // the latest event time read
-  using Key = std::pair<core::Time, uint64_t>;   // (end, seq)
+  core::Time clock_{};                          // the latest event time read
+  using Key = std::pair<core::Time, uint64_t>;  // (end, seq)
   std::map<Key, JoinedFailure> waiting_;
   std::unordered_map<uint64_t, Key> waiting_by_id_;
   struct Lines {
     std::vector<core::ProxyEvent> lines;
     core::Time last{};
   };
-  std::unordered_map<uint64_t, Lines> lines_;   // error_log lines whose request has not come yet
+  std::unordered_map<uint64_t, Lines> lines_;  // error_log lines whose request has not come yet
   uint64_t observed_ = 0;
 };
 

@@ -50,7 +50,7 @@ TEST(FailedRequestJoin, HoldsOnlyWhatMayStillBeJoined) {
   Feed f;
   size_t most = 0;
   for (uint64_t i = 1; i <= 20000; ++i) {
-    const double t = static_cast<double>(i) * 0.1;   // 2000 s of history, ten requests a second
+    const double t = static_cast<double>(i) * 0.1;  // 2000 s of history, ten requests a second
     f.add(error_line(i, t, "connect() failed (111: Connection refused) while connecting to upstream"));
     if (i % 10 == 0) {
       f.add(failed(i, t));
@@ -61,7 +61,7 @@ TEST(FailedRequestJoin, HoldsOnlyWhatMayStillBeJoined) {
     }
     most = std::max(most, f.join.held());
   }
-  EXPECT_GT(f.out.size(), 1500u);                  // handed on while the history went on
+  EXPECT_GT(f.out.size(), 1500u);  // handed on while the history went on
   // At most the failures of the last append lag (300 s, one a second) and a few stray lines.
   EXPECT_LT(most, 400u);
   f.join.finish();
@@ -73,7 +73,7 @@ TEST(FailedRequestJoin, HoldsOnlyWhatMayStillBeJoined) {
 TEST(FailedRequestJoin, HandsFailuresOnInEndOrder) {
   Feed f;
   f.add(failed(1, 5.0));
-  f.add(failed(2, 4.0));   // appended later by another client, ended earlier
+  f.add(failed(2, 4.0));  // appended later by another client, ended earlier
   f.join.finish();
   ASSERT_EQ(f.out.size(), 2u);
   EXPECT_EQ(f.out[0].request.id, 2u);

@@ -18,7 +18,7 @@ namespace bg::reports {
 // What the page takes from the run's history: the timeline, and the proxy's access-log lines of the
 // first failures (how many upstream attempts each got).
 struct HtmlHistory {
-  bool available = false;   // false: the page says the history was not available
+  bool available = false;  // false: the page says the history was not available
   TimelineModel timeline;
   std::map<uint64_t, std::vector<core::ProxyEvent>> access;
 };

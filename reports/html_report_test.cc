@@ -46,7 +46,7 @@ TEST(HtmlReport, ShowsVerdictInvariantsSwapsFailuresAndReplay) {
   EXPECT_NE(html.find("<code>no_failed_requests</code>"), std::string::npos);
   EXPECT_NE(html.find("id=\"swaps\""), std::string::npos);
   EXPECT_NE(html.find("blue-blue-1 → green-green-1"), std::string::npos);
-  EXPECT_NE(html.find("7.25s"), std::string::npos);   // the mixed-version window, 16.51 .. 23.76
+  EXPECT_NE(html.find("7.25s"), std::string::npos);  // the mixed-version window, 16.51 .. 23.76
   EXPECT_NE(html.find("connect() failed (111: Connection refused)"), std::string::npos);
   EXPECT_NE(html.find("green-green-1: started"), std::string::npos);
   EXPECT_NE(html.find("bluegreen replay scenarios/data/sample --seed 7"), std::string::npos);

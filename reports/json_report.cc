@@ -39,9 +39,9 @@ nlohmann::json swap_json(const SwapSummary& s) {
       {"mixed_version_to_s", seconds(s.mixed_to)},
       {"lost", losses_json(s.lost, true)},
   };
-  j["mixed_version_window_s"] =
-      s.mixed_from && s.mixed_to && *s.mixed_to > *s.mixed_from ? nlohmann::json(core::to_seconds(*s.mixed_to - *s.mixed_from))
-                                                               : nlohmann::json(0.0);
+  j["mixed_version_window_s"] = s.mixed_from && s.mixed_to && *s.mixed_to > *s.mixed_from
+                                    ? nlohmann::json(core::to_seconds(*s.mixed_to - *s.mixed_from))
+                                    : nlohmann::json(0.0);
   return j;
 }
 
@@ -72,15 +72,18 @@ nlohmann::json latency_json(const LatencySummary& l) {
 nlohmann::json to_json(const RunResult& r) {
   nlohmann::json invariants = nlohmann::json::array();
   for (const auto& inv : r.invariants)
-    invariants.push_back({{"name", inv.name}, {"held", inv.held}, {"violations", inv.violations},
-                          {"summary", inv.summary}, {"evidence", inv.evidence}});
+    invariants.push_back({{"name", inv.name},
+                          {"held", inv.held},
+                          {"violations", inv.violations},
+                          {"summary", inv.summary},
+                          {"evidence", inv.evidence}});
   nlohmann::json swaps = nlohmann::json::array();
   for (const auto& s : r.swaps) swaps.push_back(swap_json(s));
   nlohmann::json failures = nlohmann::json::array();
   for (const auto& f : r.first_failures) {
     nlohmann::json request = f.request;
-    failures.push_back({{"request", request}, {"cause", f.cause}, {"proxy_log", f.proxy_log},
-                        {"containers", f.containers}});
+    failures.push_back(
+        {{"request", request}, {"cause", f.cause}, {"proxy_log", f.proxy_log}, {"containers", f.containers}});
   }
   return {
       {"scenario", r.scenario},
@@ -97,7 +100,12 @@ nlohmann::json to_json(const RunResult& r) {
       // A signal stopped the run early (verdict error): which one, so CI can tell a cancel from a failure.
       {"interrupted", !r.interrupted.empty()},
       {"signal", r.interrupted},
-      {"requests", {{"total", r.requests}, {"ok", r.ok}, {"failed", r.failed}, {"indeterminate", r.indeterminate}, {"late_sends", r.late_sends}}},
+      {"requests",
+       {{"total", r.requests},
+        {"ok", r.ok},
+        {"failed", r.failed},
+        {"indeterminate", r.indeterminate},
+        {"late_sends", r.late_sends}}},
       {"latency", {{"corrected", latency_json(r.latency)}, {"uncorrected", latency_json(r.latency_uncorrected)}}},
       {"failures_by_class", r.failures_by_class},
       {"outage_s", core::to_seconds(r.outage)},

@@ -10,7 +10,7 @@ namespace {
 struct Case {
   std::string classname, name;
   double time = 0;
-  std::string kind;      // "" passed, "failure" or "error"
+  std::string kind;  // "" passed, "failure" or "error"
   std::string message, type, body;
 };
 
@@ -63,8 +63,8 @@ std::string diagnoses_of(const RunResult& r, int swap) {
   std::string out;
   for (const auto& d : r.diagnoses)
     if (d.swap == swap)
-      out += fmt::format("why: {}{}: {}; fix: {}\n", diagnosis_name(d), diagnosis_count(d),
-                         d.mechanism, d.fix.empty() ? "-" : d.fix);
+      out += fmt::format("why: {}{}: {}; fix: {}\n", diagnosis_name(d), diagnosis_count(d), d.mechanism,
+                         d.fix.empty() ? "-" : d.fix);
   return out;
 }
 
@@ -72,19 +72,22 @@ std::string diagnoses_of(const RunResult& r, int swap) {
 // its body is the swap's timeline, where the requests were lost and the sampled failures among them.
 Case swap_case(const std::string& suite, const RunResult& r, size_t i) {
   const auto& s = r.swaps[i];
-  Case c{suite + ".swaps", fmt::format("swap {}: {} -> {}", s.deployment, s.old_container.empty() ? "none" : s.old_container,
-                                       s.new_container.empty() ? "none" : s.new_container)};
+  Case c{suite + ".swaps",
+         fmt::format("swap {}: {} -> {}", s.deployment, s.old_container.empty() ? "none" : s.old_container,
+                     s.new_container.empty() ? "none" : s.new_container)};
   if (s.started && s.finished) c.time = core::to_seconds(*s.finished - *s.started);
   if (s.lost.total() == 0 && s.succeeded) return c;
   c.kind = "failure";
   c.type = s.succeeded ? "failed_requests" : "deployment_failed";
-  c.message = s.succeeded ? fmt::format("swap {}: {} from its push until the next push", s.deployment, lost_words(s.lost))
-                          : fmt::format("deployment {} failed; {} from its push until the next push", s.deployment,
-                                        lost_words(s.lost));
+  c.message =
+      s.succeeded
+          ? fmt::format("swap {}: {} from its push until the next push", s.deployment, lost_words(s.lost))
+          : fmt::format("deployment {} failed; {} from its push until the next push", s.deployment, lost_words(s.lost));
   c.body = fmt::format("new started {}, new ready {}, traffic moved {}, old stop requested {}, old stopped {}\n",
                        at(s.new_started), at(s.new_ready), at(s.new_first_traffic), at(s.old_stop_requested),
                        at(s.old_stopped));
-  if (s.lost.total()) c.body += fmt::format("lost in: {}; outage {:.2f}s\n", phases_text(s.lost), core::to_seconds(s.lost.outage));
+  if (s.lost.total())
+    c.body += fmt::format("lost in: {}; outage {:.2f}s\n", phases_text(s.lost), core::to_seconds(s.lost.outage));
   c.body += diagnoses_of(r, s.deployment);
   const auto [from, to] = stretch_of(r, i);
   c.body += evidence_within(r, from, to);
@@ -121,7 +124,8 @@ std::string to_junit(const RunResult& r, const JunitOptions& options) {
   if (!r.swaps.empty() || r.before_first_swap.total() > 0) cases.push_back(steady_case(suite, r));
   for (size_t i = 0; i < r.swaps.size(); ++i) cases.push_back(swap_case(suite, r, i));
   // A run that did not complete proves nothing: one errored case says why.
-  if (r.verdict == core::Verdict::error) cases.push_back({suite, "run", 0, "error", r.error, "harness_error", r.error + "\n"});
+  if (r.verdict == core::Verdict::error)
+    cases.push_back({suite, "run", 0, "error", r.error, "harness_error", r.error + "\n"});
   int failures = 0, errors = 0;
   for (const auto& c : cases) {
     if (c.kind == "failure") ++failures;
@@ -131,10 +135,11 @@ std::string to_junit(const RunResult& r, const JunitOptions& options) {
   std::string out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
   out += fmt::format("<testsuites name=\"bluegreen\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{:.3f}\">\n",
                      cases.size(), failures, errors, r.wall_seconds);
-  out += fmt::format("  <testsuite name=\"{}\" package=\"bluegreen\" id=\"0\" hostname=\"{}\" timestamp=\"{}\" tests=\"{}\" "
-                     "failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{:.3f}\">\n",
-                     xml_escape(suite), xml_escape(options.hostname), xml_escape(options.timestamp), cases.size(),
-                     failures, errors, r.wall_seconds);
+  out += fmt::format(
+      "  <testsuite name=\"{}\" package=\"bluegreen\" id=\"0\" hostname=\"{}\" timestamp=\"{}\" tests=\"{}\" "
+      "failures=\"{}\" errors=\"{}\" skipped=\"0\" time=\"{:.3f}\">\n",
+      xml_escape(suite), xml_escape(options.hostname), xml_escape(options.timestamp), cases.size(), failures, errors,
+      r.wall_seconds);
   out += "    <properties>\n";
   auto property = [&](const std::string& name, const std::string& value) {
     out += fmt::format("      <property name=\"{}\" value=\"{}\"/>\n", xml_escape(name), xml_escape(value));
@@ -147,9 +152,10 @@ std::string to_junit(const RunResult& r, const JunitOptions& options) {
   for (const auto& [k, v] : r.drawn) property("drawn." + k, v);
   out += "    </properties>\n";
   for (const auto& c : cases) out += render_case(c);
-  out += fmt::format("    <system-out>{}</system-out>\n",
-                     xml_escape(fmt::format("verdict {}; {} requests, {} failed, {} indeterminate; replay: {}\n", core::verdict_name(r.verdict),
-                                            r.requests, r.failed, r.indeterminate, r.replay_command)));
+  out += fmt::format(
+      "    <system-out>{}</system-out>\n",
+      xml_escape(fmt::format("verdict {}; {} requests, {} failed, {} indeterminate; replay: {}\n",
+                             core::verdict_name(r.verdict), r.requests, r.failed, r.indeterminate, r.replay_command)));
   out += fmt::format("    <system-err>{}</system-err>\n", xml_escape(r.error));
   out += "  </testsuite>\n</testsuites>\n";
   return out;

@@ -19,7 +19,7 @@ using test_support::sample_run;
 pt::ptree parse(const std::string& xml) {
   std::istringstream in(xml);
   pt::ptree tree;
-  pt::read_xml(in, tree);   // throws on XML that is not well formed
+  pt::read_xml(in, tree);  // throws on XML that is not well formed
   return tree;
 }
 
@@ -38,8 +38,8 @@ std::vector<pt::ptree> check_schema_structure(const pt::ptree& doc) {
   const auto& suite = suites.get_child("testsuite");
   for (const char* attr : {"name", "timestamp", "hostname", "tests", "failures", "errors", "time", "id", "package"})
     EXPECT_TRUE(suite.get_optional<std::string>(std::string("<xmlattr>.") + attr)) << "testsuite@" << attr;
-  EXPECT_TRUE(std::regex_match(suite.get<std::string>("<xmlattr>.timestamp"),
-                               std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")));
+  EXPECT_TRUE(
+      std::regex_match(suite.get<std::string>("<xmlattr>.timestamp"), std::regex(R"(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)")));
   auto names = child_names(suite);
   if (names.size() < 3) {
     ADD_FAILURE() << "testsuite needs properties, system-out and system-err";
@@ -79,7 +79,7 @@ std::vector<pt::ptree> check_schema_structure(const pt::ptree& doc) {
 TEST(JunitReport, ParsesBackWithTheSchemasStructure) {
   auto s = sample_run();
   auto cases = check_schema_structure(parse(to_junit(s.result, {"2024-05-01T12:00:00", "ci-runner"})));
-  ASSERT_EQ(cases.size(), 4u);   // two invariants, the steady state before the first swap and one swap
+  ASSERT_EQ(cases.size(), 4u);  // two invariants, the steady state before the first swap and one swap
 }
 
 // Goal: one case per invariant and per swap; the violated ones fail and carry their evidence.
@@ -96,7 +96,7 @@ TEST(JunitReport, FailsViolatedInvariantsAndSwapsWithEvidence) {
   const auto invariant = by_name["no_failed_requests"].get_child("failure");
   EXPECT_NE(invariant.data().find("502 connection refused"), std::string::npos);
   const auto swap = by_name["swap 1: blue-blue-1 -> green-green-1"];
-  EXPECT_DOUBLE_EQ(swap.get<double>("<xmlattr>.time"), 14.5);   // scenario seconds the deployment took
+  EXPECT_DOUBLE_EQ(swap.get<double>("<xmlattr>.time"), 14.5);  // scenario seconds the deployment took
   const auto failure = swap.get_child("failure");
   EXPECT_EQ(failure.get<std::string>("<xmlattr>.type"), "failed_requests");
   EXPECT_NE(failure.data().find("proxy: [error] connect() failed (111: Connection refused)"), std::string::npos);
@@ -150,7 +150,7 @@ TEST(JunitReport, PassesEveryCaseOfAHeldRun) {
   for (auto& inv : s.result.invariants) inv.held = true;
   s.result.swaps[0].lost = {};
   auto cases = check_schema_structure(parse(to_junit(s.result)));
-  for (const auto& c : cases) EXPECT_EQ(c.size(), 1u);   // attributes only
+  for (const auto& c : cases) EXPECT_EQ(c.size(), 1u);  // attributes only
 }
 
 }  // namespace bg::reports

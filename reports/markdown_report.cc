@@ -75,14 +75,16 @@ std::string to_markdown(const RunResult& r) {
                      r.seed, r.time_scale, r.requests, r.ok, r.failed, r.indeterminate, core::to_seconds(r.outage));
   if (r.latency.count > 0)
     // Corrected (from the intended send, as wrk2) first: the uncorrected figure hides stalls.
-    out += fmt::format("Latency p50 {:.3f}s · p99 {:.3f}s · p99.9 {:.3f}s · max {:.3f}s (from the intended send; "
-                       "p99 {:.3f}s from the actual send) · {} late sends\n\n",
-                       core::to_seconds(r.latency.p50), core::to_seconds(r.latency.p99),
-                       core::to_seconds(r.latency.p999), core::to_seconds(r.latency.max),
-                       core::to_seconds(r.latency_uncorrected.p99), r.late_sends);
+    out += fmt::format(
+        "Latency p50 {:.3f}s · p99 {:.3f}s · p99.9 {:.3f}s · max {:.3f}s (from the intended send; "
+        "p99 {:.3f}s from the actual send) · {} late sends\n\n",
+        core::to_seconds(r.latency.p50), core::to_seconds(r.latency.p99), core::to_seconds(r.latency.p999),
+        core::to_seconds(r.latency.max), core::to_seconds(r.latency_uncorrected.p99), r.late_sends);
 
-  if (r.invariants.empty()) out += "Invariants not judged: the run did not complete.\n";
-  else out += "| invariant | verdict | violations | summary |\n|---|---|---|---|\n";
+  if (r.invariants.empty())
+    out += "Invariants not judged: the run did not complete.\n";
+  else
+    out += "| invariant | verdict | violations | summary |\n|---|---|---|---|\n";
   for (const auto& inv : r.invariants)
     out += fmt::format("| `{}` | {} | {} | {} |\n", inv.name, inv.held ? "held" : "**violated**", inv.violations,
                        cell(inv.summary));
@@ -95,20 +97,22 @@ std::string to_markdown(const RunResult& r) {
   const auto& b = r.before_first_swap;
   // A run without swaps that lost requests still shows where: its steady-state row.
   if (!r.swaps.empty() || !b.none()) {
-    out += "\n| swap | old → new | new started | new ready | new first traffic | old stop | old stopped | mixed versions "
-           "| outage | failed | lost in |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
+    out +=
+        "\n| swap | old → new | new started | new ready | new first traffic | old stop | old stopped | mixed versions "
+        "| outage | failed | lost in |\n|---|---|---|---|---|---|---|---|---|---|---|\n";
     if (!b.none())
       out += fmt::format("| before 1 | — | — | — | — | — | — | — | {:.2f}s | {} | steady state |\n",
                          core::to_seconds(b.outage), lost_text(b));
     for (const auto& s : r.swaps)
-      out += fmt::format("| {}{} | {} → {} | {} | {} | {} | {} | {} | {} | {:.2f}s | {} | {} |\n", s.deployment,
-                         s.succeeded ? "" : " (deployment failed)", s.old_container.empty() ? "—" : s.old_container,
-                         s.new_container.empty() ? "—" : s.new_container, at(s.new_started), at(s.new_ready),
-                         at(s.new_first_traffic), at(s.old_stop_requested), at(s.old_stopped), mixed(s),
-                         core::to_seconds(s.lost.outage), lost_text(s.lost),
-                         s.lost.total() ? phases_text(s.lost) : "—");
-    out += "\nTimes are scenario seconds since the run began; mixed versions: first new-build to last old-build "
-           "response. A swap's outage and failures are those from its push until the next push, by phase.\n";
+      out +=
+          fmt::format("| {}{} | {} → {} | {} | {} | {} | {} | {} | {} | {:.2f}s | {} | {} |\n", s.deployment,
+                      s.succeeded ? "" : " (deployment failed)", s.old_container.empty() ? "—" : s.old_container,
+                      s.new_container.empty() ? "—" : s.new_container, at(s.new_started), at(s.new_ready),
+                      at(s.new_first_traffic), at(s.old_stop_requested), at(s.old_stopped), mixed(s),
+                      core::to_seconds(s.lost.outage), lost_text(s.lost), s.lost.total() ? phases_text(s.lost) : "—");
+    out +=
+        "\nTimes are scenario seconds since the run began; mixed versions: first new-build to last old-build "
+        "response. A swap's outage and failures are those from its push until the next push, by phase.\n";
     bool first = true;
     for (const auto& s : r.swaps)
       if (!s.deployment_error.empty()) {
@@ -119,10 +123,10 @@ std::string to_markdown(const RunResult& r) {
 
   if (!r.diagnoses.empty()) {
     out += "\n### Why\n\n";
-    std::set<std::string> told;   // a race's fix and diff once, at its first swap
+    std::set<std::string> told;  // a race's fix and diff once, at its first swap
     for (const auto& d : r.diagnoses) {
-      out += fmt::format("- **{}: {}**{}: {}.", stretch_name(d.swap), diagnosis_name(d),
-                         diagnosis_count(d), prose(d.mechanism));
+      out += fmt::format("- **{}: {}**{}: {}.", stretch_name(d.swap), diagnosis_name(d), diagnosis_count(d),
+                         prose(d.mechanism));
       const bool first = d.race.empty() || told.insert(d.race).second;
       if (!d.fix.empty()) out += first ? fmt::format(" Fix: {}.", prose(d.fix)) : " Fix: as above.";
       out += "\n";

@@ -31,9 +31,10 @@ int main(int argc, char** argv) {
   const std::filesystem::path dir = argv[1];
   int mismatches = 0;
   try {
-    const std::pair<const char*, ReportSums (*)(const std::string&)> reports[] = {
-        {"summary.md", sums_in_markdown}, {"report.html", sums_in_html}, {"junit.xml", sums_in_junit},
-        {"result.json", sums_in_json}};
+    const std::pair<const char*, ReportSums (*)(const std::string&)> reports[] = {{"summary.md", sums_in_markdown},
+                                                                                  {"report.html", sums_in_html},
+                                                                                  {"junit.xml", sums_in_junit},
+                                                                                  {"result.json", sums_in_json}};
     for (const auto& [name, read_sums] : reports) {
       const auto sums = read_sums(read(dir / name));
       const auto why = sums_mismatch(name, sums);

@@ -27,12 +27,14 @@ TEST(ReportSums, ReadsMatchingCountsFromEveryReport) {
   s.result.before_first_swap = {.failed = 2};
   s.result.failed += 2;
   const auto r = render(s);
-  for (const auto& [name, sums] : {std::pair{"md", sums_in_markdown(r.md)}, {"html", sums_in_html(r.html)},
-                                   {"junit", sums_in_junit(r.junit)}, {"json", sums_in_json(r.json)}}) {
+  for (const auto& [name, sums] : {std::pair{"md", sums_in_markdown(r.md)},
+                                   {"html", sums_in_html(r.html)},
+                                   {"junit", sums_in_junit(r.junit)},
+                                   {"json", sums_in_json(r.json)}}) {
     SCOPED_TRACE(name);
     EXPECT_EQ(sums.headline, (LostCounts{s.refused + 2, s.reset}));
     EXPECT_EQ(sums.rows, sums.headline);
-    EXPECT_EQ(sums.stretches, 2);   // the steady state and swap 1
+    EXPECT_EQ(sums.stretches, 2);  // the steady state and swap 1
     EXPECT_EQ(sums_mismatch(name, sums), "");
   }
 }
@@ -42,8 +44,10 @@ TEST(ReportSums, FindsRowsThatDoNotAddUp) {
   auto s = sample_run();
   s.result.swaps[0].lost.failed -= 1;
   const auto r = render(s);
-  for (const auto& [name, sums] : {std::pair{"md", sums_in_markdown(r.md)}, {"html", sums_in_html(r.html)},
-                                   {"junit", sums_in_junit(r.junit)}, {"json", sums_in_json(r.json)}}) {
+  for (const auto& [name, sums] : {std::pair{"md", sums_in_markdown(r.md)},
+                                   {"html", sums_in_html(r.html)},
+                                   {"junit", sums_in_junit(r.junit)},
+                                   {"json", sums_in_json(r.json)}}) {
     SCOPED_TRACE(name);
     EXPECT_EQ(sums.rows.failed + 1, sums.headline.failed);
     EXPECT_NE(sums_mismatch(name, sums), "");

@@ -67,11 +67,12 @@ ReportSums sums_in_markdown(const std::string& md) {
     }
     if (failed_column < 0 || line.rfind("|---", 0) == 0) continue;
     if (line.rfind("| ", 0) != 0) {
-      if (out.stretches > 0) break;   // the table ended
+      if (out.stretches > 0) break;  // the table ended
       continue;
     }
     const auto cells = markdown_cells(line);
-    if (static_cast<int>(cells.size()) <= failed_column) throw std::runtime_error("summary.md: short swap row: " + line);
+    if (static_cast<int>(cells.size()) <= failed_column)
+      throw std::runtime_error("summary.md: short swap row: " + line);
     add(out.rows, parse_lost_text(cells[failed_column]));
     ++out.stretches;
   }
@@ -80,7 +81,8 @@ ReportSums sums_in_markdown(const std::string& md) {
 
 ReportSums sums_in_html(const std::string& html) {
   ReportSums out;
-  static const std::regex failed(R"(<b>(\d+)</b><span>failed</span>)"), indeterminate(R"(<b>(\d+)</b><span>indeterminate</span>)");
+  static const std::regex failed(R"(<b>(\d+)</b><span>failed</span>)"),
+      indeterminate(R"(<b>(\d+)</b><span>indeterminate</span>)");
   std::smatch m;
   if (!std::regex_search(html, m, failed)) throw std::runtime_error("report.html: no failed tile");
   out.headline.failed = number(m[1]);
@@ -121,7 +123,7 @@ ReportSums sums_in_junit(const std::string& xml) {
     if (classname.size() < 6 || classname.compare(classname.size() - 6, 6, ".swaps") != 0) continue;
     ++out.stretches;
     const auto message = node.get<std::string>("failure.<xmlattr>.message", "");
-    if (message.empty()) continue;   // a passing case lost nothing
+    if (message.empty()) continue;  // a passing case lost nothing
     if (!std::regex_search(message, m, lost)) throw std::runtime_error("junit.xml: no counts in \"" + message + "\"");
     add(out.rows, {number(m[1]), number(m[2])});
   }

@@ -14,9 +14,9 @@ struct LostCounts {
 };
 
 struct ReportSums {
-  LostCounts headline;   // the run's totals as the report states them
-  LostCounts rows;       // the sum of its per-swap rows and its steady-state row
-  int stretches = 0;     // how many rows (or cases) were added
+  LostCounts headline;  // the run's totals as the report states them
+  LostCounts rows;      // the sum of its per-swap rows and its steady-state row
+  int stretches = 0;    // how many rows (or cases) were added
   // result.json only (the others round to hundredths): the run's outage and the stretches' sum.
   double headline_outage = -1, rows_outage = 0;
 };

@@ -65,7 +65,7 @@ TEST(MarkdownReport, ShowsMixedVersionWindowAndPointsToTheHtmlReport) {
 // before the first push, and each swap's count with the phases it was lost in.
 TEST(MarkdownReport, SwapRowsCarryTheirLossesAndTheSteadyState) {
   auto r = violated_run();
-  EXPECT_EQ(to_markdown(r).find("| before 1 |"), std::string::npos);   // nothing lost before the first push
+  EXPECT_EQ(to_markdown(r).find("| before 1 |"), std::string::npos);  // nothing lost before the first push
   r.before_first_swap = {.failed = 4, .outage = std::chrono::milliseconds(1500)};
   r.swaps[0].lost = {.failed = 5, .indeterminate = 1, .outage = std::chrono::seconds(2)};
   r.swaps[0].lost.by_phase[static_cast<size_t>(SwapPhase::old_down)] = 4;
@@ -78,10 +78,18 @@ TEST(MarkdownReport, SwapRowsCarryTheirLossesAndTheSteadyState) {
 // Goal: the JSON result and the summary carry both latency figures, corrected and not.
 TEST(Reports, CarryCorrectedAndUncorrectedLatency) {
   auto r = violated_run();
-  r.latency = {100, std::chrono::milliseconds(5), std::chrono::milliseconds(9), std::chrono::milliseconds(900),
-               std::chrono::milliseconds(990), std::chrono::seconds(1)};
-  r.latency_uncorrected = {100, std::chrono::milliseconds(5), std::chrono::milliseconds(8),
-                           std::chrono::milliseconds(12), std::chrono::milliseconds(990), std::chrono::seconds(1)};
+  r.latency = {100,
+               std::chrono::milliseconds(5),
+               std::chrono::milliseconds(9),
+               std::chrono::milliseconds(900),
+               std::chrono::milliseconds(990),
+               std::chrono::seconds(1)};
+  r.latency_uncorrected = {100,
+                           std::chrono::milliseconds(5),
+                           std::chrono::milliseconds(8),
+                           std::chrono::milliseconds(12),
+                           std::chrono::milliseconds(990),
+                           std::chrono::seconds(1)};
   auto j = to_json(r);
   EXPECT_DOUBLE_EQ(j["latency"]["corrected"]["p99_s"].get<double>(), 0.9);
   EXPECT_DOUBLE_EQ(j["latency"]["uncorrected"]["p99_s"].get<double>(), 0.012);

@@ -9,12 +9,18 @@ namespace bg::reports {
 
 const char* phase_label(SwapPhase phase) {
   switch (phase) {
-    case SwapPhase::build: return "build";
-    case SwapPhase::new_starting: return "new color starting";
-    case SwapPhase::both_serving: return "both serving";
-    case SwapPhase::old_draining: return "old color draining";
-    case SwapPhase::old_down: return "old color down";
-    case SwapPhase::after_script: return "after the script";
+    case SwapPhase::build:
+      return "build";
+    case SwapPhase::new_starting:
+      return "new color starting";
+    case SwapPhase::both_serving:
+      return "both serving";
+    case SwapPhase::old_draining:
+      return "old color draining";
+    case SwapPhase::old_down:
+      return "old color down";
+    case SwapPhase::after_script:
+      return "after the script";
   }
   return "?";
 }

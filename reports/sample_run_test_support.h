@@ -34,16 +34,17 @@ inline SampleRun sample_run() {
   add(core::DeployEvent{secs(24.5), core::DeployEventKind::deployment_succeeded, 1});
   uint64_t id = 0;
   for (double t = 0; t < 40; t += 0.25) {
-    core::RequestEvent q{++id, static_cast<int>(id % 4), "GET", "/", secs(t), secs(t), secs(t) + std::chrono::milliseconds(10)};
+    core::RequestEvent q{
+        ++id, static_cast<int>(id % 4), "GET", "/", secs(t), secs(t), secs(t) + std::chrono::milliseconds(10)};
     const bool green_turn = t >= 13.5 && id % 2 == 0;
-    if (t >= 13.5 && t < 16 && green_turn) {   // nginx sent it to green, which was not listening yet
+    if (t >= 13.5 && t < 16 && green_turn) {  // nginx sent it to green, which was not listening yet
       q.status = 502;
       q.outcome = core::Outcome::fail;
       add(core::ProxyEvent{q.end, core::ProxyEventKind::error_log, "error",
                            "connect() failed (111: Connection refused) while connecting to upstream", "localhost:3000",
                            q.id});
       ++s.refused;
-    } else if (t == 24) {                      // in flight when blue exited
+    } else if (t == 24) {  // in flight when blue exited
       q.status = 0;
       q.error = "reset";
       q.outcome = core::Outcome::info;
@@ -71,7 +72,10 @@ inline SampleRun sample_run() {
   r.indeterminate = s.reset;
   r.failures_by_class["GET 502 connection refused"] = s.refused;
   r.failures_by_class["GET reset"] = s.reset;
-  r.invariants.push_back({"no_failed_requests", false, s.refused + s.reset, "some requests failed",
+  r.invariants.push_back({"no_failed_requests",
+                          false,
+                          s.refused + s.reset,
+                          "some requests failed",
                           {"request #56 GET / sent at 14.000s failed after 0.010s: 502 connection refused"}});
   r.invariants.push_back({"switch_ordering", true, 0, "every swap kept its order", {}});
   SwapSummary w;

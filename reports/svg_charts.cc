@@ -59,9 +59,10 @@ void time_ticks(SvgWriter& svg, const TimeAxis& axis, double top, double bottom)
 // Translucent bands behind a chart's data: when each swap was starting, mixed or draining.
 void shade_phases(SvgWriter& svg, const TimelineModel& m, const TimeAxis& axis, double top, double bottom) {
   for (const auto& b : m.bands) {
-    if (b.phase == SwapPhase::old_down) continue;   // the steady state after a swap: left unshaded
+    if (b.phase == SwapPhase::old_down) continue;  // the steady state after a swap: left unshaded
     svg.rect(axis.x(b.from), top, axis.x(b.to) - axis.x(b.from), bottom - top,
-             {.fill = phase_color(b.phase), .opacity = 0.16,
+             {.fill = phase_color(b.phase),
+              .opacity = 0.16,
               .css_class = std::string("band-shade shade-") + phase_key(b.phase)});
   }
 }
@@ -75,7 +76,8 @@ void draw_lanes(SvgWriter& svg, const TimelineModel& m, const TimeAxis& axis, do
     for (const auto& b : m.bands) {
       if (b.phase != phase) continue;
       svg.rect(axis.x(b.from), y + 1, std::max(axis.x(b.to) - axis.x(b.from), 1.5), lane - 2,
-               {.fill = phase_color(phase), .stroke = b.open_ended ? "#263238" : "none",
+               {.fill = phase_color(phase),
+                .stroke = b.open_ended ? "#263238" : "none",
                 .css_class = std::string("band band-") + phase_key(phase),
                 .title = fmt::format("swap {}: {} {}{}", b.swap, phase_label(phase), span_label(b.from, b.to),
                                      b.open_ended ? ", had not ended when the history did" : ""),
@@ -141,9 +143,11 @@ void draw_marks(SvgWriter& svg, const TimelineModel& m, const TimeAxis& axis, do
   svg.text(kLeft - 8, top + height - 5, "failed requests", "end", "lane-label");
   for (const auto& f : m.marks)
     svg.rect(axis.x(f.at) - 1.5, top + 2, 3, height - 4,
-             {.fill = failure_color(f.failure_class), .opacity = f.indeterminate ? 0.5 : 0.9,
+             {.fill = failure_color(f.failure_class),
+              .opacity = f.indeterminate ? 0.5 : 0.9,
               .css_class = f.indeterminate ? "fail-mark indeterminate" : "fail-mark",
-              .title = mark_title(m, f), .data_n = std::to_string(f.count)});
+              .title = mark_title(m, f),
+              .data_n = std::to_string(f.count)});
 }
 
 double log_y(core::Duration d, double lo, double hi, double top, double bottom) {
@@ -161,7 +165,8 @@ std::string percentile_path(const TimelineModel& m, const TimeAxis& axis, bool p
       pen_down = false;
       continue;
     }
-    d += fmt::format("{}{} {}", pen_down ? "L" : "M", px(axis.x(b.from + m.bucket / 2)), px(log_y(*v, lo, hi, top, bottom)));
+    d += fmt::format("{}{} {}", pen_down ? "L" : "M", px(axis.x(b.from + m.bucket / 2)),
+                     px(log_y(*v, lo, hi, top, bottom)));
     pen_down = true;
   }
   return d;
@@ -184,12 +189,17 @@ std::string failure_color(size_t i) {
 
 std::string phase_color(SwapPhase p) {
   switch (p) {
-    case SwapPhase::build: return "#9aa5b1";
-    case SwapPhase::new_starting: return "#f2b705";
-    case SwapPhase::both_serving: return "#8e6fd1";
-    case SwapPhase::old_draining: return "#ef6c00";
+    case SwapPhase::build:
+      return "#9aa5b1";
+    case SwapPhase::new_starting:
+      return "#f2b705";
+    case SwapPhase::both_serving:
+      return "#8e6fd1";
+    case SwapPhase::old_draining:
+      return "#ef6c00";
     case SwapPhase::old_down:
-    case SwapPhase::after_script: return "#455a64";
+    case SwapPhase::after_script:
+      return "#455a64";
   }
   return "#999";
 }
@@ -227,7 +237,8 @@ std::string latency_svg(const TimelineModel& m) {
     if (b.p50) fastest = std::min(fastest, *b.p50);
   if (fastest == core::Duration::max()) fastest = core::Duration(1000);
   const double lo = std::floor(std::log10(std::max<double>(static_cast<double>(fastest.count()), 1)));
-  const double hi = std::max(lo + 1, std::ceil(std::log10(std::max<double>(static_cast<double>(m.max_latency.count()), 1))));
+  const double hi =
+      std::max(lo + 1, std::ceil(std::log10(std::max<double>(static_cast<double>(m.max_latency.count()), 1))));
   time_ticks(svg, axis, top, bottom);
   shade_phases(svg, m, axis, top, bottom);
   for (double e = lo; e <= hi; e += 1) {
@@ -236,8 +247,10 @@ std::string latency_svg(const TimelineModel& m) {
     svg.text(kLeft - 6, y + 4, format_latency(core::Duration(static_cast<int64_t>(std::pow(10, e)))), "end", "tick");
   }
   svg.line(kLeft, bottom, kWidth - kRight, bottom, {.stroke = kAxis});
-  svg.path(percentile_path(m, axis, true, lo, hi, top, bottom), {.stroke = "#e65100", .stroke_width = 1.6, .css_class = "p99"});
-  svg.path(percentile_path(m, axis, false, lo, hi, top, bottom), {.stroke = "#263238", .stroke_width = 1.6, .css_class = "p50"});
+  svg.path(percentile_path(m, axis, true, lo, hi, top, bottom),
+           {.stroke = "#e65100", .stroke_width = 1.6, .css_class = "p99"});
+  svg.path(percentile_path(m, axis, false, lo, hi, top, bottom),
+           {.stroke = "#263238", .stroke_width = 1.6, .css_class = "p50"});
   axis_title(svg, (top + bottom) / 2, "latency", "end − intended");
   return svg.str();
 }
@@ -253,10 +266,12 @@ std::string histogram_svg(const TimelineModel& m) {
     const double x = kLeft + slot * static_cast<double>(i) + 2, w = slot - 4;
     const double h_ok = (bottom - top) * static_cast<double>(b.ok) / static_cast<double>(max);
     const double h_fail = (bottom - top) * static_cast<double>(b.failed) / static_cast<double>(max);
-    const auto title = fmt::format("{} – {}: {} ok, {} failed", format_latency(b.from), format_latency(b.to), b.ok, b.failed);
+    const auto title =
+        fmt::format("{} – {}: {} ok, {} failed", format_latency(b.from), format_latency(b.to), b.ok, b.failed);
     svg.rect(x, bottom - h_ok, w, h_ok, {.fill = "#78909c", .css_class = "hist-ok", .title = title});
     svg.rect(x, bottom - h_ok - h_fail, w, h_fail, {.fill = "#d32f2f", .css_class = "hist-failed", .title = title});
-    if (b.ok + b.failed) svg.text(x + w / 2, bottom - h_ok - h_fail - 4, std::to_string(b.ok + b.failed), "middle", "tick");
+    if (b.ok + b.failed)
+      svg.text(x + w / 2, bottom - h_ok - h_fail - 4, std::to_string(b.ok + b.failed), "middle", "tick");
     svg.text(x + w / 2, bottom + 14, format_latency(b.from) + "–" + format_latency(b.to), "middle", "tick");
   }
   svg.line(kLeft, bottom, kWidth - kRight, bottom, {.stroke = kAxis});

@@ -11,10 +11,10 @@ struct SvgStyle {
   std::string stroke = "none";
   double stroke_width = 1;
   double opacity = 1;
-  std::string css_class;     // "" = none
-  std::string title;         // a tooltip (<title> child); "" = none
-  std::string dash;          // stroke-dasharray, "" = solid
-  std::string data_n;        // a data-n attribute (how many things a mark stands for), "" = none
+  std::string css_class;  // "" = none
+  std::string title;      // a tooltip (<title> child); "" = none
+  std::string dash;       // stroke-dasharray, "" = solid
+  std::string data_n;     // a data-n attribute (how many things a mark stands for), "" = none
 };
 
 class SvgWriter {

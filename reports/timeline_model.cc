@@ -33,7 +33,8 @@ size_t latency_bin(core::Duration latency) {
     }
 }
 
-void add_band(TimelineModel& m, int swap, SwapPhase phase, std::optional<core::Time> from, std::optional<core::Time> to) {
+void add_band(TimelineModel& m, int swap, SwapPhase phase, std::optional<core::Time> from,
+              std::optional<core::Time> to) {
   if (!from) return;
   PhaseBand b{swap, phase, std::max(*from, m.from), std::min(to.value_or(m.to), m.to), !to.has_value()};
   if (b.to > b.from) m.bands.push_back(b);
@@ -76,7 +77,7 @@ struct TimelineBuilder::Scan {
   };
   std::map<std::string, SeriesSeen> series;
   std::unordered_multimap<std::string, size_t> swaps_by_new_container;
-  std::vector<std::optional<FirstAnswer>> first_answer;   // per r.swaps index
+  std::vector<std::optional<FirstAnswer>> first_answer;  // per r.swaps index
   std::vector<int64_t> bin_ok, bin_failed;
   core::Duration fastest = core::Duration::max(), slowest{};
   struct Build {
@@ -90,16 +91,16 @@ struct TimelineBuilder::Scan {
 struct TimelineBuilder::Fill {
   std::map<std::string, size_t> series_index;
   std::map<std::string, size_t> class_index;
-  std::vector<LatencyHistogram> latencies;   // per bucket
+  std::vector<LatencyHistogram> latencies;  // per bucket
   std::map<std::pair<size_t, bool>, size_t> open_marks;
   struct Window {
     core::Time from{}, to{};
     std::string build_id;
     size_t swap = 0;
   };
-  std::vector<Window> windows;               // by `from`
+  std::vector<Window> windows;  // by `from`
   core::Duration widest{};
-  std::vector<std::optional<core::Time>> last_old;   // per r.swaps index
+  std::vector<std::optional<core::Time>> last_old;  // per r.swaps index
   std::unique_ptr<FailedRequestJoin> join;
 };
 
@@ -123,7 +124,8 @@ void TimelineBuilder::scan(const core::Entry& entry) {
     const bool docker_build = shim->program == "docker" && !shim->args.empty() && shim->args[0] == "build";
     const bool compose_build = shim->program == "docker-compose" &&
                                std::find(shim->args.begin(), shim->args.end(), "build") != shim->args.end();
-    if (shim->deployment >= 1 && (docker_build || compose_build)) s.builds.push_back({shim->deployment, shim->start, shim->end});
+    if (shim->deployment >= 1 && (docker_build || compose_build))
+      s.builds.push_back({shim->deployment, shim->start, shim->end});
   }
   auto* q = std::get_if<core::RequestEvent>(&entry.event);
   if (!q) return;
@@ -223,7 +225,7 @@ void TimelineBuilder::fill(const core::Entry& entry) {
   const auto b = static_cast<size_t>(
       std::clamp<int64_t>((q->end - model_.from) / model_.bucket, 0, static_cast<int64_t>(model_.buckets.size()) - 1));
   f.latencies[b].record(q->end - q->intended);
-  if (q->outcome != core::Outcome::ok) return;   // counted when the join hands it on, with its class
+  if (q->outcome != core::Outcome::ok) return;  // counted when the join hands it on, with its class
   ++model_.buckets[b].served[f.series_index.at(q->served_by + " " + q->build_id)];
   if (q->build_id.empty()) return;
   // The windows that may hold this answer start at most `widest` before it.
@@ -267,7 +269,7 @@ TimelineModel TimelineBuilder::finish() {
     auto next = m.swap_starts.upper_bound(s.deployment);
     add_band(m, s.deployment, SwapPhase::old_down, s.old_stopped, next == m.swap_starts.end() ? m.to : next->second);
     if (next == m.swap_starts.end() && !m.bands.empty() && m.bands.back().phase == SwapPhase::old_down)
-      m.bands.back().open_ended = false;   // down until the end of the run is simply down
+      m.bands.back().open_ended = false;  // down until the end of the run is simply down
   }
   // Latency bins from the 1-2-5 edge at or below the fastest request to the edge above the slowest.
   const auto edges = one_two_five(scan_->slowest);
@@ -283,16 +285,21 @@ TimelineModel TimelineBuilder::finish() {
 
 const char* phase_key(SwapPhase p) {
   switch (p) {
-    case SwapPhase::build: return "build";
-    case SwapPhase::new_starting: return "new_starting";
-    case SwapPhase::both_serving: return "both_serving";
-    case SwapPhase::old_draining: return "old_draining";
-    case SwapPhase::old_down: return "old_down";
-    case SwapPhase::after_script: return "after_script";
+    case SwapPhase::build:
+      return "build";
+    case SwapPhase::new_starting:
+      return "new_starting";
+    case SwapPhase::both_serving:
+      return "both_serving";
+    case SwapPhase::old_draining:
+      return "old_draining";
+    case SwapPhase::old_down:
+      return "old_down";
+    case SwapPhase::after_script:
+      return "after_script";
   }
   return "";
 }
-
 
 core::Duration nice_step(core::Duration span, int target) {
   const core::Duration raw = span / std::max(target, 1);

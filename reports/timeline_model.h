@@ -20,7 +20,7 @@ namespace bg::reports {
 // The phases the timeline draws as lanes, in the order they normally happen (reports::SwapPhase;
 // after the script is not a lane: the old_down band runs on to the next swap).
 inline constexpr SwapPhase kPhaseLanes[] = {SwapPhase::build, SwapPhase::new_starting, SwapPhase::both_serving,
-                                           SwapPhase::old_draining, SwapPhase::old_down};
+                                            SwapPhase::old_draining, SwapPhase::old_down};
 // "build", "new_starting", ...: the CSS class suffix and the word tests look for.
 const char* phase_key(SwapPhase p);
 
@@ -28,23 +28,23 @@ struct PhaseBand {
   int swap = 0;
   SwapPhase phase = SwapPhase::build;
   core::Time from{}, to{};
-  bool open_ended = false;   // the phase had not ended when the history did (never ready, never exited)
+  bool open_ended = false;  // the phase had not ended when the history did (never ready, never exited)
 };
 
 // One series of successful responses: a container serving one build.
 struct ServingSeries {
-  std::string key;           // "green-green-1 build-abc" (container + build)
+  std::string key;  // "green-green-1 build-abc" (container + build)
   std::string container;
   std::string build_id;
-  std::string color;         // "blue", "green" or "other", from the container's name
-  int shade = 0;             // 0 for the first series of its color, 1 for the next...
+  std::string color;  // "blue", "green" or "other", from the container's name
+  int shade = 0;      // 0 for the first series of its color, 1 for the next...
 };
 
 struct Bucket {
   core::Time from{};
-  std::vector<int64_t> served;   // per ServingSeries index
-  std::vector<int64_t> failed;   // per failure class index
-  std::optional<core::Duration> p50, p99;   // latency of every request that ended in the bucket
+  std::vector<int64_t> served;             // per ServingSeries index
+  std::vector<int64_t> failed;             // per failure class index
+  std::optional<core::Duration> p50, p99;  // latency of every request that ended in the bucket
 };
 
 // Failed requests of one class seen within a couple of pixels of each other: one mark on the chart
@@ -64,16 +64,16 @@ struct HistogramBin {
 };
 
 struct TimelineModel {
-  core::Time from{}, to{};   // the chart's span: first request sent .. last request ended
+  core::Time from{}, to{};  // the chart's span: first request sent .. last request ended
   core::Duration bucket{};
   std::vector<ServingSeries> series;
-  std::vector<std::string> failure_classes;   // most frequent first
-  std::vector<int64_t> failure_counts;        // per class
+  std::vector<std::string> failure_classes;  // most frequent first
+  std::vector<int64_t> failure_counts;       // per class
   std::vector<Bucket> buckets;
   std::vector<FailureMark> marks;
-  std::vector<PhaseBand> bands;               // clipped to [from, to]
-  std::vector<HistogramBin> histogram;        // log-spaced latency bins
-  std::map<int, core::Time> swap_starts;      // deployment number -> deployment_started
+  std::vector<PhaseBand> bands;           // clipped to [from, to]
+  std::vector<HistogramBin> histogram;    // log-spaced latency bins
+  std::map<int, core::Time> swap_starts;  // deployment number -> deployment_started
   int64_t max_bucket_total = 0;
   core::Duration max_latency{};
   bool empty() const { return buckets.empty(); }

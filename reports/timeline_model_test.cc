@@ -34,7 +34,7 @@ TEST(TimelineModel, CountsEveryRequestOnceAcrossBuckets) {
   int64_t marked = 0;
   for (const auto& f : m.marks) marked += f.count;
   EXPECT_EQ(marked, s.refused + s.reset);
-  EXPECT_EQ(m.marks.size(), static_cast<size_t>(s.refused + s.reset));   // half a second apart: one mark each
+  EXPECT_EQ(m.marks.size(), static_cast<size_t>(s.refused + s.reset));  // half a second apart: one mark each
 }
 
 // Goal: a saved history whose request ends before it was intended (a hand-edited or corrupted file)
@@ -118,7 +118,7 @@ TEST(TimelineModel, DerivesEveryPhaseBandOfASwap) {
   EXPECT_EQ(band(m, SwapPhase::old_draining)->to, secs(24.2));
   const auto* down = band(m, SwapPhase::old_down);
   ASSERT_NE(down, nullptr);
-  EXPECT_EQ(down->to, m.to);   // no later swap: down until the chart ends
+  EXPECT_EQ(down->to, m.to);  // no later swap: down until the chart ends
   EXPECT_FALSE(down->open_ended);
   EXPECT_EQ(m.swap_starts.at(1), secs(10));
 }
@@ -164,7 +164,7 @@ TEST(TimelineModel, ComputesLatencyPercentilesAndAFullHistogram) {
   for (const auto& b : m.buckets)
     if (b.p50) {
       any = true;
-      EXPECT_EQ(*b.p50, core::Duration(10000));   // every sample request takes 10 ms
+      EXPECT_EQ(*b.p50, core::Duration(10000));  // every sample request takes 10 ms
       EXPECT_EQ(*b.p99, core::Duration(10000));
     }
   EXPECT_TRUE(any);

@@ -25,11 +25,11 @@ struct DurationRange {
 using Verdict = core::Verdict;
 
 struct AppSettings {
-  std::string next_version = "12.2";     // decides SIGTERM behaviour (semantics.md §5)
-  std::string sigterm;                   // "" (by version), exit_immediately, graceful, ignore
+  std::string next_version = "12.2";  // decides SIGTERM behaviour (semantics.md §5)
+  std::string sigterm;                // "" (by version), exit_immediately, graceful, ignore
   DurationRange listen_delay{core::Duration(std::chrono::seconds(2)), core::Duration(std::chrono::seconds(2))};
-  DurationRange prepare_delay{};         // listen -> ready
-  DurationRange api_latency{};           // extra handling time of API routes
+  DurationRange prepare_delay{};  // listen -> ready
+  DurationRange api_latency{};    // extra handling time of API routes
   // Node's server.keepAliveTimeout (R07); unset: Node's 5 s, or KEEP_ALIVE_TIMEOUT from the
   // container's environment, which wins as it does in the standalone server.js.
   std::optional<core::Duration> keep_alive_timeout;
@@ -48,13 +48,13 @@ struct DockerSettings {
   core::Duration build_duration = std::chrono::seconds(20);
   core::Duration teardown_delay = std::chrono::milliseconds(50);
   bool userland_proxy = true;
-  std::string compose = "2.5.0";         // compose version: 1.29.2, 2.5.0 (the seed's), 2.20.2
+  std::string compose = "2.5.0";                // compose version: 1.29.2, 2.5.0 (the seed's), 2.20.2
   std::vector<RegistryImageSettings> registry;  // empty: every pull is refused (pull access denied)
 };
 
 struct ProxySettings {
-  std::filesystem::path config = "nginx.conf";   // relative to the scenario folder; run copy at /etc/nginx
-  std::vector<std::filesystem::path> files;      // more files copied beside it (includes)
+  std::filesystem::path config = "nginx.conf";  // relative to the scenario folder; run copy at /etc/nginx
+  std::vector<std::filesystem::path> files;     // more files copied beside it (includes)
   // Which proxy serves the run: "bluegreen" (ProxyServer) or "nginx" (the real binary, RealNginx),
   // so that the same scenario can be judged behind both (the differential test).
   std::string engine = "bluegreen";
@@ -70,7 +70,7 @@ struct ProxySettings {
 // The instance the deploy files were written for, as an admin left it before the first deployment
 // (scenario.yaml `host:`); the run builds it as a sandboxed host (fakes/host).
 struct HostSettings {
-  std::string os = "amazon-linux-2";     // or ubuntu-22.04: home folders, default user, sudo's defaults
+  std::string os = "amazon-linux-2";  // or ubuntu-22.04: home folders, default user, sudo's defaults
   // What /etc/nginx holds at the start: "" = only proxy.config as /etc/nginx/nginx.conf (and
   // proxy.files beside it); "stock" = Debian 12's nginx package layout; "none" = no nginx on the host.
   std::string nginx;
@@ -84,16 +84,16 @@ struct HostSettings {
 };
 
 struct TrafficSettings {
-  double rate = 40;                      // requests per scenario second, all clients together
+  double rate = 40;  // requests per scenario second, all clients together
   int clients = 4;
-  double post_ratio = 0.2;               // share of POST /api/echo; the rest GET /
-  double api_get_ratio = 0;              // share of GET /api/health (API reads), taken from the GET /
+  double post_ratio = 0.2;   // share of POST /api/echo; the rest GET /
+  double api_get_ratio = 0;  // share of GET /api/health (API reads), taken from the GET /
   core::Duration timeout = std::chrono::seconds(30);
-  std::string arrivals = "constant";     // constant | poisson (exponential gaps of the same mean)
-  bool keepalive = false;                // one persistent connection per client instead of one per request
-  bool browser = false;                  // a GET / also fetches the /_next/static/ chunks the page names
-  std::optional<uint16_t> port;          // the host port clients connect to; unset: the proxy's first listen
-  std::string host = "localhost";        // the Host header clients send (nginx picks a server by it)
+  std::string arrivals = "constant";  // constant | poisson (exponential gaps of the same mean)
+  bool keepalive = false;             // one persistent connection per client instead of one per request
+  bool browser = false;               // a GET / also fetches the /_next/static/ chunks the page names
+  std::optional<uint16_t> port;       // the host port clients connect to; unset: the proxy's first listen
+  std::string host = "localhost";     // the Host header clients send (nginx picks a server by it)
 };
 
 struct RunSettings {
@@ -108,25 +108,25 @@ struct RunSettings {
 // whose deploy step creates the CodeDeploy deployment. The defaults make a swap one push whose
 // deployment starts at once, as if the workflow had no build step.
 struct PipelineSettings {
-  core::Duration build_duration{};         // the workflow's steps before its deploy step
-  std::string concurrency_group;           // "" = no `concurrency:` (runs overlap)
+  core::Duration build_duration{};  // the workflow's steps before its deploy step
+  std::string concurrency_group;    // "" = no `concurrency:` (runs overlap)
   bool cancel_in_progress = false;
-  bool wait_for_deployment = false;        // the deploy step also runs `aws deploy wait deployment-successful`
+  bool wait_for_deployment = false;  // the deploy step also runs `aws deploy wait deployment-successful`
   // When, from the swap's start, each push of one swap happens: [0s, 3s] = two quick pushes (R12).
   std::vector<core::Duration> pushes{core::Duration{}};
 };
 
 struct Expectation {
   Verdict verdict = Verdict::held;
-  std::string invariant;                 // for violated: the invariant that must fire
-  std::string cause;                     // for violated: text a failure class must contain ("no live upstreams")
+  std::string invariant;  // for violated: the invariant that must fire
+  std::string cause;      // for violated: text a failure class must contain ("no live upstreams")
   // "<file>:<line>:<column>" of `invariant` in scenario.yaml: the names of the invariants are the
   // checkers' (sim/), so a name no checker has is refused by the CLI, at this place.
   std::string invariant_at;
 };
 
 struct Scenario {
-  std::filesystem::path dir;             // the deployment folder (pushed as the bundle)
+  std::filesystem::path dir;  // the deployment folder (pushed as the bundle)
   // `extends: ../seed`: the deployment's files are that folder's (and whatever it extends), with this
   // folder's files laid over them, so a race scenario names only what it changes. Settings are not
   // inherited. Nearest first.
@@ -140,13 +140,12 @@ struct Scenario {
   HostSettings host;
   DockerSettings docker;
   ProxySettings proxy;
-  bool proxy_config_given = false;       // proxy.config was written, not defaulted
+  bool proxy_config_given = false;  // proxy.config was written, not defaulted
   TrafficSettings traffic;
   RunSettings run;
   PipelineSettings pipeline;
   std::optional<Expectation> expect;
 };
-
 
 // Where a file of the deployment is: this folder's own, else the folder it extends.
 std::filesystem::path deployment_file(const Scenario& s, const std::filesystem::path& relative);

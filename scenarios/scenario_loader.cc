@@ -94,7 +94,8 @@ void Loader::settings(const YAML::Node& map, const std::string& section, const S
       auto known = setting_keys(section);
       for (const auto& [k, _] : special) known.push_back(k);
       std::sort(known.begin(), known.end());
-      file_.fail(kv.first, fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, fmt::join(known, ", ")));
+      file_.fail(kv.first,
+                 fmt::format("unknown key '{}' in {} (expected one of: {})", key, where, fmt::join(known, ", ")));
     }
   }
 }
@@ -114,11 +115,15 @@ std::string Loader::range_text(const YAML::Node& map, const std::string& key) co
   std::string min, max;
   for (const auto& kv : map) {
     const std::string k = file_.key_of(kv.first, key);
-    if (k == "min") min = file_.scalar(kv.second, key + ".min");
-    else if (k == "max") max = file_.scalar(kv.second, key + ".max");
-    else file_.fail(kv.first, fmt::format("unknown key '{}' in {} (expected min and max)", k, key));
+    if (k == "min")
+      min = file_.scalar(kv.second, key + ".min");
+    else if (k == "max")
+      max = file_.scalar(kv.second, key + ".max");
+    else
+      file_.fail(kv.first, fmt::format("unknown key '{}' in {} (expected min and max)", k, key));
   }
-  if (min.empty() || max.empty()) file_.fail(map, fmt::format("{}: needs both min and max, like {{min: 2s, max: 4s}}", key));
+  if (min.empty() || max.empty())
+    file_.fail(map, fmt::format("{}: needs both min and max, like {{min: 2s, max: 4s}}", key));
   return min + ".." + max;
 }
 
@@ -126,12 +131,14 @@ void Loader::pushes(const YAML::Node& list) {
   if (!list.IsSequence() || list.size() == 0)
     file_.fail(list, "pipeline.pushes: must be a non-empty list of times from the swap's start, like [0s, 3s]");
   // Each push starts a workflow run; ten per swap is already a storm (R12 needs two).
-  if (list.size() > 10) file_.fail(list, fmt::format("pipeline.pushes: {} pushes per swap is out of range (1..10)", list.size()));
+  if (list.size() > 10)
+    file_.fail(list, fmt::format("pipeline.pushes: {} pushes per swap is out of range (1..10)", list.size()));
   s_.pipeline.pushes.clear();
   for (const auto& p : list) {
     core::Duration at{};
     try {
-      at = read_duration("pipeline.pushes[]", file_.scalar(p, "pipeline.pushes[]"), {core::Duration{}, std::chrono::hours(1)});
+      at = read_duration("pipeline.pushes[]", file_.scalar(p, "pipeline.pushes[]"),
+                         {core::Duration{}, std::chrono::hours(1)});
     } catch (const SettingError& e) {
       file_.fail(p, e.what());
     }
@@ -155,13 +162,15 @@ void Loader::files(const YAML::Node& list) {
 // target, or the branch an admin's clone of the repository is on.
 void Loader::host_paths(const YAML::Node& map, const std::string& field,
                         std::vector<std::pair<std::string, std::string>>& out) {
-  if (!map.IsMap()) file_.fail(map, fmt::format("{}: must map absolute host paths to {}", field,
-                                               field == "host.files"   ? "files of the folder"
-                                               : field == "host.repos" ? "the branch each clone is on"
-                                                                       : "link targets"));
+  if (!map.IsMap())
+    file_.fail(map, fmt::format("{}: must map absolute host paths to {}", field,
+                                field == "host.files"   ? "files of the folder"
+                                : field == "host.repos" ? "the branch each clone is on"
+                                                        : "link targets"));
   for (const auto& kv : map) {
     const std::string at = file_.key_of(kv.first, field);
-    if (at.empty() || at.front() != '/') file_.fail(kv.first, fmt::format("{}: '{}' is not an absolute host path", field, at));
+    if (at.empty() || at.front() != '/')
+      file_.fail(kv.first, fmt::format("{}: '{}' is not an absolute host path", field, at));
     const std::string value = file_.scalar(kv.second, field + "." + at);
     if (value.empty()) file_.fail(kv.second, fmt::format("{}.{}: is empty", field, at));
     marks_[field + "/" + at] = kv.second.Mark();
@@ -200,45 +209,62 @@ Scenario Loader::load() {
   if (s_.name.empty()) s_.name = dir_.parent_path().filename().string();
   const YAML::Node root = file_.root();
   if (root.IsNull()) return check_files_exist(), s_;  // an empty scenario.yaml: every default
-  settings(root, "", {
-    {"extends", [&](const YAML::Node& n) { s_.extends = extends_chain(dir_, file_, n); }},
-    {"app", [&](const YAML::Node& n) { settings(n, "app", {}); }},
-    {"host", [&](const YAML::Node& n) {
-       std::vector<std::pair<std::string, std::string>> files;
-       settings(n, "host", {
-         {"files", [&](const YAML::Node& v) { host_paths(v, "host.files", files); }},
-         {"symlinks", [&](const YAML::Node& v) { host_paths(v, "host.symlinks", s_.host.symlinks); }},
-         {"repos", [&](const YAML::Node& v) { host_paths(v, "host.repos", s_.host.repos); }},
-       });
-       for (auto& [at, file] : files) s_.host.files.emplace_back(at, file);
-     }},
-    {"docker", [&](const YAML::Node& n) { settings(n, "docker", {{"registry", [&](const YAML::Node& v) { registry(v); }}}); }},
-    {"proxy", [&](const YAML::Node& n) {
-       settings(n, "proxy", {
-         {"files", [&](const YAML::Node& v) { files(v); }},
-         {"container", [&](const YAML::Node& v) {
-            s_.proxy.container = file_.scalar(v, "proxy.container");
-            if (s_.proxy.container.empty()) file_.fail(v, "proxy.container: is empty (the name of nginx's container)");
-          }},
-       });
-     }},
-    {"traffic", [&](const YAML::Node& n) { settings(n, "traffic", {}); }},
-    {"run", [&](const YAML::Node& n) { settings(n, "run", {}); }},
-    {"pipeline", [&](const YAML::Node& n) {
-       settings(n, "pipeline", {
-         {"pushes", [&](const YAML::Node& v) { pushes(v); }},
-         {"concurrency", [&](const YAML::Node& v) {
-            settings(v, "pipeline.concurrency", {});
-            if (s_.pipeline.concurrency_group.empty()) file_.fail(v, "pipeline.concurrency: needs a non-empty group");
-          }},
-       });
-     }},
-    {"expect", [&](const YAML::Node& n) {
-       s_.expect.emplace();  // `expect: {}` expects the default verdict, held
-       settings(n, "expect", {});
-       if (auto at = marks_.find("expect.invariant"); at != marks_.end()) s_.expect->invariant_at = file_.position(at->second);
-     }},
-  });
+  settings(root, "",
+           {
+               {"extends", [&](const YAML::Node& n) { s_.extends = extends_chain(dir_, file_, n); }},
+               {"app", [&](const YAML::Node& n) { settings(n, "app", {}); }},
+               {"host",
+                [&](const YAML::Node& n) {
+                  std::vector<std::pair<std::string, std::string>> files;
+                  settings(
+                      n, "host",
+                      {
+                          {"files", [&](const YAML::Node& v) { host_paths(v, "host.files", files); }},
+                          {"symlinks", [&](const YAML::Node& v) { host_paths(v, "host.symlinks", s_.host.symlinks); }},
+                          {"repos", [&](const YAML::Node& v) { host_paths(v, "host.repos", s_.host.repos); }},
+                      });
+                  for (auto& [at, file] : files) s_.host.files.emplace_back(at, file);
+                }},
+               {"docker",
+                [&](const YAML::Node& n) {
+                  settings(n, "docker", {{"registry", [&](const YAML::Node& v) { registry(v); }}});
+                }},
+               {"proxy",
+                [&](const YAML::Node& n) {
+                  settings(n, "proxy",
+                           {
+                               {"files", [&](const YAML::Node& v) { files(v); }},
+                               {"container",
+                                [&](const YAML::Node& v) {
+                                  s_.proxy.container = file_.scalar(v, "proxy.container");
+                                  if (s_.proxy.container.empty())
+                                    file_.fail(v, "proxy.container: is empty (the name of nginx's container)");
+                                }},
+                           });
+                }},
+               {"traffic", [&](const YAML::Node& n) { settings(n, "traffic", {}); }},
+               {"run", [&](const YAML::Node& n) { settings(n, "run", {}); }},
+               {"pipeline",
+                [&](const YAML::Node& n) {
+                  settings(n, "pipeline",
+                           {
+                               {"pushes", [&](const YAML::Node& v) { pushes(v); }},
+                               {"concurrency",
+                                [&](const YAML::Node& v) {
+                                  settings(v, "pipeline.concurrency", {});
+                                  if (s_.pipeline.concurrency_group.empty())
+                                    file_.fail(v, "pipeline.concurrency: needs a non-empty group");
+                                }},
+                           });
+                }},
+               {"expect",
+                [&](const YAML::Node& n) {
+                  s_.expect.emplace();  // `expect: {}` expects the default verdict, held
+                  settings(n, "expect", {});
+                  if (auto at = marks_.find("expect.invariant"); at != marks_.end())
+                    s_.expect->invariant_at = file_.position(at->second);
+                }},
+           });
   if (auto problem = inconsistency(s_); !problem.empty())
     file_.fail(marks_.count("traffic.api_get_ratio") ? marks_["traffic.api_get_ratio"] : marks_["traffic"], problem);
   check_files_exist();
@@ -257,8 +283,10 @@ void Loader::check_files_exist() const {
     const auto status = fs::status(path, ec);
     if (ec && ec != std::errc::no_such_file_or_directory)
       problem = fmt::format("{}: {}: {} ({})", key, path.string(), ec.message(), what);
-    else if (!fs::exists(status)) problem = fmt::format("{}: {} does not exist ({})", key, path.string(), what);
-    else if (!fs::is_regular_file(status)) problem = fmt::format("{}: {} is not a file ({})", key, path.string(), what);
+    else if (!fs::exists(status))
+      problem = fmt::format("{}: {} does not exist ({})", key, path.string(), what);
+    else if (!fs::is_regular_file(status))
+      problem = fmt::format("{}: {} is not a file ({})", key, path.string(), what);
     if (problem.empty()) return;
     auto at = marks_.find(key);
     if (at != marks_.end()) file_.fail(at->second, problem);
@@ -268,8 +296,9 @@ void Loader::check_files_exist() const {
   std::error_code ignored;  // a path that cannot be looked up is check()'s to name
   const bool workflows = fs::is_directory(deployment_file(s_, ".github/workflows"), ignored);
   if (!workflows || fs::exists(deployment_file(s_, s_.appspec), ignored) || marks_.count("appspec"))
-    check(s_.appspec, "appspec", "CodeDeploy reads appspec.yml at the bundle root; a folder without one deploys "
-                                 "through .github/workflows/");
+    check(s_.appspec, "appspec",
+          "CodeDeploy reads appspec.yml at the bundle root; a folder without one deploys "
+          "through .github/workflows/");
   // With a host of its own (`host.nginx`), /etc/nginx is what the host holds; proxy.config is then
   // only copied when written out.
   if (s_.host.nginx.empty() || s_.proxy_config_given)
@@ -284,15 +313,14 @@ void Loader::check_files_exist() const {
     const std::string state = ec && ec != std::errc::no_such_file_or_directory ? ec.message()
                               : fs::exists(status) ? (tree ? "is not a folder" : "is not a file")
                                                    : "does not exist";
-    file_.fail(marks_.at("host.files/" + at),
-               fmt::format("host.files.{}: {} {} ({} placed on the host before the first deployment)", at,
-                           path.string(), state,
-                           tree ? "a folder of the deployment whose tree is" : "a file of the deployment"));
+    file_.fail(
+        marks_.at("host.files/" + at),
+        fmt::format("host.files.{}: {} {} ({} placed on the host before the first deployment)", at, path.string(),
+                    state, tree ? "a folder of the deployment whose tree is" : "a file of the deployment"));
   }
 }
 
 }  // namespace
-
 
 std::filesystem::path deployment_file(const Scenario& s, const std::filesystem::path& relative) {
   // With error codes: a path that cannot be looked up is "not here", for the caller to name.
@@ -307,8 +335,8 @@ std::filesystem::path deployment_file(const Scenario& s, const std::filesystem::
 Scenario load_scenario(const std::filesystem::path& dir) {
   std::error_code ec;
   if (!fs::is_directory(dir, ec))
-    throw ScenarioError(fmt::format("{}: {}", dir.string(), fs::exists(dir, ec) ? "is a file, not a scenario folder"
-                                                                            : "no such folder"));
+    throw ScenarioError(fmt::format("{}: {}", dir.string(),
+                                    fs::exists(dir, ec) ? "is a file, not a scenario folder" : "no such folder"));
   return Loader(dir, YamlFile::read(dir / "scenario.yaml", "no scenario.yaml in this folder")).load();
 }
 

@@ -64,7 +64,8 @@ Setter range(std::string key, DurationRange& (*field)(Scenario&)) {
     }
     DurationRange r{read_duration(key + ".min", t.substr(0, dots), kStep),
                     read_duration(key + ".max", t.substr(dots + 2), kStep)};
-    if (r.max < r.min) throw SettingError(fmt::format("{}: max {} is below min {}", key, t.substr(dots + 2), t.substr(0, dots)));
+    if (r.max < r.min)
+      throw SettingError(fmt::format("{}: max {} is below min {}", key, t.substr(dots + 2), t.substr(0, dots)));
     field(s) = r;
   };
 }
@@ -85,9 +86,10 @@ std::string compose_version(std::string_view text) {
     const int major = std::stoi(m[1]), minor = std::stoi(m[2]);  // at most 3 digits: no overflow
     if ((major == 1 && minor >= 27 && minor <= 29) || major == 2) return s;
   }
-  throw SettingError(fmt::format("docker.compose: '{}' is not a compose version bluegreen models (expected 1.27 to "
-                                 "1.29 for docker-compose v1, or 2.x; e.g. 1.29.2, 2.5.0, 2.20.2)",
-                                 s.substr(0, 60)));
+  throw SettingError(
+      fmt::format("docker.compose: '{}' is not a compose version bluegreen models (expected 1.27 to "
+                  "1.29 for docker-compose v1, or 2.x; e.g. 1.29.2, 2.5.0, 2.20.2)",
+                  s.substr(0, 60)));
 }
 
 std::string text_of(std::string_view key, std::string_view t) {
@@ -101,7 +103,8 @@ const std::map<std::string, Setter, std::less<>>& table() {
   // MAJOR.MINOR[.PATCH][-pre], as fakes/nextjs parse_next_version reads it.
   static const std::regex next_version(R"([vV]?\d{1,3}\.\d{1,3}([.-][0-9A-Za-z.-]{1,40})?)");
   static const std::map<std::string, Setter, std::less<>> t{
-      {"name", [](S& s, auto v) {
+      {"name",
+       [](S& s, auto v) {
          s.name = matching("name", v, scenario_name,
                            "a scenario name (letters, digits, '.', '_', '-', up to 100: it names the output folder)");
        }},
@@ -109,61 +112,101 @@ const std::map<std::string, Setter, std::less<>>& table() {
       {"seed", [](S& s, auto v) { s.seed = read_seed("seed", v); }},
       {"time_scale", number("time_scale", kTimeScaleLimits, [](S& s) -> double& { return s.time_scale; })},
       {"appspec", [](S& s, auto v) { s.appspec = text_of("appspec", v); }},
-      {"app.next_version", [](S& s, auto v) {
+      {"app.next_version",
+       [](S& s, auto v) {
          s.app.next_version = matching("app.next_version", v, next_version,
                                        "a Next.js version (expected MAJOR.MINOR[.PATCH], e.g. 12.2 or 14.1)");
        }},
-      {"app.sigterm", [](S& s, auto v) { s.app.sigterm = read_word("app.sigterm", v, {"exit_immediately", "graceful", "ignore"}); }},
+      {"app.sigterm",
+       [](S& s, auto v) {
+         s.app.sigterm = read_word("app.sigterm", v, {"exit_immediately", "graceful", "ignore"});
+       }},
       {"app.listen_delay", range("app.listen_delay", [](S& s) -> DurationRange& { return s.app.listen_delay; })},
       {"app.prepare_delay", range("app.prepare_delay", [](S& s) -> DurationRange& { return s.app.prepare_delay; })},
       {"app.api_latency", range("app.api_latency", [](S& s) -> DurationRange& { return s.app.api_latency; })},
       {"app.shared_static", boolean("app.shared_static", [](S& s) -> bool& { return s.app.shared_static; })},
-      {"app.keep_alive_timeout", [](S& s, auto v) { s.app.keep_alive_timeout = read_duration("app.keep_alive_timeout", v, kTimeout); }},
-      {"docker.build_duration", duration("docker.build_duration", kStep, [](S& s) -> auto& { return s.docker.build_duration; })},
-      {"docker.teardown_delay", duration("docker.teardown_delay", kTeardown, [](S& s) -> auto& { return s.docker.teardown_delay; })},
-      {"docker.userland_proxy", boolean("docker.userland_proxy", [](S& s) -> bool& { return s.docker.userland_proxy; })},
+      {"app.keep_alive_timeout",
+       [](S& s, auto v) { s.app.keep_alive_timeout = read_duration("app.keep_alive_timeout", v, kTimeout); }},
+      {"docker.build_duration",
+       duration(
+           "docker.build_duration", kStep, [](S & s) -> auto& { return s.docker.build_duration; })},
+      {"docker.teardown_delay",
+       duration(
+           "docker.teardown_delay", kTeardown, [](S & s) -> auto& { return s.docker.teardown_delay; })},
+      {"docker.userland_proxy",
+       boolean("docker.userland_proxy", [](S& s) -> bool& { return s.docker.userland_proxy; })},
       {"docker.compose", [](S& s, auto v) { s.docker.compose = compose_version(v); }},
-      {"proxy.config", [](S& s, auto v) {
+      {"proxy.config",
+       [](S& s, auto v) {
          s.proxy.config = text_of("proxy.config", v);
          s.proxy_config_given = true;
        }},
-      {"proxy.engine", [](S& s, auto v) { s.proxy.engine = read_word("proxy.engine", v, {"bluegreen", "nginx"}); }},
-      {"proxy.start", [](S& s, auto v) {
+      {"proxy.engine",
+       [](S& s, auto v) {
+         s.proxy.engine = read_word("proxy.engine", v, {"bluegreen", "nginx"});
+       }},
+      {"proxy.start",
+       [](S& s, auto v) {
          s.proxy.start_after_initial_deployment =
-             read_word("proxy.start", v, {"before_deployment", "after_initial_deployment"}) == "after_initial_deployment";
+             read_word("proxy.start", v, {"before_deployment", "after_initial_deployment"}) ==
+             "after_initial_deployment";
        }},
       {"traffic.rate", number("traffic.rate", kRate, [](S& s) -> double& { return s.traffic.rate; })},
       {"traffic.clients", whole("traffic.clients", kClients, [](S& s) -> int& { return s.traffic.clients; })},
-      {"traffic.post_ratio", number("traffic.post_ratio", kRatio, [](S& s) -> double& { return s.traffic.post_ratio; })},
-      {"traffic.api_get_ratio", number("traffic.api_get_ratio", kRatio, [](S& s) -> double& { return s.traffic.api_get_ratio; })},
-      {"traffic.timeout", duration("traffic.timeout", kTimeout, [](S& s) -> auto& { return s.traffic.timeout; })},
-      {"traffic.arrivals", [](S& s, auto v) { s.traffic.arrivals = read_word("traffic.arrivals", v, {"constant", "poisson"}); }},
+      {"traffic.post_ratio",
+       number("traffic.post_ratio", kRatio, [](S& s) -> double& { return s.traffic.post_ratio; })},
+      {"traffic.api_get_ratio",
+       number("traffic.api_get_ratio", kRatio, [](S& s) -> double& { return s.traffic.api_get_ratio; })},
+      {"traffic.timeout", duration(
+                              "traffic.timeout", kTimeout, [](S & s) -> auto& { return s.traffic.timeout; })},
+      {"traffic.arrivals",
+       [](S& s, auto v) {
+         s.traffic.arrivals = read_word("traffic.arrivals", v, {"constant", "poisson"});
+       }},
       {"traffic.keepalive", boolean("traffic.keepalive", [](S& s) -> bool& { return s.traffic.keepalive; })},
       {"traffic.browser", boolean("traffic.browser", [](S& s) -> bool& { return s.traffic.browser; })},
-      {"traffic.port", [](S& s, auto v) { s.traffic.port = static_cast<uint16_t>(read_whole("traffic.port", v, kPort)); }},
+      {"traffic.port",
+       [](S& s, auto v) { s.traffic.port = static_cast<uint16_t>(read_whole("traffic.port", v, kPort)); }},
       {"traffic.host", [](S& s, auto v) { s.traffic.host = text_of("traffic.host", v); }},
-      {"host.os", [](S& s, auto v) { s.host.os = read_word("host.os", v, {"amazon-linux-2", "ubuntu-22.04"}); }},
+      {"host.os",
+       [](S& s, auto v) {
+         s.host.os = read_word("host.os", v, {"amazon-linux-2", "ubuntu-22.04"});
+       }},
       // stock: Debian's nginx package layout in /etc/nginx; none: no nginx on the host.
-      {"host.nginx", [](S& s, auto v) { s.host.nginx = read_word("host.nginx", v, {"stock", "none"}); }},
+      {"host.nginx",
+       [](S& s, auto v) {
+         s.host.nginx = read_word("host.nginx", v, {"stock", "none"});
+       }},
       {"run.swaps", whole("run.swaps", kSwaps, [](S& s) -> int& { return s.run.swaps; })},
-      {"run.warmup", duration("run.warmup", kStep, [](S& s) -> auto& { return s.run.warmup; })},
-      {"run.swap_interval", duration("run.swap_interval", kStep, [](S& s) -> auto& { return s.run.swap_interval; })},
-      {"run.liveness", duration("run.liveness", kStep, [](S& s) -> auto& { return s.run.liveness; })},
-      {"run.deadline", duration("run.deadline", kDeadline, [](S& s) -> auto& { return s.run.deadline; })},
-      {"pipeline.build_duration", duration("pipeline.build_duration", kStep, [](S& s) -> auto& { return s.pipeline.build_duration; })},
-      {"pipeline.wait_for_deployment", boolean("pipeline.wait_for_deployment", [](S& s) -> bool& { return s.pipeline.wait_for_deployment; })},
-      {"pipeline.concurrency.group", [](S& s, auto v) { s.pipeline.concurrency_group = text_of("pipeline.concurrency.group", v); }},
+      {"run.warmup", duration(
+                         "run.warmup", kStep, [](S & s) -> auto& { return s.run.warmup; })},
+      {"run.swap_interval", duration(
+                                "run.swap_interval", kStep, [](S & s) -> auto& { return s.run.swap_interval; })},
+      {"run.liveness", duration(
+                           "run.liveness", kStep, [](S & s) -> auto& { return s.run.liveness; })},
+      {"run.deadline", duration(
+                           "run.deadline", kDeadline, [](S & s) -> auto& { return s.run.deadline; })},
+      {"pipeline.build_duration",
+       duration(
+           "pipeline.build_duration", kStep, [](S & s) -> auto& { return s.pipeline.build_duration; })},
+      {"pipeline.wait_for_deployment",
+       boolean("pipeline.wait_for_deployment", [](S& s) -> bool& { return s.pipeline.wait_for_deployment; })},
+      {"pipeline.concurrency.group",
+       [](S& s, auto v) { s.pipeline.concurrency_group = text_of("pipeline.concurrency.group", v); }},
       {"pipeline.concurrency.cancel_in_progress",
        boolean("pipeline.concurrency.cancel_in_progress", [](S& s) -> bool& { return s.pipeline.cancel_in_progress; })},
-      {"expect.verdict", [](S& s, auto v) {
+      {"expect.verdict",
+       [](S& s, auto v) {
          if (!s.expect) s.expect.emplace();
          s.expect->verdict = *core::parse_verdict(read_word("expect.verdict", v, {"held", "violated"}));
        }},
-      {"expect.invariant", [](S& s, auto v) {
+      {"expect.invariant",
+       [](S& s, auto v) {
          if (!s.expect) s.expect.emplace();
          s.expect->invariant = text_of("expect.invariant", v);
        }},
-      {"expect.cause", [](S& s, auto v) {
+      {"expect.cause",
+       [](S& s, auto v) {
          if (!s.expect) s.expect.emplace();
          s.expect->cause = v;
        }},
@@ -201,8 +244,10 @@ std::vector<std::string> all_setting_keys() {
 
 std::string inconsistency(const Scenario& s) {
   if (s.traffic.post_ratio + s.traffic.api_get_ratio > 1)
-    return fmt::format("traffic.api_get_ratio: {} with post_ratio {} is more than every request (their sum must be "
-                       "at most 1)", s.traffic.api_get_ratio, s.traffic.post_ratio);
+    return fmt::format(
+        "traffic.api_get_ratio: {} with post_ratio {} is more than every request (their sum must be "
+        "at most 1)",
+        s.traffic.api_get_ratio, s.traffic.post_ratio);
   return "";
 }
 

@@ -50,12 +50,15 @@ TEST(SettingTable, RefusesMalformedValuesWithoutWrapping) {
             "traffic.rate: 40abc is not a number (expected 0.01..1000 requests per scenario second)");
   EXPECT_EQ(refusal("traffic.rate", "nan"),
             "traffic.rate: nan is not a number (expected 0.01..1000 requests per scenario second)");
-  EXPECT_EQ(refusal("traffic.rate", "inf"), "traffic.rate: inf is out of range (0.01..1000 requests per scenario second)");
+  EXPECT_EQ(refusal("traffic.rate", "inf"),
+            "traffic.rate: inf is out of range (0.01..1000 requests per scenario second)");
   EXPECT_EQ(refusal("traffic.clients", "1.5"), "traffic.clients: 1.5 is not a whole number (1..1000)");
   EXPECT_EQ(refusal("seed", "-1"), "seed: -1 is out of range (0..18446744073709551615)");
-  EXPECT_EQ(refusal("seed", "18446744073709551616"), "seed: 18446744073709551616 is out of range (0..18446744073709551615)");
+  EXPECT_EQ(refusal("seed", "18446744073709551616"),
+            "seed: 18446744073709551616 is out of range (0..18446744073709551615)");
   EXPECT_EQ(refusal("seed", "1e3"), "seed: 1e3 is not a whole number written in digits (0..18446744073709551615)");
-  EXPECT_EQ(refusal("traffic.keepalive", "yes"), "traffic.keepalive: yes is not true or false (expected true or false)");
+  EXPECT_EQ(refusal("traffic.keepalive", "yes"),
+            "traffic.keepalive: yes is not true or false (expected true or false)");
   EXPECT_EQ(refusal("app.sigterm", "maybe"),
             "app.sigterm: maybe is not one of the accepted values (expected exit_immediately, graceful or ignore)");
   EXPECT_EQ(refusal("run.warmup", "1.2.3s"),

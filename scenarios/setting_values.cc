@@ -24,7 +24,8 @@ std::string range_text(const NumberLimits& l) {
   return fmt::format("{}..{}{}", l.min, l.max, l.unit.empty() ? "" : fmt::format(" {}", l.unit));
 }
 
-[[noreturn]] void refuse(std::string_view field, std::string_view text, std::string_view what, const std::string& expected) {
+[[noreturn]] void refuse(std::string_view field, std::string_view text, std::string_view what,
+                         const std::string& expected) {
   throw SettingError(fmt::format("{}: {} {} ({})", field, shown(text), what, expected));
 }
 
@@ -62,8 +63,8 @@ uint64_t read_seed(std::string_view field, std::string_view text) {
   const bool digits = !text.empty() && text.find_first_not_of("0123456789") == std::string_view::npos;
   if (!digits) {
     // "-1" would wrap to 2^64-1 and "1e3" lose digits through a double: both are refused.
-    const bool negative = text.size() > 1 && text[0] == '-' &&
-                          text.find_first_not_of("0123456789", 1) == std::string_view::npos;
+    const bool negative =
+        text.size() > 1 && text[0] == '-' && text.find_first_not_of("0123456789", 1) == std::string_view::npos;
     refuse(field, text, negative ? "is out of range" : "is not a whole number written in digits", expected);
   }
   auto [ptr, ec] = std::from_chars(text.data(), end, v);
@@ -105,8 +106,8 @@ std::string format_limit(core::Duration d) {
     int64_t us;
     const char* name;
   };
-  for (const Unit u : {Unit{86'400'000'000, "d"}, Unit{3'600'000'000, "h"}, Unit{60'000'000, "m"},
-                       Unit{1'000'000, "s"}, Unit{1'000, "ms"}})
+  for (const Unit u : {Unit{86'400'000'000, "d"}, Unit{3'600'000'000, "h"}, Unit{60'000'000, "m"}, Unit{1'000'000, "s"},
+                       Unit{1'000, "ms"}})
     if (us != 0 && us % u.us == 0) return fmt::format("{}{}", us / u.us, u.name);
   return us == 0 ? "0s" : fmt::format("{}us", us);
 }

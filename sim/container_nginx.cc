@@ -43,8 +43,9 @@ ContainerNginx::ContainerNginx(boost::asio::io_context& io, core::Clock& clock, 
       spec_(std::move(spec)),
       ports_(run_ports, {{kContainerPort, spec_.container_port}}) {
   if (!runs_stock_nginx(spec_.argv))
-    throw core::NotModelled(fmt::format("the container {} of {} running `{}` (only the image's `nginx -g 'daemon off;'`)",
-                                        spec_.container, spec_.image, fmt::join(spec_.argv, " ")));
+    throw core::NotModelled(
+        fmt::format("the container {} of {} running `{}` (only the image's `nginx -g 'daemon off;'`)", spec_.container,
+                    spec_.image, fmt::join(spec_.argv, " ")));
 }
 
 ContainerNginx::~ContainerNginx() {
@@ -70,7 +71,8 @@ void ContainerNginx::start() {
   // before nginx starts (docker-library/nginx 20-envsubst-on-templates.sh): not run here.
   const fs::path templates = spec_.filesystem.resolve("/etc/nginx/templates");
   if (fs::is_directory(templates) && !fs::is_empty(templates))
-    throw core::NotModelled(fmt::format("the nginx image's /etc/nginx/templates (envsubst at start) in {}", spec_.container));
+    throw core::NotModelled(
+        fmt::format("the nginx image's /etc/nginx/templates (envsubst at start) in {}", spec_.container));
   // One address per container, which stands for its port 80: a server that listens on another
   // port (beside 80 or alone) would be reachable nowhere here, while Docker could publish it.
   // A config nginx rejects is left to start(), which reports it as nginx does.
@@ -83,9 +85,10 @@ void ContainerNginx::start() {
     for (const auto& server : config->servers)
       for (uint16_t port : server.listen)
         if (port != kContainerPort)
-          throw core::NotModelled(fmt::format("nginx in the container {} listening on port {} (a container's one "
-                                              "address stands for its port {})",
-                                              spec_.container, port, kContainerPort));
+          throw core::NotModelled(
+              fmt::format("nginx in the container {} listening on port {} (a container's one "
+                          "address stands for its port {})",
+                          spec_.container, port, kContainerPort));
   proxy_ = make_proxy();
   try {
     proxy_->start(kConfig);

@@ -90,7 +90,8 @@ class ContainerNginxTest : public ::testing::Test {
     };
   }
   void make(ProxyEngine engine = ProxyEngine::builtin, std::vector<std::string> argv = kStockArgv) {
-    nginx_ = std::make_unique<ContainerNginx>(io_.io(), clock_, history_, run_, resolver(), engine, spec(std::move(argv)));
+    nginx_ =
+        std::make_unique<ContainerNginx>(io_.io(), clock_, history_, run_, resolver(), engine, spec(std::move(argv)));
     nginx_->on_exit = [this](int code) {
       std::lock_guard lock(mutex_);
       exits_.push_back(code);
@@ -332,7 +333,8 @@ TEST_F(ContainerNginxTest, WhatIsNotModelledSaysSo) {
 // container's one address stands for 80): not modelled either, not silently dropped.
 TEST_F(ContainerNginxTest, AnyListenBesidePort80IsNotModelled) {
   write_config("events {}\nhttp {\n  server {\n    listen 80;\n    location / { proxy_pass http://" +
-               address_of(blue_address_) + "; }\n  }\n  server {\n    listen 8080;\n    location / { return 200; }\n"
+               address_of(blue_address_) +
+               "; }\n  }\n  server {\n    listen 8080;\n    location / { return 200; }\n"
                "  }\n}\n");
   make();
   EXPECT_THROW(nginx_->start(), core::NotModelled);

@@ -34,8 +34,8 @@ namespace fs = std::filesystem;
 namespace {
 
 // What the host calls itself (HostLayout's plan) and its private address: a script may name either.
-const char* const kHostNames[] = {"localhost", "127.0.0.1", "0.0.0.0", "::1", "ip6-localhost", "ip-172-31-7-10",
-                                  "172.31.7.10"};
+const char* const kHostNames[] = {"localhost",     "127.0.0.1",      "0.0.0.0",    "::1",
+                                  "ip6-localhost", "ip-172-31-7-10", "172.31.7.10"};
 // Variables of the harness's own that survive sudo's reset environment: without them a command run
 // through sudo could not reach the shims, nor say which script line called it.
 const std::vector<std::string> kHarnessVariables = {fakes::kShimSocketEnv, "BASH_ENV", fakes::kScriptEnv,
@@ -49,7 +49,8 @@ std::string command_line(const fakes::ShimRequest& r) {
 
 }  // namespace
 
-HostCommands::HostCommands(HostCommandsWiring wiring) : w_(std::move(wiring)), refused_port_(w_.ports.reserve_anonymous()) {}
+HostCommands::HostCommands(HostCommandsWiring wiring)
+    : w_(std::move(wiring)), refused_port_(w_.ports.reserve_anonymous()) {}
 
 std::optional<std::string> HostCommands::not_modelled() const {
   std::lock_guard lock(mutex_);
@@ -97,8 +98,8 @@ fakes::ShimReply HostCommands::handle(const fakes::ShimRequest& request, std::st
                                                             : script + " (a /bin/sh script: its line is not traced)")
                                               : fmt::format("the {} hook", event.hook.empty() ? "running" : event.hook);
     const std::string message =
-        fmt::format("{}: `{}`: {} is not modelled by bluegreen, so no verdict is given about this run",
-                    where, command_line(request), result.not_modelled);
+        fmt::format("{}: `{}`: {} is not modelled by bluegreen, so no verdict is given about this run", where,
+                    command_line(request), result.not_modelled);
     bool first = false;
     {
       std::lock_guard lock(mutex_);
@@ -129,9 +130,11 @@ core::CommandResult HostCommands::dispatch(const fakes::ShimRequest& request, fa
     return w_.compose.run({request.args.begin() + 1, request.args.end()}, request.cwd, request.env, stop);
   }
   // The docker CLI opens host paths (build contexts, cp, bind mounts) through the run's PathMap itself.
-  if (program == "docker") return w_.docker.run(fakes::DockerCall{request.args, request.cwd, request.env, request.stdin}, stop);
+  if (program == "docker")
+    return w_.docker.run(fakes::DockerCall{request.args, request.cwd, request.env, request.stdin}, stop);
   if (program == "docker-compose") return w_.compose.run(request.args, request.cwd, request.env, stop);
-  if (program == "nginx") return proxy::run_nginx_command(w_.proxy(), request.args, w_.nginx_conf, w_.paths, w_.resolve_names);
+  if (program == "nginx")
+    return proxy::run_nginx_command(w_.proxy(), request.args, w_.nginx_conf, w_.paths, w_.resolve_names);
   if (program == "systemctl" || program == "service") return service(request);
   if (program == "sudo") return sudo(request, exec);
   if (program == "curl" || program == "wget") return http_client(request, stop);
@@ -174,8 +177,7 @@ std::jthread HostCommands::watch_caller(int pid, std::stop_source& call) const {
     std::mutex m;
     std::condition_variable_any tick;
     std::unique_lock lock(m);
-    while (!tick.wait_for(lock, done, std::chrono::milliseconds(20), [] { return false; }) &&
-           !done.stop_requested()) {
+    while (!tick.wait_for(lock, done, std::chrono::milliseconds(20), [] { return false; }) && !done.stop_requested()) {
       if (start_time() != started) {
         call.request_stop();
         return;
@@ -225,27 +227,38 @@ core::CommandResult HostCommands::service(const fakes::ShimRequest& request) {
     // The fake engine is always up; restarting the daemon (containers stop or survive per
     // live-restore) is not modelled.
     if (r.verb == fakes::ServiceVerb::stop || r.verb == fakes::ServiceVerb::restart)
-      return core::not_modelled_result(fmt::format("{} the docker daemon", systemctl ? "systemctl " + request.args[0] : "service docker " + request.args[1]));
+      return core::not_modelled_result(fmt::format(
+          "{} the docker daemon", systemctl ? "systemctl " + request.args[0] : "service docker " + request.args[1]));
     return answer(true, true, "");
   }
   proxy::ProxyControl* nginx = w_.proxy();
   const bool running = nginx && nginx->running();
   using V = fakes::ServiceVerb;
   switch (r.verb) {
-    case V::status: case V::is_active: case V::is_enabled: case V::enable: case V::disable:
+    case V::status:
+    case V::is_active:
+    case V::is_enabled:
+    case V::enable:
+    case V::disable:
       return answer(true, running, "");
     case V::configtest: {
       core::CommandResult t = proxy::run_nginx_command(nginx, {"-t"}, w_.nginx_conf, w_.paths, w_.resolve_names);
       return answer(t.exit_code == 0, running, t.err);
     }
-    case V::reload: case V::reload_or_restart: case V::try_restart:
+    case V::reload:
+    case V::reload_or_restart:
+    case V::try_restart:
       if (running) {
         // Debian's unit: ExecReload=/usr/sbin/nginx -g 'daemon on; master_process on;' -s reload.
-        core::CommandResult reload = proxy::run_nginx_command(nginx, {"-s", "reload"}, w_.nginx_conf, w_.paths, w_.resolve_names);
+        core::CommandResult reload =
+            proxy::run_nginx_command(nginx, {"-s", "reload"}, w_.nginx_conf, w_.paths, w_.resolve_names);
         return answer(reload.exit_code == 0, true, reload.err);
       }
       if (r.verb == V::try_restart) return answer(true, false, "");
-      if (r.verb == V::reload) return {1, "", fmt::format("{}: nginx.service is not active, cannot reload.\n", systemctl ? "nginx.service" : "nginx")};
+      if (r.verb == V::reload)
+        return {
+            1, "",
+            fmt::format("{}: nginx.service is not active, cannot reload.\n", systemctl ? "nginx.service" : "nginx")};
       [[fallthrough]];
     case V::start:
       if (running) return answer(true, true, "");

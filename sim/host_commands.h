@@ -38,7 +38,7 @@ struct HostCommandsWiring {
   core::Clock& clock;
   core::History& history;
   core::PortMap& ports;
-  const core::PathMap& paths;        // the host's files
+  const core::PathMap& paths;  // the host's files
   const fakes::SandboxHost& host;
   fakes::DockerCli& docker;
   fakes::ComposeCli& compose;

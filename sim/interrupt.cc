@@ -33,10 +33,14 @@ int Interrupt::signal() { return raised.load(); }
 
 std::string Interrupt::signal_name(int signal) {
   switch (signal) {
-    case 0: return "";
-    case SIGINT: return "SIGINT";
-    case SIGTERM: return "SIGTERM";
-    case SIGHUP: return "SIGHUP";
+    case 0:
+      return "";
+    case SIGINT:
+      return "SIGINT";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGHUP:
+      return "SIGHUP";
   }
   return "signal " + std::to_string(signal);
 }

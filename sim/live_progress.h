@@ -14,8 +14,8 @@ const char* run_phase_name(RunPhase phase);
 struct LiveProgress {
   std::atomic<RunPhase> phase{RunPhase::starting};
   std::atomic<int> swap{0}, swaps{0};
-  std::atomic<int64_t> requests{0};   // requests that ended
-  std::atomic<int64_t> lost{0};       // of them, failed or indeterminate
+  std::atomic<int64_t> requests{0};  // requests that ended
+  std::atomic<int64_t> lost{0};      // of them, failed or indeterminate
 };
 
 }  // namespace bg::sim

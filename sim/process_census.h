@@ -8,8 +8,8 @@ namespace bg::sim {
 struct ProcessCensus {
   int fds = 0;
   int threads = 0;
-  int children = 0;         // processes whose parent is this one (zombies included)
-  int listening = 0;        // TCP sockets of this process in LISTEN state
+  int children = 0;   // processes whose parent is this one (zombies included)
+  int listening = 0;  // TCP sockets of this process in LISTEN state
   std::string children_detail;
 
   static ProcessCensus take();

@@ -29,7 +29,7 @@ std::map<pid_t, Proc> process_table() {
     std::ifstream stat(p.path() / "stat");
     std::string content;
     if (!std::getline(stat, content)) continue;
-    const auto close = content.rfind(')');   // the command name may hold spaces
+    const auto close = content.rfind(')');  // the command name may hold spaces
     if (close == std::string::npos) continue;
     std::istringstream rest(content.substr(close + 1));
     std::string state;
@@ -75,7 +75,7 @@ int kill_descendants() {
     }
     for (pid_t group : groups) ::kill(-group, SIGKILL);
     for (pid_t pid : found) killed += ::kill(pid, SIGKILL) == 0;
-    ::usleep(20000);   // let them die before looking again
+    ::usleep(20000);  // let them die before looking again
   }
   return killed;
 }

@@ -32,8 +32,8 @@ std::string describe_failure(const fakes::DeploymentResult& d) {
       if (!script.succeeded) {
         std::string tail = script.result.err.size() > 400 ? script.result.err.substr(script.result.err.size() - 400)
                                                           : script.result.err;
-        out += fmt::format("\n  {} {}: {}\n  stderr: {}", fakes::to_string(hook.event), script.location,
-                           script.message, tail);
+        out += fmt::format("\n  {} {}: {}\n  stderr: {}", fakes::to_string(hook.event), script.location, script.message,
+                           tail);
       }
   return out;
 }
@@ -77,19 +77,20 @@ int failed_deployments(const std::vector<fakes::WorkflowRun>& runs) {
 }
 
 void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& options, reports::RunResult& result) {
-  LiveProgress unseen;   // when nobody displays the run
+  LiveProgress unseen;  // when nobody displays the run
   LiveProgress& live = options.live ? *options.live : unseen;
   live.swaps = s.run.swaps;
   live.swap = 0;
-  live.requests = 0;   // a caller running several cases (check) sees each from its start
+  live.requests = 0;  // a caller running several cases (check) sees each from its start
   live.lost = 0;
-  live.phase = RunPhase::starting;   // not the previous case's "judging" while this one starts
+  live.phase = RunPhase::starting;  // not the previous case's "judging" while this one starts
   world.start();
   live.phase = RunPhase::initial_deployment;
   options.log("initial deployment (no traffic yet)");
   world.phase("initial_deployment", 0);
   auto initial = world.deploy(0);
-  if (!initial.succeeded) throw HarnessError("the initial deployment must succeed to test swaps; " + describe_failure(initial));
+  if (!initial.succeeded)
+    throw HarnessError("the initial deployment must succeed to test swaps; " + describe_failure(initial));
   live.phase = RunPhase::warm_up;
   if (!world.wait(s.run.warmup)) throw HarnessError("stopped during warm-up");
 
@@ -191,16 +192,20 @@ void run_world(const scenarios::Scenario& s, const RunOptions& options, const st
   if (options.keep_run_dir) options.log("  run folder " + world.run_dir().string());
   // A first signal stops every blocking step; a second closes the history as it stands before the
   // CLI ends the process.
-  auto registration = Interrupt::on_interrupt([&world] { world.request_stop(); }, [&world] {
-    world.history().close(fmt::format("interrupted by {}, then stopped at once by a second signal", Interrupt::signal_name()),
-                          Interrupt::signal_name());
-  });
+  auto registration = Interrupt::on_interrupt(
+      [&world] { world.request_stop(); },
+      [&world] {
+        world.history().close(
+            fmt::format("interrupted by {}, then stopped at once by a second signal", Interrupt::signal_name()),
+            Interrupt::signal_name());
+      });
   {
     Watchdog watchdog(world, s.run.deadline);
     try {
       run_phases(world, s, options, result);
     } catch (const std::exception& e) {
-      if (Interrupt::requested()) mark_interrupted(result, e.what());
+      if (Interrupt::requested())
+        mark_interrupted(result, e.what());
       else {
         result.verdict = core::Verdict::error;
         result.error = watchdog.fired() ? fmt::format("the run passed its deadline of {}: {}",

@@ -24,13 +24,13 @@ struct RunProgress {
   int swap = 0, swaps = 0;
   int64_t requests_sent = 0;
   int64_t late_sends = 0;
-  int failed_deployments = 0;   // so far, CodeDeploy's failures and refusals
+  int failed_deployments = 0;  // so far, CodeDeploy's failures and refusals
 };
 
 struct RunOptions {
-  std::optional<uint64_t> seed;            // default: the scenario's
-  std::optional<double> time_scale;        // default: the scenario's
-  std::filesystem::path out_dir;           // where history.jsonl goes ("" = nowhere)
+  std::optional<uint64_t> seed;      // default: the scenario's
+  std::optional<double> time_scale;  // default: the scenario's
+  std::filesystem::path out_dir;     // where history.jsonl goes ("" = nowhere)
   bool keep_run_dir = false;
   bool bind_declared_ports = false;
   // `key=value` settings the caller already laid over the scenario (explore/scenario_overrides.h):

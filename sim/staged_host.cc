@@ -35,7 +35,8 @@ void copy_onto_host(const fs::path& from, const fs::path& to) {
   fs::create_directories(to.parent_path());
   if (fs::is_directory(from)) {
     fs::create_directories(to);
-    fs::copy(from, to, fs::copy_options::recursive | fs::copy_options::overwrite_existing | fs::copy_options::copy_symlinks);
+    fs::copy(from, to,
+             fs::copy_options::recursive | fs::copy_options::overwrite_existing | fs::copy_options::copy_symlinks);
     std::vector<fs::path> keeps;
     for (const auto& entry : fs::recursive_directory_iterator(to))
       if (entry.path().filename() == ".keep") keeps.push_back(entry.path());
@@ -84,13 +85,15 @@ void StagedHost::check_inputs(const scenarios::Scenario& scenario) {
   for (auto& w : workflows) {
     if (!fakes::push_triggers_branch(w.push, kBranch)) continue;
     if (workflow_)
-      throw core::NotModelled(fmt::format("two workflows run on a push to {} ({} and {})", kBranch, workflow_->file, w.file));
+      throw core::NotModelled(
+          fmt::format("two workflows run on a push to {} ({} and {})", kBranch, workflow_->file, w.file));
     workflow_ = std::make_unique<fakes::Workflow>(std::move(w));
   }
   if (!workflow_ && !fs::exists(folder_->bundle() / scenario.appspec))
-    throw std::runtime_error(fmt::format("{}: the folder deploys neither through CodeDeploy ({} at its root) nor "
-                                         "through a workflow that a push to {} runs (.github/workflows/)",
-                                         scenario.dir.string(), scenario.appspec.string(), kBranch));
+    throw std::runtime_error(
+        fmt::format("{}: the folder deploys neither through CodeDeploy ({} at its root) nor "
+                    "through a workflow that a push to {} runs (.github/workflows/)",
+                    scenario.dir.string(), scenario.appspec.string(), kBranch));
   for (const auto& entry : fs::directory_iterator(folder_->bundle())) {
     const std::string name = entry.path().filename().string();
     const bool yaml = entry.path().extension() == ".yml" || entry.path().extension() == ".yaml";
@@ -119,8 +122,7 @@ void StagedHost::start_host(const scenarios::Scenario& scenario) {
   const fakes::MountPlan plan = layout_->prepare();
   set_up_nginx_folder(scenario);
   write_bash_env();
-  host_ = std::make_unique<fakes::SandboxHost>(plan, folder_->dir() / "host-plan.json",
-                                               host_program());
+  host_ = std::make_unique<fakes::SandboxHost>(plan, folder_->dir() / "host-plan.json", host_program());
   paths_.add("/", host_->root());
   for (const auto& folder : fakes::HostLayout::own_folders()) own_paths_.add(folder, layout_->own_folder(folder));
   place_host_files(scenario);
@@ -151,7 +153,8 @@ void StagedHost::set_up_nginx_folder(const scenarios::Scenario& scenario) {
   const fs::path etc_nginx = layout_->own_folder(kNginxDir);
   if (scenario.host.nginx == "stock") {
     if (!fs::is_directory(stock_nginx()))
-      throw std::runtime_error(fmt::format("host.nginx is stock but the stock layout is missing at {}", stock_nginx().string()));
+      throw std::runtime_error(
+          fmt::format("host.nginx is stock but the stock layout is missing at {}", stock_nginx().string()));
     copy_onto_host(stock_nginx(), etc_nginx);
     if (fs::is_directory(stock_www())) copy_onto_host(stock_www(), layout_->own_folder("/var/www"));
   }

@@ -76,7 +76,7 @@ class StagedHost {
   core::PathMap paths_;
   core::PathMap own_paths_;
   std::map<std::string, std::filesystem::path> placed_;  // host path -> the user's file it was copied from
-  std::vector<fakes::FileMapping> appspec_files_;         // the revision's `files`: where scripts get copied
+  std::vector<fakes::FileMapping> appspec_files_;        // the revision's `files`: where scripts get copied
   std::unique_ptr<fakes::Workflow> workflow_;
   std::unique_ptr<fakes::GitOrigin> origin_;
   std::unique_ptr<fakes::HostLayout> layout_;

@@ -96,12 +96,18 @@ void TrafficConnection::on_read(beast::error_code ec) {
 // have (info), as Jepsen classes them.
 void TrafficConnection::fail(beast::error_code ec) {
   auto& event = current_->event;
-  if (timed_out_) event.error = "timeout";
-  else if (ec == asio::error::connection_refused) event.error = "connect_refused";
-  else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe) event.error = "reset";
-  else if (ec == http::error::end_of_stream || ec == asio::error::eof) event.error = "eof";
-  else if (ec.category() == http::make_error_code(http::error::bad_version).category()) event.error = "bad_response";
-  else event.error = ec.message();
+  if (timed_out_)
+    event.error = "timeout";
+  else if (ec == asio::error::connection_refused)
+    event.error = "connect_refused";
+  else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe)
+    event.error = "reset";
+  else if (ec == http::error::end_of_stream || ec == asio::error::eof)
+    event.error = "eof";
+  else if (ec.category() == http::make_error_code(http::error::bad_version).category())
+    event.error = "bad_response";
+  else
+    event.error = ec.message();
   event.outcome = sent_ ? core::Outcome::info : core::Outcome::fail;
   response_->body().clear();
   finish(false);

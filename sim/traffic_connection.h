@@ -65,9 +65,9 @@ class TrafficConnection : public std::enable_shared_from_this<TrafficConnection>
   std::deque<TrafficExchange> queue_;
   std::optional<TrafficExchange> current_;
   std::optional<boost::beast::http::response<boost::beast::http::string_body>> response_;
-  uint64_t generation_ = 0;   // which exchange a deadline belongs to
-  bool open_ = false;         // a connection is established and reusable
-  bool sent_ = false;         // the current request reached the socket
+  uint64_t generation_ = 0;  // which exchange a deadline belongs to
+  bool open_ = false;        // a connection is established and reusable
+  bool sent_ = false;        // the current request reached the socket
   bool timed_out_ = false;
 };
 

@@ -112,8 +112,11 @@ void TrafficGenerator::on_arrival() {
   const double rate = intended < burst_until_ ? burst_rate_ : options_.rate;
   const double gap = options_.arrivals == Arrivals::poisson ? rng_.exponential(1.0 / rate) : 1.0 / rate;
   next_intended_ = intended + core::from_seconds(gap);
-  dispatch(client, make_exchange(client, post ? "POST" : "GET", post ? "/api/echo" : api_get ? "/api/health" : "/",
-                                intended));
+  dispatch(client, make_exchange(client, post ? "POST" : "GET",
+                                 post      ? "/api/echo"
+                                 : api_get ? "/api/health"
+                                           : "/",
+                                 intended));
   schedule_next();
 }
 

@@ -3,10 +3,10 @@
 // scenario time (constant rate or a Poisson process), whatever the responses do, so a stall during a
 // swap shows up as failures and latency instead of silently slowing the client down (coordinated
 // omission). Each arrival is a POST /api/echo carrying an Idempotency-Key, an API GET /api/health, or
-// a GET / which, for a browser, is followed by the /_next/static/<buildId>/ chunks its HTML names. Clients either open a
-// connection per request (Connection: close) or each keep one connection alive and queue their
-// requests on it, as wrk and browsers do. Every request carries X-Request-Id and is recorded in the
-// History with its outcome class (ok / fail / info).
+// a GET / which, for a browser, is followed by the /_next/static/<buildId>/ chunks its HTML names. Clients either open
+// a connection per request (Connection: close) or each keep one connection alive and queue their requests on it, as wrk
+// and browsers do. Every request carries X-Request-Id and is recorded in the History with its outcome class (ok / fail
+// / info).
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
@@ -34,17 +34,17 @@ struct TrafficExchange;
 enum class Arrivals { constant, poisson };
 
 struct TrafficOptions {
-  uint16_t port = 0;                 // the proxy's actual listening port on 127.0.0.1
-  double rate = 40;                  // requests per scenario second, all clients together
-  int clients = 4;                   // arrivals are dealt to clients round robin
-  double post_ratio = 0.2;           // share of POST /api/echo (non-idempotent); the rest GET /
-  double api_get_ratio = 0;          // share of GET /api/health (an API client's read), taken from the GET /
+  uint16_t port = 0;         // the proxy's actual listening port on 127.0.0.1
+  double rate = 40;          // requests per scenario second, all clients together
+  int clients = 4;           // arrivals are dealt to clients round robin
+  double post_ratio = 0.2;   // share of POST /api/echo (non-idempotent); the rest GET /
+  double api_get_ratio = 0;  // share of GET /api/health (an API client's read), taken from the GET /
   core::Duration timeout = std::chrono::seconds(30);  // per request, scenario time
-  Arrivals arrivals = Arrivals::constant;  // evenly spaced, or exponential gaps of the same mean
-  bool keepalive = false;            // one persistent connection per client, requests queued on it
-  bool browser = false;              // a GET / also fetches the chunks the page names
-  std::string host = "localhost";    // the Host header (nginx chooses the server block by it)
-  LiveProgress* live = nullptr;      // counts each request as it ends, for a progress display
+  Arrivals arrivals = Arrivals::constant;             // evenly spaced, or exponential gaps of the same mean
+  bool keepalive = false;                             // one persistent connection per client, requests queued on it
+  bool browser = false;                               // a GET / also fetches the chunks the page names
+  std::string host = "localhost";                     // the Host header (nginx chooses the server block by it)
+  LiveProgress* live = nullptr;                       // counts each request as it ends, for a progress display
 };
 
 // The chunk paths (/_next/static/...) a page's HTML references in src="..." or href="...".
@@ -77,8 +77,7 @@ class TrafficGenerator {
   void schedule_next();
   void on_arrival();
   void dispatch(int client, TrafficExchange exchange);
-  TrafficExchange make_exchange(int client, const std::string& method, const std::string& path,
-                                core::Time intended);
+  TrafficExchange make_exchange(int client, const std::string& method, const std::string& path, core::Time intended);
   void finished(const core::RequestEvent& event, const std::string& body);
   void close_connections();
 
@@ -90,11 +89,11 @@ class TrafficGenerator {
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   core::ScenarioTimer timer_;
   core::Time next_intended_{};
-  double burst_rate_ = 0;                // while an arrival is intended before burst_until_
+  double burst_rate_ = 0;  // while an arrival is intended before burst_until_
   core::Time burst_until_{};
   uint64_t arrivals_ = 0;
   bool stopped_ = true;
-  std::vector<std::shared_ptr<TrafficConnection>> keepalive_;   // per client, when options_.keepalive
+  std::vector<std::shared_ptr<TrafficConnection>> keepalive_;  // per client, when options_.keepalive
   std::atomic<uint64_t> next_id_{0};
   std::atomic<int64_t> sent_{0}, late_{0};
   std::mutex mutex_;

@@ -181,9 +181,12 @@ TEST_F(TrafficGeneratorTest, BurstRaisesTheRateForItsDurationThenReturns) {
   ASSERT_TRUE(g.wait_idle(10s));
   int before = 0, during = 0, after = 0;
   for (const auto& q : core::events_of<core::RequestEvent>(history_.entries())) {
-    if (q.intended < burst_from) ++before;
-    else if (q.intended < burst_from + 2s) ++during;
-    else ++after;
+    if (q.intended < burst_from)
+      ++before;
+    else if (q.intended < burst_from + 2s)
+      ++during;
+    else
+      ++after;
   }
   // 10/s for 2 s, 100/s for 2 s, 10/s for the last 2 s (one arrival either way at each edge).
   EXPECT_NEAR(before, 20, 2);
@@ -218,7 +221,8 @@ TEST_F(TrafficGeneratorTest, PoissonArrivalsHaveExponentialGaps) {
   ASSERT_GE(requests.size(), 150u);
   std::sort(requests.begin(), requests.end(), [](auto& a, auto& b) { return a.intended < b.intended; });
   std::vector<double> gaps;
-  for (size_t i = 1; i < requests.size(); ++i) gaps.push_back(core::to_seconds(requests[i].intended - requests[i - 1].intended));
+  for (size_t i = 1; i < requests.size(); ++i)
+    gaps.push_back(core::to_seconds(requests[i].intended - requests[i - 1].intended));
   double mean = 0, var = 0;
   for (double x : gaps) mean += x / gaps.size();
   for (double x : gaps) var += (x - mean) * (x - mean) / gaps.size();

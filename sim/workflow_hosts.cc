@@ -106,8 +106,7 @@ fakes::HostCommandResult RunnerHost::run(const fakes::HostCommand& command, std:
     std::lock_guard lock(mutex_);
     not_modelled_.reset();
   }
-  std::map<std::string, std::string> harness_env = {
-      {fakes::kShimSocketEnv, fakes::HostLayout::kShimSocketInside}};
+  std::map<std::string, std::string> harness_env = {{fakes::kShimSocketEnv, fakes::HostLayout::kShimSocketInside}};
   fakes::HostCommandResult r = run_on_host(w_.clock, *host_, files_, command, stop, harness_env);
   std::lock_guard lock(mutex_);
   if (not_modelled_) r.not_modelled = *not_modelled_;
@@ -127,8 +126,8 @@ fakes::ShimReply RunnerHost::handle(const fakes::ShimRequest& request, std::stop
   } else if (program == "git" && w_.origin) {
     fakes::GitCommandContext ctx;
     ctx.origin = w_.origin;
-    ctx.origin_path_in_host = (fs::path(kOriginsInside) / w_.origin->dir().parent_path().filename() /
-                               w_.origin->dir().filename()).string();
+    ctx.origin_path_in_host =
+        (fs::path(kOriginsInside) / w_.origin->dir().parent_path().filename() / w_.origin->dir().filename()).string();
     ctx.remote_url = [this](const std::string& d, const std::string& n) {
       return fakes::git_remote_url(files_.resolve(d).string(), n);
     };
@@ -145,9 +144,9 @@ fakes::ShimReply RunnerHost::handle(const fakes::ShimRequest& request, std::stop
     }
   } else if (program == "sleep") {
     auto parsed = fakes::parse_sleep_args(request.args);
-    result = !parsed.total ? parsed.error
+    result = !parsed.total                             ? parsed.error
              : w_.clock.sleep_for(*parsed.total, stop) ? core::CommandResult{0, "", ""}
-                                                        : core::CommandResult{143, "", ""};
+                                                       : core::CommandResult{143, "", ""};
   } else if (program == "timeout") {
     reply.exec = {std::string(fakes::HostLayout::kRealProgramsInside) + "/timeout"};
     for (auto& a : fakes::scale_timeout_args(request.args, w_.time_scale)) reply.exec.push_back(a);

@@ -45,9 +45,11 @@ fakes::ActionOutcome build_push_on_runner(fakes::DockerEngine& engine, const fak
 class DeployHost final : public fakes::WorkflowHost {
  public:
   DeployHost(core::Clock& clock, const fakes::SandboxHost& host, const core::PathMap& files,
-             std::map<std::string, std::string> harness_env,
-             std::function<std::optional<std::string>()> not_modelled)
-      : clock_(clock), host_(host), files_(files), harness_env_(std::move(harness_env)),
+             std::map<std::string, std::string> harness_env, std::function<std::optional<std::string>()> not_modelled)
+      : clock_(clock),
+        host_(host),
+        files_(files),
+        harness_env_(std::move(harness_env)),
         not_modelled_(std::move(not_modelled)) {}
   const core::PathMap& files() const override { return files_; }
   fakes::HostCommandResult run(const fakes::HostCommand& command, std::stop_token stop) override;
@@ -62,13 +64,13 @@ class DeployHost final : public fakes::WorkflowHost {
 
 struct RunnerWiring {
   core::Clock& clock;
-  std::filesystem::path folder;    // the runner's own folder of the run (removed with it)
+  std::filesystem::path folder;  // the runner's own folder of the run (removed with it)
   std::filesystem::path shim_binary;
   std::filesystem::path host_binary;
   fakes::AwsCli* aws = nullptr;
   const fakes::GitOrigin* origin = nullptr;
   double time_scale = 1;
-  int run = 0;                     // the workflow run it serves (CodeDeploy numbers from it)
+  int run = 0;  // the workflow run it serves (CodeDeploy numbers from it)
   std::string job;
 };
 

@@ -54,7 +54,7 @@ struct Daemon {
     engine = std::make_unique<fakes::DockerEngine>(
         io.io(), clock, history, ports, core::Rng(3), options, [this](const fakes::ProcessSpec& spec) {
           return std::make_unique<fakes::test_support::EchoProcess>(io.io(), ports, clock, spec,
-                                                               fakes::test_support::EchoProcess::Behaviour{});
+                                                                    fakes::test_support::EchoProcess::Behaviour{});
         });
   }
   ~Daemon() {

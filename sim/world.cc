@@ -34,9 +34,10 @@ namespace {
 // proxy.engine: nginx (or --proxy nginx) runs the machine's nginx binary; a run without it cannot start.
 void require_real_nginx() {
   if (!proxy::RealNginx::available())
-    throw std::runtime_error(fmt::format("proxy.engine is nginx but {} is not installed or not executable "
-                                         "(tools/setup.sh installs nginx-light)",
-                                         proxy::RealNginx::kDefaultBinary));
+    throw std::runtime_error(
+        fmt::format("proxy.engine is nginx but {} is not installed or not executable "
+                    "(tools/setup.sh installs nginx-light)",
+                    proxy::RealNginx::kDefaultBinary));
 }
 
 }  // namespace
@@ -59,8 +60,8 @@ const fs::path& World::run_dir() const { return staged_->dir(); }
 core::PathMap& World::paths() { return staged_->paths(); }
 
 void World::start() {
-  work_ = std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
-      io_.get_executor());
+  work_ =
+      std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(io_.get_executor());
   for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { io_.run(); });
 
   // docker pull fetches what the scenario's registry names; containers' layers live in the run folder
@@ -79,8 +80,8 @@ void World::start() {
     return std::unique_ptr<fakes::ContainerProcess>(std::make_unique<fakes::NextServer>(
         io_, *clock_, history_, ports_, rng_.child("app.process." + spec.container), profile, spec));
   };
-  docker_ = std::make_unique<fakes::DockerEngine>(io_, *clock_, history_, ports_, rng_.child("docker"), engine,
-                                                  make_process);
+  docker_ =
+      std::make_unique<fakes::DockerEngine>(io_, *clock_, history_, ports_, rng_.child("docker"), engine, make_process);
   // The compose the scripts meet: v1 (1.29), v2 before 2.15, or v2 from 2.15 (semantics.md §3).
   compose_cli_ = std::make_unique<fakes::ComposeCli>(*docker_, paths(), scenario_.docker.compose);
   docker_cli_ = std::make_unique<fakes::DockerCli>(*docker_, *compose_cli_, paths());
@@ -156,8 +157,10 @@ void World::start_run_proxy() {
 // paths, as nginx itself prints them).
 std::optional<std::string> World::start_host_proxy() {
   try {
-    if (proxy_) proxy_->start(fmt::format("{}/nginx.conf", kNginxDir));
-    else start_proxy();
+    if (proxy_)
+      proxy_->start(fmt::format("{}/nginx.conf", kNginxDir));
+    else
+      start_proxy();
     return std::nullopt;
   } catch (const std::exception& e) {
     return std::string(e.what());
@@ -220,7 +223,7 @@ void World::shutdown() {
   // Ends workflow runs and deployments (their scripts are killed through the stopped token) before
   // the shims, the engine and the agent they use go.
   if (pipeline_) pipeline_->shutdown();
-  if (shims_) shims_->stop();          // ends shim calls in flight; scripts are already ended
+  if (shims_) shims_->stop();  // ends shim calls in flight; scripts are already ended
   // Ends every process the host still runs (daemons the scripts left, a backgrounded deploy.sh).
   if (staged_) staged_->host().stop();
   if (proxy_) proxy_->stop();

@@ -172,11 +172,11 @@ class World {
   mutable std::mutex mutex_;
   int current_deployment_ = -1;
   std::string current_hook_;
-  std::string current_script_;            // the running hook script, as the appspec names it
+  std::string current_script_;  // the running hook script, as the appspec names it
   // The deploy host as a workflow's ssh-action reaches it (a folder that deploys through GitHub Actions).
   std::unique_ptr<DeployHost> deploy_host_;
-  std::string workflow_not_modelled_;     // guarded by mutex_
-  std::string harness_failure_;           // guarded by mutex_
+  std::string workflow_not_modelled_;  // guarded by mutex_
+  std::string harness_failure_;        // guarded by mutex_
 
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
@@ -194,8 +194,8 @@ class World {
   std::unique_ptr<TrafficGenerator> traffic_;
   bool shut_down_ = false;
   // Injected faults (see slow_start, hold_port).
-  core::Duration slow_start_extra_{};   // guarded by mutex_; taken by the next container made
-  std::string stray_container_;         // holding a color's port, "" when none
+  core::Duration slow_start_extra_{};  // guarded by mutex_; taken by the next container made
+  std::string stray_container_;        // holding a color's port, "" when none
 };
 
 }  // namespace bg::sim

@@ -78,7 +78,8 @@ std::unique_ptr<fakes::Pipeline> World::make_pipeline() {
         // and ends as an error that says so, rather than as a job the workflow failed.
         std::lock_guard lock(mutex_);
         if (harness_failure_.empty())
-          harness_failure_ = fmt::format("workflow run {} job {}: a runner could not be started: {}", run, job, e.what());
+          harness_failure_ =
+              fmt::format("workflow run {} job {}: a runner could not be started: {}", run, job, e.what());
         stop_.request_stop();
         return nullptr;
       }
@@ -87,7 +88,9 @@ std::unique_ptr<fakes::Pipeline> World::make_pipeline() {
                                                 [this] { return not_modelled(); });
     w.hosts.deploy_host = deploy_host_.get();
     w.hosts.docker_build_push = [this](const fakes::DockerBuildPushAction& a, fakes::WorkflowHost& runner,
-                                       std::stop_token stop) { return build_push_on_runner(*docker_, a, runner, stop); };
+                                       std::stop_token stop) {
+      return build_push_on_runner(*docker_, a, runner, stop);
+    };
     w.hosts.deploy_default_user = staged_->layout().default_user();
     w.hosts.deploy_amazon_linux = scenario_.host.os == "amazon-linux-2";
     w.start_deployment = [this](const fakes::DeploymentRequest& r, std::stop_token stop) {
@@ -159,7 +162,7 @@ fakes::DeploymentResult World::deploy(int number) {
     current_deployment_ = number;
   }
   auto result = staged_->workflow() ? deploy_through_workflow(number)
-                                     : agent_->deploy(number, staged_->folder().bundle(), stop_.get_token());
+                                    : agent_->deploy(number, staged_->folder().bundle(), stop_.get_token());
   // proxy.start: after_initial_deployment. A name that does not resolve fails it here, as nginx's
   // start would (host not found in upstream), and ends the run with that message. nginx in a
   // container (proxy.container) is started by the scripts, as any container is.

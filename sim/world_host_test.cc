@@ -116,7 +116,9 @@ TEST(WorldHost, WritesStayInTheRunAndLeftoversDieWithIt) {
   const fs::path probe = "/etc/bg-world-host-probe";
   HookScenario folder(
       "echo 'server {}' | sudo tee /etc/nginx/conf.d/app.conf\n"
-      "echo x > /home/ec2-user/note && echo y > /usr/local/bin/tool && echo z | sudo tee " + probe.string() + "\n"
+      "echo x > /home/ec2-user/note && echo y > /usr/local/bin/tool && echo z | sudo tee " +
+      probe.string() +
+      "\n"
       "sudo ln -sfn /etc/nginx/conf.d/app.conf /etc/nginx/linked.conf\n"
       "setsid /bin/sh -c 'exec tail -f /dev/null' >/dev/null 2>&1 < /dev/null &\n"
       "nohup tail -f /dev/null >/dev/null 2>&1 &\n"
@@ -157,9 +159,10 @@ TEST(WorldHost, BackgroundedChildWithRedirectedOutputOutlivesItsHook) {
 TEST(WorldHost, AListenerOnTheMachineReceivesNothing) {
   test_support::LoopbackListener listener;
   const int port = listener.port();
-  HookScenario folder(fmt::format("(exec 3<>/dev/tcp/127.0.0.1/{}) 2>/dev/null && echo reached || echo refused\n"
-                                  "curl -s -m 2 http://127.0.0.1:{}/ || echo curl-refused $?",
-                                  port, port));
+  HookScenario folder(
+      fmt::format("(exec 3<>/dev/tcp/127.0.0.1/{}) 2>/dev/null && echo reached || echo refused\n"
+                  "curl -s -m 2 http://127.0.0.1:{}/ || echo curl-refused $?",
+                  port, port));
   auto r = run(folder);
   EXPECT_TRUE(judge::ran_to_its_end(r)) << r.error;
   // Nothing is waiting to be accepted: no connection ever arrived.

@@ -25,7 +25,8 @@ class ScriptOnlyScenario {
     dir_ = fs::temp_directory_path() / ("bg-world-pipeline-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
     fs::create_directories(dir_ / "scripts");
     std::ofstream(dir_ / "appspec.yml") << "version: 0.0\nos: linux\nhooks:\n  ApplicationStart:\n"
-                                        << "    - location: /scripts/start.sh\n      timeout: " << timeout_seconds << "\n";
+                                        << "    - location: /scripts/start.sh\n      timeout: " << timeout_seconds
+                                        << "\n";
     std::ofstream(dir_ / "scripts/start.sh") << "#!/bin/sh\n" << script << "\n";
     fs::permissions(dir_ / "scripts/start.sh", fs::perms::owner_all);
     fs::copy_file(fs::path(BG_SOURCE_DIR) / "scenarios/data/seed/nginx.conf", dir_ / "nginx.conf");

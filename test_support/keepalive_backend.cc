@@ -76,8 +76,10 @@ void KeepaliveBackend::run() {
         open = false;  // Node's keepAliveTimeout: the idle socket is destroyed
         ++idle_closed_;
       }
-      if (open) kept.push_back(std::move(c));
-      else ::close(c.fd);
+      if (open)
+        kept.push_back(std::move(c));
+      else
+        ::close(c.fd);
     }
     conns = std::move(kept);
   }
@@ -102,9 +104,10 @@ bool KeepaliveBackend::on_readable(Conn& c) {
   }
   if (options_.drop_reused && c.served > 0) return false;
   bool close = wants_close(head);
-  send_all(c.fd, "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: " +
-                     std::string(close ? "close" : "keep-alive") + "\r\nContent-Length: " +
-                     std::to_string(name_.size()) + "\r\nX-Served-By: " + name_ + "\r\n\r\n" + name_);
+  send_all(c.fd,
+           "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nConnection: " + std::string(close ? "close" : "keep-alive") +
+               "\r\nContent-Length: " + std::to_string(name_.size()) + "\r\nX-Served-By: " + name_ + "\r\n\r\n" +
+               name_);
   ++c.served;
   c.idle_since = clock_.now();
   return !close;

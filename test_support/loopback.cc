@@ -110,7 +110,8 @@ ClientResponse http_request(uint16_t port, const std::string& method, const std:
   req += "\r\n" + body;
   send_all(fd, req);
   std::string data;
-  read_until(fd, data, [](const std::string&) { return false; }, kDeadlineMs);
+  read_until(
+      fd, data, [](const std::string&) { return false; }, kDeadlineMs);
   ::close(fd);
   return parse_response(data);
 }

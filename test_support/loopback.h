@@ -29,8 +29,7 @@ ClientResponse http_request(uint16_t port, const std::string& method, const std:
 ClientResponse read_response(int fd);
 // Appends what `fd` receives to `data` until `done(data)` holds or EOF; false when `deadline_ms`
 // passes without a byte, or on a read error.
-bool read_until(int fd, std::string& data, const std::function<bool(const std::string&)>& done,
-                int deadline_ms = 3000);
+bool read_until(int fd, std::string& data, const std::function<bool(const std::string&)>& done, int deadline_ms = 3000);
 // Whether `data` holds a whole HTTP message: a head and the Content-Length body it announces.
 bool message_complete(const std::string& data);
 

@@ -62,7 +62,8 @@ bool TestBackend::held_connections_closed(std::chrono::milliseconds deadline) {
   std::lock_guard lock(mutex_);
   for (int fd : held_) {
     std::string rest;
-    if (!read_until(fd, rest, [](const std::string&) { return false; }, static_cast<int>(deadline.count())))
+    if (!read_until(
+            fd, rest, [](const std::string&) { return false; }, static_cast<int>(deadline.count())))
       return false;
   }
   return true;

@@ -51,8 +51,8 @@ template <class Condition>
   while (!condition()) {
     if (clock.now() >= end) {
       if (condition()) break;
-      return ::testing::AssertionFailure() << "timed out after " << core::format_seconds(deadline)
-                                           << " (scenario) waiting for " << what;
+      return ::testing::AssertionFailure()
+             << "timed out after " << core::format_seconds(deadline) << " (scenario) waiting for " << what;
     }
     clock.sleep_for(step);
   }
@@ -69,9 +69,8 @@ template <class Condition>
     const auto now = std::chrono::steady_clock::now();
     if (!condition())
       return ::testing::AssertionFailure()
-             << "stopped holding after "
-             << std::chrono::duration_cast<std::chrono::milliseconds>(now - start).count() << " ms (real) of "
-             << std::chrono::duration_cast<std::chrono::milliseconds>(span).count() << ": " << what;
+             << "stopped holding after " << std::chrono::duration_cast<std::chrono::milliseconds>(now - start).count()
+             << " ms (real) of " << std::chrono::duration_cast<std::chrono::milliseconds>(span).count() << ": " << what;
     if (now >= end) return ::testing::AssertionSuccess();
     std::this_thread::sleep_for(kRealStep);
   }

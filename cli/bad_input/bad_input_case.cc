@@ -18,7 +18,8 @@ std::vector<FileEdit> edits_of(const YAML::Node& row) {
   using K = FileEdit::Kind;
   for (const auto& [key, kind] : {std::pair{"write", K::write}, {"append", K::append}}) {
     if (!row[key]) continue;
-    for (const auto& kv : row[key]) edits.push_back({kind, kv.first.as<std::string>(), kv.second.as<std::string>(), ""});
+    for (const auto& kv : row[key])
+      edits.push_back({kind, kv.first.as<std::string>(), kv.second.as<std::string>(), ""});
   }
   // fill: {file: [[text, times], ...]}: a large file (deep nesting, a megabyte) in one line of the table.
   if (row["fill"])
@@ -39,20 +40,21 @@ std::vector<FileEdit> edits_of(const YAML::Node& row) {
     for (const auto& p : row[key]) edits.push_back({kind, p.as<std::string>(), "", ""});
   }
   // Removals first, so that `remove: [x]` with `mkdir: [x]` turns a file into a folder.
-  std::stable_sort(edits.begin(), edits.end(), [](const auto& a, const auto& b) {
-    return (a.kind == K::remove) > (b.kind == K::remove);
-  });
+  std::stable_sort(edits.begin(), edits.end(),
+                   [](const auto& a, const auto& b) { return (a.kind == K::remove) > (b.kind == K::remove); });
   return edits;
 }
 
 BadInputCase case_of(const std::string& kind, const YAML::Node& row) {
-  static const std::set<std::string> known{"name", "base", "dir", "write", "append", "fill", "replace", "remove",
-                                           "mkdir", "fifo", "args", "expect", "pending", "hold_out_lock", "deadline"};
+  static const std::set<std::string> known{"name", "base",    "dir",     "write",         "append",
+                                           "fill", "replace", "remove",  "mkdir",         "fifo",
+                                           "args", "expect",  "pending", "hold_out_lock", "deadline"};
   BadInputCase c;
   c.kind = kind;
   c.name = row["name"].as<std::string>();
   for (const auto& kv : row)
-    if (!known.count(kv.first.as<std::string>())) throw std::runtime_error("unknown field " + kv.first.as<std::string>());
+    if (!known.count(kv.first.as<std::string>()))
+      throw std::runtime_error("unknown field " + kv.first.as<std::string>());
   if (row["base"]) c.base = row["base"].as<std::string>();
   if (row["dir"]) c.dir = row["dir"].as<std::string>();
   c.edits = edits_of(row);
@@ -100,10 +102,12 @@ std::vector<BadInputCase> load_cases(const fs::path& dir) {
       try {
         cases.push_back(case_of(kind, row));
       } catch (const std::exception& e) {
-        cases.push_back({.kind = kind, .name = "row" + std::to_string(index), .error = table.string() + " row " +
-                                                                                     std::to_string(index) + ": " + e.what()});
+        cases.push_back({.kind = kind,
+                         .name = "row" + std::to_string(index),
+                         .error = table.string() + " row " + std::to_string(index) + ": " + e.what()});
       }
-      if (!names.insert(cases.back().test_name()).second) cases.back().error = "duplicate case name " + cases.back().test_name();
+      if (!names.insert(cases.back().test_name()).second)
+        cases.back().error = "duplicate case name " + cases.back().test_name();
     }
   }
   return cases;
@@ -113,15 +117,25 @@ std::string lay_out(const BadInputCase& c, const fs::path& source_root, const fs
   const fs::path folder = work / c.dir;
   fs::remove_all(work);
   fs::create_directories(work);
-  if (c.base == "none") fs::create_directories(folder);
-  else fs::copy(source_root / "scenarios/data" / c.base, folder, fs::copy_options::recursive);
+  if (c.base == "none")
+    fs::create_directories(folder);
+  else
+    fs::copy(source_root / "scenarios/data" / c.base, folder, fs::copy_options::recursive);
   for (const auto& e : c.edits) {
     const fs::path path = folder / e.path;
     switch (e.kind) {
-      case FileEdit::Kind::write: write_file(path, e.text, std::ios::trunc); break;
-      case FileEdit::Kind::append: write_file(path, e.text, std::ios::app); break;
-      case FileEdit::Kind::remove: fs::remove_all(path); break;
-      case FileEdit::Kind::mkdir: fs::create_directories(path); break;
+      case FileEdit::Kind::write:
+        write_file(path, e.text, std::ios::trunc);
+        break;
+      case FileEdit::Kind::append:
+        write_file(path, e.text, std::ios::app);
+        break;
+      case FileEdit::Kind::remove:
+        fs::remove_all(path);
+        break;
+      case FileEdit::Kind::mkdir:
+        fs::create_directories(path);
+        break;
       case FileEdit::Kind::fifo:  // a named pipe where a file should be: a reader would block on it
         if (::mkfifo(path.c_str(), 0644) != 0) return "cannot make the FIFO " + e.path;
         break;

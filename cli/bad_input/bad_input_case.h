@@ -13,26 +13,26 @@ namespace bg::bad_input {
 
 struct FileEdit {
   enum class Kind { write, append, replace, remove, mkdir, fifo } kind;
-  std::string path;   // relative to the case folder
-  std::string text;   // write/append: the text (`fill` rows are written out here); replace: the text replaced
-  std::string with;   // replace: what replaces it
+  std::string path;  // relative to the case folder
+  std::string text;  // write/append: the text (`fill` rows are written out here); replace: the text replaced
+  std::string with;  // replace: what replaces it
 };
 
 struct BadInputCase {
-  std::string kind;                 // the table it comes from: scenario_yaml, appspec, cli_options, ...
-  std::string name;                 // unique within its table
-  std::string base = "seed";        // scenarios/data/<base> copied as the case folder; "none" for an empty one
-  std::string dir = "case";         // the case folder's name ("my deploy" to test spaces)
+  std::string kind;           // the table it comes from: scenario_yaml, appspec, cli_options, ...
+  std::string name;           // unique within its table
+  std::string base = "seed";  // scenarios/data/<base> copied as the case folder; "none" for an empty one
+  std::string dir = "case";   // the case folder's name ("my deploy" to test spaces)
   std::vector<FileEdit> edits;
-  std::string args;                 // after the binary; {case}, {out} and {work} are replaced, shell-quoted
-  std::string expect;               // ECMAScript regex the output must match; {case} and {work} replaced, escaped
-  std::string pending;              // who must land what before the case can pass ("" = it must pass now)
-  bool hold_out_lock = false;       // the runner holds {out}'s lock while the command runs
-  int deadline_seconds = 30;        // killed (and failed as hung) past this; short for a pending
-                                    // `proxy` case, which serves until stopped while it is accepted
-  std::string error;                // a malformed row: the test fails with this
+  std::string args;            // after the binary; {case}, {out} and {work} are replaced, shell-quoted
+  std::string expect;          // ECMAScript regex the output must match; {case} and {work} replaced, escaped
+  std::string pending;         // who must land what before the case can pass ("" = it must pass now)
+  bool hold_out_lock = false;  // the runner holds {out}'s lock while the command runs
+  int deadline_seconds = 30;   // killed (and failed as hung) past this; short for a pending
+                               // `proxy` case, which serves until stopped while it is accepted
+  std::string error;           // a malformed row: the test fails with this
 
-  std::string test_name() const;    // "<kind>_<name>", letters, digits and '_' only
+  std::string test_name() const;  // "<kind>_<name>", letters, digits and '_' only
 };
 
 // Every case of every table under `dir`, in file order. A row that cannot be read becomes a case whose

@@ -10,14 +10,14 @@
 namespace bg::bad_input {
 
 struct Outcome {
-  bool exited = false;              // ended by exit, not a signal
+  bool exited = false;  // ended by exit, not a signal
   int exit_code = -1;
-  int signal = 0;                   // the signal that ended it (a crash), when !exited
-  bool hung = false;                // still running at the deadline (then killed)
-  double seconds = 0;               // real time, measured, never asserted tightly
-  std::string output;               // stdout and stderr together (bounded)
+  int signal = 0;                        // the signal that ended it (a crash), when !exited
+  bool hung = false;                     // still running at the deadline (then killed)
+  double seconds = 0;                    // real time, measured, never asserted tightly
+  std::string output;                    // stdout and stderr together (bounded)
   std::vector<std::string> left_behind;  // /tmp folders and processes that outlived it
-  bool isolated = false;            // /tmp was private (else folders of concurrent tests could be counted)
+  bool isolated = false;                 // /tmp was private (else folders of concurrent tests could be counted)
 };
 
 // Makes /tmp private to this process and its children, if it can and none of `keep_visible` (the

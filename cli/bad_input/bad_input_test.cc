@@ -30,7 +30,8 @@ std::string escaped(const std::string& text) {
 }
 
 std::string substituted(std::string text, const std::string& from, const std::string& to) {
-  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size())) text.replace(at, from.size(), to);
+  for (auto at = text.find(from); at != std::string::npos; at = text.find(from, at + to.size()))
+    text.replace(at, from.size(), to);
   return text;
 }
 
@@ -46,19 +47,27 @@ TEST_P(BadInput, ExitsTwoNamingFileLineAndField) {
 
   std::string args = substituted(c.args, "{case}", core::shell_quote(folder.string()));
   args = substituted(args, "{out}", core::shell_quote(out.string()));
-  args = substituted(substituted(args, "{work}", core::shell_quote(work.string())), "{source}", core::shell_quote(BG_SOURCE_DIR));
+  args = substituted(substituted(args, "{work}", core::shell_quote(work.string())), "{source}",
+                     core::shell_quote(BG_SOURCE_DIR));
   // exec: the shell becomes the command, so a crash is seen as its signal, not as the shell's 128+N.
   const std::string command = "exec " + core::shell_quote(BG_CLI_BINARY) + " " + args;
-  const std::string pattern = substituted(substituted(c.expect, "{case}", escaped(folder.string())), "{work}", escaped(work.string()));
+  const std::string pattern =
+      substituted(substituted(c.expect, "{case}", escaped(folder.string())), "{work}", escaped(work.string()));
 
-  const Outcome o = run(command, c.hold_out_lock ? out / ".bluegreen.lock" : fs::path(), isolate_tmp({BG_CLI_BINARY, BG_SOURCE_DIR, work}), c.deadline_seconds);
-  std::cout << "command: " << command << "\nexit: " << (o.exited ? std::to_string(o.exit_code) : "signal " + std::to_string(o.signal))
-            << "  real time: " << o.seconds << " s\noutput:\n" << o.output.substr(0, 4000) << std::endl;
+  const Outcome o = run(command, c.hold_out_lock ? out / ".bluegreen.lock" : fs::path(),
+                        isolate_tmp({BG_CLI_BINARY, BG_SOURCE_DIR, work}), c.deadline_seconds);
+  std::cout << "command: " << command
+            << "\nexit: " << (o.exited ? std::to_string(o.exit_code) : "signal " + std::to_string(o.signal))
+            << "  real time: " << o.seconds << " s\noutput:\n"
+            << o.output.substr(0, 4000) << std::endl;
 
   std::vector<std::string> failures;
-  if (o.hung) failures.push_back("hung: still running after " + std::to_string(c.deadline_seconds) + " s (killed)");
-  else if (!o.exited) failures.push_back("crashed: ended by signal " + std::to_string(o.signal));
-  else if (o.exit_code != 2) failures.push_back("exit " + std::to_string(o.exit_code) + " (bad input must exit 2)");
+  if (o.hung)
+    failures.push_back("hung: still running after " + std::to_string(c.deadline_seconds) + " s (killed)");
+  else if (!o.exited)
+    failures.push_back("crashed: ended by signal " + std::to_string(o.signal));
+  else if (o.exit_code != 2)
+    failures.push_back("exit " + std::to_string(o.exit_code) + " (bad input must exit 2)");
   if (!std::regex_search(o.output, std::regex(pattern))) failures.push_back("the message does not match: " + pattern);
   std::smatch raw;
   if (std::regex_search(o.output, raw, kRawLibraryMessage)) failures.push_back("a raw library message: " + raw.str());

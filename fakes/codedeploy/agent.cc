@@ -40,7 +40,8 @@ std::string join_detail(const std::string& message, const std::string& output) {
 std::string failure_message(const HookScript& script, const ScriptResult& r) {
   if (!r.spawn_error.empty())
     return fmt::format("Script at specified location: {} could not be run: {}", script.location, r.spawn_error);
-  if (r.stopped) return fmt::format("Script at specified location: {} was stopped (the run is ending)", script.location);
+  if (r.stopped)
+    return fmt::format("Script at specified location: {} was stopped (the run is ending)", script.location);
   if (r.timed_out)
     return fmt::format("Script at specified location: {} failed to complete in {} seconds", script.location,
                        script.timeout_seconds);
@@ -82,7 +83,10 @@ struct CodeDeployAgent::Run {
 
 CodeDeployAgent::CodeDeployAgent(core::Clock& clock, core::History& history, const core::PathMap& paths,
                                  AgentOptions options)
-    : clock_(clock), history_(history), paths_(paths), options_(std::move(options)),
+    : clock_(clock),
+      history_(history),
+      paths_(paths),
+      options_(std::move(options)),
       runner_(clock, options_.kill_grace) {}
 
 std::string CodeDeployAgent::deployment_id_for(int number) {
@@ -127,8 +131,10 @@ DeploymentResult CodeDeployAgent::deploy(int number, const fs::path& bundle_dir,
     if (active_) {
       // Not queued: the second CreateDeployment fails outright (semantics.md §4 "Concurrency").
       result.refused = true;
-      result.error = fmt::format("DeploymentLimitExceededException: The Deployment Group '{}' already has an "
-                                 "active Deployment '{}'", options_.deployment_group_name, *active_);
+      result.error = fmt::format(
+          "DeploymentLimitExceededException: The Deployment Group '{}' already has an "
+          "active Deployment '{}'",
+          options_.deployment_group_name, *active_);
     } else {
       active_ = result.deployment_id;
     }
@@ -137,13 +143,18 @@ DeploymentResult CodeDeployAgent::deploy(int number, const fs::path& bundle_dir,
     // Recorded so a checker can see the lost deployment (races.md R12); emitted outside the lock so
     // the observer may call back into the agent.
     result.end = result.start;
-    emit({.at = result.start, .kind = core::DeployEventKind::deployment_failed, .deployment = number,
+    emit({.at = result.start,
+          .kind = core::DeployEventKind::deployment_failed,
+          .deployment = number,
           .detail = result.error});
     return result;
   }
   struct Release {
     CodeDeployAgent& agent;
-    ~Release() { std::lock_guard lock(agent.mutex_); agent.active_.reset(); }
+    ~Release() {
+      std::lock_guard lock(agent.mutex_);
+      agent.active_.reset();
+    }
   } release{*this};
 
   Run run;
@@ -156,16 +167,20 @@ DeploymentResult CodeDeployAgent::deploy(int number, const fs::path& bundle_dir,
   if (auto prev = last_successful_deployment_dir(); prev && fs::is_directory(*prev / "deployment-archive"))
     run.previous_dir = prev;
   result.deployment_dir = run.deployment_dir;
-  emit({.at = result.start, .kind = core::DeployEventKind::deployment_started, .deployment = number,
+  emit({.at = result.start,
+        .kind = core::DeployEventKind::deployment_started,
+        .deployment = number,
         .detail = fmt::format("{} of {} to {}", run.id, bundle_dir.string(), options_.deployment_group_name)});
 
   HookSequencer sequencer({.has_previous_revision = run.previous_dir.has_value(),
                            .ignore_application_stop_failures = options_.ignore_application_stop_failures});
   while (auto step = sequencer.current()) {
-    HookResult hook = stop.stop_requested()
-                          ? HookResult{.event = step->event, .revision = step->revision, .message = "stopped: the run is ending",
-                                       .start = clock_.now(), .end = clock_.now()}
-                          : run_step(run, *step, stop);
+    HookResult hook = stop.stop_requested() ? HookResult{.event = step->event,
+                                                         .revision = step->revision,
+                                                         .message = "stopped: the run is ending",
+                                                         .start = clock_.now(),
+                                                         .end = clock_.now()}
+                                            : run_step(run, *step, stop);
     sequencer.complete(hook.succeeded);
     result.hooks.push_back(std::move(hook));
   }
@@ -180,7 +195,9 @@ void CodeDeployAgent::finish(Run& run, DeploymentResult& result, const HookSeque
     fs::create_directories(instructions_dir());
     std::ofstream(instructions_dir() / (options_.deployment_group_id + "_last_successful_install"), std::ios::trunc)
         << run.deployment_dir.string() << "\n";
-    emit({.at = result.end, .kind = core::DeployEventKind::deployment_succeeded, .deployment = run.number,
+    emit({.at = result.end,
+          .kind = core::DeployEventKind::deployment_succeeded,
+          .deployment = run.number,
           .detail = run.id});
     return;
   }
@@ -190,20 +207,26 @@ void CodeDeployAgent::finish(Run& run, DeploymentResult& result, const HookSeque
   result.error = fmt::format("{} failed: {}", to_string(failed.event), failed.message);
   std::string output;
   if (!failed.scripts.empty()) output = output_tail(failed.scripts.back().result);
-  emit({.at = result.end, .kind = core::DeployEventKind::deployment_failed, .deployment = run.number,
-        .hook = std::string(to_string(failed.event)), .detail = join_detail(result.error, output)});
+  emit({.at = result.end,
+        .kind = core::DeployEventKind::deployment_failed,
+        .deployment = run.number,
+        .hook = std::string(to_string(failed.event)),
+        .detail = join_detail(result.error, output)});
 }
 
 HookResult CodeDeployAgent::run_step(Run& run, const SequenceStep& step, std::stop_token stop) {
   switch (step.event) {
-    case LifecycleEvent::DownloadBundle: return download_bundle(run);
-    case LifecycleEvent::Install: return install(run);
+    case LifecycleEvent::DownloadBundle:
+      return download_bundle(run);
+    case LifecycleEvent::Install:
+      return install(run);
     case LifecycleEvent::Start:
     case LifecycleEvent::End: {
       const core::Time now = clock_.now();
       return {.event = step.event, .revision = step.revision, .succeeded = true, .start = now, .end = now};
     }
-    default: return run_hook_scripts(run, step.event, step.revision, stop);
+    default:
+      return run_hook_scripts(run, step.event, step.revision, stop);
   }
 }
 
@@ -235,7 +258,9 @@ void CodeDeployAgent::cleanup_old_archives(const Run& run) const {
 
 HookResult CodeDeployAgent::download_bundle(Run& run) {
   HookResult hook{.event = LifecycleEvent::DownloadBundle, .start = clock_.now()};
-  emit({.at = hook.start, .kind = core::DeployEventKind::hook_started, .deployment = run.number,
+  emit({.at = hook.start,
+        .kind = core::DeployEventKind::hook_started,
+        .deployment = run.number,
         .hook = "DownloadBundle"});
   try {
     fs::create_directories(run.deployment_dir);  // the agent makes it before any command runs
@@ -252,8 +277,12 @@ HookResult CodeDeployAgent::download_bundle(Run& run) {
     hook.message = e.what();
   }
   hook.end = clock_.now();
-  emit({.at = hook.end, .kind = core::DeployEventKind::hook_finished, .deployment = run.number,
-        .hook = "DownloadBundle", .exit_code = hook.succeeded ? 0 : 1, .detail = hook.message});
+  emit({.at = hook.end,
+        .kind = core::DeployEventKind::hook_finished,
+        .deployment = run.number,
+        .hook = "DownloadBundle",
+        .exit_code = hook.succeeded ? 0 : 1,
+        .detail = hook.message});
   return hook;
 }
 
@@ -271,13 +300,16 @@ HookResult CodeDeployAgent::install(Run& run) {
     detail = hook.message;
   }
   hook.end = clock_.now();
-  emit({.at = hook.end, .kind = core::DeployEventKind::hook_finished, .deployment = run.number, .hook = "Install",
-        .exit_code = hook.succeeded ? 0 : 1, .detail = detail});
+  emit({.at = hook.end,
+        .kind = core::DeployEventKind::hook_finished,
+        .deployment = run.number,
+        .hook = "Install",
+        .exit_code = hook.succeeded ? 0 : 1,
+        .detail = detail});
   return hook;
 }
 
-HookResult CodeDeployAgent::run_hook_scripts(Run& run, LifecycleEvent event, Revision revision,
-                                             std::stop_token stop) {
+HookResult CodeDeployAgent::run_hook_scripts(Run& run, LifecycleEvent event, Revision revision, std::stop_token stop) {
   HookResult hook{.event = event, .revision = revision, .succeeded = true, .start = clock_.now()};
   // ApplicationStop takes both the AppSpec and the scripts from the previous successful revision.
   fs::path archive = run.archive_dir;
@@ -303,7 +335,10 @@ HookResult CodeDeployAgent::run_hook_scripts(Run& run, LifecycleEvent event, Rev
     const bool ok = outcome.succeeded;
     if (!ok) hook.message = outcome.message;
     hook.scripts.push_back(std::move(outcome));
-    if (!ok) { hook.succeeded = false; break; }  // later scripts of the event do not run either
+    if (!ok) {
+      hook.succeeded = false;
+      break;
+    }  // later scripts of the event do not run either
   }
   hook.end = clock_.now();
   return hook;
@@ -316,28 +351,40 @@ ScriptOutcome CodeDeployAgent::run_script(Run& run, LifecycleEvent event, const 
   const std::string hook_name(to_string(event));
   const fs::path path = archive / fs::path(script.location).relative_path();
   const core::Time start = clock_.now();
-  emit({.at = start, .kind = core::DeployEventKind::hook_started, .deployment = run.number, .hook = hook_name,
+  emit({.at = start,
+        .kind = core::DeployEventKind::hook_started,
+        .deployment = run.number,
+        .hook = hook_name,
         .script = script.location});
   auto refuse = [&](std::string message) {
     outcome.message = std::move(message);
     outcome.result.start = outcome.result.end = start;
-    emit({.at = start, .kind = core::DeployEventKind::hook_finished, .deployment = run.number, .hook = hook_name,
-          .script = script.location, .exit_code = 1, .detail = outcome.message});
+    emit({.at = start,
+          .kind = core::DeployEventKind::hook_finished,
+          .deployment = run.number,
+          .hook = hook_name,
+          .script = script.location,
+          .exit_code = 1,
+          .detail = outcome.message});
     return outcome;
   };
   // hook_executor.rb: a missing script fails the event; a non-executable one is made executable.
   std::error_code ec;
   if (!fs::is_regular_file(path, ec)) return refuse("Script does not exist at specified location: " + script.location);
   if (::access(path.c_str(), X_OK) != 0) {
-    fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec,
-                    fs::perm_options::add, ec);
+    fs::permissions(path, fs::perms::owner_exec | fs::perms::group_exec | fs::perms::others_exec, fs::perm_options::add,
+                    ec);
     if (ec) return refuse("Unable to set script at specified location: " + script.location + " as executable");
   }
   const fs::path logs = run.deployment_dir / "logs";
   const std::string stem = fmt::format("{}.{}", hook_name, index);
-  ScriptRequest request{.script = on_host(path), .cwd = on_host(archive), .env = script_environment(run, event),
-                        .timeout = budget, .stdout_file = logs / (stem + ".stdout"),
-                        .stderr_file = logs / (stem + ".stderr"), .host = options_.host};
+  ScriptRequest request{.script = on_host(path),
+                        .cwd = on_host(archive),
+                        .env = script_environment(run, event),
+                        .timeout = budget,
+                        .stdout_file = logs / (stem + ".stdout"),
+                        .stderr_file = logs / (stem + ".stderr"),
+                        .host = options_.host};
   outcome.result = runner_.run(request, stop);
   const ScriptResult& r = outcome.result;
   outcome.succeeded = r.spawn_error.empty() && !r.timed_out && !r.stopped && r.exit_code == 0;
@@ -345,7 +392,10 @@ ScriptOutcome CodeDeployAgent::run_script(Run& run, LifecycleEvent event, const 
   append_script_log(logs / "scripts.log", r.end, hook_name, script.location, r);
   emit({.at = r.end,
         .kind = r.timed_out ? core::DeployEventKind::hook_timed_out : core::DeployEventKind::hook_finished,
-        .deployment = run.number, .hook = hook_name, .script = script.location, .exit_code = r.exit_code,
+        .deployment = run.number,
+        .hook = hook_name,
+        .script = script.location,
+        .exit_code = r.exit_code,
         .detail = join_detail(outcome.message, output_tail(r))});
   return outcome;
 }

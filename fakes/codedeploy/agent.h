@@ -53,7 +53,7 @@ struct AgentOptions {
 struct ScriptOutcome {
   std::string location;  // as written in the appspec
   bool succeeded = false;
-  std::string message;   // the agent's wording on failure ("Script at specified location: ...")
+  std::string message;  // the agent's wording on failure ("Script at specified location: ...")
   ScriptResult result;
 };
 
@@ -61,7 +61,7 @@ struct HookResult {
   LifecycleEvent event = LifecycleEvent::Start;
   Revision revision = Revision::none;
   bool succeeded = false;
-  std::string message;   // why it failed; "" on success
+  std::string message;  // why it failed; "" on success
   std::vector<ScriptOutcome> scripts;
   core::Time start{};
   core::Time end{};
@@ -70,9 +70,9 @@ struct HookResult {
 struct DeploymentResult {
   int number = 0;
   std::string deployment_id;
-  bool refused = false;   // DeploymentLimitExceededException: nothing ran
+  bool refused = false;  // DeploymentLimitExceededException: nothing ran
   bool succeeded = false;
-  std::string error;      // refusal or failure reason; "" on success
+  std::string error;  // refusal or failure reason; "" on success
   std::optional<LifecycleEvent> failed_event;
   std::vector<HookResult> hooks;  // every lifecycle event that ran, in order
   std::filesystem::path deployment_dir;

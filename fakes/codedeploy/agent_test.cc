@@ -21,7 +21,8 @@ using Kind = core::DeployEventKind;
 
 // Each hook script appends "<revision> <event> <deployment id>" to $HOOK_LOG.
 std::string log_line_script(const std::string& revision, const std::string& extra = "") {
-  return "#!/usr/bin/env bash\n" + extra + "echo \"" + revision + " $LIFECYCLE_EVENT $DEPLOYMENT_ID\" >> \"$HOOK_LOG\"\n";
+  return "#!/usr/bin/env bash\n" + extra + "echo \"" + revision +
+         " $LIFECYCLE_EVENT $DEPLOYMENT_ID\" >> \"$HOOK_LOG\"\n";
 }
 
 class AgentTest : public ::testing::Test {
@@ -37,10 +38,11 @@ class AgentTest : public ::testing::Test {
     auto b = dir_ / ("bundle-" + revision);
     std::string appspec = "version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /home/ec2-user/temp\n" +
                           appspec_extra + "hooks:\n";
-    for (const char* event : {"ApplicationStop", "BeforeInstall", "AfterInstall", "ApplicationStart", "ValidateService"}) {
+    for (const char* event :
+         {"ApplicationStop", "BeforeInstall", "AfterInstall", "ApplicationStart", "ValidateService"}) {
       std::string name = std::string("scripts/") + event + ".sh";
-      appspec += std::string("  ") + event + ":\n    - location: /" + name + "\n      timeout: " +
-                 std::to_string(hook_timeout_) + "\n";
+      appspec += std::string("  ") + event + ":\n    - location: /" + name +
+                 "\n      timeout: " + std::to_string(hook_timeout_) + "\n";
       auto it = script_override.find(event);
       write_file(b / name, it != script_override.end() ? it->second : log_line_script(revision), true);
     }
@@ -102,9 +104,9 @@ TEST_F(AgentTest, HooksRunInOrderAndApplicationStopUsesPreviousRevision) {
   ASSERT_TRUE(d2.succeeded) << d2.error;
   const std::string id1 = d1.deployment_id, id2 = d2.deployment_id;
   EXPECT_EQ(hook_log(), "rev1 BeforeInstall " + id1 + "\nrev1 AfterInstall " + id1 + "\nrev1 ApplicationStart " + id1 +
-                            "\nrev1 ValidateService " + id1 + "\nrev1 ApplicationStop " + id2 + "\nrev2 BeforeInstall " +
-                            id2 + "\nrev2 AfterInstall " + id2 + "\nrev2 ApplicationStart " + id2 +
-                            "\nrev2 ValidateService " + id2 + "\n");
+                            "\nrev1 ValidateService " + id1 + "\nrev1 ApplicationStop " + id2 +
+                            "\nrev2 BeforeInstall " + id2 + "\nrev2 AfterInstall " + id2 + "\nrev2 ApplicationStart " +
+                            id2 + "\nrev2 ValidateService " + id2 + "\n");
   EXPECT_EQ(d1.hooks.size(), 8u);  // no ApplicationStop on the first deployment
   ASSERT_EQ(d2.hooks.size(), 9u);
   EXPECT_EQ(d2.hooks[1].event, LifecycleEvent::ApplicationStop);
@@ -126,7 +128,8 @@ TEST_F(AgentTest, ScriptsSeeCodeDeployEnvironment) {
   DeploymentResult d = agent.deploy(7, make_bundle("rev1", "", {{"AfterInstall", env_dump}}));
   ASSERT_TRUE(d.succeeded) << d.error;
   std::string archive = (dir_ / "deployment-root/gid-1" / d.deployment_id / "deployment-archive").string();
-  EXPECT_NE(hook_log().find("app|" + d.deployment_id + "|group|gid-1|AfterInstall|7|" + archive + "\n"), std::string::npos)
+  EXPECT_NE(hook_log().find("app|" + d.deployment_id + "|group|gid-1|AfterInstall|7|" + archive + "\n"),
+            std::string::npos)
       << hook_log();
 }
 
@@ -141,7 +144,8 @@ TEST_F(AgentTest, FailureStopsLaterHooksAndNextStopUsesLastGoodRevision) {
   EXPECT_EQ(d2.failed_event, LifecycleEvent::AfterInstall);
   EXPECT_EQ(d2.hooks.back().event, LifecycleEvent::AfterInstall);
   EXPECT_NE(d2.error.find("Script at specified location: /scripts/AfterInstall.sh failed with exit code 1"),
-            std::string::npos) << d2.error;
+            std::string::npos)
+      << d2.error;
   EXPECT_EQ(read_file(run_dir_ / "index.html"), "page of rev2\n");  // Install is not undone
   auto failed = history_.all<core::DeployEvent>().back();
   EXPECT_EQ(failed.kind, Kind::deployment_failed);
@@ -158,10 +162,12 @@ TEST_F(AgentTest, FailureStopsLaterHooksAndNextStopUsesLastGoodRevision) {
 TEST_F(AgentTest, TimedOutHookFailsTheDeployment) {
   hook_timeout_ = 5;
   CodeDeployAgent agent = make_agent();
-  DeploymentResult d = agent.deploy(1, make_bundle("rev1", "", {{"BeforeInstall", "#!/usr/bin/env bash\nsleep 1000\n"}}));
+  DeploymentResult d =
+      agent.deploy(1, make_bundle("rev1", "", {{"BeforeInstall", "#!/usr/bin/env bash\nsleep 1000\n"}}));
   EXPECT_FALSE(d.succeeded);
   EXPECT_NE(d.error.find("Script at specified location: /scripts/BeforeInstall.sh failed to complete in 5 seconds"),
-            std::string::npos) << d.error;
+            std::string::npos)
+      << d.error;
   auto k = kinds(history_);
   EXPECT_NE(std::find(k.begin(), k.end(), Kind::hook_timed_out), k.end());
   EXPECT_FALSE(std::filesystem::exists(run_dir_ / "index.html"));  // Install never ran
@@ -175,9 +181,11 @@ TEST_F(AgentTest, DisallowFailsInstallOnAStrayFile) {
   EXPECT_FALSE(d.succeeded);
   EXPECT_EQ(d.failed_event, LifecycleEvent::Install);
   EXPECT_NE(d.error.find("The deployment failed because a specified file already exists at this location: "
-                         "/home/ec2-user/temp/index.html"), std::string::npos) << d.error;
+                         "/home/ec2-user/temp/index.html"),
+            std::string::npos)
+      << d.error;
   EXPECT_EQ(read_file(run_dir_ / "index.html"), "stray\n");
-  EXPECT_EQ(hook_log().find("AfterInstall"), std::string::npos);  // no later hook ran
+  EXPECT_EQ(hook_log().find("AfterInstall"), std::string::npos);    // no later hook ran
   EXPECT_FALSE(std::filesystem::exists(run_dir_ / "appspec.yml"));  // nothing was copied
 }
 
@@ -198,15 +206,17 @@ TEST_F(AgentTest, OverwriteReplacesAndRetainKeeps) {
 TEST_F(AgentTest, NonExecutableScriptRunsAndMissingScriptFails) {
   CodeDeployAgent agent = make_agent();
   auto bundle = make_bundle("rev1");
-  std::filesystem::permissions(bundle / "scripts/AfterInstall.sh", std::filesystem::perms::owner_exec |
-                               std::filesystem::perms::group_exec | std::filesystem::perms::others_exec,
-                               std::filesystem::perm_options::remove);
+  std::filesystem::permissions(
+      bundle / "scripts/AfterInstall.sh",
+      std::filesystem::perms::owner_exec | std::filesystem::perms::group_exec | std::filesystem::perms::others_exec,
+      std::filesystem::perm_options::remove);
   ASSERT_TRUE(agent.deploy(1, bundle).succeeded);
   EXPECT_NE(hook_log().find("rev1 AfterInstall"), std::string::npos);
   auto broken = make_bundle("rev2");
   std::filesystem::remove(broken / "scripts/ApplicationStart.sh");
   DeploymentResult d = agent.deploy(2, broken);
-  EXPECT_NE(d.error.find("Script does not exist at specified location: /scripts/ApplicationStart.sh"), std::string::npos)
+  EXPECT_NE(d.error.find("Script does not exist at specified location: /scripts/ApplicationStart.sh"),
+            std::string::npos)
       << d.error;
 }
 
@@ -214,21 +224,24 @@ TEST_F(AgentTest, NonExecutableScriptRunsAndMissingScriptFails) {
 TEST_F(AgentTest, ConcurrentDeployIsRefused) {
   CodeDeployAgent agent = make_agent();
   // AfterInstall of deployment 1 waits (bounded) until the test has tried deployment 2.
-  std::string waiter = "#!/usr/bin/env bash\nfor i in $(seq 1 500); do [ -f \"$HOOK_LOG.release\" ] && exit 0; "
-                       "sleep 0.01; done\nexit 1\n";
+  std::string waiter =
+      "#!/usr/bin/env bash\nfor i in $(seq 1 500); do [ -f \"$HOOK_LOG.release\" ] && exit 0; "
+      "sleep 0.01; done\nexit 1\n";
   auto b1 = make_bundle("rev1", "", {{"AfterInstall", waiter}});
   auto b2 = make_bundle("rev2");
   DeploymentResult d1;
   std::jthread first([&] { d1 = agent.deploy(1, b1); });
-  ASSERT_TRUE(test_support::wait_until(clock_, [&] { return agent.active_deployment().has_value(); }, 50s,
-                                       "deployment 1 to be active"));
+  ASSERT_TRUE(test_support::wait_until(
+      clock_, [&] { return agent.active_deployment().has_value(); }, 50s, "deployment 1 to be active"));
   DeploymentResult d2 = agent.deploy(2, b2);
   write_file(dir_ / "hooks.log.release", "");
   first.join();
   EXPECT_TRUE(d2.refused);
   EXPECT_FALSE(d2.succeeded);
-  EXPECT_EQ(d2.error, "DeploymentLimitExceededException: The Deployment Group 'group' already has an active "
-                      "Deployment '" + d1.deployment_id + "'");
+  EXPECT_EQ(d2.error,
+            "DeploymentLimitExceededException: The Deployment Group 'group' already has an active "
+            "Deployment '" +
+                d1.deployment_id + "'");
   EXPECT_TRUE(d1.succeeded) << d1.error;
   EXPECT_EQ(hook_log().find("rev2"), std::string::npos);  // deployment 2 never ran
   EXPECT_FALSE(std::filesystem::exists(dir_ / "deployment-root/gid-1" / d2.deployment_id));
@@ -242,8 +255,9 @@ TEST_F(AgentTest, StopEndsTheRunningHookAndTheDeployment) {
   auto bundle = make_bundle("rev1", "", {{"AfterInstall", slow}});
   std::stop_source stop;
   std::jthread stopper([&] {
-    EXPECT_TRUE(test_support::wait_until(clock_, [&] { return std::filesystem::exists(dir_ / "hooks.log.started"); },
-                                         50s, "the AfterInstall script to start"));
+    EXPECT_TRUE(test_support::wait_until(
+        clock_, [&] { return std::filesystem::exists(dir_ / "hooks.log.started"); }, 50s,
+        "the AfterInstall script to start"));
     stop.request_stop();
   });
   DeploymentResult d = agent.deploy(1, bundle, stop.get_token());

@@ -56,7 +56,8 @@ AppSpec Parser::parse(std::string_view text) {
   } catch (const YAML::Exception& e) {
     fail(e.mark, "invalid YAML: " + e.msg);
   }
-  if (!root.IsMap()) fail(root.IsDefined() ? root.Mark() : YAML::Mark(), "expected a mapping with version, os, files and hooks");
+  if (!root.IsMap())
+    fail(root.IsDefined() ? root.Mark() : YAML::Mark(), "expected a mapping with version, os, files and hooks");
   AppSpec spec;
   bool has_version = false, has_os = false;
   for (auto it = root.begin(); it != root.end(); ++it) {
@@ -64,15 +65,22 @@ AppSpec Parser::parse(std::string_view text) {
     // A copy, not a reference: yaml-cpp's it-> returns a proxy that dies with this statement, so a
     // reference to its `second` dangles (ASan: stack-use-after-scope; found by fuzz/appspec_fuzzer).
     const YAML::Node value = it->second;
-    if (key == "version") parse_version(value, spec), has_version = true;
-    else if (key == "os") parse_os(value, spec), has_os = true;
-    else if (key == "files") parse_files(value, spec);
-    else if (key == "file_exists_behavior") parse_file_exists_behavior(value, spec);
-    else if (key == "hooks") parse_hooks(value, spec);
-    else if (key == "permissions") continue;  // accepted and ignored: this fake does not chown/chmod
+    if (key == "version")
+      parse_version(value, spec), has_version = true;
+    else if (key == "os")
+      parse_os(value, spec), has_os = true;
+    else if (key == "files")
+      parse_files(value, spec);
+    else if (key == "file_exists_behavior")
+      parse_file_exists_behavior(value, spec);
+    else if (key == "hooks")
+      parse_hooks(value, spec);
+    else if (key == "permissions")
+      continue;  // accepted and ignored: this fake does not chown/chmod
     else
       fail(it->first, fmt::format("unknown key '{}'; expected version, os, files, file_exists_behavior, "
-                                  "permissions or hooks", key));
+                                  "permissions or hooks",
+                                  key));
   }
   // A missing value is an invalid one for the agent too (nil is not 0.0 / not a supported os).
   if (!has_version) parse_version(YAML::Node(), spec);
@@ -93,7 +101,8 @@ void Parser::parse_version(const YAML::Node& n, AppSpec& spec) const {
     fail(n.IsDefined() ? n.Mark() : YAML::Mark(),
          fmt::format("The deployment failed because an invalid version value ({}) was entered in the application "
                      "specification file. Make sure your AppSpec file specifies \"0.0\" as the version, and then "
-                     "try again.", v));
+                     "try again.",
+                     v));
   spec.version = "0.0";
 }
 
@@ -103,7 +112,8 @@ void Parser::parse_os(const YAML::Node& n, AppSpec& spec) const {
     fail(n.IsDefined() ? n.Mark() : YAML::Mark(),
          fmt::format("The deployment failed because the application specification file specifies an unsupported "
                      "operating system ({}). Specify either \"linux\" or \"windows\" in the os section of the "
-                     "AppSpec file, and then try again.", os));
+                     "AppSpec file, and then try again.",
+                     os));
   spec.os = os;
 }
 
@@ -116,51 +126,64 @@ void Parser::parse_files(const YAML::Node& n, AppSpec& spec) const {
     bool has_source = false, has_destination = false;
     for (auto it = entry.begin(); it != entry.end(); ++it) {
       const std::string key = scalar(it->first, "a key");
-      if (key == "source") m.source = scalar(it->second, "source"), has_source = true;
-      else if (key == "destination") m.destination = scalar(it->second, "destination"), has_destination = true;
+      if (key == "source")
+        m.source = scalar(it->second, "source"), has_source = true;
+      else if (key == "destination")
+        m.destination = scalar(it->second, "destination"), has_destination = true;
       // `overwrite: yes` is common in published appspecs; the agent's FileInfo reads only source and
       // destination (application_specification.rb parse_files), so it is valid and changes nothing:
       // file_exists_behavior is what decides (semantics.md §4).
-      else if (key == "overwrite") continue;
-      else fail(it->first, fmt::format("unknown key '{}' in files; expected source and destination", key));
+      else if (key == "overwrite")
+        continue;
+      else
+        fail(it->first, fmt::format("unknown key '{}' in files; expected source and destination", key));
     }
     // file_info.rb's own messages for an entry without one of the two.
     if (!has_source || m.source.empty())
-      fail(entry, "The deployment failed because the application specification file specifies a destination file, "
-                  "but no source file. Update the files section of the AppSpec file, and then try again.");
+      fail(entry,
+           "The deployment failed because the application specification file specifies a destination file, "
+           "but no source file. Update the files section of the AppSpec file, and then try again.");
     if (!has_destination || m.destination.empty())
       fail(entry, fmt::format("The deployment failed because the application specification file specifies only a "
                               "source file ({}). Add the name of the destination file to the files section of the "
-                              "AppSpec file, and then try again.", m.source));
+                              "AppSpec file, and then try again.",
+                              m.source));
     if (m.destination.front() != '/')
       fail(entry, fmt::format("files: destination '{}' is not an absolute path on the instance; expected "
-                              "destination: /path/on/instance", m.destination));
+                              "destination: /path/on/instance",
+                              m.destination));
     spec.files.push_back(std::move(m));
   }
 }
 
 void Parser::parse_file_exists_behavior(const YAML::Node& n, AppSpec& spec) const {
   const std::string v = n.IsScalar() ? n.Scalar() : "";
-  if (v == "DISALLOW") spec.file_exists_behavior = FileExistsBehavior::disallow;
-  else if (v == "OVERWRITE") spec.file_exists_behavior = FileExistsBehavior::overwrite;
-  else if (v == "RETAIN") spec.file_exists_behavior = FileExistsBehavior::retain;
+  if (v == "DISALLOW")
+    spec.file_exists_behavior = FileExistsBehavior::disallow;
+  else if (v == "OVERWRITE")
+    spec.file_exists_behavior = FileExistsBehavior::overwrite;
+  else if (v == "RETAIN")
+    spec.file_exists_behavior = FileExistsBehavior::retain;
   else
     fail(n, fmt::format("The deployment failed because an invalid option was specified for fileExistsBehavior: {}. "
-                        "Valid options include OVERWRITE, RETAIN, and DISALLOW.", v));
+                        "Valid options include OVERWRITE, RETAIN, and DISALLOW.",
+                        v));
 }
 
 void Parser::parse_hooks(const YAML::Node& n, AppSpec& spec) const {
   if (n.IsNull()) return;
-  if (!n.IsMap()) fail(n, fmt::format("expected hooks to map lifecycle events ({}) to lists of scripts", kExpectedHooks));
+  if (!n.IsMap())
+    fail(n, fmt::format("expected hooks to map lifecycle events ({}) to lists of scripts", kExpectedHooks));
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string name = scalar(it->first, "a lifecycle event name");
     auto event = lifecycle_event_from(name);
     if (!event) fail(it->first, fmt::format("unknown lifecycle event '{}'; expected one of {}", name, kExpectedHooks));
     if (!is_scriptable(*event))
       fail(it->first, fmt::format("lifecycle event '{}' cannot be scripted (the agent runs Start, DownloadBundle, "
-                                  "Install and End itself); expected one of {}", name, kExpectedHooks));
+                                  "Install and End itself); expected one of {}",
+                                  name, kExpectedHooks));
     auto& scripts = spec.hooks[*event];
-    scripts.clear();  // an event given twice: the agent's Ruby hash keeps the last one
+    scripts.clear();                     // an event given twice: the agent's Ruby hash keeps the last one
     const YAML::Node list = it->second;  // a copy: a range-for over it->second outlives its proxy
     if (list.IsNull()) continue;
     if (!list.IsSequence()) fail(list, fmt::format("expected {} to be a list of '- location: <script>'", name));
@@ -187,15 +210,18 @@ int Parser::parse_timeout(const YAML::Node& n, const std::string& field) const {
   if (v <= 0)
     fail(n, fmt::format("{}.timeout '{}': The deployment failed because an invalid timeout value was provided for a "
                         "script in the application specification file. Make corrections in the hooks section of the "
-                        "AppSpec file, and then try again.", field, t));
+                        "AppSpec file, and then try again.",
+                        field, t));
   if (v > 3600)
     fail(n, fmt::format("{}.timeout '{}' is out of range (1..3600 seconds: CodeDeploy allows a lifecycle event's "
-                        "scripts one hour)", field, t));
+                        "scripts one hour)",
+                        field, t));
   return static_cast<int>(v);
 }
 
 HookScript Parser::parse_script(const YAML::Node& n, const std::string& field) const {
-  if (!n.IsMap()) fail(n, fmt::format("{}: expected a script entry: '- location: <script>' with optional timeout and runas", field));
+  if (!n.IsMap())
+    fail(n, fmt::format("{}: expected a script entry: '- location: <script>' with optional timeout and runas", field));
   HookScript script;
   for (auto it = n.begin(); it != n.end(); ++it) {
     const std::string key = scalar(it->first, "a key");
@@ -214,8 +240,9 @@ HookScript Parser::parse_script(const YAML::Node& n, const std::string& field) c
     }
   }
   if (script.location.empty())
-    fail(n, "The deployment failed because the application specification file specifies a script with no location "
-            "value. Specify the location in the hooks section of the AppSpec file, and then try again.");
+    fail(n,
+         "The deployment failed because the application specification file specifies a script with no location "
+         "value. Specify the location in the hooks section of the AppSpec file, and then try again.");
   return script;
 }
 
@@ -223,9 +250,12 @@ HookScript Parser::parse_script(const YAML::Node& n, const std::string& field) c
 
 std::string_view to_string(FileExistsBehavior b) {
   switch (b) {
-    case FileExistsBehavior::disallow: return "DISALLOW";
-    case FileExistsBehavior::overwrite: return "OVERWRITE";
-    case FileExistsBehavior::retain: return "RETAIN";
+    case FileExistsBehavior::disallow:
+      return "DISALLOW";
+    case FileExistsBehavior::overwrite:
+      return "OVERWRITE";
+    case FileExistsBehavior::retain:
+      return "RETAIN";
   }
   return "DISALLOW";
 }
@@ -252,7 +282,8 @@ AppSpec parse_appspec(const std::filesystem::path& path, const std::string& disp
   std::ifstream in(path, std::ios::binary);
   if (!in) throw AppSpecError(name, 1, 1, "cannot read the AppSpec file (expected appspec.yml at the bundle root)");
   if (auto size = std::filesystem::file_size(path, ec); !ec && size > kMaxBytes)
-    throw AppSpecError(name, 1, 1, fmt::format("is {} bytes, more than the {} an AppSpec file may hold here", size, kMaxBytes));
+    throw AppSpecError(name, 1, 1,
+                       fmt::format("is {} bytes, more than the {} an AppSpec file may hold here", size, kMaxBytes));
   std::ostringstream text;
   text << in.rdbuf();
   return parse_appspec_text(text.str(), name);

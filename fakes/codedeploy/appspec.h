@@ -26,10 +26,10 @@ struct FileMapping {
 };
 
 struct HookScript {
-  std::string location;     // relative to the bundle root ("/scripts/build_docker.sh")
+  std::string location;  // relative to the bundle root ("/scripts/build_docker.sh")
   int timeout_seconds = 3600;
   std::optional<std::string> runas;  // recorded; this fake does not switch users
-  int line = 0;             // where `location` is in appspec.yml, for messages about the script
+  int line = 0;                      // where `location` is in appspec.yml, for messages about the script
   int column = 0;
 };
 

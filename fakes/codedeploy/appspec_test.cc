@@ -59,7 +59,8 @@ hooks:
       timeout: 30
       runas: ec2-user
     - location: b.sh
-)", "appspec.yml");
+)",
+                                    "appspec.yml");
   EXPECT_EQ(spec.file_exists_behavior, FileExistsBehavior::overwrite);
   const auto& scripts = spec.scripts_for(LifecycleEvent::ApplicationStop);
   ASSERT_EQ(scripts.size(), 2u);
@@ -100,7 +101,8 @@ TEST(AppSpec, BadScriptEntriesAreErrorsOnTheirLine) {
   std::string loc = error_of("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - timeout: 5\n");
   EXPECT_NE(loc.find("appspec.yml:5:7:"), std::string::npos) << loc;
   EXPECT_NE(loc.find("script with no location value"), std::string::npos) << loc;
-  std::string t = error_of("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: 5000\n");
+  std::string t =
+      error_of("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: 5000\n");
   EXPECT_NE(t.find("appspec.yml:6:16:"), std::string::npos) << t;
   EXPECT_NE(t.find("hooks.AfterInstall[0].timeout '5000' is out of range (1..3600"), std::string::npos) << t;
   std::string feb = error_of("version: 0.0\nos: linux\nfile_exists_behavior: REPLACE\n");
@@ -131,27 +133,34 @@ TEST(AppSpec, FilesEntriesNeedSourceAndAbsoluteDestination) {
 
 // Goal: `overwrite: yes` in a files entry is valid CodeDeploy syntax (the agent ignores it): accepted.
 TEST(AppSpec, OverwriteInAFilesEntryIsAccepted) {
-  EXPECT_EQ(error_of("version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /srv/app\n    overwrite: yes\n"), "");
+  EXPECT_EQ(error_of("version: 0.0\nos: linux\nfiles:\n  - source: /\n    destination: /srv/app\n    overwrite: yes\n"),
+            "");
 }
 
 // Goal: the timeout is read as the agent reads it (Ruby's to_i): "30s" is 30, "abc" is 0 and refused
 // in the agent's words, with the field named.
 TEST(AppSpec, TimeoutIsReadAsTheAgentReadsIt) {
-  auto spec = parse_appspec_text("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: 30s\n",
-                                 "appspec.yml");
+  auto spec = parse_appspec_text(
+      "version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: 30s\n", "appspec.yml");
   EXPECT_EQ(spec.scripts_for(LifecycleEvent::AfterInstall)[0].timeout_seconds, 30);
-  std::string e = error_of("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: abc\n");
+  std::string e =
+      error_of("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: abc\n");
   EXPECT_NE(e.find("appspec.yml:6:16: hooks.AfterInstall[0].timeout 'abc': The deployment failed because an invalid "
-                   "timeout value was provided"), std::string::npos) << e;
+                   "timeout value was provided"),
+            std::string::npos)
+      << e;
   EXPECT_NE(error_of("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n      timeout: -5\n")
-                .find("invalid timeout value"), std::string::npos);
+                .find("invalid timeout value"),
+            std::string::npos);
 }
 
 // Goal: a script keeps the line of its location, and an event given twice keeps its last list, as
 // the agent's Ruby hash does.
 TEST(AppSpec, ScriptsKeepTheirLineAndTheLastListOfAnEventWins) {
-  auto spec = parse_appspec_text("version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n"
-                                 "  AfterInstall:\n    - location: b.sh\n", "appspec.yml");
+  auto spec = parse_appspec_text(
+      "version: 0.0\nos: linux\nhooks:\n  AfterInstall:\n    - location: a.sh\n"
+      "  AfterInstall:\n    - location: b.sh\n",
+      "appspec.yml");
   const auto& scripts = spec.scripts_for(LifecycleEvent::AfterInstall);
   ASSERT_EQ(scripts.size(), 1u);
   EXPECT_EQ(scripts[0].location, "b.sh");

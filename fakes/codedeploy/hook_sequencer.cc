@@ -29,8 +29,8 @@ void HookSequencer::complete(bool succeeded) {
   if (state_ != State::running) return;
   const SequenceStep step = plan_[next_];
   done_.push_back(step);
-  const bool ignored = !succeeded && step.event == LifecycleEvent::ApplicationStop &&
-                       options_.ignore_application_stop_failures;
+  const bool ignored =
+      !succeeded && step.event == LifecycleEvent::ApplicationStop && options_.ignore_application_stop_failures;
   if (!succeeded && !ignored) {
     state_ = State::failed;
     failed_event_ = step.event;

@@ -49,8 +49,8 @@ TEST(HookSequencer, ApplicationStopUsesThePreviousRevision) {
 // Goal: a failing event ends the deployment as failed and no later event runs.
 TEST(HookSequencer, FailureStopsLaterEvents) {
   HookSequencer s({.has_previous_revision = true});
-  EXPECT_EQ(run_all(s, E::AfterInstall),
-            (std::vector<E>{E::Start, E::ApplicationStop, E::DownloadBundle, E::BeforeInstall, E::Install, E::AfterInstall}));
+  EXPECT_EQ(run_all(s, E::AfterInstall), (std::vector<E>{E::Start, E::ApplicationStop, E::DownloadBundle,
+                                                         E::BeforeInstall, E::Install, E::AfterInstall}));
   EXPECT_EQ(s.state(), HookSequencer::State::failed);
   EXPECT_EQ(s.failed_event(), E::AfterInstall);
   EXPECT_FALSE(s.current().has_value());

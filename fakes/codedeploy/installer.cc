@@ -25,8 +25,10 @@ std::vector<fs::path> Installer::install(const std::string& deployment_group_id,
     const fs::path destination = real_destination(mapping.destination);
     std::error_code ec;
     if (!fs::exists(fs::symlink_status(source, ec)))
-      throw InstallError(fmt::format("The deployment failed because the source {} listed in the files section of "
-                                     "the AppSpec file does not exist in the revision", mapping.source));
+      throw InstallError(
+          fmt::format("The deployment failed because the source {} listed in the files section of "
+                      "the AppSpec file does not exist in the revision",
+                      mapping.source));
     if (fs::is_directory(source) && !fs::is_symlink(source)) {
       plan_ancestors(plan, destination);
       plan_directory(plan, source, destination, spec.file_exists_behavior);
@@ -75,15 +77,16 @@ fs::path Installer::real_destination(const std::string& destination) const {
   // The harness never writes to the host's real paths: an unmapped destination is an error.
   auto real = paths_.to_real(destination);
   if (!real)
-    throw InstallError(fmt::format("destination {} is not mapped to a folder of this run (bluegreen does not write "
-                                   "outside the run); map it in the scenario's paths", destination));
+    throw InstallError(
+        fmt::format("destination {} is not mapped to a folder of this run (bluegreen does not write "
+                    "outside the run); map it in the scenario's paths",
+                    destination));
   return *real;
 }
 
 void Installer::plan_ancestors(Plan& plan, const fs::path& dir) const {
   std::vector<fs::path> missing;
-  for (fs::path p = dir; !p.empty() && !fs::exists(p) && p != p.root_path(); p = p.parent_path())
-    missing.push_back(p);
+  for (fs::path p = dir; !p.empty() && !fs::exists(p) && p != p.root_path(); p = p.parent_path()) missing.push_back(p);
   for (auto it = missing.rbegin(); it != missing.rend(); ++it)
     if (std::find(plan.mkdirs.begin(), plan.mkdirs.end(), *it) == plan.mkdirs.end()) plan.mkdirs.push_back(*it);
 }
@@ -96,8 +99,10 @@ void Installer::plan_directory(Plan& plan, const fs::path& source, const fs::pat
   std::sort(entries.begin(), entries.end());  // a stable order, not the directory's
   for (const auto& entry : entries) {
     const fs::path to = target / entry.path().filename();
-    if (entry.is_directory() && !entry.is_symlink()) plan_directory(plan, entry.path(), to, behavior);
-    else plan_file(plan, entry.path(), to, behavior);
+    if (entry.is_directory() && !entry.is_symlink())
+      plan_directory(plan, entry.path(), to, behavior);
+    else
+      plan_file(plan, entry.path(), to, behavior);
   }
 }
 

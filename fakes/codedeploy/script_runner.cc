@@ -35,7 +35,10 @@ class Fd {
   explicit Fd(int fd = -1) : fd_(fd) {}
   Fd(Fd&& o) noexcept : fd_(std::exchange(o.fd_, -1)) {}
   ~Fd() { reset(); }
-  void reset(int fd = -1) { if (fd_ >= 0) ::close(fd_); fd_ = fd; }
+  void reset(int fd = -1) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = fd;
+  }
   int get() const { return fd_; }
   int release() { return std::exchange(fd_, -1); }
 
@@ -193,8 +196,9 @@ void CapturedOutput::append(const char* data, size_t n) {
 std::string CapturedOutput::text() const {
   const std::string last = tail.size() > kKept ? tail.substr(tail.size() - kKept) : tail;
   if (!truncated()) return head + last;
-  return head + fmt::format("\n[... {} bytes of output not kept: bluegreen keeps the first and last {} KiB ...]\n",
-                            total - head.size() - last.size(), kKept / 1024) +
+  return head +
+         fmt::format("\n[... {} bytes of output not kept: bluegreen keeps the first and last {} KiB ...]\n",
+                     total - head.size() - last.size(), kKept / 1024) +
          last;
 }
 
@@ -216,9 +220,15 @@ ScriptResult ScriptRunner::run(const ScriptRequest& request, std::stop_token sto
   Watch watch(child, out, err);
   const core::Time deadline = r.start + request.timeout;
   while (!watch.finished()) {
-    if (stop.stop_requested()) { r.stopped = true; break; }
+    if (stop.stop_requested()) {
+      r.stopped = true;
+      break;
+    }
     const core::Time now = clock_.now();
-    if (now >= deadline) { r.timed_out = true; break; }
+    if (now >= deadline) {
+      r.timed_out = true;
+      break;
+    }
     watch.poll_once(real_slice(clock_, deadline - now));
   }
   const pid_t group = child.group;

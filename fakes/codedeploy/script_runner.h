@@ -16,10 +16,10 @@
 namespace bg::fakes {
 
 struct ScriptRequest {
-  std::filesystem::path script;  // the script file, as seen where it runs; executed directly (its #! decides)
+  std::filesystem::path script;   // the script file, as seen where it runs; executed directly (its #! decides)
   std::vector<std::string> args;  // arguments after the script's path (none for a hook script)
-  std::filesystem::path cwd;     // the deployment archive folder, as for the agent
-  std::string stdin_data;        // what the program reads on stdin (a hook's stdin is empty)
+  std::filesystem::path cwd;      // the deployment archive folder, as for the agent
+  std::string stdin_data;         // what the program reads on stdin (a hook's stdin is empty)
   // The whole environment of the script (nothing is inherited from this process).
   std::map<std::string, std::string> env;
   core::Duration timeout = std::chrono::seconds(3600);  // scenario time
@@ -33,9 +33,9 @@ struct ScriptRequest {
 // Output kept of one stream: its first and last kKept bytes, and how much was written in all.
 struct CapturedOutput {
   static constexpr size_t kKept = 64 * 1024;
-  std::string head;          // the first kKept bytes
-  std::string tail;          // the last kKept bytes after the head (a ring, unrolled on read)
-  size_t total = 0;          // bytes the script wrote
+  std::string head;  // the first kKept bytes
+  std::string tail;  // the last kKept bytes after the head (a ring, unrolled on read)
+  size_t total = 0;  // bytes the script wrote
 
   void append(const char* data, size_t n);
   // Everything kept, with a line saying how much was left out between head and tail.
@@ -49,7 +49,7 @@ struct ScriptResult {
   bool stopped = false;    // the stop token ended it
   std::string out;         // kept output (bounded: CapturedOutput::text())
   std::string err;
-  size_t out_bytes = 0;    // what the script wrote in all
+  size_t out_bytes = 0;  // what the script wrote in all
   size_t err_bytes = 0;
   std::string spawn_error;  // non-empty when the script could not be started (exec failed)
   core::Time start{};

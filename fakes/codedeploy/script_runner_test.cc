@@ -143,8 +143,9 @@ TEST_F(ScriptRunnerTest, StopTokenEndsALongScript) {
   std::stop_source stop;
   std::jthread stopper([&] {
     // Stop once the script has started (bounded wait: at most 100 s scenario = 1 s real).
-    EXPECT_TRUE(test_support::wait_until(clock_, [&] { return std::filesystem::exists(dir_ / "bg.pid"); }, 100s,
-                                         "the script to start its background job"));
+    EXPECT_TRUE(test_support::wait_until(
+        clock_, [&] { return std::filesystem::exists(dir_ / "bg.pid"); }, 100s,
+        "the script to start its background job"));
     stop.request_stop();
   });
   ScriptResult r = runner_.run(request("sleep 1000 &\necho $! > bg.pid\nwait\n"), stop.get_token());

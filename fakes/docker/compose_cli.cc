@@ -15,15 +15,15 @@ namespace {
 
 // Commands compose has that the fakes do not model: said so, never silently ignored. (`logs`
 // would print what the app wrote; the engine keeps no container output yet.)
-const std::set<std::string> kUnmodelledV2 = {"convert", "cp", "create", "events", "images", "kill", "logs",
-                                             "ls", "pause", "port", "push", "run", "top", "unpause"};
-const std::set<std::string> kUnmodelledV1 = {"create", "events", "help", "images", "kill", "logs", "pause",
-                                             "port", "push", "run", "scale", "top", "unpause"};
+const std::set<std::string> kUnmodelledV2 = {"convert", "cp",    "create", "events", "images", "kill", "logs",
+                                             "ls",      "pause", "port",   "push",   "run",    "top",  "unpause"};
+const std::set<std::string> kUnmodelledV1 = {"create", "events", "help", "images", "kill", "logs",   "pause",
+                                             "port",   "push",   "run",  "scale",  "top",  "unpause"};
 
 // docker-compose 1.x: these commands load the project with the environment's warnings silenced
 // (compose/cli/command.py SILENT_COMMANDS).
-const std::set<std::string> kV1Silent = {"events", "exec", "kill", "logs", "pause", "ps", "restart", "rm", "start",
-                                         "stop", "top", "unpause"};
+const std::set<std::string> kV1Silent = {"events",  "exec", "kill",  "logs", "pause", "ps",
+                                         "restart", "rm",   "start", "stop", "top",   "unpause"};
 
 int minor_version(const ComposeDialect& d) {
   int major = 0, minor = 0;
@@ -119,16 +119,26 @@ core::CommandResult ComposeCli::dispatch(Context& ctx, const std::vector<std::st
     if (flags.value("format") == "json") return {0, fmt::format("{{\"version\":\"v{}\"}}\n", dialect_->version()), ""};
     return {0, dialect_->version_command(flags.has("short")), ""};
   }
-  if (command == "up") up(ctx, flags);
-  else if (command == "down") down(ctx, flags);
-  else if (command == "stop") stop(ctx, flags);
-  else if (command == "start") start(ctx, flags);
-  else if (command == "restart") restart(ctx, flags);
-  else if (command == "rm") rm(ctx, flags);
-  else if (command == "pull") pull(ctx, flags);
-  else if (command == "build") build(ctx, flags);
-  else if (command == "ps") ps(ctx, flags);
-  else if (is_config) config(ctx, flags);
+  if (command == "up")
+    up(ctx, flags);
+  else if (command == "down")
+    down(ctx, flags);
+  else if (command == "stop")
+    stop(ctx, flags);
+  else if (command == "start")
+    start(ctx, flags);
+  else if (command == "restart")
+    restart(ctx, flags);
+  else if (command == "rm")
+    rm(ctx, flags);
+  else if (command == "pull")
+    pull(ctx, flags);
+  else if (command == "build")
+    build(ctx, flags);
+  else if (command == "ps")
+    ps(ctx, flags);
+  else if (is_config)
+    config(ctx, flags);
   return ctx.result;
 }
 
@@ -169,8 +179,10 @@ std::vector<ContainerRecord> ComposeCli::containers(const std::string& project,
   return out;
 }
 
-std::optional<std::vector<const ServiceConfig*>> ComposeCli::with_dependencies(
-    Context& ctx, const ComposeProject& project, const std::vector<std::string>& names, bool no_deps) const {
+std::optional<std::vector<const ServiceConfig*>> ComposeCli::with_dependencies(Context& ctx,
+                                                                               const ComposeProject& project,
+                                                                               const std::vector<std::string>& names,
+                                                                               bool no_deps) const {
   std::vector<const ServiceConfig*> order;
   std::set<std::string> seen;
   // Depth first, dependencies before dependents (compose's InDependencyOrder, v1 sort_service_dicts).

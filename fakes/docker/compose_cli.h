@@ -45,8 +45,7 @@ class ComposeCli {
   core::CommandResult run(const std::vector<std::string>& args, const std::filesystem::path& cwd,
                           const std::map<std::string, std::string>& env, std::stop_token stop);
   // The same with an empty environment (callers that do not pass the script's yet).
-  core::CommandResult run(const std::vector<std::string>& args, const std::filesystem::path& cwd,
-                          std::stop_token stop);
+  core::CommandResult run(const std::vector<std::string>& args, const std::filesystem::path& cwd, std::stop_token stop);
 
   const ComposeDialect& dialect() const { return *dialect_; }
 
@@ -61,8 +60,8 @@ class ComposeCli {
   core::CommandResult dispatch(Context& ctx, const std::vector<std::string>& rest);
   // compose_cli_up.cc
   void up(Context& ctx, const CliArgs& flags);
-  void converge_service(Context& ctx, const ComposeProject& project, const ServiceConfig& service,
-                        const CliArgs& flags, std::vector<PendingStart>& to_start);
+  void converge_service(Context& ctx, const ComposeProject& project, const ServiceConfig& service, const CliArgs& flags,
+                        std::vector<PendingStart>& to_start);
   ContainerSpec container_spec(const ComposeProject& project, const ServiceConfig& service) const;
   bool ensure_networks(Context& ctx, const ComposeProject& project, const std::vector<const ServiceConfig*>& services);
   std::string resource_name(const ComposeProject& project, const std::vector<ProjectResource>& resources,

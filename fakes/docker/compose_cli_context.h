@@ -17,7 +17,7 @@
 namespace bg::fakes {
 
 struct ComposeCli::Context {
-  std::filesystem::path cwd;                       // host path
+  std::filesystem::path cwd;                      // host path
   const std::map<std::string, std::string>& env;  // the caller's environment
   std::stop_token stop;
   std::string program;  // "docker compose" or "docker-compose", for "not modelled" messages

@@ -25,9 +25,10 @@ void ComposeCli::exec(Context& ctx, const CliArgs& flags, const std::vector<std:
   if (flags.has("index")) {
     const std::string v = flags.value("index");
     if (v.empty() || v.size() > 6 || v.find_first_not_of("0123456789") != std::string::npos)
-      throw UsageError(fmt::format("invalid argument \"{}\" for \"--index\" flag: strconv.ParseInt: parsing \"{}\": "
-                                   "invalid syntax",
-                                   v, v));
+      throw UsageError(
+          fmt::format("invalid argument \"{}\" for \"--index\" flag: strconv.ParseInt: parsing \"{}\": "
+                      "invalid syntax",
+                      v, v));
     index = std::stoi(v);
   }
   const bool v1 = dialect_->major() == 1;
@@ -60,8 +61,10 @@ void ComposeCli::exec(Context& ctx, const CliArgs& flags, const std::vector<std:
   for (const auto& e : flags.values.count("env") ? flags.values.at("env") : std::vector<std::string>{}) {
     const size_t eq = e.find('=');
     if (eq == 0 || e.empty()) return fail(ctx, "invalid environment variable: " + e);
-    if (eq != std::string::npos) request.env[e.substr(0, eq)] = e.substr(eq + 1);
-    else if (ctx.env.count(e)) request.env[e] = ctx.env.at(e);
+    if (eq != std::string::npos)
+      request.env[e.substr(0, eq)] = e.substr(eq + 1);
+    else if (ctx.env.count(e))
+      request.env[e] = ctx.env.at(e);
   }
   request.user = flags.value("user");
   request.workdir = flags.value("workdir");

@@ -14,7 +14,8 @@ using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using test_support::ComposeWorld;
 
-constexpr const char* kHeader = "NAME                COMMAND                  SERVICE             STATUS              PORTS\n";
+constexpr const char* kHeader =
+    "NAME                COMMAND                  SERVICE             STATUS              PORTS\n";
 
 // Goal: `up -d` on a fresh project prints compose v2.5.0's plain progress on stderr (plain.go:
 // ID, Text, StatusText joined by spaces: no leading space before v2.16), nothing on stdout, exit 0.

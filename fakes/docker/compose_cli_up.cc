@@ -245,9 +245,12 @@ bool ComposeCli::wait_dependencies(Context& ctx, const ComposeProject& project, 
       for (const auto& c : deps) {
         auto now = engine_.inspect(c.name);
         if (d.condition == "service_healthy") {
-          if (!now || now->health.empty()) failure = DependencyFailure::no_healthcheck;
-          else if (now->health == "unhealthy") failure = DependencyFailure::unhealthy;
-          else done &= now->health == "healthy";
+          if (!now || now->health.empty())
+            failure = DependencyFailure::no_healthcheck;
+          else if (now->health == "unhealthy")
+            failure = DependencyFailure::unhealthy;
+          else
+            done &= now->health == "healthy";
         } else if (!now || now->state != ContainerState::exited) {
           done = false;
         } else if (now->exit_code != 0) {
@@ -259,8 +262,8 @@ bool ComposeCli::wait_dependencies(Context& ctx, const ComposeProject& project, 
         if (*failure != DependencyFailure::exited)
           for (const auto& c : deps) ctx.result.err += dialect_->dependency_event(c.name, "Error");
         auto now = engine_.inspect(failed->name);
-        ctx.result.err += dialect_->dependency_error(service.name, d.service, *failed, *failure,
-                                                     now ? now->exit_code : 0);
+        ctx.result.err +=
+            dialect_->dependency_error(service.name, d.service, *failed, *failure, now ? now->exit_code : 0);
         ctx.result.exit_code = 1;
         return false;
       }

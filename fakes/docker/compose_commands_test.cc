@@ -83,7 +83,8 @@ TEST(ComposeCommands, PerServiceCommandsV1) {
   EXPECT_EQ(w.run({"-p", "app", "restart", "green"}).err, "Restarting app-green ... \nRestarting app-green ... done\n");
   auto rm = w.run({"-p", "app", "rm", "-s", "-f", "blue"});
   EXPECT_EQ(rm.out, "Going to remove app-blue\n");
-  EXPECT_EQ(rm.err, "Stopping app-blue ... \nStopping app-blue ... done\nRemoving app-blue ... \nRemoving app-blue ... done\n");
+  EXPECT_EQ(rm.err,
+            "Stopping app-blue ... \nStopping app-blue ... done\nRemoving app-blue ... \nRemoving app-blue ... done\n");
   EXPECT_EQ(w.run({"-p", "app", "rm", "-f", "blue"}).out, "No stopped containers\n");
   auto nope = w.run({"-p", "app", "stop", "nope"});
   EXPECT_EQ(nope.exit_code, 1);
@@ -130,8 +131,9 @@ TEST(ComposeCommands, UnhealthyDependencyFailsUp) {
   v25.write("docker-compose.yml", kUnhealthy);
   auto r = v25.run({"-p", "p", "up", "-d"});
   EXPECT_EQ(r.exit_code, 1);
-  EXPECT_NE(r.err.find("Container p-db-1  Waiting\nContainer p-db-1  Error\ncontainer for service \"db\" is unhealthy\n"),
-            std::string::npos)
+  EXPECT_NE(
+      r.err.find("Container p-db-1  Waiting\nContainer p-db-1  Error\ncontainer for service \"db\" is unhealthy\n"),
+      std::string::npos)
       << r.err;
   EXPECT_EQ(v25.engine->inspect("p-web-1")->state, ContainerState::created);
   ComposeWorld v220("2.20.2");
@@ -221,7 +223,8 @@ TEST(ComposeCommands, BuildAndUpBuild) {
 // command as not modelled (exit 2) naming the file and line; an external network must exist.
 TEST(ComposeCommands, ProfilesNotModelledKeysAndExternalNetworks) {
   ComposeWorld w;
-  w.write("docker-compose.yml", "services:\n  web: {image: docker-image}\n  debug: {image: docker-image, profiles: [dev]}\n");
+  w.write("docker-compose.yml",
+          "services:\n  web: {image: docker-image}\n  debug: {image: docker-image, profiles: [dev]}\n");
   w.run({"-p", "p", "up", "-d"});
   EXPECT_FALSE(w.engine->inspect("p-debug-1"));
   w.run({"-p", "p", "up", "-d", "debug"});
@@ -229,17 +232,20 @@ TEST(ComposeCommands, ProfilesNotModelledKeysAndExternalNetworks) {
   w.write("host.yml", "services:\n  web:\n    image: docker-image\n    network_mode: host\n");
   auto host = w.run({"-f", "host.yml", "up", "-d"});
   EXPECT_EQ(host.exit_code, 2);
-  EXPECT_EQ(host.not_modelled.rfind("compose key services.web.network_mode in " + (w.dir / "host.yml").string() + ":4", 0),
-            0u)
+  EXPECT_EQ(
+      host.not_modelled.rfind("compose key services.web.network_mode in " + (w.dir / "host.yml").string() + ":4", 0),
+      0u)
       << host.not_modelled;
-  w.write("ext.yml", "services:\n  web: {image: docker-image, networks: [front]}\nnetworks:\n  front: {external: true}\n");
+  w.write("ext.yml",
+          "services:\n  web: {image: docker-image, networks: [front]}\nnetworks:\n  front: {external: true}\n");
   auto ext = w.run({"-p", "q", "-f", "ext.yml", "up", "-d"});
   EXPECT_EQ(ext.exit_code, 1);
   EXPECT_EQ(ext.err, "network front declared as external, but could not be found\n");
   w.engine->create_network("front");
   auto ok = w.run({"-p", "q", "-f", "ext.yml", "up", "-d"});
-  EXPECT_EQ(ok.err, "Container q-web-1  Creating\nContainer q-web-1  Created\nContainer q-web-1  Starting\n"
-                    "Container q-web-1  Started\n");
+  EXPECT_EQ(ok.err,
+            "Container q-web-1  Creating\nContainer q-web-1  Created\nContainer q-web-1  Starting\n"
+            "Container q-web-1  Started\n");
 }
 
 // Goal: `pull` skips a service without an image (and one whose pull_policy is missing while its
@@ -253,8 +259,9 @@ TEST(ComposeCommands, Pull) {
   w.write("docker-compose.yml", file);
   auto r = w.run({"pull"});
   EXPECT_EQ(r.exit_code, 18);
-  EXPECT_EQ(r.err.rfind("local Skipped \ncached Exists \nremote Pulling \nremote Error \nError response from daemon: ", 0),
-            0u)
+  EXPECT_EQ(
+      r.err.rfind("local Skipped \ncached Exists \nremote Pulling \nremote Error \nError response from daemon: ", 0),
+      0u)
       << r.err;
   EXPECT_EQ(w.run({"pull", "local"}).err, "local Skipped \n");
   ComposeWorld v1("1.29.2");

@@ -10,8 +10,8 @@ namespace {
 // A scalar as YAML needs it: quoted when it would read as something else (empty, a number, a
 // boolean, or with characters YAML reserves).
 std::string yaml_scalar(const std::string& s) {
-  bool plain = !s.empty() && s.find_first_of(":#{}[],&*!|>'\"%@`\n") == std::string::npos &&
-               s.front() != ' ' && s.back() != ' ' && s.front() != '-' && s.front() != '?';
+  bool plain = !s.empty() && s.find_first_of(":#{}[],&*!|>'\"%@`\n") == std::string::npos && s.front() != ' ' &&
+               s.back() != ' ' && s.front() != '-' && s.front() != '?';
   static const char* kReserved[] = {"true", "false", "yes", "no", "on", "off", "null", "~", "y", "n"};
   std::string lower = s;
   for (auto& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -21,8 +21,10 @@ std::string yaml_scalar(const std::string& s) {
   std::string out = "\"";
   for (char c : s) {
     if (c == '"' || c == '\\') out += '\\';
-    if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out + "\"";
 }
@@ -50,8 +52,7 @@ void service(std::string& out, const ServiceConfig& s, bool v1, const std::strin
   if (!s.container_name.empty()) out += fmt::format("{}container_name: {}\n", i2, yaml_scalar(s.container_name));
   if (!s.depends_on.empty()) {
     out += i2 + "depends_on:\n";
-    for (const auto& d : s.depends_on)
-      out += fmt::format("{}{}:\n{}  condition: {}\n", i3, d.service, i3, d.condition);
+    for (const auto& d : s.depends_on) out += fmt::format("{}{}:\n{}  condition: {}\n", i3, d.service, i3, d.condition);
   }
   if (!s.environment.empty()) {
     out += i2 + "environment:\n";
@@ -122,8 +123,10 @@ void service(std::string& out, const ServiceConfig& s, bool v1, const std::strin
     out += i2 + "volumes:\n";
     for (const auto& m : s.volumes) {
       if (v1) {
-        out += dash + yaml_scalar(fmt::format("{}{}{}:{}", m.source, m.source.empty() ? "" : ":", m.target,
-                                              m.read_only ? "ro" : "rw")) + "\n";
+        out += dash +
+               yaml_scalar(fmt::format("{}{}{}:{}", m.source, m.source.empty() ? "" : ":", m.target,
+                                       m.read_only ? "ro" : "rw")) +
+               "\n";
         continue;
       }
       out += fmt::format("{}type: {}\n", dash, m.named ? "volume" : "bind");

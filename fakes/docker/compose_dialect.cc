@@ -60,12 +60,18 @@ const char* kV2Usage =
 // v2's progress verbs (pkg/progress/event.go), before and after each step.
 const char* v2_verb(ComposeStep step, bool done) {
   switch (step) {
-    case ComposeStep::create: return done ? "Created" : "Creating";
-    case ComposeStep::recreate: return done ? "Recreated" : "Recreate";
-    case ComposeStep::start: return done ? "Started" : "Starting";
-    case ComposeStep::stop: return done ? "Stopped" : "Stopping";
-    case ComposeStep::remove: return done ? "Removed" : "Removing";
-    case ComposeStep::restart: return done ? "Started" : "Restarting";  // RestartingEvent, StartedEvent
+    case ComposeStep::create:
+      return done ? "Created" : "Creating";
+    case ComposeStep::recreate:
+      return done ? "Recreated" : "Recreate";
+    case ComposeStep::start:
+      return done ? "Started" : "Starting";
+    case ComposeStep::stop:
+      return done ? "Stopped" : "Stopping";
+    case ComposeStep::remove:
+      return done ? "Removed" : "Removing";
+    case ComposeStep::restart:
+      return done ? "Started" : "Restarting";  // RestartingEvent, StartedEvent
   }
   return "";
 }
@@ -163,8 +169,8 @@ std::string ComposeDialect::unset_variable(const std::string& name) const {
 // time is the scenario time after a fixed epoch (2024-01-01T00:00:00Z).
 std::string ComposeDialect::warning(const std::string& message, core::Time now) const {
   long s = static_cast<long>(core::to_seconds(now));
-  return fmt::format("time=\"2024-01-{:02}T{:02}:{:02}:{:02}Z\" level=warning msg={}\n", 1 + s / 86400,
-                     s / 3600 % 24, s / 60 % 60, s % 60, go_quote(message));
+  return fmt::format("time=\"2024-01-{:02}T{:02}:{:02}:{:02}Z\" level=warning msg={}\n", 1 + s / 86400, s / 3600 % 24,
+                     s / 60 % 60, s % 60, go_quote(message));
 }
 
 // cmd/compose/version.go runVersion.
@@ -193,12 +199,13 @@ std::string ComposeDialect::dependency_event(const std::string& container, const
 }
 
 // v2.5.0 convergence.go isServiceHealthy / waitDependencies (v2.15 words it the same).
-std::string ComposeDialect::dependency_error(const std::string&, const std::string& dependency,
-                                             const ContainerRecord&, DependencyFailure why, int exit_code) const {
+std::string ComposeDialect::dependency_error(const std::string&, const std::string& dependency, const ContainerRecord&,
+                                             DependencyFailure why, int exit_code) const {
   switch (why) {
     case DependencyFailure::no_healthcheck:
       return fmt::format("container for service \"{}\" has no healthcheck configured\n", dependency);
-    case DependencyFailure::unhealthy: return fmt::format("container for service \"{}\" is unhealthy\n", dependency);
+    case DependencyFailure::unhealthy:
+      return fmt::format("container for service \"{}\" is unhealthy\n", dependency);
     case DependencyFailure::exited:
       return fmt::format("service \"{}\" didn't completed successfully: exit {}\n", dependency, exit_code);
   }
@@ -274,8 +281,11 @@ std::string ComposeV2Dialect::ports(const ContainerRecord& c) {
   if (c.state != ContainerState::running && c.state != ContainerState::paused) return "";
   std::vector<std::string> out;
   for (const auto& p : c.ports) {
-    if (p.published == 0) out.push_back(fmt::format("{}/{}", p.target, p.protocol));
-    else out.push_back(fmt::format("{}:{}->{}/{}", p.host_ip.empty() ? "0.0.0.0" : p.host_ip, p.published, p.target, p.protocol));
+    if (p.published == 0)
+      out.push_back(fmt::format("{}/{}", p.target, p.protocol));
+    else
+      out.push_back(
+          fmt::format("{}:{}->{}/{}", p.host_ip.empty() ? "0.0.0.0" : p.host_ip, p.published, p.target, p.protocol));
   }
   return fmt::format("{}", fmt::join(out, ", "));
 }
@@ -289,12 +299,18 @@ std::string engine_status(const ContainerRecord& c, core::Time now) {
       if (c.health == "starting") return up + " (health: starting)";
       return c.health.empty() ? up : fmt::format("{} ({})", up, c.health);
     }
-    case ContainerState::paused: return fmt::format("Up {} (Paused)", since(c.started));
-    case ContainerState::restarting: return fmt::format("Restarting ({}) {} ago", c.exit_code, since(c.finished));
-    case ContainerState::removing: return "Removal In Progress";
-    case ContainerState::dead: return "Dead";
-    case ContainerState::created: return "Created";
-    case ContainerState::exited: return fmt::format("Exited ({}) {} ago", c.exit_code, since(c.finished));
+    case ContainerState::paused:
+      return fmt::format("Up {} (Paused)", since(c.started));
+    case ContainerState::restarting:
+      return fmt::format("Restarting ({}) {} ago", c.exit_code, since(c.finished));
+    case ContainerState::removing:
+      return "Removal In Progress";
+    case ContainerState::dead:
+      return "Dead";
+    case ContainerState::created:
+      return "Created";
+    case ContainerState::exited:
+      return fmt::format("Exited ({}) {} ago", c.exit_code, since(c.finished));
   }
   return "";
 }
@@ -306,8 +322,8 @@ std::unique_ptr<ComposeDialect> make_compose_dialect(std::string_view version) {
   if (n >= 2 && major == 1 && minor >= 27) return std::make_unique<ComposeV1Dialect>(std::string(version));
   if (n >= 2 && major == 2 && minor < 15) return std::make_unique<ComposeV2Dialect>(std::string(version));
   if (n >= 2 && major == 2) return std::make_unique<ComposeV215Dialect>(std::string(version), minor);
-  throw std::invalid_argument(fmt::format(
-      "compose version {} is not modelled (supported: docker-compose 1.27 to 1.29, compose 2.x)", version));
+  throw std::invalid_argument(
+      fmt::format("compose version {} is not modelled (supported: docker-compose 1.27 to 1.29, compose 2.x)", version));
 }
 
 }  // namespace bg::fakes

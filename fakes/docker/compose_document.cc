@@ -37,9 +37,11 @@ class Interpolator {
       return;
     }
     // docker-compose 1.x: per section, per entry, per option (process_config_file).
-    static const std::pair<const char*, const char*> kSections[] = {
-        {"services", "service"}, {"volumes", "volume"}, {"networks", "network"}, {"secrets", "secret"},
-        {"configs", "config"}};
+    static const std::pair<const char*, const char*> kSections[] = {{"services", "service"},
+                                                                    {"volumes", "volume"},
+                                                                    {"networks", "network"},
+                                                                    {"secrets", "secret"},
+                                                                    {"configs", "config"}};
     for (const auto& [key, section] : kSections) {
       // Through a const view: a lookup on the mutable root would add the key.
       YAML::Node s = static_cast<const YAML::Node&>(root)[key];
@@ -82,8 +84,7 @@ class Interpolator {
         return fmt::format("Invalid interpolation format for \"{}\" option in {} \"{}\": \"{}\"", v1_where_.option,
                            v1_where_.section, v1_where_.name, e.template_text);
       return fmt::format("Missing mandatory value for \"{}\" option interpolating {} in {} \"{}\": {}",
-                         v1_where_.option, py_repr(v1_where_.value, true), v1_where_.section, v1_where_.name,
-                         e.reason);
+                         v1_where_.option, py_repr(v1_where_.value, true), v1_where_.section, v1_where_.name, e.reason);
     }
     std::string tmpl = e.template_text;
     if (e.kind == TemplateError::Kind::missing_required) {
@@ -91,8 +92,8 @@ class Interpolator {
       // template is this sentence; from 1.14 a MissingRequiredError of its own.
       tmpl = fmt::format("required variable {} is missing a value: {}", e.variable, e.reason);
       if (syntax_ == TemplateSyntax::go_v1_17)
-        return fmt::format("error while interpolating {}: required variable {} is missing a value{}", path,
-                           e.variable, e.reason.empty() ? "" : ": " + e.reason);
+        return fmt::format("error while interpolating {}: required variable {} is missing a value{}", path, e.variable,
+                           e.reason.empty() ? "" : ": " + e.reason);
     }
     if (syntax_ == TemplateSyntax::go_v1_2)
       return fmt::format("invalid interpolation format for {}: {}. You may need to escape any $ with another $", path,
@@ -137,7 +138,8 @@ YAML::Node apply_merge_keys(const YAML::Node& node) {
     if (kv.first.IsScalar() && kv.first.Scalar() == "<<") {
       if (kv.second.IsSequence())
         for (const auto& m : kv.second) merged.push_back(apply_merge_keys(m));
-      else merged.push_back(apply_merge_keys(kv.second));
+      else
+        merged.push_back(apply_merge_keys(kv.second));
       continue;
     }
     out[kv.first] = apply_merge_keys(kv.second);
@@ -148,7 +150,6 @@ YAML::Node apply_merge_keys(const YAML::Node& node) {
         if (!out[kv.first.Scalar()]) out[kv.first] = kv.second;
   return out;
 }
-
 
 YAML::Node parse_compose_document(const std::string& text, const std::string& shown, TemplateSyntax syntax,
                                   const VariableLookup& lookup, std::vector<std::string>& unset) {
@@ -172,8 +173,8 @@ YAML::Node parse_compose_document(const std::string& text, const std::string& sh
   return root;
 }
 
-YAML::Node load_compose_document(const ComposeSource& source, const std::string& missing_message,
-                                 TemplateSyntax syntax, const VariableLookup& lookup, std::vector<std::string>& unset) {
+YAML::Node load_compose_document(const ComposeSource& source, const std::string& missing_message, TemplateSyntax syntax,
+                                 const VariableLookup& lookup, std::vector<std::string>& unset) {
   std::ifstream in(source.real, std::ios::binary);
   if (!in || std::filesystem::is_directory(source.real))
     throw ComposeFileError(missing_message, ComposeFileError::Kind::not_found);

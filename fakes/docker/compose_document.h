@@ -23,16 +23,16 @@
 namespace bg::fakes {
 
 struct ComposeSource {
-  std::string shown;            // the file as compose names it in messages
-  std::filesystem::path real;   // where the harness reads it (PathMap::resolve of the host path)
+  std::string shown;           // the file as compose names it in messages
+  std::filesystem::path real;  // where the harness reads it (PathMap::resolve of the host path)
 };
 
 // Reads, merges `<<` keys and substitutes. Every plain lookup of an unset variable is appended to
 // `unset`, in file order (compose-go walks Go maps, so the real order varies between runs).
 // Throws ComposeFileError: not_found when the file does not exist (with `missing_message`),
 // invalid for YAML and substitution errors.
-YAML::Node load_compose_document(const ComposeSource& source, const std::string& missing_message,
-                                 TemplateSyntax syntax, const VariableLookup& lookup, std::vector<std::string>& unset);
+YAML::Node load_compose_document(const ComposeSource& source, const std::string& missing_message, TemplateSyntax syntax,
+                                 const VariableLookup& lookup, std::vector<std::string>& unset);
 
 // `<<: *anchor` keys (YAML 1.1 merge keys, which go-yaml and PyYAML apply) applied to a document
 // yaml-cpp read: a mapping's own keys win, then the merged mappings' in order.

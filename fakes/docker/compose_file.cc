@@ -18,33 +18,53 @@ namespace {
 // otherwise. `at` is the key's path ("services.web.ports").
 void read_service_key(const ServiceKeyReader& r, ServiceConfig& s, const std::string& key, const YAML::Node& key_node,
                       const YAML::Node& v, const std::string& at) {
-  if (key == "image") s.image = r.scalar(v, at);
-  else if (key == "build") s.build = r.build(v, at);
-  else if (key == "container_name") s.container_name = r.scalar(v, at);
-  else if (key == "ports") s.ports = r.ports(v, at);
-  else if (key == "stop_grace_period") s.stop_grace_period = r.duration(v, at);
-  else if (key == "stop_signal") s.stop_signal = r.scalar(v, at);
-  else if (key == "environment") s.environment_entries = r.environment(v, at);
+  if (key == "image")
+    s.image = r.scalar(v, at);
+  else if (key == "build")
+    s.build = r.build(v, at);
+  else if (key == "container_name")
+    s.container_name = r.scalar(v, at);
+  else if (key == "ports")
+    s.ports = r.ports(v, at);
+  else if (key == "stop_grace_period")
+    s.stop_grace_period = r.duration(v, at);
+  else if (key == "stop_signal")
+    s.stop_signal = r.scalar(v, at);
+  else if (key == "environment")
+    s.environment_entries = r.environment(v, at);
   else if (key == "env_file") {
     for (const auto& f : r.strings(v, at)) s.env_files.push_back(r.host_path(v, f));
-  } else if (key == "init") s.init = r.boolean(v, at);
-  else if (key == "command") s.command = r.command(v, at);
-  else if (key == "healthcheck") s.healthcheck = r.healthcheck(v, at);
-  else if (key == "volumes") s.volumes = r.volumes(v, at);
-  else if (key == "networks") s.networks = r.networks(v, at);
-  else if (key == "labels") s.labels = r.mapping(v, at);
-  else if (key == "restart") s.restart = r.scalar(v, at);
-  else if (key == "hostname") s.hostname = r.scalar(v, at);
-  else if (key == "extra_hosts") s.extra_hosts = r.extra_hosts(v, at);
-  else if (key == "depends_on") s.depends_on = r.depends_on(v, at);
-  else if (key == "profiles") s.profiles = r.strings(v, at);
-  else if (key == "deploy") r.deploy(v, at);
+  } else if (key == "init")
+    s.init = r.boolean(v, at);
+  else if (key == "command")
+    s.command = r.command(v, at);
+  else if (key == "healthcheck")
+    s.healthcheck = r.healthcheck(v, at);
+  else if (key == "volumes")
+    s.volumes = r.volumes(v, at);
+  else if (key == "networks")
+    s.networks = r.networks(v, at);
+  else if (key == "labels")
+    s.labels = r.mapping(v, at);
+  else if (key == "restart")
+    s.restart = r.scalar(v, at);
+  else if (key == "hostname")
+    s.hostname = r.scalar(v, at);
+  else if (key == "extra_hosts")
+    s.extra_hosts = r.extra_hosts(v, at);
+  else if (key == "depends_on")
+    s.depends_on = r.depends_on(v, at);
+  else if (key == "profiles")
+    s.profiles = r.strings(v, at);
+  else if (key == "deploy")
+    r.deploy(v, at);
   else if (key == "scale") {
     if (r.integer(v, at) != 1) r.not_modelled(key_node, at, "several containers of one service");
   } else if (key == "pull_policy") {
     // missing / if_not_present is compose's default: pull only an image that is not there.
     std::string policy = r.scalar(v, at);
-    if (policy != "missing" && policy != "if_not_present") r.not_modelled(key_node, at + ": " + policy, "a pull policy");
+    if (policy != "missing" && policy != "if_not_present")
+      r.not_modelled(key_node, at + ": " + policy, "a pull policy");
     s.pull_policy = policy;
   }
 }
@@ -85,7 +105,8 @@ ProjectResource read_resource(const ServiceKeyReader& r, std::string_view object
   r.check_keys(v, object, path);
   for (const auto& kv : v) {
     std::string k = kv.first.Scalar();
-    if (k == "name") res.name = r.scalar(kv.second, path + ".name");
+    if (k == "name")
+      res.name = r.scalar(kv.second, path + ".name");
     else if (k == "external") {
       // The legacy form `external: {name: x}` names the resource too.
       if (kv.second.IsMap()) {
@@ -130,7 +151,8 @@ std::string ServiceConfig::config_hash() const {
   // FNV-1a 64 over the canonical dump: stable across runs and platforms (std::hash is not). Bytes
   // that are not UTF-8 (YAML may carry them in a value) are hashed as written, never a throw.
   uint64_t h = 1469598103934665603ull;
-  for (unsigned char c : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::ignore)) h = (h ^ c) * 1099511628211ull;
+  for (unsigned char c : j.dump(-1, ' ', false, nlohmann::json::error_handler_t::ignore))
+    h = (h ^ c) * 1099511628211ull;
   return fmt::format("{:016x}", h);
 }
 
@@ -158,9 +180,12 @@ ComposeFile read_compose_file(const YAML::Node& root, const ComposeFileContext& 
     if (!v.IsMap()) r.fail(v, fmt::format("{}: expected a mapping", key));
     for (const auto& entry : v) {
       const std::string name = entry.first.Scalar();
-      if (key == "services") out.services.push_back(read_service(r, context, name, entry.second));
-      else if (key == "networks") out.networks.push_back(read_resource(r, "network", key, name, entry.second));
-      else if (key == "volumes") out.volumes.push_back(read_resource(r, "top_volume", key, name, entry.second));
+      if (key == "services")
+        out.services.push_back(read_service(r, context, name, entry.second));
+      else if (key == "networks")
+        out.networks.push_back(read_resource(r, "network", key, name, entry.second));
+      else if (key == "volumes")
+        out.volumes.push_back(read_resource(r, "top_volume", key, name, entry.second));
     }
   }
   return out;
@@ -231,8 +256,9 @@ void check_compose_root(const YAML::Node& root, const ComposeFileContext& contex
 
 void parse_compose_file(const std::filesystem::path& path, TemplateSyntax generation) {
   std::ifstream in(path, std::ios::binary);
-  if (!in) throw ComposeFileError(fmt::format("open {}: no such file or directory", path.string()),
-                                  ComposeFileError::Kind::not_found);
+  if (!in)
+    throw ComposeFileError(fmt::format("open {}: no such file or directory", path.string()),
+                           ComposeFileError::Kind::not_found);
   std::stringstream buffer;
   buffer << in.rdbuf();
   YAML::Node root;

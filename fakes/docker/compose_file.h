@@ -35,7 +35,7 @@ class ComposeFileError : public std::runtime_error {
 
 // One published port. published == 0 means "any free host port" (short form "3000").
 struct PortMapping {
-  std::string host_ip;   // "" = all interfaces (0.0.0.0)
+  std::string host_ip;  // "" = all interfaces (0.0.0.0)
   uint16_t published = 0;
   uint16_t target = 0;
   std::string protocol = "tcp";
@@ -64,7 +64,7 @@ struct Healthcheck {
 
 // A service's attachment to a network of the project (`networks:` of the service).
 struct ServiceNetwork {
-  std::string key;                   // the project's name for it (the top-level `networks:` key)
+  std::string key;  // the project's name for it (the top-level `networks:` key)
   std::vector<std::string> aliases;
   bool operator==(const ServiceNetwork&) const = default;
 };
@@ -78,7 +78,7 @@ struct Dependency {
 
 // `build:` (a context string or context + dockerfile): `up --build` and `build` build it.
 struct BuildConfig {
-  std::string context;                 // absolute host path
+  std::string context;                    // absolute host path
   std::string dockerfile = "Dockerfile";  // relative to the context
   std::map<std::string, std::string> args;
   bool operator==(const BuildConfig&) const = default;
@@ -86,29 +86,29 @@ struct BuildConfig {
 
 struct ServiceConfig {
   std::string name;
-  std::string image;                  // "" with build: compose names it <project>-<service> (v1: _)
+  std::string image;  // "" with build: compose names it <project>-<service> (v1: _)
   std::optional<BuildConfig> build;
-  std::string container_name;         // "" = compose's <project>-<service>-<n>
+  std::string container_name;  // "" = compose's <project>-<service>-<n>
   std::vector<PortMapping> ports;
   std::optional<core::Duration> stop_grace_period;  // unset: Docker's default (10 s)
   std::string stop_signal;                          // "" = the image's (SIGTERM)
   // `environment:` as written: nullopt for a bare KEY, which takes the project environment's value.
   std::map<std::string, std::optional<std::string>> environment_entries;
-  std::vector<std::string> env_files;               // absolute host paths, in order
+  std::vector<std::string> env_files;  // absolute host paths, in order
   // What the container gets: env_file values, then environment_entries (compose_loader.h fills it).
   std::map<std::string, std::string> environment;
   bool init = false;
-  std::vector<std::string> command;                 // empty = the image's CMD
+  std::vector<std::string> command;  // empty = the image's CMD
   std::optional<Healthcheck> healthcheck;
-  std::vector<BindMount> volumes;                   // bind sources absolute host paths
-  std::vector<ServiceNetwork> networks;             // empty = the project's default network
+  std::vector<BindMount> volumes;        // bind sources absolute host paths
+  std::vector<ServiceNetwork> networks;  // empty = the project's default network
   std::map<std::string, std::string> labels;
-  std::string restart;                              // "" = "no"
+  std::string restart;  // "" = "no"
   std::string hostname;
-  std::vector<std::string> extra_hosts;             // "host:ip"
+  std::vector<std::string> extra_hosts;  // "host:ip"
   std::vector<Dependency> depends_on;
   std::vector<std::string> profiles;
-  std::string pull_policy;                          // "" (always for `pull`), missing, if_not_present
+  std::string pull_policy;  // "" (always for `pull`), missing, if_not_present
   // The keys the file wrote ("image", "healthcheck.retries"): an override file replaces what it
   // writes, even with the type's default (`init: false`), so merging needs to know.
   std::set<std::string> written;
@@ -127,9 +127,9 @@ struct ProjectResource {
 };
 
 struct ComposeFile {
-  std::string path;                            // as compose names it
-  std::string name;                            // top-level `name:` ("" when absent)
-  std::vector<ServiceConfig> services;         // in file order
+  std::string path;                     // as compose names it
+  std::string name;                     // top-level `name:` ("" when absent)
+  std::vector<ServiceConfig> services;  // in file order
   std::vector<ProjectResource> networks;
   std::vector<ProjectResource> volumes;
 

@@ -15,7 +15,8 @@ namespace {
 
 // The article's files, verbatim (unquoted 3000:3000, which YAML 1.1 would read as base 60).
 constexpr const char* kBlue = "services:\n  blue:\n    image: docker-image\n    ports:\n      - 3000:3000\n";
-constexpr const char* kGreen = "#docker-compose-green.yml\nservices:\n  green:\n    image: docker-image\n    ports:\n      - 3001:3000\n";
+constexpr const char* kGreen =
+    "#docker-compose-green.yml\nservices:\n  green:\n    image: docker-image\n    ports:\n      - 3001:3000\n";
 
 ComposeFile read(const std::string& text, TemplateSyntax g = TemplateSyntax::go_v1_2) {
   std::vector<std::string> unset;
@@ -71,12 +72,12 @@ services:
   worker:
     image: w
     environment: [A=1, "B=two words", C]
-)", "c.yml");
+)",
+                                     "c.yml");
   const ServiceConfig& app = *f.find("app");
-  EXPECT_EQ(app.ports, (std::vector<PortMapping>{{"127.0.0.1", 3000, 3000, "tcp"},
-                                                 {"", 0, 3000, "tcp"},
-                                                 {"", 8080, 3000, "tcp"},
-                                                 {"", 53, 53, "udp"}}));
+  EXPECT_EQ(app.ports,
+            (std::vector<PortMapping>{
+                {"127.0.0.1", 3000, 3000, "tcp"}, {"", 0, 3000, "tcp"}, {"", 8080, 3000, "tcp"}, {"", 53, 53, "udp"}}));
   EXPECT_EQ(app.environment.at("NODE_ENV"), "production");
   EXPECT_EQ(app.stop_grace_period, std::chrono::seconds(90));
   EXPECT_EQ(app.stop_signal, "SIGINT");
@@ -185,8 +186,9 @@ TEST(ComposeFile, UnknownKeysGetComposesValidationError) {
             "are not allowed ('intervall' was unexpected)");
   // `name:` is a top-level key of compose v2's schema only.
   EXPECT_EQ(error_of("name: app\nservices: {}\n"), "");
-  EXPECT_NE(error_of("name: app\nservices: {}\n", TemplateSyntax::python_v1).find("Invalid top-level property \"name\""),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("name: app\nservices: {}\n", TemplateSyntax::python_v1).find("Invalid top-level property \"name\""),
+      std::string::npos);
 }
 
 // Goal: value errors name file:line:column and what was expected.
@@ -262,10 +264,11 @@ TEST(ComposeFile, PreflightRefusesWrittenValuesAtTheirLine) {
   EXPECT_EQ(refusal("    imagee: x\n"), ":3:5: services.blue Additional property imagee is not allowed");
   EXPECT_EQ(refusal("    image: x\n    ports:\n      - 3001:3000: x\n"),
             ":5:9: services.blue.ports Additional property 3001:3000 is not allowed");
-  EXPECT_EQ(refusal("    ports:\n      - 3000:3000\n"), "");           // no image: a merge may give it
-  EXPECT_EQ(refusal("    image: x\n    init: ${INIT}\n"), "");         // a variable: the command's to read
+  EXPECT_EQ(refusal("    ports:\n      - 3000:3000\n"), "");    // no image: a merge may give it
+  EXPECT_EQ(refusal("    image: x\n    init: ${INIT}\n"), "");  // a variable: the command's to read
   EXPECT_EQ(refusal("    image: x\n    stop_grace_period: 10s\n"), "");
-  EXPECT_EQ(refusal("    image: x\n    volumes: [\"~/logs:/logs\"]\n    env_file: ~/app.env\n"), "");  // HOME at run time
+  EXPECT_EQ(refusal("    image: x\n    volumes: [\"~/logs:/logs\"]\n    env_file: ~/app.env\n"),
+            "");  // HOME at run time
   // `<<: *anchor` merge keys are applied first, as compose's YAML readers apply them.
   std::ofstream(dir / "merge.yml") << "x-common: &common\n  image: x\n  init: true\n"
                                       "services:\n  blue:\n    <<: *common\n    ports: [\"3000:3000\"]\n";
@@ -300,8 +303,9 @@ TEST(ComposeFile, ConfigHashIsStableAndSensitive) {
 // (compose-go interpolation.go newPathError; docker-compose interpolation.py).
 TEST(ComposeFile, InvalidInterpolationErrorsPerGeneration) {
   const std::string text = "services:\n  web:\n    image: x\n    command: echo ${MSG\n";
-  EXPECT_EQ(error_of(text), "invalid interpolation format for services.web.command: \"echo ${MSG\". You may need to "
-                            "escape any $ with another $");
+  EXPECT_EQ(error_of(text),
+            "invalid interpolation format for services.web.command: \"echo ${MSG\". You may need to "
+            "escape any $ with another $");
   EXPECT_EQ(error_of(text, TemplateSyntax::go_v1_17),
             "invalid interpolation format for services.web.command.\nYou may need to escape any $ with another $.\n"
             "echo ${MSG");

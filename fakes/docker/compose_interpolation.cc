@@ -127,7 +127,8 @@ class GoSubstituter {
         // The text after the first closing brace was swallowed by the greedy pattern: substitute it
         // on its own. Before v1.17 an error there is dropped with the whole match (`return ""`).
         try {
-          return *value + substitute(rest, syntax_ == TemplateSyntax::go_v1_2 ? order : std::vector<std::string_view>{});
+          return *value +
+                 substitute(rest, syntax_ == TemplateSyntax::go_v1_2 ? order : std::vector<std::string_view>{});
         } catch (const TemplateError&) {
           if (syntax_ == TemplateSyntax::go_v1_17) throw;
           return "";
@@ -187,11 +188,14 @@ std::string substitute_python(const std::string& text, const VariableLookup& loo
     }
     auto [var, tail] = partition(named, sep);
     auto value = lookup(var);
-    if (sep == ":-") out += value && !value->empty() ? *value : tail;
-    else if (sep == "-") out += value ? *value : tail;
+    if (sep == ":-")
+      out += value && !value->empty() ? *value : tail;
+    else if (sep == "-")
+      out += value ? *value : tail;
     else if ((sep == ":?" && (!value || value->empty())) || (sep == "?" && !value))
       throw TemplateError(TemplateError::Kind::missing_required, text, var, tail.empty() ? var : tail);
-    else out += *value;
+    else
+      out += *value;
   }
   out.append(text, last, std::string::npos);
   return out;

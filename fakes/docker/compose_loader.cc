@@ -86,15 +86,14 @@ std::string ComposeLoader::working_dir(const ComposeLoadOptions& o, const std::v
 }
 
 std::map<std::string, std::string> ComposeLoader::variables(const ComposeLoadOptions& o,
-                                                             std::vector<std::string>& warnings) const {
+                                                            std::vector<std::string>& warnings) const {
   const bool v1 = dialect_.generation() == TemplateSyntax::python_v1;
   std::vector<std::string> files = o.files;
   if (files.empty() && v1)
     if (auto f = get(env_, "COMPOSE_FILE")) files = split(*f, get(env_, "COMPOSE_PATH_SEPARATOR").value_or(":"));
   std::vector<std::string> env_files = o.env_files;
   // Before compose 2.17, --env-file is a single flag: the last one given counts.
-  if (env_files.size() > 1 && (v1 || dialect_.generation() != TemplateSyntax::go_v1_17))
-    env_files = {env_files.back()};
+  if (env_files.size() > 1 && (v1 || dialect_.generation() != TemplateSyntax::go_v1_17)) env_files = {env_files.back()};
   bool given = !env_files.empty();
   if (!given) env_files = {(fs::path(working_dir(o, files)) / ".env").string()};
   std::map<std::string, std::string> vars;
@@ -166,8 +165,8 @@ ComposeLoader::Files ComposeLoader::config_files(const ComposeLoadOptions& o,
       for (const auto& n : v1 ? kV1Overrides : kV2Overrides)
         if (exists((dir / n).string())) overrides.push_back(n);
       if (overrides.size() > 1 && v1)  // config.py DuplicateOverrideFileFound
-        throw ComposeFileError(fmt::format("Multiple override files found: {}. You may only use a single override file.",
-                                           fmt::join(overrides, ", ")));
+        throw ComposeFileError(fmt::format(
+            "Multiple override files found: {}. You may only use a single override file.", fmt::join(overrides, ", ")));
       if (!overrides.empty()) {
         files.host.push_back((dir / overrides.front()).string());
         files.shown.push_back(shown(overrides.front()));
@@ -247,9 +246,12 @@ void ComposeLoader::resolve_environment(ServiceConfig& s, const std::map<std::st
     }
   }
   for (const auto& [k, v] : s.environment_entries) {
-    if (v) env[k] = *v;
-    else if (auto from = get(vars, k)) env[k] = *from;
-    else env.erase(k);  // a bare KEY that is not set: the container does not get it
+    if (v)
+      env[k] = *v;
+    else if (auto from = get(vars, k))
+      env[k] = *from;
+    else
+      env.erase(k);  // a bare KEY that is not set: the container does not get it
   }
   s.environment = env;
 }
@@ -267,8 +269,8 @@ ComposeProject ComposeLoader::load(const ComposeLoadOptions& o, std::vector<std:
   std::vector<std::string> unset;
   for (size_t i = 0; i < files.host.size(); ++i) {
     ComposeSource source{files.shown[i], real(files.host[i])};
-    YAML::Node root = load_compose_document(source, dialect_.missing_file(files.host[i], files.given[i]), g, lookup,
-                                            unset);
+    YAML::Node root =
+        load_compose_document(source, dialect_.missing_file(files.host[i], files.given[i]), g, lookup, unset);
     ComposeFileContext context{g, files.shown[i], project.working_dir, get(project.environment, "HOME")};
     read.push_back(read_compose_file(root, context));
   }

@@ -30,13 +30,13 @@ namespace bg::fakes {
 
 // The global options of one compose invocation that say which project it is.
 struct ComposeLoadOptions {
-  std::vector<std::string> files;          // -f, as given
-  std::string project_name;                // -p
-  std::string project_directory;           // --project-directory
-  std::vector<std::string> env_files;      // --env-file (several from compose 2.17 on)
-  std::vector<std::string> profiles;       // --profile
-  std::vector<std::string> services;       // services named on the command line
-  bool silent_variables = false;           // docker-compose 1.x: no unset-variable warnings
+  std::vector<std::string> files;      // -f, as given
+  std::string project_name;            // -p
+  std::string project_directory;       // --project-directory
+  std::vector<std::string> env_files;  // --env-file (several from compose 2.17 on)
+  std::vector<std::string> profiles;   // --profile
+  std::vector<std::string> services;   // services named on the command line
+  bool silent_variables = false;       // docker-compose 1.x: no unset-variable warnings
 };
 
 struct ComposeProject {

@@ -174,7 +174,8 @@ TEST(ComposeLoader, UnsetVariableWarnings) {
   Folder f;
   f.write("docker-compose.yml", "services:\n  web: {image: \"app:${TAG}\", labels: {tag: \"${TAG}\"}}\n");
   f.load("2.5.0");
-  EXPECT_EQ(f.warnings, (std::vector<std::string>(2, "The \"TAG\" variable is not set. Defaulting to a blank string.")));
+  EXPECT_EQ(f.warnings,
+            (std::vector<std::string>(2, "The \"TAG\" variable is not set. Defaulting to a blank string.")));
   f.load("1.29.2");
   EXPECT_EQ(f.warnings, (std::vector<std::string>{"The TAG variable is not set. Defaulting to a blank string."}));
   ComposeLoadOptions silent;

@@ -36,15 +36,18 @@ void merge_ports(std::vector<PortMapping>& base, const std::vector<PortMapping>&
   }
   // toServicePortConfigsSlice: target, then published, then host_ip, then protocol.
   std::sort(base.begin(), base.end(), [](const PortMapping& a, const PortMapping& b) {
-    return std::tie(a.target, a.published, a.host_ip, a.protocol) < std::tie(b.target, b.published, b.host_ip, b.protocol);
+    return std::tie(a.target, a.published, a.host_ip, a.protocol) <
+           std::tie(b.target, b.published, b.host_ip, b.protocol);
   });
 }
 
 void merge_volumes(std::vector<BindMount>& base, const std::vector<BindMount>& over, TemplateSyntax g) {
   for (const auto& m : over) {
     auto it = std::find_if(base.begin(), base.end(), [&](const BindMount& b) { return b.target == m.target; });
-    if (it != base.end()) *it = m;
-    else base.push_back(m);
+    if (it != base.end())
+      *it = m;
+    else
+      base.push_back(m);
   }
   if (!is_v1(g))  // toServiceVolumeConfigsSlice sorts by target; v1 keeps the dict's order
     std::sort(base.begin(), base.end(), [](const auto& a, const auto& b) { return a.target < b.target; });
@@ -74,8 +77,10 @@ void merge_healthcheck(ServiceConfig& b, const ServiceConfig& o, TemplateSyntax 
   Healthcheck& h = *b.healthcheck;
   const Healthcheck& oh = *o.healthcheck;
   if (!oh.test.empty()) {
-    if (g == TemplateSyntax::go_v1_2 || g == TemplateSyntax::go_v1_8) append(h.test, oh.test);
-    else h.test = oh.test;
+    if (g == TemplateSyntax::go_v1_2 || g == TemplateSyntax::go_v1_8)
+      append(h.test, oh.test);
+    else
+      h.test = oh.test;
   }
   if (oh.interval) h.interval = oh.interval;
   if (oh.timeout) h.timeout = oh.timeout;
@@ -115,9 +120,12 @@ ServiceConfig merge_services(ServiceConfig b, const ServiceConfig& o, TemplateSy
   merge_networks(b.networks, o.networks, g);
   merge_healthcheck(b, o, g);
   for (const auto& d : o.depends_on) {
-    auto it = std::find_if(b.depends_on.begin(), b.depends_on.end(), [&](const auto& x) { return x.service == d.service; });
-    if (it != b.depends_on.end()) *it = d;
-    else b.depends_on.push_back(d);
+    auto it =
+        std::find_if(b.depends_on.begin(), b.depends_on.end(), [&](const auto& x) { return x.service == d.service; });
+    if (it != b.depends_on.end())
+      *it = d;
+    else
+      b.depends_on.push_back(d);
   }
   if (is_v1(g)) {
     // parse_extra_hosts: a mapping by host name, the override's address winning.
@@ -125,8 +133,10 @@ ServiceConfig merge_services(ServiceConfig b, const ServiceConfig& o, TemplateSy
       std::string host = h.substr(0, h.find(':'));
       auto it = std::find_if(b.extra_hosts.begin(), b.extra_hosts.end(),
                              [&](const std::string& x) { return x.substr(0, x.find(':')) == host; });
-      if (it != b.extra_hosts.end()) *it = h;
-      else b.extra_hosts.push_back(h);
+      if (it != b.extra_hosts.end())
+        *it = h;
+      else
+        b.extra_hosts.push_back(h);
     }
     sorted_set(b.profiles, o.profiles);
   } else {
@@ -145,15 +155,19 @@ ComposeFile merge_compose_files(std::vector<ComposeFile> files, TemplateSyntax g
     if (!f.name.empty()) out.name = f.name;
     for (const auto& s : f.services) {
       auto it = std::find_if(out.services.begin(), out.services.end(), [&](const auto& x) { return x.name == s.name; });
-      if (it != out.services.end()) *it = merge_services(*it, s, g);
-      else out.services.push_back(s);
+      if (it != out.services.end())
+        *it = merge_services(*it, s, g);
+      else
+        out.services.push_back(s);
     }
     for (auto* section : {&out.networks, &out.volumes}) {
       const auto& over = section == &out.networks ? f.networks : f.volumes;
       for (const auto& r : over) {
         auto it = std::find_if(section->begin(), section->end(), [&](const auto& x) { return x.key == r.key; });
-        if (it != section->end()) *it = r;
-        else section->push_back(r);
+        if (it != section->end())
+          *it = r;
+        else
+          section->push_back(r);
       }
     }
     if (!is_v1(g))  // mergeServices rebuilds the list from a map and sorts it by name

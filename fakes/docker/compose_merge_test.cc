@@ -92,8 +92,8 @@ TEST(ComposeMerge, GenerationsDiffer) {
 TEST(ComposeMerge, ServiceOrder) {
   const char* two = "services:\n  zeta: {image: z}\n  alpha: {image: a}\n";
   EXPECT_EQ(file(two, TemplateSyntax::go_v1_2).services.front().name, "zeta");
-  auto merged_files = merge_compose_files({file(two, TemplateSyntax::go_v1_2), file("services: {}\n", TemplateSyntax::go_v1_2)},
-                                          TemplateSyntax::go_v1_2);
+  auto merged_files = merge_compose_files(
+      {file(two, TemplateSyntax::go_v1_2), file("services: {}\n", TemplateSyntax::go_v1_2)}, TemplateSyntax::go_v1_2);
   EXPECT_EQ(merged_files.services.front().name, "alpha");
 }
 

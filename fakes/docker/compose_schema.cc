@@ -137,10 +137,9 @@ const std::map<std::string_view, KeyRule>& top_rules() {
 const std::map<std::string_view, std::set<std::string_view>>& nested_keys() {
   static const std::map<std::string_view, std::set<std::string_view>> keys = {
       {"healthcheck", {"disable", "interval", "retries", "test", "timeout", "start_period", "start_interval"}},
-      {"build",
-       {"context", "dockerfile", "dockerfile_inline", "args", "ssh", "labels", "cache_from", "cache_to", "no_cache",
-        "additional_contexts", "network", "pull", "target", "shm_size", "extra_hosts", "isolation", "privileged",
-        "secrets", "tags", "platforms"}},
+      {"build", {"context",     "dockerfile", "dockerfile_inline",   "args",    "ssh",  "labels",   "cache_from",
+                 "cache_to",    "no_cache",   "additional_contexts", "network", "pull", "target",   "shm_size",
+                 "extra_hosts", "isolation",  "privileged",          "secrets", "tags", "platforms"}},
       {"depends_on", {"condition", "restart", "required"}},
       {"service_network", {"aliases", "ipv4_address", "ipv6_address", "link_local_ips", "priority"}},
       {"volume", {"type", "source", "target", "read_only", "consistency", "bind", "volume", "tmpfs"}},
@@ -158,10 +157,10 @@ const std::map<std::string_view, std::set<std::string_view>>& nested_keys() {
 // docker-compose 1.x's hints for common misspellings (validation.py DOCKER_CONFIG_HINTS).
 const std::map<std::string_view, std::string_view>& v1_hints() {
   static const std::map<std::string_view, std::string_view> hints = {
-      {"cpu_share", "cpu_shares"},  {"add_host", "extra_hosts"},    {"hosts", "extra_hosts"},
-      {"extra_host", "extra_hosts"}, {"device", "devices"},          {"link", "links"},
+      {"cpu_share", "cpu_shares"},      {"add_host", "extra_hosts"}, {"hosts", "extra_hosts"},
+      {"extra_host", "extra_hosts"},    {"device", "devices"},       {"link", "links"},
       {"memory_swap", "memswap_limit"}, {"port", "ports"},           {"privilege", "privileged"},
-      {"priviliged", "privileged"}, {"privilige", "privileged"},     {"volume", "volumes"},
+      {"priviliged", "privileged"},     {"privilige", "privileged"}, {"volume", "volumes"},
       {"workdir", "working_dir"}};
   return hints;
 }

@@ -19,9 +19,12 @@ std::vector<std::string> split_shell_words(std::string_view text) {
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
     if (quote) {
-      if (c == quote) quote = 0;
-      else if (c == '\\' && quote == '"' && i + 1 < text.size()) word += text[++i];
-      else word += c;
+      if (c == quote)
+        quote = 0;
+      else if (c == '\\' && quote == '"' && i + 1 < text.size())
+        word += text[++i];
+      else
+        word += c;
     } else if (c == '\'' || c == '"') {
       quote = c, in_word = true;
     } else if (c == '\\' && i + 1 < text.size()) {
@@ -150,7 +153,9 @@ std::string ServiceKeyReader::host_path(const YAML::Node& at, const std::string&
   if (path.empty() || path.front() != '~') return (context_.working_dir / path).lexically_normal().string();
   // compose-go expandUser / os.path.expanduser: `~` is the caller's HOME.
   if (!context_.home) not_modelled(at, "~", "a path under HOME, with HOME unset");
-  return (fs::path(*context_.home) / path.substr(path.size() > 1 && path[1] == '/' ? 2 : 1)).lexically_normal().string();
+  return (fs::path(*context_.home) / path.substr(path.size() > 1 && path[1] == '/' ? 2 : 1))
+      .lexically_normal()
+      .string();
 }
 
 // compose-go loader/volume.go ParseVolume and docker-compose's VolumeSpec: [SOURCE:]TARGET[:MODE];
@@ -170,12 +175,14 @@ BindMount ServiceKeyReader::short_volume(const YAML::Node& n, const std::string&
   if (parts.size() == 3) {
     std::stringstream modes(parts[2]);
     for (std::string mode; std::getline(modes, mode, ',');) {
-      if (mode == "ro") m.read_only = true;
+      if (mode == "ro")
+        m.read_only = true;
       else if (mode == "rw" || mode == "z" || mode == "Z" || mode == "cached" || mode == "delegated" ||
                mode == "consistent" || mode == "nocopy" || mode.find("shared") != std::string::npos ||
                mode.find("slave") != std::string::npos || mode.find("private") != std::string::npos)
         continue;  // SELinux labels, macOS consistency, propagation: no effect on what the app reads
-      else fail(n, fmt::format("invalid mode: {}", mode));
+      else
+        fail(n, fmt::format("invalid mode: {}", mode));
     }
   }
   const std::string& source = parts[0];
@@ -208,8 +215,10 @@ std::vector<BindMount> ServiceKeyReader::volumes(const YAML::Node& n, const std:
   if (!n.IsSequence()) fail(n, "volumes: expected a list");
   std::vector<BindMount> out;
   for (const auto& item : n) {
-    if (!item.IsMap()) out.push_back(short_volume(item, path));
-    else if (auto m = long_volume(item, path)) out.push_back(*m);
+    if (!item.IsMap())
+      out.push_back(short_volume(item, path));
+    else if (auto m = long_volume(item, path))
+      out.push_back(*m);
   }
   return out;
 }
@@ -228,9 +237,12 @@ std::vector<ServiceNetwork> ServiceKeyReader::networks(const YAML::Node& n, cons
       check_keys(v, "service_network", path + "." + net.key);
       for (const auto& opt : v) {
         std::string key = opt.first.Scalar();
-        if (key == "aliases") net.aliases = strings(opt.second, path + ".aliases");
-        else if (key == "priority" || key.substr(0, 2) == "x-") continue;  // the order of attachment only
-        else not_modelled(opt.first, path + "." + net.key + "." + key, "a fixed address on the network");
+        if (key == "aliases")
+          net.aliases = strings(opt.second, path + ".aliases");
+        else if (key == "priority" || key.substr(0, 2) == "x-")
+          continue;  // the order of attachment only
+        else
+          not_modelled(opt.first, path + "." + net.key + "." + key, "a fixed address on the network");
       }
     }
     out.push_back(net);
@@ -275,9 +287,12 @@ BuildConfig ServiceKeyReader::build(const YAML::Node& n, const std::string& path
     check_keys(n, "build", path);
     for (const auto& kv : n) {
       std::string key = kv.first.Scalar();
-      if (key == "context") context = scalar(kv.second, path + ".context");
-      else if (key == "dockerfile") b.dockerfile = scalar(kv.second, path + ".dockerfile");
-      else if (key == "args") b.args = mapping(kv.second, path + ".args");
+      if (key == "context")
+        context = scalar(kv.second, path + ".context");
+      else if (key == "dockerfile")
+        b.dockerfile = scalar(kv.second, path + ".dockerfile");
+      else if (key == "args")
+        b.args = mapping(kv.second, path + ".args");
       else if (key == "target" || key == "dockerfile_inline" || key == "additional_contexts" || key == "ssh" ||
                key == "secrets")
         not_modelled(kv.first, path + "." + key, "the fake builder reads the Dockerfile's final stage only");
@@ -286,8 +301,7 @@ BuildConfig ServiceKeyReader::build(const YAML::Node& n, const std::string& path
     }
   }
   // A git or http context is fetched by the builder; the fake builder reads local folders.
-  if (context.find("://") != std::string::npos || context.rfind("git@", 0) == 0 ||
-      context.rfind("github.com/", 0) == 0)
+  if (context.find("://") != std::string::npos || context.rfind("git@", 0) == 0 || context.rfind("github.com/", 0) == 0)
     not_modelled(n, path, "a remote build context");
   b.context = host_path(n, context);
   return b;
@@ -301,13 +315,20 @@ Healthcheck ServiceKeyReader::healthcheck(const YAML::Node& n, const std::string
     std::string key = kv.first.Scalar();
     const YAML::Node& v = kv.second;
     // A string test runs in a shell (compose-go HealthCheckTest, docker-compose process_healthcheck).
-    if (key == "test") h.test = v.IsScalar() ? std::vector<std::string>{"CMD-SHELL", v.Scalar()} : strings(v, path);
-    else if (key == "interval") h.interval = duration(v, path + ".interval");
-    else if (key == "timeout") h.timeout = duration(v, path + ".timeout");
-    else if (key == "start_period") h.start_period = duration(v, path + ".start_period");
-    else if (key == "retries") h.retries = integer(v, path + ".retries");
-    else if (key == "disable") h.disable = boolean(v, path + ".disable");
-    else if (key == "start_interval") not_modelled(kv.first, path + ".start_interval", "probes faster while starting");
+    if (key == "test")
+      h.test = v.IsScalar() ? std::vector<std::string>{"CMD-SHELL", v.Scalar()} : strings(v, path);
+    else if (key == "interval")
+      h.interval = duration(v, path + ".interval");
+    else if (key == "timeout")
+      h.timeout = duration(v, path + ".timeout");
+    else if (key == "start_period")
+      h.start_period = duration(v, path + ".start_period");
+    else if (key == "retries")
+      h.retries = integer(v, path + ".retries");
+    else if (key == "disable")
+      h.disable = boolean(v, path + ".disable");
+    else if (key == "start_interval")
+      not_modelled(kv.first, path + ".start_interval", "probes faster while starting");
   }
   return h;
 }
@@ -322,8 +343,10 @@ std::map<std::string, std::optional<std::string>> ServiceKeyReader::environment(
     for (const auto& item : n) {
       std::string entry = scalar(item, path);
       auto eq = entry.find('=');
-      if (eq == std::string::npos) env[entry] = std::nullopt;
-      else env[entry.substr(0, eq)] = entry.substr(eq + 1);
+      if (eq == std::string::npos)
+        env[entry] = std::nullopt;
+      else
+        env[entry.substr(0, eq)] = entry.substr(eq + 1);
     }
   } else {
     fail(n, "environment: expected a mapping or a list");

@@ -41,11 +41,11 @@ struct ComposeWorld {
     write("docker-compose-green.yml", "services:\n  green:\n    image: docker-image\n    ports:\n      - 3001:3000\n");
     EngineOptions options;
     options.build_duration = 1s;
-    engine = std::make_unique<DockerEngine>(io.io(), clock, history, ports, core::Rng(1), options,
-                                            [this](const ProcessSpec& spec) {
-                                              return std::make_unique<test_support::EchoProcess>(
-                                                  io.io(), ports, clock, spec, test_support::EchoProcess::Behaviour{listen_after_, false, answers_exec});
-                                            });
+    engine = std::make_unique<DockerEngine>(
+        io.io(), clock, history, ports, core::Rng(1), options, [this](const ProcessSpec& spec) {
+          return std::make_unique<test_support::EchoProcess>(
+              io.io(), ports, clock, spec, test_support::EchoProcess::Behaviour{listen_after_, false, answers_exec});
+        });
     engine->build(parse_dockerfile("FROM node:16-alpine\nCMD [\"node\", \"server.js\"]\n"), "docker-image", {});
     compose = std::make_unique<ComposeCli>(*engine, make_compose_dialect(compose_version));
   }

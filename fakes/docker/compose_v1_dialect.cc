@@ -14,12 +14,18 @@ namespace {
 
 const char* verb(ComposeStep step) {
   switch (step) {
-    case ComposeStep::create: return "Creating";
-    case ComposeStep::recreate: return "Recreating";
-    case ComposeStep::start: return "Starting";
-    case ComposeStep::stop: return "Stopping";
-    case ComposeStep::remove: return "Removing";
-    case ComposeStep::restart: return "Restarting";
+    case ComposeStep::create:
+      return "Creating";
+    case ComposeStep::recreate:
+      return "Recreating";
+    case ComposeStep::start:
+      return "Starting";
+    case ComposeStep::stop:
+      return "Stopping";
+    case ComposeStep::remove:
+      return "Removing";
+    case ComposeStep::restart:
+      return "Restarting";
   }
   return "";
 }
@@ -35,8 +41,10 @@ std::string texttable(const std::vector<std::vector<std::string>>& rows) {
     std::vector<std::string> cells;
     for (size_t i = 0; i < widths.size(); ++i) {
       size_t fill = widths[i] - rows[n][i].size();
-      if (n == 0) cells.push_back(std::string(fill / 2, ' ') + rows[n][i] + std::string(fill / 2 + fill % 2, ' '));
-      else cells.push_back(rows[n][i] + std::string(fill, ' '));
+      if (n == 0)
+        cells.push_back(std::string(fill / 2, ' ') + rows[n][i] + std::string(fill / 2 + fill % 2, ' '));
+      else
+        cells.push_back(rows[n][i] + std::string(fill, ' '));
     }
     out += fmt::format("{}\n", fmt::join(cells, "   "));
     if (n == 0) {
@@ -71,9 +79,7 @@ std::string ComposeV1Dialect::step_error(ComposeStep step, const std::string& co
   return fmt::format("{} {} ... error\n", verb(step), container);
 }
 
-std::string ComposeV1Dialect::up_to_date(const std::string& container) const {
-  return container + " is up-to-date\n";
-}
+std::string ComposeV1Dialect::up_to_date(const std::string& container) const { return container + " is up-to-date\n"; }
 
 std::string ComposeV1Dialect::network_created(const std::string& network) const {
   return fmt::format("Creating network \"{}\" with the default driver\n", network);
@@ -196,7 +202,9 @@ std::string ComposeV1Dialect::dependency_error(const std::string& dependent, con
     case DependencyFailure::no_healthcheck:
       cause = fmt::format("Service \"{}\" is missing a healthcheck configuration", dependency);
       break;
-    case DependencyFailure::unhealthy: cause = fmt::format("Container \"{}\" is unhealthy.", short_id); break;
+    case DependencyFailure::unhealthy:
+      cause = fmt::format("Container \"{}\" is unhealthy.", short_id);
+      break;
     case DependencyFailure::exited:
       cause = fmt::format("Container \"{}\" exited with code {}.", short_id, exit_code);
       break;
@@ -244,12 +252,15 @@ std::string ComposeV1Dialect::missing_file(const std::string& absolute, const st
 
 std::string ComposeV1Dialect::state(const ContainerRecord& c) {
   switch (c.state) {
-    case ContainerState::paused: return "Paused";
-    case ContainerState::restarting: return "Restarting";
+    case ContainerState::paused:
+      return "Paused";
+    case ContainerState::restarting:
+      return "Restarting";
     case ContainerState::running:
       if (c.health.empty()) return "Up";
       return c.health == "starting" ? "Up (health: starting)" : fmt::format("Up ({})", c.health);
-    default: return fmt::format("Exit {}", c.exit_code);  // created and removing too: not running
+    default:
+      return fmt::format("Exit {}", c.exit_code);  // created and removing too: not running
   }
 }
 

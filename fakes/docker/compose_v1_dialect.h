@@ -57,8 +57,8 @@ class ComposeV1Dialect : public ComposeDialect {
   bool starts_by_service() const override { return true; }
   std::string nothing_to_start(const std::string& service) const override;
   std::string dependency_event(const std::string&, const std::string&) const override { return ""; }
-  core::CommandResult build_output(const std::string& service, const std::string& image,
-                                   const Dockerfile& dockerfile, const BuildResult& built) const override;
+  core::CommandResult build_output(const std::string& service, const std::string& image, const Dockerfile& dockerfile,
+                                   const BuildResult& built) const override;
   std::string built_because_missing(const std::string& service) const override;
   bool batches_progress() const override { return true; }
   std::string dependency_error(const std::string& dependent, const std::string& dependency,

@@ -169,7 +169,6 @@ const std::map<std::string, std::string>& v1_command_help() {
   return help;
 }
 
-
 std::string v1_usage() { return std::string(kTopLevelHelp) + kCommands; }
 std::string v1_commands() { return kCommands; }
 

@@ -9,8 +9,8 @@ namespace bg::fakes {
 // The table is docker/cli's formatter with compose's default format (cmd/compose/ps.go, v2.15+).
 std::string ComposeV215Dialect::ps_table(const std::vector<ContainerRecord>& containers, core::Time now) const {
   return PsFormatter::render(
-      "table {{.Name}}\t{{.Image}}\t{{.Command}}\t{{.Service}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}",
-      containers, now);
+      "table {{.Name}}\t{{.Image}}\t{{.Command}}\t{{.Service}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}", containers,
+      now);
 }
 
 // `json` printed one array until v2.21.0, which changed it to one object per line (compose issue

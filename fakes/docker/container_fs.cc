@@ -46,8 +46,8 @@ core::PathMap make_container_fs(const ContainerFsPlan& plan, const Image& image,
   if (!image.files.empty() && fs::is_directory(image.files)) {
     fs::path at = plan.layer / fs::path(image.files_at).relative_path();
     fs::create_directories(at, ec);
-    fs::copy(image.files, at, fs::copy_options::recursive | fs::copy_options::copy_symlinks |
-                                  fs::copy_options::overwrite_existing, ec);
+    fs::copy(image.files, at,
+             fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
     if (ec) throw std::runtime_error(fmt::format("laying out {}'s files: {}", image.ref, ec.message()));
   }
   core::PathMap map;
@@ -82,8 +82,8 @@ namespace {
 
 void copy_dir_contents(const fs::path& src, const fs::path& dst, std::error_code& ec) {
   fs::create_directories(dst, ec);
-  fs::copy(src, dst, fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing,
-           ec);
+  fs::copy(src, dst,
+           fs::copy_options::recursive | fs::copy_options::copy_symlinks | fs::copy_options::overwrite_existing, ec);
 }
 
 }  // namespace

@@ -20,8 +20,8 @@
 namespace bg::fakes {
 
 struct ContainerFsPlan {
-  std::filesystem::path layer;        // the container's writable layer (created here)
-  std::filesystem::path volumes;      // where named volumes live (created on demand)
+  std::filesystem::path layer;          // the container's writable layer (created here)
+  std::filesystem::path volumes;        // where named volumes live (created on demand)
   const core::PathMap* host = nullptr;  // host path -> real path (nullptr: host paths are real)
   // host path -> a real path a hard link can be made to (nullptr: the `host` one; see below).
   const core::PathMap* host_linkable = nullptr;

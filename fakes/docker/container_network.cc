@@ -10,8 +10,8 @@ void ContainerNetwork::attach(const std::string& container, const std::string& s
          app_port);
 }
 
-void ContainerNetwork::attach(const std::string& container, const std::vector<std::string>& aliases,
-                              uint16_t address, uint16_t app_port) {
+void ContainerNetwork::attach(const std::string& container, const std::vector<std::string>& aliases, uint16_t address,
+                              uint16_t app_port) {
   std::lock_guard lock(mutex_);
   instances_[container] = Instance{aliases, address, app_port, ++created_};
 }

@@ -38,14 +38,14 @@ struct ProcessSpec {
 
 // `docker exec` of one command in a running container.
 struct ExecRequest {
-  std::vector<std::string> argv;          // the command and its arguments, as given
-  std::map<std::string, std::string> env; // the container's environment with `exec -e` on top
-  std::string user;                       // -u ("" = the image's user)
-  std::string workdir;                    // -w ("" = the container's)
-  bool interactive = false;               // -i: `stdin` is the command's standard input
-  bool tty = false;                       // -t
-  std::string stdin;                      // what the script piped in (with -i)
-  std::string image;                      // the container's image, for messages
+  std::vector<std::string> argv;           // the command and its arguments, as given
+  std::map<std::string, std::string> env;  // the container's environment with `exec -e` on top
+  std::string user;                        // -u ("" = the image's user)
+  std::string workdir;                     // -w ("" = the container's)
+  bool interactive = false;                // -i: `stdin` is the command's standard input
+  bool tty = false;                        // -t
+  std::string stdin;                       // what the script piped in (with -i)
+  std::string image;                       // the container's image, for messages
 };
 
 class ContainerProcess {
@@ -62,7 +62,8 @@ class ContainerProcess {
   virtual core::CommandResult exec(const ExecRequest& request, std::stop_token stop) {
     (void)stop;
     std::string cmd = request.argv.empty() ? "" : request.argv.front();
-    return core::not_modelled_result("docker exec " + cmd + " in " + (request.image.empty() ? "this image" : request.image));
+    return core::not_modelled_result("docker exec " + cmd + " in " +
+                                     (request.image.empty() ? "this image" : request.image));
   }
 
   // Set by the runtime before start(); called exactly once, from any thread, when the process has

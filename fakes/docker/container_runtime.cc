@@ -6,13 +6,20 @@ namespace bg::fakes {
 
 const char* state_name(ContainerState s) {
   switch (s) {
-    case ContainerState::created: return "created";
-    case ContainerState::running: return "running";
-    case ContainerState::paused: return "paused";
-    case ContainerState::restarting: return "restarting";
-    case ContainerState::removing: return "removing";
-    case ContainerState::exited: return "exited";
-    case ContainerState::dead: return "dead";
+    case ContainerState::created:
+      return "created";
+    case ContainerState::running:
+      return "running";
+    case ContainerState::paused:
+      return "paused";
+    case ContainerState::restarting:
+      return "restarting";
+    case ContainerState::removing:
+      return "removing";
+    case ContainerState::exited:
+      return "exited";
+    case ContainerState::dead:
+      return "dead";
   }
   return "unknown";
 }
@@ -21,13 +28,20 @@ bool transition_allowed(ContainerState from, ContainerState to) {
   using S = ContainerState;
   if (to == S::dead) return from != S::dead;  // a failed removal can leave any container dead
   switch (from) {
-    case S::created: return to == S::running || to == S::removing || to == S::exited;
-    case S::running: return to == S::paused || to == S::exited || to == S::restarting || to == S::removing;
-    case S::paused: return to == S::running || to == S::exited;
-    case S::restarting: return to == S::running || to == S::exited || to == S::removing;
-    case S::exited: return to == S::running || to == S::removing || to == S::restarting;
-    case S::removing: return false;
-    case S::dead: return to == S::removing;
+    case S::created:
+      return to == S::running || to == S::removing || to == S::exited;
+    case S::running:
+      return to == S::paused || to == S::exited || to == S::restarting || to == S::removing;
+    case S::paused:
+      return to == S::running || to == S::exited;
+    case S::restarting:
+      return to == S::running || to == S::exited || to == S::removing;
+    case S::exited:
+      return to == S::running || to == S::removing || to == S::restarting;
+    case S::removing:
+      return false;
+    case S::dead:
+      return to == S::removing;
   }
   return false;
 }
@@ -69,7 +83,8 @@ ContainerRecord& ContainerRuntime::at(const std::string& name) {
 void ContainerRuntime::transition(const std::string& name, ContainerState to, core::Time now, int exit_code) {
   ContainerRecord& c = at(name);
   if (!transition_allowed(c.state, to))
-    throw IllegalTransition(fmt::format("container {} cannot go from {} to {}", name, state_name(c.state), state_name(to)));
+    throw IllegalTransition(
+        fmt::format("container {} cannot go from {} to {}", name, state_name(c.state), state_name(to)));
   c.state = to;
   if (to == ContainerState::running) {
     c.started = now;

@@ -26,19 +26,19 @@ class IllegalTransition : public std::logic_error {
 };
 
 struct ContainerRecord {
-  std::string id;            // 64 hex digits; `docker ps` shows the first 12
-  std::string name;          // compose v2: <project>-<service>-<n>
+  std::string id;    // 64 hex digits; `docker ps` shows the first 12
+  std::string name;  // compose v2: <project>-<service>-<n>
   std::string project;
   std::string service;
   int number = 1;
   ContainerState state = ContainerState::created;
   int exit_code = 0;
-  std::string image;         // reference as written (docker-image)
-  std::string image_id;      // the image it was created from (compose's image-digest label)
-  std::string config_hash;   // compose's config-hash label
-  std::string command;       // as `docker ps` shows it: "docker-entrypoint.sh node server.js"
+  std::string image;        // reference as written (docker-image)
+  std::string image_id;     // the image it was created from (compose's image-digest label)
+  std::string config_hash;  // compose's config-hash label
+  std::string command;      // as `docker ps` shows it: "docker-entrypoint.sh node server.js"
   std::vector<PortMapping> ports;
-  std::string health;        // "" (no healthcheck), "starting", "healthy", "unhealthy"
+  std::string health;  // "" (no healthcheck), "starting", "healthy", "unhealthy"
   core::Time created{};
   core::Time started{};
   core::Time finished{};

@@ -22,7 +22,13 @@ TEST(ContainerRuntime, NamesAndNumbersLikeComposeV2) {
   rt.erase("blue-blue-1");
   EXPECT_EQ(rt.next_number("blue", "blue"), 3);
   EXPECT_EQ(rt.list("blue").size(), 1u);
-  EXPECT_THROW(rt.create([] { auto r = record("g", "g"); r.name = "green-green-1"; return r; }(), 0us),
+  EXPECT_THROW(rt.create(
+                   [] {
+                     auto r = record("g", "g");
+                     r.name = "green-green-1";
+                     return r;
+                   }(),
+                   0us),
                std::invalid_argument);
 }
 

@@ -17,14 +17,14 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const std::vector<FlagSpec> kGlobalFlags = {{'H', "host", true},   {'c', "context", true}, {'D', "debug", false},
-                                            {'l', "log-level", true}, {0, "config", true}, {'v', "version", false},
-                                            {0, "tls", false},     {0, "tlsverify", false}};
-const std::vector<FlagSpec> kBuildFlags = {
-    {'t', "tag", true},       {'f', "file", true},       {'q', "quiet", false},   {0, "no-cache", false},
-    {0, "pull", false},       {0, "rm", false},          {0, "force-rm", false},  {0, "build-arg", true},
-    {0, "network", true},     {0, "platform", true},     {0, "progress", true},   {0, "target", true},
-    {0, "label", true},       {0, "cache-from", true}};
+const std::vector<FlagSpec> kGlobalFlags = {{'H', "host", true},      {'c', "context", true}, {'D', "debug", false},
+                                            {'l', "log-level", true}, {0, "config", true},    {'v', "version", false},
+                                            {0, "tls", false},        {0, "tlsverify", false}};
+const std::vector<FlagSpec> kBuildFlags = {{'t', "tag", true},     {'f', "file", true},    {'q', "quiet", false},
+                                           {0, "no-cache", false}, {0, "pull", false},     {0, "rm", false},
+                                           {0, "force-rm", false}, {0, "build-arg", true}, {0, "network", true},
+                                           {0, "platform", true},  {0, "progress", true},  {0, "target", true},
+                                           {0, "label", true},     {0, "cache-from", true}};
 uint64_t context_size(const fs::path& dir) {
   uint64_t total = 0;
   std::error_code ec;
@@ -35,18 +35,19 @@ uint64_t context_size(const fs::path& dir) {
 }
 
 // Docker commands the simulation does not model (docker/cli@v20.10.17 has them): said so by name.
-const std::set<std::string> kUnmodelled = {"attach", "commit", "diff", "events", "export", "history", "import", "info",
-                                           "load", "pause", "save", "search", "stats", "top", "unpause", "update",
-                                           "version", "builder", "buildx", "config", "context", "manifest", "node",
-                                           "plugin", "secret", "service", "stack", "swarm", "system", "trust", "scan",
-                                           "checkpoint"};
+const std::set<std::string> kUnmodelled = {
+    "attach",  "commit",  "diff",   "events", "export",  "history",  "import",  "info",
+    "load",    "pause",   "save",   "search", "stats",   "top",      "unpause", "update",
+    "version", "builder", "buildx", "config", "context", "manifest", "node",    "plugin",
+    "secret",  "service", "stack",  "swarm",  "system",  "trust",    "scan",    "checkpoint"};
 
 // A management command without a subcommand, or with one it does not have (cobra NoArgs with
 // subcommands: the usage, exit 1). Simplification: the list of its commands is not printed.
 core::CommandResult group_usage(const std::string& group, const std::string& what) {
-  return failed(fmt::format("\nUsage:  docker {} COMMAND\n\n{}\n\nRun 'docker {} COMMAND --help' for more "
-                            "information on a command.",
-                            group, what, group));
+  return failed(
+      fmt::format("\nUsage:  docker {} COMMAND\n\n{}\n\nRun 'docker {} COMMAND --help' for more "
+                  "information on a command.",
+                  group, what, group));
 }
 
 }  // namespace
@@ -100,7 +101,8 @@ core::CommandResult DockerCli::dispatch(const std::string& command, const Args& 
   if (command == "compose") {
     // docker-compose v1 is a separate program: without the v2 plugin, Docker 20.10 has no
     // `compose` command (semantics.md §3: the spellings differ per version).
-    if (!compose_.dialect().is_cli_plugin()) return failed("docker: 'compose' is not a docker command.\nSee 'docker --help'");
+    if (!compose_.dialect().is_cli_plugin())
+      return failed("docker: 'compose' is not a docker command.\nSee 'docker --help'");
     return compose_.run(rest, call.cwd, stop);
   }
   if (command == "build") return build(rest, call.cwd, stop);
@@ -136,8 +138,8 @@ core::CommandResult DockerCli::dispatch(const std::string& command, const Args& 
 
 // `docker container <verb>`: the same commands under their management group.
 core::CommandResult DockerCli::container_group(const Args& rest, const DockerCall& call, std::stop_token stop) {
-  static const std::set<std::string> verbs = {"run", "create", "rm", "stop", "start", "restart", "kill", "logs",
-                                              "rename", "wait", "port", "exec", "cp", "ps"};
+  static const std::set<std::string> verbs = {"run",  "create", "rm",   "stop", "start", "restart", "kill",
+                                              "logs", "rename", "wait", "port", "exec",  "cp",      "ps"};
   if (rest.empty()) return group_usage("container", "Manage containers");
   const std::string& verb = rest[0];
   Args more(rest.begin() + 1, rest.end());
@@ -202,7 +204,8 @@ core::CommandResult DockerCli::build(const std::vector<std::string>& args, const
   }
   const auto& tags = flags.values["tag"];
   core::CommandResult r;
-  r.out = fmt::format("Sending build context to Docker daemon  {}\n", human_size(static_cast<double>(context_size(context))));
+  r.out = fmt::format("Sending build context to Docker daemon  {}\n",
+                      human_size(static_cast<double>(context_size(context))));
   BuildResult built;
   try {
     built = engine_.build(dockerfile, tags.empty() ? "" : tags.front(), stop);

@@ -86,10 +86,11 @@ core::Duration duration_flag(const CommandSpec& spec, const CliArgs& a, const st
   if (!d) {
     // Go: a number without a unit is "missing unit", anything else "invalid duration".
     bool number = !v.empty() && v.find_first_not_of("0123456789.+-") == std::string::npos;
-    throw CliFailure{failed(fmt::format("invalid argument \"{}\" for \"{}\" flag: time: {} {}\nSee '{} --help'.", v,
-                                        flag_display(spec, name), number ? "missing unit in duration" : "invalid duration",
-                                        go_quote(v), spec.path),
-                            125)};
+    throw CliFailure{
+        failed(fmt::format("invalid argument \"{}\" for \"{}\" flag: time: {} {}\nSee '{} --help'.", v,
+                           flag_display(spec, name), number ? "missing unit in duration" : "invalid duration",
+                           go_quote(v), spec.path),
+               125)};
   }
   return *d;
 }

@@ -35,11 +35,10 @@ struct DockerWorld {
     std::ofstream(dir / "package.json") << std::string(2000, 'x');
     EngineOptions options;
     options.build_duration = 2s;
-    engine = std::make_unique<DockerEngine>(io.io(), clock, history, ports, core::Rng(3), options,
-                                            [this](const ProcessSpec& spec) {
-                                              return std::make_unique<EchoProcess>(
-                                                  io.io(), ports, clock, spec, EchoProcess::Behaviour{std::nullopt, false});
-                                            });
+    engine = std::make_unique<
+        DockerEngine>(io.io(), clock, history, ports, core::Rng(3), options, [this](const ProcessSpec& spec) {
+      return std::make_unique<EchoProcess>(io.io(), ports, clock, spec, EchoProcess::Behaviour{std::nullopt, false});
+    });
     compose = std::make_unique<ComposeCli>(*engine);
     docker = std::make_unique<DockerCli>(*engine, *compose);
   }
@@ -64,12 +63,14 @@ TEST(DockerCli, BuildPrintsLegacyBuilderOutput) {
       "Step 1/9 : FROM node:16-alpine AS deps\n ---> [0-9a-f]{12}\n"
       "Step 2/9 : RUN apk add --no-cache libc6-compat\n ---> Running in ([0-9a-f]{12})\n"
       "Removing intermediate container \\1\n ---> [0-9a-f]{12}\n"
-      "Step 3/9 : WORKDIR /app\n ---> Running in ([0-9a-f]{12})\nRemoving intermediate container \\2\n ---> [0-9a-f]{12}\n"
+      "Step 3/9 : WORKDIR /app\n ---> Running in ([0-9a-f]{12})\nRemoving intermediate container \\2\n ---> "
+      "[0-9a-f]{12}\n"
       "Step 4/9 : COPY package.json yarn.lock ./\n ---> [0-9a-f]{12}\n"
       "Step 5/9 : FROM node:16-alpine AS runner\n ---> [0-9a-f]{12}\n"
       "(Step [6-9]/9 : [^\n]+\n ---> Running in [0-9a-f]{12}\nRemoving intermediate container [0-9a-f]{12}\n ---> "
       "[0-9a-f]{12}\n){4}"
-      "Successfully built " + id + "\nSuccessfully tagged docker-image:latest\n");
+      "Successfully built " +
+      id + "\nSuccessfully tagged docker-image:latest\n");
   EXPECT_TRUE(std::regex_match(r.out, expected)) << r.out;
   EXPECT_NE(r.out.find("Step 9/9 : CMD [\"node\", \"server.js\"]\n"), std::string::npos);
   EXPECT_EQ(w.engine->image("docker-image")->dockerfile.env.at("NODE_ENV"), "production");
@@ -94,7 +95,8 @@ TEST(DockerCli, ErrorsUseDockerWording) {
 TEST(DockerCli, PsListsRunningContainersAndComposeIsDelegated) {
   DockerWorld w;
   w.run({"build", "-t", "docker-image", "."});
-  std::ofstream(w.dir / "docker-compose-blue.yml") << "services:\n  blue:\n    image: docker-image\n    ports:\n      - 3000:3000\n";
+  std::ofstream(w.dir / "docker-compose-blue.yml")
+      << "services:\n  blue:\n    image: docker-image\n    ports:\n      - 3000:3000\n";
   auto up = w.run({"compose", "-p", "blue", "-f", "docker-compose-blue.yml", "up", "-d"});
   ASSERT_EQ(up.exit_code, 0) << up.err;
   auto ps = w.run({"ps"});

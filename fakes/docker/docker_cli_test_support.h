@@ -35,11 +35,10 @@ struct CliWorld {
     options.containers_root = root / "var/lib/bluegreen";
     options.host_paths = &paths;
     options.registry = {{"nginx:1.25-alpine", kRunsNginx, {}, "/"}, {"ghcr.io/acme/web:latest", kRunsApp, {}, "/"}};
-    engine = std::make_unique<DockerEngine>(io.io(), clock, history, ports, core::Rng(11), options,
-                                            [this](const ProcessSpec& spec) {
-                                              return std::make_unique<EchoProcess>(io.io(), ports, clock, spec,
-                                                                                   EchoProcess::Behaviour{});
-                                            });
+    engine = std::make_unique<DockerEngine>(
+        io.io(), clock, history, ports, core::Rng(11), options, [this](const ProcessSpec& spec) {
+          return std::make_unique<EchoProcess>(io.io(), ports, clock, spec, EchoProcess::Behaviour{});
+        });
     engine->build(parse_dockerfile("FROM node:16-alpine\nEXPOSE 3000\nCMD [\"node\", \"server.js\"]\n"), "web", {});
     compose = std::make_unique<ComposeCli>(*engine, paths);
     docker = std::make_unique<DockerCli>(*engine, *compose, paths);

@@ -14,28 +14,54 @@
 namespace bg::fakes {
 namespace {
 
-const CommandSpec kRm{"docker rm", "docker rm [OPTIONS] CONTAINER [CONTAINER...]", "Remove one or more containers",
-                      {{'f', "force", false}, {'v', "volumes", false}, {'l', "link", false}}, true, {"link"}};
-const CommandSpec kStop{"docker stop", "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
-                        "Stop one or more running containers", {{'t', "time", true}}};
-const CommandSpec kStart{"docker start", "docker start [OPTIONS] CONTAINER [CONTAINER...]",
+const CommandSpec kRm{"docker rm",
+                      "docker rm [OPTIONS] CONTAINER [CONTAINER...]",
+                      "Remove one or more containers",
+                      {{'f', "force", false}, {'v', "volumes", false}, {'l', "link", false}},
+                      true,
+                      {"link"}};
+const CommandSpec kStop{"docker stop",
+                        "docker stop [OPTIONS] CONTAINER [CONTAINER...]",
+                        "Stop one or more running containers",
+                        {{'t', "time", true}}};
+const CommandSpec kStart{"docker start",
+                         "docker start [OPTIONS] CONTAINER [CONTAINER...]",
                          "Start one or more stopped containers",
-                         {{'a', "attach", false}, {'i', "interactive", false}, {0, "detach-keys", true},
-                          {0, "checkpoint", true}, {0, "checkpoint-dir", true}},
-                         true, {"attach", "interactive", "checkpoint", "checkpoint-dir"}};
-const CommandSpec kRestart{"docker restart", "docker restart [OPTIONS] CONTAINER [CONTAINER...]",
-                           "Restart one or more containers", {{'t', "time", true}}};
-const CommandSpec kKill{"docker kill", "docker kill [OPTIONS] CONTAINER [CONTAINER...]",
-                        "Kill one or more running containers", {{'s', "signal", true}}};
-const CommandSpec kLogs{"docker logs", "docker logs [OPTIONS] CONTAINER", "Fetch the logs of a container",
-                        {{0, "details", false}, {'f', "follow", false}, {0, "since", true}, {0, "tail", true},
-                         {'t', "timestamps", false}, {0, "until", true}},
-                        true, {"since", "until", "details"}};
+                         {{'a', "attach", false},
+                          {'i', "interactive", false},
+                          {0, "detach-keys", true},
+                          {0, "checkpoint", true},
+                          {0, "checkpoint-dir", true}},
+                         true,
+                         {"attach", "interactive", "checkpoint", "checkpoint-dir"}};
+const CommandSpec kRestart{"docker restart",
+                           "docker restart [OPTIONS] CONTAINER [CONTAINER...]",
+                           "Restart one or more containers",
+                           {{'t', "time", true}}};
+const CommandSpec kKill{"docker kill",
+                        "docker kill [OPTIONS] CONTAINER [CONTAINER...]",
+                        "Kill one or more running containers",
+                        {{'s', "signal", true}}};
+const CommandSpec kLogs{"docker logs",
+                        "docker logs [OPTIONS] CONTAINER",
+                        "Fetch the logs of a container",
+                        {{0, "details", false},
+                         {'f', "follow", false},
+                         {0, "since", true},
+                         {0, "tail", true},
+                         {'t', "timestamps", false},
+                         {0, "until", true}},
+                        true,
+                        {"since", "until", "details"}};
 const CommandSpec kRename{"docker rename", "docker rename CONTAINER NEW_NAME", "Rename a container", {}};
-const CommandSpec kWait{"docker wait", "docker wait CONTAINER [CONTAINER...]",
-                        "Block until one or more containers stop, then print their exit codes", {}};
-const CommandSpec kPort{"docker port", "docker port CONTAINER [PRIVATE_PORT[/PROTO]]",
-                        "List port mappings or a specific mapping for the container", {}};
+const CommandSpec kWait{"docker wait",
+                        "docker wait CONTAINER [CONTAINER...]",
+                        "Block until one or more containers stop, then print their exit codes",
+                        {}};
+const CommandSpec kPort{"docker port",
+                        "docker port CONTAINER [PRIVATE_PORT[/PROTO]]",
+                        "List port mappings or a specific mapping for the container",
+                        {}};
 
 // Runs `op` on each container argument, printing the name given; the errors together (exit 1).
 template <typename Op>
@@ -75,8 +101,10 @@ core::CommandResult DockerCli::rm(const Args& args, std::stop_token stop) {
     try {
       if (name.empty()) throw std::invalid_argument("Container name cannot be empty");
       std::string resolved = engine_.resolve(name);
-      if (a.has("force")) engine_.remove_forced(resolved, stop);
-      else engine_.remove(resolved, stop);
+      if (a.has("force"))
+        engine_.remove_forced(resolved, stop);
+      else
+        engine_.remove(resolved, stop);
       r.out += given + "\n";
     } catch (const DockerError& e) {
       // rm.go: with -f a missing container is reported but is not a failure.
@@ -213,7 +241,9 @@ core::CommandResult DockerCli::port(const Args& args) {
     for (const auto& p : c->record.ports)
       if (p.published != 0) ports.push_back(p);
   std::sort(ports.begin(), ports.end(), [](const PortMapping& x, const PortMapping& y) { return x.target < y.target; });
-  auto host = [](const PortMapping& p) { return (p.host_ip.empty() ? "0.0.0.0" : p.host_ip) + ":" + std::to_string(p.published); };
+  auto host = [](const PortMapping& p) {
+    return (p.host_ip.empty() ? "0.0.0.0" : p.host_ip) + ":" + std::to_string(p.published);
+  };
   core::CommandResult r;
   if (a.positional.size() == 1) {
     for (const auto& p : ports) r.out += fmt::format("{}/{} -> {}\n", p.target, p.protocol, host(p));

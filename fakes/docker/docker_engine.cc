@@ -14,7 +14,6 @@
 namespace bg::fakes {
 namespace {
 
-
 // A held port nothing ever listens on, mapped to itself: where a container name asked for with a
 // port its app does not listen on leads (ContainerNetwork).
 uint16_t closed_port(core::PortMap& ports) {
@@ -134,8 +133,9 @@ ContainerRecord DockerEngine::create(const ContainerSpec& spec) {
   try {
     attach_networks(*created, spec);
     live->layer = containers_root() / created->id;
-    live->filesystem = make_container_fs({live->layer, containers_root() / "volumes", options_.host_paths, options_.host_linkable}, *image,
-                                         spec.mounts, spec.bind_must_exist);
+    live->filesystem =
+        make_container_fs({live->layer, containers_root() / "volumes", options_.host_paths, options_.host_linkable},
+                          *image, spec.mounts, spec.bind_must_exist);
   } catch (const std::exception& e) {
     networks_.forget(created->id);
     runtime_.erase(created->name);
@@ -197,8 +197,8 @@ void DockerEngine::publish(const std::string& name, const std::shared_ptr<Live>&
   live->torn_down = false;
   PortPublisher::Options options;
   options.userland_proxy = options_.userland_proxy;
-  options.probe_interval = std::max<std::chrono::nanoseconds>(clock_.to_real(std::chrono::milliseconds(20)),
-                                                              std::chrono::milliseconds(1));
+  options.probe_interval =
+      std::max<std::chrono::nanoseconds>(clock_.to_real(std::chrono::milliseconds(20)), std::chrono::milliseconds(1));
   for (const auto& p : live->spec.ports) {
     if (p.published == 0) continue;  // simplification: an ephemeral host port is not published
     allocated_[p.published] = name;
@@ -286,10 +286,8 @@ void DockerEngine::launch(const std::string& name, const std::shared_ptr<Live>& 
   if (live->spec.healthcheck && HealthTracker::active(*live->spec.healthcheck)) {
     std::lock_guard lock(mutex_);
     previous_health = std::move(live->health);
-    live->health = std::jthread([this, id, generation, check = *live->spec.healthcheck,
-                                 port = live->container_port](std::stop_token stop) {
-      run_healthcheck(id, generation, check, port, stop);
-    });
+    live->health = std::jthread([this, id, generation, check = *live->spec.healthcheck, port = live->container_port](
+                                    std::stop_token stop) { run_healthcheck(id, generation, check, port, stop); });
   }
   process->start();
 }
@@ -309,8 +307,9 @@ void DockerEngine::on_process_exit(const std::string& id, uint64_t generation, i
     live.health.request_stop();  // joined later, outside the lock (remove, start, shutdown)
     networks_.leave_all(id);
     const ContainerRecord& rec = *runtime_.find(name);
-    auto delay = shut_down_ ? std::nullopt
-                            : live.restarts.should_restart(exit_code, live.manually_stopped, clock_.now() - rec.started);
+    auto delay = shut_down_
+                     ? std::nullopt
+                     : live.restarts.should_restart(exit_code, live.manually_stopped, clock_.now() - rec.started);
     if (delay) {
       // moby daemon/monitor.go: the container is "restarting" from its exit until the policy's
       // delay has passed and it runs again.

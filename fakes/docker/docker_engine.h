@@ -59,7 +59,7 @@ struct EngineOptions {
   core::Duration teardown_delay = std::chrono::milliseconds(50);
   bool userland_proxy = true;                                      // dockerd's default
   core::Duration default_stop_timeout = std::chrono::seconds(10);  // `docker stop -t` default
-  std::vector<RegistryImage> registry;             // what `docker pull` can fetch (scenario docker.registry)
+  std::vector<RegistryImage> registry;  // what `docker pull` can fetch (scenario docker.registry)
   // Where containers' writable layers and named volumes live (a folder of the run); "" = a
   // temporary folder removed with the engine.
   std::filesystem::path containers_root;
@@ -75,35 +75,35 @@ struct EngineOptions {
 struct ContainerSpec {
   std::string project;
   std::string service;
-  std::string image;                         // reference as written
+  std::string image;  // reference as written
   std::vector<PortMapping> ports;
-  std::map<std::string, std::string> env;    // on top of the image's ENV
-  std::string stop_signal;                   // "" = SIGTERM
+  std::map<std::string, std::string> env;  // on top of the image's ENV
+  std::string stop_signal;                 // "" = SIGTERM
   std::optional<core::Duration> stop_grace_period;
-  std::vector<std::string> command;          // overrides the image's CMD when not empty
+  std::vector<std::string> command;  // overrides the image's CMD when not empty
   std::string config_hash;
-  std::string name;                          // "" = next compose name <project>-<service>-<n>
-  bool init = false;                         // compose `init: true`: tini is PID 1 and forwards signals
-  std::optional<Healthcheck> healthcheck;    // compose `healthcheck:` (run by the engine)
+  std::string name;                        // "" = next compose name <project>-<service>-<n>
+  bool init = false;                       // compose `init: true`: tini is PID 1 and forwards signals
+  std::optional<Healthcheck> healthcheck;  // compose `healthcheck:` (run by the engine)
   // The rest of what `docker run` and compose can ask for. The engine records them (inspect shows
   // them); what it acts on is said where it does.
-  std::vector<BindMount> mounts;             // -v / volumes:
-  std::map<std::string, std::string> labels; // --label / labels:
-  std::vector<std::string> networks;         // --network / networks: ("" = the project's default)
-  std::vector<std::string> aliases;          // --network-alias / networks.<n>.aliases
-  std::string restart;                       // --restart / restart: "" = "no"
-  std::string hostname;                      // --hostname / hostname:
-  std::vector<std::string> extra_hosts;      // --add-host / extra_hosts: "host.docker.internal:host-gateway"
+  std::vector<BindMount> mounts;              // -v / volumes:
+  std::map<std::string, std::string> labels;  // --label / labels:
+  std::vector<std::string> networks;          // --network / networks: ("" = the project's default)
+  std::vector<std::string> aliases;           // --network-alias / networks.<n>.aliases
+  std::string restart;                        // --restart / restart: "" = "no"
+  std::string hostname;                       // --hostname / hostname:
+  std::vector<std::string> extra_hosts;       // --add-host / extra_hosts: "host.docker.internal:host-gateway"
   // `docker run` only.
   std::optional<std::vector<std::string>> entrypoint;  // --entrypoint (replaces the image's)
-  std::string workdir;                       // -w
-  std::string user;                          // -u
-  bool auto_remove = false;                  // --rm: removed once its process exits
-  bool tty = false;                          // -t
-  bool interactive = false;                  // -i
-  std::vector<std::string> expose;           // --expose: "3000/tcp"
-  std::vector<std::string> bind_must_exist;  // --mount type=bind sources (a missing one is an error)
-  std::string log_driver;                    // --log-driver ("" = json-file)
+  std::string workdir;                                 // -w
+  std::string user;                                    // -u
+  bool auto_remove = false;                            // --rm: removed once its process exits
+  bool tty = false;                                    // -t
+  bool interactive = false;                            // -i
+  std::vector<std::string> expose;                     // --expose: "3000/tcp"
+  std::vector<std::string> bind_must_exist;            // --mount type=bind sources (a missing one is an error)
+  std::string log_driver;                              // --log-driver ("" = json-file)
 };
 
 // One line a container's process printed.
@@ -290,8 +290,8 @@ class DockerEngine {
   NetworkStore networks_;
   Registry registry_;
   ContainerNetwork network_;
-  std::filesystem::path temp_root_;            // containers_root when the options name none
-  std::vector<std::jthread> workers_;          // spawn(): --rm removals, policy restarts
+  std::filesystem::path temp_root_;    // containers_root when the options name none
+  std::vector<std::jthread> workers_;  // spawn(): --rm removals, policy restarts
   bool shut_down_ = false;
 };
 

@@ -46,9 +46,9 @@ BuildResult DockerEngine::build(const Dockerfile& dockerfile, const std::string&
   if (!clock_.sleep_for(options_.build_duration, stop)) throw DockerError("context canceled");
   std::lock_guard lock(mutex_);
   BuildResult result = images_.add_build(dockerfile, tag, clock_.now(), build_rng_);
-  history_.append(core::DeployEvent{clock_.now(), core::DeployEventKind::image_built, 0, "", "", 0,
-                                    fmt::format("{} {} build_id={}", result.image.ref, result.image.id.substr(0, 12),
-                                                result.image.build_id)});
+  history_.append(core::DeployEvent{
+      clock_.now(), core::DeployEventKind::image_built, 0, "", "", 0,
+      fmt::format("{} {} build_id={}", result.image.ref, result.image.id.substr(0, 12), result.image.build_id)});
   return result;
 }
 
@@ -77,9 +77,9 @@ PullResult DockerEngine::pull_image(const std::string& ref) {
   Image image = found.pushed ? *found.pushed : stock_image(found.stock, build_rng_);
   image.repo_digests = {Registry::familiar_name(ref) + "@sha256:" + ImageStore::random_hex(build_rng_, 64)};
   images_.add(image, ref);
-  history_.append(core::DeployEvent{clock_.now(), core::DeployEventKind::image_pulled, 0, "", "", 0,
-                                    fmt::format("{} {} runs={}", Registry::familiar(ref), image.id.substr(0, 12),
-                                                image.runs)});
+  history_.append(
+      core::DeployEvent{clock_.now(), core::DeployEventKind::image_pulled, 0, "", "", 0,
+                        fmt::format("{} {} runs={}", Registry::familiar(ref), image.id.substr(0, 12), image.runs)});
   return {*images_.find(ref), true};
 }
 
@@ -98,10 +98,10 @@ Image DockerEngine::build_and_push_elsewhere(const Dockerfile& dockerfile, const
   ImageStore runner;  // the other daemon's store: nothing of it reaches this one but through the registry
   BuildResult result = runner.add_build(dockerfile, tags.empty() ? "" : tags.front(), clock_.now(), build_rng_);
   for (const auto& tag : tags) registry_.push(tag, result.image);
-  history_.append(core::DeployEvent{clock_.now(), core::DeployEventKind::image_built, 0, "", "", 0,
-                                    fmt::format("{} {} build_id={} (built elsewhere, pushed)",
-                                                tags.empty() ? "<untagged>" : tags.front(),
-                                                result.image.id.substr(0, 12), result.image.build_id)});
+  history_.append(core::DeployEvent{
+      clock_.now(), core::DeployEventKind::image_built, 0, "", "", 0,
+      fmt::format("{} {} build_id={} (built elsewhere, pushed)", tags.empty() ? "<untagged>" : tags.front(),
+                  result.image.id.substr(0, 12), result.image.build_id)});
   return result.image;
 }
 
@@ -128,25 +128,27 @@ std::vector<std::string> DockerEngine::remove_image(const std::string& ref, bool
   auto tags = images_.tags_of(id);
   if (!by_id) {
     if (!force && tags.size() == 1 && user)
-      throw DockerError(fmt::format("conflict: unable to remove repository reference \"{}\" (must force) - container "
-                                    "{} is using its referenced image {}",
-                                    ref, user->id.substr(0, 12), short_id));
+      throw DockerError(
+          fmt::format("conflict: unable to remove repository reference \"{}\" (must force) - container "
+                      "{} is using its referenced image {}",
+                      ref, user->id.substr(0, 12), short_id));
     images_.untag(ref);
     lines.push_back("Untagged: " + Registry::familiar(ref));
     // The image goes with its last tag, quietly kept while a container uses it.
     if (!images_.tags_of(id).empty() || user) return lines;
   } else {
     if (running_user)
-      throw DockerError(fmt::format("conflict: unable to delete {} (cannot be forced) - image is being used by running "
-                                    "container {}",
-                                    short_id, running_user->id.substr(0, 12)));
+      throw DockerError(
+          fmt::format("conflict: unable to delete {} (cannot be forced) - image is being used by running "
+                      "container {}",
+                      short_id, running_user->id.substr(0, 12)));
     if (!force && tags.size() > 1)
       throw DockerError(fmt::format(
           "conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories", short_id));
     if (!force && user)
-      throw DockerError(fmt::format(
-          "conflict: unable to delete {} (must be forced) - image is being used by stopped container {}", short_id,
-          user->id.substr(0, 12)));
+      throw DockerError(
+          fmt::format("conflict: unable to delete {} (must be forced) - image is being used by stopped container {}",
+                      short_id, user->id.substr(0, 12)));
     for (const auto& t : tags) {
       images_.untag(t);
       lines.push_back("Untagged: " + Registry::familiar(t));

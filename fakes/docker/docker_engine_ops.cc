@@ -19,10 +19,10 @@ struct SignalName {
   int number;
   const char* name;
 };
-constexpr SignalName kSignals[] = {
-    {SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},   {SIGQUIT, "SIGQUIT"},   {SIGKILL, "SIGKILL"},
-    {SIGUSR1, "SIGUSR1"}, {SIGUSR2, "SIGUSR2"}, {SIGTERM, "SIGTERM"},   {SIGALRM, "SIGALRM"},
-    {SIGCONT, "SIGCONT"}, {SIGSTOP, "SIGSTOP"}, {SIGWINCH, "SIGWINCH"}, {SIGPIPE, "SIGPIPE"}};
+constexpr SignalName kSignals[] = {{SIGHUP, "SIGHUP"},   {SIGINT, "SIGINT"},     {SIGQUIT, "SIGQUIT"},
+                                   {SIGKILL, "SIGKILL"}, {SIGUSR1, "SIGUSR1"},   {SIGUSR2, "SIGUSR2"},
+                                   {SIGTERM, "SIGTERM"}, {SIGALRM, "SIGALRM"},   {SIGCONT, "SIGCONT"},
+                                   {SIGSTOP, "SIGSTOP"}, {SIGWINCH, "SIGWINCH"}, {SIGPIPE, "SIGPIPE"}};
 
 // moby pkg/signal ParseSignal: a number, or a name with or without SIG, any case.
 std::string upper(std::string s) {
@@ -57,12 +57,12 @@ std::string signal_name(int signo) {
 // moby pkg/namesgenerator: "<adjective>_<scientist>", never "boring_wozniak" (simplification: a
 // sample of its lists).
 std::string DockerEngine::random_name() {
-  static const char* left[] = {"admiring", "brave", "clever", "eager", "elegant", "festive", "gifted", "happy",
-                               "jolly", "keen", "loving", "nifty", "peaceful", "quirky", "relaxed", "sharp",
-                               "stoic", "tender", "vibrant", "zealous"};
-  static const char* right[] = {"albattani", "babbage", "curie", "darwin", "einstein", "feynman", "galileo",
-                                "hopper", "hypatia", "kepler", "lovelace", "mccarthy", "noether", "pasteur",
-                                "ritchie", "shannon", "tesla", "turing", "wozniak", "yalow"};
+  static const char* left[] = {"admiring", "brave", "clever", "eager",  "elegant", "festive",  "gifted",
+                               "happy",    "jolly", "keen",   "loving", "nifty",   "peaceful", "quirky",
+                               "relaxed",  "sharp", "stoic",  "tender", "vibrant", "zealous"};
+  static const char* right[] = {"albattani", "babbage", "curie",  "darwin",   "einstein", "feynman", "galileo",
+                                "hopper",    "hypatia", "kepler", "lovelace", "mccarthy", "noether", "pasteur",
+                                "ritchie",   "shannon", "tesla",  "turing",   "wozniak",  "yalow"};
   std::lock_guard lock(mutex_);
   for (;;) {
     std::string name = std::string(left[ids_rng_.uniform_int(0, 19)]) + "_" + right[ids_rng_.uniform_int(0, 19)];

@@ -31,11 +31,10 @@ struct World {
     dir = ::mkdtemp(tmpl);
     options.build_duration = 1s;
     options.containers_root = dir / "containers";
-    engine = std::make_unique<DockerEngine>(io.io(), clock, history, ports, core::Rng(7), options,
-                                            [this](const ProcessSpec& spec) {
-                                              return std::make_unique<EchoProcess>(io.io(), ports, clock, spec,
-                                                                                   EchoProcess::Behaviour{});
-                                            });
+    engine = std::make_unique<DockerEngine>(
+        io.io(), clock, history, ports, core::Rng(7), options, [this](const ProcessSpec& spec) {
+          return std::make_unique<EchoProcess>(io.io(), ports, clock, spec, EchoProcess::Behaviour{});
+        });
     engine->build(parse_dockerfile("FROM node:16-alpine\nCMD [\"node\", \"server.js\"]\n"), "web", {});
   }
   ~World() {
@@ -126,8 +125,9 @@ TEST(DockerEngineOps, RenameWaitAndLogsFollowTheContainer) {
   ASSERT_EQ(logs.size(), 1u);
   EXPECT_EQ(logs[0].text.rfind("echo listening on ", 0), 0u);
   w.engine->create(w.spec("green"));
-  EXPECT_EQ(error_of([&] { w.engine->rename("green", "blue-old"); }).rfind("Conflict. The container name \"/blue-old\"", 0),
-            0u);
+  EXPECT_EQ(
+      error_of([&] { w.engine->rename("green", "blue-old"); }).rfind("Conflict. The container name \"/blue-old\"", 0),
+      0u);
 }
 
 // Goal: exec reaches the process, whose default answer is "not modelled" naming the command and
@@ -169,7 +169,8 @@ TEST(DockerEngineOps, PullsFromTheRunsRegistry) {
 TEST(DockerEngineOps, BuildAndPushElsewhereReachesOnlyTheRegistry) {
   World w;
   const Dockerfile dockerfile = parse_dockerfile("FROM node:18-alpine\nCMD [\"node\", \"server.js\"]\n");
-  Image built = w.engine->build_and_push_elsewhere(dockerfile, {"ghcr.io/acme/web:sha-1", "ghcr.io/acme/web:latest"}, {});
+  Image built =
+      w.engine->build_and_push_elsewhere(dockerfile, {"ghcr.io/acme/web:sha-1", "ghcr.io/acme/web:latest"}, {});
   EXPECT_FALSE(built.build_id.empty());
   EXPECT_FALSE(w.engine->image("ghcr.io/acme/web:sha-1"));
   EXPECT_FALSE(w.engine->image("ghcr.io/acme/web:latest"));
@@ -199,8 +200,9 @@ TEST(DockerEngineOps, BuildAndPushElsewhereStops) {
   std::stop_source stop;
   stop.request_stop();
   const Dockerfile dockerfile = parse_dockerfile("FROM node:18-alpine\nCMD [\"node\", \"server.js\"]\n");
-  EXPECT_EQ(error_of([&] { w.engine->build_and_push_elsewhere(dockerfile, {"ghcr.io/acme/web:v9"}, stop.get_token()); }),
-            "context canceled");
+  EXPECT_EQ(
+      error_of([&] { w.engine->build_and_push_elsewhere(dockerfile, {"ghcr.io/acme/web:v9"}, stop.get_token()); }),
+      "context canceled");
   EXPECT_EQ(error_of([&] { w.engine->pull("ghcr.io/acme/web:v9"); }),
             "pull access denied for ghcr.io/acme/web, repository does not exist or may require 'docker login': "
             "denied: requested access to the resource is denied");
@@ -414,7 +416,8 @@ TEST(DockerEngineOps, SingleFileBindMountOfRealPathsAndSymlinks) {
 // to the same host path: the pin is then a link to that file, and its in-place writes show.
 TEST(DockerEngineOps, SingleFileBindMountCopiesAcrossFilesystemsUnlessLinkable) {
   Host host("/dev/shm");
-  struct stat shm {}, tmp {};
+  struct stat shm {
+  }, tmp{};
   if (::stat(host.root.c_str(), &shm) != 0 || ::stat("/tmp", &tmp) != 0 || shm.st_dev == tmp.st_dev)
     GTEST_SKIP() << "/dev/shm and /tmp are one filesystem here: a hard link can always be made";
   host.write_in_place("/srv/app/nginx.conf", "v1");

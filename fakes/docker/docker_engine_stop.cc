@@ -130,9 +130,10 @@ void DockerEngine::remove(const std::string& name, std::stop_token stop) {
   if (!rec) throw DockerError("No such container: " + name);
   if (rec->state == ContainerState::running || rec->state == ContainerState::paused ||
       rec->state == ContainerState::restarting)
-    throw DockerError(fmt::format("You cannot remove a running container {}. Stop the container before attempting "
-                                  "removal or force remove",
-                                  rec->id));
+    throw DockerError(
+        fmt::format("You cannot remove a running container {}. Stop the container before attempting "
+                    "removal or force remove",
+                    rec->id));
   runtime_.transition(name, ContainerState::removing, clock_.now());
   live = live_.at(name);
   health = std::move(live->health);

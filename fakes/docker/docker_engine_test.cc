@@ -10,7 +10,9 @@ using namespace std::chrono_literals;
 using test_support::EchoProcess;
 using test_support::probe;
 
-Dockerfile node_image() { return parse_dockerfile("FROM node:16-alpine\nENV PORT 3000\nCMD [\"node\", \"server.js\"]\n"); }
+Dockerfile node_image() {
+  return parse_dockerfile("FROM node:16-alpine\nENV PORT 3000\nCMD [\"node\", \"server.js\"]\n");
+}
 
 // One engine with a built image; processes are EchoProcesses with a per-test behaviour.
 struct World {
@@ -25,19 +27,20 @@ struct World {
 
   explicit World(EngineOptions options = {}) {
     options.build_duration = 1s;
-    engine = std::make_unique<DockerEngine>(io.io(), clock, history, ports, core::Rng(7), options,
-                                            [this](const ProcessSpec& spec) {
-                                              auto p = std::make_unique<EchoProcess>(io.io(), ports, clock, spec, behaviour);
-                                              std::lock_guard lock(mutex);
-                                              processes.push_back(p.get());
-                                              return p;
-                                            });
+    engine = std::make_unique<DockerEngine>(
+        io.io(), clock, history, ports, core::Rng(7), options, [this](const ProcessSpec& spec) {
+          auto p = std::make_unique<EchoProcess>(io.io(), ports, clock, spec, behaviour);
+          std::lock_guard lock(mutex);
+          processes.push_back(p.get());
+          return p;
+        });
     engine->build(node_image(), "docker-image", {});
   }
   ~World() { engine.reset(); }  // shutdown before the io thread and ports go
 
   ContainerSpec spec(const std::string& color, uint16_t published) {
-    return ContainerSpec{color, color, "docker-image", {{"", published, 3000, "tcp"}}, {}, "", std::nullopt, {}, "h", ""};
+    return ContainerSpec{color, color, "docker-image", {{"", published, 3000, "tcp"}}, {}, "", std::nullopt, {},
+                         "h",   ""};
   }
   std::vector<std::string> whats(const std::string& container) {
     std::vector<std::string> out;
@@ -76,7 +79,8 @@ TEST(DockerEngine, StopSendsSigtermAndRemoveFreesTheHostPort) {
   uint16_t host = w.ports.map(3001);
   test_support::Probe served;
   EXPECT_TRUE(test_support::wait_until(
-      w.clock, [&] { return !(served = probe(host, "hi")).data.empty(); }, 10s, "the app to echo through the host port"));
+      w.clock, [&] { return !(served = probe(host, "hi")).data.empty(); }, 10s,
+      "the app to echo through the host port"));
   EXPECT_EQ(served.data, "hi");
   EXPECT_EQ(w.engine->stop(c.name, std::nullopt, {}), 0);
   EXPECT_EQ(w.engine->inspect(c.name)->state, ContainerState::exited);
@@ -85,9 +89,8 @@ TEST(DockerEngine, StopSendsSigtermAndRemoveFreesTheHostPort) {
   EXPECT_EQ(probe(host).connect_errno, ECONNREFUSED);
   EXPECT_EQ(w.whats(c.name),
             (std::vector<std::string>{"created:docker-image:latest", "port_published:0.0.0.0:3001->3000/tcp",
-                                      "started:docker-image:latest", "stop_requested:timeout 10.000s",
-                                      "signal:SIGTERM", "exited", "port_unpublished:" + std::to_string(host),
-                                      "removed"}));
+                                      "started:docker-image:latest", "stop_requested:timeout 10.000s", "signal:SIGTERM",
+                                      "exited", "port_unpublished:" + std::to_string(host), "removed"}));
 }
 
 // Goal: each container instance has its own address on the run's network, where its app serves;

@@ -13,12 +13,20 @@ namespace {
 
 namespace fs = std::filesystem;
 
-const CommandSpec kExec{"docker exec", "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
+const CommandSpec kExec{"docker exec",
+                        "docker exec [OPTIONS] CONTAINER COMMAND [ARG...]",
                         "Run a command in a running container",
-                        {{'d', "detach", false}, {0, "detach-keys", true}, {'e', "env", true}, {0, "env-file", true},
-                         {'i', "interactive", false}, {0, "privileged", false}, {'t', "tty", false},
-                         {'u', "user", true}, {'w', "workdir", true}},
-                        false, {"detach", "env-file"}};
+                        {{'d', "detach", false},
+                         {0, "detach-keys", true},
+                         {'e', "env", true},
+                         {0, "env-file", true},
+                         {'i', "interactive", false},
+                         {0, "privileged", false},
+                         {'t', "tty", false},
+                         {'u', "user", true},
+                         {'w', "workdir", true}},
+                        false,
+                        {"detach", "env-file"}};
 const CommandSpec kCp{"docker cp",
                       "docker cp [OPTIONS] CONTAINER:SRC_PATH DEST_PATH|-\n\tdocker cp [OPTIONS] SRC_PATH|- "
                       "CONTAINER:DEST_PATH",
@@ -58,8 +66,10 @@ core::CommandResult DockerCli::exec(const Args& args, const DockerCall& call, st
   for (const auto& e : a.values["env"]) {
     size_t eq = e.find('=');
     if (eq == 0 || e.empty()) return failed("invalid environment variable: " + e);
-    if (eq != std::string::npos) request.env[e.substr(0, eq)] = e.substr(eq + 1);
-    else if (call.env.count(e)) request.env[e] = call.env.at(e);
+    if (eq != std::string::npos)
+      request.env[e.substr(0, eq)] = e.substr(eq + 1);
+    else if (call.env.count(e))
+      request.env[e] = call.env.at(e);
   }
   request.user = a.value("user");
   request.workdir = a.value("workdir");
@@ -104,9 +114,9 @@ core::CommandResult DockerCli::cp(const Args& args, const DockerCall& call) {
   fs::path to = c->filesystem.resolve(target);
   std::string error = copy_tree(from, ends_with(src, "/."), to, ends_with(dst, "/"));
   if (error == "no such directory")
-    return failed(daemon_error(fmt::format("Could not find the file {} in container {}",
-                                           ends_with(dst, "/") ? target : fs::path(target).parent_path().string(),
-                                           container)));
+    return failed(
+        daemon_error(fmt::format("Could not find the file {} in container {}",
+                                 ends_with(dst, "/") ? target : fs::path(target).parent_path().string(), container)));
   return error.empty() ? core::CommandResult{} : failed(error);
 }
 

@@ -12,26 +12,46 @@
 namespace bg::fakes {
 namespace {
 
-const CommandSpec kImages{"docker images", "docker images [OPTIONS] [REPOSITORY[:TAG]]", "List images",
-                          {{'a', "all", false}, {0, "digests", false}, {'f', "filter", true}, {0, "format", true},
-                           {0, "no-trunc", false}, {'q', "quiet", false}},
-                          true, {"digests"}};
-const CommandSpec kPull{"docker pull", "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
-                        "Pull an image or a repository from a registry",
-                        {{'a', "all-tags", false}, {'q', "quiet", false}, {0, "platform", true},
-                         {0, "disable-content-trust", false}},
-                        true, {"all-tags"}};
-const CommandSpec kPush{"docker push", "docker push [OPTIONS] NAME[:TAG]",
+const CommandSpec kImages{"docker images",
+                          "docker images [OPTIONS] [REPOSITORY[:TAG]]",
+                          "List images",
+                          {{'a', "all", false},
+                           {0, "digests", false},
+                           {'f', "filter", true},
+                           {0, "format", true},
+                           {0, "no-trunc", false},
+                           {'q', "quiet", false}},
+                          true,
+                          {"digests"}};
+const CommandSpec kPull{
+    "docker pull",
+    "docker pull [OPTIONS] NAME[:TAG|@DIGEST]",
+    "Pull an image or a repository from a registry",
+    {{'a', "all-tags", false}, {'q', "quiet", false}, {0, "platform", true}, {0, "disable-content-trust", false}},
+    true,
+    {"all-tags"}};
+const CommandSpec kPush{"docker push",
+                        "docker push [OPTIONS] NAME[:TAG]",
                         "Push an image or a repository to a registry",
                         {{'a', "all-tags", false}, {'q', "quiet", false}, {0, "disable-content-trust", false}},
-                        true, {"all-tags"}};
-const CommandSpec kTag{"docker tag", "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
-                       "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE", {}};
-const CommandSpec kRmi{"docker rmi", "docker rmi [OPTIONS] IMAGE [IMAGE...]", "Remove one or more images",
+                        true,
+                        {"all-tags"}};
+const CommandSpec kTag{"docker tag",
+                       "docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]",
+                       "Create a tag TARGET_IMAGE that refers to SOURCE_IMAGE",
+                       {}};
+const CommandSpec kRmi{"docker rmi",
+                       "docker rmi [OPTIONS] IMAGE [IMAGE...]",
+                       "Remove one or more images",
                        {{'f', "force", false}, {0, "no-prune", false}}};
-const CommandSpec kPrune{"docker image prune", "docker image prune [OPTIONS]", "Remove unused images",
-                         {{'a', "all", false}, {'f', "force", false}, {0, "filter", true}}, true, {"filter"}};
-const CommandSpec kLogin{"docker login", "docker login [OPTIONS] [SERVER]",
+const CommandSpec kPrune{"docker image prune",
+                         "docker image prune [OPTIONS]",
+                         "Remove unused images",
+                         {{'a', "all", false}, {'f', "force", false}, {0, "filter", true}},
+                         true,
+                         {"filter"}};
+const CommandSpec kLogin{"docker login",
+                         "docker login [OPTIONS] [SERVER]",
                          "Log in to a Docker registry",
                          {{'u', "username", true}, {'p', "password", true}, {0, "password-stdin", false}}};
 const CommandSpec kLogout{"docker logout", "docker logout [SERVER]", "Log out from a Docker registry", {}};
@@ -71,7 +91,8 @@ bool glob(const std::string& pattern, const std::string& text) {
 
 bool valid_reference(const std::string& ref) {
   std::string name = ref.substr(0, ref.find_first_of("@"));
-  return !name.empty() && std::none_of(name.begin(), name.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
+  return !name.empty() &&
+         std::none_of(name.begin(), name.end(), [](char c) { return std::isupper(static_cast<unsigned char>(c)); });
 }
 
 }  // namespace
@@ -86,7 +107,9 @@ core::CommandResult DockerCli::images(const Args& args) {
     std::string key = f.substr(0, eq), value = eq == std::string::npos ? "" : f.substr(eq + 1);
     if (eq == std::string::npos)
       return failed(fmt::format("invalid argument {} for \"-f, --filter\" flag: bad format of filter (expected "
-                                "name=value)\nSee 'docker images --help'.", go_quote(f)), 125);
+                                "name=value)\nSee 'docker images --help'.",
+                                go_quote(f)),
+                    125);
     if (key == "dangling") {
       if (value != "true" && value != "false" && value != "1" && value != "0")
         return failed(daemon_error(fmt::format("Invalid filter 'dangling={}'", value)));
@@ -129,11 +152,17 @@ core::CommandResult DockerCli::images(const Args& args) {
   std::string format = a.value("format");
   if (format.empty() || format == "table")
     format = a.has("quiet") ? "{{.ID}}" : "table {{.Repository}}\t{{.Tag}}\t{{.ID}}\t{{.CreatedSince}}\t{{.Size}}";
-  static const std::map<std::string, std::string> headers = {
-      {"Containers", "CONTAINERS"}, {"CreatedAt", "CREATED AT"}, {"CreatedSince", "CREATED"},
-      {"Digest", "DIGEST"},         {"ID", "IMAGE ID"},          {"Repository", "REPOSITORY"},
-      {"SharedSize", "SHARED SIZE"}, {"Size", "SIZE"},           {"Tag", "TAG"},
-      {"UniqueSize", "UNIQUE SIZE"}, {"VirtualSize", "VIRTUAL SIZE"}};
+  static const std::map<std::string, std::string> headers = {{"Containers", "CONTAINERS"},
+                                                             {"CreatedAt", "CREATED AT"},
+                                                             {"CreatedSince", "CREATED"},
+                                                             {"Digest", "DIGEST"},
+                                                             {"ID", "IMAGE ID"},
+                                                             {"Repository", "REPOSITORY"},
+                                                             {"SharedSize", "SHARED SIZE"},
+                                                             {"Size", "SIZE"},
+                                                             {"Tag", "TAG"},
+                                                             {"UniqueSize", "UNIQUE SIZE"},
+                                                             {"VirtualSize", "VIRTUAL SIZE"}};
   return {0, format_rows(format, rows, headers), ""};
 }
 
@@ -224,16 +253,18 @@ core::CommandResult DockerCli::login(const Args& args, const DockerCall& call) {
   CliArgs a = parse_command(kLogin, args);
   require_range(kLogin, a, 0, 1);
   core::CommandResult r;
-  if (a.has("password") && a.has("password-stdin")) return failed("--password and --password-stdin are mutually exclusive");
+  if (a.has("password") && a.has("password-stdin"))
+    return failed("--password and --password-stdin are mutually exclusive");
   if (a.has("password")) r.err += "WARNING! Using --password via the CLI is insecure. Use --password-stdin.\n";
   if (a.has("password-stdin") && !a.has("username")) return failed("Must provide --username with --password-stdin");
   bool has_password = a.has("password") || (a.has("password-stdin") && !call.stdin.empty());
   if (!a.has("username") || !has_password)
     return failed(r.err + "Error: Cannot perform an interactive login from a non TTY device");
   // The run's registry accepts any credentials (simplification).
-  r.err += "WARNING! Your password will be stored unencrypted in /root/.docker/config.json.\nConfigure a credential "
-           "helper to remove this warning. See\nhttps://docs.docker.com/engine/reference/commandline/login/"
-           "#credentials-store\n\n";
+  r.err +=
+      "WARNING! Your password will be stored unencrypted in /root/.docker/config.json.\nConfigure a credential "
+      "helper to remove this warning. See\nhttps://docs.docker.com/engine/reference/commandline/login/"
+      "#credentials-store\n\n";
   r.out = "Login Succeeded\n";
   return r;
 }

@@ -13,7 +13,8 @@
 namespace bg::fakes {
 namespace {
 
-const CommandSpec kInspect{"docker inspect", "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
+const CommandSpec kInspect{"docker inspect",
+                           "docker inspect [OPTIONS] NAME|ID [NAME|ID...]",
                            "Return low-level information on Docker objects",
                            {{'f', "format", true}, {'s', "size", false}, {0, "type", true}}};
 
@@ -38,17 +39,17 @@ core::CommandResult DockerCli::inspect(const Args& args, const std::string& forc
   CommandSpec spec = kInspect;
   if (!forced_type.empty()) {
     spec.path = "docker " + forced_type + " inspect";
-    spec.usage = spec.path + " [OPTIONS] " + (forced_type == "image" ? "IMAGE [IMAGE...]" : forced_type == "network"
-                                                                                             ? "NETWORK [NETWORK...]"
-                                                                                             : "CONTAINER [CONTAINER...]");
+    spec.usage = spec.path + " [OPTIONS] " +
+                 (forced_type == "image"     ? "IMAGE [IMAGE...]"
+                  : forced_type == "network" ? "NETWORK [NETWORK...]"
+                                             : "CONTAINER [CONTAINER...]");
     spec.short_text = "Display detailed information on one or more " + forced_type + "s";
   }
   CliArgs a = parse_command(spec, args);
   require_min(spec, a, 1);
   std::string type = forced_type.empty() ? a.value("type") : forced_type;
   if (!type.empty() && type != "container" && type != "image" && type != "network" && type != "volume" &&
-      type != "config" && type != "node" && type != "plugin" && type != "secret" && type != "service" &&
-      type != "task")
+      type != "config" && type != "node" && type != "plugin" && type != "secret" && type != "service" && type != "task")
     return failed(fmt::format("\"{}\" is not a valid value for --type", type));
   if (type != "" && type != "container" && type != "image" && type != "network")
     return core::not_modelled_result("docker inspect --type " + type);
@@ -68,7 +69,8 @@ core::CommandResult DockerCli::inspect(const Args& args, const std::string& forc
     if (type.empty() || type == "container")
       if (auto c = engine_.info(ref)) v = container_value(*c);
     if (!v && (type.empty() || type == "image"))
-      if (auto image = engine_.image(ref)) v = image_value(*image, [&] {
+      if (auto image = engine_.image(ref))
+        v = image_value(*image, [&] {
           std::vector<std::string> tags;
           for (const auto& t : engine_.images())
             if (t.id == image->id && !t.ref.empty()) tags.push_back(Registry::familiar(t.ref));
@@ -84,8 +86,10 @@ core::CommandResult DockerCli::inspect(const Args& args, const std::string& forc
     found.push_back(*v);
   }
   core::CommandResult r;
-  if (tmpl) r.out = rendered.empty() ? "\n" : rendered;  // TemplateInspector.Flush
-  else r.out = indented_json(found);
+  if (tmpl)
+    r.out = rendered.empty() ? "\n" : rendered;  // TemplateInspector.Flush
+  else
+    r.out = indented_json(found);
   for (const auto& e : errors) r.err += e + "\n";
   if (!errors.empty()) r.exit_code = 1;
   return r;

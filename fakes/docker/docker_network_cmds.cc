@@ -13,23 +13,46 @@
 namespace bg::fakes {
 namespace {
 
-const CommandSpec kCreate{"docker network create", "docker network create [OPTIONS] NETWORK", "Create a network",
-                          {{'d', "driver", true}, {0, "label", true}, {0, "internal", false}, {0, "attachable", false},
-                           {0, "subnet", true}, {0, "gateway", true}, {0, "ip-range", true}, {0, "ipv6", false},
-                           {'o', "opt", true}, {0, "scope", true}, {0, "config-from", true}, {0, "config-only", false},
-                           {0, "ingress", false}, {0, "aux-address", true}, {0, "ipam-driver", true},
+const CommandSpec kCreate{"docker network create",
+                          "docker network create [OPTIONS] NETWORK",
+                          "Create a network",
+                          {{'d', "driver", true},
+                           {0, "label", true},
+                           {0, "internal", false},
+                           {0, "attachable", false},
+                           {0, "subnet", true},
+                           {0, "gateway", true},
+                           {0, "ip-range", true},
+                           {0, "ipv6", false},
+                           {'o', "opt", true},
+                           {0, "scope", true},
+                           {0, "config-from", true},
+                           {0, "config-only", false},
+                           {0, "ingress", false},
+                           {0, "aux-address", true},
+                           {0, "ipam-driver", true},
                            {0, "ipam-opt", true}},
                           true,
                           {"subnet", "gateway", "ip-range", "ipv6", "opt", "scope", "config-from", "config-only",
                            "ingress", "aux-address", "ipam-driver", "ipam-opt"}};
-const CommandSpec kConnect{"docker network connect", "docker network connect [OPTIONS] NETWORK CONTAINER",
+const CommandSpec kConnect{"docker network connect",
+                           "docker network connect [OPTIONS] NETWORK CONTAINER",
                            "Connect a container to a network",
-                           {{0, "alias", true}, {0, "ip", true}, {0, "ip6", true}, {0, "link", true},
-                            {0, "link-local-ip", true}, {0, "driver-opt", true}},
-                           true, {"ip", "ip6", "link", "link-local-ip", "driver-opt"}};
-const CommandSpec kDisconnect{"docker network disconnect", "docker network disconnect [OPTIONS] NETWORK CONTAINER",
-                              "Disconnect a container from a network", {{'f', "force", false}}};
-const CommandSpec kLs{"docker network ls", "docker network ls [OPTIONS]", "List networks",
+                           {{0, "alias", true},
+                            {0, "ip", true},
+                            {0, "ip6", true},
+                            {0, "link", true},
+                            {0, "link-local-ip", true},
+                            {0, "driver-opt", true}},
+                           true,
+                           {"ip", "ip6", "link", "link-local-ip", "driver-opt"}};
+const CommandSpec kDisconnect{"docker network disconnect",
+                              "docker network disconnect [OPTIONS] NETWORK CONTAINER",
+                              "Disconnect a container from a network",
+                              {{'f', "force", false}}};
+const CommandSpec kLs{"docker network ls",
+                      "docker network ls [OPTIONS]",
+                      "List networks",
                       {{'f', "filter", true}, {0, "format", true}, {0, "no-trunc", false}, {'q', "quiet", false}}};
 const CommandSpec kRm{"docker network rm", "docker network rm NETWORK [NETWORK...]", "Remove one or more networks", {}};
 
@@ -48,8 +71,9 @@ bool regex_match_any(const std::vector<std::string>& values, const std::string& 
 
 core::CommandResult DockerCli::network(const Args& args) {
   if (args.empty())
-    return failed("\nUsage:  docker network COMMAND\n\nManage networks\n\nRun 'docker network COMMAND --help' for more "
-                  "information on a command.");
+    return failed(
+        "\nUsage:  docker network COMMAND\n\nManage networks\n\nRun 'docker network COMMAND --help' for more "
+        "information on a command.");
   const std::string& verb = args[0];
   Args rest(args.begin() + 1, args.end());
   if (verb == "create") {
@@ -58,7 +82,8 @@ core::CommandResult DockerCli::network(const Args& args) {
     std::string driver = a.value("driver", "bridge");
     if (driver != "bridge") return core::not_modelled_result("docker network create --driver " + driver);
     std::map<std::string, std::string> labels;
-    for (const auto& l : a.values["label"]) labels[l.substr(0, l.find('='))] = l.find('=') == std::string::npos ? "" : l.substr(l.find('=') + 1);
+    for (const auto& l : a.values["label"])
+      labels[l.substr(0, l.find('='))] = l.find('=') == std::string::npos ? "" : l.substr(l.find('=') + 1);
     NetworkRecord n = engine_.create_network(a.positional[0], driver, labels, a.has("internal"), a.has("attachable"));
     return {0, n.id + "\n", ""};
   }
@@ -67,8 +92,10 @@ core::CommandResult DockerCli::network(const Args& args) {
     CliArgs a = parse_command(spec, rest);
     require_exact(spec, a, 2);
     std::string container = engine_.resolve(a.positional[1]);
-    if (verb == "connect") engine_.connect_network(a.positional[0], container, a.values["alias"]);
-    else engine_.disconnect_network(a.positional[0], container);
+    if (verb == "connect")
+      engine_.connect_network(a.positional[0], container, a.values["alias"]);
+    else
+      engine_.disconnect_network(a.positional[0], container);
     return {};
   }
   if (verb == "ls" || verb == "list") {
@@ -79,7 +106,9 @@ core::CommandResult DockerCli::network(const Args& args) {
       size_t eq = f.find('=');
       if (eq == std::string::npos)
         return failed(fmt::format("invalid argument {} for \"-f, --filter\" flag: bad format of filter (expected "
-                                  "name=value)\nSee 'docker network ls --help'.", go_quote(f)), 125);
+                                  "name=value)\nSee 'docker network ls --help'.",
+                                  go_quote(f)),
+                      125);
       std::string key = f.substr(0, eq);
       if (key != "name" && key != "driver" && key != "id" && key != "label" && key != "scope" && key != "type" &&
           key != "dangling")
@@ -91,12 +120,17 @@ core::CommandResult DockerCli::network(const Args& args) {
     bool trunc = !a.has("no-trunc");
     for (const auto& n : engine_.networks()) {
       if (!regex_match_any(filters["name"], n.name) || !regex_match_any(filters["id"], n.id)) continue;
-      if (!filters["driver"].empty() && std::find(filters["driver"].begin(), filters["driver"].end(), n.driver) == filters["driver"].end()) continue;
-      if (!filters["scope"].empty() && std::find(filters["scope"].begin(), filters["scope"].end(), n.scope) == filters["scope"].end()) continue;
+      if (!filters["driver"].empty() &&
+          std::find(filters["driver"].begin(), filters["driver"].end(), n.driver) == filters["driver"].end())
+        continue;
+      if (!filters["scope"].empty() &&
+          std::find(filters["scope"].begin(), filters["scope"].end(), n.scope) == filters["scope"].end())
+        continue;
       bool labelled = true;
       for (const auto& l : filters["label"]) {
         auto it = n.labels.find(l.substr(0, l.find('=')));
-        labelled = labelled && it != n.labels.end() && (l.find('=') == std::string::npos || it->second == l.substr(l.find('=') + 1));
+        labelled = labelled && it != n.labels.end() &&
+                   (l.find('=') == std::string::npos || it->second == l.substr(l.find('=') + 1));
       }
       if (!labelled) continue;
       using V = gotmpl::Value;
@@ -136,8 +170,9 @@ core::CommandResult DockerCli::network(const Args& args) {
   }
   if (verb == "inspect") return inspect(rest, "network");
   if (verb == "prune") return core::not_modelled_result("docker network prune");
-  return failed("\nUsage:  docker network COMMAND\n\nManage networks\n\nRun 'docker network COMMAND --help' for more "
-                "information on a command.");
+  return failed(
+      "\nUsage:  docker network COMMAND\n\nManage networks\n\nRun 'docker network COMMAND --help' for more "
+      "information on a command.");
 }
 
 core::CommandResult DockerCli::volume(const Args& args) {

@@ -16,15 +16,32 @@
 namespace bg::fakes {
 namespace {
 
-const CommandSpec kPs{"docker ps", "docker ps [OPTIONS]", "List containers",
-                      {{'a', "all", false}, {'f', "filter", true}, {0, "format", true}, {'n', "last", true},
-                       {'l', "latest", false}, {0, "no-trunc", false}, {'q', "quiet", false}, {'s', "size", false}}};
+const CommandSpec kPs{"docker ps",
+                      "docker ps [OPTIONS]",
+                      "List containers",
+                      {{'a', "all", false},
+                       {'f', "filter", true},
+                       {0, "format", true},
+                       {'n', "last", true},
+                       {'l', "latest", false},
+                       {0, "no-trunc", false},
+                       {'q', "quiet", false},
+                       {'s', "size", false}}};
 
-const std::map<std::string, std::string> kHeaders = {
-    {"ID", "CONTAINER ID"}, {"Names", "NAMES"},   {"Image", "IMAGE"},        {"Command", "COMMAND"},
-    {"CreatedAt", "CREATED AT"}, {"RunningFor", "CREATED"}, {"Ports", "PORTS"}, {"State", "STATE"},
-    {"Status", "STATUS"}, {"Size", "SIZE"},      {"Labels", "LABELS"},      {"Mounts", "MOUNTS"},
-    {"LocalVolumes", "LOCAL VOLUMES"}, {"Networks", "NETWORKS"}};
+const std::map<std::string, std::string> kHeaders = {{"ID", "CONTAINER ID"},
+                                                     {"Names", "NAMES"},
+                                                     {"Image", "IMAGE"},
+                                                     {"Command", "COMMAND"},
+                                                     {"CreatedAt", "CREATED AT"},
+                                                     {"RunningFor", "CREATED"},
+                                                     {"Ports", "PORTS"},
+                                                     {"State", "STATE"},
+                                                     {"Status", "STATUS"},
+                                                     {"Size", "SIZE"},
+                                                     {"Labels", "LABELS"},
+                                                     {"Mounts", "MOUNTS"},
+                                                     {"LocalVolumes", "LOCAL VOLUMES"},
+                                                     {"Networks", "NETWORKS"}};
 
 // formatter.DisplayablePorts: exposed-only ports, then the published mappings (IPv4 only, as
 // elsewhere in the simulation), of a running container.
@@ -109,13 +126,15 @@ core::CommandResult DockerCli::ps(const Args& args) {
     // moby refreshImage: when the reference now names another image, the container's image id.
     std::string shown = c.record.image;
     auto current = engine_.image(c.record.image);
-    if (!current || current->id != c.record.image_id) shown = trunc ? c.record.image_id.substr(0, 12) : "sha256:" + c.record.image_id;
+    if (!current || current->id != c.record.image_id)
+      shown = trunc ? c.record.image_id.substr(0, 12) : "sha256:" + c.record.image_id;
     rows.push_back(ps_context(c, shown, now, trunc));
   }
   std::string format = a.value("format");
   if (format.empty() || format == "table")
-    format = a.has("quiet") ? "{{.ID}}"
-                            : "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
+    format = a.has("quiet")
+                 ? "{{.ID}}"
+                 : "table {{.ID}}\t{{.Image}}\t{{.Command}}\t{{.RunningFor}}\t{{.Status}}\t{{.Ports}}\t{{.Names}}";
   if (a.has("size") && format.rfind("table", 0) == 0 && format.find("{{.Size}}") == std::string::npos)
     format += "\t{{.Size}}";
   return {0, format_rows(format, rows, kHeaders), ""};

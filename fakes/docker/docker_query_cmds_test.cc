@@ -34,13 +34,16 @@ TEST(DockerInspect, TemplatesAndErrors) {
   auto missing = w.run({"inspect", "-f", "{{.State.Nope}}", "blue", "ghost"});
   EXPECT_EQ(missing.exit_code, 1);
   EXPECT_EQ(missing.out, "\n");
-  EXPECT_EQ(missing.err, "Template parsing error: template: :1:8: executing \"\" at <.State.Nope>: map has no entry "
-                         "for key \"Nope\"\nError: No such object: ghost\n");
+  EXPECT_EQ(missing.err,
+            "Template parsing error: template: :1:8: executing \"\" at <.State.Nope>: map has no entry "
+            "for key \"Nope\"\nError: No such object: ghost\n");
   EXPECT_EQ(w.run({"inspect", "-f", "{{html .Name}}", "blue"}).not_modelled, "Go template function html");
-  EXPECT_EQ(w.run({"inspect", "--type", "image", "-f", "{{index .RepoTags 0}} {{.Os}}", "web"}).out, "web:latest linux\n");
+  EXPECT_EQ(w.run({"inspect", "--type", "image", "-f", "{{index .RepoTags 0}} {{.Os}}", "web"}).out,
+            "web:latest linux\n");
   EXPECT_EQ(w.run({"inspect", "--type", "image", "blue"}).err, "Error: No such image: blue\n");
-  EXPECT_EQ(w.run({"network", "inspect", "-f", "{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}", "app_net"}).out,
-            "blue 172.18.0.2/16\n");
+  EXPECT_EQ(
+      w.run({"network", "inspect", "-f", "{{range .Containers}}{{.Name}} {{.IPv4Address}}{{end}}", "app_net"}).out,
+      "blue 172.18.0.2/16\n");
   auto all = nlohmann::json::parse(w.run({"inspect", "blue", "web"}).out);
   EXPECT_EQ(all[0]["HostConfig"]["PortBindings"]["3000/tcp"][0]["HostPort"], "8081");
   EXPECT_EQ(all[1]["RepoTags"][0], "web:latest");
@@ -63,8 +66,10 @@ TEST(DockerPs, FiltersAndFormats) {
   // depends on how fast this machine ran the commands above: only the fixed part is checked.
   EXPECT_EQ(w.run({"ps", "--filter", "status=exited", "--format", "{{.Names}} {{.Status}}"}).out.substr(0, 20),
             "blue-old Exited (0) ");
-  EXPECT_EQ(w.run({"ps", "-q", "--filter", "label=color=green"}).out, w.engine->inspect("green")->id.substr(0, 12) + "\n");
-  EXPECT_EQ(w.run({"ps", "--filter", "label=color", "--filter", "publish=8081", "--format", "{{.Names}}"}).out, "blue\n");
+  EXPECT_EQ(w.run({"ps", "-q", "--filter", "label=color=green"}).out,
+            w.engine->inspect("green")->id.substr(0, 12) + "\n");
+  EXPECT_EQ(w.run({"ps", "--filter", "label=color", "--filter", "publish=8081", "--format", "{{.Names}}"}).out,
+            "blue\n");
   EXPECT_EQ(w.run({"ps", "-a", "--filter", "ancestor=web", "-n", "1", "--format", "{{.Names}}"}).out, "green\n");
   EXPECT_EQ(w.run({"ps", "--format", "{{.Label \"color\"}} {{.Ports}}", "-f", "name=^blue$"}).out,
             "blue 0.0.0.0:8081->3000/tcp\n");
@@ -76,8 +81,9 @@ TEST(DockerPs, FiltersAndFormats) {
   EXPECT_EQ(w.run({"ps", "--filter", "status=up"}).err, "Error response from daemon: Invalid filter 'status=up'\n");
   auto bad = w.run({"ps", "--filter", "name"});
   EXPECT_EQ(bad.exit_code, 125);
-  EXPECT_EQ(bad.err, "invalid argument \"name\" for \"-f, --filter\" flag: bad format of filter (expected name=value)\n"
-                     "See 'docker ps --help'.\n");
+  EXPECT_EQ(bad.err,
+            "invalid argument \"name\" for \"-f, --filter\" flag: bad format of filter (expected name=value)\n"
+            "See 'docker ps --help'.\n");
   EXPECT_EQ(w.run({"ps", "--format", "{{.Nope}}"}).err,
             "Template parsing error: template: :1:2: executing \"\" at <.Nope>: can't evaluate field Nope in type "
             "*formatter.ContainerContext\n\n");

@@ -14,33 +14,105 @@ namespace fs = std::filesystem;
 
 // docker/cli opts.go@v20.10.17 addFlags (every container flag), plus run.go/create.go's own.
 std::vector<FlagSpec> container_flags(bool create) {
-  std::vector<FlagSpec> f = {
-      {'a', "attach", true}, {0, "device-cgroup-rule", true}, {0, "device", true}, {0, "gpus", true},
-      {'e', "env", true}, {0, "env-file", true}, {0, "entrypoint", true}, {0, "group-add", true},
-      {'h', "hostname", true}, {0, "domainname", true}, {'i', "interactive", false}, {'l', "label", true},
-      {0, "label-file", true}, {0, "read-only", false}, {0, "restart", true}, {0, "stop-signal", true},
-      {0, "stop-timeout", true}, {0, "sysctl", true}, {'t', "tty", false}, {0, "ulimit", true},
-      {'u', "user", true}, {'w', "workdir", true}, {0, "rm", false}, {0, "cap-add", true}, {0, "cap-drop", true},
-      {0, "privileged", false}, {0, "security-opt", true}, {0, "userns", true}, {0, "cgroupns", true},
-      {0, "add-host", true}, {0, "dns", true}, {0, "dns-opt", true}, {0, "dns-option", true},
-      {0, "dns-search", true}, {0, "expose", true}, {0, "ip", true}, {0, "ip6", true}, {0, "link", true},
-      {0, "link-local-ip", true}, {0, "mac-address", true}, {'p', "publish", true}, {'P', "publish-all", false},
-      {0, "net", true}, {0, "network", true}, {0, "net-alias", true}, {0, "network-alias", true},
-      {0, "log-driver", true}, {0, "volume-driver", true}, {0, "log-opt", true}, {0, "storage-opt", true},
-      {0, "tmpfs", true}, {0, "volumes-from", true}, {'v', "volume", true}, {0, "mount", true},
-      {0, "health-cmd", true}, {0, "health-interval", true}, {0, "health-retries", true},
-      {0, "health-timeout", true}, {0, "health-start-period", true}, {0, "no-healthcheck", false},
-      {0, "blkio-weight", true}, {0, "blkio-weight-device", true}, {0, "cidfile", true}, {0, "cpuset-cpus", true},
-      {0, "cpuset-mems", true}, {0, "cpu-count", true}, {0, "cpu-percent", true}, {0, "cpu-period", true},
-      {0, "cpu-quota", true}, {0, "cpu-rt-period", true}, {0, "cpu-rt-runtime", true}, {'c', "cpu-shares", true},
-      {0, "cpus", true}, {0, "device-read-bps", true}, {0, "device-read-iops", true},
-      {0, "device-write-bps", true}, {0, "device-write-iops", true}, {0, "io-maxbandwidth", true},
-      {0, "io-maxiops", true}, {0, "kernel-memory", true}, {'m', "memory", true}, {0, "memory-reservation", true},
-      {0, "memory-swap", true}, {0, "memory-swappiness", true}, {0, "oom-kill-disable", false},
-      {0, "oom-score-adj", true}, {0, "cgroup-parent", true}, {0, "ipc", true}, {0, "isolation", true},
-      {0, "pid", true}, {0, "shm-size", true}, {0, "uts", true}, {0, "runtime", true}, {0, "init", false},
-      {0, "pids-limit", true}, {0, "name", true}, {0, "pull", true}, {0, "platform", true},
-      {0, "disable-content-trust", false}};
+  std::vector<FlagSpec> f = {{'a', "attach", true},
+                             {0, "device-cgroup-rule", true},
+                             {0, "device", true},
+                             {0, "gpus", true},
+                             {'e', "env", true},
+                             {0, "env-file", true},
+                             {0, "entrypoint", true},
+                             {0, "group-add", true},
+                             {'h', "hostname", true},
+                             {0, "domainname", true},
+                             {'i', "interactive", false},
+                             {'l', "label", true},
+                             {0, "label-file", true},
+                             {0, "read-only", false},
+                             {0, "restart", true},
+                             {0, "stop-signal", true},
+                             {0, "stop-timeout", true},
+                             {0, "sysctl", true},
+                             {'t', "tty", false},
+                             {0, "ulimit", true},
+                             {'u', "user", true},
+                             {'w', "workdir", true},
+                             {0, "rm", false},
+                             {0, "cap-add", true},
+                             {0, "cap-drop", true},
+                             {0, "privileged", false},
+                             {0, "security-opt", true},
+                             {0, "userns", true},
+                             {0, "cgroupns", true},
+                             {0, "add-host", true},
+                             {0, "dns", true},
+                             {0, "dns-opt", true},
+                             {0, "dns-option", true},
+                             {0, "dns-search", true},
+                             {0, "expose", true},
+                             {0, "ip", true},
+                             {0, "ip6", true},
+                             {0, "link", true},
+                             {0, "link-local-ip", true},
+                             {0, "mac-address", true},
+                             {'p', "publish", true},
+                             {'P', "publish-all", false},
+                             {0, "net", true},
+                             {0, "network", true},
+                             {0, "net-alias", true},
+                             {0, "network-alias", true},
+                             {0, "log-driver", true},
+                             {0, "volume-driver", true},
+                             {0, "log-opt", true},
+                             {0, "storage-opt", true},
+                             {0, "tmpfs", true},
+                             {0, "volumes-from", true},
+                             {'v', "volume", true},
+                             {0, "mount", true},
+                             {0, "health-cmd", true},
+                             {0, "health-interval", true},
+                             {0, "health-retries", true},
+                             {0, "health-timeout", true},
+                             {0, "health-start-period", true},
+                             {0, "no-healthcheck", false},
+                             {0, "blkio-weight", true},
+                             {0, "blkio-weight-device", true},
+                             {0, "cidfile", true},
+                             {0, "cpuset-cpus", true},
+                             {0, "cpuset-mems", true},
+                             {0, "cpu-count", true},
+                             {0, "cpu-percent", true},
+                             {0, "cpu-period", true},
+                             {0, "cpu-quota", true},
+                             {0, "cpu-rt-period", true},
+                             {0, "cpu-rt-runtime", true},
+                             {'c', "cpu-shares", true},
+                             {0, "cpus", true},
+                             {0, "device-read-bps", true},
+                             {0, "device-read-iops", true},
+                             {0, "device-write-bps", true},
+                             {0, "device-write-iops", true},
+                             {0, "io-maxbandwidth", true},
+                             {0, "io-maxiops", true},
+                             {0, "kernel-memory", true},
+                             {'m', "memory", true},
+                             {0, "memory-reservation", true},
+                             {0, "memory-swap", true},
+                             {0, "memory-swappiness", true},
+                             {0, "oom-kill-disable", false},
+                             {0, "oom-score-adj", true},
+                             {0, "cgroup-parent", true},
+                             {0, "ipc", true},
+                             {0, "isolation", true},
+                             {0, "pid", true},
+                             {0, "shm-size", true},
+                             {0, "uts", true},
+                             {0, "runtime", true},
+                             {0, "init", false},
+                             {0, "pids-limit", true},
+                             {0, "name", true},
+                             {0, "pull", true},
+                             {0, "platform", true},
+                             {0, "disable-content-trust", false}};
   if (!create) {
     f.push_back({'d', "detach", false});
     f.push_back({0, "sig-proxy", false});
@@ -55,9 +127,10 @@ std::vector<FlagSpec> container_flags(bool create) {
 // capabilities, DNS options, log options, platform, content trust (the fake app models none of
 // them, and none changes when a port listens or a process exits).
 const std::vector<std::string> kUnmodelled = {
-    "attach", "device", "gpus", "label-file", "userns", "cgroupns", "ip", "ip6", "link", "link-local-ip",
-    "volume-driver", "tmpfs", "volumes-from", "cidfile", "ipc", "pid", "uts", "runtime", "read-only",
-    "publish-all", "device-cgroup-rule", "storage-opt", "sysctl"};
+    "attach",      "device", "gpus",          "label-file",    "userns",    "cgroupns",     "ip",
+    "ip6",         "link",   "link-local-ip", "volume-driver", "tmpfs",     "volumes-from", "cidfile",
+    "ipc",         "pid",    "uts",           "runtime",       "read-only", "publish-all",  "device-cgroup-rule",
+    "storage-opt", "sysctl"};
 
 [[noreturn]] void run_failure(bool create, const std::string& error) {
   throw CliFailure{report_error(create ? "create" : "run", error, true)};
@@ -91,8 +164,10 @@ void read_env_file(ContainerSpec& spec, const std::string& file, const RunContex
     std::string key = line.substr(0, eq);
     if (key.find_first_of(" \t") != std::string::npos)
       run_failure(create, fmt::format("poorly formatted environment: variable '{}' contains whitespaces", key));
-    if (eq != std::string::npos) spec.env[key] = line.substr(eq + 1);
-    else if (c.env && c.env->count(key)) spec.env[key] = c.env->at(key);
+    if (eq != std::string::npos)
+      spec.env[key] = line.substr(eq + 1);
+    else if (c.env && c.env->count(key))
+      spec.env[key] = c.env->at(key);
   }
 }
 
@@ -146,11 +221,16 @@ BindMount parse_volume(const std::string& text, const RunContext& c, bool create
     run_failure(create, fmt::format("invalid spec: {}: too many colons", text));
   }
   if (!fs::path(m.target).is_absolute())
-    run_failure(create, fmt::format("invalid mount config for type \"volume\": invalid mount path: '{}' mount path must be absolute", m.target));
+    run_failure(
+        create,
+        fmt::format("invalid mount config for type \"volume\": invalid mount path: '{}' mount path must be absolute",
+                    m.target));
   if (!m.source.empty()) {
     bool path_like = m.source[0] == '/' || m.source[0] == '.' || m.source[0] == '~';
-    if (path_like) m.source = host_path(c, m.source);
-    else m.named = true;
+    if (path_like)
+      m.source = host_path(c, m.source);
+    else
+      m.named = true;
   }
   return m;
 }
@@ -163,17 +243,24 @@ BindMount parse_mount(const std::string& text, const RunContext& c, bool create,
   for (std::string field; std::getline(ss, field, ',');) {
     size_t eq = field.find('=');
     std::string key = field.substr(0, eq), value = eq == std::string::npos ? "" : field.substr(eq + 1);
-    if (key == "type") type = value;
-    else if (key == "source" || key == "src") m.source = value;
-    else if (key == "target" || key == "destination" || key == "dst") m.target = value;
-    else if (key == "readonly" || key == "ro") m.read_only = value.empty() || value == "true" || value == "1";
+    if (key == "type")
+      type = value;
+    else if (key == "source" || key == "src")
+      m.source = value;
+    else if (key == "target" || key == "destination" || key == "dst")
+      m.target = value;
+    else if (key == "readonly" || key == "ro")
+      m.read_only = value.empty() || value == "true" || value == "1";
     else if (key != "consistency" && key != "bind-propagation")
       throw CliFailure{core::not_modelled_result("docker run --mount " + key)};
   }
-  if (type != "bind" && type != "volume") throw CliFailure{core::not_modelled_result("docker run --mount type=" + type)};
+  if (type != "bind" && type != "volume")
+    throw CliFailure{core::not_modelled_result("docker run --mount type=" + type)};
   if (m.target.empty())
     throw CliFailure{failed(fmt::format("invalid argument \"{}\" for \"--mount\" flag: target is required\nSee 'docker "
-                                        "{} --help'.", text, create ? "create" : "run"), 125)};
+                                        "{} --help'.",
+                                        text, create ? "create" : "run"),
+                            125)};
   if (type == "bind") {
     m.source = host_path(c, m.source);
     must_exist.push_back(m.source);
@@ -221,10 +308,18 @@ core::CommandResult report_error(const std::string& command, std::string error, 
 }
 
 const CommandSpec& run_command_spec(bool create) {
-  static const CommandSpec run{"docker run", "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
-                               "Run a command in a new container", container_flags(false), false, kUnmodelled};
-  static const CommandSpec make{"docker create", "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
-                                "Create a new container", container_flags(true), false, kUnmodelled};
+  static const CommandSpec run{"docker run",
+                               "docker run [OPTIONS] IMAGE [COMMAND] [ARG...]",
+                               "Run a command in a new container",
+                               container_flags(false),
+                               false,
+                               kUnmodelled};
+  static const CommandSpec make{"docker create",
+                                "docker create [OPTIONS] IMAGE [COMMAND] [ARG...]",
+                                "Create a new container",
+                                container_flags(true),
+                                false,
+                                kUnmodelled};
   return create ? make : run;
 }
 
@@ -249,7 +344,9 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool create, const 
     size_t colon = h.find(':');
     if (colon == std::string::npos || colon == 0)
       throw CliFailure{failed(fmt::format("invalid argument \"{}\" for \"--add-host\" flag: bad format for add-host: "
-                                          "{}\nSee '{} --help'.", h, go_quote(h), spec.path), 125)};
+                                          "{}\nSee '{} --help'.",
+                                          h, go_quote(h), spec.path),
+                              125)};
     s.extra_hosts.push_back(h);
   }
   std::vector<std::string> networks = a.values["network"];
@@ -274,8 +371,9 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool create, const 
   if (a.has("stop-timeout")) s.stop_grace_period = std::chrono::seconds(int_flag(spec, a, "stop-timeout", 10));
   s.workdir = a.value("workdir");
   s.user = a.value("user");
-  if (a.has("entrypoint")) s.entrypoint = a.value("entrypoint").empty() ? std::vector<std::string>{}
-                                                                         : std::vector<std::string>{a.value("entrypoint")};
+  if (a.has("entrypoint"))
+    s.entrypoint =
+        a.value("entrypoint").empty() ? std::vector<std::string>{} : std::vector<std::string>{a.value("entrypoint")};
   s.tty = a.has("tty");
   s.interactive = a.has("interactive");
   for (const auto& e : a.values["expose"]) s.expose.push_back(e.find('/') == std::string::npos ? e + "/tcp" : e);
@@ -284,7 +382,8 @@ RunArgs parse_run_args(const std::vector<std::string>& args, bool create, const 
     throw CliFailure{core::not_modelled_result("docker run --log-driver " + s.log_driver)};
   r.pull = a.value("pull", "missing");
   if (r.pull != "missing" && r.pull != "always" && r.pull != "never")
-    run_failure(create, fmt::format("invalid pull option: '{}': must be one of \"always\", \"missing\" or \"never\"", r.pull));
+    run_failure(create,
+                fmt::format("invalid pull option: '{}': must be one of \"always\", \"missing\" or \"never\"", r.pull));
   return r;
 }
 

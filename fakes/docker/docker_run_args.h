@@ -30,8 +30,8 @@ struct RunArgs {
 
 // The script's side of a call: where it runs and what it has.
 struct RunContext {
-  std::filesystem::path cwd;                       // host path
-  const core::PathMap* paths = nullptr;            // host path -> real path (nullptr: the same)
+  std::filesystem::path cwd;                                // host path
+  const core::PathMap* paths = nullptr;                     // host path -> real path (nullptr: the same)
   const std::map<std::string, std::string>* env = nullptr;  // the script's environment
 };
 

@@ -11,12 +11,14 @@ using test_support::CliWorld;
 TEST(DockerRun, DetachedRunAppliesItsFlags) {
   CliWorld w;
   w.write("/home/app/.env", "# a comment\nAPP_ENV=prod\n\nQUOTED=\"kept\"\n");
-  auto r = w.run({"run", "-d", "--name", "blue", "-p", "8081:3000", "-e", "COLOR=blue", "-e", "SECRET", "--env-file",
-                  ".env", "--restart", "unless-stopped", "--label", "color=blue", "--network-alias", "x",
-                  "--network", "bridge", "web"});
+  auto r =
+      w.run({"run",        "-d",         "--name",          "blue",       "-p",        "8081:3000", "-e",
+             "COLOR=blue", "-e",         "SECRET",          "--env-file", ".env",      "--restart", "unless-stopped",
+             "--label",    "color=blue", "--network-alias", "x",          "--network", "bridge",    "web"});
   EXPECT_EQ(r.exit_code, 125);  // aliases need a user network
-  EXPECT_EQ(r.err, "docker: Error response from daemon: network-scoped alias is supported only for containers in "
-                   "user defined networks.\nSee 'docker run --help'.\n");
+  EXPECT_EQ(r.err,
+            "docker: Error response from daemon: network-scoped alias is supported only for containers in "
+            "user defined networks.\nSee 'docker run --help'.\n");
   r = w.run({"run", "-d", "--name", "blue", "-p", "8081:3000", "-e", "COLOR=blue", "-e", "SECRET", "--env-file", ".env",
              "--restart", "unless-stopped", "--label", "color=blue", "web"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -27,8 +29,9 @@ TEST(DockerRun, DetachedRunAppliesItsFlags) {
   EXPECT_NE(env.find("SECRET=from-env\n"), std::string::npos);
   EXPECT_NE(env.find("APP_ENV=prod\n"), std::string::npos);
   EXPECT_NE(env.find("QUOTED=\"kept\"\n"), std::string::npos);  // env files keep quotes
-  EXPECT_EQ(w.run({"inspect", "-f", "{{.HostConfig.RestartPolicy.Name}} {{index .Config.Labels \"color\"}} {{.State.Status}}",
-                   "blue"}).out,
+  EXPECT_EQ(w.run({"inspect", "-f",
+                   "{{.HostConfig.RestartPolicy.Name}} {{index .Config.Labels \"color\"}} {{.State.Status}}", "blue"})
+                .out,
             "unless-stopped blue running\n");
   EXPECT_EQ(w.run({"port", "blue"}).out, "3000/tcp -> 0.0.0.0:8081\n");
   EXPECT_EQ(w.run({"port", "blue", "3000"}).out, "0.0.0.0:8081\n");
@@ -44,9 +47,12 @@ TEST(DockerRun, FailuresUseDockersWordsAndCodes) {
   std::string id = w.engine->inspect("blue")->id;
   auto dup = w.run({"run", "-d", "--name", "blue", "web"});
   EXPECT_EQ(dup.exit_code, 125);
-  EXPECT_EQ(dup.err, "docker: Error response from daemon: Conflict. The container name \"/blue\" is already in use by "
-                     "container \"" + id + "\". You have to remove (or rename) that container to be able to reuse that "
-                     "name.\nSee 'docker run --help'.\n");
+  EXPECT_EQ(dup.err,
+            "docker: Error response from daemon: Conflict. The container name \"/blue\" is already in use by "
+            "container \"" +
+                id +
+                "\". You have to remove (or rename) that container to be able to reuse that "
+                "name.\nSee 'docker run --help'.\n");
   auto port = w.run({"run", "-d", "--name", "green", "-p", "8081:3000", "web"});
   EXPECT_EQ(port.exit_code, 125);
   EXPECT_TRUE(std::regex_match(port.err, std::regex("docker: Error response from daemon: driver failed programming "
@@ -83,12 +89,14 @@ TEST(DockerRun, PullsMissingImagesFromTheRegistry) {
   EXPECT_EQ(w.run({"inspect", "-f", "{{.Config.StopSignal}}", "proxy"}).out, "SIGQUIT\n");
   auto denied = w.run({"run", "-d", "acme/api:2"});
   EXPECT_EQ(denied.exit_code, 125);
-  EXPECT_EQ(denied.err, "Unable to find image 'acme/api:2' locally\ndocker: Error response from daemon: pull access "
-                        "denied for acme/api, repository does not exist or may require 'docker login': denied: "
-                        "requested access to the resource is denied.\nSee 'docker run --help'.\n");
+  EXPECT_EQ(denied.err,
+            "Unable to find image 'acme/api:2' locally\ndocker: Error response from daemon: pull access "
+            "denied for acme/api, repository does not exist or may require 'docker login': denied: "
+            "requested access to the resource is denied.\nSee 'docker run --help'.\n");
   auto never = w.run({"run", "-d", "--pull", "never", "ghcr.io/acme/web"});
-  EXPECT_EQ(never.err, "docker: Error response from daemon: No such image: ghcr.io/acme/web:latest.\nSee 'docker run "
-                       "--help'.\n");
+  EXPECT_EQ(never.err,
+            "docker: Error response from daemon: No such image: ghcr.io/acme/web:latest.\nSee 'docker run "
+            "--help'.\n");
 }
 
 // Goal: rm refuses a running container without -f, rm -f removes it, and rm -f of a missing one
@@ -115,8 +123,9 @@ TEST(DockerRun, ContainerVerbsPrintNamesAndDaemonErrors) {
   EXPECT_EQ(rmf.err, "Error response from daemon: No such container: ghost\n");
   EXPECT_FALSE(w.engine->inspect("blue"));
   auto none = w.run({"stop"});
-  EXPECT_EQ(none.err, "\"docker stop\" requires at least 1 argument.\nSee 'docker stop --help'.\n\nUsage:  docker stop "
-                      "[OPTIONS] CONTAINER [CONTAINER...]\n\nStop one or more running containers\n");
+  EXPECT_EQ(none.err,
+            "\"docker stop\" requires at least 1 argument.\nSee 'docker stop --help'.\n\nUsage:  docker stop "
+            "[OPTIONS] CONTAINER [CONTAINER...]\n\nStop one or more running containers\n");
 }
 
 // Goal: logs shows what the process printed (with -t timestamps), rename keeps the container,
@@ -155,7 +164,9 @@ TEST(DockerRun, CpWorksOnTheContainersFilesystem) {
   CliWorld w;
   w.write("/srv/nginx/app.conf", "server { listen 80; }\n");
   w.write("/home/app/default.conf", "upstream app { server blue:3000; }\n");
-  ASSERT_EQ(w.run({"run", "-d", "--name", "proxy", "-v", "/srv/nginx/app.conf:/etc/nginx/conf.d/app.conf", "web"}).exit_code, 0);
+  ASSERT_EQ(
+      w.run({"run", "-d", "--name", "proxy", "-v", "/srv/nginx/app.conf:/etc/nginx/conf.d/app.conf", "web"}).exit_code,
+      0);
   ASSERT_EQ(w.run({"exec", "proxy", "true"}).exit_code, 2);  // sanity: not modelled, exit 2
   EXPECT_EQ(w.run({"cp", "default.conf", "proxy:/etc/nginx/conf.d/default.conf"}).err,
             "Error response from daemon: Could not find the file /etc/nginx/conf.d in container proxy\n");
@@ -169,7 +180,8 @@ TEST(DockerRun, CpWorksOnTheContainersFilesystem) {
   EXPECT_EQ(w.run({"cp", "proxy:/etc/nginx/conf.d/default.conf", "copy.conf"}).exit_code, 0);
   EXPECT_EQ(w.read(w.root / "home/app/copy.conf"), "upstream app { server blue:3000; }\n");
   EXPECT_EQ(w.run({"cp", "proxy:/nope", "."}).err, "Error: No such container:path: proxy:/nope\n");
-  EXPECT_EQ(w.run({"cp", "missing.conf", "proxy:/tmp/"}).err, "lstat /home/app/missing.conf: no such file or directory\n");
+  EXPECT_EQ(w.run({"cp", "missing.conf", "proxy:/tmp/"}).err,
+            "lstat /home/app/missing.conf: no such file or directory\n");
   EXPECT_EQ(w.run({"cp", "a", "b"}).err, "must specify at least one container source\n");
 }
 
@@ -180,8 +192,10 @@ TEST(DockerRun, RestartPolicyThroughTheCli) {
   w.run({"run", "-d", "--name", "api", "--restart", "always", "web"});
   w.engine->kill("api");  // a crash
   EXPECT_TRUE(test_support::wait_until(
-      [&] { return w.run({"inspect", "-f", "{{.RestartCount}} {{.State.Status}}", "api"}).out == "1 running\n"; }, 2s,
-      "api restarted once and running"));
+      [&] {
+        return w.run({"inspect", "-f", "{{.RestartCount}} {{.State.Status}}", "api"}).out == "1 running\n";
+      },
+      2s, "api restarted once and running"));
   EXPECT_EQ(w.run({"inspect", "-f", "{{.RestartCount}} {{.State.Status}}", "api"}).out, "1 running\n");
 }
 

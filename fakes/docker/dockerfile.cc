@@ -90,9 +90,9 @@ std::string Dockerfile::display_command(const std::vector<std::string>& cmd_over
 }
 
 Dockerfile parse_dockerfile(std::string_view text) {
-  static const std::set<std::string> known = {"FROM", "RUN", "CMD", "LABEL", "MAINTAINER", "EXPOSE", "ENV", "ADD",
-                                              "COPY", "ENTRYPOINT", "VOLUME", "USER", "WORKDIR", "ARG", "ONBUILD",
-                                              "STOPSIGNAL", "HEALTHCHECK", "SHELL"};
+  static const std::set<std::string> known = {"FROM",    "RUN", "CMD",     "LABEL",      "MAINTAINER",  "EXPOSE",
+                                              "ENV",     "ADD", "COPY",    "ENTRYPOINT", "VOLUME",      "USER",
+                                              "WORKDIR", "ARG", "ONBUILD", "STOPSIGNAL", "HEALTHCHECK", "SHELL"};
   Dockerfile df;
   bool in_stage = false;
   for (auto& [line, content] : logical_lines(text)) {
@@ -103,7 +103,8 @@ Dockerfile parse_dockerfile(std::string_view text) {
     ins.original = content;
     ins.line = line;
     if (!known.count(ins.keyword))
-      throw DockerfileError(line, fmt::format("dockerfile parse error line {}: unknown instruction: {}", line, ins.keyword));
+      throw DockerfileError(line,
+                            fmt::format("dockerfile parse error line {}: unknown instruction: {}", line, ins.keyword));
     check_instruction(ins, in_stage);
     if (ins.keyword == "FROM") {
       in_stage = true;

@@ -31,11 +31,11 @@ struct DockerfileInstruction {
 
 struct Dockerfile {
   std::vector<DockerfileInstruction> instructions;
-  std::string base_image;                   // FROM of the final stage (node:16-alpine)
-  std::map<std::string, std::string> env;   // ENV of the final stage
-  std::map<std::string, int> env_lines;     // the line of the ENV that set each of them
-  std::vector<std::string> cmd;             // CMD of the final stage
-  std::vector<std::string> entrypoint;      // ENTRYPOINT, else the base image's (node: docker-entrypoint.sh)
+  std::string base_image;                  // FROM of the final stage (node:16-alpine)
+  std::map<std::string, std::string> env;  // ENV of the final stage
+  std::map<std::string, int> env_lines;    // the line of the ENV that set each of them
+  std::vector<std::string> cmd;            // CMD of the final stage
+  std::vector<std::string> entrypoint;     // ENTRYPOINT, else the base image's (node: docker-entrypoint.sh)
 
   // The command `docker ps` / `compose ps` show: entrypoint + cmd, joined by spaces.
   std::string display_command(const std::vector<std::string>& cmd_override = {}) const;

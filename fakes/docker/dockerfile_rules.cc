@@ -24,8 +24,10 @@ std::vector<std::string> split_words(const std::string& text) {
   char quote = 0;
   for (char c : text) {
     if (quote) {
-      if (c == quote) quote = 0;
-      else word += c;
+      if (c == quote)
+        quote = 0;
+      else
+        word += c;
     } else if (c == '"' || c == '\'') {
       quote = c, in_word = true;
     } else if (c == ' ' || c == '\t') {
@@ -64,8 +66,9 @@ void check_from(const DockerfileInstruction& ins) {
     std::string name = words[2];
     std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return std::tolower(c); });
     if (!std::regex_match(name, stage_name))
-      parse_error(ins, fmt::format("invalid name for build stage: \"{}\", name can't start with a number or contain symbols",
-                                   words[2]));
+      parse_error(ins,
+                  fmt::format("invalid name for build stage: \"{}\", name can't start with a number or contain symbols",
+                              words[2]));
   } else if (words.size() != 1) {
     parse_error(ins, "FROM requires either one or three arguments");
   }
@@ -117,12 +120,16 @@ void check_instruction(const DockerfileInstruction& ins, bool in_stage) {
   const std::string& k = ins.keyword;
   if (!in_stage && k != "FROM" && k != "ARG") parse_error(ins, "no build stage in current context");
   const auto words = instruction_words(ins.args);
-  if (k == "FROM") check_from(ins);
-  else if (k == "ENV" || k == "LABEL") check_name_values(ins);
-  else if (k == "EXPOSE") check_expose(ins);
+  if (k == "FROM")
+    check_from(ins);
+  else if (k == "ENV" || k == "LABEL")
+    check_name_values(ins);
+  else if (k == "EXPOSE")
+    check_expose(ins);
   else if ((k == "COPY" || k == "ADD") && words.size() < 2)
     parse_error(ins, fmt::format("{} requires at least two arguments, but only one was provided. Destination could not "
-                                 "be determined", k));
+                                 "be determined",
+                                 k));
   else if ((k == "WORKDIR" || k == "USER" || k == "MAINTAINER" || k == "STOPSIGNAL") && ins.args.empty())
     parse_error(ins, fmt::format("{} requires exactly one argument", k));
   else if ((k == "ARG" || k == "VOLUME" || k == "ONBUILD" || k == "HEALTHCHECK") && words.empty())
@@ -132,7 +139,8 @@ void check_instruction(const DockerfileInstruction& ins, bool in_stage) {
   else if (k == "HEALTHCHECK") {
     std::string type = words[0];
     std::transform(type.begin(), type.end(), type.begin(), [](unsigned char c) { return std::toupper(c); });
-    if (type != "NONE" && type != "CMD") parse_error(ins, fmt::format("Unknown type \"{}\" in HEALTHCHECK (try CMD)", type));
+    if (type != "NONE" && type != "CMD")
+      parse_error(ins, fmt::format("Unknown type \"{}\" in HEALTHCHECK (try CMD)", type));
   }
 }
 

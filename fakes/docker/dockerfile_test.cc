@@ -38,7 +38,8 @@ TEST(Dockerfile, RefusesWhatDockerRefusesWithItsWords) {
   EXPECT_EQ(refusal("FROM node as 1x\n"),
             "1: dockerfile parse error line 1: invalid name for build stage: \"1x\", name can't start with a number or "
             "contain symbols");
-  EXPECT_EQ(refusal("FROM node base\n"), "1: dockerfile parse error line 1: FROM requires either one or three arguments");
+  EXPECT_EQ(refusal("FROM node base\n"),
+            "1: dockerfile parse error line 1: FROM requires either one or three arguments");
   EXPECT_EQ(refusal("FROM node\nENV PORT\n"), "2: dockerfile parse error line 2: ENV must have two arguments");
   EXPECT_EQ(refusal("FROM node\nENV A=1 B\n"),
             "2: dockerfile parse error line 2: Syntax error - can't find = in \"B\". Must be of the form: name=value");

@@ -70,7 +70,8 @@ class Parser {
     }
     std::string key(src.substr(0, i));
     while (!key.empty() && std::isspace(static_cast<unsigned char>(key.back()))) key.pop_back();
-    if (key.find(' ') != std::string::npos) throw EnvFileError(fmt::format("line {}: key cannot contain a space", line_));
+    if (key.find(' ') != std::string::npos)
+      throw EnvFileError(fmt::format("line {}: key cannot contain a space", line_));
     // A bare KEY (also on a last line without a newline): inherited from the lookup when set.
     if (end == 0 || end == '\n') {
       if (auto v = lookup(key)) out_.values[key] = *v;
@@ -121,17 +122,38 @@ class Parser {
       }
       char c = v[++i];
       switch (c) {
-        case 'n': out += '\n'; break;
-        case 't': out += '\t'; break;
-        case 'r': out += '\r'; break;
-        case 'a': out += '\a'; break;
-        case 'b': out += '\b'; break;
-        case 'f': out += '\f'; break;
-        case 'v': out += '\v'; break;
-        case '"': out += '"'; break;
-        case '\\': out += '\\'; break;
-        case '$': out += "$$"; break;
-        default: out += '\\', out += c;
+        case 'n':
+          out += '\n';
+          break;
+        case 't':
+          out += '\t';
+          break;
+        case 'r':
+          out += '\r';
+          break;
+        case 'a':
+          out += '\a';
+          break;
+        case 'b':
+          out += '\b';
+          break;
+        case 'f':
+          out += '\f';
+          break;
+        case 'v':
+          out += '\v';
+          break;
+        case '"':
+          out += '"';
+          break;
+        case '\\':
+          out += '\\';
+          break;
+        case '$':
+          out += "$$";
+          break;
+        default:
+          out += '\\', out += c;
       }
     }
     return out;
@@ -143,11 +165,12 @@ class Parser {
     if (v.find('$') == std::string::npos) return v;
     std::vector<std::string> unset;
     try {
-      return substitute_variables(v, syntax_, [this](const std::string& k) { return lookup(k); }, unset);
+      return substitute_variables(
+          v, syntax_, [this](const std::string& k) { return lookup(k); }, unset);
     } catch (const TemplateError& e) {
       if (e.kind == TemplateError::Kind::missing_required)
-        throw EnvFileError(fmt::format("line {}: required variable {} is missing a value: {}", line_ - 1, e.variable,
-                                       e.reason));
+        throw EnvFileError(
+            fmt::format("line {}: required variable {} is missing a value: {}", line_ - 1, e.variable, e.reason));
       throw EnvFileError(fmt::format("line {}: invalid template: {}", line_ - 1, v));
     }
   }

@@ -50,17 +50,24 @@ class Executor {
       case NodeType::with: {
         size_t mark = vars_.size();
         Value v = eval_pipeline(dot, *node.pipe);
-        if (v.truth()) walk(node.type == NodeType::with ? v : dot, *node.list);
-        else if (node.else_list) walk(dot, *node.else_list);
+        if (v.truth())
+          walk(node.type == NodeType::with ? v : dot, *node.list);
+        else if (node.else_list)
+          walk(dot, *node.else_list);
         vars_.resize(mark);
         break;
       }
       case NodeType::list:
         for (const auto& n : node.nodes) walk(dot, *n);
         break;
-      case NodeType::range: walk_range(dot, node); break;
-      case NodeType::text: out_ += node.text; break;
-      default: errorf(fmt::format("unknown node: {}", node.str()));
+      case NodeType::range:
+        walk_range(dot, node);
+        break;
+      case NodeType::text:
+        out_ += node.text;
+        break;
+      default:
+        errorf(fmt::format("unknown node: {}", node.str()));
     }
   }
 
@@ -77,7 +84,8 @@ class Executor {
     };
     bool any = false;
     if (v.kind() == K::slice) {
-      for (size_t i = 0; i < v.items().size(); ++i, any = true) once(Value::integer(static_cast<int64_t>(i)), v.items()[i]);
+      for (size_t i = 0; i < v.items().size(); ++i, any = true)
+        once(Value::integer(static_cast<int64_t>(i)), v.items()[i]);
     } else if (v.kind() == K::map) {
       for (const auto& [k, e] : v.entries()) {
         once(Value::string(k), e);
@@ -99,8 +107,10 @@ class Executor {
       if (value->kind() == K::nil && value->type_name() == "interface {}") value = Value();
     }
     for (const auto& name : pipe.decl) {
-      if (pipe.is_assign) set_var(name, *value);
-      else vars_.emplace_back(name, *value);
+      if (pipe.is_assign)
+        set_var(name, *value);
+      else
+        vars_.emplace_back(name, *value);
     }
     return *value;
   }
@@ -127,29 +137,43 @@ class Executor {
   Value eval_command(const Value& dot, const Node& cmd, const Final& final) {
     const Node& first = *cmd.nodes[0];
     switch (first.type) {
-      case NodeType::field: at(first); return eval_field_chain(dot, dot, first, first.idents, cmd.nodes, final);
-      case NodeType::chain: return eval_chain(dot, first, cmd.nodes, final);
-      case NodeType::identifier: return eval_function(dot, first, cmd, cmd.nodes, final);
-      case NodeType::pipe: not_a_function(cmd.nodes, final); return eval_pipeline(dot, first);
-      case NodeType::variable: return eval_variable(dot, first, cmd.nodes, final);
-      default: break;
+      case NodeType::field:
+        at(first);
+        return eval_field_chain(dot, dot, first, first.idents, cmd.nodes, final);
+      case NodeType::chain:
+        return eval_chain(dot, first, cmd.nodes, final);
+      case NodeType::identifier:
+        return eval_function(dot, first, cmd, cmd.nodes, final);
+      case NodeType::pipe:
+        not_a_function(cmd.nodes, final);
+        return eval_pipeline(dot, first);
+      case NodeType::variable:
+        return eval_variable(dot, first, cmd.nodes, final);
+      default:
+        break;
     }
     at(first);
     not_a_function(cmd.nodes, final);
     switch (first.type) {
-      case NodeType::boolean: return Value::boolean(first.boolean);
-      case NodeType::dot: return dot;
-      case NodeType::nil: errorf("nil is not a command");
-      case NodeType::number: return ideal_constant(first);
-      case NodeType::string: return Value::string(first.text);
-      default: errorf(fmt::format("can't evaluate command {}", go_quote(first.str())));
+      case NodeType::boolean:
+        return Value::boolean(first.boolean);
+      case NodeType::dot:
+        return dot;
+      case NodeType::nil:
+        errorf("nil is not a command");
+      case NodeType::number:
+        return ideal_constant(first);
+      case NodeType::string:
+        return Value::string(first.text);
+      default:
+        errorf(fmt::format("can't evaluate command {}", go_quote(first.str())));
     }
   }
 
   Value ideal_constant(const Node& n) {
     at(n);
-    bool floating = n.text.find_first_of(".eEpP") != std::string::npos && n.text.rfind("0x", 0) != 0 &&
-                    n.text.front() != '\'';
+    bool floating =
+        n.text.find_first_of(".eEpP") != std::string::npos && n.text.rfind("0x", 0) != 0 && n.text.front() != '\'';
     if (floating) return Value::floating(n.float_value);
     return Value::integer(n.int_value);
   }
@@ -208,9 +232,11 @@ class Executor {
           if (options_.missingkey_error) errorf(fmt::format("map has no entry for key {}", go_quote(name)));
           return Value();
         }
-        if (type.front() == '*' || type == "interface {}") errorf(fmt::format("nil pointer evaluating {}.{}", type, name));
+        if (type.front() == '*' || type == "interface {}")
+          errorf(fmt::format("nil pointer evaluating {}.{}", type, name));
         break;
-      default: break;
+      default:
+        break;
     }
     errorf(fmt::format("can't evaluate field {} in type {}", name, type));
   }
@@ -258,16 +284,23 @@ class Executor {
   Value eval_arg(const Value& dot, Param p, const Node& n) {
     at(n);
     switch (n.type) {
-      case NodeType::dot: return validate(dot, p);
+      case NodeType::dot:
+        return validate(dot, p);
       case NodeType::nil:
         if (p == Param::any || p == Param::string_slice) return Value();
         errorf(fmt::format("cannot assign nil to {}", param_type(p)));
-      case NodeType::field: return validate(eval_field_chain(dot, dot, n, n.idents, {}, std::nullopt), p);
-      case NodeType::variable: return validate(eval_variable(dot, n, {}, std::nullopt), p);
-      case NodeType::pipe: return validate(eval_pipeline(dot, n), p);
-      case NodeType::identifier: return validate(eval_function(dot, n, n, {}, std::nullopt), p);
-      case NodeType::chain: return validate(eval_chain(dot, n, {}, std::nullopt), p);
-      default: break;
+      case NodeType::field:
+        return validate(eval_field_chain(dot, dot, n, n.idents, {}, std::nullopt), p);
+      case NodeType::variable:
+        return validate(eval_variable(dot, n, {}, std::nullopt), p);
+      case NodeType::pipe:
+        return validate(eval_pipeline(dot, n), p);
+      case NodeType::identifier:
+        return validate(eval_function(dot, n, n, {}, std::nullopt), p);
+      case NodeType::chain:
+        return validate(eval_chain(dot, n, {}, std::nullopt), p);
+      default:
+        break;
     }
     switch (p) {
       case Param::string:
@@ -276,8 +309,10 @@ class Executor {
       case Param::integer:
         if (n.type != NodeType::number || !n.is_int) errorf(fmt::format("expected integer; found {}", n.str()));
         return Value::integer(n.int_value);
-      case Param::string_slice: errorf(fmt::format("can't handle {} for arg of type []string", n.str()));
-      case Param::any: break;
+      case Param::string_slice:
+        errorf(fmt::format("can't handle {} for arg of type []string", n.str()));
+      case Param::any:
+        break;
     }
     if (n.type == NodeType::boolean) return Value::boolean(n.boolean);
     if (n.type == NodeType::number) return ideal_constant(n);

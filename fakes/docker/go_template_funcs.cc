@@ -17,21 +17,31 @@ using K = Value::Kind;
 enum class Basic { invalid, boolean, integer, floating, string };
 Basic basic(const Value& v) {
   switch (v.kind()) {
-    case K::boolean: return Basic::boolean;
-    case K::integer: return Basic::integer;
-    case K::floating: return Basic::floating;
-    case K::string: return Basic::string;
-    default: return Basic::invalid;
+    case K::boolean:
+      return Basic::boolean;
+    case K::integer:
+      return Basic::integer;
+    case K::floating:
+      return Basic::floating;
+    case K::string:
+      return Basic::string;
+    default:
+      return Basic::invalid;
   }
 }
 
 bool basic_equal(const Value& a, const Value& b, Basic k) {
   switch (k) {
-    case Basic::boolean: return a.as_bool() == b.as_bool();
-    case Basic::integer: return a.as_int() == b.as_int();
-    case Basic::floating: return a.as_float() == b.as_float();
-    case Basic::string: return a.as_string() == b.as_string();
-    default: return false;
+    case Basic::boolean:
+      return a.as_bool() == b.as_bool();
+    case Basic::integer:
+      return a.as_int() == b.as_int();
+    case Basic::floating:
+      return a.as_float() == b.as_float();
+    case Basic::string:
+      return a.as_string() == b.as_string();
+    default:
+      return false;
   }
 }
 
@@ -51,7 +61,8 @@ Value eq(const std::vector<Value>& args) {
 // lt (funcs.go): bools do not order.
 bool less(const Value& a, const Value& b) {
   Basic k1 = basic(a), k2 = basic(b);
-  if (k1 == Basic::invalid || k2 == Basic::invalid || k1 == Basic::boolean) throw CallError("invalid type for comparison");
+  if (k1 == Basic::invalid || k2 == Basic::invalid || k1 == Basic::boolean)
+    throw CallError("invalid type for comparison");
   if (k1 != k2) throw CallError("incompatible types for comparison");
   if (k1 == Basic::integer) return a.as_int() < b.as_int();
   if (k1 == Basic::floating) return a.as_float() < b.as_float();
@@ -68,10 +79,12 @@ Value index(const std::vector<Value>& args) {
       throw CallError("index of nil pointer");
     }
     if (item.kind() == K::slice || item.kind() == K::string) {
-      if (key.kind() != K::integer) throw CallError(fmt::format("cannot index slice/array with type {}", key.type_name()));
+      if (key.kind() != K::integer)
+        throw CallError(fmt::format("cannot index slice/array with type {}", key.type_name()));
       int64_t size = item.kind() == K::slice ? static_cast<int64_t>(item.items().size())
                                              : static_cast<int64_t>(item.as_string().size());
-      if (key.as_int() < 0 || key.as_int() >= size) throw CallError(fmt::format("index out of range: {}", key.as_int()));
+      if (key.as_int() < 0 || key.as_int() >= size)
+        throw CallError(fmt::format("index out of range: {}", key.as_int()));
       // Copied before assigning: the element lives inside `item`.
       Value next = item.kind() == K::slice
                        ? item.items()[static_cast<size_t>(key.as_int())]
@@ -128,13 +141,17 @@ std::string sprintf(const std::vector<Value>& args) {
     const Value& a = args[next++];
     bool fits = verb == 'v' || (verb == 's' && a.kind() == K::string) || (verb == 'q' && a.kind() == K::string) ||
                 (verb == 'd' && a.kind() == K::integer) || (verb == 't' && a.kind() == K::boolean);
-    if (!fits) out += fmt::format("%!{}({}={})", verb, a.type_name(), a.print());
-    else if (verb == 'q') out += go_quote(a.as_string());
-    else out += a.print();
+    if (!fits)
+      out += fmt::format("%!{}({}={})", verb, a.type_name(), a.print());
+    else if (verb == 'q')
+      out += go_quote(a.as_string());
+    else
+      out += a.print();
   }
   if (next < args.size()) {
     out += "%!(EXTRA ";
-    for (size_t i = next; i < args.size(); ++i) out += (i > next ? ", " : "") + args[i].type_name() + "=" + args[i].print();
+    for (size_t i = next; i < args.size(); ++i)
+      out += (i > next ? ", " : "") + args[i].type_name() + "=" + args[i].print();
     out += ")";
   }
   return out;
@@ -161,34 +178,50 @@ std::string map_chars(std::string s, int (*f)(int)) {
 
 const char* param_type(Param p) {
   switch (p) {
-    case Param::any: return "interface {}";
-    case Param::string: return "string";
-    case Param::integer: return "int";
-    case Param::string_slice: return "[]string";
+    case Param::any:
+      return "interface {}";
+    case Param::string:
+      return "string";
+    case Param::integer:
+      return "int";
+    case Param::string_slice:
+      return "[]string";
   }
   return "";
 }
 
 std::optional<Signature> signature(const std::string& name, FuncSet set) {
   using P = Param;
-  static const std::map<std::string, Signature> builtins = {
-      {"and", {{P::any, P::any}, true}},    {"or", {{P::any, P::any}, true}},   {"not", {{P::any}, false}},
-      {"len", {{P::any}, false}},           {"index", {{P::any, P::any}, true}}, {"eq", {{P::any, P::any}, true}},
-      {"ne", {{P::any, P::any}, false}},    {"lt", {{P::any, P::any}, false}},  {"le", {{P::any, P::any}, false}},
-      {"gt", {{P::any, P::any}, false}},    {"ge", {{P::any, P::any}, false}},  {"print", {{P::any}, true}},
-      {"println", {{P::any}, true}},        {"printf", {{P::string, P::any}, true}},
-      {"pad", {{P::string, P::integer, P::integer}, false}}};
-  static const std::map<std::string, Signature> basic = {
-      {"json", {{P::any}, false}},          {"split", {{P::string, P::string}, false}},
-      {"join", {{P::string_slice, P::string}, false}}, {"title", {{P::string}, false}},
-      {"lower", {{P::string}, false}},      {"upper", {{P::string}, false}},
-      {"truncate", {{P::string, P::integer}, false}}};
+  static const std::map<std::string, Signature> builtins = {{"and", {{P::any, P::any}, true}},
+                                                            {"or", {{P::any, P::any}, true}},
+                                                            {"not", {{P::any}, false}},
+                                                            {"len", {{P::any}, false}},
+                                                            {"index", {{P::any, P::any}, true}},
+                                                            {"eq", {{P::any, P::any}, true}},
+                                                            {"ne", {{P::any, P::any}, false}},
+                                                            {"lt", {{P::any, P::any}, false}},
+                                                            {"le", {{P::any, P::any}, false}},
+                                                            {"gt", {{P::any, P::any}, false}},
+                                                            {"ge", {{P::any, P::any}, false}},
+                                                            {"print", {{P::any}, true}},
+                                                            {"println", {{P::any}, true}},
+                                                            {"printf", {{P::string, P::any}, true}},
+                                                            {"pad", {{P::string, P::integer, P::integer}, false}}};
+  static const std::map<std::string, Signature> basic = {{"json", {{P::any}, false}},
+                                                         {"split", {{P::string, P::string}, false}},
+                                                         {"join", {{P::string_slice, P::string}, false}},
+                                                         {"title", {{P::string}, false}},
+                                                         {"lower", {{P::string}, false}},
+                                                         {"upper", {{P::string}, false}},
+                                                         {"truncate", {{P::string, P::integer}, false}}};
   // HeaderFunctions: string in, the same string out.
-  static const std::map<std::string, Signature> header = {
-      {"json", {{P::string}, false}},           {"split", {{P::string, P::string}, false}},
-      {"join", {{P::string, P::string}, false}}, {"title", {{P::string}, false}},
-      {"lower", {{P::string}, false}},          {"upper", {{P::string}, false}},
-      {"truncate", {{P::string, P::integer}, false}}};
+  static const std::map<std::string, Signature> header = {{"json", {{P::string}, false}},
+                                                          {"split", {{P::string, P::string}, false}},
+                                                          {"join", {{P::string, P::string}, false}},
+                                                          {"title", {{P::string}, false}},
+                                                          {"lower", {{P::string}, false}},
+                                                          {"upper", {{P::string}, false}},
+                                                          {"truncate", {{P::string, P::integer}, false}}};
   if (auto it = builtins.find(name); it != builtins.end()) return it->second;
   const auto& docker = set == FuncSet::header ? header : basic;
   if (auto it = docker.find(name); it != docker.end()) return it->second;

@@ -22,8 +22,10 @@ bool is_alnum(int r) {
 // Go's %#U: U+0021 '!'.
 std::string rune_text(int r) {
   std::string glyph;
-  if (r < 0x80) glyph = std::string(1, static_cast<char>(r));
-  else glyph = "?";
+  if (r < 0x80)
+    glyph = std::string(1, static_cast<char>(r));
+  else
+    glyph = "?";
   return fmt::format("U+{:04X} '{}'", r, glyph);
 }
 
@@ -60,8 +62,13 @@ class Lexer {
   }
   void backup() { pos_ -= width_; }
   bool prefix(size_t at, const std::string& p) const { return in_.compare(at, p.size(), p) == 0; }
-  int line_at(size_t p) const { return 1 + static_cast<int>(std::count(in_.begin(), in_.begin() + static_cast<long>(p), '\n')); }
-  void emit(ItemType t, std::string val) { items_.push_back({t, start_, line_at(start_), std::move(val)}); start_ = pos_; }
+  int line_at(size_t p) const {
+    return 1 + static_cast<int>(std::count(in_.begin(), in_.begin() + static_cast<long>(p), '\n'));
+  }
+  void emit(ItemType t, std::string val) {
+    items_.push_back({t, start_, line_at(start_), std::move(val)});
+    start_ = pos_;
+  }
   void emit(ItemType t) { emit(t, in_.substr(start_, pos_ - start_)); }
   bool error(std::string message) {
     items_.push_back({ItemType::error, start_, line_at(start_), std::move(message)});
@@ -159,11 +166,21 @@ class Lexer {
           if (next() != '=') return error("expected :=");
           emit(ItemType::declare);
           break;
-        case '|': emit(ItemType::pipe); break;
-        case '"': ok = quote(); break;
-        case '`': ok = raw_quote(); break;
-        case '$': ok = field_or_variable(ItemType::variable); break;
-        case '\'': ok = char_constant(); break;
+        case '|':
+          emit(ItemType::pipe);
+          break;
+        case '"':
+          ok = quote();
+          break;
+        case '`':
+          ok = raw_quote();
+          break;
+        case '$':
+          ok = field_or_variable(ItemType::variable);
+          break;
+        case '\'':
+          ok = char_constant();
+          break;
         case '(':
           emit(ItemType::left_paren);
           ++paren_depth_;
@@ -172,7 +189,9 @@ class Lexer {
           emit(ItemType::right_paren);
           if (--paren_depth_ < 0) return error(fmt::format("unexpected right paren {}", rune_text(r)));
           break;
-        case '=': emit(ItemType::assign); break;
+        case '=':
+          emit(ItemType::assign);
+          break;
         default:
           if (r == '.' && pos_ < in_.size() && !(in_[pos_] >= '0' && in_[pos_] <= '9')) {
             ok = field_or_variable(ItemType::field);
@@ -218,20 +237,29 @@ class Lexer {
   }
 
   bool identifier() {
-    static const std::map<std::string, ItemType> keys = {
-        {"block", ItemType::block}, {"break", ItemType::break_}, {"continue", ItemType::continue_},
-        {"define", ItemType::define}, {"else", ItemType::else_}, {"end", ItemType::end}, {"if", ItemType::if_},
-        {"range", ItemType::range}, {"nil", ItemType::nil}, {"template", ItemType::template_},
-        {"with", ItemType::with}};
+    static const std::map<std::string, ItemType> keys = {{"block", ItemType::block},
+                                                         {"break", ItemType::break_},
+                                                         {"continue", ItemType::continue_},
+                                                         {"define", ItemType::define},
+                                                         {"else", ItemType::else_},
+                                                         {"end", ItemType::end},
+                                                         {"if", ItemType::if_},
+                                                         {"range", ItemType::range},
+                                                         {"nil", ItemType::nil},
+                                                         {"template", ItemType::template_},
+                                                         {"with", ItemType::with}};
     int r;
     while (is_alnum(r = next())) {
     }
     backup();
     if (!at_terminator()) return error(fmt::format("bad character {}", rune_text(peek())));
     std::string word = in_.substr(start_, pos_ - start_);
-    if (auto it = keys.find(word); it != keys.end()) emit(it->second);
-    else if (word == "true" || word == "false") emit(ItemType::boolean);
-    else emit(ItemType::identifier);
+    if (auto it = keys.find(word); it != keys.end())
+      emit(it->second);
+    else if (word == "true" || word == "false")
+      emit(ItemType::boolean);
+    else
+      emit(ItemType::identifier);
     return true;
   }
 

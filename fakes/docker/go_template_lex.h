@@ -8,10 +8,40 @@
 namespace bg::fakes::gotmpl {
 
 enum class ItemType {
-  error, boolean, chr, char_constant, complex, declare, assign, eof, field, identifier, left_delim,
-  left_paren, number, pipe, raw_string, right_delim, right_paren, space, string, text, variable,
+  error,
+  boolean,
+  chr,
+  char_constant,
+  complex,
+  declare,
+  assign,
+  eof,
+  field,
+  identifier,
+  left_delim,
+  left_paren,
+  number,
+  pipe,
+  raw_string,
+  right_delim,
+  right_paren,
+  space,
+  string,
+  text,
+  variable,
   keyword,  // marks the keywords below (Go's itemKeyword)
-  dot, block, break_, continue_, define, else_, end, if_, nil, range, template_, with,
+  dot,
+  block,
+  break_,
+  continue_,
+  define,
+  else_,
+  end,
+  if_,
+  nil,
+  range,
+  template_,
+  with,
 };
 
 struct Item {

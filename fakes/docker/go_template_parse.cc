@@ -16,10 +16,10 @@ namespace {
 
 // Go's builtins (text/template/funcs.go) and docker's (templates/templates.go@v20.10.17): names
 // the parser accepts. Those the executor does not model are refused here, by name.
-const std::set<std::string> kFunctions = {"and", "call", "html", "index", "slice", "js", "len", "not", "or",
-                                          "print", "printf", "println", "urlquery", "eq", "ge", "gt", "le", "lt",
-                                          "ne", "json", "split", "join", "title", "lower", "upper", "pad",
-                                          "truncate"};
+const std::set<std::string> kFunctions = {"and",  "call",  "html",  "index",  "slice",   "js",       "len",
+                                          "not",  "or",    "print", "printf", "println", "urlquery", "eq",
+                                          "ge",   "gt",    "le",    "lt",     "ne",      "json",     "split",
+                                          "join", "title", "lower", "upper",  "pad",     "truncate"};
 const std::set<std::string> kUnmodelledFunctions = {"call", "html", "js", "slice", "urlquery"};
 
 NodePtr make(NodeType type, size_t pos, int line = 1) {
@@ -116,16 +116,26 @@ class Parser {
   NodePtr action() {
     const Item& token = next_non_space();
     switch (token.type) {
-      case ItemType::block: throw core::NotModelled("Go template {{block}}");
-      case ItemType::template_: throw core::NotModelled("Go template {{template}}");
-      case ItemType::break_: throw core::NotModelled("Go template {{break}}");
-      case ItemType::continue_: throw core::NotModelled("Go template {{continue}}");
-      case ItemType::else_: return else_control();
-      case ItemType::end: return make(NodeType::end_, expect(ItemType::right_delim, "end").pos);
-      case ItemType::if_: return control(NodeType::if_, true, "if");
-      case ItemType::range: return control(NodeType::range, false, "range");
-      case ItemType::with: return control(NodeType::with, false, "with");
-      default: break;
+      case ItemType::block:
+        throw core::NotModelled("Go template {{block}}");
+      case ItemType::template_:
+        throw core::NotModelled("Go template {{template}}");
+      case ItemType::break_:
+        throw core::NotModelled("Go template {{break}}");
+      case ItemType::continue_:
+        throw core::NotModelled("Go template {{continue}}");
+      case ItemType::else_:
+        return else_control();
+      case ItemType::end:
+        return make(NodeType::end_, expect(ItemType::right_delim, "end").pos);
+      case ItemType::if_:
+        return control(NodeType::if_, true, "if");
+      case ItemType::range:
+        return control(NodeType::range, false, "range");
+      case ItemType::with:
+        return control(NodeType::with, false, "with");
+      default:
+        break;
     }
     backup();
     const Item& start = peek();
@@ -202,13 +212,23 @@ class Parser {
           check_pipeline(*pipe, context);
           if (token.type == ItemType::right_paren) backup();
           return pipe;
-        case ItemType::boolean: case ItemType::char_constant: case ItemType::complex: case ItemType::dot:
-        case ItemType::field: case ItemType::identifier: case ItemType::number: case ItemType::nil:
-        case ItemType::raw_string: case ItemType::string: case ItemType::variable: case ItemType::left_paren:
+        case ItemType::boolean:
+        case ItemType::char_constant:
+        case ItemType::complex:
+        case ItemType::dot:
+        case ItemType::field:
+        case ItemType::identifier:
+        case ItemType::number:
+        case ItemType::nil:
+        case ItemType::raw_string:
+        case ItemType::string:
+        case ItemType::variable:
+        case ItemType::left_paren:
           backup();
           pipe->nodes.push_back(command());
           break;
-        default: unexpected(token, context);
+        default:
+          unexpected(token, context);
       }
     }
   }
@@ -231,8 +251,10 @@ class Parser {
       const Item& token = next();
       if (token.type == ItemType::space) continue;
       if (token.type == ItemType::error) errorf(token.val);
-      if (token.type == ItemType::right_delim || token.type == ItemType::right_paren) backup();
-      else if (token.type != ItemType::pipe) errorf(fmt::format("unexpected {} in operand", token.str()));
+      if (token.type == ItemType::right_delim || token.type == ItemType::right_paren)
+        backup();
+      else if (token.type != ItemType::pipe)
+        errorf(fmt::format("unexpected {} in operand", token.str()));
       break;
     }
     if (cmd->nodes.empty()) errorf("empty command");
@@ -250,7 +272,11 @@ class Parser {
         node->idents.insert(node->idents.end(), chain->idents.begin(), chain->idents.end());
         node->pos = chain->pos;
         return node;
-      case NodeType::boolean: case NodeType::string: case NodeType::number: case NodeType::nil: case NodeType::dot:
+      case NodeType::boolean:
+      case NodeType::string:
+      case NodeType::number:
+      case NodeType::nil:
+      case NodeType::dot:
         errorf(fmt::format("unexpected . after term {}", go_quote(node->str())));
       default:
         chain->pipe = node;
@@ -279,16 +305,36 @@ std::optional<std::string> unquote(const std::string& quoted) {
     }
     char e = quoted[++i];
     switch (e) {
-      case 'n': out += '\n'; break;
-      case 't': out += '\t'; break;
-      case 'r': out += '\r'; break;
-      case '\\': out += '\\'; break;
-      case '"': out += '"'; break;
-      case '\'': out += '\''; break;
-      case 'a': out += '\a'; break;
-      case 'b': out += '\b'; break;
-      case 'f': out += '\f'; break;
-      case 'v': out += '\v'; break;
+      case 'n':
+        out += '\n';
+        break;
+      case 't':
+        out += '\t';
+        break;
+      case 'r':
+        out += '\r';
+        break;
+      case '\\':
+        out += '\\';
+        break;
+      case '"':
+        out += '"';
+        break;
+      case '\'':
+        out += '\'';
+        break;
+      case 'a':
+        out += '\a';
+        break;
+      case 'b':
+        out += '\b';
+        break;
+      case 'f':
+        out += '\f';
+        break;
+      case 'v':
+        out += '\v';
+        break;
       case 'x': {
         if (i + 2 >= quoted.size() - 1) return std::nullopt;
         std::string hex = quoted.substr(i + 1, 2);
@@ -297,7 +343,8 @@ std::optional<std::string> unquote(const std::string& quoted) {
         i += 2;
         break;
       }
-      default: return std::nullopt;
+      default:
+        return std::nullopt;
     }
   }
   return out;
@@ -315,8 +362,8 @@ NodePtr Parser::number(const Item& token) {
       if (!value || value->size() != 1) errorf(fmt::format("malformed character constant: {}", token.val));
       n->is_int = true;
       n->int_value = static_cast<unsigned char>((*value)[0]);
-    } else if (digits.find_first_of(".eE") != std::string::npos &&
-               digits.rfind("0x", 0) != 0 && digits.rfind("0X", 0) != 0) {
+    } else if (digits.find_first_of(".eE") != std::string::npos && digits.rfind("0x", 0) != 0 &&
+               digits.rfind("0X", 0) != 0) {
       n->float_value = std::stod(digits);
       if (n->float_value == static_cast<double>(static_cast<int64_t>(n->float_value))) {
         n->is_int = true;  // Go: a float constant with an integral value is also an int
@@ -338,16 +385,20 @@ NodePtr Parser::number(const Item& token) {
 NodePtr Parser::term() {
   const Item& token = next_non_space();
   switch (token.type) {
-    case ItemType::error: errorf(token.val);
+    case ItemType::error:
+      errorf(token.val);
     case ItemType::identifier: {
       if (!kFunctions.count(token.val)) errorf(fmt::format("function {} not defined", go_quote(token.val)));
-      if (kUnmodelledFunctions.count(token.val)) throw core::NotModelled(fmt::format("Go template function {}", token.val));
+      if (kUnmodelledFunctions.count(token.val))
+        throw core::NotModelled(fmt::format("Go template function {}", token.val));
       auto n = make(NodeType::identifier, token.pos, token.line);
       n->text = token.val;
       return n;
     }
-    case ItemType::dot: return make(NodeType::dot, token.pos, token.line);
-    case ItemType::nil: return make(NodeType::nil, token.pos, token.line);
+    case ItemType::dot:
+      return make(NodeType::dot, token.pos, token.line);
+    case ItemType::nil:
+      return make(NodeType::nil, token.pos, token.line);
     case ItemType::variable: {
       auto n = make(NodeType::variable, token.pos, token.line);
       n->idents = {token.val};
@@ -367,7 +418,8 @@ NodePtr Parser::term() {
     }
     case ItemType::char_constant:
     case ItemType::complex:
-    case ItemType::number: return number(token);
+    case ItemType::number:
+      return number(token);
     case ItemType::left_paren: {
       NodePtr pipe = pipeline("parenthesized pipeline");
       const Item& close = next();
@@ -383,7 +435,9 @@ NodePtr Parser::term() {
       n->text = *value;
       return n;
     }
-    default: backup(); return nullptr;
+    default:
+      backup();
+      return nullptr;
   }
 }
 
@@ -398,8 +452,10 @@ std::string Node::str() const {
   };
   auto arg = [](const NodePtr& n) { return n->type == NodeType::pipe ? "(" + n->str() + ")" : n->str(); };
   switch (type) {
-    case NodeType::text: return text;
-    case NodeType::action: return "{{" + pipe->str() + "}}";
+    case NodeType::text:
+      return text;
+    case NodeType::action:
+      return "{{" + pipe->str() + "}}";
     case NodeType::list: {
       std::string out;
       for (const auto& n : nodes) out += n->str();
@@ -423,17 +479,28 @@ std::string Node::str() const {
       for (size_t i = 0; i < nodes.size(); ++i) out += (i ? " " : "") + arg(nodes[i]);
       return out;
     }
-    case NodeType::field: return "." + join(idents, ".");
-    case NodeType::variable: return join(idents, ".");
-    case NodeType::identifier: return text;
-    case NodeType::dot: return ".";
-    case NodeType::nil: return "nil";
-    case NodeType::boolean: return boolean ? "true" : "false";
-    case NodeType::number: return text;
-    case NodeType::string: return quoted;
-    case NodeType::chain: return arg(pipe) + "." + join(idents, ".");
-    case NodeType::end_: return "{{end}}";
-    case NodeType::else_: return "{{else}}";
+    case NodeType::field:
+      return "." + join(idents, ".");
+    case NodeType::variable:
+      return join(idents, ".");
+    case NodeType::identifier:
+      return text;
+    case NodeType::dot:
+      return ".";
+    case NodeType::nil:
+      return "nil";
+    case NodeType::boolean:
+      return boolean ? "true" : "false";
+    case NodeType::number:
+      return text;
+    case NodeType::string:
+      return quoted;
+    case NodeType::chain:
+      return arg(pipe) + "." + join(idents, ".");
+    case NodeType::end_:
+      return "{{end}}";
+    case NodeType::else_:
+      return "{{else}}";
   }
   return "";
 }

@@ -11,7 +11,9 @@ namespace {
 // A container as `docker inspect` types it (a small part of types.ContainerJSON).
 Value typed_container(bool with_health) {
   Value state = Value::structure("*types.ContainerState");
-  state.field("Status", Value::string("running")).field("Running", Value::boolean(true)).field("ExitCode", Value::integer(0));
+  state.field("Status", Value::string("running"))
+      .field("Running", Value::boolean(true))
+      .field("ExitCode", Value::integer(0));
   if (with_health)
     state.field("Health", Value::structure("*types.Health").field("Status", Value::string("healthy")), "Health", true);
   else
@@ -152,8 +154,9 @@ TEST(GoTemplate, CallsMethods) {
   Value ctx = Value::structure("*formatter.ContainerContext");
   ctx.method("Label", {1, [](const std::vector<Value>& a) { return Value::string("v-" + a[0].as_string()); }});
   EXPECT_EQ(run("{{.Label \"color\"}}", ctx), "v-color");
-  EXPECT_EQ(exec_error("{{.Names}}", ctx),
-            "template: :1:2: executing \"\" at <.Names>: can't evaluate field Names in type *formatter.ContainerContext");
+  EXPECT_EQ(
+      exec_error("{{.Names}}", ctx),
+      "template: :1:2: executing \"\" at <.Names>: can't evaluate field Names in type *formatter.ContainerContext");
 }
 
 // Goal: what is not modelled says so by name instead of printing a guess.

@@ -112,14 +112,22 @@ const Method* Value::find_method(const std::string& name) const {
 bool Value::truth() const {
   switch (kind_) {
     case Kind::invalid:
-    case Kind::nil: return false;
-    case Kind::boolean: return b_;
-    case Kind::integer: return i_ != 0;
-    case Kind::floating: return f_ != 0;
-    case Kind::string: return !s_.empty();
-    case Kind::slice: return !items_.empty();
-    case Kind::map: return !entries_.empty();
-    case Kind::structure: return true;
+    case Kind::nil:
+      return false;
+    case Kind::boolean:
+      return b_;
+    case Kind::integer:
+      return i_ != 0;
+    case Kind::floating:
+      return f_ != 0;
+    case Kind::string:
+      return !s_.empty();
+    case Kind::slice:
+      return !items_.empty();
+    case Kind::map:
+      return !entries_.empty();
+    case Kind::structure:
+      return true;
   }
   return false;
 }
@@ -137,15 +145,20 @@ std::string print_float(double f) { return fmt::format("{}", f); }
 // address (0xc000...).
 std::string Value::print() const {
   switch (kind_) {
-    case Kind::invalid: return "<no value>";
+    case Kind::invalid:
+      return "<no value>";
     case Kind::nil:
       if (type_.rfind("[]", 0) == 0) return "[]";
       if (type_.rfind("map[", 0) == 0) return "map[]";
       return "<nil>";
-    case Kind::boolean: return b_ ? "true" : "false";
-    case Kind::integer: return std::to_string(i_);
-    case Kind::floating: return print_float(f_);
-    case Kind::string: return s_;
+    case Kind::boolean:
+      return b_ ? "true" : "false";
+    case Kind::integer:
+      return std::to_string(i_);
+    case Kind::floating:
+      return print_float(f_);
+    case Kind::string:
+      return s_;
     case Kind::slice: {
       std::string out = "[";
       for (size_t i = 0; i < items_.size(); ++i) out += (i ? " " : "") + items_[i].print();
@@ -170,14 +183,26 @@ std::string go_json_string(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
-        if (c < 0x20) out += fmt::format("\\u00{:02x}", c);
-        else out += static_cast<char>(c);
+        if (c < 0x20)
+          out += fmt::format("\\u00{:02x}", c);
+        else
+          out += static_cast<char>(c);
     }
   }
   return out + "\"";
@@ -189,9 +214,12 @@ namespace {
 bool empty_for_json(const Value& v) {
   switch (v.kind()) {
     case Value::Kind::invalid:
-    case Value::Kind::nil: return true;
-    case Value::Kind::structure: return false;
-    default: return !v.truth();
+    case Value::Kind::nil:
+      return true;
+    case Value::Kind::structure:
+      return false;
+    default:
+      return !v.truth();
   }
 }
 
@@ -200,11 +228,16 @@ bool empty_for_json(const Value& v) {
 std::string Value::json() const {
   switch (kind_) {
     case Kind::invalid:
-    case Kind::nil: return "null";
-    case Kind::boolean: return b_ ? "true" : "false";
-    case Kind::integer: return std::to_string(i_);
-    case Kind::floating: return print_float(f_);
-    case Kind::string: return type_ == "json.Number" ? s_ : go_json_string(s_);
+    case Kind::nil:
+      return "null";
+    case Kind::boolean:
+      return b_ ? "true" : "false";
+    case Kind::integer:
+      return std::to_string(i_);
+    case Kind::floating:
+      return print_float(f_);
+    case Kind::string:
+      return type_ == "json.Number" ? s_ : go_json_string(s_);
     case Kind::slice: {
       std::string out = "[";
       for (size_t i = 0; i < items_.size(); ++i) out += (i ? "," : "") + items_[i].json();
@@ -242,12 +275,16 @@ Value Value::from_json(const nlohmann::json& j) {
       for (const auto& e : j) items.push_back(from_json(e));
       return slice(std::move(items), "[]interface {}");
     }
-    case nlohmann::json::value_t::string: return string(j.get<std::string>());
-    case nlohmann::json::value_t::boolean: return boolean(j.get<bool>());
+    case nlohmann::json::value_t::string:
+      return string(j.get<std::string>());
+    case nlohmann::json::value_t::boolean:
+      return boolean(j.get<bool>());
     case nlohmann::json::value_t::number_integer:
     case nlohmann::json::value_t::number_unsigned:
-    case nlohmann::json::value_t::number_float: return string(j.dump(), "json.Number");
-    default: return nil("interface {}");
+    case nlohmann::json::value_t::number_float:
+      return string(j.dump(), "json.Number");
+    default:
+      return nil("interface {}");
   }
 }
 

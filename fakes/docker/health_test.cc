@@ -39,7 +39,8 @@ TEST(HealthTracker, ProbeFromTest) {
   auto curl = HealthTracker::probe_for(check({"CMD", "curl", "-f", "http://localhost:3000/api/health"}));
   EXPECT_TRUE(curl.http);
   EXPECT_EQ(curl.path, "/api/health");
-  auto shell = HealthTracker::probe_for(check({"CMD-SHELL", "wget", "-qO-", "http://127.0.0.1:3000", "||", "exit", "1"}));
+  auto shell =
+      HealthTracker::probe_for(check({"CMD-SHELL", "wget", "-qO-", "http://127.0.0.1:3000", "||", "exit", "1"}));
   EXPECT_TRUE(shell.http);
   EXPECT_EQ(shell.path, "/");
   EXPECT_FALSE(HealthTracker::probe_for(check({"CMD", "pg_isready"})).http);

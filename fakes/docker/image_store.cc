@@ -34,7 +34,8 @@ std::string ImageStore::random_hex(core::Rng& rng, int n) {
   return out;
 }
 
-BuildResult ImageStore::add_build(const Dockerfile& dockerfile, const std::string& tag, core::Time now, core::Rng& rng) {
+BuildResult ImageStore::add_build(const Dockerfile& dockerfile, const std::string& tag, core::Time now,
+                                  core::Rng& rng) {
   static constexpr char nanoid[] = "ModuleSymbhasOwnPr-0123456789ABCDEFGHNRVfgctiUvz_KqYTJkLxpZXIjQW";
   BuildResult result;
   for (const auto& ins : dockerfile.instructions) {

@@ -75,8 +75,7 @@ V host_config_value(const ContainerInfo& c) {
   for (const auto& m : s.mounts)
     if (!m.source.empty()) binds.push_back(m.source + ":" + m.target + (m.read_only ? ":ro" : ""));
   V log = V::structure("container.LogConfig");
-  log.field("Type", str(s.log_driver.empty() ? "json-file" : s.log_driver))
-      .field("Config", string_map({}));
+  log.field("Type", str(s.log_driver.empty() ? "json-file" : s.log_driver)).field("Config", string_map({}));
   V restart = V::structure("container.RestartPolicy");
   ParsedRestartPolicy policy = parse_restart_policy(s.restart);
   restart.field("Name", str(policy.policy.display_name()))
@@ -96,8 +95,10 @@ V host_config_value(const ContainerInfo& c) {
       .field("Privileged", V::boolean(false))
       .field("PublishAllPorts", V::boolean(false))
       .field("ReadonlyRootfs", V::boolean(false));
-  if (s.init) h.field("Init", V::boolean(true), "Init", true);
-  else h.field("Init", V::nil("*bool"), "Init", true);
+  if (s.init)
+    h.field("Init", V::boolean(true), "Init", true);
+  else
+    h.field("Init", V::nil("*bool"), "Init", true);
   return h;
 }
 
@@ -111,7 +112,8 @@ V config_value(const ContainerInfo& c) {
   std::vector<std::pair<std::string, V>> exposed;
   for (const auto& e : c.image.exposed) exposed.emplace_back(e, V::structure("struct {}"));
   for (const auto& e : s.expose) exposed.emplace_back(e, V::structure("struct {}"));
-  for (const auto& p : s.ports) exposed.emplace_back(fmt::format("{}/{}", p.target, p.protocol), V::structure("struct {}"));
+  for (const auto& p : s.ports)
+    exposed.emplace_back(fmt::format("{}/{}", p.target, p.protocol), V::structure("struct {}"));
   std::map<std::string, std::string> labels = s.labels;
   V cfg = V::structure("*container.Config");
   cfg.field("Hostname", str(c.hostname))
@@ -153,13 +155,12 @@ V endpoint_value(const std::string& network, const NetworkEndpoint& e, const Con
   std::string net_gateway = up ? e.ip.substr(0, e.ip.find('.', e.ip.find('.') + 1)) + ".0.1" : "";
   ep.field("IPAMConfig", V::nil("*network.EndpointIPAMConfig"))
       .field("Links", V::nil("[]string"))
-      .field("Aliases", network == "bridge" ? V::nil("[]string")
-                                            : strings([&] {
-                                                std::vector<std::string> a = e.aliases;
-                                                if (!c.record.service.empty()) a.insert(a.begin(), c.record.service);
-                                                a.push_back(c.record.id.substr(0, 12));
-                                                return a;
-                                              }()))
+      .field("Aliases", network == "bridge" ? V::nil("[]string") : strings([&] {
+               std::vector<std::string> a = e.aliases;
+               if (!c.record.service.empty()) a.insert(a.begin(), c.record.service);
+               a.push_back(c.record.id.substr(0, 12));
+               return a;
+             }()))
       .field("NetworkID", str(""))
       .field("EndpointID", str(e.endpoint_id))
       .field("Gateway", str(net_gateway))
@@ -263,8 +264,7 @@ gotmpl::Value image_value(const Image& image, const std::vector<std::string>& ta
       .field("Labels", V::nil("map[string]string"))
       .field("StopSignal", str(image.stop_signal), "StopSignal", true);
   V rootfs = V::structure("types.RootFS");
-  rootfs.field("Type", str("layers"))
-      .field("Layers", strings({"sha256:" + image.id.substr(0, 64)}));
+  rootfs.field("Type", str("layers")).field("Layers", strings({"sha256:" + image.id.substr(0, 64)}));
   V v = V::structure("types.ImageInspect");
   v.field("ID", str("sha256:" + image.id), "Id")
       .field("RepoTags", strings(tags))

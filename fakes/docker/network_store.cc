@@ -26,8 +26,8 @@ NetworkStore::NetworkStore(core::Rng& rng) {
 }
 
 NetworkRecord& NetworkStore::create(const std::string& name, const std::string& driver,
-                                    const std::map<std::string, std::string>& labels, bool internal,
-                                    bool attachable, core::Rng& rng, core::Time now) {
+                                    const std::map<std::string, std::string>& labels, bool internal, bool attachable,
+                                    core::Rng& rng, core::Time now) {
   if (networks_.count(name)) throw NetworkError(fmt::format("network with name {} already exists", name));
   NetworkRecord n;
   n.name = name;
@@ -52,8 +52,7 @@ NetworkRecord* NetworkStore::find_mut(const std::string& term) {
   NetworkRecord* found = nullptr;
   for (auto& [name, n] : networks_)
     if (n.id.rfind(term, 0) == 0) {
-      if (found)
-        throw NetworkError(fmt::format("network {} is ambiguous (2 matches found based on ID prefix)", term));
+      if (found) throw NetworkError(fmt::format("network {} is ambiguous (2 matches found based on ID prefix)", term));
       found = &n;
     }
   return found;
@@ -66,7 +65,8 @@ const NetworkRecord* NetworkStore::find(const std::string& term) const {
 void NetworkStore::remove(const std::string& term) {
   NetworkRecord* n = find_mut(term);
   if (!n) throw NetworkError(fmt::format("network {} not found", term));
-  if (predefined(n->name)) throw NetworkError(fmt::format("{} is a pre-defined network and cannot be removed", n->name));
+  if (predefined(n->name))
+    throw NetworkError(fmt::format("{} is a pre-defined network and cannot be removed", n->name));
   for (const auto& [id, e] : n->endpoints)
     if (!e.ip.empty())
       throw NetworkError(

@@ -75,19 +75,21 @@ class PortPublisher::Session : public std::enable_shared_from_this<PortPublisher
   }
 
   void pump(Direction& d) {
-    d.from->async_read_some(asio::buffer(d.buffer),
-                            asio::bind_executor(owner_->strand_, [self = shared_from_this(), &d](const error_code& ec, size_t n) {
-                              self->on_read(d, ec, n);
-                            }));
+    d.from->async_read_some(
+        asio::buffer(d.buffer),
+        asio::bind_executor(owner_->strand_, [self = shared_from_this(), &d](const error_code& ec, size_t n) {
+          self->on_read(d, ec, n);
+        }));
   }
 
   void on_read(Direction& d, const error_code& ec, size_t n) {
     if (ec) return finish(d);
-    asio::async_write(*d.to, asio::buffer(d.buffer.data(), n),
-                      asio::bind_executor(owner_->strand_, [self = shared_from_this(), &d](const error_code& ec, size_t) {
-                        if (ec) return self->finish(d);
-                        self->pump(d);
-                      }));
+    asio::async_write(
+        *d.to, asio::buffer(d.buffer.data(), n),
+        asio::bind_executor(owner_->strand_, [self = shared_from_this(), &d](const error_code& ec, size_t) {
+          if (ec) return self->finish(d);
+          self->pump(d);
+        }));
   }
 
   // io.Copy ended (EOF or error): from.CloseRead(), to.CloseWrite(); both directions done: close.
@@ -162,8 +164,10 @@ void PortPublisher::stop_listening() {
 
 void PortPublisher::do_accept() {
   if (stopped_ || !acceptor_.is_open()) return;
-  acceptor_.async_accept(asio::bind_executor(
-      strand_, [self = shared_from_this()](const error_code& ec, tcp::socket socket) { self->on_accept(ec, std::move(socket)); }));
+  acceptor_.async_accept(
+      asio::bind_executor(strand_, [self = shared_from_this()](const error_code& ec, tcp::socket socket) {
+        self->on_accept(ec, std::move(socket));
+      }));
 }
 
 void PortPublisher::on_accept(const error_code& ec, tcp::socket socket) {

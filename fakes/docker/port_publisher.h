@@ -40,8 +40,8 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
 
   // host_port and container_port are actual loopback ports held by `ports` (PortMap::map and
   // PortMap::reserve_anonymous). The io_context must outlive the publisher's handlers.
-  static std::shared_ptr<PortPublisher> create(boost::asio::io_context& io, core::PortMap& ports,
-                                               uint16_t host_port, uint16_t container_port, Options options);
+  static std::shared_ptr<PortPublisher> create(boost::asio::io_context& io, core::PortMap& ports, uint16_t host_port,
+                                               uint16_t container_port, Options options);
   PortPublisher(const PortPublisher&) = delete;
   PortPublisher& operator=(const PortPublisher&) = delete;
 

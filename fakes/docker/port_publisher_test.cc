@@ -26,7 +26,8 @@ struct Fixture {
     app = std::make_unique<EchoProcess>(io.io(), ports, clock, spec, EchoProcess::Behaviour{});
     app->on_exit = [](int) {};
     app->start();
-    ASSERT_TRUE(test_support::wait_until(clock, [&] { return app->listening(); }, 20s, "the app to listen"));
+    ASSERT_TRUE(test_support::wait_until(
+        clock, [&] { return app->listening(); }, 20s, "the app to listen"));
   }
 };
 

@@ -37,12 +37,12 @@ std::string port_key(const std::string& key, const std::string& value) {
 }  // namespace
 
 PsFilter PsFilter::parse(const std::vector<std::string>& values) {
-  static const std::set<std::string> accepted = {"ancestor", "before", "exited", "health", "id", "isolation",
-                                                 "is-task", "label", "name", "network", "publish", "expose",
-                                                 "since", "status", "volume"};
+  static const std::set<std::string> accepted = {"ancestor",  "before",  "exited", "health", "id",
+                                                 "isolation", "is-task", "label",  "name",   "network",
+                                                 "publish",   "expose",  "since",  "status", "volume"};
   static const std::set<std::string> unmodelled = {"before", "since", "volume", "isolation", "is-task"};
-  static const std::set<std::string> states = {"created", "running", "paused", "restarting", "removing", "exited",
-                                               "dead"};
+  static const std::set<std::string> states = {"created",  "running", "paused", "restarting",
+                                               "removing", "exited",  "dead"};
   PsFilter f;
   for (const auto& v : values) {
     size_t eq = v.find('=');
@@ -68,7 +68,8 @@ PsFilter PsFilter::parse(const std::vector<std::string>& values) {
       if (key == "health" && value != "starting" && value != "healthy" && value != "unhealthy" && value != "none")
         throw CliFailure{failed(daemon_error("Unrecognised filter value for health: " + value))};
       if (key == "exited" && (value.empty() || value.find_first_not_of("0123456789-") != std::string::npos))
-        throw CliFailure{failed(daemon_error(fmt::format("strconv.Atoi: parsing {}: invalid syntax", go_quote(value))))};
+        throw CliFailure{
+            failed(daemon_error(fmt::format("strconv.Atoi: parsing {}: invalid syntax", go_quote(value))))};
       if (key == "publish" || key == "expose") port_key(key, value);
     }
   }
@@ -114,7 +115,8 @@ bool PsFilter::matches(const ContainerInfo& c, const std::vector<std::string>& a
     if (r.state == ContainerState::running)
       for (const auto& p : r.ports) {
         std::string proto = "/" + p.protocol;
-        for (const auto& v : publish) found = found || (p.published && port_key("publish", v) == std::to_string(p.published) + proto);
+        for (const auto& v : publish)
+          found = found || (p.published && port_key("publish", v) == std::to_string(p.published) + proto);
         for (const auto& v : expose) found = found || port_key("expose", v) == std::to_string(p.target) + proto;
       }
     if (!found) return false;

@@ -60,9 +60,10 @@ std::string eval(const Piece& p, const std::map<std::string, std::string>& field
   if (p.text.size() > 1 && p.text.front() == '.' && p.text.find(' ') == std::string::npos) {
     auto it = fields.find(p.text.substr(1));
     if (it != fields.end()) return it->second;
-    throw std::invalid_argument(fmt::format("template: :1:{}: executing \"\" at <{}>: can't evaluate field {} in type "
-                                            "formatter.ContainerContext",
-                                            p.column, p.text, p.text.substr(1)));
+    throw std::invalid_argument(
+        fmt::format("template: :1:{}: executing \"\" at <{}>: can't evaluate field {} in type "
+                    "formatter.ContainerContext",
+                    p.column, p.text, p.text.substr(1)));
   }
   throw std::invalid_argument(
       fmt::format("template: :1: function \"{}\" not defined (not modelled by the simulation)", p.text));
@@ -136,9 +137,9 @@ nlohmann::json PsFormatter::json(const ContainerRecord& c, core::Time now, bool 
                           {"TargetPort", p.target},
                           {"PublishedPort", c.state == ContainerState::running ? p.published : 0},
                           {"Protocol", p.protocol}});
-  nlohmann::json j = {{"ID", c.id},       {"Name", c.name},           {"Command", c.command},
-                      {"Project", c.project}, {"Service", c.service}, {"State", state_name(c.state)},
-                      {"Health", c.health}, {"ExitCode", c.exit_code}, {"Publishers", publishers}};
+  nlohmann::json j = {{"ID", c.id},           {"Name", c.name},          {"Command", c.command},
+                      {"Project", c.project}, {"Service", c.service},    {"State", state_name(c.state)},
+                      {"Health", c.health},   {"ExitCode", c.exit_code}, {"Publishers", publishers}};
   if (legacy) return j;
   auto f = fields(c, now);
   j["Command"] = f["Command"];

@@ -25,8 +25,7 @@ class PsFormatter {
 
   // Renders `format` for each container. Throws std::invalid_argument with Go's template error
   // wording for an unknown field or an unparsable action.
-  static std::string render(const std::string& format, const std::vector<ContainerRecord>& containers,
-                            core::Time now);
+  static std::string render(const std::string& format, const std::vector<ContainerRecord>& containers, core::Time now);
 
   // Compose's JSON object for one container: v2 < 2.15 (api.ContainerSummary) when `legacy`, else
   // the 2.15+ formatter object (with Status, RunningFor, Image...).

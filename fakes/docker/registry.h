@@ -23,10 +23,10 @@ inline constexpr const char* kRunsApp = "app";
 inline constexpr const char* kRunsNginx = "nginx";
 
 struct RegistryImage {
-  std::string image;             // as the scenario writes it: "nginx:1.25-alpine"
-  std::string runs = kRunsApp;   // kRunsApp | kRunsNginx
-  std::filesystem::path files;   // a folder whose tree the image brings ("" none)...
-  std::string files_at = "/";    // ...laid at this path of the container (e.g. "/etc/nginx")
+  std::string image;            // as the scenario writes it: "nginx:1.25-alpine"
+  std::string runs = kRunsApp;  // kRunsApp | kRunsNginx
+  std::filesystem::path files;  // a folder whose tree the image brings ("" none)...
+  std::string files_at = "/";   // ...laid at this path of the container (e.g. "/etc/nginx")
 };
 
 class Registry {

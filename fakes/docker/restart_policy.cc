@@ -45,12 +45,16 @@ std::optional<core::Duration> RestartManager::should_restart(int exit_code, bool
   using namespace std::chrono_literals;
   if (policy_.none() || canceled_) return std::nullopt;
   if (ran_for >= 10s) timeout_ = {};
-  if (timeout_ == core::Duration{}) timeout_ = 100ms;
-  else if (timeout_ < 1min) timeout_ *= 2;
+  if (timeout_ == core::Duration{})
+    timeout_ = 100ms;
+  else if (timeout_ < 1min)
+    timeout_ *= 2;
   timeout_ = std::min<core::Duration>(timeout_, 1min);
   bool restart = false;
-  if (policy_.name == "always") restart = true;
-  else if (policy_.name == "unless-stopped") restart = !manually_stopped;
+  if (policy_.name == "always")
+    restart = true;
+  else if (policy_.name == "unless-stopped")
+    restart = !manually_stopped;
   else if (policy_.name == "on-failure")
     restart = (policy_.maximum_retry_count == 0 || restart_count_ < policy_.maximum_retry_count) && exit_code != 0;
   if (!restart) return std::nullopt;

@@ -23,8 +23,8 @@ const std::set<std::string> kOverlaid = {"usr", "etc", "var", "bin", "sbin", "li
 // Folders a fresh instance has but whose contents on this machine are nobody's business of the run.
 // /usr/local is the instance's own too: whatever this machine installed there by hand (its own docker
 // client, say) is not on the instance.
-const std::vector<std::string> kOwn = {"/home", "/root", "/opt", "/srv", "/tmp", "/mnt", "/media", "/var/www",
-                                       "/etc/nginx", "/usr/local"};
+const std::vector<std::string> kOwn = {"/home", "/root",  "/opt",     "/srv",       "/tmp",
+                                       "/mnt",  "/media", "/var/www", "/etc/nginx", "/usr/local"};
 // Device nodes a script may use; everything else of the machine's /dev stays out of reach.
 const char* const kDevices[] = {"null", "zero", "full", "random", "urandom", "tty"};
 
@@ -191,7 +191,8 @@ MountPlan HostLayout::prepare() const {
 void HostLayout::let_root_write() const {
   const fs::path etc_upper = o_.run_dir / "layer/etc/upper";
   std::error_code ec;
-  for (auto it = fs::recursive_directory_iterator(o_.machine_root / "etc", fs::directory_options::skip_permission_denied, ec);
+  for (auto it =
+           fs::recursive_directory_iterator(o_.machine_root / "etc", fs::directory_options::skip_permission_denied, ec);
        !ec && it != fs::recursive_directory_iterator(); it.increment(ec)) {
     if (it->is_directory(ec) && !it->is_symlink(ec))
       fs::create_directories(etc_upper / it->path().lexically_relative(o_.machine_root / "etc"), ec);
@@ -241,7 +242,8 @@ void HostLayout::place_shims() const {
     for (const auto& path : shim.paths) {
       const fs::path rel = fs::path(path).relative_path();
       const std::string top = rel.begin()->string();
-      if (!own(path) && !kOverlaid.count(top)) throw std::logic_error("a shim must live in a folder of the host: " + path);
+      if (!own(path) && !kOverlaid.count(top))
+        throw std::logic_error("a shim must live in a folder of the host: " + path);
       fs::path link = own(path) ? own_folder(path) : o_.run_dir / "layer" / top / "upper" / rel.lexically_relative(top);
       fs::create_directories(link.parent_path());
       std::error_code ignored;

@@ -20,13 +20,13 @@ HostOs parse_host_os(const std::string& name);  // throws std::invalid_argument 
 const char* host_os_name(HostOs os);
 
 struct HostLayoutOptions {
-  std::filesystem::path run_dir;            // everything of the host lives below run_dir/host-*
+  std::filesystem::path run_dir;  // everything of the host lives below run_dir/host-*
   HostOs os = HostOs::amazon_linux_2;
-  std::filesystem::path shim_binary;        // bluegreen-shim, bound at /run/bluegreen/bluegreen-shim
+  std::filesystem::path shim_binary;  // bluegreen-shim, bound at /run/bluegreen/bluegreen-shim
   // Programs the shims stand in for, each at the host paths where the real one is installed.
   struct Shim {
-    std::string name;                       // basename the shim sees as argv[0]: "docker"
-    std::vector<std::string> paths;         // "/usr/bin/docker", ...
+    std::string name;                // basename the shim sees as argv[0]: "docker"
+    std::vector<std::string> paths;  // "/usr/bin/docker", ...
   };
   std::vector<Shim> shims;
   // Real programs the shims hand work back to (`timeout`), copied to /run/bluegreen/real/<name>
@@ -34,7 +34,7 @@ struct HostLayoutOptions {
   std::vector<std::string> real_programs;
   // The machine's root as the host's lower layers see it ("/"; tests may point elsewhere).
   std::filesystem::path machine_root = "/";
-  bool user_namespace = false;              // not root: map our uid to root inside
+  bool user_namespace = false;  // not root: map our uid to root inside
   // The instance's default user when not the OS's own ("runner" on a GitHub-hosted runner).
   std::string user;
   // More folders of the run the host sees (host path -> real folder), e.g. the run's GitHub.

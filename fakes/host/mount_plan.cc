@@ -14,8 +14,8 @@ NLOHMANN_JSON_SERIALIZE_ENUM(MountStep::Kind, {{MountStep::Kind::mkdir, "mkdir"}
                                                {MountStep::Kind::file, "file"}})
 
 void to_json(nlohmann::json& j, const MountStep& s) {
-  j = {{"kind", s.kind},     {"target", s.target},   {"source", s.source},      {"upper", s.upper},
-       {"work", s.work},     {"options", s.options}, {"read_only", s.read_only}};
+  j = {{"kind", s.kind}, {"target", s.target},   {"source", s.source},      {"upper", s.upper},
+       {"work", s.work}, {"options", s.options}, {"read_only", s.read_only}};
 }
 
 void from_json(const nlohmann::json& j, MountStep& s) {

@@ -14,14 +14,14 @@ namespace bg::fakes {
 
 struct MountStep {
   enum class Kind {
-    mkdir,      // target: a folder (and its parents), mode 0755
-    symlink,    // target -> source (the link's text)
-    tmpfs,      // a fresh tmpfs at target, mount `options` ("size=64m,mode=755")
-    overlay,    // target = source (lower, a real folder) with writes going to upper (work beside it)
-    bind,       // the real folder or file `source` at target (read_only: remounted read-only)
-    proc,       // a procfs of the host's PID namespace at target
-    devpts,     // a private devpts instance at target
-    file,       // an empty regular file at target (a mount point for a device node)
+    mkdir,    // target: a folder (and its parents), mode 0755
+    symlink,  // target -> source (the link's text)
+    tmpfs,    // a fresh tmpfs at target, mount `options` ("size=64m,mode=755")
+    overlay,  // target = source (lower, a real folder) with writes going to upper (work beside it)
+    bind,     // the real folder or file `source` at target (read_only: remounted read-only)
+    proc,     // a procfs of the host's PID namespace at target
+    devpts,   // a private devpts instance at target
+    file,     // an empty regular file at target (a mount point for a device node)
   };
   Kind kind = Kind::mkdir;
   std::string target;  // a path inside the host ("/usr"); made absolute under the plan's root

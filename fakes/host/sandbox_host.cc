@@ -121,9 +121,12 @@ SandboxHost::SandboxHost(const MountPlan& plan, const fs::path& plan_file, const
   std::string error;
   bool ready = false;
   for (const auto& line : lines) {
-    if (line.rfind("pid ", 0) == 0) init_pid_ = static_cast<pid_t>(std::stol(line.substr(4)));
-    else if (line == "ready") ready = true;
-    else if (line.rfind("error ", 0) == 0) error = line.substr(6);
+    if (line.rfind("pid ", 0) == 0)
+      init_pid_ = static_cast<pid_t>(std::stol(line.substr(4)));
+    else if (line == "ready")
+      ready = true;
+    else if (line.rfind("error ", 0) == 0)
+      error = line.substr(6);
   }
   int pidfd_errno = 0;
   if (ready && init_pid_ > 0) {
@@ -163,8 +166,7 @@ void SandboxHost::stop() {
       if (::poll(&p, 1, 50) != 0) return true;
     return false;
   };
-  const int keeper_pidfd =
-      keeper_child_ > 0 ? static_cast<int>(::syscall(SYS_pidfd_open, keeper_child_, 0)) : -1;
+  const int keeper_pidfd = keeper_child_ > 0 ? static_cast<int>(::syscall(SYS_pidfd_open, keeper_child_, 0)) : -1;
   if (init_pidfd_ >= 0) {
     ::syscall(SYS_pidfd_send_signal, init_pidfd_, SIGKILL, nullptr, 0);
     exits_by(init_pidfd_);

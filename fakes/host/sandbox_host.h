@@ -31,8 +31,7 @@ class SandboxHost {
  public:
   // Starts the host described by `plan` (written to `plan_file` for the init to read) with the init
   // binary `init_binary`. Blocks until the host is ready, at most a few seconds of real time.
-  SandboxHost(const MountPlan& plan, const std::filesystem::path& plan_file,
-              const std::filesystem::path& init_binary);
+  SandboxHost(const MountPlan& plan, const std::filesystem::path& plan_file, const std::filesystem::path& init_binary);
   ~SandboxHost();  // stop()
   SandboxHost(const SandboxHost&) = delete;
   SandboxHost& operator=(const SandboxHost&) = delete;
@@ -57,11 +56,11 @@ class SandboxHost {
  private:
   void keep(const std::filesystem::path& plan_file, const std::filesystem::path& init_binary, int report_fd);
 
-  pid_t keeper_child_ = -1;   // bluegreen-host before its fork: the init's parent
+  pid_t keeper_child_ = -1;  // bluegreen-host before its fork: the init's parent
   pid_t init_pid_ = -1;
   int init_pidfd_ = -1;
   core::NamespaceEntry whole_, files_, tree_;
-  std::thread keeper_;        // forks bluegreen-host and waits for it: the init's PDEATHSIG parent
+  std::thread keeper_;  // forks bluegreen-host and waits for it: the init's PDEATHSIG parent
   std::mutex mutex_;
   bool stopped_ = false;
 };

@@ -99,10 +99,11 @@ bool process_alive(pid_t pid) { return ::kill(pid, 0) == 0; }
 // layers — and the machine's files stay as they were.
 TEST(SandboxHost, WritesLandInTheRunNeverOnTheMachine) {
   Host h;
-  Output o = run_in(*h.host, h.host->whole_host(),
-                    "mkdir -p /etc/nginx/conf.d && echo 'server {}' > /etc/nginx/conf.d/app.conf && "
-                    "echo probe > /usr/local/bg_sandbox_probe && echo x > /etc/bg_sandbox_probe && echo y > /usr/bg_probe && "
-                    "echo home > /home/ec2-user/file && hostname");
+  Output o =
+      run_in(*h.host, h.host->whole_host(),
+             "mkdir -p /etc/nginx/conf.d && echo 'server {}' > /etc/nginx/conf.d/app.conf && "
+             "echo probe > /usr/local/bg_sandbox_probe && echo x > /etc/bg_sandbox_probe && echo y > /usr/bg_probe && "
+             "echo home > /home/ec2-user/file && hostname");
   ASSERT_EQ(o.exit_code, 0) << o.out;
   EXPECT_EQ(o.out, "ip-172-31-7-10\n");
   EXPECT_TRUE(fs::exists(h.layout->own_folder("/etc/nginx") / "conf.d/app.conf"));
@@ -130,7 +131,8 @@ TEST(SandboxHost, ShimsAtRealPathsAndNothingOfTheMachineBeyondTheSystem) {
   const auto self = fs::read_symlink("/proc/self/exe");
   Output o = run_in(*h.host, h.host->whole_host(),
                     "readlink /usr/bin/docker; test -e " + self.string() + " && echo test-binary-visible; " +
-                        "test -e " + core::shell_quote((self.parent_path() / "CTestTestfile.cmake").string()) + " && echo build-visible; true");
+                        "test -e " + core::shell_quote((self.parent_path() / "CTestTestfile.cmake").string()) +
+                        " && echo build-visible; true");
   EXPECT_EQ(o.out, "/run/bluegreen/bluegreen-shim\n");
 }
 
@@ -138,8 +140,7 @@ TEST(SandboxHost, ShimsAtRealPathsAndNothingOfTheMachineBeyondTheSystem) {
 // and dies with the host.
 TEST(SandboxHost, EscapedDaemonsOutliveTheScriptAndDieWithTheHost) {
   Host h;
-  Output o = run_in(*h.host, h.host->whole_host(),
-                    "setsid sh -c 'sleep 1000' >/dev/null 2>&1 < /dev/null & echo $!");
+  Output o = run_in(*h.host, h.host->whole_host(), "setsid sh -c 'sleep 1000' >/dev/null 2>&1 < /dev/null & echo $!");
   ASSERT_EQ(o.exit_code, 0);
   // The daemon's pid as the harness sees it: the host's PID namespace numbers differ from ours.
   const pid_t init = h.host->init_pid();

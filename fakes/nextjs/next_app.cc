@@ -6,22 +6,32 @@ namespace bg::fakes {
 
 const char* to_string(AppState state) {
   switch (state) {
-    case AppState::starting: return "starting";
-    case AppState::listening: return "listening";
-    case AppState::ready: return "ready";
-    case AppState::draining: return "draining";
-    case AppState::exited: return "exited";
+    case AppState::starting:
+      return "starting";
+    case AppState::listening:
+      return "listening";
+    case AppState::ready:
+      return "ready";
+    case AppState::draining:
+      return "draining";
+    case AppState::exited:
+      return "exited";
   }
   return "?";
 }
 
 const char* to_string(RequestAction action) {
   switch (action) {
-    case RequestAction::serve: return "serve";
-    case RequestAction::hold: return "hold";
-    case RequestAction::unavailable: return "unavailable";
-    case RequestAction::handler_missing: return "handler_missing";
-    case RequestAction::drop: return "drop";
+    case RequestAction::serve:
+      return "serve";
+    case RequestAction::hold:
+      return "hold";
+    case RequestAction::unavailable:
+      return "unavailable";
+    case RequestAction::handler_missing:
+      return "handler_missing";
+    case RequestAction::drop:
+      return "drop";
   }
   return "?";
 }

@@ -7,9 +7,12 @@ namespace bg::fakes {
 
 const char* to_string(SigtermMode mode) {
   switch (mode) {
-    case SigtermMode::exit_immediately: return "exit_immediately";
-    case SigtermMode::graceful: return "graceful";
-    case SigtermMode::ignore: return "ignore";
+    case SigtermMode::exit_immediately:
+      return "exit_immediately";
+    case SigtermMode::graceful:
+      return "graceful";
+    case SigtermMode::ignore:
+      return "ignore";
   }
   return "?";
 }
@@ -20,9 +23,7 @@ std::optional<SigtermMode> parse_sigterm_mode(std::string_view text) {
   return std::nullopt;
 }
 
-const char* to_string(BeforeReady mode) {
-  return mode == BeforeReady::hold ? "hold" : "handler_missing";
-}
+const char* to_string(BeforeReady mode) { return mode == BeforeReady::hold ? "hold" : "handler_missing"; }
 
 namespace {
 
@@ -56,8 +57,7 @@ NextVersion parse_next_version(std::string_view text) {
 
 SigtermMode NextAppProfile::sigterm_mode() const {
   if (sigterm) return *sigterm;
-  return parse_next_version(version).at_least(14, 1) ? SigtermMode::graceful
-                                                     : SigtermMode::exit_immediately;
+  return parse_next_version(version).at_least(14, 1) ? SigtermMode::graceful : SigtermMode::exit_immediately;
 }
 
 BeforeReady NextAppProfile::before_ready_mode() const {

@@ -42,8 +42,8 @@ struct NextAppProfile {
   core::Duration listen_delay = std::chrono::milliseconds(300);
   // listen() -> ready (Next's CI measures nextStartReadyDuration ≈ 422 ms for a test app, §5).
   core::Duration prepare_delay = std::chrono::milliseconds(400);
-  std::optional<SigtermMode> sigterm;         // unset: from version
-  std::optional<BeforeReady> before_ready;    // unset: from version
+  std::optional<SigtermMode> sigterm;       // unset: from version
+  std::optional<BeforeReady> before_ready;  // unset: from version
   // Node's server.keepAliveTimeout (KEEP_ALIVE_TIMEOUT env, default 5000 ms): an idle keep-alive
   // socket is closed this long after its last response (R07).
   core::Duration keep_alive_timeout = std::chrono::seconds(5);

@@ -34,8 +34,10 @@ struct Url {
 
 std::optional<Url> parse_url(const std::string& text) {
   std::string rest = text;
-  if (rest.rfind("http://", 0) == 0) rest = rest.substr(7);
-  else if (rest.find("://") != std::string::npos) return std::nullopt;
+  if (rest.rfind("http://", 0) == 0)
+    rest = rest.substr(7);
+  else if (rest.find("://") != std::string::npos)
+    return std::nullopt;
   Url u;
   size_t slash = rest.find('/');
   std::string authority = rest.substr(0, slash);
@@ -44,7 +46,8 @@ std::optional<Url> parse_url(const std::string& text) {
   u.host = authority.substr(0, colon);
   if (colon != std::string::npos) {
     std::string port = authority.substr(colon + 1);
-    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5) return std::nullopt;
+    if (port.empty() || port.find_first_not_of("0123456789") != std::string::npos || port.size() > 5)
+      return std::nullopt;
     u.port = std::stoi(port);
   }
   return u;
@@ -88,12 +91,18 @@ Fetched fetch(const ProcessSpec& spec, const Url& url) {
 // The reason phrase Node's http module sends (the app's statuses).
 const char* reason(int status) {
   switch (status) {
-    case 200: return "OK";
-    case 404: return "Not Found";
-    case 500: return "Internal Server Error";
-    case 502: return "Bad Gateway";
-    case 503: return "Service Unavailable";
-    default: return "";
+    case 200:
+      return "OK";
+    case 404:
+      return "Not Found";
+    case 500:
+      return "Internal Server Error";
+    case 502:
+      return "Bad Gateway";
+    case 503:
+      return "Service Unavailable";
+    default:
+      return "";
   }
 }
 
@@ -106,14 +115,22 @@ Result wget(const ProcessSpec& spec, const std::vector<std::string>& argv) {
   std::string out = "", url_text;
   for (size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i];
-    if (a == "-q" || a == "--quiet") quiet = true;
-    else if (a == "-qO-" || a == "-O-") quiet = quiet || a == "-qO-", out = "-";
-    else if ((a == "-O" || a == "-qO") && i + 1 < argv.size()) quiet = quiet || a == "-qO", out = argv[++i];
-    else if (a == "--spider") spider = true;
-    else if ((a == "-T" || a == "--timeout") && i + 1 < argv.size()) ++i;
-    else if (a.rfind("--timeout=", 0) == 0 || a == "--no-verbose") continue;
-    else if (a[0] == '-') return core::not_modelled_result("docker exec wget " + a);
-    else url_text = a;
+    if (a == "-q" || a == "--quiet")
+      quiet = true;
+    else if (a == "-qO-" || a == "-O-")
+      quiet = quiet || a == "-qO-", out = "-";
+    else if ((a == "-O" || a == "-qO") && i + 1 < argv.size())
+      quiet = quiet || a == "-qO", out = argv[++i];
+    else if (a == "--spider")
+      spider = true;
+    else if ((a == "-T" || a == "--timeout") && i + 1 < argv.size())
+      ++i;
+    else if (a.rfind("--timeout=", 0) == 0 || a == "--no-verbose")
+      continue;
+    else if (a[0] == '-')
+      return core::not_modelled_result("docker exec wget " + a);
+    else
+      url_text = a;
   }
   auto url = parse_url(url_text);
   if (!url || !is_self(spec, url->host)) return core::not_modelled_result("docker exec wget of " + url_text);
@@ -124,8 +141,7 @@ Result wget(const ProcessSpec& spec, const std::vector<std::string>& argv) {
   Fetched f = fetch(spec, *url);
   if (f.refused) return {1, "", r.err + "wget: can't connect to remote host (127.0.0.1): Connection refused\n"};
   if (f.status >= 400)
-    return {1, "", r.err + fmt::format("wget: server returned error: HTTP/1.1 {} {}\n", f.status,
-                                       reason(f.status))};
+    return {1, "", r.err + fmt::format("wget: server returned error: HTTP/1.1 {} {}\n", f.status, reason(f.status))};
   if (!spider && out == "-") r.out = f.body;
   if (!quiet && !spider && out == "-") r.err += "writing to stdout\n";
   return r;
@@ -137,10 +153,14 @@ Result curl(const ProcessSpec& spec, const std::vector<std::string>& argv) {
   for (size_t i = 1; i < argv.size(); ++i) {
     const std::string& a = argv[i];
     auto value = [&]() -> std::string { return i + 1 < argv.size() ? argv[++i] : ""; };
-    if (a == "--fail") fail = true;
-    else if (a == "--silent") silent = true;
-    else if (a == "--show-error") show_error = true;
-    else if (a == "--location" || a == "-L") continue;
+    if (a == "--fail")
+      fail = true;
+    else if (a == "--silent")
+      silent = true;
+    else if (a == "--show-error")
+      show_error = true;
+    else if (a == "--location" || a == "-L")
+      continue;
     else if (a == "-o" || a == "--output") {
       std::string file = value();
       if (file != "/dev/null") return core::not_modelled_result("docker exec curl -o " + file);
@@ -164,9 +184,10 @@ Result curl(const ProcessSpec& spec, const std::vector<std::string>& argv) {
   bool say = !silent || show_error;
   Fetched f = fetch(spec, *url);
   if (f.refused)
-    return {7, "", say ? fmt::format("curl: (7) Failed to connect to {} port {} after 0 ms: Connection refused\n",
-                                     url->host, url->port)
-                       : ""};
+    return {7, "",
+            say ? fmt::format("curl: (7) Failed to connect to {} port {} after 0 ms: Connection refused\n", url->host,
+                              url->port)
+                : ""};
   Result r;
   size_t code = write_out.find("%{http_code}");
   std::string written = code == std::string::npos ? write_out : write_out.replace(code, 12, std::to_string(f.status));

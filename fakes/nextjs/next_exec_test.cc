@@ -31,7 +31,8 @@ NextAppProfile version(const char* v) {
 
 // Goal: each version prints what its server.js / startServer prints.
 TEST(NextLogLines, ByVersion) {
-  EXPECT_EQ(next_start_lines(version("12.1"), 3000, "", 700).on_listen, std::vector<std::string>{"Listening on port 3000"});
+  EXPECT_EQ(next_start_lines(version("12.1"), 3000, "", 700).on_listen,
+            std::vector<std::string>{"Listening on port 3000"});
   EXPECT_EQ(next_start_lines(version("12.2"), 3001, "", 700).on_listen,
             std::vector<std::string>{"Listening on port 3001 url: http://localhost:3001"});
   EXPECT_EQ(next_start_lines(version("13.4"), 3000, "", 700).on_listen,
@@ -57,7 +58,8 @@ class NextExec : public ::testing::Test {
     std::filesystem::remove_all(root_);
   }
   void start(NextAppProfile profile) {
-    ProcessSpec spec{"blue", "web:latest", "build-1", ports_.reserve_anonymous(), {{"PORT", "3000"}, {"COLOR", "blue"}}};
+    ProcessSpec spec{
+        "blue", "web:latest", "build-1", ports_.reserve_anonymous(), {{"PORT", "3000"}, {"COLOR", "blue"}}};
     spec.filesystem.add("/", root_);
     spec.hostname = "abc123def456";
     server_ = std::make_unique<NextServer>(io_, clock_, history_, ports_, core::Rng(3), std::move(profile), spec);
@@ -78,8 +80,10 @@ class NextExec : public ::testing::Test {
   }
   ::testing::AssertionResult ready() {
     return test_support::wait_until(
-        [&] { return exec({"wget", "-qO-", "http://localhost:3000/api/health"}).exit_code == 0; }, 2s,
-        "/api/health to answer 200");
+        [&] {
+          return exec({"wget", "-qO-", "http://localhost:3000/api/health"}).exit_code == 0;
+        },
+        2s, "/api/health to answer 200");
   }
   std::vector<std::string> lines() {
     std::lock_guard lock(mutex_);

@@ -21,8 +21,7 @@ NextLogLines next_start_lines(const NextAppProfile& profile, int port, const std
     if (std::count(version.begin(), version.end(), '.') == 1) version += ".0";
     lines.on_listen = {fmt::format("  \xE2\x96\xB2 Next.js {}", version),
                        fmt::format("  - Local:        http://localhost:{}", port),
-                       fmt::format("  - Network:      http://{}:{}", host, port), "",
-                       " \xE2\x9C\x93 Starting..."};
+                       fmt::format("  - Network:      http://{}:{}", host, port), "", " \xE2\x9C\x93 Starting..."};
     lines.on_ready = {fmt::format(" \xE2\x9C\x93 Ready in {}ms", ready_ms)};
   }
   return lines;

@@ -19,10 +19,14 @@ namespace {
 
 const char* signal_name(int signo) {
   switch (signo) {
-    case SIGTERM: return "SIGTERM";
-    case SIGINT: return "SIGINT";
-    case SIGKILL: return "SIGKILL";
-    default: return "signal";
+    case SIGTERM:
+      return "SIGTERM";
+    case SIGINT:
+      return "SIGINT";
+    case SIGKILL:
+      return "SIGKILL";
+    default:
+      return "signal";
   }
 }
 
@@ -71,7 +75,8 @@ NextLogLines NextProcess::start_lines() const {
     port = std::stoi(it->second);
   auto host = spec_.env.find("HOSTNAME");
   const auto& p = app_.profile();
-  long ready_ms = static_cast<long>(std::chrono::duration_cast<std::chrono::milliseconds>(p.listen_delay + p.prepare_delay).count());
+  long ready_ms = static_cast<long>(
+      std::chrono::duration_cast<std::chrono::milliseconds>(p.listen_delay + p.prepare_delay).count());
   return next_start_lines(p, port, host == spec_.env.end() ? "" : host->second, ready_ms);
 }
 

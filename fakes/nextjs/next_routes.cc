@@ -6,11 +6,16 @@ namespace bg::fakes {
 
 const char* to_string(Route route) {
   switch (route) {
-    case Route::page: return "page";
-    case Route::static_asset: return "static_asset";
-    case Route::health: return "health";
-    case Route::echo: return "echo";
-    case Route::not_found: return "not_found";
+    case Route::page:
+      return "page";
+    case Route::static_asset:
+      return "static_asset";
+    case Route::health:
+      return "health";
+    case Route::echo:
+      return "echo";
+    case Route::not_found:
+      return "not_found";
   }
   return "?";
 }
@@ -37,9 +42,7 @@ Route route_of(std::string_view method, std::string_view target, std::string_vie
 
 bool is_api_route(Route route) { return route == Route::health || route == Route::echo; }
 
-std::string asset_path(std::string_view build_id) {
-  return fmt::format("/_next/static/{}/pages/index.js", build_id);
-}
+std::string asset_path(std::string_view build_id) { return fmt::format("/_next/static/{}/pages/index.js", build_id); }
 
 AppResponse render_route(Route route, std::string_view build_id, std::string_view request_body,
                          std::string_view request_content_type) {

@@ -20,8 +20,7 @@ const char* to_string(Route route);
 
 // Where a request goes. `target` is the request target; its query string is ignored. With
 // `shared_static` every build's /_next/static/ files are there (see NextAppProfile::shared_static).
-Route route_of(std::string_view method, std::string_view target, std::string_view build_id,
-               bool shared_static = false);
+Route route_of(std::string_view method, std::string_view target, std::string_view build_id, bool shared_static = false);
 // API routes (/api/*) pay the profile's api_latency.
 bool is_api_route(Route route);
 

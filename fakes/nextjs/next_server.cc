@@ -16,10 +16,9 @@ constexpr auto kTeardownDeadline = std::chrono::seconds(3);
 
 }  // namespace
 
-NextServer::NextServer(boost::asio::io_context& io, core::Clock& clock, core::History& history,
-                       core::PortMap& ports, core::Rng rng, NextAppProfile profile, ProcessSpec spec)
-    : process_(std::make_shared<NextProcess>(io, clock, history, ports, std::move(rng), std::move(profile),
-                                             spec)),
+NextServer::NextServer(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
+                       core::Rng rng, NextAppProfile profile, ProcessSpec spec)
+    : process_(std::make_shared<NextProcess>(io, clock, history, ports, std::move(rng), std::move(profile), spec)),
       spec_(std::move(spec)) {}
 
 NextServer::~NextServer() {

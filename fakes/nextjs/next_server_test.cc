@@ -202,7 +202,8 @@ class NextServerTest : public ::testing::Test {
   // An in-flight POST /api/echo held for `delay` scenario time, sent from another thread.
   std::future<Reply> slow_echo(uint64_t request_id, core::Duration delay) {
     auto req = make_request(http::verb::post, "/api/echo", request_id, "payload");
-    req.set("X-Bluegreen-Delay-Ms", std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()));
+    req.set("X-Bluegreen-Delay-Ms",
+            std::to_string(std::chrono::duration_cast<std::chrono::milliseconds>(delay).count()));
     return std::async(std::launch::async, [port = port_, req] { return call(port, req); });
   }
 

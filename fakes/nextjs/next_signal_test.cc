@@ -26,9 +26,9 @@ struct SignalWorld {
     profile.version = "14.1";
     profile.listen_delay = 0s;
     profile.prepare_delay = 0s;
-    engine = std::make_unique<DockerEngine>(
-        io.io(), clock, history, ports, core::Rng(3), options,
-        NextServer::factory(io.io(), clock, history, ports, core::Rng(4), [profile](const ProcessSpec&) { return profile; }));
+    engine = std::make_unique<DockerEngine>(io.io(), clock, history, ports, core::Rng(3), options,
+                                            NextServer::factory(io.io(), clock, history, ports, core::Rng(4),
+                                                                [profile](const ProcessSpec&) { return profile; }));
   }
 
   // Builds `dockerfile`, runs it as blue-blue-1 (init as given), waits for the app to be ready and
@@ -43,8 +43,8 @@ struct SignalWorld {
     spec.init = init;
     engine->create(spec);
     engine->start("blue-blue-1");
-    EXPECT_TRUE(test_support::wait_until(clock, [&] { return app_event(core::AppWhat::ready); }, 200s,
-                                         "the app to be ready"));
+    EXPECT_TRUE(test_support::wait_until(
+        clock, [&] { return app_event(core::AppWhat::ready); }, 200s, "the app to be ready"));
     return engine->stop("blue-blue-1", 2s, {});
   }
   bool app_event(core::AppWhat what) const {
@@ -113,8 +113,8 @@ TEST(Healthcheck, CurlTestProbesTheAppOverHttp) {
   EXPECT_EQ(w.engine->create(spec).health, "starting");
   w.engine->start("blue-blue-1");
   EXPECT_TRUE(test_support::wait_until(
-      w.clock, [&] { return w.engine->inspect("blue-blue-1")->health == "healthy"; }, 200s, "the container to be healthy",
-      500ms));
+      w.clock, [&] { return w.engine->inspect("blue-blue-1")->health == "healthy"; }, 200s,
+      "the container to be healthy", 500ms));
   EXPECT_EQ(w.engine->inspect("blue-blue-1")->health, "healthy");
 }
 

@@ -24,10 +24,10 @@ struct AwsOperationSpec {
 
 struct AwsCli::Call {
   const AwsCaller& caller;
-  std::string region;                 // --region, else AWS_REGION / AWS_DEFAULT_REGION / configured
-  std::string output = "json";        // --output, else AWS_DEFAULT_OUTPUT / configured
-  std::optional<std::string> query;   // --query
-  std::vector<std::string> words;     // service, operation, then the operation's arguments
+  std::string region;                          // --region, else AWS_REGION / AWS_DEFAULT_REGION / configured
+  std::string output = "json";                 // --output, else AWS_DEFAULT_OUTPUT / configured
+  std::optional<std::string> query;            // --query
+  std::vector<std::string> words;              // service, operation, then the operation's arguments
   std::map<std::string, std::string> options;  // after parse(): --name -> value ("" for a flag)
   std::vector<std::string> positional;         // after parse()
 

@@ -24,7 +24,8 @@ core::CommandResult argparse_error(const std::string& message) {
 }
 core::CommandResult param_error(const std::string& message) { return {252, "", "\n" + message + "\n"}; }
 core::CommandResult client_error(const std::string& code, const std::string& operation, const std::string& message) {
-  return {254, "", fmt::format("\nAn error occurred ({}) when calling the {} operation: {}\n", code, operation, message)};
+  return {254, "",
+          fmt::format("\nAn error occurred ({}) when calling the {} operation: {}\n", code, operation, message)};
 }
 core::CommandResult config_error(const std::string& message) { return {253, "", "\n" + message + "\n"}; }
 core::CommandResult general_error(const std::string& message) { return {255, "", "\n" + message + "\n"}; }
@@ -46,7 +47,8 @@ std::optional<core::CommandResult> AwsCli::Call::parse(size_t from, const AwsOpe
     }
     if (spec.with_value.count(w)) {
       if (!attached) {
-        if (i + 1 >= words.size()) return aws_errors::argparse_error(fmt::format("argument {}: expected one argument", w));
+        if (i + 1 >= words.size())
+          return aws_errors::argparse_error(fmt::format("argument {}: expected one argument", w));
         value = words[++i];
       }
     } else if (!spec.flags.count(w)) {
@@ -54,7 +56,8 @@ std::optional<core::CommandResult> AwsCli::Call::parse(size_t from, const AwsOpe
       continue;
     }
     if (auto it = spec.not_modelled.find(w); it != spec.not_modelled.end())
-      return core::not_modelled_result(fmt::format("aws {} {} {} ({})", words[0], words.size() > 1 ? words[1] : "", w, it->second));
+      return core::not_modelled_result(
+          fmt::format("aws {} {} {} ({})", words[0], words.size() > 1 ? words[1] : "", w, it->second));
     options[w] = value;
   }
   if (!unknown.empty()) return aws_errors::unknown_options(unknown);
@@ -62,14 +65,17 @@ std::optional<core::CommandResult> AwsCli::Call::parse(size_t from, const AwsOpe
   for (const auto& r : spec.required)
     if (!options.count(r)) missing.push_back(r);
   if (!missing.empty())
-    return aws_errors::argparse_error(fmt::format("the following arguments are required: {}", fmt::join(missing, ", ")));
+    return aws_errors::argparse_error(
+        fmt::format("the following arguments are required: {}", fmt::join(missing, ", ")));
   return std::nullopt;
 }
 
 AwsCli::AwsCli(core::Clock& clock, fs::path s3_root, CodeDeployService& codedeploy)
     : clock_(clock), s3_root_(std::move(s3_root)), codedeploy_(codedeploy) {}
 
-fs::path AwsCli::object_path(const std::string& bucket, const std::string& key) const { return s3_root_ / bucket / key; }
+fs::path AwsCli::object_path(const std::string& bucket, const std::string& key) const {
+  return s3_root_ / bucket / key;
+}
 
 std::optional<std::string> AwsCli::configured(const AwsCaller& caller, const std::string& key) const {
   std::lock_guard lock(mutex_);
@@ -83,29 +89,35 @@ std::optional<std::string> AwsCli::configured(const AwsCaller& caller, const std
 core::CommandResult AwsCli::run(const std::vector<std::string>& args, const AwsCaller& caller, std::stop_token stop) {
   Call call{caller};
   // Global options (aws help: "Global Options"), wherever they appear.
-  static const std::set<std::string> harmless_value = {"--profile", "--color", "--cli-read-timeout",
-                                                       "--cli-connect-timeout", "--ca-bundle", "--cli-binary-format"};
-  static const std::set<std::string> harmless_flag = {"--no-cli-pager", "--no-paginate", "--debug", "--no-verify-ssl",
-                                                      "--no-cli-auto-prompt", "--cli-auto-prompt"};
+  static const std::set<std::string> harmless_value = {
+      "--profile", "--color", "--cli-read-timeout", "--cli-connect-timeout", "--ca-bundle", "--cli-binary-format"};
+  static const std::set<std::string> harmless_flag = {"--no-cli-pager",  "--no-paginate",        "--debug",
+                                                      "--no-verify-ssl", "--no-cli-auto-prompt", "--cli-auto-prompt"};
   auto env = [&](const char* k) {
     auto it = caller.env.find(k);
     return it == caller.env.end() ? std::string() : it->second;
   };
   call.region = !env("AWS_REGION").empty() ? env("AWS_REGION") : env("AWS_DEFAULT_REGION");
   if (call.region.empty()) call.region = configured(caller, "region").value_or("");
-  if (!env("AWS_DEFAULT_OUTPUT").empty()) call.output = env("AWS_DEFAULT_OUTPUT");
-  else if (auto o = configured(caller, "output")) call.output = *o;
+  if (!env("AWS_DEFAULT_OUTPUT").empty())
+    call.output = env("AWS_DEFAULT_OUTPUT");
+  else if (auto o = configured(caller, "output"))
+    call.output = *o;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    const bool takes_value = a == "--region" || a == "--output" || a == "--query" || a == "--endpoint-url" ||
-                             harmless_value.count(a);
+    const bool takes_value =
+        a == "--region" || a == "--output" || a == "--query" || a == "--endpoint-url" || harmless_value.count(a);
     if (takes_value) {
       if (i + 1 >= args.size()) return aws_errors::argparse_error(fmt::format("argument {}: expected one argument", a));
       const std::string& v = args[++i];
-      if (a == "--region") call.region = v;
-      else if (a == "--output") call.output = v;
-      else if (a == "--query") call.query = v;
-      else if (a == "--endpoint-url") return core::not_modelled_result("aws --endpoint-url (another AWS endpoint)");
+      if (a == "--region")
+        call.region = v;
+      else if (a == "--output")
+        call.output = v;
+      else if (a == "--query")
+        call.query = v;
+      else if (a == "--endpoint-url")
+        return core::not_modelled_result("aws --endpoint-url (another AWS endpoint)");
     } else if (harmless_flag.count(a)) {
       // Paging, TLS checks and debug logging change nothing the run observes.
     } else {
@@ -151,7 +163,8 @@ core::CommandResult AwsCli::sts(Call& call) {
   if (auto e = call.parse(2, {})) return *e;
   auto env_key = call.caller.env.find("AWS_ACCESS_KEY_ID");
   if ((env_key == call.caller.env.end() || env_key->second.empty()) && !configured(call.caller, "aws_access_key_id"))
-    return aws_errors::config_error("Unable to locate credentials. You can configure credentials by running \"aws configure\".");
+    return aws_errors::config_error(
+        "Unable to locate credentials. You can configure credentials by running \"aws configure\".");
   nlohmann::ordered_json r = {{"UserId", "AIDAEXAMPLEGITHUBACTIONS"},
                               {"Account", "123456789012"},
                               {"Arn", "arn:aws:iam::123456789012:user/github-actions"}};
@@ -162,7 +175,8 @@ core::CommandResult AwsCli::sts(Call& call) {
 
 core::CommandResult AwsCli::s3(Call& call) {
   if (call.words.size() >= 2 && call.words[1] == "cp") return s3_cp(call);
-  return core::not_modelled_result(fmt::format("aws s3 {} (modelled: s3 cp)", call.words.size() > 1 ? call.words[1] : ""));
+  return core::not_modelled_result(
+      fmt::format("aws s3 {} (modelled: s3 cp)", call.words.size() > 1 ? call.words[1] : ""));
 }
 
 }  // namespace bg::fakes

@@ -25,10 +25,10 @@
 namespace bg::fakes {
 
 struct AwsCaller {
-  int run = 0;                         // the workflow run whose step calls (CodeDeploy numbers from it)
-  std::string host_id;                 // the calling host (`aws configure set` state is per host)
+  int run = 0;                           // the workflow run whose step calls (CodeDeploy numbers from it)
+  std::string host_id;                   // the calling host (`aws configure set` state is per host)
   const core::PathMap* files = nullptr;  // the caller's files
-  std::string cwd;                     // the caller's working directory, a host path
+  std::string cwd;                       // the caller's working directory, a host path
   std::map<std::string, std::string> env;
 };
 

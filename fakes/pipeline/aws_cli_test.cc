@@ -31,7 +31,9 @@ class AwsCliTest : public ::testing::Test {
     CodeDeployServiceOptions s;
     s.s3_root = dir_ / "s3";
     s.work_dir = dir_ / "revisions";
-    s.start = [this](const DeploymentRequest& r, std::stop_token stop) { return agent_->deploy(r.number, r.bundle_dir, stop); };
+    s.start = [this](const DeploymentRequest& r, std::stop_token stop) {
+      return agent_->deploy(r.number, r.bundle_dir, stop);
+    };
     service_ = std::make_unique<CodeDeployService>(clock_, s);
     aws_ = std::make_unique<AwsCli>(clock_, dir_ / "s3", *service_);
   }
@@ -45,8 +47,8 @@ class AwsCliTest : public ::testing::Test {
   }
 
   void zip(const std::string& name) {
-    auto r = run_local_command({"/usr/bin/zip", "-qr", name, ".", "-x", ".git/*"}, dir_ / "runner/home/runner/work/web/web",
-                               {{"PATH", "/usr/bin:/bin"}});
+    auto r = run_local_command({"/usr/bin/zip", "-qr", name, ".", "-x", ".git/*"},
+                               dir_ / "runner/home/runner/work/web/web", {{"PATH", "/usr/bin:/bin"}});
     ASSERT_EQ(r.exit_code, 0) << r.err;
   }
 
@@ -74,8 +76,8 @@ class AwsCliTest : public ::testing::Test {
   core::ScaledClock clock_{0.002};
   core::History history_;
   core::PathMap runner_, host_;
-  std::map<std::string, std::string> env_ = {{"AWS_REGION", "ap-northeast-2"}, {"AWS_ACCESS_KEY_ID", "***"},
-                                             {"AWS_SECRET_ACCESS_KEY", "***"}};
+  std::map<std::string, std::string> env_ = {
+      {"AWS_REGION", "ap-northeast-2"}, {"AWS_ACCESS_KEY_ID", "***"}, {"AWS_SECRET_ACCESS_KEY", "***"}};
   std::unique_ptr<CodeDeployAgent> agent_;
   std::unique_ptr<CodeDeployService> service_;
   std::unique_ptr<AwsCli> aws_;
@@ -94,8 +96,8 @@ TEST_F(AwsCliTest, UploadCreateAndWaitAsWorkflow16Does) {
   auto wait = aws({"deploy", "wait", "deployment-successful", "--deployment-id", id.substr(0, id.size() - 1)});
   EXPECT_EQ(wait.exit_code, 0) << wait.err;
   EXPECT_TRUE(fs::exists(dir_ / "host/start.sh"));  // Install copied the unzipped revision
-  auto get = aws({"deploy", "get-deployment", "--deployment-id", id.substr(0, id.size() - 1), "--query",
-                  "deploymentInfo.status"});
+  auto get = aws(
+      {"deploy", "get-deployment", "--deployment-id", id.substr(0, id.size() - 1), "--query", "deploymentInfo.status"});
   EXPECT_EQ(get.out, "\"Succeeded\"\n");
 }
 
@@ -110,7 +112,10 @@ TEST_F(AwsCliTest, SecondDeploymentIsRefusedWithTheServiceError) {
                     2);
   EXPECT_EQ(second.exit_code, 254);
   EXPECT_EQ(second.err.rfind("\nAn error occurred (DeploymentLimitExceededException) when calling the CreateDeployment "
-                             "operation: The Deployment Group '", 0), 0u) << second.err;
+                             "operation: The Deployment Group '",
+                             0),
+            0u)
+      << second.err;
   EXPECT_NE(second.err.find(first.substr(0, first.size() - 1)), std::string::npos) << second.err;
 }
 
@@ -122,8 +127,9 @@ TEST_F(AwsCliTest, WaiterFailsWhenTheDeploymentFails) {
   const std::string id = create(1);
   auto wait = aws({"deploy", "wait", "deployment-successful", "--deployment-id", id.substr(0, id.size() - 1)});
   EXPECT_EQ(wait.exit_code, 255);
-  EXPECT_EQ(wait.err, "\nWaiter DeploymentSuccessful failed: Waiter encountered a terminal failure state: For "
-                      "expression \"deploymentInfo.status\" we matched expected path: \"Failed\"\n");
+  EXPECT_EQ(wait.err,
+            "\nWaiter DeploymentSuccessful failed: Waiter encountered a terminal failure state: For "
+            "expression \"deploymentInfo.status\" we matched expected path: \"Failed\"\n");
 }
 
 // Goal: the CLI's own errors keep its exit codes; what it has but the run does not model is named.
@@ -134,8 +140,8 @@ TEST_F(AwsCliTest, CliErrorsAndWhatIsNotModelled) {
   r = aws({"deploy", "create-deployment", "--aplication-name", "x"});
   EXPECT_EQ(r.exit_code, 252);
   EXPECT_NE(r.err.find("Unknown options: --aplication-name"), std::string::npos) << r.err;
-  r = aws({"deploy", "create-deployment", "--application-name", "x", "--deployment-group-name", "g",
-           "--s3-location", "bucket=b,key=k"});
+  r = aws({"deploy", "create-deployment", "--application-name", "x", "--deployment-group-name", "g", "--s3-location",
+           "bucket=b,key=k"});
   EXPECT_EQ(r.exit_code, 252);
   EXPECT_EQ(r.err, "\n--s3-location must specify bucket, key and bundleType.\n");
   r = aws({"deploy", "wait", "deployment-successful"});

@@ -47,7 +47,8 @@ std::string iso_time(core::Time t) {
 }
 
 nlohmann::ordered_json deployment_json(const DeploymentInfo& d) {
-  nlohmann::ordered_json s3 = {{"bucket", d.revision.bucket}, {"key", d.revision.key}, {"bundleType", d.revision.bundle_type}};
+  nlohmann::ordered_json s3 = {
+      {"bucket", d.revision.bucket}, {"key", d.revision.key}, {"bundleType", d.revision.bundle_type}};
   nlohmann::ordered_json info = {
       {"applicationName", d.application},
       {"deploymentGroupName", d.group},
@@ -66,7 +67,8 @@ nlohmann::ordered_json deployment_json(const DeploymentInfo& d) {
   info.erase("previousRevision");
   if (!d.description.empty()) info["description"] = d.description;
   if (!d.error_code.empty()) info["errorInformation"] = {{"code", d.error_code}, {"message", d.error_message}};
-  if (d.status == "Succeeded" || d.status == "Failed" || d.status == "Stopped") info["completeTime"] = iso_time(d.complete_time);
+  if (d.status == "Succeeded" || d.status == "Failed" || d.status == "Stopped")
+    info["completeTime"] = iso_time(d.complete_time);
   return {{"deploymentInfo", info}};
 }
 
@@ -75,12 +77,15 @@ nlohmann::ordered_json deployment_json(const DeploymentInfo& d) {
 core::CommandResult AwsCli::deploy(Call& call, std::stop_token stop) {
   const std::string op = call.words.size() > 1 ? call.words[1] : "";
   if (op != "create-deployment" && op != "get-deployment" && op != "wait")
-    return core::not_modelled_result(fmt::format("aws deploy {} (modelled: create-deployment, get-deployment, wait)", op));
+    return core::not_modelled_result(
+        fmt::format("aws deploy {} (modelled: create-deployment, get-deployment, wait)", op));
   if (call.region.empty())
-    return aws_errors::config_error("You must specify a region. You can also configure your region by running \"aws configure\".");
+    return aws_errors::config_error(
+        "You must specify a region. You can also configure your region by running \"aws configure\".");
   auto key = call.caller.env.find("AWS_ACCESS_KEY_ID");
   if ((key == call.caller.env.end() || key->second.empty()) && !configured(call.caller, "aws_access_key_id"))
-    return aws_errors::config_error("Unable to locate credentials. You can configure credentials by running \"aws configure\".");
+    return aws_errors::config_error(
+        "Unable to locate credentials. You can configure credentials by running \"aws configure\".");
   if (op == "create-deployment") return create_deployment(call);
   if (op == "get-deployment") return get_deployment(call);
   return wait_deployment(call, stop);
@@ -89,17 +94,18 @@ core::CommandResult AwsCli::deploy(Call& call, std::stop_token stop) {
 core::CommandResult AwsCli::create_deployment(Call& call) {
   static const AwsOperationSpec spec = {
       {"--application-name", "--deployment-group-name", "--revision", "--deployment-config-name", "--description",
-       "--target-instances", "--auto-rollback-configuration", "--file-exists-behavior", "--override-alarm-configuration",
-       "--s3-location", "--github-location", "--cli-input-json", "--cli-input-yaml"},
-      {"--ignore-application-stop-failures", "--no-ignore-application-stop-failures", "--update-outdated-instances-only",
-       "--no-update-outdated-instances-only", "--generate-cli-skeleton"},
+       "--target-instances", "--auto-rollback-configuration", "--file-exists-behavior",
+       "--override-alarm-configuration", "--s3-location", "--github-location", "--cli-input-json", "--cli-input-yaml"},
+      {"--ignore-application-stop-failures", "--no-ignore-application-stop-failures",
+       "--update-outdated-instances-only", "--no-update-outdated-instances-only", "--generate-cli-skeleton"},
       {{"--revision", "a revision given as a structure (use --s3-location)"},
        {"--github-location", "a revision fetched from GitHub by CodeDeploy"},
        {"--target-instances", "deployment targets other than the group's instance"},
        {"--auto-rollback-configuration", "automatic rollbacks"},
        {"--override-alarm-configuration", "CloudWatch alarms"},
        {"--update-outdated-instances-only", "deploying to outdated instances only"},
-       {"--cli-input-json", "arguments from JSON"}, {"--cli-input-yaml", "arguments from YAML"},
+       {"--cli-input-json", "arguments from JSON"},
+       {"--cli-input-yaml", "arguments from YAML"},
        {"--generate-cli-skeleton", "printing a skeleton"}},
       {"--application-name"}};
   if (auto e = call.parse(2, spec)) return *e;
@@ -129,7 +135,8 @@ core::CommandResult AwsCli::create_deployment(Call& call) {
   request.file_exists_behavior = call.option("--file-exists-behavior");
   request.ignore_application_stop_failures = call.has("--ignore-application-stop-failures");
   auto created = codedeploy_.create(request, S3Location{field("bucket"), field("key"), type});
-  if (auto* error = std::get_if<ApiError>(&created)) return aws_errors::client_error(error->code, "CreateDeployment", error->message);
+  if (auto* error = std::get_if<ApiError>(&created))
+    return aws_errors::client_error(error->code, "CreateDeployment", error->message);
   AwsPrinted p = print_aws_response({{"deploymentId", std::get<std::string>(created)}}, call.output, call.query);
   if (!p.not_modelled.empty()) return core::not_modelled_result(p.not_modelled);
   return {0, p.out, ""};
@@ -159,13 +166,16 @@ core::CommandResult AwsCli::wait_deployment(Call& call, std::stop_token stop) {
     if (!info)
       return aws_errors::general_error(fmt::format(
           "Waiter DeploymentSuccessful failed: An error occurred (DeploymentDoesNotExistException): The deployment {} "
-          "could not be found.", id));
+          "could not be found.",
+          id));
     if (info->status == "Succeeded") return {};
     if (info->status == "Failed" || info->status == "Stopped")
-      return aws_errors::general_error(fmt::format(
-          "Waiter DeploymentSuccessful failed: Waiter encountered a terminal failure state: For expression "
-          "\"deploymentInfo.status\" we matched expected path: \"{}\"", info->status));
-    if (attempt >= kMaxAttempts) return aws_errors::general_error("Waiter DeploymentSuccessful failed: Max attempts exceeded");
+      return aws_errors::general_error(
+          fmt::format("Waiter DeploymentSuccessful failed: Waiter encountered a terminal failure state: For expression "
+                      "\"deploymentInfo.status\" we matched expected path: \"{}\"",
+                      info->status));
+    if (attempt >= kMaxAttempts)
+      return aws_errors::general_error("Waiter DeploymentSuccessful failed: Max attempts exceeded");
     // Killed while it sleeps (the step's timeout or the run's end): as Python dies of SIGTERM.
     if (!clock_.sleep_for(std::chrono::seconds(15), stop)) return {143, "", ""};
   }

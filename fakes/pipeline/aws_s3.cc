@@ -28,14 +28,34 @@ std::optional<S3Url> parse_s3(const std::string& s) {
 const AwsOperationSpec& cp_spec() {
   static const AwsOperationSpec spec = {
       // Object metadata and transfer settings: nothing the deployment reads.
-      {"--acl", "--sse", "--sse-kms-key-id", "--storage-class", "--content-type", "--cache-control",
-       "--content-disposition", "--content-encoding", "--content-language", "--expires", "--metadata",
-       "--metadata-directive", "--grants", "--website-redirect", "--source-region", "--expected-size",
-       "--exclude", "--include", "--sse-c", "--sse-c-key", "--request-payer", "--checksum-algorithm"},
+      {"--acl",
+       "--sse",
+       "--sse-kms-key-id",
+       "--storage-class",
+       "--content-type",
+       "--cache-control",
+       "--content-disposition",
+       "--content-encoding",
+       "--content-language",
+       "--expires",
+       "--metadata",
+       "--metadata-directive",
+       "--grants",
+       "--website-redirect",
+       "--source-region",
+       "--expected-size",
+       "--exclude",
+       "--include",
+       "--sse-c",
+       "--sse-c-key",
+       "--request-payer",
+       "--checksum-algorithm"},
       {"--recursive", "--quiet", "--only-show-errors", "--no-progress", "--dryrun", "--follow-symlinks",
        "--no-follow-symlinks", "--no-guess-mime-type", "--force-glacier-transfer", "--ignore-glacier-warnings"},
-      {{"--exclude", "filters on a recursive copy"}, {"--include", "filters on a recursive copy"},
-       {"--sse-c", "customer-provided encryption keys"}, {"--sse-c-key", "customer-provided encryption keys"}},
+      {{"--exclude", "filters on a recursive copy"},
+       {"--include", "filters on a recursive copy"},
+       {"--sse-c", "customer-provided encryption keys"},
+       {"--sse-c-key", "customer-provided encryption keys"}},
       {}};
   return spec;
 }
@@ -58,7 +78,9 @@ core::CommandResult AwsCli::s3_cp(Call& call) {
   const bool dry = call.has("--dryrun");
   const auto s3_src = parse_s3(src), s3_dst = parse_s3(dst);
   const core::PathMap& files = *call.caller.files;
-  auto host_path = [&](const std::string& p) { return p.size() && p[0] == '/' ? fs::path(p) : fs::path(call.caller.cwd) / p; };
+  auto host_path = [&](const std::string& p) {
+    return p.size() && p[0] == '/' ? fs::path(p) : fs::path(call.caller.cwd) / p;
+  };
   std::string out;
   auto copy_file = [&](const fs::path& from, const fs::path& to, const std::string& kind, const std::string& from_text,
                        const std::string& to_text) {
@@ -72,7 +94,8 @@ core::CommandResult AwsCli::s3_cp(Call& call) {
     if (!s3_src && s3_dst) {  // upload
       const fs::path local = host_path(src);
       const fs::path real = files.resolve(local);
-      if (!fs::exists(real)) return aws_errors::general_error(fmt::format("The user-provided path {} does not exist.", src));
+      if (!fs::exists(real))
+        return aws_errors::general_error(fmt::format("The user-provided path {} does not exist.", src));
       if (fs::is_directory(real)) {
         if (!call.has("--recursive")) return core::not_modelled_result("aws s3 cp of a folder without --recursive");
         for (const auto& e : fs::recursive_directory_iterator(real)) {
@@ -94,7 +117,10 @@ core::CommandResult AwsCli::s3_cp(Call& call) {
       if (call.has("--recursive")) return core::not_modelled_result("aws s3 cp --recursive from S3");
       const fs::path object = object_path(s3_src->bucket, s3_src->key);
       if (!fs::is_regular_file(object))
-        return {1, "", fmt::format("fatal error: An error occurred (404) when calling the HeadObject operation: Key \"{}\" does not exist\n", s3_src->key)};
+        return {1, "",
+                fmt::format("fatal error: An error occurred (404) when calling the HeadObject operation: Key \"{}\" "
+                            "does not exist\n",
+                            s3_src->key)};
       fs::path local = host_path(dst);
       if (dst.back() == '/' || fs::is_directory(files.resolve(local))) local /= fs::path(s3_src->key).filename();
       copy_file(object, files.resolve(local), "download", src, shown(local, call.caller.cwd));
@@ -104,7 +130,10 @@ core::CommandResult AwsCli::s3_cp(Call& call) {
       if (call.has("--recursive")) return core::not_modelled_result("aws s3 cp --recursive between buckets");
       const fs::path object = object_path(s3_src->bucket, s3_src->key);
       if (!fs::is_regular_file(object))
-        return {1, "", fmt::format("fatal error: An error occurred (404) when calling the HeadObject operation: Key \"{}\" does not exist\n", s3_src->key)};
+        return {1, "",
+                fmt::format("fatal error: An error occurred (404) when calling the HeadObject operation: Key \"{}\" "
+                            "does not exist\n",
+                            s3_src->key)};
       std::string key = s3_dst->key;
       if (key.empty() || key.back() == '/') key += fs::path(s3_src->key).filename().string();
       copy_file(object, object_path(s3_dst->bucket, key), "copy", src, fmt::format("s3://{}/{}", s3_dst->bucket, key));

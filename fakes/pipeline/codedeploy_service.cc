@@ -29,13 +29,16 @@ std::optional<ApiError> CodeDeployService::unpack(const S3Location& revision, co
   fs::create_directories(into);
   // The agent's own commands (linux_util.rb extract_zip / extract_tar / extract_tgz).
   std::vector<std::string> argv;
-  if (revision.bundle_type == "zip") argv = {"/usr/bin/unzip", "-qo", object.string(), "-d", into.string()};
-  else if (revision.bundle_type == "tar") argv = {"/bin/tar", "-xpsf", object.string()};
-  else argv = {"/bin/tar", "-zxpsf", object.string()};
+  if (revision.bundle_type == "zip")
+    argv = {"/usr/bin/unzip", "-qo", object.string(), "-d", into.string()};
+  else if (revision.bundle_type == "tar")
+    argv = {"/bin/tar", "-xpsf", object.string()};
+  else
+    argv = {"/bin/tar", "-zxpsf", object.string()};
   LocalCommandResult r = run_local_command(argv, into, {{"PATH", "/usr/bin:/bin"}, {"LANG", "C"}});
   if (r.exit_code != 0)
-    return ApiError{"BUNDLE", fmt::format("the bundle could not be unpacked ({} exited {}): {}", argv[0],
-                                          r.exit_code, r.err + r.out)};
+    return ApiError{"BUNDLE", fmt::format("the bundle could not be unpacked ({} exited {}): {}", argv[0], r.exit_code,
+                                          r.err + r.out)};
   return std::nullopt;
 }
 
@@ -44,8 +47,8 @@ std::variant<std::string, ApiError> CodeDeployService::create(DeploymentRequest 
   {
     std::lock_guard lock(mutex_);
     if (application_ && (*application_ != request.application || *group_ != request.group))
-      throw core::NotModelled(fmt::format("a second CodeDeploy deployment group ({}/{} after {}/{})", request.application,
-                                          request.group, *application_, *group_));
+      throw core::NotModelled(fmt::format("a second CodeDeploy deployment group ({}/{} after {}/{})",
+                                          request.application, request.group, *application_, *group_));
     if (auto it = deployments_.find(id); it != deployments_.end())
       throw core::NotModelled(fmt::format("a second CodeDeploy deployment created by workflow run {}", request.number));
   }

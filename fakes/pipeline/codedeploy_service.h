@@ -30,13 +30,13 @@ namespace bg::fakes {
 
 // One CreateDeployment, as the agent needs it.
 struct DeploymentRequest {
-  int number = 0;                      // the workflow run that created it (deployment ids derive from it)
-  std::filesystem::path bundle_dir;    // the unpacked revision (appspec.yml at its root)
+  int number = 0;                    // the workflow run that created it (deployment ids derive from it)
+  std::filesystem::path bundle_dir;  // the unpacked revision (appspec.yml at its root)
   std::string application;
   std::string group;
   std::string config_name = "CodeDeployDefault.OneAtATime";
   std::string description;
-  std::string file_exists_behavior;    // "" = the appspec's (DISALLOW by default)
+  std::string file_exists_behavior;  // "" = the appspec's (DISALLOW by default)
   bool ignore_application_stop_failures = false;
 };
 using StartDeployment = std::function<DeploymentResult(const DeploymentRequest&, std::stop_token)>;
@@ -50,8 +50,8 @@ struct DeploymentInfo {
   int number = 0;
   std::string application, group, config_name, description, file_exists_behavior;
   S3Location revision;
-  std::string status;           // Created, InProgress, Succeeded, Failed, Stopped
-  std::string error_code;       // errorInformation.code when Failed
+  std::string status;      // Created, InProgress, Succeeded, Failed, Stopped
+  std::string error_code;  // errorInformation.code when Failed
   std::string error_message;
   bool ignore_application_stop_failures = false;
   core::Time create_time{}, complete_time{};

@@ -70,8 +70,9 @@ class Parser {
                  ((c == '-' || c == '+' || c == '.') && i + 1 < text_.size() &&
                   std::isdigit(static_cast<unsigned char>(text_[i + 1])))) {
         size_t j = i + 1;
-        while (j < text_.size() && (std::isalnum(static_cast<unsigned char>(text_[j])) || text_[j] == '.' ||
-                                    ((text_[j] == '-' || text_[j] == '+') && (text_[j - 1] == 'e' || text_[j - 1] == 'E'))))
+        while (j < text_.size() &&
+               (std::isalnum(static_cast<unsigned char>(text_[j])) || text_[j] == '.' ||
+                ((text_[j] == '-' || text_[j] == '+') && (text_[j - 1] == 'e' || text_[j - 1] == 'E'))))
           ++j;
         tokens_.push_back({Token::Kind::number, text_.substr(i, j - i), pos});
         i = j;
@@ -185,7 +186,8 @@ class Parser {
         ++next_;
         char* end = nullptr;
         const bool hex = t.text.rfind("0x", 0) == 0;
-        const double d = hex ? static_cast<double>(std::strtoll(t.text.c_str(), &end, 16)) : std::strtod(t.text.c_str(), &end);
+        const double d =
+            hex ? static_cast<double>(std::strtoll(t.text.c_str(), &end, 16)) : std::strtod(t.text.c_str(), &end);
         if (!end || *end != '\0') unexpected(t);
         auto n = make(Node::Kind::literal, "", t.position);
         n->value = Value::number(d);
@@ -217,7 +219,8 @@ class Parser {
           return n;
         }
         unexpected(t);
-      case Token::Kind::end: unexpected(t);
+      case Token::Kind::end:
+        unexpected(t);
     }
     unexpected(t);
   }

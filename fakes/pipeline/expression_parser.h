@@ -46,9 +46,9 @@ struct Value {
 struct Node {
   enum class Kind { literal, named, member, unary, binary, call };
   Kind kind = Kind::literal;
-  Value value;        // literal
-  std::string name;   // named-value, member name, operator, function name
-  int position = 1;   // 1-based, in the expression text (for GitHub's error wording)
+  Value value;                                  // literal
+  std::string name;                             // named-value, member name, operator, function name
+  int position = 1;                             // 1-based, in the expression text (for GitHub's error wording)
   std::vector<std::unique_ptr<Node>> children;  // member: base [, index]; unary/binary: operands; call: args
 };
 

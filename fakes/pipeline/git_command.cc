@@ -14,17 +14,39 @@ namespace {
 // Subcommands that talk to another repository over the network or run a server (git(1), "High-level
 // commands" and "Interacting with Others"). fetch, pull, clone, ls-remote and remote are checked;
 // the rest are refused.
-const std::set<std::string> kRefused = {"push",        "send-pack",   "fetch-pack", "http-fetch", "http-push",
+const std::set<std::string> kRefused = {"push",         "send-pack",  "fetch-pack", "http-fetch", "http-push",
                                         "request-pull", "svn",        "p4",         "cvsimport",  "cvsexportcommit",
-                                        "daemon",      "instaweb",    "send-email", "imap-send",  "upload-pack",
+                                        "daemon",       "instaweb",   "send-email", "imap-send",  "upload-pack",
                                         "receive-pack", "credential", "submodule",  "lfs",        "bundle-uri"};
 
 // Options of fetch, pull, clone and ls-remote whose value is the next argument.
-const std::set<std::string> kTakesValue = {"--depth", "--deepen", "--shallow-since", "--shallow-exclude", "--refmap",
-                                           "-o", "--server-option", "--upload-pack", "-j", "--jobs", "-b", "--branch",
-                                           "--origin", "--reference", "--reference-if-able", "-c", "--config",
-                                           "--template", "-u", "--filter", "--separate-git-dir", "-s", "--strategy",
-                                           "-X", "--strategy-option", "--negotiation-tip", "--sort"};
+const std::set<std::string> kTakesValue = {"--depth",
+                                           "--deepen",
+                                           "--shallow-since",
+                                           "--shallow-exclude",
+                                           "--refmap",
+                                           "-o",
+                                           "--server-option",
+                                           "--upload-pack",
+                                           "-j",
+                                           "--jobs",
+                                           "-b",
+                                           "--branch",
+                                           "--origin",
+                                           "--reference",
+                                           "--reference-if-able",
+                                           "-c",
+                                           "--config",
+                                           "--template",
+                                           "-u",
+                                           "--filter",
+                                           "--separate-git-dir",
+                                           "-s",
+                                           "--strategy",
+                                           "-X",
+                                           "--strategy-option",
+                                           "--negotiation-tip",
+                                           "--sort"};
 
 core::CommandResult refuse(const std::string& what) { return core::not_modelled_result(what); }
 
@@ -77,7 +99,8 @@ GitCommandPlan plan_git_command(const std::vector<std::string>& args, const std:
       const std::string& setting = args[++i];
       std::string key = setting.substr(0, setting.find('='));
       std::transform(key.begin(), key.end(), key.begin(), ::tolower);
-      if (key.rfind("url.", 0) == 0 || key == "core.sshcommand" || key.rfind("http.", 0) == 0 || key == "remote.origin.url")
+      if (key.rfind("url.", 0) == 0 || key == "core.sshcommand" || key.rfind("http.", 0) == 0 ||
+          key == "remote.origin.url")
         plan.answer = refuse(fmt::format("git -c {} (a setting that decides which server git reaches)", setting));
     } else if (a != "--no-pager" && a != "-P" && a != "--no-optional-locks" && a != "--no-replace-objects" &&
                a != "--version" && a != "--help" && a != "--literal-pathspecs") {
@@ -100,15 +123,20 @@ GitCommandPlan plan_git_command(const std::vector<std::string>& args, const std:
   std::vector<std::string> remotes;
   const auto pos = positional(args, i + 1);
   if (sub == "fetch" || sub == "pull" || sub == "ls-remote") {
-    if (has_flag(args, i + 1, "--all")) remotes = context.remotes ? context.remotes(dir) : std::vector<std::string>{};
-    else if (sub == "fetch" && has_flag(args, i + 1, "--multiple")) remotes = pos;
-    else remotes.push_back(pos.empty() ? "origin" : pos[0]);
+    if (has_flag(args, i + 1, "--all"))
+      remotes = context.remotes ? context.remotes(dir) : std::vector<std::string>{};
+    else if (sub == "fetch" && has_flag(args, i + 1, "--multiple"))
+      remotes = pos;
+    else
+      remotes.push_back(pos.empty() ? "origin" : pos[0]);
   } else if (sub == "clone") {
     if (!pos.empty()) remotes.push_back(pos[0]);
   } else if (sub == "remote" && !pos.empty()) {
-    if (pos[0] == "update") remotes = pos.size() > 1 ? std::vector<std::string>(pos.begin() + 1, pos.end())
-                                                      : (context.remotes ? context.remotes(dir) : std::vector<std::string>{});
-    else if ((pos[0] == "show" || pos[0] == "prune") && !has_flag(args, i + 1, "-n")) remotes.assign(pos.begin() + 1, pos.end());
+    if (pos[0] == "update")
+      remotes = pos.size() > 1 ? std::vector<std::string>(pos.begin() + 1, pos.end())
+                               : (context.remotes ? context.remotes(dir) : std::vector<std::string>{});
+    else if ((pos[0] == "show" || pos[0] == "prune") && !has_flag(args, i + 1, "-n"))
+      remotes.assign(pos.begin() + 1, pos.end());
   } else {
     return plan;  // a local command: git runs it as it is
   }
@@ -123,8 +151,8 @@ GitCommandPlan plan_git_command(const std::vector<std::string>& args, const std:
     }
     if (url.rfind("file://", 0) == 0) continue;
     if (std::find(forms.begin(), forms.end(), url) == forms.end()) {
-      plan.answer = refuse(fmt::format("git {} from {} (a repository other than the run's {})", sub, url,
-                                       context.origin->url()));
+      plan.answer =
+          refuse(fmt::format("git {} from {} (a repository other than the run's {})", sub, url, context.origin->url()));
       return plan;
     }
   }
@@ -142,7 +170,8 @@ namespace {
 LocalCommandResult git_config(const std::string& dir, const std::vector<std::string>& args) {
   std::vector<std::string> argv{"/usr/bin/git", "-C", dir};
   argv.insert(argv.end(), args.begin(), args.end());
-  return run_local_command(argv, "/", {{"PATH", "/usr/bin:/bin"}, {"HOME", "/nonexistent"}, {"GIT_CONFIG_NOSYSTEM", "1"}});
+  return run_local_command(argv, "/",
+                           {{"PATH", "/usr/bin:/bin"}, {"HOME", "/nonexistent"}, {"GIT_CONFIG_NOSYSTEM", "1"}});
 }
 }  // namespace
 

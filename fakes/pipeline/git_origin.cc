@@ -34,9 +34,9 @@ std::string GitOrigin::git(const std::vector<std::string>& args, const fs::path&
   std::vector<std::string> argv{options_.git.string()};
   argv.insert(argv.end(), args.begin(), args.end());
   // No system or user configuration of this machine: the same result on every machine.
-  std::map<std::string, std::string> env = {{"PATH", "/usr/bin:/bin"},     {"HOME", options_.dir.string()},
-                                            {"LANG", "C"},                 {"GIT_CONFIG_NOSYSTEM", "1"},
-                                            {"GIT_CONFIG_GLOBAL", "/dev/null"}, {"GIT_TERMINAL_PROMPT", "0"}};
+  std::map<std::string, std::string> env = {
+      {"PATH", "/usr/bin:/bin"},    {"HOME", options_.dir.string()},    {"LANG", "C"},
+      {"GIT_CONFIG_NOSYSTEM", "1"}, {"GIT_CONFIG_GLOBAL", "/dev/null"}, {"GIT_TERMINAL_PROMPT", "0"}};
   for (const auto& [k, v] : extra_env) env[k] = v;
   LocalCommandResult r = run_local_command(argv, cwd, env);
   if (r.exit_code != 0)
@@ -48,7 +48,10 @@ std::string GitOrigin::head() const {
   std::lock_guard lock(mutex_);
   LocalCommandResult r = run_local_command(
       {options_.git.string(), "rev-parse", "--verify", "--quiet", "refs/heads/" + options_.branch}, options_.dir,
-      {{"PATH", "/usr/bin:/bin"}, {"GIT_CONFIG_NOSYSTEM", "1"}, {"GIT_CONFIG_GLOBAL", "/dev/null"}, {"HOME", options_.dir.string()}});
+      {{"PATH", "/usr/bin:/bin"},
+       {"GIT_CONFIG_NOSYSTEM", "1"},
+       {"GIT_CONFIG_GLOBAL", "/dev/null"},
+       {"HOME", options_.dir.string()}});
   return r.exit_code == 0 ? trim_newline(r.out) : "";
 }
 
@@ -59,10 +62,15 @@ std::string GitOrigin::commit(const fs::path& folder, int push, const std::strin
   fs::remove(index);
   const std::string date = fmt::format("{} +0000", kEpoch + 60L * push);
   const std::vector<std::pair<std::string, std::string>> env = {
-      {"GIT_DIR", options_.dir.string()},      {"GIT_WORK_TREE", folder.string()},  {"GIT_INDEX_FILE", index.string()},
-      {"GIT_AUTHOR_NAME", "octocat"},          {"GIT_AUTHOR_EMAIL", "octocat@users.noreply.github.com"},
-      {"GIT_AUTHOR_DATE", date},               {"GIT_COMMITTER_NAME", "octocat"},
-      {"GIT_COMMITTER_EMAIL", "octocat@users.noreply.github.com"}, {"GIT_COMMITTER_DATE", date}};
+      {"GIT_DIR", options_.dir.string()},
+      {"GIT_WORK_TREE", folder.string()},
+      {"GIT_INDEX_FILE", index.string()},
+      {"GIT_AUTHOR_NAME", "octocat"},
+      {"GIT_AUTHOR_EMAIL", "octocat@users.noreply.github.com"},
+      {"GIT_AUTHOR_DATE", date},
+      {"GIT_COMMITTER_NAME", "octocat"},
+      {"GIT_COMMITTER_EMAIL", "octocat@users.noreply.github.com"},
+      {"GIT_COMMITTER_DATE", date}};
   git({"add", "--all", "."}, folder, env);
   const std::string tree = trim_newline(git({"write-tree"}, folder, env));
   std::vector<std::string> args{"commit-tree", tree, "-m", message};
@@ -77,8 +85,9 @@ std::string GitOrigin::url() const { return "https://github.com/" + options_.rep
 
 std::vector<std::string> GitOrigin::url_forms() const {
   const std::string& r = options_.repository;
-  return {"https://github.com/" + r + ".git", "https://github.com/" + r, "git@github.com:" + r + ".git",
-          "git@github.com:" + r, "ssh://git@github.com/" + r + ".git", "ssh://git@github.com/" + r};
+  return {"https://github.com/" + r + ".git",   "https://github.com/" + r,
+          "git@github.com:" + r + ".git",       "git@github.com:" + r,
+          "ssh://git@github.com/" + r + ".git", "ssh://git@github.com/" + r};
 }
 
 std::vector<std::pair<std::string, std::string>> GitOrigin::rewrite_config(const std::string& path_seen_by_git) const {
@@ -90,7 +99,8 @@ std::vector<std::pair<std::string, std::string>> GitOrigin::rewrite_config(const
 }
 
 namespace {
-std::vector<std::pair<std::string, std::string>> as_env(const std::vector<std::pair<std::string, std::string>>& config) {
+std::vector<std::pair<std::string, std::string>> as_env(
+    const std::vector<std::pair<std::string, std::string>>& config) {
   std::vector<std::pair<std::string, std::string>> env{{"GIT_CONFIG_COUNT", std::to_string(config.size())}};
   for (size_t i = 0; i < config.size(); ++i) {
     env.emplace_back(fmt::format("GIT_CONFIG_KEY_{}", i), config[i].first);
@@ -118,14 +128,15 @@ void GitOrigin::checkout(const fs::path& ws, const std::string& sha, int fetch_d
   // The commands actions/checkout@v4 runs (its log: git init, remote add, fetch, checkout).
   git({"init", "--quiet", staged.string()}, staged, env);
   git({"remote", "add", "origin", "https://github.com/" + options_.repository}, staged, env);
-  std::vector<std::string> fetch{"-c", "protocol.version=2", "fetch", "--quiet", "--no-tags", "--prune",
-                                 "--no-recurse-submodules"};
+  std::vector<std::string> fetch{"-c",      "protocol.version=2",     "fetch", "--quiet", "--no-tags",
+                                 "--prune", "--no-recurse-submodules"};
   if (fetch_depth > 0) fetch.push_back(fmt::format("--depth={}", fetch_depth));
   fetch.insert(fetch.end(), {"origin", fmt::format("+{}:refs/remotes/origin/{}", sha, options_.branch)});
   git(fetch, staged, env);
   git({"checkout", "--quiet", "--force", "-B", options_.branch, "refs/remotes/origin/" + options_.branch}, staged, env);
   fs::create_directories(ws);
-  fs::copy(staged, ws, fs::copy_options::recursive | fs::copy_options::overwrite_existing | fs::copy_options::copy_symlinks);
+  fs::copy(staged, ws,
+           fs::copy_options::recursive | fs::copy_options::overwrite_existing | fs::copy_options::copy_symlinks);
   fs::remove_all(staged);
 }
 

@@ -38,8 +38,8 @@ class GitOriginTest : public ::testing::Test {
     if (plan.answer) return {plan.answer->exit_code, plan.answer->out, plan.answer->err + plan.answer->not_modelled};
     std::vector<std::string> argv{"/usr/bin/git"};
     argv.insert(argv.end(), plan.args.begin(), plan.args.end());
-    std::map<std::string, std::string> env = {{"PATH", "/usr/bin:/bin"}, {"HOME", (dir_ / "home").string()},
-                                              {"GIT_CONFIG_NOSYSTEM", "1"}};
+    std::map<std::string, std::string> env = {
+        {"PATH", "/usr/bin:/bin"}, {"HOME", (dir_ / "home").string()}, {"GIT_CONFIG_NOSYSTEM", "1"}};
     for (const auto& [k, v] : plan.env) env[k] = v;
     return run_local_command(argv, cwd, env);
   }

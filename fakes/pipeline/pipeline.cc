@@ -9,13 +9,20 @@ namespace fs = std::filesystem;
 
 const char* to_string(RunState state) {
   switch (state) {
-    case RunState::queued: return "queued";
-    case RunState::pending: return "pending";
-    case RunState::running: return "running";
-    case RunState::succeeded: return "succeeded";
-    case RunState::failed: return "failed";
-    case RunState::cancelled: return "cancelled";
-    case RunState::skipped: return "skipped";
+    case RunState::queued:
+      return "queued";
+    case RunState::pending:
+      return "pending";
+    case RunState::running:
+      return "running";
+    case RunState::succeeded:
+      return "succeeded";
+    case RunState::failed:
+      return "failed";
+    case RunState::cancelled:
+      return "cancelled";
+    case RunState::skipped:
+      return "skipped";
   }
   return "unknown";
 }
@@ -25,7 +32,6 @@ bool ended(RunState s) {
   return s == RunState::succeeded || s == RunState::failed || s == RunState::cancelled || s == RunState::skipped;
 }
 }  // namespace
-
 
 Pipeline::Pipeline(core::Clock& clock, core::History& history, PipelineOptions options)
     : clock_(clock), history_(history), options_(std::move(options)), concurrency_(options_.concurrency) {
@@ -55,7 +61,7 @@ void Pipeline::join_ended_threads() {
     ended_runs_.clear();
   }
   for (auto& t : ended)
-    if (t.joinable()) t.join();   // each has returned or is returning
+    if (t.joinable()) t.join();  // each has returned or is returning
   // Forget the oldest ended runs whose threads are all joined (none can touch them any more).
   std::lock_guard lock(mutex_);
   std::vector<int> done;
@@ -154,15 +160,16 @@ void Pipeline::deploy_step(Run& run, std::stop_token stop) {
     ++busy_deployments_;
     // The deployment gets the pipeline's stop token, not the run's: cancelling a workflow run does
     // not stop a deployment CodeDeploy has already created.
-    deployments_[number] = std::jthread([this, &run, number, bundle = run.info.bundle, token = service_stop_.get_token()] {
-      DeploymentResult result = options_.create_deployment(number, bundle, token);
-      std::lock_guard lock(mutex_);
-      run.info.deployment = result;
-      run.deployment_done = true;
-      --busy_deployments_;
-      ended_deployments_.push_back(number);
-      changed_.notify_all();
-    });
+    deployments_[number] =
+        std::jthread([this, &run, number, bundle = run.info.bundle, token = service_stop_.get_token()] {
+          DeploymentResult result = options_.create_deployment(number, bundle, token);
+          std::lock_guard lock(mutex_);
+          run.info.deployment = result;
+          run.deployment_done = true;
+          --busy_deployments_;
+          ended_deployments_.push_back(number);
+          changed_.notify_all();
+        });
   }
   // First: created (the agent's deployment_started) or refused (CreateDeployment returned).
   std::unique_lock lock(mutex_);
@@ -186,9 +193,11 @@ void Pipeline::deploy_step(Run& run, std::stop_token stop) {
   if (!changed_.wait(lock, stop, [&] { return run.deployment_done; })) return;
   DeploymentResult d = *run.info.deployment;
   lock.unlock();
-  if (d.succeeded) finish(run, RunState::succeeded, core::DeployEventKind::workflow_succeeded, d.deployment_id);
-  else finish(run, RunState::failed, core::DeployEventKind::workflow_failed,
-              fmt::format("deployment {} failed: {}", d.deployment_id, d.error));
+  if (d.succeeded)
+    finish(run, RunState::succeeded, core::DeployEventKind::workflow_succeeded, d.deployment_id);
+  else
+    finish(run, RunState::failed, core::DeployEventKind::workflow_failed,
+           fmt::format("deployment {} failed: {}", d.deployment_id, d.error));
 }
 
 void Pipeline::finish(Run& run, RunState state, core::DeployEventKind kind, const std::string& detail) {

@@ -58,11 +58,11 @@ using CreateDeployment =
 
 // The workflow as written, for workflow mode.
 struct WorkflowMode {
-  Workflow workflow;                 // read_workflows(folder): the one workflow a push runs
-  PushEvent push;                    // repository, branch (main unless the scenario says) and actor
-  RepositorySettings settings;       // vars; secrets are placeholders
-  WorkflowHosts hosts;               // runners per job, the deploy host, build/push and login
-  GitOrigin* origin = nullptr;       // the run's GitHub repository (a commit per push)
+  Workflow workflow;            // read_workflows(folder): the one workflow a push runs
+  PushEvent push;               // repository, branch (main unless the scenario says) and actor
+  RepositorySettings settings;  // vars; secrets are placeholders
+  WorkflowHosts hosts;          // runners per job, the deploy host, build/push and login
+  GitOrigin* origin = nullptr;  // the run's GitHub repository (a commit per push)
   // CodeDeploy's agent for `aws deploy create-deployment` (with the CLI's arguments); default:
   // create_deployment with the request's number and bundle.
   StartDeployment start_deployment;
@@ -75,7 +75,7 @@ struct PipelineOptions {
   std::filesystem::path work_dir;    // workflow mode: unpacked revisions (default <s3_root>/../revisions)
   std::string repo = "bluegreen";
   core::Duration build_duration = std::chrono::seconds(60);  // the workflow's steps before the deploy
-  ConcurrencyGroup concurrency;                               // none by default (§6)
+  ConcurrencyGroup concurrency;                              // none by default (§6)
   bool wait_for_deployment = false;
   CreateDeployment create_deployment;
   std::optional<WorkflowMode> workflow;  // set: workflow mode
@@ -99,7 +99,7 @@ struct WorkflowRun {
   std::string sha;
   std::filesystem::path bundle;
   RunState state = RunState::queued;
-  std::string detail;  // why it failed or was cancelled
+  std::string detail;                          // why it failed or was cancelled
   std::optional<DeploymentResult> deployment;  // once it ended (refused, succeeded or failed)
   // Workflow mode: the run as carried out, and what it asked for that is not modelled (the run's
   // verdict must then be ERROR).
@@ -145,12 +145,12 @@ class Pipeline {
   struct Run;
 
   void run_workflow(Run& run, std::stop_token stop);
-  void run_as_written(Run& run, std::stop_token stop);  // workflow mode
+  void run_as_written(Run& run, std::stop_token stop);                     // workflow mode
   WorkflowConcurrency& concurrency_for(const ConcurrencyGroup& settings);  // under mutex_
   void deploy_step(Run& run, std::stop_token stop);
   void finish(Run& run, RunState state, core::DeployEventKind kind, const std::string& detail);
   void apply(const ConcurrencyDecision& decision, const WorkflowConcurrency& group);  // under mutex_
-  void queue(Run& run);                                                                // under mutex_
+  void queue(Run& run);                                                               // under mutex_
   void start_workflow_mode();
   int push_workflow(const std::string& sha, const PushFaults& faults);
   void emit(core::DeployEventKind kind, int run, const std::string& detail);
@@ -164,7 +164,7 @@ class Pipeline {
   std::condition_variable_any changed_;
   WorkflowConcurrency concurrency_;
   std::map<std::string, WorkflowConcurrency> groups_;  // workflow mode: by lower-cased group
-  std::unique_ptr<CodeDeployService> codedeploy_;     // workflow mode
+  std::unique_ptr<CodeDeployService> codedeploy_;      // workflow mode
   std::unique_ptr<AwsCli> aws_;                        // workflow mode
   std::mutex push_mutex_;                              // workflow mode: one commit at a time
   std::map<int, std::unique_ptr<Run>> runs_;

@@ -9,10 +9,10 @@ struct Pipeline::Run {
   PushFaults faults;
   WorkflowConcurrency* concurrency = nullptr;  // the run's group (abstract mode: the one group)
   std::optional<WorkflowRunPlan> plan;         // workflow mode
-  bool may_start = false;            // the concurrency core said start
-  bool deployment_started = false;   // CodeDeploy accepted it (agent event)
-  bool deployment_done = false;      // CreateDeployment returned (refused or ended)
-  std::stop_source cancel;           // the workflow run's cancellation (and shutdown)
+  bool may_start = false;                      // the concurrency core said start
+  bool deployment_started = false;             // CodeDeploy accepted it (agent event)
+  bool deployment_done = false;                // CreateDeployment returned (refused or ended)
+  std::stop_source cancel;                     // the workflow run's cancellation (and shutdown)
   std::jthread thread;
 };
 

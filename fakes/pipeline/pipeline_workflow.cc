@@ -96,10 +96,12 @@ void Pipeline::run_as_written(Run& run, std::stop_token stop) {
     run.info.not_modelled = result.not_modelled;
   }
   if (!result.not_modelled.empty()) emit(core::DeployEventKind::workflow_not_modelled, number, result.not_modelled);
-  if (result.conclusion == "success") finish(run, RunState::succeeded, core::DeployEventKind::workflow_succeeded, "");
+  if (result.conclusion == "success")
+    finish(run, RunState::succeeded, core::DeployEventKind::workflow_succeeded, "");
   else if (result.conclusion == "cancelled")
     finish(run, RunState::cancelled, core::DeployEventKind::workflow_cancelled, result.detail);
-  else finish(run, RunState::failed, core::DeployEventKind::workflow_failed, result.detail);
+  else
+    finish(run, RunState::failed, core::DeployEventKind::workflow_failed, result.detail);
 }
 
 }  // namespace bg::fakes

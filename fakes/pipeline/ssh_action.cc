@@ -36,7 +36,8 @@ std::string upper(std::string s) {
 }
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
-  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size())) s.replace(at, from.size(), to);
+  for (size_t at = s.find(from); at != std::string::npos; at = s.find(from, at + to.size()))
+    s.replace(at, from.size(), to);
   return s;
 }
 
@@ -126,8 +127,10 @@ std::map<std::string, std::string> ssh_session_environment(const std::string& us
           {"SHELL", "/bin/bash"},
           {"MAIL", "/var/mail/" + user},
           // Ubuntu: /etc/environment through pam_env; Amazon Linux 2: its sshd's compiled-in path.
-          {"PATH", amazon_linux ? "/usr/local/bin:/usr/bin"
-                                : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games:/snap/bin"},
+          {"PATH",
+           amazon_linux
+               ? "/usr/local/bin:/usr/bin"
+               : "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:/usr/games:/usr/local/games:/snap/bin"},
           {"LANG", amazon_linux ? "en_US.UTF-8" : "C.UTF-8"},
           {"SSH_CLIENT", client},
           {"SSH_CONNECTION", "198.51.100.7 52144 172.31.7.10 22"}};

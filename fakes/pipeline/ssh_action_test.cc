@@ -11,7 +11,8 @@ using namespace std::chrono_literals;
 
 // Goal: without script_stop the script goes as one trimmed command, lines kept.
 TEST(SshAction, SendsTheScriptAsOneTrimmedCommand) {
-  SshCommand c = build_ssh_command("\n  cd /home/ubuntu/web\ngit pull origin main\n./scripts/deploy.sh\n\n", false, {}, false, "", {});
+  SshCommand c = build_ssh_command("\n  cd /home/ubuntu/web\ngit pull origin main\n./scripts/deploy.sh\n\n", false, {},
+                                   false, "", {});
   EXPECT_EQ(c.command, "cd /home/ubuntu/web\ngit pull origin main\n./scripts/deploy.sh");
   EXPECT_EQ(c.script_lines, (std::vector<int>{2, 3, 4}));
 }

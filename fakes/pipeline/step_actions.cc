@@ -83,24 +83,32 @@ ShellAction shell_step(const WorkflowStep& step, const StepScope& s) {
   a.source = step.run->where;
   a.source.line = step.run->content_line;
   std::string shell;
-  if (step.shell) shell = evaluate_template(step.shell->value, s.context, step.shell->where);
-  else if (s.defaults.shell) shell = s.defaults.shell->value;
+  if (step.shell)
+    shell = evaluate_template(step.shell->value, s.context, step.shell->where);
+  else if (s.defaults.shell)
+    shell = s.defaults.shell->value;
   const Where& where = step.shell ? step.shell->where : step.run->where;
   a.script_path = std::string("/home/runner/work/_temp/") + s.script_id + ".sh";
   // GitHub docs, "jobs.<job_id>.steps[*].shell" (Linux runners).
   std::string command;
-  if (shell.empty()) command = "bash -e {0}";
-  else if (shell == "bash") command = "bash --noprofile --norc -eo pipefail {0}";
-  else if (shell == "sh") command = "sh -e {0}";
-  else command = shell.find("{0}") == std::string::npos ? shell + " {0}" : shell;
+  if (shell.empty())
+    command = "bash -e {0}";
+  else if (shell == "bash")
+    command = "bash --noprofile --norc -eo pipefail {0}";
+  else if (shell == "sh")
+    command = "sh -e {0}";
+  else
+    command = shell.find("{0}") == std::string::npos ? shell + " {0}" : shell;
   std::istringstream words(command);
   for (std::string w; words >> w;) a.argv.push_back(w == "{0}" ? a.script_path : w);
   const std::string program = a.argv.empty() ? "" : a.argv[0].substr(a.argv[0].rfind('/') + 1);
   if (program != "bash" && program != "sh")
     throw core::NotModelled(fmt::format("the step shell `{}` (modelled: bash, sh) in {}", shell, where.str()));
   std::string wd;
-  if (step.working_directory) wd = evaluate_template(step.working_directory->value, s.context, step.working_directory->where);
-  else if (s.defaults.working_directory) wd = s.defaults.working_directory->value;
+  if (step.working_directory)
+    wd = evaluate_template(step.working_directory->value, s.context, step.working_directory->where);
+  else if (s.defaults.working_directory)
+    wd = s.defaults.working_directory->value;
   a.working_directory = join_path(s.workspace, wd);
   return a;
 }
@@ -142,7 +150,9 @@ StepAction aws_credentials_step(const WorkflowStep& step, const StepScope& s) {
     a.variables["AWS_SECRET_ACCESS_KEY"] = in.get("aws-secret-access-key");
     if (in.has("aws-session-token")) a.variables["AWS_SESSION_TOKEN"] = in.get("aws-session-token");
   } else if (!s.env.count("AWS_ACCESS_KEY_ID")) {
-    return FailedAction{"Credentials could not be loaded, please check your action inputs: Could not load credentials from any providers"};
+    return FailedAction{
+        "Credentials could not be loaded, please check your action inputs: Could not load credentials from any "
+        "providers"};
   }
   return a;
 }
@@ -153,8 +163,10 @@ StepAction build_push_step(const WorkflowStep& step, const StepScope& s) {
   a.git_context = !in.has("context");
   if (!a.git_context) a.context = join_path(s.workspace, in.get("context"));
   // "Path to the Dockerfile (default {context}/Dockerfile)"; a relative `file` is the workspace's.
-  if (in.has("file")) a.file = a.git_context ? in.get("file") : join_path(s.workspace, in.get("file"));
-  else a.file = a.git_context ? "Dockerfile" : a.context + "/Dockerfile";
+  if (in.has("file"))
+    a.file = a.git_context ? in.get("file") : join_path(s.workspace, in.get("file"));
+  else
+    a.file = a.git_context ? "Dockerfile" : a.context + "/Dockerfile";
   a.tags = input_list(in.get("tags"), false);
   a.push = in.flag("push");
   a.load = in.flag("load");
@@ -181,13 +193,15 @@ StepAction ssh_step(const WorkflowStep& step, const StepScope& s, const std::map
   try {
     a.port = std::stoi(in.get("port"));
   } catch (...) {
-    return FailedAction{fmt::format("could not parse \"{}\" as int value from environment variable \"INPUT_PORT\" for flag port", in.get("port"))};
+    return FailedAction{fmt::format(
+        "could not parse \"{}\" as int value from environment variable \"INPUT_PORT\" for flag port", in.get("port"))};
   }
   const auto timeout = parse_go_duration(in.get("command_timeout"));
   if (!timeout)
-    return FailedAction{fmt::format("could not parse \"{}\" as duration value from environment variable "
-                                    "\"INPUT_COMMAND_TIMEOUT\" for flag command.timeout",
-                                    in.get("command_timeout"))};
+    return FailedAction{
+        fmt::format("could not parse \"{}\" as duration value from environment variable "
+                    "\"INPUT_COMMAND_TIMEOUT\" for flag command.timeout",
+                    in.get("command_timeout"))};
   a.command_timeout = *timeout;
   // The action's process environment: the step's variables and one INPUT_<NAME> per input.
   std::map<std::string, std::string> action_env = env;
@@ -241,9 +255,12 @@ StepAction evaluate_step(const WorkflowStep& step, const StepScope& scope) {
   for (const auto& [k, v] : step_env(step, scope)) env[k] = v;
   const ModelledAction& action = check_action_step(step);
   switch (action.kind) {
-    case ActionKind::checkout: return checkout_step(step, scope);
-    case ActionKind::setup_node: return NoOpAction{action.name + ": Node.js on the runner"};
-    case ActionKind::docker_setup: return NoOpAction{action.name + ": the runner's image builder"};
+    case ActionKind::checkout:
+      return checkout_step(step, scope);
+    case ActionKind::setup_node:
+      return NoOpAction{action.name + ": Node.js on the runner"};
+    case ActionKind::docker_setup:
+      return NoOpAction{action.name + ": the runner's image builder"};
     case ActionKind::aws_credentials: {
       StepScope with_env = scope;
       with_env.env = env;
@@ -254,9 +271,12 @@ StepAction evaluate_step(const WorkflowStep& step, const StepScope& scope) {
       if (!in.has("username") || !in.has("password")) return FailedAction{"Username and password required"};
       return DockerLoginAction{in.get("registry"), in.get("username")};
     }
-    case ActionKind::docker_build_push: return build_push_step(step, scope);
-    case ActionKind::ssh_script: return ssh_step(step, scope, env);
-    case ActionKind::scp_files: return scp_step(step, scope);
+    case ActionKind::docker_build_push:
+      return build_push_step(step, scope);
+    case ActionKind::ssh_script:
+      return ssh_step(step, scope, env);
+    case ActionKind::scp_files:
+      return scp_step(step, scope);
   }
   throw core::NotModelled(fmt::format("`uses: {}` in {}", step.uses->value, step.uses->where.str()));
 }

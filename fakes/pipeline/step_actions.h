@@ -52,8 +52,8 @@ struct DockerLoginAction {
 // the pushed commit (the action's default "Git context"), not the workspace.
 struct DockerBuildPushAction {
   bool git_context = false;
-  std::string context;    // absolute, on the runner (when !git_context)
-  std::string file;       // Dockerfile: absolute on the runner, or relative to the git context
+  std::string context;  // absolute, on the runner (when !git_context)
+  std::string file;     // Dockerfile: absolute on the runner, or relative to the git context
   std::vector<std::string> tags;
   bool push = false;
   bool load = false;
@@ -65,10 +65,10 @@ struct SshScriptAction {
   std::string host;
   int port = 22;
   std::string user;
-  bool user_from_secret = false;  // the username is a secret: the host's default user is meant
-  std::string command;            // drone-ssh's text (ssh_action.h)
-  std::vector<int> command_lines; // per line of `command`: its line in the workflow file (0 = added)
-  std::string file;               // the workflow file
+  bool user_from_secret = false;   // the username is a secret: the host's default user is meant
+  std::string command;             // drone-ssh's text (ssh_action.h)
+  std::vector<int> command_lines;  // per line of `command`: its line in the workflow file (0 = added)
+  std::string file;                // the workflow file
   core::Duration command_timeout = std::chrono::minutes(10);
 };
 
@@ -94,11 +94,11 @@ using StepAction = std::variant<ShellAction, CheckoutAction, NoOpAction, ExportA
 
 // What a step sees when it starts.
 struct StepScope {
-  ExprContext context;                      // env = workflow + job env + GITHUB_ENV; steps; needs
-  std::map<std::string, std::string> env;   // the process environment before the step's own `env:`
-  RunDefaults defaults;                     // the job's `defaults.run` over the workflow's
-  std::string workspace;                    // $GITHUB_WORKSPACE
-  std::string script_id;                    // unique per step of the run: names the script file
+  ExprContext context;                     // env = workflow + job env + GITHUB_ENV; steps; needs
+  std::map<std::string, std::string> env;  // the process environment before the step's own `env:`
+  RunDefaults defaults;                    // the job's `defaults.run` over the workflow's
+  std::string workspace;                   // $GITHUB_WORKSPACE
+  std::string script_id;                   // unique per step of the run: names the script file
 };
 
 // The step's own `env:` evaluated (GitHub evaluates each with the env context of the job).

@@ -76,14 +76,17 @@ StepResult shell(const ShellAction& a, StepRun& run, std::stop_token stop) {
   if (!fs::is_directory(runner.files().resolve(a.working_directory), ec)) {
     StepResult s;
     s.outcome = "failure";
-    s.message = fmt::format("An error occurred trying to start process '/usr/bin/bash' with working directory '{}'. "
-                            "No such file or directory", a.working_directory);
+    s.message = fmt::format(
+        "An error occurred trying to start process '/usr/bin/bash' with working directory '{}'. "
+        "No such file or directory",
+        a.working_directory);
     return s;
   }
   HostCommandResult r = runner.run(c, stop);
-  StepResult s = from_host(r, r.timed_out ? fmt::format("The action has timed out after {} minutes.",
-                                                         std::chrono::duration_cast<std::chrono::minutes>(run.timeout).count())
-                                          : fmt::format("Process completed with exit code {}.", r.exit_code));
+  StepResult s =
+      from_host(r, r.timed_out ? fmt::format("The action has timed out after {} minutes.",
+                                             std::chrono::duration_cast<std::chrono::minutes>(run.timeout).count())
+                               : fmt::format("Process completed with exit code {}.", r.exit_code));
   s.set_env = parse_file_commands(read_host_file(runner, files.at("GITHUB_ENV")));
   s.outputs = parse_file_commands(read_host_file(runner, files.at("GITHUB_OUTPUT")));
   std::istringstream paths(read_host_file(runner, files.at("GITHUB_PATH")));
@@ -94,7 +97,8 @@ StepResult shell(const ShellAction& a, StepRun& run, std::stop_token stop) {
 
 // Who the SSH session is: a username read from a secret is the host's default user (the one its
 // key belongs to); a literal one must be a user of the host.
-std::optional<std::pair<std::string, std::string>> ssh_user(const std::string& user, bool from_secret, const WorkflowHosts& h) {
+std::optional<std::pair<std::string, std::string>> ssh_user(const std::string& user, bool from_secret,
+                                                            const WorkflowHosts& h) {
   const std::string name = from_secret ? h.deploy_default_user : user;
   if (name == "root") return std::make_pair(name, std::string("/root"));
   if (name == h.deploy_default_user) return std::make_pair(name, "/home/" + name);
@@ -102,7 +106,8 @@ std::optional<std::pair<std::string, std::string>> ssh_user(const std::string& u
 }
 
 constexpr const char* kAuthFailed =
-    "ssh: handshake failed: ssh: unable to authenticate, attempted methods [none publickey], no supported methods remain";
+    "ssh: handshake failed: ssh: unable to authenticate, attempted methods [none publickey], no supported methods "
+    "remain";
 
 StepResult ssh(const SshScriptAction& a, StepRun& run, std::stop_token stop) {
   StepResult s;
@@ -121,8 +126,7 @@ StepResult ssh(const SshScriptAction& a, StepRun& run, std::stop_token stop) {
   c.source_lines = a.command_lines;
   // Without CodeDeploy, the script on the host is the deployment: checkers see it as deployment
   // <run number>, from its start to its end.
-  run.emit(core::DeployEventKind::deployment_started,
-           fmt::format("appleboy/ssh-action on {}@{}", user->first, a.host));
+  run.emit(core::DeployEventKind::deployment_started, fmt::format("appleboy/ssh-action on {}@{}", user->first, a.host));
   HostCommandResult r = run.hosts->deploy_host->run(c, stop);
   s = from_host(r, r.timed_out ? "Run Command Timeout" : fmt::format("Process exited with status {}", r.exit_code));
   const bool succeeded = s.outcome == "success";
@@ -153,8 +157,10 @@ StepResult scp(const ScpAction& a, StepRun& run, std::stop_token stop) {
     if (::glob(p.c_str(), 0, nullptr, &g) == 0)
       for (size_t i = 0; i < g.gl_pathc; ++i) {
         const std::string rel = fs::path(g.gl_pathv[i]).lexically_relative(real_ws).string();
-        if (exclude) tar.insert(tar.end(), {"--exclude", rel});
-        else sources.push_back(rel);
+        if (exclude)
+          tar.insert(tar.end(), {"--exclude", rel});
+        else
+          sources.push_back(rel);
       }
     ::globfree(&g);
   }

@@ -22,26 +22,26 @@ namespace bg::fakes {
 struct StepRun {
   int run = 0;
   std::string job;
-  std::string step_id;                       // `id:`, or "__run", "__run_2"... as GITHUB_ACTION
+  std::string step_id;  // `id:`, or "__run", "__run_2"... as GITHUB_ACTION
   WorkflowHost* runner = nullptr;
   const WorkflowHosts* hosts = nullptr;
   const GitOrigin* origin = nullptr;
-  std::map<std::string, std::string> env;    // the step's process environment
+  std::map<std::string, std::string> env;  // the step's process environment
   core::Duration timeout = std::chrono::hours(6);
-  std::string unique;                        // names the step's files (unique in the run)
+  std::string unique;  // names the step's files (unique in the run)
   // History events of the step ("deployment_started" around an ssh-action script...).
   std::function<void(core::DeployEventKind kind, const std::string& detail)> emit;
 };
 
 struct StepResult {
-  std::string outcome = "success";           // success, failure, cancelled
+  std::string outcome = "success";  // success, failure, cancelled
   int exit_code = 0;
-  std::string message;                       // GitHub's line on failure ("Process completed with exit code 1.")
+  std::string message;  // GitHub's line on failure ("Process completed with exit code 1.")
   std::string out, err;
-  std::string not_modelled;                  // the step asked for something not modelled
-  std::map<std::string, std::string> set_env;   // GITHUB_ENV and exported variables
-  std::map<std::string, std::string> outputs;   // GITHUB_OUTPUT
-  std::vector<std::string> add_path;            // GITHUB_PATH
+  std::string not_modelled;                    // the step asked for something not modelled
+  std::map<std::string, std::string> set_env;  // GITHUB_ENV and exported variables
+  std::map<std::string, std::string> outputs;  // GITHUB_OUTPUT
+  std::vector<std::string> add_path;           // GITHUB_PATH
 };
 
 StepResult execute_step(const StepAction& action, StepRun& run, std::stop_token stop);

@@ -12,14 +12,14 @@
 namespace bg::fakes {
 
 enum class ActionKind {
-  checkout,            // actions/checkout: the pushed commit into $GITHUB_WORKSPACE
-  setup_node,          // actions/setup-node: Node.js on the runner (nothing the deployment sees)
-  aws_credentials,     // aws-actions/configure-aws-credentials: AWS_* variables for later steps
-  docker_login,        // docker/login-action: a login to the run's registry
-  docker_setup,        // docker/setup-buildx-action, docker/setup-qemu-action: builder set-up
-  docker_build_push,   // docker/build-push-action: build on the runner, push to the run's registry
-  ssh_script,          // appleboy/ssh-action: a script on the deploy host
-  scp_files,           // appleboy/scp-action: files from the runner to the deploy host
+  checkout,           // actions/checkout: the pushed commit into $GITHUB_WORKSPACE
+  setup_node,         // actions/setup-node: Node.js on the runner (nothing the deployment sees)
+  aws_credentials,    // aws-actions/configure-aws-credentials: AWS_* variables for later steps
+  docker_login,       // docker/login-action: a login to the run's registry
+  docker_setup,       // docker/setup-buildx-action, docker/setup-qemu-action: builder set-up
+  docker_build_push,  // docker/build-push-action: build on the runner, push to the run's registry
+  ssh_script,         // appleboy/ssh-action: a script on the deploy host
+  scp_files,          // appleboy/scp-action: files from the runner to the deploy host
 };
 
 enum class InputUse { modelled, harmless, not_modelled };
@@ -31,11 +31,11 @@ struct ActionInput {
 };
 
 struct ModelledAction {
-  std::string name;                  // "appleboy/ssh-action"
+  std::string name;  // "appleboy/ssh-action"
   ActionKind kind;
-  std::vector<int> majors;           // major versions modelled (v1 -> 1; v0.1.10 -> 0)
+  std::vector<int> majors;  // major versions modelled (v1 -> 1; v0.1.10 -> 0)
   std::vector<ActionInput> inputs;
-  std::string source;                // where its behaviour was read
+  std::string source;  // where its behaviour was read
 };
 
 const std::vector<ModelledAction>& modelled_actions();

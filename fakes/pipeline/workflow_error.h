@@ -15,7 +15,10 @@ class WorkflowError : public std::runtime_error {
   // sentence ("Required property is missing: runs-on").
   WorkflowError(const std::string& file, int line, int column, const std::string& message)
       : std::runtime_error(fmt::format("{}:{}:{}: {}", file, line, column, message)),
-        file_(file), line_(line), column_(column), message_(message) {}
+        file_(file),
+        line_(line),
+        column_(column),
+        message_(message) {}
   const std::string& file() const { return file_; }
   int line() const { return line_; }
   int column() const { return column_; }

@@ -22,7 +22,7 @@ const std::set<std::string>& contexts_for_job_fields() {
   return s;
 }
 const std::set<std::string>& contexts_for_steps() {
-  static const std::set<std::string> s = {"github", "inputs", "vars", "needs",  "strategy", "matrix",
+  static const std::set<std::string> s = {"github",  "inputs", "vars", "needs",  "strategy", "matrix",
                                           "secrets", "steps",  "job",  "runner", "env"};
   return s;
 }
@@ -52,19 +52,24 @@ class Evaluator {
 
   Value eval(const Node& n) {
     switch (n.kind) {
-      case Node::Kind::literal: return n.value;
-      case Node::Kind::named: return named(n);
+      case Node::Kind::literal:
+        return n.value;
+      case Node::Kind::named:
+        return named(n);
       case Node::Kind::member: {
         Value base = eval(*n.children[0]);
         std::string key = n.name;
         if (n.children.size() > 1) key = to_string(scalar(eval(*n.children[1])));  // a['b']
-        if (base.type != Value::Type::ref) return Value{};  // a member of a scalar is null
+        if (base.type != Value::Type::ref) return Value{};                         // a member of a scalar is null
         base.path.push_back(key);
         return base;
       }
-      case Node::Kind::unary: return Value::boolean(!truthy(scalar(eval(*n.children[0]))));
-      case Node::Kind::binary: return binary(n);
-      case Node::Kind::call: return call(n);
+      case Node::Kind::unary:
+        return Value::boolean(!truthy(scalar(eval(*n.children[0]))));
+      case Node::Kind::binary:
+        return binary(n);
+      case Node::Kind::call:
+        return call(n);
     }
     return Value{};
   }
@@ -82,9 +87,8 @@ class Evaluator {
 
   Value named(const Node& n) {
     const std::string name = lower(n.name);
-    static const std::set<std::string> known = {"github", "env",   "vars",   "secrets", "steps",
-                                                "needs",  "job",   "runner", "inputs",  "matrix",
-                                                "strategy", "jobs"};
+    static const std::set<std::string> known = {"github", "env",    "vars",   "secrets", "steps",    "needs",
+                                                "job",    "runner", "inputs", "matrix",  "strategy", "jobs"};
     if (!known.count(name) || !c_.allowed.count(name))
       throw WorkflowError(w_.file, w_.line, w_.column,
                           fmt::format("Unrecognized named-value: '{}'. Located at position {} within expression: {}",
@@ -173,11 +177,16 @@ class Evaluator {
   static bool equal(const Value& a, const Value& b) {
     if (a.type == b.type) {
       switch (a.type) {
-        case Value::Type::null: return true;
-        case Value::Type::boolean: return a.b == b.b;
-        case Value::Type::number: return a.n == b.n;
-        case Value::Type::string: return lower(a.s) == lower(b.s);  // case-insensitive (docs)
-        case Value::Type::ref: return a.path == b.path;
+        case Value::Type::null:
+          return true;
+        case Value::Type::boolean:
+          return a.b == b.b;
+        case Value::Type::number:
+          return a.n == b.n;
+        case Value::Type::string:
+          return lower(a.s) == lower(b.s);  // case-insensitive (docs)
+        case Value::Type::ref:
+          return a.path == b.path;
       }
     }
     const double x = to_number(a), y = to_number(b);
@@ -189,9 +198,10 @@ class Evaluator {
     auto arg = [&](size_t i) { return scalar(eval(*n.children[i])); };
     auto arity = [&](size_t want) {
       if (n.children.size() != want)
-        throw WorkflowError(w_.file, w_.line, w_.column,
-                            fmt::format("Too {} parameters supplied: '{}'. Located at position {} within expression: {}",
-                                        n.children.size() < want ? "few" : "many", n.name, n.position, text_));
+        throw WorkflowError(
+            w_.file, w_.line, w_.column,
+            fmt::format("Too {} parameters supplied: '{}'. Located at position {} within expression: {}",
+                        n.children.size() < want ? "few" : "many", n.name, n.position, text_));
     };
     if (f == "success" || f == "failure" || f == "always" || f == "cancelled") {
       if (!c_.status_functions)
@@ -209,7 +219,8 @@ class Evaluator {
       const std::string hay = lower(to_string(arg(0))), needle = lower(to_string(arg(1)));
       if (f == "contains") return Value::boolean(hay.find(needle) != std::string::npos);
       if (f == "startswith") return Value::boolean(hay.rfind(needle, 0) == 0);
-      return Value::boolean(hay.size() >= needle.size() && hay.compare(hay.size() - needle.size(), needle.size(), needle) == 0);
+      return Value::boolean(hay.size() >= needle.size() &&
+                            hay.compare(hay.size() - needle.size(), needle.size(), needle) == 0);
     }
     if (f == "format") {
       if (n.children.empty()) arity(1);
@@ -240,20 +251,28 @@ class Evaluator {
  public:
   static bool truthy(const Value& v) {
     switch (v.type) {
-      case Value::Type::null: return false;
-      case Value::Type::boolean: return v.b;
-      case Value::Type::number: return v.n != 0 && !std::isnan(v.n);
-      case Value::Type::string: return !v.s.empty();
-      case Value::Type::ref: return true;
+      case Value::Type::null:
+        return false;
+      case Value::Type::boolean:
+        return v.b;
+      case Value::Type::number:
+        return v.n != 0 && !std::isnan(v.n);
+      case Value::Type::string:
+        return !v.s.empty();
+      case Value::Type::ref:
+        return true;
     }
     return false;
   }
 
   static double to_number(const Value& v) {
     switch (v.type) {
-      case Value::Type::null: return 0;
-      case Value::Type::boolean: return v.b ? 1 : 0;
-      case Value::Type::number: return v.n;
+      case Value::Type::null:
+        return 0;
+      case Value::Type::boolean:
+        return v.b ? 1 : 0;
+      case Value::Type::number:
+        return v.n;
       case Value::Type::string: {
         std::string t = v.s;
         while (!t.empty() && std::isspace(static_cast<unsigned char>(t.back()))) t.pop_back();
@@ -269,21 +288,26 @@ class Evaluator {
           return NAN;
         }
       }
-      case Value::Type::ref: return NAN;
+      case Value::Type::ref:
+        return NAN;
     }
     return NAN;
   }
 
   static std::string to_string(const Value& v) {
     switch (v.type) {
-      case Value::Type::null: return "";
-      case Value::Type::boolean: return v.b ? "true" : "false";
+      case Value::Type::null:
+        return "";
+      case Value::Type::boolean:
+        return v.b ? "true" : "false";
       case Value::Type::number:
         if (std::isnan(v.n)) return "NaN";
         if (std::floor(v.n) == v.n && std::fabs(v.n) < 1e15) return fmt::format("{}", static_cast<long long>(v.n));
         return fmt::format("{}", v.n);
-      case Value::Type::string: return v.s;
-      case Value::Type::ref: return "";
+      case Value::Type::string:
+        return v.s;
+      case Value::Type::ref:
+        return "";
     }
     return "";
   }
@@ -305,8 +329,10 @@ std::string trim(const std::string& s) {
 size_t closing_braces(const std::string& text, size_t from) {
   bool quoted = false;
   for (size_t i = from; i + 1 < text.size(); ++i) {
-    if (text[i] == '\'') quoted = !quoted;  // '' inside a literal toggles twice: still quoted
-    else if (!quoted && text[i] == '}' && text[i + 1] == '}') return i;
+    if (text[i] == '\'')
+      quoted = !quoted;  // '' inside a literal toggles twice: still quoted
+    else if (!quoted && text[i] == '}' && text[i + 1] == '}')
+      return i;
   }
   return std::string::npos;
 }

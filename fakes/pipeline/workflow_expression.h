@@ -3,7 +3,8 @@
 // literals, context references (`github.sha`, `env.X`, `secrets.X`, `steps.id.outputs.x`,
 // `needs.job.result`...), `== != < <= > >= && || !`, parentheses, and the functions success(),
 // failure(), always(), cancelled(), contains(), startsWith(), endsWith(), format().
-// Source: https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/evaluate-expressions-in-workflows-and-actions
+// Source:
+// https://docs.github.com/en/actions/writing-workflows/choosing-what-your-workflow-does/evaluate-expressions-in-workflows-and-actions
 // (operators, falsy values, loose equality: "GitHub ignores case when comparing strings", numbers
 // coerced when types differ; `&&`/`||` return an operand, as in JavaScript).
 //

@@ -11,7 +11,10 @@ namespace {
 ExprContext push_context() {
   ExprContext c;
   c.allowed = contexts_for_steps();
-  c.github = {{"sha", "0123abcd"}, {"ref", "refs/heads/main"}, {"repository", "acme/web"}, {"actor", "octocat"},
+  c.github = {{"sha", "0123abcd"},
+              {"ref", "refs/heads/main"},
+              {"repository", "acme/web"},
+              {"actor", "octocat"},
               {"workflow", "Deploy"}};
   c.env = {{"IMAGE", "ghcr.io/acme/web"}, {"AWS_REGION", "eu-west-1"}};
   c.vars = {{"HOST_NAME", "web-1"}};
@@ -79,7 +82,7 @@ TEST(WorkflowExpression, GitHubsRejectionsAreWorkflowErrors) {
     EXPECT_EQ(e.line(), 12);
   }
   EXPECT_THROW(eval("${{ github.ref = 'x' }}"), WorkflowError);
-  EXPECT_THROW(eval("${{ github.sha "), WorkflowError);   // not closed
+  EXPECT_THROW(eval("${{ github.sha "), WorkflowError);  // not closed
   EXPECT_THROW(eval("${{ nosuch() }}"), WorkflowError);
   EXPECT_THROW(eval("${{ success() }}"), WorkflowError);  // status functions only in if:
   // `env` is not available in the workflow's concurrency.

@@ -29,13 +29,43 @@ const WorkflowJob* Workflow::job(const std::string& id) const {
 namespace {
 
 // Every event GitHub accepts under `on:` (workflow-v1.0.json, on-mapping-strict).
-const std::set<std::string> kEvents = {
-    "branch_protection_rule", "check_run", "check_suite", "create", "delete", "deployment", "deployment_status",
-    "discussion", "discussion_comment", "fork", "gollum", "image_version", "issue_comment", "issues", "label",
-    "merge_group", "milestone", "page_build", "project", "project_card", "project_column", "public", "pull_request",
-    "pull_request_comment", "pull_request_review", "pull_request_review_comment", "pull_request_target", "push",
-    "registry_package", "release", "repository_dispatch", "schedule", "status", "watch", "workflow_call",
-    "workflow_dispatch", "workflow_run"};
+const std::set<std::string> kEvents = {"branch_protection_rule",
+                                       "check_run",
+                                       "check_suite",
+                                       "create",
+                                       "delete",
+                                       "deployment",
+                                       "deployment_status",
+                                       "discussion",
+                                       "discussion_comment",
+                                       "fork",
+                                       "gollum",
+                                       "image_version",
+                                       "issue_comment",
+                                       "issues",
+                                       "label",
+                                       "merge_group",
+                                       "milestone",
+                                       "page_build",
+                                       "project",
+                                       "project_card",
+                                       "project_column",
+                                       "public",
+                                       "pull_request",
+                                       "pull_request_comment",
+                                       "pull_request_review",
+                                       "pull_request_review_comment",
+                                       "pull_request_target",
+                                       "push",
+                                       "registry_package",
+                                       "release",
+                                       "repository_dispatch",
+                                       "schedule",
+                                       "status",
+                                       "watch",
+                                       "workflow_call",
+                                       "workflow_dispatch",
+                                       "workflow_run"};
 
 std::vector<std::string> values(const std::vector<Text>& texts) {
   std::vector<std::string> out;
@@ -65,9 +95,12 @@ void read_on(const Reader& r, const YAML::Node& on, Workflow& w) {
   auto event = [&](const YAML::Node& key, const YAML::Node& value) {
     const std::string name = key.Scalar();
     if (!kEvents.count(name)) r.fail(key, fmt::format("Unexpected value '{}'", name));
-    if (name == "push") read_push(r, value, w.push);
-    else if (name == "workflow_dispatch") w.workflow_dispatch = true;
-    else w.other_events.push_back(name);
+    if (name == "push")
+      read_push(r, value, w.push);
+    else if (name == "workflow_dispatch")
+      w.workflow_dispatch = true;
+    else
+      w.other_events.push_back(name);
   };
   if (on.IsScalar()) {
     event(on, YAML::Node());
@@ -164,8 +197,8 @@ void check_needs(const Reader& r, const Workflow& w, const YAML::Node& jobs_node
     state[job.id] = 1;
     for (const auto& need : job.needs) {
       if (state[need.value] == 1)
-        r.fail(need.where,
-               fmt::format("Job '{}' depends on job '{}' which creates a cycle in the dependency graph.", job.id, need.value));
+        r.fail(need.where, fmt::format("Job '{}' depends on job '{}' which creates a cycle in the dependency graph.",
+                                       job.id, need.value));
       if (state[need.value] == 0) visit(*w.job(need.value));
     }
     state[job.id] = 2;
@@ -186,7 +219,8 @@ Workflow parse_workflow_text(const std::string& text, const std::string& display
   }
   const YAML::Node root = loaded;  // const: lookups of absent keys must not add them
   if (!root.IsMap()) r.fail(root, "Unexpected value ''");
-  r.expect_keys(root, {"on", "name", "description", "run-name", "defaults", "env", "permissions", "concurrency", "jobs"});
+  r.expect_keys(root,
+                {"on", "name", "description", "run-name", "defaults", "env", "permissions", "concurrency", "jobs"});
   Workflow w;
   w.file = display_name;
   w.name = root["name"] ? r.text(root["name"]).value : display_name;

@@ -35,9 +35,9 @@ struct PushTrigger {
 };
 
 struct WorkflowStep {
-  Where where;                   // the step's item
-  int index = 0;                 // 0-based within the job
-  std::string name;              // as written ("" when none)
+  Where where;       // the step's item
+  int index = 0;     // 0-based within the job
+  std::string name;  // as written ("" when none)
   std::string id;
   std::optional<Text> if_condition;
   // A `run:` step.
@@ -46,8 +46,8 @@ struct WorkflowStep {
   std::optional<Text> working_directory;
   // A `uses:` step: owner/repo[/path] and the ref after '@'.
   std::optional<Text> uses;
-  std::string action;            // "appleboy/ssh-action"
-  std::string version;           // "v1.0.3"
+  std::string action;   // "appleboy/ssh-action"
+  std::string version;  // "v1.0.3"
   std::map<std::string, Text> with;
   std::map<std::string, Text> env;
   std::optional<Text> continue_on_error;  // "true", "false" or an expression
@@ -78,16 +78,16 @@ struct WorkflowJob {
 };
 
 struct Workflow {
-  std::string file;   // as the user names it: ".github/workflows/deploy.yml"
-  std::string name;   // `name:`, else the file path (GitHub shows the path; github.workflow is it)
+  std::string file;  // as the user names it: ".github/workflows/deploy.yml"
+  std::string name;  // `name:`, else the file path (GitHub shows the path; github.workflow is it)
   PushTrigger push;
   bool workflow_dispatch = false;
   std::vector<std::string> other_events;  // pull_request, schedule...: never fired by a push
   std::map<std::string, Text> env;
   RunDefaults defaults;
-  std::optional<Text> concurrency_group;          // `concurrency: x` or `{group: x}`
-  std::optional<Text> cancel_in_progress;         // "true", "false" or an expression
-  std::vector<WorkflowJob> jobs;                  // in file order
+  std::optional<Text> concurrency_group;   // `concurrency: x` or `{group: x}`
+  std::optional<Text> cancel_in_progress;  // "true", "false" or an expression
+  std::vector<WorkflowJob> jobs;           // in file order
 
   const WorkflowJob* job(const std::string& id) const;
 };

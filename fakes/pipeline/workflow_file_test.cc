@@ -49,7 +49,8 @@ TEST(WorkflowFile, ReadsTheOtherCorpusWorkflows) {
   EXPECT_EQ(w09.jobs[1].needs.at(0).value, "build");
   EXPECT_EQ(w09.env.at("IMAGE").value, "ghcr.io/acme/web");
   EXPECT_EQ(w09.jobs[0].steps.size(), 3u);
-  EXPECT_EQ(w09.jobs[0].steps[2].with.at("tags").value, "${{ env.IMAGE }}:${{ github.sha }}\n${{ env.IMAGE }}:latest\n");
+  EXPECT_EQ(w09.jobs[0].steps[2].with.at("tags").value,
+            "${{ env.IMAGE }}:${{ github.sha }}\n${{ env.IMAGE }}:latest\n");
 
   Workflow w12 = corpus("12-ssh-action-compose-symlink-drain");
   EXPECT_EQ(w12.concurrency_group->value, "production");
@@ -80,15 +81,19 @@ TEST(WorkflowFile, RejectsWhatGitHubRejects) {
   auto e = error_of(kHead + "  deploy:\n    steps:\n      - run: echo\n");
   EXPECT_EQ(e.message(), "Required property is missing: runs-on");
   EXPECT_EQ(e.line(), 3);
-  EXPECT_EQ(e.github_text(), "The workflow is not valid. .github/workflows/x.yml (Line: 3, Col: 3): Required property is missing: runs-on");
+  EXPECT_EQ(
+      e.github_text(),
+      "The workflow is not valid. .github/workflows/x.yml (Line: 3, Col: 3): Required property is missing: runs-on");
   e = error_of(kHead + "  deploy:\n    runs-on: ubuntu-latest\n");
   EXPECT_EQ(e.message(), "No steps defined in `steps` and no workflow called in `uses` for the following jobs: deploy");
   e = error_of(kHead + "  deploy:\n    runs-on: ubuntu-latest\n    needs: buld\n    steps:\n      - run: x\n");
   EXPECT_EQ(e.message(), "Job 'deploy' depends on unknown job 'buld'.");
   EXPECT_EQ(e.line(), 5);
   EXPECT_EQ(e.column(), 12);
-  e = error_of(kHead + "  a:\n    runs-on: ubuntu-latest\n    steps: [{run: x}]\n  b:\n    runs-on: ubuntu-latest\n"
-                       "    needs: c\n    steps: [{run: x}]\n  c:\n    runs-on: ubuntu-latest\n    needs: b\n    steps: [{run: x}]\n");
+  e = error_of(
+      kHead +
+      "  a:\n    runs-on: ubuntu-latest\n    steps: [{run: x}]\n  b:\n    runs-on: ubuntu-latest\n"
+      "    needs: c\n    steps: [{run: x}]\n  c:\n    runs-on: ubuntu-latest\n    needs: b\n    steps: [{run: x}]\n");
   EXPECT_NE(e.message().find("creates a cycle in the dependency graph"), std::string::npos) << e.message();
   e = error_of(kHead + "  deploy:\n    runs_on: ubuntu-latest\n    steps: [{run: x}]\n");
   EXPECT_EQ(e.message(), "Unexpected value 'runs_on'");
@@ -97,7 +102,9 @@ TEST(WorkflowFile, RejectsWhatGitHubRejects) {
   EXPECT_EQ(e.line(), 6);
   e = error_of(kHead + "  deploy:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout\n");
   EXPECT_EQ(e.message(), "Expected format {org}/{repo}[/path]@ref. Actual 'actions/checkout'");
-  e = error_of("on:\n  push:\n    branches: [main]\n    branches-ignore: [dev]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps: [{run: x}]\n");
+  e = error_of(
+      "on:\n  push:\n    branches: [main]\n    branches-ignore: [dev]\njobs:\n  a:\n    runs-on: ubuntu-latest\n    "
+      "steps: [{run: x}]\n");
   EXPECT_EQ(e.line(), 4);
   e = error_of("on: push\njobs:\n  a:\n    runs-on: ubuntu-latest\n    steps:\n      - run: x\n     - run: y\n");
   EXPECT_NE(e.message().find("yaml syntax"), std::string::npos) << e.message();
@@ -121,7 +128,8 @@ TEST(WorkflowFile, NamesWhatIsNotModelled) {
   std::string s = not_modelled_of(kHead + job + "      - uses: actions/cache@v4\n");
   EXPECT_NE(s.find("actions/cache@v4"), std::string::npos) << s;
   EXPECT_NE(s.find(".github/workflows/x.yml:6"), std::string::npos) << s;
-  s = not_modelled_of(kHead + job + "      - uses: appleboy/ssh-action@v1.0.3\n        with:\n          proxy_host: jump\n");
+  s = not_modelled_of(kHead + job +
+                      "      - uses: appleboy/ssh-action@v1.0.3\n        with:\n          proxy_host: jump\n");
   EXPECT_NE(s.find("proxy_host"), std::string::npos) << s;
   s = not_modelled_of(kHead + job + "      - uses: actions/checkout@v1\n");
   EXPECT_NE(s.find("modelled versions"), std::string::npos) << s;
@@ -129,10 +137,12 @@ TEST(WorkflowFile, NamesWhatIsNotModelled) {
   EXPECT_NE(s.find("on.push.paths"), std::string::npos) << s;
   s = not_modelled_of(kHead + "  deploy:\n    runs-on: self-hosted\n    steps: [{run: x}]\n");
   EXPECT_NE(s.find("self-hosted"), std::string::npos) << s;
-  s = not_modelled_of(kHead + "  deploy:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix: {n: [1]}\n    steps: [{run: x}]\n");
+  s = not_modelled_of(
+      kHead + "  deploy:\n    runs-on: ubuntu-latest\n    strategy:\n      matrix: {n: [1]}\n    steps: [{run: x}]\n");
   EXPECT_NE(s.find("strategy"), std::string::npos) << s;
   // Asking for nothing is not asking for something unmodelled.
-  EXPECT_NO_THROW(parse_workflow_text(kHead + job + "      - uses: actions/checkout@v4\n        with:\n          submodules: false\n", "x"));
+  EXPECT_NO_THROW(parse_workflow_text(
+      kHead + job + "      - uses: actions/checkout@v4\n        with:\n          submodules: false\n", "x"));
 }
 
 // Goal: GitHub's filter patterns decide whether a push to a branch runs the workflow.

@@ -18,9 +18,9 @@ namespace bg::fakes {
 
 // A program to run on a host, to its end.
 struct HostCommand {
-  std::vector<std::string> argv;           // argv[0]: a program on the host's PATH or an absolute path
-  std::string cwd;                         // a host path
-  std::map<std::string, std::string> env;  // the whole environment
+  std::vector<std::string> argv;                   // argv[0]: a program on the host's PATH or an absolute path
+  std::string cwd;                                 // a host path
+  std::map<std::string, std::string> env;          // the whole environment
   core::Duration timeout = std::chrono::hours(6);  // scenario time; then the host ends the process group
   // Where the script's lines are written, for naming a line in messages: line i (1-based) of the
   // script is line source_lines[i-1] of source_file (0 = a line the action added).
@@ -31,11 +31,11 @@ struct HostCommand {
 struct HostCommandResult {
   int exit_code = -1;
   bool timed_out = false;
-  bool stopped = false;          // the stop token ended it
+  bool stopped = false;  // the stop token ended it
   std::string out;
   std::string err;
-  std::string spawn_error;       // could not be started
-  std::string not_modelled;      // a command of it asked for something not modelled (the shims said so)
+  std::string spawn_error;   // could not be started
+  std::string not_modelled;  // a command of it asked for something not modelled (the shims said so)
 };
 
 class WorkflowHost {
@@ -49,7 +49,7 @@ class WorkflowHost {
 // What an action outside the hosts' shells did (a build and push, a registry login).
 struct ActionOutcome {
   bool succeeded = true;
-  std::string message;       // the action's error line on failure
+  std::string message;  // the action's error line on failure
   std::string log;
   std::string not_modelled;
 };
@@ -62,7 +62,8 @@ struct WorkflowHosts {
   std::string deploy_default_user = "ubuntu";  // who a username read from a secret is
   bool deploy_amazon_linux = false;
   // docker/build-push-action against the run's registry, building `action.context` on `runner`.
-  std::function<ActionOutcome(const DockerBuildPushAction& action, WorkflowHost& runner, std::stop_token)> docker_build_push;
+  std::function<ActionOutcome(const DockerBuildPushAction& action, WorkflowHost& runner, std::stop_token)>
+      docker_build_push;
   // docker/login-action; null: every login succeeds (the run's registry accepts any).
   std::function<ActionOutcome(const DockerLoginAction&)> docker_login;
 };

@@ -182,8 +182,8 @@ WorkflowRunPlan plan_workflow_run(const Workflow& workflow, const PushEvent& pus
     c.vars = settings.vars;
     plan.concurrency.group = evaluate_template(workflow.concurrency_group->value, c, workflow.concurrency_group->where);
     if (workflow.cancel_in_progress)
-      plan.concurrency.cancel_in_progress = true_text(
-          evaluate_template(workflow.cancel_in_progress->value, c, workflow.cancel_in_progress->where));
+      plan.concurrency.cancel_in_progress =
+          true_text(evaluate_template(workflow.cancel_in_progress->value, c, workflow.cancel_in_progress->where));
   }
   plan.jobs = needs_order(workflow);
   check_expressions(plan, settings);

@@ -18,7 +18,7 @@ namespace bg::fakes {
 
 // The push a run is for. Pushes are to `main` unless the scenario says otherwise.
 struct PushEvent {
-  std::string sha;                   // the pushed commit (40 hex)
+  std::string sha;  // the pushed commit (40 hex)
   std::string branch = "main";
   std::string repository = "acme/web";  // owner/name
   std::string actor = "octocat";        // who pushed
@@ -52,10 +52,10 @@ struct WorkflowRunPlan {
   const Workflow* workflow = nullptr;
   PushEvent push;
   bool triggered = false;
-  std::string not_triggered_because;   // when !triggered: which filter
-  ConcurrencyGroup concurrency;        // group "" = none
+  std::string not_triggered_because;          // when !triggered: which filter
+  ConcurrencyGroup concurrency;               // group "" = none
   std::map<std::string, std::string> github;  // the github context (flat members)
-  std::vector<PlannedJob> jobs;        // a job after every job it needs; file order otherwise
+  std::vector<PlannedJob> jobs;               // a job after every job it needs; file order otherwise
 
   // The context a field of `job` sees before any step has run (env: workflow's, then the job's).
   ExprContext context_for(const WorkflowJob& job, const RepositorySettings& settings) const;

@@ -46,7 +46,8 @@ TEST(WorkflowRunPlan, BranchFilterDecidesWhetherAPushRuns) {
 
 // Goal: the concurrency group is evaluated with the push's github context; none without one.
 TEST(WorkflowRunPlan, EvaluatesTheConcurrencyGroup) {
-  EXPECT_EQ(plan_workflow_run(corpus("12-ssh-action-compose-symlink-drain"), push_to(), {}).concurrency.group, "production");
+  EXPECT_EQ(plan_workflow_run(corpus("12-ssh-action-compose-symlink-drain"), push_to(), {}).concurrency.group,
+            "production");
   EXPECT_EQ(plan_workflow_run(corpus("03-ssh-action-docker-run-symlink-rm-f"), push_to(), {}).concurrency.group, "");
   Workflow w = parse_workflow_text(
       "name: Deploy\non: push\nconcurrency:\n  group: ${{ github.workflow }}-${{ github.ref }}\n"

@@ -71,7 +71,9 @@ namespace {
 
 bool is_true(const std::string& s) { return s == "true" || s == "True" || s == "TRUE"; }
 
-void make_host_dir(const WorkflowHost& host, const std::string& path) { fs::create_directories(host.files().resolve(path)); }
+void make_host_dir(const WorkflowHost& host, const std::string& path) {
+  fs::create_directories(host.files().resolve(path));
+}
 
 core::Duration minutes(double m) {
   return std::chrono::duration_cast<core::Duration>(std::chrono::duration<double, std::ratio<60>>(m));
@@ -82,17 +84,17 @@ core::Duration minutes(double m) {
 // One job's state between its steps.
 struct WorkflowRunner::Job {
   const WorkflowJob* job = nullptr;
-  ExprContext context;                            // needs, steps so far
+  ExprContext context;  // needs, steps so far
   std::unique_ptr<WorkflowHost> runner;
-  std::map<std::string, std::string> base;        // the runner's default variables
-  std::map<std::string, std::string> declared;    // workflow env, then the job's
-  std::map<std::string, std::string> file_env;    // GITHUB_ENV and exports so far
-  std::vector<std::string> paths;                 // GITHUB_PATH, newest first
+  std::map<std::string, std::string> base;      // the runner's default variables
+  std::map<std::string, std::string> declared;  // workflow env, then the job's
+  std::map<std::string, std::string> file_env;  // GITHUB_ENV and exports so far
+  std::vector<std::string> paths;               // GITHUB_PATH, newest first
   RunDefaults defaults;
   core::Time deadline{};
   std::string workspace;
   std::string status = "success";
-  int anonymous = 0;                              // steps without an id (GITHUB_ACTION __run, __run_2...)
+  int anonymous = 0;  // steps without an id (GITHUB_ACTION __run, __run_2...)
 };
 
 // The job's needs, `if:` and runner; false (with `record` set) when it does not run.
@@ -108,8 +110,10 @@ bool WorkflowRunner::start_job(const PlannedJob& planned, Shared& shared, std::s
     for (const auto& n : planned.needs) {
       const JobRecord& r = shared.done.at(n);
       j.context.needs[n] = {r.result, r.outputs};
-      if (r.result == "failure") needs_status = "failure";
-      else if (r.result != "success" && needs_status == "success") needs_status = r.result;
+      if (r.result == "failure")
+        needs_status = "failure";
+      else if (r.result != "success" && needs_status == "success")
+        needs_status = r.result;
     }
   }
   ExprContext job_if = j.context;
@@ -188,8 +192,8 @@ bool WorkflowRunner::run_step(const WorkflowStep& step, Job& j, Shared& shared, 
       return true;
     }
     if (cancel.stop_requested()) {
-      shared.note_not_modelled(fmt::format("the step \"{}\" at {}, which runs after its run was cancelled", rec.name,
-                                           step.where.str()));
+      shared.note_not_modelled(
+          fmt::format("the step \"{}\" at {}, which runs after its run was cancelled", rec.name, step.where.str()));
       return false;
     }
     o_.emit(core::DeployEventKind::step_started, fmt::format("{}: {}", j.job->id, rec.name));
@@ -218,7 +222,8 @@ bool WorkflowRunner::run_step(const WorkflowStep& step, Job& j, Shared& shared, 
     result.message = e.github_text();
   }
   if (!result.not_modelled.empty()) shared.note_not_modelled(result.not_modelled);
-  const bool continue_on_error = step.continue_on_error &&
+  const bool continue_on_error =
+      step.continue_on_error &&
       is_true(evaluate_template(step.continue_on_error->value, scope.context, step.continue_on_error->where));
   rec.outcome = result.outcome;
   rec.conclusion = result.outcome == "failure" && continue_on_error ? "success" : result.outcome;
@@ -232,7 +237,7 @@ bool WorkflowRunner::run_step(const WorkflowStep& step, Job& j, Shared& shared, 
   if (rec.conclusion == "failure") j.status = "failure";
   if (rec.conclusion == "cancelled" && j.status == "success") j.status = "cancelled";
   o_.emit(core::DeployEventKind::step_finished, fmt::format("{}: {}: {}{}", j.job->id, rec.name, rec.conclusion,
-                                       rec.message.empty() ? "" : " (" + rec.message + ")"));
+                                                            rec.message.empty() ? "" : " (" + rec.message + ")"));
   shared.add_step(rec);
   return result.not_modelled.empty();
 }

@@ -26,9 +26,9 @@ namespace bg::fakes {
 
 struct StepRecord {
   std::string job;
-  std::string name;           // as the run's log shows it
-  std::string outcome;        // success, failure, cancelled, skipped
-  std::string conclusion;     // after continue-on-error
+  std::string name;        // as the run's log shows it
+  std::string outcome;     // success, failure, cancelled, skipped
+  std::string conclusion;  // after continue-on-error
   int exit_code = 0;
   std::string message;
   std::string out, err;
@@ -36,16 +36,16 @@ struct StepRecord {
 
 struct JobRecord {
   std::string id;
-  std::string result;         // success, failure, cancelled, skipped
+  std::string result;  // success, failure, cancelled, skipped
   std::map<std::string, std::string> outputs;
 };
 
 struct WorkflowRunResult {
-  std::string conclusion;     // success, failure, cancelled
-  std::string detail;         // the first failure's job, step and message
+  std::string conclusion;  // success, failure, cancelled
+  std::string detail;      // the first failure's job, step and message
   std::vector<JobRecord> jobs;
   std::vector<StepRecord> steps;
-  std::string not_modelled;   // set: the run asked for something not modelled (the run ends as ERROR)
+  std::string not_modelled;  // set: the run asked for something not modelled (the run ends as ERROR)
 };
 
 struct WorkflowRunnerOptions {

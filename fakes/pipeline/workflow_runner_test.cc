@@ -157,9 +157,11 @@ jobs:
   EXPECT_EQ(c.argv.at(1), "-c");
   EXPECT_EQ(c.cwd, "/home/ubuntu");
   EXPECT_EQ(c.source_lines.at(0), 13);  // `script: |` on 12
-  EXPECT_EQ(test_support::read_file(dir_ / "deploy/home/ubuntu/where.txt"), (dir_ / "deploy/home/ubuntu").string() + "\nubuntu\n");
+  EXPECT_EQ(test_support::read_file(dir_ / "deploy/home/ubuntu/where.txt"),
+            (dir_ / "deploy/home/ubuntu").string() + "\nubuntu\n");
   std::lock_guard lock(mutex_);
-  EXPECT_NE(std::find(events_.begin(), events_.end(), "deployment_started appleboy/ssh-action on ubuntu@***HOST***"), events_.end());
+  EXPECT_NE(std::find(events_.begin(), events_.end(), "deployment_started appleboy/ssh-action on ubuntu@***HOST***"),
+            events_.end());
   EXPECT_NE(std::find(events_.begin(), events_.end(), "deployment_failed Process exited with status 5"), events_.end());
 }
 
@@ -195,7 +197,6 @@ jobs:
   EXPECT_EQ(r.conclusion, "failure");
 }
 
-
 // Goal: 09's build job hands build-push the checked-out workspace and its tags; the deploy job
 // (needs: build) then runs the ssh script with github.sha substituted.
 TEST_F(WorkflowRunnerTest, Corpus09BuildsThenSwapsOverSsh) {
@@ -207,7 +208,8 @@ TEST_F(WorkflowRunnerTest, Corpus09BuildsThenSwapsOverSsh) {
     builds.push_back(a);
     return ActionOutcome{};
   };
-  std::string text = test_support::read_file("scenarios/data/real-world/09-registry-nginx-container-docker-cp/.github/workflows/deploy.yml");
+  std::string text = test_support::read_file(
+      "scenarios/data/real-world/09-registry-nginx-container-docker-cp/.github/workflows/deploy.yml");
   auto r = run(text);
   // (The script's `cd /home/ubuntu/web` is a host path this test host does not map: only the build
   // job's result and the command sent are checked.)

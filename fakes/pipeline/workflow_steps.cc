@@ -16,8 +16,7 @@ void read_uses(const Reader& r, const YAML::Node& n, WorkflowStep& step) {
   step.uses = r.text(n);
   const std::string& u = step.uses->value;
   if (u.rfind("docker://", 0) == 0) r.not_modelled(n, fmt::format("the Docker container action `uses: {}`", u));
-  if (u.rfind("./", 0) == 0 || u.rfind("../", 0) == 0)
-    r.not_modelled(n, fmt::format("the local action `uses: {}`", u));
+  if (u.rfind("./", 0) == 0 || u.rfind("../", 0) == 0) r.not_modelled(n, fmt::format("the local action `uses: {}`", u));
   const size_t at = u.find('@');
   const size_t slash = u.find('/');
   if (at == std::string::npos || slash == std::string::npos || slash > at || at + 1 == u.size())
@@ -49,9 +48,10 @@ WorkflowStep read_step(const Reader& r, const YAML::Node& n, int index) {
   if (n["id"]) {
     step.id = r.text(n["id"]).value;
     if (!valid_id(step.id))
-      r.fail(n["id"], fmt::format("The identifier '{}' is invalid. IDs may only contain alphanumeric characters, '_', "
-                                  "and '-'. IDs must start with a letter or '_' and and must be less than 100 characters.",
-                                  step.id));
+      r.fail(n["id"],
+             fmt::format("The identifier '{}' is invalid. IDs may only contain alphanumeric characters, '_', "
+                         "and '-'. IDs must start with a letter or '_' and and must be less than 100 characters.",
+                         step.id));
   }
   if (n["if"]) step.if_condition = r.text(n["if"]);
   if (n["env"]) step.env = r.text_map(n["env"]);
@@ -81,7 +81,8 @@ std::vector<WorkflowStep> read_steps(const Reader& reader, const YAML::Node& ste
     if (id.empty()) continue;
     for (size_t i = 0; i + 1 < out.size(); ++i)
       if (out[i].id == id)
-        reader.fail(item["id"], fmt::format("The identifier '{}' may not be used more than once within the same scope.", id));
+        reader.fail(item["id"],
+                    fmt::format("The identifier '{}' may not be used more than once within the same scope.", id));
   }
   return out;
 }

@@ -41,11 +41,14 @@ class TestHost : public WorkflowHost {
   void intercept(const std::string& program, StubHandler handler) {
     handlers_[program] = std::move(handler);
     const auto stub = root_ / ".stubs" / program;
-    std::ofstream(stub) << "#!/bin/bash\n"
-                           "d=$(mktemp -d \"$BG_STUB_DIR/calls/" + program + ".XXXXXX\")\n"
-                           "printf '%s\\0' \"$@\" > \"$d/args\"; env -0 > \"$d/env\"; pwd > \"$d/cwd\"\n"
-                           "mkfifo \"$d/done\"; echo \"$d\" > \"$BG_STUB_DIR/requests\"; cat \"$d/done\" > /dev/null\n"
-                           "cat \"$d/out\"; cat \"$d/err\" >&2; exit \"$(cat \"$d/code\")\"\n";
+    std::ofstream(stub)
+        << "#!/bin/bash\n"
+           "d=$(mktemp -d \"$BG_STUB_DIR/calls/" +
+               program +
+               ".XXXXXX\")\n"
+               "printf '%s\\0' \"$@\" > \"$d/args\"; env -0 > \"$d/env\"; pwd > \"$d/cwd\"\n"
+               "mkfifo \"$d/done\"; echo \"$d\" > \"$BG_STUB_DIR/requests\"; cat \"$d/done\" > /dev/null\n"
+               "cat \"$d/out\"; cat \"$d/err\" >&2; exit \"$(cat \"$d/code\")\"\n";
     ::chmod(stub.c_str(), 0755);
     if (!server_.joinable()) server_ = std::jthread([this](std::stop_token stop) { serve(stop); });
   }
@@ -53,7 +56,8 @@ class TestHost : public WorkflowHost {
   HostCommandResult run(const HostCommand& command, std::stop_token) override {
     std::vector<std::string> argv;
     for (const auto& a : command.argv) argv.push_back(!a.empty() && a[0] == '/' ? files_.resolve(a).string() : a);
-    if (!argv.empty() && argv[0].find('/') == std::string::npos) argv[0] = "/usr/bin/env", argv.insert(argv.begin() + 1, command.argv[0]);
+    if (!argv.empty() && argv[0].find('/') == std::string::npos)
+      argv[0] = "/usr/bin/env", argv.insert(argv.begin() + 1, command.argv[0]);
     auto env = command.env;
     // Paths in variables ($GITHUB_OUTPUT, $GITHUB_WORKSPACE, $HOME) are host paths too.
     for (auto& [k, v] : env)
@@ -105,7 +109,8 @@ class TestHost : public WorkflowHost {
         const std::string name = call.filename().string();
         const std::string program = name.substr(0, name.rfind('.'));
         std::map<std::string, std::string> env;
-        for (const auto& kv : split0(slurp(call / "env"))) env[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
+        for (const auto& kv : split0(slurp(call / "env")))
+          env[kv.substr(0, kv.find('='))] = kv.substr(kv.find('=') + 1);
         std::string cwd = slurp(call / "cwd");
         cwd.pop_back();
         const std::string root = root_.string();

@@ -34,11 +34,13 @@ Text Reader::text(const YAML::Node& n) const {
   if (n.IsNull()) return t;
   // `if: !cancelled()` is a YAML tag, not text: GitHub's docs require ${{ }} around such an expression.
   if (!n.Tag().empty() && n.Tag() != "!" && n.Tag() != "?")
-    fail(n, fmt::format("Unexpected value '{}': YAML reads a leading '!' as a tag; write ${{{{ {} }}}}", n.Tag(), n.Tag()));
+    fail(n, fmt::format("Unexpected value '{}': YAML reads a leading '!' as a tag; write ${{{{ {} }}}}", n.Tag(),
+                        n.Tag()));
   t.value = n.Scalar();
   // A block scalar (`|`, `>`) starts its text on the next line.
   const size_t line = static_cast<size_t>(t.where.line - 1), column = static_cast<size_t>(t.where.column - 1);
-  if (line < lines_.size() && column < lines_[line].size() && (lines_[line][column] == '|' || lines_[line][column] == '>'))
+  if (line < lines_.size() && column < lines_[line].size() &&
+      (lines_[line][column] == '|' || lines_[line][column] == '>'))
     t.content_line = t.where.line + 1;
   return t;
 }

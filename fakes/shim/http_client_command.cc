@@ -19,50 +19,105 @@ enum class Arg {
   upload,   // -T FILE: `-` reads stdin
 };
 
-const std::map<std::string, Arg> kCurlLong = {
-    {"silent", Arg::none},           {"show-error", Arg::none},      {"fail", Arg::none},
-    {"fail-with-body", Arg::none},   {"fail-early", Arg::none},      {"location", Arg::none},
-    {"head", Arg::none},             {"include", Arg::none},         {"verbose", Arg::none},
-    {"insecure", Arg::none},         {"globoff", Arg::none},         {"no-buffer", Arg::none},
-    {"progress-bar", Arg::none},     {"no-progress-meter", Arg::none}, {"compressed", Arg::none},
-    {"get", Arg::none},              {"http1.0", Arg::none},         {"http1.1", Arg::none},
-    {"ipv4", Arg::none},             {"no-keepalive", Arg::none},    {"remote-name", Arg::none},
-    {"remote-header-name", Arg::none}, {"raw", Arg::none},           {"tcp-nodelay", Arg::none},
-    {"retry-connrefused", Arg::none}, {"retry-all-errors", Arg::none}, {"create-dirs", Arg::none},
-    {"output", Arg::value},          {"request", Arg::value},        {"header", Arg::value},
-    {"write-out", Arg::value},       {"dump-header", Arg::value},    {"user", Arg::value},
-    {"user-agent", Arg::value},      {"referer", Arg::value},        {"cookie", Arg::value},
-    {"cookie-jar", Arg::value},      {"form", Arg::value},           {"range", Arg::value},
-    {"max-redirs", Arg::value},      {"output-dir", Arg::value},     {"retry", Arg::value},
-    {"limit-rate", Arg::value},      {"speed-limit", Arg::value},    {"max-filesize", Arg::value},
-    {"max-time", Arg::seconds},      {"connect-timeout", Arg::seconds}, {"retry-delay", Arg::seconds},
-    {"retry-max-time", Arg::seconds}, {"expect100-timeout", Arg::seconds}, {"speed-time", Arg::seconds},
-    {"keepalive-time", Arg::seconds}, {"url", Arg::url},             {"data", Arg::data},
-    {"data-raw", Arg::value},        {"data-binary", Arg::data},     {"data-urlencode", Arg::data},
-    {"json", Arg::data},             {"upload-file", Arg::upload}};
+const std::map<std::string, Arg> kCurlLong = {{"silent", Arg::none},
+                                              {"show-error", Arg::none},
+                                              {"fail", Arg::none},
+                                              {"fail-with-body", Arg::none},
+                                              {"fail-early", Arg::none},
+                                              {"location", Arg::none},
+                                              {"head", Arg::none},
+                                              {"include", Arg::none},
+                                              {"verbose", Arg::none},
+                                              {"insecure", Arg::none},
+                                              {"globoff", Arg::none},
+                                              {"no-buffer", Arg::none},
+                                              {"progress-bar", Arg::none},
+                                              {"no-progress-meter", Arg::none},
+                                              {"compressed", Arg::none},
+                                              {"get", Arg::none},
+                                              {"http1.0", Arg::none},
+                                              {"http1.1", Arg::none},
+                                              {"ipv4", Arg::none},
+                                              {"no-keepalive", Arg::none},
+                                              {"remote-name", Arg::none},
+                                              {"remote-header-name", Arg::none},
+                                              {"raw", Arg::none},
+                                              {"tcp-nodelay", Arg::none},
+                                              {"retry-connrefused", Arg::none},
+                                              {"retry-all-errors", Arg::none},
+                                              {"create-dirs", Arg::none},
+                                              {"output", Arg::value},
+                                              {"request", Arg::value},
+                                              {"header", Arg::value},
+                                              {"write-out", Arg::value},
+                                              {"dump-header", Arg::value},
+                                              {"user", Arg::value},
+                                              {"user-agent", Arg::value},
+                                              {"referer", Arg::value},
+                                              {"cookie", Arg::value},
+                                              {"cookie-jar", Arg::value},
+                                              {"form", Arg::value},
+                                              {"range", Arg::value},
+                                              {"max-redirs", Arg::value},
+                                              {"output-dir", Arg::value},
+                                              {"retry", Arg::value},
+                                              {"limit-rate", Arg::value},
+                                              {"speed-limit", Arg::value},
+                                              {"max-filesize", Arg::value},
+                                              {"max-time", Arg::seconds},
+                                              {"connect-timeout", Arg::seconds},
+                                              {"retry-delay", Arg::seconds},
+                                              {"retry-max-time", Arg::seconds},
+                                              {"expect100-timeout", Arg::seconds},
+                                              {"speed-time", Arg::seconds},
+                                              {"keepalive-time", Arg::seconds},
+                                              {"url", Arg::url},
+                                              {"data", Arg::data},
+                                              {"data-raw", Arg::value},
+                                              {"data-binary", Arg::data},
+                                              {"data-urlencode", Arg::data},
+                                              {"json", Arg::data},
+                                              {"upload-file", Arg::upload}};
 const std::map<char, std::string> kCurlShort = {
-    {'s', "silent"},   {'S', "show-error"}, {'f', "fail"},      {'L', "location"}, {'I', "head"},
-    {'i', "include"},  {'v', "verbose"},    {'k', "insecure"},  {'g', "globoff"},  {'N', "no-buffer"},
-    {'#', "progress-bar"}, {'G', "get"},    {'0', "http1.0"},   {'4', "ipv4"},     {'O', "remote-name"},
-    {'J', "remote-header-name"}, {'o', "output"}, {'X', "request"}, {'H', "header"}, {'w', "write-out"},
-    {'D', "dump-header"}, {'u', "user"},    {'A', "user-agent"}, {'e', "referer"}, {'b', "cookie"},
-    {'c', "cookie-jar"}, {'F', "form"},     {'r', "range"},     {'m', "max-time"}, {'Y', "speed-limit"},
-    {'y', "speed-time"}, {'d', "data"},     {'T', "upload-file"}};
+    {'s', "silent"},      {'S', "show-error"},  {'f', "fail"},         {'L', "location"},
+    {'I', "head"},        {'i', "include"},     {'v', "verbose"},      {'k', "insecure"},
+    {'g', "globoff"},     {'N', "no-buffer"},   {'#', "progress-bar"}, {'G', "get"},
+    {'0', "http1.0"},     {'4', "ipv4"},        {'O', "remote-name"},  {'J', "remote-header-name"},
+    {'o', "output"},      {'X', "request"},     {'H', "header"},       {'w', "write-out"},
+    {'D', "dump-header"}, {'u', "user"},        {'A', "user-agent"},   {'e', "referer"},
+    {'b', "cookie"},      {'c', "cookie-jar"},  {'F', "form"},         {'r', "range"},
+    {'m', "max-time"},    {'Y', "speed-limit"}, {'y', "speed-time"},   {'d', "data"},
+    {'T', "upload-file"}};
 
-const std::map<std::string, Arg> kWgetLong = {
-    {"quiet", Arg::none},        {"verbose", Arg::none},           {"no-verbose", Arg::none},
-    {"spider", Arg::none},       {"server-response", Arg::none},   {"no-check-certificate", Arg::none},
-    {"retry-connrefused", Arg::none}, {"content-on-error", Arg::none}, {"no-cache", Arg::none},
-    {"output-document", Arg::value}, {"output-file", Arg::value},  {"append-output", Arg::value},
-    {"header", Arg::value},      {"user-agent", Arg::value},       {"method", Arg::value},
-    {"post-data", Arg::value},   {"body-data", Arg::value},        {"tries", Arg::value},
-    {"max-redirect", Arg::value}, {"timeout", Arg::seconds},       {"connect-timeout", Arg::seconds},
-    {"read-timeout", Arg::seconds}, {"dns-timeout", Arg::seconds}, {"wait", Arg::seconds},
-    {"waitretry", Arg::seconds}};
-const std::map<char, std::string> kWgetShort = {{'q', "quiet"},  {'v', "verbose"},         {'S', "server-response"},
-                                                {'O', "output-document"}, {'o', "output-file"}, {'a', "append-output"},
-                                                {'U', "user-agent"}, {'t', "tries"},       {'T', "timeout"},
-                                                {'w', "wait"}};
+const std::map<std::string, Arg> kWgetLong = {{"quiet", Arg::none},
+                                              {"verbose", Arg::none},
+                                              {"no-verbose", Arg::none},
+                                              {"spider", Arg::none},
+                                              {"server-response", Arg::none},
+                                              {"no-check-certificate", Arg::none},
+                                              {"retry-connrefused", Arg::none},
+                                              {"content-on-error", Arg::none},
+                                              {"no-cache", Arg::none},
+                                              {"output-document", Arg::value},
+                                              {"output-file", Arg::value},
+                                              {"append-output", Arg::value},
+                                              {"header", Arg::value},
+                                              {"user-agent", Arg::value},
+                                              {"method", Arg::value},
+                                              {"post-data", Arg::value},
+                                              {"body-data", Arg::value},
+                                              {"tries", Arg::value},
+                                              {"max-redirect", Arg::value},
+                                              {"timeout", Arg::seconds},
+                                              {"connect-timeout", Arg::seconds},
+                                              {"read-timeout", Arg::seconds},
+                                              {"dns-timeout", Arg::seconds},
+                                              {"wait", Arg::seconds},
+                                              {"waitretry", Arg::seconds}};
+const std::map<char, std::string> kWgetShort = {
+    {'q', "quiet"},       {'v', "verbose"},       {'S', "server-response"}, {'O', "output-document"},
+    {'o', "output-file"}, {'a', "append-output"}, {'U', "user-agent"},      {'t', "tries"},
+    {'T', "timeout"},     {'w', "wait"}};
 
 std::string scale(const std::string& value, double time_scale) {
   try {
@@ -79,7 +134,7 @@ bool is_digits(const std::string& s) { return !s.empty() && s.find_first_not_of(
 
 // One option as written, normalised to its long name and value.
 struct Parsed {
-  std::vector<std::string> args;            // the rewritten command line
+  std::vector<std::string> args;  // the rewritten command line
   std::vector<std::string> urls;
   std::optional<core::CommandResult> refusal;
   bool reads_stdin = false;
@@ -213,7 +268,8 @@ HttpClientPlan plan_curl(const std::vector<std::string>& args, const AddressBook
   for (const auto& url : p.urls) {
     auto target = parse_url_target(url);
     if (!target || (target->scheme != "http" && target->scheme != "https")) {
-      plan.refusal = core::not_modelled_result(fmt::format("curl of \"{}\" (only http and https to the run's host)", url));
+      plan.refusal =
+          core::not_modelled_result(fmt::format("curl of \"{}\" (only http and https to the run's host)", url));
       return plan;
     }
     auto port = owned(target->host, target->port);
@@ -266,7 +322,8 @@ HttpClientPlan plan_wget(const std::vector<std::string>& args, const AddressBook
     const size_t authority = scheme_end == std::string::npos ? 0 : scheme_end + 3;
     const auto path_start = a.find_first_of("/?#", authority);
     const std::string rest = path_start == std::string::npos ? "" : a.substr(path_start);
-    const std::string host_header = target->port == 80 ? target->host : fmt::format("{}:{}", target->host, target->port);
+    const std::string host_header =
+        target->port == 80 ? target->host : fmt::format("{}:{}", target->host, target->port);
     plan.args.push_back("--header=Host: " + host_header);
     a = fmt::format("http://127.0.0.1:{}{}", *port, rest);
   }

@@ -7,17 +7,23 @@
 namespace bg::fakes {
 namespace {
 
-const std::map<std::string, ServiceVerb> kSystemctlVerbs = {
-    {"start", ServiceVerb::start},         {"stop", ServiceVerb::stop},
-    {"restart", ServiceVerb::restart},     {"reload", ServiceVerb::reload},
-    {"reload-or-restart", ServiceVerb::reload_or_restart}, {"try-restart", ServiceVerb::try_restart},
-    {"status", ServiceVerb::status},       {"is-active", ServiceVerb::is_active},
-    {"is-enabled", ServiceVerb::is_enabled}, {"enable", ServiceVerb::enable},
-    {"disable", ServiceVerb::disable},     {"daemon-reload", ServiceVerb::daemon_reload}};
+const std::map<std::string, ServiceVerb> kSystemctlVerbs = {{"start", ServiceVerb::start},
+                                                            {"stop", ServiceVerb::stop},
+                                                            {"restart", ServiceVerb::restart},
+                                                            {"reload", ServiceVerb::reload},
+                                                            {"reload-or-restart", ServiceVerb::reload_or_restart},
+                                                            {"try-restart", ServiceVerb::try_restart},
+                                                            {"status", ServiceVerb::status},
+                                                            {"is-active", ServiceVerb::is_active},
+                                                            {"is-enabled", ServiceVerb::is_enabled},
+                                                            {"enable", ServiceVerb::enable},
+                                                            {"disable", ServiceVerb::disable},
+                                                            {"daemon-reload", ServiceVerb::daemon_reload}};
 // The nginx init script's actions (/etc/init.d/nginx), which `service` passes through.
 const std::map<std::string, ServiceVerb> kServiceActions = {
-    {"start", ServiceVerb::start},   {"stop", ServiceVerb::stop},     {"restart", ServiceVerb::restart},
-    {"reload", ServiceVerb::reload}, {"force-reload", ServiceVerb::reload}, {"status", ServiceVerb::status},
+    {"start", ServiceVerb::start},           {"stop", ServiceVerb::stop},
+    {"restart", ServiceVerb::restart},       {"reload", ServiceVerb::reload},
+    {"force-reload", ServiceVerb::reload},   {"status", ServiceVerb::status},
     {"configtest", ServiceVerb::configtest}, {"try-restart", ServiceVerb::try_restart}};
 
 // "nginx.service" -> "nginx"; a unit of another type is kept as written.
@@ -37,14 +43,16 @@ ServicePlan plan_systemctl(const std::vector<std::string>& args) {
   bool quiet = false;
   std::vector<std::string> words;
   for (const auto& a : args) {
-    if (a == "-q" || a == "--quiet") quiet = true;
+    if (a == "-q" || a == "--quiet")
+      quiet = true;
     else if (a == "--no-pager" || a == "--no-block" || a == "-l" || a == "--full" || a == "--now" ||
              a == "--no-ask-password" || a == "--system")
       continue;
     else if (!a.empty() && a[0] == '-') {
       plan.answer = core::not_modelled_result("systemctl option " + a);
       return plan;
-    } else words.push_back(a);
+    } else
+      words.push_back(a);
   }
   if (words.empty()) {
     plan.answer = core::not_modelled_result("systemctl without a verb (list-units)");
@@ -61,7 +69,7 @@ ServicePlan plan_systemctl(const std::vector<std::string>& args) {
   }
   if (words.size() != 2) {
     plan.answer = words.size() < 2 ? core::CommandResult{1, "", "Too few arguments.\n"}
-                                    : core::not_modelled_result("systemctl " + words[0] + " with several units");
+                                   : core::not_modelled_result("systemctl " + words[0] + " with several units");
     return plan;
   }
   const std::string unit = unit_name(words[1]);
@@ -76,7 +84,8 @@ ServicePlan plan_systemctl(const std::vector<std::string>& args) {
 ServicePlan plan_service(const std::vector<std::string>& args) {
   ServicePlan plan;
   if (args.empty() || args[0] == "--help" || args[0] == "-h") {
-    plan.answer = core::CommandResult{1, "", "Usage: service < option > | --status-all | [ service_name [ command | --full-restart ] ]\n"};
+    plan.answer = core::CommandResult{
+        1, "", "Usage: service < option > | --status-all | [ service_name [ command | --full-restart ] ]\n"};
     return plan;
   }
   if (args[0] == "--status-all") {
@@ -89,13 +98,16 @@ ServicePlan plan_service(const std::vector<std::string>& args) {
     return plan;
   }
   if (args.size() < 2) {
-    plan.answer = core::CommandResult{1, "", fmt::format("Usage: /etc/init.d/{} {{start|stop|status|restart|reload|force-reload|configtest}}\n", unit)};
+    plan.answer = core::CommandResult{
+        1, "",
+        fmt::format("Usage: /etc/init.d/{} {{start|stop|status|restart|reload|force-reload|configtest}}\n", unit)};
     return plan;
   }
   auto action = kServiceActions.find(args[1]);
   if (action == kServiceActions.end()) {
     plan.answer = core::CommandResult{
-        1, "", fmt::format("Usage: /etc/init.d/{} {{start|stop|status|restart|reload|force-reload|configtest}}\n", unit)};
+        1, "",
+        fmt::format("Usage: /etc/init.d/{} {{start|stop|status|restart|reload|force-reload|configtest}}\n", unit)};
     return plan;
   }
   plan.request = ServiceRequest{unit, action->second, false};
@@ -111,11 +123,13 @@ core::CommandResult systemctl_answer(const ServiceRequest& r, bool ok, bool runn
       return {0, r.quiet ? "" : "enabled\n", ""};
     case ServiceVerb::status: {
       if (r.quiet) return {running ? 0 : 3, "", ""};
-      std::string out = fmt::format("● {} - {}\n     Loaded: loaded (/lib/systemd/system/{}; enabled; preset: enabled)\n"
-                                    "     Active: {}\n",
-                                    unit, r.unit == "nginx" ? "A high performance web server and a reverse proxy server"
-                                                            : "Docker Application Container Engine",
-                                    unit, running ? "active (running)" : "inactive (dead)");
+      std::string out = fmt::format(
+          "● {} - {}\n     Loaded: loaded (/lib/systemd/system/{}; enabled; preset: enabled)\n"
+          "     Active: {}\n",
+          unit,
+          r.unit == "nginx" ? "A high performance web server and a reverse proxy server"
+                            : "Docker Application Container Engine",
+          unit, running ? "active (running)" : "inactive (dead)");
       return {running ? 0 : 3, out, ""};
     }
     case ServiceVerb::enable:

@@ -13,8 +13,21 @@
 
 namespace bg::fakes {
 
-enum class ServiceVerb { start, stop, restart, reload, reload_or_restart, try_restart, status, is_active,
-                         is_enabled, enable, disable, daemon_reload, configtest };
+enum class ServiceVerb {
+  start,
+  stop,
+  restart,
+  reload,
+  reload_or_restart,
+  try_restart,
+  status,
+  is_active,
+  is_enabled,
+  enable,
+  disable,
+  daemon_reload,
+  configtest
+};
 
 struct ServiceRequest {
   std::string unit;  // "nginx", "docker" ("" for daemon-reload)

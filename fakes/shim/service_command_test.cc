@@ -31,7 +31,8 @@ TEST(SystemctlAnswer, WordsAndExitCodes) {
   ServiceRequest reload{"nginx", ServiceVerb::reload, false};
   auto failed = systemctl_answer(reload, false, true, "[emerg] ...");
   EXPECT_EQ(failed.exit_code, 1);
-  EXPECT_EQ(failed.err.rfind("Job for nginx.service failed because the control process exited with error code.", 0), 0u);
+  EXPECT_EQ(failed.err.rfind("Job for nginx.service failed because the control process exited with error code.", 0),
+            0u);
 }
 
 }  // namespace bg::fakes

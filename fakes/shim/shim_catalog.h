@@ -9,10 +9,10 @@
 namespace bg::fakes {
 
 struct ShimmedProgram {
-  std::string name;                 // argv[0]'s basename as the shim sees it
-  std::vector<std::string> paths;   // where it is installed on the host
+  std::string name;                // argv[0]'s basename as the shim sees it
+  std::vector<std::string> paths;  // where it is installed on the host
   bool modelled = true;
-  std::string why_not;              // for one that is not: what it would do ("installs packages")
+  std::string why_not;  // for one that is not: what it would do ("installs packages")
 };
 
 const std::vector<ShimmedProgram>& shimmed_programs();

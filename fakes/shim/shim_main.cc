@@ -80,8 +80,10 @@ int exec_reply(const ShimReply& reply) {
   std::vector<char*> envp;
   for (auto& e : env_strings) envp.push_back(e.data());
   envp.push_back(nullptr);
-  if (reply.exec_env.empty()) ::execv(argv[0], argv.data());
-  else ::execve(argv[0], argv.data(), envp.data());
+  if (reply.exec_env.empty())
+    ::execv(argv[0], argv.data());
+  else
+    ::execve(argv[0], argv.data(), envp.data());
   std::fprintf(stderr, "bluegreen-shim: exec %s: %s\n", argv[0], std::strerror(errno));
   return 127;
 }

@@ -26,8 +26,8 @@ int int_field(const nlohmann::json& j, const char* name) {
 
 // Written out rather than with NLOHMANN_DEFINE_TYPE_*: `stdin` is also a <stdio.h> macro.
 void to_json(nlohmann::json& j, const ShimRequest& r) {
-  j = nlohmann::json{
-      {"program", r.program}, {"args", r.args}, {"cwd", r.cwd}, {"stdin", r.stdin}, {"env", r.env}, {"pid", r.pid}};
+  j = nlohmann::json{{"program", r.program}, {"args", r.args}, {"cwd", r.cwd},
+                     {"stdin", r.stdin},     {"env", r.env},   {"pid", r.pid}};
 }
 
 void from_json(const nlohmann::json& j, ShimRequest& r) {

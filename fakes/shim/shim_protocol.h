@@ -28,19 +28,19 @@ inline constexpr const char* kLineEnv = "BLUEGREEN_LINE";
 bool reads_stdin(const std::string& program, const std::vector<std::string>& args);
 
 struct ShimRequest {
-  std::string program;              // basename(argv[0]): docker, docker-compose, sleep, ...
-  std::vector<std::string> args;    // argv[1..]
-  std::string cwd;                  // the script's working directory
-  std::string stdin;                // what was piped in, when reads_stdin(); else ""
+  std::string program;                     // basename(argv[0]): docker, docker-compose, sleep, ...
+  std::vector<std::string> args;           // argv[1..]
+  std::string cwd;                         // the script's working directory
+  std::string stdin;                       // what was piped in, when reads_stdin(); else ""
   std::map<std::string, std::string> env;  // the caller's whole environment
-  int pid = 0;                      // the shim process's pid, as its host numbers it (0: unknown)
+  int pid = 0;                             // the shim process's pid, as its host numbers it (0: unknown)
 };
 
 struct ShimReply {
   int exit_code = 0;
   std::string out;
   std::string err;
-  std::vector<std::string> exec;    // when not empty: exec it (exec[0] a path) instead of printing
+  std::vector<std::string> exec;                // when not empty: exec it (exec[0] a path) instead of printing
   std::map<std::string, std::string> exec_env;  // its environment; empty: the caller's
 };
 

@@ -88,7 +88,10 @@ struct ShimWorld {
       std::lock_guard lock(last_mutex);
       last = req;
       if (req.program == "sudo")
-        return ShimReply{0, "", "", {"/bin/sh", "-c", "echo \"$0 $SUDO_USER ${PORT:-unset}\"", req.args.at(0)},
+        return ShimReply{0,
+                         "",
+                         "",
+                         {"/bin/sh", "-c", "echo \"$0 $SUDO_USER ${PORT:-unset}\"", req.args.at(0)},
                          {{"SUDO_USER", "ec2-user"}}};
       return ShimReply{3, fmt::format("{}\n", fmt::join(req.args, " ")), "progress on stderr\n", {}};
     });

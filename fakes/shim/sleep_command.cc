@@ -17,7 +17,8 @@ SleepParse parse_sleep_args(const std::vector<std::string>& args) {
   for (const auto& a : args) {
     std::smatch m;
     if (!std::regex_match(a, m, operand)) {
-      out.error = {1, "", fmt::format("sleep: invalid time interval ‘{}’\nTry 'sleep --help' for more information.\n", a)};
+      out.error = {1, "",
+                   fmt::format("sleep: invalid time interval ‘{}’\nTry 'sleep --help' for more information.\n", a)};
       return out;
     }
     double v = std::stod(m[1].str());

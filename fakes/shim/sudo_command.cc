@@ -12,9 +12,9 @@ namespace {
 // (/etc/sudoers: `Defaults secure_path = /sbin:/bin:/usr/sbin:/usr/bin`, env_keep list below).
 constexpr const char* kUbuntuSecurePath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
 constexpr const char* kAmazonSecurePath = "/sbin:/bin:/usr/sbin:/usr/bin";
-const std::set<std::string> kAmazonEnvKeep = {"COLORS",   "DISPLAY", "HOSTNAME", "HISTSIZE", "KDEDIR", "LS_COLORS",
-                                              "MAIL",     "PS1",     "PS2",      "QTDIR",    "USERNAME", "LANG",
-                                              "LANGUAGE", "LINGUAS", "_XKB_CHARSET", "XAUTHORITY"};
+const std::set<std::string> kAmazonEnvKeep = {
+    "COLORS", "DISPLAY", "HOSTNAME", "HISTSIZE", "KDEDIR",   "LS_COLORS", "MAIL",         "PS1",
+    "PS2",    "QTDIR",   "USERNAME", "LANG",     "LANGUAGE", "LINGUAS",   "_XKB_CHARSET", "XAUTHORITY"};
 // sudo keeps these whatever env_reset says (sudo's env.c initial_keepenv_table).
 const std::set<std::string> kAlwaysKept = {"TERM", "COLUMNS", "LINES", "DISPLAY", "TZ"};
 
@@ -67,14 +67,19 @@ SudoPlan plan_sudo(const std::vector<std::string>& args, const SudoContext& ctx)
       break;
     }
     if (a.rfind("--", 0) == 0) {
-      if (a == "--preserve-env") preserve_env = true;
+      if (a == "--preserve-env")
+        preserve_env = true;
       else if (a.rfind("--preserve-env=", 0) == 0) {
         std::stringstream names(a.substr(15));
         for (std::string n; std::getline(names, n, ',');) preserve_list.insert(n);
-      } else if (a == "--non-interactive" || a == "--set-home" || a == "--stdin") continue;
-      else if (a == "--shell") shell = true;
-      else if (a.rfind("--user=", 0) == 0 || a.rfind("--group=", 0) == 0) continue;
-      else if (a == "--user" || a == "--group") ++i;
+      } else if (a == "--non-interactive" || a == "--set-home" || a == "--stdin")
+        continue;
+      else if (a == "--shell")
+        shell = true;
+      else if (a.rfind("--user=", 0) == 0 || a.rfind("--group=", 0) == 0)
+        continue;
+      else if (a == "--user" || a == "--group")
+        ++i;
       else {
         plan.refusal = core::not_modelled_result("sudo option " + a);
         return plan;
@@ -85,14 +90,31 @@ SudoPlan plan_sudo(const std::vector<std::string>& args, const SudoContext& ctx)
     for (size_t k = 1; k < a.size(); ++k) {
       std::string ignored;
       switch (a[k]) {
-        case 'E': preserve_env = true; break;
-        case 'H': case 'n': case 'S': case 'P': case 'A': break;  // no password is ever asked here
-        case 's': shell = true; break;
-        case 'u': case 'g':
-          if (!flag_value(args, i, k, ignored)) { plan.refusal = usage(); return plan; }
+        case 'E':
+          preserve_env = true;
           break;
-        case 'k': case 'K':
-          if (args.size() == 1) { plan.refusal = core::CommandResult{0, "", ""}; return plan; }
+        case 'H':
+        case 'n':
+        case 'S':
+        case 'P':
+        case 'A':
+          break;  // no password is ever asked here
+        case 's':
+          shell = true;
+          break;
+        case 'u':
+        case 'g':
+          if (!flag_value(args, i, k, ignored)) {
+            plan.refusal = usage();
+            return plan;
+          }
+          break;
+        case 'k':
+        case 'K':
+          if (args.size() == 1) {
+            plan.refusal = core::CommandResult{0, "", ""};
+            return plan;
+          }
           break;
         default:
           plan.refusal = core::not_modelled_result(fmt::format("sudo option -{}", a[k]));

@@ -15,14 +15,14 @@
 namespace bg::fakes {
 
 struct SudoPlan {
-  std::vector<std::string> exec;                // the command to exec, argv[0] an absolute path
-  std::map<std::string, std::string> env;       // its whole environment
-  std::optional<core::CommandResult> refusal;   // sudo's own answer instead (usage, not found, -k)
+  std::vector<std::string> exec;               // the command to exec, argv[0] an absolute path
+  std::map<std::string, std::string> env;      // its whole environment
+  std::optional<core::CommandResult> refusal;  // sudo's own answer instead (usage, not found, -k)
 };
 
 struct SudoContext {
-  bool amazon_linux = true;                     // whose sudoers defaults (secure_path, env_keep)
-  std::map<std::string, std::string> env;       // the caller's environment
+  bool amazon_linux = true;                // whose sudoers defaults (secure_path, env_keep)
+  std::map<std::string, std::string> env;  // the caller's environment
   // Whether an executable file exists at this host path.
   std::function<bool(const std::string&)> executable;
   // Variables of the harness's own that every process of the host keeps (the shims' socket...).

@@ -8,8 +8,11 @@ namespace {
 SudoContext context(bool amazon) {
   SudoContext c;
   c.amazon_linux = amazon;
-  c.env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"}, {"PORT", "3001"}, {"USER", "root"},
-           {"BLUEGREEN_SHIM_SOCKET", "/run/bluegreen/shim.sock"}, {"LANG", "C.UTF-8"}};
+  c.env = {{"PATH", "/usr/local/bin:/usr/bin:/bin"},
+           {"PORT", "3001"},
+           {"USER", "root"},
+           {"BLUEGREEN_SHIM_SOCKET", "/run/bluegreen/shim.sock"},
+           {"LANG", "C.UTF-8"}};
   c.executable = [](const std::string& p) {
     return p == "/usr/bin/docker" || p == "/usr/local/bin/docker-compose" || p == "/usr/bin/tee" || p == "/bin/bash";
   };

@@ -11,11 +11,11 @@
 namespace bg::survey {
 
 struct AppFacts {
-  std::vector<Named> exposed;    // EXPOSE ports of the last stage
-  std::vector<Named> env_port;   // ENV PORT of the last stage
-  Named cmd;                     // CMD as written
-  Named next_dependency;         // package.json's "next" range as written ("14.1.4", "^13.4.0")
-  Named next_config_hint;        // next.config's `experimental.outputStandalone` (a Next.js 12 option)
+  std::vector<Named> exposed;   // EXPOSE ports of the last stage
+  std::vector<Named> env_port;  // ENV PORT of the last stage
+  Named cmd;                    // CMD as written
+  Named next_dependency;        // package.json's "next" range as written ("14.1.4", "^13.4.0")
+  Named next_config_hint;       // next.config's `experimental.outputStandalone` (a Next.js 12 option)
 };
 
 AppFacts read_app_files(const FolderFiles& folder);

@@ -11,18 +11,18 @@
 namespace bg::survey {
 namespace {
 
-
 void decide_port(const FolderReading& in, FolderSurvey& s) {
   const AppFacts& app = in.app;
   if (!app.exposed.empty() || !app.env_port.empty()) {
     const Named& first = app.exposed.empty() ? app.env_port.front() : app.exposed.front();
     std::vector<Source> from{first.at};
     if (!app.exposed.empty() && !app.env_port.empty()) from.push_back(app.env_port.front().at);
-    s.app_port = {first.value, Basis::read, from, app.exposed.empty() ? "ENV PORT of the image" : "EXPOSE of the image"};
+    s.app_port = {first.value, Basis::read, from,
+                  app.exposed.empty() ? "ENV PORT of the image" : "EXPOSE of the image"};
     if (!app.exposed.empty() && !app.env_port.empty() && app.exposed.front().value != app.env_port.front().value)
       s.checks.push_back(fmt::format("the Dockerfile exposes {} ({}) but sets PORT={} ({}): Next.js listens on PORT",
-                                     app.exposed.front().value, app.exposed.front().at.str(), app.env_port.front().value,
-                                     app.env_port.front().at.str()));
+                                     app.exposed.front().value, app.exposed.front().at.str(),
+                                     app.env_port.front().value, app.env_port.front().at.str()));
     return;
   }
   for (const auto& file : in.compose)
@@ -30,7 +30,8 @@ void decide_port(const FolderReading& in, FolderSurvey& s) {
       for (const auto& p : svc.ports)
         if (!is_nginx_image(svc.image.value) && !s.app_port.known())
           s.app_port = {port_parts(p.value).second, Basis::read, {p.at}, "the container port the colors publish"};
-  if (!s.app_port.known()) s.app_port = {"3000", Basis::assumed, {}, "Next.js listens on 3000 unless PORT says otherwise"};
+  if (!s.app_port.known())
+    s.app_port = {"3000", Basis::assumed, {}, "Next.js listens on 3000 unless PORT says otherwise"};
 }
 
 void list_host_ports(const FolderReading& in, FolderSurvey& s) {
@@ -60,7 +61,8 @@ void decide_health(const FolderReading& in, FolderSurvey& s) {
     for (const auto& svc : file.services) {
       std::smatch m;
       // Services sharing an anchored healthcheck read it from the same line: one source is enough.
-      const bool seen = std::any_of(paths.begin(), paths.end(), [&](auto& p) { return p.at.str() == svc.healthcheck.at.str(); });
+      const bool seen =
+          std::any_of(paths.begin(), paths.end(), [&](auto& p) { return p.at.str() == svc.healthcheck.at.str(); });
       if (!seen && std::regex_search(svc.healthcheck.value, m, url)) paths.push_back({m[1], svc.healthcheck.at});
     }
   if (paths.empty()) {
@@ -71,8 +73,10 @@ void decide_health(const FolderReading& in, FolderSurvey& s) {
     const std::string path = p.value.substr(0, p.value.find('?'));
     if (path == "/" || path == "/api/health") continue;
     s.health_path = {path, Basis::read, {p.at}, "a path bluegreen's app does not serve"};
-    s.checks.push_back(fmt::format("{} checks {}: bluegreen's Next.js app answers only GET / and GET /api/health "
-                                   "({{\"status\":\"ok\"}}), so this check gets a 404 in a run", p.at.str(), path));
+    s.checks.push_back(
+        fmt::format("{} checks {}: bluegreen's Next.js app answers only GET / and GET /api/health "
+                    "({{\"status\":\"ok\"}}), so this check gets a 404 in a run",
+                    p.at.str(), path));
     return;
   }
   std::vector<Source> from;
@@ -86,20 +90,26 @@ void decide_next(const FolderReading& in, FolderSurvey& s) {
   if (!app.next_dependency.value.empty()) {
     const std::string mm = next_major_minor(app.next_dependency.value);
     if (!mm.empty()) {
-      s.next_version = {mm, Basis::read, {app.next_dependency.at}, fmt::format("\"next\": \"{}\"", app.next_dependency.value)};
+      s.next_version = {
+          mm, Basis::read, {app.next_dependency.at}, fmt::format("\"next\": \"{}\"", app.next_dependency.value)};
       return;
     }
   }
   if (!app.next_config_hint.value.empty()) {
-    s.next_version = {"12.2", Basis::assumed, {app.next_config_hint.at},
+    s.next_version = {"12.2",
+                      Basis::assumed,
+                      {app.next_config_hint.at},
                       "no version in package.json; experimental.outputStandalone is a Next.js 12 option"};
-    s.checks.push_back(fmt::format("app.next_version: 12.2 assumed from {} (experimental.outputStandalone, Next.js "
-                                   "12); the version decides how the app stops on SIGTERM", app.next_config_hint.at.str()));
+    s.checks.push_back(
+        fmt::format("app.next_version: 12.2 assumed from {} (experimental.outputStandalone, Next.js "
+                    "12); the version decides how the app stops on SIGTERM",
+                    app.next_config_hint.at.str()));
     return;
   }
   s.next_version = {"", Basis::unknown, {}, "no package.json naming next"};
-  s.checks.push_back("app.next_version: no package.json names next: 12.2 (the default), 13.4 or 14.1 decide how "
-                     "the app stops on SIGTERM and answers before it is ready");
+  s.checks.push_back(
+      "app.next_version: no package.json names next: 12.2 (the default), 13.4 or 14.1 decide how "
+      "the app stops on SIGTERM and answers before it is ready");
 }
 
 }  // namespace
@@ -125,8 +135,10 @@ void survey_registry(const FolderReading& in, FolderSurvey& s) {
     const bool complete = interpolate(image, env);
     if (image.empty() || builds || built.count(image_repository(image))) return;
     if (!complete) {
-      s.checks.push_back(fmt::format("{} names the image {} through a variable without a default: add the image it "
-                                     "becomes to docker.registry", at.str(), written));
+      s.checks.push_back(
+          fmt::format("{} names the image {} through a variable without a default: add the image it "
+                      "becomes to docker.registry",
+                      at.str(), written));
       return;
     }
     if (image_repository(image) == image) image += ":latest";
@@ -138,8 +150,10 @@ void survey_registry(const FolderReading& in, FolderSurvey& s) {
     } else if (user.find("blue") != std::string::npos || user.find("green") != std::string::npos) {
       s.registry.push_back({image, "app", Basis::assumed, at, fmt::format("pulled, not built; {} is a color", user)});
     } else {
-      s.checks.push_back(fmt::format("{} runs {}, which the host does not build and which is neither nginx nor a "
-                                     "color of the app: bluegreen runs only those", at.str(), image));
+      s.checks.push_back(
+          fmt::format("{} runs {}, which the host does not build and which is neither nginx nor a "
+                      "color of the app: bluegreen runs only those",
+                      at.str(), image));
     }
   };
   for (const auto& file : in.compose)

@@ -64,7 +64,8 @@ ComposeService read_service(const TextFile& f, const std::string& name, const YA
   if (auto ports = lookup(n, "ports"); ports && ports.IsSequence())
     for (const auto& p : ports)
       if (p.IsScalar()) s.ports.push_back({p.Scalar(), at(p)});
-  if (auto hc = lookup(n, "healthcheck"); hc && hc.IsMap() && hc["test"]) s.healthcheck = {one_line(hc["test"]), at(hc["test"])};
+  if (auto hc = lookup(n, "healthcheck"); hc && hc.IsMap() && hc["test"])
+    s.healthcheck = {one_line(hc["test"]), at(hc["test"])};
   if (auto volumes = lookup(n, "volumes"); volumes && volumes.IsSequence())
     for (const auto& v : volumes)
       if (v.IsScalar()) s.volumes.push_back({v.Scalar(), at(v)});
@@ -107,9 +108,12 @@ bool interpolate(std::string& text, const std::map<std::string, std::string>& en
     const std::string name = m[1].matched ? m[1].str() : m[4].str();
     auto found = env.find(name);
     const bool empty_counts_unset = m[2].matched && m[2].str().rfind(":-", 0) == 0;
-    if (found != env.end() && !(empty_counts_unset && found->second.empty())) out += found->second;
-    else if (m[3].matched) out += m[3].str();
-    else complete = false;
+    if (found != env.end() && !(empty_counts_unset && found->second.empty()))
+      out += found->second;
+    else if (m[3].matched)
+      out += m[3].str();
+    else
+      complete = false;
     begin = m[0].second;
   }
   out.append(begin, text.cend());
@@ -118,7 +122,7 @@ bool interpolate(std::string& text, const std::map<std::string, std::string>& en
 }
 
 std::pair<std::string, std::string> port_parts(const std::string& published) {
-  std::string p = published.substr(0, published.find('/'));   // "3000:3000/tcp"
+  std::string p = published.substr(0, published.find('/'));  // "3000:3000/tcp"
   const auto last = p.rfind(':');
   if (last == std::string::npos) return {"", p};
   const std::string container = p.substr(last + 1);

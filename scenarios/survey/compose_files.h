@@ -14,20 +14,20 @@ namespace bg::survey {
 
 struct ComposeService {
   std::string name;
-  Named image;                   // as written ("ghcr.io/acme/web:${BLUE_TAG:-latest}"); empty when none
-  bool build = false;            // `build:`: the image is built on the host
+  Named image;         // as written ("ghcr.io/acme/web:${BLUE_TAG:-latest}"); empty when none
+  bool build = false;  // `build:`: the image is built on the host
   std::string container_name;
-  std::vector<Named> ports;      // as written ("127.0.0.1:3000:3000", "${PORT}:3000")
-  Named healthcheck;             // the test, as one line
-  std::vector<Named> volumes;    // as written ("./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro")
+  std::vector<Named> ports;    // as written ("127.0.0.1:3000:3000", "${PORT}:3000")
+  Named healthcheck;           // the test, as one line
+  std::vector<Named> volumes;  // as written ("./nginx/default.conf:/etc/nginx/conf.d/default.conf:ro")
   Source at;
 };
 
 struct ComposeFile {
-  std::string path;              // relative to the folder
-  Source version_at;             // the top-level `version:` (line 0 when none)
+  std::string path;   // relative to the folder
+  Source version_at;  // the top-level `version:` (line 0 when none)
   std::vector<ComposeService> services;
-  std::map<std::string, std::string> dotenv;   // the .env beside the file
+  std::map<std::string, std::string> dotenv;  // the .env beside the file
 };
 
 // Throws SurveyError naming file and line when a compose file is not valid YAML.

@@ -12,21 +12,21 @@
 namespace bg::survey {
 
 struct Hook {
-  std::string event, location;   // "ApplicationStart", "scripts/deploy.sh" (leading '/' dropped)
+  std::string event, location;  // "ApplicationStart", "scripts/deploy.sh" (leading '/' dropped)
   std::string runas;
   Source at;
 };
 
 struct Appspec {
   bool present = false;
-  std::string destination;       // the first files entry's destination
+  std::string destination;  // the first files entry's destination
   Source destination_at;
   std::vector<Hook> hooks;
 };
 
 struct SshStep {
-  Source at;                     // the `uses: appleboy/ssh-action...` line
-  ShellScript script;            // its `script:`, as run on the host
+  Source at;           // the `uses: appleboy/ssh-action...` line
+  ShellScript script;  // its `script:`, as run on the host
   Source user_at;
 };
 

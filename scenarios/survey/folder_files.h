@@ -18,10 +18,10 @@ class SurveyError : public std::runtime_error {
 };
 
 struct TextFile {
-  std::string path;                  // relative to the folder, '/'-separated
-  std::vector<std::string> lines;    // without their line ends
-  std::string name() const;          // the last path component
-  std::string folder() const;        // the folder part ("" at the root)
+  std::string path;                // relative to the folder, '/'-separated
+  std::vector<std::string> lines;  // without their line ends
+  std::string name() const;        // the last path component
+  std::string folder() const;      // the folder part ("" at the root)
 };
 
 class FolderFiles {

@@ -17,8 +17,8 @@ namespace bg::survey {
 struct FolderReading {
   const FolderFiles& files;
   DeployFiles deploy;
-  std::vector<ShellScript> scripts;   // the folder's shell files, then each ssh-action step's script
-  std::vector<ScriptFacts> facts;     // one per script
+  std::vector<ShellScript> scripts;  // the folder's shell files, then each ssh-action step's script
+  std::vector<ScriptFacts> facts;    // one per script
   std::vector<ComposeFile> compose;
   std::vector<NginxFile> nginx;
   AppFacts app;

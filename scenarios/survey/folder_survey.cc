@@ -20,23 +20,30 @@ void decide_delivery(const FolderReading& in, FolderSurvey& s) {
     for (const auto& step : w.ssh_steps) ssh.push_back(step.at);
   }
   if (!a.present && in.deploy.workflows.empty())
-    throw SurveyError(fmt::format("{}: not a deploy folder: it has neither appspec.yml (CodeDeploy) nor "
-                                  ".github/workflows/*.yml (GitHub Actions)", in.files.dir().string()));
+    throw SurveyError(
+        fmt::format("{}: not a deploy folder: it has neither appspec.yml (CodeDeploy) nor "
+                    ".github/workflows/*.yml (GitHub Actions)",
+                    in.files.dir().string()));
   const Source hooks_at = a.hooks.empty() ? Source{"appspec.yml", 1} : a.hooks.front().at;
   if (a.present && !creates.empty()) {
-    s.delivery = {"workflow+codedeploy", Basis::read, {creates.front(), hooks_at},
+    s.delivery = {"workflow+codedeploy",
+                  Basis::read,
+                  {creates.front(), hooks_at},
                   "the workflow hands each push to CodeDeploy, which runs the appspec's hooks"};
   } else if (a.present) {
     s.delivery = {"codedeploy", Basis::read, {hooks_at}, "CodeDeploy runs the appspec's hooks for each push"};
     if (!ssh.empty())
-      s.checks.push_back(fmt::format("the folder has appspec.yml and an ssh-action step ({}): init assumed the "
-                                     "deployment is CodeDeploy's", ssh.front().str()));
+      s.checks.push_back(
+          fmt::format("the folder has appspec.yml and an ssh-action step ({}): init assumed the "
+                      "deployment is CodeDeploy's",
+                      ssh.front().str()));
   } else if (!ssh.empty()) {
     s.delivery = {"ssh-action", Basis::read, ssh, "appleboy/ssh-action runs the swap on the host"};
   } else {
     s.delivery = {"", Basis::unknown, {}, "no appspec.yml, and no workflow step that deploys"};
-    s.checks.push_back("the workflows neither run appleboy/ssh-action nor create a CodeDeploy deployment: a run "
-                       "has no way to deploy this folder");
+    s.checks.push_back(
+        "the workflows neither run appleboy/ssh-action nor create a CodeDeploy deployment: a run "
+        "has no way to deploy this folder");
   }
   if (a.present && a.hooks.empty()) s.checks.push_back("appspec.yml has no hooks: no script runs on the host");
 }
@@ -86,15 +93,18 @@ void decide_host_os(const FolderReading& in, FolderSurvey& s) {
     if (os == "ubuntu-22.04") why += "; 22.04 is the Ubuntu bluegreen models";
     s.host_os = {os, Basis::read, from, why};
   } else if (by_os.empty()) {
-    s.host_os = {"", Basis::unknown, {}, "nothing names the host's user (/home/ec2-user, /home/ubuntu) or package manager"};
-    s.checks.push_back("host.os: nothing in the folder names the host's user or package manager: amazon-linux-2 "
-                       "(the default) or ubuntu-22.04");
+    s.host_os = {
+        "", Basis::unknown, {}, "nothing names the host's user (/home/ec2-user, /home/ubuntu) or package manager"};
+    s.checks.push_back(
+        "host.os: nothing in the folder names the host's user or package manager: amazon-linux-2 "
+        "(the default) or ubuntu-22.04");
   } else {
     const Clue* al2 = by_os["amazon-linux-2"].front();
     const Clue* u22 = by_os["ubuntu-22.04"].front();
     s.host_os = {"", Basis::unknown, {al2->at, u22->at}, "the folder names both hosts"};
-    s.checks.push_back(fmt::format("host.os: {} ({}) says Amazon Linux, {} ({}) says Ubuntu: write the host you deploy to",
-                                   al2->at.str(), al2->what, u22->at.str(), u22->what));
+    s.checks.push_back(
+        fmt::format("host.os: {} ({}) says Amazon Linux, {} ({}) says Ubuntu: write the host you deploy to",
+                    al2->at.str(), al2->what, u22->at.str(), u22->what));
   }
 }
 
@@ -108,18 +118,23 @@ void decide_compose(const FolderReading& in, FolderSurvey& s) {
   }
   if (!plugin.empty() && standalone.empty()) {
     s.compose_generation = {"v2", Basis::read, {plugin.front()}, "`docker compose` is compose v2, Docker's plugin"};
-    s.compose_version = {"2.20.2", Basis::assumed, {plugin.front()},
+    s.compose_version = {"2.20.2",
+                         Basis::assumed,
+                         {plugin.front()},
                          "a plugin installed from Docker's repository since 2023 is 2.15 or later (2.20.2's `ps`: "
                          "`Up 5 seconds`); write 2.5.0 for an older one (`ps` says `running`)"};
     return;
   }
-  s.compose_generation = {plugin.empty() ? "standalone" : "mixed", Basis::read, {standalone.front()},
+  s.compose_generation = {plugin.empty() ? "standalone" : "mixed",
+                          Basis::read,
+                          {standalone.front()},
                           "`docker-compose` is compose v1 (1.29.2: Ubuntu's package, pip) or v2's standalone binary "
                           "(2.20.2: Docker's instructions today); the folder cannot tell which"};
   s.compose_version = {"", Basis::unknown, {standalone.front()}, s.compose_generation.why};
-  s.checks.push_back(fmt::format("docker.compose: {} calls `docker-compose`; `docker-compose version` on your host says "
-                                 "whether it is 1.29.2 or 2.x (their `ps` output differs: races.md R10)",
-                                 standalone.front().str()));
+  s.checks.push_back(
+      fmt::format("docker.compose: {} calls `docker-compose`; `docker-compose version` on your host says "
+                  "whether it is 1.29.2 or 2.x (their `ps` output differs: races.md R10)",
+                  standalone.front().str()));
 }
 
 // Where the folder's files are on the host, and for ssh-action, how they get there: a clone the
@@ -128,7 +143,8 @@ std::vector<std::pair<std::string, std::string>> place_on_host(const FolderReadi
   std::vector<std::pair<std::string, std::string>> dirs;
   std::string root = in.deploy.appspec.destination;
   while (root.size() > 1 && root.back() == '/') root.pop_back();
-  const std::map<std::string, std::string> homes = {{"amazon-linux-2", "/home/ec2-user"}, {"ubuntu-22.04", "/home/ubuntu"}};
+  const std::map<std::string, std::string> homes = {{"amazon-linux-2", "/home/ec2-user"},
+                                                    {"ubuntu-22.04", "/home/ubuntu"}};
   for (size_t i = 0; i < in.scripts.size(); ++i) {
     const ShellScript& script = in.scripts[i];
     if (!script.ssh_action) continue;
@@ -145,7 +161,8 @@ std::vector<std::pair<std::string, std::string>> place_on_host(const FolderReadi
     for (const auto& [line, step] : steps) {
       const auto& [kind, named] = step;
       const std::string& v = named->value;
-      if (kind == 'c') cwd = v.rfind("~", 0) == 0 ? (home.empty() ? "" : home + v.substr(1)) : v.front() == '/' ? v : cwd + "/" + v;
+      if (kind == 'c')
+        cwd = v.rfind("~", 0) == 0 ? (home.empty() ? "" : home + v.substr(1)) : v.front() == '/' ? v : cwd + "/" + v;
       if (kind == 'g' && !cwd.empty()) {
         pulled = true;
         if (root.empty()) root = cwd;
@@ -160,9 +177,9 @@ std::vector<std::pair<std::string, std::string>> place_on_host(const FolderReadi
       for (const auto& file : in.files.files()) {
         if (file.path.size() <= called.size() || !file.path.ends_with("/" + called)) continue;
         const std::string folder = file.path.substr(0, file.path.size() - called.size());
-        s.host_files.push_back({cwd + "/", folder, Basis::read, named->at,
-                                fmt::format("runs {} in {} without pulling: the admin put the repository's {} there",
-                                            v, cwd, folder)});
+        s.host_files.push_back(
+            {cwd + "/", folder, Basis::read, named->at,
+             fmt::format("runs {} in {} without pulling: the admin put the repository's {} there", v, cwd, folder)});
         dirs.push_back({folder, cwd});
         break;
       }
@@ -193,7 +210,12 @@ void note_reading(const FolderReading& in, FolderSurvey& s) {
 }  // namespace
 
 FolderSurvey survey_files(const FolderFiles& files, const std::string& name) {
-  FolderReading in{files, read_deploy_files(files), {}, {}, read_compose_files(files), read_nginx_files(files),
+  FolderReading in{files,
+                   read_deploy_files(files),
+                   {},
+                   {},
+                   read_compose_files(files),
+                   read_nginx_files(files),
                    read_app_files(files)};
   FolderSurvey s;
   s.dir = files.dir();
@@ -219,7 +241,8 @@ FolderSurvey survey_files(const FolderFiles& files, const std::string& name) {
 FolderSurvey survey_folder(const std::filesystem::path& dir) {
   const FolderFiles files = FolderFiles::read(dir);
   std::string name = dir.filename().string();
-  if (name.empty() || name == ".") name = std::filesystem::absolute(dir).lexically_normal().parent_path().filename().string();
+  if (name.empty() || name == ".")
+    name = std::filesystem::absolute(dir).lexically_normal().parent_path().filename().string();
   return survey_files(files, name);
 }
 

@@ -19,27 +19,27 @@
 
 namespace bg::survey {
 
-struct HostFile {               // host.files: a host path and the folder's file placed there
-  std::string host_path, folder_path;   // a folder entry ends both with '/'
+struct HostFile {                      // host.files: a host path and the folder's file placed there
+  std::string host_path, folder_path;  // a folder entry ends both with '/'
   Basis basis = Basis::read;
   Source from;
   std::string why;
 };
 
-struct HostLink {               // host.symlinks
+struct HostLink {  // host.symlinks
   std::string link, target;
   Basis basis = Basis::read;
   Source from;
   std::string why;
 };
 
-struct HostRepo {               // host.repos: the admin's clone that an ssh-action script pulls
+struct HostRepo {  // host.repos: the admin's clone that an ssh-action script pulls
   std::string path, branch;
   Source from;
 };
 
-struct RegistryImage {          // docker.registry
-  std::string image, runs;      // runs: nginx | app
+struct RegistryImage {      // docker.registry
+  std::string image, runs;  // runs: nginx | app
   Basis basis = Basis::read;
   Source from;
   std::string why;
@@ -48,20 +48,20 @@ struct RegistryImage {          // docker.registry
 struct FolderSurvey {
   std::filesystem::path dir;
   std::string name;
-  Fact delivery;                // codedeploy | workflow+codedeploy | ssh-action
-  Fact host_os;                 // amazon-linux-2 | ubuntu-22.04
-  Fact host_nginx;              // stock | none | "" (no host: key; proxy_config is the whole config)
-  Fact proxy_config;            // the folder's nginx.conf that is the host's whole configuration
+  Fact delivery;      // codedeploy | workflow+codedeploy | ssh-action
+  Fact host_os;       // amazon-linux-2 | ubuntu-22.04
+  Fact host_nginx;    // stock | none | "" (no host: key; proxy_config is the whole config)
+  Fact proxy_config;  // the folder's nginx.conf that is the host's whole configuration
   Fact proxy_container;
   std::vector<HostFile> host_files;
   std::vector<HostLink> host_links;
   std::vector<HostRepo> repos;
   std::vector<RegistryImage> registry;
-  Fact compose_generation;      // v2 (`docker compose`) | standalone (`docker-compose`) | "" none
-  Fact compose_version;         // what to write; unknown for `docker-compose`
+  Fact compose_generation;  // v2 (`docker compose`) | standalone (`docker-compose`) | "" none
+  Fact compose_version;     // what to write; unknown for `docker-compose`
   Fact traffic_port, traffic_host;
-  Fact app_port;                // the port the app listens on in its container
-  std::vector<std::string> host_ports;   // the ports the colors are published on, as written
+  Fact app_port;                        // the port the app listens on in its container
+  std::vector<std::string> host_ports;  // the ports the colors are published on, as written
   Fact health_path;
   Fact next_version;
   std::vector<std::string> read;    // what was read, one line per kind, for the summary

@@ -14,7 +14,8 @@ namespace fs = std::filesystem;
 
 class Folder {
  public:
-  Folder() : dir_(fs::temp_directory_path() / ("bg-survey-" + std::to_string(::getpid()) + "-" + std::to_string(n_++))) {
+  Folder()
+      : dir_(fs::temp_directory_path() / ("bg-survey-" + std::to_string(::getpid()) + "-" + std::to_string(n_++))) {
     fs::remove_all(dir_);
     fs::create_directories(dir_);
   }
@@ -66,7 +67,8 @@ TEST(FolderSurveyCases, HostOsOnlyWhenTheCluesAgree) {
   EXPECT_FALSE(s.host_os.known());
   EXPECT_TRUE(has_check(s, "host.os: nothing in the folder"));
   Folder both;
-  both.add("appspec.yml", kAppspec).add("scripts/deploy.sh", "#!/bin/bash\ncd /home/ubuntu/app\nsudo yum install -y jq\n");
+  both.add("appspec.yml", kAppspec)
+      .add("scripts/deploy.sh", "#!/bin/bash\ncd /home/ubuntu/app\nsudo yum install -y jq\n");
   s = both.survey();
   EXPECT_FALSE(s.host_os.known());
   EXPECT_TRUE(has_check(s, "scripts/deploy.sh:3 (yum) says Amazon Linux")) << s.checks.front();
@@ -78,7 +80,8 @@ TEST(FolderSurveyCases, HostOsOnlyWhenTheCluesAgree) {
 // Goal: a health path bluegreen's app does not serve is a check; /api/health is not.
 TEST(FolderSurveyCases, AHealthPathTheFakeAppDoesNotServeIsACheck) {
   Folder f;
-  f.add("appspec.yml", kAppspec).add("scripts/deploy.sh", "#!/bin/bash\nuntil curl -sf http://localhost:3001/healthz; do sleep 1; done\n");
+  f.add("appspec.yml", kAppspec)
+      .add("scripts/deploy.sh", "#!/bin/bash\nuntil curl -sf http://localhost:3001/healthz; do sleep 1; done\n");
   auto s = f.survey();
   EXPECT_EQ(s.health_path.value, "/healthz");
   EXPECT_TRUE(has_check(s, "scripts/deploy.sh:2 checks /healthz"));
@@ -92,8 +95,9 @@ TEST(FolderSurveyCases, AHealthPathTheFakeAppDoesNotServeIsACheck) {
 TEST(FolderSurveyCases, DockerRunOfNginxIsTheProxyContainer) {
   Folder f;
   f.add("appspec.yml", kAppspec)
-      .add("scripts/deploy.sh", "#!/bin/bash\ndocker run -d --name edge -p 8080:80 -v /srv/conf:/etc/nginx/conf.d nginx:alpine\n"
-                                "docker exec edge nginx -s reload\n");
+      .add("scripts/deploy.sh",
+           "#!/bin/bash\ndocker run -d --name edge -p 8080:80 -v /srv/conf:/etc/nginx/conf.d nginx:alpine\n"
+           "docker exec edge nginx -s reload\n");
   const auto s = f.survey();
   EXPECT_EQ(s.proxy_container.value, "edge");
   EXPECT_EQ(s.traffic_port.value, "8080");
@@ -107,8 +111,9 @@ TEST(FolderSurveyCases, DockerRunOfNginxIsTheProxyContainer) {
 // `docker-compose` init names both and writes neither.
 TEST(FolderSurveyCases, ContainerNameUnderDockerComposeIsACheck) {
   Folder f;
-  f.add("appspec.yml", "version: 0.0\nfiles:\n  - source: /\n    destination: /home/ec2-user/Shop\nhooks:\n"
-                       "  ApplicationStart:\n    - location: scripts/deploy.sh\n")
+  f.add("appspec.yml",
+        "version: 0.0\nfiles:\n  - source: /\n    destination: /home/ec2-user/Shop\nhooks:\n"
+        "  ApplicationStart:\n    - location: scripts/deploy.sh\n")
       .add("scripts/deploy.sh", "#!/bin/bash\ncd /home/ec2-user/Shop\ndocker-compose up -d proxy\n")
       .add("docker-compose.yml", "services:\n  proxy:\n    image: nginx:1.25\n    ports: [\"80:80\"]\n");
   auto s = f.survey();
@@ -124,8 +129,9 @@ TEST(FolderSurveyCases, ContainerNameUnderDockerComposeIsACheck) {
 TEST(FolderSurveyCases, AnNginxFileTheHostMustAlreadyHaveIsACheck) {
   Folder f;
   f.add("appspec.yml", kAppspec)
-      .add("scripts/deploy.sh", "#!/bin/bash\ncd /home/ubuntu/app\nsudo sed -i s/3000/3001/ /etc/nginx/conf.d/upstream.conf\n"
-                                "sudo rm -f /etc/nginx/sites-enabled/default\nsudo nginx -s reload\n");
+      .add("scripts/deploy.sh",
+           "#!/bin/bash\ncd /home/ubuntu/app\nsudo sed -i s/3000/3001/ /etc/nginx/conf.d/upstream.conf\n"
+           "sudo rm -f /etc/nginx/sites-enabled/default\nsudo nginx -s reload\n");
   const auto s = f.survey();
   EXPECT_EQ(s.host_nginx.value, "stock");
   EXPECT_TRUE(has_check(s, "scripts/deploy.sh:3 uses /etc/nginx/conf.d/upstream.conf"));
@@ -137,13 +143,16 @@ TEST(FolderSurveyCases, UbuntuDefaultSiteShadowingIsACheck) {
   Folder f;
   f.add("appspec.yml", kAppspec)
       .add("scripts/deploy.sh", "#!/bin/bash\ncd /home/ubuntu/app\nsudo nginx -s reload\n")
-      .add("nginx/app.conf", "server {\n  listen 80;\n  server_name _;\n  location / { proxy_pass http://127.0.0.1:3000; }\n}\n");
+      .add("nginx/app.conf",
+           "server {\n  listen 80;\n  server_name _;\n  location / { proxy_pass http://127.0.0.1:3000; }\n}\n");
   auto s = f.survey();
   ASSERT_EQ(s.host_files.size(), 1u);
   EXPECT_EQ(s.host_files[0].host_path, "/etc/nginx/conf.d/app.conf");
   EXPECT_EQ(s.host_files[0].basis, Basis::assumed);
   EXPECT_TRUE(has_check(s, "Ubuntu's stock default site answers"));
-  f.add("nginx/app.conf", "server {\n  listen 80 default_server;\n  server_name _;\n  location / { proxy_pass http://127.0.0.1:3000; }\n}\n");
+  f.add("nginx/app.conf",
+        "server {\n  listen 80 default_server;\n  server_name _;\n  location / { proxy_pass http://127.0.0.1:3000; "
+        "}\n}\n");
   EXPECT_FALSE(has_check(f.survey(), "Ubuntu's stock default site answers"));
 }
 
@@ -152,7 +161,8 @@ TEST(FolderSurveyCases, AnImageBluegreenCannotRunIsACheck) {
   Folder f;
   f.add("appspec.yml", kAppspec)
       .add("scripts/deploy.sh", "#!/bin/bash\ndocker compose up -d\n")
-      .add("docker-compose.yml", "services:\n  cache:\n    image: redis:7\n  blue:\n    image: ghcr.io/acme/web:${TAG}\n");
+      .add("docker-compose.yml",
+           "services:\n  cache:\n    image: redis:7\n  blue:\n    image: ghcr.io/acme/web:${TAG}\n");
   const auto s = f.survey();
   EXPECT_TRUE(s.registry.empty());
   EXPECT_TRUE(has_check(s, "runs redis:7"));

@@ -18,11 +18,11 @@ using test_support::get;
 namespace fs = std::filesystem;
 
 struct Row {
-  const char* folder;      // under scenarios/data
-  const char* delivery;    // codedeploy | workflow+codedeploy | ssh-action
-  const char* compose;     // "" (no compose) | v2 (`docker compose`) | standalone (`docker-compose`)
-  const char* health;      // the health path the scripts check, "" for none
-  Basis next;              // read from package.json, or assumed from next.config
+  const char* folder;    // under scenarios/data
+  const char* delivery;  // codedeploy | workflow+codedeploy | ssh-action
+  const char* compose;   // "" (no compose) | v2 (`docker compose`) | standalone (`docker-compose`)
+  const char* health;    // the health path the scripts check, "" for none
+  Basis next;            // read from package.json, or assumed from next.config
 };
 
 const Row kRows[] = {
@@ -45,7 +45,9 @@ const Row kRows[] = {
     {"real-world/16-codedeploy-workflow-compose-wait", "workflow+codedeploy", "v2", "/api/health", Basis::read},
 };
 
-std::string text(const YAML::Node& n, const std::string& fallback = "") { return n && n.IsScalar() ? n.Scalar() : fallback; }
+std::string text(const YAML::Node& n, const std::string& fallback = "") {
+  return n && n.IsScalar() ? n.Scalar() : fallback;
+}
 
 void PrintTo(const Row& row, std::ostream* os) { *os << row.folder; }
 

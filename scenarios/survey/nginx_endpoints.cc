@@ -9,10 +9,10 @@
 namespace bg::survey {
 namespace {
 
-
 // compose-spec's default file names: a compose call without -f reads one of these.
 bool default_compose_name(const std::string& name) {
-  return name == "compose.yaml" || name == "compose.yml" || name == "docker-compose.yaml" || name == "docker-compose.yml";
+  return name == "compose.yaml" || name == "compose.yml" || name == "docker-compose.yaml" ||
+         name == "docker-compose.yml";
 }
 
 std::string name_of(const std::string& path) { return path.substr(path.rfind('/') + 1); }
@@ -43,25 +43,31 @@ Fact compose_project(const NginxInputs& in, const ComposeFile& file) {
 
 void container_of_service(const NginxInputs& in, const ComposeFile& file, const ComposeService& svc, FolderSurvey& s) {
   if (!svc.container_name.empty()) {
-    s.proxy_container = {svc.container_name, Basis::read, {svc.at},
-                         fmt::format("container_name of compose service {}", svc.name)};
+    s.proxy_container = {
+        svc.container_name, Basis::read, {svc.at}, fmt::format("container_name of compose service {}", svc.name)};
     return;
   }
   const Fact project = compose_project(in, file);
   if (!project.known()) {
-    s.checks.push_back(fmt::format("proxy.container: the name of compose service {} ({}) depends on its project's name, "
-                                   "which the folder does not say", svc.name, svc.at.str()));
+    s.checks.push_back(
+        fmt::format("proxy.container: the name of compose service {} ({}) depends on its project's name, "
+                    "which the folder does not say",
+                    svc.name, svc.at.str()));
     return;
   }
-  const std::string v2 = fmt::format("{}-{}-1", project.value, svc.name), v1 = fmt::format("{}_{}_1", project.value, svc.name);
+  const std::string v2 = fmt::format("{}-{}-1", project.value, svc.name),
+                    v1 = fmt::format("{}_{}_1", project.value, svc.name);
   if (s.compose_generation.value == "v2") {
     auto from = project.from;
     from.insert(from.begin(), svc.at);
-    s.proxy_container = {v2, Basis::read, from,
-                         fmt::format("compose v2 names service {} of project {} ({}) {}", svc.name, project.value, project.why, v2)};
+    s.proxy_container = {
+        v2, Basis::read, from,
+        fmt::format("compose v2 names service {} of project {} ({}) {}", svc.name, project.value, project.why, v2)};
   } else {
-    s.checks.push_back(fmt::format("proxy.container: compose service {} ({}) is the container {} with compose v2 and {} "
-                                   "with v1; write the one your host's compose makes", svc.name, svc.at.str(), v2, v1));
+    s.checks.push_back(
+        fmt::format("proxy.container: compose service {} ({}) is the container {} with compose v2 and {} "
+                    "with v1; write the one your host's compose makes",
+                    svc.name, svc.at.str(), v2, v1));
   }
 }
 
@@ -118,7 +124,8 @@ NginxContainers find_nginx_containers(const NginxInputs& in, FolderSurvey& s) {
       if (!run.name.empty() && run.name.find('$') == std::string::npos)
         s.proxy_container = {run.name, Basis::read, {run.at}, "docker run --name of the nginx image"};
       else
-        s.checks.push_back(fmt::format("proxy.container: {} runs nginx in a container without a fixed --name", run.at.str()));
+        s.checks.push_back(
+            fmt::format("proxy.container: {} runs nginx in a container without a fixed --name", run.at.str()));
       std::vector<Named> ports;
       for (const auto& p : run.publish) ports.push_back({p, run.at});
       published_port(ports, {}, s);
@@ -142,7 +149,8 @@ void place_traffic(const std::vector<const NginxFile*>& served, FolderSurvey& s)
     }
   if (!app) return;
   std::smatch m;
-  if (!s.traffic_port.known() && !app->listens.empty() && std::regex_match(app->listens.front(), m, port) && m[1] != "80")
+  if (!s.traffic_port.known() && !app->listens.empty() && std::regex_match(app->listens.front(), m, port) &&
+      m[1] != "80")
     s.traffic_port = {m[1], Basis::read, {app->at}, "listen of the server that passes requests on"};
   // Debian's stock default site is the default server of port 80: a request for localhost reaches
   // it, not a server named `_` elsewhere.
@@ -150,9 +158,10 @@ void place_traffic(const std::vector<const NginxFile*>& served, FolderSurvey& s)
                              std::none_of(s.host_files.begin(), s.host_files.end(),
                                           [](auto& f) { return f.host_path == "/etc/nginx/sites-available/default"; });
   if (!s.traffic_host.known() && stock_default && !app->default_server)
-    s.checks.push_back(fmt::format("traffic.host: the server at {} has no server_name of its own and is not the "
-                                   "default_server, so Ubuntu's stock default site answers requests for localhost",
-                                   app->at.str()));
+    s.checks.push_back(
+        fmt::format("traffic.host: the server at {} has no server_name of its own and is not the "
+                    "default_server, so Ubuntu's stock default site answers requests for localhost",
+                    app->at.str()));
 }
 
 }  // namespace bg::survey

@@ -28,7 +28,7 @@ struct NginxInputs {
 struct NginxContainers {
   bool found = false;
   Source at;
-  std::vector<std::string> mounted;   // folder paths bind-mounted into it (a folder ends with '/')
+  std::vector<std::string> mounted;  // folder paths bind-mounted into it (a folder ends with '/')
 };
 
 // Sets survey.proxy_container and survey.traffic_port for an nginx container, with checks where

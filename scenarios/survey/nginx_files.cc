@@ -29,9 +29,12 @@ std::vector<Token> tokens(const TextFile& f) {
     const int line = static_cast<int>(n) + 1;
     for (size_t i = 0; i < l.size();) {
       const char c = l[i];
-      if (std::isspace(static_cast<unsigned char>(c))) ++i;
-      else if (c == '#') break;
-      else if (c == '{' || c == '}' || c == ';') out.push_back({std::string(1, c), line, false}), ++i;
+      if (std::isspace(static_cast<unsigned char>(c)))
+        ++i;
+      else if (c == '#')
+        break;
+      else if (c == '{' || c == '}' || c == ';')
+        out.push_back({std::string(1, c), line, false}), ++i;
       else if (c == '"' || c == '\'') {
         const size_t close = l.find(c, i + 1);
         const size_t stop = close == std::string::npos ? l.size() : close;
@@ -90,12 +93,44 @@ std::optional<std::vector<Directive>> parse(const std::vector<Token>& toks, size
 }
 
 // Directives that can open an nginx file, at any of its levels.
-const std::set<std::string> kKnown = {
-    "user", "worker_processes", "error_log", "pid", "include", "events", "http", "load_module", "env",
-    "worker_rlimit_nofile", "server", "upstream", "map", "geo", "log_format", "access_log", "location", "set",
-    "proxy_pass", "proxy_set_header", "listen", "server_name", "root", "return", "rewrite", "add_header",
-    "limit_req_zone", "split_clients", "keepalive_timeout", "client_max_body_size", "proxy_http_version",
-    "gzip", "sendfile", "resolver", "if", "proxy_read_timeout", "proxy_next_upstream", "error_page"};
+const std::set<std::string> kKnown = {"user",
+                                      "worker_processes",
+                                      "error_log",
+                                      "pid",
+                                      "include",
+                                      "events",
+                                      "http",
+                                      "load_module",
+                                      "env",
+                                      "worker_rlimit_nofile",
+                                      "server",
+                                      "upstream",
+                                      "map",
+                                      "geo",
+                                      "log_format",
+                                      "access_log",
+                                      "location",
+                                      "set",
+                                      "proxy_pass",
+                                      "proxy_set_header",
+                                      "listen",
+                                      "server_name",
+                                      "root",
+                                      "return",
+                                      "rewrite",
+                                      "add_header",
+                                      "limit_req_zone",
+                                      "split_clients",
+                                      "keepalive_timeout",
+                                      "client_max_body_size",
+                                      "proxy_http_version",
+                                      "gzip",
+                                      "sendfile",
+                                      "resolver",
+                                      "if",
+                                      "proxy_read_timeout",
+                                      "proxy_next_upstream",
+                                      "error_page"};
 
 void collect(const std::string& path, const std::vector<Directive>& ds, NginxFile& f, bool in_upstream) {
   for (const auto& d : ds) {
@@ -111,7 +146,8 @@ void collect(const std::string& path, const std::vector<Directive>& ds, NginxFil
         todo.pop_back();
         if (x->name == "server_name") s.names.insert(s.names.end(), x->args.begin(), x->args.end());
         if (x->name == "listen" && !x->args.empty()) s.listens.push_back(x->args[0]);
-        for (const auto& a : x->args) s.default_server = s.default_server || (x->name == "listen" && a == "default_server");
+        for (const auto& a : x->args)
+          s.default_server = s.default_server || (x->name == "listen" && a == "default_server");
         if (x->name == "proxy_pass" || x->name == "include") s.proxies = true;
         for (const auto& inner : x->block) todo.push_back(&inner);
       }
@@ -125,8 +161,8 @@ void collect(const std::string& path, const std::vector<Directive>& ds, NginxFil
 // (Debian's sites are named `default`, `shop`), never a file of another known kind.
 bool may_be_nginx(const TextFile& f) {
   const std::string name = f.name();
-  static const std::set<std::string> other = {"Dockerfile", "Makefile", "Procfile", "LICENSE", "README", "Jenkinsfile",
-                                              "CODEOWNERS", "Vagrantfile", "Gemfile"};
+  static const std::set<std::string> other = {"Dockerfile",  "Makefile",   "Procfile",    "LICENSE", "README",
+                                              "Jenkinsfile", "CODEOWNERS", "Vagrantfile", "Gemfile"};
   if (other.count(name) || is_shell_file(f) || name.front() == '.') return false;
   const auto dot = name.rfind('.');
   if (dot == std::string::npos) return true;
@@ -160,8 +196,8 @@ std::vector<NginxFile> read_nginx_files(const FolderFiles& folder) {
 }
 
 bool includes_stock_file(const NginxFile& file) {
-  static const std::vector<std::string> stock = {"mime.types", "conf.d/", "sites-enabled/", "default.d/",
-                                                 "proxy_params", "snippets/", "fastcgi", "modules-enabled/"};
+  static const std::vector<std::string> stock = {"mime.types",   "conf.d/",   "sites-enabled/", "default.d/",
+                                                 "proxy_params", "snippets/", "fastcgi",        "modules-enabled/"};
   for (const auto& inc : file.includes)
     for (const auto& s : stock)
       if (inc.value.find(s) != std::string::npos) return true;

@@ -17,19 +17,19 @@ namespace bg::survey {
 enum class NginxLevel { main, http, server };
 
 struct NginxServer {
-  std::vector<std::string> names;     // server_name
-  std::vector<std::string> listens;   // listen's first argument ("80", "[::]:80")
-  bool proxies = false;               // a proxy_pass or an include inside it
-  bool default_server = false;        // a listen with default_server
+  std::vector<std::string> names;    // server_name
+  std::vector<std::string> listens;  // listen's first argument ("80", "[::]:80")
+  bool proxies = false;              // a proxy_pass or an include inside it
+  bool default_server = false;       // a listen with default_server
   Source at;
 };
 
 struct NginxFile {
   std::string path;
   NginxLevel level = NginxLevel::http;
-  std::vector<Named> includes;        // every include's argument
+  std::vector<Named> includes;  // every include's argument
   std::vector<NginxServer> servers;
-  std::vector<Named> upstream_servers;   // `server ADDRESS` inside an upstream block
+  std::vector<Named> upstream_servers;  // `server ADDRESS` inside an upstream block
 };
 
 std::vector<NginxFile> read_nginx_files(const FolderFiles& folder);

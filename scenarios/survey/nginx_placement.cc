@@ -7,7 +7,6 @@
 #include <regex>
 #include <set>
 
-
 namespace bg::survey {
 namespace {
 
@@ -30,11 +29,17 @@ bool specific(const std::string& glob) {
 
 // Paths the nginx package installs: a script or include naming one needs no file of the folder.
 bool stock_path(const std::string& p) {
-  static const std::set<std::string> stock = {
-      "/etc/nginx/nginx.conf", "/etc/nginx/mime.types", "/etc/nginx/proxy_params", "/etc/nginx/fastcgi_params",
-      "/etc/nginx/fastcgi.conf", "/etc/nginx/scgi_params", "/etc/nginx/uwsgi_params",
-      "/etc/nginx/sites-available/default", "/etc/nginx/sites-enabled/default", "/etc/nginx/snippets/fastcgi-php.conf",
-      "/etc/nginx/snippets/snakeoil.conf"};
+  static const std::set<std::string> stock = {"/etc/nginx/nginx.conf",
+                                              "/etc/nginx/mime.types",
+                                              "/etc/nginx/proxy_params",
+                                              "/etc/nginx/fastcgi_params",
+                                              "/etc/nginx/fastcgi.conf",
+                                              "/etc/nginx/scgi_params",
+                                              "/etc/nginx/uwsgi_params",
+                                              "/etc/nginx/sites-available/default",
+                                              "/etc/nginx/sites-enabled/default",
+                                              "/etc/nginx/snippets/fastcgi-php.conf",
+                                              "/etc/nginx/snippets/snakeoil.conf"};
   return stock.count(p) || p.back() == '/' || p.find('*') != std::string::npos;
 }
 
@@ -47,7 +52,8 @@ class Placer {
   void candidates(const std::vector<std::string>& mounted) {
     for (const auto& n : in_.nginx) {
       auto under = [&](const std::string& p) { return n.path == p || (p.back() == '/' && n.path.rfind(p, 0) == 0); };
-      const bool elsewhere = std::any_of(in_.dirs.begin(), in_.dirs.end(), [&](auto& d) { return !d.first.empty() && under(d.first); });
+      const bool elsewhere =
+          std::any_of(in_.dirs.begin(), in_.dirs.end(), [&](auto& d) { return !d.first.empty() && under(d.first); });
       if (std::none_of(mounted.begin(), mounted.end(), under) && !elsewhere) files_.push_back(&n);
     }
   }
@@ -89,7 +95,8 @@ class Placer {
         continue;
       }
       const std::string pick = first_color(choices);
-      const auto it = std::find_if(s_.host_files.begin(), s_.host_files.end(), [&](auto& f) { return f.host_path == pick; });
+      const auto it =
+          std::find_if(s_.host_files.begin(), s_.host_files.end(), [&](auto& f) { return f.host_path == pick; });
       add(c.to, it->folder_path, Basis::assumed, c.at,
           fmt::format("copies {} there; assumed: the host starts with {}", c.from, base_of(pick)));
     }
@@ -98,7 +105,8 @@ class Placer {
   // `ln -sfn TARGET /etc/nginx/sites-enabled/X`: the link exists before the first deployment too.
   void map_links(const std::vector<PathPair>& links) {
     for (const auto& l : links) {
-      if (l.to.find('$') != std::string::npos || std::any_of(s_.host_links.begin(), s_.host_links.end(), [&](auto& h) { return h.link == l.to; }))
+      if (l.to.find('$') != std::string::npos ||
+          std::any_of(s_.host_links.begin(), s_.host_links.end(), [&](auto& h) { return h.link == l.to; }))
         continue;
       const std::string glob = as_glob(l.from);
       std::vector<std::string> choices;
@@ -111,9 +119,10 @@ class Placer {
       }
       const bool fixed = glob.find('*') == std::string::npos;
       const std::string pick = first_color(choices);
-      s_.host_links.push_back({l.to, pick, fixed ? Basis::read : Basis::assumed, l.at,
-                               fixed ? "links it there"
-                                     : fmt::format("links it to {}; assumed: the host starts on {}", l.from, base_of(pick))});
+      s_.host_links.push_back(
+          {l.to, pick, fixed ? Basis::read : Basis::assumed, l.at,
+           fixed ? "links it there"
+                 : fmt::format("links it to {}; assumed: the host starts on {}", l.from, base_of(pick))});
     }
   }
 
@@ -144,8 +153,8 @@ class Placer {
         add("/etc/nginx/default.d/" + name, n->path, Basis::assumed, at,
             "server-level directives, named by no script: AL2's default server includes default.d/*.conf");
       } else {
-        s_.checks.push_back(fmt::format("{} is nginx configuration that no script or include names: place it with host.files",
-                                        n->path));
+        s_.checks.push_back(fmt::format(
+            "{} is nginx configuration that no script or include names: place it with host.files", n->path));
       }
     }
   }
@@ -156,12 +165,16 @@ class Placer {
     for (const auto& ref : refs) {
       const std::string glob = as_glob(ref.value);
       if (stock_path(glob) || glob.rfind("/etc/nginx/sites-enabled/", 0) == 0 || said.count(glob)) continue;
-      const bool placed = std::any_of(s_.host_files.begin(), s_.host_files.end(), [&](auto& f) { return matches(glob, f.host_path); }) ||
-                          std::any_of(s_.host_links.begin(), s_.host_links.end(), [&](auto& l) { return matches(glob, l.link); });
+      const bool placed =
+          std::any_of(s_.host_files.begin(), s_.host_files.end(),
+                      [&](auto& f) { return matches(glob, f.host_path); }) ||
+          std::any_of(s_.host_links.begin(), s_.host_links.end(), [&](auto& l) { return matches(glob, l.link); });
       if (placed) continue;
       said.insert(glob);
-      s_.checks.push_back(fmt::format("{} uses {}, which the folder has no file for: the host must hold it before the "
-                                      "first deployment (add it to host.files)", ref.at.str(), ref.value));
+      s_.checks.push_back(
+          fmt::format("{} uses {}, which the folder has no file for: the host must hold it before the "
+                      "first deployment (add it to host.files)",
+                      ref.at.str(), ref.value));
     }
   }
 
@@ -201,7 +214,8 @@ void place_nginx(const NginxInputs& in, FolderSurvey& s) {
   placer.candidates(containers.mounted);
   const bool host_used = !host_control.empty() || !script_refs.empty();
   if (!host_used && containers.found) {
-    s.host_nginx = {"none", Basis::read, {containers.at}, "nginx runs in a container; no script drives one on the host"};
+    s.host_nginx = {
+        "none", Basis::read, {containers.at}, "nginx runs in a container; no script drives one on the host"};
     std::vector<const NginxFile*> mounted;
     for (const auto& n : in.nginx)
       for (const auto& m : containers.mounted)
@@ -210,25 +224,31 @@ void place_nginx(const NginxInputs& in, FolderSurvey& s) {
     return;
   }
   if (!host_used && placer.files().empty()) {
-    s.checks.push_back("no script drives nginx and the folder has no nginx configuration: say where nginx runs "
-                       "(host.nginx and host.files, or proxy.container)");
+    s.checks.push_back(
+        "no script drives nginx and the folder has no nginx configuration: say where nginx runs "
+        "(host.nginx and host.files, or proxy.container)");
     return;
   }
-  const std::vector<Source> why_host = host_control.empty() ? std::vector<Source>{} : std::vector<Source>{host_control.front().at};
+  const std::vector<Source> why_host =
+      host_control.empty() ? std::vector<Source>{} : std::vector<Source>{host_control.front().at};
   if (containers.found)
-    s.checks.push_back(fmt::format("the scripts drive nginx on the host ({}) and in a container ({}): a run serves one proxy",
-                                   sources_text(why_host), containers.at.str()));
+    s.checks.push_back(
+        fmt::format("the scripts drive nginx on the host ({}) and in a container ({}): a run serves one proxy",
+                    sources_text(why_host), containers.at.str()));
   // One whole nginx.conf that includes nothing and that no script touches: the run's nginx.conf, as
   // scenario.yaml's proxy.config has always said (no host: layout needed).
   const auto& files = placer.files();
   if (script_refs.empty() && files.size() == 1 && files[0]->level == NginxLevel::main && files[0]->includes.empty()) {
-    s.proxy_config = {files[0]->path, Basis::read, {{files[0]->path, 1}},
+    s.proxy_config = {files[0]->path,
+                      Basis::read,
+                      {{files[0]->path, 1}},
                       "the whole nginx configuration (events, http), including no other file: the host's nginx.conf"};
     place_traffic(files, s);
     return;
   }
-  s.host_nginx = {"stock", Basis::read, host_used ? why_host : std::vector<Source>{{files.front()->path, 1}},
-                  host_used ? "the scripts drive nginx on the host" : "nginx configuration for the host, no container runs nginx"};
+  s.host_nginx = {
+      "stock", Basis::read, host_used ? why_host : std::vector<Source>{{files.front()->path, 1}},
+      host_used ? "the scripts drive nginx on the host" : "nginx configuration for the host, no container runs nginx"};
   std::vector<Named> refs = script_refs;
   for (const NginxFile* n : files)
     for (const auto& inc : n->includes)

@@ -32,7 +32,8 @@ fs::path source(const std::string& folder) { return fs::path(BG_SOURCE_DIR) / "s
 // A copy of `folder` without its scenario.yaml, with the draft written in its place.
 fs::path copy_with_draft(const fs::path& from, const std::string& draft) {
   static int n = 0;
-  const fs::path dir = fs::temp_directory_path() / ("bg-draft-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+  const fs::path dir =
+      fs::temp_directory_path() / ("bg-draft-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
   fs::remove_all(dir);
   fs::copy(from, dir, fs::copy_options::recursive);
   std::ofstream(dir / "scenario.yaml") << draft;
@@ -77,15 +78,15 @@ TEST_P(CorpusDraft, ReadsBackAsTheSurvey) {
   EXPECT_EQ(get(y, {"proxy", "config"}).IsDefined(), s.proxy_config.known());
   EXPECT_EQ(get(y, {"traffic", "host"}).IsDefined(), s.traffic_host.known());
   EXPECT_EQ(get(y, {"traffic", "port"}).IsDefined(), s.traffic_port.known());
-  EXPECT_FALSE(y["expect"].IsDefined());   // init never decides what the user expects
+  EXPECT_FALSE(y["expect"].IsDefined());  // init never decides what the user expects
 }
 
 // Goal: every setting written says what it rests on: a file:line, or CHECK for an assumption.
 TEST_P(CorpusDraft, EverySettingSaysWhatItRestsOn) {
   std::istringstream in(draft_scenario(survey_folder(source(GetParam()))));
-  static const std::regex setting(R"(^ +(- )?[^#\s][^:]*: *[^#\s].*$)");   // a key with a value, not a header
+  static const std::regex setting(R"(^ +(- )?[^#\s][^:]*: *[^#\s].*$)");  // a key with a value, not a header
   static const std::regex basis(R"([\w./-]+:\d+|CHECK|the admin's clone|the default)");
-  std::string comments, line;   // the comment lines just above
+  std::string comments, line;  // the comment lines just above
   int settings = 0;
   while (std::getline(in, line)) {
     if (std::regex_match(line, setting) && line.rfind("  Drafted", 0) != 0) {

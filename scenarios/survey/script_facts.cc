@@ -40,9 +40,12 @@ void scan_compose(const ShellLine& line, ScriptFacts& out) {
       size_t i = 0;
       std::string value;
       for (; i < cmd.args.size() && is_option(cmd.args[i]); ++i) {
-        if (take_option(cmd.args, i, {"-p", "--project-name"}, value)) call.project = value;
-        else if (take_option(cmd.args, i, {"-f", "--file"}, value)) call.files.push_back(value);
-        else take_option(cmd.args, i, {"--env-file", "--project-directory", "--profile", "--ansi"}, value);
+        if (take_option(cmd.args, i, {"-p", "--project-name"}, value))
+          call.project = value;
+        else if (take_option(cmd.args, i, {"-f", "--file"}, value))
+          call.files.push_back(value);
+        else
+          take_option(cmd.args, i, {"--env-file", "--project-directory", "--profile", "--ansi"}, value);
       }
       call.args.assign(cmd.args.begin() + static_cast<long>(i), cmd.args.end());
       out.compose.push_back(std::move(call));
@@ -52,14 +55,63 @@ void scan_compose(const ShellLine& line, ScriptFacts& out) {
 
 // `docker run`'s options that take a value (docker/cli's run and create flags), so that the first
 // word after them is the image.
-const std::set<std::string> kRunValueOptions = {
-    "-p", "--publish", "--name", "-e", "--env", "--env-file", "--network", "--net", "--restart", "-v", "--volume",
-    "--mount", "--health-cmd", "--health-interval", "--health-timeout", "--health-retries",
-    "--health-start-period", "-u", "--user", "-w", "--workdir", "-l", "--label", "--log-driver", "--log-opt",
-    "-m", "--memory", "--cpus", "--entrypoint", "-h", "--hostname", "--add-host", "--dns", "--expose",
-    "--link", "--pull", "--platform", "--stop-signal", "--stop-timeout", "--ulimit", "--tmpfs", "--cap-add",
-    "--cap-drop", "--device", "--ipc", "--pid", "--shm-size", "--runtime", "--security-opt", "--sysctl",
-    "--gpus", "--cidfile", "--ip", "--mac-address", "--network-alias", "--memory-swap", "--label-file"};
+const std::set<std::string> kRunValueOptions = {"-p",
+                                                "--publish",
+                                                "--name",
+                                                "-e",
+                                                "--env",
+                                                "--env-file",
+                                                "--network",
+                                                "--net",
+                                                "--restart",
+                                                "-v",
+                                                "--volume",
+                                                "--mount",
+                                                "--health-cmd",
+                                                "--health-interval",
+                                                "--health-timeout",
+                                                "--health-retries",
+                                                "--health-start-period",
+                                                "-u",
+                                                "--user",
+                                                "-w",
+                                                "--workdir",
+                                                "-l",
+                                                "--label",
+                                                "--log-driver",
+                                                "--log-opt",
+                                                "-m",
+                                                "--memory",
+                                                "--cpus",
+                                                "--entrypoint",
+                                                "-h",
+                                                "--hostname",
+                                                "--add-host",
+                                                "--dns",
+                                                "--expose",
+                                                "--link",
+                                                "--pull",
+                                                "--platform",
+                                                "--stop-signal",
+                                                "--stop-timeout",
+                                                "--ulimit",
+                                                "--tmpfs",
+                                                "--cap-add",
+                                                "--cap-drop",
+                                                "--device",
+                                                "--ipc",
+                                                "--pid",
+                                                "--shm-size",
+                                                "--runtime",
+                                                "--security-opt",
+                                                "--sysctl",
+                                                "--gpus",
+                                                "--cidfile",
+                                                "--ip",
+                                                "--mac-address",
+                                                "--network-alias",
+                                                "--memory-swap",
+                                                "--label-file"};
 
 void scan_docker(const ShellLine& line, ScriptFacts& out) {
   for (const auto& cmd : find_commands(line, "docker")) {
@@ -69,10 +121,14 @@ void scan_docker(const ShellLine& line, ScriptFacts& out) {
       DockerRun run{"", "", {}, cmd.at};
       for (size_t i = 1; i < cmd.args.size(); ++i) {
         std::string value;
-        if (take_option(cmd.args, i, {"-p", "--publish"}, value)) run.publish.push_back(value);
-        else if (take_option(cmd.args, i, {"--name"}, value)) run.name = value;
-        else if (take_option(cmd.args, i, kRunValueOptions, value)) continue;
-        else if (is_option(cmd.args[i])) continue;
+        if (take_option(cmd.args, i, {"-p", "--publish"}, value))
+          run.publish.push_back(value);
+        else if (take_option(cmd.args, i, {"--name"}, value))
+          run.name = value;
+        else if (take_option(cmd.args, i, kRunValueOptions, value))
+          continue;
+        else if (is_option(cmd.args[i]))
+          continue;
         else {
           run.image = cmd.args[i];
           break;
@@ -82,7 +138,8 @@ void scan_docker(const ShellLine& line, ScriptFacts& out) {
     } else if (sub == "build" || (sub == "image" && cmd.args.size() > 1 && cmd.args[1] == "build")) {
       for (size_t i = 1; i < cmd.args.size(); ++i) {
         std::string value;
-        if (take_option(cmd.args, i, {"-t", "--tag"}, value)) out.built_images.push_back({image_repository(value), cmd.at});
+        if (take_option(cmd.args, i, {"-t", "--tag"}, value))
+          out.built_images.push_back({image_repository(value), cmd.at});
       }
     } else if (sub == "exec") {
       // `docker exec [-it] CONTAINER nginx ...`: nginx driven inside a container.
@@ -150,8 +207,9 @@ void scan_host_commands(const ShellLine& line, ScriptFacts& out) {
     const std::string& sub = cmd.args[0];
     if (sub != "pull" && sub != "fetch" && sub != "reset") continue;
     auto ops = operands(std::vector<std::string>(cmd.args.begin() + 1, cmd.args.end()));
-    std::string branch = ops.size() >= 2 ? ops[1] : "";   // git pull|fetch origin main
-    if (sub == "reset" && !ops.empty() && ops[0].find('/') != std::string::npos) branch = ops[0].substr(ops[0].find('/') + 1);
+    std::string branch = ops.size() >= 2 ? ops[1] : "";  // git pull|fetch origin main
+    if (sub == "reset" && !ops.empty() && ops[0].find('/') != std::string::npos)
+      branch = ops[0].substr(ops[0].find('/') + 1);
     out.git_updates.push_back({branch, cmd.at});
   }
   // A script run by path (`./deploy.sh`, `bash deploy/swap.sh`): the file must be on the host.

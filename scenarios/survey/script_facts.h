@@ -14,37 +14,37 @@ namespace bg::survey {
 // A script and where it runs: a shell file of the folder (a CodeDeploy hook, or one a hook or
 // ssh-action calls) or a workflow step's `script:` that appleboy/ssh-action runs on the host.
 struct ShellScript {
-  std::string origin;          // the file, or "<workflow>:<line>" for a step's script
+  std::string origin;  // the file, or "<workflow>:<line>" for a step's script
   bool ssh_action = false;
-  std::string ssh_user;        // ssh-action's `username:` when written as text, not a secret
+  std::string ssh_user;  // ssh-action's `username:` when written as text, not a secret
   std::vector<ShellLine> lines;
 };
 
-struct Named {                 // a value read at a place: a user, a path, an image, a branch...
+struct Named {  // a value read at a place: a user, a path, an image, a branch...
   std::string value;
   Source at;
 };
 
 struct ComposeCall {
-  bool standalone = false;     // `docker-compose` (v1, or v2's standalone binary) vs `docker compose`
-  std::string project;         // -p / --project-name ("" = the folder's name)
-  std::vector<std::string> files;   // -f
-  std::vector<std::string> args;    // the subcommand and its arguments
+  bool standalone = false;         // `docker-compose` (v1, or v2's standalone binary) vs `docker compose`
+  std::string project;             // -p / --project-name ("" = the folder's name)
+  std::vector<std::string> files;  // -f
+  std::vector<std::string> args;   // the subcommand and its arguments
   Source at;
 };
 
 struct DockerRun {
   std::string name, image;
-  std::vector<std::string> publish;   // -p values as written ("127.0.0.1:3001:3000", "$PORT:3000")
+  std::vector<std::string> publish;  // -p values as written ("127.0.0.1:3001:3000", "$PORT:3000")
   Source at;
 };
 
-struct PathPair {              // `ln -s target link`, `cp from to`
+struct PathPair {  // `ln -s target link`, `cp from to`
   std::string from, to;
   Source at;
 };
 
-struct UrlUse {                // a local URL a curl or wget asks for
+struct UrlUse {  // a local URL a curl or wget asks for
   std::string port, path;
   Source at;
 };
@@ -59,10 +59,10 @@ struct ScriptFacts {
   std::vector<PathPair> links, copies;  // under /etc/nginx
   std::vector<UrlUse> urls;
   std::vector<DockerRun> runs;
-  std::vector<Named> built_images;      // docker build -t (repository, without the tag)
-  std::vector<Named> cds;               // cd targets
-  std::vector<Named> git_updates;       // git pull/fetch/reset: the branch named ("" when none)
-  std::vector<Named> script_calls;      // ./deploy.sh, bash deploy/swap.sh
+  std::vector<Named> built_images;  // docker build -t (repository, without the tag)
+  std::vector<Named> cds;           // cd targets
+  std::vector<Named> git_updates;   // git pull/fetch/reset: the branch named ("" when none)
+  std::vector<Named> script_calls;  // ./deploy.sh, bash deploy/swap.sh
 };
 
 ScriptFacts scan_script(const ShellScript& script);

@@ -40,15 +40,18 @@ size_t scan(std::string_view text, std::vector<bool>& code) {
       }
       continue;
     }
-    if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == ';'))
-      return i;
-    if (c == '\'') stack.push_back(Ctx::single_quoted);
-    else if (c == '"') stack.push_back(Ctx::double_quoted);
+    if (c == '#' && (i == 0 || std::isspace(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == ';')) return i;
+    if (c == '\'')
+      stack.push_back(Ctx::single_quoted);
+    else if (c == '"')
+      stack.push_back(Ctx::double_quoted);
     else if (opens_substitution) {
       stack.push_back(Ctx::substitution);
       code[++i] = true;
-    } else if (c == '(') stack.push_back(Ctx::substitution);
-    else if (c == ')' && top == Ctx::substitution) stack.pop_back();
+    } else if (c == '(')
+      stack.push_back(Ctx::substitution);
+    else if (c == ')' && top == Ctx::substitution)
+      stack.pop_back();
   }
   return std::string_view::npos;
 }
@@ -79,9 +82,12 @@ size_t command_end(std::string_view text, const std::vector<bool>& code, size_t 
   for (size_t i = from; i < text.size(); ++i) {
     if (!code[i]) continue;
     const char c = text[i];
-    if (c == '(') ++depth;
-    else if (c == ')' && depth-- == 0) return i;
-    else if (depth == 0 && (c == ';' || c == '|' || c == '&')) return i;
+    if (c == '(')
+      ++depth;
+    else if (c == ')' && depth-- == 0)
+      return i;
+    else if (depth == 0 && (c == ';' || c == '|' || c == '&'))
+      return i;
   }
   return text.size();
 }
@@ -91,8 +97,8 @@ size_t command_end(std::string_view text, const std::vector<bool>& code, size_t 
 // assignments.
 bool command_position(const std::string& prefix) {
   static const std::regex assignment(R"(^[A-Za-z_][A-Za-z0-9_]*=.*)");
-  static const std::vector<std::string> keywords = {"if", "then", "else", "elif", "do", "while", "until", "!",
-                                                    "{", "time", "nohup", "exec", "command", "env"};
+  static const std::vector<std::string> keywords = {"if", "then", "else", "elif",  "do",   "while",   "until",
+                                                    "!",  "{",    "time", "nohup", "exec", "command", "env"};
   const auto words = shell_words(prefix);
   for (size_t i = 0; i < words.size(); ++i) {
     const std::string& w = words[i];
@@ -118,13 +124,16 @@ std::vector<std::string> shell_words(std::string_view text) {
   std::string word;
   bool in_word = false;
   char quote = 0;
-  int depth = 0;   // inside $( ... ): spaces do not split
+  int depth = 0;  // inside $( ... ): spaces do not split
   for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
     if (quote) {
-      if (c == quote) quote = 0;
-      else if (c == '\\' && quote == '"' && i + 1 < text.size()) word += text[++i];
-      else word += c;
+      if (c == quote)
+        quote = 0;
+      else if (c == '\\' && quote == '"' && i + 1 < text.size())
+        word += text[++i];
+      else
+        word += c;
       continue;
     }
     if (std::isspace(static_cast<unsigned char>(c)) && depth == 0) {
@@ -134,8 +143,10 @@ std::vector<std::string> shell_words(std::string_view text) {
       continue;
     }
     in_word = true;
-    if (c == '\'' || c == '"') quote = c;
-    else if (c == '\\' && i + 1 < text.size()) word += text[++i];
+    if (c == '\'' || c == '"')
+      quote = c;
+    else if (c == '\\' && i + 1 < text.size())
+      word += text[++i];
     else {
       if (c == '(') ++depth;
       if (c == ')' && depth > 0) --depth;

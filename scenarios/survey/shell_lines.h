@@ -15,8 +15,8 @@
 namespace bg::survey {
 
 struct ShellLine {
-  Source at;          // the line the command starts on
-  std::string text;   // continuation lines joined, the comment removed
+  Source at;         // the line the command starts on
+  std::string text;  // continuation lines joined, the comment removed
 };
 
 // One command found on a line: its words after the command's name, quotes removed, up to the end of
@@ -24,7 +24,7 @@ struct ShellLine {
 struct ShellCommand {
   Source at;
   std::vector<std::string> args;
-  std::string prefix;   // the words between the previous command boundary and the name ("sudo ")
+  std::string prefix;  // the words between the previous command boundary and the name ("sudo ")
 };
 
 // The logical lines of a script whose first line is line `first_line` of `file`.

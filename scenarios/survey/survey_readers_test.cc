@@ -12,7 +12,9 @@
 namespace bg::survey {
 namespace {
 
-ShellScript script(const std::vector<std::string>& text) { return {"deploy.sh", false, "", shell_lines("deploy.sh", 1, text)}; }
+ShellScript script(const std::vector<std::string>& text) {
+  return {"deploy.sh", false, "", shell_lines("deploy.sh", 1, text)};
+}
 
 size_t count(const std::vector<std::string>& text, const char* name) {
   size_t n = 0;
@@ -38,13 +40,15 @@ TEST(ShellLines, IgnoresWhatTheShellDoesNotRun) {
   EXPECT_EQ(count({"docker exec proxy nginx -s reload"}, "nginx"), 0u);
   EXPECT_EQ(count({"docker compose exec -T nginx nginx -s reload"}, "nginx"), 0u);
   EXPECT_EQ(count({"# docker compose up -d"}, "docker compose"), 0u);
-  EXPECT_EQ(count({"cat <<EOF | sudo tee /etc/nginx/conf.d/a.conf", "docker run evil", "EOF", "docker ps"}, "docker"), 1u);
+  EXPECT_EQ(count({"cat <<EOF | sudo tee /etc/nginx/conf.d/a.conf", "docker run evil", "EOF", "docker ps"}, "docker"),
+            1u);
   EXPECT_EQ(count({"docker-compose up -d"}, "docker"), 0u);
 }
 
 // Goal: a backslash continues a command: its arguments are read across lines, from its first line.
 TEST(ShellLines, JoinsContinuationLines) {
-  const auto lines = shell_lines("deploy.sh", 10, {"docker run -d \\", "  --name web-green \\", "  -p 3001:3000 web:latest"});
+  const auto lines =
+      shell_lines("deploy.sh", 10, {"docker run -d \\", "  --name web-green \\", "  -p 3001:3000 web:latest"});
   ASSERT_EQ(lines.size(), 1u);
   EXPECT_EQ(lines[0].at.line, 10);
   const auto facts = scan_script({"deploy.sh", false, "", lines});
@@ -56,8 +60,8 @@ TEST(ShellLines, JoinsContinuationLines) {
 
 // Goal: a command kept in a variable is found where the variable runs it.
 TEST(ScriptFacts, ExpandsACommandKeptInAVariable) {
-  const auto facts = scan_script(script({R"sh(COMPOSE="docker compose -f docker-compose.prod.yml")sh", "$COMPOSE up -d green",
-                                         "echo $COMPOSE_FILE"}));
+  const auto facts = scan_script(script(
+      {R"sh(COMPOSE="docker compose -f docker-compose.prod.yml")sh", "$COMPOSE up -d green", "echo $COMPOSE_FILE"}));
   ASSERT_EQ(facts.compose.size(), 1u);
   EXPECT_EQ(facts.compose[0].files, std::vector<std::string>{"docker-compose.prod.yml"});
   EXPECT_EQ(facts.compose[0].args[0], "up");
@@ -66,22 +70,24 @@ TEST(ScriptFacts, ExpandsACommandKeptInAVariable) {
 
 // Goal: /etc/nginx paths on the host are read, one inside a container (`proxy:/etc/nginx/...`) not.
 TEST(ScriptFacts, ReadsHostNginxPathsNotContainerOnes) {
-  const auto facts = scan_script(script({"docker cp nginx/$NEW.conf proxy:/etc/nginx/conf.d/default.conf",
-                                         "sudo ln -sfn /etc/nginx/sites-available/web-$NEXT /etc/nginx/sites-enabled/web",
-                                         "sudo cp /etc/nginx/bluegreen/shop-$NEW.conf /etc/nginx/conf.d/shop.conf"}));
+  const auto facts =
+      scan_script(script({"docker cp nginx/$NEW.conf proxy:/etc/nginx/conf.d/default.conf",
+                          "sudo ln -sfn /etc/nginx/sites-available/web-$NEXT /etc/nginx/sites-enabled/web",
+                          "sudo cp /etc/nginx/bluegreen/shop-$NEW.conf /etc/nginx/conf.d/shop.conf"}));
   std::vector<std::string> paths;
   for (const auto& p : facts.etc_nginx) paths.push_back(p.value);
   EXPECT_EQ(paths, (std::vector<std::string>{"/etc/nginx/sites-available/web-$NEXT", "/etc/nginx/sites-enabled/web",
                                              "/etc/nginx/bluegreen/shop-$NEW.conf", "/etc/nginx/conf.d/shop.conf"}));
   ASSERT_EQ(facts.links.size(), 1u);
   EXPECT_EQ(facts.links[0].to, "/etc/nginx/sites-enabled/web");
-  ASSERT_EQ(facts.copies.size(), 1u);   // not `docker cp`
+  ASSERT_EQ(facts.copies.size(), 1u);  // not `docker cp`
   EXPECT_EQ(facts.copies[0].from, "/etc/nginx/bluegreen/shop-$NEW.conf");
 }
 
 // Goal: nginx driven in a container is told apart from nginx on the host.
 TEST(ScriptFacts, TellsContainerNginxFromHostNginx) {
-  const auto facts = scan_script(script({"docker exec proxy nginx -t", "docker compose exec -T nginx nginx -s reload"}));
+  const auto facts =
+      scan_script(script({"docker exec proxy nginx -t", "docker compose exec -T nginx nginx -s reload"}));
   EXPECT_TRUE(facts.host_nginx.empty());
   ASSERT_EQ(facts.container_nginx.size(), 2u);
   EXPECT_EQ(facts.container_nginx[0].value, "proxy");
@@ -132,7 +138,7 @@ TEST(ComposeFiles, InterpolatesAsComposeDoesForDefaults) {
   EXPECT_EQ(a, "ghcr.io/acme/web:abc");
   EXPECT_FALSE(interpolate(b, {}));
   EXPECT_TRUE(interpolate(c, {{"HOST_PORT", ""}}));
-  EXPECT_EQ(c, "3000:3000");   // `:-` treats an empty value as unset
+  EXPECT_EQ(c, "3000:3000");  // `:-` treats an empty value as unset
   EXPECT_EQ(port_parts("127.0.0.1:3001:3000"), std::make_pair(std::string("3001"), std::string("3000")));
   EXPECT_EQ(port_parts("${HOST_PORT:-3000}:3000").first, "${HOST_PORT:-3000}");
   EXPECT_EQ(port_parts("3000").first, "");
@@ -141,8 +147,8 @@ TEST(ComposeFiles, InterpolatesAsComposeDoesForDefaults) {
 // Goal: the image's port comes from its last stage; the Next.js version from package.json.
 TEST(AppFiles, ReadsTheLastStageAndTheNextDependency) {
   const auto folder = FolderFiles::from_files({
-      file("Dockerfile", {"FROM node:18 AS build", "EXPOSE 9999", "FROM node:18-alpine", "ENV NODE_ENV=production PORT=3000",
-                          "EXPOSE 3000/tcp", R"sh(CMD ["node", "server.js"])sh"}),
+      file("Dockerfile", {"FROM node:18 AS build", "EXPOSE 9999", "FROM node:18-alpine",
+                          "ENV NODE_ENV=production PORT=3000", "EXPOSE 3000/tcp", R"sh(CMD ["node", "server.js"])sh"}),
       file("package.json", {"{", R"sh(  "dependencies": {)sh", R"sh(    "next": "^14.1.0")sh", "  }", "}"}),
   });
   const AppFacts app = read_app_files(folder);

@@ -13,7 +13,8 @@ std::string with_sources(const Fact& f) {
 }
 
 std::string nginx_line(const FolderSurvey& s) {
-  if (s.proxy_container.known()) return fmt::format("in the container {} ({})", s.proxy_container.value, with_sources(s.proxy_container));
+  if (s.proxy_container.known())
+    return fmt::format("in the container {} ({})", s.proxy_container.value, with_sources(s.proxy_container));
   if (s.proxy_config.known()) return fmt::format("on the host, all of it in {} (proxy.config)", s.proxy_config.value);
   if (s.host_nginx.value == "stock")
     return fmt::format("on the host, the nginx package's layout with {} file(s) and {} link(s) of this folder",
@@ -21,7 +22,9 @@ std::string nginx_line(const FolderSurvey& s) {
   return s.host_nginx.known() ? s.host_nginx.value + ": " + s.host_nginx.why : "unknown";
 }
 
-std::string value_or(const Fact& f, const std::string& unknown) { return f.known() ? f.value + ": " + with_sources(f) : unknown; }
+std::string value_or(const Fact& f, const std::string& unknown) {
+  return f.known() ? f.value + ": " + with_sources(f) : unknown;
+}
 
 }  // namespace
 
@@ -36,10 +39,12 @@ std::string survey_summary(const FolderSurvey& s) {
   row("compose", s.compose_generation.value.empty() ? s.compose_generation.why : with_sources(s.compose_generation));
   row("app port", value_or(s.app_port, "unknown"));
   if (!s.host_ports.empty()) row("published on", fmt::format("{}", fmt::join(s.host_ports, ", ")));
-  row("health check", s.health_path.known() ? s.health_path.value + " (" + sources_text(s.health_path.from) + ")" : s.health_path.why);
+  row("health check",
+      s.health_path.known() ? s.health_path.value + " (" + sources_text(s.health_path.from) + ")" : s.health_path.why);
   row("Next.js", value_or(s.next_version, "unknown: " + s.next_version.why));
-  row("clients", fmt::format("Host {}, port {}", s.traffic_host.known() ? s.traffic_host.value : "localhost (the default)",
-                             s.traffic_port.known() ? s.traffic_port.value : "of nginx's first listen (the default)"));
+  row("clients",
+      fmt::format("Host {}, port {}", s.traffic_host.known() ? s.traffic_host.value : "localhost (the default)",
+                  s.traffic_port.known() ? s.traffic_port.value : "of nginx's first listen (the default)"));
   std::vector<std::string> assumed;
   auto note = [&](const std::string& what, Basis b, const std::string& why) {
     if (b == Basis::assumed) assumed.push_back(what + ": " + why);
@@ -56,8 +61,9 @@ std::string survey_summary(const FolderSurvey& s) {
   }
   out += "check:\n";
   for (const auto& c : s.checks) out += "  - " + c + "\n";
-  out += "  - app.listen_delay, docker.build_duration, traffic and run are bluegreen's defaults: the app's start time "
-         "and the build's length decide most verdicts\n";
+  out +=
+      "  - app.listen_delay, docker.build_duration, traffic and run are bluegreen's defaults: the app's start time "
+      "and the build's length decide most verdicts\n";
   return out;
 }
 

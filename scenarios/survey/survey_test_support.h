@@ -11,7 +11,7 @@ namespace bg::survey::test_support {
 inline YAML::Node get(YAML::Node n, std::initializer_list<const char*> keys) {
   for (const char* k : keys) {
     if (!n.IsMap() || !n[k]) return YAML::Node(YAML::NodeType::Undefined);
-    n.reset(n[k]);   // Node's operator= would write into the node n refers to
+    n.reset(n[k]);  // Node's operator= would write into the node n refers to
   }
   return n;
 }
