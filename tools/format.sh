@@ -8,7 +8,12 @@ if ! command -v clang-format >/dev/null; then
   echo "format: clang-format is not installed (tools/setup.sh clang-format installs it)" >&2
   exit 2
 fi
-mapfile -t files < <(git ls-files '*.cc' '*.h')
+# The tracked sources; outside a git checkout (an exported tree), every source but the build folders.
+if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  mapfile -t files < <(git ls-files '*.cc' '*.h')
+else
+  mapfile -t files < <(find . \( -name 'build*' -o -name '.git' \) -prune -o \( -name '*.cc' -o -name '*.h' \) -print | sed 's|^\./||' | sort)
+fi
 if [[ "${1:-}" == "--check" ]]; then
   unformatted=()
   for f in "${files[@]}"; do
