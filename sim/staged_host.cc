@@ -220,8 +220,6 @@ std::string StagedHost::users_files_named(std::string message) const {
   return message;
 }
 
-// The user's own file for a script path on the host: the deployment archive CodeDeploy unpacked,
-// or where the appspec's `files` copied the revision; "" for anything else.
 std::string StagedHost::user_file(const std::string& on_host) const {
   const fs::path p = fs::path(on_host).lexically_normal();
   std::optional<fs::path> relative;
