@@ -363,8 +363,16 @@ class Diagnoser {
       const auto host = d.peer.substr(0, d.peer.rfind(':'));
       const auto* c = life(host);
       if (!c || !load) continue;
-      // The mark is of the stale address: made after the recreation, which came after the load.
-      if (auto created = last_at_or_before(c->created, l.at); created && *created > *load && d.at >= *created) {
+      // The container was recreated after the load and before this request, so the address nginx
+      // holds is stale. It went stale when the instance nginx resolved went down (a force-recreate
+      // stops it first), so a mark from then on is of the dead address: made in the gap before the
+      // recreation or after it, it is the same address, refused again once per fail_timeout.
+      const auto created = last_at_or_before(c->created, l.at);
+      if (!created || *created <= *load) continue;
+      std::optional<Time> went_down;
+      for (const auto& [exit_at, code] : c->exits)
+        if (exit_at > *load && exit_at <= *created && (!went_down || exit_at < *went_down)) went_down = exit_at;
+      if (d.at >= (went_down ? *went_down : *created)) {
         note(found, "R18",
              fmt::format("nginx resolved {} when it loaded its configuration at {:.2f}s; the container was recreated "
                          "at {:.2f}s with a new address, which nginx never learned ({})",

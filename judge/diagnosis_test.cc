@@ -221,6 +221,30 @@ TEST(Diagnosis, R03OnlyFromMarksSinceTheNewColorLastWentDown) {
   EXPECT_EQ(races(w.diagnoses()), (std::vector<std::string>{"R03"}));
 }
 
+// Goal: a peer named by container and recreated after nginx resolved it is R18 from the moment the
+// resolved instance went down: the mark made in the gap before the recreation is of the same stale
+// address (CI once saw exactly that diagnosed as R03). A mark from before the instance went down, or
+// a recreation nginx learned of by a reload, is not R18.
+TEST(Diagnosis, R18FromAMarkOfTheStaleAddressEvenBeforeTheRecreation) {
+  const auto with_green = [](double mark_at) {
+    World w;
+    w.ready(18);
+    w.stop_blue(25, 25.1);
+    auto& green = w.facts.containers["green-green-1"];
+    green.created = green.started = {s(1), s(15)};  // the first deployment, then the swap's recreation
+    green.exits = {{s(14), 0}};                     // the force-recreate stops the first instance
+    w.facts.peer_downs = {{s(mark_at), 0, "green-green-1:3000"}};
+    w.lose(26, 26, "502 no live upstreams", "");
+    return w;
+  };
+  EXPECT_EQ(races(with_green(14.5).diagnoses()), (std::vector<std::string>{"R18"}));  // in the gap
+  EXPECT_EQ(races(with_green(16).diagnoses()), (std::vector<std::string>{"R18"}));    // after it
+  EXPECT_EQ(races(with_green(13).diagnoses()), (std::vector<std::string>{"none"}));   // before the stop
+  auto reloaded = with_green(16);
+  reloaded.facts.proxy_loads.push_back(s(17));  // nginx resolved the names again after the recreation
+  EXPECT_NE(races(reloaded.diagnoses()), (std::vector<std::string>{"R18"}));
+}
+
 // Goal: a POST executed twice is R09 in the stretch of the swap where its second execution ran, not
 // "before the first swap"; a broken post_at_most_once with no POST run twice (answered, never
 // executed) is not R09.
