@@ -163,6 +163,24 @@ std::string_view deploy_event_kind_name(DeployEventKind k) {
   return "";
 }
 
+std::string_view harness_phase_name(HarnessPhase p) {
+  switch (p) {
+    case HarnessPhase::initial_deployment:
+      return "initial_deployment";
+    case HarnessPhase::traffic_started:
+      return "traffic_started";
+    case HarnessPhase::swap_started:
+      return "swap_started";
+    case HarnessPhase::swap_finished:
+      return "swap_finished";
+    case HarnessPhase::liveness_started:
+      return "liveness_started";
+    case HarnessPhase::traffic_stopped:
+      return "traffic_stopped";
+  }
+  return "";
+}
+
 std::optional<ContainerWhat> parse_container_what(std::string_view name) {
   return parse_kind(kContainerWhats, container_what_name, name);
 }
@@ -172,6 +190,9 @@ std::optional<ProxyEventKind> parse_proxy_event_kind(std::string_view name) {
 }
 std::optional<DeployEventKind> parse_deploy_event_kind(std::string_view name) {
   return parse_kind(kDeployEventKinds, deploy_event_kind_name, name);
+}
+std::optional<HarnessPhase> parse_harness_phase(std::string_view name) {
+  return parse_kind(kHarnessPhases, harness_phase_name, name);
 }
 
 }  // namespace bg::core

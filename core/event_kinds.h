@@ -87,7 +87,7 @@ inline constexpr ProxyEventKind kProxyEventKinds[] = {
 // DeployEvent::kind: the harness's phases, the CodeDeploy agent's deployments and hooks, the images
 // Docker builds or pulls, and the pipeline's pushes, workflow runs, jobs and steps.
 enum class DeployEventKind {
-  phase,  // the harness (sim/): detail names it (traffic_started, swap_started, ...)
+  phase,  // the harness (sim/): detail names a HarnessPhase (below)
   // The CodeDeploy agent (fakes/codedeploy), and appleboy/ssh-action's run of a deploy script.
   deployment_started,
   hook_started,
@@ -146,12 +146,28 @@ inline constexpr DeployEventKind kDeployEventKinds[] = {
     DeployEventKind::step_finished,
 };
 
+// A `phase` DeployEvent's detail: where the harness's own run (sim/run.cc) stands. The judge reads
+// swap_started as the start of a swap's stretch.
+enum class HarnessPhase {
+  initial_deployment,
+  traffic_started,
+  swap_started,  // `deployment` is the swap's number
+  swap_finished,
+  liveness_started,
+  traffic_stopped,
+};
+inline constexpr HarnessPhase kHarnessPhases[] = {
+    HarnessPhase::initial_deployment, HarnessPhase::traffic_started,  HarnessPhase::swap_started,
+    HarnessPhase::swap_finished,      HarnessPhase::liveness_started, HarnessPhase::traffic_stopped,
+};
+
 // The word history.jsonl and the reports use for each ("stop_requested", "access_log", ...): the
 // enumerator's own name. "" for a value outside the enum (only a cast makes one).
 std::string_view container_what_name(ContainerWhat w);
 std::string_view app_what_name(AppWhat w);
 std::string_view proxy_event_kind_name(ProxyEventKind k);
 std::string_view deploy_event_kind_name(DeployEventKind k);
+std::string_view harness_phase_name(HarnessPhase p);
 
 // The kind a name gives; nullopt for any other word, which a reader must refuse (a history from a
 // newer bluegreen, or an edited one), not read as some default kind.
@@ -159,5 +175,6 @@ std::optional<ContainerWhat> parse_container_what(std::string_view name);
 std::optional<AppWhat> parse_app_what(std::string_view name);
 std::optional<ProxyEventKind> parse_proxy_event_kind(std::string_view name);
 std::optional<DeployEventKind> parse_deploy_event_kind(std::string_view name);
+std::optional<HarnessPhase> parse_harness_phase(std::string_view name);
 
 }  // namespace bg::core

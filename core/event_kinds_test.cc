@@ -32,6 +32,7 @@ TEST(EventKinds, NamesReadBackAsThemselves) {
   expect_round_trip(kAppWhats, app_what_name, parse_app_what);
   expect_round_trip(kProxyEventKinds, proxy_event_kind_name, parse_proxy_event_kind);
   expect_round_trip(kDeployEventKinds, deploy_event_kind_name, parse_deploy_event_kind);
+  expect_round_trip(kHarnessPhases, harness_phase_name, parse_harness_phase);
 }
 
 // Goal: the names are the words saved histories and test fixtures already hold (the format did not change).
@@ -43,6 +44,8 @@ TEST(EventKinds, NamesAreTheHistoryWords) {
   EXPECT_EQ(proxy_event_kind_name(ProxyEventKind::unowned_address_refused), "unowned_address_refused");
   EXPECT_EQ(deploy_event_kind_name(DeployEventKind::hook_timed_out), "hook_timed_out");
   EXPECT_EQ(deploy_event_kind_name(DeployEventKind::workflow_not_triggered), "workflow_not_triggered");
+  EXPECT_EQ(harness_phase_name(HarnessPhase::swap_started), "swap_started");
+  EXPECT_EQ(harness_phase_name(HarnessPhase::traffic_stopped), "traffic_stopped");
 }
 
 // Goal: a word that is no kind is refused, not read as one: another event type's kind, a different
@@ -56,6 +59,8 @@ TEST(EventKinds, OtherWordsAreNoKind) {
     EXPECT_FALSE(parse_proxy_event_kind(w).has_value()) << w;
   for (std::string_view w : {"", "deployment", "hook", "created", "swap_started", "end"})
     EXPECT_FALSE(parse_deploy_event_kind(w).has_value()) << w;
+  for (std::string_view w : {"", "phase", "swap", "Swap_started", "push", "before streaming"})
+    EXPECT_FALSE(parse_harness_phase(w).has_value()) << w;
 }
 
 }  // namespace bg::core

@@ -58,7 +58,13 @@ Event event_from_json(const nlohmann::json& j) {
   if (type == "app") return j.get<AppEvent>();
   if (type == "shim") return j.get<ShimEvent>();
   if (type == "proxy") return j.get<ProxyEvent>();
-  if (type == "deploy") return j.get<DeployEvent>();
+  if (type == "deploy") {
+    auto d = j.get<DeployEvent>();
+    // A phase's detail is a kind of its own (HarnessPhase): an unknown one is refused like any kind.
+    if (d.kind == DeployEventKind::phase && !parse_harness_phase(d.detail))
+      throw std::invalid_argument("field \"detail\": unknown harness phase \"" + d.detail + "\"");
+    return d;
+  }
   throw std::invalid_argument("unknown event type \"" + type + "\"");
 }
 

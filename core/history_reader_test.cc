@@ -31,7 +31,7 @@ std::vector<std::string> lines_of(const std::filesystem::path& path) {
 TEST(HistoryStream, WritesEachEventAsAppendedAndKeepsNone) {
   const auto path = temp_file("stream");
   History h;
-  h.append(DeployEvent{1s, DeployEventKind::phase, 0, "", "", 0, "before streaming"});
+  h.append(DeployEvent{1s, DeployEventKind::phase, 0, "", "", 0, "traffic_started"});
   h.stream_to(path);
   for (uint64_t i = 1; i <= 100; ++i) {
     RequestEvent q;
@@ -150,7 +150,7 @@ TEST(HistoryReader, RefusesALineAfterTheEndRecord) {
 // Goal: a malformed end record is named like any malformed line.
 TEST(HistoryReader, MalformedEndRecordNamesItsLine) {
   std::stringstream in(
-      "{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\"}\n"
+      "{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\",\"detail\":\"traffic_started\"}\n"
       "{\"kind\":\"end\",\"complete\":\"yes\",\"events\":1}\n");
   try {
     read_history(in, "h.jsonl", [](const Entry&) {});
@@ -164,7 +164,9 @@ TEST(HistoryReader, MalformedEndRecordNamesItsLine) {
 // Goal: a number no integer field can hold is an error naming its line and field, not a cast
 // with undefined behaviour (bg_fuzz_history found `3e+64` in a proxy record's "at").
 TEST(HistoryReader, NumberOutOfRangeNamesItsLineAndField) {
-  std::stringstream in("{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\"}\n{\"type\":\"proxy\",\"at\":3e+64}\n");
+  std::stringstream in(
+      "{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\",\"detail\":\"traffic_started\"}\n{\"type\":\"proxy\",\"at\":3e+"
+      "64}\n");
   try {
     read_history(in, "h.jsonl", [](const Entry&) {});
     FAIL() << "expected an error";
@@ -172,7 +174,7 @@ TEST(HistoryReader, NumberOutOfRangeNamesItsLineAndField) {
     EXPECT_NE(std::string(e.what()).find("h.jsonl:2: field \"at\": 3e+64 is out of range"), std::string::npos)
         << e.what();
   }
-  std::stringstream fine("{\"type\":\"deploy\",\"at\":1.5e3,\"kind\":\"phase\"}\n");
+  std::stringstream fine("{\"type\":\"deploy\",\"at\":1.5e3,\"kind\":\"phase\",\"detail\":\"traffic_started\"}\n");
   EXPECT_EQ(read_history(fine, "h.jsonl", [](const Entry&) {}).events, 1u);
 }
 
@@ -189,6 +191,8 @@ TEST(HistoryReader, UnknownEventKindNamesItsLineAndWord) {
       {R"({"type":"deploy","at":1,"kind":"swap_started"})",
        R"(h.jsonl:2: field "kind": unknown deploy event kind "swap_started")"},
       {R"({"type":"deploy","at":1,"detail":"swap_started"})", R"(h.jsonl:2: deploy event has no "kind" field)"},
+      {R"({"type":"deploy","at":1,"kind":"phase","detail":"swap_begun"})",
+       R"(h.jsonl:2: field "detail": unknown harness phase "swap_begun")"},
       {R"({"type":"container","at":1,"container":"blue-blue-1"})", R"(h.jsonl:2: container event has no "what" field)"},
   };
   for (const auto& [line, message] : cases) {

@@ -49,7 +49,11 @@ TEST(History, JsonlRoundTripKeepsEveryKind) {
   for (ContainerWhat w : kContainerWhats) h.append(ContainerEvent{1s, "blue-blue-1", "blue", "blue", w});
   for (AppWhat w : kAppWhats) h.append(AppEvent{2s, "blue-blue-1", "b1", w});
   for (ProxyEventKind k : kProxyEventKinds) h.append(ProxyEvent{3s, k});
-  for (DeployEventKind k : kDeployEventKinds) h.append(DeployEvent{4s, k});
+  for (DeployEventKind k : kDeployEventKinds) {
+    DeployEvent d{4s, k};
+    if (k == DeployEventKind::phase) d.detail = harness_phase_name(HarnessPhase::swap_started);  // a phase names one
+    h.append(d);
+  }
   std::stringstream out;
   h.write_jsonl(out);
   EXPECT_NE(out.str().find(R"("what":"stop_requested")"), std::string::npos);
@@ -72,7 +76,8 @@ TEST(History, JsonlRoundTripKeepsEveryKind) {
 
 // Goal: a malformed line is reported with its file and line number, not skipped.
 TEST(History, MalformedLineNamesFileAndLine) {
-  std::stringstream in("{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\"}\n{\"type\":\"nonsense\"}\n");
+  std::stringstream in(
+      "{\"type\":\"deploy\",\"at\":1,\"kind\":\"phase\",\"detail\":\"traffic_started\"}\n{\"type\":\"nonsense\"}\n");
   try {
     History::read_jsonl(in, "run.jsonl");
     FAIL() << "expected an error";

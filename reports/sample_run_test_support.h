@@ -22,7 +22,8 @@ struct SampleRun {
 inline SampleRun sample_run() {
   SampleRun s;
   auto add = [&](core::Event e) { s.entries.push_back({s.entries.size(), std::move(e)}); };
-  add(core::DeployEvent{secs(0), core::DeployEventKind::phase, 0, "", "", 0, "traffic_started"});
+  add(core::DeployEvent{secs(0), core::DeployEventKind::phase, 0, "", "", 0,
+                        std::string(core::harness_phase_name(core::HarnessPhase::traffic_started))});
   add(core::DeployEvent{secs(10), core::DeployEventKind::deployment_started, 1});
   core::ShimEvent build{secs(10.5), secs(13), "docker", {"build", "-t", "docker-image", "."}};
   build.deployment = 1;

@@ -87,7 +87,7 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
   world.start();
   live.phase = RunPhase::initial_deployment;
   options.log("initial deployment (no traffic yet)");
-  world.phase("initial_deployment", 0);
+  world.phase(core::HarnessPhase::initial_deployment, 0);
   auto initial = world.deploy(0);
   if (!initial.succeeded)
     throw HarnessError("the initial deployment must succeed to test swaps; " + describe_failure(initial));
@@ -95,7 +95,7 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
   if (!world.wait(s.run.warmup)) throw HarnessError("stopped during warm-up");
 
   options.log("traffic on");
-  world.phase("traffic_started");
+  world.phase(core::HarnessPhase::traffic_started);
   world.start_traffic(options.live);
   RunProgress progress{0, s.run.swaps};
   for (int n = 1; n <= s.run.swaps; ++n) {
@@ -104,10 +104,10 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
     options.log(fmt::format("swap {} of {}", n, s.run.swaps));
     live.swap = n;
     live.phase = RunPhase::swap;
-    world.phase("swap_started", n);
+    world.phase(core::HarnessPhase::swap_started, n);
     // push -> workflow run -> CodeDeploy deployment -> hooks (semantics.md §6, §4).
     auto runs = world.swap();
-    world.phase("swap_finished", n);
+    world.phase(core::HarnessPhase::swap_finished, n);
     log_runs(runs, options);
     progress.swap = n;
     progress.failed_deployments += failed_deployments(runs);
@@ -117,11 +117,11 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
       options.progress(progress);
     }
   }
-  world.phase("liveness_started");
+  world.phase(core::HarnessPhase::liveness_started);
   live.phase = RunPhase::liveness;
   if (!world.wait(s.run.liveness)) throw HarnessError("stopped during the liveness phase");
   world.stop_traffic();
-  world.phase("traffic_stopped");
+  world.phase(core::HarnessPhase::traffic_stopped);
   live.phase = RunPhase::judging;
   result.late_sends = world.late_sends();
 }

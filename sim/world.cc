@@ -211,8 +211,9 @@ int64_t World::requests_sent() const { return traffic_ ? traffic_->sent() : 0; }
 
 bool World::wait(core::Duration d) { return clock_->sleep_for(d, stop_.get_token()); }
 
-void World::phase(const std::string& what, int deployment) {
-  history_.append(core::DeployEvent{clock_->now(), core::DeployEventKind::phase, deployment, "", "", 0, what});
+void World::phase(core::HarnessPhase what, int deployment) {
+  history_.append(core::DeployEvent{clock_->now(), core::DeployEventKind::phase, deployment, "", "", 0,
+                                    std::string(core::harness_phase_name(what))});
 }
 
 void World::shutdown() {

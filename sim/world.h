@@ -122,7 +122,7 @@ class World {
   // Lets scenario time pass. Returns false when the run was stopped meanwhile.
   bool wait(core::Duration d);
   // Marks a phase of the run in the history (traffic_started, swap_started, ...).
-  void phase(const std::string& what, int deployment = 0);
+  void phase(core::HarnessPhase what, int deployment = 0);
   // Stops everything the run started, in dependency order; idempotent. Never hangs: every step has
   // a deadline.
   void shutdown();
