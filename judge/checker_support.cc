@@ -43,7 +43,11 @@ std::optional<std::string> asset_build(const std::string& path) {
   const auto rest = path.substr(prefix.size());
   const auto slash = rest.find('/');
   if (slash == std::string::npos || slash == 0) return std::nullopt;
-  return rest.substr(0, slash);
+  // A real build's .next/static/ holds its build id's folder beside chunks/, css/ and media/, whose
+  // content-hashed files belong to no one build id.
+  const auto folder = rest.substr(0, slash);
+  if (folder == "chunks" || folder == "css" || folder == "media") return std::nullopt;
+  return folder;
 }
 
 }  // namespace bg::judge

@@ -48,7 +48,8 @@ class EvidenceBySwap {
   int64_t count_ = 0;
 };
 
-// The build asked for by an asset path "/_next/static/<buildId>/...", nullopt for other paths.
+// The build asked for by an asset path "/_next/static/<buildId>/...", nullopt for other paths and for
+// the build-independent folders chunks/, css/ and media/.
 std::optional<std::string> asset_build(const std::string& path);
 
 }  // namespace bg::judge

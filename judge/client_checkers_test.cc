@@ -8,6 +8,7 @@
 #include "judge/checker_version_regression.h"
 #include "judge/checker_version_skew.h"
 #include "judge/checkers.h"
+#include "judge/checker_support.h"
 
 namespace bg::judge {
 namespace {
@@ -93,12 +94,12 @@ TEST(NoVersionRegressionChecker, FiresWhenTheOldBuildAnswersAfterTheSwap) {
 TEST(NoVersionSkewChecker, HoldsWhenEveryChunkReachesItsBuild) {
   ClientHistory h;
   h.request(6s, "GET", "/", "green-green-1", "b2")
-      .request(6s, "GET", "/_next/static/b2/pages/index.js", "green-green-1", "b2");
-  h.request(7s, "GET", "/_next/static/b1/pages/index.js", "blue-blue-1", "b1");
+      .request(6s, "GET", "/_next/static/b2/_buildManifest.js", "green-green-1", "b2");
+  h.request(7s, "GET", "/_next/static/b1/_buildManifest.js", "blue-blue-1", "b1");
   // A proxy 502 on a chunk is a failed request, not skew.
-  h.request(8s, "GET", "/_next/static/b1/pages/index.js", "", "", 502, core::Outcome::fail);
+  h.request(8s, "GET", "/_next/static/b1/_buildManifest.js", "", "", 502, core::Outcome::fail);
   // Another build that has the file too (a shared static volume) served the page's own chunk.
-  h.request(9s, "GET", "/_next/static/b1/pages/index.js", "green-green-1", "b2");
+  h.request(9s, "GET", "/_next/static/b1/_buildManifest.js", "green-green-1", "b2");
   auto r = NoVersionSkewChecker{}.check(h.entries());
   EXPECT_TRUE(r.held) << first(r);
 }
@@ -107,12 +108,25 @@ TEST(NoVersionSkewChecker, HoldsWhenEveryChunkReachesItsBuild) {
 TEST(NoVersionSkewChecker, FiresWhenAChunkReachesAnotherBuild) {
   ClientHistory h;
   h.request(6s, "GET", "/", "blue-blue-1", "b1")
-      .request(6010ms, "GET", "/_next/static/b1/pages/index.js", "green-green-1", "b2", 404, core::Outcome::fail);
+      .request(6010ms, "GET", "/_next/static/b1/_buildManifest.js", "green-green-1", "b2", 404, core::Outcome::fail);
   auto r = NoVersionSkewChecker{}.check(h.entries());
   EXPECT_FALSE(r.held);
   EXPECT_EQ(r.violations, 1);
   EXPECT_NE(std::string(first(r)).find("a chunk of build b1"), std::string::npos) << first(r);
   EXPECT_NE(std::string(first(r)).find("answered 404 by build b2"), std::string::npos) << first(r);
+}
+
+// Goal: a real build's content-hashed chunks (/_next/static/chunks/..., css/, media/) belong to no
+// build id, so one answered by the other build is no skew; the build-id folder's own file still is.
+TEST(NoVersionSkewChecker, ReadsChunksCssAndMediaAsNoBuild) {
+  EXPECT_EQ(asset_build("/_next/static/b1/_buildManifest.js"), "b1");
+  for (const char* path : {"/_next/static/chunks/main-a9843dfedfe4c8a6.js", "/_next/static/css/app-1.css",
+                           "/_next/static/media/logo.2c9f.png", "/_next/static/", "/api/health"})
+    EXPECT_EQ(asset_build(path), std::nullopt) << path;
+  ClientHistory h;
+  h.request(6s, "GET", "/", "blue-blue-1", "b1")
+      .request(6010ms, "GET", "/_next/static/chunks/main-a9843dfedfe4c8a6.js", "green-green-1", "b2");
+  EXPECT_TRUE(NoVersionSkewChecker{}.check(h.entries()).held);
 }
 
 // Goal: POSTs executed once each, and a failed one never executed, hold post_at_most_once.

@@ -79,7 +79,7 @@ class TinyBackend {
       res.keep_alive(req.keep_alive());
       res.set("X-Build-Id", "b1");
       if (req.target() == "/")
-        res.body() = "<html><script src=\"/_next/static/b1/pages/index.js\" defer=\"\"></script></html>";
+        res.body() = "<html><script src=\"/_next/static/b1/_buildManifest.js\" defer=\"\"></script></html>";
       else
         res.body() = "ok";
       res.prepare_payload();
@@ -244,7 +244,7 @@ TEST_F(TrafficGeneratorTest, BrowserFetchesChunksAndPostsCarryIdempotencyKeys) {
   for (const auto& q : requests) {
     EXPECT_EQ(q.outcome, core::Outcome::ok) << q.path << " " << q.error;
     if (q.path == "/") ++pages;
-    if (q.path == "/_next/static/b1/pages/index.js") ++chunks;
+    if (q.path == "/_next/static/b1/_buildManifest.js") ++chunks;
     if (q.method == "POST") ++posts;
     if (q.path == "/api/health") ++api_gets;
   }
@@ -258,9 +258,10 @@ TEST_F(TrafficGeneratorTest, BrowserFetchesChunksAndPostsCarryIdempotencyKeys) {
 // Goal: the chunk paths of a Next.js page are found in its script and link tags, nothing else.
 TEST(ReferencedAssets, FindsStaticChunksOnly) {
   const auto assets = referenced_assets(
-      "<link href=\"/_next/static/b2/css/app.css\" rel=\"stylesheet\"/><script src=\"/_next/static/b2/pages/index.js\">"
+      "<link href=\"/_next/static/b2/css/app.css\" rel=\"stylesheet\"/><script "
+      "src=\"/_next/static/b2/_buildManifest.js\">"
       "</script><img src=\"/logo.png\"/>");
-  EXPECT_EQ(assets, (std::vector<std::string>{"/_next/static/b2/pages/index.js", "/_next/static/b2/css/app.css"}));
+  EXPECT_EQ(assets, (std::vector<std::string>{"/_next/static/b2/_buildManifest.js", "/_next/static/b2/css/app.css"}));
 }
 
 }  // namespace

@@ -75,13 +75,13 @@ TEST(NextRoutesTest, RoutesPagesAssetsApiAndUnknownPaths) {
   EXPECT_EQ(route_of("GET", "/api/health", "b1"), Route::health);
   EXPECT_EQ(route_of("POST", "/api/echo", "b1"), Route::echo);
   EXPECT_EQ(route_of("GET", "/api/echo", "b1"), Route::not_found);
-  EXPECT_EQ(route_of("GET", "/_next/static/b1/pages/index.js", "b1"), Route::static_asset);
-  EXPECT_EQ(route_of("GET", "/_next/static/b0/pages/index.js", "b1"), Route::not_found);
-  EXPECT_EQ(route_of("GET", "/_next/static/b10/pages/index.js", "b1"), Route::not_found);
+  EXPECT_EQ(route_of("GET", "/_next/static/b1/_buildManifest.js", "b1"), Route::static_asset);
+  EXPECT_EQ(route_of("GET", "/_next/static/b0/_buildManifest.js", "b1"), Route::not_found);
+  EXPECT_EQ(route_of("GET", "/_next/static/b10/_buildManifest.js", "b1"), Route::not_found);
   EXPECT_EQ(route_of("GET", "/_next/static/b1/", "b1"), Route::not_found);
   EXPECT_EQ(route_of("GET", "/about", "b1"), Route::not_found);
   // With every build's static files shared, another build's chunk is found; a bare prefix is not.
-  EXPECT_EQ(route_of("GET", "/_next/static/b0/pages/index.js", "b1", true), Route::static_asset);
+  EXPECT_EQ(route_of("GET", "/_next/static/b0/_buildManifest.js", "b1", true), Route::static_asset);
   EXPECT_EQ(route_of("GET", "/_next/static/b0/", "b1", true), Route::not_found);
 }
 
@@ -89,7 +89,7 @@ TEST(NextRoutesTest, RoutesPagesAssetsApiAndUnknownPaths) {
 TEST(NextRoutesTest, PageReferencesItsOwnBuildAsset) {
   AppResponse page = render_route(Route::page, "b7", "", "");
   EXPECT_EQ(page.status, 200);
-  EXPECT_NE(page.body.find("/_next/static/b7/pages/index.js"), std::string::npos);
+  EXPECT_NE(page.body.find("/_next/static/b7/_buildManifest.js"), std::string::npos);
   EXPECT_EQ(render_route(Route::health, "b7", "", "").body, R"({"status":"ok","buildId":"b7"})");
   EXPECT_EQ(render_route(Route::echo, "b7", "hi", "text/x").body, "hi");
   EXPECT_EQ(render_route(Route::not_found, "b7", "", "").status, 404);

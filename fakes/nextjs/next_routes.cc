@@ -42,7 +42,9 @@ Route route_of(std::string_view method, std::string_view target, std::string_vie
 
 bool is_api_route(Route route) { return route == Route::health || route == Route::echo; }
 
-std::string asset_path(std::string_view build_id) { return fmt::format("/_next/static/{}/pages/index.js", build_id); }
+std::string asset_path(std::string_view build_id) {
+  return fmt::format("/_next/static/{}/_buildManifest.js", build_id);
+}
 
 AppResponse render_route(Route route, std::string_view build_id, std::string_view request_body,
                          std::string_view request_content_type) {
@@ -56,7 +58,10 @@ AppResponse render_route(Route route, std::string_view build_id, std::string_vie
                           asset_path(build_id), build_id)};
     case Route::static_asset:
       return {200, "application/javascript; charset=UTF-8",
-              fmt::format("(self.webpackChunk=self.webpackChunk||[]).push([\"{}\"]);", build_id)};
+              // A real manifest maps pages to their chunks; this one names its build instead.
+              fmt::format(
+                  "self.__BUILD_MANIFEST={{\"buildId\":\"{}\"}},self.__BUILD_MANIFEST_CB&&self.__BUILD_MANIFEST_CB();",
+                  build_id)};
     case Route::health:
       return {200, "application/json; charset=utf-8",
               fmt::format("{{\"status\":\"ok\",\"buildId\":\"{}\"}}", build_id)};

@@ -24,7 +24,10 @@ Route route_of(std::string_view method, std::string_view target, std::string_vie
 // API routes (/api/*) pay the profile's api_latency.
 bool is_api_route(Route route);
 
-// The asset a build's page references: /_next/static/<buildId>/pages/index.js.
+// The build-scoped asset a build's page references: /_next/static/<buildId>/_buildManifest.js, as a
+// real `next build` of 12.2.5, 13.4.19 and 14.1.0 names it (apps/next/README.md). A real page also
+// names content-hashed /_next/static/chunks/ files, which are not under the build id; the fake leaves
+// them out (one asset per page is what R08's version skew needs).
 std::string asset_path(std::string_view build_id);
 
 struct AppResponse {

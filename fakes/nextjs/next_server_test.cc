@@ -244,7 +244,7 @@ TEST_F(NextServerTest, RefusesBeforeListenDelayThenServesPageWithHeaders) {
   EXPECT_EQ(reply.res["X-Served-By"], "blue-blue-1");
   EXPECT_EQ(reply.res["X-Build-Id"], "build-1");
   EXPECT_EQ(reply.res["X-Request-Id"], "17");
-  EXPECT_NE(reply.res.body().find("/_next/static/build-1/pages/index.js"), std::string::npos);
+  EXPECT_NE(reply.res.body().find("/_next/static/build-1/_buildManifest.js"), std::string::npos);
 }
 
 // Goal: on 12.x the health check is 503 (and a page 500) while preparing, then 200 with the build.
@@ -352,8 +352,8 @@ TEST_F(NextServerTest, IgnoredSigtermKeepsServingUntilSigkill) {
 TEST_F(NextServerTest, ServesOnlyItsOwnBuildAssetsAndNumbersExecutions) {
   start(profile("14.1", 0s, 0s), "build-2");
   ASSERT_TRUE(wait_event(core::AppWhat::ready));
-  EXPECT_EQ(call(port_, make_request(http::verb::get, "/_next/static/build-2/pages/index.js")).status(), 200);
-  EXPECT_EQ(call(port_, make_request(http::verb::get, "/_next/static/build-1/pages/index.js")).status(), 404);
+  EXPECT_EQ(call(port_, make_request(http::verb::get, "/_next/static/build-2/_buildManifest.js")).status(), 200);
+  EXPECT_EQ(call(port_, make_request(http::verb::get, "/_next/static/build-1/_buildManifest.js")).status(), 404);
   Reply missing = call(port_, make_request(http::verb::get, "/nope", 9));
   EXPECT_EQ(missing.status(), 404);
   EXPECT_EQ(missing.res["X-Served-By"], "blue-blue-1");
