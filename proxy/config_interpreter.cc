@@ -4,6 +4,7 @@
 
 #include "proxy/directive_support.h"
 #include "proxy/nginx_values.h"
+#include "proxy/user_regex.h"
 
 namespace bg::proxy {
 namespace ctx = conf_contexts;
@@ -176,12 +177,10 @@ void ConfigInterpreter::map_block(const ConfDirective& d) {
     if (e.name.size() > 1 && e.name[0] == '~') {
       bool caseless = e.name[1] == '*';
       std::string pattern = e.name.substr(caseless ? 2 : 1);
-      try {
-        entry.regex = std::make_shared<const std::regex>(
-            pattern, caseless ? std::regex::ECMAScript | std::regex::icase : std::regex::ECMAScript);
-      } catch (const std::regex_error&) {
-        not_modelled(e, fmt::format("regular expression \"{}\" (outside what bluegreen's std::regex reads)", pattern));
-      }
+      auto compiled = compile_user_regex(pattern, caseless);
+      if (!compiled.nginx_error.empty()) fail_at(e, compiled.nginx_error);
+      if (!compiled.not_modelled.empty()) not_modelled(e, compiled.not_modelled);
+      entry.regex = std::move(compiled.regex);
     } else {
       for (char& ch : entry.key) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
       if (m.hostnames && (entry.key.find('*') != std::string::npos || entry.key.front() == '.'))

@@ -8,6 +8,7 @@
 
 #include "proxy/config_interpreter.h"
 #include "proxy/nginx_values.h"
+#include "proxy/user_regex.h"
 
 namespace bg::proxy {
 namespace ctx = conf_contexts;
@@ -16,11 +17,6 @@ namespace {
 std::string lower(std::string s) {
   for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
-}
-
-std::shared_ptr<const std::regex> make_regex(const std::string& pattern, bool caseless) {
-  auto flags = std::regex::ECMAScript | (caseless ? std::regex::icase : std::regex::ECMAScript);
-  return std::make_shared<const std::regex>(pattern, flags);
 }
 
 }  // namespace
@@ -126,11 +122,10 @@ void ConfigInterpreter::listen(const ConfDirective& d, ServerBlock& server) {
 void ConfigInterpreter::server_name(const ConfDirective& d, ServerBlock& server) {
   for (const auto& n : d.args) {
     if (!n.empty() && n[0] == '~') {
-      try {
-        server.name_regexes.push_back(make_regex(n.substr(1), true));  // names compare caseless
-      } catch (const std::regex_error&) {
-        not_modelled(d, fmt::format("server_name regular expression \"{}\"", n));
-      }
+      auto compiled = compile_user_regex(n.substr(1), true);  // names compare caseless
+      if (!compiled.nginx_error.empty()) fail_at(d, compiled.nginx_error);
+      if (!compiled.not_modelled.empty()) not_modelled(d, compiled.not_modelled);
+      if (compiled.regex) server.name_regexes.push_back(std::move(compiled.regex));
       continue;
     }
     server.server_names.push_back(lower(n));
@@ -175,11 +170,10 @@ void ConfigInterpreter::location_name(const ConfDirective& d, const Location* pa
       fail_at(d, fmt::format("location \"{}\" is outside location \"{}\"", name, parent->prefix));
   }
   if (l.match == LocationMatch::regex || l.match == LocationMatch::regex_caseless) {
-    try {
-      l.regex = make_regex(name, l.match == LocationMatch::regex_caseless);
-    } catch (const std::regex_error&) {
-      not_modelled(d, fmt::format("location regular expression \"{}\" (outside what std::regex reads)", name));
-    }
+    auto compiled = compile_user_regex(name, l.match == LocationMatch::regex_caseless);
+    if (!compiled.nginx_error.empty()) fail_at(d, compiled.nginx_error);
+    if (!compiled.not_modelled.empty()) not_modelled(d, compiled.not_modelled);
+    l.regex = std::move(compiled.regex);
   }
 }
 
