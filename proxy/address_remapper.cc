@@ -1,5 +1,8 @@
 #include "proxy/address_remapper.h"
 
+#include <charconv>
+#include <cstdint>
+#include <optional>
 #include <regex>
 
 #include <fmt/format.h>
@@ -12,6 +15,14 @@ namespace {
 
 constexpr size_t kMaxValues = 1024;  // URLs one proxy_pass may take, enumerated
 constexpr int kMaxDepth = 8;         // variables naming variables
+
+// A TCP port written in decimal: 1-65535, else nullopt (however many digits it has).
+std::optional<uint16_t> port_number(const std::string& digits) {
+  uint32_t n = 0;
+  const auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), n);
+  if (ec != std::errc() || end != digits.data() + digits.size() || n < 1 || n > 65535) return std::nullopt;
+  return static_cast<uint16_t>(n);
+}
 
 // Where a variable's values are written: a `set` argument or a map entry's value.
 struct ValueSlot {
@@ -106,16 +117,19 @@ class Remapper {
     static const std::regex port(R"(^\d{1,5}$)");
     std::smatch m;
     if (std::regex_match(value, m, address)) {
-      uint16_t declared = m[4].matched ? static_cast<uint16_t>(std::stoi(m[4].str())) : 80;
-      uint16_t actual = o_.map_port(declared);
-      peers_[actual] = m[2].str() + ":" + std::to_string(declared);
+      // A port no socket can have (0, past 65535, or digits past any int: a fuzzer's
+      // 127.0.0.1:5555...5 threw from stoi) stays as written, and check() then refuses the URL.
+      const auto declared = m[4].matched ? port_number(m[4].str()) : std::optional<uint16_t>(80);
+      if (!declared) return value;
+      uint16_t actual = o_.map_port(*declared);
+      peers_[actual] = m[2].str() + ":" + std::to_string(*declared);
       mapped_.insert(actual);
       return fmt::format("{}127.0.0.1:{}{}", m[1].str(), actual, m[5].str());
     }
     if (std::regex_match(value, port)) {
-      int n = std::stoi(value);
-      if (n < 1 || n > 65535) return value;
-      uint16_t actual = o_.map_port(static_cast<uint16_t>(n));
+      const auto n = port_number(value);
+      if (!n) return value;
+      uint16_t actual = o_.map_port(*n);
       mapped_.insert(actual);
       return std::to_string(actual);
     }

@@ -73,4 +73,18 @@ TEST(AddressRemapper, RefusesWhatItCannotRemap) {
             "cannot remap) in /etc/nginx/nginx.conf:4");
 }
 
+// Goal: a loopback address whose port no socket can have is refused like any address the run
+// cannot remap, not read as another port: 70000 wrapped to 4464 before, and a port of more digits
+// than an int holds threw out of stoi (a fuzzer's finding).
+TEST(AddressRemapper, RefusesAPortNoSocketCanHave) {
+  HostDir host("remap");
+  for (const std::string port : {"70000", "0", "5555555555555555555555555555"}) {
+    host.write("nginx.conf", "events {}\nhttp { server { set $app http://127.0.0.1:" + port +
+                                 ";\n location / {\n proxy_pass $app;\n} } }\n");
+    EXPECT_EQ(refusal(host), "proxy_pass \"$app\" under real nginx (it can reach \"127.0.0.1:" + port +
+                                 "\", which the run cannot remap) in /etc/nginx/nginx.conf:4")
+        << port;
+  }
+}
+
 }  // namespace bg::proxy

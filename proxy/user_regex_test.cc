@@ -31,19 +31,20 @@ TEST(UserRegex, CompilesWhatBothGrammarsReadAlike) {
 // Goal: a repeat count PCRE2 refuses is refused with nginx's own message (each checked against
 // `nginx -t` of nginx 1.22.1 with PCRE2 10.42): too big (at the digit past 65535), out of order.
 TEST(UserRegex, RefusesTheCountsPcre2RefusesWithNginxsMessage) {
-  EXPECT_EQ(outcome("a{70000}"), "nginx: pcre2_compile() failed: number too big in {} quantifier in \"a{70000}\" at \"}\"");
+  EXPECT_EQ(outcome("a{70000}"),
+            "nginx: pcre2_compile() failed: number too big in {} quantifier in \"a{70000}\" at \"}\"");
   EXPECT_EQ(outcome("a{99999999999999999999999}"),
             "nginx: pcre2_compile() failed: number too big in {} quantifier in \"a{99999999999999999999999}\" at "
             "\"999999999999999999}\"");
   EXPECT_EQ(outcome("a{3,70000}"),
             "nginx: pcre2_compile() failed: number too big in {} quantifier in \"a{3,70000}\" at \"}\"");
-  EXPECT_EQ(outcome("a{5,3}"), "nginx: pcre2_compile() failed: numbers out of order in {} quantifier in \"a{5,3}\" at \"}\"");
+  EXPECT_EQ(outcome("a{5,3}"),
+            "nginx: pcre2_compile() failed: numbers out of order in {} quantifier in \"a{5,3}\" at \"}\"");
 }
 
 // Goal: what PCRE2 and std::regex read differently is not modelled rather than read one way: a `{`
-// that is no count (a literal to PCRE2), a `]` first in a class, `\0`, multi-digit and in-class digit escapes (octal or a
-// back-reference to PCRE2). The fuzzer's finding, `\2222...2`, is one: libstdc++ overflowed a long
-// reading it.
+// that is no count (a literal to PCRE2), a `]` first in a class, `\0`, multi-digit and in-class digit escapes (octal or
+// a back-reference to PCRE2). The fuzzer's finding, `\2222...2`, is one: libstdc++ overflowed a long reading it.
 TEST(UserRegex, NotModelledWhereTheGrammarsPart) {
   for (const char* p : {"a{99999", "a{,5}", "a{1,2,3}", "x{}", "\\0", "^/x\\12", "[\\1]", "[]a]", "[^]a]",
                         "^nse\\\\\\\\\\2222222222222222222222222222222222222222"})
