@@ -145,8 +145,8 @@ class Remapper {
     auto colon = authority.rfind(':');
     std::string host = authority.substr(0, colon);
     if (host == "127.0.0.1" && colon != std::string::npos) {
-      int p = std::atoi(authority.c_str() + colon + 1);
-      if (p > 0 && p < 65536 && mapped_.count(static_cast<uint16_t>(p))) return;
+      const auto p = port_number(authority.substr(colon + 1));
+      if (p && mapped_.count(*p)) return;
     }
     refuse(pass, fmt::format("it can reach \"{}\", which the run cannot remap", authority));
   }

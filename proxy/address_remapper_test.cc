@@ -85,6 +85,13 @@ TEST(AddressRemapper, RefusesAPortNoSocketCanHave) {
                                  "\", which the run cannot remap) in /etc/nginx/nginx.conf:4")
         << port;
   }
+  // 2^32 + 44464, which atoi made 44464, the run's port for the 4464 written beside it.
+  host.write("nginx.conf",
+             "events {}\nhttp { server { set $a http://127.0.0.1:4464; set $b http://127.0.0.1:4295011760;\n"
+             " location /a { proxy_pass $a; }\n location / {\n proxy_pass $b;\n} } }\n");
+  EXPECT_EQ(refusal(host),
+            "proxy_pass \"$b\" under real nginx (it can reach \"127.0.0.1:4295011760\", which the run cannot "
+            "remap) in /etc/nginx/nginx.conf:5");
 }
 
 }  // namespace bg::proxy

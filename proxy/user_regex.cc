@@ -61,10 +61,42 @@ Screened repeat_count(std::string_view p, size_t open, size_t& i) {
   return {};
 }
 
+// The letter escapes PCRE2 and std::regex's ECMAScript read alike: the classes \d \D \s \S \w \W,
+// the word boundaries \b \B (a backspace in a class, in both), and \t \n \r \f. Any other letter
+// escape is read differently: ECMAScript takes an unknown one as the letter (\z, \A, \Q), \v is a
+// vertical tab to it and a class to PCRE2, \cJ is `J` to libstdc++ 12 and 0x0A to PCRE2, and \u is
+// refused by PCRE2.
+bool same_letter_escape(char e) { return std::string_view("dDsSwWbBtnrf").find(e) != std::string_view::npos; }
+
+bool is_hex(char c) { return std::isxdigit(static_cast<unsigned char>(c)) != 0; }
+
+// A digit run this long is no count or escape of either grammar: refused outright, so that no gap
+// between this walk and std::regex's can hand libstdc++ digits that overflow its long.
+constexpr size_t kMaxDigitRun = 18;
+
 Screened screen(std::string_view p) {
   bool in_class = false;
+  bool posix_closes = true;  // false once no ":]" is left to close a [: (keeps the walk linear)
   for (size_t i = 0; i < p.size();) {
     const char c = p[i];
+    if (is_digit(c)) {
+      size_t end = i;
+      while (end < p.size() && is_digit(p[end])) ++end;
+      if (end - i > kMaxDigitRun)
+        return {"", fmt::format("a number of {} digits in regular expression \"{}\"", end - i, p)};
+      i = end;
+      continue;
+    }
+    if (c == '\\' && i + 1 < p.size() && std::isalpha(static_cast<unsigned char>(p[i + 1])) &&
+        !same_letter_escape(p[i + 1])) {
+      if (p[i + 1] == 'x' && i + 3 < p.size() && is_hex(p[i + 2]) && is_hex(p[i + 3])) {  // \xHH, in both
+        i += 4;
+        continue;
+      }
+      return {"", fmt::format("the escape \"{}\" in regular expression \"{}\" (PCRE2 and std::regex read it "
+                              "differently)",
+                              p.substr(i, 2), p)};
+    }
     if (c == '\\') {
       if (i + 1 < p.size() && is_digit(p[i + 1])) {
         size_t end = i + 1;
@@ -77,16 +109,17 @@ Screened screen(std::string_view p) {
         i = end;
         continue;
       }
-      i += 2;  // any other escape stands for one character
+      i += 2;  // \d and the like, or a backslash before punctuation: one character in both
       continue;
     }
     if (in_class) {
-      if (c == '[' && i + 1 < p.size() && p[i + 1] == ':') {  // a POSIX class, [:alpha:], inside
+      if (posix_closes && c == '[' && i + 1 < p.size() && p[i + 1] == ':') {  // a POSIX class, [:alpha:]
         const auto close = p.find(":]", i + 2);
         if (close != std::string_view::npos) {
           i = close + 2;
           continue;
         }
+        posix_closes = false;
       }
       if (c == ']') in_class = false;
       ++i;

@@ -10,7 +10,11 @@
 //     std::regex;
 //   - escapes of a digit: PCRE2 reads `\0`, `\NN...` and any digit escape in a class as an octal
 //     character or as a back-reference depending on the groups before it; std::regex as a
-//     back-reference.
+//     back-reference;
+//   - letter escapes other than \d \D \s \S \w \W \b \B \t \n \r \f and \xHH: ECMAScript reads an
+//     unknown one as its letter (`\z` matches "z"), PCRE2 as an anchor, a class or a control
+//     character (`\cX` is also one character longer to PCRE2 than libstdc++ 12 reads it);
+//   - a run of more than 18 digits, which neither grammar reads as a number.
 // Either difference ends the run as not modelled (or as nginx's own error), never as a different
 // reading. The screen also keeps std::regex safe: libstdc++ 12 accumulates a count's or an
 // escape's digits in a long without a bound (regex_compiler.tcc, _M_cur_int_value), and a fuzzer's
