@@ -1,4 +1,4 @@
-// NextServer::exec: the commands scripts run in a Next.js app's container with `docker exec` —
+// next_container_exec: the commands scripts run in a Next.js app's container with `docker exec` —
 // health checks against the app itself (busybox `wget -qO- http://localhost:3000/...`, `curl -f
 // ...`), and looking around (env, printenv, cat, ls, hostname, echo, true). The HTTP ones really
 // ask the app (its loopback port), so their answer follows its lifecycle: refused before it
@@ -18,7 +18,7 @@
 #include <fmt/format.h>
 #include <httplib.h>
 
-#include "fakes/nextjs/next_server.h"
+#include "fakes/nextjs/next_exec.h"
 
 namespace bg::fakes {
 namespace {
@@ -240,17 +240,24 @@ Result file_command(const ProcessSpec& spec, const std::vector<std::string>& arg
   return r;
 }
 
+// As ContainerProcess::exec says of every command a process does not model.
+Result not_modelled(const ExecRequest& request) {
+  std::string cmd = request.argv.empty() ? "" : request.argv.front();
+  return core::not_modelled_result("docker exec " + cmd + " in " +
+                                   (request.image.empty() ? "this image" : request.image));
+}
+
 }  // namespace
 
-core::CommandResult NextServer::exec(const ExecRequest& request, std::stop_token stop) {
+core::CommandResult next_container_exec(const ProcessSpec& spec, const ExecRequest& request, std::stop_token stop) {
   const auto& argv = request.argv;
-  if (argv.empty()) return ContainerProcess::exec(request, stop);
+  if (argv.empty()) return not_modelled(request);
   const std::string& cmd = argv[0];
-  if (cmd == "wget") return wget(spec_, argv);
-  if (cmd == "curl") return curl(spec_, argv);
-  if (cmd == "cat" || cmd == "ls") return file_command(spec_, argv, request.workdir);
+  if (cmd == "wget") return wget(spec, argv);
+  if (cmd == "curl") return curl(spec, argv);
+  if (cmd == "cat" || cmd == "ls") return file_command(spec, argv, request.workdir);
   if (cmd == "true") return {};
-  if (cmd == "hostname") return {0, spec_.hostname + "\n", ""};
+  if (cmd == "hostname") return {0, spec.hostname + "\n", ""};
   if (cmd == "echo") {
     std::string out;
     for (size_t i = 1; i < argv.size(); ++i) out += (i > 1 ? " " : "") + argv[i];
@@ -264,12 +271,12 @@ core::CommandResult NextServer::exec(const ExecRequest& request, std::stop_token
     return {0, out + "HOME=/root\n", ""};
   }
   if (cmd == "printenv" && argv.size() <= 2) {
-    if (argv.size() == 1) return exec(ExecRequest{{"env"}, request.env}, stop);
+    if (argv.size() == 1) return next_container_exec(spec, ExecRequest{{"env"}, request.env}, stop);
     auto it = request.env.find(argv[1]);
     if (it == request.env.end()) return {1, "", ""};
     return {0, it->second + "\n", ""};
   }
-  return ContainerProcess::exec(request, stop);
+  return not_modelled(request);
 }
 
 }  // namespace bg::fakes

@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "fakes/nextjs/next_exec.h"
 #include "fakes/nextjs/next_process.h"
 
 namespace bg::fakes {
@@ -44,6 +45,10 @@ NextServer::~NextServer() {
 void NextServer::start() { process_->start(on_exit, on_log); }
 
 void NextServer::signal(int signo) { process_->signal(signo); }
+
+core::CommandResult NextServer::exec(const ExecRequest& request, std::stop_token stop) {
+  return next_container_exec(spec_, request, stop);
+}
 
 ProcessFactory NextServer::factory(boost::asio::io_context& io, core::Clock& clock, core::History& history,
                                    core::PortMap& ports, core::Rng rng,
