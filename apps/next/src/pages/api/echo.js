@@ -33,5 +33,6 @@ export default async function echo(req, res) {
   res.statusCode = 200;
   res.setHeader('Content-Type', req.headers['content-type'] || 'text/plain; charset=utf-8');
   res.setHeader('X-Execution-Id', executionId);
+  res.setHeader('Content-Length', body.length); // as the fake's echo: no chunked framing
   res.end(body);
 }
