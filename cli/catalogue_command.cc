@@ -40,6 +40,8 @@ int verify_command(const RunArgs& args) {
   auto scenario = prepare_scenario(args.scenario_dir);  // throws on bad input: exit 2
   // `--proxy nginx`: the same expectation, behind the real nginx binary.
   if (!args.proxy_engine.empty()) scenario.proxy.engine = args.proxy_engine;
+  // `--app real`: the same expectation, with real Next.js servers in the containers.
+  if (!args.app_engine.empty()) scenario.app.engine = args.app_engine;
   if (!scenario.expect) {
     std::cerr << fmt::format("bluegreen: {}/scenario.yaml has no `expect:` to verify against\n",
                              args.scenario_dir.string());

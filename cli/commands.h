@@ -17,6 +17,7 @@ struct RunArgs {
   bool bind_declared_ports = false;
   bool quiet = false;
   std::string proxy_engine;            // `--proxy bluegreen|nginx`; "" = the scenario's proxy.engine
+  std::string app_engine;              // `--app fake|real`; "" = the scenario's app.engine
   std::vector<std::string> overrides;  // `--set key=value` (explore/scenario_overrides.h)
   std::string command;                 // this command line, for the --out folder's lock (out_dir.h)
 };

@@ -76,6 +76,10 @@ int main(int argc, char** argv) {
     cmd->add_option("--proxy", run_args.proxy_engine,
                     "the proxy that serves the run: bluegreen or nginx, the real binary (default: the scenario's)")
         ->check(CLI::IsMember({"bluegreen", "nginx"}));
+  const char* app_help =
+      "the app in each container: fake, or real (real Next.js servers, apps/next; default: the scenario's)";
+  for (auto* cmd : {run, replay})
+    cmd->add_option("--app", run_args.app_engine, app_help)->check(CLI::IsMember({"fake", "real"}));
   replay->add_option("--set", run_args.overrides, "key=value over scenario.yaml, as the violation printed");
 
   bg::cli::CheckArgs check_args;
@@ -124,6 +128,7 @@ int main(int argc, char** argv) {
       ->add_option("--proxy", run_args.proxy_engine,
                    "the proxy that serves the run: bluegreen or nginx, the real binary (default: the scenario's)")
       ->check(CLI::IsMember({"bluegreen", "nginx"}));
+  verify->add_option("--app", run_args.app_engine, app_help)->check(CLI::IsMember({"fake", "real"}));
 
   std::filesystem::path races_dir = "scenarios/data/races", catalogue_out = "bluegreen-out/catalogue";
   std::string only;

@@ -17,6 +17,9 @@ int run_command(const RunArgs& args) {
   // `--proxy nginx` runs the scenario behind the real nginx binary instead of the one it names.
   const bool proxy_overridden = !args.proxy_engine.empty() && args.proxy_engine != scenario.proxy.engine;
   if (!args.proxy_engine.empty()) scenario.proxy.engine = args.proxy_engine;
+  // `--app real` runs real Next.js servers in the containers instead of the fake app.
+  const bool app_overridden = !args.app_engine.empty() && args.app_engine != scenario.app.engine;
+  if (!args.app_engine.empty()) scenario.app.engine = args.app_engine;
   const uint64_t seed = args.seed.value_or(scenario.seed);
   const auto out = args.out_dir.empty()
                        ? std::filesystem::path("bluegreen-out") / fmt::format("{}-{}", scenario.name, seed)
@@ -37,6 +40,7 @@ int run_command(const RunArgs& args) {
   auto result = sim::run_scenario(scenario, options);
   progress.stop();
   if (proxy_overridden) result.replay_command += " --proxy " + scenario.proxy.engine;
+  if (app_overridden) result.replay_command += " --app " + scenario.app.engine;
   auto written = write_reports(result, out);
   if (!args.quiet) std::cout << '\n' << reports::to_markdown(result) << '\n';
   if (result.verdict == core::Verdict::error) std::cerr << "bluegreen: " << result.error << '\n';

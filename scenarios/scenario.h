@@ -25,6 +25,9 @@ struct DurationRange {
 using Verdict = core::Verdict;
 
 struct AppSettings {
+  // "fake" (fakes/nextjs) or "real": a real Next.js server of the pinned version (apps/next) in each
+  // container, through the same process seam.
+  std::string engine = "fake";
   std::string next_version = "12.2";  // decides SIGTERM behaviour (semantics.md §5)
   std::string sigterm;                // "" (by version), exit_immediately, graceful, ignore
   DurationRange listen_delay{core::Duration(std::chrono::seconds(2)), core::Duration(std::chrono::seconds(2))};

@@ -117,6 +117,10 @@ const std::map<std::string, Setter, std::less<>>& table() {
          s.app.next_version = matching("app.next_version", v, next_version,
                                        "a Next.js version (expected MAJOR.MINOR[.PATCH], e.g. 12.2 or 14.1)");
        }},
+      {"app.engine",
+       [](S& s, auto v) {
+         s.app.engine = read_word("app.engine", v, {"fake", "real"});
+       }},
       {"app.sigterm",
        [](S& s, auto v) {
          s.app.sigterm = read_word("app.sigterm", v, {"exit_immediately", "graceful", "ignore"});

@@ -14,12 +14,15 @@
 #include "fakes/host/host_layout.h"
 #include "fakes/host/sandbox_host.h"
 #include "fakes/nextjs/next_server.h"
+#include "fakes/nextjs/real_next_builds.h"
+#include "fakes/nextjs/real_next_server.h"
 #include "fakes/pipeline/pipeline.h"
 #include "fakes/shim/shim_server.h"
 #include "proxy/proxy_server.h"
 #include "proxy/real_nginx.h"
 #include "sim/container_nginx.h"
 #include "sim/host_commands.h"
+#include "sim/real_app.h"
 #include "sim/run_folder.h"
 #include "sim/scenario_options.h"
 #include "sim/staged_host.h"
@@ -51,7 +54,13 @@ World::World(const scenarios::Scenario& scenario, WorldOptions options)
       sha_rng_(rng_.child("pipeline.sha")),
       drawn_(draw_parameters(scenario_, rng_, options.time_scale)),
       // Bad input ends the run here, before anything starts.
-      staged_(std::make_unique<StagedHost>(scenario_, options.keep_run_dir)) {}
+      staged_(std::make_unique<StagedHost>(scenario_, options.keep_run_dir)) {
+  // app.engine real: every container's app is a real Next.js server, each build id made from the
+  // version's template build in the run's folder.
+  if (scenario_.app.engine == "real")
+    real_builds_ = std::make_unique<fakes::RealNextBuilds>(require_real_app(scenario_), staged_->dir() / "next",
+                                                           scenario_.app.shared_static);
+}
 
 World::~World() { shutdown(); }
 
@@ -73,9 +82,13 @@ void World::start() {
   fakes::ProcessFactory make_process = [this](const fakes::ProcessSpec& spec) {
     // nginx in a container: the run's proxy engine on the container's own /etc/nginx and address.
     if (spec.runs == fakes::kRunsNginx) return make_container_nginx(spec);
-    std::lock_guard lock(mutex_);
+    std::unique_lock lock(mutex_);
     const size_t k = containers_made_++;
     const core::Duration listen = drawn_.listen_delay(k) + std::exchange(slow_start_extra_, core::Duration{});
+    if (real_builds_) {
+      lock.unlock();  // making a build copies files: not under the run's lock
+      return make_real_app(spec, listen);
+    }
     fakes::NextAppProfile profile = app_profile(scenario_, listen, drawn_.prepare_delay(k), spec.env);
     return std::unique_ptr<fakes::ContainerProcess>(std::make_unique<fakes::NextServer>(
         io_, *clock_, history_, ports_, rng_.child("app.process." + spec.container), profile, spec));
@@ -124,6 +137,18 @@ std::unique_ptr<fakes::ContainerProcess> World::make_container_nginx(const fakes
     engine = ProxyEngine::real_nginx;
   }
   return std::make_unique<ContainerNginx>(io_, *clock_, history_, ports_, resolve_container_names(), engine, spec);
+}
+
+// A real Next.js server of the container's build (app.engine real), in the sandboxed host's process
+// tree so that it dies with the host.
+std::unique_ptr<fakes::ContainerProcess> World::make_real_app(const fakes::ProcessSpec& spec, core::Duration listen) {
+  if (spec.build_id.empty())
+    throw core::NotModelled(
+        fmt::format("app.engine real for image {}, which no `docker build` of the run made", spec.image));
+  fakes::RealNextSettings settings = real_app_settings(scenario_, listen, options_.time_scale);
+  settings.standalone = real_builds_->standalone_for(spec.build_id);
+  settings.enter = &staged_->host().process_tree_only();
+  return std::make_unique<fakes::RealNextServer>(*clock_, history_, std::move(settings), spec);
 }
 
 // The run's proxy on the scenario's nginx.conf: bluegreen's own, or the real nginx binary so that a

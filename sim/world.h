@@ -40,6 +40,7 @@ class ProxyControl;
 namespace bg::fakes {
 class DockerEngine;
 class ContainerProcess;
+class RealNextBuilds;
 struct ProcessSpec;
 class ComposeCli;
 class DockerCli;
@@ -154,6 +155,7 @@ class World {
   // ends the run, named by the user's files (StagedHost::users_files_named).
   void start_run_proxy();
   std::unique_ptr<fakes::ContainerProcess> make_container_nginx(const fakes::ProcessSpec& spec);
+  std::unique_ptr<fakes::ContainerProcess> make_real_app(const fakes::ProcessSpec& spec, core::Duration listen);
   proxy::HostResolver resolve_container_names();
 
   // A copy: callers may pass a temporary (ASan found one in the tests, read after its scope ended).
@@ -169,6 +171,9 @@ class World {
   // The run's folder (the revision pushed, the host's layers) and the host; the last thing to go.
   std::unique_ptr<StagedHost> staged_;
   size_t containers_made_ = 0;
+  // app.engine real: the run's real Next.js builds (after staged_, whose folder holds them; before
+  // docker_, whose containers run them).
+  std::unique_ptr<fakes::RealNextBuilds> real_builds_;
   mutable std::mutex mutex_;
   int current_deployment_ = -1;
   std::string current_hook_;
