@@ -3,8 +3,10 @@
 #include <boost/asio/post.hpp>
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <future>
 
+#include "judge/checker_support.h"
 #include "sim/traffic_connection.h"
 
 namespace bg::sim {
@@ -20,7 +22,10 @@ std::vector<std::string> referenced_assets(const std::string& html) {
       const size_t to = html.find('"', from);
       if (to == std::string::npos) break;
       std::string path = html.substr(from, to - from);
-      if (path.starts_with("/_next/static/")) out.push_back(std::move(path));
+      // Only the page's own build's files: chunks/, css/ and media/ are content-hashed, the same in
+      // every build of one source, so any build serves them (judge::asset_build reads them as no build).
+      if (judge::asset_build(path) && std::find(out.begin(), out.end(), path) == out.end())
+        out.push_back(std::move(path));
     }
   }
   return out;

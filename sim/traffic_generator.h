@@ -47,7 +47,8 @@ struct TrafficOptions {
   LiveProgress* live = nullptr;                       // counts each request as it ends, for a progress display
 };
 
-// The chunk paths (/_next/static/...) a page's HTML references in src="..." or href="...".
+// The files of the page's build (/_next/static/<buildId>/...) its HTML references in src="..." or
+// href="...", each once, as a browser fetches them after the page.
 std::vector<std::string> referenced_assets(const std::string& html);
 
 class TrafficGenerator {

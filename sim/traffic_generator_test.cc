@@ -255,13 +255,16 @@ TEST_F(TrafficGeneratorTest, BrowserFetchesChunksAndPostsCarryIdempotencyKeys) {
   EXPECT_EQ(backend_.idempotency_keys().size(), static_cast<size_t>(posts));
 }
 
-// Goal: the chunk paths of a Next.js page are found in its script and link tags, nothing else.
+// Goal: the files of the page's own build are found in its script and link tags, each once; the
+// build-independent chunks, css and media, and anything else, are not.
 TEST(ReferencedAssets, FindsStaticChunksOnly) {
   const auto assets = referenced_assets(
-      "<link href=\"/_next/static/b2/css/app.css\" rel=\"stylesheet\"/><script "
+      "<link href=\"/_next/static/b2/app.css\" rel=\"stylesheet\"/><script "
       "src=\"/_next/static/b2/_buildManifest.js\">"
-      "</script><img src=\"/logo.png\"/>");
-  EXPECT_EQ(assets, (std::vector<std::string>{"/_next/static/b2/_buildManifest.js", "/_next/static/b2/css/app.css"}));
+      "</script><img src=\"/logo.png\"/><script src=\"/_next/static/b2/_buildManifest.js\"></script>"
+      "<script src=\"/_next/static/chunks/main-a9843dfedfe4c8a6.js\"></script>"
+      "<link href=\"/_next/static/css/0c1f.css\" rel=\"stylesheet\"/>");
+  EXPECT_EQ(assets, (std::vector<std::string>{"/_next/static/b2/_buildManifest.js", "/_next/static/b2/app.css"}));
 }
 
 }  // namespace

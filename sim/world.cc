@@ -90,6 +90,12 @@ void World::start() {
       return make_real_app(spec, listen);
     }
     fakes::NextAppProfile profile = app_profile(scenario_, listen, drawn_.prepare_delay(k), spec.env);
+    // app.shared_static: a build's files are on the shared volume once it has run in a container (the
+    // real engine's builds appear there when RealNextBuilds makes them, at the same moment).
+    if (profile.shared_static) {
+      published_->add(spec.build_id);
+      profile.published_builds = [published = published_] { return published->all(); };
+    }
     return std::unique_ptr<fakes::ContainerProcess>(std::make_unique<fakes::NextServer>(
         io_, *clock_, history_, ports_, rng_.child("app.process." + spec.container), profile, spec));
   };

@@ -13,6 +13,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -174,6 +175,20 @@ class World {
   // app.engine real: the run's real Next.js builds (after staged_, whose folder holds them; before
   // docker_, whose containers run them).
   std::unique_ptr<fakes::RealNextBuilds> real_builds_;
+  // app.shared_static with the fake app: the builds on the shared static volume (each app holds it).
+  struct PublishedBuilds {
+    void add(const std::string& id) {
+      std::lock_guard lock(mutex);
+      if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+    }
+    std::vector<std::string> all() const {
+      std::lock_guard lock(mutex);
+      return ids;
+    }
+    mutable std::mutex mutex;
+    std::vector<std::string> ids;
+  };
+  std::shared_ptr<PublishedBuilds> published_ = std::make_shared<PublishedBuilds>();
   mutable std::mutex mutex_;
   int current_deployment_ = -1;
   std::string current_hook_;

@@ -2,7 +2,9 @@
 // NextAppProfile: how one Next.js standalone build behaves as a process, by version
 // (semantics.md §5). Scenario files set `version` and the delays; the signal and early-request
 // behaviours follow from the version unless a scenario sets them explicitly.
+#include <functional>
 #include <map>
+#include <vector>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -47,10 +49,16 @@ struct NextAppProfile {
   // Node's server.keepAliveTimeout (KEEP_ALIVE_TIMEOUT env, default 5000 ms): an idle keep-alive
   // socket is closed this long after its last response (R07).
   core::Duration keep_alive_timeout = std::chrono::seconds(5);
-  // Every build's /_next/static/<buildId>/ files are served by every build: they live on a volume
-  // all containers mount, or a CDN keeps old builds' files (R08's "keep old assets served" fix).
-  // Simplified: any build id is found, as if each build had already published its files there.
+  // Every build's /_next/static/<buildId>/ files go to a volume all containers mount as .next/static
+  // (R08's "keep old assets served" fix). Next serves only the files it listed there, once: 12.2 at
+  // its first static request (next-server.js getFilesystemPaths, cached in _validFilesystemPathSet),
+  // 13.4 and 14.1 when the server sets up (router-utils/filesystem.js, nextStaticFolderItems;
+  // apps/next/README.md). So a server serves its own build and the builds published before it
+  // listed, never one published after: the old color cannot serve the new build's files.
   bool shared_static = false;
+  // The builds whose files are on the shared volume now (the run's builds that have run in a
+  // container so far); read when the server lists its static folder.
+  std::function<std::vector<std::string>()> published_builds;
   // Latency of an API route handler (/api/*), drawn uniformly per request.
   core::Duration api_latency_min{0};
   core::Duration api_latency_max{0};

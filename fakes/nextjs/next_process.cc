@@ -90,6 +90,17 @@ void NextProcess::log(core::AppWhat what, uint64_t request_id, std::string execu
                                  std::move(execution_id), std::move(detail)});
 }
 
+const std::set<std::string>* NextProcess::shared_static_listing(bool static_request) {
+  const auto& p = app_.profile();
+  if (!p.shared_static) return nullptr;
+  if (!static_listing_ && static_request) {
+    static_listing_.emplace();
+    if (p.published_builds)
+      for (auto& id : p.published_builds()) static_listing_->insert(std::move(id));
+  }
+  return static_listing_ ? &*static_listing_ : nullptr;
+}
+
 std::string NextProcess::next_execution_id() { return fmt::format("{}-{}", spec_.container, ++executions_); }
 
 core::Duration NextProcess::draw_api_latency() {
@@ -111,6 +122,8 @@ void NextProcess::on_start() {
 
 void NextProcess::on_listen_timer() {
   if (!app_.on_listening(clock_.now())) return;
+  // 13.4 and 14.1 list .next/static when the server sets up; 12.x at its first static request.
+  if (parse_next_version(app_.profile().version).at_least(13, 4)) shared_static_listing(true);
   try {
     listener_.emplace(ports_, spec_.container_port);
     int fd = listener_->start();

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,10 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
   void log(core::AppWhat what, uint64_t request_id = 0, std::string execution_id = {}, std::string detail = {});
   // X-Execution-Id of the next POST handler run: <container>-<n>.
   std::string next_execution_id();
+  // With a shared static volume (NextAppProfile::shared_static): the builds the server listed there,
+  // listing them now if it has not yet and this is a static request (12.x lists at its first one);
+  // null without a shared volume, or before the listing.
+  const std::set<std::string>* shared_static_listing(bool static_request);
   // The profile's api_latency, drawn per request.
   core::Duration draw_api_latency();
   // Keeps a session's request until the app is prepared.
@@ -98,6 +103,7 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
   std::vector<std::weak_ptr<NextSession>> held_;
   uint64_t next_session_id_ = 1;
   uint64_t executions_ = 0;
+  std::optional<std::set<std::string>> static_listing_;  // shared_static: the builds listed, once
 };
 
 }  // namespace bg::fakes

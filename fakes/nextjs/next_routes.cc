@@ -20,7 +20,8 @@ const char* to_string(Route route) {
   return "?";
 }
 
-Route route_of(std::string_view method, std::string_view target, std::string_view build_id, bool shared_static) {
+Route route_of(std::string_view method, std::string_view target, std::string_view build_id,
+               const std::set<std::string>* shared) {
   std::string_view path = target.substr(0, target.find('?'));
   bool get = method == "GET" || method == "HEAD";
   if (get && path == "/") return Route::page;
@@ -29,9 +30,11 @@ Route route_of(std::string_view method, std::string_view target, std::string_vie
   constexpr std::string_view static_prefix = "/_next/static/";
   if (get && path.starts_with(static_prefix)) {
     std::string_view rest = path.substr(static_prefix.size());
-    if (shared_static) {
+    if (shared) {
       const auto slash = rest.find('/');
-      if (slash != std::string_view::npos && slash > 0 && slash + 1 < rest.size()) return Route::static_asset;
+      if (slash != std::string_view::npos && slash > 0 && slash + 1 < rest.size() &&
+          shared->count(std::string(rest.substr(0, slash))))
+        return Route::static_asset;
     }
     // Only this build's own assets exist in its image: another build's id is a 404 (R08).
     if (rest.size() > build_id.size() + 1 && rest.starts_with(build_id) && rest[build_id.size()] == '/')
@@ -46,16 +49,20 @@ std::string asset_path(std::string_view build_id) {
   return fmt::format("/_next/static/{}/_buildManifest.js", build_id);
 }
 
+std::string ssg_manifest_path(std::string_view build_id) {
+  return fmt::format("/_next/static/{}/_ssgManifest.js", build_id);
+}
+
 AppResponse render_route(Route route, std::string_view build_id, std::string_view request_body,
                          std::string_view request_content_type) {
   switch (route) {
     case Route::page:
       return {200, "text/html; charset=utf-8",
               fmt::format("<!DOCTYPE html><html><head><meta charSet=\"utf-8\"/><title>bluegreen</title>"
-                          "<script src=\"{0}\" defer=\"\"></script></head><body><div id=\"__next\">"
-                          "<p>build {1}</p></div><script id=\"__NEXT_DATA__\" type=\"application/json\">"
-                          "{{\"page\":\"/\",\"buildId\":\"{1}\"}}</script></body></html>",
-                          asset_path(build_id), build_id)};
+                          "<script src=\"{0}\" defer=\"\"></script><script src=\"{2}\" defer=\"\"></script>"
+                          "</head><body><div id=\"__next\"><p>build {1}</p></div><script id=\"__NEXT_DATA__\" "
+                          "type=\"application/json\">{{\"page\":\"/\",\"buildId\":\"{1}\"}}</script></body></html>",
+                          asset_path(build_id), build_id, ssg_manifest_path(build_id))};
     case Route::static_asset:
       return {200, "application/javascript; charset=UTF-8",
               // A real manifest maps pages to their chunks; this one names its build instead.

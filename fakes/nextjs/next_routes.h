@@ -8,6 +8,7 @@
 //   GET|HEAD /api/health                200 {"status":"ok","buildId":...} once ready
 //   POST     /api/echo                  200 echoing the body (the live server adds X-Execution-Id)
 //   anything else                       404 (Next's default 404 page)
+#include <set>
 #include <string>
 #include <string_view>
 
@@ -19,16 +20,21 @@ enum class Route { page, static_asset, health, echo, not_found };
 const char* to_string(Route route);
 
 // Where a request goes. `target` is the request target; its query string is ignored. With
-// `shared_static` every build's /_next/static/ files are there (see NextAppProfile::shared_static).
-Route route_of(std::string_view method, std::string_view target, std::string_view build_id, bool shared_static = false);
+// `shared`, when given, the other builds whose /_next/static/ files the server listed (see
+// NextAppProfile::shared_static).
+Route route_of(std::string_view method, std::string_view target, std::string_view build_id,
+               const std::set<std::string>* shared = nullptr);
 // API routes (/api/*) pay the profile's api_latency.
 bool is_api_route(Route route);
 
-// The build-scoped asset a build's page references: /_next/static/<buildId>/_buildManifest.js, as a
-// real `next build` of 12.2.5, 13.4.19 and 14.1.0 names it (apps/next/README.md). A real page also
-// names content-hashed /_next/static/chunks/ files, which are not under the build id; the fake leaves
-// them out (one asset per page is what R08's version skew needs).
+// The build-scoped assets a build's page references: /_next/static/<buildId>/_buildManifest.js and
+// _ssgManifest.js, as a real `next build` of 12.2.5, 13.4.19 and 14.1.0 names them (the build
+// manifest's lowPriorityFiles; apps/next/README.md), so a browser fetches as many of a build's own
+// files after the page from the fake as from the real app. A real page also names content-hashed
+// /_next/static/chunks/ files, which are not under the build id; the fake leaves them out, and the
+// traffic's browser does not fetch them (sim/traffic_generator.h referenced_assets).
 std::string asset_path(std::string_view build_id);
+std::string ssg_manifest_path(std::string_view build_id);
 
 struct AppResponse {
   int status = 200;

@@ -62,8 +62,8 @@ void NextSession::on_read(beast::error_code ec) {
   request_ = parser_->release();
   stream_.expires_never();
   const auto& spec = process_->spec();
-  route_ =
-      route_of(request_.method_string(), request_.target(), spec.build_id, process_->app().profile().shared_static);
+  route_ = route_of(request_.method_string(), request_.target(), spec.build_id,
+                    process_->shared_static_listing(request_.target().starts_with("/_next/static/")));
   request_id_ = parse_u64(request_["X-Request-Id"]);
   execution_id_.clear();
   switch (process_->app().on_request(process_->clock().now(), route_)) {
