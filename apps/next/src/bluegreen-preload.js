@@ -88,17 +88,39 @@ http.Server.prototype.emit = function bluegreenEmit(event, req, res) {
   return emit.apply(this, arguments);
 };
 
+// The idle time Node adds to keepAliveTimeout before it closes a keep-alive socket: newer Nodes (the
+// machine's Node 20.20.2 among them) call socket.setTimeout(keepAliveTimeout +
+// HTTP_SERVER_KEEP_ALIVE_TIMEOUT_BUFFER), 1000 ms, in lib/_http_server.js resOnFinish (from Node 24.6
+// the server's keepAliveTimeoutBuffer, nodejs/node#59243); Node 16 and 18, which the node:16 and
+// node:18 images of a Dockerfile run, close at keepAliveTimeout. The harness runs the machine's Node
+// for every image, so it takes the buffer out: the socket closes keepAliveTimeout after the last
+// response, as in the fake (fakes/nextjs) and the images. Read from Node's own source, 0 when absent.
+function nodeKeepAliveBuffer() {
+  try {
+    const source = process.binding('natives')._http_server;
+    const constant = /HTTP_SERVER_KEEP_ALIVE_TIMEOUT_BUFFER = (\d+)/.exec(source);
+    return constant && source.includes('keepAliveTimeout + HTTP_SERVER_KEEP_ALIVE_TIMEOUT_BUFFER')
+      ? Number(constant[1])
+      : 0;
+  } catch {
+    return 0;
+  }
+}
+
 // Node's keepAliveTimeout, read by its HTTP server whenever a response ends (`resOnFinish`), as an
 // accessor: the value set (Node's constructor sets 5000 first, Next may set KEEP_ALIVE_TIMEOUT's
-// after) is scenario time, and Node reads real time.
+// after) is scenario time, and Node reads real time, less its buffer (above). The `Keep-Alive:
+// timeout=N` header Node derives from it may then show a negative N: nginx does not read it.
 if (isMain && (timeScale !== 1 || keepAliveDefault !== undefined)) {
   const kSet = Symbol('bluegreen.keepAliveTimeout');
+  const constantBuffer = nodeKeepAliveBuffer();
   Object.defineProperty(http.Server.prototype, 'keepAliveTimeout', {
     configurable: true,
     enumerable: true,
     get() {
       const v = this[kSet] === undefined ? 5000 : this[kSet];
-      return v > 0 ? Math.max(1, Math.round(v * timeScale)) : v;
+      const buffer = typeof this.keepAliveTimeoutBuffer === 'number' ? this.keepAliveTimeoutBuffer : constantBuffer;
+      return v > 0 ? Math.max(1, Math.round(v * timeScale)) - buffer : v;
     },
     set(v) {
       // The first assignment is the constructor's default.
