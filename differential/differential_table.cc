@@ -15,12 +15,22 @@ std::string classes_cell(const EngineOutcome& o) {
   return out;
 }
 
+std::string verdict_cell(const EngineOutcome& o) {
+  std::string out(core::verdict_name(o.verdict));
+  if (o.violated.empty()) return out;
+  out += " (";
+  for (size_t i = 0; i < o.violated.size(); ++i) out += (i ? ", " : "") + o.violated[i];
+  return out + ")";
+}
+
 }  // namespace
 
 EngineOutcome EngineOutcome::of(const reports::RunResult& r) {
   EngineOutcome o{r.verdict, r.failures_by_class, r.requests, r.error};
   o.swaps = static_cast<int>(r.swaps.size());
   for (const auto& s : r.swaps) o.swaps_succeeded += s.succeeded ? 1 : 0;
+  for (const auto& inv : r.invariants)
+    if (!inv.held) o.violated.push_back(inv.name);
   return o;
 }
 
@@ -46,15 +56,16 @@ bool DifferentialRow::agree() const {
   return families(ours) == families(nginx);
 }
 
-std::string format_table(const std::vector<DifferentialRow>& rows) {
-  std::string out =
-      "| variant | seed | verdict ours / nginx | classes ours | classes nginx | requests ours / nginx "
-      "| swaps ok ours / nginx | agree |\n|---|---|---|---|---|---|---|---|\n";
+std::string format_table(const std::vector<DifferentialRow>& rows, const std::string& ours, const std::string& theirs) {
+  std::string out = fmt::format(
+      "| variant | seed | verdict {0} / {1} | classes {0} | classes {1} | requests {0} / {1} "
+      "| swaps ok {0} / {1} | agree |\n|---|---|---|---|---|---|---|---|\n",
+      ours, theirs);
   for (const auto& r : rows)
     out += fmt::format("| {} | {} | {} / {} | {} | {} | {} / {} | {}/{} / {}/{} | {} |\n", r.variant, r.seed,
-                       core::verdict_name(r.ours.verdict), core::verdict_name(r.nginx.verdict), classes_cell(r.ours),
-                       classes_cell(r.nginx), r.ours.requests, r.nginx.requests, r.ours.swaps_succeeded, r.ours.swaps,
-                       r.nginx.swaps_succeeded, r.nginx.swaps, r.agree() ? "yes" : "NO");
+                       verdict_cell(r.ours), verdict_cell(r.nginx), classes_cell(r.ours), classes_cell(r.nginx),
+                       r.ours.requests, r.nginx.requests, r.ours.swaps_succeeded, r.ours.swaps, r.nginx.swaps_succeeded,
+                       r.nginx.swaps, r.agree() ? "yes" : "NO");
   return out;
 }
 

@@ -17,6 +17,7 @@ struct EngineOutcome {
   std::map<std::string, int64_t> classes;  // failure class -> failed requests
   int64_t requests = 0;
   std::string error;                   // the harness error, for verdict error
+  std::vector<std::string> violated;   // the invariants that fired, in the run's order
   int swaps = 0, swaps_succeeded = 0;  // a swap that failed (say, nginx -t) proves nothing
 
   static EngineOutcome of(const reports::RunResult& r);
@@ -25,8 +26,8 @@ struct EngineOutcome {
 struct DifferentialRow {
   std::string variant;
   uint64_t seed = 0;
-  EngineOutcome ours;   // bluegreen's ProxyServer
-  EngineOutcome nginx;  // the real nginx binary (RealNginx)
+  EngineOutcome ours;   // bluegreen's ProxyServer (the app differential: the fake Next.js)
+  EngineOutcome nginx;  // the real nginx binary, RealNginx (the app differential: real Next.js)
 
   // Same verdict (neither an error) and the same set of failure families (failure_family);
   // counts may differ, since the two proxies serve the same traffic with different timings.
@@ -37,8 +38,10 @@ struct DifferentialRow {
 // "connection reset") made one, "upstream dropped the request"; any other class unchanged.
 std::string failure_family(const std::string& cls);
 
-// A Markdown table: variant, seed, verdicts ours / nginx, classes ours / nginx (with counts), requests,
-// swaps that succeeded, agree.
-std::string format_table(const std::vector<DifferentialRow>& rows);
+// A Markdown table: variant, seed, verdicts ours / nginx (with the invariants that fired), classes ours
+// / nginx (with counts), requests, swaps that succeeded, agree. `ours` and `theirs` name the two
+// columns' engines.
+std::string format_table(const std::vector<DifferentialRow>& rows, const std::string& ours = "ours",
+                         const std::string& theirs = "nginx");
 
 }  // namespace bg::differential

@@ -1,0 +1,132 @@
+// The app differential test: the Next.js-dependent races of the catalogue, their fixed twins, the seed
+// and seed-fixed, each run with the fake Next.js app and with real Next.js servers (apps/next, the
+// pinned version each scenario names), must reach the same verdict with the same set of failure
+// classes. A disagreement is a fidelity bug of the fake (fakes/nextjs), the real server the referee.
+// One test per scenario, so that ctest runs them side by side and names the one that disagrees; the
+// table rows are printed so that the figures can be quoted.
+// BG_DIFFERENTIAL_SEEDS=1,2,3 runs each pair with each of those seeds instead of the scenario's own.
+// Skipped, saying why, where node or a real build is missing (tools/setup.sh builds them).
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include <fmt/format.h>
+#include <gtest/gtest.h>
+
+#include "differential/differential_table.h"
+#include "fakes/nextjs/real_next_builds.h"
+#include "fakes/nextjs/real_next_server.h"
+#include "scenarios/scenario_loader.h"
+#include "sim/run.h"
+
+namespace bg::differential {
+namespace {
+
+namespace fs = std::filesystem;
+
+// R02 (docker-proxy accepts before node listens), R05 (no drain on SIGTERM), R06 (npm start swallows
+// SIGTERM), R07 (keep-alive timeout inversion), R08 (mixed-version assets), each with its twin.
+const char* const kScenarios[] = {
+    "seed",
+    "seed-fixed",
+    "races/R02-docker-proxy-accepts-before-listen",
+    "races/R02-docker-proxy-accepts-before-listen-fixed",
+    "races/R05-no-drain-on-sigterm",
+    "races/R05-no-drain-on-sigterm-fixed",
+    "races/R06-npm-start-swallows-sigterm",
+    "races/R06-npm-start-swallows-sigterm-fixed",
+    "races/R07-keepalive-timeout-inversion",
+    "races/R07-keepalive-timeout-inversion-fixed",
+    "races/R08-mixed-version-assets",
+    "races/R08-mixed-version-assets-fixed",
+};
+
+std::vector<uint64_t> seeds_from_env() {
+  std::vector<uint64_t> seeds;
+  const char* text = std::getenv("BG_DIFFERENTIAL_SEEDS");
+  if (!text) return seeds;
+  std::stringstream in(text);
+  for (std::string item; std::getline(in, item, ',');)
+    if (!item.empty()) seeds.push_back(std::stoull(item));
+  return seeds;
+}
+
+// Why a real run cannot happen here, or "".
+std::string missing_real_app(const std::string& version) {
+  if (!fakes::RealNextServer::node_available("/usr/bin/node")) return "/usr/bin/node is not installed";
+  auto folder = fakes::RealNextBuilds::version_folder(version);
+  if (!folder) return "no real build of Next.js " + version;
+  auto found = fakes::RealNextBuilds::find_template(fakes::RealNextBuilds::default_cache(), *folder);
+  if (auto* why = std::get_if<std::string>(&found)) return *why;
+  return "";
+}
+
+std::string variant_name(const std::string& scenario) { return fs::path(scenario).filename().string(); }
+
+// Each run's history is saved, and kept only when the pair disagrees: the evidence to diagnose it.
+fs::path history_dir(const std::string& variant, uint64_t seed, const std::string& app) {
+  return fs::temp_directory_path() / "bg_app_differential" /
+         fmt::format("{}-{}-{}-{}", variant, seed, app, ::getpid());
+}
+
+EngineOutcome run_with(scenarios::Scenario s, const std::string& variant, const std::string& app, uint64_t seed) {
+  s.app.engine = app;
+  sim::RunOptions o;
+  o.seed = seed;
+  o.out_dir = history_dir(variant, seed, app);
+  return EngineOutcome::of(sim::run_scenario(s, o));
+}
+
+class AppDifferential : public ::testing::TestWithParam<const char*> {};
+
+// Goal: with the fake Next.js and with real Next.js servers, the scenario reaches the same verdict
+// with the same classes of failed requests.
+TEST_P(AppDifferential, FakeAndRealNextReachSameVerdictAndFailureClasses) {
+  const std::string scenario = GetParam();
+  auto s = scenarios::load_scenario("scenarios/data/" + scenario);
+  if (auto why = missing_real_app(s.app.next_version); !why.empty()) GTEST_SKIP() << why;
+  const std::string variant = variant_name(scenario);
+  auto seeds = seeds_from_env();
+  if (seeds.empty()) seeds.push_back(s.seed);
+  std::vector<DifferentialRow> rows;
+  for (uint64_t seed : seeds) {
+    DifferentialRow r{variant, seed, run_with(s, variant, "fake", seed), run_with(s, variant, "real", seed)};
+    std::error_code ignored;
+    if (r.agree()) {
+      fs::remove_all(history_dir(variant, seed, "fake"), ignored);
+      fs::remove_all(history_dir(variant, seed, "real"), ignored);
+    } else {
+      std::cout << "histories kept: " << history_dir(variant, seed, "fake").string() << " "
+                << history_dir(variant, seed, "real").string() << "\n";
+    }
+    rows.push_back(std::move(r));
+  }
+  std::error_code not_empty;  // histories of a disagreement stay, and so does their folder
+  fs::remove(fs::temp_directory_path() / "bg_app_differential", not_empty);
+  std::cout << "\nApp differential (fake Next.js vs real Next.js " << s.app.next_version << "):\n"
+            << format_table(rows, "fake", "real") << std::endl;
+  for (const auto& r : rows) {
+    EXPECT_TRUE(r.agree()) << variant << " seed " << r.seed << " disagrees:\n" << format_table({r}, "fake", "real");
+    EXPECT_NE(r.nginx.requests, 0) << variant;
+    // Agreement on a run whose swaps failed (a container that never came up) would be vacuous.
+    EXPECT_EQ(r.ours.swaps_succeeded, r.ours.swaps) << variant << " seed " << r.seed << " with the fake app";
+    EXPECT_EQ(r.nginx.swaps_succeeded, r.nginx.swaps) << variant << " seed " << r.seed << " with real Next.js";
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Catalogue, AppDifferential, ::testing::ValuesIn(kScenarios),
+                         [](const ::testing::TestParamInfo<const char*>& info) {
+                           std::string name = variant_name(info.param);
+                           for (char& c : name)
+                             if (!std::isalnum(static_cast<unsigned char>(c))) c = '_';
+                           return name;
+                         });
+
+}  // namespace
+}  // namespace bg::differential
