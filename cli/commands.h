@@ -27,8 +27,13 @@ int run_command(const RunArgs& args);
 
 // `bluegreen demo DIR...`: each scenario, then a side-by-side table; exit 0 when every verdict is the
 // scenario's expected one, else 1 (2 on a harness error).
+// `--proxy` and `--app` of `demo`: "" keeps each scenario's own.
+struct DemoEngines {
+  std::string proxy;
+  std::string app;
+};
 int demo_command(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out_dir,
-                 const std::string& command);
+                 const std::string& command, const DemoEngines& engines = {});
 
 // `bluegreen verify DIR`: runs a scenario and exits 0 when it reached the verdict (and invariant) its
 // scenario.yaml expects, 1 when not, 2 on bad input or a harness error. What ctest runs per scenario.

@@ -41,6 +41,7 @@ void print_table(const std::vector<reports::RunResult>& results, const std::vect
       if (!inv.held) names += (names.empty() ? "" : ", ") + inv.name;
     return names.empty() ? std::string("—") : names;
   });
+  row("served by", [&](size_t i) { return reports::engines_line(results[i]); });
   row("requests", [&](size_t i) { return std::to_string(results[i].requests); });
   row("failed", [&](size_t i) { return std::to_string(results[i].failed + results[i].indeterminate); });
   for (const auto& cls : classes)
@@ -73,11 +74,16 @@ void print_table(const std::vector<reports::RunResult>& results, const std::vect
 }  // namespace
 
 int demo_command(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out_dir,
-                 const std::string& command) {
+                 const std::string& command, const DemoEngines& engines) {
   core::Stopwatch wall;
   // Every folder is checked before the first one runs: a typo in the last must not cost the others' runs.
   std::vector<scenarios::Scenario> scenarios;
   for (const auto& dir : dirs) scenarios.push_back(prepare_scenario(dir));  // throws on bad input: exit 2
+  // `--proxy nginx --app real`: the real nginx and real Next.js servers; Docker and AWS stay fakes.
+  for (auto& s : scenarios) {
+    if (!engines.proxy.empty()) s.proxy.engine = engines.proxy;
+    if (!engines.app.empty()) s.app.engine = engines.app;
+  }
   const auto lock = OutDir::claim(out_dir, "--out", command);
   std::vector<reports::RunResult> results;
   std::vector<WrittenReports> written;
@@ -86,6 +92,8 @@ int demo_command(const std::vector<std::filesystem::path>& dirs, const std::file
     sim::RunOptions options;
     options.out_dir = out_dir / scenario.name;
     auto result = sim::run_scenario(scenario, options);
+    if (!engines.proxy.empty()) result.replay_command += " --proxy " + engines.proxy;
+    if (!engines.app.empty()) result.replay_command += " --app " + engines.app;
     if (result.verdict == core::Verdict::error)
       std::cerr << "bluegreen: " << scenario.name << ": " << result.error << '\n';
     written.push_back(write_reports(result, options.out_dir));

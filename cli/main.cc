@@ -120,6 +120,11 @@ int main(int argc, char** argv) {
   auto* demo = app.add_subcommand("demo", "run scenarios and print their verdicts side by side");
   demo->add_option("scenario-dirs", demo_dirs, "scenario folders")->required();
   demo->add_option("--out", demo_out, "folder for each scenario's reports")->check(non_empty_path());
+  bg::cli::DemoEngines demo_engines;
+  demo->add_option("--proxy", demo_engines.proxy,
+                   "the proxy of every run: bluegreen or nginx (default: each scenario's)")
+      ->check(CLI::IsMember({"bluegreen", "nginx"}));
+  demo->add_option("--app", demo_engines.app, app_help)->check(CLI::IsMember({"fake", "real"}));
 
   auto* verify = app.add_subcommand("verify", "run a scenario; exit 0 when it reached the verdict it expects");
   add_run_options(verify, run_args);
@@ -190,7 +195,7 @@ int main(int argc, char** argv) {
   bg::cli::SignalWatcher signals;
   return bg::cli::SignalWatcher::exit_code(guarded([&] {
     if (*run || *replay) return bg::cli::run_command(run_args);
-    if (*demo) return bg::cli::demo_command(demo_dirs, demo_out, command);
+    if (*demo) return bg::cli::demo_command(demo_dirs, demo_out, command, demo_engines);
     if (*verify) return bg::cli::verify_command(run_args);
     if (*check) return bg::cli::check_command(check_args);
     if (*odds) return bg::cli::odds_command(odds_args);

@@ -71,8 +71,9 @@ std::string to_markdown(const RunResult& r) {
     out += fmt::format("**Interrupted by {}**: the run was stopped early, in order; nothing is concluded from it.\n\n",
                        r.interrupted);
   if (!r.error.empty()) out += fmt::format("Harness error: `{}`\n\n", r.error);
-  out += fmt::format("Seed {} · time scale {} · {} requests: {} ok, {} failed, {} indeterminate · outage {:.2f}s\n\n",
-                     r.seed, r.time_scale, r.requests, r.ok, r.failed, r.indeterminate, core::to_seconds(r.outage));
+  out += fmt::format(
+      "Seed {} · time scale {} · {} · {} requests: {} ok, {} failed, {} indeterminate · outage {:.2f}s\n\n", r.seed,
+      r.time_scale, engines_line(r), r.requests, r.ok, r.failed, r.indeterminate, core::to_seconds(r.outage));
   if (r.latency.count > 0)
     // Corrected (from the intended send, as wrk2) first: the uncorrected figure hides stalls.
     out += fmt::format(

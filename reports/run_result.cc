@@ -43,6 +43,11 @@ const Stretch& stretch_at(const std::vector<Stretch>& all, core::Time t) {
 
 core::Time lost_at(const core::RequestEvent& q) { return q.outcome == core::Outcome::info ? q.start : q.end; }
 
+std::string engines_line(const RunResult& r) {
+  return fmt::format("proxy {}{} · app {} Next.js {}", r.proxy_engine, r.proxy_engine == "nginx" ? " (real)" : "",
+                     r.app_engine, r.app_version);
+}
+
 std::string stretch_name(int swap) { return swap ? fmt::format("swap {}", swap) : "before the first swap"; }
 
 std::string diagnosis_name(const Diagnosis& d) { return d.race.empty() ? "no known race" : d.race + " " + d.title; }

@@ -118,6 +118,11 @@ struct RunResult {
   std::string scenario_dir;
   uint64_t seed = 0;
   double time_scale = 0;
+  // What served the run: the proxy ("bluegreen", or "nginx": the real binary) and the containers' app
+  // ("fake" or "real" Next.js, of app_version).
+  std::string proxy_engine = "bluegreen";
+  std::string app_engine = "fake";
+  std::string app_version;
   std::map<std::string, std::string> drawn;  // every drawn parameter, printed before the run
   // error until the judge gives a verdict: a result nobody judged proves nothing. The judge gives
   // one only when `error` is empty (nothing stopped the run before).
@@ -145,5 +150,9 @@ struct RunResult {
   double wall_seconds = 0;
   std::string history_path;  // the saved history (JSONL) the result was judged from
 };
+
+// "proxy bluegreen · app fake Next.js 12.2", "proxy nginx (real) · app real Next.js 14.1": what
+// served the run, for the reports' headline and the demo's table.
+std::string engines_line(const RunResult& r);
 
 }  // namespace bg::reports

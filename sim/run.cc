@@ -237,6 +237,9 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
   result.scenario_dir = s.dir.string();
   result.seed = options.seed.value_or(s.seed);
   result.time_scale = options.time_scale.value_or(s.time_scale);
+  result.proxy_engine = s.proxy.engine;
+  result.app_engine = s.app.engine;
+  result.app_version = s.app.next_version;
   if (s.expect) {
     result.expected_verdict = s.expect->verdict;
     result.expected_invariant = s.expect->invariant;
