@@ -18,13 +18,13 @@ std::filesystem::path require_real_app(const scenarios::Scenario& scenario) {
   const auto& app = scenario.app;
   auto folder = fakes::RealNextBuilds::version_folder(app.next_version);
   if (!folder)
-    throw core::NotModelled(fmt::format(
-        "app.engine real with app.next_version {} (real builds exist for Next.js 12.2, 13.4 and 14.1)",
-        app.next_version));
+    throw core::NotModelled(
+        fmt::format("app.engine real with app.next_version {} (real builds exist for Next.js 12.2, 13.4 and 14.1)",
+                    app.next_version));
   if (!app.sigterm.empty())
-    throw core::NotModelled(fmt::format(
-        "app.sigterm {} with app.engine real (a real Next.js server handles SIGTERM as its version does)",
-        app.sigterm));
+    throw core::NotModelled(
+        fmt::format("app.sigterm {} with app.engine real (a real Next.js server handles SIGTERM as its version does)",
+                    app.sigterm));
   if (app.prepare_delay.max > core::Duration::zero())
     throw core::NotModelled(
         "app.prepare_delay with app.engine real (a real Next.js server prepares in its own time; app.listen_delay "

@@ -14,6 +14,7 @@
 #include "scenarios/scenario_loader.h"
 #include "judge/judge.h"
 #include "sim/process_census.h"
+#include "sim/real_app.h"
 #include "sim/run.h"
 
 namespace bg::sim {
@@ -95,6 +96,57 @@ TEST(World, RunBehindRealNginxLeavesNoNginxProcessBehind) {
   }
   ASSERT_FALSE(masters.empty()) << "no nginx start in " << result.history_path;
   for (pid_t pgid : masters) EXPECT_TRUE(::kill(-pgid, 0) != 0 && errno == ESRCH) << "nginx group " << pgid;
+}
+
+// Goal: a run whose containers run real Next.js servers (app.engine real) leaves no node process behind
+// (each container's process group is gone), nor any child, descriptor, thread or listening socket.
+TEST(World, RunWithRealNextLeavesNoNodeProcessBehind) {
+  using namespace std::chrono_literals;
+  auto s = scenarios::load_scenario(std::string(BG_SOURCE_DIR) + "/scenarios/data/seed-fixed");
+  s.app.engine = "real";
+  try {
+    require_real_app(s);
+  } catch (const std::exception& e) {
+    GTEST_SKIP() << e.what();
+  }
+  s.time_scale = 0.1 * core::kSanitizerSlowdown;
+  s.app.listen_delay = {1s, 1s};
+  s.docker.build_duration = 1s;
+  s.run.swaps = 1;
+  s.run.warmup = 2s;
+  s.run.swap_interval = 2s;
+  s.run.liveness = 2s;
+  const auto out = std::filesystem::temp_directory_path() / ("bg_leak_next_" + std::to_string(::getpid()));
+  struct RemoveAtEnd {
+    std::filesystem::path dir;
+    ~RemoveAtEnd() {
+      std::error_code ec;
+      std::filesystem::remove_all(dir, ec);
+    }
+  } remove_at_end{out};
+
+  const auto before = ProcessCensus::take();
+  RunOptions options;
+  options.out_dir = out;
+  auto result = run_scenario(s, options);
+  const auto after = ProcessCensus::take();
+
+  ASSERT_TRUE(judge::ran_to_its_end(result)) << result.error;
+  EXPECT_GT(result.requests, 0);
+  EXPECT_EQ(after.fds, before.fds);
+  EXPECT_EQ(after.threads, before.threads);
+  EXPECT_EQ(after.children, 0) << after.children_detail;
+  EXPECT_EQ(after.listening, before.listening);
+  // Each server's `starting` event names its pid, which is its process group's.
+  std::ifstream history(result.history_path);
+  std::vector<pid_t> servers;
+  const std::regex started(R"(real node server\.js pid (\d+))");
+  for (std::string line; std::getline(history, line);) {
+    std::smatch m;
+    if (std::regex_search(line, m, started)) servers.push_back(static_cast<pid_t>(std::stol(m[1])));
+  }
+  ASSERT_GE(servers.size(), 2u) << "no real server started in " << result.history_path;
+  for (pid_t pgid : servers) EXPECT_TRUE(::kill(-pgid, 0) != 0 && errno == ESRCH) << "node group " << pgid;
 }
 
 }  // namespace bg::sim

@@ -74,8 +74,8 @@ RealNextBuilds::RealNextBuilds(fs::path standalone, fs::path root, bool shared_s
     : template_(std::move(standalone)), root_(std::move(root)), shared_static_(shared_static) {}
 
 fs::path RealNextBuilds::standalone_for(const std::string& id) {
-  if (id.empty() || id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") !=
-                        std::string::npos)
+  if (id.empty() ||
+      id.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") != std::string::npos)
     throw std::runtime_error(fmt::format("build id '{}' is not one Next.js could have made", id));
   std::lock_guard lock(mutex_);
   if (auto it = made_.find(id); it != made_.end()) return it->second;

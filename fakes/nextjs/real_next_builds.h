@@ -35,7 +35,7 @@ class RealNextBuilds {
   // The template build's standalone folder for a version folder, or a message saying what is missing
   // and the command that builds it.
   static std::variant<std::filesystem::path, std::string> find_template(const std::filesystem::path& cache,
-                                                                       const std::string& version_folder);
+                                                                        const std::string& version_folder);
 
   // `standalone`: a template's standalone folder; `root`: where this run's builds go.
   RealNextBuilds(std::filesystem::path standalone, std::filesystem::path root, bool shared_static);

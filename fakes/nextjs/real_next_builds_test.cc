@@ -30,7 +30,7 @@ void write(const fs::path& p, const std::string& text) {
 
 struct Template {
   fs::path dir = fs::temp_directory_path() / ("bg-real-next-" + std::to_string(::getpid()) + "-" +
-                                               ::testing::UnitTest::GetInstance()->current_test_info()->name());
+                                              ::testing::UnitTest::GetInstance()->current_test_info()->name());
   fs::path standalone = dir / "cache" / "v12.2" / kId / ".next" / "standalone";
 
   Template() {
@@ -38,8 +38,8 @@ struct Template {
     write(standalone / "server.js", "const nextConfig = {\"env\":{\"BLUEGREEN_BUILD_ID\":\"" + kId + "\"}}\n");
     write(standalone / "bluegreen-preload.js", "// preload\n");
     write(standalone / ".next" / "BUILD_ID", kId);
-    write(standalone / ".next" / "build-manifest.json", "[\"static/" + kId + "/_buildManifest.js\",\"static/" + kId +
-                                                             "/_ssgManifest.js\"]");
+    write(standalone / ".next" / "build-manifest.json",
+          "[\"static/" + kId + "/_buildManifest.js\",\"static/" + kId + "/_ssgManifest.js\"]");
     write(standalone / ".next" / "static" / kId / "_buildManifest.js", "self.__BUILD_MANIFEST={}");
     write(standalone / ".next" / "static" / "chunks" / "main-abc.js", "chunk");
     write(standalone / "node_modules" / "next" / "index.js", "mentions " + kId + " but is a library");

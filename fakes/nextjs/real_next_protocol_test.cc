@@ -37,9 +37,9 @@ TEST(RealNextProtocol, ReadsEveryLineThePreloadPrints) {
 TEST(RealNextProtocol, AnythingElseIsNotTheProtocol) {
   for (const char* line :
        {"Listening on port 3000", "▲ Next.js 14.1.0", "", "bluegreen", "bluegreen ", "bluegreen unknown n=1",
-        "bluegreen begin n=1", "bluegreen begin n=x request_id=1", "bluegreen begin n=1 request_id=-1",
-        "bluegreen end", "bluegreen end n=", "bluegreen execution request_id=1", "bluegreen listening port=",
-        "bluegreen ready now", " bluegreen ready", "bluegreenready", "bluegreen execution request_id=1 execution_id="})
+        "bluegreen begin n=1", "bluegreen begin n=x request_id=1", "bluegreen begin n=1 request_id=-1", "bluegreen end",
+        "bluegreen end n=", "bluegreen execution request_id=1", "bluegreen listening port=", "bluegreen ready now",
+        " bluegreen ready", "bluegreenready", "bluegreen execution request_id=1 execution_id="})
     EXPECT_FALSE(parse_protocol_line(line)) << line;
 }
 

@@ -54,7 +54,7 @@ struct RealNextServer::Watch {
   bool exited = false;
   int last_signal = 0;
   std::array<int, 2> out{-1, -1}, err{-1, -1}, wake{-1, -1};  // [0] read end, [1] write end
-  std::atomic<bool> stopping{false};  // the owner is going: no more callbacks
+  std::atomic<bool> stopping{false};                          // the owner is going: no more callbacks
   std::thread thread;
 
   RealNextRequests requests;
@@ -173,8 +173,8 @@ std::map<std::string, std::string> real_next_environment(const RealNextSettings&
   env["BLUEGREEN_TIME_SCALE"] = fmt::format("{}", settings.time_scale);
   if (settings.keep_alive_timeout) env["BLUEGREEN_KEEP_ALIVE_MS"] = millis_text(*settings.keep_alive_timeout);
   if (settings.api_latency_max > core::Duration::zero())
-    env["BLUEGREEN_API_LATENCY_MS"] =
-        millis_text(settings.api_latency_min) + "-" + millis_text(std::max(settings.api_latency_min, settings.api_latency_max));
+    env["BLUEGREEN_API_LATENCY_MS"] = millis_text(settings.api_latency_min) + "-" +
+                                      millis_text(std::max(settings.api_latency_min, settings.api_latency_max));
   env.erase("BLUEGREEN_CHILD");
   return env;
 }
@@ -206,10 +206,8 @@ void RealNextServer::start() {
   NextAppProfile profile;
   profile.version = settings_.version;
   if (!delivery.reaches_app) profile.sigterm = SigtermMode::ignore;
-  w.log(core::AppWhat::starting, 0, {},
-        fmt::format("next {} sigterm={} before_ready={} real node server.js", settings_.version,
-                    to_string(profile.sigterm_mode()), to_string(BeforeReady::hold)));
-
+  const std::string starting = fmt::format("next {} sigterm={} before_ready={} real node server.js", settings_.version,
+                                           to_string(profile.sigterm_mode()), to_string(BeforeReady::hold));
   for (auto* p : {&w.out, &w.err, &w.wake})
     if (::pipe2(p->data(), O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
   for (int fd : {w.out[0], w.err[0], w.wake[0]}) ::fcntl(fd, F_SETFL, O_NONBLOCK);
@@ -218,8 +216,7 @@ void RealNextServer::start() {
   core::SpawnRequest request;
   request.argv = {settings_.node, "server.js"};
   request.env = real_next_environment(
-      settings_, spec_,
-      std::chrono::duration_cast<std::chrono::milliseconds>(listen_at.time_since_epoch()).count());
+      settings_, spec_, std::chrono::duration_cast<std::chrono::milliseconds>(listen_at.time_since_epoch()).count());
   request.cwd = settings_.standalone;
   request.stdout_fd = w.out[1];
   request.stderr_fd = w.err[1];
@@ -230,6 +227,8 @@ void RealNextServer::start() {
   }
   ::close(std::exchange(w.out[1], -1));
   ::close(std::exchange(w.err[1], -1));
+  // The pid (the harness's numbering) lets a test check that nothing of the container outlives it.
+  w.log(core::AppWhat::starting, 0, {}, w.child.ok() ? fmt::format("{} pid {}", starting, w.child.group) : starting);
   if (!w.child.ok()) {
     // What a container whose command cannot start does: it exits with the shell's code at once.
     if (w.on_log) w.on_log(w.child.error, true);

@@ -42,9 +42,9 @@ namespace bg::fakes {
 struct RealNextSettings {
   std::filesystem::path standalone;  // the container's build (RealNextBuilds::standalone_for)
   std::string node = "/usr/bin/node";
-  std::string version;                // app.next_version: "12.2", "13.4", "14.1"
-  double time_scale = 1.0;            // real seconds per scenario second
-  core::Duration listen_delay{};      // container start -> listen, at the earliest (scenario time)
+  std::string version;                               // app.next_version: "12.2", "13.4", "14.1"
+  double time_scale = 1.0;                           // real seconds per scenario second
+  core::Duration listen_delay{};                     // container start -> listen, at the earliest (scenario time)
   std::optional<core::Duration> keep_alive_timeout;  // app.keep_alive_timeout (scenario time)
   core::Duration api_latency_min{}, api_latency_max{};
   const core::NamespaceEntry* enter = nullptr;  // the sandboxed host's process tree, when there is one

@@ -32,7 +32,8 @@ struct RealWorld {
   std::string skip;  // why the test cannot run here
 
   RealWorld(const std::string& version, core::Duration listen_delay) {
-    auto found = RealNextBuilds::find_template(RealNextBuilds::default_cache(), *RealNextBuilds::version_folder(version));
+    auto found =
+        RealNextBuilds::find_template(RealNextBuilds::default_cache(), *RealNextBuilds::version_folder(version));
     if (!RealNextServer::node_available("/usr/bin/node")) skip = "/usr/bin/node is not installed";
     if (auto* why = std::get_if<std::string>(&found)) skip = *why;
     if (!skip.empty()) return;
@@ -119,8 +120,8 @@ TEST(RealNextServer, ServesTheFakesRoutesAfterTheListenDelay) {
   EXPECT_NE(page.body.find("/_next/static/" + id + "/_buildManifest.js"), std::string::npos);
   auto echo = test_support::http_request(w.port(), "POST", "/api/echo", "X-Request-Id: 9\r\n", "hello");
   EXPECT_EQ(echo.body, "hello");
-  EXPECT_TRUE(test_support::wait_until(
-      [&] { return !w.events(core::AppWhat::execution).empty(); }, 5s, "the echo's execution event"));
+  EXPECT_TRUE(test_support::wait_until([&] { return !w.events(core::AppWhat::execution).empty(); }, 5s,
+                                       "the echo's execution event"));
   EXPECT_EQ(w.events(core::AppWhat::execution).front().request_id, 9u);
   EXPECT_EQ(w.events(core::AppWhat::execution).front().execution_id, "blue-blue-1-1");
 }
@@ -133,8 +134,8 @@ TEST(RealNextServer, Next12CutsTheRequestInFlightOnSigterm) {
   w.run(R"(["node", "server.js"])");
   ASSERT_TRUE(w.ready());
   auto held = w.held_request("POST", "/api/echo", 42, 20000);
-  ASSERT_TRUE(test_support::wait_until(
-      [&] { return !w.events(core::AppWhat::execution).empty(); }, 5s, "the POST to be running"));
+  ASSERT_TRUE(test_support::wait_until([&] { return !w.events(core::AppWhat::execution).empty(); }, 5s,
+                                       "the POST to be running"));
   EXPECT_EQ(w.engine->stop("blue-blue-1", 10s, {}), 0);
   EXPECT_EQ(held.get().status, 0);
   const auto cuts = w.events(core::AppWhat::cut);
@@ -152,8 +153,8 @@ TEST(RealNextServer, Next14FinishesTheRequestInFlightOnSigterm) {
   w.run(R"(["node", "server.js"])");
   ASSERT_TRUE(w.ready());
   auto held = w.held_request("POST", "/api/echo", 43, 3000);
-  ASSERT_TRUE(test_support::wait_until(
-      [&] { return !w.events(core::AppWhat::execution).empty(); }, 5s, "the POST to be running"));
+  ASSERT_TRUE(test_support::wait_until([&] { return !w.events(core::AppWhat::execution).empty(); }, 5s,
+                                       "the POST to be running"));
   EXPECT_EQ(w.engine->stop("blue-blue-1", 100s, {}), 0);
   EXPECT_EQ(held.get().status, 200);
   EXPECT_TRUE(w.events(core::AppWhat::cut).empty());
@@ -169,8 +170,8 @@ TEST(RealNextServer, NpmStartAsPid1IsKilledAtTheGracePeriod) {
   ASSERT_TRUE(w.ready());
   EXPECT_NE(w.events(core::AppWhat::starting).front().detail.find("sigterm=ignore"), std::string::npos);
   auto held = w.held_request("POST", "/api/echo", 44, 20000);
-  ASSERT_TRUE(test_support::wait_until(
-      [&] { return !w.events(core::AppWhat::execution).empty(); }, 5s, "the POST to be running"));
+  ASSERT_TRUE(test_support::wait_until([&] { return !w.events(core::AppWhat::execution).empty(); }, 5s,
+                                       "the POST to be running"));
   EXPECT_EQ(w.engine->stop("blue-blue-1", 2s, {}), 137);
   EXPECT_EQ(held.get().status, 0);
   const auto cuts = w.events(core::AppWhat::cut);
