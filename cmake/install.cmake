@@ -6,6 +6,8 @@ install(TARGETS bluegreen-shim bluegreen-host RUNTIME DESTINATION libexec/bluegr
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/proxy/data/ DESTINATION share/bluegreen/proxy/data)
 # The catalogue, so `bluegreen demo` and `init` have their scenarios where the package puts them.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/data/ DESTINATION share/bluegreen/scenarios)
+# The real Next.js app and its build script, for `--app real` (the builds go to the user's cache).
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/apps/next/ DESTINATION share/bluegreen/apps/next USE_SOURCE_PERMISSIONS)
 
 set(CPACK_GENERATOR DEB)
 set(CPACK_PACKAGE_NAME bluegreen)

@@ -71,8 +71,7 @@ std::string variant_name(const std::string& scenario) { return fs::path(scenario
 
 // Each run's history is saved, and kept only when the pair disagrees: the evidence to diagnose it.
 fs::path history_dir(const std::string& variant, uint64_t seed, const std::string& app) {
-  return fs::temp_directory_path() / "bg_app_differential" /
-         fmt::format("{}-{}-{}-{}", variant, seed, app, ::getpid());
+  return fs::temp_directory_path() / "bg_app_differential" / fmt::format("{}-{}-{}-{}", variant, seed, app, ::getpid());
 }
 
 EngineOutcome run_with(scenarios::Scenario s, const std::string& variant, const std::string& app, uint64_t seed) {

@@ -5,6 +5,7 @@
 #include <stdexcept>
 #include <variant>
 
+#include "core/install_layout.h"
 #include "core/not_modelled.h"
 #include "fakes/nextjs/real_next_builds.h"
 
@@ -33,7 +34,10 @@ std::filesystem::path require_real_app(const scenarios::Scenario& scenario) {
     throw std::runtime_error(fmt::format(
         "app.engine real runs node, and {} is not installed (install Node.js 18.17 or later, then tools/setup.sh)",
         kNode));
-  auto found = fakes::RealNextBuilds::find_template(fakes::RealNextBuilds::default_cache(), *folder);
+  // An installed bluegreen has the app and its build script under share/ (cmake/install.cmake).
+  const auto script =
+      core::installed_or_built("share/bluegreen/apps/next/build.sh", BG_SOURCE_DIR "/apps/next/build.sh");
+  auto found = fakes::RealNextBuilds::find_template(fakes::RealNextBuilds::default_cache(), *folder, script);
   if (auto* message = std::get_if<std::string>(&found)) throw std::runtime_error("app.engine real: " + *message);
   return std::get<std::filesystem::path>(found);
 }

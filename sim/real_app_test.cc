@@ -68,8 +68,11 @@ TEST(RealApp, NodesEnvironmentIsTheContainersWithTheRunsOnTop) {
   fakes::ProcessSpec spec;
   spec.container = "blue-blue-1";
   spec.container_port = 41234;
-  spec.env = {{"PORT", "3000"}, {"HOSTNAME", "0123456789ab"}, {"KEEP_ALIVE_TIMEOUT", "70000"},
-              {"DATABASE_URL", "postgres://db"}, {"BLUEGREEN_CHILD", "1"}};
+  spec.env = {{"PORT", "3000"},
+              {"HOSTNAME", "0123456789ab"},
+              {"KEEP_ALIVE_TIMEOUT", "70000"},
+              {"DATABASE_URL", "postgres://db"},
+              {"BLUEGREEN_CHILD", "1"}};
   auto env = fakes::real_next_environment(settings, spec, 1234567);
   EXPECT_EQ(env["PORT"], "41234");
   EXPECT_EQ(env["HOSTNAME"], "127.0.0.1");

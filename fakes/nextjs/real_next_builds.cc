@@ -59,15 +59,16 @@ fs::path RealNextBuilds::default_cache() {
   return fs::path(home && *home ? home : "/") / ".cache" / "bluegreen" / "next";
 }
 
-std::variant<fs::path, std::string> RealNextBuilds::find_template(const fs::path& cache, const std::string& folder) {
+std::variant<fs::path, std::string> RealNextBuilds::find_template(const fs::path& cache, const std::string& folder,
+                                                                  const fs::path& build_script) {
   const fs::path standalone = cache / folder / kTemplateId / ".next" / "standalone";
   std::error_code ec;
   if (fs::is_regular_file(standalone / "server.js", ec) && fs::is_regular_file(standalone / "bluegreen-preload.js", ec))
     return standalone;
   return fmt::format(
       "no real Next.js build for {} in {} (tools/setup.sh builds it when node and npm are installed, or: "
-      "apps/next/build.sh {} {})",
-      folder, cache.string(), folder, kTemplateId);
+      "{} {} {})",
+      folder, cache.string(), build_script.string(), folder, kTemplateId);
 }
 
 RealNextBuilds::RealNextBuilds(fs::path standalone, fs::path root, bool shared_static)

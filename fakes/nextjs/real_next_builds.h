@@ -33,9 +33,10 @@ class RealNextBuilds {
   // $BLUEGREEN_NEXT_CACHE, else ${XDG_CACHE_HOME:-$HOME/.cache}/bluegreen/next (build.sh's default).
   static std::filesystem::path default_cache();
   // The template build's standalone folder for a version folder, or a message saying what is missing
-  // and the command that builds it.
-  static std::variant<std::filesystem::path, std::string> find_template(const std::filesystem::path& cache,
-                                                                        const std::string& version_folder);
+  // and the command that builds it (`build_script`: apps/next/build.sh where this bluegreen has it).
+  static std::variant<std::filesystem::path, std::string> find_template(
+      const std::filesystem::path& cache, const std::string& version_folder,
+      const std::filesystem::path& build_script = "apps/next/build.sh");
 
   // `standalone`: a template's standalone folder; `root`: where this run's builds go.
   RealNextBuilds(std::filesystem::path standalone, std::filesystem::path root, bool shared_static);
