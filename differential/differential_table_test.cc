@@ -47,6 +47,29 @@ TEST(DifferentialTable, DroppedConnectionAgreesWhetherFinOrReset) {
   EXPECT_EQ(failure_family("GET 502 no live upstreams"), "GET 502 no live upstreams");
 }
 
+// Goal: with a minor share, a family on one side only is forgiven while it is under that share of
+// that side's failures (and named in the table); at or above it, or without a share, it disagrees.
+TEST(DifferentialTable, MinorFamilyOnOneSideIsForgivenOnlyUnderItsShare) {
+  auto r = row("violated", {{"GET 502 no live upstreams", 368}}, "violated",
+               {{"GET 502 no live upstreams", 331}, {"POST 502 upstream prematurely closed", 5}});
+  EXPECT_FALSE(r.agree());  // exact by default (the nginx differential)
+  r.minor_share = 0.02;
+  EXPECT_TRUE(r.agree());
+  EXPECT_EQ(r.forgiven(), "POST 502 upstream dropped the request ×5");
+  EXPECT_NE(format_table({r}).find("yes, but for minor POST 502 upstream dropped the request ×5"), std::string::npos);
+  r.nginx.classes["POST 502 upstream prematurely closed"] = 7;  // 7 of 338: 2.07 %
+  EXPECT_FALSE(r.agree());
+  EXPECT_EQ(r.forgiven(), "");
+  // A minor share never makes another verdict, or a family missing on the other side that is the
+  // whole of this side's failures, agree.
+  auto s = row("violated", {{"POST 502 connection reset", 2}}, "violated", {{"GET 502 no live upstreams", 400}});
+  s.minor_share = 0.02;
+  EXPECT_FALSE(s.agree());
+  auto t = row("held", {}, "violated", {{"GET 502 no live upstreams", 1}});
+  t.minor_share = 0.02;
+  EXPECT_FALSE(t.agree());
+}
+
 // Goal: the printed table names each class with its count on each side and says NO where they differ.
 TEST(DifferentialTable, TableShowsClassesWithCountsAndDisagreement) {
   std::string t = format_table({row("violated", {{"POST 502 upstream prematurely closed", 3}}, "held", {})});

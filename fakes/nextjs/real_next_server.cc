@@ -66,9 +66,10 @@ struct RealNextServer::Watch {
         if (fd >= 0) ::close(std::exchange(fd, -1));
   }
 
-  void log(core::AppWhat what, uint64_t request_id = 0, std::string execution_id = {}, std::string detail = {}) {
-    history.append(core::AppEvent{clock.now(), spec.container, spec.build_id, what, request_id, std::move(execution_id),
-                                  std::move(detail)});
+  void log(core::AppWhat what, uint64_t request_id = 0, std::string execution_id = {}, std::string detail = {},
+           std::optional<core::Time> at = {}) {
+    history.append(core::AppEvent{at.value_or(clock.now()), spec.container, spec.build_id, what, request_id,
+                                  std::move(execution_id), std::move(detail)});
   }
 
   void line(const std::string& text, bool is_stderr) {
@@ -212,6 +213,8 @@ void RealNextServer::start() {
     if (::pipe2(p->data(), O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
   for (int fd : {w.out[0], w.err[0], w.wake[0]}) ::fcntl(fd, F_SETFL, O_NONBLOCK);
 
+  // The container starts now: the listen delay counts from here, as the starting event does.
+  const core::Time started = w.clock.now();
   const auto listen_at = std::chrono::system_clock::now() + w.clock.to_real(settings_.listen_delay);
   core::SpawnRequest request;
   request.argv = {settings_.node, "server.js"};
@@ -228,7 +231,8 @@ void RealNextServer::start() {
   ::close(std::exchange(w.out[1], -1));
   ::close(std::exchange(w.err[1], -1));
   // The pid (the harness's numbering) lets a test check that nothing of the container outlives it.
-  w.log(core::AppWhat::starting, 0, {}, w.child.ok() ? fmt::format("{} pid {}", starting, w.child.group) : starting);
+  w.log(core::AppWhat::starting, 0, {}, w.child.ok() ? fmt::format("{} pid {}", starting, w.child.group) : starting,
+        started);
   if (!w.child.ok()) {
     // What a container whose command cannot start does: it exits with the shell's code at once.
     if (w.on_log) w.on_log(w.child.error, true);
