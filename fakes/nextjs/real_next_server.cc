@@ -126,6 +126,9 @@ struct RealNextServer::Watch {
       if (err_open) fds[n++] = {err[0], POLLIN, 0};
       fds[n++] = {wake[0], POLLIN, 0};
       ::poll(fds.data(), n, static_cast<int>(kSlice.count()));
+      char drained[16];
+      while (::read(wake[0], drained, sizeof drained) > 0) {
+      }
       if (out_open) out_open = read_from(out[0], out_partial, false);
       if (err_open) err_open = read_from(err[0], err_partial, true);
       if (stopping && kill_deadline == Steady::time_point{}) {
@@ -145,9 +148,14 @@ struct RealNextServer::Watch {
       if (!code && stopping && Steady::now() > kill_deadline) return;  // not reaped: nothing more to wait for
     }
     if (stopping) return;
-    const std::string cause = last_signal ? " signal=" + signal_name(last_signal) : "";
+    int signo = 0;
+    {
+      std::lock_guard lock(mutex);
+      signo = last_signal;
+    }
+    const std::string cause = signo ? " signal=" + signal_name(signo) : "";
     // As the fake words it (next_process.cc finish_exit): the signal that ended the process.
-    const std::string cut_cause = last_signal ? "signal=" + signal_name(last_signal) : "exited";
+    const std::string cut_cause = signo ? "signal=" + signal_name(signo) : "exited";
     for (uint64_t id : requests.cut_at_exit()) log(core::AppWhat::cut, id, {}, cut_cause);
     log(core::AppWhat::exited, 0, {}, fmt::format("code={}{}", *code, cause));
     if (auto cb = std::exchange(on_exit, nullptr); cb && !stopping) cb(*code);
