@@ -79,6 +79,7 @@ case "$step" in
     # count /proc/self/task before and after a run ("no thread left behind") see one more; the
     # normal and ASan runs check that, TSan checks these runs' races in every other world test.
     census='World.RunLeavesNoProcessThreadOrSocketBehind|World.RunBehindRealNginxLeavesNoNginxProcessBehind'
+    census+='|World.RunWithRealNextLeavesNoNodeProcessBehind'
     census+='|WorldPipeline.HangingHookIsKilledAtItsTimeoutAndLeavesNoChild|WorldHost.WritesStayInTheRunAndLeftoversDieWithIt'
     status=0
     for dir in proxy fakes judge sim; do run_tests "build-tsan/$dir" -LE chromium -E "$census" || status=1; done
