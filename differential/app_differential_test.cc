@@ -113,6 +113,8 @@ TEST_P(AppDifferential, FakeAndRealNextReachSameVerdictAndFailureClasses) {
                         r.nginx.verdict == core::Verdict::held && tries < kRareRaceTries;
          ++tries) {
       missed.push_back(r);  // the run that missed it, shown, not judged
+      std::error_code ignored;
+      fs::remove_all(history_dir(variant, r.seed, "real"), ignored);
       const uint64_t again = seed + 1000 * static_cast<uint64_t>(tries);
       r.seed = again;
       r.nginx = run_with(s, variant, "real", again);
@@ -120,10 +122,10 @@ TEST_P(AppDifferential, FakeAndRealNextReachSameVerdictAndFailureClasses) {
     std::error_code ignored;
     if (r.agree()) {
       fs::remove_all(history_dir(variant, seed, "fake"), ignored);
-      fs::remove_all(history_dir(variant, seed, "real"), ignored);
+      fs::remove_all(history_dir(variant, r.seed, "real"), ignored);
     } else {
       std::cout << "histories kept: " << history_dir(variant, seed, "fake").string() << " "
-                << history_dir(variant, seed, "real").string() << "\n";
+                << history_dir(variant, r.seed, "real").string() << "\n";
     }
     rows.push_back(std::move(r));
   }
