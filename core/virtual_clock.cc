@@ -27,6 +27,26 @@ VirtualClock::Actor::Actor(VirtualClock& clock, uint64_t order_key) : clock_(clo
   ++clock_.running_;
 }
 
+VirtualClock::Turn::Turn(VirtualClock& clock) : clock_(&clock) {
+  std::lock_guard lock(clock.mutex_);
+  ++clock.running_;
+}
+
+VirtualClock::Turn::~Turn() {
+  if (!clock_) return;
+  std::unique_lock lock(clock_->mutex_);
+  --clock_->running_;
+  clock_->advance(lock, std::numeric_limits<int64_t>::max());
+}
+
+VirtualClock::Actor::Actor(Turn turn, uint64_t order_key) : clock_(*turn.clock_), previous_key_(current_actor_key) {
+  if (actor_of) throw std::logic_error("a thread started with a Turn must not already be an actor");
+  current_actor_key = order_key;
+  actor_of = &clock_;
+  ++actor_depth;
+  turn.clock_ = nullptr;  // its count is this actor's now
+}
+
 VirtualClock::Actor::~Actor() {
   current_actor_key = previous_key_;
   if (--actor_depth > 0) return;

@@ -69,15 +69,34 @@ class VirtualClock final : public Clock {
   // handlers and wake-ups ran. Must not be called while an actor runs.
   size_t run_until(Time limit);
 
+  class Actor;
+
+  // A turn held for a thread that has not started yet: while it lives, the clock counts one more
+  // running actor, so a thread that starts another and then sleeps cannot let time pass before the
+  // new thread runs. The new thread's Actor takes it over (the constructor below); one never taken
+  // over gives its turn back when destroyed.
+  class Turn {
+   public:
+    explicit Turn(VirtualClock& clock);
+    ~Turn();
+    Turn(Turn&& other) noexcept : clock_(other.clock_) { other.clock_ = nullptr; }
+    Turn& operator=(Turn&&) = delete;
+    Turn(const Turn&) = delete;
+
+   private:
+    friend class Actor;
+    VirtualClock* clock_;
+  };
+
   // An actor's scope: while it lives, the calling thread runs (time stands still) except while it
   // is blocked in sleep_for. `order_key` orders it among actors that sleep to the same instant
   // (a script's pid, a fixed number for the run's own thread); it stays this thread's key for the
   // scope's life. Scopes nest on one thread (the outermost counts); a thread is an actor of one
-  // clock at a time. A thread that starts another actor's thread and then sleeps lets time pass
-  // before the new thread is counted: count it first (not built yet; see the next steps).
+  // clock at a time. A thread started by an actor takes over the Turn its starter held for it.
   class Actor {
    public:
     Actor(VirtualClock& clock, uint64_t order_key);
+    Actor(Turn turn, uint64_t order_key);
     ~Actor();
     Actor(const Actor&) = delete;
     Actor& operator=(const Actor&) = delete;
