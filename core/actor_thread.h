@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <functional>
 #include <optional>
+#include <string_view>
 #include <stop_token>
 #include <thread>
 #include <utility>
@@ -29,7 +30,16 @@ class ActorScope {
   std::optional<VirtualClock::Actor> actor_;
 };
 
-// A std::jthread running `body(stop_token)` as an actor of `clock` (see above). `order_key` orders
+// An order key from a name that says what the actor is ("health web-blue-1", "pipeline run 3"):
+// FNV-1a, the same on every machine, so actors that wake at one instant wake in an order fixed by
+// what they are, never by which reached its wait first in real time.
+constexpr uint64_t order_key(std::string_view name) {
+  uint64_t h = 1469598103934665603ull;
+  for (char c : name) h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+  return h;
+}
+
+// A std::jthread running `body(std::stop_token)` as an actor of `clock` (see above). `order_key` orders
 // it among actors that wake at one instant.
 template <class Body>
 std::jthread start_actor(Clock& clock, uint64_t order_key, Body body) {

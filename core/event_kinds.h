@@ -25,7 +25,7 @@ enum class ContainerWhat {
   restarting,            // the restart policy starts it again; detail: when
   restart_canceled,      // a stop ended a pending restart
   restart_failed,        // `docker restart` could not start it again
-  port_unpublished,      // detail: the host port
+  port_unpublished,      // detail: the host port as declared (3000)
   renamed,               // detail: the new name
   network_connected,     // detail: the network
   network_disconnected,  // detail: the network

@@ -5,6 +5,7 @@
 
 #include <fmt/format.h>
 
+#include "core/actor_thread.h"
 #include "core/not_modelled.h"
 #include "fakes/docker/container_fs.h"
 #include "fakes/docker/docker_engine_live.h"
@@ -52,6 +53,7 @@ DockerEngine::DockerEngine(boost::asio::io_context& io, core::Clock& clock, core
       options_(options),
       factory_(std::move(factory)),
       guard_(std::make_shared<Guard>()),
+      changed_(clock),
       networks_(ids_rng_),
       registry_(options_.registry),
       network_(closed_port(ports)) {
@@ -86,7 +88,9 @@ std::string DockerEngine::name_of(const std::string& id) const {
 void DockerEngine::spawn(std::function<void()> work) {
   if (shut_down_) return;
   // Under mutex_ (the caller's): shutdown() joins every worker before the engine goes away.
-  workers_.emplace_back(std::move(work));
+  // The key: one per worker, in the order they were asked for, which the engine's callers fix.
+  workers_.push_back(core::start_actor(clock_, core::order_key(fmt::format("docker worker {}", workers_.size())),
+                                       [work = std::move(work)](std::stop_token) { work(); }));
 }
 
 void DockerEngine::append(const ContainerRecord& c, core::ContainerWhat what, const std::string& detail,
@@ -199,6 +203,10 @@ void DockerEngine::publish(const std::string& name, const std::shared_ptr<Live>&
   options.userland_proxy = options_.userland_proxy;
   options.probe_interval =
       std::max<std::chrono::nanoseconds>(clock_.to_real(std::chrono::milliseconds(20)), std::chrono::milliseconds(1));
+  options.on_closed = [guard = guard_] {
+    std::lock_guard lock(guard->mutex);
+    if (guard->engine) guard->engine->changed_.notify_all();
+  };
   for (const auto& p : live->spec.ports) {
     if (p.published == 0) continue;  // simplification: an ephemeral host port is not published
     allocated_[p.published] = name;
@@ -286,8 +294,10 @@ void DockerEngine::launch(const std::string& name, const std::shared_ptr<Live>& 
   if (live->spec.healthcheck && HealthTracker::active(*live->spec.healthcheck)) {
     std::lock_guard lock(mutex_);
     previous_health = std::move(live->health);
-    live->health = std::jthread([this, id, generation, check = *live->spec.healthcheck, port = live->container_port](
-                                    std::stop_token stop) { run_healthcheck(id, generation, check, port, stop); });
+    live->health =
+        core::start_actor(clock_, core::order_key("health " + id),
+                          [this, id, generation, check = *live->spec.healthcheck, port = live->container_port](
+                              std::stop_token stop) { run_healthcheck(id, generation, check, port, stop); });
   }
   process->start();
 }
@@ -373,7 +383,12 @@ void DockerEngine::teardown_locked(Live& live, const std::string& name) {
   const ContainerRecord* rec = runtime_.find(name);
   for (size_t i = 0; i < live.publishers.size(); ++i) {
     live.publishers[i]->stop();
-    if (rec) append(*rec, core::ContainerWhat::port_unpublished, fmt::format("{}", live.publishers[i]->host_port()));
+    // The host port as the compose file declares it, as port_published says it: the loopback port
+    // standing for it is the machine's, and differs between two runs of one seed.
+    const uint16_t actual = live.publishers[i]->host_port();
+    if (rec)
+      append(*rec, core::ContainerWhat::port_unpublished,
+             fmt::format("{}", ports_.declared_for(actual).value_or(actual)));
   }
   live.publishers.clear();
   for (uint16_t port : live.allocated)

@@ -12,10 +12,11 @@
 // container besides its life (docker_engine_ops.cc).
 //
 // Threads: build(), stop() and remove() block (on the clock, on the process's exit) and must be
-// called from the shim server's threads, never from the io_context's threads; every wait takes a
-// std::stop_token and a deadline, so a run being torn down never hangs. Everything else is
-// non-blocking and thread-safe.
-#include <condition_variable>
+// called from the shim server's threads, never from the io_context's threads; every wait is in
+// scenario time through the clock (core::ScenarioCondition), takes a std::stop_token and a
+// deadline, so a run being torn down never hangs and the same code runs on a virtual clock. The
+// engine's own threads (healthcheck loops, --rm removals, policy restarts) are the clock's actors
+// (core::start_actor). Everything else is non-blocking and thread-safe.
 #include <deque>
 #include <filesystem>
 #include <functional>
@@ -33,6 +34,7 @@
 
 #include "core/clock.h"
 #include "core/history.h"
+#include "core/scenario_condition.h"
 #include "core/port_map.h"
 #include "core/rng.h"
 #include "fakes/docker/compose_file.h"
@@ -255,7 +257,8 @@ class DockerEngine {
   ContainerInfo info_locked(const ContainerRecord& rec) const;
   const std::filesystem::path& containers_root();
   void deliver(const std::string& name, const std::shared_ptr<Live>& live, int signo);
-  bool wait_exited(const std::shared_ptr<Live>& live, std::chrono::nanoseconds real, std::stop_token stop);
+  // Until the process has exited, `span` of scenario time at most.
+  bool wait_exited(const std::shared_ptr<Live>& live, core::Duration span, std::stop_token stop);
   void publish(const std::string& name, const std::shared_ptr<Live>& live);
   void launch(const std::string& name, const std::shared_ptr<Live>& live);
   void on_process_exit(const std::string& id, uint64_t generation, int exit_code);
@@ -276,7 +279,7 @@ class DockerEngine {
   std::shared_ptr<Guard> guard_;
 
   mutable std::mutex mutex_;
-  std::condition_variable_any changed_;  // a process exited or an endpoint was torn down
+  core::ScenarioCondition changed_;  // a process exited or an endpoint was torn down
   ContainerRuntime runtime_;
   ImageStore images_;
   std::map<std::string, std::shared_ptr<Live>> live_;

@@ -1,5 +1,6 @@
 // DockerEngine: how containers stop — the stop signal, the grace period and SIGKILL, removal after
 // the endpoint's teardown, and the end of a run (semantics.md §3 "Stop and down").
+#include <algorithm>
 #include <csignal>
 
 #include <fmt/format.h>
@@ -11,9 +12,12 @@
 namespace bg::fakes {
 namespace {
 
-constexpr std::chrono::seconds kKillDeadline{2};   // SIGKILL ends a process at once; a bound anyway
-constexpr std::chrono::seconds kTeardownSlack{2};  // when the io_context is slow to tear down
-constexpr std::chrono::milliseconds kCloseDeadline{500};
+// Bounds in scenario time, reached only when something is broken (2 s real at the smallest time
+// scale, 0.01; on a virtual clock the io_context's handlers all run before time passes, so only a
+// process that ignores SIGKILL reaches them).
+constexpr core::Duration kKillDeadline = std::chrono::seconds(200);   // SIGKILL ends a process at once
+constexpr core::Duration kTeardownSlack = std::chrono::seconds(200);  // the io_context slow to tear down
+constexpr core::Duration kCloseDeadline = std::chrono::seconds(5);    // the publishers closing (0.5 s real at 0.1)
 
 }  // namespace
 
@@ -36,9 +40,9 @@ void DockerEngine::deliver(const std::string& name, const std::shared_ptr<Live>&
   if (process) process->signal(signo);
 }
 
-bool DockerEngine::wait_exited(const std::shared_ptr<Live>& live, std::chrono::nanoseconds real, std::stop_token stop) {
+bool DockerEngine::wait_exited(const std::shared_ptr<Live>& live, core::Duration span, std::stop_token stop) {
   std::unique_lock lock(mutex_);
-  return changed_.wait_for(lock, stop, real, [&] { return live->exited; });
+  return changed_.wait_for(lock, span, stop, [&] { return live->exited; });
 }
 
 int DockerEngine::stop(const std::string& name, std::optional<core::Duration> timeout, std::stop_token stop) {
@@ -68,7 +72,7 @@ int DockerEngine::stop(const std::string& name, std::optional<core::Duration> ti
     append(*rec, core::ContainerWhat::stop_requested, fmt::format("timeout {}", core::format_seconds(grace)));
   }
   deliver(name, live, signo);
-  if (!wait_exited(live, clock_.to_real(grace), stop)) {
+  if (!wait_exited(live, grace, stop)) {
     {
       std::lock_guard lock(mutex_);
       append(*runtime_.find(name), core::ContainerWhat::killed,
@@ -139,8 +143,7 @@ void DockerEngine::remove(const std::string& name, std::stop_token stop) {
   health = std::move(live->health);
   health.request_stop();
   // The endpoint is released before the container is gone: once `down` returns the port refuses.
-  changed_.wait_for(lock, stop, clock_.to_real(options_.teardown_delay) + kTeardownSlack,
-                    [&] { return live->torn_down; });
+  changed_.wait_for(lock, options_.teardown_delay + kTeardownSlack, stop, [&] { return live->torn_down; });
   teardown_locked(*live, name);
   ContainerRecord removed = *runtime_.find(name);
   runtime_.erase(name);
@@ -199,8 +202,11 @@ void DockerEngine::shutdown() {
   workers.clear();  // joins: a --rm removal is bounded by the teardown deadline
   // Connections are closed on the io_context; when nobody runs it any more, its destruction does.
   health.clear();  // joins: each loop ends at its stop token (a probe is bounded by its timeout)
-  for (auto& p : publishers)
-    if (io_.stopped() || !p->wait_closed(kCloseDeadline)) break;
+  if (io_.stopped()) return;
+  std::unique_lock lock(mutex_);
+  changed_.wait_for(lock, kCloseDeadline, {}, [&] {
+    return std::all_of(publishers.begin(), publishers.end(), [](const auto& p) { return p->closed(); });
+  });
 }
 
 }  // namespace bg::fakes

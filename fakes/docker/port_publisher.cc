@@ -121,8 +121,7 @@ PortPublisher::PortPublisher(asio::io_context& io, core::PortMap& ports, uint16_
       options_(options),
       acceptor_(strand_),
       probe_timer_(strand_),
-      listener_(ports, host_port),
-      closed_future_(closed_.get_future().share()) {}
+      listener_(ports, host_port) {}
 
 void PortPublisher::start() {
   if (options_.userland_proxy) {
@@ -235,11 +234,8 @@ void PortPublisher::close_all() {
   }
   for (auto& w : sessions)
     if (auto s = w.lock()) s->close();
-  closed_.set_value();
-}
-
-bool PortPublisher::wait_closed(std::chrono::nanoseconds real_deadline) {
-  return closed_future_.wait_for(real_deadline) == std::future_status::ready;
+  closed_ = true;
+  if (options_.on_closed) options_.on_closed();
 }
 
 size_t PortPublisher::open_connections() const {

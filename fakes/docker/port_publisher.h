@@ -15,7 +15,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
-#include <future>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <vector>
@@ -36,6 +36,9 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
     bool userland_proxy = true;
     // userland_proxy=false only: how often the container port is probed (real time).
     std::chrono::nanoseconds probe_interval = std::chrono::milliseconds(2);
+    // Called once, on the publisher's strand, when stop()'s closing has run: the engine waits for
+    // it in scenario time (a notify), not with a real-time wait of its own.
+    std::function<void()> on_closed;
   };
 
   // host_port and container_port are actual loopback ports held by `ports` (PortMap::map and
@@ -48,10 +51,10 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
   // Starts listening (or probing). Throws std::system_error when the host port cannot be listened on.
   void start();
   // Thread-safe. On return the host port refuses connections; open connections are closed on the
-  // publisher's strand right after (wait_closed() waits for that). Safe to call twice.
+  // publisher's strand right after (closed() says when that has run, Options::on_closed tells).
+  // Safe to call twice.
   void stop();
-  // From a thread that is not running the io_context: waits until stop()'s closing has run.
-  bool wait_closed(std::chrono::nanoseconds real_deadline);
+  bool closed() const { return closed_.load(); }
 
   uint16_t host_port() const { return host_port_; }
   uint16_t container_port() const { return container_port_; }
@@ -84,8 +87,7 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
   bool listening_ = false;
   std::atomic<bool> stopped_{false};
   std::vector<std::weak_ptr<Session>> sessions_;
-  std::promise<void> closed_;
-  std::shared_future<void> closed_future_;
+  std::atomic<bool> closed_{false};
 };
 
 }  // namespace bg::fakes

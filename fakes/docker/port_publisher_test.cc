@@ -52,7 +52,8 @@ TEST(PortPublisher, AcceptsThenClosesUntilAppListensThenSplicesThenRefuses) {
 
   publisher->stop();
   EXPECT_EQ(probe(f.host).connect_errno, ECONNREFUSED);
-  EXPECT_TRUE(publisher->wait_closed(std::chrono::seconds(2)));
+  EXPECT_TRUE(
+      test_support::wait_until([&] { return publisher->closed(); }, std::chrono::seconds(2), "the publisher to close"));
   EXPECT_EQ(publisher->open_connections(), 0u);
 }
 
@@ -70,7 +71,8 @@ TEST(PortPublisher, StopClosesOpenConnections) {
   ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
   ASSERT_EQ(::recv(fd, &c, 1, 0), 1);  // forwarded and echoed: the session is open
   publisher->stop();
-  ASSERT_TRUE(publisher->wait_closed(std::chrono::seconds(2)));
+  ASSERT_TRUE(
+      test_support::wait_until([&] { return publisher->closed(); }, std::chrono::seconds(2), "the publisher to close"));
   EXPECT_LE(::recv(fd, &c, 1, 0), 0);  // EOF or reset, not a hang
   ::close(fd);
 }
@@ -96,7 +98,8 @@ TEST(PortPublisher, WithoutUserlandProxyRefusesUntilAppListens) {
   EXPECT_EQ(served.data, "ping");
   publisher->stop();
   EXPECT_EQ(probe(f.host).connect_errno, ECONNREFUSED);
-  EXPECT_TRUE(publisher->wait_closed(std::chrono::seconds(2)));
+  EXPECT_TRUE(
+      test_support::wait_until([&] { return publisher->closed(); }, std::chrono::seconds(2), "the publisher to close"));
 }
 
 }  // namespace
