@@ -74,7 +74,7 @@ Step run_step(uint16_t proxy_port, double rate, double seconds, bool keepalive) 
     clock.sleep_for(core::from_seconds(seconds));
     g.stop();
     const double elapsed = core::to_seconds(clock.now() - from);
-    g.wait_idle(std::chrono::seconds(20));
+    g.wait_idle(std::chrono::seconds(20));  // scenario time, real at this scale
     const auto requests = core::events_of<core::RequestEvent>(history.entries());
     s.requests = static_cast<int64_t>(requests.size());
     s.achieved = static_cast<double>(requests.size()) / elapsed;

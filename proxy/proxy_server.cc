@@ -4,10 +4,10 @@
 #include <future>
 #include <set>
 
-#include <boost/asio/steady_timer.hpp>
 #include <fmt/format.h>
 
 #include "core/not_modelled.h"
+#include "core/scenario_timer.h"
 
 #include "proxy/client_session.h"
 #include "proxy/proxy_generation.h"
@@ -114,7 +114,8 @@ std::optional<std::string> ProxyServer::reload() {
   // takes over 100 ms of scenario time after the reload returns.
   auto generation = std::make_shared<ProxyGeneration>(config, ++generations_, paths_, resolve_);
   const uint64_t run = state_->runs;
-  auto linger = std::make_shared<boost::asio::steady_timer>(state_->io, state_->clock.to_real(kOldWorkersLinger));
+  auto linger = std::make_shared<core::ScenarioTimer>(state_->io.get_executor(), state_->clock);
+  linger->expires_after(kOldWorkersLinger);
   linger->async_wait([state = state_, generation, run, linger](const boost::system::error_code&) {
     std::shared_ptr<ProxyGeneration> old;
     {

@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <future>
 
 #include "judge/checker_support.h"
 #include "sim/traffic_connection.h"
@@ -13,6 +12,10 @@ namespace bg::sim {
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
+
+// A bound, in scenario time, for the strand to take a stop() and for requests in flight past their
+// own timeout at the end: reached only when the io_context no longer runs (5 s real at 0.1).
+constexpr core::Duration kTeardownSlack = std::chrono::seconds(50);
 
 std::vector<std::string> referenced_assets(const std::string& html) {
   std::vector<std::string> out;
@@ -39,7 +42,8 @@ TrafficGenerator::TrafficGenerator(asio::io_context& io, core::Clock& clock, cor
       rng_(std::move(rng)),
       options_(options),
       strand_(asio::make_strand(io)),
-      timer_(strand_, clock) {
+      timer_(strand_, clock),
+      changed_(clock) {
   if (options_.keepalive)
     for (int c = 0; c < options_.clients; ++c)
       keepalive_.push_back(std::make_shared<TrafficConnection>(
@@ -49,7 +53,7 @@ TrafficGenerator::TrafficGenerator(asio::io_context& io, core::Clock& clock, cor
 
 TrafficGenerator::~TrafficGenerator() {
   stop();
-  wait_idle(std::chrono::seconds(30));
+  wait_idle(options_.timeout + kTeardownSlack);
   close_connections();
 }
 
@@ -63,15 +67,22 @@ void TrafficGenerator::start() {
 }
 
 void TrafficGenerator::stop() {
-  std::promise<void> done;
-  auto stopped = done.get_future();
-  asio::post(strand_, [this, &done] {
+  {
+    std::lock_guard lock(mutex_);
+    stop_acknowledged_ = false;
+  }
+  asio::post(strand_, [this] {
     stopped_ = true;
     timer_.cancel();
-    done.set_value();
+    {
+      std::lock_guard lock(mutex_);
+      stop_acknowledged_ = true;
+    }
+    changed_.notify_all();
   });
   // The io_context may have stopped already during teardown; then nothing is scheduled any more.
-  if (stopped.wait_for(std::chrono::seconds(5)) != std::future_status::ready) stopped_ = true;
+  std::unique_lock lock(mutex_);
+  if (!changed_.wait_for(lock, kTeardownSlack, {}, [this] { return stop_acknowledged_; })) stopped_ = true;
 }
 
 void TrafficGenerator::burst(double rate, core::Duration duration) {
@@ -174,12 +185,12 @@ void TrafficGenerator::finished(const core::RequestEvent& event, const std::stri
     if (event.outcome != core::Outcome::ok) ++options_.live->lost;
   }
   std::lock_guard lock(mutex_);
-  if (--in_flight_ == 0) idle_.notify_all();
+  if (--in_flight_ == 0) changed_.notify_all();
 }
 
-bool TrafficGenerator::wait_idle(std::chrono::nanoseconds real_deadline) {
+bool TrafficGenerator::wait_idle(core::Duration span) {
   std::unique_lock lock(mutex_);
-  return idle_.wait_for(lock, real_deadline, [this] { return in_flight_ == 0; });
+  return changed_.wait_for(lock, span, {}, [this] { return in_flight_ == 0; });
 }
 
 }  // namespace bg::sim

@@ -8,7 +8,6 @@
 // and browsers do. Every request carries X-Request-Id and is recorded in the History with its outcome class (ok / fail
 // / info).
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -22,6 +21,7 @@
 #include "core/clock.h"
 #include "core/history.h"
 #include "core/rng.h"
+#include "core/scenario_condition.h"
 #include "core/scenario_timer.h"
 #include "judge/late_send.h"
 #include "sim/live_progress.h"
@@ -66,8 +66,8 @@ class TrafficGenerator {
   // A burst: arrivals at `rate` (per scenario second) for the next `duration` of scenario time, then
   // back to the configured rate. Still open loop; the kinds of request keep their shares.
   void burst(double rate, core::Duration duration);
-  // Waits (real time) until no request is in flight. Returns false if the deadline passed first.
-  bool wait_idle(std::chrono::nanoseconds real_deadline);
+  // Waits until no request is in flight. Returns false if `span` of scenario time passed first.
+  bool wait_idle(core::Duration span);
 
   int64_t sent() const { return sent_; }
   // Requests sent more than kLateAfter (real) after their intended time: the generator (or, with
@@ -98,7 +98,8 @@ class TrafficGenerator {
   std::atomic<uint64_t> next_id_{0};
   std::atomic<int64_t> sent_{0}, late_{0};
   std::mutex mutex_;
-  std::condition_variable idle_;
+  core::ScenarioCondition changed_;  // went idle, or the strand acknowledged stop()
+  bool stop_acknowledged_ = false;
   int64_t in_flight_ = 0;
 };
 

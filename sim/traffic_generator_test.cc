@@ -141,7 +141,7 @@ class TrafficGeneratorTest : public ::testing::Test {
     g.start();
     clock_.sleep_for(d);
     g.stop();
-    EXPECT_TRUE(g.wait_idle(10s));
+    EXPECT_TRUE(g.wait_idle(100s));
     return core::events_of<core::RequestEvent>(history_.entries());
   }
 
@@ -161,7 +161,7 @@ TEST_F(TrafficGeneratorTest, AchievesTheSetRateWithinTwoPercent) {
   clock_.sleep_for(5s);
   g.stop();
   const double elapsed = core::to_seconds(clock_.now() - from);
-  ASSERT_TRUE(g.wait_idle(10s));
+  ASSERT_TRUE(g.wait_idle(100s));
   const auto requests = core::events_of<core::RequestEvent>(history_.entries());
   const double achieved = static_cast<double>(requests.size()) / elapsed;
   EXPECT_NEAR(achieved, 50.0, 50.0 * 0.02) << requests.size() << " requests in " << elapsed << " s";
@@ -178,7 +178,7 @@ TEST_F(TrafficGeneratorTest, BurstRaisesTheRateForItsDurationThenReturns) {
   g.burst(100, 2s);
   clock_.sleep_for(4s);
   g.stop();
-  ASSERT_TRUE(g.wait_idle(10s));
+  ASSERT_TRUE(g.wait_idle(100s));
   int before = 0, during = 0, after = 0;
   for (const auto& q : core::events_of<core::RequestEvent>(history_.entries())) {
     if (q.intended < burst_from)

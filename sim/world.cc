@@ -228,7 +228,7 @@ void World::start_traffic(LiveProgress* live) {
 void World::stop_traffic() {
   if (!traffic_) return;
   traffic_->stop();
-  traffic_->wait_idle(clock_->to_real(scenario_.traffic.timeout) + std::chrono::seconds(5));
+  traffic_->wait_idle(scenario_.traffic.timeout + std::chrono::seconds(50));
 }
 
 int64_t World::late_sends() const { return traffic_ ? traffic_->late() : 0; }

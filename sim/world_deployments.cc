@@ -141,8 +141,7 @@ fakes::DeploymentResult World::deploy_through_workflow(int number) {
 std::vector<fakes::WorkflowRun> World::runs_when_idle(const std::vector<int>& numbers) {
   // Bounded in real time by the run's deadline: the watchdog's stop ends the deployments, and this
   // wait then gives up on runs still in their build step.
-  while (!pipeline_->wait_idle(std::chrono::milliseconds(50)))
-    if (stop_.stop_requested()) break;
+  pipeline_->wait_idle(core::Duration::max(), stop_.get_token());
   std::vector<fakes::WorkflowRun> out;
   for (auto& run : pipeline_->runs())
     if (std::find(numbers.begin(), numbers.end(), run.number) != numbers.end()) out.push_back(std::move(run));

@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include "core/actor_thread.h"
 #include "core/not_modelled.h"
 #include "fakes/pipeline/local_command.h"
 
@@ -16,7 +17,7 @@ struct CodeDeployService::Entry {
 };
 
 CodeDeployService::CodeDeployService(core::Clock& clock, CodeDeployServiceOptions options)
-    : clock_(clock), options_(std::move(options)) {}
+    : clock_(clock), options_(std::move(options)), changed_(clock) {}
 
 CodeDeployService::~CodeDeployService() { shutdown(); }
 
@@ -71,25 +72,33 @@ std::variant<std::string, ApiError> CodeDeployService::create(DeploymentRequest 
   Entry* e = entry.get();
   std::unique_lock lock(mutex_);
   deployments_[id] = std::move(entry);
-  threads_.emplace_back([this, e, request, token = stop_.get_token()] {
-    DeploymentResult r = options_.start(request, token);
-    std::lock_guard l(mutex_);
-    e->result = r;
-    if (!r.refused) {
-      e->info.status = token.stop_requested() && !r.succeeded ? "Stopped" : r.succeeded ? "Succeeded" : "Failed";
-      if (!r.succeeded) {
-        // GetDeployment's errorInformation for a failed deployment of one instance.
-        e->info.error_code = "HEALTH_CONSTRAINTS";
-        e->info.error_message =
-            "The overall deployment failed because too many individual instances failed deployment, too few healthy "
-            "instances are available for deployment, or some instances in your deployment group are experiencing "
-            "problems.";
-      }
-      e->info.complete_time = clock_.now();
-    }
-    changed_.notify_all();
-  });
-  changed_.wait(lock, [&] { return e->started || e->result.has_value(); });
+  threads_.push_back(core::start_actor(
+      clock_, core::order_key("deployment " + id), [this, e, request, token = stop_.get_token()](std::stop_token) {
+        DeploymentResult r = options_.start(request, token);
+        struct Ended {  // told once the lock below is released
+          const std::function<void()>& on_ended;
+          ~Ended() {
+            if (on_ended) on_ended();
+          }
+        } ended{options_.on_ended};
+        std::lock_guard l(mutex_);
+        e->result = r;
+        if (!r.refused) {
+          e->info.status = token.stop_requested() && !r.succeeded ? "Stopped" : r.succeeded ? "Succeeded" : "Failed";
+          if (!r.succeeded) {
+            // GetDeployment's errorInformation for a failed deployment of one instance.
+            e->info.error_code = "HEALTH_CONSTRAINTS";
+            e->info.error_message =
+                "The overall deployment failed because too many individual instances failed deployment, too few "
+                "healthy "
+                "instances are available for deployment, or some instances in your deployment group are experiencing "
+                "problems.";
+          }
+          e->info.complete_time = clock_.now();
+        }
+        changed_.notify_all();
+      }));
+  changed_.wait(lock, {}, [&] { return e->started || e->result.has_value(); });
   if (e->result && e->result->refused) {
     // The agent's error is "DeploymentLimitExceededException: The Deployment Group ... 'd-...'".
     const std::string& text = e->result->error;

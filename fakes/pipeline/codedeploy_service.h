@@ -9,7 +9,6 @@
 //
 // The run has one application and one deployment group: the names the first CreateDeployment
 // gives. A second group is not modelled.
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -23,6 +22,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/scenario_condition.h"
 #include "core/events.h"
 #include "fakes/codedeploy/agent.h"
 
@@ -67,6 +67,9 @@ struct CodeDeployServiceOptions {
   std::filesystem::path s3_root;   // objects at <s3_root>/<bucket>/<key>
   std::filesystem::path work_dir;  // unpacked revisions
   StartDeployment start;           // the agent's deploy (blocks until the deployment ends)
+  // Called after a deployment ended (busy() may have changed), outside the service's lock: the
+  // pipeline's wait for idle is woken by it.
+  std::function<void()> on_ended;
 };
 
 class CodeDeployService {
@@ -95,7 +98,7 @@ class CodeDeployService {
   core::Clock& clock_;
   CodeDeployServiceOptions options_;
   mutable std::mutex mutex_;
-  std::condition_variable_any changed_;
+  core::ScenarioCondition changed_;
   std::map<std::string, std::unique_ptr<Entry>> deployments_;  // by id
   std::optional<std::string> application_, group_;
   std::vector<std::jthread> threads_;

@@ -3,6 +3,8 @@
 
 #include <fmt/format.h>
 
+#include "core/actor_thread.h"
+
 namespace bg::fakes {
 
 namespace fs = std::filesystem;
@@ -34,7 +36,11 @@ bool ended(RunState s) {
 }  // namespace
 
 Pipeline::Pipeline(core::Clock& clock, core::History& history, PipelineOptions options)
-    : clock_(clock), history_(history), options_(std::move(options)), concurrency_(options_.concurrency) {
+    : clock_(clock),
+      history_(history),
+      options_(std::move(options)),
+      changed_(clock),
+      concurrency_(options_.concurrency) {
   next_run_ = options_.first_run;
   if (options_.workflow) start_workflow_mode();
 }
@@ -107,11 +113,12 @@ void Pipeline::queue(Run& r) {
          fmt::format("group {} has run {} in progress", c.group(), c.running().value_or(0)));
   }
   apply(decision, c);
-  r.thread = std::jthread([this, &r] {
-    run_workflow(r, r.cancel.get_token());
-    std::lock_guard lock(mutex_);
-    ended_runs_.push_back(r.info.number);
-  });
+  r.thread =
+      core::start_actor(clock_, core::order_key(fmt::format("workflow run {}", number)), [this, &r](std::stop_token) {
+        run_workflow(r, r.cancel.get_token());
+        std::lock_guard lock(mutex_);
+        ended_runs_.push_back(r.info.number);
+      });
 }
 
 // Under mutex_.
@@ -160,8 +167,9 @@ void Pipeline::deploy_step(Run& run, std::stop_token stop) {
     ++busy_deployments_;
     // The deployment gets the pipeline's stop token, not the run's: cancelling a workflow run does
     // not stop a deployment CodeDeploy has already created.
-    deployments_[number] =
-        std::jthread([this, &run, number, bundle = run.info.bundle, token = service_stop_.get_token()] {
+    deployments_[number] = core::start_actor(
+        clock_, core::order_key(fmt::format("deployment {}", number)),
+        [this, &run, number, bundle = run.info.bundle, token = service_stop_.get_token()](std::stop_token) {
           DeploymentResult result = options_.create_deployment(number, bundle, token);
           std::lock_guard lock(mutex_);
           run.info.deployment = result;
@@ -219,9 +227,9 @@ void Pipeline::on_codedeploy_event(const core::DeployEvent& event) {
   changed_.notify_all();
 }
 
-bool Pipeline::wait_idle(std::chrono::nanoseconds real_deadline) {
+bool Pipeline::wait_idle(core::Duration span, std::stop_token stop) {
   std::unique_lock lock(mutex_);
-  return changed_.wait_for(lock, real_deadline, [&] {
+  return changed_.wait_for(lock, span, stop, [&] {
     if (busy_deployments_ > 0 || (codedeploy_ && codedeploy_->busy())) return false;
     for (const auto& [n, run] : runs_)
       if (!ended(run->info.state)) return false;

@@ -26,7 +26,6 @@
 // happens — `aws deploy create-deployment` reaching CodeDeploy through aws_cli() and the
 // CodeDeployService, appleboy/ssh-action running a script on the deploy host. The abstract build
 // step and CreateDeployment are not used; scenarios without a workflow file keep them.
-#include <condition_variable>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -40,6 +39,7 @@
 
 #include "core/clock.h"
 #include "core/history.h"
+#include "core/scenario_condition.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/pipeline/aws_cli.h"
 #include "fakes/pipeline/codedeploy_service.h"
@@ -134,8 +134,9 @@ class Pipeline {
   AwsCli* aws_cli() { return aws_.get(); }
   CodeDeployService* codedeploy() { return codedeploy_.get(); }
 
-  // Waits (real time, bounded) until every run and every deployment has ended.
-  bool wait_idle(std::chrono::nanoseconds real_deadline);
+  // Waits until every run and every deployment has ended (true), `span` of scenario time has
+  // passed or `stop` came (false).
+  bool wait_idle(core::Duration span, std::stop_token stop = {});
   // The runs not yet ended and the last 64 ended ones, by number.
   std::vector<WorkflowRun> runs() const;
   // Stops every run and deployment (their stop tokens) and joins the threads. Idempotent.
@@ -161,7 +162,7 @@ class Pipeline {
   PipelineOptions options_;
 
   mutable std::mutex mutex_;
-  std::condition_variable_any changed_;
+  core::ScenarioCondition changed_;
   WorkflowConcurrency concurrency_;
   std::map<std::string, WorkflowConcurrency> groups_;  // workflow mode: by lower-cased group
   std::unique_ptr<CodeDeployService> codedeploy_;      // workflow mode

@@ -64,6 +64,8 @@ class PipelineTest : public ::testing::Test {
 
   TempDir dir_;
   core::ScaledClock clock_{0.01};
+  // How long a test waits for the pipeline to go idle: scenario time, 10 s real at this scale.
+  static constexpr core::Duration kIdleWithin = std::chrono::seconds(1000);
   core::History history_;
   core::PathMap paths_;
   std::unique_ptr<CodeDeployAgent> agent_;
@@ -74,7 +76,7 @@ class PipelineTest : public ::testing::Test {
 TEST_F(PipelineTest, PushMakesBundleAndDeploysIt) {
   make_pipeline({}, true);
   EXPECT_EQ(pipeline_->push("abc123"), 1);
-  ASSERT_TRUE(pipeline_->wait_idle(10s));
+  ASSERT_TRUE(pipeline_->wait_idle(kIdleWithin));
   EXPECT_TRUE(std::filesystem::exists(dir_ / "s3/shop/abc123.zip/appspec.yml"));
   auto runs = pipeline_->runs();
   ASSERT_EQ(runs.size(), 1u);
@@ -92,7 +94,7 @@ TEST_F(PipelineTest, TwoQuickPushesWithoutGroupLoseTheSecondDeploy) {
   make_pipeline({}, false);
   pipeline_->push("sha1");
   pipeline_->push("sha2", {.build_duration = 20s});
-  ASSERT_TRUE(pipeline_->wait_idle(10s));
+  ASSERT_TRUE(pipeline_->wait_idle(kIdleWithin));
   auto runs = pipeline_->runs();
   EXPECT_EQ(runs[0].state, RunState::succeeded);
   EXPECT_EQ(runs[1].state, RunState::failed);
@@ -111,7 +113,7 @@ TEST_F(PipelineTest, GroupWithWaitSerialisesDeployments) {
   pipeline_->push("sha1");
   pipeline_->push("sha2");
   EXPECT_EQ(pipeline_->runs()[1].state, RunState::pending);
-  ASSERT_TRUE(pipeline_->wait_idle(10s));
+  ASSERT_TRUE(pipeline_->wait_idle(kIdleWithin));
   for (const auto& run : pipeline_->runs()) {
     EXPECT_EQ(run.state, RunState::succeeded) << run.number << " " << run.detail;
     ASSERT_TRUE(run.deployment);
@@ -127,7 +129,7 @@ TEST_F(PipelineTest, GroupWithoutWaitStillRefusesTheSecondDeployment) {
   make_pipeline({"deploy", false}, false);
   pipeline_->push("sha1");
   pipeline_->push("sha2");
-  ASSERT_TRUE(pipeline_->wait_idle(10s));
+  ASSERT_TRUE(pipeline_->wait_idle(kIdleWithin));
   auto runs = pipeline_->runs();
   EXPECT_EQ(runs[0].state, RunState::succeeded);
   EXPECT_EQ(runs[1].state, RunState::failed);
@@ -141,7 +143,7 @@ TEST_F(PipelineTest, NewerPendingRunCancelsOlderPendingRun) {
   pipeline_->push("sha1");
   pipeline_->push("sha2");
   pipeline_->push("sha3");
-  ASSERT_TRUE(pipeline_->wait_idle(10s));
+  ASSERT_TRUE(pipeline_->wait_idle(kIdleWithin));
   auto runs = pipeline_->runs();
   EXPECT_EQ(runs[0].state, RunState::succeeded);
   EXPECT_EQ(runs[1].state, RunState::cancelled);
@@ -155,7 +157,7 @@ TEST_F(PipelineTest, CancelInProgressCancelsTheBuildingRun) {
   make_pipeline({"deploy", true}, true);
   pipeline_->push("sha1");
   pipeline_->push("sha2");
-  ASSERT_TRUE(pipeline_->wait_idle(10s));
+  ASSERT_TRUE(pipeline_->wait_idle(kIdleWithin));
   auto runs = pipeline_->runs();
   EXPECT_EQ(runs[0].state, RunState::cancelled);
   EXPECT_FALSE(runs[0].deployment);
@@ -166,7 +168,7 @@ TEST_F(PipelineTest, CancelInProgressCancelsTheBuildingRun) {
 TEST_F(PipelineTest, FailedBuildCreatesNoDeployment) {
   make_pipeline({}, false);
   pipeline_->push("bad", {.build_fails = true});
-  ASSERT_TRUE(pipeline_->wait_idle(10s));
+  ASSERT_TRUE(pipeline_->wait_idle(kIdleWithin));
   auto run = pipeline_->runs()[0];
   EXPECT_EQ(run.state, RunState::failed);
   EXPECT_EQ(run.detail, "build step failed: Process completed with exit code 1.");

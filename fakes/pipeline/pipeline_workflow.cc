@@ -25,6 +25,7 @@ void Pipeline::start_workflow_mode() {
   c.start = w.start_deployment ? w.start_deployment : [this](const DeploymentRequest& r, std::stop_token stop) {
     return options_.create_deployment(r.number, r.bundle_dir, stop);
   };
+  c.on_ended = [this] { changed_.notify_all(); };  // busy() changed: wait_idle() looks again
   codedeploy_ = std::make_unique<CodeDeployService>(clock_, c);
   aws_ = std::make_unique<AwsCli>(clock_, options_.s3_root, *codedeploy_);
 }

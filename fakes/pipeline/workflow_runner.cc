@@ -1,6 +1,5 @@
 #include "fakes/pipeline/workflow_runner.h"
 
-#include <condition_variable>
 #include <fstream>
 #include <mutex>
 #include <thread>
@@ -8,15 +7,18 @@
 
 #include <fmt/format.h>
 
+#include "core/actor_thread.h"
 #include "core/not_modelled.h"
+#include "core/scenario_condition.h"
 
 namespace bg::fakes {
 
 namespace fs = std::filesystem;
 
 struct WorkflowRunner::Shared {
+  explicit Shared(core::Clock& clock) : changed(clock) {}
   std::mutex mutex;
-  std::condition_variable cv;
+  core::ScenarioCondition changed;  // a job finished
   std::map<std::string, JobRecord> done;
   WorkflowRunResult result;
 
@@ -35,26 +37,34 @@ struct WorkflowRunner::Shared {
 WorkflowRunner::WorkflowRunner(WorkflowRunnerOptions options) : o_(std::move(options)) {}
 
 WorkflowRunResult WorkflowRunner::run(std::stop_token cancel) {
-  Shared shared;
+  Shared shared(*o_.clock);
   {
+    // Each job is an actor of the clock; this thread waits for them all on the clock, not in a
+    // join, so on a virtual clock it does not hold time still while they sleep.
     std::vector<std::jthread> jobs;
     for (const auto& planned : o_.plan->jobs)
-      jobs.emplace_back([this, &shared, planned, cancel] {
-        {
-          // A job starts once every job it needs has finished (cancelled ones finish too).
-          std::unique_lock lock(shared.mutex);
-          shared.cv.wait(lock, [&] {
-            for (const auto& n : planned.needs)
-              if (!shared.done.count(n)) return false;
-            return true;
-          });
-        }
-        JobRecord record = run_job(planned, shared, cancel);
-        std::lock_guard lock(shared.mutex);
-        shared.done[record.id] = record;
-        shared.cv.notify_all();
-      });
-  }  // joined
+      jobs.push_back(core::start_actor(*o_.clock, core::order_key("job " + planned.job->id),
+                                       [this, &shared, planned, cancel](std::stop_token) {
+                                         {
+                                           // A job starts once every job it needs has finished (cancelled ones finish
+                                           // too).
+                                           std::unique_lock lock(shared.mutex);
+                                           shared.changed.wait(lock, {}, [&] {
+                                             for (const auto& n : planned.needs)
+                                               if (!shared.done.count(n)) return false;
+                                             return true;
+                                           });
+                                         }
+                                         JobRecord record = run_job(planned, shared, cancel);
+                                         {
+                                           std::lock_guard lock(shared.mutex);
+                                           shared.done[record.id] = record;
+                                         }
+                                         shared.changed.notify_all();
+                                       }));
+    std::unique_lock lock(shared.mutex);
+    shared.changed.wait(lock, {}, [&] { return shared.done.size() == o_.plan->jobs.size(); });
+  }  // joined: each has recorded its job and is returning
   WorkflowRunResult result = std::move(shared.result);
   bool failed = false, cancelled = cancel.stop_requested();
   for (const auto& planned : o_.plan->jobs) {
