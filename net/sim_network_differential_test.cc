@@ -14,8 +14,11 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 
 #include "core/virtual_clock.h"
+#include "net/network.h"
 #include "net/sim_socket.h"
 #include "test_support/wait.h"
 
@@ -274,6 +277,57 @@ TEST(SimNetworkDifferential, WritingAfterThePeerClosedIsResetAsEpipe) {
 }
 TEST(SimNetworkDifferential, AResetIsReportedOnceThenEndOfStream) {
   EXPECT_EQ(reset_then_read_then_write<SimWorld>(), reset_then_read_then_write<LiveWorld>());
+}
+
+// One HTTP exchange through net::Socket and net::Acceptor: the same code on the network `w` gives.
+// Returns what the client read, or the error.
+template <class W>
+std::string http_through_net_sockets(W& w, const net::Network& network) {
+  namespace http = boost::beast::http;
+  net::Acceptor acceptor(w.io.get_executor(), network);
+  uint16_t port = 3000;
+  error_code ec;
+  if (network.is_sim()) {
+    acceptor.listen_sim(port, ec);
+  } else {
+    tcp::acceptor kernel(w.io, tcp::endpoint(asio::ip::address_v4::loopback(), 0));
+    port = kernel.local_endpoint().port();
+    acceptor.assign_listening(kernel.release(), ec);
+  }
+  EXPECT_FALSE(ec);
+  std::optional<net::Socket> server;
+  boost::beast::flat_buffer server_buffer, client_buffer;
+  http::request<http::string_body> request, get{http::verb::get, "/api/ping", 11};
+  http::response<http::string_body> response{http::status::ok, 11}, answer;
+  acceptor.async_accept([&](error_code ec, net::Socket s) {
+    EXPECT_FALSE(ec);
+    server.emplace(std::move(s));
+    http::async_read(*server, server_buffer, request, [&](error_code ec, std::size_t) {
+      EXPECT_FALSE(ec);
+      response.body() = "served " + std::string(request.target());
+      response.prepare_payload();
+      http::async_write(*server, response, [](error_code, std::size_t) {});
+    });
+  });
+  net::Socket client(w.io.get_executor(), network);
+  Step done;
+  client.async_connect(at(port), [&](error_code ec) {
+    if (ec) return done.handler()(ec, 0);
+    http::async_write(client, get, [&](error_code ec, std::size_t) {
+      if (ec) return done.handler()(ec, 0);
+      http::async_read(client, client_buffer, answer, done.handler());
+    });
+  });
+  w.settle([&] { return done.ec.has_value(); });
+  return done.ec && !*done.ec ? answer.body() : done.text();
+}
+
+// Goal: net::Socket and net::Acceptor run one session code over either network.
+TEST(SimNetworkDifferential, TheSocketsOfEitherNetworkRunOneSessionCode) {
+  LiveWorld live;
+  EXPECT_EQ(http_through_net_sockets(live, net::Network()), "served /api/ping");
+  SimWorld sim;
+  EXPECT_EQ(http_through_net_sockets(sim, net::Network(sim.network)), "served /api/ping");
 }
 
 }  // namespace
