@@ -160,14 +160,14 @@ class BasicAcceptor {
           using A = std::decay_t<decltype(a)>;
           if constexpr (std::is_same_v<A, Live>) {
             a.async_accept(boost::asio::bind_executor(
-                runs_on, [h = std::forward<Handler>(handler)](boost::system::error_code ec,
-                                                              typename Socket::Live s) mutable {
+                runs_on,
+                [h = std::forward<Handler>(handler)](boost::system::error_code ec, typename Socket::Live s) mutable {
                   std::move(h)(ec, Socket(std::move(s)));
                 }));
           } else {
-            a.async_accept(boost::asio::bind_executor(
-                runs_on, [h = std::forward<Handler>(handler), executor = executor_](boost::system::error_code ec,
-                                                                                   SimSocket s) mutable {
+            a.async_accept(
+                boost::asio::bind_executor(runs_on, [h = std::forward<Handler>(handler), executor = executor_](
+                                                        boost::system::error_code ec, SimSocket s) mutable {
                   std::move(h)(ec, Socket(executor, std::move(s)));
                 }));
           }

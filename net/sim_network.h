@@ -21,6 +21,10 @@
 // flow control); the backlog has no limit (the kernel's is somaxconn, 4096); data after
 // shutdown(receive) is dropped; there are no addresses but loopback ports.
 //
+// Lifetime: the network must outlive the sockets on it, including those held by handlers still
+// queued on an io_context (declare it before the io_context). Arrivals still scheduled on the
+// clock when it goes are dropped.
+//
 // Threads: every call is thread-safe (one mutex); completions are posted to their handlers'
 // executors, never run inside a call. Time: segments arrive through VirtualClock::call_at, so the
 // network moves only with the virtual clock, and the same calls in the same order give the same

@@ -11,14 +11,15 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 TrafficConnection::TrafficConnection(asio::io_context& io, core::Clock& clock, uint16_t port, bool keep_alive,
-                                     core::Duration timeout, Done done)
+                                     core::Duration timeout, Done done, net::Network network)
     : clock_(clock),
       port_(port),
       keep_alive_(keep_alive),
       timeout_(timeout),
       done_(std::move(done)),
       strand_(asio::make_strand(io)),
-      socket_(strand_),
+      network_(network),
+      socket_(strand_, network_),
       deadline_(strand_, clock_) {}
 
 void TrafficConnection::submit(TrafficExchange exchange) {
@@ -66,7 +67,7 @@ void TrafficConnection::connect() {
                           if (ec) return self->fail(ec);
                           self->open_ = true;
                           beast::error_code ignored;
-                          self->socket_.set_option(tcp::no_delay(true), ignored);
+                          self->socket_.set_no_delay(ignored);
                           self->write();
                         });
 }

@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/scenario_timer.h"
 #include "core/events.h"
+#include "net/network.h"
 
 namespace bg::sim {
 
@@ -37,7 +38,7 @@ class TrafficConnection : public std::enable_shared_from_this<TrafficConnection>
   using Done = std::function<void(const core::RequestEvent&, const std::string& body)>;
 
   TrafficConnection(boost::asio::io_context& io, core::Clock& clock, uint16_t port, bool keep_alive,
-                    core::Duration timeout, Done done);
+                    core::Duration timeout, Done done, net::Network network = {});
 
   // Queues an exchange; thread-safe. It starts when the ones before it have finished.
   void submit(TrafficExchange exchange);
@@ -59,7 +60,8 @@ class TrafficConnection : public std::enable_shared_from_this<TrafficConnection>
   core::Duration timeout_;
   Done done_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
-  boost::asio::ip::tcp::socket socket_;
+  net::Network network_;
+  net::Socket socket_;
   core::ScenarioTimer deadline_;
   boost::beast::flat_buffer buffer_;
   std::deque<TrafficExchange> queue_;

@@ -48,7 +48,7 @@ TrafficGenerator::TrafficGenerator(asio::io_context& io, core::Clock& clock, cor
     for (int c = 0; c < options_.clients; ++c)
       keepalive_.push_back(std::make_shared<TrafficConnection>(
           io_, clock_, options_.port, true, options_.timeout,
-          [this](const core::RequestEvent& e, const std::string& body) { finished(e, body); }));
+          [this](const core::RequestEvent& e, const std::string& body) { finished(e, body); }, options_.network));
 }
 
 TrafficGenerator::~TrafficGenerator() {
@@ -169,7 +169,7 @@ void TrafficGenerator::dispatch(int client, TrafficExchange exchange) {
   if (options_.keepalive) return keepalive_[static_cast<size_t>(client)]->submit(std::move(exchange));
   auto connection = std::make_shared<TrafficConnection>(
       io_, clock_, options_.port, false, options_.timeout,
-      [this](const core::RequestEvent& e, const std::string& body) { finished(e, body); });
+      [this](const core::RequestEvent& e, const std::string& body) { finished(e, body); }, options_.network);
   connection->submit(std::move(exchange));
 }
 

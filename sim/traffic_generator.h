@@ -24,6 +24,7 @@
 #include "core/scenario_condition.h"
 #include "core/scenario_timer.h"
 #include "judge/late_send.h"
+#include "net/network.h"
 #include "sim/live_progress.h"
 
 namespace bg::sim {
@@ -45,6 +46,7 @@ struct TrafficOptions {
   bool browser = false;                               // a GET / also fetches the chunks the page names
   std::string host = "localhost";                     // the Host header (nginx chooses the server block by it)
   LiveProgress* live = nullptr;                       // counts each request as it ends, for a progress display
+  net::Network network;                               // the kernel's loopback, or the run's in-memory network
 };
 
 // The files of the page's build (/_next/static/<buildId>/...) its HTML references in src="..." or

@@ -40,7 +40,7 @@ NextAppProfile apply_pid1(NextAppProfile profile, const ProcessSpec& spec) {
 }  // namespace
 
 NextProcess::NextProcess(asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
-                         core::Rng rng, NextAppProfile profile, ProcessSpec spec)
+                         core::Rng rng, NextAppProfile profile, ProcessSpec spec, net::Network network)
     : strand_(asio::make_strand(io)),
       clock_(clock),
       history_(history),
@@ -50,7 +50,8 @@ NextProcess::NextProcess(asio::io_context& io, core::Clock& clock, core::History
       app_(apply_pid1(apply_env(std::move(profile), spec_.env), spec_), clock.now()),
       listen_timer_(strand_, clock),
       prepare_timer_(strand_, clock),
-      acceptor_(strand_) {}
+      network_(network),
+      acceptor_(strand_, network_) {}
 
 void NextProcess::start(std::function<void(int)> on_exit, std::function<void(const std::string&, bool)> on_log) {
   asio::post(strand_, [self = shared_from_this(), cb = std::move(on_exit), log = std::move(on_log)]() mutable {
@@ -125,9 +126,16 @@ void NextProcess::on_listen_timer() {
   // 13.4 and 14.1 list .next/static when the server sets up; 12.x at its first static request.
   if (parse_next_version(app_.profile().version).at_least(13, 4)) shared_static_listing(true);
   try {
-    listener_.emplace(ports_, spec_.container_port);
-    int fd = listener_->start();
-    acceptor_.assign(tcp::v4(), fd);
+    boost::system::error_code ec;
+    if (network_.is_sim()) {
+      acceptor_.listen_sim(spec_.container_port, ec);
+    } else {
+      listener_.emplace(ports_, spec_.container_port);
+      acceptor_.assign_listening(listener_->start(), ec);
+    }
+    if (ec && network_.is_sim())  // Node's words for a port already held
+      throw std::runtime_error(fmt::format("listen EADDRINUSE: address already in use :::{}", spec_.container_port));
+    if (ec) throw boost::system::system_error(ec, "listen");
   } catch (const std::exception& e) {
     // Node throws at startup (e.g. "listen EADDRINUSE") and the process exits 1.
     app_.on_listen_failed(clock_.now());
@@ -145,16 +153,16 @@ void NextProcess::on_listen_timer() {
 }
 
 void NextProcess::do_accept() {
-  acceptor_.async_accept([self = shared_from_this()](boost::system::error_code ec, tcp::socket socket) {
+  acceptor_.async_accept([self = shared_from_this()](boost::system::error_code ec, net::Socket socket) {
     self->on_accept(ec, std::move(socket));
   });
 }
 
-void NextProcess::on_accept(boost::system::error_code ec, tcp::socket socket) {
+void NextProcess::on_accept(boost::system::error_code ec, net::Socket socket) {
   if (done_ || !acceptor_.is_open()) return;
   if (!ec) {
     // Each response goes out in one write with Nagle off: no 40 ms delayed-ACK stalls (§7).
-    socket.set_option(tcp::no_delay(true), ec);
+    socket.set_no_delay(ec);
     auto session = std::make_shared<NextSession>(shared_from_this(), std::move(socket), next_session_id_++);
     sessions_[session->id()] = session;
     session->run();

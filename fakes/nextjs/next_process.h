@@ -14,7 +14,6 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/strand.hpp>
 
 #include "core/clock.h"
@@ -25,6 +24,7 @@
 #include "fakes/docker/container_process.h"
 #include "fakes/nextjs/next_app.h"
 #include "fakes/nextjs/next_log_lines.h"
+#include "net/network.h"
 
 namespace bg::fakes {
 
@@ -34,8 +34,9 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
  public:
   using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
 
+  // `network`: the kernel's loopback (live) or the run's in-memory network (sim).
   NextProcess(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
-              core::Rng rng, NextAppProfile profile, ProcessSpec spec);
+              core::Rng rng, NextAppProfile profile, ProcessSpec spec, net::Network network = {});
   NextProcess(const NextProcess&) = delete;
   NextProcess& operator=(const NextProcess&) = delete;
 
@@ -73,7 +74,7 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
   void on_start();
   void on_listen_timer();
   void do_accept();
-  void on_accept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void on_accept(boost::system::error_code ec, net::Socket socket);
   void on_prepared();
   void on_signal(int signo);
   void stop_listening();
@@ -98,7 +99,8 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
   core::ScenarioTimer listen_timer_;
   core::ScenarioTimer prepare_timer_;
   std::optional<core::PortListener> listener_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  net::Network network_;
+  net::Acceptor acceptor_;
   std::map<uint64_t, std::shared_ptr<NextSession>> sessions_;
   std::vector<std::weak_ptr<NextSession>> held_;
   uint64_t next_session_id_ = 1;

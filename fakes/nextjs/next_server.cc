@@ -4,6 +4,7 @@
 
 #include <boost/asio/post.hpp>
 
+#include "core/virtual_clock.h"
 #include "fakes/nextjs/next_exec.h"
 #include "fakes/nextjs/next_process.h"
 
@@ -18,8 +19,9 @@ constexpr auto kTeardownDeadline = std::chrono::seconds(3);
 }  // namespace
 
 NextServer::NextServer(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
-                       core::Rng rng, NextAppProfile profile, ProcessSpec spec)
-    : process_(std::make_shared<NextProcess>(io, clock, history, ports, std::move(rng), std::move(profile), spec)),
+                       core::Rng rng, NextAppProfile profile, ProcessSpec spec, net::Network network)
+    : process_(
+          std::make_shared<NextProcess>(io, clock, history, ports, std::move(rng), std::move(profile), spec, network)),
       spec_(std::move(spec)) {}
 
 NextServer::~NextServer() {
@@ -29,7 +31,9 @@ NextServer::~NextServer() {
   }
   // A run's teardown destroys its containers after joining the io_context's threads: nothing can run
   // our handlers any more, and a post would only wait out the deadline (3 s a container, a World).
-  if (process_->strand().get_inner_executor().context().stopped()) {
+  // On a virtual clock the clock runs the handlers, and only while no actor (this thread) runs.
+  if (process_->strand().get_inner_executor().context().stopped() ||
+      dynamic_cast<core::VirtualClock*>(&process_->clock())) {
     process_->shutdown();
     return;
   }
@@ -52,10 +56,11 @@ core::CommandResult NextServer::exec(const ExecRequest& request, std::stop_token
 
 ProcessFactory NextServer::factory(boost::asio::io_context& io, core::Clock& clock, core::History& history,
                                    core::PortMap& ports, core::Rng rng,
-                                   std::function<NextAppProfile(const ProcessSpec&)> profile_for) {
-  return [&io, &clock, &history, &ports, rng, profile_for = std::move(profile_for)](const ProcessSpec& spec) {
+                                   std::function<NextAppProfile(const ProcessSpec&)> profile_for,
+                                   net::Network network) {
+  return [&io, &clock, &history, &ports, rng, profile_for = std::move(profile_for), network](const ProcessSpec& spec) {
     return std::unique_ptr<ContainerProcess>(
-        new NextServer(io, clock, history, ports, rng.child(spec.container), profile_for(spec), spec));
+        new NextServer(io, clock, history, ports, rng.child(spec.container), profile_for(spec), spec, network));
   };
 }
 

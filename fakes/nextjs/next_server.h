@@ -26,6 +26,7 @@
 #include "core/rng.h"
 #include "fakes/docker/container_process.h"
 #include "fakes/nextjs/next_app_profile.h"
+#include "net/network.h"
 
 namespace bg::fakes {
 
@@ -33,8 +34,9 @@ class NextProcess;
 
 class NextServer final : public ContainerProcess {
  public:
+  // `network`: the kernel's loopback (live) or the run's in-memory network (sim).
   NextServer(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
-             core::Rng rng, NextAppProfile profile, ProcessSpec spec);
+             core::Rng rng, NextAppProfile profile, ProcessSpec spec, net::Network network = {});
   ~NextServer() override;
   NextServer(const NextServer&) = delete;
   NextServer& operator=(const NextServer&) = delete;
@@ -49,7 +51,8 @@ class NextServer final : public ContainerProcess {
   // from the spec (image, env) and its randomness from rng.child(<container name>).
   static ProcessFactory factory(boost::asio::io_context& io, core::Clock& clock, core::History& history,
                                 core::PortMap& ports, core::Rng rng,
-                                std::function<NextAppProfile(const ProcessSpec&)> profile_for);
+                                std::function<NextAppProfile(const ProcessSpec&)> profile_for,
+                                net::Network network = {});
 
  private:
   std::shared_ptr<NextProcess> process_;

@@ -32,11 +32,23 @@ uint64_t parse_u64(std::string_view text) {
 
 }  // namespace
 
-NextSession::NextSession(std::shared_ptr<NextProcess> process, asio::ip::tcp::socket socket, uint64_t id)
+NextSession::NextSession(std::shared_ptr<NextProcess> process, net::Socket socket, uint64_t id)
     : process_(std::move(process)),
-      stream_(std::move(socket)),
+      socket_(std::move(socket)),
+      deadline_(process_->strand(), process_->clock()),
       delay_timer_(process_->strand(), process_->clock()),
       id_(id) {}
+
+void NextSession::arm_deadline(core::Duration d) {
+  deadline_.expires_after(d);
+  deadline_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
+    if (ec || self->closed_) return;  // disarmed, armed again, or closed meanwhile
+    beast::error_code ignored;
+    self->socket_.close(ignored);  // the pending operation ends with an error: on_read / on_write end it
+  });
+}
+
+void NextSession::disarm_deadline() { deadline_.cancel(); }
 
 void NextSession::run() { do_read(); }
 
@@ -45,8 +57,8 @@ void NextSession::do_read() {
   parser_->body_limit(1 << 20);
   // Node closes an idle keep-alive socket keepAliveTimeout after its last response (R07).
   core::Duration idle = first_request_ ? kHeadersTimeout : process_->app().profile().keep_alive_timeout;
-  stream_.expires_after(process_->clock().to_real(idle));
-  http::async_read(stream_, buffer_, *parser_,
+  arm_deadline(idle);
+  http::async_read(socket_, buffer_, *parser_,
                    [self = shared_from_this()](beast::error_code ec, size_t) { self->on_read(ec); });
 }
 
@@ -60,7 +72,7 @@ void NextSession::on_read(beast::error_code ec) {
   }
   first_request_ = false;
   request_ = parser_->release();
-  stream_.expires_never();
+  disarm_deadline();
   const auto& spec = process_->spec();
   route_ = route_of(request_.method_string(), request_.target(), spec.build_id,
                     process_->shared_static_listing(request_.target().starts_with("/_next/static/")));
@@ -140,13 +152,14 @@ void NextSession::respond(const AppResponse& response) {
   header << res.base();
   out_ = header.str();
   if (request_.method() != http::verb::head) out_ += res.body();
-  stream_.expires_after(process_->clock().to_real(kWriteTimeout));
-  asio::async_write(stream_, asio::buffer(out_),
+  arm_deadline(kWriteTimeout);
+  asio::async_write(socket_, asio::buffer(out_),
                     [self = shared_from_this()](beast::error_code ec, size_t) { self->on_write(ec); });
 }
 
 void NextSession::on_write(beast::error_code ec) {
   if (closed_ || process_->done()) return;
+  disarm_deadline();
   in_request_ = false;
   process_->request_done();  // may end a drain: the process then closes everything, this included
   if (closed_ || process_->done()) return;
@@ -161,7 +174,7 @@ void NextSession::end_connection(bool graceful) {
   if (graceful) {
     // Connection: close was sent: end our side after the response, as Node's socket.end() does.
     beast::error_code ignored;
-    stream_.socket().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   }
   close();
   process_->session_closed(id_);
@@ -171,7 +184,9 @@ void NextSession::close() {
   if (closed_) return;
   closed_ = true;
   delay_timer_.cancel();
-  stream_.close();
+  deadline_.cancel();
+  beast::error_code ignored;
+  socket_.close(ignored);
 }
 
 }  // namespace bg::fakes

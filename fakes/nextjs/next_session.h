@@ -9,12 +9,12 @@
 #include <optional>
 #include <string>
 
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
 #include "core/scenario_timer.h"
 #include "fakes/nextjs/next_routes.h"
+#include "net/network.h"
 
 namespace bg::fakes {
 
@@ -26,7 +26,7 @@ inline constexpr const char* kDelayHeader = "X-Bluegreen-Delay-Ms";
 
 class NextSession : public std::enable_shared_from_this<NextSession> {
  public:
-  NextSession(std::shared_ptr<NextProcess> process, boost::asio::ip::tcp::socket socket, uint64_t id);
+  NextSession(std::shared_ptr<NextProcess> process, net::Socket socket, uint64_t id);
 
   uint64_t id() const { return id_; }
   void run();
@@ -48,9 +48,14 @@ class NextSession : public std::enable_shared_from_this<NextSession> {
   void respond(const AppResponse& response);
   void on_write(boost::beast::error_code ec);
   void end_connection(bool graceful);
+  // The socket is closed if the operation started now has not ended within `d` (scenario time);
+  // the operation then fails, as Beast's tcp_stream timeout did. disarm() when it has ended.
+  void arm_deadline(core::Duration d);
+  void disarm_deadline();
 
   std::shared_ptr<NextProcess> process_;
-  boost::beast::tcp_stream stream_;
+  net::Socket socket_;
+  core::ScenarioTimer deadline_;
   boost::beast::flat_buffer buffer_;
   std::optional<boost::beast::http::request_parser<boost::beast::http::string_body>> parser_;
   Request request_;
