@@ -45,10 +45,20 @@ PortMap::PortMap(PortMap& outside, std::map<uint16_t, uint16_t> own)
     : identity_(false), outside_(&outside), declared_to_actual_(std::move(own)) {}
 
 PortMap::~PortMap() {
-  for (auto& [port, held] : held_) ::close(held.fd);
+  for (auto& [port, held] : held_)
+    if (held.fd >= 0) ::close(held.fd);
 }
 
 uint16_t PortMap::reserve_locked(uint16_t wanted) {
+  if (in_memory_) {
+    uint16_t port = wanted;
+    while (port == 0 || (wanted == 0 && held_.count(port))) {  // the next free number
+      port = next_anonymous_++;
+      if (next_anonymous_ == 0) next_anonymous_ = kFirstInMemoryAnonymous;  // wrapped (a very long run)
+    }
+    held_[port] = Held{-1};
+    return port;
+  }
   uint16_t actual = 0;
   if (wanted != 0) {
     held_[wanted] = Held{bind_loopback(wanted, &actual)};
@@ -102,7 +112,7 @@ void PortMap::release_anonymous(uint16_t actual) {
   for (const auto& [declared, a] : declared_to_actual_)
     if (a == actual) return;  // declared ports stay held for the whole run
   if (auto it = held_.find(actual); it != held_.end()) {
-    ::close(it->second.fd);
+    if (it->second.fd >= 0) ::close(it->second.fd);
     held_.erase(it);
   }
 }

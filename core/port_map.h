@@ -20,6 +20,11 @@ class PortMap {
  public:
   // identity: declared ports are bound as they are (the CLI's --bind-declared-ports).
   explicit PortMap(bool identity = false) : identity_(identity) {}
+  // The ports of the in-memory network (net::SimNetwork): numbers only, nothing is bound. A
+  // declared port is itself; an anonymous one is the next free number from kFirstInMemoryAnonymous.
+  struct InMemory {};
+  explicit PortMap(InMemory) : identity_(true), in_memory_(true) {}
+  static constexpr uint16_t kFirstInMemoryAnonymous = 20000;
   // A container's own ports (its network namespace), for a process that runs inside a container:
   // `own` maps the ports it listens on to the container's address, held by `outside` (the run's
   // map; container_network.h: an address is a loopback port standing for <container IP>:<port>).
@@ -62,7 +67,9 @@ class PortMap {
   uint16_t reserve_locked(uint16_t wanted);
 
   bool identity_;
-  PortMap* outside_ = nullptr;  // a container's map: the run's, which holds its addresses
+  bool in_memory_ = false;
+  uint16_t next_anonymous_ = kFirstInMemoryAnonymous;  // in memory only
+  PortMap* outside_ = nullptr;                         // a container's map: the run's, which holds its addresses
   mutable std::mutex mutex_;
   std::set<uint16_t> addresses_;  // made with map_to_itself
   std::map<uint16_t, uint16_t> declared_to_actual_;

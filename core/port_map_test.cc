@@ -23,6 +23,20 @@ int try_connect(uint16_t port) {
   return err;
 }
 
+// Goal: the in-memory network's ports are numbers only: a declared port is itself, an anonymous one
+// the next number not held (a declared one is skipped), and nothing is bound on the machine.
+TEST(PortMap, InMemoryPortsAreNumbersAndBindNothing) {
+  PortMap ports{PortMap::InMemory{}};
+  EXPECT_EQ(ports.map(3000), 3000);
+  EXPECT_EQ(ports.map(PortMap::kFirstInMemoryAnonymous + 1), PortMap::kFirstInMemoryAnonymous + 1);
+  EXPECT_EQ(ports.reserve_anonymous(), PortMap::kFirstInMemoryAnonymous);
+  EXPECT_EQ(ports.reserve_anonymous(), PortMap::kFirstInMemoryAnonymous + 2);  // +1 is declared
+  EXPECT_EQ(ports.reserved_fd(3000), -1);
+  EXPECT_EQ(ports.reserved_fd(PortMap::kFirstInMemoryAnonymous), -1);
+  ports.release_anonymous(PortMap::kFirstInMemoryAnonymous);
+  EXPECT_EQ(ports.declared_for(3000), 3000);
+}
+
 }  // namespace
 
 // Goal: a mapped port refuses while nobody serves on it, accepts while a PortListener listens, and

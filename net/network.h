@@ -91,6 +91,20 @@ class BasicSocket {
   std::size_t available(boost::system::error_code& ec) const {
     return std::visit([&](const auto& s) { return s.available(ec); }, socket_);
   }
+  // Reads and drops what has arrived, so that a close after it is a FIN, not an RST.
+  void discard_unread(boost::system::error_code& ec) {
+    if (auto* sim = std::get_if<SimSocket>(&socket_)) return sim->discard_unread(ec);
+    auto& live = std::get<Live>(socket_);
+    char sink[4096];
+    live.non_blocking(true, ec);
+    while (!ec && live.available(ec) > 0 && !ec) live.read_some(boost::asio::buffer(sink), ec);
+  }
+  // SO_LINGER 0 on a live socket, so that its close resets the peer (a refusal's stand-in where NAT
+  // is approximated); nothing on a sim socket, where NAT is modelled and this is never needed.
+  void reset_on_close(boost::system::error_code& ec) {
+    ec = {};
+    if (auto* live = std::get_if<Live>(&socket_)) live->set_option(boost::asio::socket_base::linger(true, 0), ec);
+  }
   // TCP_NODELAY on a live socket; the in-memory network has no Nagle to turn off.
   void set_no_delay(boost::system::error_code& ec) {
     ec = {};

@@ -85,6 +85,30 @@ void SimNetwork::accept(const std::shared_ptr<Listener>& listener, AcceptDone do
   listener->accept_done = std::move(done);
 }
 
+void SimNetwork::close_port(uint16_t port) {
+  std::shared_ptr<Listener> listener;
+  {
+    std::lock_guard lock(mutex_);
+    if (auto it = listeners_.find(port); it != listeners_.end()) listener = it->second;
+  }
+  if (listener) close(*listener);
+}
+
+void SimNetwork::forward(uint16_t from, uint16_t to) {
+  std::lock_guard lock(mutex_);
+  forwards_[from] = to;
+}
+
+void SimNetwork::unforward(uint16_t from) {
+  std::lock_guard lock(mutex_);
+  forwards_.erase(from);
+}
+
+void SimNetwork::discard_unread(const std::shared_ptr<Endpoint>& e) {
+  std::lock_guard lock(mutex_);
+  e->inbox.clear();
+}
+
 void SimNetwork::close(Listener& listener) {
   std::lock_guard lock(mutex_);
   if (!listener.open) return;
@@ -231,7 +255,9 @@ void SimNetwork::arrive(std::weak_ptr<Endpoint> to_weak, std::weak_ptr<Endpoint>
   switch (kind) {
     case Segment::syn: {
       if (!from || from->closed) return;  // the client gave up: nothing to answer
-      auto it = listeners_.find(from->peer_port);
+      uint16_t port = from->peer_port;
+      if (auto f = forwards_.find(port); f != forwards_.end()) port = f->second;  // NAT
+      auto it = listeners_.find(port);
       if (it == listeners_.end()) return send(nullptr, from, Segment::refuse);
       Listener& listener = *it->second;
       // The kernel completes the handshake without the application: the server side exists now.

@@ -79,7 +79,14 @@ class SimNetwork {
   void accept(const std::shared_ptr<Listener>& listener, AcceptDone done);
   // Stops listening: the port refuses from now, a pending accept is aborted and the backlog reset.
   void close(Listener& listener);
+  // Closes whatever listens on `port`, from any thread (close(Listener&) of its holder may come
+  // later, on the holder's strand, as a live acceptor's close follows PortListener::stop).
+  void close_port(uint16_t port);
   bool listening(uint16_t port) const;
+  // NAT (dockerd --userland-proxy=false): a connect to `from` goes to `to`, refused when nothing
+  // listens there, until unforward(from).
+  void forward(uint16_t from, uint16_t to);
+  void unforward(uint16_t from);
 
   // --- connections
   // A socket not connected yet (a client's), with an ephemeral port of its own.
@@ -89,6 +96,8 @@ class SimNetwork {
   void read(const std::shared_ptr<Endpoint>& e, std::vector<boost::asio::mutable_buffer> buffers, IoDone done);
   // Bytes arrived and not read yet (FIONREAD).
   std::size_t available(const std::shared_ptr<Endpoint>& e) const;
+  // Reads and drops what has arrived, so a close that follows is a FIN, not an RST.
+  void discard_unread(const std::shared_ptr<Endpoint>& e);
   // Sends `bytes`; completes at once with their size (no send buffer limit), or with the error.
   void write(const std::shared_ptr<Endpoint>& e, std::string bytes, IoDone done);
   void shutdown_send(const std::shared_ptr<Endpoint>& e);
@@ -124,6 +133,7 @@ class SimNetwork {
   std::shared_ptr<Guard> guard_;
   std::mutex& mutex_;
   std::map<uint16_t, std::shared_ptr<Listener>> listeners_;
+  std::map<uint16_t, uint16_t> forwards_;
   uint16_t next_ephemeral_ = 40000;
 };
 

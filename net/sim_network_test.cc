@@ -15,6 +15,7 @@
 #include <boost/beast/http.hpp>
 
 #include "core/virtual_clock.h"
+#include "net/blocking_probe.h"
 
 namespace bg::net {
 namespace {
@@ -84,27 +85,36 @@ TEST(SimNetwork, AConnectToAPortNobodyListensOnIsRefused) {
   EXPECT_LE(out.at, core::Time(500us));
 }
 
+// Answers one HTTP request on `port` with `status` and the body "served <target>".
+struct OneAnswer {
+  OneAnswer(Net& n, uint16_t port, http::status status)
+      : acceptor(n.io.get_executor(), n.network), response{status, 11} {
+    error_code ec;
+    acceptor.listen(port, ec);
+    EXPECT_FALSE(ec);
+    acceptor.async_accept([this](error_code ec, SimSocket s) {
+      EXPECT_FALSE(ec);
+      server.emplace(std::move(s));
+      http::async_read(*server, buffer, request, [this](error_code ec, std::size_t) {
+        EXPECT_FALSE(ec);
+        response.body() = "served " + std::string(request.target());
+        response.prepare_payload();
+        http::async_write(*server, response, [](error_code ec, std::size_t) { EXPECT_FALSE(ec); });
+      });
+    });
+  }
+  SimAcceptor acceptor;
+  std::optional<SimSocket> server;
+  boost::beast::flat_buffer buffer;
+  http::request<http::string_body> request;
+  http::response<http::string_body> response;
+};
+
 // Goal: Beast's HTTP read and write run over it unchanged; a seed gives the same instants on every
 // run, another seed other ones (the latency is drawn).
 core::Time http_round_trip(uint64_t seed, std::string& body) {
   Net n(seed);
-  SimAcceptor acceptor(n.io.get_executor(), n.network);
-  error_code ec;
-  acceptor.listen(3000, ec);
-  std::optional<SimSocket> server;
-  boost::beast::flat_buffer server_buffer;
-  http::request<http::string_body> request;
-  http::response<http::string_body> response{http::status::ok, 11};
-  acceptor.async_accept([&](error_code ec, SimSocket s) {
-    EXPECT_FALSE(ec);
-    server.emplace(std::move(s));
-    http::async_read(*server, server_buffer, request, [&](error_code ec, std::size_t) {
-      EXPECT_FALSE(ec);
-      response.body() = "served " + std::string(request.target());
-      response.prepare_payload();
-      http::async_write(*server, response, [](error_code ec, std::size_t) { EXPECT_FALSE(ec); });
-    });
-  });
+  OneAnswer server(n, 3000, http::status::ok);
   SimSocket client(n.io.get_executor(), n.network);
   http::request<http::string_body> get{http::verb::get, "/api/ping", 11};
   boost::beast::flat_buffer client_buffer;
@@ -198,6 +208,28 @@ TEST(SimNetwork, CancelAndCloseAbortAPendingReadAndAPortHasOneListener) {
   error_code ec;
   second.listen(3000, ec);
   EXPECT_EQ(ec, error_code(asio::error::address_in_use));
+}
+
+// Goal: a thread waiting for a probe is an actor blocked in virtual time: an answer comes back at
+// the instant the exchange ends, a refusal as nullopt, and a server that never answers ends the
+// probe at its timeout to the microsecond.
+TEST(SimNetwork, ABlockingProbeWaitsInVirtualTime) {
+  Net n;
+  OneAnswer server(n, 3000, http::status::service_unavailable);
+  error_code ec;
+  SimAcceptor silent(n.io.get_executor(), n.network);
+  silent.listen(3001, ec);  // accepts (in the kernel's backlog) and never answers
+  core::VirtualClock::Actor self(n.clock, 1);
+  const Network network(n.network);
+  EXPECT_EQ(blocking_http_get(network, n.io.get_executor(), n.clock, 3000, "/api/health", 5s), 503);
+  EXPECT_GT(n.clock.now(), core::Time(0));
+  EXPECT_LT(n.clock.now(), core::Time(5ms));
+  EXPECT_EQ(blocking_http_get(network, n.io.get_executor(), n.clock, 3002, "/", 5s), std::nullopt);
+  EXPECT_FALSE(blocking_connect(network, n.io.get_executor(), n.clock, 3002, 5s));
+  const core::Time before = n.clock.now();
+  EXPECT_EQ(blocking_http_get(network, n.io.get_executor(), n.clock, 3001, "/", 5s), std::nullopt);
+  EXPECT_EQ(n.clock.now(), before + 5s);
+  EXPECT_TRUE(blocking_connect(network, n.io.get_executor(), n.clock, 3001, 5s));
 }
 
 }  // namespace

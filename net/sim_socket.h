@@ -104,6 +104,10 @@ class SimSocket {
   void cancel() {
     if (endpoint_) network_->cancel(endpoint_);
   }
+  void discard_unread(boost::system::error_code& ec) {
+    ec = endpoint_ ? boost::system::error_code() : boost::asio::error::bad_descriptor;
+    if (endpoint_) network_->discard_unread(endpoint_);
+  }
   void close(boost::system::error_code& ec) {
     ec = {};
     if (auto e = std::move(endpoint_)) network_->close(e);

@@ -14,6 +14,7 @@
 #include "core/history.h"
 #include "core/port_map.h"
 #include "core/virtual_clock.h"
+#include "fakes/docker/docker_engine.h"
 #include "fakes/nextjs/next_server.h"
 #include "net/sim_network.h"
 #include "sim/traffic_generator.h"
@@ -21,6 +22,16 @@
 namespace bg::sim {
 namespace {
 using namespace std::chrono_literals;
+
+// Traffic straight to an app's port on the in-memory network: 50 req/s, 10 s timeout.
+TrafficOptions straight_to(uint16_t port, net::SimNetwork& network) {
+  TrafficOptions t;
+  t.port = port;
+  t.rate = 50;
+  t.timeout = 10s;
+  t.network = net::Network(network);
+  return t;
+}
 
 struct SliceRun {
   std::vector<std::string> history;  // JSONL lines
@@ -57,13 +68,9 @@ SliceRun run_slice(uint64_t seed) {
       out.exit_code = code;
       out.exited_at = clock.now();
     };
-    TrafficOptions t;
-    t.port = 3000;
-    t.rate = 50;
+    TrafficOptions t = straight_to(3000, network);
     t.post_ratio = 0.2;
     t.api_get_ratio = 0.2;
-    t.timeout = 10s;
-    t.network = net::Network(network);
     TrafficGenerator traffic(io, clock, history, core::Rng(seed).child("traffic"), t);
     app.start();
     traffic.start();
@@ -102,6 +109,78 @@ TEST(SimNetworkSlice, TheSameSeedGivesTheSameHistoryAndTheAppsStory) {
   EXPECT_EQ(count_with(first.history, "\"what\":\"listening\""), 1);
   // Between listening and ready 12.2 answers 500 (its handler is not set up yet, §5).
   EXPECT_GT(count_with(first.history, "\"type\":\"request\"", "\"status\":500"), 5);
+}
+
+// The Docker engine with docker-proxy and a Next.js 14.1 container, traffic to the published host
+// port, `docker stop` at 5 s: 14.1 drains and exits; until the endpoint's teardown (500 ms here)
+// docker-proxy still accepts and closes at once (semantics.md §3, race R04); then the port
+// refuses. A healthcheck probes the app through the same network.
+SliceRun run_docker_slice(uint64_t seed) {
+  core::VirtualClock clock;
+  net::SimNetwork network(clock, core::Rng(seed).child("network"));
+  boost::asio::io_context io;
+  clock.attach(io);
+  core::History history;
+  core::PortMap ports{core::PortMap::InMemory{}};
+  SliceRun out;
+  {
+    core::VirtualClock::Actor self(clock, 1);
+    fakes::EngineOptions options;
+    options.build_duration = 0s;
+    options.teardown_delay = 500ms;
+    options.network = net::Network(network);
+    fakes::NextAppProfile profile;
+    profile.version = "14.1";
+    profile.listen_delay = 1s;
+    fakes::DockerEngine docker(io, clock, history, ports, core::Rng(seed).child("docker"), options,
+                               fakes::NextServer::factory(
+                                   io, clock, history, ports, core::Rng(seed).child("apps"),
+                                   [&](const fakes::ProcessSpec&) { return profile; }, net::Network(network)));
+    docker.build(fakes::parse_dockerfile("FROM node:16-alpine\nENV PORT 3000\nCMD [\"node\", \"server.js\"]\n"),
+                 "docker-image", {});
+    fakes::ContainerSpec spec;
+    spec.project = spec.service = "blue";
+    spec.image = "docker-image";
+    spec.ports = {{"", 3000, 3000, "tcp"}};
+    spec.healthcheck = fakes::Healthcheck{{"CMD", "curl", "-f", "http://localhost:3000/api/health"}, 1s, 1s, 0s, 3};
+    const std::string name = docker.create(spec).name;
+    docker.start(name);
+    TrafficGenerator traffic(io, clock, history, core::Rng(seed).child("traffic"), straight_to(3000, network));
+    traffic.start();
+    clock.sleep_for(5s);
+    out.exit_code = docker.stop(name, std::nullopt, {});
+    out.exited_at = clock.now();
+    clock.sleep_for(2s);
+    traffic.stop();
+    EXPECT_TRUE(traffic.wait_idle(60s));
+    docker.shutdown();
+  }
+  for (const auto& entry : history.entries()) out.history.push_back(core::entry_to_line(entry));
+  return out;
+}
+
+// Goal: the engine, docker-proxy, the app and the traffic run on the in-memory network with one
+// history per seed, and the published port tells R04's story: before the app listens and in the
+// teardown window docker-proxy accepts and closes (the client reads end of stream); after the
+// teardown the port refuses.
+TEST(SimNetworkSlice, DockerProxyAcceptsAndClosesUntilTheEndpointIsTornDown) {
+  const SliceRun first = run_docker_slice(3);
+  EXPECT_EQ(run_docker_slice(3).history, first.history);
+  EXPECT_EQ(first.exit_code, 0);
+  EXPECT_EQ(first.exited_at, core::Time(5s));  // 14.1 idle between requests: it drains at once
+  int eof_before_listen = 0, eof_in_teardown = 0, refused_after = 0, ok = 0;
+  for (const auto& line : first.history) {
+    if (line.find("\"type\":\"request\"") == std::string::npos) continue;
+    const auto at = std::stoll(line.substr(line.find("\"intended\":") + 11));
+    if (line.find("\"error\":\"eof\"") != std::string::npos) (at < 1'000'000 ? eof_before_listen : eof_in_teardown)++;
+    if (line.find("connect_refused") != std::string::npos && at >= 5'500'000) ++refused_after;
+    if (line.find("\"status\":200") != std::string::npos) ++ok;
+  }
+  EXPECT_GT(eof_before_listen, 40);  // 1 s at 50 req/s
+  EXPECT_GT(eof_in_teardown, 15);    // 0.5 s
+  EXPECT_GT(refused_after, 60);      // 1.5 s
+  EXPECT_GT(ok, 150);
+  EXPECT_EQ(count_with(first.history, "\"what\":\"health_status\"", "healthy"), 1);
 }
 
 }  // namespace

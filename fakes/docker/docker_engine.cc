@@ -211,7 +211,8 @@ void DockerEngine::publish(const std::string& name, const std::shared_ptr<Live>&
     if (p.published == 0) continue;  // simplification: an ephemeral host port is not published
     allocated_[p.published] = name;
     live->allocated.push_back(p.published);
-    auto publisher = PortPublisher::create(io_, ports_, ports_.map(p.published), live->container_port, options);
+    auto publisher =
+        PortPublisher::create(io_, ports_, ports_.map(p.published), live->container_port, options, options_.network);
     try {
       publisher->start();
     } catch (const std::exception& e) {

@@ -35,6 +35,7 @@
 #include "core/clock.h"
 #include "core/history.h"
 #include "core/scenario_condition.h"
+#include "net/network.h"
 #include "core/port_map.h"
 #include "core/rng.h"
 #include "fakes/docker/compose_file.h"
@@ -71,6 +72,9 @@ struct EngineOptions {
   // without the host's mount namespace in between): a single-file bind mount pins its file's inode
   // through one (container_fs.h). nullptr: host_paths are used, and a link that fails is a copy.
   const core::PathMap* host_linkable = nullptr;
+  // Where published ports and healthcheck probes go: the kernel's loopback, or the run's in-memory
+  // network (then `ports` must be a PortMap::InMemory, and the processes' factory use it too).
+  net::Network network;
 };
 
 // What compose (or `docker run`) asks the daemon to create.

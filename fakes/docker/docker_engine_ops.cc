@@ -10,6 +10,7 @@
 #include "fakes/docker/docker_engine.h"
 #include "fakes/docker/docker_engine_live.h"
 #include "fakes/docker/health_probe.h"
+#include "net/blocking_probe.h"
 #include "fakes/docker/health_tracker.h"
 
 namespace bg::fakes {
@@ -264,7 +265,19 @@ void DockerEngine::run_healthcheck(const std::string& id, uint64_t generation, H
   HealthProbe probe = HealthTracker::probe_for(check);
   auto timeout = std::max<std::chrono::nanoseconds>(clock_.to_real(tracker.timeout()), std::chrono::milliseconds(1));
   while (clock_.sleep_for(tracker.interval(), stop)) {
-    bool passed = run_health_probe(probe, port, timeout);
+    // Live: a blocking client on the machine's loopback. In memory: the same probe as handlers on
+    // the run's io_context, this actor waiting for them in scenario time.
+    const net::Network& network = options_.network;
+    bool passed = false;
+    if (!network.is_sim()) {
+      passed = run_health_probe(probe, port, timeout);
+    } else if (probe.http) {
+      auto status =
+          net::blocking_http_get(network, io_.get_executor(), clock_, port, probe.path, tracker.timeout(), stop);
+      passed = status && *status < 400;
+    } else {
+      passed = net::blocking_connect(network, io_.get_executor(), clock_, port, tracker.timeout(), stop);
+    }
     {
       std::lock_guard lock(mutex_);
       std::string name = name_of(id);

@@ -22,12 +22,12 @@ tcp::endpoint loopback(uint16_t port) { return tcp::endpoint(asio::ip::address_v
 // per connection (moby cmd/docker-proxy/tcp_proxy.go). Runs on the publisher's strand.
 class PortPublisher::Session : public std::enable_shared_from_this<PortPublisher::Session> {
  public:
-  Session(std::shared_ptr<PortPublisher> owner, tcp::socket client)
-      : owner_(std::move(owner)), client_(std::move(client)), backend_(owner_->strand_) {}
+  Session(std::shared_ptr<PortPublisher> owner, net::Socket client)
+      : owner_(std::move(owner)), client_(std::move(client)), backend_(owner_->strand_, owner_->network_) {}
 
   void start() {
     error_code ignored;
-    client_.set_option(tcp::no_delay(true), ignored);
+    client_.set_no_delay(ignored);
     backend_.async_connect(loopback(owner_->container_port_),
                            asio::bind_executor(owner_->strand_, [self = shared_from_this()](const error_code& ec) {
                              self->on_connect(ec);
@@ -42,8 +42,8 @@ class PortPublisher::Session : public std::enable_shared_from_this<PortPublisher
 
  private:
   struct Direction {
-    tcp::socket* from;
-    tcp::socket* to;
+    net::Socket* from;
+    net::Socket* to;
     std::array<char, 16384> buffer;
     bool done = false;
   };
@@ -51,7 +51,7 @@ class PortPublisher::Session : public std::enable_shared_from_this<PortPublisher
   void on_connect(const error_code& ec) {
     if (!ec) {
       error_code ignored;
-      backend_.set_option(tcp::no_delay(true), ignored);
+      backend_.set_no_delay(ignored);
       up_.from = &client_, up_.to = &backend_;
       down_.from = &backend_, down_.to = &client_;
       pump(up_);
@@ -63,12 +63,10 @@ class PortPublisher::Session : public std::enable_shared_from_this<PortPublisher
     // kernel would answer unread data with a reset), which is what semantics.md §3 describes.
     error_code ignored;
     if (!owner_->options_.userland_proxy) {
-      client_.set_option(asio::socket_base::linger(true, 0), ignored);  // NAT would have refused
+      client_.reset_on_close(ignored);  // NAT would have refused (live only: in sim NAT is modelled)
       owner_->on_backend_refused();
     } else {
-      std::array<char, 4096> sink;
-      client_.non_blocking(true, ignored);
-      while (client_.available(ignored) > 0 && !ignored) client_.read_some(asio::buffer(sink), ignored);
+      client_.discard_unread(ignored);
       client_.shutdown(tcp::socket::shutdown_send, ignored);
     }
     close();
@@ -103,27 +101,35 @@ class PortPublisher::Session : public std::enable_shared_from_this<PortPublisher
   }
 
   std::shared_ptr<PortPublisher> owner_;
-  tcp::socket client_;
-  tcp::socket backend_;
+  net::Socket client_;
+  net::Socket backend_;
   Direction up_{}, down_{};
 };
 
 std::shared_ptr<PortPublisher> PortPublisher::create(asio::io_context& io, core::PortMap& ports, uint16_t host_port,
-                                                     uint16_t container_port, Options options) {
-  return std::shared_ptr<PortPublisher>(new PortPublisher(io, ports, host_port, container_port, options));
+                                                     uint16_t container_port, Options options, net::Network network) {
+  return std::shared_ptr<PortPublisher>(new PortPublisher(io, ports, host_port, container_port, options, network));
 }
 
 PortPublisher::PortPublisher(asio::io_context& io, core::PortMap& ports, uint16_t host_port, uint16_t container_port,
-                             Options options)
+                             Options options, net::Network network)
     : strand_(asio::make_strand(io)),
       host_port_(host_port),
       container_port_(container_port),
       options_(options),
-      acceptor_(strand_),
+      network_(network),
+      acceptor_(strand_, network_),
       probe_timer_(strand_),
       listener_(ports, host_port) {}
 
 void PortPublisher::start() {
+  if (network_.is_sim() && !options_.userland_proxy) {
+    // NAT: the host port is the app's, refusing while the app does not listen, at once.
+    std::lock_guard lock(mutex_);
+    network_.sim()->forward(host_port_, container_port_);
+    listening_ = true;
+    return;
+  }
   if (options_.userland_proxy) {
     start_listening();  // docker-proxy binds at container start, before the app (moby#16976)
     return;
@@ -141,12 +147,16 @@ bool PortPublisher::listening() const {
 void PortPublisher::start_listening() {
   std::lock_guard lock(mutex_);
   if (stopped_ || listening_) return;
-  int fd = listener_.start();
   error_code ec;
-  acceptor_.assign(tcp::v4(), fd, ec);
-  if (ec) {
-    listener_.stop();
-    throw boost::system::system_error(ec, "acceptor assign");
+  if (network_.is_sim()) {
+    acceptor_.listen_sim(host_port_, ec);
+    if (ec) throw boost::system::system_error(ec, "listen");
+  } else {
+    acceptor_.assign_listening(listener_.start(), ec);
+    if (ec) {
+      listener_.stop();
+      throw boost::system::system_error(ec, "acceptor assign");
+    }
   }
   listening_ = true;
   asio::dispatch(strand_, [self = shared_from_this()] { self->do_accept(); });
@@ -155,7 +165,10 @@ void PortPublisher::start_listening() {
 // Runs on the strand.
 void PortPublisher::stop_listening() {
   std::lock_guard lock(mutex_);
-  listener_.stop();
+  if (network_.is_sim())
+    network_.sim()->close_port(host_port_);
+  else
+    listener_.stop();
   listening_ = false;
   error_code ignored;
   acceptor_.close(ignored);
@@ -164,12 +177,12 @@ void PortPublisher::stop_listening() {
 void PortPublisher::do_accept() {
   if (stopped_ || !acceptor_.is_open()) return;
   acceptor_.async_accept(
-      asio::bind_executor(strand_, [self = shared_from_this()](const error_code& ec, tcp::socket socket) {
+      asio::bind_executor(strand_, [self = shared_from_this()](const error_code& ec, net::Socket socket) {
         self->on_accept(ec, std::move(socket));
       }));
 }
 
-void PortPublisher::on_accept(const error_code& ec, tcp::socket socket) {
+void PortPublisher::on_accept(const error_code& ec, net::Socket socket) {
   if (stopped_ || ec == asio::error::operation_aborted || !acceptor_.is_open()) return;
   if (!ec) {
     auto session = std::make_shared<Session>(shared_from_this(), std::move(socket));
@@ -217,7 +230,13 @@ void PortPublisher::stop() {
   {
     std::lock_guard lock(mutex_);
     if (stopped_.exchange(true)) return;
-    listener_.stop();  // from here connects are refused: the observable part happens synchronously
+    // From here connects are refused: the observable part happens synchronously.
+    if (!network_.is_sim())
+      listener_.stop();
+    else if (options_.userland_proxy)
+      network_.sim()->close_port(host_port_);
+    else
+      network_.sim()->unforward(host_port_);
     listening_ = false;
   }
   asio::post(strand_, [self = shared_from_this()] { self->close_all(); });

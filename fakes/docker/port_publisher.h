@@ -27,6 +27,7 @@
 #include <boost/asio/strand.hpp>
 
 #include "core/port_map.h"
+#include "net/network.h"
 
 namespace bg::fakes {
 
@@ -43,8 +44,10 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
 
   // host_port and container_port are actual loopback ports held by `ports` (PortMap::map and
   // PortMap::reserve_anonymous). The io_context must outlive the publisher's handlers.
+  // `network`: the kernel's loopback, or the run's in-memory network, where userland_proxy=false is
+  // NAT itself (SimNetwork::forward) rather than the probing approximation below.
   static std::shared_ptr<PortPublisher> create(boost::asio::io_context& io, core::PortMap& ports, uint16_t host_port,
-                                               uint16_t container_port, Options options);
+                                               uint16_t container_port, Options options, net::Network network = {});
   PortPublisher(const PortPublisher&) = delete;
   PortPublisher& operator=(const PortPublisher&) = delete;
 
@@ -65,12 +68,12 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
 
  private:
   PortPublisher(boost::asio::io_context& io, core::PortMap& ports, uint16_t host_port, uint16_t container_port,
-                Options options);
+                Options options, net::Network network);
   bool listening() const;
   void start_listening();
   void stop_listening();
   void do_accept();
-  void on_accept(const boost::system::error_code& ec, boost::asio::ip::tcp::socket socket);
+  void on_accept(const boost::system::error_code& ec, net::Socket socket);
   void on_backend_refused();
   void schedule_probe();
   void on_probe(bool app_listens);
@@ -80,7 +83,8 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
   uint16_t host_port_;
   uint16_t container_port_;
   Options options_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  net::Network network_;
+  net::Acceptor acceptor_;
   boost::asio::steady_timer probe_timer_;
   mutable std::mutex mutex_;  // guards listener_, listening_, sessions_
   core::PortListener listener_;
