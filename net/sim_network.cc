@@ -55,6 +55,19 @@ core::Duration SimNetwork::draw_latency() {
   return options_.latency + rng_.uniform_duration(core::Duration(0), options_.jitter);
 }
 
+core::Duration SimNetwork::draw_wakeup() {
+  return options_.wakeup + rng_.uniform_duration(core::Duration(0), options_.wakeup_jitter);
+}
+
+template <class... Args>
+void SimNetwork::wake(Completion<Args...>& done, Args... args) {
+  auto held = std::make_shared<Completion<Args...>>(std::move(done));
+  clock_.call_at(clock_.now() + draw_wakeup(), [guard = guard_, held, ... a = std::move(args)]() mutable {
+    std::lock_guard lock(guard->mutex);
+    if (guard->alive) held->post(std::move(a)...);  // the network gone: so are the io_contexts it served
+  });
+}
+
 bool SimNetwork::listening(uint16_t port) const {
   std::lock_guard lock(mutex_);
   return listeners_.count(port) > 0;
@@ -149,7 +162,7 @@ void SimNetwork::read(const std::shared_ptr<Endpoint>& e, std::vector<asio::muta
   if (!e->connected && !e->reset) return done.post(asio::error::not_connected, 0);
   e->read_buffers = std::move(buffers);
   e->read_done = std::move(done);
-  try_complete_read(*e);
+  try_complete_read(*e, false);
 }
 
 std::size_t SimNetwork::available(const std::shared_ptr<Endpoint>& e) const {
@@ -180,7 +193,7 @@ void SimNetwork::shutdown_receive(const std::shared_ptr<Endpoint>& e) {
   std::lock_guard lock(mutex_);
   if (e->closed) return;
   e->receive_shut = true;
-  try_complete_read(*e);
+  try_complete_read(*e, false);
 }
 
 void SimNetwork::cancel(const std::shared_ptr<Endpoint>& e) {
@@ -210,7 +223,7 @@ void SimNetwork::abort_pending(Endpoint& e) {
   if (e.connect_done) e.connect_done.post(asio::error::operation_aborted);
 }
 
-void SimNetwork::try_complete_read(Endpoint& e) {
+void SimNetwork::try_complete_read(Endpoint& e, bool woken) {
   if (!e.read_done) return;
   error_code ec;
   size_t n = 0;
@@ -229,7 +242,10 @@ void SimNetwork::try_complete_read(Endpoint& e) {
     return;  // nothing yet: the read waits
   }
   e.read_buffers.clear();
-  e.read_done.post(ec, n);
+  if (woken)
+    wake(e.read_done, ec, n);
+  else
+    e.read_done.post(ec, n);
 }
 
 void SimNetwork::send(const std::shared_ptr<Endpoint>& from, const std::shared_ptr<Endpoint>& to, Segment kind,
@@ -269,7 +285,7 @@ void SimNetwork::arrive(std::weak_ptr<Endpoint> to_weak, std::weak_ptr<Endpoint>
       from->peer = server;
       send(server, from, Segment::syn_ack);
       if (listener.accept_done) {
-        listener.accept_done.post(error_code(), std::move(server));
+        wake(listener.accept_done, error_code(), std::move(server));
       } else {
         listener.backlog.push_back(std::move(server));
       }
@@ -279,12 +295,12 @@ void SimNetwork::arrive(std::weak_ptr<Endpoint> to_weak, std::weak_ptr<Endpoint>
       if (!to) return;
       if (to->closed) return send(to, from, Segment::rst);  // closed while connecting
       to->connected = true;
-      if (to->connect_done) to->connect_done.post(error_code());
+      if (to->connect_done) wake(to->connect_done, error_code());
       return;
     case Segment::refuse:
       if (!to || !to->connect_done) return;
       to->peer_port = 0;
-      to->connect_done.post(asio::error::connection_refused);
+      wake(to->connect_done, error_code(asio::error::connection_refused));
       return;
     case Segment::data:
       // Data for a socket that is gone or closed is answered with RST.
@@ -294,12 +310,12 @@ void SimNetwork::arrive(std::weak_ptr<Endpoint> to_weak, std::weak_ptr<Endpoint>
       }
       if (to->reset || to->receive_shut) return;  // simplification: dropped after shutdown(receive)
       to->inbox += bytes;
-      try_complete_read(*to);
+      try_complete_read(*to, true);
       return;
     case Segment::fin:
       if (!to || to->closed || to->reset) return;
       to->fin_received = true;
-      try_complete_read(*to);
+      try_complete_read(*to, true);
       return;
     case Segment::rst:
       if (!to || to->closed || to->reset) return;
@@ -309,9 +325,9 @@ void SimNetwork::arrive(std::weak_ptr<Endpoint> to_weak, std::weak_ptr<Endpoint>
           to->fin_received ? error_code(asio::error::broken_pipe) : error_code(asio::error::connection_reset);
       if (to->connect_done) {  // reset before the handshake completed
         to->pending_error = {};
-        to->connect_done.post(asio::error::connection_reset);
+        wake(to->connect_done, error_code(asio::error::connection_reset));
       }
-      try_complete_read(*to);
+      try_complete_read(*to, true);
       return;
   }
 }

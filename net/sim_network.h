@@ -16,7 +16,9 @@
 //    stream and writes EPIPE. Reads return data received before the RST first, and end of stream
 //    before the error once a FIN has arrived (tcp_recvmsg, SOCK_DONE);
 //  - every segment (data, FIN, RST, SYN, SYN-ACK) takes a one-way latency drawn from the run's seed
-//    (FoundationDB-style perturbation), and the segments of one direction arrive in the order sent.
+//    (FoundationDB-style perturbation), and the segments of one direction arrive in the order sent;
+//  - an operation that was waiting when its segment arrived completes a wake-up later, also drawn
+//    (SimNetworkOptions::wakeup); one that finds its result ready completes at once.
 // Simplifications (each said where it matters): sends complete at once (no send buffer limit, no
 // flow control); the backlog has no limit (the kernel's is somaxconn, 4096); data after
 // shutdown(receive) is dropped; there are no addresses but loopback ports.
@@ -50,10 +52,18 @@
 namespace bg::net {
 
 struct SimNetworkOptions {
-  // One-way latency of a segment: `latency` plus a draw in [0, jitter]. Loopback on a busy machine
-  // takes tens of microseconds real; a run at time scale 0.1 sees ten times that in scenario time.
-  core::Duration latency = std::chrono::microseconds(50);
-  core::Duration jitter = std::chrono::microseconds(200);
+  // One-way latency of a segment: `latency` plus a draw in [0, jitter]. Loopback hands a segment to
+  // the peer's socket within the sender's system call: microseconds.
+  core::Duration latency = std::chrono::microseconds(5);
+  core::Duration jitter = std::chrono::microseconds(10);
+  // How long an operation that was waiting (an accept, a read, a connect) takes to learn that its
+  // segment arrived: `wakeup` plus a draw in [0, wakeup_jitter]. This is the application's side of
+  // a real exchange, a thread or event loop woken by the kernel; it is slower than the loopback
+  // itself. So a client that writes right after its connect returns reaches the server's socket
+  // before the server has reacted to the accept, as on a real machine (docker-proxy's close after
+  // a refused dial then finds the request there: a FIN after draining it, not an RST).
+  core::Duration wakeup = std::chrono::microseconds(20);
+  core::Duration wakeup_jitter = std::chrono::microseconds(100);
 };
 
 class SimNetwork {
@@ -117,9 +127,14 @@ class SimNetwork {
   void send(const std::shared_ptr<Endpoint>& from, const std::shared_ptr<Endpoint>& to, Segment kind,
             std::string bytes = {});
   void arrive(std::weak_ptr<Endpoint> to, std::weak_ptr<Endpoint> from, Segment kind, const std::string& bytes);
-  void try_complete_read(Endpoint& e);  // under mutex_
-  void abort_pending(Endpoint& e);      // under mutex_
-  core::Duration draw_latency();        // under mutex_
+  // `woken`: the read was waiting and this is the arrival that ends it (a wake-up later).
+  void try_complete_read(Endpoint& e, bool woken);  // under mutex_
+  // Completes a waiting operation a drawn wake-up from now. Under mutex_.
+  template <class... Args>
+  void wake(Completion<Args...>& done, Args... args);
+  core::Duration draw_wakeup();     // under mutex_
+  void abort_pending(Endpoint& e);  // under mutex_
+  core::Duration draw_latency();    // under mutex_
 
   core::VirtualClock& clock_;
   core::Rng rng_;

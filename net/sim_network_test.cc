@@ -81,8 +81,10 @@ TEST(SimNetwork, AConnectToAPortNobodyListensOnIsRefused) {
   n.run();
   ASSERT_TRUE(out.ec);
   EXPECT_EQ(*out.ec, asio::error::connection_refused);
-  EXPECT_GE(out.at, core::Time(100us));  // two one-way latencies of at least 50 µs
-  EXPECT_LE(out.at, core::Time(500us));
+  // The SYN, the RST that answers it, and the wake-up of the waiting connect.
+  const SimNetworkOptions o;
+  EXPECT_GE(out.at, 2 * o.latency + o.wakeup);
+  EXPECT_LE(out.at, 2 * (o.latency + o.jitter) + o.wakeup + o.wakeup_jitter);
 }
 
 // Answers one HTTP request on `port` with `status` and the body "served <target>".
