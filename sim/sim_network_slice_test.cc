@@ -3,7 +3,10 @@
 // yet (issue 15's next steps): the traffic goes straight to the app's port.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
 #include <csignal>
+#include <thread>
 #include <string>
 #include <vector>
 
@@ -90,12 +93,23 @@ int count_with(const std::vector<std::string>& lines, const std::string& a, cons
   return n;
 }
 
-// Goal: the same seed gives the same history byte for byte, twice; another seed another one (the
-// latencies and arrivals are drawn); and what happens is 12.2's story: refused before it listens,
-// served after, exit 0 at the SIGTERM's instant, refused after.
+// Goal: the same seed gives the same history byte for byte, twice, the second time with a CPU hog
+// on every core; another seed another one (the latencies and arrivals are drawn); and what happens is 12.2's story:
+// refused before it listens, served after, exit 0 at the SIGTERM's instant, refused after.
 TEST(SimNetworkSlice, TheSameSeedGivesTheSameHistoryAndTheAppsStory) {
   const SliceRun first = run_slice(5);
+  // Again with every core busy beside it: real time must not reach the history.
+  std::atomic<bool> hogging{true};
+  std::vector<std::jthread> hogs;
+  for (unsigned i = 0; i < std::max(2u, std::thread::hardware_concurrency()); ++i)
+    hogs.emplace_back([&] {
+      uint64_t spin = 0;
+      while (hogging.load(std::memory_order_relaxed)) spin = spin * 31 + 7;
+      (void)spin;
+    });
   const SliceRun again = run_slice(5);
+  hogging = false;
+  hogs.clear();
   ASSERT_EQ(first.history.size(), again.history.size());
   EXPECT_EQ(first.history, again.history);
   EXPECT_NE(run_slice(6).history, first.history);
