@@ -9,7 +9,11 @@
 // its sockets to the io_context's executor type, docs/design.md), so live code keeps its executor.
 #include <utility>  // before Asio under C++20 (docs/design.md)
 
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <cstdint>
+#include <memory>
 #include <type_traits>
 #include <variant>
 
@@ -35,6 +39,15 @@ class Network {
 
 template <class Executor = boost::asio::any_io_executor>
 class BasicSocket {
+  // A sim socket with this socket's executor type, held by pointer: a live socket, the proxy's
+  // hot path, then costs only the variant's index beyond Asio's own socket (UpstreamAttempt's size
+  // note).
+  struct Sim {
+    Executor executor;
+    SimNetwork* network;
+    std::unique_ptr<SimSocket> socket;  // null once moved from: a closed socket is made on first use
+  };
+
  public:
   using executor_type = Executor;
   using endpoint_type = boost::asio::ip::tcp::endpoint;
@@ -42,58 +55,70 @@ class BasicSocket {
 
   // A socket not open yet, on `network`.
   BasicSocket(const Executor& executor, const Network& network)
-      : executor_(executor),
-        socket_(network.is_sim() ? Variant(std::in_place_type<SimSocket>, executor, *network.sim())
-                                 : Variant(std::in_place_type<Live>, executor)) {}
+      : socket_(network.is_sim()
+                    ? Variant(Sim{executor, network.sim(), std::make_unique<SimSocket>(executor, *network.sim())})
+                    : Variant(std::in_place_type<Live>, executor)) {}
   // An accepted connection.
-  explicit BasicSocket(Live live) : executor_(live.get_executor()), socket_(std::move(live)) {}
-  BasicSocket(const Executor& executor, SimSocket sim) : executor_(executor), socket_(std::move(sim)) {}
+  explicit BasicSocket(Live live) : socket_(std::move(live)) {}
+  BasicSocket(const Executor& executor, SimSocket sim)
+      : socket_(Sim{executor, &sim.network(), std::make_unique<SimSocket>(std::move(sim))}) {}
   BasicSocket(BasicSocket&&) noexcept = default;
   BasicSocket& operator=(BasicSocket&&) noexcept = default;
 
-  executor_type get_executor() const { return executor_; }
-  bool is_sim() const { return std::holds_alternative<SimSocket>(socket_); }
+  executor_type get_executor() const {
+    if (auto* sim = std::get_if<Sim>(&socket_)) return sim->executor;
+    return const_cast<Live&>(std::get<Live>(socket_)).get_executor();
+  }
+  bool is_sim() const { return std::holds_alternative<Sim>(socket_); }
 
   template <class Token>
   auto async_connect(const endpoint_type& peer, Token&& token) {
-    return std::visit([&](auto& s) { return s.async_connect(peer, std::forward<Token>(token)); }, socket_);
+    return visit([&](auto& s) { return s.async_connect(peer, std::forward<Token>(token)); });
   }
   template <class MutableBuffers, class Token>
   auto async_read_some(const MutableBuffers& buffers, Token&& token) {
-    return std::visit([&](auto& s) { return s.async_read_some(buffers, std::forward<Token>(token)); }, socket_);
+    return visit([&](auto& s) { return s.async_read_some(buffers, std::forward<Token>(token)); });
   }
   template <class ConstBuffers, class Token>
   auto async_write_some(const ConstBuffers& buffers, Token&& token) {
-    return std::visit([&](auto& s) { return s.async_write_some(buffers, std::forward<Token>(token)); }, socket_);
+    return visit([&](auto& s) { return s.async_write_some(buffers, std::forward<Token>(token)); });
   }
 
   void shutdown(boost::asio::ip::tcp::socket::shutdown_type what, boost::system::error_code& ec) {
-    std::visit([&](auto& s) { s.shutdown(what, ec); }, socket_);
+    visit([&](auto& s) { s.shutdown(what, ec); });
   }
   void close(boost::system::error_code& ec) {
-    std::visit([&](auto& s) { s.close(ec); }, socket_);
+    visit([&](auto& s) { s.close(ec); });
   }
   void cancel() {
-    std::visit(
-        [](auto& s) {
-          if constexpr (std::is_same_v<std::decay_t<decltype(s)>, Live>) {
-            boost::system::error_code ignored;
-            s.cancel(ignored);
-          } else {
-            s.cancel();
-          }
-        },
-        socket_);
+    if (auto* sim = sim_socket()) return sim->cancel();
+    boost::system::error_code ignored;
+    std::get<Live>(socket_).cancel(ignored);
   }
   bool is_open() const {
-    return std::visit([](const auto& s) { return s.is_open(); }, socket_);
+    return const_cast<BasicSocket*>(this)->visit([](auto& s) { return s.is_open(); });
   }
   std::size_t available(boost::system::error_code& ec) const {
-    return std::visit([&](const auto& s) { return s.available(ec); }, socket_);
+    return const_cast<BasicSocket*>(this)->visit([&](auto& s) { return s.available(ec); });
+  }
+  // What names the connection while it is open: a live socket's descriptor, a sim connection's
+  // number (SimNetwork::kFirstConnectionId and up, never a descriptor). -1 when closed.
+  int connection_id() const {
+    if (auto* sim = const_cast<BasicSocket*>(this)->sim_socket()) return sim->id();
+    auto& live = const_cast<Live&>(std::get<Live>(socket_));
+    return live.is_open() ? live.native_handle() : -1;
+  }
+  // An idle keep-alive connection that can carry a request again: nothing arrived on it, neither data
+  // nor a FIN nor an RST (live: recv(MSG_PEEK | MSG_DONTWAIT) fails with EAGAIN).
+  bool idle_usable() const {
+    if (auto* sim = const_cast<BasicSocket*>(this)->sim_socket()) return sim->idle_usable();
+    char byte;
+    const ssize_t n = ::recv(connection_id(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
+    return n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK);
   }
   // Reads and drops what has arrived, so that a close after it is a FIN, not an RST.
   void discard_unread(boost::system::error_code& ec) {
-    if (auto* sim = std::get_if<SimSocket>(&socket_)) return sim->discard_unread(ec);
+    if (auto* sim = sim_socket()) return sim->discard_unread(ec);
     auto& live = std::get<Live>(socket_);
     char sink[4096];
     live.non_blocking(true, ec);
@@ -111,15 +136,26 @@ class BasicSocket {
     if (auto* live = std::get_if<Live>(&socket_)) live->set_option(boost::asio::ip::tcp::no_delay(true), ec);
   }
   endpoint_type local_endpoint(boost::system::error_code& ec) const {
-    return std::visit([&](const auto& s) { return s.local_endpoint(ec); }, socket_);
+    return const_cast<BasicSocket*>(this)->visit([&](auto& s) { return s.local_endpoint(ec); });
   }
   endpoint_type remote_endpoint(boost::system::error_code& ec) const {
-    return std::visit([&](const auto& s) { return s.remote_endpoint(ec); }, socket_);
+    return const_cast<BasicSocket*>(this)->visit([&](auto& s) { return s.remote_endpoint(ec); });
   }
 
  private:
-  using Variant = std::variant<Live, SimSocket>;
-  Executor executor_;
+  using Variant = std::variant<Live, Sim>;
+  SimSocket* sim_socket() {
+    auto* sim = std::get_if<Sim>(&socket_);
+    if (!sim) return nullptr;
+    if (!sim->socket) sim->socket = std::make_unique<SimSocket>(sim->executor, *sim->network);  // moved from
+    return sim->socket.get();
+  }
+  // f(the live socket) or f(the sim socket).
+  template <class F>
+  decltype(auto) visit(F&& f) {
+    if (auto* sim = sim_socket()) return f(*sim);
+    return f(std::get<Live>(socket_));
+  }
   Variant socket_;
 };
 
@@ -164,6 +200,30 @@ class BasicAcceptor {
         acceptor_);
   }
 
+  // handler(error_code, BasicSocket<SocketExecutor>): the next connection, its socket on
+  // `socket_executor` (the proxy's sockets are on the io_context's executor, its acceptor on a
+  // strand); the handler runs on the acceptor's executor.
+  template <class SocketExecutor, class Handler>
+  void async_accept(const SocketExecutor& socket_executor, Handler&& handler) {
+    using To = BasicSocket<SocketExecutor>;
+    std::visit(
+        [&](auto& a) {
+          using A = std::decay_t<decltype(a)>;
+          if constexpr (std::is_same_v<A, Live>) {
+            a.async_accept(socket_executor, [h = std::forward<Handler>(handler)](boost::system::error_code ec,
+                                                                                 typename To::Live s) mutable {
+              std::move(h)(ec, To(std::move(s)));
+            });
+          } else {
+            a.async_accept([h = std::forward<Handler>(handler), socket_executor](boost::system::error_code ec,
+                                                                                 SimSocket s) mutable {
+              std::move(h)(ec, To(socket_executor, std::move(s).on(socket_executor)));
+            });
+          }
+        },
+        acceptor_);
+  }
+
   // handler(error_code, Socket): the next connection, on the handler's own executor (a strand it is
   // bound to) or else the acceptor's.
   template <class Handler>
@@ -182,7 +242,7 @@ class BasicAcceptor {
             a.async_accept(
                 boost::asio::bind_executor(runs_on, [h = std::forward<Handler>(handler), executor = executor_](
                                                         boost::system::error_code ec, SimSocket s) mutable {
-                  std::move(h)(ec, Socket(executor, std::move(s)));
+                  std::move(h)(ec, Socket(executor, std::move(s).on(executor)));
                 }));
           }
         },

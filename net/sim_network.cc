@@ -12,6 +12,7 @@ namespace asio = boost::asio;
 using boost::system::error_code;
 
 struct SimNetwork::Endpoint {
+  int id = 0;
   uint16_t port = 0;       // its own
   uint16_t peer_port = 0;  // the other side's (0 until connected)
   std::weak_ptr<Endpoint> peer;
@@ -48,7 +49,13 @@ SimNetwork::~SimNetwork() {
   guard_->alive = false;
 }
 
+int SimNetwork::id(const Endpoint& e) { return e.id; }
 uint16_t SimNetwork::local_port(const Endpoint& e) { return e.port; }
+
+bool SimNetwork::idle_usable(const std::shared_ptr<Endpoint>& e) const {
+  std::lock_guard lock(mutex_);
+  return e->connected && e->inbox.empty() && !e->fin_received && !e->reset && !e->closed;
+}
 uint16_t SimNetwork::remote_port(const Endpoint& e) { return e.peer_port; }
 
 core::Duration SimNetwork::draw_latency() {
@@ -140,6 +147,7 @@ void SimNetwork::close(Listener& listener) {
 std::shared_ptr<SimNetwork::Endpoint> SimNetwork::open() {
   std::lock_guard lock(mutex_);
   auto e = std::make_shared<Endpoint>();
+  e->id = next_id_++;
   e->port = next_ephemeral_++;
   if (next_ephemeral_ == 0) next_ephemeral_ = 40000;  // wrapped (a very long run)
   return e;
@@ -278,6 +286,7 @@ void SimNetwork::arrive(std::weak_ptr<Endpoint> to_weak, std::weak_ptr<Endpoint>
       Listener& listener = *it->second;
       // The kernel completes the handshake without the application: the server side exists now.
       auto server = std::make_shared<Endpoint>();
+      server->id = next_id_++;
       server->port = listener.port;
       server->peer_port = from->port;
       server->peer = from;

@@ -106,6 +106,9 @@ class SimNetwork {
   void read(const std::shared_ptr<Endpoint>& e, std::vector<boost::asio::mutable_buffer> buffers, IoDone done);
   // Bytes arrived and not read yet (FIONREAD).
   std::size_t available(const std::shared_ptr<Endpoint>& e) const;
+  // An idle connection a client may send on again: nothing arrived on it, no FIN, no RST (what
+  // recv(MSG_PEEK | MSG_DONTWAIT) failing with EAGAIN says of a live socket).
+  bool idle_usable(const std::shared_ptr<Endpoint>& e) const;
   // Reads and drops what has arrived, so a close that follows is a FIN, not an RST.
   void discard_unread(const std::shared_ptr<Endpoint>& e);
   // Sends `bytes`; completes at once with their size (no send buffer limit), or with the error.
@@ -117,6 +120,10 @@ class SimNetwork {
   // cancel(), then FIN, or RST when received data is unread.
   void close(const std::shared_ptr<Endpoint>& e);
 
+  // A number naming the connection while it lives, never a descriptor of the process (they start
+  // at kFirstConnectionId): what a live socket's descriptor is to a cache keyed by it.
+  static constexpr int kFirstConnectionId = 1 << 30;
+  static int id(const Endpoint& e);
   static uint16_t local_port(const Endpoint& e);
   static uint16_t remote_port(const Endpoint& e);
 
@@ -150,6 +157,7 @@ class SimNetwork {
   std::map<uint16_t, std::shared_ptr<Listener>> listeners_;
   std::map<uint16_t, uint16_t> forwards_;
   uint16_t next_ephemeral_ = 40000;
+  int next_id_ = kFirstConnectionId;
 };
 
 }  // namespace bg::net

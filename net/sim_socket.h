@@ -49,7 +49,10 @@ class SimSocket {
   }
 
   executor_type get_executor() const { return executor_; }
+  SimNetwork& network() const { return *network_; }
   bool is_open() const { return endpoint_ != nullptr; }
+  // The same connection with its completions on `executor` (an accepted socket handed to a session).
+  SimSocket on(executor_type executor) && { return SimSocket(std::move(executor), *network_, std::move(endpoint_)); }
 
   template <class Token>
   auto async_connect(const endpoint_type& peer, Token&& token) {
@@ -104,6 +107,8 @@ class SimSocket {
   void cancel() {
     if (endpoint_) network_->cancel(endpoint_);
   }
+  int id() const { return endpoint_ ? SimNetwork::id(*endpoint_) : -1; }
+  bool idle_usable() const { return endpoint_ && network_->idle_usable(endpoint_); }
   void discard_unread(boost::system::error_code& ec) {
     ec = endpoint_ ? boost::system::error_code() : boost::asio::error::bad_descriptor;
     if (endpoint_) network_->discard_unread(endpoint_);

@@ -58,7 +58,7 @@ ClientSession::~ClientSession() {
 
 void ClientSession::start() {
   beast::error_code ignored;
-  socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
+  socket_.set_no_delay(ignored);
   deadline_.set_owner(weak_from_this());
   executor_.dispatch([self = shared_from_this()] { self->do_read(); });
 }
@@ -147,9 +147,10 @@ void ClientSession::next_attempt() {
   RequestVars vars{route_.proxy_host, "127.0.0.1", route_.upstream_uri};
   AttemptTimeouts timeouts{location_->proxy.connect_timeout, location_->proxy.send_timeout,
                            location_->proxy.read_timeout};
-  attempt_ = std::make_shared<UpstreamAttempt>(
-      executor_, deadline_, state_->clock, endpoint, upstream_request_bytes(request_, location_->proxy, vars),
-      request_.method() == http::verb::head, timeouts, take_idle_connection(port), cache_->enabled());
+  attempt_ = std::make_shared<UpstreamAttempt>(executor_, deadline_, state_->clock, state_->network, endpoint,
+                                               upstream_request_bytes(request_, location_->proxy, vars),
+                                               request_.method() == http::verb::head, timeouts,
+                                               take_idle_connection(port), cache_->enabled());
   attempt_->run([self = shared_from_this()](AttemptResult r) { self->on_attempt(std::move(r)); });
 }
 
@@ -163,13 +164,16 @@ std::optional<CachedConnection> ClientSession::take_idle_connection(uint16_t por
     std::lock_guard lock(worker_.mutex);
     std::vector<int> to_close;
     while (auto c = cache_->take(port, state_->clock.now(), to_close)) {
-      if (UpstreamAttempt::idle_connection_usable(c->fd)) {
-        if (auto socket = worker_.take_socket(c->fd)) found.emplace(CachedConnection{*c, std::move(*socket)});
+      // ngx_http_upstream_keepalive_close_handler: an idle connection on which anything arrived (the
+      // peer closed it, as Node does after keepAliveTimeout) must not be reused.
+      auto socket = worker_.take_socket(c->fd);
+      if (socket && socket->idle_usable()) {
+        found.emplace(CachedConnection{*c, std::move(*socket)});
         break;
       }
-      to_close.push_back(c->fd);
+      if (socket) closing.push_back(std::move(*socket));  // closed by the peer meanwhile (or sent junk)
     }
-    closing = worker_.take_sockets(to_close);
+    for (auto& s : worker_.take_sockets(to_close)) closing.push_back(std::move(s));
   }
   return found;
 }
@@ -322,7 +326,7 @@ void ClientSession::close() {
   if (closed_) return;
   closed_ = true;
   beast::error_code ignored;
-  socket_.shutdown(ProxySocket::shutdown_both, ignored);
+  socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
   socket_.close(ignored);
 }
 

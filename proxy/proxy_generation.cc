@@ -62,7 +62,9 @@ std::vector<ProxySocket> ProxyGeneration::Worker::take_sockets(const std::vector
 std::optional<ProxySocket> ProxyGeneration::Worker::take_socket(int fd) {
   auto it = idle_sockets.find(fd);
   if (it == idle_sockets.end()) {
-    ::close(fd);  // not expected: every cached descriptor has its socket here
+    // Not expected: every cached connection has its socket here. A descriptor is closed so it does
+    // not leak; a sim connection's number (never a descriptor) has nothing to close.
+    if (fd < net::SimNetwork::kFirstConnectionId) ::close(fd);
     return std::nullopt;
   }
   std::optional<ProxySocket> out(std::move(it->second));

@@ -14,15 +14,20 @@ ProxyListener::ProxyListener(std::shared_ptr<ServerState> state, uint16_t declar
       actual_(state_->ports.map(declared_port)),
       port_listener_(state_->ports, actual_),
       strand_(asio::make_strand(state_->io)),
-      acceptor_(strand_) {
+      acceptor_(strand_, state_->network) {
+  boost::system::error_code ec;
+  if (state_->network.is_sim()) {
+    acceptor_.listen_sim(actual_, ec);
+    if (ec) throw boost::system::system_error(ec, "listen");
+    return;
+  }
   // nginx sets SO_REUSEADDR on its listen sockets. Without it, listening again on the port after a
   // stop() fails (EADDRINUSE) while connections the proxy closed sit in TIME_WAIT. Accepted sockets
   // inherit the flag, so it must be on the held socket before the first listen.
   int one = 1;
   ::setsockopt(state_->ports.reserved_fd(actual_), SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
   int fd = port_listener_.start();
-  boost::system::error_code ec;
-  acceptor_.assign(asio::ip::tcp::v4(), fd, ec);
+  acceptor_.assign_listening(fd, ec);
   if (ec) {
     ::close(fd);
     port_listener_.stop();
@@ -64,6 +69,8 @@ void ProxyListener::do_accept() {
 }
 
 std::future<void> ProxyListener::close() {
+  // The port refuses from here on, as PortListener::stop below makes it live.
+  if (state_->network.is_sim()) state_->network.sim()->close_port(actual_);
   auto done = std::make_shared<std::promise<void>>();
   std::future<void> f = done->get_future();
   asio::dispatch(strand_, [self = shared_from_this(), done] {

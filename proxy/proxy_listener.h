@@ -36,7 +36,7 @@ class ProxyListener : public std::enable_shared_from_this<ProxyListener> {
   uint16_t actual_;
   core::PortListener port_listener_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
-  boost::asio::ip::tcp::acceptor acceptor_;
+  net::BasicAcceptor<boost::asio::strand<boost::asio::io_context::executor_type>> acceptor_;
   bool closed_ = false;
 };
 

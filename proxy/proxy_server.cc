@@ -20,6 +20,9 @@ namespace {
 // Real time stop() waits for connections to wind down; an io_context that is running does it in
 // microseconds, so this is only a guard against a stuck run.
 constexpr auto kStopDeadline = std::chrono::seconds(5);
+// For every session to be gone at a stop, in scenario time (5 s real at 0.1; on a virtual clock the
+// sessions close as handlers the clock runs while this waits).
+constexpr core::Duration kQuietDeadline = std::chrono::seconds(50);
 // How long nginx's old workers keep serving after a reload before the master shuts them down.
 constexpr core::Duration kOldWorkersLinger = std::chrono::milliseconds(100);
 
@@ -32,8 +35,8 @@ std::set<uint16_t> listen_ports(const NginxConfig& config) {
 }  // namespace
 
 ProxyServer::ProxyServer(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
-                         const core::PathMap& paths)
-    : state_(std::make_shared<ServerState>(io, clock, history, ports)), paths_(paths) {}
+                         const core::PathMap& paths, net::Network network)
+    : state_(std::make_shared<ServerState>(io, clock, history, ports, network)), paths_(paths) {}
 
 ProxyServer::~ProxyServer() { stop(); }
 
@@ -89,6 +92,9 @@ void ProxyServer::close_listener(uint16_t declared_port) {
   if (it == listeners_.end()) return;
   std::future<void> done = it->second->close();
   listeners_.erase(it);
+  // In sim the port refuses from the close() call (ProxyListener), and the clock runs the rest
+  // before time passes; a real-time wait here would only hold the clock still.
+  if (state_->network.is_sim()) return;
   if (!state_->io.get_executor().running_in_this_thread() && !state_->io.stopped()) done.wait_for(kStopDeadline);
 }
 
@@ -182,7 +188,7 @@ void ProxyServer::stop() {
 void ProxyServer::wait_until_quiet() {
   if (state_->io.get_executor().running_in_this_thread() || state_->io.stopped()) return;
   std::unique_lock lock(state_->mutex);
-  state_->changed.wait_for(lock, kStopDeadline, [&] { return state_->live_sessions == 0; });
+  state_->changed.wait_for(lock, kQuietDeadline, {}, [&] { return state_->live_sessions == 0; });
   state_->sessions.clear();
 }
 

@@ -15,6 +15,8 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include "net/network.h"
+
 #include "core/clock.h"
 #include "core/history.h"
 #include "core/path_map.h"
@@ -31,8 +33,10 @@ struct ServerState;
 
 class ProxyServer final : public ProxyControl {
  public:
+  // `network`: the kernel's loopback (live), or the run's in-memory network (sim; `ports` then a
+  // PortMap::InMemory).
   ProxyServer(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
-              const core::PathMap& paths);
+              const core::PathMap& paths, net::Network network = {});
   ~ProxyServer() override;  // stop()
   ProxyServer(const ProxyServer&) = delete;
   ProxyServer& operator=(const ProxyServer&) = delete;

@@ -3,7 +3,6 @@
 // queued in the caller's io_context after stop() touch only objects they keep alive themselves.
 #include <utility>  // before Asio under C++20 (design.md)
 
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
 #include <mutex>
@@ -14,6 +13,8 @@
 #include "core/clock.h"
 #include "core/history.h"
 #include "core/port_map.h"
+#include "core/scenario_condition.h"
+#include "net/network.h"
 #include "proxy/proxy_generation.h"
 #include "proxy/proxy_log.h"
 
@@ -22,12 +23,13 @@ namespace bg::proxy {
 class ClientSession;
 
 struct ServerState {
-  ServerState(boost::asio::io_context& io_context, core::Clock& c, core::History& h, core::PortMap& p)
-      : io(io_context), clock(c), ports(p), log(c, h) {}
+  ServerState(boost::asio::io_context& io_context, core::Clock& c, core::History& h, core::PortMap& p, net::Network n)
+      : io(io_context), clock(c), ports(p), network(n), log(c, h), changed(c) {}
 
   boost::asio::io_context& io;
   core::Clock& clock;
   core::PortMap& ports;
+  net::Network network;  // the kernel's loopback, or the run's in-memory network
   ProxyLog log;
   // `bluegreen proxy --bind-declared-ports`: upstream ports belong to the user's own services, so
   // they are connected to as written and never reserved through the PortMap.
@@ -37,7 +39,7 @@ struct ServerState {
   bool one_thread = false;
 
   std::mutex mutex;
-  std::condition_variable changed;           // live_sessions went down
+  core::ScenarioCondition changed;           // live_sessions went down
   std::shared_ptr<ProxyGeneration> current;  // takes new connections; null when stopped
   std::vector<std::weak_ptr<ClientSession>> sessions;
   int live_sessions = 0;

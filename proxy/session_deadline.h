@@ -16,12 +16,15 @@
 #include <cstdint>
 #include <chrono>
 #include <memory>
+#include <optional>
 
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include "core/clock.h"
+#include "core/scenario_timer.h"
+#include "core/virtual_clock.h"
 #include "proxy/proxy_socket.h"
 
 namespace bg::proxy {
@@ -31,7 +34,9 @@ class SessionDeadline {
   // `executor`: the session's (SessionExecutor::timer_executor); the timer's handler runs there. `owner`: kept weakly,
   // so a pending wait does not keep a closed session alive (its destruction cancels the wait).
   SessionDeadline(boost::asio::any_io_executor executor, core::Clock& clock)
-      : timer_(executor), probe_(executor), clock_(clock) {}
+      : timer_(executor), probe_(executor), clock_(clock) {
+    if (dynamic_cast<core::VirtualClock*>(&clock)) virtual_timer_.emplace(executor, clock);
+  }
 
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
 
@@ -39,6 +44,7 @@ class SessionDeadline {
   void arm(core::Duration d, ProxySocket& socket) {
     guarded_ = &socket;
     expired_ = false;
+    if (virtual_timer_) return arm_virtual(d);
     auto real = clock_.to_real(d);
     // The deadline in the timers' own time: Asio reads its clock for the probe (the only reading
     // of real time here, as every socket deadline through Clock::to_real makes one). Scenario time
@@ -49,7 +55,10 @@ class SessionDeadline {
     if (!waiting_ || deadline_ < wait_ends_) start_wait(deadline_ - real);
   }
   // The operation ended: nothing to close. The wait stays; when it fires it finds nothing to do.
-  void disarm() { guarded_ = nullptr; }
+  void disarm() {
+    guarded_ = nullptr;
+    if (virtual_timer_) virtual_timer_->cancel();
+  }
   // The deadline passed and the socket was closed: the operation's outcome is a timeout.
   bool expired() const { return expired_; }
 
@@ -69,6 +78,19 @@ class SessionDeadline {
                                                  }));
   }
 
+  // On a virtual clock nothing is costly and every instant is exact: one scenario-time wait per arm.
+  void arm_virtual(core::Duration d) {
+    const uint64_t generation = ++generation_;
+    virtual_timer_->expires_after(d);
+    virtual_timer_->async_wait([this, owner = owner_, generation](const boost::system::error_code& ec) {
+      auto alive = owner.lock();
+      if (ec || !alive || generation != generation_ || !guarded_) return;
+      expired_ = true;
+      boost::system::error_code ignored;
+      std::exchange(guarded_, nullptr)->close(ignored);
+    });
+  }
+
   // The wait ended (at wait_ends_): wait on if the deadline is later, else close the socket.
   void on_timer(uint64_t generation) {
     if (generation != generation_) return;  // replaced by a sooner wait
@@ -81,7 +103,8 @@ class SessionDeadline {
   }
 
   boost::asio::steady_timer timer_;
-  boost::asio::steady_timer probe_;  // never waited on: it only turns a duration into a deadline
+  boost::asio::steady_timer probe_;                   // never waited on: it only turns a duration into a deadline
+  std::optional<core::ScenarioTimer> virtual_timer_;  // on a VirtualClock, in place of the two above
   core::Clock& clock_;
   std::weak_ptr<void> owner_;
   ProxySocket* guarded_ = nullptr;

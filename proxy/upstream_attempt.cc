@@ -34,10 +34,11 @@ bool is_bad_status_line(const beast::error_code& ec) {
 }  // namespace
 
 UpstreamAttempt::UpstreamAttempt(SessionExecutor executor, SessionDeadline& deadline, core::Clock& clock,
-                                 asio::ip::tcp::endpoint peer, std::string request_bytes, bool head_request,
-                                 AttemptTimeouts timeouts, std::optional<CachedConnection> reuse, bool keepalive)
+                                 const net::Network& network, asio::ip::tcp::endpoint peer, std::string request_bytes,
+                                 bool head_request, AttemptTimeouts timeouts, std::optional<CachedConnection> reuse,
+                                 bool keepalive)
     : executor_(std::move(executor)),
-      socket_(reuse ? std::move(reuse->socket) : ProxySocket(executor_.io())),
+      socket_(reuse ? std::move(reuse->socket) : ProxySocket(executor_.io(), network)),
       deadline_(deadline),
       clock_(clock),
       peer_(peer),
@@ -52,12 +53,6 @@ UpstreamAttempt::UpstreamAttempt(SessionExecutor executor, SessionDeadline& dead
     opened_ = reuse->info.opened;
     requests_before_ = reuse->info.requests;
   }
-}
-
-bool UpstreamAttempt::idle_connection_usable(int fd) {
-  char byte;
-  ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
-  return n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK);
 }
 
 void UpstreamAttempt::run(Callback done) {
@@ -88,7 +83,7 @@ beast::error_code UpstreamAttempt::timed(beast::error_code ec) const {
 void UpstreamAttempt::on_connect(beast::error_code ec) {
   if (ec) return fail(ec, "connecting to upstream");
   result_.request_sent = true;  // nginx sets u->request_sent once it starts sending
-  socket_.set_option(asio::ip::tcp::no_delay(true), ec);
+  socket_.set_no_delay(ec);
   send_request();
 }
 
@@ -173,13 +168,13 @@ bool UpstreamAttempt::may_keep() const {
 void UpstreamAttempt::finish() {
   deadline_.disarm();
   if (kept_ && socket_.is_open()) {
-    int fd = socket_.native_handle();
+    int fd = socket_.connection_id();
     result_.idle.emplace(
         CachedConnection{IdleConnection{fd, peer_.port(), opened_, opened_, requests_before_ + 1}, std::move(socket_)});
   }
   beast::error_code ignored;
   if (socket_.is_open()) {
-    socket_.shutdown(ProxySocket::shutdown_both, ignored);
+    socket_.shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
     socket_.close(ignored);
   }
   if (auto done = std::move(done_)) {

@@ -66,15 +66,12 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   // connections, so a response that allows it releases the connection into AttemptResult::idle.
   // `deadline`: the session's, which outlives the attempt; each stage arms it with its timeout.
   // `request_bytes`: the request as sent (upstream_request_bytes); `head_request`: it is a HEAD, so
-  // the response has no body whatever its Content-Length says.
-  UpstreamAttempt(SessionExecutor executor, SessionDeadline& deadline, core::Clock& clock,
+  // the response has no body whatever its Content-Length says. `network`: where a new connection is
+  // made (the kernel's loopback or the in-memory network).
+  UpstreamAttempt(SessionExecutor executor, SessionDeadline& deadline, core::Clock& clock, const net::Network& network,
                   boost::asio::ip::tcp::endpoint peer, std::string request_bytes, bool head_request,
                   AttemptTimeouts timeouts, std::optional<CachedConnection> reuse = std::nullopt,
                   bool keepalive = false);
-
-  // nginx's ngx_http_upstream_keepalive_close_handler: an idle cached connection on which anything
-  // arrived (the peer closed it, as Node does after keepAliveTimeout) must not be reused.
-  static bool idle_connection_usable(int fd);
 
   // Starts the attempt; `done` is called once, on the session's executor.
   void run(Callback done);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sanitizer and fuzzing steps of CI (.ci/run), each in a build folder of its own (CMakePresets.json):
 #   tools/sanitize.sh asan   build-asan, clang ASan+UBSan (LSan included): the unit and live tests
-#   tools/sanitize.sh tsan   build-tsan, clang TSan: the proxy, fakes and sim tests
+#   tools/sanitize.sh tsan   build-tsan, clang TSan: the core, net, proxy, fakes, judge and sim tests
 #   tools/sanitize.sh fuzz   build-asan: every libFuzzer target briefly over its seed corpus
 # A step passes only with zero sanitizer reports. Every sanitized process (test binaries, the
 # bluegreen CLI and the shims the deploy scripts call) writes its reports to <build>/sanitizer-logs,
@@ -26,8 +26,8 @@ export LSAN_OPTIONS="$common$(suppressions lsan)"
 
 # Components each build needs: the asan build leaves out the property tests and benchmarks (never
 # run there); the tsan build has only what the proxy, fakes and sim tests link.
-asan_components="core;proxy;reports;judge;fakes;scenarios;sim;explore;cli;differential"
-tsan_components="core;proxy;reports;judge;fakes;scenarios;sim"
+asan_components="core;net;proxy;reports;judge;fakes;scenarios;sim;explore;cli;differential"
+tsan_components="core;net;proxy;reports;judge;fakes;scenarios;sim"
 
 build() {  # build <preset> <components> [cmake args...]
   local preset=$1 components=$2
@@ -82,7 +82,7 @@ case "$step" in
     census+='|World.RunWithRealNextLeavesNoNodeProcessBehind'
     census+='|WorldPipeline.HangingHookIsKilledAtItsTimeoutAndLeavesNoChild|WorldHost.WritesStayInTheRunAndLeftoversDieWithIt'
     status=0
-    for dir in proxy fakes judge sim; do run_tests "build-tsan/$dir" -LE chromium -E "$census" || status=1; done
+    for dir in core net proxy fakes judge sim; do run_tests "build-tsan/$dir" -LE chromium -E "$census" || status=1; done
     exit "$status"
     ;;
   fuzz)
