@@ -92,7 +92,7 @@ SliceRun run_slice(uint64_t seed) {
                           net::Network(network));
     app.on_exit = [&](int code) {
       out.exit_code = code;
-      out.exited_at = clock.now();
+      out.exited_at = w.clock.now();  // not the binding: clang 14 cannot capture one
     };
     TrafficOptions t = straight_to(3000, network);
     t.post_ratio = 0.2;
@@ -244,7 +244,7 @@ SliceRun run_proxy_slice(uint64_t seed, const std::filesystem::path& etc_nginx) 
       apps.push_back(std::make_unique<fakes::NextServer>(io, clock, history, ports, core::Rng(seed).child(name),
                                                          profile, spec, net::Network(network)));
       apps.back()->on_exit = [&, name = std::string(name)](int code) {
-        if (name == "blue-blue-1") out.exit_code = code, out.exited_at = clock.now();
+        if (name == "blue-blue-1") out.exit_code = code, out.exited_at = w.clock.now();
       };
       apps.back()->start();
     }
