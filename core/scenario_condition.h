@@ -19,8 +19,8 @@ namespace bg::core {
 
 class ScenarioCondition {
  public:
-  explicit ScenarioCondition(Clock& clock) : clock_(clock), virtual_clock_(dynamic_cast<VirtualClock*>(&clock)) {
-    if (virtual_clock_) virtual_condition_.emplace(*virtual_clock_);
+  explicit ScenarioCondition(Clock& clock) : clock_(clock) {
+    if (auto* v = dynamic_cast<VirtualClock*>(&clock)) virtual_condition_.emplace(*v);
   }
   ScenarioCondition(const ScenarioCondition&) = delete;
   ScenarioCondition& operator=(const ScenarioCondition&) = delete;
@@ -57,7 +57,6 @@ class ScenarioCondition {
 
  private:
   Clock& clock_;
-  VirtualClock* virtual_clock_;
   std::condition_variable_any live_;
   std::optional<VirtualClock::Condition> virtual_condition_;
 };

@@ -67,7 +67,7 @@ class BasicSocket {
 
   executor_type get_executor() const {
     if (auto* sim = std::get_if<Sim>(&socket_)) return sim->executor;
-    return const_cast<Live&>(std::get<Live>(socket_)).get_executor();
+    return std::get<Live>(socket_).get_executor();
   }
   bool is_sim() const { return std::holds_alternative<Sim>(socket_); }
 
@@ -96,22 +96,22 @@ class BasicSocket {
     std::get<Live>(socket_).cancel(ignored);
   }
   bool is_open() const {
-    return const_cast<BasicSocket*>(this)->visit([](auto& s) { return s.is_open(); });
+    return visit([](auto& s) { return s.is_open(); });
   }
   std::size_t available(boost::system::error_code& ec) const {
-    return const_cast<BasicSocket*>(this)->visit([&](auto& s) { return s.available(ec); });
+    return visit([&](auto& s) { return s.available(ec); });
   }
   // What names the connection while it is open: a live socket's descriptor, a sim connection's
   // number (SimNetwork::kFirstConnectionId and up, never a descriptor). -1 when closed.
   int connection_id() const {
-    if (auto* sim = const_cast<BasicSocket*>(this)->sim_socket()) return sim->id();
-    auto& live = const_cast<Live&>(std::get<Live>(socket_));
+    if (auto* sim = sim_socket()) return sim->id();
+    auto& live = std::get<Live>(socket_);
     return live.is_open() ? live.native_handle() : -1;
   }
   // An idle keep-alive connection that can carry a request again: nothing arrived on it, neither data
   // nor a FIN nor an RST (live: recv(MSG_PEEK | MSG_DONTWAIT) fails with EAGAIN).
   bool idle_usable() const {
-    if (auto* sim = const_cast<BasicSocket*>(this)->sim_socket()) return sim->idle_usable();
+    if (auto* sim = sim_socket()) return sim->idle_usable();
     char byte;
     const ssize_t n = ::recv(connection_id(), &byte, 1, MSG_PEEK | MSG_DONTWAIT);
     return n == -1 && (errno == EAGAIN || errno == EWOULDBLOCK);
@@ -136,15 +136,17 @@ class BasicSocket {
     if (auto* live = std::get_if<Live>(&socket_)) live->set_option(boost::asio::ip::tcp::no_delay(true), ec);
   }
   endpoint_type local_endpoint(boost::system::error_code& ec) const {
-    return const_cast<BasicSocket*>(this)->visit([&](auto& s) { return s.local_endpoint(ec); });
+    return visit([&](auto& s) { return s.local_endpoint(ec); });
   }
   endpoint_type remote_endpoint(boost::system::error_code& ec) const {
-    return const_cast<BasicSocket*>(this)->visit([&](auto& s) { return s.remote_endpoint(ec); });
+    return visit([&](auto& s) { return s.remote_endpoint(ec); });
   }
 
  private:
   using Variant = std::variant<Live, Sim>;
-  SimSocket* sim_socket() {
+  // Mutable: Asio's const members (is_open, available, the endpoints) are const only by name, and a
+  // moved-from sim socket gets its closed stand-in on first use (sim_socket).
+  SimSocket* sim_socket() const {
     auto* sim = std::get_if<Sim>(&socket_);
     if (!sim) return nullptr;
     if (!sim->socket) sim->socket = std::make_unique<SimSocket>(sim->executor, *sim->network);  // moved from
@@ -152,11 +154,11 @@ class BasicSocket {
   }
   // f(the live socket) or f(the sim socket).
   template <class F>
-  decltype(auto) visit(F&& f) {
+  decltype(auto) visit(F&& f) const {
     if (auto* sim = sim_socket()) return f(*sim);
     return f(std::get<Live>(socket_));
   }
-  Variant socket_;
+  mutable Variant socket_;
 };
 
 using Socket = BasicSocket<>;
@@ -202,51 +204,30 @@ class BasicAcceptor {
 
   // handler(error_code, BasicSocket<SocketExecutor>): the next connection, its socket on
   // `socket_executor` (the proxy's sockets are on the io_context's executor, its acceptor on a
-  // strand); the handler runs on the acceptor's executor.
+  // strand); the handler runs on its own executor (a strand it is bound to) or else the acceptor's.
   template <class SocketExecutor, class Handler>
   void async_accept(const SocketExecutor& socket_executor, Handler&& handler) {
     using To = BasicSocket<SocketExecutor>;
-    std::visit(
-        [&](auto& a) {
-          using A = std::decay_t<decltype(a)>;
-          if constexpr (std::is_same_v<A, Live>) {
-            a.async_accept(socket_executor, [h = std::forward<Handler>(handler)](boost::system::error_code ec,
-                                                                                 typename To::Live s) mutable {
-              std::move(h)(ec, To(std::move(s)));
-            });
-          } else {
-            a.async_accept([h = std::forward<Handler>(handler), socket_executor](boost::system::error_code ec,
-                                                                                 SimSocket s) mutable {
-              std::move(h)(ec, To(socket_executor, std::move(s).on(socket_executor)));
-            });
-          }
-        },
-        acceptor_);
+    const auto runs_on = boost::asio::get_associated_executor(handler, executor_);
+    if (auto* live = std::get_if<Live>(&acceptor_)) {
+      live->async_accept(socket_executor, boost::asio::bind_executor(
+                                              runs_on, [h = std::forward<Handler>(handler)](
+                                                           boost::system::error_code ec, typename To::Live s) mutable {
+                                                std::move(h)(ec, To(std::move(s)));
+                                              }));
+      return;
+    }
+    std::get<SimAcceptor>(acceptor_).async_accept(boost::asio::bind_executor(
+        runs_on,
+        [h = std::forward<Handler>(handler), socket_executor](boost::system::error_code ec, SimSocket s) mutable {
+          std::move(h)(ec, To(socket_executor, std::move(s).on(socket_executor)));
+        }));
   }
 
-  // handler(error_code, Socket): the next connection, on the handler's own executor (a strand it is
-  // bound to) or else the acceptor's.
+  // handler(error_code, Socket): the next connection, its socket on the acceptor's executor.
   template <class Handler>
   void async_accept(Handler&& handler) {
-    const auto runs_on = boost::asio::get_associated_executor(handler, executor_);
-    std::visit(
-        [&](auto& a) {
-          using A = std::decay_t<decltype(a)>;
-          if constexpr (std::is_same_v<A, Live>) {
-            a.async_accept(boost::asio::bind_executor(
-                runs_on,
-                [h = std::forward<Handler>(handler)](boost::system::error_code ec, typename Socket::Live s) mutable {
-                  std::move(h)(ec, Socket(std::move(s)));
-                }));
-          } else {
-            a.async_accept(
-                boost::asio::bind_executor(runs_on, [h = std::forward<Handler>(handler), executor = executor_](
-                                                        boost::system::error_code ec, SimSocket s) mutable {
-                  std::move(h)(ec, Socket(executor, std::move(s).on(executor)));
-                }));
-          }
-        },
-        acceptor_);
+    async_accept(executor_, std::forward<Handler>(handler));
   }
 
  private:
