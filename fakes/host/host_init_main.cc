@@ -5,8 +5,9 @@
 // start, setsid'd daemons included) is in its PID namespace, so the kernel kills them all when this
 // init ends; the harness ends it, and PR_SET_PDEATHSIG ends it when the harness dies first.
 //
-// Protocol on descriptor 3: "pid <init pid as the harness sees it>\n", then "ready\n" or
-// "error <what failed>\n", then end of file.
+// Protocol on descriptor 3: "pid <init pid as the harness sees it>\n" from this process and
+// "ready\n" or "error <what failed>\n" from the init, in either order (two processes write), then
+// end of file once both have closed it.
 #include <fcntl.h>
 #include <net/if.h>
 #include <sched.h>

@@ -33,7 +33,10 @@ constexpr auto kReadyDeadline = std::chrono::seconds(20);
 // Real time the host's processes have to vanish after the init is killed.
 constexpr auto kStopDeadline = std::chrono::seconds(10);
 
-// Lines from the init's report descriptor until end of file or the deadline.
+// Lines from the init's report descriptor until end of file or the deadline. Two processes write
+// it — bluegreen-host its "pid" line, the init it forks "ready" or "error" — in no fixed order, and
+// each closes it when done, so only end of file says the report is whole: stopping at "ready" read
+// a report whose "pid" line had not come yet, one start in some hundreds on a loaded machine.
 std::vector<std::string> read_report(int fd, Clock::time_point deadline) {
   std::string text;
   char buffer[4096];
@@ -46,10 +49,6 @@ std::vector<std::string> read_report(int fd, Clock::time_point deadline) {
     if (n < 0 && errno == EINTR) continue;
     if (n <= 0) break;
     text.append(buffer, static_cast<size_t>(n));
-    if (text.find("ready\n") != std::string::npos || text.find("error ") != std::string::npos) {
-      // The rest (if any) follows at once; one more look without waiting.
-      if (text.back() == '\n') break;
-    }
   }
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -135,8 +134,10 @@ SandboxHost::SandboxHost(const MountPlan& plan, const fs::path& plan_file, const
   }
   if (!ready || init_pidfd_ < 0) {
     if (error.empty())
-      error = ready ? fmt::format("pidfd_open of its init (pid {}) failed: {}", init_pid_, std::strerror(pidfd_errno))
-                    : "its init did not report ready in time";
+      error = !ready ? "its init did not report ready in time"
+              : init_pid_ <= 0
+                  ? "bluegreen-host reported its init ready but not its pid"
+                  : fmt::format("pidfd_open of its init (pid {}) failed: {}", init_pid_, std::strerror(pidfd_errno));
     stop();
     throw SandboxUnavailable(unavailable_message(error));
   }

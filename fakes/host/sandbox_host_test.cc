@@ -208,3 +208,32 @@ TEST(SandboxHost, TheRelayEndsAsTheProgramEnded) {
 }
 
 }  // namespace bg::fakes
+
+namespace bg::fakes {
+
+// Goal: the harness reads the init's whole report whatever order its two writers reach the pipe in.
+// bluegreen-host writes "pid" after its fork and the init writes "ready" on its own, so "ready" can
+// come first; a reader that stopped at "ready" lost the pid and refused the host (CI saw it once in
+// a run of some hundreds of hosts). A stand-in init writes the two lines in that order, apart.
+TEST(SandboxHost, ReadyBeforeThePidLineStillStartsTheHost) {
+  TempDir dir;
+  const fs::path init = dir.path / "init-ready-first";
+  {
+    std::ofstream out(init);
+    out << "#!/bin/sh\n"
+           "echo ready >&3\n"
+           "sleep 0.2\n"
+           "echo \"pid $$\" >&3\n"
+           "exec 3>&-\n"
+           "exec sleep 60\n";
+  }
+  fs::permissions(init, fs::perms::owner_all);
+  SandboxHost host(MountPlan{}, dir.path / "plan.json", init);
+  EXPECT_GT(host.init_pid(), 0);
+  EXPECT_TRUE(process_alive(host.init_pid()));
+  const pid_t pid = host.init_pid();
+  host.stop();
+  EXPECT_FALSE(process_alive(pid));
+}
+
+}  // namespace bg::fakes
