@@ -1,5 +1,7 @@
 #include "core/virtual_clock.h"
 
+#include "core/script_turns.h"
+
 #include <algorithm>
 #include <limits>
 #include <stdexcept>
@@ -55,6 +57,28 @@ VirtualClock::Actor::~Actor() {
   --clock_.running_;
   // A callback that throws here ends the process (a destructor cannot pass it on): callbacks must not.
   clock_.advance(lock, std::numeric_limits<int64_t>::max());
+}
+
+VirtualClock::VirtualClock() : script_turns_(std::make_unique<ScriptTurns>(*this)) {}
+
+VirtualClock::~VirtualClock() = default;
+
+void VirtualClock::discard() {
+  std::map<Key, Waiter> dropped;  // destroyed after the lock is released: captures may call back
+  {
+    std::lock_guard lock(mutex_);
+    attached_.clear();
+    by_id_.clear();
+    for (auto it = queue_.begin(); it != queue_.end();) {
+      if (it->second.sleeper) {
+        it->second.sleeper->stopped = true;
+        wake(*it->second.sleeper);
+        it = queue_.erase(it);
+      } else {
+        dropped.insert(queue_.extract(it++));
+      }
+    }
+  }
 }
 
 int VirtualClock::running() const {

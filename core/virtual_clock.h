@@ -28,6 +28,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <tuple>
 #include <vector>
@@ -38,11 +39,14 @@
 
 namespace bg::core {
 
+class ScriptTurns;
+
 class VirtualClock final : public Clock {
   struct Sleeper;  // a blocked actor (below)
 
  public:
-  VirtualClock() = default;
+  VirtualClock();
+  ~VirtualClock() override;
   VirtualClock(const VirtualClock&) = delete;
   VirtualClock& operator=(const VirtualClock&) = delete;
 
@@ -139,6 +143,14 @@ class VirtualClock final : public Clock {
     std::vector<Sleeper*> waiters_;  // guarded by the clock's mutex
   };
 
+  // The turns deploy scripts, real processes outside the clock, hold on it (core/script_turns.h).
+  ScriptTurns& script_turns() { return *script_turns_; }
+
+  // The world is gone: whatever still waits (callbacks, attached io_contexts) is dropped unrun, so
+  // that the last actor's end cannot serve a timer of a component already destroyed. Actors still
+  // blocked are woken as stopped.
+  void discard();
+
   // How many actors run now (not blocked in sleep_for or a Condition): for tests and diagnostics.
   int running() const;
 
@@ -180,6 +192,7 @@ class VirtualClock final : public Clock {
   uint64_t next_seq_ = 1;
   int running_ = 0;
   bool advancing_ = false;  // one thread serves waiters at a time
+  std::unique_ptr<ScriptTurns> script_turns_;
 };
 
 }  // namespace bg::core

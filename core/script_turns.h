@@ -1,0 +1,108 @@
+#pragma once
+// ScriptTurns: the turns real processes hold on a VirtualClock (docs/design.md, "Time").
+//
+// A deploy script is a real bash process: it cannot block on the clock, and the clock cannot see it
+// compute. So while a script runs between shim calls it holds a turn, as a running actor does, and
+// time stands still; when it calls a shim, the call is an actor of its own (keyed by the caller's
+// pid, so that calls reaching one instant are served in an order fixed by the run, not by which
+// arrived first) and the script's turn goes until its calls have returned. A sleep in a script is
+// then a shim call blocked on the clock, and time moves only when every actor, every call and every
+// script waits.
+//
+// A script's id travels in its environment (kScriptTurnEnv), so a call is counted against the
+// script whichever of its processes makes it: a pipeline's, a `&` child's. Simplified: a script
+// holds no turn while any of its calls runs, so a `&` child calling `sleep` while the script's main
+// process computes lets time pass under it (deploy scripts run their steps one after another; the
+// closing note of issue 15 says so too).
+//
+// A script that computes without ever calling a shim would hold time still for ever; running_for()
+// is what a watchdog measures to stop it (ScriptRunner does, with a clear error).
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/virtual_clock.h"
+
+namespace bg::core {
+
+// The environment variable that carries a script's id to the shims.
+inline constexpr const char* kScriptTurnEnv = "BLUEGREEN_TURN";
+
+class ScriptTurns {
+ public:
+  explicit ScriptTurns(VirtualClock& clock) : clock_(clock) {}
+  ScriptTurns(const ScriptTurns&) = delete;
+  ScriptTurns& operator=(const ScriptTurns&) = delete;
+
+  // A script about to start: it holds a turn from now until end() or its first call. Its id.
+  uint64_t begin();
+  // The script has ended (exited, its output closed): its turn goes, if it holds one, and calls
+  // still to come from processes it left behind count against no script.
+  void end(uint64_t id);
+
+  // One shim call, run by `work()` on the calling thread as an actor keyed `order_key`; `script` is
+  // the kScriptTurnEnv value of the caller ("" or unknown: no script's). The script's turn goes
+  // once the call runs, and comes back before the call's actor ends, so time cannot pass between
+  // the reply and the script going on.
+  template <class Work>
+  auto call(std::string_view script, uint64_t order_key, Work&& work) {
+    VirtualClock::Actor self(clock_, order_key);
+    const uint64_t id = parse(script);
+    enter(id);
+    struct Leave {
+      ScriptTurns& turns;
+      uint64_t id;
+      ~Leave() { turns.leave(id); }
+    } leave{*this, id};
+    return work();
+  }
+
+  // Real time the script has held its turn since it last took it (its start, or a call's return);
+  // zero while it holds none. What a watchdog measures to stop a script that spins.
+  std::chrono::steady_clock::duration running_for(uint64_t id) const;
+
+  // The real time a script may run without a call before a watchdog stops it (default 20 s: far
+  // more than a deploy script's own steps take between two commands, far less than a run's deadline).
+  void set_spin_limit(std::chrono::nanoseconds limit);
+  std::chrono::nanoseconds spin_limit() const;
+  // Told when a watchdog stopped a script for running too long without a call: the run's verdict is
+  // then an error naming it.
+  void set_on_spin(std::function<void(const std::string&)> on_spin);
+  void report_spin(const std::string& message) const;
+
+ private:
+  struct Script {
+    int calls = 0;                           // calls in flight
+    std::optional<VirtualClock::Turn> turn;  // held while no call is in flight
+    std::chrono::steady_clock::time_point since{};
+  };
+  static uint64_t parse(std::string_view text);
+  void enter(uint64_t id);
+  void leave(uint64_t id);
+
+  VirtualClock& clock_;
+  mutable std::mutex mutex_;
+  std::map<uint64_t, Script> scripts_;  // the scripts running now
+  uint64_t next_id_ = 1;
+  std::chrono::nanoseconds spin_limit_ = std::chrono::seconds(20);
+  std::function<void(const std::string&)> on_spin_;
+};
+
+// A shim call from a process with environment `env` and pid `pid`, run by `work()`: on a
+// VirtualClock as its ScriptTurns::call (an actor keyed by the pid, the calling script's turn
+// released meanwhile); on a live clock as it is.
+template <class Env, class Work>
+auto as_shim_call(Clock& clock, const Env& env, int pid, Work&& work) {
+  auto* v = dynamic_cast<VirtualClock*>(&clock);
+  if (!v) return work();
+  auto it = env.find(kScriptTurnEnv);
+  return v->script_turns().call(it == env.end() ? std::string_view() : std::string_view(it->second),
+                                static_cast<uint64_t>(pid), std::forward<Work>(work));
+}
+
+}  // namespace bg::core

@@ -1,0 +1,118 @@
+// ScriptTurns: a real process holds scenario time still while it runs between shim calls, lets it
+// pass while its calls wait on the clock, and holds it again before a call's reply reaches it.
+#include "core/script_turns.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "core/actor_thread.h"
+
+namespace bg::core {
+namespace {
+using namespace std::chrono_literals;
+
+// Real time for a thread that should not get anywhere to show that it does not (a bound, not a
+// measure: a result it could pass by luck is one where time moved, which fails).
+void let_real_time_pass() { std::this_thread::sleep_for(50ms); }
+
+}  // namespace
+
+// Goal: while a script runs (no call in flight) an actor's sleep does not end: virtual time stands
+// still until the script ends.
+TEST(ScriptTurns, ARunningScriptHoldsTimeStill) {
+  VirtualClock clock;
+  const uint64_t script = clock.script_turns().begin();
+  std::atomic<bool> woke{false};
+  auto sleeper = start_actor(clock, 1, [&](std::stop_token) {
+    clock.sleep_for(5s);
+    woke = true;
+  });
+  let_real_time_pass();
+  EXPECT_FALSE(woke);
+  EXPECT_EQ(clock.now(), Time(0));
+  clock.script_turns().end(script);
+  sleeper.join();
+  EXPECT_TRUE(woke);
+  EXPECT_EQ(clock.now(), Time(5s));
+}
+
+// Goal: a call of the script is an actor: its sleep lets time pass (the script waits on it), and
+// once it returns the script holds time again.
+TEST(ScriptTurns, ACallLetsTimePassAndTheScriptHoldsAgainAfterIt) {
+  VirtualClock clock;
+  ScriptTurns& turns = clock.script_turns();
+  const uint64_t script = turns.begin();
+  const std::map<std::string, std::string> env = {{kScriptTurnEnv, std::to_string(script)}};
+  EXPECT_EQ(clock.running(), 1);
+  std::thread shim([&] { as_shim_call(clock, env, 42, [&] { return clock.sleep_for(3s); }); });
+  shim.join();
+  EXPECT_EQ(clock.now(), Time(3s));
+  EXPECT_EQ(clock.running(), 1);  // the script's own turn, back before the call ended
+  EXPECT_GT(turns.running_for(script), std::chrono::nanoseconds(0));
+  // And still holding: another actor's sleep does not end while the script runs.
+  std::atomic<bool> woke{false};
+  auto sleeper = start_actor(clock, 1, [&](std::stop_token) {
+    clock.sleep_for(1s);
+    woke = true;
+  });
+  let_real_time_pass();
+  EXPECT_FALSE(woke);
+  turns.end(script);
+  sleeper.join();
+  EXPECT_EQ(clock.now(), Time(4s));
+}
+
+// Goal: while one call of a script waits, the script holds no turn (running_for is zero), and a
+// call that names no script (a process whose environment lost the id) is an actor all the same.
+TEST(ScriptTurns, CallsInFlightReleaseTheScriptAndUnknownCallersStillRun) {
+  VirtualClock clock;
+  ScriptTurns& turns = clock.script_turns();
+  const uint64_t script = turns.begin();
+  const std::map<std::string, std::string> env = {{kScriptTurnEnv, std::to_string(script)}};
+  std::atomic<bool> in_call{false};
+  std::thread shim([&] {
+    as_shim_call(clock, env, 7, [&] {
+      in_call = true;
+      return clock.sleep_for(10s);
+    });
+  });
+  while (!in_call) std::this_thread::yield();
+  // The call now sleeps until 10 s; nothing else holds time, so it ends at once.
+  shim.join();
+  EXPECT_EQ(clock.now(), Time(10s));
+  turns.end(script);
+  EXPECT_EQ(turns.running_for(script), std::chrono::nanoseconds(0));
+  EXPECT_EQ(clock.running(), 0);
+  const std::map<std::string, std::string> none;
+  std::thread stray([&] { as_shim_call(clock, none, 9, [&] { return clock.sleep_for(2s); }); });
+  stray.join();
+  EXPECT_EQ(clock.now(), Time(12s));
+  EXPECT_EQ(clock.running(), 0);
+}
+
+// Goal: discard() drops what still waits on the clock unrun and wakes blocked actors as stopped.
+TEST(VirtualClockDiscard, DropsCallbacksAndWakesSleepersAsStopped) {
+  VirtualClock clock;
+  bool ran = false;
+  clock.call_at(Time(1s), [&] { ran = true; });
+  std::atomic<int> result{-1};
+  std::atomic<bool> blocked{false};
+  const uint64_t hold = clock.script_turns().begin();  // keeps the sleeper below from being served
+  auto sleeper = start_actor(clock, 1, [&](std::stop_token) {
+    blocked = true;
+    result = clock.sleep_for(5s) ? 1 : 0;
+  });
+  while (!blocked || clock.running() != 1) std::this_thread::yield();  // only the hold runs: it sleeps
+  clock.discard();
+  sleeper.join();
+  EXPECT_EQ(result, 0);
+  clock.script_turns().end(hold);
+  EXPECT_FALSE(ran);
+  EXPECT_EQ(clock.now(), Time(0));
+}
+
+}  // namespace bg::core
