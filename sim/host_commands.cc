@@ -13,6 +13,7 @@
 #include <set>
 
 #include "core/not_modelled.h"
+#include "core/script_turns.h"
 #include "fakes/codedeploy/script_runner.h"
 #include "fakes/docker/compose_cli.h"
 #include "fakes/docker/docker_cli.h"
@@ -39,7 +40,7 @@ const char* const kHostNames[] = {"localhost",     "127.0.0.1",      "0.0.0.0", 
 // Variables of the harness's own that survive sudo's reset environment: without them a command run
 // through sudo could not reach the shims, nor say which script line called it.
 const std::vector<std::string> kHarnessVariables = {fakes::kShimSocketEnv, "BASH_ENV", fakes::kScriptEnv,
-                                                    fakes::kLineEnv};
+                                                    core::kScriptTurnEnv, fakes::kLineEnv};
 
 std::string command_line(const fakes::ShimRequest& r) {
   std::string s = r.program;
@@ -146,6 +147,8 @@ core::CommandResult HostCommands::dispatch(const fakes::ShimRequest& request, fa
     // Killed by the run's teardown: as a real sleep killed by SIGTERM, exit 143.
     return w_.clock.sleep_for(*parsed.total, stop) ? core::CommandResult{0, "", ""} : core::CommandResult{143, "", ""};
   }
+  if (program == "timeout" && dynamic_cast<core::VirtualClock*>(&w_.clock))
+    return core::not_modelled_result(fakes::kTimeoutOnVirtualClock);
   if (program == "timeout") {
     exec.exec = {std::string(fakes::HostLayout::kRealProgramsInside) + "/timeout"};
     for (auto& a : fakes::scale_timeout_args(request.args, w_.time_scale)) exec.exec.push_back(a);
@@ -195,6 +198,9 @@ std::optional<uint16_t> HostCommands::owned_address(const std::string& host, uin
 // curl and wget run for real, in the host's files (their -o, -d @file are the script's), on the
 // harness's network, pointed at the run's own addresses only (fakes/shim/http_client_command.h).
 core::CommandResult HostCommands::http_client(const fakes::ShimRequest& request, std::stop_token stop) {
+  if (dynamic_cast<core::VirtualClock*>(&w_.clock))
+    return core::not_modelled_result(
+        fmt::format("`{}` with --engine sim (not served by the harness yet)", request.program));
   auto owned = [this](const std::string& host, uint16_t port) { return owned_address(host, port); };
   fakes::HttpClientPlan plan = request.program == "curl"
                                    ? fakes::plan_curl(request.args, owned, w_.time_scale, refused_port_)

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include "core/script_turns.h"
 #include "fakes/codedeploy/script_runner.h"
 #include "fakes/docker/docker_engine.h"
 #include "fakes/docker/dockerfile.h"
@@ -88,7 +89,9 @@ RunnerHost::RunnerHost(RunnerWiring wiring) : w_(std::move(wiring)) {
   host_ = std::make_unique<fakes::SandboxHost>(plan, w_.folder / "host-plan.json", w_.host_binary);
   files_.add("/", host_->root());
   shims_ = std::make_unique<fakes::ShimServer>(
-      layout_->shim_socket(), [this](const fakes::ShimRequest& r, std::stop_token st) { return handle(r, st); });
+      layout_->shim_socket(), [this](const fakes::ShimRequest& r, std::stop_token st) {
+        return core::as_shim_call(w_.clock, r.env, r.pid, [&] { return handle(r, st); });
+      });
   shims_->start();
 }
 
@@ -147,6 +150,8 @@ fakes::ShimReply RunnerHost::handle(const fakes::ShimRequest& request, std::stop
     result = !parsed.total                             ? parsed.error
              : w_.clock.sleep_for(*parsed.total, stop) ? core::CommandResult{0, "", ""}
                                                        : core::CommandResult{143, "", ""};
+  } else if (program == "timeout" && dynamic_cast<core::VirtualClock*>(&w_.clock)) {
+    result = core::not_modelled_result(fakes::kTimeoutOnVirtualClock);
   } else if (program == "timeout") {
     reply.exec = {std::string(fakes::HostLayout::kRealProgramsInside) + "/timeout"};
     for (auto& a : fakes::scale_timeout_args(request.args, w_.time_scale)) reply.exec.push_back(a);

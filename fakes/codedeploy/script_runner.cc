@@ -11,7 +11,11 @@
 #include <cerrno>
 #include <fstream>
 #include <system_error>
+#include <thread>
 #include <utility>
+
+#include "core/scenario_condition.h"
+#include "core/script_turns.h"
 
 #include <fmt/format.h>
 
@@ -24,6 +28,9 @@ using namespace std::chrono_literals;
 // scale does not turn the loop into a spin.
 constexpr auto kMaxSlice = std::chrono::milliseconds(50);
 constexpr auto kMinSlice = std::chrono::milliseconds(1);
+// On the deterministic engine, the real time a script has after SIGTERM before SIGKILL (scenario
+// time stands still meanwhile).
+constexpr auto kVirtualKillGrace = std::chrono::seconds(2);
 // How long (real) to wait for SIGKILLed group members to vanish before giving up on them.
 constexpr int kReapChecks = 2000;
 // The most of one stream written to its log file: a script writing without end fills neither memory
@@ -204,43 +211,33 @@ std::string CapturedOutput::text() const {
 
 ScriptRunner::ScriptRunner(core::Clock& clock, core::Duration kill_grace) : clock_(clock), kill_grace_(kill_grace) {}
 
-ScriptResult ScriptRunner::run(const ScriptRequest& request, std::stop_token stop) {
-  ScriptResult r;
-  r.start = clock_.now();
-  Fd out_r, err_r;
-  core::Spawned child = spawn(request, out_r, err_r);
-  if (!child.ok()) {
-    r.exit_code = child.error_exit_code;
-    r.spawn_error = child.error;
-    r.err = child.error + "\n";
-    r.end = clock_.now();
-    return r;
-  }
-  Stream out(out_r.release(), request.stdout_file), err(err_r.release(), request.stderr_file);
-  Watch watch(child, out, err);
-  const core::Time deadline = r.start + request.timeout;
-  while (!watch.finished()) {
-    if (stop.stop_requested()) {
-      r.stopped = true;
-      break;
-    }
-    const core::Time now = clock_.now();
-    if (now >= deadline) {
-      r.timed_out = true;
-      break;
-    }
-    watch.poll_once(real_slice(clock_, deadline - now));
-  }
+namespace {
+
+// How the script's process ends once it must (a timeout, the run's stop): like the agent
+// (Process.kill('-TERM', pid)), the whole group, so `&` children go too; then a short grace before
+// SIGKILL, which the agent does not send (simplified: nothing may outlive us). `slice()` is the real
+// time to wait at most between two looks, zero once the grace has passed.
+template <class Slice>
+void end_group(Watch& watch, pid_t group, Slice slice) {
+  kill(-group, SIGTERM);
+  for (auto wait = slice();
+       wait > std::chrono::nanoseconds(0) && (!watch.exited() || core::group_has_live_members(group)); wait = slice())
+    watch.poll_once(wait);
+  if (core::group_has_live_members(group)) kill(-group, SIGKILL);
+}
+
+ScriptResult spawn_failed(ScriptResult& r, const core::Spawned& child, core::Time now) {
+  r.exit_code = child.error_exit_code;
+  r.spawn_error = child.error;
+  r.err = child.error + "\n";
+  r.end = now;
+  return r;
+}
+
+// Once the script's process has exited (or been killed): what it left, its exit and its output.
+void finish(ScriptResult& r, const ScriptRequest& request, core::Spawned& child, Watch& watch, Stream& out, Stream& err,
+            core::Time now) {
   const pid_t group = child.group;
-  if (r.stopped || r.timed_out) {
-    // Like the agent (Process.kill('-TERM', pid)): the whole group, so `&` children go too; then a
-    // short grace before SIGKILL, which the agent does not send (simplified: nothing may outlive us).
-    kill(-group, SIGTERM);
-    const core::Time grace_end = clock_.now() + kill_grace_;
-    while (clock_.now() < grace_end && (!watch.exited() || core::group_has_live_members(group)))
-      watch.poll_once(real_slice(clock_, grace_end - clock_.now()));
-    if (core::group_has_live_members(group)) kill(-group, SIGKILL);
-  }
   // Without a sandboxed host nothing would end what the script left running, so it goes now. In a
   // host, what closed its output (`cmd >/dev/null 2>&1 &`) keeps running, as the real agent leaves
   // it, until the host ends.
@@ -257,7 +254,109 @@ ScriptResult ScriptRunner::run(const ScriptRequest& request, std::stop_token sto
   r.err = err.captured().text();
   r.out_bytes = out.captured().total;
   r.err_bytes = err.captured().total;
-  r.end = clock_.now();
+  r.end = now;
+}
+
+}  // namespace
+
+ScriptResult ScriptRunner::run(const ScriptRequest& request, std::stop_token stop) {
+  if (auto* v = dynamic_cast<core::VirtualClock*>(&clock_)) return run_on_virtual_clock(*v, request, stop);
+  ScriptResult r;
+  r.start = clock_.now();
+  Fd out_r, err_r;
+  core::Spawned child = spawn(request, out_r, err_r);
+  if (!child.ok()) return spawn_failed(r, child, clock_.now());
+  Stream out(out_r.release(), request.stdout_file), err(err_r.release(), request.stderr_file);
+  Watch watch(child, out, err);
+  const core::Time deadline = r.start + request.timeout;
+  while (!watch.finished()) {
+    if (stop.stop_requested()) {
+      r.stopped = true;
+      break;
+    }
+    const core::Time now = clock_.now();
+    if (now >= deadline) {
+      r.timed_out = true;
+      break;
+    }
+    watch.poll_once(real_slice(clock_, deadline - now));
+  }
+  if (r.stopped || r.timed_out) {
+    const core::Time grace_end = clock_.now() + kill_grace_;
+    end_group(watch, child.group, [&] {
+      return clock_.now() >= grace_end ? std::chrono::nanoseconds(0) : real_slice(clock_, grace_end - clock_.now());
+    });
+  }
+  finish(r, request, child, watch, out, err, clock_.now());
+  return r;
+}
+
+// On the deterministic engine the script holds a turn of the clock while it runs between shim calls
+// (core/script_turns.h): time stands still for it. A thread of real time watches the process (its
+// exit, its output, how long it has run without a call) and hands the turn to this runner, blocked
+// on the clock until the script ends or its timeout comes, in scenario time.
+ScriptResult ScriptRunner::run_on_virtual_clock(core::VirtualClock& clock, const ScriptRequest& request,
+                                                std::stop_token stop) {
+  core::ScriptTurns& turns = clock.script_turns();
+  ScriptResult r;
+  r.start = clock.now();
+  const uint64_t id = turns.begin();
+  ScriptRequest held = request;
+  held.env[core::kScriptTurnEnv] = std::to_string(id);
+  Fd out_r, err_r;
+  core::Spawned child = spawn(held, out_r, err_r);
+  if (!child.ok()) {
+    turns.end(id);
+    return spawn_failed(r, child, clock.now());
+  }
+  Stream out(out_r.release(), request.stdout_file), err(err_r.release(), request.stderr_file);
+  Watch watch(child, out, err);
+  std::mutex mutex;
+  core::ScenarioCondition ended(clock);
+  bool finished = false, spun = false;
+  const auto spin_limit = turns.spin_limit();
+  {
+    std::jthread watcher([&](std::stop_token quit) {
+      while (!quit.stop_requested() && !watch.finished()) {
+        if (turns.running_for(id) > spin_limit) {
+          spun = true;
+          break;
+        }
+        watch.poll_once(kMaxSlice);
+      }
+      {
+        std::lock_guard lock(mutex);
+        finished = true;
+      }
+      ended.notify_all();  // the runner runs again before the script's turn goes below
+      turns.end(id);
+    });
+    std::unique_lock lock(mutex);
+    if (!ended.wait_until(lock, r.start + request.timeout, stop, [&] { return finished; })) {
+      r.stopped = stop.stop_requested();
+      r.timed_out = !r.stopped;
+    }
+    lock.unlock();
+    watcher.request_stop();
+  }  // the watcher has ended: the script holds no turn, and this runner runs
+  if (spun) {
+    r.stopped = true;
+    turns.report_spin(fmt::format(
+        "{} ran for {} s of real time without calling any program bluegreen stands in for (a busy loop, or a "
+        "long computation). The deterministic engine (--engine sim) holds scenario time still while a script "
+        "computes, so it cannot run this one; run it with --engine live",
+        request.script.string(), std::chrono::duration<double>(spin_limit).count()));
+  }
+  if (r.stopped || r.timed_out) {
+    // The grace is real time here: scenario time stands still while this runner waits, so the
+    // script's handling of SIGTERM is seen whatever the machine's load.
+    const auto grace_end = std::chrono::steady_clock::now() + kVirtualKillGrace;
+    end_group(watch, child.group, [&] {
+      return std::clamp<std::chrono::nanoseconds>(grace_end - std::chrono::steady_clock::now(),
+                                                  std::chrono::nanoseconds(0), kMaxSlice);
+    });
+  }
+  finish(r, request, child, watch, out, err, clock.now());
   return r;
 }
 

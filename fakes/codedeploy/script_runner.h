@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/virtual_clock.h"
 #include "core/process_spawn.h"
 #include "core/time.h"
 
@@ -58,7 +59,10 @@ struct ScriptResult {
 
 class ScriptRunner {
  public:
-  // `kill_grace`: scenario time between SIGTERM to the group and SIGKILL.
+  // `kill_grace`: scenario time between SIGTERM to the group and SIGKILL. On a VirtualClock the
+  // script holds time still while it runs between shim calls (core/script_turns.h), and one that
+  // runs the clock's ScriptTurns::spin_limit() of real time without a call is stopped as not
+  // runnable there: the ScriptTurns is told, and the result says `stopped`.
   explicit ScriptRunner(core::Clock& clock, core::Duration kill_grace = std::chrono::seconds(2));
 
   // Runs the script to completion, timeout or stop. The event is held until the script has exited
@@ -69,6 +73,8 @@ class ScriptRunner {
   ScriptResult run(const ScriptRequest& request, std::stop_token stop = {});
 
  private:
+  ScriptResult run_on_virtual_clock(core::VirtualClock& clock, const ScriptRequest& request, std::stop_token stop);
+
   core::Clock& clock_;
   core::Duration kill_grace_;
 };

@@ -10,4 +10,10 @@ namespace bg::fakes {
 // invalid duration is left as written for the real program to reject with its own message.
 std::vector<std::string> scale_timeout_args(const std::vector<std::string>& args, double time_scale);
 
+// On the deterministic engine no real time corresponds to scenario time, so the real timeout would
+// never fire: `timeout` is not modelled there (what core::not_modelled_result names).
+inline constexpr const char* kTimeoutOnVirtualClock =
+    "`timeout` with --engine sim (the real timeout counts real time, which scenario time does not follow "
+    "there; run with --engine live)";
+
 }  // namespace bg::fakes
