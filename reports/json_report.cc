@@ -90,6 +90,7 @@ nlohmann::json to_json(const RunResult& r) {
       {"scenario_dir", r.scenario_dir},
       {"seed", r.seed},
       {"time_scale", r.time_scale},
+      {"engine", r.engine},
       {"proxy_engine", r.proxy_engine},
       {"app_engine", r.app_engine},
       {"app_version", r.app_version},

@@ -44,8 +44,8 @@ const Stretch& stretch_at(const std::vector<Stretch>& all, core::Time t) {
 core::Time lost_at(const core::RequestEvent& q) { return q.outcome == core::Outcome::info ? q.start : q.end; }
 
 std::string engines_line(const RunResult& r) {
-  return fmt::format("proxy {}{} · app {} Next.js {}", r.proxy_engine, r.proxy_engine == "nginx" ? " (real)" : "",
-                     r.app_engine, r.app_version);
+  return fmt::format("proxy {}{} · app {} Next.js {} · engine {}", r.proxy_engine,
+                     r.proxy_engine == "nginx" ? " (real)" : "", r.app_engine, r.app_version, r.engine);
 }
 
 std::string stretch_name(int swap) { return swap ? fmt::format("swap {}", swap) : "before the first swap"; }

@@ -118,6 +118,8 @@ struct RunResult {
   std::string scenario_dir;
   uint64_t seed = 0;
   double time_scale = 0;
+  // The engine it ran on: "live" (real time, scaled) or "sim" (the deterministic engine).
+  std::string engine = "live";
   // What served the run: the proxy ("bluegreen", or "nginx": the real binary) and the containers' app
   // ("fake" or "real" Next.js, of app_version).
   std::string proxy_engine = "bluegreen";

@@ -34,12 +34,13 @@ bool runs_stock_nginx(const std::vector<std::string>& argv) {
 
 ContainerNginx::ContainerNginx(boost::asio::io_context& io, core::Clock& clock, core::History& history,
                                core::PortMap& run_ports, proxy::HostResolver resolve, ProxyEngine engine,
-                               fakes::ProcessSpec spec)
+                               fakes::ProcessSpec spec, net::Network network)
     : io_(io),
       clock_(clock),
       history_(history),
       resolve_(std::move(resolve)),
       engine_(engine),
+      network_(network),
       spec_(std::move(spec)),
       ports_(run_ports, {{kContainerPort, spec_.container_port}}) {
   if (!runs_stock_nginx(spec_.argv))
@@ -60,7 +61,7 @@ std::unique_ptr<proxy::ProxyControl> ContainerNginx::make_proxy() {
     nginx->set_resolver(resolve_);
     return nginx;
   }
-  auto own = std::make_unique<proxy::ProxyServer>(io_, clock_, history_, ports_, spec_.filesystem);
+  auto own = std::make_unique<proxy::ProxyServer>(io_, clock_, history_, ports_, spec_.filesystem, network_);
   own->set_resolver(resolve_);
   return own;
 }

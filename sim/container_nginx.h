@@ -31,6 +31,7 @@
 #include "core/history.h"
 #include "core/port_map.h"
 #include "fakes/docker/container_process.h"
+#include "net/network.h"
 #include "proxy/nginx_config.h"
 #include "proxy/proxy_control.h"
 
@@ -47,7 +48,7 @@ class ContainerNginx final : public fakes::ContainerProcess {
 
   // Throws core::NotModelled for a container this class cannot run faithfully (see above).
   ContainerNginx(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& run_ports,
-                 proxy::HostResolver resolve, ProxyEngine engine, fakes::ProcessSpec spec);
+                 proxy::HostResolver resolve, ProxyEngine engine, fakes::ProcessSpec spec, net::Network network = {});
   ~ContainerNginx() override;  // stops nginx (bounded); never calls on_exit
   ContainerNginx(const ContainerNginx&) = delete;
   ContainerNginx& operator=(const ContainerNginx&) = delete;
@@ -69,6 +70,7 @@ class ContainerNginx final : public fakes::ContainerProcess {
   core::History& history_;
   proxy::HostResolver resolve_;
   ProxyEngine engine_;
+  net::Network network_;
   fakes::ProcessSpec spec_;  // spec_.filesystem is the PathMap nginx reads its files through
   core::PortMap ports_;      // the container's own: port 80 is its address
   std::mutex mutex_;         // start, signals and exec one at a time, as nginx's master takes them

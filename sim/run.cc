@@ -6,6 +6,7 @@
 #include <fstream>
 #include <thread>
 
+#include "core/actor_thread.h"
 #include "core/history_reader.h"
 #include "core/resource_limits.h"
 #include "core/run_folder.h"
@@ -55,7 +56,8 @@ void log_runs(const std::vector<fakes::WorkflowRun>& runs, const RunOptions& opt
 class Watchdog {
  public:
   Watchdog(World& world, core::Duration deadline) : world_(world) {
-    thread_ = std::jthread([this, deadline](std::stop_token st) {
+    // An actor on the deterministic engine: the deadline is scenario time there too.
+    thread_ = core::start_actor(world_.clock(), core::order_key("watchdog"), [this, deadline](std::stop_token st) {
       if (world_.clock().sleep_for(deadline, st)) {
         fired_ = true;
         world_.request_stop();
@@ -166,10 +168,13 @@ void mark_interrupted(reports::RunResult& result, const std::string& where) {
 }  // namespace
 
 std::string replay_command(const scenarios::Scenario& s, uint64_t seed, std::optional<double> time_scale,
-                           const std::vector<std::string>& overrides) {
+                           const std::vector<std::string>& overrides, Engine engine) {
   // Quoted for the shell: the line is pasted as it is, and a folder may have spaces in its name.
   std::string cmd = fmt::format("bluegreen replay {} --seed {}", core::shell_quote(s.dir.string()), seed);
-  if (time_scale) cmd += fmt::format(" --time-scale {}", *time_scale);
+  if (engine == Engine::sim)
+    cmd += " --engine sim";  // no time scale: virtual time has none
+  else if (time_scale)
+    cmd += fmt::format(" --time-scale {}", *time_scale);
   for (const auto& o : overrides) cmd += " --set " + core::shell_quote(o);
   return cmd;
 }
@@ -180,6 +185,7 @@ namespace {
 void run_world(const scenarios::Scenario& s, const RunOptions& options, const std::filesystem::path& history_path,
                reports::RunResult& result) {
   WorldOptions wo;
+  wo.engine = options.engine;
   wo.seed = result.seed;
   wo.time_scale = result.time_scale;
   wo.bind_declared_ports = options.bind_declared_ports;
@@ -245,7 +251,8 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
     result.expected_invariant = s.expect->invariant;
     result.expected_cause = s.expect->cause;
   }
-  result.replay_command = replay_command(s, result.seed, options.time_scale, options.overrides);
+  result.engine = std::string(engine_name(options.engine));
+  result.replay_command = replay_command(s, result.seed, options.time_scale, options.overrides, options.engine);
   core::raise_open_file_limit();
   // Folders of runs that were killed before they could remove them (their owner is gone).
   core::remove_stale_run_folders();

@@ -16,6 +16,7 @@
 
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
+#include "sim/engine.h"
 #include "sim/live_progress.h"
 
 namespace bg::sim {
@@ -28,6 +29,7 @@ struct RunProgress {
 };
 
 struct RunOptions {
+  Engine engine = Engine::live;      // sim: the deterministic engine (sim/engine.h)
   std::optional<uint64_t> seed;      // default: the scenario's
   std::optional<double> time_scale;  // default: the scenario's
   std::filesystem::path out_dir;     // where history.jsonl goes ("" = nowhere)
@@ -48,6 +50,6 @@ reports::RunResult run_scenario(const scenarios::Scenario& scenario, const RunOp
 
 // The one command that replays a run exactly.
 std::string replay_command(const scenarios::Scenario& scenario, uint64_t seed, std::optional<double> time_scale,
-                           const std::vector<std::string>& overrides = {});
+                           const std::vector<std::string>& overrides = {}, Engine engine = Engine::live);
 
 }  // namespace bg::sim

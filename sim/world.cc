@@ -6,7 +6,9 @@
 #include <future>
 #include <optional>
 
+#include "core/actor_thread.h"
 #include "core/not_modelled.h"
+#include "core/script_turns.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/docker/compose_cli.h"
 #include "fakes/docker/docker_cli.h"
@@ -18,6 +20,7 @@
 #include "fakes/nextjs/real_next_server.h"
 #include "fakes/pipeline/pipeline.h"
 #include "fakes/shim/shim_server.h"
+#include "net/sim_network.h"
 #include "proxy/proxy_server.h"
 #include "proxy/real_nginx.h"
 #include "sim/container_nginx.h"
@@ -34,6 +37,24 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The deterministic engine runs bluegreen's own proxy and the fake Next.js: the real nginx and the
+// real Next.js are processes of the machine on real time, which a VirtualClock cannot hold.
+void require_simulable(const scenarios::Scenario& s) {
+  if (s.proxy.engine == "nginx")
+    throw std::runtime_error(
+        "proxy.engine nginx (--proxy nginx) runs the real nginx, a process on real time, which --engine sim "
+        "cannot hold still: run it with --engine live, or with bluegreen's own proxy");
+  if (s.app.engine == "real")
+    throw std::runtime_error(
+        "app.engine real (--app real) runs real Next.js servers, processes on real time, which --engine sim "
+        "cannot hold still: run it with --engine live, or with the fake app");
+}
+
+std::unique_ptr<core::Clock> make_clock(const WorldOptions& o) {
+  if (o.engine == Engine::sim) return std::make_unique<core::VirtualClock>();
+  return std::make_unique<core::ScaledClock>(o.time_scale);
+}
+
 // proxy.engine: nginx (or --proxy nginx) runs the machine's nginx binary; a run without it cannot start.
 void require_real_nginx() {
   if (!proxy::RealNginx::available())
@@ -48,13 +69,29 @@ void require_real_nginx() {
 World::World(const scenarios::Scenario& scenario, WorldOptions options)
     : scenario_(scenario),
       options_(options),
-      clock_(std::make_unique<core::ScaledClock>(options.time_scale)),
+      clock_(make_clock(options)),
+      virtual_clock_(dynamic_cast<core::VirtualClock*>(clock_.get())),
       rng_(options.seed),
-      ports_(options.bind_declared_ports),
+      ports_(virtual_clock_ ? core::PortMap(core::PortMap::InMemory{}) : core::PortMap(options.bind_declared_ports)),
       sha_rng_(rng_.child("pipeline.sha")),
       drawn_(draw_parameters(scenario_, rng_, options.time_scale)),
       // Bad input ends the run here, before anything starts.
       staged_(std::make_unique<StagedHost>(scenario_, options.keep_run_dir)) {
+  if (virtual_clock_) {
+    require_simulable(scenario_);
+    run_actor_.emplace(*virtual_clock_, core::order_key("run"));
+    sim_network_ = std::make_unique<net::SimNetwork>(*virtual_clock_, rng_.child("network"));
+    network_ = net::Network(*sim_network_);
+    virtual_clock_->attach(io_);  // the clock runs the io_context's handlers: no io threads
+    virtual_clock_->script_turns().set_spin_limit(options_.script_spin_limit);
+    virtual_clock_->script_turns().set_on_spin([this](const std::string& message) {
+      {
+        std::lock_guard lock(mutex_);
+        if (harness_failure_.empty()) harness_failure_ = message;
+      }
+      stop_.request_stop();
+    });
+  }
   // app.engine real: every container's app is a real Next.js server, each build id made from the
   // version's template build in the run's folder.
   if (scenario_.app.engine == "real")
@@ -69,9 +106,11 @@ const fs::path& World::run_dir() const { return staged_->dir(); }
 core::PathMap& World::paths() { return staged_->paths(); }
 
 void World::start() {
-  work_ =
-      std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(io_.get_executor());
-  for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { io_.run(); });
+  if (!virtual_clock_) {
+    work_ =
+        std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(io_.get_executor());
+    for (int i = 0; i < 2; ++i) io_threads_.emplace_back([this] { io_.run(); });
+  }
 
   // docker pull fetches what the scenario's registry names; containers' layers live in the run folder
   // and bind-mount sources are host paths.
@@ -79,6 +118,7 @@ void World::start() {
   engine.containers_root = staged_->dir() / "containers";
   engine.host_paths = &paths();
   engine.host_linkable = &staged_->own_paths();
+  engine.network = network_;
   fakes::ProcessFactory make_process = [this](const fakes::ProcessSpec& spec) {
     // nginx in a container: the run's proxy engine on the container's own /etc/nginx and address.
     if (spec.runs == fakes::kRunsNginx) return make_container_nginx(spec);
@@ -97,7 +137,7 @@ void World::start() {
       profile.published_builds = [published = published_] { return published->all(); };
     }
     return std::unique_ptr<fakes::ContainerProcess>(std::make_unique<fakes::NextServer>(
-        io_, *clock_, history_, ports_, rng_.child("app.process." + spec.container), profile, spec));
+        io_, *clock_, history_, ports_, rng_.child("app.process." + spec.container), profile, spec, network_));
   };
   docker_ =
       std::make_unique<fakes::DockerEngine>(io_, *clock_, history_, ports_, rng_.child("docker"), engine, make_process);
@@ -128,7 +168,7 @@ void World::start() {
   host_commands_ = std::make_unique<HostCommands>(std::move(wiring));
   shims_ = std::make_unique<fakes::ShimServer>(
       staged_->layout().shim_socket(),
-      [this](const fakes::ShimRequest& r, std::stop_token st) { return host_commands_->handle(r, st); });
+      [this](const fakes::ShimRequest& r, std::stop_token st) { return handle_shim(r, st); });
   shims_->start();
   agent_ = make_agent();
   pipeline_ = make_pipeline();
@@ -142,7 +182,12 @@ std::unique_ptr<fakes::ContainerProcess> World::make_container_nginx(const fakes
     require_real_nginx();
     engine = ProxyEngine::real_nginx;
   }
-  return std::make_unique<ContainerNginx>(io_, *clock_, history_, ports_, resolve_container_names(), engine, spec);
+  return std::make_unique<ContainerNginx>(io_, *clock_, history_, ports_, resolve_container_names(), engine, spec,
+                                          network_);
+}
+
+fakes::ShimReply World::handle_shim(const fakes::ShimRequest& request, std::stop_token stop) {
+  return core::as_shim_call(*clock_, request.env, request.pid, [&] { return host_commands_->handle(request, stop); });
 }
 
 // A real Next.js server of the container's build (app.engine real), in the sandboxed host's process
@@ -168,7 +213,7 @@ void World::start_proxy() {
     proxy_ = std::move(nginx);
     return;
   }
-  auto own = std::make_unique<proxy::ProxyServer>(io_, *clock_, history_, ports_, paths());
+  auto own = std::make_unique<proxy::ProxyServer>(io_, *clock_, history_, ports_, paths(), network_);
   own->set_resolver(resolve_container_names());
   own->start(fmt::format("{}/nginx.conf", kNginxDir));
   proxy_ = std::move(own);
@@ -221,6 +266,7 @@ void World::start_traffic(LiveProgress* live) {
   TrafficOptions t = traffic_options(scenario_);
   t.port = scenario_.traffic.port ? ports_.map(*scenario_.traffic.port) : proxy_->listen_port();
   t.live = live;
+  t.network = network_;
   traffic_ = std::make_unique<TrafficGenerator>(io_, *clock_, history_, rng_.child("traffic"), t);
   traffic_->start();
 }
@@ -261,14 +307,19 @@ void World::shutdown() {
   if (proxy_) proxy_->stop();
   if (docker_) docker_->shutdown();
   traffic_.reset();
-  // Let the closing handlers run to the end; stop the io_context only if they do not within 5 s.
-  work_.reset();
-  auto joined = std::async(std::launch::async, [this] {
-    for (auto& t : io_threads_) t.join();
-  });
-  if (joined.wait_for(std::chrono::seconds(5)) != std::future_status::ready) io_.stop();
-  joined.wait();
-  io_threads_.clear();
+  if (virtual_clock_) {
+    // The closing handlers run while this thread waits: a scenario second is far more than they need.
+    clock_->sleep_for(std::chrono::seconds(1));
+  } else {
+    // Let the closing handlers run to the end; stop the io_context only if they do not within 5 s.
+    work_.reset();
+    auto joined = std::async(std::launch::async, [this] {
+      for (auto& t : io_threads_) t.join();
+    });
+    if (joined.wait_for(std::chrono::seconds(5)) != std::future_status::ready) io_.stop();
+    joined.wait();
+    io_threads_.clear();
+  }
   // Handlers still queued hold sockets; destroying them now, before the engine and proxy objects go.
   proxy_.reset();
   docker_cli_.reset();
@@ -279,6 +330,12 @@ void World::shutdown() {
   shims_.reset();
   host_commands_.reset();
   staged_.reset();  // the host's last processes, then the run folder, unless kept
+  if (virtual_clock_) {
+    // Nothing of the world is left to act: what still waits on the clock is dropped unrun, then this
+    // thread stops being its actor.
+    virtual_clock_->discard();
+    run_actor_.reset();
+  }
 }
 
 }  // namespace bg::sim

@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <algorithm>
+#include <chrono>
 #include <mutex>
 #include <optional>
 #include <stop_token>
@@ -30,13 +31,19 @@
 #include "core/path_map.h"
 #include "core/port_map.h"
 #include "core/rng.h"
+#include "core/virtual_clock.h"
+#include "net/network.h"
 #include "proxy/nginx_config.h"
 #include "scenarios/scenario.h"
 #include "sim/drawn_parameters.h"
+#include "sim/engine.h"
 #include "sim/live_progress.h"
 
 namespace bg::proxy {
 class ProxyControl;
+}
+namespace bg::net {
+class SimNetwork;
 }
 namespace bg::fakes {
 class DockerEngine;
@@ -48,6 +55,8 @@ class DockerCli;
 class ShimServer;
 class CodeDeployAgent;
 class Pipeline;
+struct ShimRequest;
+struct ShimReply;
 struct DeploymentResult;
 struct WorkflowRun;
 }  // namespace bg::fakes
@@ -61,9 +70,16 @@ class TrafficGenerator;
 
 struct WorldOptions {
   uint64_t seed = 1;
+  // live: time_scale real seconds per scenario second. sim: a VirtualClock and the in-memory network;
+  // the World's thread is then the clock's actor from its making to its shutdown, and must be the
+  // one that calls every member.
+  Engine engine = Engine::live;
   double time_scale = 0.1;
   bool bind_declared_ports = false;  // use the ports the files declare instead of free ones
   bool keep_run_dir = false;         // leave the run folder (scripts' cwd, logs) for inspection
+  // sim: the real time a deploy script may compute without calling a shim before the run stops with
+  // an error (core/script_turns.h).
+  std::chrono::nanoseconds script_spin_limit = std::chrono::seconds(20);
 };
 
 class World {
@@ -158,11 +174,16 @@ class World {
   std::unique_ptr<fakes::ContainerProcess> make_container_nginx(const fakes::ProcessSpec& spec);
   std::unique_ptr<fakes::ContainerProcess> make_real_app(const fakes::ProcessSpec& spec, core::Duration listen);
   proxy::HostResolver resolve_container_names();
+  // A script's shim call (HostCommands); on the sim engine an actor of the clock (core/script_turns.h).
+  fakes::ShimReply handle_shim(const fakes::ShimRequest& request, std::stop_token stop);
 
   // A copy: callers may pass a temporary (ASan found one in the tests, read after its scope ended).
   const scenarios::Scenario scenario_;
   WorldOptions options_;
-  std::unique_ptr<core::ScaledClock> clock_;
+  std::unique_ptr<core::Clock> clock_;
+  core::VirtualClock* virtual_clock_ = nullptr;  // clock_, on the sim engine
+  // sim: the World's thread as the clock's actor (time passes only while it waits), until shutdown.
+  std::optional<core::VirtualClock::Actor> run_actor_;
   core::History history_;
   core::Rng rng_;
   core::PortMap ports_;
@@ -198,6 +219,9 @@ class World {
   std::string workflow_not_modelled_;  // guarded by mutex_
   std::string harness_failure_;        // guarded by mutex_
 
+  // sim: the in-memory network, before the io_context (sockets its queued handlers hold need it).
+  std::unique_ptr<net::SimNetwork> sim_network_;
+  net::Network network_;  // the kernel's loopback (live) or sim_network_
   boost::asio::io_context io_;
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> io_threads_;
