@@ -128,12 +128,22 @@ TEST_F(ActionTest, HeldPassesTheJobAndSetLinesAreOverrides) {
   EXPECT_EQ(summary.find("\n| 2 | "), std::string::npos) << summary;
 }
 
-// Goal: inputs the action cannot honour fail the job with exit 2 before any run: an engine that is
-// not built, a run count that is not a whole number, a cli that is not there.
+// Goal: `engine: sim` runs the deployment on the deterministic engine: the seed is refuted there too,
+// and its summary names the engine.
+TEST_F(ActionTest, SimEngineInputRunsOnTheDeterministicEngine) {
+  const Job job = run_action({{"folder", scenario("seed").string()}, {"cli", BG_CLI_BINARY}, {"engine", "sim"}});
+  EXPECT_EQ(job.exit_code, 1) << read(dir_ / "log.txt");
+  EXPECT_NE(read(dir_ / "output.txt").find("verdict=violated"), std::string::npos);
+  EXPECT_NE(read(dir_ / "step_summary.md").find("engine sim"), std::string::npos) << read(dir_ / "step_summary.md");
+}
+
+// Goal: inputs the action cannot honour fail the job with exit 2 before any run: an engine that does
+// not exist, a run count that is not a whole number, a cli that is not there.
 TEST_F(ActionTest, InputsItCannotHonourFailTheJobWithExit2) {
   const std::string folder = scenario("seed-fixed").string();
-  EXPECT_EQ(run_action({{"folder", folder}, {"cli", BG_CLI_BINARY}, {"engine", "sim"}}).exit_code, 2);
-  EXPECT_NE(read(dir_ / "log.txt").find("engine 'sim' is not built"), std::string::npos) << read(dir_ / "log.txt");
+  EXPECT_EQ(run_action({{"folder", folder}, {"cli", BG_CLI_BINARY}, {"engine", "quantum"}}).exit_code, 2);
+  EXPECT_NE(read(dir_ / "log.txt").find("engine 'quantum' is not one of 'live' and 'sim'"), std::string::npos)
+      << read(dir_ / "log.txt");
   EXPECT_EQ(run_action({{"folder", folder}, {"cli", BG_CLI_BINARY}, {"runs", "two"}}).exit_code, 2);
   const Job missing = run_action({{"folder", folder}, {"cli", (dir_ / "no-such-bluegreen").string()}});
   EXPECT_EQ(missing.exit_code, 2);

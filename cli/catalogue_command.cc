@@ -48,6 +48,7 @@ int verify_command(const RunArgs& args) {
     return 2;
   }
   sim::RunOptions options;
+  options.engine = *sim::parse_engine(args.engine);  // CLI11 checked the name
   options.seed = args.seed;
   options.time_scale = args.time_scale;
   options.out_dir = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / scenario.name : args.out_dir;
@@ -67,7 +68,7 @@ int verify_command(const RunArgs& args) {
 }
 
 int catalogue_command(const std::filesystem::path& races_dir, const std::filesystem::path& out_dir,
-                      const std::string& only, const std::string& command) {
+                      const std::string& only, const std::string& command, sim::Engine engine) {
   const auto lock = OutDir::claim(out_dir, "--out", command);
   std::vector<std::filesystem::path> dirs;
   for (const auto& entry : std::filesystem::directory_iterator(races_dir))
@@ -92,6 +93,7 @@ int catalogue_command(const std::filesystem::path& races_dir, const std::filesys
       continue;
     }
     sim::RunOptions options;
+    options.engine = engine;
     options.out_dir = out_dir / scenario.name;
     auto result = sim::run_scenario(scenario, options);
     write_reports(result, options.out_dir);

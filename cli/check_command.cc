@@ -55,6 +55,8 @@ int check_command(const CheckArgs& args) {
   settings.runs = args.runs;
   settings.seed = args.seed;
   settings.time_scale = args.time_scale;
+  settings.engine = *sim::parse_engine(args.engine);  // CLI11 checked the names
+  settings.confirm_engine = *sim::parse_engine(args.confirm_engine);
   settings.shrink = !args.no_shrink;
   settings.confirm = args.confirm;
   settings.shrink_budget = args.budget;
@@ -89,7 +91,8 @@ int check_command(const CheckArgs& args) {
   print_failures(found.result);
   if (args.confirm > 0)
     std::cout << fmt::format(
-        "it violated the same invariants again in {} of {} reruns{}\n", found.confirmed, args.confirm,
+        "it violated the same invariants again in {} of {} reruns on the {} engine{}\n", found.confirmed, args.confirm,
+        args.confirm_engine,
         found.fallbacks ? fmt::format(" ({} smaller case(s) did not, and were passed over)", found.fallbacks) : "");
   const auto written = keep_minimal(found.result, out, settings.work_dir, args.keep);
   std::cout << fmt::format("reports: {} {} {} {}\n", written.html.string(), written.markdown.string(),

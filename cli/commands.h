@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "sim/engine.h"
+
 namespace bg::cli {
 
 struct RunArgs {
@@ -18,6 +20,7 @@ struct RunArgs {
   bool quiet = false;
   std::string proxy_engine;            // `--proxy bluegreen|nginx`; "" = the scenario's proxy.engine
   std::string app_engine;              // `--app fake|real`; "" = the scenario's app.engine
+  std::string engine = "live";         // `--engine live|sim` (sim/engine.h)
   std::vector<std::string> overrides;  // `--set key=value` (explore/scenario_overrides.h)
   std::string command;                 // this command line, for the --out folder's lock (out_dir.h)
 };
@@ -31,6 +34,7 @@ int run_command(const RunArgs& args);
 struct DemoEngines {
   std::string proxy;
   std::string app;
+  std::string engine = "live";  // `--engine live|sim`
 };
 int demo_command(const std::vector<std::filesystem::path>& dirs, const std::filesystem::path& out_dir,
                  const std::string& command, const DemoEngines& engines = {});
@@ -42,7 +46,7 @@ int verify_command(const RunArgs& args);
 // `bluegreen catalogue [--races DIR] [--only R03]`: verifies every race scenario and its fixed twin and
 // prints the table (FOUND / HOLDS / MISMATCH).
 int catalogue_command(const std::filesystem::path& races_dir, const std::filesystem::path& out_dir,
-                      const std::string& only, const std::string& command);
+                      const std::string& only, const std::string& command, sim::Engine engine = sim::Engine::live);
 
 // `bluegreen check DIR [--runs N] [--seed N]`: explores cases drawn around the scenario's values
 // (explore/explorer.h); on a violation shrinks it, writes the minimal case's reports and prints its
@@ -53,8 +57,10 @@ struct CheckArgs {
   uint64_t seed = 1;
   double time_scale = 0.05;
   int confirm = 1;
-  std::string vary;    // "" = every knob, else e.g. "swaps,listen_delay"
-  double budget = 40;  // wall seconds after which shrinking stops (0 = none)
+  std::string vary;                     // "" = every knob, else e.g. "swaps,listen_delay"
+  double budget = 40;                   // wall seconds after which shrinking stops (0 = none)
+  std::string engine = "live";          // `--engine live|sim`: the engine cases run on
+  std::string confirm_engine = "live";  // `--confirm-engine live|sim`: the engine the minimal case is rerun on
   bool no_shrink = false;
   bool keep = false;
   bool quiet = false;
@@ -72,6 +78,7 @@ struct OddsArgs {
   int runs = 20;
   uint64_t first_seed = 1;
   std::optional<double> time_scale;    // default: the scenario's
+  std::string engine = "live";         // `--engine live|sim`
   std::vector<std::string> overrides;  // `--set key=value`
   bool quiet = false;
   std::filesystem::path out_dir;  // "" = bluegreen-out/odds-<scenario>

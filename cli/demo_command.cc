@@ -90,6 +90,7 @@ int demo_command(const std::vector<std::filesystem::path>& dirs, const std::file
   for (const auto& scenario : scenarios) {
     std::cout << fmt::format("running {} ...", scenario.name) << std::endl;
     sim::RunOptions options;
+    options.engine = *sim::parse_engine(engines.engine);  // CLI11 checked the name
     options.out_dir = out_dir / scenario.name;
     auto result = sim::run_scenario(scenario, options);
     if (!engines.proxy.empty()) result.replay_command += " --proxy " + engines.proxy;

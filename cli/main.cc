@@ -81,6 +81,9 @@ int main(int argc, char** argv) {
   for (auto* cmd : {run, replay})
     cmd->add_option("--app", run_args.app_engine, app_help)->check(CLI::IsMember({"fake", "real"}));
   replay->add_option("--set", run_args.overrides, "key=value over scenario.yaml, as the violation printed");
+  const char* engine_help =
+      "live (real sockets and threads, real time scaled by --time-scale) or sim (the deterministic engine: "
+      "virtual time and an in-memory network; a seed is an exact replay); default live";
 
   bg::cli::CheckArgs check_args;
   check_args.command = command;
@@ -101,6 +104,12 @@ int main(int argc, char** argv) {
   check->add_option("--out", check_args.out_dir, "folder for the minimal case's reports")->check(non_empty_path());
   check->add_flag("--keep", check_args.keep, "keep every case's history under <out>/cases");
   check->add_flag("-q,--quiet", check_args.quiet, "no per-case progress lines");
+  check->add_option("--engine", check_args.engine, std::string("the engine cases run on: ") + engine_help)
+      ->check(CLI::IsMember({"live", "sim"}));
+  check
+      ->add_option("--confirm-engine", check_args.confirm_engine,
+                   "the engine the minimal case is rerun on, to say whether it agrees (default live)")
+      ->check(CLI::IsMember({"live", "sim"}));
 
   bg::cli::OddsArgs odds_args;
   odds_args.command = command;
@@ -114,6 +123,7 @@ int main(int argc, char** argv) {
   odds->add_option("--set", odds_args.overrides, "key=value laid over scenario.yaml, as replay lines use");
   odds->add_option("--out", odds_args.out_dir, "folder for odds.txt and odds.json")->check(non_empty_path());
   odds->add_flag("-q,--quiet", odds_args.quiet, "no line per run");
+  odds->add_option("--engine", odds_args.engine, engine_help)->check(CLI::IsMember({"live", "sim"}));
 
   std::vector<std::filesystem::path> demo_dirs;
   std::filesystem::path demo_out = "bluegreen-out/demo";
@@ -125,6 +135,7 @@ int main(int argc, char** argv) {
                    "the proxy of every run: bluegreen or nginx (default: each scenario's)")
       ->check(CLI::IsMember({"bluegreen", "nginx"}));
   demo->add_option("--app", demo_engines.app, app_help)->check(CLI::IsMember({"fake", "real"}));
+  demo->add_option("--engine", demo_engines.engine, engine_help)->check(CLI::IsMember({"live", "sim"}));
 
   auto* verify = app.add_subcommand("verify", "run a scenario; exit 0 when it reached the verdict it expects");
   add_run_options(verify, run_args);
@@ -134,6 +145,8 @@ int main(int argc, char** argv) {
                    "the proxy that serves the run: bluegreen or nginx, the real binary (default: the scenario's)")
       ->check(CLI::IsMember({"bluegreen", "nginx"}));
   verify->add_option("--app", run_args.app_engine, app_help)->check(CLI::IsMember({"fake", "real"}));
+  for (auto* cmd : {run, replay, verify})
+    cmd->add_option("--engine", run_args.engine, engine_help)->check(CLI::IsMember({"live", "sim"}));
 
   std::filesystem::path races_dir = "scenarios/data/races", catalogue_out = "bluegreen-out/catalogue";
   std::string only;
@@ -141,6 +154,8 @@ int main(int argc, char** argv) {
   catalogue->add_option("--races", races_dir, "folder of race scenarios")->check(existing_folder());
   catalogue->add_option("--out", catalogue_out, "folder for each scenario's reports")->check(non_empty_path());
   catalogue->add_option("--only", only, "only scenarios whose name starts with this (e.g. R03)");
+  std::string catalogue_engine = "live";
+  catalogue->add_option("--engine", catalogue_engine, engine_help)->check(CLI::IsMember({"live", "sim"}));
 
   // `init` only reads a folder and writes a file: none of the run machinery below (signal handling,
   // run dispatch) concerns it, so it ends the process from its callback, once parsing is done.
@@ -199,7 +214,9 @@ int main(int argc, char** argv) {
     if (*verify) return bg::cli::verify_command(run_args);
     if (*check) return bg::cli::check_command(check_args);
     if (*odds) return bg::cli::odds_command(odds_args);
-    if (*catalogue) return bg::cli::catalogue_command(races_dir, catalogue_out, only, command);
+    if (*catalogue)
+      return bg::cli::catalogue_command(races_dir, catalogue_out, only, command,
+                                        *bg::sim::parse_engine(catalogue_engine));
     return 2;
   }));
 }

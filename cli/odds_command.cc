@@ -63,6 +63,7 @@ int odds_command(const OddsArgs& args) {
   std::vector<reports::RunResult> results;
   for (int i = 0; i < args.runs && !sim::Interrupt::requested(); ++i) {
     sim::RunOptions options;
+    options.engine = *sim::parse_engine(args.engine);  // CLI11 checked the name
     options.seed = args.first_seed + static_cast<uint64_t>(i);
     options.time_scale = args.time_scale;
     options.overrides = args.overrides;

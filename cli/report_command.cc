@@ -48,6 +48,7 @@ std::filesystem::path read_result(const std::filesystem::path& input, reports::R
   if (auto seed = j.find("seed"); seed != j.end() && seed->is_number_unsigned()) result.seed = seed->get<uint64_t>();
   if (auto scale = j.find("time_scale"); scale != j.end() && scale->is_number())
     result.time_scale = scale->get<double>();
+  if (const std::string engine = text("engine"); !engine.empty()) result.engine = engine;
   return text("history");
 }
 

@@ -26,6 +26,7 @@ int run_command(const RunArgs& args) {
                        : args.out_dir;
   const auto lock = OutDir::claim(out, "--out", args.command);  // before the run, not after it
   sim::RunOptions options;
+  options.engine = *sim::parse_engine(args.engine);  // CLI11 checked the name
   options.seed = args.seed;
   options.overrides = args.overrides;
   options.time_scale = args.time_scale;

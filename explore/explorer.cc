@@ -45,12 +45,14 @@ bool same_violation(const reports::RunResult& first, const reports::RunResult& a
   return false;
 }
 
-// Runs one case live, with every override named in its replay command.
-CaseRun run_case(const scenarios::Scenario& base, const Case& c, const ExploreSettings& settings, int index) {
+// Runs one case on `engine`, with every override named in its replay command.
+CaseRun run_case(const scenarios::Scenario& base, const Case& c, const ExploreSettings& settings, int index,
+                 sim::Engine engine) {
   CaseRun run{c, overrides_for(base, c, settings.quick), {}};
   auto scenario = base;
   apply_overrides(scenario, run.overrides);
   sim::RunOptions options;
+  options.engine = engine;
   options.seed = c.seed;
   options.time_scale = settings.time_scale;
   options.overrides = run.overrides;
@@ -72,9 +74,10 @@ void confirm(const scenarios::Scenario& scenario, const ExploreSettings& setting
     out.result = it->result;
     out.confirmed = 0;
     for (int i = 0; i < settings.confirm; ++i) {
-      auto again = run_case(scenario, it->c, settings, ++index);
-      settings.log(fmt::format("confirm{:>4}: {} -> {} {}", index, describe(it->c),
-                               core::verdict_name(again.result.verdict), violated_invariants(again.result)));
+      auto again = run_case(scenario, it->c, settings, ++index, settings.confirm_engine);
+      settings.log(fmt::format("confirm{:>4} ({}): {} -> {} {}", index, sim::engine_name(settings.confirm_engine),
+                               describe(it->c), core::verdict_name(again.result.verdict),
+                               violated_invariants(again.result)));
       if (same_violation(it->result, again.result) && out.confirmed++ == 0) out.result = std::move(again.result);
     }
     if (out.confirmed > 0 || settings.confirm == 0) return;
@@ -119,7 +122,7 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
       out.budget_hit = true;
       return;  // declined unrun: counts as holding, so RapidCheck keeps the case it has
     }
-    auto run = run_case(scenario, c, settings, ++index);
+    auto run = run_case(scenario, c, settings, ++index, settings.engine);
     const auto& r = run.result;
     if (shrinking)
       ++out.shrinks_tried;
@@ -131,7 +134,7 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
                              r.failed + r.indeterminate, r.wall_seconds));
     bool violated = counts_as_violation(r, settings.min_failed);
     for (int again = 1; violated && again < settings.violations_needed; ++again) {
-      const auto rerun = run_case(scenario, c, settings, ++index);
+      const auto rerun = run_case(scenario, c, settings, ++index, settings.engine);
       violated = counts_as_violation(rerun.result, settings.min_failed) && same_violation(r, rerun.result);
       settings.log(fmt::format("again  {:>3}: {} -> {} ({} failed, {:.1f}s)", index, describe(c),
                                core::verdict_name(rerun.result.verdict),
@@ -165,7 +168,8 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
   if (!failures.empty() && tested.is<rc::detail::FailureResult>()) {
     out.found = true;
     confirm(scenario, settings, failures, index, out);
-    out.replay = sim::replay_command(scenario, out.minimal.seed, settings.time_scale, out.overrides);
+    // The case as it was found: on the exploring engine (on sim, an exact replay).
+    out.replay = sim::replay_command(scenario, out.minimal.seed, settings.time_scale, out.overrides, settings.engine);
   }
   out.seconds = wall.seconds();
   return out;

@@ -13,14 +13,17 @@
 #include "explore/case_space.h"
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
+#include "sim/engine.h"
 #include "sim/live_progress.h"
 
 namespace bg::explore {
 
 struct ExploreSettings {
-  int runs = 20;             // cases drawn before concluding that nothing was found
-  uint64_t seed = 1;         // RapidCheck's seed: the same seed draws the same cases
-  double time_scale = 0.05;  // real seconds per scenario second for every case
+  int runs = 20;                                   // cases drawn before concluding that nothing was found
+  uint64_t seed = 1;                               // RapidCheck's seed: the same seed draws the same cases
+  double time_scale = 0.05;                        // real seconds per scenario second for every live case
+  sim::Engine engine = sim::Engine::live;          // the engine cases run on while exploring and shrinking
+  sim::Engine confirm_engine = sim::Engine::live;  // the engine the minimal case is rerun on
   bool shrink = true;
   int confirm = 1;  // reruns of the minimal case (exactly as its replay line)
   // Wall seconds after which shrinking stops: a shrink drawn later is declined without running it,

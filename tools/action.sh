@@ -25,8 +25,8 @@ case "${1:-}" in
   run)
     : "${BLUEGREEN_FOLDER:?the folder input is required}" "${GITHUB_STEP_SUMMARY:?not set: not run by a GitHub runner}"
     engine=${BLUEGREEN_ENGINE:-live}
-    if [[ "$engine" != live ]]; then
-      echo "bluegreen action: engine '$engine' is not built; the only engine is 'live'" >&2
+    if [[ "$engine" != live && "$engine" != sim ]]; then
+      echo "bluegreen action: engine '$engine' is not one of 'live' and 'sim'" >&2
       exit 2
     fi
     runs=${BLUEGREEN_RUNS:-1}
@@ -43,9 +43,9 @@ case "${1:-}" in
     done <<<"${BLUEGREEN_SET:-}"
     code=0
     if ((runs == 1)); then
-      "$(cli)" run "$BLUEGREEN_FOLDER" --out "$out" "${args[@]}" || code=$?
+      "$(cli)" run "$BLUEGREEN_FOLDER" --engine "$engine" --out "$out" "${args[@]}" || code=$?
     else
-      "$(cli)" odds "$BLUEGREEN_FOLDER" --runs "$runs" --out "$out" "${args[@]}" || code=$?
+      "$(cli)" odds "$BLUEGREEN_FOLDER" --engine "$engine" --runs "$runs" --out "$out" "${args[@]}" || code=$?
     fi
     case $code in 0) verdict=held ;; 1) verdict=violated ;; *) verdict=error ;; esac
     echo "verdict=$verdict" >>"${GITHUB_OUTPUT:-/dev/null}"
