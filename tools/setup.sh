@@ -14,9 +14,10 @@ packages=(
   dpkg-dev  # dpkg-shlibdeps, for the .deb's library dependencies (cmake/install.cmake)
 )
 # Tools the suite uses when present (their tests skip with a message otherwise): real nginx for
-# differential runs, clang for the fuzzers, Chromium to render the HTML report.
+# differential runs, clang for the fuzzers, Chromium to render the HTML report, wget for the
+# differential test of the harness's own wget (fakes/shim/http_client_emulation_test.cc).
 if [[ "${BLUEGREEN_SETUP_OPTIONAL:-1}" == 1 ]]; then
-  packages+=(nginx-light clang chromium)
+  packages+=(nginx-light clang chromium wget)
 fi
 packages+=("$@")
 

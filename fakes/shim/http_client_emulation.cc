@@ -1,0 +1,1722 @@
+#include "fakes/shim/http_client_emulation.h"
+
+#include <algorithm>
+#include <array>
+#include <cctype>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include <fmt/format.h>
+
+// Sources: curl 7.88.1 (src/tool_getparam.c, tool_operate.c, tool_msgs.c, tool_writeout.c,
+// lib/progress.c, lib/multi.c, lib/connect.c) and wget 1.21.3 (src/main.c, http.c, retr.c, connect.c,
+// progress.c, exits.c), read at their release tags; every message below was also compared with the
+// binaries of Debian 12 against a loopback server (http_client_emulation_test.cc's differential test).
+namespace bg::fakes {
+namespace {
+
+using core::Duration;
+using Failure = HttpOutcome::Failure;
+
+// ---------------------------------------------------------------------------------------------------
+// Shared: text, URLs, files.
+
+std::string lower(std::string s) {
+  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return s;
+}
+bool iequal(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
+bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
+
+std::optional<std::string> find_header(const HttpHeaders& headers, const std::string& name) {
+  for (const auto& [k, v] : headers)
+    if (iequal(k, name)) return v;
+  return std::nullopt;
+}
+
+std::optional<long long> content_length(const HttpOutcome& o) {
+  auto v = find_header(o.headers, "Content-Length");
+  if (!v || v->empty() || v->find_first_not_of("0123456789") != std::string::npos) return std::nullopt;
+  return std::stoll(*v);
+}
+
+// The response head as the client received it (rebuilt: "Name: value" lines).
+std::string response_head(const HttpOutcome& o) {
+  std::string s = fmt::format("{} {} {}\r\n", o.version, o.status, o.reason);
+  for (const auto& [k, v] : o.headers) s += fmt::format("{}: {}\r\n", k, v);
+  return s + "\r\n";
+}
+
+long long to_ms(Duration d) { return d.count() / 1000; }
+
+std::string absolute(const HttpClientWorld& w, const std::string& path) {
+  if (path.empty() || path[0] == '/') return path;
+  return w.cwd.empty() || w.cwd.back() == '/' ? w.cwd + path : w.cwd + "/" + path;
+}
+
+std::string write_error_of(const HttpClientWorld& w, const std::string& path) {
+  return w.write_error ? w.write_error(path) : "No such file or directory";
+}
+
+std::string address_of(const HttpClientWorld& w, const std::string& host) {
+  auto a = w.address_of ? w.address_of(host) : loopback_address_of(host);
+  return a.value_or(host);
+}
+
+bool is_ip_literal(const std::string& host) {
+  return host.find(':') != std::string::npos || host.find_first_not_of("0123456789.") == std::string::npos;
+}
+
+// RFC 3986 5.2.4, as curl's URL parser applies it.
+std::string remove_dot_segments(const std::string& path) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (i < path.size()) {
+    size_t j = path.find('/', i + 1);
+    std::string seg = path.substr(i, j == std::string::npos ? std::string::npos : j - i);
+    if (seg == "/.") {
+      if (j == std::string::npos) out.push_back("/");
+    } else if (seg == "/..") {
+      if (!out.empty()) out.pop_back();
+      if (j == std::string::npos) out.push_back("/");
+    } else {
+      out.push_back(seg);
+    }
+    if (j == std::string::npos) break;
+    i = j;
+  }
+  std::string s;
+  for (const auto& seg : out) s += seg;
+  return s.empty() ? "/" : s;
+}
+
+// An http URL of the run's host, split the way the clients use it.
+struct Url {
+  std::string host;  // as written (no brackets)
+  uint16_t port = 80;
+  bool port_written = false;
+  std::string target;    // path and query: what is sent
+  std::string fragment;  // "#..." or empty: kept in curl's effective URL, never sent
+  std::string host_header() const {
+    const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return port == 80 ? h : fmt::format("{}:{}", h, port);
+  }
+  std::string origin() const {
+    const std::string h = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return port_written ? fmt::format("http://{}:{}", h, port) : "http://" + h;
+  }
+  std::string text() const { return origin() + target; }  // curl: as written, dot segments removed
+  std::string wget_text() const {                         // wget (url.c url_string): no default port
+    return "http://" + host_header() + target;
+  }
+};
+
+enum class UrlError { none, malformed, not_http };
+struct ParsedUrl {
+  std::optional<Url> url;
+  UrlError error = UrlError::none;
+  std::string scheme;
+};
+
+ParsedUrl parse_http_url(const std::string& s) {
+  ParsedUrl p;
+  if (s.empty() ||
+      std::any_of(s.begin(), s.end(), [](char c) { return std::isspace(static_cast<unsigned char>(c)); })) {
+    p.error = UrlError::malformed;
+    return p;
+  }
+  auto t = parse_url_target(s);
+  const auto scheme_end = s.find("://");
+  p.scheme = scheme_end == std::string::npos ? "http" : lower(s.substr(0, scheme_end));
+  if (p.scheme != "http") {
+    p.error = UrlError::not_http;
+    return p;
+  }
+  if (!t) {
+    p.error = UrlError::malformed;
+    return p;
+  }
+  const size_t auth_start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
+  const size_t auth_end = std::min(s.find_first_of("/?#", auth_start), s.size());
+  const std::string authority = s.substr(auth_start, auth_end - auth_start);
+  if (authority.find('@') != std::string::npos) {
+    p.error = UrlError::not_http;  // credentials in the URL: an Authorization header, not modelled
+    return p;
+  }
+  Url u;
+  u.port = t->port;
+  const auto close = authority.find(']');
+  const auto colon = authority.rfind(':');
+  u.port_written = colon != std::string::npos && (close == std::string::npos || colon > close);
+  u.host = authority.substr(0, u.port_written ? colon : authority.size());
+  if (!u.host.empty() && u.host.front() == '[') u.host = u.host.substr(1, u.host.size() - 2);
+  std::string rest = s.substr(auth_end);
+  if (const auto hash = rest.find('#'); hash != std::string::npos) {
+    u.fragment = rest.substr(hash);
+    rest = rest.substr(0, hash);
+  }
+  const auto q = rest.find('?');
+  std::string path = rest.substr(0, q);
+  u.target = remove_dot_segments(path.empty() ? "/" : path) + (q == std::string::npos ? "" : rest.substr(q));
+  p.url = u;
+  return p;
+}
+
+// A Location header against the URL it answered.
+std::string resolve_location(const Url& base, const std::string& loc) {
+  if (loc.find("://") != std::string::npos) return loc;
+  if (starts_with(loc, "//")) return "http:" + loc;
+  if (starts_with(loc, "/")) return base.origin() + loc;
+  const std::string path = base.target.substr(0, base.target.find('?'));
+  if (starts_with(loc, "?")) return base.origin() + path + loc;
+  return base.origin() + path.substr(0, path.rfind('/') + 1) + loc;
+}
+
+// An option table entry: the long name, whether it takes a value, whether it is a boolean (curl's
+// --no-NAME), read from a compact list ("name=" takes a value, "name!" is a boolean).
+struct OptName {
+  std::string name;
+  bool value = false;
+  bool boolean = false;
+};
+std::vector<OptName> read_names(const char* list) {
+  std::vector<OptName> v;
+  std::istringstream in(list);
+  std::string w;
+  while (in >> w) {
+    OptName o;
+    if (w.back() == '=')
+      o.value = true, w.pop_back();
+    else if (w.back() == '!')
+      o.boolean = true, w.pop_back();
+    o.name = w;
+    v.push_back(o);
+  }
+  return v;
+}
+
+// getopt_long's and curl's matching: an exact name, else the one name the word begins.
+enum class Match { found, unknown, ambiguous };
+Match match_name(const std::vector<OptName>& names, const std::string& word, OptName& hit) {
+  int hits = 0;
+  for (const auto& n : names) {
+    if (n.name == word) {
+      hit = n;
+      return Match::found;
+    }
+    if (starts_with(n.name, word)) ++hits, hit = n;
+  }
+  return hits == 1 ? Match::found : hits == 0 ? Match::unknown : Match::ambiguous;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// curl 7.88.1.
+
+// Every long option of curl 7.88.1 (tool_getparam.c aliases[]): an option the emulation does not
+// handle is not modelled; a word that is none of these is curl's own "is unknown" (exit 2).
+const char* const kCurlNames =
+    "url= dns-ipv4-addr= dns-ipv6-addr= random-file= egd-file= oauth2-bearer= connect-timeout= ciphers= "
+    "dns-interface= disable-epsv! disallow-username-in-url! epsv! dns-servers= trace= npn! trace-ascii= alpn! "
+    "limit-rate= rate= compressed! tr-encoding! digest! negotiate! ntlm! ntlm-wb! basic! anyauth! wdebug! "
+    "ftp-create-dirs! create-dirs! create-file-mode= max-redirs= proxy-ntlm! crlf! stderr= aws-sigv4= interface= "
+    "krb= krb4= haproxy-protocol! max-filesize= disable-eprt! eprt! xattr! ftp-ssl! ssl! ftp-pasv! socks5= "
+    "tcp-nodelay! proxy-digest! proxy-basic! retry= retry-connrefused! retry-delay= retry-max-time= "
+    "proxy-negotiate! form-escape! ftp-account= proxy-anyauth! trace-time! ignore-content-length! "
+    "ftp-skip-pasv-ip! ftp-method= local-port= socks4= socks4a= ftp-alternative-to-user= ftp-ssl-reqd! ssl-reqd! "
+    "sessionid! ftp-ssl-control! ftp-ssl-ccc! ftp-ssl-ccc-mode= libcurl= raw! post301! keepalive! socks5-hostname= "
+    "keepalive-time= post302! noproxy= socks5-gssapi-nec! proxy1.0= tftp-blksize= mail-from= mail-rcpt= ftp-pret! "
+    "proto= proto-redir= resolve= delegation= mail-auth= post303! metalink! sasl-authzid= test-event! unix-socket= "
+    "path-as-is! socks5-gssapi-service= proxy-service-name= service-name= proto-default= expect100-timeout= "
+    "tftp-no-options! connect-to= abstract-unix-socket= tls-max= suppress-connect-headers! compressed-ssh! "
+    "happy-eyeballs-timeout-ms= retry-all-errors! http1.0 http1.1 http2 http2-prior-knowledge http3 http3-only "
+    "http0.9! tlsv1 tlsv1.0 tlsv1.1 tlsv1.2 tlsv1.3 tls13-ciphers= proxy-tls13-ciphers= sslv2 sslv3 ipv4 ipv6 "
+    "append! user-agent= cookie= alt-svc= hsts= use-ascii! cookie-jar= continue-at= data= data-raw= data-ascii= "
+    "data-binary= data-urlencode= json= url-query= dump-header= referer= cert= cacert= cert-type= key= key-type= "
+    "pass= engine= capath= pubkey= hostpubmd5= hostpubsha256= crlfile= tlsuser= tlspassword= tlsauthtype= "
+    "ssl-allow-beast! ssl-auto-client-cert! proxy-ssl-auto-client-cert! pinnedpubkey= proxy-pinnedpubkey= "
+    "cert-status! doh-cert-status! false-start! ssl-no-revoke! ssl-revoke-best-effort! tcp-fastopen! "
+    "proxy-tlsuser= proxy-tlspassword= proxy-tlsauthtype= proxy-cert= proxy-cert-type= proxy-key= proxy-key-type= "
+    "proxy-pass= proxy-ciphers= proxy-crlfile= proxy-ssl-allow-beast! login-options= proxy-cacert= proxy-capath= "
+    "proxy-insecure! proxy-tlsv1 socks5-basic! socks5-gssapi! etag-save= etag-compare= curves= fail! fail-early! "
+    "styled-output! mail-rcpt-allowfails! fail-with-body! remove-on-error! form= form-string= globoff! get! "
+    "request-target= help! header= proxy-header= include! head! junk-session-cookies! remote-header-name! "
+    "insecure! doh-insecure! config= list-only! location! location-trusted! max-time= manual! netrc! "
+    "netrc-optional! netrc-file= buffer! output= remote-name! remote-name-all! output-dir= clobber! proxytunnel! "
+    "ftp-port= disable! quote= range= remote-time! silent! show-error! telnet-option= upload-file= user= "
+    "proxy-user= verbose! version! write-out= proxy= preproxy= request= speed-limit= speed-time= time-cond= "
+    "parallel! parallel-max= parallel-immediate! progress-bar! progress-meter! next";
+const char* const kCurlShort =
+    "0http1.0 1tlsv1 2sslv2 3sslv3 4ipv4 6ipv6 aappend Auser-agent bcookie Buse-ascii ccookie-jar Ccontinue-at "
+    "ddata Ddump-header ereferer Ecert ffail Fform ggloboff Gget hhelp Hheader iinclude Ihead "
+    "jjunk-session-cookies Jremote-header-name kinsecure Kconfig llist-only Llocation mmax-time Mmanual nnetrc "
+    "Nbuffer ooutput Oremote-name pproxytunnel Pftp-port qdisable Qquote rrange Rremote-time ssilent Sshow-error "
+    "ttelnet-option Tupload-file uuser Uproxy-user vverbose Vversion wwrite-out xproxy Xrequest Yspeed-limit "
+    "yspeed-time ztime-cond Zparallel #progress-bar :next";
+
+// Options that change nothing an emulated http:// exchange shows: TLS, buffering, keepalive, IPv4
+// (the run's names are IPv4 already), --fail-early (one URL).
+const std::array kCurlHarmless = {"insecure", "buffer", "keepalive", "tcp-nodelay", "http1.1", "ipv4", "fail-early"};
+
+struct CurlOptions {
+  bool silent = false, show_error = false, fail = false, fail_with_body = false, head = false, include = false;
+  bool location = false, globoff = false, progress = true, retry_connrefused = false, retry_all_errors = false;
+  std::optional<std::string> output, dump_header, write_out, request, user_agent;
+  std::vector<std::string> headers;
+  std::optional<std::string> data;  // -d and friends, joined with '&'
+  std::optional<double> max_time, connect_timeout;
+  long retry = 0, retry_delay = 0, retry_max_time = 0, max_redirs = 50;
+  std::vector<std::string> urls;
+  std::string early_err;  // warnings printed while reading the options
+};
+
+std::string curl_help_error(const std::string& word, const std::string& what) {
+  return fmt::format("curl: option {}: {}\ncurl: try 'curl --help' or 'curl --manual' for more information\n", word,
+                     what);
+}
+
+// tool_msgs.c voutf(): the text cut at 79 columns, each line prefixed.
+std::string curl_warning(const std::string& text) {
+  const std::string prefix = "Warning: ";
+  const size_t width = 79 - prefix.size();
+  std::string out;
+  size_t pos = 0, len = text.size();
+  while (len > 0) {
+    out += prefix;
+    if (len > width) {
+      size_t cut = width - 1;
+      while (cut && text[pos + cut] != ' ' && text[pos + cut] != '\t') --cut;
+      if (cut == 0) cut = width - 1;
+      out += text.substr(pos, cut + 1) + "\n";
+      pos += cut + 1;
+      len -= cut + 1;
+    } else {
+      out += text.substr(pos);
+      len = 0;
+    }
+  }
+  return out;
+}
+
+struct CurlParse {
+  CurlOptions o;
+  std::optional<core::CommandResult> stop;
+};
+
+// One option's value into the options; returns an error message for curl_help_error, or "".
+std::string apply_curl_value(CurlOptions& o, const std::string& name, const std::string& v,
+                             const std::string& stdin_data, const HttpClientWorld& w) {
+  auto udouble = [&](std::optional<double>& to) -> std::string {
+    char* end = nullptr;
+    const double d = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end) return "expected a proper numerical parameter";
+    if (d < 0) return "expected a positive numerical parameter";
+    to = d;
+    return "";
+  };
+  auto number = [&](long& to, bool allow_negative) -> std::string {
+    char* end = nullptr;
+    const long n = std::strtol(v.c_str(), &end, 10);
+    if (v.empty() || *end) return "expected a proper numerical parameter";
+    if (n < 0 && !(allow_negative && n == -1)) return "expected a positive numerical parameter";
+    to = n;
+    return "";
+  };
+  if (name == "output")
+    o.output = v;
+  else if (name == "dump-header")
+    o.dump_header = v;
+  else if (name == "request")
+    o.request = v;
+  else if (name == "user-agent")
+    o.user_agent = v;
+  else if (name == "header")
+    o.headers.push_back(v);
+  else if (name == "url")
+    o.urls.push_back(v);
+  else if (name == "max-time")
+    return udouble(o.max_time);
+  else if (name == "connect-timeout")
+    return udouble(o.connect_timeout);
+  else if (name == "retry")
+    return number(o.retry, false);
+  else if (name == "retry-delay")
+    return number(o.retry_delay, false);
+  else if (name == "retry-max-time")
+    return number(o.retry_max_time, false);
+  else if (name == "max-redirs")
+    return number(o.max_redirs, true);
+  else if (name == "write-out") {
+    if (starts_with(v, "@")) {
+      const std::string file = v.substr(1);
+      auto text = file == "-" ? std::optional<std::string>(stdin_data) : w.read_file(absolute(w, file));
+      o.write_out = text.value_or("");
+    } else {
+      o.write_out = v;
+    }
+  } else {  // data, data-ascii, data-binary, data-raw (tool_getparam.c: '@' reads a file or stdin)
+    std::string part = v;
+    if (name != "data-raw" && starts_with(v, "@")) {
+      const std::string file = v.substr(1);
+      auto text = file == "-" ? std::optional<std::string>(stdin_data) : w.read_file(absolute(w, file));
+      if (!text && !o.silent)
+        o.early_err +=
+            curl_warning(fmt::format("Couldn't read data from file \"{}\", this makes an empty POST.\n", file));
+      part = text.value_or("");
+      if (name != "data-binary")
+        part.erase(std::remove_if(part.begin(), part.end(), [](char c) { return c == '\r' || c == '\n'; }), part.end());
+    }
+    o.data = o.data ? *o.data + "&" + part : part;
+  }
+  return "";
+}
+
+CurlParse parse_curl(const std::vector<std::string>& args, const std::string& stdin_data, const HttpClientWorld& w) {
+  static const std::vector<OptName> names = read_names(kCurlNames);
+  static const std::map<char, std::string> shorts = [] {
+    std::map<char, std::string> m;
+    std::istringstream in(kCurlShort);
+    std::string e;
+    while (in >> e) m[e[0]] = e.substr(1);
+    return m;
+  }();
+  static const std::set<std::string> modelled_flags = {
+      "silent",          "show-error", "fail",    "fail-with-body", "head",
+      "include",         "location",   "globoff", "progress-meter", "retry-connrefused",
+      "retry-all-errors"};
+  static const std::set<std::string> modelled_values = {
+      "output",          "dump-header", "request",     "user-agent",     "header",     "url",       "max-time",
+      "connect-timeout", "retry",       "retry-delay", "retry-max-time", "max-redirs", "write-out", "data",
+      "data-ascii",      "data-binary", "data-raw"};
+  CurlParse p;
+  CurlOptions& o = p.o;
+  auto fail = [&](core::CommandResult r) {
+    p.stop = std::move(r);
+    return p;
+  };
+  // Returns false (and sets p.stop) when the option ends the command.
+  auto apply = [&](const OptName& opt, bool toggle, const std::string& word, std::optional<std::string> value,
+                   size_t& i) -> bool {
+    const bool harmless = std::find(kCurlHarmless.begin(), kCurlHarmless.end(), opt.name) != kCurlHarmless.end();
+    const bool is_flag = modelled_flags.count(opt.name) > 0;
+    const bool is_value = modelled_values.count(opt.name) > 0;
+    if (!harmless && !is_flag && !is_value) {
+      p.stop = core::not_modelled_result("curl option --" + opt.name);
+      return false;
+    }
+    if (!opt.value) {
+      if (toggle && ((opt.name == "fail" && o.fail_with_body) || (opt.name == "fail-with-body" && o.fail))) {
+        p.stop = core::CommandResult{
+            2, "",
+            (o.silent ? "" : "curl: You must select either --fail or --fail-with-body, not both.\n") +
+                curl_help_error(word, "is badly used here")};
+        return false;
+      }
+      if (opt.name == "silent") o.silent = toggle;
+      if (opt.name == "show-error") o.show_error = toggle;
+      if (opt.name == "fail") o.fail = toggle;
+      if (opt.name == "fail-with-body") o.fail_with_body = toggle;
+      if (opt.name == "head") o.head = toggle;
+      if (opt.name == "include") o.include = toggle;
+      if (opt.name == "location") o.location = toggle;
+      if (opt.name == "globoff") o.globoff = toggle;
+      if (opt.name == "progress-meter") o.progress = toggle;
+      if (opt.name == "retry-connrefused") o.retry_connrefused = toggle;
+      if (opt.name == "retry-all-errors") o.retry_all_errors = toggle;
+      return true;
+    }
+    if (!value) {
+      if (i + 1 >= args.size()) {
+        p.stop = core::CommandResult{2, "", curl_help_error(word, "requires parameter")};
+        return false;
+      }
+      value = args[++i];
+    }
+    if (opt.name == "header" && starts_with(*value, "@")) {
+      p.stop = core::not_modelled_result("curl -H @file");
+      return false;
+    }
+    const std::string err = apply_curl_value(o, opt.name, *value, stdin_data, w);
+    if (!err.empty()) p.stop = core::CommandResult{2, "", curl_help_error(word, err)};
+    return err.empty();
+  };
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a.size() < 2 || a[0] != '-') {
+      o.urls.push_back(a);
+      continue;
+    }
+    if (starts_with(a, "--")) {
+      std::string word = a.substr(2);
+      bool toggle = true;
+      if (starts_with(word, "no-")) word = word.substr(3), toggle = false;
+      OptName opt;
+      const Match m = match_name(names, word, opt);
+      if (m != Match::found)
+        return fail({2, "", curl_help_error(a, m == Match::unknown ? "is unknown" : "is ambiguous")});
+      if (!toggle && !opt.boolean)
+        return fail({2, "", curl_help_error(a, "used '--no-' for option that isn't a boolean")});
+      if (!apply(opt, toggle, a, std::nullopt, i)) return p;
+      continue;
+    }
+    for (size_t k = 1; k < a.size(); ++k) {
+      auto it = shorts.find(a[k]);
+      if (it == shorts.end()) return fail({2, "", curl_help_error(a, "is unknown")});
+      OptName opt;
+      match_name(names, it->second, opt);
+      std::optional<std::string> value;
+      if (opt.value && k + 1 < a.size()) value = a.substr(k + 1);
+      if (!apply(opt, true, a, value, i)) return p;
+      if (opt.value) break;
+    }
+  }
+  return p;
+}
+
+// lib/progress.c's meter, fed with scenario time: the same columns, the same arithmetic.
+class CurlMeter {
+ public:
+  // The line curl prints at an update; `now_us` from the transfer's start.
+  std::string update(long long now_us, long long dl, std::optional<long long> size_dl, long long ul,
+                     std::optional<long long> size_ul) {
+    std::string s;
+    if (!headers_shown_) {
+      s += "  % Total    % Received % Xferd  Average Speed   Time    Time     Time  Current\n"
+           "                                 Dload  Upload   Total   Spent    Left  Speed\n";
+      headers_shown_ = true;
+    }
+    const long long dlspeed = speed(dl, now_us), ulspeed = speed(ul, now_us);
+    // "current speed": bytes over the span back to the oldest of the last six updates.
+    const int now_index = count_ % 6;
+    samples_[now_index] = {dl + ul, now_us};
+    ++count_;
+    const int stored = std::min(count_, 6) - 1;
+    long long current = ulspeed + dlspeed;
+    if (stored) {
+      const int check = count_ >= 6 ? count_ % 6 : 0;
+      long long span_ms = (now_us - samples_[check].us) / 1000;
+      if (span_ms == 0) span_ms = 1;
+      const long long amount = samples_[now_index].bytes - samples_[check].bytes;
+      current = amount > 4294967 ? static_cast<long long>(static_cast<double>(amount) / (span_ms / 1000.0))
+                                 : amount * 1000 / span_ms;
+    }
+    const long long spent = now_us / 1000000;
+    long long dlpct = 0, ulpct = 0, dlest = 0, ulest = 0, total_pct = 0;
+    if (size_ul && ulspeed > 0) {
+      ulest = *size_ul / ulspeed;
+      ulpct = *size_ul > 10000 ? ul / (*size_ul / 100) : *size_ul > 0 ? ul * 100 / *size_ul : 0;
+    }
+    if (size_dl && dlspeed > 0) {
+      dlest = *size_dl / dlspeed;
+      dlpct = *size_dl > 10000 ? dl / (*size_dl / 100) : *size_dl > 0 ? dl * 100 / *size_dl : 0;
+    }
+    const long long estimate = std::max(ulest, dlest);
+    const long long expected = size_ul.value_or(ul) + size_dl.value_or(dl);
+    const long long transferred = dl + ul;
+    total_pct = expected > 10000 ? transferred / (expected / 100) : expected > 0 ? transferred * 100 / expected : 0;
+    s += fmt::format("\r{:3} {}  {:3} {}  {:3} {}  {}  {} {} {} {} {}", total_pct, max5(expected), dlpct, max5(dl),
+                     ulpct, max5(ul), max5(dlspeed), max5(ulspeed), time2str(estimate), time2str(spent),
+                     time2str(estimate > 0 ? estimate - spent : 0), max5(current));
+    return s;
+  }
+  // Curl_pgrsDone(): the next transfer's "current speed" starts afresh.
+  void done() { count_ = 0; }
+
+ private:
+  static long long speed(long long size, long long us) { return us < 1 ? size * 1000000 : size * 1000000 / us; }
+  static std::string max5(long long b) {
+    constexpr long long K = 1024, M = K * K, G = M * K, T = G * K;
+    if (b < 100000) return fmt::format("{:5}", b);
+    if (b < 10000 * K) return fmt::format("{:4}k", b / K);
+    if (b < 100 * M) return fmt::format("{:2}.{}M", b / M, (b % M) / (M / 10));
+    if (b < 10000 * M) return fmt::format("{:4}M", b / M);
+    if (b < 100 * G) return fmt::format("{:2}.{}G", b / G, (b % G) / (G / 10));
+    if (b < 10000 * G) return fmt::format("{:4}G", b / G);
+    if (b < 10000 * T) return fmt::format("{:4}T", b / T);
+    return fmt::format("{:4}P", b / (T * K));
+  }
+  static std::string time2str(long long s) {
+    if (s <= 0) return "--:--:--";
+    const long long h = s / 3600;
+    if (h <= 99) return fmt::format("{:2}:{:02}:{:02}", h, (s - h * 3600) / 60, s % 60);
+    const long long d = s / 86400;
+    return d <= 999 ? fmt::format("{:3}d {:02}h", d, (s - d * 86400) / 3600) : fmt::format("{:7}d", d);
+  }
+  struct Sample {
+    long long bytes = 0, us = 0;
+  };
+  bool headers_shown_ = false;
+  std::array<Sample, 6> samples_{};
+  int count_ = 0;
+};
+
+// Where -o or -D sends bytes.
+struct CurlSink {
+  enum class Kind { stdout_stream, stderr_stream, discard, file } kind = Kind::stdout_stream;
+  std::string written;  // the name as the script wrote it ("" for curl's own stdout)
+  std::string path;     // absolute, for a file
+  bool named() const { return !written.empty(); }
+};
+// `absent`: where the bytes go without the option (-o: stdout; -D: nowhere).
+CurlSink curl_sink(const std::optional<std::string>& name, CurlSink::Kind absent, const HttpClientWorld& w) {
+  CurlSink s;
+  if (!name) s.kind = absent;
+  if (!name || *name == "-") return s;
+  s.written = *name;
+  if (*name == "/dev/null")
+    s.kind = CurlSink::Kind::discard;
+  else if (*name == "/dev/stdout")
+    s.kind = CurlSink::Kind::stdout_stream;
+  else if (*name == "/dev/stderr")
+    s.kind = CurlSink::Kind::stderr_stream;
+  else
+    s.kind = CurlSink::Kind::file, s.path = absolute(w, *name);
+  return s;
+}
+
+// What one transfer (one try, its redirects followed) left for the messages and -w.
+struct CurlTransfer {
+  int code = 0;          // CURLcode
+  std::string errorbuf;  // libcurl's error text
+  int http_code = 0;
+  std::string effective_url, redirect_url, content_type, method, remote_ip, http_version = "0";
+  uint16_t remote_port = 0;
+  long redirects = 0, num_headers = 0;
+  long long size_download = 0, size_upload = 0, size_header = 0, body_bytes = 0;
+  Duration total{};
+  std::optional<long long> retry_after;
+};
+
+class CurlRun {
+ public:
+  CurlRun(const CurlOptions& o, const HttpClientWorld& w) : o_(o), w_(w) {
+    out_sink_ = curl_sink(o.output, CurlSink::Kind::stdout_stream, w);
+    dump_sink_ = curl_sink(o.dump_header, CurlSink::Kind::discard, w);
+  }
+
+  core::CommandResult run(const Url& url);
+
+ private:
+  bool show_errors() const { return !o_.silent || o_.show_error; }
+  void emit(const CurlSink& sink, const std::string& bytes, std::string& file) {
+    switch (sink.kind) {
+      case CurlSink::Kind::stdout_stream:
+        out_ += bytes;
+        break;
+      case CurlSink::Kind::stderr_stream:
+        err_ += bytes;
+        break;
+      case CurlSink::Kind::discard:
+        break;
+      case CurlSink::Kind::file:
+        file += bytes;
+        break;
+    }
+  }
+  // To -o: a file is created at its first byte (tool_cb_wrt.c); one that cannot be is curl's warning
+  // (into `warnings`, printed inside the meter as curl does) and error 23.
+  bool emit_out(const std::string& bytes, CurlTransfer& t, std::string& warnings) {
+    if (out_sink_.kind == CurlSink::Kind::file && !body_file_opened_ && !bytes.empty()) {
+      body_file_opened_ = true;
+      if (!w_.write_file(out_sink_.path, "")) {
+        if (!o_.silent)
+          warnings += curl_warning(
+              fmt::format("Failed to open the file {}: {}\n", out_sink_.written, write_error_of(w_, out_sink_.path)));
+        t.code = 23;
+        t.errorbuf = "Failure writing output to destination";
+        return false;
+      }
+    }
+    emit(out_sink_, bytes, body_file_);
+    return true;
+  }
+  std::optional<core::CommandResult> transfer(const Url& first, CurlTransfer& t);
+  HttpHeaders request_headers(const Url& url, const Url& first, bool with_body) const;
+  std::string write_out(const CurlTransfer& t, std::string& to_err) const;
+
+  const CurlOptions& o_;
+  const HttpClientWorld& w_;
+  CurlSink out_sink_, dump_sink_;
+  std::string out_, err_, body_file_, dump_file_;
+  bool body_file_opened_ = false;
+  CurlMeter meter_;
+};
+
+HttpHeaders CurlRun::request_headers(const Url& url, const Url& first, bool with_body) const {
+  // "Name: value" sends it; "Name:" removes curl's own; "Name;" sends it empty (curl(1) -H).
+  HttpHeaders custom;
+  std::vector<std::string> removed;
+  for (const auto& h : o_.headers) {
+    const auto colon = h.find(':'), semi = h.find(';');
+    if (colon != std::string::npos && (semi == std::string::npos || colon < semi)) {
+      std::string v = h.substr(colon + 1);
+      v.erase(0, v.find_first_not_of(" \t"));
+      if (v.empty())
+        removed.push_back(h.substr(0, colon));
+      else
+        custom.emplace_back(h.substr(0, colon), v);
+    } else if (semi != std::string::npos && semi + 1 == h.size()) {
+      custom.emplace_back(h.substr(0, semi), "");
+    }
+  }
+  auto custom_has = [&](const std::string& n) {
+    return find_header(custom, n) ||
+           std::any_of(removed.begin(), removed.end(), [&](const std::string& r) { return iequal(r, n); });
+  };
+  HttpHeaders hs;
+  // A custom Host goes first, and only to the first host of a redirect chain (lib/http.c).
+  auto host = find_header(custom, "Host");
+  const bool keep_host = host && iequal(url.host, first.host);
+  if (keep_host)
+    hs.emplace_back("Host", *host);
+  else if (!custom_has("Host") || host)
+    hs.emplace_back("Host", url.host_header());
+  if (!custom_has("User-Agent") && (!o_.user_agent || !o_.user_agent->empty()))
+    hs.emplace_back("User-Agent", o_.user_agent.value_or("curl/7.88.1"));
+  if (!custom_has("Accept")) hs.emplace_back("Accept", "*/*");
+  for (const auto& h : custom)
+    if (!iequal(h.first, "Host")) hs.push_back(h);
+  if (with_body) {
+    if (!custom_has("Content-Length")) hs.emplace_back("Content-Length", std::to_string(o_.data->size()));
+    if (!custom_has("Content-Type")) hs.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+  }
+  return hs;
+}
+
+// One try: the request, and the redirects -L follows. Returns a result only for what is not modelled.
+std::optional<core::CommandResult> CurlRun::transfer(const Url& first, CurlTransfer& t) {
+  Url url = first;
+  std::string method = o_.head ? "HEAD" : o_.data ? "POST" : "GET";
+  bool with_body = o_.data.has_value();
+  body_file_.clear();
+  body_file_opened_ = false;
+  for (;;) {
+    HttpCall call;
+    call.method = o_.request.value_or(method);
+    auto port = w_.owned(lower(url.host), url.port);
+    if (!port)
+      return core::not_modelled_result(
+          fmt::format("curl to {}:{} (an address outside the run's host)", lower(url.host), url.port));
+    call.port = *port;
+    call.target = url.target;
+    call.headers = request_headers(url, first, with_body);
+    if (with_body) call.body = *o_.data;
+    if (call.body.size() > 1024 * 1024)
+      return core::not_modelled_result("curl with a body over 1 MiB (Expect: 100-continue)");
+    if (o_.max_time) call.timeout = core::from_seconds(*o_.max_time) - t.total;
+    call.connect_timeout =
+        o_.connect_timeout ? core::from_seconds(*o_.connect_timeout) : Duration(std::chrono::seconds(300));
+    const HttpOutcome r = w_.exchange(call);
+    t.total += r.elapsed;
+    t.method = call.method;
+    t.effective_url = url.text() + url.fragment;
+    t.remote_ip = address_of(w_, lower(url.host));
+    t.remote_port = url.port;
+    t.http_code = r.status;
+    t.redirect_url.clear();
+    t.size_download = 0;
+    const bool connected = r.failure != Failure::refused && (r.failure != Failure::timeout || r.connected);
+    t.size_upload = connected ? static_cast<long long>(call.body.size()) : 0;
+    t.http_version = r.status == 0 ? "0" : r.version == "HTTP/1.0" ? "1" : r.version == "HTTP/2" ? "2" : "1.1";
+    const long long elapsed_us = r.elapsed.count();
+    // The meter: at the start, at each whole second, and the forced last update.
+    std::string meter_start, meter_end;
+    const bool meter = !o_.silent && o_.progress;
+    if (meter) {
+      meter_start = meter_.update(0, 0, std::nullopt, 0, std::nullopt);
+      for (long long s = 1; s * 1000000 < elapsed_us; ++s)
+        meter_start += meter_.update(s * 1000000, 0, std::nullopt, t.size_upload,
+                                     connected ? std::optional<long long>(t.size_upload) : std::nullopt);
+    }
+    std::string middle;  // stderr between the meter's start and its end
+    const bool have_head = r.status != 0;
+    const std::optional<long long> length = have_head ? content_length(r) : std::nullopt;
+    bool followed = false;
+    if (have_head) {
+      const std::string head = response_head(r);
+      t.size_header += static_cast<long long>(head.size());
+      t.num_headers = static_cast<long>(r.headers.size());
+      t.content_type = find_header(r.headers, "Content-Type").value_or("");
+      if (auto ra = find_header(r.headers, "Retry-After")) {
+        if (ra->find_first_not_of("0123456789") != std::string::npos)
+          return core::not_modelled_result("curl --retry with a Retry-After date");
+        t.retry_after = std::stoll(*ra);
+      }
+      emit(dump_sink_, head, dump_file_);
+      if (o_.include || o_.head) emit_out(head, t, middle);
+      auto location = find_header(r.headers, "Location");
+      const bool redirect = location && r.status >= 300 && r.status < 400;
+      if (redirect) t.redirect_url = resolve_location(url, *location);
+      if (redirect && o_.location && r.failure == Failure::none) {
+        if (o_.max_redirs != -1 && t.redirects >= o_.max_redirs) {
+          t.code = 47;
+          t.errorbuf = fmt::format("Maximum ({}) redirects followed", o_.max_redirs);
+        } else {
+          followed = true;
+        }
+      } else if (o_.fail && r.status >= 400) {
+        t.code = 22;
+        t.errorbuf = fmt::format("The requested URL returned error: {}", r.status);
+      } else if (t.code == 0 && !o_.head) {
+        t.size_download = static_cast<long long>(r.body.size());
+        if (emit_out(r.body, t, middle)) t.body_bytes += static_cast<long long>(r.body.size());
+      }
+    }
+    if (t.code == 0) {
+      const std::string host = url.host;
+      switch (r.failure) {
+        case Failure::none:
+          if (length && !o_.head && !followed && t.size_download < *length) {
+            t.code = 18;
+            t.errorbuf = fmt::format("transfer closed with {} bytes remaining to read", *length - t.size_download);
+          }
+          break;
+        case Failure::refused:
+          t.code = 7;
+          t.errorbuf = fmt::format("Failed to connect to {} port {} after {} ms: Couldn't connect to server", host,
+                                   url.port, to_ms(r.elapsed));
+          break;
+        case Failure::timeout: {
+          t.code = 28;
+          const bool by_connect_timeout = !r.connected && call.connect_timeout <= call.timeout;
+          if (by_connect_timeout)
+            t.errorbuf = fmt::format("Failed to connect to {} port {} after {} ms: Timeout was reached", host, url.port,
+                                     to_ms(r.elapsed));
+          else if (!r.connected)
+            t.errorbuf = fmt::format("Connection timed out after {} milliseconds", to_ms(r.elapsed));
+          else if (length)
+            t.errorbuf = fmt::format("Operation timed out after {} milliseconds with {} out of {} bytes received",
+                                     to_ms(r.elapsed), t.size_download, *length);
+          else
+            t.errorbuf = fmt::format("Operation timed out after {} milliseconds with {} bytes received",
+                                     to_ms(r.elapsed), t.size_download);
+          break;
+        }
+        case Failure::empty_reply:
+          t.code = 52;
+          t.errorbuf = "Empty reply from server";
+          break;
+        case Failure::reset:
+          t.code = 56;
+          t.errorbuf = "Recv failure: Connection reset by peer";
+          break;
+      }
+    }
+    if (meter) {
+      const long long dl = t.size_download;
+      meter_end = meter_.update(elapsed_us, dl, length, t.size_upload,
+                                connected ? std::optional<long long>(t.size_upload) : std::nullopt) +
+                  "\n";
+      meter_.done();
+    }
+    err_ += meter_start + middle + meter_end;
+    if (!followed) return std::nullopt;
+    if (t.redirect_url.empty()) return core::not_modelled_result("curl -L to an empty Location");
+    // -L: to an address of the run's own only; POST becomes GET on 301, 302 and 303 (curl(1) -L).
+    const std::string next = t.redirect_url;
+    ParsedUrl p = parse_http_url(next);
+    if (!p.url) return core::not_modelled_result(fmt::format("curl -L to \"{}\"", next));
+    if ((r.status == 301 || r.status == 302 || r.status == 303) && method == "POST") method = "GET", with_body = false;
+    ++t.redirects;
+    url = *p.url;
+  }
+}
+
+std::string CurlRun::write_out(const CurlTransfer& t, std::string& to_err) const {
+  std::string out;
+  std::string* stream = &out;
+  const std::string& f = *o_.write_out;
+  for (size_t i = 0; i < f.size();) {
+    if (f[i] == '%' && i + 1 < f.size()) {
+      if (f[i + 1] == '%') {
+        *stream += '%';
+        i += 2;
+        continue;
+      }
+      if (f[i + 1] == '{') {
+        const auto end = f.find('}', i);
+        if (end == std::string::npos) {
+          *stream += "%{";
+          i += 2;
+          continue;
+        }
+        const std::string var = f.substr(i + 2, end - i - 2);
+        i = end + 1;
+        const std::string v = lower(var);
+        if (v == "http_code" || v == "response_code")
+          *stream += fmt::format("{:03}", t.http_code);
+        else if (v == "exitcode")
+          *stream += std::to_string(t.code);
+        else if (v == "errormsg")
+          *stream += t.code == 0           ? ""
+                     : !t.errorbuf.empty() ? t.errorbuf
+                     : t.code == 22        ? "HTTP response code said error"
+                                           : "Failed writing received data to disk/application";
+        else if (v == "time_total")
+          *stream += fmt::format("{}.{:06}", t.total.count() / 1000000, t.total.count() % 1000000);
+        else if (v == "size_download")
+          *stream += std::to_string(t.size_download);
+        else if (v == "size_upload")
+          *stream += std::to_string(t.size_upload);
+        else if (v == "size_header")
+          *stream += std::to_string(t.size_header);
+        else if (v == "speed_download")
+          *stream += std::to_string(t.total.count() < 1 ? t.size_download * 1000000
+                                                        : t.size_download * 1000000 / t.total.count());
+        else if (v == "url_effective")
+          *stream += t.effective_url;
+        else if (v == "url")
+          *stream += o_.urls[0];
+        else if (v == "urlnum")
+          *stream += "0";
+        else if (v == "redirect_url")
+          *stream += t.redirect_url;
+        else if (v == "num_redirects")
+          *stream += std::to_string(t.redirects);
+        else if (v == "num_headers")
+          *stream += std::to_string(t.num_headers);
+        else if (v == "content_type")
+          *stream += t.content_type;
+        else if (v == "method")
+          *stream += t.method;
+        else if (v == "scheme")
+          *stream += "HTTP";
+        else if (v == "http_version")
+          *stream += t.http_version;
+        else if (v == "remote_ip")
+          *stream += t.remote_ip;
+        else if (v == "remote_port")
+          *stream += std::to_string(t.remote_port);
+        else if (v == "filename_effective")
+          *stream += out_sink_.written;
+        else if (v == "stdout")
+          stream = &out;
+        else if (v == "stderr")
+          stream = &to_err;
+        else if (v == "onerror") {
+          if (t.code == 0) break;
+        } else {
+          to_err += fmt::format("curl: unknown --write-out variable: '{}'\n", var);
+        }
+        continue;
+      }
+      if (starts_with(f.substr(i + 1), "header{")) {
+        const auto end = f.find('}', i);
+        if (end == std::string::npos) {
+          *stream += "%header{";
+          i += 8;
+          continue;
+        }
+        i = end + 1;  // not modelled, refused before any exchange (unmodelled_write_out)
+        continue;
+      }
+      *stream += f.substr(i, 2);
+      i += 2;
+    } else if (f[i] == '\\' && i + 1 < f.size()) {
+      const char c = f[i + 1];
+      *stream += c == 'r'   ? std::string("\r")
+                 : c == 'n' ? std::string("\n")
+                 : c == 't' ? std::string("\t")
+                            : f.substr(i, 2);
+      i += 2;
+    } else {
+      *stream += f[i++];
+    }
+  }
+  return out;
+}
+
+// The -w variables whose value the emulation does not know (times between connect and first byte,
+// certificates, JSON renderings): refused before any exchange.
+std::optional<std::string> unmodelled_write_out(const std::string& f) {
+  static const std::vector<std::string> unknown_values = {"certs",
+                                                          "num_certs",
+                                                          "ssl_verify_result",
+                                                          "proxy_ssl_verify_result",
+                                                          "http_connect",
+                                                          "json",
+                                                          "header_json",
+                                                          "local_ip",
+                                                          "local_port",
+                                                          "num_connects",
+                                                          "referer",
+                                                          "size_request",
+                                                          "speed_upload",
+                                                          "ftp_entry_path",
+                                                          "time_appconnect",
+                                                          "time_connect",
+                                                          "time_namelookup",
+                                                          "time_pretransfer",
+                                                          "time_redirect",
+                                                          "time_starttransfer"};
+  for (size_t i = f.find("%{"); i != std::string::npos; i = f.find("%{", i + 2)) {
+    if (i > 0 && f[i - 1] == '%') continue;
+    const auto end = f.find('}', i);
+    if (end == std::string::npos) break;
+    const std::string v = lower(f.substr(i + 2, end - i - 2));
+    if (std::find(unknown_values.begin(), unknown_values.end(), v) != unknown_values.end()) return v;
+  }
+  if (f.find("%header{") != std::string::npos) return "header{...}";
+  return std::nullopt;
+}
+
+core::CommandResult CurlRun::run(const Url& url) {
+  err_ += o_.early_err;
+  const core::Time start = w_.now();
+  long retries_left = o_.retry;
+  long sleep_ms = o_.retry_delay ? o_.retry_delay * 1000 : 1000;
+  for (;;) {
+    CurlTransfer t;
+    if (auto stop = transfer(url, t)) return *stop;
+    int result = t.code;
+    if (result && show_errors())
+      err_ += fmt::format("curl: ({}) {}\n", result, t.errorbuf);
+    else if (!result && o_.fail_with_body && t.http_code >= 400) {
+      if (show_errors()) err_ += fmt::format("curl: (22) The requested URL returned error: {}\n", t.http_code);
+      result = t.code = 22;
+    }
+    if (out_sink_.kind == CurlSink::Kind::file) {
+      if (body_file_opened_ && t.code != 23) w_.write_file(out_sink_.path, body_file_);
+      if (!result && !body_file_opened_ && !w_.write_file(out_sink_.path, "")) {
+        // tool_create_output_file() for an empty body: its warning, and 23 without a "curl: (23)" line.
+        if (!o_.silent)
+          err_ += curl_warning(
+              fmt::format("Failed to open the file {}: {}\n", out_sink_.written, write_error_of(w_, out_sink_.path)));
+        result = t.code = 23;
+      }
+    }
+    if (dump_sink_.kind == CurlSink::Kind::file && !w_.write_file(dump_sink_.path, dump_file_))
+      return core::not_modelled_result("curl -D to a file that cannot be written");
+    // tool_operate.c post_per_transfer(): which failures are transient, and the wait before the next try.
+    const bool in_time = !o_.retry_max_time || (w_.now() - start) < std::chrono::seconds(o_.retry_max_time);
+    if (retries_left && in_time) {
+      std::string why;
+      if (result == 28)
+        why = ": timeout";
+      else if (result == 7 && o_.retry_connrefused)
+        why = ": connection refused";
+      else if (result == 0 || (result == 22 && (o_.fail || o_.fail_with_body))) {
+        static const std::array transient = {408, 429, 500, 502, 503, 504};
+        if (std::find(transient.begin(), transient.end(), t.http_code) != transient.end()) why = ": HTTP error";
+      }
+      if (why.empty() && result && o_.retry_all_errors) why = "(retrying all errors)";
+      if (!why.empty()) {
+        long delay = sleep_ms;
+        bool give_up = false;
+        if (why == ": HTTP error" && t.retry_after && *t.retry_after) {
+          delay = static_cast<long>(*t.retry_after * 1000);
+          const long long spent = std::chrono::duration_cast<std::chrono::seconds>(w_.now() - start).count();
+          if (o_.retry_max_time && spent + *t.retry_after > o_.retry_max_time) {
+            if (!o_.silent)
+              err_ += curl_warning(
+                  "The Retry-After: time would make this command line exceed the maximum allowed "
+                  "time for retries.");
+            give_up = true;
+          }
+        }
+        if (!give_up) {
+          if (!o_.silent)
+            err_ += curl_warning(fmt::format("Problem {}. Will retry in {} seconds. {} retries left.\n", why,
+                                             delay / 1000, retries_left));
+          --retries_left;
+          if (!o_.retry_delay) sleep_ms = std::min(sleep_ms * 2, 10L * 60 * 1000);
+          if (t.body_bytes && out_sink_.named()) {
+            if (!o_.silent) err_ += fmt::format("Throwing away {} bytes\n", t.body_bytes);
+            // ftruncate() works on a file; /dev/null and the standard streams refuse it.
+            if (out_sink_.kind != CurlSink::Kind::file) {
+              if (show_errors()) err_ += "curl: (23) Failed to truncate file\n";
+              return {23, out_, err_};
+            }
+            w_.write_file(out_sink_.path, "");
+          }
+          if (!w_.sleep(std::chrono::milliseconds(delay))) return {result, out_, err_};
+          continue;
+        }
+      }
+    }
+    if (o_.write_out) {
+      std::string to_err;
+      std::string text = write_out(t, to_err);
+      out_ += text;
+      err_ += to_err;
+    }
+    return {result, out_, err_};
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// wget 1.21.3.
+
+// wget 1.21.3's long options (wget --help), to tell an unknown option from one not modelled.
+const char* const kWgetNames =
+    "accept accept-regex adjust-extension append-output ask-password auth-no-challenge background "
+    "backup-converted backups base bind-address body-data body-file ca-certificate ca-directory certificate "
+    "certificate-type ciphers compression config connect-timeout content-disposition content-on-error continue "
+    "convert-file-only convert-links crl-file cut-dirs debug default-page delete-after directory-prefix "
+    "dns-timeout domains exclude-directories exclude-domains execute follow-ftp follow-tags force-directories "
+    "force-html ftp-password ftp-user ftps-clear-data-connection ftps-fallback-to-ftp ftps-implicit "
+    "ftps-resume-ssl header help hsts-file http-password http-user https-only ignore-case ignore-length "
+    "ignore-tags include-directories inet4-only inet6-only input-file keep-session-cookies level limit-rate "
+    "load-cookies local-encoding max-redirect method mirror no-cache no-check-certificate no-clobber no-config "
+    "no-cookies no-directories no-dns-cache no-glob no-host-directories no-hsts no-http-keep-alive "
+    "no-if-modified-since no-iri no-netrc no-parent no-passive-ftp no-proxy no-remove-listing "
+    "no-use-server-timestamps no-verbose no-warc-compression no-warc-digests no-warc-keep-log output-document "
+    "output-file page-requisites password pinnedpubkey post-data post-file prefer-family preserve-permissions "
+    "private-key private-key-type progress protocol-directories proxy-password proxy-user quiet quota "
+    "random-wait read-timeout recursive referer regex-type reject reject-regex rejected-log relative "
+    "remote-encoding report-speed restrict-file-names retr-symlinks retry-connrefused retry-on-http-error "
+    "save-cookies save-headers secure-protocol server-response show-progress span-hosts spider start-pos "
+    "strict-comments timeout timestamping tries trust-server-names unlink use-askpass user user-agent verbose "
+    "version wait waitretry warc-cdx warc-dedup warc-file warc-header warc-max-size warc-tempdir xattr";
+
+// The options modelled: "name=" takes a value.
+const char* const kWgetModelled =
+    "quiet verbose no-verbose spider server-response retry-connrefused content-on-error no-check-certificate "
+    "no-http-keep-alive no-dns-cache inet4-only output-document= header= user-agent= method= post-data= "
+    "body-data= tries= timeout= connect-timeout= read-timeout= dns-timeout= wait= waitretry= max-redirect=";
+const std::map<char, std::string> kWgetShort = {{'q', "quiet"},           {'v', "verbose"},    {'S', "server-response"},
+                                                {'O', "output-document"}, {'U', "user-agent"}, {'t', "tries"},
+                                                {'T', "timeout"},         {'w', "wait"},       {'4', "inet4-only"}};
+const char* const kWgetOtherShort = "VhbeoadiFBcNQ6xPEUrlkKmpARDHLIX";
+
+struct WgetOptions {
+  bool quiet = false, spider = false, server_response = false, retry_connrefused = false, content_on_error = false;
+  int verbose = -1;  // -1: not said (then !quiet)
+  std::optional<std::string> output_document, method, body_data, user_agent;
+  std::vector<std::string> headers;
+  int tries = 20, max_redirect = 20;
+  double wait = 0, waitretry = 10;
+  std::optional<double> connect_timeout, read_timeout = 900;
+  std::vector<std::string> urls;
+};
+
+std::string wget_usage(const std::string& first_line) {
+  return first_line + "Usage: wget [OPTION]... [URL]...\n\nTry `wget --help' for more options.\n";
+}
+
+struct WgetParse {
+  WgetOptions o;
+  std::optional<core::CommandResult> stop;
+};
+
+WgetParse parse_wget(const std::vector<std::string>& args, const HttpClientWorld& w) {
+  static const std::vector<OptName> all = read_names(kWgetNames);
+  static const std::vector<OptName> modelled = read_names(kWgetModelled);
+  WgetParse p;
+  WgetOptions& o = p.o;
+  auto quote = [&](const std::string& s) { return w.utf8_locale ? "\u2018" + s + "\u2019" : "'" + s + "'"; };
+  auto seconds = [](const std::string& v) -> std::optional<double> {
+    char* end = nullptr;
+    const double d = std::strtod(v.c_str(), &end);
+    if (v.empty() || *end || d < 0) return std::nullopt;
+    return d;
+  };
+  // Returns false (p.stop set) to end the command.
+  auto apply = [&](const std::string& name, const std::string& v, const std::string& spelled) -> bool {
+    auto bad = [&](const std::string& what) {
+      p.stop = core::CommandResult{2, "", fmt::format("wget: {}: Invalid {} {}.\n", spelled, what, quote(v))};
+      return false;
+    };
+    if (name == "quiet")
+      o.quiet = true;
+    else if (name == "verbose")
+      o.verbose = 1;
+    else if (name == "no-verbose")
+      o.verbose = 0;
+    else if (name == "spider")
+      o.spider = true;
+    else if (name == "server-response")
+      o.server_response = true;
+    else if (name == "retry-connrefused")
+      o.retry_connrefused = true;
+    else if (name == "content-on-error")
+      o.content_on_error = true;
+    else if (name == "output-document")
+      o.output_document = v;
+    else if (name == "user-agent")
+      o.user_agent = v;
+    else if (name == "method")
+      o.method = v;
+    else if (name == "post-data")
+      o.method = "POST", o.body_data = v;
+    else if (name == "body-data")
+      o.body_data = v;
+    else if (name == "header") {
+      // main.c check_user_specified_header(): a name, then ':'; an empty value clears the list.
+      if (v.empty()) {
+        o.headers.clear();
+        return true;
+      }
+      const auto colon = v.find(':');
+      if (colon == std::string::npos || colon == 0 || v.find_first_of(" \t") < colon ||
+          v.find('\n') != std::string::npos)
+        return bad("header");
+      o.headers.push_back(v);
+    } else if (name == "tries") {
+      if (v == "inf")
+        o.tries = 0;
+      else if (!v.empty() && v.find_first_not_of("0123456789") == std::string::npos)
+        o.tries = std::stoi(v);
+      else
+        return bad("number");
+    } else if (name == "max-redirect") {
+      if (v.empty() || v.find_first_not_of("0123456789") != std::string::npos) return bad("number");
+      o.max_redirect = std::stoi(v);
+    } else if (name == "inet4-only" || name == "no-check-certificate" || name == "no-http-keep-alive" ||
+               name == "no-dns-cache" || name == "dns-timeout") {
+      // Change nothing an emulated http:// exchange to the run's IPv4 names shows.
+    } else {
+      auto s = seconds(v);
+      if (!s) return bad("time period");
+      if (name == "timeout")
+        o.connect_timeout = o.read_timeout = *s;
+      else if (name == "connect-timeout")
+        o.connect_timeout = *s;
+      else if (name == "read-timeout")
+        o.read_timeout = *s;
+      else if (name == "wait")
+        o.wait = *s;
+      else if (name == "waitretry")
+        o.waitretry = *s;
+      if (o.read_timeout && *o.read_timeout == 0) o.read_timeout.reset();
+      if (o.connect_timeout && *o.connect_timeout == 0) o.connect_timeout.reset();
+    }
+    return true;
+  };
+  for (size_t i = 0; i < args.size() && !p.stop; ++i) {
+    const std::string& a = args[i];
+    if (a == "--") {
+      o.urls.insert(o.urls.end(), args.begin() + static_cast<long>(i) + 1, args.end());
+      break;
+    }
+    if (a.size() < 2 || a[0] != '-') {
+      o.urls.push_back(a);
+      continue;
+    }
+    if (starts_with(a, "--")) {
+      const auto eq = a.find('=');
+      const std::string word = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
+      OptName hit;
+      const Match m = match_name(all, word, hit);
+      const bool negated_known = starts_with(word, "no-") && match_name(all, word.substr(3), hit) == Match::found;
+      if (m == Match::unknown && !negated_known) {
+        p.stop = core::CommandResult{2, "", wget_usage(fmt::format("wget: unrecognized option '{}'\n", a))};
+        break;
+      }
+      if (m == Match::ambiguous) {
+        p.stop = core::not_modelled_result("wget's ambiguous option " + a);
+        break;
+      }
+      OptName opt;
+      if (m != Match::found || match_name(modelled, hit.name, opt) != Match::found || opt.name != hit.name) {
+        p.stop = core::not_modelled_result("wget option --" + (m == Match::found ? hit.name : word));
+        break;
+      }
+      std::string v;
+      if (opt.value) {
+        if (eq != std::string::npos)
+          v = a.substr(eq + 1);
+        else if (i + 1 < args.size())
+          v = args[++i];
+        else {
+          p.stop = core::CommandResult{2, "",
+                                       wget_usage(fmt::format("wget: option '--{}' requires an argument\n", opt.name))};
+          break;
+        }
+      }
+      apply(opt.name, v, "--" + opt.name);
+      continue;
+    }
+    if (starts_with(a, "-n")) {  // -nv, -nc, -nH...: wget's "no" prefix letters
+      if (a == "-nv") {
+        o.verbose = 0;
+        continue;
+      }
+      p.stop = core::not_modelled_result("wget option " + a);
+      break;
+    }
+    for (size_t k = 1; k < a.size() && !p.stop; ++k) {
+      auto it = kWgetShort.find(a[k]);
+      if (it == kWgetShort.end()) {
+        const bool known = std::string(kWgetOtherShort).find(a[k]) != std::string::npos;
+        p.stop = known ? core::not_modelled_result(fmt::format("wget option -{}", a[k]))
+                       : core::CommandResult{2, "", wget_usage(fmt::format("wget: invalid option -- '{}'\n", a[k]))};
+        break;
+      }
+      OptName opt;
+      match_name(modelled, it->second, opt);
+      if (!opt.value) {
+        apply(opt.name, "", std::string("-") + a[k]);
+        continue;
+      }
+      std::string v;
+      if (k + 1 < a.size())
+        v = a.substr(k + 1);
+      else if (i + 1 < args.size())
+        v = args[++i];
+      else {
+        p.stop =
+            core::CommandResult{2, "", wget_usage(fmt::format("wget: option requires an argument -- '{}'\n", a[k]))};
+        break;
+      }
+      apply(opt.name, v, "--" + opt.name);
+      break;
+    }
+  }
+  return p;
+}
+
+// wget's log levels (log.c CHECK_VERBOSE).
+enum class Log { always, notquiet, nonverbose, verbose, progress };
+
+class WgetRun {
+ public:
+  WgetRun(const WgetOptions& o, const HttpClientWorld& w) : o_(o), w_(w) {
+    verbose_ = o.verbose == -1 ? !o.quiet : o.verbose == 1;
+  }
+  core::CommandResult run(const Url& url);
+
+ private:
+  void log(Log level, const std::string& s) {
+    const bool shown = level == Log::always || (level == Log::notquiet && !o_.quiet) ||
+                       (level == Log::nonverbose && !verbose_ && !o_.quiet) ||
+                       ((level == Log::verbose || level == Log::progress) && verbose_);
+    if (shown) err_ += s;
+  }
+  std::string quote(const std::string& s) const { return w_.utf8_locale ? "\u2018" + s + "\u2019" : "'" + s + "'"; }
+  std::string date() const {
+    const auto t = w_.wall_clock_origin + std::chrono::duration_cast<std::chrono::seconds>(w_.now());
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%d %H:%M:%S", &tm);
+    return buf;
+  }
+  HttpHeaders request_headers(const Url& url, const std::string& method) const;
+  std::string dots(long long size, std::optional<long long> total, double dltime);
+  std::optional<core::CommandResult> local_name(const Url& url, std::string& name);
+  std::optional<core::CommandResult> save_body(const HttpOutcome& r, const Url& url, int count, const std::string& name,
+                                               bool saved_line);
+
+  const WgetOptions& o_;
+  const HttpClientWorld& w_;
+  bool verbose_ = true;
+  std::string out_, err_;
+  std::map<std::string, bool> resolved_;
+  // Where the body goes: -O - (stdout), -O /dev/null, -O FILE (one file for everything), or a file
+  // named after the URL.
+  enum class Out { stdout_stream, discard, file, named } out_kind_ = Out::named;
+  std::string out_path_, out_data_;
+  bool post_suspended_ = false;  // a 301-303 redirect turned the request into a GET (retr.c SUSPEND_METHOD)
+};
+
+// wget's rates: calc_rate()/retr_rate() (retr.c), with a body that took no time at all measured as
+// half the timer's resolution (1 ns), as wget does.
+std::pair<double, int> calc_rate(long long bytes, double secs) {
+  if (secs == 0) secs = 1e-9 / 2;
+  double rate = static_cast<double>(bytes) / secs;
+  int units = 0;
+  while (units < 4 && rate >= 1024) rate /= 1024, ++units;
+  if (units == 4 && rate > 99.99) rate = 99.99;
+  return {rate, units};
+}
+int rate_decimals(double r) { return r >= 99.95 ? 0 : r >= 9.995 ? 1 : 2; }
+std::string retr_rate(long long bytes, double secs) {
+  static const char* names[] = {"B/s", "KB/s", "MB/s", "GB/s", "TB/s"};
+  auto [rate, units] = calc_rate(bytes, secs);
+  return fmt::format("{:.{}f} {}", rate, rate_decimals(rate), names[units]);
+}
+// utils.c print_decimal().
+std::string print_decimal(double n) {
+  if (n >= 9.95) return fmt::format("{:.0f}", n);
+  if (n >= 0.95) return fmt::format("{:.1f}", n);
+  if (n >= 0.001) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.1g", n);
+    return buf;
+  }
+  if (n >= 0.0005) return fmt::format("{:.3f}", n);
+  return "0";
+}
+std::string eta_short(int secs) {
+  if (secs < 100) return fmt::format("{}s", secs);
+  if (secs < 100 * 60) return fmt::format("{}m{}s", secs / 60, secs % 60);
+  if (secs < 48 * 3600) return fmt::format("{}h{}m", secs / 3600, (secs / 60) % 60);
+  if (secs < 100 * 86400) return fmt::format("{}d{}h", secs / 86400, (secs / 3600) % 24);
+  return fmt::format("{}d", secs / 86400);
+}
+// utils.c human_readable(n, 10, 1).
+std::string human_readable(long long n) {
+  static const char powers[] = {'K', 'M', 'G', 'T', 'P', 'E'};
+  if (n < 1024) return std::to_string(n);
+  for (int i = 0; i < 6; ++i) {
+    if (n / 1024 < 1024 || i == 5) {
+      const double v = static_cast<double>(n) / 1024.0;
+      return fmt::format("{:.{}f}{}", v, v < 10 ? 1 : 0, powers[i]);
+    }
+    n /= 1024;
+  }
+  return "";
+}
+
+// progress.c's "dot" display (stderr is not a terminal). The body is read as wget reads it, 8 KiB
+// at a time (retr.c fd_read_body: max(BUFSIZ, 8K)), arriving at an even pace over `dltime`.
+std::string WgetRun::dots(long long size, std::optional<long long> total, double dltime) {
+  constexpr long long kDot = 1024, kLine = 50, kRow = kDot * kLine, kRead = 8192;
+  std::string s;
+  long long accumulated = 0, received = 0, rows = 0, dots = 0;
+  double now = 0, last_timer = 0;
+  auto stats = [&](bool last, long long added_rows) {  // print_row_stats()
+    const long long shown = rows * kRow + dots * kDot + (last ? accumulated : 0);
+    if (total && *total)
+      s += fmt::format("{:3}%", static_cast<int>(100.0 * static_cast<double>(shown) / static_cast<double>(*total)));
+    const long long this_row = last ? dots * kDot + accumulated : kRow * added_rows;
+    static const char names[] = {' ', 'K', 'M', 'G', 'T'};
+    auto [rate, units] = calc_rate(this_row, now - last_timer);
+    s += fmt::format(" {:4.{}f}{}", rate, rate_decimals(rate), names[units]);
+    last_timer = now;
+    if (last) {
+      s += now >= 10 ? "=" + eta_short(static_cast<int>(now + 0.5)) : "=" + print_decimal(now) + "s";
+    } else if (total && *total) {
+      const long long remaining = *total > shown ? *total - shown : 0;
+      const double eta = now * static_cast<double>(remaining) / static_cast<double>(shown > 0 ? shown : 1);
+      s += " " + eta_short(static_cast<int>(eta + 0.5));
+    }
+  };
+  while (received < size) {  // dot_update() then dot_draw() per read
+    const long long chunk = std::min(kRead, size - received);
+    received += chunk;
+    accumulated += chunk;
+    now = dltime * static_cast<double>(received) / static_cast<double>(size);
+    while (accumulated >= kDot) {
+      accumulated -= kDot;
+      if (dots == 0) s += fmt::format("\n{:>6}K", rows * kRow / 1024);
+      if (dots % 10 == 0) s += " ";
+      s += ".";
+      if (++dots >= kLine) {
+        dots = 0;
+        ++rows;  // a read never holds the 4 rows that would make ADD_DOT_ROWS_THRS add several
+        stats(false, 1);
+      }
+    }
+  }
+  now = dltime;  // dot_finish()
+  if (dots == 0) s += fmt::format("\n{:>6}K", rows * kRow / 1024);
+  for (long long i = dots; i < kLine; ++i) s += i % 10 == 0 ? "  " : " ";
+  stats(true, 0);
+  return s + "\n\n";
+}
+
+HttpHeaders WgetRun::request_headers(const Url& url, const std::string& method) const {
+  HttpHeaders hs = {{"Host", url.host_header()}};
+  if (!o_.user_agent)
+    hs.emplace_back("User-Agent", "Wget/1.21.3");
+  else if (!o_.user_agent->empty())
+    hs.emplace_back("User-Agent", *o_.user_agent);
+  hs.emplace_back("Accept", "*/*");
+  hs.emplace_back("Accept-Encoding", "identity");
+  hs.emplace_back("Connection", "Keep-Alive");
+  if (o_.body_data && !post_suspended_) {
+    hs.emplace_back("Content-Type", "application/x-www-form-urlencoded");
+    hs.emplace_back("Content-Length", std::to_string(o_.body_data->size()));
+  } else if (o_.method && !post_suspended_ &&
+             (iequal(method, "post") || iequal(method, "put") || iequal(method, "patch"))) {
+    hs.emplace_back("Content-Length", "0");
+  }
+  // http.c request_set_user_header(): the script's header replaces one of the same name where it is.
+  for (const auto& h : o_.headers) {
+    const auto colon = h.find(':');
+    std::string name = h.substr(0, colon), value = h.substr(colon + 1);
+    value.erase(0, value.find_first_not_of(" \t\r\n\f\v"));
+    auto it = std::find_if(hs.begin(), hs.end(), [&](const auto& e) { return iequal(e.first, name); });
+    if (it != hs.end())
+      *it = {name, value};
+    else
+      hs.emplace_back(name, value);
+  }
+  return hs;
+}
+
+// url.c url_file_name(): the last path segment (query kept), index.html for none, and ".N" while
+// that name is taken (no --no-clobber).
+std::optional<core::CommandResult> WgetRun::local_name(const Url& url, std::string& name) {
+  const std::string path = url.target.substr(0, url.target.find('?'));
+  std::string base = path.substr(path.rfind('/') + 1);
+  if (base.empty()) base = "index.html";
+  const auto q = url.target.find('?');
+  if (q != std::string::npos && !path.substr(path.rfind('/') + 1).empty()) base += url.target.substr(q);
+  if (base.find_first_of("%") != std::string::npos)
+    return core::not_modelled_result("wget's file name for \"" + url.target + "\" (escapes)");
+  name = base;
+  for (int n = 1; w_.read_file(absolute(w_, name)); ++n) name = fmt::format("{}.{}", base, n);
+  return std::nullopt;
+}
+
+// http.c gethttp()'s download and http_loop()'s line for it: the file, "Saving to", the dots, and the
+// "saved" line (not for an error's body saved by --content-on-error).
+std::optional<core::CommandResult> WgetRun::save_body(const HttpOutcome& r, const Url& url, int count,
+                                                      const std::string& name, bool saved_line) {
+  const auto length = content_length(r);
+  const std::string shown_name = o_.output_document ? *o_.output_document : name;
+  if (r.failure != Failure::none || (length && static_cast<long long>(r.body.size()) < *length))
+    return core::not_modelled_result("wget's resumption of a body cut short (Range)");
+  if (out_kind_ == Out::named && !w_.write_file(absolute(w_, name), "")) {
+    log(Log::notquiet, fmt::format("{}: {}\n", name, write_error_of(w_, absolute(w_, name))));
+    log(Log::verbose, "\n");
+    log(Log::notquiet, fmt::format("Cannot write to {} ({}).\n", quote(name), write_error_of(w_, absolute(w_, name))));
+    return core::CommandResult{3, out_, err_};
+  }
+  log(Log::verbose, fmt::format("Saving to: {}\n", quote(out_kind_ == Out::stdout_stream ? "STDOUT" : shown_name)));
+  const double dltime = core::to_seconds(r.body_elapsed);
+  const long long size = static_cast<long long>(r.body.size());
+  log(Log::progress, dots(size, length, dltime));
+  switch (out_kind_) {
+    case Out::stdout_stream:
+      out_ += r.body;
+      break;
+    case Out::discard:
+      break;
+    case Out::file:
+      out_data_ += r.body;
+      w_.write_file(out_path_, out_data_);
+      break;
+    case Out::named:
+      w_.write_file(absolute(w_, name), r.body);
+      break;
+  }
+  if (!saved_line) return std::nullopt;
+  const std::string sizes = length ? fmt::format("{}/{}", size, *length) : std::to_string(size);
+  const std::string when = date();
+  if (out_kind_ == Out::stdout_stream)
+    log(Log::verbose, fmt::format("{} ({}) - written to stdout [{}]\n\n", when, retr_rate(size, dltime), sizes));
+  else
+    log(Log::verbose,
+        fmt::format("{} ({}) - {} saved [{}]\n\n", when, retr_rate(size, dltime), quote(shown_name), sizes));
+  log(Log::nonverbose, fmt::format("{} URL:{} [{}] -> \"{}\" [{}]\n", when, url.wget_text(), sizes,
+                                   out_kind_ == Out::stdout_stream ? "-" : shown_name, count));
+  return std::nullopt;
+}
+
+core::CommandResult WgetRun::run(const Url& first) {
+  // -O FILE is opened (truncated) before anything is sent (main.c), its failure is perror's.
+  if (o_.output_document) {
+    if (*o_.output_document == "-")
+      out_kind_ = Out::stdout_stream;
+    else if (*o_.output_document == "/dev/null")
+      out_kind_ = Out::discard;
+    else {
+      out_kind_ = Out::file;
+      out_path_ = absolute(w_, *o_.output_document);
+      if (!w_.write_file(out_path_, ""))
+        return {1, "", fmt::format("{}: {}\n", *o_.output_document, write_error_of(w_, out_path_))};
+    }
+  }
+  Url url = first;
+  int redirects = 0;
+  for (;;) {  // retr.c retrieve_url(): one URL, then each redirect
+    auto port = w_.owned(lower(url.host), url.port);
+    if (!port)
+      return core::not_modelled_result(
+          fmt::format("wget of {}:{} (an address outside the run's host)", lower(url.host), url.port));
+    std::string name;
+    if (out_kind_ == Out::named)
+      if (auto stop = local_name(url, name)) return *stop;
+    const std::string method = post_suspended_ ? "GET" : o_.method.value_or("GET");
+    bool got_head = false;
+    int count = 0;
+    int status = 4;  // TRYLIMEXC: the tries ran out
+    std::optional<std::string> newloc;
+    bool keep_post = false;
+    // http.c http_loop().
+    while (o_.tries == 0 || count < o_.tries) {
+      ++count;
+      if (count > 1) {
+        const double pause = o_.waitretry ? std::min<double>(count - 1, o_.waitretry) : o_.wait;
+        if (pause > 0 && !w_.sleep(core::from_seconds(pause))) return {status, out_, err_};
+      }
+      if (o_.spider && !got_head) log(Log::verbose, "Spider mode enabled. Check if remote file exists.\n");
+      if (verbose_)
+        log(Log::notquiet, count > 1 ? fmt::format("--{}--  (try:{:2})  {}\n", date(), count, url.wget_text())
+                                     : fmt::format("--{}--  {}\n", date(), url.wget_text()));
+      const bool head_only = o_.spider && !got_head;
+      const std::string lhost = lower(url.host);
+      const std::string addr = address_of(w_, lhost);
+      if (!is_ip_literal(url.host) && !resolved_[lhost]) {
+        if (!(w_.address_of ? w_.address_of(lhost) : loopback_address_of(lhost)))
+          return core::not_modelled_result("wget's resolution of " + url.host);
+        log(Log::verbose, fmt::format("Resolving {} ({})... {}\n", url.host, url.host, addr));
+        resolved_[lhost] = true;
+      }
+      if (is_ip_literal(url.host))
+        log(Log::verbose, addr.find(':') != std::string::npos ? fmt::format("Connecting to [{}]:{}... ", addr, url.port)
+                                                              : fmt::format("Connecting to {}:{}... ", addr, url.port));
+      else
+        log(Log::verbose, fmt::format("Connecting to {} ({})|{}|:{}... ", url.host, url.host, addr, url.port));
+      HttpCall call;
+      call.method = head_only ? "HEAD" : method;
+      call.port = *port;
+      call.target = url.target;
+      call.headers = request_headers(url, call.method);
+      if (o_.body_data && !post_suspended_) call.body = *o_.body_data;
+      if (o_.connect_timeout) call.connect_timeout = core::from_seconds(*o_.connect_timeout);
+      if (o_.read_timeout) call.read_timeout = core::from_seconds(*o_.read_timeout);
+      const HttpOutcome r = w_.exchange(call);
+      const bool connected = r.failure != Failure::refused && (r.failure != Failure::timeout || r.connected);
+      if (!connected) {
+        const bool refused = r.failure == Failure::refused;
+        log(Log::notquiet, refused ? "failed: Connection refused.\n" : "failed: Connection timed out.\n");
+        if (refused && !o_.retry_connrefused) return {4, out_, err_};  // CONIMPOSSIBLE: fatal
+        log(Log::verbose, count == o_.tries ? "Giving up.\n\n" : "Retrying.\n\n");
+        continue;
+      }
+      log(Log::verbose, "connected.\n");
+      log(Log::verbose, "HTTP request sent, awaiting response... ");
+      if (r.status == 0) {
+        if (r.failure == Failure::empty_reply)
+          log(Log::notquiet, "No data received.\n");
+        else
+          log(Log::notquiet,
+              fmt::format("Read error ({}) in headers.\n",
+                          r.failure == Failure::reset ? "Connection reset by peer" : "Connection timed out"));
+        log(Log::verbose, count == o_.tries ? "Giving up.\n\n" : "Retrying.\n\n");
+        continue;
+      }
+      if (!o_.server_response) {
+        log(Log::verbose, fmt::format("{:2} {}\n", r.status, r.reason));
+      } else {
+        log(Log::verbose, "\n");
+        log(Log::always, fmt::format("  {} {} {}\n", r.version, r.status, r.reason));
+        for (const auto& [k, v] : r.headers) log(Log::always, fmt::format("  {}: {}\n", k, v));
+      }
+      const auto length = content_length(r);
+      const auto type = find_header(r.headers, "Content-Type");
+      const auto location = find_header(r.headers, "Location");
+      if ((r.status >= 301 && r.status <= 303) || r.status == 307 || r.status == 308) {
+        log(Log::verbose, location ? fmt::format("Location: {} [following]\n", *location) : "Location: unspecified\n");
+        if (!location) {
+          log(Log::notquiet, fmt::format("ERROR: Redirection ({}) without location.\n", r.status));
+          return {8, out_, err_};
+        }
+        newloc = resolve_location(url, *location);
+        keep_post = r.status == 307 || r.status == 308;
+        break;
+      }
+      const bool ok = r.status >= 200 && r.status < 300;
+      if (ok && verbose_) {
+        std::string len = length ? std::to_string(*length) : "unspecified";
+        if (length && *length >= 1024) len += fmt::format(" ({})", human_readable(*length));
+        log(Log::verbose, "Length: " + len + (type ? fmt::format(" [{}]\n", *type) : "\n"));
+      }
+      if (!ok && (!o_.content_on_error || head_only) && r.status == 504) {  // GATEWAYTIMEOUT: retried
+        log(Log::verbose, count == o_.tries ? "Giving up.\n\n" : "Retrying.\n\n");
+        continue;
+      }
+      // With --content-on-error an error's body is saved first, then judged as below.
+      if (!ok && o_.content_on_error && !head_only && !o_.spider)
+        if (auto stop = save_body(r, url, count, name, false)) return *stop;
+      if (!ok) {
+        log(Log::nonverbose, url.wget_text() + ":\n");
+        if (head_only && (r.status == 500 || r.status == 501)) {  // HEAD refused: try a GET
+          got_head = true;
+          continue;
+        }
+        if (o_.spider)
+          log(Log::notquiet, "Remote file does not exist -- broken link!!!\n");
+        else
+          log(Log::notquiet, fmt::format("{} ERROR {}: {}.\n", date(), r.status, r.reason));
+        log(Log::verbose, "\n");
+        return {8, out_, err_};  // WRONGCODE
+      }
+      if (o_.spider) {
+        const bool html =
+            type && (starts_with(lower(*type), "text/html") || starts_with(lower(*type), "application/xhtml+xml"));
+        log(Log::verbose, html ? "Remote file exists and could contain further links,\n"
+                                 "but recursion is disabled -- not retrieving.\n\n"
+                               : "Remote file exists.\n\n");
+        log(Log::nonverbose, fmt::format("{} URL: {} {:2} {}\n", date(), url.wget_text(), r.status, r.reason));
+        return {0, out_, err_};
+      }
+      if (auto stop = save_body(r, url, count, name, true)) return *stop;
+      return {0, out_, err_};
+    }
+    if (!newloc) return {status, out_, err_};
+    // retr.c: follow the Location, at most --max-redirect times; POST becomes GET (but 307, 308).
+    if (++redirects > o_.max_redirect) {
+      log(Log::notquiet, fmt::format("{} redirections exceeded.\n", o_.max_redirect));
+      return {8, out_, err_};
+    }
+    ParsedUrl p = parse_http_url(*newloc);
+    if (!p.url) return core::not_modelled_result(fmt::format("wget redirect to \"{}\"", *newloc));
+    if (!keep_post) post_suspended_ = true;
+    url = *p.url;
+  }
+}
+
+}  // namespace
+
+std::optional<std::string> loopback_address_of(const std::string& host) {
+  if (host == "localhost") return "127.0.0.1";
+  if (host == "ip6-localhost") return "::1";
+  if (is_ip_literal(host)) return host;
+  if (starts_with(host, "ip-")) {
+    std::string a = host.substr(3);
+    std::replace(a.begin(), a.end(), '-', '.');
+    if (is_ip_literal(a) && std::count(a.begin(), a.end(), '.') == 3) return a;
+  }
+  return std::nullopt;
+}
+
+core::CommandResult emulate_curl(const std::vector<std::string>& args, const std::string& stdin_data,
+                                 const HttpClientWorld& world) {
+  CurlParse p = parse_curl(args, stdin_data, world);
+  if (p.stop) return *p.stop;
+  const CurlOptions& o = p.o;
+  if (o.urls.empty())
+    return {2, "", "curl: no URL specified!\ncurl: try 'curl --help' or 'curl --manual' for more information\n"};
+  if (o.urls.size() > 1) return core::not_modelled_result("curl with more than one URL");
+  if (o.request && iequal(*o.request, "HEAD") && !o.head)
+    return core::not_modelled_result("curl -X HEAD (curl waits for a body that never comes)");
+  if (o.head && o.data)
+    return {2, "",
+            o.silent ? ""
+                     : o.early_err + curl_warning("You can only select one HTTP request method! You "
+                                                  "asked for both POST (-d, --data) and HEAD (-I, --head).\n")};
+  if (o.write_out)
+    if (auto v = unmodelled_write_out(*o.write_out)) return core::not_modelled_result("curl -w %{" + *v + "}");
+  const std::string& text = o.urls[0];
+  if (!o.globoff && text.find_first_of("[]{}") != std::string::npos)
+    return core::not_modelled_result("curl's URL globbing (\"" + text + "\")");
+  ParsedUrl u = parse_http_url(text);
+  if (u.error == UrlError::not_http)
+    return core::not_modelled_result(fmt::format("curl of \"{}\" (only http to the run's host)", text));
+  if (u.error == UrlError::malformed) {
+    // Nothing is sent: the message, and -w with what a transfer that never started has.
+    core::CommandResult r{3, "", o.early_err};
+    if (!o.silent || o.show_error) r.err += "curl: (3) URL using bad/illegal format or missing URL\n";
+    return r;
+  }
+  CurlRun run(o, world);
+  return run.run(*u.url);
+}
+
+core::CommandResult emulate_wget(const std::vector<std::string>& args, const std::string& stdin_data,
+                                 const HttpClientWorld& world) {
+  (void)stdin_data;  // wget reads no stdin without --input-file=- (not modelled)
+  WgetParse p = parse_wget(args, world);
+  if (p.stop) return *p.stop;
+  const WgetOptions& o = p.o;
+  if (o.verbose == 1 && o.quiet) return {1, "", wget_usage("Can't be verbose and quiet at the same time.\n")};
+  if (o.urls.empty()) return {1, "", wget_usage("wget: missing URL\n")};
+  if (o.urls.size() > 1) return core::not_modelled_result("wget with more than one URL");
+  if (o.body_data && !o.method) return core::not_modelled_result("wget --body-data without --method");
+  ParsedUrl u = parse_http_url(o.urls[0]);
+  if (!u.url) return core::not_modelled_result(fmt::format("wget of \"{}\" (only http to the run's host)", o.urls[0]));
+  WgetRun run(o, world);
+  return run.run(*u.url);
+}
+
+}  // namespace bg::fakes
