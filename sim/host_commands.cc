@@ -26,6 +26,7 @@
 #include "fakes/shim/sleep_command.h"
 #include "fakes/shim/sudo_command.h"
 #include "fakes/shim/timeout_command.h"
+#include "sim/emulated_http_client.h"
 #include "proxy/nginx_cli.h"
 #include "proxy/proxy_control.h"
 
@@ -198,10 +199,9 @@ std::optional<uint16_t> HostCommands::owned_address(const std::string& host, uin
 // curl and wget run for real, in the host's files (their -o, -d @file are the script's), on the
 // harness's network, pointed at the run's own addresses only (fakes/shim/http_client_command.h).
 core::CommandResult HostCommands::http_client(const fakes::ShimRequest& request, std::stop_token stop) {
-  if (dynamic_cast<core::VirtualClock*>(&w_.clock))
-    return core::not_modelled_result(
-        fmt::format("`{}` with --engine sim (not served by the harness yet)", request.program));
-  auto owned = [this](const std::string& host, uint16_t port) { return owned_address(host, port); };
+  fakes::AddressBook owned = [this](const std::string& host, uint16_t port) { return owned_address(host, port); };
+  if (w_.sim_network)
+    return emulated_http_client({w_.clock, *w_.sim_network, w_.executor, w_.paths, owned}, request, stop);
   fakes::HttpClientPlan plan = request.program == "curl"
                                    ? fakes::plan_curl(request.args, owned, w_.time_scale, refused_port_)
                                    : fakes::plan_wget(request.args, owned, w_.time_scale);

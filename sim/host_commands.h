@@ -19,6 +19,7 @@
 #include "core/history.h"
 #include "core/path_map.h"
 #include "core/port_map.h"
+#include "net/network.h"
 #include "fakes/shim/shim_protocol.h"
 #include "proxy/nginx_config.h"
 
@@ -64,6 +65,10 @@ struct HostCommandsWiring {
   std::stop_token run_stop;
   // Told once, with the message, when a call asks for something not modelled.
   std::function<void(const std::string&)> on_not_modelled;
+  // The deterministic engine's network and the io_context's executor: there curl and wget are
+  // answered by the harness over it (sim/emulated_http_client.h). Null on a live run.
+  const net::Network* sim_network = nullptr;
+  boost::asio::any_io_executor executor;
 };
 
 class HostCommands {

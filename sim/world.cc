@@ -50,6 +50,17 @@ void require_simulable(const scenarios::Scenario& s) {
         "cannot hold still: run it with --engine live, or with the fake app");
 }
 
+// What starting a program costs on a real host before it does anything, in scenario time: the Docker
+// CLI and Compose (a Go binary, and its API round trip to dockerd) about 100 ms, a small program such
+// as curl or sleep about 5 ms. Live runs pay the shims' real round trip instead, scaled up by the time
+// scale; on the deterministic engine a script's own computing costs no scenario time at all, so without
+// this a swap's `up`, health check and `down` would land in one instant, sooner than on any instance
+// (simplified: a fixed cost per program, not drawn).
+core::Duration program_start_cost(const std::string& program) {
+  if (program == "docker" || program == "docker-compose") return std::chrono::milliseconds(100);
+  return std::chrono::milliseconds(5);
+}
+
 std::unique_ptr<core::Clock> make_clock(const WorldOptions& o) {
   if (o.engine == Engine::sim) return std::make_unique<core::VirtualClock>();
   return std::make_unique<core::ScaledClock>(o.time_scale);
@@ -151,6 +162,10 @@ void World::start() {
 
   HostCommandsWiring wiring{*clock_, history_, ports_, paths(), staged_->host(), *docker_cli_, *compose_cli_};
   wiring.time_scale = options_.time_scale;
+  if (sim_network_) {
+    wiring.sim_network = &network_;
+    wiring.executor = io_.get_executor();
+  }
   wiring.amazon_linux = scenario_.host.os == "amazon-linux-2";
   wiring.nginx_conf = std::string(kNginxDir) + "/nginx.conf";
   wiring.proxy = [this] { return proxy_.get(); };
@@ -187,7 +202,14 @@ std::unique_ptr<fakes::ContainerProcess> World::make_container_nginx(const fakes
 }
 
 fakes::ShimReply World::handle_shim(const fakes::ShimRequest& request, std::stop_token stop) {
-  return core::as_shim_call(*clock_, request.env, request.pid, [&] { return host_commands_->handle(request, stop); });
+  return core::as_shim_call(*clock_, request.env, request.pid, [&] {
+    if (virtual_clock_ && !clock_->sleep_for(program_start_cost(request.program), stop)) {
+      fakes::ShimReply stopped;
+      stopped.exit_code = 143;  // as a program the run's teardown ended with SIGTERM
+      return stopped;
+    }
+    return host_commands_->handle(request, stop);
+  });
 }
 
 // A real Next.js server of the container's build (app.engine real), in the sandboxed host's process
