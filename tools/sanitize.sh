@@ -81,6 +81,7 @@ case "$step" in
     census='World.RunLeavesNoProcessThreadOrSocketBehind|World.RunBehindRealNginxLeavesNoNginxProcessBehind'
     census+='|World.RunWithRealNextLeavesNoNodeProcessBehind'
     census+='|WorldPipeline.HangingHookIsKilledAtItsTimeoutAndLeavesNoChild|WorldHost.WritesStayInTheRunAndLeftoversDieWithIt'
+    census+='|WorldSim.ScriptThatSpinsWithoutAShimCallEndsTheRunAsAnError'
     status=0
     for dir in core net proxy fakes judge sim; do run_tests "build-tsan/$dir" -LE chromium -E "$census" || status=1; done
     exit "$status"
