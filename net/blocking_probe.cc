@@ -24,9 +24,6 @@ struct Probe {
       : socket(executor, network), deadline(executor, clock), changed(clock) {}
   Socket socket;
   core::ScenarioTimer deadline;
-  boost::beast::flat_buffer buffer;
-  http::request<http::empty_body> request;
-  http::response<http::string_body> response;
   std::mutex mutex;
   core::ScenarioCondition changed;
   bool done = false;
@@ -67,25 +64,6 @@ std::optional<int> run(const Network& network, const asio::any_io_executor& exec
 asio::ip::tcp::endpoint loopback(uint16_t port) { return {asio::ip::address_v4::loopback(), port}; }
 
 }  // namespace
-
-std::optional<int> blocking_http_get(const Network& network, const asio::any_io_executor& executor, core::Clock& clock,
-                                     uint16_t port, const std::string& path, core::Duration timeout,
-                                     std::stop_token stop) {
-  return run(network, executor, clock, timeout, stop, [port, path](std::shared_ptr<Probe> probe) {
-    probe->socket.async_connect(loopback(port), [probe, path](error_code ec) {
-      if (ec) return probe->finish(std::nullopt);
-      probe->request = {http::verb::get, path, 11};
-      probe->request.set(http::field::host, "localhost");
-      probe->request.keep_alive(false);
-      http::async_write(probe->socket, probe->request, [probe](error_code ec, std::size_t) {
-        if (ec) return probe->finish(std::nullopt);
-        http::async_read(probe->socket, probe->buffer, probe->response, [probe](error_code ec, std::size_t) {
-          probe->finish(ec ? std::nullopt : std::optional<int>(probe->response.result_int()));
-        });
-      });
-    });
-  });
-}
 
 bool blocking_connect(const Network& network, const asio::any_io_executor& executor, core::Clock& clock, uint16_t port,
                       core::Duration timeout, std::stop_token stop) {
@@ -197,6 +175,17 @@ HttpExchangeOutcome blocking_http_exchange(const Network& network, const asio::a
     return stopped;
   }
   return x->outcome;
+}
+
+std::optional<int> blocking_http_get(const Network& network, const asio::any_io_executor& executor, core::Clock& clock,
+                                     uint16_t port, const std::string& path, core::Duration timeout,
+                                     std::stop_token stop) {
+  HttpExchangeRequest request;
+  request.target = path;
+  request.headers = {{"Host", "localhost"}, {"Connection", "close"}};
+  const HttpExchangeOutcome o = blocking_http_exchange(network, executor, clock, port, request, timeout, stop);
+  if (o.failure != HttpExchangeOutcome::Failure::none) return std::nullopt;
+  return o.status;
 }
 
 }  // namespace bg::net
