@@ -12,6 +12,7 @@
 #include "cli/progress_display.h"
 #include "explore/explorer.h"
 #include "scenarios/scenario_loader.h"
+#include "sim/world.h"
 
 namespace bg::cli {
 namespace {
@@ -48,6 +49,14 @@ int check_command(const CheckArgs& args) {
     std::cerr << "bluegreen: " << e.what() << '\n';
     return 2;
   }
+  // Said once, before any case: otherwise every case would end in the same harness error.
+  for (const auto* engine : {&args.engine, &args.confirm_engine})
+    if (*engine == "sim")
+      if (auto refused = sim::why_not_simulable(scenario)) {
+        std::cerr << fmt::format("bluegreen: check {} on the sim engine{}: {}\n", scenario.name,
+                                 engine == &args.engine ? " (check's default)" : " (--confirm-engine)", *refused);
+        return 2;
+      }
   const auto out =
       args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / ("check-" + scenario.name) : args.out_dir;
   const auto lock = OutDir::claim(out, "--out", args.command);
@@ -67,8 +76,9 @@ int check_command(const CheckArgs& args) {
   ProgressDisplay progress(live, terminal_progress_wanted(args.quiet), terminal_color_wanted());
   settings.live = &live;
   if (!args.quiet) settings.log = [&progress](const std::string& line) { progress.print(line); };
-  progress.print(fmt::format("bluegreen check {}: up to {} cases around {} (check seed {}, time scale {})",
-                             scenario.name, args.runs, args.scenario_dir.string(), args.seed, args.time_scale));
+  progress.print(fmt::format("bluegreen check {}: up to {} cases around {} (check seed {}, engine {})", scenario.name,
+                             args.runs, args.scenario_dir.string(), args.seed,
+                             args.engine == "sim" ? "sim" : fmt::format("live at time scale {}", args.time_scale)));
 
   const auto found = explore::explore(scenario, settings);
   progress.stop();
@@ -93,7 +103,11 @@ int check_command(const CheckArgs& args) {
     std::cout << fmt::format(
         "it violated the same invariants again in {} of {} reruns on the {} engine{}\n", found.confirmed, args.confirm,
         args.confirm_engine,
-        found.fallbacks ? fmt::format(" ({} smaller case(s) did not, and were passed over)", found.fallbacks) : "");
+        found.fallbacks ? fmt::format(" ({} smaller case(s) did not, and were passed over)", found.fallbacks)
+        : found.confirmed == 0 && args.confirm_engine != args.engine
+            ? fmt::format(": the engines disagree on this case, a finding to report with both replay lines "
+                          "(docs/engines.md)")
+            : "");
   const auto written = keep_minimal(found.result, out, settings.work_dir, args.keep);
   std::cout << fmt::format("reports: {} {} {} {}\n", written.html.string(), written.markdown.string(),
                            written.json.string(), written.junit.string());

@@ -59,7 +59,7 @@ struct CheckArgs {
   int confirm = 1;
   std::string vary;                     // "" = every knob, else e.g. "swaps,listen_delay"
   double budget = 40;                   // wall seconds after which shrinking stops (0 = none)
-  std::string engine = "live";          // `--engine live|sim`: the engine cases run on
+  std::string engine = "sim";           // `--engine live|sim`: the engine cases run on
   std::string confirm_engine = "live";  // `--confirm-engine live|sim`: the engine the minimal case is rerun on
   bool no_shrink = false;
   bool keep = false;

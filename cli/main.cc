@@ -92,7 +92,9 @@ int main(int argc, char** argv) {
   check->add_option("--runs", check_args.runs, "cases to draw before concluding nothing is found (default 20)")
       ->check(bg::cli::whole_value(kRuns));
   check->add_option("--seed", check_args.seed, "seed of the cases drawn (default 1)")->check(bg::cli::seed_value());
-  check->add_option("--time-scale", check_args.time_scale, "real seconds per scenario second (default 0.05)")
+  check
+      ->add_option("--time-scale", check_args.time_scale,
+                   "real seconds per scenario second on the live engine (default 0.05)")
       ->check(bg::cli::time_scale_value());
   check->add_option("--vary", check_args.vary,
                     "knobs to vary, comma separated (default all: swaps,listen_delay,post_ratio,next_version,compose)");
@@ -104,7 +106,7 @@ int main(int argc, char** argv) {
   check->add_option("--out", check_args.out_dir, "folder for the minimal case's reports")->check(non_empty_path());
   check->add_flag("--keep", check_args.keep, "keep every case's history under <out>/cases");
   check->add_flag("-q,--quiet", check_args.quiet, "no per-case progress lines");
-  check->add_option("--engine", check_args.engine, std::string("the engine cases run on: ") + engine_help)
+  check->add_option("--engine", check_args.engine, std::string("the engine cases run on (default sim): ") + engine_help)
       ->check(CLI::IsMember({"live", "sim"}));
   check
       ->add_option("--confirm-engine", check_args.confirm_engine,

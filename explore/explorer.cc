@@ -63,7 +63,8 @@ CaseRun run_case(const scenarios::Scenario& base, const Case& c, const ExploreSe
 }
 
 // Reruns the accepted failures from the smallest back (at most three of them, settings.confirm reruns
-// each) until one violates the same invariants again; that one is the case reported.
+// each) until one violates the same invariants again; that one is the case reported. When the confirming
+// engine is not the exploring one, only the minimal case is rerun.
 void confirm(const scenarios::Scenario& scenario, const ExploreSettings& settings, std::vector<CaseRun>& failures,
              int& index, ExploreResult& out) {
   constexpr int max_tried = 3;
@@ -78,9 +79,15 @@ void confirm(const scenarios::Scenario& scenario, const ExploreSettings& setting
       settings.log(fmt::format("confirm{:>4} ({}): {} -> {} {}", index, sim::engine_name(settings.confirm_engine),
                                describe(it->c), core::verdict_name(again.result.verdict),
                                violated_invariants(again.result)));
-      if (same_violation(it->result, again.result) && out.confirmed++ == 0) out.result = std::move(again.result);
+      // On one engine the first agreeing rerun is reported; across engines the run as found stays, as
+      // the replay line (on the exploring engine) reproduces it.
+      if (same_violation(it->result, again.result) && out.confirmed++ == 0 &&
+          settings.confirm_engine == settings.engine)
+        out.result = std::move(again.result);
     }
-    if (out.confirmed > 0 || settings.confirm == 0) return;
+    // Across engines the minimal case stands whatever the other engine says: exploration on sim is
+    // exact, and a disagreement is a finding the output states, not a reason to pick another case.
+    if (out.confirmed > 0 || settings.confirm == 0 || settings.confirm_engine != settings.engine) return;
     ++out.fallbacks;
   }
   // None reproduced: report the smallest, as found.

@@ -1,9 +1,11 @@
 #pragma once
 // Explorer: `bluegreen check`'s engine. Draws cases around a scenario (case_space.h) with RapidCheck,
-// runs each live, and on the first violation lets RapidCheck shrink it to the minimal case that still
-// violates; then reruns that case exactly as its replay line would, to confirm it. Runs are live and
-// their timing is real, so a case near a race's edge may violate once and hold the next time: when
-// the minimal case does not violate again, the previous (larger) accepted shrink is confirmed instead.
+// runs each on `engine`, and on the first violation lets RapidCheck shrink it to the minimal case that
+// still violates; then reruns that case on `confirm_engine` to confirm it. On sim a case's run is exact;
+// live runs' timing is real, so a case near a race's edge may violate once and hold the next time: when
+// exploring and confirming live and the minimal case does not violate again, the previous (larger)
+// accepted shrink is confirmed instead. Across engines the minimal case stands, and the output says
+// whether the other engine agreed.
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -48,7 +50,8 @@ struct ExploreResult {
   bool found = false;
   Case minimal;                        // the shrunk case (when found)
   std::vector<std::string> overrides;  // its `--set` settings
-  reports::RunResult result;           // its run: the confirming run when that violated, else the last shrink's
+  reports::RunResult result;           // its run: on one engine the confirming run when that violated, else
+                                       // (and across engines) the last shrink's
   std::string replay;                  // the one command that reruns it
   int cases = 0;                       // cases drawn before the first violation (incl. it)
   int discarded = 0;                   // runs that ended in a harness error

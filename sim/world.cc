@@ -35,20 +35,19 @@
 namespace bg::sim {
 namespace fs = std::filesystem;
 
-namespace {
-
 // The deterministic engine runs bluegreen's own proxy and the fake Next.js: the real nginx and the
 // real Next.js are processes of the machine on real time, which a VirtualClock cannot hold.
-void require_simulable(const scenarios::Scenario& s) {
+std::optional<std::string> why_not_simulable(const scenarios::Scenario& s) {
   if (s.proxy.engine == "nginx")
-    throw std::runtime_error(
-        "proxy.engine nginx (--proxy nginx) runs the real nginx, a process on real time, which --engine sim "
-        "cannot hold still: run it with --engine live, or with bluegreen's own proxy");
+    return "proxy.engine nginx (--proxy nginx) runs the real nginx, a process on real time, which --engine sim "
+           "cannot hold still: run it with --engine live, or with bluegreen's own proxy";
   if (s.app.engine == "real")
-    throw std::runtime_error(
-        "app.engine real (--app real) runs real Next.js servers, processes on real time, which --engine sim "
-        "cannot hold still: run it with --engine live, or with the fake app");
+    return "app.engine real (--app real) runs real Next.js servers, processes on real time, which --engine sim "
+           "cannot hold still: run it with --engine live, or with the fake app";
+  return std::nullopt;
 }
+
+namespace {
 
 // What starting a program costs on a real host before it does anything, in scenario time: the Docker
 // CLI and Compose (a Go binary, and its API round trip to dockerd) about 100 ms, a small program such
@@ -89,7 +88,7 @@ World::World(const scenarios::Scenario& scenario, WorldOptions options)
       // Bad input ends the run here, before anything starts.
       staged_(std::make_unique<StagedHost>(scenario_, options.keep_run_dir)) {
   if (virtual_clock_) {
-    require_simulable(scenario_);
+    if (auto refused = why_not_simulable(scenario_)) throw std::runtime_error(*refused);
     run_actor_.emplace(*virtual_clock_, core::order_key("run"));
     sim_network_ = std::make_unique<net::SimNetwork>(*virtual_clock_, rng_.child("network"));
     network_ = net::Network(*sim_network_);

@@ -68,6 +68,10 @@ class HostCommands;
 class StagedHost;
 class TrafficGenerator;
 
+// Why `s` cannot run on the deterministic engine (the real nginx or the real Next.js: processes on
+// real time), or nothing when it can. A World on sim throws this message; `check` says it up front.
+std::optional<std::string> why_not_simulable(const scenarios::Scenario& s);
+
 struct WorldOptions {
   uint64_t seed = 1;
   // live: time_scale real seconds per scenario second. sim: a VirtualClock and the in-memory network;
