@@ -29,6 +29,7 @@ std::unique_ptr<fakes::CodeDeployAgent> World::make_agent() {
   // run's own that the harness writes directly and the scripts see at its host path.
   o.deployment_root = staged_->layout().own_folder(kDeploymentRoot);
   o.host = &staged_->host().whole_host();
+  o.revisions_root = staged_->dir();  // its path is a temporary folder's, different in every run
   o.on_event = [this](const core::DeployEvent& e) {
     {
       std::lock_guard lock(mutex_);

@@ -69,6 +69,13 @@ void append_script_log(const fs::path& log, core::Time at, const std::string& ev
   lines(r.err, "[stderr]");
 }
 
+// A revision's folder as the history names it: relative to `root` when it lies under it.
+std::string revision_in(const fs::path& bundle_dir, const fs::path& root) {
+  if (root.empty()) return bundle_dir.string();
+  const fs::path relative = bundle_dir.lexically_relative(root);
+  return relative.empty() || *relative.begin() == ".." ? bundle_dir.string() : relative.string();
+}
+
 }  // namespace
 
 struct CodeDeployAgent::Run {
@@ -170,7 +177,8 @@ DeploymentResult CodeDeployAgent::deploy(int number, const fs::path& bundle_dir,
   emit({.at = result.start,
         .kind = core::DeployEventKind::deployment_started,
         .deployment = number,
-        .detail = fmt::format("{} of {} to {}", run.id, bundle_dir.string(), options_.deployment_group_name)});
+        .detail = fmt::format("{} of {} to {}", run.id, revision_in(bundle_dir, options_.revisions_root),
+                              options_.deployment_group_name)});
 
   HookSequencer sequencer({.has_previous_revision = run.previous_dir.has_value(),
                            .ignore_application_stop_failures = options_.ignore_application_stop_failures});

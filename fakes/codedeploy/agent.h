@@ -42,6 +42,10 @@ struct AgentOptions {
   std::function<void(const core::DeployEvent&)> on_event;
   // Scenario time between SIGTERM and SIGKILL when a script times out or the run stops.
   core::Duration kill_grace = std::chrono::seconds(2);
+  // The folder revisions are named relative to in the history (the run's folder: its revisions are
+  // `bundle` and `s3/<bucket>/<sha>.zip`), so that two runs of one seed record the same words; empty:
+  // full paths.
+  std::filesystem::path revisions_root;
   // `--ignore-application-stop-failures` (semantics.md §4 "Failure").
   bool ignore_application_stop_failures = false;
   // The agent configuration's :max_revisions: (default 5): how many deployment folders of the group,

@@ -51,8 +51,9 @@ class AgentTest : public ::testing::Test {
     return b;
   }
 
-  CodeDeployAgent make_agent() {
+  CodeDeployAgent make_agent(const std::filesystem::path& revisions_root = {}) {
     AgentOptions o;
+    o.revisions_root = revisions_root;
     o.deployment_root = dir_ / "deployment-root";
     o.application_name = "app";
     o.deployment_group_name = "group";
@@ -117,6 +118,22 @@ TEST_F(AgentTest, HooksRunInOrderAndApplicationStopUsesPreviousRevision) {
   EXPECT_EQ(k.front(), Kind::deployment_started);
   EXPECT_EQ(k.back(), Kind::deployment_succeeded);
   EXPECT_EQ(observed_, k);  // the observer saw every event, in order
+}
+
+// Goal: the history names a revision under the run's folder relative to it, so two runs of one seed
+// (each in its own temporary folder) record the same words; one elsewhere by its full path.
+TEST_F(AgentTest, DeploymentStartedNamesTheRevisionRelativeToTheRunFolder) {
+  const auto detail_of_last_start = [this] {
+    std::string detail;
+    for (const auto& e : history_.all<core::DeployEvent>())
+      if (e.kind == Kind::deployment_started) detail = e.detail;
+    return detail;
+  };
+  const auto inside = make_bundle("rev1");
+  ASSERT_TRUE(make_agent(dir_.path()).deploy(1, inside).succeeded);
+  EXPECT_EQ(detail_of_last_start(), CodeDeployAgent::deployment_id_for(1) + " of bundle-rev1 to group");
+  ASSERT_TRUE(make_agent(dir_ / "elsewhere").deploy(2, inside).succeeded);
+  EXPECT_EQ(detail_of_last_start(), CodeDeployAgent::deployment_id_for(2) + " of " + inside.string() + " to group");
 }
 
 // Goal: scripts see CodeDeploy's variables for their deployment and event.
