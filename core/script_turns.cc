@@ -19,10 +19,19 @@ void ScriptTurns::end(uint64_t id) {
   {
     std::lock_guard lock(mutex_);
     auto it = scripts_.find(id);
-    if (it == scripts_.end()) return;
+    if (it == scripts_.end() || it->second.ended) return;
     if (it->second.turn) released.emplace(std::move(*it->second.turn));
-    scripts_.erase(it);
+    it->second.turn.reset();
+    if (it->second.calls == 0)
+      scripts_.erase(it);
+    else
+      it->second.ended = true;
   }
+}
+
+bool ScriptTurns::wait_for_calls(uint64_t id, std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mutex_);
+  return calls_returned_.wait_until(lock, deadline, [&] { return !scripts_.contains(id); });
 }
 
 uint64_t ScriptTurns::parse(std::string_view text) {
@@ -31,26 +40,30 @@ uint64_t ScriptTurns::parse(std::string_view text) {
   return id;
 }
 
-void ScriptTurns::enter(uint64_t id) {
+bool ScriptTurns::enter(uint64_t id) {
   std::optional<VirtualClock::Turn> released;
   std::lock_guard lock(mutex_);
   auto it = scripts_.find(id);
-  if (it == scripts_.end()) return;
+  if (it == scripts_.end() || it->second.ended) return false;
   if (it->second.calls++ == 0 && it->second.turn) {
     released.emplace(std::move(*it->second.turn));
     it->second.turn.reset();
   }
+  return true;
   // `released` is destroyed after the lock; the call's own actor runs, so no time passes here.
 }
 
 void ScriptTurns::leave(uint64_t id) {
   std::lock_guard lock(mutex_);
   auto it = scripts_.find(id);
-  if (it == scripts_.end()) return;
-  if (--it->second.calls == 0) {
-    it->second.turn.emplace(clock_);
-    it->second.since = std::chrono::steady_clock::now();
+  if (it == scripts_.end() || --it->second.calls > 0) return;
+  if (it->second.ended) {
+    scripts_.erase(it);
+    calls_returned_.notify_all();
+    return;
   }
+  it->second.turn.emplace(clock_);
+  it->second.since = std::chrono::steady_clock::now();
 }
 
 std::chrono::steady_clock::duration ScriptTurns::running_for(uint64_t id) const {

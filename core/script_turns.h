@@ -18,6 +18,7 @@
 // A script that computes without ever calling a shim would hold time still for ever; running_for()
 // is what a watchdog measures to stop it (ScriptRunner does, with a clear error).
 #include <chrono>
+#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <map>
@@ -44,6 +45,11 @@ class ScriptTurns {
   // The script has ended (exited, its output closed): its turn goes, if it holds one, and calls
   // still to come from processes it left behind count against no script.
   void end(uint64_t id);
+  // Waits in real time, until `deadline`, for the calls of an ended script that were still in flight
+  // when it ended to return; true once none is left. A runner that killed a script (its timeout, the
+  // run's stop) waits for them while it holds time still, so that a killed `sleep 600` records its
+  // end at the instant of the kill, before the runner goes on, whatever the machine's load.
+  bool wait_for_calls(uint64_t id, std::chrono::steady_clock::time_point deadline);
 
   // One shim call, run by `work()` on the calling thread as an actor keyed `order_key`; `script` is
   // the kScriptTurnEnv value of the caller ("" or unknown: no script's). The script's turn goes
@@ -53,12 +59,13 @@ class ScriptTurns {
   auto call(std::string_view script, uint64_t order_key, Work&& work) {
     VirtualClock::Actor self(clock_, order_key);
     const uint64_t id = parse(script);
-    enter(id);
     struct Leave {
       ScriptTurns& turns;
       uint64_t id;
-      ~Leave() { turns.leave(id); }
-    } leave{*this, id};
+      ~Leave() {
+        if (id) turns.leave(id);
+      }
+    } leave{*this, enter(id) ? id : 0};
     return work();
   }
 
@@ -78,16 +85,19 @@ class ScriptTurns {
  private:
   struct Script {
     int calls = 0;                           // calls in flight
-    std::optional<VirtualClock::Turn> turn;  // held while no call is in flight
+    std::optional<VirtualClock::Turn> turn;  // held while no call is in flight and it has not ended
     std::chrono::steady_clock::time_point since{};
+    bool ended = false;  // end() came while calls were in flight: kept until they return
   };
   static uint64_t parse(std::string_view text);
-  void enter(uint64_t id);
+  // Whether the call counts against script `id` (one that runs and has not ended).
+  bool enter(uint64_t id);
   void leave(uint64_t id);
 
   VirtualClock& clock_;
   mutable std::mutex mutex_;
-  std::map<uint64_t, Script> scripts_;  // the scripts running now
+  std::condition_variable calls_returned_;  // an ended script's last call returned
+  std::map<uint64_t, Script> scripts_;      // the scripts running now, and ended ones with calls in flight
   uint64_t next_id_ = 1;
   std::chrono::nanoseconds spin_limit_ = std::chrono::seconds(20);
   std::function<void(const std::string&)> on_spin_;

@@ -94,6 +94,36 @@ TEST(ScriptTurns, CallsInFlightReleaseTheScriptAndUnknownCallersStillRun) {
   EXPECT_EQ(clock.running(), 0);
 }
 
+// Goal: when a runner kills a script whose call is in flight (a hook's timeout during its `sleep 600`),
+// it can wait, holding time still, until that call has returned: the call ends at the kill's instant,
+// and only then does the runner go on.
+TEST(ScriptTurns, AnEndedScriptsCallInFlightIsWaitedForUntilItReturns) {
+  VirtualClock clock;
+  ScriptTurns& turns = clock.script_turns();
+  const uint64_t runner = turns.begin();  // holds time as the killing runner does
+  const uint64_t script = turns.begin();
+  const std::map<std::string, std::string> env = {{kScriptTurnEnv, std::to_string(script)}};
+  std::atomic<bool> in_call{false};
+  std::atomic<int> slept{-1};
+  std::jthread shim([&](std::stop_token stop) {
+    as_shim_call(clock, env, 7, [&] {
+      in_call = true;
+      slept = clock.sleep_for(600s, stop) ? 1 : 0;
+      return 0;
+    });
+  });
+  while (!in_call) std::this_thread::yield();
+  turns.end(script);  // the script was killed; its call has not noticed yet
+  EXPECT_FALSE(turns.wait_for_calls(script, std::chrono::steady_clock::now() + 50ms));
+  shim.request_stop();  // the shim's process died: its call is stopped
+  EXPECT_TRUE(turns.wait_for_calls(script, std::chrono::steady_clock::now() + 10s));
+  EXPECT_EQ(slept, 0);  // the call's work (which records it) was done before the wait returned
+  EXPECT_EQ(clock.now(), Time(0));
+  shim.join();
+  EXPECT_EQ(clock.running(), 1);  // the runner only: the ended script took no turn back
+  turns.end(runner);
+}
+
 // Goal: discard() drops what still waits on the clock unrun and wakes blocked actors as stopped.
 TEST(VirtualClockDiscard, DropsCallbacksAndWakesSleepersAsStopped) {
   VirtualClock clock;

@@ -355,6 +355,9 @@ ScriptResult ScriptRunner::run_on_virtual_clock(core::VirtualClock& clock, const
       return std::clamp<std::chrono::nanoseconds>(grace_end - std::chrono::steady_clock::now(),
                                                   std::chrono::nanoseconds(0), kMaxSlice);
     });
+    // Its calls in flight (a `sleep 600` the kill ended) return at this instant too, before the
+    // runner records anything more: otherwise when they did would be the machine's to decide.
+    turns.wait_for_calls(id, std::chrono::steady_clock::now() + kVirtualKillGrace);
   }
   finish(r, request, child, watch, out, err, clock.now());
   return r;
