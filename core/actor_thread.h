@@ -46,7 +46,7 @@ std::jthread start_actor(Clock& clock, uint64_t order_key, Body body) {
   auto* v = dynamic_cast<VirtualClock*>(&clock);
   if (!v) return std::jthread(std::move(body));
   return std::jthread([turn = VirtualClock::Turn(*v), order_key, body = std::move(body)](std::stop_token stop) mutable {
-    VirtualClock::Actor actor(std::move(turn), order_key);
+    VirtualClock::Actor actor(std::move(turn), order_key, stop);
     body(stop);
   });
 }

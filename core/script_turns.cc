@@ -40,17 +40,17 @@ uint64_t ScriptTurns::parse(std::string_view text) {
   return id;
 }
 
-bool ScriptTurns::enter(uint64_t id) {
-  std::optional<VirtualClock::Turn> released;
+ScriptTurns::Entry ScriptTurns::enter(uint64_t id) {
+  Entry entry;
   std::lock_guard lock(mutex_);
   auto it = scripts_.find(id);
-  if (it == scripts_.end() || it->second.ended) return false;
+  if (it == scripts_.end() || it->second.ended) return entry;
+  entry.counted = true;
   if (it->second.calls++ == 0 && it->second.turn) {
-    released.emplace(std::move(*it->second.turn));
+    entry.turn.emplace(std::move(*it->second.turn));
     it->second.turn.reset();
   }
-  return true;
-  // `released` is destroyed after the lock; the call's own actor runs, so no time passes here.
+  return entry;
 }
 
 void ScriptTurns::leave(uint64_t id) {

@@ -2,18 +2,22 @@
 // ScriptTurns: the turns real processes hold on a VirtualClock (docs/design.md, "Time").
 //
 // A deploy script is a real bash process: it cannot block on the clock, and the clock cannot see it
-// compute. So while a script runs between shim calls it holds a turn, as a running actor does, and
-// time stands still; when it calls a shim, the call is an actor of its own (keyed by the caller's
-// pid, so that calls reaching one instant are served in an order fixed by the run, not by which
-// arrived first) and the script's turn goes until its calls have returned. A sleep in a script is
-// then a shim call blocked on the clock, and time moves only when every actor, every call and every
-// script waits.
+// compute. So while a script runs between shim calls it holds a turn, as a running actor does: time
+// stands still and, once the turn has the baton, nothing else of the run runs (one actor at a time,
+// core/virtual_clock.h). When it calls a shim, the call is an actor (keyed by the caller's pid) that
+// takes the script's turn over, place in line and all, so the call runs exactly where the script
+// would have gone on; when the call returns, the script takes a new turn at the end of the line
+// before the call's actor ends. A sleep in a script is then a shim call blocked on the clock, and
+// time moves only when every actor, every call and every script waits. Whatever the machine's load,
+// the run's own actors and a script's calls interleave in one order.
 //
 // A script's id travels in its environment (kScriptTurnEnv), so a call is counted against the
 // script whichever of its processes makes it: a pipeline's, a `&` child's. Simplified: a script
 // holds no turn while any of its calls runs, so a `&` child calling `sleep` while the script's main
-// process computes lets time pass under it (deploy scripts run their steps one after another; the
-// closing note of issue 15 says so too).
+// process computes lets time pass under it, and a second call in flight at once takes its place at
+// the end of the line when it comes (deploy scripts run their steps one after another;
+// docs/engines.md, "Known gaps"). A call no script claims (its environment lost the id) goes ahead
+// of a computing script, which may be waiting for it.
 //
 // A script that computes without ever calling a shim would hold time still for ever; running_for()
 // is what a watchdog measures to stop it (ScriptRunner does, with a clear error).
@@ -52,20 +56,27 @@ class ScriptTurns {
   bool wait_for_calls(uint64_t id, std::chrono::steady_clock::time_point deadline);
 
   // One shim call, run by `work()` on the calling thread as an actor keyed `order_key`; `script` is
-  // the kScriptTurnEnv value of the caller ("" or unknown: no script's). The script's turn goes
-  // once the call runs, and comes back before the call's actor ends, so time cannot pass between
-  // the reply and the script going on.
+  // the kScriptTurnEnv value of the caller ("" or unknown: no script's). The call takes the script's
+  // turn over, and the script has one again before the call's actor ends, so time cannot pass
+  // between the reply and the script going on. `stop` (the call's: its caller died) lets the actor
+  // run without waiting for the baton.
   template <class Work>
-  auto call(std::string_view script, uint64_t order_key, Work&& work) {
-    VirtualClock::Actor self(clock_, order_key);
+  auto call(std::string_view script, uint64_t order_key, std::stop_token stop, Work&& work) {
     const uint64_t id = parse(script);
+    Entry entry = enter(id);
+    std::optional<VirtualClock::Actor> self;
+    if (entry.turn)
+      self.emplace(std::move(*entry.turn), order_key, stop);  // the script's own place in line
+    else
+      self.emplace(clock_, order_key, stop,
+                   entry.counted ? VirtualClock::Line::at_end : VirtualClock::Line::ahead_of_a_script);
     struct Leave {
       ScriptTurns& turns;
       uint64_t id;
       ~Leave() {
         if (id) turns.leave(id);
       }
-    } leave{*this, enter(id) ? id : 0};
+    } leave{*this, entry.counted ? id : 0};
     return work();
   }
 
@@ -90,8 +101,13 @@ class ScriptTurns {
     bool ended = false;  // end() came while calls were in flight: kept until they return
   };
   static uint64_t parse(std::string_view text);
-  // Whether the call counts against script `id` (one that runs and has not ended).
-  bool enter(uint64_t id);
+  // A call's start: whether it counts against script `id` (one that runs and has not ended), and
+  // the script's turn when this is its only call in flight, for the call's actor to take over.
+  struct Entry {
+    bool counted = false;
+    std::optional<VirtualClock::Turn> turn;
+  };
+  Entry enter(uint64_t id);
   void leave(uint64_t id);
 
   VirtualClock& clock_;
@@ -104,15 +120,15 @@ class ScriptTurns {
 };
 
 // A shim call from a process with environment `env` and pid `pid`, run by `work()`: on a
-// VirtualClock as its ScriptTurns::call (an actor keyed by the pid, the calling script's turn
-// released meanwhile); on a live clock as it is.
+// VirtualClock as its ScriptTurns::call (an actor keyed by the pid, in the calling script's turn);
+// on a live clock as it is.
 template <class Env, class Work>
-auto as_shim_call(Clock& clock, const Env& env, int pid, Work&& work) {
+auto as_shim_call(Clock& clock, const Env& env, int pid, std::stop_token stop, Work&& work) {
   auto* v = dynamic_cast<VirtualClock*>(&clock);
   if (!v) return work();
   auto it = env.find(kScriptTurnEnv);
   return v->script_turns().call(it == env.end() ? std::string_view() : std::string_view(it->second),
-                                static_cast<uint64_t>(pid), std::forward<Work>(work));
+                                static_cast<uint64_t>(pid), stop, std::forward<Work>(work));
 }
 
 }  // namespace bg::core

@@ -10,10 +10,12 @@
 #include <thread>
 
 #include "core/actor_thread.h"
+#include "test_support/wait.h"
 
 namespace bg::core {
 namespace {
 using namespace std::chrono_literals;
+using test_support::wait_until;
 
 // Real time for a thread that should not get anywhere to show that it does not (a bound, not a
 // measure: a result it could pass by luck is one where time moved, which fails).
@@ -48,7 +50,7 @@ TEST(ScriptTurns, ACallLetsTimePassAndTheScriptHoldsAgainAfterIt) {
   const uint64_t script = turns.begin();
   const std::map<std::string, std::string> env = {{kScriptTurnEnv, std::to_string(script)}};
   EXPECT_EQ(clock.running(), 1);
-  std::thread shim([&] { as_shim_call(clock, env, 42, [&] { return clock.sleep_for(3s); }); });
+  std::thread shim([&] { as_shim_call(clock, env, 42, {}, [&] { return clock.sleep_for(3s); }); });
   shim.join();
   EXPECT_EQ(clock.now(), Time(3s));
   EXPECT_EQ(clock.running(), 1);  // the script's own turn, back before the call ended
@@ -75,7 +77,7 @@ TEST(ScriptTurns, CallsInFlightReleaseTheScriptAndUnknownCallersStillRun) {
   const std::map<std::string, std::string> env = {{kScriptTurnEnv, std::to_string(script)}};
   std::atomic<bool> in_call{false};
   std::thread shim([&] {
-    as_shim_call(clock, env, 7, [&] {
+    as_shim_call(clock, env, 7, {}, [&] {
       in_call = true;
       return clock.sleep_for(10s);
     });
@@ -88,10 +90,28 @@ TEST(ScriptTurns, CallsInFlightReleaseTheScriptAndUnknownCallersStillRun) {
   EXPECT_EQ(turns.running_for(script), std::chrono::nanoseconds(0));
   EXPECT_EQ(clock.running(), 0);
   const std::map<std::string, std::string> none;
-  std::thread stray([&] { as_shim_call(clock, none, 9, [&] { return clock.sleep_for(2s); }); });
+  std::thread stray([&] { as_shim_call(clock, none, 9, {}, [&] { return clock.sleep_for(2s); }); });
   stray.join();
   EXPECT_EQ(clock.now(), Time(12s));
   EXPECT_EQ(clock.running(), 0);
+}
+
+// Goal: a shim call no script claims (its environment lost the script's id) goes ahead of a script
+// that holds the baton while it computes: the script may be waiting for exactly that call, and
+// behind it the call would wait for ever (here: the call runs, and nothing waited the patience).
+TEST(ScriptTurns, ACallNoScriptClaimsRunsAheadOfAComputingScript) {
+  VirtualClock clock;
+  clock.set_baton_patience(10s);
+  ScriptTurns& turns = clock.script_turns();
+  const uint64_t script = turns.begin();  // holds the baton: the script computes
+  const std::map<std::string, std::string> none;
+  std::atomic<bool> ran{false};
+  std::thread stray([&] { as_shim_call(clock, none, 9, {}, [&] { return ran = true; }); });
+  EXPECT_TRUE(wait_until([&] { return ran.load(); }, 5s, "the unclaimed call to run"));
+  stray.join();
+  EXPECT_EQ(clock.baton_overtakes(), 0);
+  EXPECT_EQ(clock.running(), 1);  // the script, still computing
+  turns.end(script);
 }
 
 // Goal: when a runner kills a script whose call is in flight (a hook's timeout during its `sleep 600`),
@@ -100,28 +120,27 @@ TEST(ScriptTurns, CallsInFlightReleaseTheScriptAndUnknownCallersStillRun) {
 TEST(ScriptTurns, AnEndedScriptsCallInFlightIsWaitedForUntilItReturns) {
   VirtualClock clock;
   ScriptTurns& turns = clock.script_turns();
-  const uint64_t runner = turns.begin();  // holds time as the killing runner does
   const uint64_t script = turns.begin();
   const std::map<std::string, std::string> env = {{kScriptTurnEnv, std::to_string(script)}};
-  std::atomic<bool> in_call{false};
   std::atomic<int> slept{-1};
   std::jthread shim([&](std::stop_token stop) {
-    as_shim_call(clock, env, 7, [&] {
-      in_call = true;
+    as_shim_call(clock, env, 7, stop, [&] {
       slept = clock.sleep_for(600s, stop) ? 1 : 0;
       return 0;
     });
   });
-  while (!in_call) std::this_thread::yield();
-  turns.end(script);  // the script was killed; its call has not noticed yet
-  EXPECT_FALSE(turns.wait_for_calls(script, std::chrono::steady_clock::now() + 50ms));
-  shim.request_stop();  // the shim's process died: its call is stopped
-  EXPECT_TRUE(turns.wait_for_calls(script, std::chrono::steady_clock::now() + 10s));
-  EXPECT_EQ(slept, 0);  // the call's work (which records it) was done before the wait returned
-  EXPECT_EQ(clock.now(), Time(0));
+  {
+    VirtualClock::Actor runner(clock, 1);  // runs once the call sleeps
+    clock.sleep_for(10s);                  // the hook's timeout
+    turns.end(script);                     // the script was killed; its call has not noticed yet
+    EXPECT_FALSE(turns.wait_for_calls(script, std::chrono::steady_clock::now() + 50ms));
+    shim.request_stop();  // the shim's process died: its call is stopped
+    EXPECT_TRUE(turns.wait_for_calls(script, std::chrono::steady_clock::now() + 10s));
+    EXPECT_EQ(slept, 0);  // the call's work (which records it) was done before the wait returned
+    EXPECT_EQ(clock.now(), Time(10s));
+  }
   shim.join();
-  EXPECT_EQ(clock.running(), 1);  // the runner only: the ended script took no turn back
-  turns.end(runner);
+  EXPECT_EQ(clock.running(), 0);  // the ended script took no turn back
 }
 
 // Goal: discard() drops what still waits on the clock unrun and wakes blocked actors as stopped.
@@ -131,8 +150,12 @@ TEST(VirtualClockDiscard, DropsCallbacksAndWakesSleepersAsStopped) {
   clock.call_at(Time(1s), [&] { ran = true; });
   std::atomic<int> result{-1};
   std::atomic<bool> blocked{false};
-  const uint64_t hold = clock.script_turns().begin();  // keeps the sleeper below from being served
-  auto sleeper = start_actor(clock, 1, [&](std::stop_token) {
+  // The sleeper first in line, a script's turn behind it: once the sleeper sleeps the script holds
+  // the baton, and time stands still.
+  VirtualClock::Turn first(clock);
+  const uint64_t hold = clock.script_turns().begin();
+  std::thread sleeper([&, turn = std::move(first)]() mutable {
+    VirtualClock::Actor self(std::move(turn), 1);
     blocked = true;
     result = clock.sleep_for(5s) ? 1 : 0;
   });

@@ -3,6 +3,7 @@
 #include "core/script_turns.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <limits>
 #include <stdexcept>
 #include <stop_token>
@@ -17,43 +18,131 @@ thread_local const VirtualClock* actor_of = nullptr;
 thread_local int actor_depth = 0;
 thread_local uint64_t current_actor_key = 0;
 thread_local bool serving = false;
+// This thread's place in the baton's queue while it is an actor (its outermost Actor's).
+thread_local VirtualClock::Slot* my_slot = nullptr;
+// How long a thread waiting for the baton sleeps between looks at its stop token (a grant wakes it
+// at once).
+constexpr auto kBatonLook = std::chrono::milliseconds(10);
 
 }  // namespace
 
-VirtualClock::Actor::Actor(VirtualClock& clock, uint64_t order_key) : clock_(clock), previous_key_(current_actor_key) {
+struct VirtualClock::Slot {
+  std::condition_variable cv;
+  bool queued = false;
+  bool granted = false;
+  bool taken_over = false;  // an Actor's thread runs in it (else a Turn's: a thread to come, a script)
+};
+
+void VirtualClock::enqueue(Slot& slot, Line line) {
+  slot.queued = true;
+  slot.granted = false;
+  if (line == Line::ahead_of_a_script && !baton_.empty() && !baton_.front()->taken_over) {
+    baton_.front()->granted = false;  // it computes on; what it calls next waits behind this
+    baton_.push_front(&slot);
+  } else {
+    baton_.push_back(&slot);
+  }
+  if (baton_.front() == &slot) {
+    slot.granted = true;
+    slot.cv.notify_all();
+  }
+}
+
+void VirtualClock::leave(Slot& slot) {
+  if (!slot.queued) return;
+  slot.queued = false;
+  slot.granted = false;
+  const bool first = baton_.front() == &slot;
+  baton_.erase(std::find(baton_.begin(), baton_.end(), &slot));
+  if (first && !baton_.empty()) {
+    Slot* next = baton_.front();
+    next->granted = true;
+    next->cv.notify_all();
+  }
+}
+
+void VirtualClock::wait_for_baton(std::unique_lock<std::mutex>& lock, Slot& slot, std::stop_token stop) {
+  const auto give_up = std::chrono::steady_clock::now() + patience_;
+  while (slot.queued && !slot.granted) {
+    if (stop.stop_requested()) return leave(slot);  // a stopped actor winds down without the baton
+    if (std::chrono::steady_clock::now() >= give_up) {
+      // The holder is blocked outside the clock (a real wait on this very thread, say). Running on
+      // keeps the run going; the history may then differ from another run of the seed.
+      leave(slot);
+      if (overtakes_++ == 0)
+        std::fprintf(stderr,
+                     "bluegreen: an actor of the virtual clock waited %.1f s for its turn and ran on "
+                     "without it; this run may not replay exactly\n",
+                     std::chrono::duration<double>(patience_).count());
+      return;
+    }
+    slot.cv.wait_for(lock, kBatonLook);
+  }
+}
+
+int VirtualClock::baton_overtakes() const {
+  std::lock_guard lock(mutex_);
+  return overtakes_;
+}
+
+void VirtualClock::set_baton_patience(std::chrono::nanoseconds patience) {
+  std::lock_guard lock(mutex_);
+  patience_ = patience;
+}
+
+VirtualClock::Actor::Actor(VirtualClock& clock, uint64_t order_key, std::stop_token stop, Line line)
+    : clock_(clock), previous_key_(current_actor_key) {
   if (actor_of && actor_of != &clock) throw std::logic_error("a thread can be an actor of one VirtualClock only");
   current_actor_key = order_key;
   actor_of = &clock;
   if (actor_depth++ > 0) return;
-  std::lock_guard lock(clock_.mutex_);
+  slot_ = std::make_unique<Slot>();
+  slot_->taken_over = true;
+  std::unique_lock lock(clock_.mutex_);
   ++clock_.running_;
+  clock_.enqueue(*slot_, line);
+  clock_.wait_for_baton(lock, *slot_, stop);
+  my_slot = slot_.get();
 }
 
-VirtualClock::Turn::Turn(VirtualClock& clock) : clock_(&clock) {
+VirtualClock::Turn::Turn(VirtualClock& clock) : clock_(&clock), slot_(std::make_unique<Slot>()) {
   std::lock_guard lock(clock.mutex_);
   ++clock.running_;
+  clock.enqueue(*slot_);
+}
+
+VirtualClock::Turn::Turn(Turn&& other) noexcept : clock_(other.clock_), slot_(std::move(other.slot_)) {
+  other.clock_ = nullptr;
 }
 
 VirtualClock::Turn::~Turn() {
   if (!clock_) return;
   std::unique_lock lock(clock_->mutex_);
+  clock_->leave(*slot_);
   --clock_->running_;
   clock_->advance(lock, std::numeric_limits<int64_t>::max());
 }
 
-VirtualClock::Actor::Actor(Turn turn, uint64_t order_key) : clock_(*turn.clock_), previous_key_(current_actor_key) {
+VirtualClock::Actor::Actor(Turn turn, uint64_t order_key, std::stop_token stop)
+    : clock_(*turn.clock_), previous_key_(current_actor_key), slot_(std::move(turn.slot_)) {
   if (actor_of) throw std::logic_error("a thread started with a Turn must not already be an actor");
   current_actor_key = order_key;
   actor_of = &clock_;
   ++actor_depth;
-  turn.clock_ = nullptr;  // its count is this actor's now
+  turn.clock_ = nullptr;  // its count and its place in the queue are this actor's now
+  std::unique_lock lock(clock_.mutex_);
+  slot_->taken_over = true;
+  clock_.wait_for_baton(lock, *slot_, stop);
+  my_slot = slot_.get();
 }
 
 VirtualClock::Actor::~Actor() {
   current_actor_key = previous_key_;
   if (--actor_depth > 0) return;
   actor_of = nullptr;
+  my_slot = nullptr;
   std::unique_lock lock(clock_.mutex_);
+  clock_.leave(*slot_);
   --clock_.running_;
   // A callback that throws here ends the process (a destructor cannot pass it on): callbacks must not.
   clock_.advance(lock, std::numeric_limits<int64_t>::max());
@@ -124,6 +213,8 @@ void VirtualClock::wake(Sleeper& sleeper) {
   }
   sleeper.woken = true;
   ++running_;  // the turn passes to it now, before anything else can let time move
+  // In line for the baton, in the order of wake-ups; a stopped one winds down without it.
+  if (sleeper.slot && !sleeper.stopped) enqueue(*sleeper.slot);
   sleeper.cv.notify_one();
 }
 
@@ -148,6 +239,8 @@ bool VirtualClock::block_until(int64_t at_us, std::stop_token stop, Condition* c
   self.key = Key{std::max(at_us, now_us_.load()), current_actor_key, next_seq_++};
   queue_.emplace(self.key, Waiter{nullptr, &self});
   queued = true;
+  self.slot = my_slot;
+  if (self.slot) leave(*self.slot);  // the next actor in line runs now
   if (condition) {
     self.condition = condition;
     condition->waiters_.push_back(&self);
@@ -176,6 +269,7 @@ bool VirtualClock::block_until(int64_t at_us, std::stop_token stop, Condition* c
     throw;
   }
   self.cv.wait(lock, [&] { return self.woken; });
+  if (self.slot && self.slot->queued) wait_for_baton(lock, *self.slot, stop);
   return !self.stopped;
 }
 
@@ -204,16 +298,22 @@ size_t VirtualClock::run_until(Time limit) {
 template <class F>
 auto VirtualClock::turn(std::unique_lock<std::mutex>& lock, F&& work) {
   ++running_;
+  // The callback holds the baton (the queue is empty: nothing runs while the clock is served), so
+  // an actor it wakes runs once it has returned.
+  Slot serving_slot;
+  enqueue(serving_slot);
   lock.unlock();
   struct Relock {
+    VirtualClock& clock;
     std::unique_lock<std::mutex>& lock;
-    int& running;
+    Slot& slot;
     ~Relock() {
       lock.lock();
-      --running;
+      clock.leave(slot);
+      --clock.running_;
       serving = false;
     }
-  } relock{lock, running_};
+  } relock{*this, lock, serving_slot};
   serving = true;
   return work();
 }

@@ -10,6 +10,17 @@
 //    it lets time pass: a handler that is ready always runs before the next instant;
 //  - threads that block in `sleep_for`: the run's own thread, a script's shim call. Such a thread
 //    is an *actor* (`Actor`): while any actor runs, time stands still.
+// One actor runs at a time: an actor holds the clock's baton while it runs and passes it on when it
+// blocks or ends, to the actors that became runnable in the order they did (a wake-up, a new thread's
+// Turn), which the running actor decides, never real time. So two actors that wake at one instant
+// run one after the other in a fixed order, and a seed's history does not depend on the machine's
+// scheduler. A deploy script, a real process outside the clock, holds the baton through its Turn
+// while it computes between shim calls, and its call takes that turn over (core/script_turns.h). An
+// actor woken by its stop token runs on without waiting for the baton, so a teardown that stops and
+// joins threads cannot deadlock on it. An actor must therefore never wait in real time for another
+// actor that is not stopped (a join, a bare condition variable): it would wait for ever for an actor
+// that waits for the baton. Should one do so, the waiting actor runs on without the baton after
+// a patience of 10 s and says so on stderr, and that run may not replay exactly.
 // When no actor runs and no handler is ready, the clock jumps to the earliest instant anything
 // waits for and runs or wakes what waits there, one at a time: instants in order, and at one
 // instant by the waiter's order key (an actor's own key, so two actors that sleep to the same
@@ -24,12 +35,15 @@
 #include <utility>  // before Asio under C++20 (docs/design.md)
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <deque>
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <stop_token>
 #include <tuple>
 #include <vector>
 
@@ -74,33 +88,46 @@ class VirtualClock final : public Clock {
   size_t run_until(Time limit);
 
   class Actor;
+  struct Slot;  // a place in the baton's queue
 
-  // A turn held for a thread that has not started yet: while it lives, the clock counts one more
-  // running actor, so a thread that starts another and then sleeps cannot let time pass before the
-  // new thread runs. The new thread's Actor takes it over (the constructor below); one never taken
-  // over gives its turn back when destroyed.
+  // A turn held for a thread that has not started yet, or for a real process (a deploy script,
+  // core/script_turns.h): while it lives, the clock counts one more running actor, so a thread that
+  // starts another and then sleeps cannot let time pass before the new one runs, and it has its
+  // place in the baton's line from now. While a turn no thread has taken over holds the baton,
+  // nothing of the run's own runs: the script computes. The new thread's Actor takes it over (the
+  // constructor below), as does a script's shim call; one never taken over gives its turn back when
+  // destroyed.
   class Turn {
    public:
     explicit Turn(VirtualClock& clock);
     ~Turn();
-    Turn(Turn&& other) noexcept : clock_(other.clock_) { other.clock_ = nullptr; }
+    Turn(Turn&& other) noexcept;
     Turn& operator=(Turn&&) = delete;
     Turn(const Turn&) = delete;
 
    private:
     friend class Actor;
     VirtualClock* clock_;
+    std::unique_ptr<Slot> slot_;
   };
+
+  // Where a new Actor takes its place in the baton's line: at its end, or, for a shim call no
+  // script of the run claims (its environment lost the script's id), ahead of a script that holds
+  // the baton while it computes: that script may well be waiting for this very call, and would
+  // wait for ever behind it.
+  enum class Line { at_end, ahead_of_a_script };
 
   // An actor's scope: while it lives, the calling thread runs (time stands still) except while it
   // is blocked in sleep_for. `order_key` orders it among actors that sleep to the same instant
   // (a script's pid, a fixed number for the run's own thread); it stays this thread's key for the
   // scope's life. Scopes nest on one thread (the outermost counts); a thread is an actor of one
   // clock at a time. A thread started by an actor takes over the Turn its starter held for it.
+  // An actor waits for the baton before it runs; `stop` (its thread's) lets it run without it,
+  // as a woken sleeper's stop does.
   class Actor {
    public:
-    Actor(VirtualClock& clock, uint64_t order_key);
-    Actor(Turn turn, uint64_t order_key);
+    Actor(VirtualClock& clock, uint64_t order_key, std::stop_token stop = {}, Line line = Line::at_end);
+    Actor(Turn turn, uint64_t order_key, std::stop_token stop = {});
     ~Actor();
     Actor(const Actor&) = delete;
     Actor& operator=(const Actor&) = delete;
@@ -108,6 +135,7 @@ class VirtualClock final : public Clock {
    private:
     VirtualClock& clock_;
     uint64_t previous_key_;
+    std::unique_ptr<Slot> slot_;  // the outermost scope's
   };
 
   // A condition actors wait on in scenario time, the virtual engine's condition variable.
@@ -153,6 +181,11 @@ class VirtualClock final : public Clock {
 
   // How many actors run now (not blocked in sleep_for or a Condition): for tests and diagnostics.
   int running() const;
+  // How many times an actor waited the baton patience (default 10 s) for the baton and ran on
+  // without it (an actor holding it waited in real time for another): determinism is lost then;
+  // zero in a sound run.
+  int baton_overtakes() const;
+  void set_baton_patience(std::chrono::nanoseconds patience);
 
  private:
   // (instant, order key, sequence): the order waiters are served in.
@@ -163,11 +196,19 @@ class VirtualClock final : public Clock {
     bool woken = false;
     bool stopped = false;
     Condition* condition = nullptr;  // the condition it waits on too, if any
+    Slot* slot = nullptr;            // its thread's place in the baton's queue
   };
   struct Waiter {
     std::function<void()> fn;    // a callback, or
     Sleeper* sleeper = nullptr;  // a blocked actor
   };
+
+  // The baton (callers hold mutex_): a slot joins the queue's end and holds the baton once first;
+  // leaving passes it to the next. wait_for_baton returns once the slot holds it, or runs on without
+  // it when `stop` comes or the patience passes.
+  void enqueue(Slot& slot, Line line = Line::at_end);
+  void leave(Slot& slot);
+  void wait_for_baton(std::unique_lock<std::mutex>& lock, Slot& slot, std::stop_token stop);
 
   // Blocks the calling actor until the clock reaches `at_us`, `stop`, or (with a condition) its
   // notify; false on stop. With `user_lock`, the actor is listed on the condition before that lock
@@ -191,7 +232,10 @@ class VirtualClock final : public Clock {
   std::vector<boost::asio::io_context*> attached_;
   uint64_t next_seq_ = 1;
   int running_ = 0;
-  bool advancing_ = false;  // one thread serves waiters at a time
+  bool advancing_ = false;   // one thread serves waiters at a time
+  std::deque<Slot*> baton_;  // the front one runs
+  int overtakes_ = 0;
+  std::chrono::nanoseconds patience_ = std::chrono::seconds(10);
   std::unique_ptr<ScriptTurns> script_turns_;
 };
 

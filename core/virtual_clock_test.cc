@@ -92,14 +92,12 @@ TEST(VirtualClock, TimeStandsStillWhileAnyActorRuns) {
     VirtualClock::Actor main_actor(clock, 1);
     {
       // The main actor runs throughout, so the clock cannot move whatever this thread does first.
-      std::atomic<bool> counted{false};
       sleeper = std::thread([&] {
-        VirtualClock::Actor other(clock, 2);
-        counted = true;
+        VirtualClock::Actor other(clock, 2);  // runs once the main actor blocks: one actor at a time
         clock.sleep_for(5s);
         trace.add("other woke");
       });
-      EXPECT_TRUE(wait_until([&] { return counted.load(); }, 5s, "the other actor to register"));
+      EXPECT_TRUE(wait_until([&] { return clock.running() == 2; }, 5s, "the other actor to register"));
     }
     // Busy for 50 ms of real time with the other actor asleep: the clock must not move.
     EXPECT_TRUE(holds_for([&] { return clock.now() == Time(0); }, 50ms, "the clock to stand still while main runs"));
@@ -123,18 +121,17 @@ TEST(VirtualClock, SameInstantActorsWakeByKeyWhateverTheRealOrder) {
     std::vector<std::thread> actors;
     {
       VirtualClock::Actor main_actor(clock, 0);
-      std::atomic<int> counted{0};
       for (uint64_t key : {3u, 1u, 2u}) {
         const int delay_us = static_cast<int>(rng() % 2000);
         actors.emplace_back([&, key, delay_us] {
-          VirtualClock::Actor self(clock, key);
-          ++counted;
+          std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
+          VirtualClock::Actor self(clock, key);  // in line in the real order they come
           std::this_thread::sleep_for(std::chrono::microseconds(delay_us));
           clock.sleep_for(1s);
           trace.add("actor " + std::to_string(key));
         });
       }
-      EXPECT_TRUE(wait_until([&] { return counted == 3; }, 5s, "the three actors to register"));
+      EXPECT_TRUE(wait_until([&] { return clock.running() == 4; }, 5s, "the three actors to register"));
       clock.sleep_for(2s);
       trace.add("main");
     }
@@ -153,16 +150,14 @@ TEST(VirtualClock, StopWakesASleeperWithoutPassingTime) {
   std::thread stopper;
   {
     VirtualClock::Actor self(clock, 1);
-    std::atomic<bool> counted{false};
     stopper = std::thread([&] {
       // A running actor: while it runs the clock cannot reach the sleeper's instant.
       VirtualClock::Actor busy(clock, 2);
-      counted = true;
       // Stops once the main actor sleeps (only this one runs then), so the stop wakes a sleeper.
       EXPECT_TRUE(wait_until([&] { return clock.running() == 1; }, 5s, "the main actor to sleep"));
       stop.request_stop();
     });
-    EXPECT_TRUE(wait_until([&] { return counted.load(); }, 5s, "the busy actor to register"));
+    EXPECT_TRUE(wait_until([&] { return clock.running() == 2; }, 5s, "the busy actor to register"));
     EXPECT_FALSE(clock.sleep_for(3600s, stop.get_token()));
     EXPECT_EQ(clock.now(), Time(0));
     EXPECT_FALSE(clock.sleep_for(1s, stop.get_token()));
@@ -255,15 +250,13 @@ TEST(VirtualClock, ANotifyHandsTheTurnToTheWaiterBeforeTimeCanPass) {
   int running_after_notify = -1;
   {
     VirtualClock::Actor main_actor(clock, 1);
-    std::atomic<bool> counted{false};
     waiter = std::thread([&] {
       VirtualClock::Actor self(clock, 2);
-      counted = true;
       std::unique_lock lock(mutex);
       const bool met = condition.wait_until(lock, Time(60s), {}, [&] { return ready; });
       trace.add(met ? "waiter saw it" : "waiter timed out");
     });
-    EXPECT_TRUE(wait_until([&] { return counted.load(); }, 5s, "the waiter to register"));
+    EXPECT_TRUE(wait_until([&] { return clock.running() == 2; }, 5s, "the waiter to register"));
     clock.sleep_for(1s);  // the waiter is blocked on the condition by now: time could pass
     {
       // Notified with the mutex held, so the waiter cannot have returned (and ended) before the
@@ -330,7 +323,7 @@ TEST(VirtualClock, ACallbackNotifyAndAStopEndAConditionWait) {
       counted = true;
       EXPECT_TRUE(wait_until([&] { return stop_delivered.load(); }, 5s, "the stop to be delivered"));
     });
-    EXPECT_TRUE(wait_until([&] { return counted.load(); }, 5s, "the busy actor to register"));
+    EXPECT_TRUE(wait_until([&] { return clock.running() == 2; }, 5s, "the busy actor to register"));
   }
   EXPECT_FALSE(condition.wait_until(lock, Time(60s), stop.get_token(), [] { return false; }));
   EXPECT_LT(clock.now(), Time(60s));
@@ -359,18 +352,54 @@ TEST(VirtualClock, ConditionPingPongLosesNoWakeUp) {
   std::thread other;
   {
     VirtualClock::Actor self(clock, 1);
-    std::atomic<bool> counted{false};
     other = std::thread([&] {
       VirtualClock::Actor actor(clock, 2);
-      counted = true;
       player(1);
     });
-    EXPECT_TRUE(wait_until([&] { return counted.load(); }, 5s, "the other player to register"));
+    EXPECT_TRUE(wait_until([&] { return clock.running() == 2; }, 5s, "the other player to register"));
     player(0);
   }
   other.join();
   EXPECT_EQ(clock.now(), Time(0));
   EXPECT_EQ(turn, 0);
+}
+
+// Goal: one actor runs at a time: a second actor comes into the line while the first runs, and runs
+// only once the first blocks, even at the same instant.
+TEST(VirtualClock, OneActorRunsAtATimeInTheOrderTheyJoinedTheLine) {
+  VirtualClock clock;
+  Trace trace(clock);
+  std::atomic<bool> second_ran{false};
+  std::thread second;
+  {
+    VirtualClock::Actor first(clock, 1);
+    second = std::thread([&] {
+      VirtualClock::Actor self(clock, 2);
+      second_ran = true;
+      trace.add("second");
+    });
+    EXPECT_TRUE(wait_until([&] { return clock.running() == 2; }, 5s, "the second actor to join the line"));
+    EXPECT_TRUE(holds_for([&] { return !second_ran.load(); }, 50ms, "the second actor to wait for the baton"));
+    trace.add("first");
+  }  // the first ends: the baton passes
+  second.join();
+  EXPECT_EQ(trace.events(), (std::vector<std::string>{"first@0ms", "second@0ms"}));
+  EXPECT_EQ(clock.baton_overtakes(), 0);
+}
+
+// Goal: an actor that waits in real time for another (a join) would wait for ever, since that one
+// waits for the baton: after the patience the waiting one runs on without it, and the clock counts
+// it (what the run then reports on stderr).
+TEST(VirtualClock, AnActorThatJoinsAnotherIsOvertakenAfterThePatience) {
+  VirtualClock clock;
+  clock.set_baton_patience(100ms);
+  {
+    VirtualClock::Actor self(clock, 1);
+    std::thread other([&] { VirtualClock::Actor joined(clock, 2); });
+    other.join();  // holds the baton while it waits: `other` runs after the patience
+  }
+  EXPECT_EQ(clock.baton_overtakes(), 1);
+  EXPECT_EQ(clock.running(), 0);
 }
 
 }  // namespace

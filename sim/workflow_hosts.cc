@@ -90,7 +90,7 @@ RunnerHost::RunnerHost(RunnerWiring wiring) : w_(std::move(wiring)) {
   files_.add("/", host_->root());
   shims_ = std::make_unique<fakes::ShimServer>(
       layout_->shim_socket(), [this](const fakes::ShimRequest& r, std::stop_token st) {
-        return core::as_shim_call(w_.clock, r.env, r.pid, [&] { return handle(r, st); });
+        return core::as_shim_call(w_.clock, r.env, r.pid, st, [&] { return handle(r, st); });
       });
   shims_->start();
 }

@@ -201,7 +201,7 @@ std::unique_ptr<fakes::ContainerProcess> World::make_container_nginx(const fakes
 }
 
 fakes::ShimReply World::handle_shim(const fakes::ShimRequest& request, std::stop_token stop) {
-  return core::as_shim_call(*clock_, request.env, request.pid, [&] {
+  return core::as_shim_call(*clock_, request.env, request.pid, stop, [&] {
     if (virtual_clock_ && !clock_->sleep_for(program_start_cost(request.program), stop)) {
       fakes::ShimReply stopped;
       stopped.exit_code = 143;  // as a program the run's teardown ended with SIGTERM
