@@ -48,6 +48,7 @@ History::History(History&& other) noexcept {
   appended_ = other.appended_;
   counts_ = other.counts_;
   sink_ = std::move(other.sink_);
+  observer_ = std::move(other.observer_);
   closed_ = other.closed_;
 }
 
@@ -59,6 +60,7 @@ void History::append(Event event) {
     if (!sink_) {
       ++counts_[event.index()];
       entries_.push_back(Entry{appended_++, std::move(event)});
+      if (observer_) observer_(entries_.back());
       return;
     }
   }
@@ -66,7 +68,16 @@ void History::append(Event event) {
   std::lock_guard lock(mutex_);
   if (closed_ || !sink_) return;
   ++counts_[event.index()];
-  sink_->out << with_seq(appended_++, body) << '\n';
+  const uint64_t seq = appended_++;
+  sink_->out << with_seq(seq, body) << '\n';
+  if (observer_) observer_(Entry{seq, std::move(event)});
+}
+
+void History::set_observer(std::function<void(const Entry&)> observer) {
+  std::lock_guard lock(mutex_);
+  observer_ = std::move(observer);
+  if (observer_)
+    for (const auto& e : entries_) observer_(e);
 }
 
 size_t History::size() const {

@@ -112,13 +112,22 @@ void conclude(reports::RunResult& r) {
 
 }  // namespace
 
-core::HistoryRead judge_history(const core::EntrySource& source, reports::RunResult& r) {
+struct HistoryJudge::State {
   Tally tally;
   CheckerSet checkers;
-  const auto read = source([&](const core::Entry& e) {
-    tally.observe(e);
-    checkers.observe(e);
-  });
+};
+
+HistoryJudge::HistoryJudge() : state_(std::make_unique<State>()) {}
+HistoryJudge::~HistoryJudge() = default;
+
+void HistoryJudge::observe(const core::Entry& e) {
+  state_->tally.observe(e);
+  state_->checkers.observe(e);
+}
+
+void HistoryJudge::finish(const core::HistoryRead& read, reports::RunResult& r) {
+  Tally& tally = state_->tally;
+  CheckerSet& checkers = state_->checkers;
   tally.join.finish();
   auto invariants = checkers.finish();
   // A history a signal cut short says so in its end record: judged again, it is still interrupted.
@@ -150,6 +159,12 @@ core::HistoryRead judge_history(const core::EntrySource& source, reports::RunRes
   // A run that proves nothing is not explained either.
   if (r.error.empty()) r.diagnoses = diagnose(tally.diagnosis, r);
   conclude(r);
+}
+
+core::HistoryRead judge_history(const core::EntrySource& source, reports::RunResult& r) {
+  HistoryJudge judge;
+  const auto read = source([&](const core::Entry& e) { judge.observe(e); });
+  judge.finish(read, r);
   return read;
 }
 

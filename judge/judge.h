@@ -5,6 +5,7 @@
 // history of any length is read one line at a time).
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string_view>
 #include <vector>
 
@@ -21,6 +22,26 @@ void judge(const std::vector<core::Entry>& entries, reports::RunResult& result);
 // The same from a history read once from `source` (core::file_source for a saved one). Returns what
 // the read found (events, the end record); throws what reading throws (a malformed line).
 core::HistoryRead judge_history(const core::EntrySource& source, reports::RunResult& result);
+
+// The same, fed one entry at a time in history order (a run judged while it is produced, through
+// core::History::set_observer), then concluded once with what the whole history was: its event count
+// and end record, as reading the closed file would have found them. Gives what judge_history gives
+// for the same entries.
+class HistoryJudge {
+ public:
+  HistoryJudge();
+  ~HistoryJudge();
+  HistoryJudge(const HistoryJudge&) = delete;
+  HistoryJudge& operator=(const HistoryJudge&) = delete;
+
+  void observe(const core::Entry& entry);
+  // Fills `result` as judge_history does; call once, after the last entry.
+  void finish(const core::HistoryRead& read, reports::RunResult& result);
+
+ private:
+  struct State;
+  std::unique_ptr<State> state_;
+};
 
 // Whether so many sends were late (judge/late_send.h) that the judge gives no verdict: a quarter of
 // the requests, which a machine too busy to keep the schedule reaches and a normal run does not.

@@ -136,6 +136,36 @@ TEST(JudgeStream, ASavedHistoryIsJudgedLikeTheSameEntriesInMemory) {
     EXPECT_EQ(from_file.invariants[i].evidence, from_memory.invariants[i].evidence) << from_file.invariants[i].name;
 }
 
+// Goal: a run judged while it is appended (the observer set before streaming starts, with entries
+// already kept, as a run's World keeps some before its history streams) concludes exactly what reading
+// its saved file back concludes, and sees as many events as the file holds.
+TEST(JudgeStream, JudgingWhileAppendedIsJudgingTheSavedFile) {
+  const auto entries = in_append_order(swaps_history(3));
+  const auto path = std::filesystem::temp_directory_path() / ("bg-judge-obs-" + std::to_string(::getpid()) + ".jsonl");
+  HistoryJudge live;
+  core::HistoryRead as_appended;
+  {
+    core::History h;
+    h.append(entries.front().event);  // kept in memory: handed on when the observer is set
+    h.set_observer([&live](const core::Entry& e) { live.observe(e); });
+    h.stream_to(path);
+    for (size_t i = 1; i < entries.size(); ++i) h.append(entries[i].event);
+    as_appended.end = h.close();
+    as_appended.events = as_appended.end->events;
+    h.append(entries.front().event);  // after the end: in neither the file nor the judge
+  }
+  reports::RunResult from_observer, from_file;
+  live.finish(as_appended, from_observer);
+  const auto read = judge_history(core::file_source(path), from_file);
+  std::filesystem::remove(path);
+  EXPECT_TRUE(read.complete());
+  EXPECT_EQ(read.events, as_appended.events);
+  EXPECT_EQ(conclusions(from_observer), conclusions(from_file));
+  ASSERT_EQ(from_observer.invariants.size(), from_file.invariants.size());
+  for (size_t i = 0; i < from_file.invariants.size(); ++i)
+    EXPECT_EQ(from_observer.invariants[i].evidence, from_file.invariants[i].evidence) << from_file.invariants[i].name;
+}
+
 // Goal: a history whose end record says a signal stopped the run is judged as interrupted again.
 TEST(JudgeStream, AnInterruptedHistoryStaysInterrupted) {
   const auto path = std::filesystem::temp_directory_path() / ("bg-judge-int-" + std::to_string(::getpid()) + ".jsonl");

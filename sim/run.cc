@@ -181,9 +181,11 @@ std::string replay_command(const scenarios::Scenario& s, uint64_t seed, std::opt
 
 namespace {
 
-// The run itself, from the World's making to its history's end record.
-void run_world(const scenarios::Scenario& s, const RunOptions& options, const std::filesystem::path& history_path,
-               reports::RunResult& result) {
+// The run itself, from the World's making to its history's end record. `judge` sees every entry as
+// it is appended, in the order history.jsonl has them; returns what reading the file back would find.
+core::HistoryRead run_world(const scenarios::Scenario& s, const RunOptions& options,
+                            const std::filesystem::path& history_path, judge::HistoryJudge& judge,
+                            reports::RunResult& result) {
   WorldOptions wo;
   wo.engine = options.engine;
   wo.seed = result.seed;
@@ -191,6 +193,8 @@ void run_world(const scenarios::Scenario& s, const RunOptions& options, const st
   wo.bind_declared_ports = options.bind_declared_ports;
   wo.keep_run_dir = options.keep_run_dir;
   World world(s, wo);
+  // Before streaming starts, so that the entries the World kept while it was made are judged too.
+  world.history().set_observer([&judge](const core::Entry& e) { judge.observe(e); });
   world.history().stream_to(history_path);
   result.drawn = world.drawn();
   options.log(fmt::format("scenario {} · seed {} · time scale {}", s.name, result.seed, result.time_scale));
@@ -231,7 +235,11 @@ void run_world(const scenarios::Scenario& s, const RunOptions& options, const st
     }
   }
   world.shutdown();
-  world.history().close(result.interrupted.empty() ? "" : result.error, result.interrupted);
+  core::HistoryRead read;
+  read.end = world.history().close(result.interrupted.empty() ? "" : result.error, result.interrupted);
+  read.events = read.end->events;
+  world.history().set_observer(nullptr);
+  return read;
 }
 
 }  // namespace
@@ -264,8 +272,10 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
   } else {
     try {
       HistoryFile history(options.out_dir);
-      run_world(s, options, history.path(), result);
-      judge::judge_history(core::file_source(history.path()), result);
+      // Judged as it is produced: the same entries in the same order as history.jsonl, unparsed.
+      judge::HistoryJudge judge;
+      const auto read = run_world(s, options, history.path(), judge, result);
+      judge.finish(read, result);
       judged = true;
       if (history.kept()) result.history_path = history.path().string();
     } catch (const std::exception& e) {

@@ -5,9 +5,10 @@
 // the message, never an exception.
 //
 // The history streams to history.jsonl as the run goes (in the output folder, else in a run folder
-// of its own removed afterwards) and is judged by reading it back once, so memory does not grow with
-// the run's length. A signal (sim/interrupt.h) stops the run in order; the history then ends with
-// the reason and the result says `interrupted`.
+// of its own removed afterwards) and is judged as it is appended, entry by entry in the file's order
+// (never read back and parsed), so memory does not grow with the run's length. A signal
+// (sim/interrupt.h) stops the run in order; the history then ends with the reason and the result
+// says `interrupted`.
 #include <filesystem>
 #include <functional>
 #include <optional>
