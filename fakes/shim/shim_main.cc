@@ -18,8 +18,7 @@
 #include <string>
 #include <vector>
 
-#include <httplib.h>
-
+#include "fakes/shim/shim_client.h"
 #include "fakes/shim/shim_protocol.h"
 
 namespace {
@@ -101,22 +100,19 @@ int main(int argc, char** argv) {
     return 127;
   }
   ShimRequest request = make_request(argc, argv);
-  httplib::Client client(socket_path);
-  client.set_address_family(AF_UNIX);
-  client.set_connection_timeout(std::chrono::seconds(10));
-  client.set_read_timeout(std::chrono::hours(24));
-  client.set_write_timeout(std::chrono::minutes(1));
   nlohmann::json body = request;
-  auto res = client.Post(bg::fakes::kShimPath, body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
-                         "application/json");
-  if (!res || res->status != 200) {
+  // The reply has no deadline: the harness kills a hung script itself.
+  const auto res = bg::fakes::post_to_shim_server(socket_path, bg::fakes::kShimPath,
+                                                  body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace),
+                                                  std::chrono::seconds(10));
+  if (!res.reached || res.status != 200) {
     std::fprintf(stderr, "%s: cannot reach the bluegreen harness at %s: %s\n", program.c_str(), socket_path,
-                 res ? ("HTTP " + std::to_string(res->status)).c_str() : httplib::to_string(res.error()).c_str());
+                 res.reached ? ("HTTP " + std::to_string(res.status)).c_str() : res.error.c_str());
     return 127;
   }
   ShimReply reply;
   try {
-    reply = nlohmann::json::parse(res->body).get<ShimReply>();
+    reply = nlohmann::json::parse(res.body).get<ShimReply>();
   } catch (const std::exception& e) {
     std::fprintf(stderr, "%s: malformed reply from the bluegreen harness: %s\n", program.c_str(), e.what());
     return 127;
