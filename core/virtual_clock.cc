@@ -20,14 +20,11 @@ thread_local uint64_t current_actor_key = 0;
 thread_local bool serving = false;
 // This thread's place in the baton's queue while it is an actor (its outermost Actor's).
 thread_local VirtualClock::Slot* my_slot = nullptr;
-// How long a thread waiting for the baton sleeps between looks at its stop token (a grant wakes it
-// at once).
-constexpr auto kBatonLook = std::chrono::milliseconds(10);
 
 }  // namespace
 
 struct VirtualClock::Slot {
-  std::condition_variable cv;
+  std::condition_variable_any cv;  // `any`: its wait also ends at the waiter's stop
   bool queued = false;
   bool granted = false;
   bool taken_over = false;  // an Actor's thread runs in it (else a Turn's: a thread to come, a script)
@@ -62,22 +59,18 @@ void VirtualClock::leave(Slot& slot) {
 }
 
 void VirtualClock::wait_for_baton(std::unique_lock<std::mutex>& lock, Slot& slot, std::stop_token stop) {
-  const auto give_up = std::chrono::steady_clock::now() + patience_;
-  while (slot.queued && !slot.granted) {
-    if (stop.stop_requested()) return leave(slot);  // a stopped actor winds down without the baton
-    if (std::chrono::steady_clock::now() >= give_up) {
-      // The holder is blocked outside the clock (a real wait on this very thread, say). Running on
-      // keeps the run going; the history may then differ from another run of the seed.
-      leave(slot);
-      if (overtakes_++ == 0)
-        std::fprintf(stderr,
-                     "bluegreen: an actor of the virtual clock waited %.1f s for its turn and ran on "
-                     "without it; this run may not replay exactly\n",
-                     std::chrono::duration<double>(patience_).count());
-      return;
-    }
-    slot.cv.wait_for(lock, kBatonLook);
-  }
+  if (slot.cv.wait_until(lock, stop, std::chrono::steady_clock::now() + patience_,
+                         [&] { return !slot.queued || slot.granted; }))
+    return;
+  leave(slot);
+  if (stop.stop_requested()) return;  // a stopped actor winds down without the baton
+  // The holder is blocked outside the clock (a real wait on another actor, say). Running on keeps the
+  // run going; the history may then differ from another run of the seed.
+  if (overtakes_++ == 0)
+    std::fprintf(stderr,
+                 "bluegreen: an actor of the virtual clock waited %.1f s for its turn and ran on "
+                 "without it; this run may not replay exactly\n",
+                 std::chrono::duration<double>(patience_).count());
 }
 
 int VirtualClock::baton_overtakes() const {
@@ -148,7 +141,8 @@ VirtualClock::Actor::~Actor() {
   clock_.advance(lock, std::numeric_limits<int64_t>::max());
 }
 
-VirtualClock::VirtualClock() : script_turns_(std::make_unique<ScriptTurns>(*this)) {}
+VirtualClock::VirtualClock()
+    : serving_slot_(std::make_unique<Slot>()), script_turns_(std::make_unique<ScriptTurns>(*this)) {}
 
 VirtualClock::~VirtualClock() = default;
 
@@ -299,8 +293,8 @@ template <class F>
 auto VirtualClock::turn(std::unique_lock<std::mutex>& lock, F&& work) {
   ++running_;
   // The callback holds the baton (the queue is empty: nothing runs while the clock is served), so
-  // an actor it wakes runs once it has returned.
-  Slot serving_slot;
+  // an actor it wakes runs once it has returned. One slot serves every turn: one thread advances.
+  Slot& serving_slot = *serving_slot_;
   enqueue(serving_slot);
   lock.unlock();
   struct Relock {

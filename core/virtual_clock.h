@@ -236,6 +236,7 @@ class VirtualClock final : public Clock {
   std::deque<Slot*> baton_;  // the front one runs
   int overtakes_ = 0;
   std::chrono::nanoseconds patience_ = std::chrono::seconds(10);
+  std::unique_ptr<Slot> serving_slot_;  // the baton's holder while a callback or handler runs
   std::unique_ptr<ScriptTurns> script_turns_;
 };
 
