@@ -3,6 +3,7 @@
 #include <iostream>
 #include <rapidcheck/gtest.h>
 
+#include "property_tests/property_engine.h"
 #include "property_tests/quick_scenario.h"
 #include "sim/run.h"
 
@@ -42,21 +43,24 @@ void say_why_if(bool failing, const std::string& what, const reports::RunResult&
 // readiness), the seed loses requests; and the fixed twin, facing the same delay, loses none.
 RC_GTEST_PROP(SeedScenario, ViolatedWheneverStartDelayExceedsTheSleepAndFixedTwinHolds, ()) {
   // Half the cases start slower than the script's `sleep 10`; shrinking moves a delay toward the
-  // sleep (12 s) or toward an instant start (1 s). The script waits a little longer than its sleep:
-  // compose's own work runs in real time and is scaled up by 1/time_scale (20x here), about 0.6 s of
-  // scenario time on an idle machine and more on a loaded one. A delay of 11 s left 0.4 s, and a
-  // loaded CI machine used it up (the seed held); 12 s leaves twice the idle overhead.
+  // sleep or toward an instant start (1 s). On sim the script's own work takes no scenario time, so
+  // the edge is exact: 11 s is already slower than the sleep. Live, compose's own work runs in real
+  // time and is scaled up by 1/time_scale (20x here), about 0.6 s of scenario time on an idle machine
+  // and more on a loaded one: a delay of 11 s left 0.4 s, and a loaded CI machine used it up (the
+  // seed held); 12 s leaves twice the idle overhead.
+  const int edge_s = on_sim() ? 11 : 12;
   const bool slower_than_sleep = *rc::gen::arbitrary<bool>();
-  const int delay_s = slower_than_sleep ? *rc::gen::inRange(12, 18) : *rc::gen::inRange(1, 11);
+  const int delay_s = slower_than_sleep ? *rc::gen::inRange(edge_s, 18) : *rc::gen::inRange(1, edge_s);
   const int swaps = *rc::gen::inRange(1, 3);
   const core::Duration delay = std::chrono::seconds(delay_s);
   RC_TAG(slower_than_sleep ? "delay above the sleep" : "delay within the sleep");
 
   sim::RunOptions options;
+  options.engine = property_engine();
   options.seed = static_cast<uint64_t>(*rc::gen::inRange(1, 1 << 30));
   if (std::getenv("BG_PROPERTY_TRACE"))
     std::cerr << "case: delay " << delay_s << "s, swaps " << swaps << ", seed " << *options.seed << std::endl;
-  if (delay_s > 10) {
+  if (slower_than_sleep) {
     auto seed = sim::run_scenario(quick_scenario("seed", delay, swaps), options);
     RC_LOG() << "seed: " << describe(seed) << "\n";
     RC_PRE(!machine_overloaded(seed));

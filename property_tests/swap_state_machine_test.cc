@@ -1,4 +1,5 @@
-// A state-machine property (rc::state) over a live world running seed-fixed's deploy files: the
+// A state-machine property (rc::state) over a world running seed-fixed's deploy files (on sim, or
+// live with --engine=live: property_engine.h): the
 // commands are deployment events, a model says which color must serve after each and which outages
 // are expected, and the invariants of races.md are the postconditions, checked after every command
 // on the requests sent since the previous check (no_failed_requests, the serving color) and on the
@@ -42,6 +43,7 @@
 #include "core/history.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/pipeline/pipeline.h"
+#include "property_tests/property_engine.h"
 #include "property_tests/quick_scenario.h"
 #include "judge/checker_post_at_most_once.h"
 #include "judge/checker_version_regression.h"
@@ -88,6 +90,7 @@ struct DeployModel {
 struct LiveWorld {
   explicit LiveWorld(scenarios::Scenario s, uint64_t seed) : scenario(std::move(s)) {
     sim::WorldOptions options;
+    options.engine = property_engine();
     options.seed = seed;
     options.time_scale = scenario.time_scale;
     world = std::make_unique<sim::World>(scenario, options);
