@@ -6,6 +6,7 @@
 #include <string>
 
 #include "core/path_map.h"
+#include "core/time.h"
 
 namespace bg::proxy {
 
@@ -23,6 +24,12 @@ class ProxyControl {
   virtual std::optional<std::string> test() const = 0;
   // Stops serving; the listen ports refuse again. Safe to call twice.
   virtual void stop() = 0;
+  // Stops serving gracefully, as systemd's stop of nginx.service does (SIGQUIT, then SIGTERM when
+  // the master is still there after `drain`; docs/semantics.md, "systemctl and nginx"): the listen
+  // ports close at once, so new connections are refused; requests in flight finish and their
+  // connections close, idle keep-alive ones at once; what is left after `drain` of scenario time is
+  // cut as stop() cuts it. Returns when stopped.
+  virtual void quit(core::Duration drain) = 0;
 
   virtual bool running() const = 0;
   // The actual (mapped) port of the first `listen`; 0 when not running.

@@ -169,6 +169,27 @@ void ProxyServer::retire_sessions(ServerState& state, const void* generation, bo
 
 void ProxyServer::stop() {
   std::lock_guard control(control_mutex_);
+  stop_now();
+}
+
+// nginx's graceful shutdown (ngx_process_cycle.c: on ngx_quit the master closes its listening
+// sockets and signals the workers to shut down; each worker closes its idle connections and exits
+// when its last request is done), under systemd's stop: SIGTERM, our stop_now(), after `drain`.
+void ProxyServer::quit(core::Duration drain) {
+  std::lock_guard control(control_mutex_);
+  if (!running_) return;
+  while (!listeners_.empty()) close_listener(listeners_.begin()->first);
+  std::shared_ptr<ProxyGeneration> current;
+  {
+    std::lock_guard lock(state_->mutex);
+    current = state_->current;
+  }
+  if (current) retire(*state_, *current);
+  wait_for_sessions(drain);
+  stop_now();
+}
+
+void ProxyServer::stop_now() {
   if (!running_) return;
   running_ = false;
   std::shared_ptr<ProxyGeneration> last;
@@ -180,16 +201,18 @@ void ProxyServer::stop() {
   if (last) last->close_idle_connections();
   while (!listeners_.empty()) close_listener(listeners_.begin()->first);
   retire_sessions_of(nullptr, true);
-  wait_until_quiet();
+  if (wait_for_sessions(kQuietDeadline)) {
+    std::lock_guard lock(state_->mutex);
+    state_->sessions.clear();
+  }
   state_->log.lifecycle(core::ProxyEventKind::stopped, "notice", "exit");
 }
 
-// Waits until every session object is gone, unless this thread is the one that must run them.
-void ProxyServer::wait_until_quiet() {
-  if (state_->io.get_executor().running_in_this_thread() || state_->io.stopped()) return;
+bool ProxyServer::wait_for_sessions(core::Duration deadline) {
+  if (state_->io.get_executor().running_in_this_thread() || state_->io.stopped()) return false;
   std::unique_lock lock(state_->mutex);
-  state_->changed.wait_for(lock, kQuietDeadline, {}, [&] { return state_->live_sessions == 0; });
-  state_->sessions.clear();
+  state_->changed.wait_for(lock, deadline, {}, [&] { return state_->live_sessions == 0; });
+  return true;
 }
 
 void ProxyServer::set_log_sink(std::function<void(const core::ProxyEvent&)> sink) {

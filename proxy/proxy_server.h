@@ -54,6 +54,9 @@ class ProxyServer final : public ProxyControl {
   // Stops listening (ports refuse again) and closes every connection. When called from a thread
   // that is not running the io_context, waits (bounded) until every connection object is gone.
   void stop() override;
+  // A graceful stop (ProxyControl::quit): every connection is retired as a reload retires the old
+  // generation's, after the listeners are closed.
+  void quit(core::Duration drain) override;
 
   bool running() const override;
   // Log events go to `sink` instead of the History (ProxyLog::set_sink). Call before start().
@@ -83,7 +86,10 @@ class ProxyServer final : public ProxyControl {
   void retire_sessions_of(const void* generation, bool stop_now);
   static void retire(ServerState& state, ProxyGeneration& old);
   static void retire_sessions(ServerState& state, const void* generation, bool stop_now);
-  void wait_until_quiet();
+  void stop_now();  // stop() under control_mutex_
+  // Until no connection object is left or `deadline` of scenario time has passed. False, at once,
+  // on the io_context's own thread, which must run them.
+  bool wait_for_sessions(core::Duration deadline);
 
   std::shared_ptr<ServerState> state_;
   const core::PathMap& paths_;

@@ -356,6 +356,55 @@ TEST_P(ProxyServerTest, StopClosesEverything) {
   EXPECT_EQ(events(core::ProxyEventKind::access_log).back().upstream_status, "504, 200");
 }
 
+// Goal: a graceful stop (systemctl stop|restart nginx: SIGQUIT) closes the port at once, so a new
+// connection is refused, closes an idle keep-alive connection, and lets a request in flight finish:
+// the client gets its answer, and only then does the proxy stop.
+TEST_P(ProxyServerTest, QuitRefusesNewConnectionsAndLetsRequestsInFlightFinish) {
+  auto& blue = backend(3000, "blue", Mode::hold);
+  backend(3001, "green");
+  start();
+  const uint16_t port = proxy_->listen_port();
+  int inflight = connect_to(port);
+  ASSERT_GE(inflight, 0);
+  ASSERT_TRUE(send_all(inflight, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"));  // to blue, which holds it
+  ASSERT_TRUE(wait_until([&] { return blue.held_count() == 1; }, 3s, "blue to hold the request"));
+  int kept = connect_to(port);
+  ASSERT_GE(kept, 0);
+  ASSERT_TRUE(send_all(kept, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"));  // to green: answered, then idle
+  EXPECT_EQ(read_response(kept).body, "green");
+  clock_.set_real_per_scenario(0.1);  // the 30 s drain is 3 s of real time, the test's bound
+  std::thread quitting([&] { proxy_->quit(30s); });
+  EXPECT_TRUE(wait_until([&] { return try_connect(port) == ECONNREFUSED; }, 3s, "the port to refuse"));
+  EXPECT_EQ(read_response(kept).status, 0);                    // the idle keep-alive connection is closed, unanswered
+  EXPECT_TRUE(events(core::ProxyEventKind::stopped).empty());  // still draining
+  EXPECT_EQ(blue.answer_held(), 1);
+  const auto answer = read_response(inflight);
+  EXPECT_EQ(answer.status, 200);
+  EXPECT_EQ(answer.body, "blue");
+  quitting.join();
+  EXPECT_FALSE(proxy_->running());
+  EXPECT_EQ(events(core::ProxyEventKind::stopped).size(), 1u);
+  ::close(inflight);
+  ::close(kept);
+}
+
+// Goal: what is still in flight when the drain ends is cut, as the SIGTERM after systemd's QUIT/5
+// cuts it: the held upstream connection is closed and the client gets no answer.
+TEST_P(ProxyServerTest, QuitCutsWhatIsStillInFlightAfterTheDrain) {
+  auto& blue = backend(3000, "blue", Mode::hold);
+  start("        server localhost:3000;\n");
+  int inflight = connect_to(proxy_->listen_port());
+  ASSERT_GE(inflight, 0);
+  ASSERT_TRUE(send_all(inflight, "GET / HTTP/1.1\r\nHost: x\r\n\r\n"));
+  ASSERT_TRUE(wait_until([&] { return blue.held_count() == 1; }, 3s, "blue to hold the request"));
+  proxy_->quit(5s);  // 50 ms of real time
+  EXPECT_FALSE(proxy_->running());
+  EXPECT_TRUE(blue.held_connections_closed(3000ms));
+  EXPECT_EQ(read_response(inflight).status, 0);
+  EXPECT_EQ(events(core::ProxyEventKind::stopped).size(), 1u);
+  ::close(inflight);
+}
+
 }  // namespace bg::proxy
 
 namespace bg::proxy {

@@ -35,6 +35,11 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Debian's and Ubuntu's nginx.service stops with `start-stop-daemon --quiet --stop --retry QUIT/5`
+// (then SIGTERM, TimeoutStopSec=5): a graceful shutdown that requests in flight have 5 s to finish
+// (docs/semantics.md, "systemctl and nginx"). The init script's STOP_SCHEDULE is QUIT/5/TERM/5 too.
+constexpr core::Duration kNginxUnitQuitDrain = std::chrono::seconds(5);
+
 // What the host calls itself (HostLayout's plan) and its private address: a script may name either.
 const char* const kHostNames[] = {"localhost",     "127.0.0.1",      "0.0.0.0",    "::1",
                                   "ip6-localhost", "ip-172-31-7-10", "172.31.7.10"};
@@ -271,16 +276,14 @@ core::CommandResult HostCommands::service(const fakes::ShimRequest& request) {
       if (auto failed = w_.start_proxy()) return answer(false, false, *failed);
       return answer(true, true, "");
     case V::stop:
-      if (nginx) nginx->stop();
+      if (nginx) nginx->quit(kNginxUnitQuitDrain);
       return answer(true, false, "");
     case V::restart: {
-      // ExecStartPre=nginx -t -q: a config that does not load keeps nginx as it was... stopped.
+      // A stop, then a start whose ExecStartPre=nginx -t -q fails on a config that does not load:
+      // nginx is then left stopped.
       core::CommandResult t = proxy::run_nginx_command(nginx, {"-t", "-q"}, w_.nginx_conf, w_.paths, w_.resolve_names);
-      if (t.exit_code != 0) {
-        if (nginx) nginx->stop();
-        return answer(false, false, t.err);
-      }
-      if (nginx) nginx->stop();
+      if (nginx) nginx->quit(kNginxUnitQuitDrain);
+      if (t.exit_code != 0) return answer(false, false, t.err);
       if (auto failed = w_.start_proxy()) return answer(false, false, *failed);
       return answer(true, true, "");
     }

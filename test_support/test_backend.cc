@@ -41,11 +41,24 @@ void TestBackend::handle(int fd) {
     heads_.push_back(data.substr(0, data.find("\r\n\r\n") + 4));
     if (mode_ == Mode::hold) return held_.push_back(fd);
   }
-  if (mode_ == Mode::serve) {
-    send_all(fd, "HTTP/1.0 200 OK\r\nContent-Length: " + std::to_string(name_.size()) + "\r\nX-Served-By: " + name_ +
-                     "\r\n\r\n" + name_);
-  }
+  if (mode_ == Mode::serve) answer(fd);
   ::close(fd);
+}
+
+void TestBackend::answer(int fd) const {
+  send_all(fd, "HTTP/1.0 200 OK\r\nContent-Length: " + std::to_string(name_.size()) + "\r\nX-Served-By: " + name_ +
+                   "\r\n\r\n" + name_);
+}
+
+int TestBackend::answer_held() {
+  std::lock_guard lock(mutex_);
+  const int answered = static_cast<int>(held_.size());
+  for (int fd : held_) {
+    answer(fd);
+    ::close(fd);
+  }
+  held_.clear();
+  return answered;
 }
 
 std::vector<std::string> TestBackend::heads() const {

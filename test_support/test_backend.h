@@ -32,10 +32,13 @@ class TestBackend {
   // Whether every held connection was closed by the proxy within the deadline.
   bool held_connections_closed(std::chrono::milliseconds deadline);
   int held_count() const;
+  // Answers every held request as `serve` would, and closes its connection; returns how many.
+  int answer_held();
 
  private:
   void run();
   void handle(int fd);
+  void answer(int fd) const;
 
   core::PortListener listener_;
   int listen_fd_ = -1;
