@@ -4,7 +4,8 @@
 # /srv, /etc/systemd) must be byte-identical afterwards: the writes landed in the sandboxed host;
 # and listeners on the machine's own ports 80, 3000 and 3001 (bg_port_sentinel) must receive
 # nothing: the run reached only the loopback ports it owns.
-# -DCLI=bluegreen -DSENTINEL=bg_port_sentinel -DDIR=<folder> -DENGINE=builtin|nginx -DOUT=<folder for the reports>
+# -DCLI=bluegreen -DSENTINEL=bg_port_sentinel -DDIR=<folder> -DENGINE=builtin|nginx|sim -DOUT=<folder for the reports>
+# (builtin and nginx: the proxy engine, live; sim: the builtin proxy on the deterministic engine)
 if(ENGINE STREQUAL "nginx" AND NOT EXISTS /usr/sbin/nginx)
   message("real-world: skipped: /usr/sbin/nginx is missing")
   return()
@@ -12,6 +13,8 @@ endif()
 set(args verify ${DIR} --out ${OUT})
 if(ENGINE STREQUAL "nginx")
   list(APPEND args --proxy nginx)
+elseif(ENGINE STREQUAL "sim")
+  list(APPEND args --engine sim)
 endif()
 # Every file's content hash, and every folder and link (with its target), under the machine's paths.
 function(machine_state result_var)
