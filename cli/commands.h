@@ -78,7 +78,7 @@ struct OddsArgs {
   int runs = 20;
   uint64_t first_seed = 1;
   std::optional<double> time_scale;    // default: the scenario's
-  std::string engine = "live";         // `--engine live|sim`
+  std::string engine = "sim";          // `--engine live|sim`: many runs are what sim is for
   std::vector<std::string> overrides;  // `--set key=value`
   bool quiet = false;
   std::filesystem::path out_dir;  // "" = bluegreen-out/odds-<scenario>

@@ -125,7 +125,8 @@ int main(int argc, char** argv) {
   odds->add_option("--set", odds_args.overrides, "key=value laid over scenario.yaml, as replay lines use");
   odds->add_option("--out", odds_args.out_dir, "folder for odds.txt and odds.json")->check(non_empty_path());
   odds->add_flag("-q,--quiet", odds_args.quiet, "no line per run");
-  odds->add_option("--engine", odds_args.engine, engine_help)->check(CLI::IsMember({"live", "sim"}));
+  odds->add_option("--engine", odds_args.engine, std::string("the engine the runs go on (default sim): ") + engine_help)
+      ->check(CLI::IsMember({"live", "sim"}));
 
   std::vector<std::filesystem::path> demo_dirs;
   std::filesystem::path demo_out = "bluegreen-out/demo";

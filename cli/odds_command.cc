@@ -1,8 +1,8 @@
-// `bluegreen odds DIR [--runs N]`: runs the deployment with N seeds, each drawing its own build
-// duration, start delay, push time and arrivals, and prints how often it breaks, per invariant and
-// per swap, with a 95 % (Wilson) interval (explore/odds.h). The runs are live, one after another:
-// N runs take N times a run (the seed: about 20 s each at its time scale), until the deterministic
-// engine makes a case cost milliseconds.
+// `bluegreen odds DIR [--runs N]`: runs the deployment with N seeds, each drawing what its scenario
+// lets vary between deploys (the ranges of scenario.yaml, request arrivals, the network's latency),
+// and prints how often it breaks, per invariant and per swap, with a 95 % (Wilson) interval
+// (explore/odds.h). The runs go one after another on sim by default (about a second each for the
+// seed), or live with --engine live (the seed: about 20 s each at its time scale).
 #include <fmt/format.h>
 
 #include <fstream>
@@ -17,6 +17,7 @@
 #include "explore/odds.h"
 #include "sim/interrupt.h"
 #include "sim/run.h"
+#include "sim/world.h"
 
 namespace bg::cli {
 namespace {
@@ -49,6 +50,12 @@ nlohmann::json to_json(const explore::Odds& odds) {
 
 int odds_command(const OddsArgs& args) {
   const scenarios::Scenario scenario = prepare_scenario(args.scenario_dir, args.overrides);
+  // Said once, before any run: otherwise every run would end in the same harness error.
+  if (args.engine == "sim")
+    if (auto refused = sim::why_not_simulable(scenario)) {
+      std::cerr << fmt::format("bluegreen: odds {} on the sim engine (odds' default): {}\n", scenario.name, *refused);
+      return 2;
+    }
   if (args.first_seed > std::numeric_limits<uint64_t>::max() - static_cast<uint64_t>(args.runs - 1)) {
     std::cerr << fmt::format("bluegreen: --first-seed: {} + {} runs passes the largest seed\n", args.first_seed,
                              args.runs);
