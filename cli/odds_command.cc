@@ -5,6 +5,7 @@
 // seed), or live with --engine live (the seed: about 20 s each at its time scale).
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <fstream>
 #include <limits>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "cli/out_dir.h"
 #include "cli/preflight.h"
 #include "explore/odds.h"
+#include "explore/odds_html.h"
 #include "sim/interrupt.h"
 #include "sim/run.h"
 #include "sim/world.h"
@@ -93,7 +95,12 @@ int odds_command(const OddsArgs& args) {
                              sim::Interrupt::signal_name(), results.size(), args.runs);
   std::ofstream(out / "odds.txt") << table;
   std::ofstream(out / "odds.json") << to_json(odds).dump(2) << '\n';
-  std::cout << fmt::format("reports: {} {}\n", (out / "odds.txt").string(), (out / "odds.json").string());
+  std::ofstream(out / "odds.html") << explore::odds_html(
+      odds, scenario.name,
+      fmt::format("{} runs on {}, seeds {} to {}", results.size(), args.engine, args.first_seed,
+                  args.first_seed + static_cast<uint64_t>(std::max<size_t>(results.size(), 1)) - 1));
+  std::cout << fmt::format("reports: {} {} {}\n", (out / "odds.txt").string(), (out / "odds.json").string(),
+                           (out / "odds.html").string());
   // Harness errors are left out of every share; when they outnumber the verdicts, the runs left are
   // the ones a busy machine happened to keep, and their share says little about the deployment.
   if (odds.judged == 0 || odds.errors > odds.judged) {
