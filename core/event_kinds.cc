@@ -195,4 +195,8 @@ std::optional<HarnessPhase> parse_harness_phase(std::string_view name) {
   return parse_kind(kHarnessPhases, harness_phase_name, name);
 }
 
+std::optional<HarnessPhase> parse_harness_phase_detail(std::string_view detail) {
+  return parse_harness_phase(detail.substr(0, detail.find(' ')));
+}
+
 }  // namespace bg::core

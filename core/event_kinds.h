@@ -176,5 +176,8 @@ std::optional<AppWhat> parse_app_what(std::string_view name);
 std::optional<ProxyEventKind> parse_proxy_event_kind(std::string_view name);
 std::optional<DeployEventKind> parse_deploy_event_kind(std::string_view name);
 std::optional<HarnessPhase> parse_harness_phase(std::string_view name);
+// A phase event's detail: the phase's name, then, after a space, what the harness drew for it when
+// the scenario gave a range ("swap_started swap_interval 12.345s (drawn from 8s..12s)").
+std::optional<HarnessPhase> parse_harness_phase_detail(std::string_view detail);
 
 }  // namespace bg::core

@@ -63,4 +63,14 @@ TEST(EventKinds, OtherWordsAreNoKind) {
     EXPECT_FALSE(parse_harness_phase(w).has_value()) << w;
 }
 
+// Goal: a phase event's detail is its phase's name, alone or followed by what the run drew for it;
+// the name must still be a phase's, whole.
+TEST(EventKinds, APhaseDetailMayCarryWhatWasDrawn) {
+  EXPECT_EQ(parse_harness_phase_detail("swap_started"), HarnessPhase::swap_started);
+  EXPECT_EQ(parse_harness_phase_detail("swap_started swap_interval 9.120s (drawn from 8s..12s)"),
+            HarnessPhase::swap_started);
+  for (std::string_view w : {"", " swap_started", "swap_started_x 1s", "swap 1s"})
+    EXPECT_FALSE(parse_harness_phase_detail(w).has_value()) << w;
+}
+
 }  // namespace bg::core

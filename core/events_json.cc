@@ -61,7 +61,7 @@ Event event_from_json(const nlohmann::json& j) {
   if (type == "deploy") {
     auto d = j.get<DeployEvent>();
     // A phase's detail is a kind of its own (HarnessPhase): an unknown one is refused like any kind.
-    if (d.kind == DeployEventKind::phase && !parse_harness_phase(d.detail))
+    if (d.kind == DeployEventKind::phase && !parse_harness_phase_detail(d.detail))
       throw std::invalid_argument("field \"detail\": unknown harness phase \"" + d.detail + "\"");
     return d;
   }

@@ -119,10 +119,12 @@ std::vector<std::string> overrides_for(const scenarios::Scenario& s, const Case&
   if (c.post_ratio != s.traffic.post_ratio) set("traffic.post_ratio", fmt::format("{}", c.post_ratio));
   if (c.next_version != s.app.next_version) set("app.next_version", c.next_version);
   if (c.compose != s.docker.compose) set("docker.compose", c.compose);
-  // Quick's shortenings, only where they shorten. The warm-up lets the first color serve first.
-  if (s.docker.build_duration > q.build_duration) set("docker.build_duration", yaml_duration(q.build_duration));
+  // Quick's shortenings, only where they shorten. The warm-up lets the first color serve first. A
+  // range that can draw longer than Quick's value is pinned to it (a fixed value replaces a range);
+  // one wholly within it is left to draw.
+  if (s.docker.build_duration.max > q.build_duration) set("docker.build_duration", yaml_duration(q.build_duration));
   set("run.warmup", yaml_duration(c.listen_delay.max + q.warmup_after_listen));
-  if (s.run.swap_interval > q.swap_interval) set("run.swap_interval", yaml_duration(q.swap_interval));
+  if (s.run.swap_interval.max > q.swap_interval) set("run.swap_interval", yaml_duration(q.swap_interval));
   if (s.run.liveness > q.liveness) set("run.liveness", yaml_duration(q.liveness));
   if (s.traffic.rate > q.max_rate) set("traffic.rate", fmt::format("{}", q.max_rate));
   return out;

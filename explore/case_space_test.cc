@@ -43,6 +43,28 @@ TEST(CaseSpace, OwnCaseOverridesOnlyShortenTheRun) {
   }
 }
 
+// Goal: a case still runs a scenario that holds ranges: a range that may draw longer than Quick's
+// value is pinned to it (the fixed value replaces the range), one wholly within it is left to draw,
+// and the ranges a case does not touch stay ranges.
+TEST(CaseSpace, QuickPinsARangeOnlyWhereItCouldDrawLonger) {
+  auto base = seed();
+  base.run.swap_interval = {8s, 12s};
+  base.docker.build_duration = {1s, 2s};
+  base.pipeline.build_duration = {1s, 5s};
+  auto s = base;
+  apply_overrides(s, overrides_for(base, own_case(base), Quick{}));
+  EXPECT_EQ(s.run.swap_interval, scenarios::DurationRange(Quick{}.swap_interval));
+  EXPECT_EQ(s.docker.build_duration, base.docker.build_duration);
+  EXPECT_EQ(s.pipeline.build_duration, base.pipeline.build_duration);
+  // A drawn case's shifted listen_delay range stays a range of the same width.
+  base.app.listen_delay = {2s, 4s};
+  Case c = own_case(base);
+  c.listen_delay = {5s, 7s};
+  s = base;
+  apply_overrides(s, overrides_for(base, c, Quick{}));
+  EXPECT_EQ(s.app.listen_delay, scenarios::DurationRange(5s, 7s));
+}
+
 // Goal: shrinking moves every knob to its simplest value: one swap, no POSTs, the scenario's own
 // delay, version and dialect (a property that always fails shrinks to exactly that).
 TEST(CaseSpace, AnAlwaysFailingCaseShrinksToOneSwapNoPostsAndTheScenariosOwnValues) {

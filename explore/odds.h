@@ -1,8 +1,9 @@
 #pragma once
 // Odds: how often a deployment breaks, from N runs of it with different seeds (each seed draws its
-// own build duration, start delay, push time and request arrivals from the scenario's
-// distributions), so a race reads as "this swap loses requests in 38 % of deploys (95 % interval
-// 35-41 %)" rather than "it failed once". Pure: it tallies finished runs; `bluegreen odds` runs them.
+// own request arrivals and, where the scenario gives a range, its build durations, start delays and
+// push times: core/duration_range.h), so a race reads as "this swap loses requests in 38 % of
+// deploys (95 % interval 35-41 %)" rather than "it failed once". Pure: it tallies finished runs;
+// `bluegreen odds` runs them.
 // A run that ended in a harness error says nothing about the deployment: it is counted apart and
 // left out of every share.
 #include <cstdint>

@@ -60,7 +60,8 @@ void SwapTracker::on_deploy(const core::DeployEvent& d) {
   // The swap's stretch begins with the harness starting it, its push, or (a history from before the
   // pipeline) its deployment, whichever came first.
   if (d.kind == DeployEventKind::push || d.kind == DeployEventKind::deployment_started ||
-      (d.kind == DeployEventKind::phase && core::parse_harness_phase(d.detail) == core::HarnessPhase::swap_started))
+      (d.kind == DeployEventKind::phase &&
+       core::parse_harness_phase_detail(d.detail) == core::HarnessPhase::swap_started))
     keep_min(s.pushed, d.at);
   if (d.kind == DeployEventKind::deployment_started) {
     s.started = d.at;

@@ -9,17 +9,15 @@
 #include <string>
 #include <vector>
 
+#include "core/duration_range.h"
 #include "core/time.h"
 #include "core/verdict.h"
 
 namespace bg::scenarios {
 
-// A duration that is either fixed or drawn uniformly per use from [min, max] (scenario time).
-struct DurationRange {
-  core::Duration min{};
-  core::Duration max{};
-  bool fixed() const { return min == max; }
-};
+// A duration that is either fixed or drawn uniformly per use from [min, max] (scenario time): what
+// varies between real deploys (a start, a build, the time between pushes), written "2.5s..3.5s".
+using DurationRange = core::DurationRange;
 
 // What a scenario expects: held or violated (never error, which no scenario can expect).
 using Verdict = core::Verdict;
@@ -48,7 +46,7 @@ struct RegistryImageSettings {
 };
 
 struct DockerSettings {
-  core::Duration build_duration = std::chrono::seconds(20);
+  DurationRange build_duration = std::chrono::seconds(20);  // drawn per `docker build`
   core::Duration teardown_delay = std::chrono::milliseconds(50);
   bool userland_proxy = true;
   std::string compose = "2.5.0";                // compose version: 1.29.2, 2.5.0 (the seed's), 2.20.2
@@ -101,18 +99,18 @@ struct TrafficSettings {
 
 struct RunSettings {
   int swaps = 2;
-  core::Duration warmup = std::chrono::seconds(5);          // after the initial deployment, before traffic
-  core::Duration swap_interval = std::chrono::seconds(10);  // traffic between deployments
-  core::Duration liveness = std::chrono::seconds(10);       // traffic after the last swap
-  core::Duration deadline = std::chrono::seconds(3600);     // scenario time after which the run is a harness error
+  core::Duration warmup = std::chrono::seconds(5);         // after the initial deployment, before traffic
+  DurationRange swap_interval = std::chrono::seconds(10);  // traffic between deployments, drawn per swap
+  core::Duration liveness = std::chrono::seconds(10);      // traffic after the last swap
+  core::Duration deadline = std::chrono::seconds(3600);    // scenario time after which the run is a harness error
 };
 
 // How each swap reaches the instance (semantics.md §6, §4): pushes start GitHub Actions workflow runs
 // whose deploy step creates the CodeDeploy deployment. The defaults make a swap one push whose
 // deployment starts at once, as if the workflow had no build step.
 struct PipelineSettings {
-  core::Duration build_duration{};  // the workflow's steps before its deploy step
-  std::string concurrency_group;    // "" = no `concurrency:` (runs overlap)
+  DurationRange build_duration{};  // the workflow's steps before its deploy step, drawn per workflow run
+  std::string concurrency_group;   // "" = no `concurrency:` (runs overlap)
   bool cancel_in_progress = false;
   bool wait_for_deployment = false;  // the deploy step also runs `aws deploy wait deployment-successful`
   // When, from the swap's start, each push of one swap happens: [0s, 3s] = two quick pushes (R12).

@@ -16,8 +16,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// Settings that are a delay drawn per use and may be written {min: 2s, max: 4s} as well as "3s".
-constexpr const char* kRanges[] = {"app.listen_delay", "app.prepare_delay", "app.api_latency"};
+// Settings that are a duration drawn per use and may be written {min: 2s, max: 4s} as well as "3s"
+// or "2s..4s" (core/duration_range.h).
+constexpr const char* kRanges[] = {"app.listen_delay",      "app.prepare_delay", "app.api_latency",
+                                   "docker.build_duration", "run.swap_interval", "pipeline.build_duration"};
 
 // The folders `extends` leads to, nearest first, each read from the scenario.yaml that names it; a
 // folder that is not one, or a cycle, is an error at the `extends` that leads there.

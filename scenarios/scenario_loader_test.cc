@@ -215,6 +215,24 @@ TEST(ScenarioLoader, ProxyStartIsBeforeDeploymentUnlessDeferred) {
   EXPECT_NE(err.find("after_initial_deployment"), std::string::npos) << err;
 }
 
+// Goal: the durations a real deploy varies are read as ranges, written MIN..MAX or {min, max}, and
+// a bad range is refused at its own line and column with the key and the text.
+TEST(ScenarioLoader, ReadsRangesOfWhatADeployVaries) {
+  auto dir = make_dir(R"(docker: {build_duration: 15s..25s}
+run: {swap_interval: {min: 8s, max: 12s}}
+pipeline: {build_duration: 1m..2m}
+)");
+  const Scenario s = load_scenario(dir);
+  std::filesystem::remove_all(dir);
+  EXPECT_EQ(s.docker.build_duration, DurationRange(std::chrono::seconds(15), std::chrono::seconds(25)));
+  EXPECT_EQ(s.run.swap_interval, DurationRange(std::chrono::seconds(8), std::chrono::seconds(12)));
+  EXPECT_EQ(s.pipeline.build_duration, DurationRange(std::chrono::seconds(60), std::chrono::seconds(120)));
+  const std::string err = error_of("run:\n  swap_interval: 4s..2s\n");
+  EXPECT_NE(err.find("scenario.yaml:2:18: run.swap_interval: 4s..2s is not a range: its max 2s is below its min 4s"),
+            std::string::npos)
+      << err;
+}
+
 // Goal: a value out of range is refused at its own line and column, with the field and the range.
 TEST(ScenarioLoader, OutOfRangeNamesFileLineFieldAndRange) {
   std::string err = error_of("seed: 1\ntraffic:\n  clients: 100000000\n");

@@ -53,21 +53,9 @@ Setter boolean(std::string key, F field) {
   return [=](Scenario& s, std::string_view t) { field(s) = read_bool(key, t); };
 }
 
-// "3s" or "1s..2s": a fixed delay or one drawn per use from [min, max].
-Setter range(std::string key, DurationRange& (*field)(Scenario&)) {
-  return [=](Scenario& s, std::string_view t) {
-    const auto dots = t.find("..");
-    if (dots == std::string_view::npos) {
-      const auto d = read_duration(key, t, kStep);
-      field(s) = {d, d};
-      return;
-    }
-    DurationRange r{read_duration(key + ".min", t.substr(0, dots), kStep),
-                    read_duration(key + ".max", t.substr(dots + 2), kStep)};
-    if (r.max < r.min)
-      throw SettingError(fmt::format("{}: max {} is below min {}", key, t.substr(dots + 2), t.substr(0, dots)));
-    field(s) = r;
-  };
+// "3s" or "1s..2s": a fixed duration or one drawn per use from [min, max].
+Setter range(std::string key, DurationLimits limits, DurationRange& (*field)(Scenario&)) {
+  return [=](Scenario& s, std::string_view t) { field(s) = read_duration_range(key, t, limits); };
 }
 
 // A value that must match `pattern`, else "<key>: <text> is not <what>".
@@ -125,15 +113,15 @@ const std::map<std::string, Setter, std::less<>>& table() {
        [](S& s, auto v) {
          s.app.sigterm = read_word("app.sigterm", v, {"exit_immediately", "graceful", "ignore"});
        }},
-      {"app.listen_delay", range("app.listen_delay", [](S& s) -> DurationRange& { return s.app.listen_delay; })},
-      {"app.prepare_delay", range("app.prepare_delay", [](S& s) -> DurationRange& { return s.app.prepare_delay; })},
-      {"app.api_latency", range("app.api_latency", [](S& s) -> DurationRange& { return s.app.api_latency; })},
+      {"app.listen_delay", range("app.listen_delay", kStep, [](S& s) -> DurationRange& { return s.app.listen_delay; })},
+      {"app.prepare_delay",
+       range("app.prepare_delay", kStep, [](S& s) -> DurationRange& { return s.app.prepare_delay; })},
+      {"app.api_latency", range("app.api_latency", kStep, [](S& s) -> DurationRange& { return s.app.api_latency; })},
       {"app.shared_static", boolean("app.shared_static", [](S& s) -> bool& { return s.app.shared_static; })},
       {"app.keep_alive_timeout",
        [](S& s, auto v) { s.app.keep_alive_timeout = read_duration("app.keep_alive_timeout", v, kTimeout); }},
       {"docker.build_duration",
-       duration(
-           "docker.build_duration", kStep, [](S & s) -> auto& { return s.docker.build_duration; })},
+       range("docker.build_duration", kStep, [](S& s) -> DurationRange& { return s.docker.build_duration; })},
       {"docker.teardown_delay",
        duration(
            "docker.teardown_delay", kTeardown, [](S & s) -> auto& { return s.docker.teardown_delay; })},
@@ -184,15 +172,14 @@ const std::map<std::string, Setter, std::less<>>& table() {
       {"run.swaps", whole("run.swaps", kSwaps, [](S& s) -> int& { return s.run.swaps; })},
       {"run.warmup", duration(
                          "run.warmup", kStep, [](S & s) -> auto& { return s.run.warmup; })},
-      {"run.swap_interval", duration(
-                                "run.swap_interval", kStep, [](S & s) -> auto& { return s.run.swap_interval; })},
+      {"run.swap_interval",
+       range("run.swap_interval", kStep, [](S& s) -> DurationRange& { return s.run.swap_interval; })},
       {"run.liveness", duration(
                            "run.liveness", kStep, [](S & s) -> auto& { return s.run.liveness; })},
       {"run.deadline", duration(
                            "run.deadline", kDeadline, [](S & s) -> auto& { return s.run.deadline; })},
       {"pipeline.build_duration",
-       duration(
-           "pipeline.build_duration", kStep, [](S & s) -> auto& { return s.pipeline.build_duration; })},
+       range("pipeline.build_duration", kStep, [](S& s) -> DurationRange& { return s.pipeline.build_duration; })},
       {"pipeline.wait_for_deployment",
        boolean("pipeline.wait_for_deployment", [](S& s) -> bool& { return s.pipeline.wait_for_deployment; })},
       {"pipeline.concurrency.group",

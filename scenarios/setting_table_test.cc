@@ -63,10 +63,51 @@ TEST(SettingTable, RefusesMalformedValuesWithoutWrapping) {
             "app.sigterm: maybe is not one of the accepted values (expected exit_immediately, graceful or ignore)");
   EXPECT_EQ(refusal("run.warmup", "1.2.3s"),
             "run.warmup: 1.2.3s is not a duration (expected 0s..1h, written like 10s, 500ms or 1m30s)");
-  EXPECT_EQ(refusal("app.listen_delay", "3s..1s"), "app.listen_delay: max 1s is below min 3s");
   EXPECT_NE(refusal("docker.compose", "3.0").find("not a compose version bluegreen models"), std::string::npos);
   EXPECT_NE(refusal("name", "../../etc").find("not a scenario name"), std::string::npos);
   EXPECT_EQ(refusal("traffic.nope", "1"), "traffic.nope: not a setting of scenario.yaml");
+}
+
+// Goal: each setting a real deploy varies takes a fixed duration or a range, and each lands where
+// its consumer draws from: a plain value is a range of one value, as it always was.
+TEST(SettingTable, DurationsADeployVariesTakeARange) {
+  for (const char* key :
+       {"app.listen_delay", "docker.build_duration", "pipeline.build_duration", "run.swap_interval"}) {
+    Scenario s;
+    set_setting(s, key, "2.5s..3.5s");
+    const DurationRange& r = std::string_view(key) == "app.listen_delay"          ? s.app.listen_delay
+                             : std::string_view(key) == "docker.build_duration"   ? s.docker.build_duration
+                             : std::string_view(key) == "pipeline.build_duration" ? s.pipeline.build_duration
+                                                                                  : s.run.swap_interval;
+    EXPECT_EQ(r, DurationRange(core::Duration(2'500'000), core::Duration(3'500'000))) << key;
+    EXPECT_FALSE(r.fixed()) << key;
+    set_setting(s, key, "3s");
+    EXPECT_EQ(r, DurationRange(std::chrono::seconds(3))) << key;
+    EXPECT_TRUE(r.fixed()) << key;
+  }
+}
+
+// Goal: a malformed range is refused naming the key and the whole text, and what is wrong with it.
+TEST(SettingTable, RefusesMalformedRanges) {
+  const std::string expected = " (expected MIN..MAX, two durations with MIN at most MAX, e.g. 2.5s..3.5s)";
+  EXPECT_EQ(refusal("app.listen_delay", "4s..2s"),
+            "app.listen_delay: 4s..2s is not a range: its max 2s is below its min 4s" + expected);
+  EXPECT_EQ(refusal("run.swap_interval", "3s.."),
+            "run.swap_interval: 3s.. is not a range: its max is missing" + expected);
+  EXPECT_EQ(refusal("docker.build_duration", ".."),
+            "docker.build_duration: .. is not a range: its min is missing" + expected);
+  EXPECT_EQ(refusal("pipeline.build_duration", "-1s..2s"),
+            "pipeline.build_duration: -1s..2s is not a range: its min -1s is not a duration" + expected);
+  EXPECT_EQ(refusal("app.listen_delay", "2s..soon"),
+            "app.listen_delay: 2s..soon is not a range: its max soon is not a duration" + expected);
+  EXPECT_EQ(refusal("app.listen_delay", "1s..2s..3s"),
+            "app.listen_delay: 1s..2s..3s is not a range: it has two '..'" + expected);
+  EXPECT_EQ(refusal("run.swap_interval", "1s..2h"),
+            "run.swap_interval: 1s..2h is out of range: its max 2h is not within 0s..1h" + expected);
+  // A single value keeps its own message.
+  EXPECT_EQ(refusal("run.swap_interval", "-3s"),
+            "run.swap_interval: -3s is not a duration (expected 0s..1h, written like 10s, 500ms or 1m30s)");
+  EXPECT_EQ(refusal("app.listen_delay", "2s..2s"), "");  // a range of one value is a fixed one
 }
 
 // Goal: a long hostile value is cut short in the message instead of being echoed whole.

@@ -80,6 +80,31 @@ core::Duration read_duration(std::string_view field, std::string_view text, cons
   return *d;
 }
 
+core::DurationRange read_duration_range(std::string_view field, std::string_view text, const DurationLimits& limits) {
+  const auto dots = text.find("..");
+  if (dots == std::string_view::npos) return read_duration(field, text, limits);
+  const std::string expected = "expected MIN..MAX, two durations with MIN at most MAX, e.g. 2.5s..3.5s";
+  const std::string_view min_text = text.substr(0, dots), max_text = text.substr(dots + 2);
+  if (max_text.find("..") != std::string_view::npos) refuse(field, text, "is not a range: it has two '..'", expected);
+  // Each end as read_duration would refuse it, said of the whole range.
+  auto end = [&](std::string_view which, std::string_view t) {
+    if (t.empty()) refuse(field, text, fmt::format("is not a range: its {} is missing", which), expected);
+    auto d = core::parse_duration(t);
+    if (!d) refuse(field, text, fmt::format("is not a range: its {} {} is not a duration", which, shown(t)), expected);
+    if (*d < limits.min || *d > limits.max)
+      refuse(field, text,
+             fmt::format("is out of range: its {} {} is not within {}..{}", which, shown(t), format_limit(limits.min),
+                         format_limit(limits.max)),
+             expected);
+    return *d;
+  };
+  const core::DurationRange r{end("min", min_text), end("max", max_text)};
+  if (r.max < r.min)
+    refuse(field, text, fmt::format("is not a range: its max {} is below its min {}", shown(max_text), shown(min_text)),
+           expected);
+  return r;
+}
+
 bool read_bool(std::string_view field, std::string_view text) {
   if (text == "true") return true;
   if (text == "false") return false;

@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/duration_range.h"
 #include "core/time.h"
 
 namespace bg::scenarios {
@@ -42,6 +43,10 @@ int64_t read_whole(std::string_view field, std::string_view text, const NumberLi
 uint64_t read_seed(std::string_view field, std::string_view text);
 // "10s", "500ms", "1m30s", a bare number of seconds (core::parse_duration), within the limits.
 core::Duration read_duration(std::string_view field, std::string_view text, const DurationLimits& limits);
+// A duration as read_duration reads it ("3s": fixed), or MIN..MAX ("2.5s..3.5s": drawn uniformly per
+// use), each end within the limits and MIN at most MAX. A malformed range names the field, the whole
+// text and which end is wrong.
+core::DurationRange read_duration_range(std::string_view field, std::string_view text, const DurationLimits& limits);
 bool read_bool(std::string_view field, std::string_view text);
 // One of `words`, as written.
 std::string read_word(std::string_view field, std::string_view text, std::initializer_list<std::string_view> words);

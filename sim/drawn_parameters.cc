@@ -6,14 +6,6 @@
 
 namespace bg::sim {
 
-namespace {
-
-core::Duration draw(core::Rng& rng, const scenarios::DurationRange& r) {
-  return r.fixed() ? r.min : rng.uniform_duration(r.min, r.max);
-}
-
-}  // namespace
-
 core::Duration DrawnParameters::listen_delay(size_t k) const {
   return listen_delays[std::min(k, listen_delays.size() - 1)];
 }
@@ -22,14 +14,19 @@ core::Duration DrawnParameters::prepare_delay(size_t k) const {
   return prepare_delays[std::min(k, prepare_delays.size() - 1)];
 }
 
+core::Duration DrawnParameters::swap_interval(int n) const { return swap_intervals.at(static_cast<size_t>(n - 1)); }
+
 DrawnParameters draw_parameters(const scenarios::Scenario& scenario, const core::Rng& run, double time_scale) {
   DrawnParameters d;
   core::Rng app = run.child("app");
   const size_t n = static_cast<size_t>(scenario.run.swaps) * 2 + 4;
   for (size_t i = 0; i < n; ++i) {
-    d.listen_delays.push_back(draw(app, scenario.app.listen_delay));
-    d.prepare_delays.push_back(draw(app, scenario.app.prepare_delay));
+    d.listen_delays.push_back(scenario.app.listen_delay.draw(app));
+    d.prepare_delays.push_back(scenario.app.prepare_delay.draw(app));
   }
+  core::Rng swaps = run.child("run.swap_interval");
+  for (int swap = 1; swap <= scenario.run.swaps; ++swap)
+    d.swap_intervals.push_back(scenario.run.swap_interval.draw(swaps));
   d.shown["seed"] = std::to_string(run.seed());
   d.shown["time_scale"] = fmt::format("{}", time_scale);
   // The containers a run without retries starts: the initial deployment's and one per swap.
@@ -38,6 +35,10 @@ DrawnParameters draw_parameters(const scenarios::Scenario& scenario, const core:
     if (!scenario.app.prepare_delay.fixed() || scenario.app.prepare_delay.min.count())
       d.shown[fmt::format("app.prepare_delay[{}]", i)] = core::format_seconds(d.prepare_delays[i]);
   }
+  // Only a range: the parameters of a scenario that gives none stay as they were.
+  if (!scenario.run.swap_interval.fixed())
+    for (size_t i = 0; i < d.swap_intervals.size(); ++i)
+      d.shown[fmt::format("run.swap_interval[{}]", i + 1)] = core::format_seconds(d.swap_intervals[i]);
   return d;
 }
 

@@ -1,5 +1,6 @@
 #include "sim/drawn_parameters.h"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace bg::sim {
@@ -55,6 +56,35 @@ TEST(DrawnParameters, FixedRangesAndTheirNames) {
   EXPECT_FALSE(d.shown.count("app.listen_delay[2]"));
   EXPECT_FALSE(d.shown.count("app.prepare_delay[0]"));  // no prepare delay at all: not shown
   EXPECT_EQ(d.listen_delay(1000), d.listen_delays.back());
+}
+
+// Goal: a swap_interval range is drawn per swap from a stream of its own: the same seed gives the
+// same intervals, another seed others, each within the range; the containers' delays do not move
+// for it; and the printed parameters name each swap's interval.
+TEST(DrawnParameters, SwapIntervalsAreDrawnPerSwap) {
+  scenarios::Scenario s = ranged(4);
+  s.run.swap_interval = {seconds(8), seconds(12)};
+  const DrawnParameters a = draw_parameters(s, core::Rng(7), 0.1);
+  ASSERT_EQ(a.swap_intervals.size(), 4u);
+  EXPECT_EQ(a.swap_intervals, draw_parameters(s, core::Rng(7), 0.1).swap_intervals);
+  EXPECT_NE(a.swap_intervals, draw_parameters(s, core::Rng(8), 0.1).swap_intervals);
+  for (int n = 1; n <= 4; ++n) {
+    EXPECT_GE(a.swap_interval(n), seconds(8));
+    EXPECT_LE(a.swap_interval(n), seconds(12));
+    EXPECT_EQ(a.shown.at(fmt::format("run.swap_interval[{}]", n)), core::format_seconds(a.swap_interval(n)));
+  }
+  EXPECT_EQ(a.listen_delays, draw_parameters(ranged(4), core::Rng(7), 0.1).listen_delays);
+}
+
+// Goal: a fixed swap_interval is every swap's, and nothing new is printed for it, so the parameters
+// of a scenario without ranges are what they were.
+TEST(DrawnParameters, AFixedSwapIntervalIsNotShown) {
+  scenarios::Scenario s = ranged(2);
+  s.run.swap_interval = seconds(10);
+  const DrawnParameters d = draw_parameters(s, core::Rng(7), 0.1);
+  EXPECT_EQ(d.swap_interval(1), seconds(10));
+  EXPECT_EQ(d.swap_interval(2), seconds(10));
+  for (const auto& [name, value] : d.shown) EXPECT_FALSE(name.starts_with("run.swap_interval")) << name;
 }
 
 }  // namespace

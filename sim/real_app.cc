@@ -49,6 +49,7 @@ fakes::RealNextSettings real_app_settings(const scenarios::Scenario& scenario, c
   s.version = scenario.app.next_version;
   s.time_scale = time_scale;
   s.listen_delay = listen_delay;
+  s.listen_delay_drawn_from = scenario.app.listen_delay;
   s.keep_alive_timeout = scenario.app.keep_alive_timeout;
   s.api_latency_min = scenario.app.api_latency.min;
   s.api_latency_max = scenario.app.api_latency.max;

@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "core/actor_thread.h"
+#include "core/duration_range.h"
 #include "core/history_reader.h"
 #include "core/resource_limits.h"
 #include "core/run_folder.h"
@@ -102,11 +103,15 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
   RunProgress progress{0, s.run.swaps};
   for (int n = 1; n <= s.run.swaps; ++n) {
     live.phase = RunPhase::traffic;
-    if (!world.wait(s.run.swap_interval)) throw HarnessError("stopped before swap " + std::to_string(n));
-    options.log(fmt::format("swap {} of {}", n, s.run.swaps));
+    const core::Duration interval = world.swap_interval(n);
+    if (!world.wait(interval)) throw HarnessError("stopped before swap " + std::to_string(n));
+    // A range says what this swap drew, so that a report reader sees when its push came.
+    const std::string drawn =
+        s.run.swap_interval.fixed() ? "" : core::drawn_note("swap_interval", interval, s.run.swap_interval);
+    options.log(fmt::format("swap {} of {}{}", n, s.run.swaps, drawn.empty() ? "" : " after " + drawn));
     live.swap = n;
     live.phase = RunPhase::swap;
-    world.phase(core::HarnessPhase::swap_started, n);
+    world.phase(core::HarnessPhase::swap_started, n, drawn);
     // push -> workflow run -> CodeDeploy deployment -> hooks (semantics.md §6, §4).
     auto runs = world.swap();
     world.phase(core::HarnessPhase::swap_finished, n);

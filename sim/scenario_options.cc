@@ -9,7 +9,7 @@ namespace bg::sim {
 
 fakes::EngineOptions engine_options(const scenarios::Scenario& scenario) {
   fakes::EngineOptions o;
-  o.build_duration = scenario.docker.build_duration;
+  o.build_duration = scenario.docker.build_duration;  // a range: drawn per build
   o.teardown_delay = scenario.docker.teardown_delay;
   o.userland_proxy = scenario.docker.userland_proxy;
   for (const auto& image : scenario.docker.registry) {
@@ -25,6 +25,7 @@ fakes::NextAppProfile app_profile(const scenarios::Scenario& scenario, core::Dur
   fakes::NextAppProfile profile;
   profile.version = scenario.app.next_version;
   profile.listen_delay = listen_delay;
+  profile.listen_delay_drawn_from = scenario.app.listen_delay;
   profile.prepare_delay = prepare_delay;
   if (!scenario.app.sigterm.empty()) profile.sigterm = fakes::parse_sigterm_mode(scenario.app.sigterm);
   profile.api_latency_min = scenario.app.api_latency.min;
@@ -36,7 +37,7 @@ fakes::NextAppProfile app_profile(const scenarios::Scenario& scenario, core::Dur
 
 fakes::PipelineOptions pipeline_options(const scenarios::Scenario& scenario) {
   fakes::PipelineOptions o;
-  o.build_duration = scenario.pipeline.build_duration;
+  o.build_duration = scenario.pipeline.build_duration;  // a range: drawn per workflow run
   o.concurrency = {scenario.pipeline.concurrency_group, scenario.pipeline.cancel_in_progress};
   o.wait_for_deployment = scenario.pipeline.wait_for_deployment;
   return o;

@@ -309,9 +309,10 @@ int64_t World::requests_sent() const { return traffic_ ? traffic_->sent() : 0; }
 
 bool World::wait(core::Duration d) { return clock_->sleep_for(d, stop_.get_token()); }
 
-void World::phase(core::HarnessPhase what, int deployment) {
-  history_.append(core::DeployEvent{clock_->now(), core::DeployEventKind::phase, deployment, "", "", 0,
-                                    std::string(core::harness_phase_name(what))});
+void World::phase(core::HarnessPhase what, int deployment, const std::string& drawn) {
+  std::string detail(core::harness_phase_name(what));
+  if (!drawn.empty()) detail += " " + drawn;  // core::parse_harness_phase_detail reads the name alone
+  history_.append(core::DeployEvent{clock_->now(), core::DeployEventKind::phase, deployment, "", "", 0, detail});
 }
 
 void World::shutdown() {

@@ -95,6 +95,8 @@ class World {
 
   // Every parameter drawn from the seed, by name, known before anything runs.
   const std::map<std::string, std::string>& drawn() const { return drawn_.shown; }
+  // The traffic before swap `n` (1-based) is pushed: run.swap_interval, drawn for this swap.
+  core::Duration swap_interval(int n) const { return drawn_.swap_interval(n); }
 
   // Starts the Asio threads, the shims' server and the proxy (on the scenario's nginx.conf; with
   // proxy.start after_initial_deployment, deploy() starts it). Throws on bad input (nginx.conf,
@@ -143,8 +145,9 @@ class World {
 
   // Lets scenario time pass. Returns false when the run was stopped meanwhile.
   bool wait(core::Duration d);
-  // Marks a phase of the run in the history (traffic_started, swap_started, ...).
-  void phase(core::HarnessPhase what, int deployment = 0);
+  // Marks a phase of the run in the history (traffic_started, swap_started, ...); `drawn`, when not
+  // empty, follows the phase's name in the detail: what the seed drew for it.
+  void phase(core::HarnessPhase what, int deployment = 0, const std::string& drawn = "");
   // Stops everything the run started, in dependency order; idempotent. Never hangs: every step has
   // a deadline.
   void shutdown();

@@ -100,7 +100,7 @@ std::unique_ptr<fakes::Pipeline> World::make_pipeline() {
     o.workflow = std::move(w);
     o.first_run = 0;  // the initial deployment is the first push's run
   }
-  return std::make_unique<fakes::Pipeline>(*clock_, history_, o);
+  return std::make_unique<fakes::Pipeline>(*clock_, history_, rng_.child("pipeline.build"), o);
 }
 
 // A commit id drawn from the seed: the same run pushes the same shas.

@@ -14,7 +14,7 @@ namespace bg::sim {
 std::vector<fakes::WorkflowRun> World::push_while_deploying(core::Duration after_start) {
   std::vector<int> numbers{pipeline_->push(next_sha())};
   // The first push's deployment starts after the workflow's build step; bounded all the same.
-  const core::Time deadline = clock_->now() + scenario_.pipeline.build_duration + std::chrono::seconds(60);
+  const core::Time deadline = clock_->now() + scenario_.pipeline.build_duration.max + std::chrono::seconds(60);
   while (!agent_->active_deployment() && clock_->now() < deadline)
     if (!clock_->sleep_for(std::chrono::milliseconds(100), stop_.get_token())) break;
   if (clock_->sleep_for(after_start, stop_.get_token())) numbers.push_back(pipeline_->push(next_sha()));

@@ -71,7 +71,7 @@ case "$step" in
     # scenarios or deploy folders for minutes at their own time scale (catalogue, property,
     # differential, real-world, install and action, which run the demo and the action over two),
     # Chromium and the fuzzers (the fuzz step).
-    run_tests build-asan -LE 'catalogue|property|differential|real-world|install|action|chromium|fuzz'
+    run_tests build-asan -LE 'catalogue|property|differential|real-world|install|action|chromium|fuzz|odds'
     ;;
   tsan)
     build tsan "$tsan_components"

@@ -50,6 +50,7 @@ DockerEngine::DockerEngine(boost::asio::io_context& io, core::Clock& clock, core
       ports_(ports),
       ids_rng_(rng.child("ids")),
       build_rng_(rng.child("builds")),
+      build_duration_rng_(rng.child("build_duration")),
       options_(options),
       factory_(std::move(factory)),
       guard_(std::make_shared<Guard>()),

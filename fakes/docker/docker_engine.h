@@ -37,6 +37,7 @@
 #include "core/scenario_condition.h"
 #include "net/network.h"
 #include "core/port_map.h"
+#include "core/duration_range.h"
 #include "core/rng.h"
 #include "fakes/docker/compose_file.h"
 #include "fakes/docker/container_network.h"
@@ -56,7 +57,8 @@ class DockerError : public std::runtime_error {
 };
 
 struct EngineOptions {
-  core::Duration build_duration = std::chrono::seconds(60);  // scenario time one `docker build` takes
+  // Scenario time one `docker build` takes; a range is drawn per build (scenario docker.build_duration).
+  core::DurationRange build_duration = std::chrono::seconds(60);
   // After the process exits, how long docker-proxy keeps accepting-then-closing before the
   // endpoint is torn down and the host port refuses (semantics.md §3, [inference]).
   core::Duration teardown_delay = std::chrono::milliseconds(50);
@@ -150,8 +152,8 @@ class DockerEngine {
   DockerEngine& operator=(const DockerEngine&) = delete;
 
   // --- images
-  // Waits build_duration of scenario time, then records the image under `tag`. Throws DockerError
-  // ("context canceled") when `stop` is requested first.
+  // Waits build_duration of scenario time (drawn for this build), then records the image under `tag`.
+  // Throws DockerError ("context canceled") when `stop` is requested first.
   BuildResult build(const Dockerfile& dockerfile, const std::string& tag, std::stop_token stop);
   std::optional<Image> image(const std::string& ref) const;
   void tag(const Image& image, const std::string& tag);
@@ -268,6 +270,8 @@ class DockerEngine {
   void on_process_exit(const std::string& id, uint64_t generation, int exit_code);
   void teardown(const std::string& id, uint64_t generation);
   void teardown_locked(Live& live, const std::string& name);
+  // This build's duration, and what its image_built event adds when it was drawn from a range.
+  std::pair<core::Duration, std::string> draw_build_duration();
   // The healthcheck loop of one container run (its own thread; HealthTracker decides).
   void run_healthcheck(const std::string& id, uint64_t generation, Healthcheck check, uint16_t port,
                        std::stop_token stop);
@@ -278,6 +282,9 @@ class DockerEngine {
   core::PortMap& ports_;
   core::Rng ids_rng_;
   core::Rng build_rng_;
+  // Draws each build's build_duration, apart from build_rng_ so that a range does not shift the
+  // build ids and digests a seed gives.
+  core::Rng build_duration_rng_;
   EngineOptions options_;
   ProcessFactory factory_;
   std::shared_ptr<Guard> guard_;

@@ -42,13 +42,21 @@ Image stock_image(const RegistryImage& stock, core::Rng& rng) {
 
 }  // namespace
 
+std::pair<core::Duration, std::string> DockerEngine::draw_build_duration() {
+  std::lock_guard lock(mutex_);  // builds of two runners may start at once on the live engine
+  const core::Duration d = options_.build_duration.draw(build_duration_rng_);
+  if (options_.build_duration.fixed()) return {d, ""};
+  return {d, " " + core::drawn_note("build_duration", d, options_.build_duration)};
+}
+
 BuildResult DockerEngine::build(const Dockerfile& dockerfile, const std::string& tag, std::stop_token stop) {
-  if (!clock_.sleep_for(options_.build_duration, stop)) throw DockerError("context canceled");
+  const auto [duration, drawn] = draw_build_duration();
+  if (!clock_.sleep_for(duration, stop)) throw DockerError("context canceled");
   std::lock_guard lock(mutex_);
   BuildResult result = images_.add_build(dockerfile, tag, clock_.now(), build_rng_);
-  history_.append(core::DeployEvent{
-      clock_.now(), core::DeployEventKind::image_built, 0, "", "", 0,
-      fmt::format("{} {} build_id={}", result.image.ref, result.image.id.substr(0, 12), result.image.build_id)});
+  history_.append(core::DeployEvent{clock_.now(), core::DeployEventKind::image_built, 0, "", "", 0,
+                                    fmt::format("{} {} build_id={}{}", result.image.ref, result.image.id.substr(0, 12),
+                                                result.image.build_id, drawn)});
   return result;
 }
 
@@ -93,15 +101,16 @@ Image DockerEngine::push(const std::string& ref) {
 
 Image DockerEngine::build_and_push_elsewhere(const Dockerfile& dockerfile, const std::vector<std::string>& tags,
                                              std::stop_token stop) {
-  if (!clock_.sleep_for(options_.build_duration, stop)) throw DockerError("context canceled");
+  const auto [duration, drawn] = draw_build_duration();
+  if (!clock_.sleep_for(duration, stop)) throw DockerError("context canceled");
   std::lock_guard lock(mutex_);
   ImageStore runner;  // the other daemon's store: nothing of it reaches this one but through the registry
   BuildResult result = runner.add_build(dockerfile, tags.empty() ? "" : tags.front(), clock_.now(), build_rng_);
   for (const auto& tag : tags) registry_.push(tag, result.image);
   history_.append(core::DeployEvent{
       clock_.now(), core::DeployEventKind::image_built, 0, "", "", 0,
-      fmt::format("{} {} build_id={} (built elsewhere, pushed)", tags.empty() ? "<untagged>" : tags.front(),
-                  result.image.id.substr(0, 12), result.image.build_id)});
+      fmt::format("{} {} build_id={} (built elsewhere, pushed){}", tags.empty() ? "<untagged>" : tags.front(),
+                  result.image.id.substr(0, 12), result.image.build_id, drawn)});
   return result.image;
 }
 

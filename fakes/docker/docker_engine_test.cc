@@ -205,6 +205,40 @@ TEST(DockerEngine, BuildsMoveTheTagAndMissingImagesFail) {
   EXPECT_THROW(w.engine->build(node_image(), "x", cancelled.get_token()), DockerError);
 }
 
+// Goal: a build_duration range is drawn per build from a stream of the engine's own: each build's
+// image_built event says what it drew and from where, and the build ids a seed gives are the same as
+// with a fixed duration (the draws shift no other number of the engine).
+TEST(DockerEngine, EachBuildDrawsItsDurationFromTheRange) {
+  struct Builds {
+    std::vector<std::string> details, build_ids;
+  };
+  auto build_three = [](core::DurationRange range) {
+    core::ScaledClock clock{0.01};
+    core::History history;
+    core::PortMap ports;
+    test_support::IoThread io;
+    EngineOptions options;
+    options.build_duration = range;
+    DockerEngine engine(io.io(), clock, history, ports, core::Rng(7), options,
+                        [](const ProcessSpec&) -> std::unique_ptr<ContainerProcess> { return nullptr; });
+    Builds out;
+    for (int i = 0; i < 3; ++i) out.build_ids.push_back(engine.build(node_image(), "web", {}).image.build_id);
+    for (const auto& e : history.all<core::DeployEvent>())
+      if (e.kind == core::DeployEventKind::image_built) out.details.push_back(e.detail);
+    engine.shutdown();
+    return out;
+  };
+  const core::DurationRange range{1s, 3s};
+  const Builds ranged = build_three(range), again = build_three(range), fixed = build_three(2s);
+  ASSERT_EQ(ranged.details.size(), 3u);
+  core::Rng draws = core::Rng(7).child("build_duration");  // the engine's stream, as it derives it
+  for (const auto& detail : ranged.details)
+    EXPECT_NE(detail.find(core::drawn_note("build_duration", range.draw(draws), range)), std::string::npos) << detail;
+  EXPECT_EQ(ranged.details, again.details);
+  EXPECT_EQ(ranged.build_ids, fixed.build_ids);
+  for (const auto& detail : fixed.details) EXPECT_EQ(detail.find("drawn"), std::string::npos) << detail;
+}
+
 // Goal: shutdown kills what still runs and closes every published port, leaving nothing open.
 TEST(DockerEngine, ShutdownKillsEverythingAndClosesPorts) {
   World w;

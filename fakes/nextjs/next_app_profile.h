@@ -9,6 +9,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/duration_range.h"
 #include "core/time.h"
 
 namespace bg::fakes {
@@ -42,6 +43,9 @@ struct NextAppProfile {
   std::string version = "14.1";
   // Container start -> listen(). Before it the container port refuses connections.
   core::Duration listen_delay = std::chrono::milliseconds(300);
+  // The range listen_delay was drawn from (scenario app.listen_delay), which the starting event then
+  // names, so that a report shows what this container drew; fixed: the event says nothing of it.
+  core::DurationRange listen_delay_drawn_from;
   // listen() -> ready (Next's CI measures nextStartReadyDuration ≈ 422 ms for a test app, §5).
   core::Duration prepare_delay = std::chrono::milliseconds(400);
   std::optional<SigtermMode> sigterm;       // unset: from version

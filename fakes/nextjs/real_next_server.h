@@ -33,6 +33,7 @@
 #include <string>
 
 #include "core/clock.h"
+#include "core/duration_range.h"
 #include "core/history.h"
 #include "core/process_spawn.h"
 #include "fakes/docker/container_process.h"
@@ -45,6 +46,7 @@ struct RealNextSettings {
   std::string version;                               // app.next_version: "12.2", "13.4", "14.1"
   double time_scale = 1.0;                           // real seconds per scenario second
   core::Duration listen_delay{};                     // container start -> listen, at the earliest (scenario time)
+  core::DurationRange listen_delay_drawn_from;       // as NextAppProfile's: named in the starting event
   std::optional<core::Duration> keep_alive_timeout;  // app.keep_alive_timeout (scenario time)
   core::Duration api_latency_min{}, api_latency_max{};
   const core::NamespaceEntry* enter = nullptr;  // the sandboxed host's process tree, when there is one

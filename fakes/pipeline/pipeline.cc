@@ -35,9 +35,10 @@ bool ended(RunState s) {
 }
 }  // namespace
 
-Pipeline::Pipeline(core::Clock& clock, core::History& history, PipelineOptions options)
+Pipeline::Pipeline(core::Clock& clock, core::History& history, core::Rng rng, PipelineOptions options)
     : clock_(clock),
       history_(history),
+      build_rng_(std::move(rng)),
       options_(std::move(options)),
       changed_(clock),
       concurrency_(options_.concurrency) {
@@ -93,6 +94,10 @@ int Pipeline::push(const std::string& sha, PushFaults faults) {
   run->info.sha = sha;
   run->info.bundle = bundle;
   run->faults = faults;
+  // Drawn here, in push order, so that a seed gives each run the same build on either engine (the
+  // runs' own threads may start in another order).
+  run->build_drawn = !faults.build_duration && !options_.build_duration.fixed();
+  run->build_duration = faults.build_duration ? *faults.build_duration : options_.build_duration.draw(build_rng_);
   run->concurrency = &concurrency_;
   Run& r = *run;
   runs_[number] = std::move(run);
@@ -136,14 +141,17 @@ void Pipeline::apply(const ConcurrencyDecision& decision, const WorkflowConcurre
 }
 
 void Pipeline::run_workflow(Run& run, std::stop_token stop) {
-  core::Duration build = run.faults.build_duration.value_or(options_.build_duration);
+  const core::Duration build = run.build_duration;
   {
     std::unique_lock lock(mutex_);
     // Cancelled while pending (or before this thread ran: wait() then still returns true).
     if (!changed_.wait(lock, stop, [&] { return run.may_start; }) || ended(run.info.state)) return;
     run.info.state = RunState::running;
     emit(core::DeployEventKind::workflow_started, run.info.number,
-         run.plan ? "sha=" + run.info.sha : fmt::format("sha={} build {}", run.info.sha, core::format_seconds(build)));
+         run.plan ? "sha=" + run.info.sha
+                  : fmt::format("sha={} {}", run.info.sha,
+                                run.build_drawn ? core::drawn_note("build", build, options_.build_duration)
+                                                : "build " + core::format_seconds(build)));
   }
   if (run.plan) {
     run_as_written(run, stop);

@@ -38,7 +38,9 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "core/duration_range.h"
 #include "core/history.h"
+#include "core/rng.h"
 #include "core/scenario_condition.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/pipeline/aws_cli.h"
@@ -74,8 +76,9 @@ struct PipelineOptions {
                                      // (workflow mode: the run's S3, <s3_root>/<bucket>/<key>)
   std::filesystem::path work_dir;    // workflow mode: unpacked revisions (default <s3_root>/../revisions)
   std::string repo = "bluegreen";
-  core::Duration build_duration = std::chrono::seconds(60);  // the workflow's steps before the deploy
-  ConcurrencyGroup concurrency;                              // none by default (§6)
+  // The workflow's steps before the deploy; a range is drawn per workflow run, at its push.
+  core::DurationRange build_duration = std::chrono::seconds(60);
+  ConcurrencyGroup concurrency;  // none by default (§6)
   bool wait_for_deployment = false;
   CreateDeployment create_deployment;
   std::optional<WorkflowMode> workflow;  // set: workflow mode
@@ -112,7 +115,8 @@ class Pipeline {
   // In workflow mode, plans a run of the workflow once (a placeholder push) so that an expression
   // GitHub would refuse or bluegreen does not model is found before anything runs: throws
   // WorkflowError / core::NotModelled.
-  Pipeline(core::Clock& clock, core::History& history, PipelineOptions options);
+  // `rng` is the stream each run's build_duration is drawn from (nothing else draws from it).
+  Pipeline(core::Clock& clock, core::History& history, core::Rng rng, PipelineOptions options);
   ~Pipeline();  // shutdown()
   Pipeline(const Pipeline&) = delete;
   Pipeline& operator=(const Pipeline&) = delete;
@@ -159,6 +163,7 @@ class Pipeline {
 
   core::Clock& clock_;
   core::History& history_;
+  core::Rng build_rng_;
   PipelineOptions options_;
 
   mutable std::mutex mutex_;

@@ -7,6 +7,8 @@ namespace bg::fakes {
 struct Pipeline::Run {
   WorkflowRun info;
   PushFaults faults;
+  core::Duration build_duration{};             // abstract mode: its build step, fixed at its push
+  bool build_drawn = false;                    // ... drawn from options' build_duration range
   WorkflowConcurrency* concurrency = nullptr;  // the run's group (abstract mode: the one group)
   std::optional<WorkflowRunPlan> plan;         // workflow mode
   bool may_start = false;                      // the concurrency core said start

@@ -38,18 +38,18 @@ class PipelineTest : public ::testing::Test {
   }
   ~PipelineTest() override { pipeline_.reset(); }
 
-  void make_pipeline(ConcurrencyGroup group, bool wait_for_deployment) {
+  void make_pipeline(ConcurrencyGroup group, bool wait_for_deployment, core::DurationRange build = 10s) {
     PipelineOptions p;
     p.source_dir = dir_ / "src";
     p.s3_root = dir_ / "s3";
     p.repo = "shop";
-    p.build_duration = 10s;
+    p.build_duration = build;
     p.concurrency = group;
     p.wait_for_deployment = wait_for_deployment;
     p.create_deployment = [this](int n, const std::filesystem::path& bundle, std::stop_token stop) {
       return agent_->deploy(n, bundle, stop);
     };
-    pipeline_ = std::make_unique<Pipeline>(clock_, history_, p);
+    pipeline_ = std::make_unique<Pipeline>(clock_, history_, core::Rng(1), p);
   }
 
   // The run's deploy events but the agent's hooks.
@@ -86,6 +86,30 @@ TEST_F(PipelineTest, PushMakesBundleAndDeploysIt) {
   EXPECT_EQ(kinds(1), (std::vector<Kind>{Kind::push, Kind::workflow_queued, Kind::workflow_started,
                                          Kind::build_finished, Kind::deployment_started, Kind::deployment_created,
                                          Kind::deployment_succeeded, Kind::workflow_succeeded}));
+}
+
+// Goal: a build_duration range is drawn per workflow run, in push order, from the pipeline's own
+// stream (the same seed gives each run the same build); the run's workflow_started event says what
+// it drew and from where, and its build step lasts that long.
+TEST_F(PipelineTest, EachRunDrawsItsBuildFromTheRange) {
+  const core::DurationRange range{5s, 15s};
+  make_pipeline({"deploy", false}, true, range);
+  pipeline_->push("sha1");
+  pipeline_->push("sha2");
+  ASSERT_TRUE(pipeline_->wait_idle(kIdleWithin));
+  core::Rng same(1);  // as make_pipeline gives the pipeline
+  for (int run : {1, 2}) {
+    const core::Duration drawn = range.draw(same);
+    std::optional<core::DeployEvent> started, built;
+    for (const auto& e : history_.all<core::DeployEvent>())
+      if (e.deployment == run && e.kind == Kind::workflow_started)
+        started = e;
+      else if (e.deployment == run && e.kind == Kind::build_finished)
+        built = e;
+    ASSERT_TRUE(started && built) << run;
+    EXPECT_NE(started->detail.find(core::drawn_note("build", drawn, range)), std::string::npos) << started->detail;
+    EXPECT_GE(built->at - started->at, drawn) << run;
+  }
 }
 
 // Goal: two quick pushes without a group run concurrently; the second CreateDeployment is refused

@@ -60,7 +60,7 @@ class PipelineWorkflowTest : public ::testing::Test {
       return std::unique_ptr<WorkflowHost>(std::move(host));
     };
     p.workflow = std::move(w);
-    pipeline_ = std::make_unique<Pipeline>(clock_, history_, std::move(p));
+    pipeline_ = std::make_unique<Pipeline>(clock_, history_, core::Rng(1), std::move(p));
   }
 
   // The run's deploy events but its jobs' and steps' (and hooks', which a CodeDeploy agent would write).
@@ -161,7 +161,7 @@ TEST_F(PipelineWorkflowTest, PushToAnotherBranchIsNotRun) {
   w.push.branch = "develop";
   w.origin = origin_.get();
   p.workflow = std::move(w);
-  Pipeline pipeline(clock_, history_, std::move(p));
+  Pipeline pipeline(clock_, history_, core::Rng(1), std::move(p));
   pipeline.push("x");
   ASSERT_TRUE(pipeline.wait_idle(kIdleWithin));
   EXPECT_EQ(pipeline.runs()[0].state, RunState::skipped);
