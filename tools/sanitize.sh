@@ -69,7 +69,8 @@ case "$step" in
     build asan "$asan_components"
     # Unit and live tests, the bad-input and init suites: everything but the labels that run whole
     # scenarios or deploy folders for minutes at their own time scale (catalogue, property,
-    # differential, real-world, install and action, which run the demo and the action over two),
+    # differential, real-world, install and action, which run the demo and the action over two; odds,
+    # 45 sim runs of the seed),
     # Chromium and the fuzzers (the fuzz step).
     run_tests build-asan -LE 'catalogue|property|differential|real-world|install|action|chromium|fuzz|odds'
     ;;
