@@ -2,11 +2,14 @@
 # check explores on the sim engine by default, and its replay line says so: one replay of that line
 # must then be the minimal case exactly (the same invariants broken, the same requests lost, the same
 # outage). (Before, check explored live at time scale 0.05, and on a busy CI machine its cases at the
-# race's edge violated where three replays of its line held.) Writes under ${OUT}.
+# race's edge violated where three replays of its line held.) The same check again with one worker
+# (cases one at a time, where the first ran them on every core) must print the same lines, but for
+# the seconds taken and its own folder, and leave the same case folders with the same histories.
+# Writes under ${OUT}.
 cmake_minimum_required(VERSION 3.20)   # if(IN_LIST), string(JSON)
 file(REMOVE_RECURSE ${OUT})
 string(TIMESTAMP started "%s")
-execute_process(COMMAND ${CLI} check ${SRC}/scenarios/data/seed --seed ${CHECK_SEED} --out ${OUT}/check
+execute_process(COMMAND ${CLI} check ${SRC}/scenarios/data/seed --seed ${CHECK_SEED} --keep --out ${OUT}/check
                 RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 400)
 string(TIMESTAMP finished "%s")
 math(EXPR took "${finished} - ${started}")
@@ -71,3 +74,45 @@ if(NOT replay_code EQUAL 1 OR NOT replay_invariants STREQUAL found_invariants)
   message(FATAL_ERROR "the sim replay (${line}) exited ${replay_code} breaking [${replay_invariants}]; "
                       "the check's case broke [${found_invariants}]")
 endif()
+
+# Again, one case at a time: the same cases, the same minimal case, the same lines and case folders.
+execute_process(COMMAND ${CLI} check ${SRC}/scenarios/data/seed --seed ${CHECK_SEED} --keep --workers 1
+                        --out ${OUT}/check-one-worker
+                RESULT_VARIABLE again_code OUTPUT_VARIABLE again_out ERROR_VARIABLE again_err TIMEOUT 400)
+function(without_timing text folder out_var)
+  string(REPLACE "${folder}" "<out>" text "${text}")
+  string(REGEX REPLACE "[0-9]+\\.[0-9]+s" "<t>s" text "${text}")
+  set(${out_var} "${text}" PARENT_SCOPE)
+endfunction()
+without_timing("${out}" "${OUT}/check" first_lines)
+without_timing("${again_out}" "${OUT}/check-one-worker" again_lines)
+if(NOT again_code EQUAL code OR NOT first_lines STREQUAL again_lines)
+  message(FATAL_ERROR "the same check with one worker (exit ${again_code}) printed otherwise than on every core "
+                      "(exit ${code}):\n--- every core:\n${first_lines}\n--- one worker:\n${again_lines}")
+endif()
+file(GLOB first_cases RELATIVE ${OUT}/check/cases ${OUT}/check/cases/case-*)
+file(GLOB again_cases RELATIVE ${OUT}/check-one-worker/cases ${OUT}/check-one-worker/cases/case-*)
+list(SORT first_cases)
+list(SORT again_cases)
+if(NOT first_cases STREQUAL again_cases OR NOT first_cases)
+  message(FATAL_ERROR "the case folders differ: [${first_cases}] on every core, [${again_cases}] with one worker")
+endif()
+# The cases explored and shrunk on sim, each an exact replay (the confirming rerun is live's own).
+string(REGEX MATCHALL "\n(case  |shrink) +[0-9]+:" sim_lines "${out}")
+set(sim_cases "")
+foreach(line IN LISTS sim_lines)
+  string(REGEX MATCH "[0-9]+" number "${line}")
+  list(APPEND sim_cases case-${number})
+endforeach()
+if(NOT sim_cases)
+  message(FATAL_ERROR "the check printed no case line to compare by")
+endif()
+foreach(case IN LISTS sim_cases)
+  execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${OUT}/check/cases/${case}/history.jsonl
+                          ${OUT}/check-one-worker/cases/${case}/history.jsonl RESULT_VARIABLE differ)
+  if(NOT differ EQUAL 0)
+    message(FATAL_ERROR "${case}/history.jsonl differs between the check on every core and with one worker")
+  endif()
+endforeach()
+list(LENGTH sim_cases n)
+message(STATUS "with one worker: the same output, the same case folders and the same ${n} sim case histories")
