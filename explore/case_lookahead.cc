@@ -7,13 +7,13 @@ namespace bg::explore {
 
 CaseLookahead::CaseLookahead(std::vector<Case> upcoming, int first_index, int workers, Run run, Drop drop)
     : upcoming_(std::move(upcoming)),
-      window_(static_cast<size_t>(std::max(workers, 1))),
+      window_(kCasesPerWorker * static_cast<size_t>(std::max(workers, 1))),
       run_(std::move(run)),
       drop_(std::move(drop)),
       next_index_(first_index) {
   std::set<std::string> seen;
   for (const auto& c : upcoming_) repeats_.push_back(!seen.insert(describe(c)).second);
-  for (size_t i = 0; i < window_; ++i) workers_.emplace_back([this] { work(); });
+  for (int i = 0; i < std::max(workers, 1); ++i) workers_.emplace_back([this] { work(); });
 }
 
 CaseLookahead::~CaseLookahead() {

@@ -64,7 +64,12 @@ class CaseLookahead {
 
   const std::vector<Case> upcoming_;
   std::vector<bool> repeats_;
-  const size_t window_;  // how far past the position being waited for cases may start
+  // How far past the case being waited for cases may start: several cases per worker, so that a
+  // worker done with a short case starts another while a long one (3 swaps) is still being waited
+  // for, instead of the workers going in step. What it costs is the cases run past the first
+  // violation, dropped unused; only those still running then are waited for.
+  static constexpr size_t kCasesPerWorker = 4;
+  const size_t window_;
   Run run_;
   Drop drop_;
   std::mutex mutex_;

@@ -81,7 +81,8 @@ TEST(CaseLookahead, DropsWhatWasRunAheadAndNotTaken) {
 }
 
 // Goal: when the search numbers a case otherwise than foreseen (it ran the one before twice), the
-// case is run again under the search's number, and the run made under the other number is dropped.
+// case is run again under the search's number, the cases after it too, and the run made under the
+// other number is dropped.
 TEST(CaseLookahead, RunsACaseAgainWhenTheSearchNumbersItOtherwise) {
   Runs runs;
   const auto upcoming = cases({1, 2, 3, 4});
@@ -97,7 +98,6 @@ TEST(CaseLookahead, RunsACaseAgainWhenTheSearchNumbersItOtherwise) {
     EXPECT_EQ(third->requests, 4);
   }
   EXPECT_NE(std::find(runs.dropped.begin(), runs.dropped.end(), 2), runs.dropped.end());
-  EXPECT_EQ(std::find(runs.dropped.begin(), runs.dropped.end(), 3), runs.dropped.end());
 }
 
 // Goal: a case the search asks for that is not the one foreseen at its position is not answered
