@@ -2,7 +2,8 @@
 // program. Three figures, each printed with what a reader needs to see that the engines agree:
 //  1. the seed scenario end to end on live (real time at --time-scale, 0.1) and on sim: each run's
 //     real seconds, verdict and failed/requests, and the ratio of the means (goal: sim >= 100x);
-//  2. `check` on sim with shrinking off: cases explored per real second. It runs on seed-fixed, which
+//  2. `check` on sim with shrinking off: cases explored per real second, on --check-workers workers
+//     (default: the machine's cores, as `check`'s default). It runs on seed-fixed, which
 //     holds, so every case drawn is run (the seed's own case violates at once and would end it), with
 //     the compose version kept at the scenario's: under compose v1 the fixed script misreads
 //     `docker-compose ps` (R10), a true race that ends the run at its first case;
@@ -14,12 +15,13 @@
 // A program that prints figures, never pass/fail on time.
 //
 //   bg_engine_bench [--time-scale S] [--live-runs N] [--sim-runs N] [--check-runs N] [--check-budget S]
-//                   [--pilot N]
+//                   [--pilot N] [--check-workers N]
 #include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -42,6 +44,7 @@ struct Args {
   int check_runs = 1000;
   double check_budget = 600;  // real seconds the case-rate figure may take before it is extrapolated
   int pilot = 20;
+  int check_workers = 0;  // 0: the machine's cores
 };
 
 Args parse(int argc, char** argv) {
@@ -61,9 +64,11 @@ Args parse(int argc, char** argv) {
       a.check_budget = std::stod(next());
     else if (arg == "--pilot")
       a.pilot = std::max(1, std::stoi(next()));
+    else if (arg == "--check-workers")
+      a.check_workers = std::max(0, std::stoi(next()));
     else {
       std::cerr << "usage: bg_engine_bench [--time-scale S] [--live-runs N] [--sim-runs N] [--check-runs N]"
-                   " [--check-budget S] [--pilot N]\n";
+                   " [--check-budget S] [--pilot N] [--check-workers N]\n";
       std::exit(2);
     }
   }
@@ -119,6 +124,10 @@ void check_rate(const Args& args) {
                " varying swaps, listen_delay, post_ratio, next_version (compose stays 2.5.0)\n";
   auto settings = sim_settings();
   settings.shrink = false;
+  settings.workers = args.check_workers;
+  std::cout << fmt::format("  on {} worker(s), {} core(s)\n",
+                           args.check_workers > 0 ? args.check_workers : std::thread::hardware_concurrency(),
+                           std::thread::hardware_concurrency());
   settings.vary = explore::parse_knobs("swaps,listen_delay,post_ratio,next_version");
   // The pilot draws the same first cases as the full run (same RapidCheck seed, every case at full size).
   settings.runs = std::min(args.pilot, args.check_runs);

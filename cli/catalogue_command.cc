@@ -8,6 +8,7 @@
 #include "cli/outputs.h"
 #include "cli/preflight.h"
 #include "reports/markdown_report.h"
+#include "reports/report_history.h"
 #include "scenarios/scenario_loader.h"
 #include "sim/interrupt.h"
 #include "sim/run.h"
@@ -53,8 +54,10 @@ int verify_command(const RunArgs& args) {
   options.time_scale = args.time_scale;
   options.out_dir = args.out_dir.empty() ? std::filesystem::path("bluegreen-out") / scenario.name : args.out_dir;
   const auto lock = OutDir::claim(options.out_dir, "--out", args.command);
+  reports::ReportHistory charted;  // the HTML report charts it, not history.jsonl read back
+  options.observe = [&charted](const core::Entry& e) { charted.observe(e); };
   auto result = sim::run_scenario(scenario, options);
-  auto written = write_reports(result, options.out_dir);
+  auto written = write_reports(result, options.out_dir, charted.entries());
   std::cout << fmt::format("{}: {} (expected {}{}; fired: {}) — {}\n", scenario.name, status_of(result),
                            expected_name(result),
                            result.expected_invariant.empty() ? "" : " " + result.expected_invariant, fired(result),
@@ -95,8 +98,10 @@ int catalogue_command(const std::filesystem::path& races_dir, const std::filesys
     sim::RunOptions options;
     options.engine = engine;
     options.out_dir = out_dir / scenario.name;
+    reports::ReportHistory charted;  // the HTML report charts it, not history.jsonl read back
+    options.observe = [&charted](const core::Entry& e) { charted.observe(e); };
     auto result = sim::run_scenario(scenario, options);
-    write_reports(result, options.out_dir);
+    write_reports(result, options.out_dir, charted.entries());
     const auto status = status_of(result);
     all = all && (status == "FOUND" || status == "HOLDS");
     error = error || result.verdict == core::Verdict::error;

@@ -70,6 +70,7 @@ int check_command(const CheckArgs& args) {
   settings.confirm = args.confirm;
   settings.shrink_budget = args.budget;
   settings.vary = vary;
+  settings.workers = args.workers;
   settings.work_dir = out / "cases";
   sim::LiveProgress live;
   explore::load_rapidcheck_configuration();  // its stderr line before the progress line, not across it

@@ -64,6 +64,7 @@ struct CheckArgs {
   bool no_shrink = false;
   bool keep = false;
   bool quiet = false;
+  int workers = 0;                // cases run at once on sim (0 = the machine's cores)
   std::filesystem::path out_dir;  // "" = bluegreen-out/check-<scenario>
   std::string command;            // this command line, for the --out folder's lock
 };

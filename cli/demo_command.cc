@@ -7,6 +7,7 @@
 #include "cli/outputs.h"
 #include "cli/preflight.h"
 #include "core/stopwatch.h"
+#include "reports/report_history.h"
 #include "scenarios/scenario_loader.h"
 #include "sim/interrupt.h"
 #include "sim/run.h"
@@ -92,12 +93,14 @@ int demo_command(const std::vector<std::filesystem::path>& dirs, const std::file
     sim::RunOptions options;
     options.engine = *sim::parse_engine(engines.engine);  // CLI11 checked the name
     options.out_dir = out_dir / scenario.name;
+    reports::ReportHistory charted;  // the HTML report charts it, not history.jsonl read back
+    options.observe = [&charted](const core::Entry& e) { charted.observe(e); };
     auto result = sim::run_scenario(scenario, options);
     if (!engines.proxy.empty()) result.replay_command += " --proxy " + engines.proxy;
     if (!engines.app.empty()) result.replay_command += " --app " + engines.app;
     if (result.verdict == core::Verdict::error)
       std::cerr << "bluegreen: " << scenario.name << ": " << result.error << '\n';
-    written.push_back(write_reports(result, options.out_dir));
+    written.push_back(write_reports(result, options.out_dir, charted.entries()));
     results.push_back(std::move(result));
     if (sim::Interrupt::requested()) break;  // a signal: no further scenario starts
   }

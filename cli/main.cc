@@ -41,6 +41,7 @@ using bg::cli::non_empty_path;
 constexpr bg::scenarios::NumberLimits kRuns{1, 10000, "cases"};
 constexpr bg::scenarios::NumberLimits kConfirm{0, 100, "reruns"};
 constexpr bg::scenarios::NumberLimits kBudget{0, 86400, "seconds"};
+constexpr bg::scenarios::NumberLimits kWorkers{1, 64, "workers"};
 
 void add_run_options(CLI::App* cmd, bg::cli::RunArgs& args) {
   cmd->add_option("scenario-dir", args.scenario_dir, "deployment folder with scenario.yaml")->required();
@@ -106,6 +107,10 @@ int main(int argc, char** argv) {
   check->add_option("--out", check_args.out_dir, "folder for the minimal case's reports")->check(non_empty_path());
   check->add_flag("--keep", check_args.keep, "keep every case's history under <out>/cases");
   check->add_flag("-q,--quiet", check_args.quiet, "no per-case progress lines");
+  check
+      ->add_option("--workers", check_args.workers,
+                   "cases run at once on sim, with the same output as one at a time (default: the cores)")
+      ->check(bg::cli::whole_value(kWorkers));
   check->add_option("--engine", check_args.engine, std::string("the engine cases run on (default sim): ") + engine_help)
       ->check(CLI::IsMember({"live", "sim"}));
   check

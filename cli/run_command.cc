@@ -8,6 +8,7 @@
 #include "cli/preflight.h"
 #include "cli/progress_display.h"
 #include "reports/markdown_report.h"
+#include "reports/report_history.h"
 #include "sim/run.h"
 
 namespace bg::cli {
@@ -37,12 +38,14 @@ int run_command(const RunArgs& args) {
   ProgressDisplay progress(live, terminal_progress_wanted(args.quiet), terminal_color_wanted());
   options.live = &live;
   if (!args.quiet) options.log = [&progress](const std::string& line) { progress.print(line); };
+  reports::ReportHistory charted;  // the HTML report charts it, not history.jsonl read back
+  options.observe = [&charted](const core::Entry& e) { charted.observe(e); };
 
   auto result = sim::run_scenario(scenario, options);
   progress.stop();
   if (proxy_overridden) result.replay_command += " --proxy " + scenario.proxy.engine;
   if (app_overridden) result.replay_command += " --app " + scenario.app.engine;
-  auto written = write_reports(result, out);
+  auto written = write_reports(result, out, charted.entries());
   if (!args.quiet) std::cout << '\n' << reports::to_markdown(result) << '\n';
   if (result.verdict == core::Verdict::error) std::cerr << "bluegreen: " << result.error << '\n';
   std::cout << fmt::format("reports: {} {} {} {} {}\n", written.html.string(), written.markdown.string(),

@@ -2,7 +2,7 @@
 // SignalWatcher: how `bluegreen run` (and replay, verify, demo, check, catalogue) meet SIGINT, SIGTERM
 // and SIGHUP. The constructor blocks the three signals in the calling thread, so it must run first in
 // main, before any thread exists (threads inherit the mask; children reset theirs before exec), and
-// starts one thread that waits for them with sigtimedwait: no work ever runs in a signal handler.
+// starts one thread that waits for them with sigwaitinfo: no work ever runs in a signal handler.
 //  - The first signal raises sim::Interrupt: the run in progress stops in order (traffic, scripts,
 //    containers, proxy, real nginx), writes its history and reports marked interrupted, removes its
 //    folders, and main exits 128+signal.

@@ -27,14 +27,15 @@ ScenarioTimer::ScenarioTimer(boost::asio::any_io_executor executor, Clock& clock
     : executor_(executor),
       clock_(clock),
       virtual_clock_(dynamic_cast<VirtualClock*>(&clock)),
-      live_(executor),
-      virtual_(virtual_clock_ ? std::make_shared<Virtual>() : nullptr) {}
+      virtual_(virtual_clock_ ? std::make_shared<Virtual>() : nullptr) {
+  if (!virtual_clock_) live_.emplace(executor);
+}
 
 ScenarioTimer::~ScenarioTimer() { cancel(); }
 
 void ScenarioTimer::expires_after(Duration d) {
   if (!virtual_clock_) {
-    live_.expires_after(clock_.to_real(d));
+    live_->expires_after(clock_.to_real(d));
     return;
   }
   cancel();
@@ -43,7 +44,7 @@ void ScenarioTimer::expires_after(Duration d) {
 
 void ScenarioTimer::async_wait(Handler handler) {
   if (!virtual_clock_) {
-    live_.async_wait(std::move(handler));
+    live_->async_wait(std::move(handler));
     return;
   }
   auto pending = std::make_shared<Virtual::Pending>();
@@ -60,7 +61,7 @@ void ScenarioTimer::async_wait(Handler handler) {
 
 void ScenarioTimer::cancel() {
   if (!virtual_clock_) {
-    live_.cancel();
+    live_->cancel();
     return;
   }
   for (auto& [weak, call] : virtual_->waits) {

@@ -9,6 +9,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 #include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -42,8 +43,11 @@ class ScenarioTimer {
 
   boost::asio::any_io_executor executor_;
   Clock& clock_;
-  VirtualClock* virtual_clock_;     // set when the clock is virtual
-  boost::asio::steady_timer live_;  // used when it is not
+  VirtualClock* virtual_clock_;  // set when the clock is virtual
+  // Used when it is not, and made only then: a steady_timer gives its io_context an epoll reactor,
+  // and an io_context with one makes an epoll_wait syscall on every poll, which on sim is every time
+  // the virtual clock looks for ready handlers.
+  std::optional<boost::asio::steady_timer> live_;
   std::shared_ptr<Virtual> virtual_;
 };
 

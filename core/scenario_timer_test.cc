@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/detail/reactor.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -67,6 +68,26 @@ TEST(ScenarioTimer, OnAVirtualClockItFiresAtItsInstant) {
   EXPECT_EQ(seen, (std::vector<std::string>{"rearmed (first) aborted @0s", "cancelled aborted @0s", "early @2s",
                                             "rearmed @3s", "late @5s", "late, second wait @5s"}));
   EXPECT_EQ(clock.now(), Time(10s));
+}
+
+// Goal: on a virtual clock the timer gives its io_context no reactor (it makes no steady_timer): with
+// one, each poll of the io_context, which the clock makes before every instant, is an epoll_wait
+// syscall. A timer on a live clock does give it one, which shows the check can see it.
+TEST(ScenarioTimer, OnAVirtualClockItGivesTheIoContextNoReactor) {
+  VirtualClock clock;
+  boost::asio::io_context io;
+  clock.attach(io);
+  ScenarioTimer timer(io.get_executor(), clock);
+  bool fired = false;
+  timer.expires_after(1s);
+  timer.async_wait([&](boost::system::error_code ec) { fired = !ec; });
+  clock.run_until(Time(2s));
+  EXPECT_TRUE(fired);
+  EXPECT_FALSE(boost::asio::has_service<boost::asio::detail::reactor>(io));
+
+  ScaledClock live(0.001);
+  ScenarioTimer live_timer(io.get_executor(), live);
+  EXPECT_TRUE(boost::asio::has_service<boost::asio::detail::reactor>(io));
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 #include "explore/case_space.h"
 
 #include <fmt/format.h>
+#include <rapidcheck/detail/TestListener.h>
 
 #include <algorithm>
 
@@ -136,5 +137,21 @@ std::string describe(const Case& c) {
 }
 
 void showValue(const Case& c, std::ostream& os) { os << describe(c); }
+
+std::vector<Case> draw_search_cases(const rc::Gen<Case>& cases, uint64_t seed, int count) {
+  // The search itself, with a property that only draws and holds (and a listener told nothing).
+  struct Quiet : rc::detail::TestListener {
+    void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
+    void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
+    void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+  } quiet;
+  std::vector<Case> drawn;
+  rc::detail::TestParams params;
+  params.seed = seed;
+  params.maxSuccess = count;
+  params.disableShrinking = true;
+  rc::detail::checkTestable([&] { drawn.push_back(*cases); }, rc::detail::TestMetadata{}, params, quiet);
+  return drawn;
+}
 
 }  // namespace bg::explore

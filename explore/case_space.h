@@ -52,6 +52,12 @@ Knobs parse_knobs(const std::string& list);
 // and compose dialect among the scenario's and the ones whose behaviour differs (semantics.md §5, §3).
 rc::Gen<Case> case_gen(const scenarios::Scenario& s, const Knobs& vary = {});
 
+// The first `count` cases RapidCheck's search with `seed` draws from `cases`, in its order, without
+// running anything. The k-th case comes from the k-th split of the seed whatever happened to the
+// cases before it (a case_gen case is drawn at full size, so even the size RapidCheck gives a case
+// after discards does not matter): they are the cases the search asks for while none violates.
+std::vector<Case> draw_search_cases(const rc::Gen<Case>& cases, uint64_t seed, int count);
+
 // The scenario's own values as a case (what `check` tries first).
 Case own_case(const scenarios::Scenario& s);
 

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
+#include <rapidcheck/detail/TestListener.h>
+
+#include <set>
+#include <string>
+#include <vector>
 
 #include "explore/scenario_overrides.h"
 #include "scenarios/scenario_loader.h"
@@ -30,6 +35,35 @@ RC_GTEST_PROP(CaseSpace, OverridesOfADrawnCaseReproduceItsKnobs, ()) {
   RC_ASSERT(s.docker.compose == c.compose);
   // The first color serves before traffic starts.
   RC_ASSERT(s.run.warmup > s.app.listen_delay.max);
+}
+
+// Goal: the cases drawn ahead are those RapidCheck's search asks for, in its order, even when the
+// search discards cases on the way (a run that ended in a harness error): what lets `check` run
+// cases ahead on several workers.
+TEST(CaseSpace, CasesDrawnAheadAreThoseTheSearchAsksForDespiteDiscards) {
+  const auto gen = case_gen(seed());
+  const auto ahead = draw_search_cases(gen, 7, 30);
+  ASSERT_EQ(ahead.size(), 30u);
+  std::vector<std::string> asked;
+  struct Quiet : rc::detail::TestListener {
+    void onTestCaseFinished(const rc::detail::CaseDescription&) override {}
+    void onShrinkTried(const rc::detail::CaseDescription&, bool) override {}
+    void onTestFinished(const rc::detail::TestMetadata&, const rc::detail::TestResult&) override {}
+  } quiet;
+  rc::detail::TestParams params;
+  params.seed = 7;
+  params.maxSuccess = 20;
+  params.disableShrinking = true;
+  rc::detail::checkTestable(
+      [&] {
+        asked.push_back(describe(*gen));
+        if (asked.size() % 3 == 0) RC_DISCARD("a harness error");
+      },
+      rc::detail::TestMetadata{}, params, quiet);
+  ASSERT_EQ(asked.size(), 29u);  // 20 that held and 9 discarded
+  for (size_t i = 0; i < asked.size(); ++i) EXPECT_EQ(asked[i], describe(ahead[i])) << "case " << i;
+  std::set<std::string> distinct(asked.begin(), asked.end());
+  EXPECT_GT(distinct.size(), 10u);  // they are drawn, not one case over and over
 }
 
 // Goal: the scenario's own case needs no knob overrides, only Quick's shortenings.

@@ -3,9 +3,14 @@
 #include <fmt/format.h>
 #include <rapidcheck/detail/Configuration.h>
 
+#include <filesystem>
 #include <map>
+#include <memory>
+#include <optional>
+#include <thread>
 
 #include "core/stopwatch.h"
+#include "explore/case_lookahead.h"
 #include "explore/scenario_overrides.h"
 #include "sim/run.h"
 
@@ -47,7 +52,7 @@ bool same_violation(const reports::RunResult& first, const reports::RunResult& a
 
 // Runs one case on `engine`, with every override named in its replay command.
 CaseRun run_case(const scenarios::Scenario& base, const Case& c, const ExploreSettings& settings, int index,
-                 sim::Engine engine) {
+                 sim::Engine engine, sim::LiveProgress* live) {
   CaseRun run{c, overrides_for(base, c, settings.quick), {}};
   auto scenario = base;
   apply_overrides(scenario, run.overrides);
@@ -56,7 +61,7 @@ CaseRun run_case(const scenarios::Scenario& base, const Case& c, const ExploreSe
   options.seed = c.seed;
   options.time_scale = settings.time_scale;
   options.overrides = run.overrides;
-  options.live = settings.live;
+  options.live = live;
   if (!settings.work_dir.empty()) options.out_dir = settings.work_dir / fmt::format("case-{}", index);
   run.result = sim::run_scenario(scenario, options);
   return run;
@@ -75,7 +80,7 @@ void confirm(const scenarios::Scenario& scenario, const ExploreSettings& setting
     out.result = it->result;
     out.confirmed = 0;
     for (int i = 0; i < settings.confirm; ++i) {
-      auto again = run_case(scenario, it->c, settings, ++index, settings.confirm_engine);
+      auto again = run_case(scenario, it->c, settings, ++index, settings.confirm_engine, settings.live);
       settings.log(fmt::format("confirm{:>4} ({}): {} -> {} {}", index, sim::engine_name(settings.confirm_engine),
                                describe(it->c), core::verdict_name(again.result.verdict),
                                violated_invariants(again.result)));
@@ -94,6 +99,24 @@ void confirm(const scenarios::Scenario& scenario, const ExploreSettings& setting
   out.minimal = failures.back().c;
   out.overrides = failures.back().overrides;
   out.result = failures.back().result;
+}
+
+// Cases run ahead on `workers` workers, when that can pay: on sim only. A live case's timing is the
+// machine's, and a case beside it would make it late.
+std::unique_ptr<CaseLookahead> lookahead(const scenarios::Scenario& scenario, const ExploreSettings& settings,
+                                         const rc::Gen<Case>& cases) {
+  const int workers = settings.workers > 0 ? settings.workers : static_cast<int>(std::thread::hardware_concurrency());
+  if (workers < 2 || settings.engine != sim::Engine::sim) return nullptr;
+  auto run = [&scenario, &settings](const Case& c, int index) {
+    // No LiveProgress: several runs at once would mix their figures on the one progress line.
+    return run_case(scenario, c, settings, index, settings.engine, nullptr).result;
+  };
+  auto drop = [work_dir = settings.work_dir](int index) {
+    if (work_dir.empty()) return;
+    std::error_code ignored;
+    std::filesystem::remove_all(work_dir / fmt::format("case-{}", index), ignored);
+  };
+  return std::make_unique<CaseLookahead>(draw_search_cases(cases, settings.seed, settings.runs), 1, workers, run, drop);
 }
 
 }  // namespace
@@ -117,10 +140,13 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
   int index = 0;
 
   std::map<std::string, bool> tried;  // case -> whether it violated: RapidCheck may shrink to a case twice
+  auto ahead = lookahead(scenario, settings, cases);
+  size_t drawn = 0;  // cases the search has drawn so far, repeats included
 
   const auto property = [&] {
     const Case c = *cases;
     const bool shrinking = !failures.empty();
+    const size_t position = shrinking ? 0 : drawn++;
     if (auto seen = tried.find(describe(c)); seen != tried.end()) {
       if (seen->second) RC_FAIL("as before: " + describe(c));
       return;
@@ -129,7 +155,11 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
       out.budget_hit = true;
       return;  // declined unrun: counts as holding, so RapidCheck keeps the case it has
     }
-    auto run = run_case(scenario, c, settings, ++index, settings.engine);
+    ++index;
+    std::optional<reports::RunResult> ran_ahead;
+    if (ahead && !shrinking) ran_ahead = ahead->take(position, c, index);
+    auto run = ran_ahead ? CaseRun{c, overrides_for(scenario, c, settings.quick), std::move(*ran_ahead)}
+                         : run_case(scenario, c, settings, index, settings.engine, settings.live);
     const auto& r = run.result;
     if (shrinking)
       ++out.shrinks_tried;
@@ -140,8 +170,12 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
                              r.verdict == core::Verdict::violated ? " " + violated_invariants(r) : "",
                              r.failed + r.indeterminate, r.wall_seconds));
     bool violated = counts_as_violation(r, settings.min_failed);
+    // A case that violates ends the search, or is rerun to confirm it under the next case number:
+    // either way what was run ahead is dropped first (and a search that goes on after a rerun that
+    // did not confirm goes on one case at a time).
+    if (violated && ahead) ahead->stop();
     for (int again = 1; violated && again < settings.violations_needed; ++again) {
-      const auto rerun = run_case(scenario, c, settings, ++index, settings.engine);
+      const auto rerun = run_case(scenario, c, settings, ++index, settings.engine, settings.live);
       violated = counts_as_violation(rerun.result, settings.min_failed) && same_violation(r, rerun.result);
       settings.log(fmt::format("again  {:>3}: {} -> {} ({} failed, {:.1f}s)", index, describe(c),
                                core::verdict_name(rerun.result.verdict),
@@ -172,6 +206,7 @@ ExploreResult explore(const scenarios::Scenario& scenario, const ExploreSettings
     out.message = "gave up: " + tested.get<rc::detail::GaveUpResult>().description;
   if (tested.is<rc::detail::Error>()) out.message = "error: " + tested.get<rc::detail::Error>().description;
 
+  ahead.reset();  // what was run ahead and not taken is dropped before confirming reruns
   if (!failures.empty() && tested.is<rc::detail::FailureResult>()) {
     out.found = true;
     confirm(scenario, settings, failures, index, out);

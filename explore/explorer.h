@@ -40,7 +40,11 @@ struct ExploreSettings {
   // at the price of a rerun per violation found or accepted while shrinking.
   int violations_needed = 1;
   Quick quick;
-  Knobs vary;                      // the knobs cases vary (default: all)
+  Knobs vary;  // the knobs cases vary (default: all)
+  // Cases run at once while searching on sim, drawn ahead and taken in the search's order, so the
+  // output is that of one at a time (explore/case_lookahead.h); 0 = the machine's cores, 1 = none.
+  // Shrinking and live cases run one at a time.
+  int workers = 0;
   std::filesystem::path work_dir;  // each case's history goes to <work_dir>/case-N ("" = nowhere)
   std::function<void(const std::string&)> log = [](const std::string&) {};
   sim::LiveProgress* live = nullptr;  // each case's run keeps it up to date (sim/run.h)

@@ -2,11 +2,14 @@
 # check explores on the sim engine by default, and its replay line says so: one replay of that line
 # must then be the minimal case exactly (the same invariants broken, the same requests lost, the same
 # outage). (Before, check explored live at time scale 0.05, and on a busy CI machine its cases at the
-# race's edge violated where three replays of its line held.) Writes under ${OUT}.
+# race's edge violated where three replays of its line held.) The same check again with one worker
+# (cases one at a time, where the first ran them on every core) must print the same lines, but for
+# the seconds taken and its own folder, and leave the same case folders with the same histories.
+# Writes under ${OUT}.
 cmake_minimum_required(VERSION 3.20)   # if(IN_LIST), string(JSON)
 file(REMOVE_RECURSE ${OUT})
 string(TIMESTAMP started "%s")
-execute_process(COMMAND ${CLI} check ${SRC}/scenarios/data/seed --seed ${CHECK_SEED} --out ${OUT}/check
+execute_process(COMMAND ${CLI} check ${SRC}/scenarios/data/seed --seed ${CHECK_SEED} --keep --out ${OUT}/check
                 RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 400)
 string(TIMESTAMP finished "%s")
 math(EXPR took "${finished} - ${started}")
@@ -71,3 +74,7 @@ if(NOT replay_code EQUAL 1 OR NOT replay_invariants STREQUAL found_invariants)
   message(FATAL_ERROR "the sim replay (${line}) exited ${replay_code} breaking [${replay_invariants}]; "
                       "the check's case broke [${found_invariants}]")
 endif()
+
+# Again, one case at a time: the same cases, the same minimal case, the same lines and case folders.
+include(${CMAKE_CURRENT_LIST_DIR}/check_with_one_worker.cmake)
+check_again_with_one_worker("${SRC}/scenarios/data/seed;--seed;${CHECK_SEED};--keep" ${OUT}/check "${out}" ${code})

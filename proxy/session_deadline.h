@@ -33,9 +33,11 @@ class SessionDeadline {
  public:
   // `executor`: the session's (SessionExecutor::timer_executor); the timer's handler runs there. `owner`: kept weakly,
   // so a pending wait does not keep a closed session alive (its destruction cancels the wait).
-  SessionDeadline(boost::asio::any_io_executor executor, core::Clock& clock)
-      : timer_(executor), probe_(executor), clock_(clock) {
-    if (dynamic_cast<core::VirtualClock*>(&clock)) virtual_timer_.emplace(executor, clock);
+  SessionDeadline(boost::asio::any_io_executor executor, core::Clock& clock) : clock_(clock) {
+    if (dynamic_cast<core::VirtualClock*>(&clock))
+      virtual_timer_.emplace(executor, clock);
+    else
+      real_.emplace(executor);
   }
 
   void set_owner(std::weak_ptr<void> owner) { owner_ = std::move(owner); }
@@ -49,8 +51,8 @@ class SessionDeadline {
     // The deadline in the timers' own time: Asio reads its clock for the probe (the only reading
     // of real time here, as every socket deadline through Clock::to_real makes one). Scenario time
     // cannot stand in: a test clock's now() need not move with real time.
-    probe_.expires_after(real);
-    deadline_ = probe_.expiry();
+    real_->probe.expires_after(real);
+    deadline_ = real_->probe.expiry();
     if (real < shortest_) shortest_ = real;
     if (!waiting_ || deadline_ < wait_ends_) start_wait(deadline_ - real);
   }
@@ -71,11 +73,11 @@ class SessionDeadline {
     wait_ends_ = std::min(deadline_, now + shortest_);
     waiting_ = true;
     uint64_t generation = ++generation_;
-    timer_.expires_at(wait_ends_);
-    timer_.async_wait(boost::asio::bind_executor(timer_.get_executor(),
-                                                 [this, owner = owner_, generation](const boost::system::error_code&) {
-                                                   if (auto alive = owner.lock()) on_timer(generation);
-                                                 }));
+    real_->timer.expires_at(wait_ends_);
+    real_->timer.async_wait(boost::asio::bind_executor(
+        real_->timer.get_executor(), [this, owner = owner_, generation](const boost::system::error_code&) {
+          if (auto alive = owner.lock()) on_timer(generation);
+        }));
   }
 
   // On a virtual clock nothing is costly and every instant is exact: one scenario-time wait per arm.
@@ -102,9 +104,15 @@ class SessionDeadline {
     std::exchange(guarded_, nullptr)->close(ignored);
   }
 
-  boost::asio::steady_timer timer_;
-  boost::asio::steady_timer probe_;                   // never waited on: it only turns a duration into a deadline
-  std::optional<core::ScenarioTimer> virtual_timer_;  // on a VirtualClock, in place of the two above
+  // On a live clock. Not made on a virtual one: a steady_timer gives the io_context an epoll reactor,
+  // which the virtual clock's every poll would then ask with an epoll_wait syscall.
+  struct RealTimers {
+    explicit RealTimers(const boost::asio::any_io_executor& executor) : timer(executor), probe(executor) {}
+    boost::asio::steady_timer timer;
+    boost::asio::steady_timer probe;  // never waited on: it only turns a duration into a deadline
+  };
+  std::optional<RealTimers> real_;
+  std::optional<core::ScenarioTimer> virtual_timer_;  // on a VirtualClock, in place of real_
   core::Clock& clock_;
   std::weak_ptr<void> owner_;
   ProxySocket* guarded_ = nullptr;

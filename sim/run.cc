@@ -199,7 +199,10 @@ core::HistoryRead run_world(const scenarios::Scenario& s, const RunOptions& opti
   wo.keep_run_dir = options.keep_run_dir;
   World world(s, wo);
   // Before streaming starts, so that the entries the World kept while it was made are judged too.
-  world.history().set_observer([&judge](const core::Entry& e) { judge.observe(e); });
+  world.history().set_observer([&judge, &options](const core::Entry& e) {
+    judge.observe(e);
+    if (options.observe) options.observe(e);
+  });
   world.history().stream_to(history_path);
   result.drawn = world.drawn();
   options.log(fmt::format("scenario {} · seed {} · time scale {}", s.name, result.seed, result.time_scale));

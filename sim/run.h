@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "core/history.h"
 #include "reports/run_result.h"
 #include "scenarios/scenario.h"
 #include "sim/engine.h"
@@ -45,6 +46,10 @@ struct RunOptions {
   std::function<void(const RunProgress&)> progress;
   // Kept up to date as the run goes, for a display reading it from another thread (nullptr: none).
   LiveProgress* live = nullptr;
+  // Sees every entry of the history as it is appended, after the judge, in history.jsonl's order (the
+  // CLI keeps what its HTML report charts: reports/report_history.h). Called under the history's
+  // lock on the appending thread: it must be quick and must not append.
+  std::function<void(const core::Entry&)> observe;
 };
 
 reports::RunResult run_scenario(const scenarios::Scenario& scenario, const RunOptions& options);

@@ -119,8 +119,9 @@ PortPublisher::PortPublisher(asio::io_context& io, core::PortMap& ports, uint16_
       options_(options),
       network_(network),
       acceptor_(strand_, network_),
-      probe_timer_(strand_),
-      listener_(ports, host_port) {}
+      listener_(ports, host_port) {
+  if (!network_.is_sim()) probe_timer_.emplace(strand_);
+}
 
 void PortPublisher::start() {
   if (network_.is_sim() && !options_.userland_proxy) {
@@ -204,8 +205,8 @@ void PortPublisher::on_backend_refused() {
 
 void PortPublisher::schedule_probe() {
   if (stopped_) return;
-  probe_timer_.expires_after(options_.probe_interval);
-  probe_timer_.async_wait([self = shared_from_this()](const error_code& ec) {
+  probe_timer_->expires_after(options_.probe_interval);
+  probe_timer_->async_wait([self = shared_from_this()](const error_code& ec) {
     if (ec || self->stopped_) return;
     auto probe = std::make_shared<tcp::socket>(self->strand_);
     probe->async_connect(loopback(self->container_port_),
@@ -245,7 +246,7 @@ void PortPublisher::stop() {
 void PortPublisher::close_all() {
   error_code ignored;
   acceptor_.close(ignored);
-  probe_timer_.cancel();
+  if (probe_timer_) probe_timer_->cancel();
   std::vector<std::weak_ptr<Session>> sessions;
   {
     std::lock_guard lock(mutex_);

@@ -18,6 +18,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <vector>
 
 #include <utility>  // before Asio (design.md: Boost 1.74 under C++20)
@@ -85,7 +86,9 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
   Options options_;
   net::Network network_;
   net::Acceptor acceptor_;
-  boost::asio::steady_timer probe_timer_;
+  // Live without the userland proxy only: on sim NAT is modelled, and a steady_timer would give the
+  // io_context an epoll reactor, which the virtual clock's every poll would ask with a syscall.
+  std::optional<boost::asio::steady_timer> probe_timer_;
   mutable std::mutex mutex_;  // guards listener_, listening_, sessions_
   core::PortListener listener_;
   bool listening_ = false;

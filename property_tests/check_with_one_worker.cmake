@@ -1,0 +1,53 @@
+# check_again_with_one_worker(ARGS FIRST_OUT FIRST_STDOUT FIRST_CODE): runs `bluegreen check ARGS`
+# again with --workers 1 (one case at a time) into FIRST_OUT-one-worker, where the first check ran
+# with --keep on every core into FIRST_OUT. Both must print the same lines, but for the seconds taken
+# and their own folder, exit alike and leave the same case folders, and every case explored or
+# shrunk on sim must have written byte for byte the same history. CLI is the bluegreen to run.
+function(check_again_with_one_worker args first_out first_stdout first_code)
+  set(again_out_dir ${first_out}-one-worker)
+  file(REMOVE_RECURSE ${again_out_dir})
+  execute_process(COMMAND ${CLI} check ${args} --workers 1 --out ${again_out_dir}
+                  RESULT_VARIABLE again_code OUTPUT_VARIABLE again_stdout ERROR_VARIABLE again_err TIMEOUT 400)
+  foreach(which first again)
+    if(which STREQUAL "first")
+      set(text "${first_stdout}")
+      set(folder ${first_out})
+    else()
+      set(text "${again_stdout}")
+      set(folder ${again_out_dir})
+    endif()
+    string(REPLACE "${folder}" "<out>" text "${text}")
+    string(REGEX REPLACE "[0-9]+\\.[0-9]+s" "<t>s" text "${text}")
+    set(${which}_lines "${text}")
+  endforeach()
+  if(NOT again_code EQUAL first_code OR NOT first_lines STREQUAL again_lines)
+    message(FATAL_ERROR "the same check with one worker (exit ${again_code}) printed otherwise than on every core "
+                        "(exit ${first_code}):\n--- every core:\n${first_lines}\n--- one worker:\n${again_lines}")
+  endif()
+  file(GLOB first_cases RELATIVE ${first_out}/cases ${first_out}/cases/case-*)
+  file(GLOB again_cases RELATIVE ${again_out_dir}/cases ${again_out_dir}/cases/case-*)
+  list(SORT first_cases)
+  list(SORT again_cases)
+  if(NOT first_cases STREQUAL again_cases OR NOT first_cases)
+    message(FATAL_ERROR "the case folders differ: [${first_cases}] on every core, [${again_cases}] with one worker")
+  endif()
+  # The cases explored and shrunk on sim, each an exact replay (a confirming rerun may be live's own).
+  string(REGEX MATCHALL "\n(case  |shrink) +[0-9]+:" sim_lines "${first_stdout}")
+  set(sim_cases "")
+  foreach(line IN LISTS sim_lines)
+    string(REGEX MATCH "[0-9]+" number "${line}")
+    list(APPEND sim_cases case-${number})
+  endforeach()
+  if(NOT sim_cases)
+    message(FATAL_ERROR "the check printed no case line to compare by")
+  endif()
+  foreach(case IN LISTS sim_cases)
+    execute_process(COMMAND ${CMAKE_COMMAND} -E compare_files ${first_out}/cases/${case}/history.jsonl
+                            ${again_out_dir}/cases/${case}/history.jsonl RESULT_VARIABLE differ)
+    if(NOT differ EQUAL 0)
+      message(FATAL_ERROR "${case}/history.jsonl differs between the check on every core and with one worker")
+    endif()
+  endforeach()
+  list(LENGTH sim_cases n)
+  message(STATUS "with one worker: the same output, the same case folders and the same ${n} sim case histories")
+endfunction()
