@@ -2,10 +2,10 @@
 # check explores on the sim engine by default, and its replay line says so: one replay of that line
 # must then be the minimal case exactly (the same invariants broken, the same requests lost, the same
 # outage). (Before, check explored live at time scale 0.05, and on a busy CI machine its cases at the
-# race's edge violated where three replays of its line held.) The same check again with one worker
-# (cases one at a time, where the first ran them on every core) must print the same lines, but for
-# the seconds taken and its own folder, and leave the same case folders with the same histories.
-# Writes under ${OUT}.
+# race's edge violated where three replays of its line held.) That check on every core prints what
+# it prints one case at a time: check_later_violation.cmake, without this check's live confirming
+# rerun, whose outcome is the machine's to decide and would differ between the two checks now and
+# then. Writes under ${OUT}.
 cmake_minimum_required(VERSION 3.20)   # if(IN_LIST), string(JSON)
 file(REMOVE_RECURSE ${OUT})
 string(TIMESTAMP started "%s")
@@ -75,6 +75,3 @@ if(NOT replay_code EQUAL 1 OR NOT replay_invariants STREQUAL found_invariants)
                       "the check's case broke [${found_invariants}]")
 endif()
 
-# Again, one case at a time: the same cases, the same minimal case, the same lines and case folders.
-include(${CMAKE_CURRENT_LIST_DIR}/check_with_one_worker.cmake)
-check_again_with_one_worker("${SRC}/scenarios/data/seed;--seed;${CHECK_SEED};--keep" ${OUT}/check "${out}" ${code})
