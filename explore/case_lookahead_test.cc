@@ -75,8 +75,11 @@ TEST(CaseLookahead, DropsWhatWasRunAheadAndNotTaken) {
   std::set<int> ran(runs.ran.begin(), runs.ran.end()), dropped(runs.dropped.begin(), runs.dropped.end());
   EXPECT_EQ(runs.dropped.size(), dropped.size());  // each once
   for (int index : {1, 2}) EXPECT_EQ(dropped.count(index), 0u);
-  for (int index : ran)
-    if (index > 2) EXPECT_EQ(dropped.count(index), 1u) << "case " << index << " ran ahead and was kept";
+  for (int index : ran) {
+    if (index > 2) {
+      EXPECT_EQ(dropped.count(index), 1u) << "case " << index << " ran ahead and was kept";
+    }
+  }
   EXPECT_FALSE(ahead.take(2, upcoming[2], 3));  // the caller runs what comes after a stop itself
 }
 
