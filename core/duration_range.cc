@@ -16,7 +16,12 @@ std::string DurationRange::text() const {
 }
 
 std::string drawn_note(std::string_view name, Duration drawn, const DurationRange& from) {
+  if (from.fixed()) return "";
   return fmt::format("{} {} (drawn from {})", name, format_seconds(drawn), from.text());
+}
+
+std::string drawn_suffix(std::string_view name, Duration drawn, const DurationRange& from) {
+  return from.fixed() ? "" : " " + drawn_note(name, drawn, from);
 }
 
 }  // namespace bg::core

@@ -34,7 +34,9 @@ struct DurationRange {
 };
 
 // What a history detail says of a drawn value: "listen_delay 3.420s (drawn from 2.5s..3.5s)". Only
-// for a range: details of fixed values stay as they were, so existing histories do not change.
+// for a range: "" for a fixed one, so details of fixed values stay as they were and existing
+// histories do not change. drawn_suffix is the same after a space, to end a detail with.
 std::string drawn_note(std::string_view name, Duration drawn, const DurationRange& from);
+std::string drawn_suffix(std::string_view name, Duration drawn, const DurationRange& from);
 
 }  // namespace bg::core

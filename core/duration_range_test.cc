@@ -63,6 +63,10 @@ TEST(DurationRange, SaysItselfAsWritten) {
   EXPECT_EQ(kRange.text(), "2.5s..3.5s");
   EXPECT_EQ(DurationRange(seconds(3)).text(), "3s");
   EXPECT_EQ(drawn_note("listen_delay", milliseconds(3420), kRange), "listen_delay 3.420s (drawn from 2.5s..3.5s)");
+  EXPECT_EQ(drawn_suffix("listen_delay", milliseconds(3420), kRange), " listen_delay 3.420s (drawn from 2.5s..3.5s)");
+  // A fixed value was not drawn: nothing is said of it.
+  EXPECT_EQ(drawn_note("listen_delay", seconds(3), DurationRange(seconds(3))), "");
+  EXPECT_EQ(drawn_suffix("listen_delay", seconds(3), DurationRange(seconds(3))), "");
 }
 
 }  // namespace bg::core

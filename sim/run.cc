@@ -106,8 +106,7 @@ void run_phases(World& world, const scenarios::Scenario& s, const RunOptions& op
     const core::Duration interval = world.swap_interval(n);
     if (!world.wait(interval)) throw HarnessError("stopped before swap " + std::to_string(n));
     // A range says what this swap drew, so that a report reader sees when its push came.
-    const std::string drawn =
-        s.run.swap_interval.fixed() ? "" : core::drawn_note("swap_interval", interval, s.run.swap_interval);
+    const std::string drawn = core::drawn_note("swap_interval", interval, s.run.swap_interval);
     options.log(fmt::format("swap {} of {}{}", n, s.run.swaps, drawn.empty() ? "" : " after " + drawn));
     live.swap = n;
     live.phase = RunPhase::swap;

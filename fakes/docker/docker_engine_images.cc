@@ -45,8 +45,7 @@ Image stock_image(const RegistryImage& stock, core::Rng& rng) {
 std::pair<core::Duration, std::string> DockerEngine::draw_build_duration() {
   std::lock_guard lock(mutex_);  // builds of two runners may start at once on the live engine
   const core::Duration d = options_.build_duration.draw(build_duration_rng_);
-  if (options_.build_duration.fixed()) return {d, ""};
-  return {d, " " + core::drawn_note("build_duration", d, options_.build_duration)};
+  return {d, core::drawn_suffix("build_duration", d, options_.build_duration)};
 }
 
 BuildResult DockerEngine::build(const Dockerfile& dockerfile, const std::string& tag, std::stop_token stop) {

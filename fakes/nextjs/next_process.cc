@@ -116,9 +116,7 @@ void NextProcess::on_start() {
   log(core::AppWhat::starting, 0, {},
       fmt::format("next {} sigterm={} before_ready={}{}", p.version, to_string(p.sigterm_mode()),
                   to_string(p.before_ready_mode()),
-                  p.listen_delay_drawn_from.fixed()
-                      ? ""
-                      : " " + core::drawn_note("listen_delay", p.listen_delay, p.listen_delay_drawn_from)));
+                  core::drawn_suffix("listen_delay", p.listen_delay, p.listen_delay_drawn_from)));
   listen_timer_.expires_after(p.listen_delay);
   listen_timer_.async_wait([self = shared_from_this()](boost::system::error_code ec) {
     if (!ec && !self->done_) self->on_listen_timer();

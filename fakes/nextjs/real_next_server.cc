@@ -215,12 +215,10 @@ void RealNextServer::start() {
   NextAppProfile profile;
   profile.version = settings_.version;
   if (!delivery.reaches_app) profile.sigterm = SigtermMode::ignore;
-  const std::string starting = fmt::format(
-      "next {} sigterm={} before_ready={}{} real node server.js", settings_.version, to_string(profile.sigterm_mode()),
-      to_string(BeforeReady::hold),
-      settings_.listen_delay_drawn_from.fixed()
-          ? ""
-          : " " + core::drawn_note("listen_delay", settings_.listen_delay, settings_.listen_delay_drawn_from));
+  const std::string starting =
+      fmt::format("next {} sigterm={} before_ready={}{} real node server.js", settings_.version,
+                  to_string(profile.sigterm_mode()), to_string(BeforeReady::hold),
+                  core::drawn_suffix("listen_delay", settings_.listen_delay, settings_.listen_delay_drawn_from));
   for (auto* p : {&w.out, &w.err, &w.wake})
     if (::pipe2(p->data(), O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
   for (int fd : {w.out[0], w.err[0], w.wake[0]}) ::fcntl(fd, F_SETFL, O_NONBLOCK);
