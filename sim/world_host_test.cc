@@ -135,6 +135,20 @@ TEST(WorldHost, WritesStayInTheRunAndLeftoversDieWithIt) {
   EXPECT_EQ(after.threads, before.threads);
 }
 
+// Goal: the shims' binary and the real programs they hand work back to are the machine's own files,
+// bound into the host read-only: a script running as root opens neither for writing (an open for
+// append writes nothing, so the check is harmless to the machine even when it fails).
+TEST(WorldHost, TheShimsAndTheRealProgramsCannotBeWritten) {
+  HookScenario folder(
+      ": >> /run/bluegreen/real/timeout 2>/dev/null && { echo 'real timeout writable' >&2; exit 3; }\n"
+      ": >> /run/bluegreen/bluegreen-shim 2>/dev/null && { echo 'shim writable' >&2; exit 4; }\n"
+      "test -x /run/bluegreen/real/timeout || exit 5\n"
+      "/run/bluegreen/real/timeout 5 true || exit 6\n"
+      "echo done");
+  auto r = run(folder);
+  EXPECT_TRUE(judge::ran_to_its_end(r)) << r.error;
+}
+
 // Goal: the documented CodeDeploy idiom — start the swap in the background with its output
 // redirected — keeps running after the hook returns, as on an instance: its docker commands reach the
 // fakes after the deployment has succeeded.

@@ -144,13 +144,15 @@ MountPlan HostLayout::prepare() const {
   step(MountStep::Kind::tmpfs, "/run", "", "size=16m,mode=755");
 
   // /run/bluegreen: the shims' socket and binary, and the real programs they hand work back to.
+  // The binaries are bound read-only onto empty files, not copied: a copy was 11 MB written per run
+  // (the shim alone is 7 MB), a tenth of a sim case's CPU.
   const fs::path ctl = o_.run_dir / "ctl";
   fs::create_directories(ctl / "real");
-  fs::copy_file(o_.shim_binary, ctl / "bluegreen-shim", fs::copy_options::overwrite_existing);
+  std::vector<std::pair<std::string, fs::path>> binaries = {{"/run/bluegreen/bluegreen-shim", o_.shim_binary}};
   for (const auto& name : o_.real_programs)
     for (const char* dir : {"usr/bin", "usr/sbin", "bin"})
       if (fs::exists(o_.machine_root / dir / name)) {
-        fs::copy_file(o_.machine_root / dir / name, ctl / "real" / name, fs::copy_options::overwrite_existing);
+        binaries.emplace_back(std::string(kRealProgramsInside) + "/" + name, o_.machine_root / dir / name);
         break;
       }
   MountStep run_bluegreen;
@@ -158,6 +160,15 @@ MountPlan HostLayout::prepare() const {
   run_bluegreen.target = "/run/bluegreen";
   run_bluegreen.source = ctl.string();
   plan.steps.push_back(run_bluegreen);
+  for (const auto& [inside, real] : binaries) {
+    step(MountStep::Kind::file, inside);
+    MountStep s;
+    s.kind = MountStep::Kind::bind;
+    s.target = inside;
+    s.source = real.string();
+    s.read_only = true;
+    plan.steps.push_back(s);
+  }
   for (const auto& [inside, real] : o_.extra_binds) {
     MountStep s;
     s.kind = MountStep::Kind::bind;

@@ -29,7 +29,7 @@ struct HostLayoutOptions {
     std::vector<std::string> paths;  // "/usr/bin/docker", ...
   };
   std::vector<Shim> shims;
-  // Real programs the shims hand work back to (`timeout`), copied to /run/bluegreen/real/<name>
+  // Real programs the shims hand work back to (`timeout`), bound read-only at /run/bluegreen/real/<name>
   // because the shims take their usual paths.
   std::vector<std::string> real_programs;
   // The machine's root as the host's lower layers see it ("/"; tests may point elsewhere).

@@ -63,14 +63,32 @@ TEST(HostLayout, OverlaysTheSystemAndGivesTheRunItsOwnFolders) {
 }
 
 // Goal: the shims stand at the real programs' paths (in the overlay's upper layer, so the machine's
-// own /usr/bin/docker is never touched), and the programs they hand work back to are copied aside.
+// own /usr/bin/docker is never touched), and the shim's binary and the programs the shims hand work
+// back to are bound aside read-only, after /run/bluegreen itself (a script running as root must not
+// write through to the machine's /usr/bin/timeout).
 TEST(HostLayout, PlacesShimsAtTheRealProgramsPaths) {
   TempDir run;
-  HostLayout(options(run.path)).prepare();
+  const auto plan = HostLayout(options(run.path)).prepare();
   EXPECT_EQ(fs::read_symlink(run.path / "layer/usr/upper/bin/docker"), "/run/bluegreen/bluegreen-shim");
   EXPECT_EQ(fs::read_symlink(run.path / "host/usr/local/bin/docker-compose"), "/run/bluegreen/bluegreen-shim");
-  EXPECT_TRUE(fs::exists(run.path / "ctl/real/timeout"));
-  EXPECT_TRUE(fs::exists(run.path / "ctl/bluegreen-shim"));
+  auto position = [&](const std::string& target) {
+    for (size_t i = 0; i < plan.steps.size(); ++i)
+      if (plan.steps[i].kind == MountStep::Kind::bind && plan.steps[i].target == target) return i;
+    return plan.steps.size();
+  };
+  const size_t ctl = position("/run/bluegreen");
+  ASSERT_LT(ctl, plan.steps.size());
+  EXPECT_EQ(plan.steps[ctl].source, (run.path / "ctl").string());
+  for (const auto& [inside, real] : {std::pair<std::string, std::string>{"/run/bluegreen/real/timeout", "timeout"},
+                                     {"/run/bluegreen/bluegreen-shim", "true"}}) {
+    const size_t at = position(inside);
+    ASSERT_LT(at, plan.steps.size()) << inside;
+    EXPECT_GT(at, ctl) << inside;
+    EXPECT_TRUE(plan.steps[at].read_only) << inside;
+    EXPECT_EQ(fs::path(plan.steps[at].source).filename(), real) << inside;
+    EXPECT_TRUE(fs::exists(plan.steps[at].source)) << inside;
+    EXPECT_NE(find(plan, MountStep::Kind::file, inside), nullptr) << inside;  // the mount point
+  }
 }
 
 // Goal: the instance's default user exists in its /etc/passwd (written to the upper layer), per OS.

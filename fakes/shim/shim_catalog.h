@@ -18,7 +18,7 @@ struct ShimmedProgram {
 const std::vector<ShimmedProgram>& shimmed_programs();
 const ShimmedProgram* find_shimmed_program(const std::string& name);
 
-// Real programs the shims hand work back to, copied into the host at /run/bluegreen/real/.
+// Real programs the shims hand work back to, bound read-only into the host at /run/bluegreen/real/.
 const std::vector<std::string>& real_programs_for_shims();
 
 }  // namespace bg::fakes
