@@ -19,6 +19,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/run_folder.h"
 #include "sim/process_tree.h"
 #include "test_support/wait.h"
 
@@ -105,13 +106,14 @@ std::vector<pid_t> leftovers() {
 // Run folders (core/run_folder.h) whose owner file names `pid`.
 std::vector<fs::path> folders_owned_by(pid_t pid) {
   std::vector<fs::path> out;
-  for (const auto& entry : fs::directory_iterator("/tmp")) {
-    const auto name = entry.path().filename().string();
-    if (name.rfind("bluegreen-", 0) != 0 && name.rfind("bg_nginx_", 0) != 0) continue;
-    std::ifstream owner(entry.path() / "owner");
-    pid_t p = 0;
-    if (owner >> p && p == pid) out.push_back(entry.path());
-  }
+  for (const auto& parent : bg::core::run_folder_parents())
+    for (const auto& entry : fs::directory_iterator(parent)) {
+      const auto name = entry.path().filename().string();
+      if (name.rfind("bluegreen-", 0) != 0 && name.rfind("bg_nginx_", 0) != 0) continue;
+      std::ifstream owner(entry.path() / "owner");
+      pid_t p = 0;
+      if (owner >> p && p == pid) out.push_back(entry.path());
+    }
   return out;
 }
 

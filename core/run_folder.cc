@@ -1,7 +1,12 @@
 #include "core/run_folder.h"
 
+#include <sys/statfs.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
+#include <linux/magic.h>
+
+#include <algorithm>
 #include <cstdlib>
 #include <fstream>
 #include <mutex>
@@ -86,7 +91,35 @@ int remove_folders_where(const fs::path& dir, Pred remove) {
   return removed;
 }
 
+// /dev/shm as world_folder_parent() describes it: a tmpfs we may write, with room, whose folders
+// take a user.* attribute (tried on a folder made for the purpose and removed at once).
+bool shm_serves_runs() {
+  const fs::path shm = "/dev/shm";
+  struct statfs st {};
+  if (::statfs(shm.c_str(), &st) != 0 || st.f_type != TMPFS_MAGIC) return false;
+  constexpr unsigned long long kRoom = 64ULL << 20;  // a run folder holds well under 1 MB
+  if (static_cast<unsigned long long>(st.f_bavail) * st.f_bsize < kRoom) return false;
+  std::string probe = (shm / "bluegreen-probe-XXXXXX").string();
+  if (!::mkdtemp(probe.data())) return false;
+  const bool xattrs = ::setxattr(probe.c_str(), "user.bluegreen", "1", 1, 0) == 0;
+  ::rmdir(probe.c_str());
+  return xattrs;
+}
+
 }  // namespace
+
+const fs::path& world_folder_parent() {
+  static const fs::path parent = shm_serves_runs() ? fs::path("/dev/shm") : fs::path("/tmp");
+  return parent;
+}
+
+std::vector<fs::path> run_folder_parents() {
+  std::vector<fs::path> out;
+  std::error_code ec;
+  for (const fs::path& p : {world_folder_parent(), fs::path("/tmp"), fs::temp_directory_path(ec)})
+    if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  return out;
+}
 
 fs::path make_run_folder(const fs::path& dir, const std::string& prefix) {
   std::string templ = (dir / (prefix + "XXXXXX")).string();

@@ -1,9 +1,9 @@
 #pragma once
-// Run folders: the temporary folders a run makes (/tmp/bluegreen-XXXXXX for the world,
-// /tmp/bg_nginx_XXXXXX for a real nginx's prefix, ...) each hold an `owner` file naming the process
-// that made them (its pid and start time, so a reused pid is not taken for the owner). A run killed
-// before it could clean up (SIGKILL, a crash) leaves its folders behind; the next run removes the
-// folders whose owner is gone, and never one whose owner still runs.
+// Run folders: the temporary folders a run makes (bluegreen-XXXXXX for the world, in
+// world_folder_parent(); /tmp/bg_nginx_XXXXXX for a real nginx's prefix, ...) each hold an `owner` file naming the
+// process that made them (its pid and start time, so a reused pid is not taken for the owner). A run killed before it
+// could clean up (SIGKILL, a crash) leaves its folders behind; the next run removes the folders whose owner is gone,
+// and never one whose owner still runs.
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -17,6 +17,19 @@ std::filesystem::path make_run_folder(const std::filesystem::path& dir, const st
 
 // The folder prefixes of bluegreen's runs, in the system's temporary folder.
 inline constexpr const char* kRunFolderPrefixes[] = {"bluegreen-", "bg_nginx_"};
+
+// Where a run's world folder (bluegreen-XXXXXX: the sandboxed host's layers, the deployment root, the
+// shims' socket) goes: /dev/shm when it is a tmpfs this process can write, with room for runs, and
+// that takes user.* extended attributes (an unprivileged overlay keeps its whiteouts there; tmpfs
+// has them from Linux 6.6); /tmp otherwise. A run creates and removes some 350 files, folders and
+// links there, and on ext4 each new inode after many deletions scans the recently deleted ones
+// (ext4's recently_deleted(): a third of a sim case's CPU under `check` on a CI machine). Decided once
+// per process. The path stays short: the shims' Unix socket path must fit 108 bytes.
+const std::filesystem::path& world_folder_parent();
+
+// Every folder run folders are made in: world_folder_parent(), /tmp and the system's temporary
+// folder, each once. Where a leftover is looked for.
+std::vector<std::filesystem::path> run_folder_parents();
 
 // Removes every run folder in `dir` whose owner file names a process that no longer runs. Folders
 // without an owner file (older bluegreen versions, or one being made this instant) are left alone.

@@ -1,6 +1,8 @@
 #include "core/run_folder.h"
 
 #include <gtest/gtest.h>
+#include <linux/magic.h>
+#include <sys/statfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -76,6 +78,26 @@ TEST(RunFolder, ListsTheFoldersThisProcessStillHas) {
   EXPECT_NE(std::find(own.begin(), own.end(), kept), own.end());
   EXPECT_EQ(std::find(own.begin(), own.end(), removed), own.end());
   remove_run_folder(kept);
+}
+
+// Goal: the world's folder goes to /dev/shm only when that is a tmpfs (else /tmp), a folder made
+// there works, and the places a leftover is looked for include it and /tmp, each once.
+TEST(RunFolder, TheWorldsFolderIsOnATmpfsWhenThereIsOne) {
+  const fs::path parent = world_folder_parent();
+  ASSERT_TRUE(parent == "/dev/shm" || parent == "/tmp") << parent;
+  if (parent == "/dev/shm") {
+    struct statfs st {};
+    ASSERT_EQ(::statfs("/dev/shm", &st), 0);
+    EXPECT_EQ(st.f_type, TMPFS_MAGIC);
+  }
+  const auto folder = make_run_folder(parent, "bluegreen-");
+  EXPECT_TRUE(fs::exists(folder / "owner"));
+  remove_run_folder(folder);
+  EXPECT_FALSE(fs::exists(folder));
+  const auto parents = run_folder_parents();
+  EXPECT_NE(std::find(parents.begin(), parents.end(), parent), parents.end());
+  EXPECT_NE(std::find(parents.begin(), parents.end(), fs::path("/tmp")), parents.end());
+  for (const auto& p : parents) EXPECT_EQ(std::count(parents.begin(), parents.end(), p), 1) << p;
 }
 
 }  // namespace bg::core

@@ -270,8 +270,7 @@ reports::RunResult run_scenario(const scenarios::Scenario& s, const RunOptions& 
   result.replay_command = replay_command(s, result.seed, options.time_scale, options.overrides, options.engine);
   core::raise_open_file_limit();
   // Folders of runs that were killed before they could remove them (their owner is gone).
-  core::remove_stale_run_folders();
-  if (std::filesystem::temp_directory_path() != "/tmp") core::remove_stale_run_folders("/tmp");
+  for (const auto& parent : core::run_folder_parents()) core::remove_stale_run_folders(parent);
 
   bool judged = false;
   if (Interrupt::requested()) {

@@ -8,9 +8,9 @@ namespace bg::sim {
 namespace fs = std::filesystem;
 
 RunFolder::RunFolder(const scenarios::Scenario& scenario) {
-  // Short: the shims' Unix socket path must fit 108 bytes. With an owner file, so that the next run
-  // removes it if this one is killed before it can (core/run_folder.h).
-  dir_ = core::make_run_folder("/tmp", "bluegreen-");
+  // On a tmpfs when there is one (core/run_folder.h says why). With an owner file, so that the next
+  // run removes it if this one is killed before it can.
+  dir_ = core::make_run_folder(core::world_folder_parent(), "bluegreen-");
   try {
     stage(scenario);
   } catch (...) {

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "core/run_folder.h"
 #include "fakes/codedeploy/agent.h"
 #include "fakes/pipeline/pipeline.h"
 #include "scenarios/scenario_loader.h"
@@ -149,13 +150,15 @@ TEST(WorldPipeline, MalformedAppspecThrowsAndLeavesNoRunFolder) {
     message = e.what();
   }
   EXPECT_NE(message.find("appspec.yml:"), std::string::npos) << message;
-  // Run folders are /tmp/bluegreen-*; this one would hold the token in its bundle's appspec.
-  for (const auto& entry : fs::directory_iterator("/tmp")) {
-    if (entry.path().filename().string().rfind("bluegreen-", 0) != 0) continue;
-    std::ifstream in(entry.path() / "bundle/appspec.yml");
-    std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    EXPECT_EQ(text.find(token), std::string::npos) << entry.path();
-  }
+  // Run folders are bluegreen-* (core/run_folder.h); this one would hold the token in its bundle's
+  // appspec.
+  for (const auto& parent : core::run_folder_parents())
+    for (const auto& entry : fs::directory_iterator(parent)) {
+      if (entry.path().filename().string().rfind("bluegreen-", 0) != 0) continue;
+      std::ifstream in(entry.path() / "bundle/appspec.yml");
+      std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+      EXPECT_EQ(text.find(token), std::string::npos) << entry.path();
+    }
 }
 
 }  // namespace bg::sim

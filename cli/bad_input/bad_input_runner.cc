@@ -11,6 +11,7 @@
 
 #include <set>
 
+#include "core/run_folder.h"
 #include "core/stopwatch.h"
 
 namespace bg::bad_input {
@@ -23,10 +24,12 @@ constexpr size_t kMaxOutput = 256 * 1024;
 
 std::set<std::string> run_folders() {
   std::set<std::string> out;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator("/tmp", ec)) {
-    const auto name = e.path().filename().string();
-    if (name.starts_with("bluegreen-") || name.starts_with("bg_nginx_")) out.insert(e.path().string());
+  for (const auto& parent : core::run_folder_parents()) {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(parent, ec)) {
+      const auto name = e.path().filename().string();
+      if (name.starts_with("bluegreen-") || name.starts_with("bg_nginx_")) out.insert(e.path().string());
+    }
   }
   return out;
 }
@@ -55,7 +58,9 @@ bool isolate_tmp(const std::vector<fs::path>& keep_visible) {
   }
   if (::unshare(CLONE_NEWNS) != 0) return false;
   if (::mount(nullptr, "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return false;
-  return ::mount("bg-bad-input-tmp", "/tmp", "tmpfs", 0, "size=256m,mode=1777") == 0;
+  // /dev/shm too, where a run's world folder goes when it is a tmpfs (core/run_folder.h).
+  if (::mount("bg-bad-input-tmp", "/tmp", "tmpfs", 0, "size=256m,mode=1777") != 0) return false;
+  return ::mount("bg-bad-input-shm", "/dev/shm", "tmpfs", 0, "size=256m,mode=1777") == 0;
 }
 
 Outcome run(const std::string& command, const fs::path& lock, bool isolated, int deadline_seconds) {

@@ -10,6 +10,7 @@
 
 #include "cli/bad_input/bad_input_case.h"
 #include "cli/bad_input/bad_input_runner.h"
+#include "core/run_folder.h"
 #include "core/shell_quote.h"
 
 namespace bg::bad_input {
@@ -71,7 +72,9 @@ TEST_P(BadInput, ExitsTwoNamingFileLineAndField) {
   if (!std::regex_search(o.output, std::regex(pattern))) failures.push_back("the message does not match: " + pattern);
   std::smatch raw;
   if (std::regex_search(o.output, raw, kRawLibraryMessage)) failures.push_back("a raw library message: " + raw.str());
-  if (o.output.find("/tmp/bluegreen-") != std::string::npos) failures.push_back("names a run's temporary copy");
+  for (const auto& parent : core::run_folder_parents())
+    if (o.output.find((parent / "bluegreen-").string()) != std::string::npos)
+      failures.push_back("names a run's temporary copy");
   if (o.seconds > kGenerousSeconds) failures.push_back("took " + std::to_string(o.seconds) + " s");
   for (const auto& left : o.left_behind)
     failures.push_back("left behind: " + left + (o.isolated ? "" : " (no private /tmp: maybe another test's)"));
