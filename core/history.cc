@@ -8,15 +8,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/event_line.h"
 #include "core/events_json.h"
 #include "core/history_reader.h"
 
 namespace bg::core {
 namespace {
 
-// An event's line without its seq, which is only known under the lock: the costly part (building
-// and dumping the JSON object) runs on the appending thread without holding anyone up.
-std::string body_of(const Event& event) { return event_to_json(event).dump(); }
+// An event's line without its seq, which is only known under the lock: the costly part (writing
+// the JSON object) runs on the appending thread without holding anyone up.
+std::string body_of(const Event& event) { return event_line(event); }
 
 std::string with_seq(uint64_t seq, const std::string& body) {
   // body is "{...}" and never "{}": every event has its "type".
