@@ -84,7 +84,7 @@ int main(int argc, char** argv) {
   replay->add_option("--set", run_args.overrides, "key=value over scenario.yaml, as the violation printed");
   const char* engine_help =
       "live (real sockets and threads, real time scaled by --time-scale) or sim (the deterministic engine: "
-      "virtual time and an in-memory network; a seed is an exact replay); default live";
+      "virtual time and an in-memory network; a seed is an exact replay)";
 
   bg::cli::CheckArgs check_args;
   check_args.command = command;
@@ -111,7 +111,7 @@ int main(int argc, char** argv) {
       ->add_option("--workers", check_args.workers,
                    "cases run at once on sim, with the same output as one at a time (default: the cores)")
       ->check(bg::cli::whole_value(kWorkers));
-  check->add_option("--engine", check_args.engine, std::string("the engine cases run on (default sim): ") + engine_help)
+  check->add_option("--engine", check_args.engine, std::string("the engine cases run on, default sim: ") + engine_help)
       ->check(CLI::IsMember({"live", "sim"}));
   check
       ->add_option("--confirm-engine", check_args.confirm_engine,
@@ -130,7 +130,7 @@ int main(int argc, char** argv) {
   odds->add_option("--set", odds_args.overrides, "key=value laid over scenario.yaml, as replay lines use");
   odds->add_option("--out", odds_args.out_dir, "folder for odds.txt and odds.json")->check(non_empty_path());
   odds->add_flag("-q,--quiet", odds_args.quiet, "no line per run");
-  odds->add_option("--engine", odds_args.engine, std::string("the engine the runs go on (default sim): ") + engine_help)
+  odds->add_option("--engine", odds_args.engine, std::string("the engine the runs go on, default sim: ") + engine_help)
       ->check(CLI::IsMember({"live", "sim"}));
 
   std::vector<std::filesystem::path> demo_dirs;
@@ -143,7 +143,8 @@ int main(int argc, char** argv) {
                    "the proxy of every run: bluegreen or nginx (default: each scenario's)")
       ->check(CLI::IsMember({"bluegreen", "nginx"}));
   demo->add_option("--app", demo_engines.app, app_help)->check(CLI::IsMember({"fake", "real"}));
-  demo->add_option("--engine", demo_engines.engine, engine_help)->check(CLI::IsMember({"live", "sim"}));
+  demo->add_option("--engine", demo_engines.engine, std::string("default live: ") + engine_help)
+      ->check(CLI::IsMember({"live", "sim"}));
 
   auto* verify = app.add_subcommand("verify", "run a scenario; exit 0 when it reached the verdict it expects");
   add_run_options(verify, run_args);
@@ -154,7 +155,8 @@ int main(int argc, char** argv) {
       ->check(CLI::IsMember({"bluegreen", "nginx"}));
   verify->add_option("--app", run_args.app_engine, app_help)->check(CLI::IsMember({"fake", "real"}));
   for (auto* cmd : {run, replay, verify})
-    cmd->add_option("--engine", run_args.engine, engine_help)->check(CLI::IsMember({"live", "sim"}));
+    cmd->add_option("--engine", run_args.engine, std::string("default live: ") + engine_help)
+        ->check(CLI::IsMember({"live", "sim"}));
 
   std::filesystem::path races_dir = "scenarios/data/races", catalogue_out = "bluegreen-out/catalogue";
   std::string only;
@@ -163,7 +165,8 @@ int main(int argc, char** argv) {
   catalogue->add_option("--out", catalogue_out, "folder for each scenario's reports")->check(non_empty_path());
   catalogue->add_option("--only", only, "only scenarios whose name starts with this (e.g. R03)");
   std::string catalogue_engine = "live";
-  catalogue->add_option("--engine", catalogue_engine, engine_help)->check(CLI::IsMember({"live", "sim"}));
+  catalogue->add_option("--engine", catalogue_engine, std::string("default live: ") + engine_help)
+      ->check(CLI::IsMember({"live", "sim"}));
 
   // `init` only reads a folder and writes a file: none of the run machinery below (signal handling,
   // run dispatch) concerns it, so it ends the process from its callback, once parsing is done.
