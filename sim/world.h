@@ -229,7 +229,8 @@ class World {
   // sim: the in-memory network, before the io_context (sockets its queued handlers hold need it).
   std::unique_ptr<net::SimNetwork> sim_network_;
   net::Network network_;  // the kernel's loopback (live) or sim_network_
-  boost::asio::io_context io_;
+  // sim: one thread at a time runs it (the clock's), which a concurrency hint of 1 tells Asio.
+  boost::asio::io_context io_{options_.engine == Engine::sim ? 1 : BOOST_ASIO_CONCURRENCY_HINT_DEFAULT};
   std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work_;
   std::vector<std::thread> io_threads_;
   // bluegreen's ProxyServer or the real nginx (RealNginx), as scenario.proxy.engine says.
