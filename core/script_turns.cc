@@ -1,6 +1,13 @@
 #include "core/script_turns.h"
 
+#include <poll.h>
+#include <signal.h>
+
 #include <charconv>
+
+#include <fmt/format.h>
+
+#include "core/process_spawn.h"
 
 namespace bg::core {
 
@@ -27,6 +34,35 @@ void ScriptTurns::end(uint64_t id) {
     else
       it->second.ended = true;
   }
+}
+
+ScriptTurns::~ScriptTurns() {
+  std::vector<std::jthread> watchers;
+  {
+    std::lock_guard lock(leftovers_mutex_);
+    watchers.swap(leftovers_);
+  }
+  for (auto& w : watchers) w.request_stop();
+}  // joined here: a watcher stopped this way gives no turn back, the scripts' turns go with scripts_
+
+void ScriptTurns::end_with_group(uint64_t id, int group, const std::string& script) {
+  if (!group_has_live_members(group)) return end(id);
+  std::lock_guard lock(leftovers_mutex_);
+  leftovers_.emplace_back([this, id, group, script](std::stop_token stop) {
+    while (!stop.stop_requested() && group_has_live_members(group)) {
+      if (running_for(id) > spin_limit()) {
+        report_spin(fmt::format(
+            "{} left processes running after it ended that ran for {} s of real time without calling any program "
+            "bluegreen stands in for. The deterministic engine (--engine sim) holds scenario time still while a "
+            "script's processes compute, so it cannot run them; run it with --engine live",
+            script, std::chrono::duration<double>(spin_limit()).count()));
+        ::kill(-group, SIGKILL);
+      }
+      timespec pause{0, 1'000'000};
+      ::ppoll(nullptr, 0, &pause, nullptr);
+    }
+    if (!stop.stop_requested()) end(id);
+  });
 }
 
 bool ScriptTurns::wait_for_calls(uint64_t id, std::chrono::steady_clock::time_point deadline) {

@@ -30,6 +30,8 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
+#include <vector>
 
 #include "core/virtual_clock.h"
 
@@ -41,6 +43,7 @@ inline constexpr const char* kScriptTurnEnv = "BLUEGREEN_TURN";
 class ScriptTurns {
  public:
   explicit ScriptTurns(VirtualClock& clock) : clock_(clock) {}
+  ~ScriptTurns();
   ScriptTurns(const ScriptTurns&) = delete;
   ScriptTurns& operator=(const ScriptTurns&) = delete;
 
@@ -49,6 +52,14 @@ class ScriptTurns {
   // The script has ended (exited, its output closed): its turn goes, if it holds one, and calls
   // still to come from processes it left behind count against no script.
   void end(uint64_t id);
+  // The script's main process has ended, but it may have left processes in its group computing
+  // (`./deploy.sh > log 2>&1 < /dev/null &`, which outlives its hook as on an instance, semantics.md
+  // §4): the script keeps its turn and its calls while any process of `group` lives, so that time
+  // stands still while they compute between calls as it did while the script ran, whatever the
+  // machine's speed. end() comes once the group is empty (watched in real time, every millisecond).
+  // Leftovers that run spin_limit() of real time without a call (a `tail -f` that never ends) are
+  // killed and reported as a spin: the deterministic engine cannot run them.
+  void end_with_group(uint64_t id, int group, const std::string& script);
   // Waits in real time, until `deadline`, for the calls of an ended script that were still in flight
   // when it ended to return; true once none is left. A runner that killed a script (its timeout, the
   // run's stop) waits for them while it holds time still, so that a killed `sleep 600` records its
@@ -117,6 +128,8 @@ class ScriptTurns {
   uint64_t next_id_ = 1;
   std::chrono::nanoseconds spin_limit_ = std::chrono::seconds(20);
   std::function<void(const std::string&)> on_spin_;
+  std::mutex leftovers_mutex_;
+  std::vector<std::jthread> leftovers_;  // end_with_group's watchers, one per group still alive
 };
 
 // A shim call from a process with environment `env` and pid `pid`, run by `work()`: on a

@@ -329,7 +329,13 @@ ScriptResult ScriptRunner::run_on_virtual_clock(core::VirtualClock& clock, const
         finished = true;
       }
       ended.notify_all();  // the runner runs again before the script's turn goes below
-      turns.end(id);
+      // In a host, what the script left running in its group goes on computing and calling: it
+      // keeps the script's turn until the group is empty. Otherwise (a timeout, a stop, a spin, no
+      // host) the group is killed below.
+      if (request.host && watch.exited() && !spun && !quit.stop_requested())
+        turns.end_with_group(id, child.group, request.script.string());
+      else
+        turns.end(id);
     });
     std::unique_lock lock(mutex);
     if (!ended.wait_until(lock, r.start + request.timeout, stop, [&] { return finished; })) {
