@@ -1,6 +1,7 @@
 #include "core/run_folder.h"
 
 #include <sys/statfs.h>
+#include <sys/statvfs.h>
 #include <sys/xattr.h>
 #include <unistd.h>
 
@@ -91,15 +92,21 @@ int remove_folders_where(const fs::path& dir, Pred remove) {
   return removed;
 }
 
-// /dev/shm as world_folder_parent() describes it: a tmpfs we may write, with room, whose folders
-// take a user.* attribute (tried on a folder made for the purpose and removed at once).
+// /dev/shm as world_folder_parent() describes it: a tmpfs we may write and execute from (Docker's
+// default /dev/shm is noexec, and the host's /opt, where scripts run from, is bound from the run
+// folder), with room, whose folders take a user.* attribute (tried on a folder made for the
+// purpose, under a name no sweep takes for a run's, and removed at once).
 bool shm_serves_runs() {
   const fs::path shm = "/dev/shm";
   struct statfs st {};
   if (::statfs(shm.c_str(), &st) != 0 || st.f_type != TMPFS_MAGIC) return false;
-  constexpr unsigned long long kRoom = 64ULL << 20;  // a run folder holds well under 1 MB
+  struct statvfs flags {};
+  if (::statvfs(shm.c_str(), &flags) != 0 || (flags.f_flag & (ST_NOEXEC | ST_RDONLY))) return false;
+  // A run folder holds under 1 MB with the fake app; with real Next.js each build it runs is about
+  // 24 MB (copied: the build cache is on another file system). Docker's 64 MB /dev/shm is too small.
+  constexpr unsigned long long kRoom = 1ULL << 30;
   if (static_cast<unsigned long long>(st.f_bavail) * st.f_bsize < kRoom) return false;
-  std::string probe = (shm / "bluegreen-probe-XXXXXX").string();
+  std::string probe = (shm / "bg-shm-probe-XXXXXX").string();
   if (!::mkdtemp(probe.data())) return false;
   const bool xattrs = ::setxattr(probe.c_str(), "user.bluegreen", "1", 1, 0) == 0;
   ::rmdir(probe.c_str());
@@ -116,8 +123,10 @@ const fs::path& world_folder_parent() {
 std::vector<fs::path> run_folder_parents() {
   std::vector<fs::path> out;
   std::error_code ec;
-  for (const fs::path& p : {world_folder_parent(), fs::path("/tmp"), fs::temp_directory_path(ec)})
-    if (!p.empty() && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
+  // /dev/shm whether or not this process would use it: another's run may have, and its leftovers
+  // are looked for there too.
+  for (const fs::path& p : {world_folder_parent(), fs::path("/tmp"), fs::temp_directory_path(ec), fs::path("/dev/shm")})
+    if (!p.empty() && fs::is_directory(p, ec) && std::find(out.begin(), out.end(), p) == out.end()) out.push_back(p);
   return out;
 }
 

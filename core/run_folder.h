@@ -15,20 +15,20 @@ namespace bg::core {
 // folder when it cannot.
 std::filesystem::path make_run_folder(const std::filesystem::path& dir, const std::string& prefix);
 
-// The folder prefixes of bluegreen's runs, in the system's temporary folder.
+// The folder prefixes of bluegreen's runs (in run_folder_parents()).
 inline constexpr const char* kRunFolderPrefixes[] = {"bluegreen-", "bg_nginx_"};
 
 // Where a run's world folder (bluegreen-XXXXXX: the sandboxed host's layers, the deployment root, the
-// shims' socket) goes: /dev/shm when it is a tmpfs this process can write, with room for runs, and
-// that takes user.* extended attributes (an unprivileged overlay keeps its whiteouts there; tmpfs
-// has them from Linux 6.6); /tmp otherwise. A run creates and removes some 350 files, folders and
+// shims' socket) goes: /dev/shm when it is a tmpfs this process can write and execute from, with
+// 1 GB free, and that takes user.* extended attributes (an unprivileged overlay keeps its whiteouts
+// there; tmpfs has them from Linux 6.6); /tmp otherwise. A run creates and removes some 350 files, folders and
 // links there, and on ext4 each new inode after many deletions scans the recently deleted ones
 // (ext4's recently_deleted(): a third of a sim case's CPU under `check` on a CI machine). Decided once
 // per process. The path stays short: the shims' Unix socket path must fit 108 bytes.
 const std::filesystem::path& world_folder_parent();
 
-// Every folder run folders are made in: world_folder_parent(), /tmp and the system's temporary
-// folder, each once. Where a leftover is looked for.
+// Every folder run folders may be made in: world_folder_parent(), /tmp, the system's temporary
+// folder and /dev/shm, each once and only if it exists. Where a leftover is looked for.
 std::vector<std::filesystem::path> run_folder_parents();
 
 // Removes every run folder in `dir` whose owner file names a process that no longer runs. Folders

@@ -3,6 +3,7 @@
 #include <poll.h>
 #include <signal.h>
 
+#include <cerrno>
 #include <charconv>
 
 #include <fmt/format.h>
@@ -36,33 +37,56 @@ void ScriptTurns::end(uint64_t id) {
   }
 }
 
-ScriptTurns::~ScriptTurns() {
-  std::vector<std::jthread> watchers;
-  {
-    std::lock_guard lock(leftovers_mutex_);
-    watchers.swap(leftovers_);
-  }
-  for (auto& w : watchers) w.request_stop();
-}  // joined here: a watcher stopped this way gives no turn back, the scripts' turns go with scripts_
+// A watcher stopped this way gives no turn back: the scripts' turns go with scripts_.
+ScriptTurns::~ScriptTurns() { stop_leftovers(false); }
 
 void ScriptTurns::end_with_group(uint64_t id, int group, const std::string& script) {
   if (!group_has_live_members(group)) return end(id);
   std::lock_guard lock(leftovers_mutex_);
-  leftovers_.emplace_back([this, id, group, script](std::stop_token stop) {
-    while (!stop.stop_requested() && group_has_live_members(group)) {
-      if (running_for(id) > spin_limit()) {
-        report_spin(fmt::format(
-            "{} left processes running after it ended that ran for {} s of real time without calling any program "
-            "bluegreen stands in for. The deterministic engine (--engine sim) holds scenario time still while a "
-            "script's processes compute, so it cannot run them; run it with --engine live",
-            script, std::chrono::duration<double>(spin_limit()).count()));
-        ::kill(-group, SIGKILL);
+  leftovers_.emplace_back(id, [this, id, group, script](std::stop_token stop) {
+    using namespace std::chrono_literals;
+    constexpr auto kScan = 20ms;  // a scan of /proc; kill(-group, 0) every millisecond between
+    auto next_scan = std::chrono::steady_clock::now();
+    bool reported = false;
+    while (!stop.stop_requested()) {
+      if (::kill(-group, 0) != 0 && errno == ESRCH) break;
+      const auto now = std::chrono::steady_clock::now();
+      if (now >= next_scan) {
+        next_scan = now + kScan;
+        if (!group_has_live_members(group)) break;  // only zombies left, which the host's init reaps
+        // Whether they compute or wait on something no shim serves (a `tail -f`), time cannot pass
+        // under them: past the spin limit the run ends as an error. Telling the two apart by the
+        // processes' states was tried, and a loaded machine's scheduler made it decide differently
+        // from run to run.
+        if (!reported && running_for(id) > spin_limit()) {
+          reported = true;
+          report_spin(fmt::format(
+              "{} left processes running after it ended that ran for {} s of real time without calling any "
+              "program bluegreen stands in for (computing, or waiting on something no such program serves). The "
+              "deterministic engine (--engine sim) holds scenario time still while a script's processes run, so "
+              "it cannot run them; run it with --engine live",
+              script, std::chrono::duration<double>(spin_limit()).count()));
+          ::kill(-group, SIGKILL);
+        }
       }
       timespec pause{0, 1'000'000};
       ::ppoll(nullptr, 0, &pause, nullptr);
     }
     if (!stop.stop_requested()) end(id);
   });
+}
+
+void ScriptTurns::stop_leftovers(bool end_turns) {
+  std::vector<std::pair<uint64_t, std::jthread>> watchers;
+  {
+    std::lock_guard lock(leftovers_mutex_);
+    watchers.swap(leftovers_);
+  }
+  for (auto& [id, w] : watchers) {
+    w.request_stop();
+    w.join();
+    if (end_turns) end(id);
+  }
 }
 
 bool ScriptTurns::wait_for_calls(uint64_t id, std::chrono::steady_clock::time_point deadline) {

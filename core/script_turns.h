@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "core/virtual_clock.h"
@@ -56,10 +57,13 @@ class ScriptTurns {
   // (`./deploy.sh > log 2>&1 < /dev/null &`, which outlives its hook as on an instance, semantics.md
   // §4): the script keeps its turn and its calls while any process of `group` lives, so that time
   // stands still while they compute between calls as it did while the script ran, whatever the
-  // machine's speed. end() comes once the group is empty (watched in real time, every millisecond).
-  // Leftovers that run spin_limit() of real time without a call (a `tail -f` that never ends) are
-  // killed and reported as a spin: the deterministic engine cannot run them.
+  // machine's speed. end() comes once the group is empty (watched in real time). Leftovers that hold
+  // the turn for spin_limit() of real time without a call, computing or blocked on something no shim
+  // serves (a `tail -f`), are killed and reported as a spin: the deterministic engine cannot run them.
   void end_with_group(uint64_t id, int group, const std::string& script);
+  // Stops watching the groups end_with_group watches, and with `end_turns` ends their scripts' turns
+  // (the run is over: its host has stopped, and their processes with it).
+  void stop_leftovers(bool end_turns);
   // Waits in real time, until `deadline`, for the calls of an ended script that were still in flight
   // when it ended to return; true once none is left. A runner that killed a script (its timeout, the
   // run's stop) waits for them while it holds time still, so that a killed `sleep 600` records its
@@ -129,7 +133,7 @@ class ScriptTurns {
   std::chrono::nanoseconds spin_limit_ = std::chrono::seconds(20);
   std::function<void(const std::string&)> on_spin_;
   std::mutex leftovers_mutex_;
-  std::vector<std::jthread> leftovers_;  // end_with_group's watchers, one per group still alive
+  std::vector<std::pair<uint64_t, std::jthread>> leftovers_;  // end_with_group's watchers, by script id
 };
 
 // A shim call from a process with environment `env` and pid `pid`, run by `work()`: on a

@@ -326,6 +326,9 @@ void World::shutdown() {
   if (shims_) shims_->stop();  // ends shim calls in flight; scripts are already ended
   // Ends every process the host still runs (daemons the scripts left, a backgrounded deploy.sh).
   if (staged_) staged_->host().stop();
+  // What scripts left running has ended with the host: nothing is left to hold a turn, and nothing
+  // may report into this World once it goes.
+  if (virtual_clock_) virtual_clock_->script_turns().stop_leftovers(true);
   if (proxy_) proxy_->stop();
   if (docker_) docker_->shutdown();
   traffic_.reset();

@@ -17,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -80,6 +81,22 @@ void mount_or_fail(const char* source, const fs::path& target, const char* type,
   if (::mount(source, target.c_str(), type, flags, data.empty() ? nullptr : data.c_str()) != 0) fail(what);
 }
 
+// The flags a bind mount took from its source's mount that a remount must keep: in a user namespace
+// the kernel locks nosuid, nodev, noexec and the atime flags of mounts from a more privileged one,
+// and a remount that drops one fails with EPERM (bubblewrap keeps them the same way).
+unsigned long kept_flags(const fs::path& target) {
+  struct statvfs st {};
+  if (::statvfs(target.c_str(), &st) != 0) return 0;
+  unsigned long flags = 0;
+  if (st.f_flag & ST_NOSUID) flags |= MS_NOSUID;
+  if (st.f_flag & ST_NODEV) flags |= MS_NODEV;
+  if (st.f_flag & ST_NOEXEC) flags |= MS_NOEXEC;
+  if (st.f_flag & ST_NOATIME) flags |= MS_NOATIME;
+  if (st.f_flag & ST_NODIRATIME) flags |= MS_NODIRATIME;
+  if (st.f_flag & ST_RELATIME) flags |= MS_RELATIME;
+  return flags;
+}
+
 void run_step(const fs::path& root, const MountStep& s) {
   const fs::path target = root / fs::path(s.target).relative_path();
   switch (s.kind) {
@@ -114,7 +131,7 @@ void run_step(const fs::path& root, const MountStep& s) {
       if (fs::is_directory(s.source)) make_dirs(target);
       mount_or_fail(s.source.c_str(), target, nullptr, MS_BIND | MS_REC, "", "bind " + s.source + " on " + s.target);
       if (s.read_only)
-        mount_or_fail(nullptr, target, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC, "",
+        mount_or_fail(nullptr, target, nullptr, MS_BIND | MS_REMOUNT | MS_RDONLY | MS_REC | kept_flags(target), "",
                       "remount read-only " + s.target);
       return;
     }
