@@ -106,14 +106,11 @@ std::vector<pid_t> leftovers() {
 // Run folders (core/run_folder.h) whose owner file names `pid`.
 std::vector<fs::path> folders_owned_by(pid_t pid) {
   std::vector<fs::path> out;
-  for (const auto& parent : bg::core::run_folder_parents())
-    for (const auto& entry : fs::directory_iterator(parent)) {
-      const auto name = entry.path().filename().string();
-      if (name.rfind("bluegreen-", 0) != 0 && name.rfind("bg_nginx_", 0) != 0) continue;
-      std::ifstream owner(entry.path() / "owner");
-      pid_t p = 0;
-      if (owner >> p && p == pid) out.push_back(entry.path());
-    }
+  for (const auto& folder : bg::core::run_folders()) {
+    std::ifstream owner(folder / "owner");
+    pid_t p = 0;
+    if (owner >> p && p == pid) out.push_back(folder);
+  }
   return out;
 }
 

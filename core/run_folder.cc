@@ -130,6 +130,16 @@ std::vector<fs::path> run_folder_parents() {
   return out;
 }
 
+std::vector<fs::path> run_folders() {
+  std::vector<fs::path> out;
+  for (const auto& parent : run_folder_parents()) {
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(parent, ec))
+      if (is_run_folder(entry)) out.push_back(entry.path());
+  }
+  return out;
+}
+
 fs::path make_run_folder(const fs::path& dir, const std::string& prefix) {
   std::string templ = (dir / (prefix + "XXXXXX")).string();
   if (!::mkdtemp(templ.data())) throw std::runtime_error("cannot create a run folder " + templ);

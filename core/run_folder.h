@@ -31,6 +31,9 @@ const std::filesystem::path& world_folder_parent();
 // folder and /dev/shm, each once and only if it exists. Where a leftover is looked for.
 std::vector<std::filesystem::path> run_folder_parents();
 
+// Every run folder (a kRunFolderPrefixes name) in run_folder_parents(), whoever owns it.
+std::vector<std::filesystem::path> run_folders();
+
 // Removes every run folder in `dir` whose owner file names a process that no longer runs. Folders
 // without an owner file (older bluegreen versions, or one being made this instant) are left alone.
 // Returns how many were removed.

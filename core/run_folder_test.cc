@@ -92,6 +92,8 @@ TEST(RunFolder, TheWorldsFolderIsOnATmpfsWhenThereIsOne) {
   }
   const auto folder = make_run_folder(parent, "bluegreen-");
   EXPECT_TRUE(fs::exists(folder / "owner"));
+  const auto listed = run_folders();
+  EXPECT_NE(std::find(listed.begin(), listed.end(), folder), listed.end());
   remove_run_folder(folder);
   EXPECT_FALSE(fs::exists(folder));
   const auto parents = run_folder_parents();

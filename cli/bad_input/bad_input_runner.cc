@@ -24,13 +24,7 @@ constexpr size_t kMaxOutput = 256 * 1024;
 
 std::set<std::string> run_folders() {
   std::set<std::string> out;
-  for (const auto& parent : core::run_folder_parents()) {
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(parent, ec)) {
-      const auto name = e.path().filename().string();
-      if (name.starts_with("bluegreen-") || name.starts_with("bg_nginx_")) out.insert(e.path().string());
-    }
-  }
+  for (const auto& folder : core::run_folders()) out.insert(folder.string());
   return out;
 }
 
