@@ -324,7 +324,9 @@ size_t VirtualClock::poll_attached(std::unique_lock<std::mutex>& lock) {
         return io->poll();
       });
       ran += n;
-      again = again || n > 0;
+      // poll() runs what its own handlers post too; only another io_context's handler can have
+      // made this one ready again, so with one attached a second round would find nothing.
+      again = again || (n > 0 && attached_.size() > 1);
     }
   }
   return ran;

@@ -236,6 +236,26 @@ TEST(VirtualClock, AttachedHandlersRunBeforeTheNextInstant) {
   EXPECT_EQ(trace.events(), (std::vector<std::string>{"handler@1000ms", "handler's handler@1000ms", "next@2000ms"}));
 }
 
+// Goal: with two io_contexts attached, a handler of the second that posts to the first (polled
+// before it, in this round) still runs at its instant: the clock polls again while either ran.
+TEST(VirtualClock, AHandlerPostedAcrossAttachedIoContextsRunsBeforeTheNextInstant) {
+  VirtualClock clock;
+  boost::asio::io_context first, second;
+  clock.attach(first);
+  clock.attach(second);
+  Trace trace(clock);
+  clock.call_at(Time(1s), [&] {
+    boost::asio::post(second, [&] {
+      trace.add("second's handler");
+      boost::asio::post(first, [&] { trace.add("first's handler"); });
+    });
+  });
+  clock.call_at(Time(2s), [&] { trace.add("next"); });
+  clock.run_until(Time(3s));
+  EXPECT_EQ(trace.events(),
+            (std::vector<std::string>{"second's handler@1000ms", "first's handler@1000ms", "next@2000ms"}));
+}
+
 // Goal: a notify hands the turn to the waiter before it returns: right after notify_all the woken
 // actor already counts as running, so the notifier's next sleep cannot let time pass first, and
 // the waiter sees its condition at the notifier's instant. (With a bare condition variable the
