@@ -158,6 +158,13 @@ std::string to_markdown(const RunResult& r) {
     }
   }
   if (!r.replay_command.empty()) out += fmt::format("\nReplay: `{}`\n", r.replay_command);
+  // What the seed decided (delays, swap intervals: scenario.yaml's ranges), which the replay draws
+  // again; seed and time scale are in the headline already.
+  std::string drawn;
+  for (const auto& [name, value] : r.drawn)
+    if (name != "seed" && name != "time_scale")
+      drawn += fmt::format("{}`{}` {}", drawn.empty() ? "" : " · ", name, value);
+  if (!drawn.empty()) out += fmt::format("\nDrawn from the seed: {}\n", drawn);
   // A CI job summary cannot embed the page; it says where the rest is (the job's artifacts).
   out += "\nThe timeline, latency and every swap's phases are in `report.html`; CI test results in `junit.xml`.\n";
   return out;

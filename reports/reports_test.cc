@@ -53,6 +53,20 @@ TEST(MarkdownReport, LeadsWithVerdictAndShowsEvidence) {
   EXPECT_EQ(md.find("### `switch_ordering`"), std::string::npos);
 }
 
+// Goal: the values the seed drew are in the summary beside the replay command, so that a reader
+// sees what the replay will start with; the seed and time scale, in the headline, are not repeated.
+TEST(MarkdownReport, ShowsWhatTheSeedDrew) {
+  auto r = violated_run();
+  EXPECT_EQ(to_markdown(r).find("Drawn from the seed"), std::string::npos);  // nothing drawn
+  r.drawn = {{"seed", "7"}, {"time_scale", "0.1"}};
+  EXPECT_EQ(to_markdown(r).find("Drawn from the seed"), std::string::npos) << "only what the headline says";
+  r.drawn["app.listen_delay[0]"] = "3.412s";
+  r.drawn["run.swap_interval[1]"] = "12.700s";
+  EXPECT_NE(to_markdown(r).find("Drawn from the seed: `app.listen_delay[0]` 3.412s · `run.swap_interval[1]` 12.700s\n"),
+            std::string::npos)
+      << to_markdown(r);
+}
+
 // Goal: the swap table shows how long both versions served, and the summary points to the full report.
 TEST(MarkdownReport, ShowsMixedVersionWindowAndPointsToTheHtmlReport) {
   std::string md = to_markdown(violated_run());
