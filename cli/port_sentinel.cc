@@ -52,21 +52,29 @@ int listen_on(int port) {
   return fd;
 }
 
+// Accepts (and closes) the connections waiting now, after up to `wait_ms` for one; false when none.
+bool accept_waiting(std::vector<Watched>& ports, std::vector<pollfd>& fds, int wait_ms) {
+  if (::poll(fds.data(), fds.size(), wait_ms) <= 0) return false;
+  for (size_t i = 0; i < fds.size(); ++i)
+    if (fds[i].revents & POLLIN) {
+      int c = ::accept4(fds[i].fd, nullptr, nullptr, SOCK_CLOEXEC);
+      if (c >= 0) {
+        ++ports[i].connections;
+        ::close(c);
+      }
+    }
+  return true;
+}
+
 // Accepts (and closes) every connection until `done`; polls in 100 ms steps so that it ends
-// promptly once the command has.
+// promptly once the command has. Then it takes what is still waiting in the backlog: a command that
+// connected and exited at once (the kernel completes the handshake before any accept) may end
+// between a poll that timed out and the next look at `done`.
 void watch(std::vector<Watched>& ports, const std::atomic<bool>& done) {
   std::vector<pollfd> fds;
   for (const auto& w : ports) fds.push_back({w.fd, POLLIN, 0});
-  while (!done.load()) {
-    if (::poll(fds.data(), fds.size(), 100) <= 0) continue;
-    for (size_t i = 0; i < fds.size(); ++i)
-      if (fds[i].revents & POLLIN) {
-        int c = ::accept4(fds[i].fd, nullptr, nullptr, SOCK_CLOEXEC);
-        if (c >= 0) {
-          ++ports[i].connections;
-          ::close(c);
-        }
-      }
+  while (!done.load()) accept_waiting(ports, fds, 100);
+  while (accept_waiting(ports, fds, 0)) {
   }
 }
 
