@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Lays out every tracked .cc and .h file by .clang-format. With --check it changes nothing and fails,
+# Lays out every tracked .c, .cc and .h file by .clang-format. With --check it changes nothing and fails,
 # naming the files, when one is not laid out so (CI's step; tools/setup.sh installs clang-format).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,9 +10,9 @@ if ! command -v clang-format >/dev/null; then
 fi
 # The tracked sources; outside a git checkout (an exported tree), every source but the build folders.
 if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-  mapfile -t files < <(git ls-files '*.cc' '*.h')
+  mapfile -t files < <(git ls-files '*.c' '*.cc' '*.h')
 else
-  mapfile -t files < <(find . \( -name 'build*' -o -name '.git' \) -prune -o \( -name '*.cc' -o -name '*.h' \) -print | sed 's|^\./||' | sort)
+  mapfile -t files < <(find . \( -name 'build*' -o -name '.git' \) -prune -o \( -name '*.c' -o -name '*.cc' -o -name '*.h' \) -print | sed 's|^\./||' | sort)
 fi
 if [[ "${1:-}" == "--check" ]]; then
   unformatted=()

@@ -4,7 +4,8 @@
 #   tools/sanitize.sh tsan   build-tsan, clang TSan: the core, net, proxy, fakes, judge and sim tests
 #   tools/sanitize.sh fuzz   build-asan: every libFuzzer target briefly over its seed corpus
 # A step passes only with zero sanitizer reports. Every sanitized process (test binaries, the
-# bluegreen CLI and the shims the deploy scripts call) writes its reports to <build>/sanitizer-logs,
+# bluegreen CLI and bluegreen-host; not the shims the deploy scripts call, C built against musl with no
+# sanitizer: fakes/shim/CMakeLists.txt) writes its reports to <build>/sanitizer-logs,
 # so a report from a child process fails the step even when the test around it passed; and a
 # report's exit code is 86, which no bluegreen exit code (0, 1, 2) can be mistaken for.
 set -euo pipefail

@@ -8,6 +8,7 @@ set -euo pipefail
 
 packages=(
   g++ cmake ninja-build make pkg-config curl
+  musl-tools  # musl-gcc: the shim deploy scripts call links against musl (fakes/shim/shim_main.c)
   libboost-dev libcpp-httplib-dev libfmt-dev libgtest-dev librapidcheck-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
   git zip unzip  # the workflow's runner (zip), the CodeDeploy agent's unzip, the run's GitHub repository (git)

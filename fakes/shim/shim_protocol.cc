@@ -1,6 +1,5 @@
 #include "fakes/shim/shim_protocol.h"
 
-#include <algorithm>
 #include <limits>
 #include <string>
 
@@ -50,24 +49,6 @@ void from_json(const nlohmann::json& j, ShimReply& r) {
   r.err = j.value("err", std::string{});
   r.exec = j.value("exec", std::vector<std::string>{});
   r.exec_env = j.value("exec_env", std::map<std::string, std::string>{});
-}
-
-bool reads_stdin(const std::string& program, const std::vector<std::string>& args) {
-  auto has = [&](const std::string& a) { return std::find(args.begin(), args.end(), a) != args.end(); };
-  if (program == "curl") {
-    for (size_t i = 0; i + 1 < args.size(); ++i)
-      if ((args[i + 1] == "@-" && args[i] != "-o" && args[i] != "--output") ||
-          (args[i + 1] == "-" && (args[i] == "-T" || args[i] == "--upload-file")))
-        return true;
-    return false;
-  }
-  if (program == "docker") {
-    if (has("--password-stdin")) return true;
-    if (!args.empty() && (args[0] == "exec" || args[0] == "run" || args[0] == "load"))
-      return has("-i") || has("--interactive") || has("-it") || has("-ti") || args[0] == "load";
-    return false;
-  }
-  return false;
 }
 
 }  // namespace bg::fakes

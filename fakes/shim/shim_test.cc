@@ -11,6 +11,11 @@
 
 #include <fmt/format.h>
 #include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include <thread>
 #include <nlohmann/json.hpp>
 
 namespace bg::fakes {
@@ -87,6 +92,8 @@ struct ShimWorld {
       // happens-before through another process, so a mutex (TSan: data race).
       std::lock_guard lock(last_mutex);
       last = req;
+      if (req.program == "docker" && req.args.size() == 3 && req.args[0] == "echo-back")
+        return ShimReply{7, req.args[1], req.args[2], {}};
       if (req.program == "sudo")
         return ShimReply{0,
                          "",
@@ -169,6 +176,146 @@ TEST(Shim, FailsClearlyOutsideARun) {
   ProcessResult down = w.run("docker-compose", {"ps"});
   EXPECT_EQ(down.exit_code, 127);
   EXPECT_NE(down.err.find("cannot reach the bluegreen harness"), std::string::npos) << down.err;
+}
+
+// What the harness reads of a string the shim sent, and what the shim prints of a string the harness
+// answered: nlohmann's dump with error_handler_t::replace (invalid UTF-8 becomes U+FFFD), then parse.
+std::string through_json(const std::string& s) {
+  return nlohmann::json::parse(nlohmann::json(s).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+      .get<std::string>();
+}
+
+// Strings a script's arguments and environment hold: plain, quoted, escaped, UTF-8 and not.
+const std::vector<std::string> kAwkwardStrings = {"",
+                                                  "plain",
+                                                  "say \"hi\" \\ to C:\\path",
+                                                  "tab\there, newline\nthere, cr\r, bell\x07, esc\x1b, del\x7f",
+                                                  "caf\xc3\xa9 \xe2\x9c\x93 \xf0\x9f\x98\x80",
+                                                  "cut short \xe2\x9c",
+                                                  "stray \x80 continuation",
+                                                  "bad lead \xc3( then ascii",
+                                                  "overlong \xc0\xaf and surrogate \xed\xa0\x80",
+                                                  "\xff\xfe"};
+
+// Goal: the C shim sends the bytes nlohmann would have (the C++ shim's encoder): each argument and
+// environment value the harness reads is the one nlohmann's dump and parse give, invalid UTF-8 too.
+TEST(Shim, SendsEveryStringAsNlohmannWould) {
+  ShimWorld w;
+  for (const auto& s : kAwkwardStrings) {
+    ProcessResult r = w.run("docker-compose", {s, "next"});
+    ASSERT_EQ(r.exit_code, 3) << r.err;
+    const ShimRequest last = w.last_request();
+    ASSERT_EQ(last.args.size(), 2u);
+    EXPECT_EQ(last.args[0], through_json(s))
+        << "argument " << nlohmann::json(s).dump(-1, ' ', true, nlohmann::json::error_handler_t::replace);
+    EXPECT_EQ(last.args[1], "next");
+  }
+}
+
+// Goal: the same on arbitrary bytes (no NUL: an argument cannot hold one), in an argument and in an
+// environment value, and back: what the harness answers on stdout and stderr is printed as nlohmann
+// read it.
+RC_GTEST_PROP(Shim, ArbitraryBytesCrossTheWireAsNlohmannCarriesThem, (const std::string& raw)) {
+  std::string s;
+  for (const char c : raw)
+    if (c != '\0') s += c;
+  ShimWorld w;
+  ProcessResult there = w.run("docker-compose", {s});
+  RC_ASSERT(there.exit_code == 3);
+  RC_ASSERT(w.last_request().args == std::vector<std::string>{through_json(s)});
+  ProcessResult back = w.run("docker", {"echo-back", s, s + "!"});
+  RC_ASSERT(back.exit_code == 7);
+  RC_ASSERT(back.out == through_json(s));
+  RC_ASSERT(back.err == through_json(s + "!"));
+}
+
+// A Unix socket server that answers every request with one canned HTTP response, for replies the
+// ShimServer never sends. Serves until destroyed; every wait has a deadline.
+struct CannedServer {
+  fs::path path;
+  std::string response;
+  int fd = -1;
+  std::jthread thread;
+
+  CannedServer(fs::path at, std::string canned) : path(std::move(at)), response(std::move(canned)) {
+    fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un addr{};
+    addr.sun_family = AF_UNIX;
+    std::strncpy(addr.sun_path, path.c_str(), sizeof addr.sun_path - 1);
+    EXPECT_EQ(::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+    EXPECT_EQ(::listen(fd, 4), 0);
+    thread = std::jthread([this](std::stop_token stop) {
+      while (!stop.stop_requested()) {
+        pollfd p{fd, POLLIN, 0};
+        if (::poll(&p, 1, 50) <= 0) continue;
+        const int client = ::accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+        if (client < 0) continue;
+        std::string got;
+        char buf[4096];
+        pollfd c{client, POLLIN, 0};
+        // The request's head and body: read until the shim has sent all (it then waits for us).
+        while (::poll(&c, 1, 2000) > 0) {
+          const ssize_t n = ::read(client, buf, sizeof buf);
+          if (n <= 0) break;
+          got.append(buf, static_cast<size_t>(n));
+          const auto head = got.find("\r\n\r\n");
+          const auto length = got.find("Content-Length: ");
+          if (head != std::string::npos && length != std::string::npos &&
+              got.size() >= head + 4 + std::stoul(got.substr(length + 16)))
+            break;
+        }
+        EXPECT_EQ(::write(client, response.data(), response.size()), static_cast<ssize_t>(response.size()));
+        ::close(client);
+      }
+    });
+  }
+  ~CannedServer() {
+    thread.request_stop();
+    thread.join();
+    ::close(fd);
+    fs::remove(path);
+  }
+};
+
+std::string http_ok(const std::string& body) {
+  return fmt::format("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n{}", body.size(),
+                     body);
+}
+
+// Goal: the shim reads every JSON the harness could send as nlohmann would: \u escapes and surrogate
+// pairs, a whole float as the exit code, fields it does not know (of any type) read past; and it
+// refuses, with exit 127 and a message, a reply without an exit code, with one no int holds, with
+// a lone surrogate, or not JSON at all; an HTTP error is named.
+TEST(Shim, ReadsRepliesAsNlohmannDoesAndRefusesMalformedOnes) {
+  ShimWorld w;
+  const fs::path socket = w.dir / "canned.sock";
+  auto run = [&](const std::string& response) {
+    CannedServer server(socket, response);
+    return run_process({(w.dir / "docker").string(), "ps"}, {std::string(kShimSocketEnv) + "=" + socket.string()}, "",
+                       w.dir);
+  };
+  ProcessResult ok = run(http_ok(
+      R"({"err":"w\u00e4rning\t","exit_code":3,"extra":{"a":[1,-2.5e3,true,false,null,{"b":"\"}"}]},"out":"a\u00e9\ud83d\ude00\/\n"})"));
+  EXPECT_EQ(ok.exit_code, 3) << ok.err;
+  EXPECT_EQ(ok.out, "a\xc3\xa9\xf0\x9f\x98\x80/\n");
+  EXPECT_EQ(ok.err, "w\xc3\xa4rning\t");
+  EXPECT_EQ(run(http_ok(R"({"exit_code": 2.0, "out": "", "err": ""})")).exit_code, 2);
+  EXPECT_EQ(run(http_ok(R"({"exit_code":1,"exit_code":4})")).exit_code, 4) << "the last of a name given twice";
+  for (const std::string& bad :
+       {std::string(R"({"out":"x"})"), std::string(R"({"exit_code":5.8e94})"),
+        std::string(R"({"exit_code":0,"out":"\ud800"})"), std::string(R"({"exit_code":0,"out":7})"),
+        std::string("not json"), std::string(R"({"exit_code":0} trailing)")}) {
+    ProcessResult r = run(http_ok(bad));
+    EXPECT_EQ(r.exit_code, 127) << bad;
+    EXPECT_NE(r.err.find("docker: malformed reply from the bluegreen harness: "), std::string::npos)
+        << bad << ": " << r.err;
+    EXPECT_EQ(r.out, "") << bad;
+  }
+  ProcessResult refused = run("HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n");
+  EXPECT_EQ(refused.exit_code, 127);
+  EXPECT_NE(refused.err.find("cannot reach the bluegreen harness at " + socket.string() + ": HTTP 500"),
+            std::string::npos)
+      << refused.err;
 }
 
 }  // namespace
