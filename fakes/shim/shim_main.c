@@ -89,9 +89,10 @@ static void current_folder(struct buf* into) {
 /* The ShimRequest's JSON: {"args","cwd","env","pid","program","stdin"}. An environment entry without
  * '=' is left out; a name given twice keeps its last value, as the harness's map does. */
 static void make_request(struct buf* body, int argc, char** argv) {
-  const char* program = base_name(argv[0]);
-  char** args = argv + 1;
-  int count = argc - 1;
+  /* argv may be empty (execve allows it): then the shim was called by no name at all. */
+  const char* program = base_name(argc > 0 ? argv[0] : "bluegreen-shim");
+  char** args = argc > 0 ? argv + 1 : argv;
+  int count = argc > 0 ? argc - 1 : 0;
   /* Called by its own name, the first argument names the program (handy by hand and in tests). */
   if (strcmp(program, "bluegreen-shim") == 0 && count > 0) {
     program = args[0];
