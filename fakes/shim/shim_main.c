@@ -37,17 +37,37 @@ static int has_arg(char** args, int count, const char* what) {
   return 0;
 }
 
+static int ends_with(const char* s, const char* tail) {
+  const size_t n = strlen(s), m = strlen(tail);
+  return n >= m && strcmp(s + n - m, tail) == 0;
+}
+
+/* Whether curl's option `option` (as written: `-d`, `--data-binary`, `-sd@-`, `--json=@-`) with
+ * `value` (the next argument, or NULL) reads stdin: a data option's "@-" (-d, --data, --data-binary,
+ * --data-urlencode, --json; also -H's, which reads headers) or -T's "-". Not -o's "@-", a file of
+ * that name. A superset of what curl reads, in every spelling the curl emulation parses
+ * (http_client_command.cc): reading stdin curl would not read costs the script its input, while not
+ * reading what it would makes the request go out without its body. */
+static int curl_option_reads_stdin(const char* option, const char* value) {
+  if (strcmp(option, "-o") == 0 || strcmp(option, "--output") == 0 || strncmp(option, "--output=", 9) == 0) return 0;
+  if (option[1] != '-' && strchr(option, 'o') && ends_with(option, "@-")) return 0; /* -so@- */
+  if (ends_with(option, "@-") || ends_with(option, "=@-")) return 1;                /* -d@-, --json=@- */
+  if (strcmp(option, "--upload-file=-") == 0 || (option[1] != '-' && ends_with(option, "T-"))) return 1; /* -sT- */
+  if (!value) return 0;
+  if (strcmp(value, "@-") == 0) return 1;
+  return strcmp(value, "-") == 0 &&
+         (strcmp(option, "--upload-file") == 0 || (option[1] != '-' && ends_with(option, "T")));
+}
+
 /* Whether `program args` reads its standard input (`curl -d @-`, `docker login --password-stdin`):
  * only then is it read and sent along. Reading it otherwise would take input that belongs to the
  * script (`while read ...; do docker ps; done < list`), or hang on a terminal. */
 static int reads_stdin(const char* program, char** args, int count) {
   if (strcmp(program, "curl") == 0) {
-    for (int i = 0; i + 1 < count; ++i) {
-      const char *flag = args[i], *value = args[i + 1];
-      if ((strcmp(value, "@-") == 0 && strcmp(flag, "-o") != 0 && strcmp(flag, "--output") != 0) ||
-          (strcmp(value, "-") == 0 && (strcmp(flag, "-T") == 0 || strcmp(flag, "--upload-file") == 0)))
+    for (int i = 0; i < count && strcmp(args[i], "--") != 0; ++i)
+      if (args[i][0] == '-' && args[i][1] != '\0' &&
+          curl_option_reads_stdin(args[i], i + 1 < count ? args[i + 1] : NULL))
         return 1;
-    }
     return 0;
   }
   if (strcmp(program, "docker") == 0) {

@@ -1,5 +1,7 @@
 #include "fakes/shim/shim_server.h"
 
+#include "fakes/shim/http_client_command.h"
+
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/wait.h>
@@ -86,7 +88,8 @@ struct ShimWorld {
   ShimWorld() {
     char tmpl[] = "/tmp/bg-shim-XXXXXX";
     dir = ::mkdtemp(tmpl);
-    for (const char* name : {"docker-compose", "docker", "sudo"}) fs::create_symlink(BLUEGREEN_SHIM_PATH, dir / name);
+    for (const char* name : {"docker-compose", "docker", "sudo", "curl"})
+      fs::create_symlink(BLUEGREEN_SHIM_PATH, dir / name);
     server = std::make_unique<ShimServer>(dir / "shim.sock", [this](const ShimRequest& req, std::stop_token) {
       // The server's thread writes it, the test reads it after the shim process exits: no C++
       // happens-before through another process, so a mutex (TSan: data race).
@@ -154,6 +157,37 @@ TEST(Shim, ForwardsStdinWhenTheCommandReadsIt) {
   ShimWorld w;
   w.run("docker", {"login", "-u", "ci", "--password-stdin", "registry"}, "secret");
   EXPECT_EQ(w.last_request().stdin, "secret");
+}
+
+// Goal: curl's stdin is sent along in every spelling the curl emulation reads it in (a request sent
+// without its body otherwise), and left to the script where curl writes a file named "@-" or sends
+// data of its own.
+TEST(Shim, ForwardsCurlsStdinInEverySpellingTheEmulationReadsIt) {
+  ShimWorld w;
+  const AddressBook owned = [](const std::string&, uint16_t port) { return std::optional<uint16_t>(port); };
+  const std::vector<std::vector<std::string>> reading = {{"-d", "@-", "localhost"},
+                                                         {"-d@-", "localhost"},
+                                                         {"-sd@-", "localhost"},
+                                                         {"--data", "@-", "localhost"},
+                                                         {"--data-binary=@-", "localhost"},
+                                                         {"--json", "@-", "localhost"},
+                                                         {"--data-urlencode=@-", "localhost"},
+                                                         {"-T", "-", "localhost"},
+                                                         {"-sT-", "localhost"},
+                                                         {"--upload-file=-", "localhost"},
+                                                         {"-X", "POST", "-fsS", "--data-binary", "@-", "localhost"}};
+  for (const auto& args : reading) {
+    ASSERT_TRUE(plan_curl(args, owned, 1, 1).reads_stdin) << fmt::format("{}", fmt::join(args, " "));
+    w.run("curl", args, "body");
+    EXPECT_EQ(w.last_request().stdin, "body") << fmt::format("{}", fmt::join(args, " "));
+  }
+  const std::vector<std::vector<std::string>> not_reading = {
+      {"-o", "@-", "localhost"}, {"--output=@-", "localhost"}, {"-d", "x=1", "localhost"}, {"-fsS", "localhost"}};
+  for (const auto& args : not_reading) {
+    ASSERT_FALSE(plan_curl(args, owned, 1, 1).reads_stdin) << fmt::format("{}", fmt::join(args, " "));
+    w.run("curl", args, "the script's");
+    EXPECT_EQ(w.last_request().stdin, "") << fmt::format("{}", fmt::join(args, " "));
+  }
 }
 
 // Goal: a reply with `exec` replaces the shim with that program, in the environment the reply gives
