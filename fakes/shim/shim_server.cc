@@ -2,7 +2,9 @@
 
 #include <sys/socket.h>
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 #include <httplib.h>
 #include <nlohmann/json.hpp>
@@ -34,6 +36,17 @@ void ShimServer::start() {
   if (!server_->bind_to_port(path_.string(), 80))
     throw std::runtime_error("cannot listen on the shim socket " + path_.string());
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // httplib's stop() does nothing until the thread's loop runs (is_running()): a stop() that came
+  // sooner, a run or a test that ends at once on a loaded machine, left the thread in accept() for
+  // ever and stop()'s join with it. So start() returns once it runs.
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (!server_->is_running()) {
+    if (std::chrono::steady_clock::now() > deadline) {
+      thread_.detach();  // blocked in accept(), or not started at all: it cannot be joined
+      throw std::runtime_error("the shim server on " + path_.string() + " did not start within 30 s");
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
 }
 
 void ShimServer::stop() {
