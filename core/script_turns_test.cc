@@ -123,6 +123,10 @@ TEST(ScriptTurns, AnEndedScriptsCallInFlightIsWaitedForUntilItReturns) {
   const uint64_t script = turns.begin();
   const std::map<std::string, std::string> env = {{kScriptTurnEnv, std::to_string(script)}};
   std::atomic<int> slept{-1};
+  // The runner counts from before the call can sleep: otherwise, on a slow machine (TSan), the call
+  // slept with nothing else running, time ran to 600 s, and the script's new turn then held it
+  // still under the runner's sleep for ever.
+  VirtualClock::Turn runner_turn(clock);
   std::jthread shim([&](std::stop_token stop) {
     as_shim_call(clock, env, 7, stop, [&] {
       slept = clock.sleep_for(600s, stop) ? 1 : 0;
@@ -130,9 +134,9 @@ TEST(ScriptTurns, AnEndedScriptsCallInFlightIsWaitedForUntilItReturns) {
     });
   });
   {
-    VirtualClock::Actor runner(clock, 1);  // runs once the call sleeps
-    clock.sleep_for(10s);                  // the hook's timeout
-    turns.end(script);                     // the script was killed; its call has not noticed yet
+    VirtualClock::Actor runner(std::move(runner_turn), 1);  // runs once the call sleeps
+    clock.sleep_for(10s);                                   // the hook's timeout
+    turns.end(script);                                      // the script was killed; its call has not noticed yet
     EXPECT_FALSE(turns.wait_for_calls(script, std::chrono::steady_clock::now() + 50ms));
     shim.request_stop();  // the shim's process died: its call is stopped
     EXPECT_TRUE(turns.wait_for_calls(script, std::chrono::steady_clock::now() + 10s));
