@@ -30,7 +30,8 @@ static int connect_unix(int fd, const char* path, char* error, size_t error_size
     if (connect(fd, (const struct sockaddr*)&addr, sizeof addr) == 0) return 1;
     if (errno == EINTR) continue;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    if (errno != EAGAIN || now.tv_sec - start.tv_sec >= 10) {
+    const long long waited_ms = (now.tv_sec - start.tv_sec) * 1000LL + (now.tv_nsec - start.tv_nsec) / 1000000;
+    if (errno != EAGAIN || waited_ms >= 10000) {
       snprintf(error, error_size, "could not establish connection: %s", strerror(errno));
       return 0;
     }

@@ -289,14 +289,20 @@ static int skip_value(struct parser* p, int depth) {
 static void strings_free(struct strings* s) {
   for (size_t i = 0; i < s->count; ++i) free(s->items[i]);
   free(s->items);
+  free(s->name_lengths);
   s->items = NULL;
+  s->name_lengths = NULL;
   s->count = 0;
 }
 
-static void strings_add(struct strings* s, char* item) {
+static void strings_add(struct strings* s, char* item, size_t name_length) {
   char** items = realloc(s->items, (s->count + 2) * sizeof *items);
   if (!items) out_of_memory();
   s->items = items;
+  size_t* lengths = realloc(s->name_lengths, (s->count + 1) * sizeof *lengths);
+  if (!lengths) out_of_memory();
+  s->name_lengths = lengths;
+  s->name_lengths[s->count] = name_length;
   s->items[s->count++] = item;
   s->items[s->count] = NULL;
 }
@@ -310,21 +316,24 @@ static int parse_strings(struct parser* p, struct strings* into, int object) {
   if (p->at < p->end && *p->at == (object ? '}' : ']')) return ++p->at, 1;
   for (;;) {
     struct buf item = {0};
+    size_t name_length = 0;
     if (object) {
       if (!parse_string(p, &item) || !expect(p, ':')) return free(item.data), 0;
       for (size_t i = 0; i < into->count; ++i) {
-        const size_t name = strlen(into->items[i]) - strlen(strchr(into->items[i], '='));
-        if (name == item.len && memcmp(into->items[i], item.data, name) == 0) {
+        if (into->name_lengths[i] == item.len && memcmp(into->items[i], item.data, item.len) == 0) {
           free(into->items[i]);
-          into->items[i] = into->items[--into->count];
+          --into->count;
+          into->items[i] = into->items[into->count];
+          into->name_lengths[i] = into->name_lengths[into->count];
           into->items[into->count] = NULL;
           break;
         }
       }
+      name_length = item.len;
       buf_char(&item, '=');
     }
     if (!parse_string(p, &item)) return free(item.data), 0;
-    strings_add(into, item.data);
+    strings_add(into, item.data, name_length);
     skip_space(p);
     if (p->at < p->end && *p->at == ',') {
       ++p->at;
@@ -332,6 +341,11 @@ static int parse_strings(struct parser* p, struct strings* into, int object) {
     }
     return expect(p, object ? '}' : ']');
   }
+}
+
+/* Whether a key read from the reply is `name`, NUL bytes included (nlohmann's keys hold them). */
+static int key_is(const struct buf* key, const char* name) {
+  return key->len == strlen(name) && memcmp(key->data, name, key->len) == 0;
 }
 
 static int parse_reply_object(struct parser* p, struct reply* r) {
@@ -345,20 +359,20 @@ static int parse_reply_object(struct parser* p, struct reply* r) {
       if (!parse_string(p, &key) || !expect(p, ':')) return free(key.data), 0;
       int ok;
       double number;
-      if (strcmp(key.data, "exit_code") == 0) {
+      if (key_is(&key, "exit_code")) {
         ok = parse_number(p, &number);
         if (ok && !(number >= -2147483648.0 && number <= 2147483647.0)) ok = fail(p, "exit_code is out of range");
         r->exit_code = ok ? (int)number : 0;
         r->has_exit_code = ok;
-      } else if (strcmp(key.data, "out") == 0) {
+      } else if (key_is(&key, "out")) {
         r->out.len = 0;
         ok = parse_string(p, &r->out);
-      } else if (strcmp(key.data, "err") == 0) {
+      } else if (key_is(&key, "err")) {
         r->err.len = 0;
         ok = parse_string(p, &r->err);
-      } else if (strcmp(key.data, "exec") == 0) {
+      } else if (key_is(&key, "exec")) {
         ok = parse_strings(p, &r->exec, 0);
-      } else if (strcmp(key.data, "exec_env") == 0) {
+      } else if (key_is(&key, "exec_env")) {
         ok = parse_strings(p, &r->exec_env, 1);
       } else {
         ok = skip_value(p, 0);

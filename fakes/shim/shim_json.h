@@ -15,6 +15,7 @@ void json_string(struct buf* out, const char* s, size_t n);
 struct strings {
   char** items;
   size_t count;
+  size_t* name_lengths; /* for "NAME=value" items: each NAME's length (it may hold '=' or NUL) */
 };
 
 struct reply {

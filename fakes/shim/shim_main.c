@@ -49,9 +49,12 @@ static int ends_with(const char* s, const char* tail) {
  * (http_client_command.cc): reading stdin curl would not read costs the script its input, while not
  * reading what it would makes the request go out without its body. */
 static int curl_option_reads_stdin(const char* option, const char* value) {
-  if (strcmp(option, "-o") == 0 || strcmp(option, "--output") == 0 || strncmp(option, "--output=", 9) == 0) return 0;
-  if (option[1] != '-' && strchr(option, 'o') && ends_with(option, "@-")) return 0; /* -so@- */
-  if (ends_with(option, "@-") || ends_with(option, "=@-")) return 1;                /* -d@-, --json=@- */
+  if (strcmp(option, "--output") == 0 || strncmp(option, "--output=", 9) == 0 || strcmp(option, "--data-raw") == 0 ||
+      strncmp(option, "--data-raw=", 11) == 0)
+    return 0; /* a file "@-"; data "@-" as written */
+  if (option[1] != '-' && strchr(option, 'o') && (ends_with(option, "@-") || ends_with(option, "o")))
+    return 0;                                                        /* -so@-, -so @- */
+  if (ends_with(option, "@-") || ends_with(option, "=@-")) return 1; /* -d@-, --json=@- */
   if (strcmp(option, "--upload-file=-") == 0 || (option[1] != '-' && ends_with(option, "T-"))) return 1; /* -sT- */
   if (!value) return 0;
   if (strcmp(value, "@-") == 0) return 1;
@@ -64,7 +67,8 @@ static int curl_option_reads_stdin(const char* option, const char* value) {
  * script (`while read ...; do docker ps; done < list`), or hang on a terminal. */
 static int reads_stdin(const char* program, char** args, int count) {
   if (strcmp(program, "curl") == 0) {
-    for (int i = 0; i < count && strcmp(args[i], "--") != 0; ++i)
+    /* Past a `--` too: it may be an option's value (`-A --`), after which curl reads options on. */
+    for (int i = 0; i < count; ++i)
       if (args[i][0] == '-' && args[i][1] != '\0' &&
           curl_option_reads_stdin(args[i], i + 1 < count ? args[i + 1] : NULL))
         return 1;

@@ -175,14 +175,16 @@ TEST(Shim, ForwardsCurlsStdinInEverySpellingTheEmulationReadsIt) {
                                                          {"-T", "-", "localhost"},
                                                          {"-sT-", "localhost"},
                                                          {"--upload-file=-", "localhost"},
-                                                         {"-X", "POST", "-fsS", "--data-binary", "@-", "localhost"}};
+                                                         {"-X", "POST", "-fsS", "--data-binary", "@-", "localhost"},
+                                                         {"-A", "--", "-d", "@-", "localhost"}};
   for (const auto& args : reading) {
     ASSERT_TRUE(plan_curl(args, owned, 1, 1).reads_stdin) << fmt::format("{}", fmt::join(args, " "));
     w.run("curl", args, "body");
     EXPECT_EQ(w.last_request().stdin, "body") << fmt::format("{}", fmt::join(args, " "));
   }
   const std::vector<std::vector<std::string>> not_reading = {
-      {"-o", "@-", "localhost"}, {"--output=@-", "localhost"}, {"-d", "x=1", "localhost"}, {"-fsS", "localhost"}};
+      {"-o", "@-", "localhost"},         {"--output=@-", "localhost"}, {"-so", "@-", "localhost"},
+      {"--data-raw", "@-", "localhost"}, {"-d", "x=1", "localhost"},   {"-fsS", "localhost"}};
   for (const auto& args : not_reading) {
     ASSERT_FALSE(plan_curl(args, owned, 1, 1).reads_stdin) << fmt::format("{}", fmt::join(args, " "));
     w.run("curl", args, "the script's");
@@ -335,8 +337,13 @@ TEST(Shim, ReadsRepliesAsNlohmannDoesAndRefusesMalformedOnes) {
   EXPECT_EQ(ok.err, "w\xc3\xa4rning\t");
   EXPECT_EQ(run(http_ok(R"({"exit_code": 2.0, "out": "", "err": ""})")).exit_code, 2);
   EXPECT_EQ(run(http_ok(R"({"exit_code":1,"exit_code":4})")).exit_code, 4) << "the last of a name given twice";
+  EXPECT_EQ(run(http_ok(R"({"exit_code\u0000x":5,"exit_code":2})")).exit_code, 2) << "a key is all its bytes";
+  ProcessResult env = run(http_ok(
+      R"({"exit_code":0,"exec":["/bin/sh","-c","echo $B"],"exec_env":{"A\u0000":"x","B":"y","A=B":"z","B":"w"}})"));
+  EXPECT_EQ(env.exit_code, 0) << env.err;
+  EXPECT_EQ(env.out, "w\n") << "the last B, and names holding NUL or '=' kept apart";
   for (const std::string& bad :
-       {std::string(R"({"out":"x"})"), std::string(R"({"exit_code":5.8e94})"),
+       {std::string(R"({"out":"x"})"), std::string(R"({"exit_code\u0000":1})"), std::string(R"({"exit_code":5.8e94})"),
         std::string(R"({"exit_code":0,"out":"\ud800"})"), std::string(R"({"exit_code":0,"out":7})"),
         std::string("not json"), std::string(R"({"exit_code":0} trailing)")}) {
     ProcessResult r = run(http_ok(bad));
