@@ -160,21 +160,19 @@ static void add_utf8(struct buf* into, uint32_t cp) {
   buf_add(into, bytes, n);
 }
 
-/* A JSON string into `into` (NULL: skipped), with every escape JSON has. */
-static int parse_string(struct parser* p, struct buf* into) {
-  struct buf scratch = {0};
-  struct buf* out = into ? into : &scratch;
-  if (!expect(p, '"')) return 0;
+/* A JSON string's characters after its opening quote, up to and past the closing one, into `out`,
+ * with every escape JSON has. */
+static int read_string(struct parser* p, struct buf* out) {
   for (;;) {
-    if (p->at >= p->end) return free(scratch.data), fail(p, "string cut short");
+    if (p->at >= p->end) return fail(p, "string cut short");
     const char c = *p->at++;
-    if (c == '"') break;
-    if ((unsigned char)c < 0x20) return free(scratch.data), fail(p, "control character in a string");
+    if (c == '"') return 1;
+    if ((unsigned char)c < 0x20) return fail(p, "control character in a string");
     if (c != '\\') {
       buf_char(out, c);
       continue;
     }
-    if (p->at >= p->end) return free(scratch.data), fail(p, "string cut short");
+    if (p->at >= p->end) return fail(p, "string cut short");
     const char e = *p->at++;
     uint32_t cp, low;
     switch (e) {
@@ -199,25 +197,32 @@ static int parse_string(struct parser* p, struct buf* into) {
         buf_char(out, '\t');
         break;
       case 'u':
-        if (!hex4(p, &cp)) return free(scratch.data), 0;
-        if (cp >= 0xDC00 && cp <= 0xDFFF) return free(scratch.data), fail(p, "lone low surrogate");
+        if (!hex4(p, &cp)) return 0;
+        if (cp >= 0xDC00 && cp <= 0xDFFF) return fail(p, "lone low surrogate");
         if (cp >= 0xD800 && cp <= 0xDBFF) {
           if (p->end - p->at < 2 || p->at[0] != '\\' || p->at[1] != 'u')
-            return free(scratch.data), fail(p, "high surrogate without its low half");
+            return fail(p, "high surrogate without its low half");
           p->at += 2;
-          if (!hex4(p, &low)) return free(scratch.data), 0;
-          if (low < 0xDC00 || low > 0xDFFF) return free(scratch.data), fail(p, "high surrogate without its low half");
+          if (!hex4(p, &low)) return 0;
+          if (low < 0xDC00 || low > 0xDFFF) return fail(p, "high surrogate without its low half");
           cp = 0x10000 + ((cp - 0xD800) << 10) + (low - 0xDC00);
         }
         add_utf8(out, cp);
         break;
       default:
-        return free(scratch.data), fail(p, "bad escape");
+        return fail(p, "bad escape");
     }
   }
-  if (into && !into->data) buf_add(into, "", 0); /* an empty string is still a string */
+}
+
+/* A JSON string into `into` (NULL: skipped). */
+static int parse_string(struct parser* p, struct buf* into) {
+  if (!expect(p, '"')) return 0;
+  struct buf scratch = {0};
+  const int ok = read_string(p, into ? into : &scratch);
   free(scratch.data);
-  return 1;
+  if (ok && into && !into->data) buf_add(into, "", 0); /* an empty string is still a string */
+  return ok;
 }
 
 /* A JSON number: its value, and whether the text was one. */
