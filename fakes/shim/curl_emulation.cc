@@ -13,6 +13,7 @@
 
 #include <fmt/format.h>
 
+#include "fakes/shim/curl_options.h"
 #include "fakes/shim/http_client_parts.h"
 
 // Sources: curl 7.88.1 (src/tool_getparam.c, tool_operate.c, tool_msgs.c, tool_writeout.c, lib/progress.c,
@@ -27,46 +28,10 @@ using Failure = HttpOutcome::Failure;
 
 long long to_ms(Duration d) { return d.count() / 1000; }
 
-// Every long option of curl 7.88.1 (tool_getparam.c aliases[]): an option the emulation does not
+// Every long option of curl 7.88.1 and its letters (curl_options.h): an option the emulation does not
 // handle is not modelled; a word that is none of these is curl's own "is unknown" (exit 2).
-const char* const kCurlNames =
-    "url= dns-ipv4-addr= dns-ipv6-addr= random-file= egd-file= oauth2-bearer= connect-timeout= ciphers= "
-    "dns-interface= disable-epsv! disallow-username-in-url! epsv! dns-servers= trace= npn! trace-ascii= alpn! "
-    "limit-rate= rate= compressed! tr-encoding! digest! negotiate! ntlm! ntlm-wb! basic! anyauth! wdebug! "
-    "ftp-create-dirs! create-dirs! create-file-mode= max-redirs= proxy-ntlm! crlf! stderr= aws-sigv4= interface= "
-    "krb= krb4= haproxy-protocol! max-filesize= disable-eprt! eprt! xattr! ftp-ssl! ssl! ftp-pasv! socks5= "
-    "tcp-nodelay! proxy-digest! proxy-basic! retry= retry-connrefused! retry-delay= retry-max-time= "
-    "proxy-negotiate! form-escape! ftp-account= proxy-anyauth! trace-time! ignore-content-length! "
-    "ftp-skip-pasv-ip! ftp-method= local-port= socks4= socks4a= ftp-alternative-to-user= ftp-ssl-reqd! ssl-reqd! "
-    "sessionid! ftp-ssl-control! ftp-ssl-ccc! ftp-ssl-ccc-mode= libcurl= raw! post301! keepalive! socks5-hostname= "
-    "keepalive-time= post302! noproxy= socks5-gssapi-nec! proxy1.0= tftp-blksize= mail-from= mail-rcpt= ftp-pret! "
-    "proto= proto-redir= resolve= delegation= mail-auth= post303! metalink! sasl-authzid= test-event! unix-socket= "
-    "path-as-is! socks5-gssapi-service= proxy-service-name= service-name= proto-default= expect100-timeout= "
-    "tftp-no-options! connect-to= abstract-unix-socket= tls-max= suppress-connect-headers! compressed-ssh! "
-    "happy-eyeballs-timeout-ms= retry-all-errors! http1.0 http1.1 http2 http2-prior-knowledge http3 http3-only "
-    "http0.9! tlsv1 tlsv1.0 tlsv1.1 tlsv1.2 tlsv1.3 tls13-ciphers= proxy-tls13-ciphers= sslv2 sslv3 ipv4 ipv6 "
-    "append! user-agent= cookie= alt-svc= hsts= use-ascii! cookie-jar= continue-at= data= data-raw= data-ascii= "
-    "data-binary= data-urlencode= json= url-query= dump-header= referer= cert= cacert= cert-type= key= key-type= "
-    "pass= engine= capath= pubkey= hostpubmd5= hostpubsha256= crlfile= tlsuser= tlspassword= tlsauthtype= "
-    "ssl-allow-beast! ssl-auto-client-cert! proxy-ssl-auto-client-cert! pinnedpubkey= proxy-pinnedpubkey= "
-    "cert-status! doh-cert-status! false-start! ssl-no-revoke! ssl-revoke-best-effort! tcp-fastopen! "
-    "proxy-tlsuser= proxy-tlspassword= proxy-tlsauthtype= proxy-cert= proxy-cert-type= proxy-key= proxy-key-type= "
-    "proxy-pass= proxy-ciphers= proxy-crlfile= proxy-ssl-allow-beast! login-options= proxy-cacert= proxy-capath= "
-    "proxy-insecure! proxy-tlsv1 socks5-basic! socks5-gssapi! etag-save= etag-compare= curves= fail! fail-early! "
-    "styled-output! mail-rcpt-allowfails! fail-with-body! remove-on-error! form= form-string= globoff! get! "
-    "request-target= help! header= proxy-header= include! head! junk-session-cookies! remote-header-name! "
-    "insecure! doh-insecure! config= list-only! location! location-trusted! max-time= manual! netrc! "
-    "netrc-optional! netrc-file= buffer! output= remote-name! remote-name-all! output-dir= clobber! proxytunnel! "
-    "ftp-port= disable! quote= range= remote-time! silent! show-error! telnet-option= upload-file= user= "
-    "proxy-user= verbose! version! write-out= proxy= preproxy= request= speed-limit= speed-time= time-cond= "
-    "parallel! parallel-max= parallel-immediate! progress-bar! progress-meter! next";
-const char* const kCurlShort =
-    "0http1.0 1tlsv1 2sslv2 3sslv3 4ipv4 6ipv6 aappend Auser-agent bcookie Buse-ascii ccookie-jar Ccontinue-at "
-    "ddata Ddump-header ereferer Ecert ffail Fform ggloboff Gget hhelp Hheader iinclude Ihead "
-    "jjunk-session-cookies Jremote-header-name kinsecure Kconfig llist-only Llocation mmax-time Mmanual nnetrc "
-    "Nbuffer ooutput Oremote-name pproxytunnel Pftp-port qdisable Qquote rrange Rremote-time ssilent Sshow-error "
-    "ttelnet-option Tupload-file uuser Uproxy-user vverbose Vversion wwrite-out xproxy Xrequest Yspeed-limit "
-    "yspeed-time ztime-cond Zparallel #progress-bar :next";
+const char* const kCurlNames = BG_CURL_LONG_OPTIONS;
+const char* const kCurlShort = BG_CURL_SHORT_OPTIONS;
 
 // Options that change nothing an emulated http:// exchange shows: TLS, buffering, keepalive, IPv4
 // (the run's names are IPv4 already), --fail-early (one URL).
@@ -83,11 +48,6 @@ struct CurlOptions {
   std::vector<std::string> urls;
   std::string early_err;  // warnings printed while reading the options
 };
-
-std::string curl_help_error(const std::string& word, const std::string& what) {
-  return fmt::format("curl: option {}: {}\ncurl: try 'curl --help' or 'curl --manual' for more information\n", word,
-                     what);
-}
 
 // tool_msgs.c voutf(): the text cut at 79 columns, each line prefixed.
 std::string curl_warning(const std::string& text) {
@@ -254,12 +214,18 @@ CurlParse parse_curl(const std::vector<std::string>& args, const std::string& st
     if (!err.empty()) p.stop = core::CommandResult{2, "", curl_help_error(word, err)};
     return err.empty();
   };
+  bool options = true;  // until a "--": every word after it is a URL
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
-    if (a.size() < 2 || a[0] != '-') {
+    if (!options || a.empty() || a[0] != '-') {
       o.urls.push_back(a);
       continue;
     }
+    if (a == "--") {
+      options = false;
+      continue;
+    }
+    if (a == "-") return fail({2, "", curl_help_error(a, "is unknown")});
     if (starts_with(a, "--")) {
       std::string word = a.substr(2);
       bool toggle = true;

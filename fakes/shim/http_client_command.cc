@@ -6,6 +6,9 @@
 
 #include <fmt/format.h>
 
+#include "fakes/shim/curl_options.h"
+#include "fakes/shim/http_client_parts.h"
+
 namespace bg::fakes {
 namespace {
 
@@ -15,8 +18,6 @@ enum class Arg {
   value,    // takes a value, passed through
   seconds,  // takes a number of seconds: scaled to the run's time scale
   url,      // --url: its value is a URL to check
-  data,     // a request body: `@-` reads stdin
-  upload,   // -T FILE: `-` reads stdin
 };
 
 const std::map<std::string, Arg> kCurlLong = {{"silent", Arg::none},
@@ -72,12 +73,12 @@ const std::map<std::string, Arg> kCurlLong = {{"silent", Arg::none},
                                               {"speed-time", Arg::seconds},
                                               {"keepalive-time", Arg::seconds},
                                               {"url", Arg::url},
-                                              {"data", Arg::data},
+                                              {"data", Arg::value},
                                               {"data-raw", Arg::value},
-                                              {"data-binary", Arg::data},
-                                              {"data-urlencode", Arg::data},
-                                              {"json", Arg::data},
-                                              {"upload-file", Arg::upload}};
+                                              {"data-binary", Arg::value},
+                                              {"data-urlencode", Arg::value},
+                                              {"json", Arg::value},
+                                              {"upload-file", Arg::value}};
 const std::map<char, std::string> kCurlShort = {
     {'s', "silent"},      {'S', "show-error"},  {'f', "fail"},         {'L', "location"},
     {'I', "head"},        {'i', "include"},     {'v', "verbose"},      {'k', "insecure"},
@@ -137,11 +138,47 @@ struct Parsed {
   std::vector<std::string> args;  // the rewritten command line
   std::vector<std::string> urls;
   std::optional<core::CommandResult> refusal;
-  bool reads_stdin = false;
 };
 
-// Parses getopt-style options (clustered short flags, `--name value`, `--name=value`) against a
-// table, keeping everything as written except scaled times.
+// The long name `word` (after "--") stands for, or a refusal. wget's getopt_long: `--name=value`, the
+// name exact. curl (tool_getparam.c): no `=value` (`--max-time=5` is an unknown option), a unique
+// prefix of a name, and `--no-` before a boolean only; a word curl itself rejects ends the command
+// with curl's usage error, exit 2, as the real curl would, sending nothing.
+struct LongWord {
+  std::string name;
+  std::optional<std::string> value;
+  std::optional<core::CommandResult> refusal;
+};
+LongWord read_long_word(const std::string& program, const std::string& written,
+                        const std::map<std::string, Arg>& longs) {
+  LongWord w;
+  std::string word = written.substr(2);
+  if (program == "curl") {
+    const bool negated = word.rfind("no-", 0) == 0;
+    if (negated) word = word.substr(3);
+    bg_curl_option o{};
+    const bg_curl_match m = bg_curl_find_long(word.data(), word.size(), &o);
+    if (m != BG_CURL_FOUND || (negated && o.kind != '!')) {
+      const char* why = m == BG_CURL_UNKNOWN     ? "is unknown"
+                        : m == BG_CURL_AMBIGUOUS ? "is ambiguous"
+                                                 : "used '--no-' for option that isn't a boolean";
+      w.refusal = core::CommandResult{2, "", http_client::curl_help_error(written, why)};
+      return w;
+    }
+    w.name = std::string(o.name, o.length);
+  } else {
+    const auto eq = word.find('=');
+    w.name = word.substr(0, eq);
+    if (eq != std::string::npos) w.value = word.substr(eq + 1);
+    if (w.name.rfind("no-", 0) == 0 && longs.count(w.name.substr(3)) && longs.at(w.name.substr(3)) == Arg::none)
+      w.name = w.name.substr(3);
+  }
+  if (!longs.count(w.name)) w.refusal = core::not_modelled_result(fmt::format("{} option --{}", program, w.name));
+  return w;
+}
+
+// Parses getopt-style options (clustered short flags, `--name value`, wget's `--name=value`) against
+// a table, keeping everything as written except scaled times.
 Parsed parse(const std::string& program, const std::vector<std::string>& args, const std::map<std::string, Arg>& longs,
              const std::map<char, std::string>& shorts, double time_scale) {
   Parsed p;
@@ -160,14 +197,16 @@ Parsed parse(const std::string& program, const std::vector<std::string>& args, c
     }
     if (kind == Arg::seconds) value = scale(*value, time_scale);
     if (kind == Arg::url) p.urls.push_back(*value);
-    if (kind == Arg::data && *value == "@-") p.reads_stdin = true;
-    if (kind == Arg::upload && *value == "-") p.reads_stdin = true;
     p.args.push_back(spelled.rfind("--", 0) == 0 ? "--" + name : spelled);
     p.args.push_back(*value);
   };
   bool options_end = false;
   for (size_t i = 0; i < args.size() && !p.refusal; ++i) {
     const std::string& a = args[i];
+    if (program == "curl" && !options_end && a == "-") {
+      p.refusal = core::CommandResult{2, "", http_client::curl_help_error(a, "is unknown")};
+      return p;
+    }
     if (options_end || a.size() < 2 || a[0] != '-') {
       p.urls.push_back(a);
       p.args.push_back(a);
@@ -179,24 +218,22 @@ Parsed parse(const std::string& program, const std::vector<std::string>& args, c
       continue;
     }
     if (a.rfind("--", 0) == 0) {
-      const auto eq = a.find('=');
-      std::string name = a.substr(2, eq == std::string::npos ? std::string::npos : eq - 2);
-      if (name.rfind("no-", 0) == 0 && longs.count(name.substr(3)) && longs.at(name.substr(3)) == Arg::none)
-        name = name.substr(3);
-      auto it = longs.find(name);
-      if (it == longs.end()) {
-        p.refusal = core::not_modelled_result(fmt::format("{} option --{}", program, name));
+      LongWord w = read_long_word(program, a, longs);
+      if (w.refusal) {
+        p.refusal = w.refusal;
         return p;
       }
-      std::optional<std::string> value;
-      if (eq != std::string::npos) value = a.substr(eq + 1);
-      take(name, it->second, eq == std::string::npos ? a : "--" + name, value, i);
+      take(w.name, longs.at(w.name), w.value ? "--" + w.name : a, w.value, i);
       continue;
     }
     for (size_t k = 1; k < a.size() && !p.refusal; ++k) {
       auto it = shorts.find(a[k]);
       if (it == shorts.end()) {
-        p.refusal = core::not_modelled_result(fmt::format("{} option -{}", program, a[k]));
+        bg_curl_option known{};
+        if (program == "curl" && !bg_curl_find_short(a[k], &known))
+          p.refusal = core::CommandResult{2, "", http_client::curl_help_error(a, "is unknown")};
+        else
+          p.refusal = core::not_modelled_result(fmt::format("{} option -{}", program, a[k]));
         return p;
       }
       const Arg kind = longs.at(it->second);
@@ -292,7 +329,9 @@ HttpClientPlan plan_curl(const std::vector<std::string>& args, const AddressBook
   plan.args.push_back(fmt::format("::127.0.0.1:{}", refused_port));
   plan.args.push_back("--noproxy");
   plan.args.push_back("*");
-  plan.reads_stdin = p.reads_stdin;
+  std::vector<const char*> words;
+  for (const auto& a : args) words.push_back(a.c_str());
+  plan.reads_stdin = bg_curl_reads_stdin(words.data(), static_cast<int>(words.size())) != 0;
   return plan;
 }
 
@@ -329,7 +368,7 @@ HttpClientPlan plan_wget(const std::vector<std::string>& args, const AddressBook
   }
   plan.args.insert(plan.args.end(), p.args.begin(), p.args.end());
   plan.args.push_back("--no-proxy");
-  plan.reads_stdin = p.reads_stdin;
+  // None of the options wget is allowed reads stdin (no --input-file=-, --post-file=-).
   return plan;
 }
 

@@ -26,7 +26,7 @@ struct HttpClientPlan {
   std::vector<std::string> args;
   // Set when the command must not run: what curl/wget itself would say (a usage error), or not modelled.
   std::optional<core::CommandResult> refusal;
-  bool reads_stdin = false;  // `-d @-`, `-T -`: the script's stdin is the program's
+  bool reads_stdin = false;  // the real program reads the script's stdin (curl_options.h: `-d @-`, `-T -`, ...)
 };
 
 // `refused_port`: a loopback port where nothing ever listens; every address curl was not told about

@@ -54,11 +54,40 @@ TEST(PlanCurl, RefusesWhatCouldLeaveTheRun) {
   }
 }
 
-// Goal: curl reads the script's stdin only when told to.
-TEST(PlanCurl, ReadsStdinOnlyForAtDash) {
+// Goal: curl reads the script's stdin only when told to (curl_options.h has the whole rule).
+TEST(PlanCurl, ReadsStdinOnlyWhenCurlWould) {
   EXPECT_TRUE(plan_curl({"-d", "@-", "localhost"}, owned, 1, 1).reads_stdin);
-  EXPECT_TRUE(plan_curl({"--data-binary=@-", "localhost"}, owned, 1, 1).reads_stdin);
+  EXPECT_TRUE(plan_curl({"-H", "@-", "localhost"}, owned, 1, 1).reads_stdin);
+  EXPECT_TRUE(plan_curl({"-T", ".", "localhost"}, owned, 1, 1).reads_stdin);
   EXPECT_FALSE(plan_curl({"-d", "x=1", "localhost"}, owned, 1, 1).reads_stdin);
+  EXPECT_FALSE(plan_curl({"-o", "@-", "localhost"}, owned, 1, 1).reads_stdin);
+}
+
+// Goal: the real curl's command line, not getopt_long's: a unique prefix names an option, and
+// `--name=value`, `--no-` before a value option and an unknown letter are curl's own usage errors
+// (exit 2, nothing sent), as curl 7.88 prints them; a letter curl knows but the run does not model is
+// not modelled.
+TEST(PlanCurl, ReadsTheCommandLineAsCurlDoes) {
+  auto prefix = plan_curl({"--max-tim", "2", "--sil", "localhost"}, owned, 0.1, 1);
+  ASSERT_FALSE(prefix.refusal);
+  EXPECT_TRUE(contains(prefix.args, {"--max-time", "0.200", "--sil", "localhost"}));
+  const std::vector<std::pair<std::vector<std::string>, std::string>> usage_errors = {
+      {{"--max-time=2", "localhost"}, "curl: option --max-time=2: is unknown"},
+      {{"--data-binary=@-", "localhost"}, "curl: option --data-binary=@-: is unknown"},
+      {{"--dat", "x", "localhost"}, "curl: option --dat: is ambiguous"},
+      {{"--no-data", "x", "localhost"}, "curl: option --no-data: used '--no-' for option that isn't a boolean"},
+      {{"-", "localhost"}, "curl: option -: is unknown"},
+      {{"-s@", "localhost"}, "curl: option -s@: is unknown"}};
+  for (const auto& [args, first_line] : usage_errors) {
+    auto plan = plan_curl(args, owned, 1, 1);
+    ASSERT_TRUE(plan.refusal) << args[0];
+    EXPECT_EQ(plan.refusal->exit_code, 2) << args[0];
+    EXPECT_EQ(plan.refusal->not_modelled, "") << args[0];
+    EXPECT_EQ(plan.refusal->err, first_line + "\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
+  }
+  auto known_letter = plan_curl({"-j", "localhost"}, owned, 1, 1);
+  ASSERT_TRUE(known_letter.refusal);
+  EXPECT_EQ(known_letter.refusal->not_modelled, "curl option -j");
 }
 
 // Goal: wget reaches the run's port with the Host header it would have sent.

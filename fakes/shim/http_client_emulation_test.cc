@@ -21,6 +21,8 @@
 #include <thread>
 
 #include "core/shell_quote.h"
+#include "fakes/shim/curl_options.h"
+#include "fakes/shim/http_client_parts.h"
 #include "test_support/loopback.h"
 
 namespace bg::fakes {
@@ -711,7 +713,16 @@ class ScriptedServer {
   }
   static void answer(int fd) {
     std::string request;
-    test_support::read_until(fd, request, test_support::message_complete);
+    test_support::read_until(fd, request,
+                             [](const std::string& data) { return data.find("\r\n\r\n") != std::string::npos; });
+    // An upload of unknown size (curl -T -) asks to continue and comes chunked: take it whole.
+    const std::string head = http_client::lower(request.substr(0, request.find("\r\n\r\n")));
+    if (head.find("\r\nexpect: 100-continue") != std::string::npos)
+      test_support::send_all(fd, "HTTP/1.1 100 Continue\r\n\r\n");
+    if (head.find("\r\ntransfer-encoding: chunked") != std::string::npos)
+      test_support::read_until(fd, request, [](const std::string& data) { return data.ends_with("\r\n0\r\n\r\n"); });
+    else
+      test_support::read_until(fd, request, test_support::message_complete);
     const std::string line = request.substr(0, request.find("\r\n"));
     const std::string method = line.substr(0, line.find(' '));
     std::string path = line.substr(line.find(' ') + 1);
@@ -945,8 +956,74 @@ TEST_F(HttpClientEmulationDifferential, CurlMatchesTheRealCurl) {
       {"-sS", "--retry", "1", "--retry-delay", "1", "-w", "%{http_code}\n", base + "/504"},
       {"-sS", "--max-redirs", "0", "-L", base + "/redir"},
       {"-f", "--fail-with-body", "-sS", base + "/503"},
+      {"-sS", "--", base + "/ok"},
+      {"-sS", "-", base + "/ok"},
+      {"-sS", "--max-time=1", base + "/ok"},
+      {"-sS", "--max-tim", "1", base + "/ok"},
   };
   for (const auto& args : commands) compare("curl", args);
+}
+
+// Goal: the one rule the shim, the live plan and the emulation share (curl_options.h) says the real
+// curl 7.88 reads its stdin exactly when it does, in each spelling a script may use. The real curl runs
+// with a regular file as stdin; what it read is how far the file's shared offset moved.
+TEST_F(HttpClientEmulationDifferential, CurlReadsItsStdinExactlyWhenTheSharedRuleSays) {
+  if (!installed("curl")) GTEST_SKIP() << "curl is not installed";
+  const std::string url = "http://localhost:" + std::to_string(server_.port()) + "/echo";
+  const std::vector<std::vector<std::string>> commands = {
+      {"-d", "@-"},
+      {"-sd@-"},
+      {"--data-binary", "@-"},
+      {"--json", "@-"},
+      {"--data-ascii", "@-"},
+      {"--data-raw", "@-"},
+      {"--data-urlencode", "@-"},
+      {"--data-urlencode", "name@-"},
+      {"--data-urlencode", "name=@-"},
+      {"--url-query", "q@-"},
+      {"-H", "@-"},
+      {"-H", "X-A: @-"},
+      {"-w", "@-"},
+      {"-w", "%{http_code}@-"},
+      {"-F", "file=@-"},
+      {"-F", "file=<-"},
+      {"-F", "file=@-;type=text/plain"},
+      {"-F", "file=@-x"},
+      {"--form-string", "file=@-"},
+      {"-T", "-"},
+      {"-T", "."},
+      {"-T-"},
+      {"-b", "-"},
+      {"-b", "a=-"},
+      {"-o", "@-"},
+      {"-so@-"},
+      {"--dat", "@-"},
+      {"--data-bin", "@-"},
+      {"--data-binary=@-"},
+      {"--upload-file=-"},
+      {"-A", "--", "-d", "@-"},
+      {"--", "-d", "@-"},
+      {"-d", "@-", "--bogus"},
+      {"--bogus", "-d", "@-"},
+      {"-T", "-", "--bogus"},
+      {"-T", "-", "--no-data", "x"},
+      {"-d", "@-", "-"},
+  };
+  for (auto args : commands) {
+    args.push_back(url);
+    std::ofstream(dir_ / "stdin.txt") << "X-A: 1\n";
+    std::string command = "cd " + core::shell_quote(dir_.string()) + " && { env -i PATH=/usr/bin:/bin curl -s";
+    for (const auto& a : args) command += " " + core::shell_quote(a);
+    command += " >/dev/null 2>&1; cat >left.txt; } <stdin.txt";
+    ASSERT_EQ(std::system(command.c_str()), 0) << command;
+    std::ifstream left(dir_ / "left.txt");
+    const bool real_reads = std::string(std::istreambuf_iterator<char>(left), {}).empty();
+    std::vector<const char*> words{"-s"};
+    for (const auto& a : args) words.push_back(a.c_str());
+    std::string line = "curl -s";
+    for (const auto& a : args) line += " " + a;
+    EXPECT_EQ(bg_curl_reads_stdin(words.data(), static_cast<int>(words.size())) != 0, real_reads) << line;
+  }
 }
 
 // Goal: as above, for wget 1.21's quiet, non-verbose and verbose (no progress) logs.

@@ -11,6 +11,10 @@ std::string lower(std::string s) {
   for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return s;
 }
+std::string curl_help_error(const std::string& word, const std::string& what) {
+  return fmt::format("curl: option {}: {}\ncurl: try 'curl --help' or 'curl --manual' for more information\n", word,
+                     what);
+}
 bool iequal(const std::string& a, const std::string& b) { return lower(a) == lower(b); }
 bool starts_with(const std::string& s, const std::string& p) { return s.rfind(p, 0) == 0; }
 

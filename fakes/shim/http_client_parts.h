@@ -13,6 +13,8 @@
 namespace bg::fakes::http_client {
 
 std::string lower(std::string s);
+// curl's usage error about one word of its command line (tool_helpers.c helpf()), exit code 2.
+std::string curl_help_error(const std::string& word, const std::string& what);
 bool iequal(const std::string& a, const std::string& b);
 bool starts_with(const std::string& s, const std::string& p);
 

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "fakes/shim/curl_options.h"
 #include "fakes/shim/shim_buffer.h"
 #include "fakes/shim/shim_http.h"
 #include "fakes/shim/shim_json.h"
@@ -37,43 +38,11 @@ static int has_arg(char** args, int count, const char* what) {
   return 0;
 }
 
-static int ends_with(const char* s, const char* tail) {
-  const size_t n = strlen(s), m = strlen(tail);
-  return n >= m && strcmp(s + n - m, tail) == 0;
-}
-
-/* Whether curl's option `option` (as written: `-d`, `--data-binary`, `-sd@-`, `--json=@-`) with
- * `value` (the next argument, or NULL) reads stdin: a data option's "@-" (-d, --data, --data-binary,
- * --data-urlencode, --json; also -H's, which reads headers) or -T's "-". Not -o's "@-", a file of
- * that name. A superset of what curl reads, in every spelling the curl emulation parses
- * (http_client_command.cc): reading stdin curl would not read costs the script its input, while not
- * reading what it would makes the request go out without its body. */
-static int curl_option_reads_stdin(const char* option, const char* value) {
-  if (strcmp(option, "--output") == 0 || strncmp(option, "--output=", 9) == 0 || strcmp(option, "--data-raw") == 0 ||
-      strncmp(option, "--data-raw=", 11) == 0)
-    return 0; /* a file "@-"; data "@-" as written */
-  if (option[1] != '-' && strchr(option, 'o') && (ends_with(option, "@-") || ends_with(option, "o")))
-    return 0;                                                        /* -so@-, -so @- */
-  if (ends_with(option, "@-") || ends_with(option, "=@-")) return 1; /* -d@-, --json=@- */
-  if (strcmp(option, "--upload-file=-") == 0 || (option[1] != '-' && ends_with(option, "T-"))) return 1; /* -sT- */
-  if (!value) return 0;
-  if (strcmp(value, "@-") == 0) return 1;
-  return strcmp(value, "-") == 0 &&
-         (strcmp(option, "--upload-file") == 0 || (option[1] != '-' && ends_with(option, "T")));
-}
-
 /* Whether `program args` reads its standard input (`curl -d @-`, `docker login --password-stdin`):
  * only then is it read and sent along. Reading it otherwise would take input that belongs to the
  * script (`while read ...; do docker ps; done < list`), or hang on a terminal. */
 static int reads_stdin(const char* program, char** args, int count) {
-  if (strcmp(program, "curl") == 0) {
-    /* Past a `--` too: it may be an option's value (`-A --`), after which curl reads options on. */
-    for (int i = 0; i < count; ++i)
-      if (args[i][0] == '-' && args[i][1] != '\0' &&
-          curl_option_reads_stdin(args[i], i + 1 < count ? args[i + 1] : NULL))
-        return 1;
-    return 0;
-  }
+  if (strcmp(program, "curl") == 0) return bg_curl_reads_stdin((const char* const*)args, count);
   if (strcmp(program, "docker") == 0) {
     if (has_arg(args, count, "--password-stdin")) return 1;
     if (count > 0 && (strcmp(args[0], "exec") == 0 || strcmp(args[0], "run") == 0 || strcmp(args[0], "load") == 0))
