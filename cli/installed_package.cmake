@@ -11,7 +11,7 @@ execute_process(COMMAND ${CMAKE_COMMAND} --install ${BUILD} --prefix ${OUT}/pref
 if(NOT code EQUAL 0)
   message(FATAL_ERROR "cmake --install exited ${code}:\n${out}\n${err}")
 endif()
-foreach(installed bin/bluegreen libexec/bluegreen/bluegreen-shim libexec/bluegreen/bluegreen-host
+foreach(installed bin/bluegreen libexec/bluegreen/bluegreen-shim libexec/bluegreen/bluegreen-host libexec/bluegreen/bluegreen-relay
                   share/bluegreen/proxy/data/debian-12/etc/nginx/nginx.conf share/bluegreen/scenarios/seed/scenario.yaml)
   if(NOT EXISTS ${OUT}/prefix/${installed})
     message(FATAL_ERROR "cmake --install did not install ${installed}")

@@ -3,7 +3,7 @@
 # executable. A built, uninstalled bluegreen keeps using its build and source trees.
 install(TARGETS bluegreen RUNTIME DESTINATION bin)
 install(TARGETS bluegreen-host RUNTIME DESTINATION libexec/bluegreen)
-install(PROGRAMS ${BG_SHIM_BINARY} DESTINATION libexec/bluegreen)
+install(PROGRAMS ${BG_SHIM_BINARY} ${BG_RELAY_BINARY} DESTINATION libexec/bluegreen)
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/proxy/data/ DESTINATION share/bluegreen/proxy/data)
 # The catalogue, so `bluegreen demo` and `init` have their scenarios where the package puts them.
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/scenarios/data/ DESTINATION share/bluegreen/scenarios)

@@ -4,7 +4,7 @@
 // serves both, so an installed bluegreen needs no build tree and a built one no install.
 //
 // Installed layout, relative to the install prefix (the executable is <prefix>/bin/bluegreen):
-//   libexec/bluegreen/  bluegreen-shim, bluegreen-host
+//   libexec/bluegreen/  bluegreen-shim, bluegreen-host, bluegreen-relay
 //   share/bluegreen/    proxy/data/... (stock nginx trees), scenarios/... (the catalogue)
 #include <filesystem>
 #include <functional>

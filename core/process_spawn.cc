@@ -2,9 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
-#include <sched.h>
+#include <spawn.h>
 #include <signal.h>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,97 +19,23 @@
 
 #include <fmt/format.h>
 
+#include "core/install_layout.h"
+#include "core/process_relay.h"
 #include "core/sanitizer_logs.h"
 
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
+#ifndef BG_RELAY_BINARY
+#error "BG_RELAY_BINARY must name the bluegreen-relay executable"
 #endif
 
 namespace bg::core {
 namespace {
 
-// One record on the report pipe (close-on-exec, so an exec that works leaves it silent).
-struct Report {
-  char kind;  // 'p': the program's pid (from the relay); 's' setns, 'f' fork, 'c' chdir, 'e' exec failed
-  int value;  // the pid, or errno
-};
+using Report = bg_relay_report;
 
-void write_report(int fd, char kind, int value) {
-  Report r{kind, value};
-  ssize_t ignored = ::write(fd, &r, sizeof r);
-  (void)ignored;
-}
-
-// Signal state survives exec: undo what the harness's threads may have blocked or ignored (SIGPIPE
-// is commonly ignored by network code), so the program sees default dispositions.
-void reset_signals() {
-  sigset_t none;
-  sigemptyset(&none);
-  sigprocmask(SIG_SETMASK, &none, nullptr);
-  struct sigaction dfl {};
-  dfl.sa_handler = SIG_DFL;
-  for (int s = 1; s < NSIG; ++s)
-    if (s != SIGKILL && s != SIGSTOP) sigaction(s, &dfl, nullptr);
-}
-
-struct ChildArgs {
-  const char* path;
-  char* const* argv;
-  char* const* envp;
-  const char* cwd;
-  int in_fd, out_fd, err_fd, report_fd;
-};
-
-// The program's side, in the forked child: async-signal-safe calls only.
-[[noreturn]] void exec_program(const ChildArgs& a) {
-  setsid();  // its own session and process group, so the whole group can be signalled
-  int failure_kind = 'c';
-  if (chdir(a.cwd) == 0) {
-    dup2(a.in_fd, 0);
-    dup2(a.out_fd, 1);
-    dup2(a.err_fd, 2);
-    // Descriptors other threads opened without O_CLOEXEC must not leak into the program.
-    syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-    execve(a.path, a.argv, a.envp);
-    failure_kind = 'e';
-  }
-  const int error = errno;
-  write_report(a.report_fd, static_cast<char>(failure_kind), error);
-  _exit(error == ENOENT ? 127 : 126);
-}
-
-// The relay: joins the namespaces, forks the program into them, and ends as it ends.
-[[noreturn]] void relay(const ChildArgs& a, const NamespaceEntry& enter) {
-  // Killed with the thread that spawned it, so an ended harness leaves no relay behind (the program,
-  // a member of the sandbox's PID namespace, ends with that namespace).
-  prctl(PR_SET_PDEATHSIG, SIGKILL);
-  if (setns(enter.pidfd, enter.flags) != 0) {
-    write_report(a.report_fd, 's', errno);
-    _exit(126);
-  }
-  const pid_t program = fork();
-  if (program < 0) {
-    write_report(a.report_fd, 'f', errno);
-    _exit(126);
-  }
-  if (program == 0) exec_program(a);
-  write_report(a.report_fd, 'p', program);
-  // Nothing of the caller's is needed any more; a terminal's Ctrl-C or hangup is for the harness,
-  // which decides what happens to the program.
-  syscall(SYS_close_range, 0U, ~0U, 0U);
-  for (int s : {SIGINT, SIGQUIT, SIGTERM, SIGHUP, SIGPIPE, SIGTSTP, SIGTTIN, SIGTTOU}) signal(s, SIG_IGN);
-  int status = 0;
-  while (waitpid(program, &status, 0) < 0 && errno == EINTR) {
-  }
-  if (WIFEXITED(status)) _exit(WEXITSTATUS(status));
-  const int signo = WTERMSIG(status);
-  signal(signo, SIG_DFL);
-  sigset_t only;
-  sigemptyset(&only);
-  sigaddset(&only, signo);
-  sigprocmask(SIG_UNBLOCK, &only, nullptr);
-  kill(getpid(), signo);
-  _exit(128 + signo);
+// bluegreen-relay (core/process_relay.c): the small program every spawn goes through.
+const std::filesystem::path& relay_program() {
+  static const std::filesystem::path path = installed_or_built("libexec/bluegreen/bluegreen-relay", BG_RELAY_BINARY);
+  return path;
 }
 
 class Fd {
@@ -179,14 +104,32 @@ Spawned::~Spawned() {
   if (pidfd >= 0) ::close(pidfd);
 }
 
+namespace {
+
+// posix_spawn's attributes and file actions, freed however the spawn ends.
+struct SpawnSetup {
+  posix_spawnattr_t attributes;
+  posix_spawn_file_actions_t actions;
+  SpawnSetup() {
+    posix_spawnattr_init(&attributes);
+    posix_spawn_file_actions_init(&actions);
+  }
+  ~SpawnSetup() {
+    posix_spawn_file_actions_destroy(&actions);
+    posix_spawnattr_destroy(&attributes);
+  }
+  SpawnSetup(const SpawnSetup&) = delete;
+  SpawnSetup& operator=(const SpawnSetup&) = delete;
+};
+
+}  // namespace
+
 Spawned spawn_process(const SpawnRequest& req) {
   if (req.argv.empty()) throw std::invalid_argument("spawn_process: empty argv");
   std::vector<std::string> env_strings;
   for (const auto& [k, v] : req.env) env_strings.push_back(k + "=" + v);
   for (auto& option : sanitizer_environment(req.env)) env_strings.push_back(std::move(option));
-  std::vector<char*> argv, envp;
-  for (const auto& a : req.argv) argv.push_back(const_cast<char*>(a.c_str()));
-  argv.push_back(nullptr);
+  std::vector<char*> envp;
   for (auto& s : env_strings) envp.push_back(s.data());
   envp.push_back(nullptr);
   const std::string cwd = req.cwd.string();
@@ -195,22 +138,47 @@ Spawned spawn_process(const SpawnRequest& req) {
   if (pipe2(report, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
   Fd report_r(report[0]), report_w(report[1]);
   Fd devnull(::open("/dev/null", O_RDWR | O_CLOEXEC));
-  ChildArgs args{argv[0],
-                 argv.data(),
-                 envp.data(),
-                 cwd.c_str(),
-                 req.stdin_fd >= 0 ? req.stdin_fd : devnull.get(),
-                 req.stdout_fd >= 0 ? req.stdout_fd : devnull.get(),
-                 req.stderr_fd >= 0 ? req.stderr_fd : devnull.get(),
-                 report_w.get()};
+  const int in_fd = req.stdin_fd >= 0 ? req.stdin_fd : devnull.get();
+  const int out_fd = req.stdout_fd >= 0 ? req.stdout_fd : devnull.get();
+  const int err_fd = req.stderr_fd >= 0 ? req.stderr_fd : devnull.get();
+  const int ns_fd = req.enter ? req.enter->pidfd : -1;
 
-  const pid_t pid = ::fork();
-  if (pid < 0) throw std::system_error(errno, std::generic_category(), "fork");
-  if (pid == 0) {
-    reset_signals();
-    if (req.enter) relay(args, *req.enter);
-    exec_program(args);
-  }
+  // The relay's command line (process_relay.h), then the program's.
+  std::vector<std::string> words = {relay_program().string(),
+                                    std::to_string(in_fd),
+                                    std::to_string(out_fd),
+                                    std::to_string(err_fd),
+                                    std::to_string(report_w.get()),
+                                    std::to_string(ns_fd),
+                                    std::to_string(req.enter ? req.enter->flags : 0),
+                                    std::to_string(::getpid()),
+                                    cwd};
+  words.insert(words.end(), req.argv.begin(), req.argv.end());
+  std::vector<char*> argv;
+  for (auto& w : words) argv.push_back(w.data());
+  argv.push_back(nullptr);
+
+  SpawnSetup setup;
+  // The descriptors the relay needs survive its exec (posix_spawn clears close-on-exec on a
+  // descriptor dup2'ed onto itself); the relay marks them close-on-exec again for the program.
+  std::vector<int> kept = {in_fd, out_fd, err_fd, report_w.get()};
+  if (ns_fd >= 0) kept.push_back(ns_fd);
+  std::sort(kept.begin(), kept.end());
+  kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
+  for (int fd : kept) posix_spawn_file_actions_adddup2(&setup.actions, fd, fd);
+  // Signal state survives exec: undo what the harness's threads may have blocked or ignored (SIGPIPE
+  // is commonly ignored by network code), so the program sees default dispositions and no mask.
+  sigset_t none, all;
+  sigemptyset(&none);
+  sigfillset(&all);
+  posix_spawnattr_setsigmask(&setup.attributes, &none);
+  posix_spawnattr_setsigdefault(&setup.attributes, &all);
+  posix_spawnattr_setflags(&setup.attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+
+  pid_t pid = -1;
+  const int failed_to_start = ::posix_spawn(&pid, argv[0], &setup.actions, &setup.attributes, argv.data(), envp.data());
+  if (failed_to_start != 0)
+    throw std::system_error(failed_to_start, std::generic_category(), "cannot start " + relay_program().string());
   report_w.reset();
 
   Spawned s;
@@ -224,7 +192,7 @@ Spawned spawn_process(const SpawnRequest& req) {
       continue;
     }
     failed = true;
-    s.error = describe(r, argv[0], cwd);
+    s.error = describe(r, req.argv[0], cwd);
     s.error_number = r.value;
   }
   if (failed) {

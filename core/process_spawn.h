@@ -4,11 +4,14 @@
 // descriptors and nothing else of ours inherited. Used for deploy scripts, the real nginx and the
 // real curl, so every process a run starts goes through one place.
 //
-// Entering a PID namespace only takes effect for the caller's children, so a spawn into a sandbox
-// forks twice: the first child joins the namespaces and stays outside as a *relay* that waits for
-// the program and exits as it did (same exit code, same signal); the second child is the program,
-// a member of the sandbox's PID namespace, which dies with that namespace's init. Callers watch
-// `pid` (the relay, or the program itself when no namespace is entered) and signal `group`.
+// Every spawn starts bluegreen-relay (core/process_relay.c) with posix_spawn, never fork(): a fork
+// of the harness copies its page tables and makes its next write to every page fault. Without
+// namespaces to enter, the relay becomes the program. Entering a PID namespace only takes effect for
+// the caller's children, so for a spawn into a sandbox the relay joins the namespaces, forks the
+// program inside and stays outside, waiting for it, and exits as it did (same exit code, same
+// signal); the program is a member of the sandbox's PID namespace and dies with that namespace's
+// init. Callers watch `pid` (the relay, or the program itself when no namespace is entered) and
+// signal `group`.
 #include <sys/types.h>
 
 #include <filesystem>
