@@ -86,8 +86,9 @@ fakes::ShimReply HostCommands::handle(const fakes::ShimRequest& request, std::st
   std::stop_source call;
   std::stop_callback on_stop(stop, [&] { call.request_stop(); });
   std::stop_callback on_run_stop(w_.run_stop, [&] { call.request_stop(); });
-  std::jthread watch;
-  if (request.pid > 0) watch = watch_caller(request.pid, call);
+  CallerWatch::Guard watched =
+      request.pid > 0 ? callers_.watch(w_.host.root() / "proc" / std::to_string(request.pid) / "stat", call)
+                      : CallerWatch::Guard();
   try {
     result = dispatch(request, reply, call.get_token());
   } catch (const core::NotModelled& e) {
@@ -161,38 +162,6 @@ core::CommandResult HostCommands::dispatch(const fakes::ShimRequest& request, fa
     return {};
   }
   return core::not_modelled_result(fmt::format("`{}`", program));
-}
-
-// Polls the caller's /proc entry inside the host every 20 ms (real); asks `call` to stop once the
-// process is gone or is another process with the same pid (its start time differs).
-std::jthread HostCommands::watch_caller(int pid, std::stop_source& call) const {
-  const fs::path stat = w_.host.root() / "proc" / std::to_string(pid) / "stat";
-  auto start_time = [stat]() -> std::string {
-    std::ifstream in(stat);
-    std::string line;
-    if (!std::getline(in, line)) return "";
-    auto close = line.rfind(')');
-    if (close == std::string::npos || close + 2 >= line.size() || line[close + 2] == 'Z') return "";
-    std::istringstream fields(line.substr(close + 2));
-    std::string f;
-    for (int i = 0; i < 20 && fields >> f; ++i) {
-    }
-    return f;  // field 22: starttime
-  };
-  const std::string started = start_time();
-  if (started.empty()) return {};
-  // Real time, not scenario time: this watches a process of the machine, not the scenario.
-  return std::jthread([&call, started, start_time](std::stop_token done) {
-    std::mutex m;
-    std::condition_variable_any tick;
-    std::unique_lock lock(m);
-    while (!tick.wait_for(lock, done, std::chrono::milliseconds(20), [] { return false; }) && !done.stop_requested()) {
-      if (start_time() != started) {
-        call.request_stop();
-        return;
-      }
-    }
-  });
 }
 
 std::optional<uint16_t> HostCommands::owned_address(const std::string& host, uint16_t port) {

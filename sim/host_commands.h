@@ -22,6 +22,7 @@
 #include "net/network.h"
 #include "fakes/shim/shim_protocol.h"
 #include "proxy/nginx_config.h"
+#include "sim/caller_watch.h"
 
 namespace bg::proxy {
 class ProxyControl;
@@ -89,10 +90,10 @@ class HostCommands {
   core::CommandResult sudo(const fakes::ShimRequest& request, fakes::ShimReply& exec);
   core::CommandResult git(const fakes::ShimRequest& request, fakes::ShimReply& exec);
   std::optional<uint16_t> owned_address(const std::string& host, uint16_t port);
-  std::jthread watch_caller(int pid, std::stop_source& call) const;
 
   HostCommandsWiring w_;
   uint16_t refused_port_;
+  CallerWatch callers_;
   mutable std::mutex mutex_;
   std::optional<std::string> not_modelled_;
 };
