@@ -28,12 +28,9 @@ CallerWatch::~CallerWatch() {
 }
 
 CallerWatch::Guard CallerWatch::watch(std::filesystem::path stat, std::stop_source& call) {
-  Caller c{std::move(stat), "", &call};
-  c.started = process_start_time(c.stat);
-  if (c.started.empty()) return {};
   std::lock_guard lock(mutex_);
   const uint64_t id = next_id_++;
-  callers_.emplace(id, std::move(c));
+  callers_.emplace(id, Caller{std::move(stat), "", &call});
   if (!thread_.joinable()) thread_ = std::jthread([this](std::stop_token stop) { run(stop); });
   return Guard(this, id);
 }
@@ -51,8 +48,14 @@ void CallerWatch::run(std::stop_token stop) {
     std::vector<std::pair<uint64_t, Caller>> now(callers_.begin(), callers_.end());
     lock.unlock();
     std::vector<uint64_t> gone;
-    for (const auto& [id, c] : now)
-      if (process_start_time(c.stat) != c.started) gone.push_back(id);
+    std::vector<std::pair<uint64_t, std::string>> first_seen;
+    for (const auto& [id, c] : now) {
+      const std::string started = process_start_time(c.stat);
+      if (started.empty() || (!c.started.empty() && started != c.started))
+        gone.push_back(id);
+      else if (c.started.empty())
+        first_seen.emplace_back(id, started);
+    }
     lock.lock();
     // Only a call still registered is stopped: its Guard, and so its stop_source, still live.
     for (uint64_t id : gone)
@@ -60,6 +63,8 @@ void CallerWatch::run(std::stop_token stop) {
         it->second.call->request_stop();
         callers_.erase(it);
       }
+    for (auto& [id, started] : first_seen)
+      if (auto it = callers_.find(id); it != callers_.end()) it->second.started = std::move(started);
   }
 }
 

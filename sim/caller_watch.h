@@ -24,8 +24,9 @@ class CallerWatch {
   CallerWatch& operator=(const CallerWatch&) = delete;
 
   // Watches the process of `stat` (its /proc/<pid>/stat, seen from here) for as long as the Guard
-  // lives: `call` is asked to stop once the process has gone. A process already gone when asked is
-  // not watched (its call runs as it would have).
+  // lives: `call` is asked to stop once the process has gone, or is already gone at the watch's first
+  // look. Nothing is read here: most calls end before the first look, and reading a stat through
+  // the host's /proc was 4 % of a `check` case's CPU when every call did.
   class Guard {
    public:
     Guard() = default;
@@ -43,7 +44,7 @@ class CallerWatch {
  private:
   struct Caller {
     std::filesystem::path stat;
-    std::string started;  // /proc/<pid>/stat's field 22, when it was registered
+    std::string started;  // /proc/<pid>/stat's field 22 at the first look; empty before it
     std::stop_source* call;
   };
   void run(std::stop_token stop);
