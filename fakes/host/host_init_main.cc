@@ -24,6 +24,7 @@
 
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -194,9 +195,15 @@ void enter_root(const fs::path& root) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  if (argc != 2) {
-    std::fprintf(stderr, "usage: bluegreen-host PLAN.json (descriptor 3 open for the report)\n");
+  if (argc != 2 && argc != 3) {
+    std::fprintf(stderr, "usage: bluegreen-host PLAN.json [PARENT] (descriptor 3 open for the report)\n");
     return 2;
+  }
+  // PARENT: the harness's pid. The host dies with the harness's thread that started it, and the
+  // init with the host (below); a harness already gone before this point is noticed here.
+  if (argc == 3) {
+    ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (::getppid() != static_cast<pid_t>(std::atol(argv[2]))) return 1;
   }
   MountPlan plan;
   try {

@@ -4,8 +4,8 @@
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
+#include <spawn.h>
 #include <nlohmann/json.hpp>
-#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -17,10 +17,6 @@
 #include <sstream>
 
 #include <fmt/format.h>
-
-#ifndef CLOSE_RANGE_CLOEXEC
-#define CLOSE_RANGE_CLOEXEC (1U << 2)
-#endif
 
 namespace bg::fakes {
 namespace {
@@ -82,27 +78,32 @@ SandboxHost::SandboxHost(const MountPlan& plan, const fs::path& plan_file, const
   if (::pipe2(report, O_CLOEXEC) != 0) throw std::system_error(errno, std::generic_category(), "pipe2");
   std::promise<pid_t> forked;
   auto child = forked.get_future();
+  // Started with posix_spawn (a vfork-style clone), not fork(): a fork copies the harness's page
+  // tables and makes its next write to every page fault, once a run (core/process_spawn.h says more).
+  std::string spawn_error;
   keeper_ = std::thread([&, report_w = report[1]] {
-    const pid_t parent = ::getpid();
-    const pid_t pid = ::fork();
-    if (pid == 0) {
-      // The init's ancestry dies with this thread (and so with the harness): async-signal-safe only.
-      ::prctl(PR_SET_PDEATHSIG, SIGKILL);
-      if (::getppid() != parent) ::_exit(1);
-      ::dup2(report_w, 3);
-      ::syscall(SYS_close_range, 4U, ~0U, CLOSE_RANGE_CLOEXEC);
-      sigset_t none;
-      sigemptyset(&none);
-      ::sigprocmask(SIG_SETMASK, &none, nullptr);
-      const std::string bin = init_binary.string(), file = plan_file.string();
-      char* argv[] = {const_cast<char*>(bin.c_str()), const_cast<char*>(file.c_str()), nullptr};
-      ::execv(argv[0], argv);
-      const char msg[] = "error cannot execute the host's init\n";
-      ssize_t ignored = ::write(3, msg, sizeof msg - 1);
-      (void)ignored;
-      ::_exit(127);
+    const std::string bin = init_binary.string(), file = plan_file.string(), parent = std::to_string(::getpid());
+    char* argv[] = {const_cast<char*>(bin.c_str()), const_cast<char*>(file.c_str()), const_cast<char*>(parent.c_str()),
+                    nullptr};
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, report_w, 3);
+    posix_spawn_file_actions_addclosefrom_np(&actions, 4);
+    posix_spawnattr_t attributes;
+    posix_spawnattr_init(&attributes);
+    sigset_t none;
+    sigemptyset(&none);
+    posix_spawnattr_setsigmask(&attributes, &none);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
+    pid_t pid = -1;
+    const int failed = ::posix_spawn(&pid, argv[0], &actions, &attributes, argv, environ);
+    posix_spawnattr_destroy(&attributes);
+    posix_spawn_file_actions_destroy(&actions);
+    if (failed != 0) {
+      spawn_error = fmt::format("cannot execute the host's init {}: {}", bin, std::strerror(failed));
+      pid = -1;
     }
-    forked.set_value(pid);
+    forked.set_value(pid);  // spawn_error is the caller's to read once it has the value
     if (pid < 0) return;
     int status = 0;
     while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
@@ -113,7 +114,7 @@ SandboxHost::SandboxHost(const MountPlan& plan, const fs::path& plan_file, const
   if (keeper_child_ < 0) {
     ::close(report[0]);
     keeper_.join();
-    throw SandboxUnavailable(unavailable_message("fork failed"));
+    throw SandboxUnavailable(unavailable_message(spawn_error));
   }
   const auto lines = read_report(report[0], Clock::now() + kReadyDeadline);
   ::close(report[0]);
