@@ -11,10 +11,14 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <vector>
+
+#include "core/sanitizer_logs.h"
 
 namespace bg::core {
 namespace {
@@ -51,13 +55,20 @@ class ProcessSpawn : public testing::Test {
   fs::path dir_;
 };
 
-// Goal: the program gets its arguments and environment exactly (nothing of ours), and its folder.
+// Goal: the program gets its arguments and environment exactly (nothing of ours but, in a sanitized
+// build, the sanitizer's options: sanitizer_logs.h), and its folder.
 TEST_F(ProcessSpawn, ArgumentsEnvironmentAndFolderAreExactlyTheRequests) {
-  auto [status, out] = run("echo \"$0|$1|$(pwd)\"; env | grep -v '^PWD=' | grep -v '^SHLVL=' | grep -v '^_=' | sort",
-                           {{"A", "1"}, {"PATH", "/usr/bin:/bin"}});
+  const std::map<std::string, std::string> env = {{"A", "1"}, {"PATH", "/usr/bin:/bin"}};
+  auto [status, out] =
+      run("echo \"$0|$1|$(pwd)\"; env | grep -v '^PWD=' | grep -v '^SHLVL=' | grep -v '^_=' | sort", env);
   ASSERT_TRUE(WIFEXITED(status));
   EXPECT_EQ(WEXITSTATUS(status), 0);
-  EXPECT_EQ(out, "name-zero|one two|" + dir_.string() + "\nA=1\nPATH=/usr/bin:/bin\n");
+  std::vector<std::string> expected = sanitizer_environment(env);
+  for (const auto& [k, v] : env) expected.push_back(k + "=" + v);
+  std::sort(expected.begin(), expected.end());
+  std::string lines = "name-zero|one two|" + dir_.string() + "\n";
+  for (const auto& e : expected) lines += e + "\n";
+  EXPECT_EQ(out, lines);
 }
 
 // Goal: a descriptor the harness holds without close-on-exec, a blocked signal and an ignored
