@@ -69,12 +69,12 @@ static _Noreturn void exec_program(const struct launch* l) {
      * does not clobber it. */
     const int in = fcntl(l->in_fd, F_DUPFD_CLOEXEC, 3), out = fcntl(l->out_fd, F_DUPFD_CLOEXEC, 3),
               err = fcntl(l->err_fd, F_DUPFD_CLOEXEC, 3);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    /* Descriptors the harness's threads opened without O_CLOEXEC must not leak into the program. */
-    syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
-    execve(l->argv[0], l->argv, environ);
+    /* A descriptor that cannot be placed is an exec that failed: never a program on the wrong ones. */
+    if (in >= 0 && out >= 0 && err >= 0 && dup2(in, 0) == 0 && dup2(out, 1) == 1 && dup2(err, 2) == 2) {
+      /* Descriptors the harness's threads opened without O_CLOEXEC must not leak into the program. */
+      syscall(SYS_close_range, 3U, ~0U, CLOSE_RANGE_CLOEXEC);
+      execve(l->argv[0], l->argv, environ);
+    }
     failure = 'e';
   }
   const int error = errno;

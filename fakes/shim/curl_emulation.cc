@@ -230,10 +230,13 @@ CurlParse parse_curl(const std::vector<std::string>& args, const std::string& st
       std::string word = a.substr(2);
       bool toggle = true;
       if (starts_with(word, "no-")) word = word.substr(3), toggle = false;
+      // curl's own matching (curl_options.h): letters without case, a prefix only without "no-".
+      bg_curl_option found{};
+      const bg_curl_match m = bg_curl_find_long(word.data(), word.size(), !toggle, &found);
+      if (m != BG_CURL_FOUND)
+        return fail({2, "", curl_help_error(a, m == BG_CURL_UNKNOWN ? "is unknown" : "is ambiguous")});
       OptName opt;
-      const Match m = match_name(names, word, opt);
-      if (m != Match::found)
-        return fail({2, "", curl_help_error(a, m == Match::unknown ? "is unknown" : "is ambiguous")});
+      match_name(names, std::string(found.name, found.length), opt);
       if (!toggle && !opt.boolean)
         return fail({2, "", curl_help_error(a, "used '--no-' for option that isn't a boolean")});
       if (!apply(opt, toggle, a, std::nullopt, i)) return p;

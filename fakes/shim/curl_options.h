@@ -15,12 +15,13 @@
 #include <stddef.h>
 #include <string.h>
 
-/* Every long option of curl 7.88.1 (tool_getparam.c aliases[]), "name=" taking a value, "name!" a
- * boolean (it has a --no-name), a bare name neither. */
+/* Every long option of curl 7.88.1 (tool_getparam.c aliases[], as Debian 12's build has them: no
+ * --wdebug, which only MS-DOS builds have), "name=" taking a value, "name!" a boolean (it has a
+ * --no-name), a bare name neither. */
 #define BG_CURL_LONG_OPTIONS                                                                                       \
   "url= dns-ipv4-addr= dns-ipv6-addr= random-file= egd-file= oauth2-bearer= connect-timeout= ciphers= "            \
   "dns-interface= disable-epsv! disallow-username-in-url! epsv! dns-servers= trace= npn! trace-ascii= alpn! "      \
-  "limit-rate= rate= compressed! tr-encoding! digest! negotiate! ntlm! ntlm-wb! basic! anyauth! wdebug! "          \
+  "limit-rate= rate= compressed! tr-encoding! digest! negotiate! ntlm! ntlm-wb! basic! anyauth! doh-url= "         \
   "ftp-create-dirs! create-dirs! create-file-mode= max-redirs= proxy-ntlm! crlf! stderr= aws-sigv4= interface= "   \
   "krb= krb4= haproxy-protocol! max-filesize= disable-eprt! eprt! xattr! ftp-ssl! ssl! ftp-pasv! socks5= "         \
   "tcp-nodelay! proxy-digest! proxy-basic! retry= retry-connrefused! retry-delay= retry-max-time= "                \
@@ -28,7 +29,8 @@
   "ftp-skip-pasv-ip! ftp-method= local-port= socks4= socks4a= ftp-alternative-to-user= ftp-ssl-reqd! ssl-reqd! "   \
   "sessionid! ftp-ssl-control! ftp-ssl-ccc! ftp-ssl-ccc-mode= libcurl= raw! post301! keepalive! socks5-hostname= " \
   "keepalive-time= post302! noproxy= socks5-gssapi-nec! proxy1.0= tftp-blksize= mail-from= mail-rcpt= ftp-pret! "  \
-  "proto= proto-redir= resolve= delegation= mail-auth= post303! metalink! sasl-authzid= test-event! unix-socket= " \
+  "proto= proto-redir= resolve= delegation= mail-auth= post303! metalink! sasl-authzid= sasl-ir! test-event! "     \
+  "unix-socket= "                                                                                                  \
   "path-as-is! socks5-gssapi-service= proxy-service-name= service-name= proto-default= expect100-timeout= "        \
   "tftp-no-options! connect-to= abstract-unix-socket= tls-max= suppress-connect-headers! compressed-ssh! "         \
   "happy-eyeballs-timeout-ms= retry-all-errors! http1.0 http1.1 http2 http2-prior-knowledge http3 http3-only "     \
@@ -67,9 +69,22 @@ struct bg_curl_option {
 
 enum bg_curl_match { BG_CURL_FOUND, BG_CURL_UNKNOWN, BG_CURL_AMBIGUOUS };
 
+/* curl_strnequal: ASCII letters compared without case (`--DATA` is `--data`). */
+static inline int bg_curl_same(const char* a, const char* b, size_t n) {
+  for (size_t i = 0; i < n; ++i) {
+    char x = a[i], y = b[i];
+    if (x >= 'A' && x <= 'Z') x = (char)(x - 'A' + 'a');
+    if (y >= 'A' && y <= 'Z') y = (char)(y - 'A' + 'a');
+    if (x != y) return 0;
+  }
+  return 1;
+}
+
 /* curl's lookup of a long option's word (what follows "--", after a "no-"): the name equal to it,
- * else the one name it begins. */
-static inline enum bg_curl_match bg_curl_find_long(const char* word, size_t length, struct bg_curl_option* hit) {
+ * else the one name it begins, letters compared without case. After "no-" only a name in full:
+ * curl measures the word before it skips the "no-" (`--no-sil` is unknown, `--no-silent` is not). */
+static inline enum bg_curl_match bg_curl_find_long(const char* word, size_t length, int whole_name_only,
+                                                   struct bg_curl_option* hit) {
   int hits = 0;
   const char* p = BG_CURL_LONG_OPTIONS;
   while (*p) {
@@ -78,7 +93,7 @@ static inline enum bg_curl_match bg_curl_find_long(const char* word, size_t leng
     size_t n = (size_t)(end - p);
     const char kind = (end[-1] == '=' || end[-1] == '!') ? end[-1] : ' ';
     if (kind != ' ') --n;
-    if (length <= n && memcmp(p, word, length) == 0) {
+    if (length <= n && bg_curl_same(p, word, length) && (length == n || !whole_name_only)) {
       hit->name = p;
       hit->length = n;
       hit->kind = kind;
@@ -95,7 +110,7 @@ static inline int bg_curl_find_short(char letter, struct bg_curl_option* hit) {
   for (const char* p = BG_CURL_SHORT_OPTIONS; *p;) {
     const char* end = strchr(p, ' ');
     if (!end) end = p + strlen(p);
-    if (*p == letter) return bg_curl_find_long(p + 1, (size_t)(end - p - 1), hit) == BG_CURL_FOUND;
+    if (*p == letter) return bg_curl_find_long(p + 1, (size_t)(end - p - 1), 1, hit) == BG_CURL_FOUND;
     p = *end ? end + 1 : end;
   }
   return 0;
@@ -158,9 +173,11 @@ static inline int bg_curl_reads_stdin(const char* const* args, int count) {
     const char* value = NULL;
     if (a[1] == '-') {
       const char* word = a + 2;
-      const int negated = strncmp(word, "no-", 3) == 0;
+      const int negated = strncmp(word, "no-", 3) == 0; /* case matters here, as in curl */
       if (negated) word += 3;
-      if (bg_curl_find_long(word, strlen(word), &o) != BG_CURL_FOUND || (negated && o.kind != '!')) return parse_time;
+      if (bg_curl_find_long(word, strlen(word), negated, &o) != BG_CURL_FOUND || (negated && o.kind != '!'))
+        return parse_time;
+      if (negated) continue; /* a boolean turned off: --no-help is no request for help */
     } else {
       for (size_t k = 1;; ++k) {
         if (!bg_curl_find_short(a[k], &o)) return parse_time;

@@ -157,7 +157,7 @@ LongWord read_long_word(const std::string& program, const std::string& written,
     const bool negated = word.rfind("no-", 0) == 0;
     if (negated) word = word.substr(3);
     bg_curl_option o{};
-    const bg_curl_match m = bg_curl_find_long(word.data(), word.size(), &o);
+    const bg_curl_match m = bg_curl_find_long(word.data(), word.size(), negated, &o);
     if (m != BG_CURL_FOUND || (negated && o.kind != '!')) {
       const char* why = m == BG_CURL_UNKNOWN     ? "is unknown"
                         : m == BG_CURL_AMBIGUOUS ? "is ambiguous"
@@ -166,6 +166,8 @@ LongWord read_long_word(const std::string& program, const std::string& written,
       return w;
     }
     w.name = std::string(o.name, o.length);
+    // The table names some booleans by their --no- form (--no-buffer, --no-progress-meter).
+    if (negated && longs.count("no-" + w.name)) w.name = "no-" + w.name;
   } else {
     const auto eq = word.find('=');
     w.name = word.substr(0, eq);
@@ -319,7 +321,7 @@ HttpClientPlan plan_curl(const std::vector<std::string>& args, const AddressBook
     const std::string host = target->host.find(':') != std::string::npos ? "[" + target->host + "]" : target->host;
     routes.insert(fmt::format("{}:{}:127.0.0.1:{}", host, target->port, *port));
   }
-  plan.args = p.args;
+  // The harness's options first: after a `--` of the script's, curl would read them as URLs.
   for (const auto& r : routes) {
     plan.args.push_back("--connect-to");
     plan.args.push_back(r);
@@ -329,6 +331,7 @@ HttpClientPlan plan_curl(const std::vector<std::string>& args, const AddressBook
   plan.args.push_back(fmt::format("::127.0.0.1:{}", refused_port));
   plan.args.push_back("--noproxy");
   plan.args.push_back("*");
+  plan.args.insert(plan.args.end(), p.args.begin(), p.args.end());
   std::vector<const char*> words;
   for (const auto& a : args) words.push_back(a.c_str());
   plan.reads_stdin = bg_curl_reads_stdin(words.data(), static_cast<int>(words.size())) != 0;

@@ -37,6 +37,18 @@ TEST(PlanCurl, RoutesTheHostsAddressesAndScalesTimes) {
   EXPECT_TRUE(contains(clustered.args, {"-s", "-m", "1.500"}));
 }
 
+// Goal: the run's routing comes before the script's words, so that a `--` of the script's cannot turn
+// it into URLs (curl would then reach the address as written).
+TEST(PlanCurl, RoutingComesBeforeTheScriptsWords) {
+  auto plan = plan_curl({"-s", "--", "http://localhost:3001/"}, owned, 1, 39999);
+  ASSERT_FALSE(plan.refusal);
+  const auto end_of_options = std::find(plan.args.begin(), plan.args.end(), "--");
+  const auto route = std::find(plan.args.begin(), plan.args.end(), "localhost:3001:127.0.0.1:40001");
+  ASSERT_NE(end_of_options, plan.args.end());
+  ASSERT_NE(route, plan.args.end());
+  EXPECT_LT(route - plan.args.begin(), end_of_options - plan.args.begin());
+}
+
 // Goal: an address outside the run's host, an option that could send curl elsewhere, and a scheme
 // other than http(s) are not modelled: the run ends instead of sending a byte there.
 TEST(PlanCurl, RefusesWhatCouldLeaveTheRun) {
@@ -85,6 +97,14 @@ TEST(PlanCurl, ReadsTheCommandLineAsCurlDoes) {
     EXPECT_EQ(plan.refusal->not_modelled, "") << args[0];
     EXPECT_EQ(plan.refusal->err, first_line + "\ncurl: try 'curl --help' or 'curl --manual' for more information\n");
   }
+  // Booleans the table names by their --no- form, and a name in capitals.
+  auto negated =
+      plan_curl({"--no-progress-meter", "--no-buffer", "--no-keepalive", "--DATA", "x", "localhost"}, owned, 1, 1);
+  ASSERT_FALSE(negated.refusal) << negated.refusal->not_modelled;
+  EXPECT_TRUE(contains(negated.args, {"--no-progress-meter", "--no-buffer", "--no-keepalive", "--data", "x"}));
+  auto no_prefix = plan_curl({"--no-sil", "localhost"}, owned, 1, 1);
+  ASSERT_TRUE(no_prefix.refusal);
+  EXPECT_EQ(no_prefix.refusal->exit_code, 2);
   auto known_letter = plan_curl({"-j", "localhost"}, owned, 1, 1);
   ASSERT_TRUE(known_letter.refusal);
   EXPECT_EQ(known_letter.refusal->not_modelled, "curl option -j");

@@ -960,6 +960,9 @@ TEST_F(HttpClientEmulationDifferential, CurlMatchesTheRealCurl) {
       {"-sS", "-", base + "/ok"},
       {"-sS", "--max-time=1", base + "/ok"},
       {"-sS", "--max-tim", "1", base + "/ok"},
+      {"-sS", "--no-sil", base + "/ok"},
+      {"-sS", "--no-", base + "/ok"},
+      {"--SILENT", "--Show-Error", base + "/ok"},
   };
   for (const auto& args : commands) compare("curl", args);
 }
@@ -1008,6 +1011,12 @@ TEST_F(HttpClientEmulationDifferential, CurlReadsItsStdinExactlyWhenTheSharedRul
       {"-T", "-", "--bogus"},
       {"-T", "-", "--no-data", "x"},
       {"-d", "@-", "-"},
+      {"--DATA", "@-"},
+      {"--w", "@-"},
+      {"--no-help", "-d", "@-"},
+      {"--doh-url", "http://127.0.0.1:1/", "-d", "@-"},
+      {"-T", "-", "--no-sil"},
+      {"-T", "-", "--no-silent"},
   };
   for (auto args : commands) {
     args.push_back(url);
