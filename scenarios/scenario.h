@@ -113,8 +113,9 @@ struct PipelineSettings {
   std::string concurrency_group;   // "" = no `concurrency:` (runs overlap)
   bool cancel_in_progress = false;
   bool wait_for_deployment = false;  // the deploy step also runs `aws deploy wait deployment-successful`
-  // When, from the swap's start, each push of one swap happens: [0s, 3s] = two quick pushes (R12).
-  std::vector<core::Duration> pushes{core::Duration{}};
+  // When, from the swap's start, each push of one swap happens: [0s, 3s] = two quick pushes (R12);
+  // a range ([0s, 2s..4s]) is drawn per swap. Each push's min is at least the one before's max.
+  std::vector<DurationRange> pushes{DurationRange{}};
 };
 
 struct Expectation {

@@ -131,21 +131,24 @@ std::string Loader::range_text(const YAML::Node& map, const std::string& key) co
 
 void Loader::pushes(const YAML::Node& list) {
   if (!list.IsSequence() || list.size() == 0)
-    file_.fail(list, "pipeline.pushes: must be a non-empty list of times from the swap's start, like [0s, 3s]");
+    file_.fail(
+        list,
+        "pipeline.pushes: must be a non-empty list of times from the swap's start, like [0s, 3s] or [0s, 2s..4s]");
   // Each push starts a workflow run; ten per swap is already a storm (R12 needs two).
   if (list.size() > 10)
     file_.fail(list, fmt::format("pipeline.pushes: {} pushes per swap is out of range (1..10)", list.size()));
   s_.pipeline.pushes.clear();
   for (const auto& p : list) {
-    core::Duration at{};
+    core::DurationRange at{};
+    // A time ("3s") or a range drawn per swap ("2s..4s", {min: 2s, max: 4s}).
+    const std::string text = p.IsMap() ? range_text(p, "pipeline.pushes[]") : file_.scalar(p, "pipeline.pushes[]");
     try {
-      at = read_duration("pipeline.pushes[]", file_.scalar(p, "pipeline.pushes[]"),
-                         {core::Duration{}, std::chrono::hours(1)});
+      at = read_duration_range("pipeline.pushes[]", text, {core::Duration{}, std::chrono::hours(1)});
     } catch (const SettingError& e) {
       file_.fail(p, e.what());
     }
-    if (!s_.pipeline.pushes.empty() && at < s_.pipeline.pushes.back())
-      file_.fail(p, "pipeline.pushes: must be in increasing order");
+    if (!s_.pipeline.pushes.empty() && at.min < s_.pipeline.pushes.back().max)
+      file_.fail(p, "pipeline.pushes: must be in increasing order (a range's min at least the push before's max)");
     s_.pipeline.pushes.push_back(at);
   }
 }

@@ -148,6 +148,22 @@ TEST(ScenarioLoader, MalformedPipelineNamesLine) {
   EXPECT_NE(err.find("unknown key 'cancel'"), std::string::npos) << err;
   err = error_of("pipeline: {pushes: []}\n");
   EXPECT_NE(err.find("non-empty list"), std::string::npos) << err;
+  err = error_of("seed: 1\npipeline:\n  pushes: [0s..3s, 2s]\n");  // ranges that could draw out of order
+  EXPECT_NE(err.find("scenario.yaml:3:20"), std::string::npos) << err;
+  EXPECT_NE(err.find("increasing order"), std::string::npos) << err;
+  err = error_of("pipeline:\n  pushes: [0s, 4s..2s]\n");
+  EXPECT_NE(err.find("pipeline.pushes[]"), std::string::npos) << err;
+}
+
+// Goal: a push may come at a time drawn per swap, written as any range is ("2s..4s", {min, max}).
+TEST(ScenarioLoader, PushesTakeRanges) {
+  auto dir = make_dir("pipeline:\n  pushes: [0s, 2s..4s, {min: 5s, max: 6s}]\n");
+  Scenario s = load_scenario(dir);
+  ASSERT_EQ(s.pipeline.pushes.size(), 3u);
+  EXPECT_EQ(s.pipeline.pushes[0], core::DurationRange{});
+  EXPECT_EQ(s.pipeline.pushes[1], core::DurationRange(core::Duration(2'000'000), core::Duration(4'000'000)));
+  EXPECT_EQ(s.pipeline.pushes[2], core::DurationRange(core::Duration(5'000'000), core::Duration(6'000'000)));
+  std::filesystem::remove_all(dir);
 }
 
 // Goal: the client-traffic keys (arrivals, keep-alive, browser sessions) and the app's

@@ -16,6 +16,10 @@ core::Duration DrawnParameters::prepare_delay(size_t k) const {
 
 core::Duration DrawnParameters::swap_interval(int n) const { return swap_intervals.at(static_cast<size_t>(n - 1)); }
 
+const std::vector<core::Duration>& DrawnParameters::push_times(int n) const {
+  return pushes[std::min(static_cast<size_t>(std::max(n, 1) - 1), pushes.size() - 1)];
+}
+
 DrawnParameters draw_parameters(const scenarios::Scenario& scenario, const core::Rng& run, double time_scale) {
   DrawnParameters d;
   core::Rng app = run.child("app");
@@ -27,6 +31,17 @@ DrawnParameters draw_parameters(const scenarios::Scenario& scenario, const core:
   core::Rng swaps = run.child("run.swap_interval");
   for (int swap = 1; swap <= scenario.run.swaps; ++swap)
     d.swap_intervals.push_back(scenario.run.swap_interval.draw(swaps));
+  // A fixed push never draws, so a scenario without ranges draws nothing here.
+  core::Rng pushes = run.child("pipeline.pushes");
+  bool pushes_drawn = false;
+  for (int swap = 1; swap <= std::max(scenario.run.swaps, 1); ++swap) {
+    std::vector<core::Duration> times;
+    for (const auto& at : scenario.pipeline.pushes) {
+      times.push_back(at.draw(pushes));
+      pushes_drawn = pushes_drawn || !at.fixed();
+    }
+    d.pushes.push_back(std::move(times));
+  }
   d.shown["seed"] = std::to_string(run.seed());
   d.shown["time_scale"] = fmt::format("{}", time_scale);
   // The containers a run without retries starts: the initial deployment's and one per swap.
@@ -39,6 +54,11 @@ DrawnParameters draw_parameters(const scenarios::Scenario& scenario, const core:
   if (!scenario.run.swap_interval.fixed())
     for (size_t i = 0; i < d.swap_intervals.size(); ++i)
       d.shown[fmt::format("run.swap_interval[{}]", i + 1)] = core::format_seconds(d.swap_intervals[i]);
+  if (pushes_drawn)
+    for (size_t swap = 0; swap < d.pushes.size(); ++swap)
+      for (size_t i = 0; i < d.pushes[swap].size(); ++i)
+        if (!scenario.pipeline.pushes[i].fixed())
+          d.shown[fmt::format("pipeline.pushes[{}][{}]", swap + 1, i + 1)] = core::format_seconds(d.pushes[swap][i]);
   return d;
 }
 

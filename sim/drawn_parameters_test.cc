@@ -87,5 +87,31 @@ TEST(DrawnParameters, AFixedSwapIntervalIsNotShown) {
   for (const auto& [name, value] : d.shown) EXPECT_FALSE(name.starts_with("run.swap_interval")) << name;
 }
 
+// Goal: a push given as a range comes at a time drawn per swap from a stream of its own, within
+// its range and after the push before it; the same seed draws the same times; nothing else drawn
+// moves for it; the printed parameters name each drawn push. Fixed pushes draw and print nothing.
+TEST(DrawnParameters, PushTimesAreDrawnPerSwap) {
+  scenarios::Scenario s = ranged(3);
+  s.pipeline.pushes = {core::DurationRange{}, core::DurationRange(seconds(2), seconds(4))};
+  const DrawnParameters a = draw_parameters(s, core::Rng(7), 0.1);
+  ASSERT_EQ(a.pushes.size(), 3u);
+  EXPECT_EQ(a.pushes, draw_parameters(s, core::Rng(7), 0.1).pushes);
+  EXPECT_NE(a.pushes, draw_parameters(s, core::Rng(8), 0.1).pushes);
+  for (int n = 1; n <= 3; ++n) {
+    const auto& times = a.push_times(n);
+    ASSERT_EQ(times.size(), 2u);
+    EXPECT_EQ(times[0], core::Duration{});
+    EXPECT_GE(times[1], seconds(2));
+    EXPECT_LE(times[1], seconds(4));
+    EXPECT_EQ(a.shown.at(fmt::format("pipeline.pushes[{}][2]", n)), core::format_seconds(times[1]));
+    EXPECT_FALSE(a.shown.count(fmt::format("pipeline.pushes[{}][1]", n)));
+  }
+  const DrawnParameters fixed = draw_parameters(ranged(3), core::Rng(7), 0.1);
+  EXPECT_EQ(a.listen_delays, fixed.listen_delays);
+  EXPECT_EQ(a.swap_intervals, fixed.swap_intervals);
+  for (const auto& [name, value] : fixed.shown) EXPECT_FALSE(name.starts_with("pipeline.pushes")) << name;
+  EXPECT_EQ(fixed.push_times(2), std::vector<core::Duration>{core::Duration{}});
+}
+
 }  // namespace
 }  // namespace bg::sim

@@ -106,10 +106,10 @@ class World {
   // initial deployment, which sets the instance up before the pipeline is used. Starts a deferred
   // proxy once it has succeeded (throws as start() does when the proxy cannot start).
   fakes::DeploymentResult deploy(int number);
-  // One swap through the pipeline: the scenario's pushes (pipeline.pushes, from now), each a new
-  // sha, a workflow run and (unless refused or cancelled) a CodeDeploy deployment numbered as the
-  // run; returns once every run and deployment has ended, or the run was stopped. The runs of
-  // this swap, in push order.
+  // One swap through the pipeline: the scenario's pushes (pipeline.pushes as drawn for this swap,
+  // the world's swaps counted from 1; from now), each a new sha, a workflow run and (unless refused
+  // or cancelled) a CodeDeploy deployment numbered as the run; returns once every run and deployment
+  // has ended, or the run was stopped. The runs of this swap, in push order.
   std::vector<fakes::WorkflowRun> swap();
   void start_traffic(LiveProgress* live = nullptr);
   // Ends arrivals and waits (bounded) for requests in flight.
@@ -196,6 +196,7 @@ class World {
   core::PortMap ports_;
   core::Rng sha_rng_;
   const DrawnParameters drawn_;
+  int swaps_ = 0;  // swap() calls so far
   std::stop_source stop_;
   // The run's folder (the revision pushed, the host's layers) and the host; the last thing to go.
   std::unique_ptr<StagedHost> staged_;

@@ -113,7 +113,7 @@ std::string World::next_sha() {
 std::vector<fakes::WorkflowRun> World::swap() {
   const core::Time begin = clock_->now();
   std::vector<int> numbers;
-  for (const auto at : scenario_.pipeline.pushes) {
+  for (const auto at : drawn_.push_times(++swaps_)) {
     const core::Duration elapsed = clock_->now() - begin;
     if (at > elapsed && !clock_->sleep_for(at - elapsed, stop_.get_token())) break;
     numbers.push_back(pipeline_->push(next_sha()));
