@@ -34,10 +34,10 @@ static void report(int fd, char kind, int value) {
   (void)ignored;
 }
 
-/* Every signal back to its default, through the kernel's own call: glibc's posix_spawn leaves its
- * internal signals (32, 33) ignored in the child, and an ignored signal stays ignored across exec;
- * musl's sigaction() refuses to touch 32-34. The old fork()ed child gave the program defaults, so
- * does this. */
+/* Every signal back to its default and none blocked, through the kernel's own calls: what the
+ * harness's threads ignore (SIGPIPE, commonly, in network code) or block stays so across exec, and
+ * so do glibc's internal signals (32, 33), which posix_spawn leaves ignored and musl's sigaction()
+ * refuses to touch. The old fork()ed child gave the program defaults; so does this. */
 static void default_signals(void) {
   struct {
     void (*handler)(int);

@@ -106,20 +106,13 @@ Spawned::~Spawned() {
 
 namespace {
 
-// posix_spawn's attributes and file actions, freed however the spawn ends.
-struct SpawnSetup {
-  posix_spawnattr_t attributes;
+// posix_spawn's file actions, freed however the spawn ends.
+struct SpawnActions {
   posix_spawn_file_actions_t actions;
-  SpawnSetup() {
-    posix_spawnattr_init(&attributes);
-    posix_spawn_file_actions_init(&actions);
-  }
-  ~SpawnSetup() {
-    posix_spawn_file_actions_destroy(&actions);
-    posix_spawnattr_destroy(&attributes);
-  }
-  SpawnSetup(const SpawnSetup&) = delete;
-  SpawnSetup& operator=(const SpawnSetup&) = delete;
+  SpawnActions() { posix_spawn_file_actions_init(&actions); }
+  ~SpawnActions() { posix_spawn_file_actions_destroy(&actions); }
+  SpawnActions(const SpawnActions&) = delete;
+  SpawnActions& operator=(const SpawnActions&) = delete;
 };
 
 }  // namespace
@@ -158,25 +151,18 @@ Spawned spawn_process(const SpawnRequest& req) {
   for (auto& w : words) argv.push_back(w.data());
   argv.push_back(nullptr);
 
-  SpawnSetup setup;
+  SpawnActions setup;
   // The descriptors the relay needs survive its exec (posix_spawn clears close-on-exec on a
-  // descriptor dup2'ed onto itself); the relay marks them close-on-exec again for the program.
+  // descriptor dup2'ed onto itself); the relay marks them close-on-exec again for the program. The
+  // signal state (what the harness's threads block or ignore) is the relay's to reset, first thing.
   std::vector<int> kept = {in_fd, out_fd, err_fd, report_w.get()};
   if (ns_fd >= 0) kept.push_back(ns_fd);
   std::sort(kept.begin(), kept.end());
   kept.erase(std::unique(kept.begin(), kept.end()), kept.end());
   for (int fd : kept) posix_spawn_file_actions_adddup2(&setup.actions, fd, fd);
-  // Signal state survives exec: undo what the harness's threads may have blocked or ignored (SIGPIPE
-  // is commonly ignored by network code), so the program sees default dispositions and no mask.
-  sigset_t none, all;
-  sigemptyset(&none);
-  sigfillset(&all);
-  posix_spawnattr_setsigmask(&setup.attributes, &none);
-  posix_spawnattr_setsigdefault(&setup.attributes, &all);
-  posix_spawnattr_setflags(&setup.attributes, POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
 
   pid_t pid = -1;
-  const int failed_to_start = ::posix_spawn(&pid, argv[0], &setup.actions, &setup.attributes, argv.data(), envp.data());
+  const int failed_to_start = ::posix_spawn(&pid, argv[0], &setup.actions, nullptr, argv.data(), envp.data());
   if (failed_to_start != 0)
     throw std::system_error(failed_to_start, std::generic_category(), "cannot start " + relay_program().string());
   report_w.reset();

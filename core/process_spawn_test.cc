@@ -33,13 +33,16 @@ class ProcessSpawn : public testing::Test {
   }
   void TearDown() override { fs::remove_all(dir_); }
 
-  // Runs `script` in /bin/sh with stdout to a file; returns the exit status and what it printed.
-  std::pair<int, std::string> run(const std::string& script, std::map<std::string, std::string> env = {}) {
+  // Runs `script` in /bin/sh with stdout to a file (and `stdin_fd` as stdin, -1 for none); returns
+  // the exit status and what it printed.
+  std::pair<int, std::string> run(const std::string& script, std::map<std::string, std::string> env = {},
+                                  int stdin_fd = -1) {
     const int out = ::open((dir_ / "out.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
     SpawnRequest r;
     r.argv = {"/bin/sh", "-c", script, "name-zero", "one two"};
     r.env = std::move(env);
     r.cwd = dir_;
+    r.stdin_fd = stdin_fd;
     r.stdout_fd = out;
     Spawned s = spawn_process(r);
     ::close(out);
@@ -139,21 +142,8 @@ TEST_F(ProcessSpawn, StdinIsTheGivenDescriptorOrEmpty) {
   ASSERT_EQ(::pipe2(pipe_fds, O_CLOEXEC), 0);
   ASSERT_EQ(::write(pipe_fds[1], "piped\n", 6), 6);
   ::close(pipe_fds[1]);
-  const int out = ::open((dir_ / "out.txt").c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  SpawnRequest r;
-  r.argv = {"/bin/cat"};
-  r.stdin_fd = pipe_fds[0];
-  r.stdout_fd = out;
-  Spawned s = spawn_process(r);
+  EXPECT_EQ(run("cat", {}, pipe_fds[0]).second, "piped\n");
   ::close(pipe_fds[0]);
-  ::close(out);
-  ASSERT_TRUE(s.ok()) << s.error;
-  int status = 0;
-  ::waitpid(s.pid, &status, 0);
-  std::ifstream in(dir_ / "out.txt");
-  std::string line;
-  std::getline(in, line);
-  EXPECT_EQ(line, "piped");
   EXPECT_EQ(run("cat; echo end").second, "end\n");
 }
 

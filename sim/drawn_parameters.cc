@@ -33,13 +33,9 @@ DrawnParameters draw_parameters(const scenarios::Scenario& scenario, const core:
     d.swap_intervals.push_back(scenario.run.swap_interval.draw(swaps));
   // A fixed push never draws, so a scenario without ranges draws nothing here.
   core::Rng pushes = run.child("pipeline.pushes");
-  bool pushes_drawn = false;
   for (int swap = 1; swap <= std::max(scenario.run.swaps, 1); ++swap) {
     std::vector<core::Duration> times;
-    for (const auto& at : scenario.pipeline.pushes) {
-      times.push_back(at.draw(pushes));
-      pushes_drawn = pushes_drawn || !at.fixed();
-    }
+    for (const auto& at : scenario.pipeline.pushes) times.push_back(at.draw(pushes));
     d.pushes.push_back(std::move(times));
   }
   d.shown["seed"] = std::to_string(run.seed());
@@ -54,11 +50,10 @@ DrawnParameters draw_parameters(const scenarios::Scenario& scenario, const core:
   if (!scenario.run.swap_interval.fixed())
     for (size_t i = 0; i < d.swap_intervals.size(); ++i)
       d.shown[fmt::format("run.swap_interval[{}]", i + 1)] = core::format_seconds(d.swap_intervals[i]);
-  if (pushes_drawn)
-    for (size_t swap = 0; swap < d.pushes.size(); ++swap)
-      for (size_t i = 0; i < d.pushes[swap].size(); ++i)
-        if (!scenario.pipeline.pushes[i].fixed())
-          d.shown[fmt::format("pipeline.pushes[{}][{}]", swap + 1, i + 1)] = core::format_seconds(d.pushes[swap][i]);
+  for (size_t swap = 0; swap < d.pushes.size(); ++swap)
+    for (size_t i = 0; i < d.pushes[swap].size(); ++i)
+      if (!scenario.pipeline.pushes[i].fixed())
+        d.shown[fmt::format("pipeline.pushes[{}][{}]", swap + 1, i + 1)] = core::format_seconds(d.pushes[swap][i]);
   return d;
 }
 

@@ -2,10 +2,7 @@
 
 #include <unistd.h>
 
-#include <condition_variable>
-#include <fstream>
 #include <mutex>
-#include <sstream>
 #include <thread>
 
 #include <fmt/format.h>
