@@ -43,7 +43,7 @@ ClientSession::ClientSession(ProxySocket socket, std::shared_ptr<ServerState> st
       generation_(std::move(generation)),
       worker_(generation_->assign_worker()),
       declared_port_(declared_port),
-      deadline_(executor_.timer_executor(), state_->clock) {
+      deadline_(executor_.executor(), state_->clock) {
   std::lock_guard lock(state_->mutex);
   ++state_->live_sessions;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // ClientSession is one client connection to the proxy (HTTP/1.1, keep-alive), on its own strand
-// (unless one thread runs the io_context: SessionExecutor): it
+// (unless one thread runs the io_context: net::SerialExecutor): it
 // reads each request, walks the upstream peers as nginx does (UpstreamPool picks, RetryPolicy
 // decides after each failed UpstreamAttempt), answers in one write, and logs nginx's error and
 // access lines. It belongs to the generation it was accepted under, even after a reload.
@@ -19,7 +19,7 @@
 #include "proxy/request_router.h"
 #include "proxy/server_state.h"
 #include "proxy/session_deadline.h"
-#include "proxy/session_executor.h"
+#include "net/serial_executor.h"
 #include "proxy/upstream_attempt.h"
 #include "proxy/upstream_pool.h"
 
@@ -65,7 +65,7 @@ class ClientSession : public std::enable_shared_from_this<ClientSession> {
   void on_write(boost::beast::error_code ec, int status, bool close_after);
   void close();
 
-  SessionExecutor executor_;  // every handler of the session runs there
+  net::SerialExecutor executor_;  // every handler of the session runs there
   ProxySocket socket_;
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<ProxyGeneration> generation_;

@@ -13,8 +13,8 @@ ProxyListener::ProxyListener(std::shared_ptr<ServerState> state, uint16_t declar
       declared_(declared_port),
       actual_(state_->ports.map(declared_port)),
       port_listener_(state_->ports, actual_),
-      strand_(asio::make_strand(state_->io)),
-      acceptor_(strand_, state_->network) {
+      serial_(state_->io, state_->one_thread),
+      acceptor_(serial_.executor(), state_->network) {
   boost::system::error_code ec;
   if (state_->network.is_sim()) {
     acceptor_.listen_sim(actual_, ec);
@@ -41,7 +41,7 @@ ProxyListener::~ProxyListener() {
 }
 
 void ProxyListener::start_accepting() {
-  asio::dispatch(strand_, [self = shared_from_this()] { self->do_accept(); });
+  serial_.dispatch([self = shared_from_this()] { self->do_accept(); });
 }
 
 void ProxyListener::do_accept() {
@@ -73,7 +73,7 @@ std::future<void> ProxyListener::close() {
   if (state_->network.is_sim()) state_->network.sim()->close_port(actual_);
   auto done = std::make_shared<std::promise<void>>();
   std::future<void> f = done->get_future();
-  asio::dispatch(strand_, [self = shared_from_this(), done] {
+  serial_.dispatch([self = shared_from_this(), done] {
     if (!self->closed_) {
       self->closed_ = true;
       self->port_listener_.stop();  // before closing the acceptor's descriptor (PortListener's rule)

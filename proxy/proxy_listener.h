@@ -11,6 +11,7 @@
 #include <boost/asio.hpp>
 
 #include "core/port_map.h"
+#include "net/serial_executor.h"
 #include "proxy/server_state.h"
 
 namespace bg::proxy {
@@ -22,7 +23,7 @@ class ProxyListener : public std::enable_shared_from_this<ProxyListener> {
   ~ProxyListener();
 
   void start_accepting();
-  // Stops listening (the port refuses again) and closes the acceptor, on the listener's strand.
+  // Stops listening (the port refuses again) and closes the acceptor, where its handlers run.
   // The future is ready once done.
   std::future<void> close();
   uint16_t declared_port() const { return declared_; }
@@ -35,8 +36,8 @@ class ProxyListener : public std::enable_shared_from_this<ProxyListener> {
   uint16_t declared_;
   uint16_t actual_;
   core::PortListener port_listener_;
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
-  net::BasicAcceptor<boost::asio::strand<boost::asio::io_context::executor_type>> acceptor_;
+  net::SerialExecutor serial_;  // where the accepts' handlers run
+  net::Acceptor acceptor_;
   bool closed_ = false;
 };
 

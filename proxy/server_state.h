@@ -34,9 +34,9 @@ struct ServerState {
   // `bluegreen proxy --bind-declared-ports`: upstream ports belong to the user's own services, so
   // they are connected to as written and never reserved through the PortMap.
   bool upstreams_as_declared = false;
-  // The caller runs the io_context on one thread (ProxyServer::run_on_one_thread): sessions need no
-  // strand (SessionExecutor).
-  bool one_thread = false;
+  // One thread runs the io_context (ProxyServer::run_on_one_thread, and always on the sim network):
+  // sessions need no strand (net::SerialExecutor).
+  bool one_thread = network.is_sim();
 
   std::mutex mutex;
   core::ScenarioCondition changed;           // live_sessions went down

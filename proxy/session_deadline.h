@@ -9,7 +9,7 @@
 // fires before the deadline it waits again for the rest.
 // When the deadline passes, the socket under the operation is closed and expired() tells the
 // operation's handler to report a timeout, as tcp_stream reported beast::error::timeout. Not
-// thread-safe: everything runs on the session's executor (SessionExecutor).
+// thread-safe: everything runs on the session's executor (net::SerialExecutor).
 #include <utility>  // before Asio under C++20 (design.md)
 
 #include <algorithm>
@@ -31,7 +31,7 @@ namespace bg::proxy {
 
 class SessionDeadline {
  public:
-  // `executor`: the session's (SessionExecutor::timer_executor); the timer's handler runs there. `owner`: kept weakly,
+  // `executor`: the session's (net::SerialExecutor::executor); the timer's handler runs there. `owner`: kept weakly,
   // so a pending wait does not keep a closed session alive (its destruction cancels the wait).
   SessionDeadline(boost::asio::any_io_executor executor, core::Clock& clock) : clock_(clock) {
     if (dynamic_cast<core::VirtualClock*>(&clock))

@@ -33,7 +33,7 @@ bool is_bad_status_line(const beast::error_code& ec) {
 
 }  // namespace
 
-UpstreamAttempt::UpstreamAttempt(SessionExecutor executor, SessionDeadline& deadline, core::Clock& clock,
+UpstreamAttempt::UpstreamAttempt(net::SerialExecutor executor, SessionDeadline& deadline, core::Clock& clock,
                                  const net::Network& network, asio::ip::tcp::endpoint peer, std::string request_bytes,
                                  bool head_request, AttemptTimeouts timeouts, std::optional<CachedConnection> reuse,
                                  bool keepalive)

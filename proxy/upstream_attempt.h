@@ -24,7 +24,7 @@
 #include "proxy/retry_policy.h"
 #include "proxy/proxy_socket.h"
 #include "proxy/session_deadline.h"
-#include "proxy/session_executor.h"
+#include "net/serial_executor.h"
 
 namespace bg::proxy {
 
@@ -68,7 +68,7 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   // `request_bytes`: the request as sent (upstream_request_bytes); `head_request`: it is a HEAD, so
   // the response has no body whatever its Content-Length says. `network`: where a new connection is
   // made (the kernel's loopback or the in-memory network).
-  UpstreamAttempt(SessionExecutor executor, SessionDeadline& deadline, core::Clock& clock, const net::Network& network,
+  UpstreamAttempt(net::SerialExecutor executor, SessionDeadline& deadline, core::Clock& clock, const net::Network& network,
                   boost::asio::ip::tcp::endpoint peer, std::string request_bytes, bool head_request,
                   AttemptTimeouts timeouts, std::optional<CachedConnection> reuse = std::nullopt,
                   bool keepalive = false);
@@ -91,7 +91,7 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
 
   boost::beast::error_code timed(boost::beast::error_code ec) const;
 
-  SessionExecutor executor_;
+  net::SerialExecutor executor_;
   ProxySocket socket_;
   SessionDeadline& deadline_;
   core::Clock& clock_;

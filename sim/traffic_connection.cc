@@ -17,20 +17,20 @@ TrafficConnection::TrafficConnection(asio::io_context& io, core::Clock& clock, u
       keep_alive_(keep_alive),
       timeout_(timeout),
       done_(std::move(done)),
-      strand_(asio::make_strand(io)),
+      serial_(io, network),
       network_(network),
-      socket_(strand_, network_),
-      deadline_(strand_, clock_) {}
+      socket_(serial_.executor(), network_),
+      deadline_(serial_.executor(), clock_) {}
 
 void TrafficConnection::submit(TrafficExchange exchange) {
-  asio::post(strand_, [self = shared_from_this(), x = std::move(exchange)]() mutable {
+  serial_.post([self = shared_from_this(), x = std::move(exchange)]() mutable {
     self->queue_.push_back(std::move(x));
     if (!self->current_) self->next();
   });
 }
 
 void TrafficConnection::close() {
-  asio::post(strand_, [self = shared_from_this()] { self->drop_socket(); });
+  serial_.post([self = shared_from_this()] { self->drop_socket(); });
 }
 
 void TrafficConnection::drop_socket() {

@@ -3,7 +3,7 @@
 // it one after another, as a browser's or wrk's connection does. With keep-alive it stays open
 // across exchanges while the server allows it (a request queued behind a slow one waits: the
 // coordinated omission wrk2 corrects for); without, each exchange connects anew and closes.
-// Part of TrafficGenerator; runs on its own strand.
+// Part of TrafficGenerator; its handlers run on a net::SerialExecutor of its own.
 #include <utility>  // before Asio (design.md: Boost 1.74 under C++20)
 
 #include <cstdint>
@@ -15,7 +15,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
-#include <boost/asio/strand.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
@@ -23,6 +22,7 @@
 #include "core/scenario_timer.h"
 #include "core/events.h"
 #include "net/network.h"
+#include "net/serial_executor.h"
 
 namespace bg::sim {
 
@@ -34,7 +34,7 @@ struct TrafficExchange {
 
 class TrafficConnection : public std::enable_shared_from_this<TrafficConnection> {
  public:
-  // Called on the connection's strand with the finished event and the response body ("" on failure).
+  // Called where the connection's handlers run, with the finished event and the response body ("" on failure).
   using Done = std::function<void(const core::RequestEvent&, const std::string& body)>;
 
   TrafficConnection(boost::asio::io_context& io, core::Clock& clock, uint16_t port, bool keep_alive,
@@ -59,7 +59,7 @@ class TrafficConnection : public std::enable_shared_from_this<TrafficConnection>
   bool keep_alive_;
   core::Duration timeout_;
   Done done_;
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  net::SerialExecutor serial_;
   net::Network network_;
   net::Socket socket_;
   core::ScenarioTimer deadline_;

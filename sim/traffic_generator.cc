@@ -13,7 +13,7 @@ namespace bg::sim {
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
 
-// A bound, in scenario time, for the strand to take a stop() and for requests in flight past their
+// A bound, in scenario time, for the handlers to take a stop() and for requests in flight past their
 // own timeout at the end: reached only when the io_context no longer runs (5 s real at 0.1).
 constexpr core::Duration kTeardownSlack = std::chrono::seconds(50);
 
@@ -41,8 +41,8 @@ TrafficGenerator::TrafficGenerator(asio::io_context& io, core::Clock& clock, cor
       history_(history),
       rng_(std::move(rng)),
       options_(options),
-      strand_(asio::make_strand(io)),
-      timer_(strand_, clock),
+      serial_(io, options_.network),
+      timer_(serial_.executor(), clock),
       changed_(clock) {
   if (options_.keepalive)
     for (int c = 0; c < options_.clients; ++c)
@@ -58,7 +58,7 @@ TrafficGenerator::~TrafficGenerator() {
 }
 
 void TrafficGenerator::start() {
-  asio::post(strand_, [this] {
+  serial_.post([this] {
     stopped_ = false;
     next_intended_ = clock_.now();
     arrivals_ = 0;
@@ -71,7 +71,7 @@ void TrafficGenerator::stop() {
     std::lock_guard lock(mutex_);
     stop_acknowledged_ = false;
   }
-  asio::post(strand_, [this] {
+  serial_.post([this] {
     stopped_ = true;
     timer_.cancel();
     {
@@ -86,7 +86,7 @@ void TrafficGenerator::stop() {
 }
 
 void TrafficGenerator::burst(double rate, core::Duration duration) {
-  asio::post(strand_, [this, rate, duration] {
+  serial_.post([this, rate, duration] {
     const core::Time now = clock_.now();
     burst_rate_ = rate;
     burst_until_ = now + duration;

@@ -16,7 +16,6 @@
 
 #include <utility>  // before Asio (design.md: Boost 1.74 under C++20)
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "core/clock.h"
 #include "core/history.h"
@@ -25,6 +24,7 @@
 #include "core/scenario_timer.h"
 #include "judge/late_send.h"
 #include "net/network.h"
+#include "net/serial_executor.h"
 #include "sim/live_progress.h"
 
 namespace bg::sim {
@@ -89,7 +89,7 @@ class TrafficGenerator {
   core::History& history_;
   core::Rng rng_;
   TrafficOptions options_;
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  net::SerialExecutor serial_;  // where its handlers run
   core::ScenarioTimer timer_;
   core::Time next_intended_{};
   double burst_rate_ = 0;  // while an arrival is intended before burst_until_
@@ -100,7 +100,7 @@ class TrafficGenerator {
   std::atomic<uint64_t> next_id_{0};
   std::atomic<int64_t> sent_{0}, late_{0};
   std::mutex mutex_;
-  core::ScenarioCondition changed_;  // went idle, or the strand acknowledged stop()
+  core::ScenarioCondition changed_;  // went idle, or its handlers acknowledged stop()
   bool stop_acknowledged_ = false;
   int64_t in_flight_ = 0;
 };

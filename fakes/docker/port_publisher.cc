@@ -19,19 +19,18 @@ tcp::endpoint loopback(uint16_t port) { return tcp::endpoint(asio::ip::address_v
 }  // namespace
 
 // One accepted client connection: dial the container, then splice, as docker-proxy's TCPProxy does
-// per connection (moby cmd/docker-proxy/tcp_proxy.go). Runs on the publisher's strand.
+// per connection (moby cmd/docker-proxy/tcp_proxy.go). Runs where the publisher's handlers run: both
+// sockets are on its executor, so their handlers run there unbound.
 class PortPublisher::Session : public std::enable_shared_from_this<PortPublisher::Session> {
  public:
   Session(std::shared_ptr<PortPublisher> owner, net::Socket client)
-      : owner_(std::move(owner)), client_(std::move(client)), backend_(owner_->strand_, owner_->network_) {}
+      : owner_(std::move(owner)), client_(std::move(client)), backend_(owner_->serial_.executor(), owner_->network_) {}
 
   void start() {
     error_code ignored;
     client_.set_no_delay(ignored);
     backend_.async_connect(loopback(owner_->container_port_),
-                           asio::bind_executor(owner_->strand_, [self = shared_from_this()](const error_code& ec) {
-                             self->on_connect(ec);
-                           }));
+                           [self = shared_from_this()](const error_code& ec) { self->on_connect(ec); });
   }
 
   void close() {
@@ -73,21 +72,18 @@ class PortPublisher::Session : public std::enable_shared_from_this<PortPublisher
   }
 
   void pump(Direction& d) {
-    d.from->async_read_some(
-        asio::buffer(d.buffer),
-        asio::bind_executor(owner_->strand_, [self = shared_from_this(), &d](const error_code& ec, size_t n) {
-          self->on_read(d, ec, n);
-        }));
+    d.from->async_read_some(asio::buffer(d.buffer), [self = shared_from_this(), &d](const error_code& ec, size_t n) {
+      self->on_read(d, ec, n);
+    });
   }
 
   void on_read(Direction& d, const error_code& ec, size_t n) {
     if (ec) return finish(d);
-    asio::async_write(
-        *d.to, asio::buffer(d.buffer.data(), n),
-        asio::bind_executor(owner_->strand_, [self = shared_from_this(), &d](const error_code& ec, size_t) {
-          if (ec) return self->finish(d);
-          self->pump(d);
-        }));
+    asio::async_write(*d.to, asio::buffer(d.buffer.data(), n),
+                      [self = shared_from_this(), &d](const error_code& ec, size_t) {
+                        if (ec) return self->finish(d);
+                        self->pump(d);
+                      });
   }
 
   // io.Copy ended (EOF or error): from.CloseRead(), to.CloseWrite(); both directions done: close.
@@ -113,14 +109,14 @@ std::shared_ptr<PortPublisher> PortPublisher::create(asio::io_context& io, core:
 
 PortPublisher::PortPublisher(asio::io_context& io, core::PortMap& ports, uint16_t host_port, uint16_t container_port,
                              Options options, net::Network network)
-    : strand_(asio::make_strand(io)),
+    : serial_(io, network),
       host_port_(host_port),
       container_port_(container_port),
       options_(options),
       network_(network),
-      acceptor_(strand_, network_),
+      acceptor_(serial_.executor(), network_),
       listener_(ports, host_port) {
-  if (!network_.is_sim()) probe_timer_.emplace(strand_);
+  if (!network_.is_sim()) probe_timer_.emplace(serial_.executor());
 }
 
 void PortPublisher::start() {
@@ -135,10 +131,10 @@ void PortPublisher::start() {
     start_listening();  // docker-proxy binds at container start, before the app (moby#16976)
     return;
   }
-  asio::dispatch(strand_, [self = shared_from_this()] { self->on_probe(false); });
+  serial_.dispatch([self = shared_from_this()] { self->on_probe(false); });
 }
 
-// listening_ is also written by stop() on the caller's thread, so the strand reads it under the
+// listening_ is also written by stop() on the caller's thread, so the handlers read it under the
 // mutex too (TSan: data race between stop() and on_probe()).
 bool PortPublisher::listening() const {
   std::lock_guard lock(mutex_);
@@ -160,10 +156,10 @@ void PortPublisher::start_listening() {
     }
   }
   listening_ = true;
-  asio::dispatch(strand_, [self = shared_from_this()] { self->do_accept(); });
+  serial_.dispatch([self = shared_from_this()] { self->do_accept(); });
 }
 
-// Runs on the strand.
+// Runs where the handlers run.
 void PortPublisher::stop_listening() {
   std::lock_guard lock(mutex_);
   if (network_.is_sim())
@@ -177,10 +173,9 @@ void PortPublisher::stop_listening() {
 
 void PortPublisher::do_accept() {
   if (stopped_ || !acceptor_.is_open()) return;
-  acceptor_.async_accept(
-      asio::bind_executor(strand_, [self = shared_from_this()](const error_code& ec, net::Socket socket) {
-        self->on_accept(ec, std::move(socket));
-      }));
+  acceptor_.async_accept([self = shared_from_this()](const error_code& ec, net::Socket socket) {
+    self->on_accept(ec, std::move(socket));
+  });
 }
 
 void PortPublisher::on_accept(const error_code& ec, net::Socket socket) {
@@ -208,13 +203,12 @@ void PortPublisher::schedule_probe() {
   probe_timer_->expires_after(options_.probe_interval);
   probe_timer_->async_wait([self = shared_from_this()](const error_code& ec) {
     if (ec || self->stopped_) return;
-    auto probe = std::make_shared<tcp::socket>(self->strand_);
-    probe->async_connect(loopback(self->container_port_),
-                         asio::bind_executor(self->strand_, [self, probe](const error_code& ec) {
-                           error_code ignored;
-                           probe->close(ignored);
-                           self->on_probe(!ec);
-                         }));
+    auto probe = std::make_shared<tcp::socket>(self->serial_.executor());
+    probe->async_connect(loopback(self->container_port_), [self, probe](const error_code& ec) {
+      error_code ignored;
+      probe->close(ignored);
+      self->on_probe(!ec);
+    });
   });
 }
 
@@ -240,7 +234,7 @@ void PortPublisher::stop() {
       network_.sim()->unforward(host_port_);
     listening_ = false;
   }
-  asio::post(strand_, [self = shared_from_this()] { self->close_all(); });
+  serial_.post([self = shared_from_this()] { self->close_all(); });
 }
 
 void PortPublisher::close_all() {

@@ -25,10 +25,10 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "core/port_map.h"
 #include "net/network.h"
+#include "net/serial_executor.h"
 
 namespace bg::fakes {
 
@@ -38,7 +38,7 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
     bool userland_proxy = true;
     // userland_proxy=false only: how often the container port is probed (real time).
     std::chrono::nanoseconds probe_interval = std::chrono::milliseconds(2);
-    // Called once, on the publisher's strand, when stop()'s closing has run: the engine waits for
+    // Called once, where the publisher's handlers run, when stop()'s closing has run: the engine waits for
     // it in scenario time (a notify), not with a real-time wait of its own.
     std::function<void()> on_closed;
   };
@@ -55,7 +55,7 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
   // Starts listening (or probing). Throws std::system_error when the host port cannot be listened on.
   void start();
   // Thread-safe. On return the host port refuses connections; open connections are closed on the
-  // publisher's strand right after (closed() says when that has run, Options::on_closed tells).
+  // publisher's executor right after (closed() says when that has run, Options::on_closed tells).
   // Safe to call twice.
   void stop();
   bool closed() const { return closed_.load(); }
@@ -80,7 +80,7 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
   void on_probe(bool app_listens);
   void close_all();
 
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  net::SerialExecutor serial_;  // where every handler of the publisher and its sessions runs
   uint16_t host_port_;
   uint16_t container_port_;
   Options options_;

@@ -41,20 +41,20 @@ NextAppProfile apply_pid1(NextAppProfile profile, const ProcessSpec& spec) {
 
 NextProcess::NextProcess(asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
                          core::Rng rng, NextAppProfile profile, ProcessSpec spec, net::Network network)
-    : strand_(asio::make_strand(io)),
+    : serial_(io, network),
       clock_(clock),
       history_(history),
       ports_(ports),
       rng_(std::move(rng)),
       spec_(std::move(spec)),
       app_(apply_pid1(apply_env(std::move(profile), spec_.env), spec_), clock.now()),
-      listen_timer_(strand_, clock),
-      prepare_timer_(strand_, clock),
+      listen_timer_(serial_.executor(), clock),
+      prepare_timer_(serial_.executor(), clock),
       network_(network),
-      acceptor_(strand_, network_) {}
+      acceptor_(serial_.executor(), network_) {}
 
 void NextProcess::start(std::function<void(int)> on_exit, std::function<void(const std::string&, bool)> on_log) {
-  asio::post(strand_, [self = shared_from_this(), cb = std::move(on_exit), log = std::move(on_log)]() mutable {
+  serial_.post([self = shared_from_this(), cb = std::move(on_exit), log = std::move(on_log)]() mutable {
     if (self->done_ || self->started_) return;
     self->on_exit_ = std::move(cb);
     self->on_log_ = std::move(log);
@@ -82,7 +82,7 @@ NextLogLines NextProcess::start_lines() const {
 }
 
 void NextProcess::signal(int signo) {
-  asio::post(strand_, [self = shared_from_this(), signo] { self->on_signal(signo); });
+  serial_.post([self = shared_from_this(), signo] { self->on_signal(signo); });
 }
 
 void NextProcess::log(core::AppWhat what, uint64_t request_id, std::string execution_id, std::string detail) {

@@ -1,6 +1,6 @@
 #pragma once
 // NextProcess: the live half of one fake Next.js process: its listener, its connections and its
-// lifecycle timers, all on one strand, driven by a NextApp. It is shared with its pending handlers,
+// lifecycle timers, all on one net::SerialExecutor, driven by a NextApp. It is shared with its pending handlers,
 // so a handler that completes after NextServer is gone finds valid, inert state (done() is true).
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs it under C++20
 
@@ -14,7 +14,6 @@
 #include <vector>
 
 #include <boost/asio/io_context.hpp>
-#include <boost/asio/strand.hpp>
 
 #include "core/clock.h"
 #include "core/history.h"
@@ -25,6 +24,7 @@
 #include "fakes/nextjs/next_app.h"
 #include "fakes/nextjs/next_log_lines.h"
 #include "net/network.h"
+#include "net/serial_executor.h"
 
 namespace bg::fakes {
 
@@ -32,24 +32,23 @@ class NextSession;
 
 class NextProcess : public std::enable_shared_from_this<NextProcess> {
  public:
-  using Strand = boost::asio::strand<boost::asio::io_context::executor_type>;
-
   // `network`: the kernel's loopback (live) or the run's in-memory network (sim).
   NextProcess(boost::asio::io_context& io, core::Clock& clock, core::History& history, core::PortMap& ports,
               core::Rng rng, NextAppProfile profile, ProcessSpec spec, net::Network network = {});
   NextProcess(const NextProcess&) = delete;
   NextProcess& operator=(const NextProcess&) = delete;
 
-  const Strand& strand() const { return strand_; }
-  // Both post to the strand and return at once. `on_log` receives what the server prints (its
+  // Where every handler of the process and its sessions runs.
+  const net::SerialExecutor& serial() const { return serial_; }
+  // Both post there and return at once. `on_log` receives what the server prints (its
   // stdout lines; next_log_lines.h), may be empty.
   void start(std::function<void(int)> on_exit, std::function<void(const std::string&, bool)> on_log = {});
   void signal(int signo);
-  // On the strand: closes the listener, every connection and timer without reporting an exit
+  // Where its handlers run: closes the listener, every connection and timer without reporting an exit
   // (the owner is tearing down). Idempotent.
   void shutdown();
 
-  // --- for sessions, on the strand ---
+  // --- for sessions, where their handlers run ---
   // True once the process exited or was shut down: handlers must do nothing more.
   bool done() const { return done_; }
   NextApp& app() { return app_; }
@@ -83,7 +82,7 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
   // "exited" and calls on_exit once.
   void finish_exit(int code, const std::string& cause, bool cut);
 
-  Strand strand_;
+  net::SerialExecutor serial_;
   core::Clock& clock_;
   core::History& history_;
   core::PortMap& ports_;

@@ -12,7 +12,7 @@ namespace bg::fakes {
 
 namespace {
 
-// Real-time bound on waiting for the strand at destruction. If the io_context is not being run,
+// Real-time bound on waiting for the process's handlers at destruction. If the io_context is not being run,
 // nothing can run our handlers concurrently and the teardown is done on the calling thread.
 constexpr auto kTeardownDeadline = std::chrono::seconds(3);
 
@@ -25,21 +25,21 @@ NextServer::NextServer(boost::asio::io_context& io, core::Clock& clock, core::Hi
       spec_(std::move(spec)) {}
 
 NextServer::~NextServer() {
-  if (process_->strand().running_in_this_thread()) {
-    process_->shutdown();  // destroyed from on_exit (or another handler on our strand)
+  if (process_->serial().running_in_this_thread()) {
+    process_->shutdown();  // destroyed from on_exit (or another handler where ours run)
     return;
   }
   // A run's teardown destroys its containers after joining the io_context's threads: nothing can run
   // our handlers any more, and a post would only wait out the deadline (3 s a container, a World).
   // On a virtual clock the clock runs the handlers, and only while no actor (this thread) runs.
-  if (process_->strand().get_inner_executor().context().stopped() ||
+  if (process_->serial().io().context().stopped() ||
       dynamic_cast<core::VirtualClock*>(&process_->clock())) {
     process_->shutdown();
     return;
   }
   auto done = std::make_shared<std::promise<void>>();
   auto finished = done->get_future();
-  boost::asio::post(process_->strand(), [process = process_, done] {
+  process_->serial().post([process = process_, done] {
     process->shutdown();
     done->set_value();
   });

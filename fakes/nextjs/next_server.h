@@ -10,9 +10,10 @@
 // Every response carries X-Served-By, X-Build-Id and echoes X-Request-Id; the test header
 // X-Bluegreen-Delay-Ms: N delays a response by N scenario ms.
 //
-// The io_context may be run by any number of threads: everything runs on one strand. Destroy it
-// from outside the io_context's threads or from within on_exit; destruction closes everything
-// (waiting up to a real-time deadline for the strand) and does not call on_exit.
+// The io_context may be run by any number of threads: everything runs on one strand (on the sim
+// network, where one thread runs it, straight on it: net::SerialExecutor). Destroy it from outside
+// the io_context's threads or from within on_exit; destruction closes everything (waiting up to a
+// real-time deadline for the handlers) and does not call on_exit.
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs it under C++20
 
 #include <functional>

@@ -35,8 +35,8 @@ uint64_t parse_u64(std::string_view text) {
 NextSession::NextSession(std::shared_ptr<NextProcess> process, net::Socket socket, uint64_t id)
     : process_(std::move(process)),
       socket_(std::move(socket)),
-      deadline_(process_->strand(), process_->clock()),
-      delay_timer_(process_->strand(), process_->clock()),
+      deadline_(process_->serial().executor(), process_->clock()),
+      delay_timer_(process_->serial().executor(), process_->clock()),
       id_(id) {}
 
 void NextSession::arm_deadline(core::Duration d) {

@@ -1,7 +1,8 @@
 #pragma once
 // NextSession: one client connection to the fake Next.js server (Beast's session-per-connection
 // idiom). Reads HTTP/1.1 requests, asks the NextApp what to do with each, answers in one write, and
-// keeps the connection alive until Node's keepAliveTimeout. Runs on its process's strand.
+// keeps the connection alive until Node's keepAliveTimeout. Runs where its process's handlers
+// run (NextProcess::serial).
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs it under C++20
 
 #include <cstdint>
