@@ -7,6 +7,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/post.hpp>
 
+#include "core/post_handler.h"
 #include "core/virtual_clock.h"
 
 namespace bg::core {
@@ -52,7 +53,7 @@ void ScenarioTimer::async_wait(Handler handler) {
   const uint64_t call = virtual_clock_->call_at(virtual_->expiry, [pending, executor = executor_] {
     std::lock_guard lock(pending->mutex);
     if (!pending->handler) return;
-    boost::asio::post(executor, [h = std::move(pending->handler)] { h(boost::system::error_code()); });
+    post_handler(executor, [h = std::move(pending->handler)] { h(boost::system::error_code()); });
     pending->handler = nullptr;
   });
   std::erase_if(virtual_->waits, [](const auto& w) { return w.first.expired(); });
@@ -75,7 +76,7 @@ void ScenarioTimer::cancel() {
     }
     if (!h) continue;
     virtual_clock_->cancel(call);
-    boost::asio::post(executor_, [h = std::move(h)] { h(boost::asio::error::operation_aborted); });
+    post_handler(executor_, [h = std::move(h)] { h(boost::asio::error::operation_aborted); });
   }
   virtual_->waits.clear();
 }

@@ -25,6 +25,9 @@ thread_local VirtualClock::Slot* my_slot = nullptr;
 
 struct VirtualClock::Slot {
   std::condition_variable_any cv;  // `any`: its wait also ends at the waiter's stop
+  // A thread waits on cv: only then is a notify needed (the serving slot's and a Turn's never are,
+  // and notifying a condition_variable_any locks a mutex of its own, on every callback served).
+  bool waiting = false;
   bool queued = false;
   bool granted = false;
   bool taken_over = false;  // an Actor's thread runs in it (else a Turn's: a thread to come, a script)
@@ -41,7 +44,7 @@ void VirtualClock::enqueue(Slot& slot, Line line) {
   }
   if (baton_.front() == &slot) {
     slot.granted = true;
-    slot.cv.notify_all();
+    if (slot.waiting) slot.cv.notify_all();
   }
 }
 
@@ -54,14 +57,16 @@ void VirtualClock::leave(Slot& slot) {
   if (first && !baton_.empty()) {
     Slot* next = baton_.front();
     next->granted = true;
-    next->cv.notify_all();
+    if (next->waiting) next->cv.notify_all();
   }
 }
 
 void VirtualClock::wait_for_baton(std::unique_lock<std::mutex>& lock, Slot& slot, std::stop_token stop) {
-  if (slot.cv.wait_until(lock, stop, std::chrono::steady_clock::now() + patience_,
-                         [&] { return !slot.queued || slot.granted; }))
-    return;
+  slot.waiting = true;
+  const bool turn_came = slot.cv.wait_until(lock, stop, std::chrono::steady_clock::now() + patience_,
+                                            [&] { return !slot.queued || slot.granted; });
+  slot.waiting = false;
+  if (turn_came) return;
   leave(slot);
   if (stop.stop_requested()) return;  // a stopped actor winds down without the baton
   // The holder is blocked outside the clock (a real wait on another actor, say). Running on keeps the

@@ -17,6 +17,8 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/post.hpp>
 
+#include "core/post_handler.h"
+
 namespace bg::net {
 
 template <class... Args>
@@ -46,8 +48,8 @@ class Completion {
     Impl(Handler h, const boost::asio::any_io_executor& fallback)
         : handler(std::move(h)), executor(boost::asio::get_associated_executor(handler, fallback)) {}
     void post(Args... args) override {
-      boost::asio::post(executor,
-                        [h = std::move(handler), ... a = std::move(args)]() mutable { std::move(h)(std::move(a)...); });
+      core::post_handler(executor,
+                         [h = std::move(handler), ... a = std::move(args)]() mutable { std::move(h)(std::move(a)...); });
     }
     Handler handler;
     boost::asio::any_io_executor executor;
