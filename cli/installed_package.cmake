@@ -27,9 +27,10 @@ if(NOT code EQUAL 0 OR NOT count EQUAL 1)
 endif()
 execute_process(COMMAND dpkg-deb --field ${debs} Package Version Depends
                 RESULT_VARIABLE code OUTPUT_VARIABLE fields ERROR_VARIABLE err)
-# The library dependencies dpkg-shlibdeps found: yaml-cpp and libstdc++ at least.
+# The library dependencies dpkg-shlibdeps found: yaml-cpp, libstdc++ and the allocator at least
+# (cmake/allocator.cmake: the CLI runs on tcmalloc).
 if(NOT code EQUAL 0 OR NOT fields MATCHES "Package: bluegreen" OR NOT fields MATCHES "libyaml-cpp"
-   OR NOT fields MATCHES "libstdc\\+\\+")
+   OR NOT fields MATCHES "libstdc\\+\\+" OR NOT fields MATCHES "libtcmalloc-minimal4")
   message(FATAL_ERROR "the package's fields are not what was built:\n${fields}\n${err}")
 endif()
 execute_process(COMMAND dpkg-deb -x ${debs} ${OUT}/root RESULT_VARIABLE code ERROR_VARIABLE err)

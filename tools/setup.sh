@@ -11,6 +11,7 @@ packages=(
   musl-tools  # musl-gcc: the shim deploy scripts call links against musl (fakes/shim/shim_main.c)
   libboost-dev libcpp-httplib-dev libfmt-dev libgtest-dev librapidcheck-dev
   libyaml-cpp-dev libcli11-dev nlohmann-json3-dev
+  libtcmalloc-minimal4  # the harness's allocator (cmake/allocator.cmake)
   git zip unzip  # the workflow's runner (zip), the CodeDeploy agent's unzip, the run's GitHub repository (git)
   dpkg-dev  # dpkg-shlibdeps, for the .deb's library dependencies (cmake/install.cmake)
 )
