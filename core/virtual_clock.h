@@ -79,8 +79,7 @@ class VirtualClock final : public Clock {
   bool cancel(uint64_t id);
 
   // The clock runs this io_context's ready handlers (poll) before it lets time pass. It must not
-  // be run by any other thread nor stopped, and must outlive the clock's use. Once attached it never
-  // runs out of work (run() would not return).
+  // be run by any other thread, and must outlive the clock's use.
   void attach(boost::asio::io_context& io);
 
   // For a world without actor threads (an event-only simulation, a test): runs what waits until
@@ -236,7 +235,9 @@ class VirtualClock final : public Clock {
   // Counts actors made runnable (a wake-up, a new Actor or Turn). Written under mutex_, read by the
   // thread serving a callback without it, to see whether the callback woke anyone.
   std::atomic<uint64_t> made_runnable_{0};
-  void note_runnable() { made_runnable_.store(made_runnable_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed); }
+  void note_runnable() {
+    made_runnable_.store(made_runnable_.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+  }
   bool advancing_ = false;   // one thread serves waiters at a time
   std::deque<Slot*> baton_;  // the front one runs
   int overtakes_ = 0;

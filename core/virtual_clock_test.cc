@@ -256,6 +256,36 @@ TEST(VirtualClock, AHandlerPostedAcrossAttachedIoContextsRunsBeforeTheNextInstan
             (std::vector<std::string>{"second's handler@1000ms", "first's handler@1000ms", "next@2000ms"}));
 }
 
+// Goal: a callback that both wakes an actor and posts a handler lets the actor run first, as
+// always: the clock runs the handlers a callback made ready in that callback's own turn only when
+// it woke nobody. Here the handler runs at the same instant, once the actor has blocked again.
+TEST(VirtualClock, AnActorACallbackWakesRunsBeforeTheHandlerItPosted) {
+  VirtualClock clock;
+  boost::asio::io_context io;
+  clock.attach(io);
+  VirtualClock::Condition condition(clock);
+  std::mutex mutex;
+  bool ready = false;
+  Trace trace(clock);
+  clock.call_at(Time(1s), [&] {
+    boost::asio::post(io, [&] { trace.add("handler"); });
+    std::lock_guard lock(mutex);
+    ready = true;
+    condition.notify_all();
+  });
+  clock.call_at(Time(1s), [&] { trace.add("next callback"); });  // same instant, queued after
+  VirtualClock::Actor self(clock, 1);
+  {
+    std::unique_lock lock(mutex);
+    EXPECT_TRUE(condition.wait_until(lock, Time(10s), {}, [&] { return ready; }));
+  }
+  trace.add("actor");
+  clock.sleep_for(1s);
+  trace.add("actor again");
+  EXPECT_EQ(trace.events(),
+            (std::vector<std::string>{"actor@1000ms", "handler@1000ms", "next callback@1000ms", "actor again@2000ms"}));
+}
+
 // Goal: a notify hands the turn to the waiter before it returns: right after notify_all the woken
 // actor already counts as running, so the notifier's next sleep cannot let time pass first, and
 // the waiter sees its condition at the notifier's instant. (With a bare condition variable the

@@ -2,7 +2,7 @@
 // Completion: an Asio completion handler held by the in-memory network until its operation ends,
 // with its type erased (the network keeps reads, connects and accepts of every handler type in one
 // place) and move-only (Beast's composed operations are). Completing it posts the handler to its
-// own associated executor (a session's strand), never runs it inside the call that completes it,
+// own associated executor (its session's: net::SerialExecutor), never runs it inside the call that completes it,
 // as Asio does for a socket.
 //
 // Simplification: a pending operation does not count as work on its io_context. The deterministic
@@ -48,8 +48,8 @@ class Completion {
     Impl(Handler h, const boost::asio::any_io_executor& fallback)
         : handler(std::move(h)), executor(boost::asio::get_associated_executor(handler, fallback)) {}
     void post(Args... args) override {
-      core::post_handler(executor,
-                         [h = std::move(handler), ... a = std::move(args)]() mutable { std::move(h)(std::move(a)...); });
+      core::post_handler(
+          executor, [h = std::move(handler), ... a = std::move(args)]() mutable { std::move(h)(std::move(a)...); });
     }
     Handler handler;
     boost::asio::any_io_executor executor;

@@ -32,7 +32,8 @@ class SerialExecutor {
   SerialExecutor(boost::asio::io_context& io, bool one_thread) : io_(io.get_executor()) {
     if (!one_thread) strand_.emplace(boost::asio::make_strand(io));
   }
-  // One thread runs the io_context exactly when the network is the sim one (above).
+  // On the sim network one thread runs the io_context (above): no strand. Off it, a strand, also
+  // when the caller happens to run the io_context on one thread (safe, only not the cheapest).
   SerialExecutor(boost::asio::io_context& io, const Network& network) : SerialExecutor(io, network.is_sim()) {}
 
   // Starts an operation: `start(handler)`, the handler bound to the strand when there is one (for

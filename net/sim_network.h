@@ -90,7 +90,7 @@ class SimNetwork {
   // Stops listening: the port refuses from now, a pending accept is aborted and the backlog reset.
   void close(Listener& listener);
   // Closes whatever listens on `port`, from any thread (close(Listener&) of its holder may come
-  // later, on the holder's strand, as a live acceptor's close follows PortListener::stop).
+  // later, where the holder's handlers run, as a live acceptor's close follows PortListener::stop).
   void close_port(uint16_t port);
   bool listening(uint16_t port) const;
   // NAT (dockerd --userland-proxy=false): a connect to `from` goes to `to`, refused when nothing

@@ -14,12 +14,12 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include "net/serial_executor.h"
 #include "proxy/proxy_log.h"
 #include "proxy/proxy_socket.h"
 #include "proxy/request_router.h"
 #include "proxy/server_state.h"
 #include "proxy/session_deadline.h"
-#include "net/serial_executor.h"
 #include "proxy/upstream_attempt.h"
 #include "proxy/upstream_pool.h"
 

@@ -20,11 +20,11 @@
 #include <boost/beast/http.hpp>
 
 #include "core/clock.h"
+#include "net/serial_executor.h"
 #include "proxy/keepalive_cache.h"
 #include "proxy/retry_policy.h"
 #include "proxy/proxy_socket.h"
 #include "proxy/session_deadline.h"
-#include "net/serial_executor.h"
 
 namespace bg::proxy {
 
@@ -68,14 +68,14 @@ class UpstreamAttempt : public std::enable_shared_from_this<UpstreamAttempt> {
   // `request_bytes`: the request as sent (upstream_request_bytes); `head_request`: it is a HEAD, so
   // the response has no body whatever its Content-Length says. `network`: where a new connection is
   // made (the kernel's loopback or the in-memory network).
-  UpstreamAttempt(net::SerialExecutor executor, SessionDeadline& deadline, core::Clock& clock, const net::Network& network,
-                  boost::asio::ip::tcp::endpoint peer, std::string request_bytes, bool head_request,
-                  AttemptTimeouts timeouts, std::optional<CachedConnection> reuse = std::nullopt,
+  UpstreamAttempt(net::SerialExecutor executor, SessionDeadline& deadline, core::Clock& clock,
+                  const net::Network& network, boost::asio::ip::tcp::endpoint peer, std::string request_bytes,
+                  bool head_request, AttemptTimeouts timeouts, std::optional<CachedConnection> reuse = std::nullopt,
                   bool keepalive = false);
 
   // Starts the attempt; `done` is called once, on the session's executor.
   void run(Callback done);
-  // Closes the connection (stop()); the pending stage then reports an aborted error. On the strand.
+  // Closes the connection (stop()); the pending stage then reports an aborted error. On the session's executor.
   void cancel();
 
  private:

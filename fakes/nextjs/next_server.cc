@@ -32,8 +32,7 @@ NextServer::~NextServer() {
   // A run's teardown destroys its containers after joining the io_context's threads: nothing can run
   // our handlers any more, and a post would only wait out the deadline (3 s a container, a World).
   // On a virtual clock the clock runs the handlers, and only while no actor (this thread) runs.
-  if (process_->serial().io().context().stopped() ||
-      dynamic_cast<core::VirtualClock*>(&process_->clock())) {
+  if (process_->serial().io().context().stopped() || dynamic_cast<core::VirtualClock*>(&process_->clock())) {
     process_->shutdown();
     return;
   }
