@@ -2,8 +2,8 @@
 // Completion: an Asio completion handler held by the in-memory network until its operation ends,
 // with its type erased (the network keeps reads, connects and accepts of every handler type in one
 // place) and move-only (Beast's composed operations are). Completing it posts the handler to its
-// own associated executor (its session's: net::SerialExecutor), never runs it inside the call that completes it,
-// as Asio does for a socket.
+// own associated executor (its session's: net::SerialExecutor), never runs it inside the call
+// that completes it, as Asio does for a socket.
 //
 // Simplification: a pending operation does not count as work on its io_context. The deterministic
 // engine runs io_contexts only through VirtualClock (poll), which needs none; an io_context run()

@@ -203,9 +203,9 @@ class BasicAcceptor {
   }
 
   // handler(error_code, BasicSocket<SocketExecutor>): the next connection, its socket on
-  // `socket_executor` (the proxy's sockets are on the io_context's executor, its acceptor on
-  // its listener's net::SerialExecutor); the handler runs on its own executor (a strand it is bound to) or else the
-  // acceptor's.
+  // `socket_executor` (the proxy's sockets are on the io_context's executor, its acceptor on its
+  // listener's net::SerialExecutor); the handler runs on its own executor (a strand it is bound
+  // to) or else the acceptor's.
   template <class SocketExecutor, class Handler>
   void async_accept(const SocketExecutor& socket_executor, Handler&& handler) {
     using To = BasicSocket<SocketExecutor>;

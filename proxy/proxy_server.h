@@ -65,8 +65,8 @@ class ProxyServer final : public ProxyControl {
   // (the proxy in front of services it does not run). Call before start().
   void connect_upstreams_as_declared(bool on);
   // The caller runs the io_context on exactly one thread, as nginx's worker is one event loop: each
-  // connection's handlers then run straight on it, without a strand of their own (net::SerialExecutor).
-  // On the sim network that is always so. Call before start().
+  // connection's handlers then run straight on it, without a strand of their own
+  // (net::SerialExecutor). On the sim network that is always so. Call before start().
   void run_on_one_thread(bool on);
   // Resolves upstream host names at each config load (start, reload, `nginx -t`): the run's
   // container network (races.md R18). Without one, only localhost and IPv4 literals resolve. Call

@@ -38,8 +38,8 @@ class PortPublisher : public std::enable_shared_from_this<PortPublisher> {
     bool userland_proxy = true;
     // userland_proxy=false only: how often the container port is probed (real time).
     std::chrono::nanoseconds probe_interval = std::chrono::milliseconds(2);
-    // Called once, where the publisher's handlers run, when stop()'s closing has run: the engine waits for
-    // it in scenario time (a notify), not with a real-time wait of its own.
+    // Called once, where the publisher's handlers run, when stop()'s closing has run: the engine
+    // waits for it in scenario time (a notify), not with a real-time wait of its own.
     std::function<void()> on_closed;
   };
 

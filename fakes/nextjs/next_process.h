@@ -1,7 +1,8 @@
 #pragma once
 // NextProcess: the live half of one fake Next.js process: its listener, its connections and its
-// lifecycle timers, all on one net::SerialExecutor, driven by a NextApp. It is shared with its pending handlers,
-// so a handler that completes after NextServer is gone finds valid, inert state (done() is true).
+// lifecycle timers, all on one net::SerialExecutor, driven by a NextApp. It is shared with its
+// pending handlers, so a handler that completes after NextServer is gone finds valid, inert state
+// (done() is true).
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs it under C++20
 
 #include <cstdint>
@@ -44,8 +45,8 @@ class NextProcess : public std::enable_shared_from_this<NextProcess> {
   // stdout lines; next_log_lines.h), may be empty.
   void start(std::function<void(int)> on_exit, std::function<void(const std::string&, bool)> on_log = {});
   void signal(int signo);
-  // Where its handlers run: closes the listener, every connection and timer without reporting an exit
-  // (the owner is tearing down). Idempotent.
+  // Where its handlers run: closes the listener, every connection and timer without reporting an
+  // exit (the owner is tearing down). Idempotent.
   void shutdown();
 
   // --- for sessions, where their handlers run ---

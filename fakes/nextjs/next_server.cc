@@ -12,8 +12,9 @@ namespace bg::fakes {
 
 namespace {
 
-// Real-time bound on waiting for the process's handlers at destruction. If the io_context is not being run,
-// nothing can run our handlers concurrently and the teardown is done on the calling thread.
+// Real-time bound on waiting for the process's handlers at destruction. If the io_context is not
+// being run, nothing can run our handlers concurrently and the teardown is done on the calling
+// thread.
 constexpr auto kTeardownDeadline = std::chrono::seconds(3);
 
 }  // namespace
