@@ -1,6 +1,7 @@
 #include "core/history.h"
 
 #include <algorithm>
+#include <chrono>
 #include <fstream>
 #include <istream>
 #include <ostream>
@@ -15,8 +16,7 @@
 namespace bg::core {
 namespace {
 
-// An event's line without its seq, which is only known under the lock: the costly part (writing
-// the JSON object) runs on the appending thread without holding anyone up.
+// An event's line without its seq.
 std::string body_of(const Event& event) { return event_line(event); }
 
 std::string with_seq(uint64_t seq, const std::string& body) {
@@ -29,7 +29,8 @@ std::string with_seq(uint64_t seq, const std::string& body) {
 // The open file of a streamed history. A large buffer: one write per megabyte, not per event.
 struct History::FileSink {
   std::filesystem::path path;
-  std::vector<char> buffer = std::vector<char>(1 << 20);
+  std::unique_ptr<char[]> buffer{new char[kBufferSize]};  // not zeroed: the stream fills it
+  static constexpr size_t kBufferSize = 1 << 20;
   std::ofstream out;
 };
 
@@ -40,10 +41,14 @@ History::History() = default;
 History::~History() {
   // A history dropped without close() (a crashed or abandoned run) keeps what it got, and no end
   // record: readers then know it is incomplete.
+  stop_writer();
   if (sink_) sink_->out.flush();
 }
 
+// Only a history that is not streamed is moved in practice (read_jsonl's); a streamed one's writer
+// is stopped, then started again on the new object, since the thread works on `this`.
 History::History(History&& other) noexcept {
+  other.stop_writer();
   std::lock_guard lock(other.mutex_);
   entries_ = std::move(other.entries_);
   appended_ = other.appended_;
@@ -51,31 +56,89 @@ History::History(History&& other) noexcept {
   sink_ = std::move(other.sink_);
   observer_ = std::move(other.observer_);
   closed_ = other.closed_;
+  writer_error_ = other.writer_error_;
+  if (sink_ && !closed_) start_writer();
 }
 
+namespace {
+// The writer takes the queue when this many entries wait, or every kWritePeriod: it is woken a few
+// dozen times in a sim run, not once per entry (a wake-up is a system call).
+constexpr size_t kWriteBatch = 256;
+constexpr auto kWritePeriod = std::chrono::milliseconds(50);
+// An appender waits for the writer once this many entries wait (a few MB).
+constexpr size_t kMaxQueued = 8192;
+}  // namespace
+
 void History::append(Event event) {
-  std::string body;
+  std::unique_lock lock(mutex_);
+  if (closed_) return;
+  ++counts_[event.index()];
+  if (!sink_) {
+    entries_.push_back(Entry{appended_++, std::move(event)});
+    if (observer_) observer_(entries_.back());
+    return;
+  }
+  queued_.push_back(Entry{appended_++, std::move(event)});
+  if (queued_.size() >= kWriteBatch && writer_waits_) wake_writer_.notify_one();
+  if (queued_.size() >= kMaxQueued) writer_progress_.wait(lock, [&] { return queued_.size() < kMaxQueued; });
+}
+
+void History::start_writer() {
+  stop_ = false;
+  writer_ = std::thread([this] { write_queued(); });
+}
+
+void History::stop_writer() {
   {
     std::lock_guard lock(mutex_);
-    if (closed_) return;
-    if (!sink_) {
-      ++counts_[event.index()];
-      entries_.push_back(Entry{appended_++, std::move(event)});
-      if (observer_) observer_(entries_.back());
-      return;
-    }
+    stop_ = true;
   }
-  body = body_of(event);
-  std::lock_guard lock(mutex_);
-  if (closed_ || !sink_) return;
-  ++counts_[event.index()];
-  const uint64_t seq = appended_++;
-  sink_->out << with_seq(seq, body) << '\n';
-  if (observer_) observer_(Entry{seq, std::move(event)});
+  wake_writer_.notify_one();
+  if (writer_.joinable()) writer_.join();
+}
+
+void History::write_queued() {
+  std::vector<Entry> batch;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    writer_waits_ = true;
+    wake_writer_.wait_for(lock, kWritePeriod,
+                          [&] { return queued_.size() >= kWriteBatch || stop_ || (drain_ && !queued_.empty()); });
+    writer_waits_ = false;
+    if (queued_.empty()) {
+      if (stop_) return;
+      continue;
+    }
+    batch.swap(queued_);
+    const auto observer = observer_;
+    writer_busy_ = true;
+    writer_progress_.notify_all();
+    lock.unlock();
+    for (const auto& e : batch) {
+      sink_->out << entry_to_line(e) << '\n';
+      if (!observer || writer_error_) continue;
+      try {
+        observer(e);
+      } catch (...) {
+        writer_error_ = std::current_exception();  // close() throws it; the file is still written whole
+      }
+    }
+    batch.clear();
+    lock.lock();
+    writer_busy_ = false;
+    writer_progress_.notify_all();
+  }
 }
 
 void History::set_observer(std::function<void(const Entry&)> observer) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
+  if (writer_.joinable()) {
+    // The entries queued so far go to the observer they were appended under.
+    drain_ = true;
+    wake_writer_.notify_one();
+    writer_progress_.wait(lock, [&] { return queued_.empty() && !writer_busy_; });
+    drain_ = false;
+  }
   observer_ = std::move(observer);
   if (observer_)
     for (const auto& e : entries_) observer_(e);
@@ -101,7 +164,7 @@ std::vector<Entry> History::by_time() const {
 void History::stream_to(const std::filesystem::path& path) {
   auto sink = std::make_unique<FileSink>();
   sink->path = path;
-  sink->out.rdbuf()->pubsetbuf(sink->buffer.data(), static_cast<std::streamsize>(sink->buffer.size()));
+  sink->out.rdbuf()->pubsetbuf(sink->buffer.get(), static_cast<std::streamsize>(FileSink::kBufferSize));
   sink->out.open(path, std::ios::trunc);
   if (!sink->out) throw std::runtime_error("cannot create the history file " + path.string());
   std::lock_guard lock(mutex_);
@@ -110,6 +173,7 @@ void History::stream_to(const std::filesystem::path& path) {
   entries_.clear();
   entries_.shrink_to_fit();
   sink_ = std::move(sink);
+  start_writer();
 }
 
 bool History::streaming() const {
@@ -133,16 +197,24 @@ HistoryEnd History::end_record(const std::string& reason, const std::string& sig
 }
 
 HistoryEnd History::close(const std::string& reason, const std::string& signal) {
+  std::lock_guard closing(close_mutex_);
+  {
+    std::lock_guard lock(mutex_);
+    if (closed_ || !sink_) {
+      closed_ = true;
+      return end_record(reason, signal);
+    }
+    closed_ = true;  // later appends are dropped: the writer has all there will be
+  }
+  stop_writer();
   std::lock_guard lock(mutex_);
   HistoryEnd end = end_record(reason, signal);
-  if (closed_) return end;
-  closed_ = true;
-  if (!sink_) return end;
   sink_->out << end_record_json(end).dump() << '\n';
   sink_->out.flush();
   const bool ok = static_cast<bool>(sink_->out);
   sink_->out.close();
   if (!ok) throw std::runtime_error("the history " + sink_->path.string() + " could not be written whole");
+  if (writer_error_) std::rethrow_exception(std::exchange(writer_error_, nullptr));
   return end;
 }
 

@@ -6,14 +6,23 @@
 // or streamed to a JSONL file as it is appended (stream_to: a run, whose memory must not grow with
 // its length, about 2.3 KB per request when kept). A streamed history is read back in one pass with
 // core/history_reader.h, and ends with its completeness record (core/history_end.h) once closed.
+//
+// A streamed history is written by a thread of its own: an append only numbers the entry and queues
+// it, and the writer turns it into its JSON line and hands it to the observer (the run's judge).
+// Writing and judging were a sixth of a sim run's CPU on the thread that runs the simulation, which
+// a second core now takes. The queue is bounded (an appender far ahead of the writer waits for it),
+// so memory still does not grow with the run; close() waits until every entry is written.
 #include <array>
+#include <condition_variable>
 #include <cstdint>
+#include <exception>
 #include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <memory>
 #include <mutex>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/events.h"
@@ -87,13 +96,22 @@ class History {
   // Hands every entry to `observer` in seq order, as a reader of the closed file would see them: the
   // ones kept so far at once, then each one as it is appended (streamed or kept). So a run is judged
   // while it is produced instead of by reading its history.jsonl back, which parsing every line made
-  // a fifth of a sim run's CPU. It runs under the history's lock, on the appending thread: it must be
-  // quick and must not append. An empty observer stops the handing on.
+  // a fifth of a sim run's CPU. On a kept history it runs under the history's lock, on the appending
+  // thread; on a streamed one, on the writer thread, after the entry's line is written, and every
+  // entry is handed on before close() returns. Either way it must not append. When it throws, the
+  // history is still written whole and close() throws what it threw. Setting one on a streamed
+  // history first waits until the entries queued so far have gone to the old one. An empty observer
+  // stops the handing on.
   void set_observer(std::function<void(const Entry&)> observer);
 
  private:
   struct FileSink;
   HistoryEnd end_record(const std::string& reason, const std::string& signal) const;  // under mutex_
+  // The writer thread: writes the queued entries' lines and hands them to the observer, in seq
+  // order, until stop_writer().
+  void write_queued();
+  void start_writer();
+  void stop_writer();  // waits until every queued entry is written
 
   mutable std::mutex mutex_;
   std::vector<Entry> entries_;
@@ -102,6 +120,18 @@ class History {
   std::unique_ptr<FileSink> sink_;
   std::function<void(const Entry&)> observer_;
   bool closed_ = false;
+  std::mutex close_mutex_;  // a second close() waits until the first has written the end record
+
+  // The streamed history's queue (under mutex_).
+  std::vector<Entry> queued_;
+  std::condition_variable wake_writer_;      // a full batch is queued, a drain or stop was asked for
+  std::condition_variable writer_progress_;  // the writer took a batch or finished one
+  bool writer_waits_ = false;
+  bool writer_busy_ = false;  // it writes a batch outside the lock
+  bool drain_ = false;        // set_observer() waits for the queue to empty
+  bool stop_ = false;
+  std::exception_ptr writer_error_;  // the observer's first exception (the writer's own thread only)
+  std::thread writer_;
 };
 
 // One event as the history's JSON line (without the newline).

@@ -4,7 +4,10 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include <chrono>
 #include <fstream>
+#include <mutex>
+#include <stdexcept>
 #include <set>
 #include <sstream>
 #include <thread>
@@ -105,6 +108,79 @@ TEST(HistoryStream, ConcurrentAppendsAreAllWrittenInSeqOrder) {
   const auto lines = lines_of(path);
   ASSERT_EQ(lines.size(), 2001u);
   for (size_t i = 0; i + 1 < lines.size(); ++i) EXPECT_EQ(nlohmann::json::parse(lines[i]).at("seq").get<uint64_t>(), i);
+  std::filesystem::remove(path);
+}
+
+// Goal: the observer of a streamed history (the run's judge, on the history's writer thread) gets
+// every entry in seq order before close() returns, and setting another one hands the entries
+// appended before it to the first: none is lost or seen twice.
+TEST(HistoryStream, ObserversSeeEveryEntryOnceInOrderBeforeCloseReturns) {
+  const auto path = temp_file("observers");
+  History h;
+  std::vector<uint64_t> first, second;
+  h.append(DeployEvent{1s, DeployEventKind::phase, 0, "", "", 0, "traffic_started"});  // kept, then streamed
+  h.set_observer([&first](const Entry& e) { first.push_back(e.seq); });
+  h.stream_to(path);
+  for (int i = 0; i < 1000; ++i) h.append(AppEvent{Time(i), "c", "b", AppWhat::ready});
+  h.set_observer([&second](const Entry& e) { second.push_back(e.seq); });
+  for (int i = 0; i < 300; ++i) h.append(AppEvent{Time(i), "c", "b", AppWhat::ready});
+  EXPECT_EQ(h.close().events, 1301u);
+  ASSERT_EQ(first.size(), 1001u);
+  ASSERT_EQ(second.size(), 300u);
+  for (uint64_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i], i);
+  for (uint64_t i = 0; i < second.size(); ++i) EXPECT_EQ(second[i], 1001 + i);
+  EXPECT_EQ(lines_of(path).size(), 1302u);
+  std::filesystem::remove(path);
+}
+
+// Goal: an observer that throws (a checker's bug) does not cost the history: every line and the end
+// record are written, and close() throws what the observer threw, so the run is not trusted.
+TEST(HistoryStream, AnObserverThatThrowsIsReportedByCloseAndTheFileIsWhole) {
+  const auto path = temp_file("throws");
+  History h;
+  int seen = 0;
+  h.set_observer([&seen](const Entry& e) {
+    ++seen;
+    if (e.seq == 2) throw std::runtime_error("checker failed on entry 2");
+  });
+  h.stream_to(path);
+  for (int i = 0; i < 10; ++i) h.append(RequestEvent{});
+  try {
+    h.close();
+    ADD_FAILURE() << "close() did not throw the observer's exception";
+  } catch (const std::runtime_error& e) {
+    EXPECT_STREQ(e.what(), "checker failed on entry 2");
+  }
+  EXPECT_EQ(seen, 3);  // none after the one that threw
+  const auto lines = lines_of(path);
+  ASSERT_EQ(lines.size(), 11u);
+  EXPECT_EQ(lines.back().rfind(R"({"kind":"end","complete":true,"events":10,)", 0), 0u) << lines.back();
+  std::filesystem::remove(path);
+}
+
+// Goal: an appender far ahead of the writer waits for it, so a run's memory stays bounded however
+// slow the disk or the judge: with the observer stuck, appends stop at the queue's bound (8192
+// entries, plus the batch the writer took, which is at most as many), and once it moves on every
+// entry is written.
+TEST(HistoryStream, AppendsWaitForTheWriterOnceTheQueueIsFull) {
+  const auto path = temp_file("bounded");
+  History h;
+  std::mutex gate;
+  std::unique_lock held(gate);
+  h.set_observer([&gate](const Entry&) { std::lock_guard pass(gate); });
+  h.stream_to(path);
+  std::thread appender([&h] {
+    for (int i = 0; i < 20000; ++i) h.append(RequestEvent{});
+  });
+  const auto deadline = std::chrono::steady_clock::now() + 20s;
+  while (h.size() <= 8192 && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(1ms);
+  ASSERT_GT(h.size(), 8192u);
+  std::this_thread::sleep_for(100ms);  // time enough for 20000 appends, were they not held up
+  EXPECT_LE(h.size(), 2 * 8192u);
+  held.unlock();
+  appender.join();
+  EXPECT_EQ(h.close().events, 20000u);
+  EXPECT_EQ(lines_of(path).size(), 20001u);
   std::filesystem::remove(path);
 }
 
