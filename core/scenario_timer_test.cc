@@ -70,6 +70,48 @@ TEST(ScenarioTimer, OnAVirtualClockItFiresAtItsInstant) {
   EXPECT_EQ(clock.now(), Time(10s));
 }
 
+// Goal: however often a virtual timer is armed again, sooner or later than before, a wait completes
+// at the last expiry set and only then (one clock callback serves every arming, and one left behind
+// for a later instant must not fire a wait armed since), and a cancelled wait stays cancelled.
+TEST(ScenarioTimer, OnAVirtualClockArmedAgainItFiresAtTheLastExpiryOnly) {
+  VirtualClock clock;
+  boost::asio::io_context io;
+  clock.attach(io);
+  ScenarioTimer timer(io.get_executor(), clock);
+  std::vector<std::string> seen;
+  auto record = [&](const std::string& name) {
+    return [&, name](boost::system::error_code ec) {
+      seen.push_back(name + (ec == boost::asio::error::operation_aborted ? " aborted" : "") + " @" +
+                     std::to_string(clock.now().count() / 1000000) + "s");
+    };
+  };
+  timer.expires_after(5s);
+  timer.async_wait(record("5s"));
+  timer.expires_after(2s);  // sooner than the callback queued for 5 s
+  timer.async_wait(record("2s"));
+  clock.run_until(Time(3s));
+  timer.expires_after(1s);
+  timer.async_wait(record("4s"));
+  clock.run_until(Time(6s));
+  timer.expires_after(10s);
+  timer.async_wait(record("16s"));
+  timer.expires_after(1s);  // sooner again
+  timer.async_wait(record("7s"));
+  clock.run_until(Time(8s));
+  timer.expires_after(2s);
+  timer.async_wait(record("10s"));
+  clock.run_until(Time(9s));
+  timer.expires_after(3s);  // later: the callback queued for 10 s serves it at 12 s
+  timer.async_wait(record("12s"));
+  clock.run_until(Time(12500ms));
+  timer.expires_after(1s);
+  timer.async_wait(record("cancelled"));
+  timer.cancel();
+  clock.run_until(Time(20s));
+  EXPECT_EQ(seen, (std::vector<std::string>{"5s aborted @0s", "2s @2s", "4s @4s", "16s aborted @6s", "7s @7s",
+                                            "10s aborted @9s", "12s @12s", "cancelled aborted @12s"}));
+}
+
 // Goal: on a virtual clock the timer gives its io_context no reactor (it makes no steady_timer): with
 // one, each poll of the io_context, which the clock makes before every instant, is an epoll_wait
 // syscall. A timer on a live clock does give it one, which shows the check can see it.
