@@ -12,57 +12,17 @@
 
 namespace bg::core {
 
-// The virtual side: the waits pending on the timer and the one clock callback that serves them.
-// The callback owns them (`Waits`), so a handler that holds its owner (shared_from_this) makes no
-// cycle through the timer, and a run's end that drops the clock's callbacks drops them too; the
-// timer keeps a weak handle. Arming again and cancelling leave that callback queued: the proxy's
-// and the app's timeouts are re-armed for every read and write, and queueing and cancelling a clock
-// callback each time was most of the cost of the 60,000 waits in a sim run of the seed (9 a
-// request, 9 in 10 of them cancelled). A callback that comes before the current expiry queues
-// itself again for it; the waits still complete at their instant, on the executor.
+// The virtual side. Each wait's handler is owned by the clock's callback (a Pending), so that a
+// handler holding its owner (shared_from_this) makes no cycle through the timer; the timer keeps
+// weak handles to cancel them. Several waits may be pending at once, as on a steady_timer.
 struct ScenarioTimer::Virtual {
-  struct Waits {
-    Waits(VirtualClock& c, boost::asio::any_io_executor e) : clock(c), executor(std::move(e)) {}
-    VirtualClock& clock;
-    boost::asio::any_io_executor executor;
-    std::mutex mutex;  // the rest: a wait is armed where the timer's executor runs, served by the clock
-    Time expiry{0};    // of every handler below (arming again aborts the ones before)
-    std::vector<Handler> handlers;
-    uint64_t call = 0;        // the queued clock callback (0: none)
-    Time call_at{0};          // its instant
-    uint64_t generation = 0;  // of the queued callback; an older one that still runs does nothing
+  struct Pending {
+    std::mutex mutex;
+    Handler handler;  // empty once posted
   };
   Time expiry{0};
-  std::weak_ptr<Waits> waits;
+  std::vector<std::pair<std::weak_ptr<Pending>, uint64_t>> waits;
 };
-
-namespace {
-
-using Waits = ScenarioTimer::Virtual::Waits;
-
-void serve(const std::shared_ptr<Waits>& waits, uint64_t generation);
-
-// Queues the callback for the waits' expiry. Under waits->mutex.
-void queue_callback(const std::shared_ptr<Waits>& waits) {
-  const uint64_t generation = ++waits->generation;
-  waits->call_at = waits->expiry;
-  waits->call = waits->clock.call_at(waits->expiry, [waits, generation] { serve(waits, generation); });
-}
-
-void serve(const std::shared_ptr<Waits>& waits, uint64_t generation) {
-  std::vector<ScenarioTimer::Handler> due;
-  {
-    std::lock_guard lock(waits->mutex);
-    if (generation != waits->generation) return;  // replaced by an earlier one
-    waits->call = 0;
-    if (waits->handlers.empty()) return;                                   // cancelled, and not armed since
-    if (waits->expiry > waits->clock.now()) return queue_callback(waits);  // armed again, for later
-    due.swap(waits->handlers);
-  }
-  for (auto& h : due) post_handler(waits->executor, [h = std::move(h)] { h(boost::system::error_code()); });
-}
-
-}  // namespace
 
 ScenarioTimer::ScenarioTimer(boost::asio::any_io_executor executor, Clock& clock)
     : executor_(executor),
@@ -72,16 +32,7 @@ ScenarioTimer::ScenarioTimer(boost::asio::any_io_executor executor, Clock& clock
   if (!virtual_clock_) live_.emplace(executor);
 }
 
-ScenarioTimer::~ScenarioTimer() {
-  cancel();
-  if (!virtual_clock_) return;
-  // The callback would find nothing to serve; it leaves the clock's queue now rather than then.
-  if (auto waits = virtual_->waits.lock()) {
-    std::lock_guard lock(waits->mutex);
-    if (waits->call) virtual_clock_->cancel(std::exchange(waits->call, 0));
-    ++waits->generation;
-  }
-}
+ScenarioTimer::~ScenarioTimer() { cancel(); }
 
 void ScenarioTimer::expires_after(Duration d) {
   if (!virtual_clock_) {
@@ -97,17 +48,16 @@ void ScenarioTimer::async_wait(Handler handler) {
     live_->async_wait(std::move(handler));
     return;
   }
-  auto waits = virtual_->waits.lock();
-  if (!waits) {
-    waits = std::make_shared<Waits>(*virtual_clock_, executor_);
-    virtual_->waits = waits;
-  }
-  std::lock_guard lock(waits->mutex);
-  waits->expiry = virtual_->expiry;
-  waits->handlers.push_back(std::move(handler));
-  if (waits->call && waits->call_at <= waits->expiry) return;  // it comes first, and queues itself again
-  if (waits->call) virtual_clock_->cancel(waits->call);        // queued for later than this expiry
-  queue_callback(waits);
+  auto pending = std::make_shared<Virtual::Pending>();
+  pending->handler = std::move(handler);
+  const uint64_t call = virtual_clock_->call_at(virtual_->expiry, [pending, executor = executor_] {
+    std::lock_guard lock(pending->mutex);
+    if (!pending->handler) return;
+    post_handler(executor, [h = std::move(pending->handler)] { h(boost::system::error_code()); });
+    pending->handler = nullptr;
+  });
+  std::erase_if(virtual_->waits, [](const auto& w) { return w.first.expired(); });
+  virtual_->waits.emplace_back(pending, call);
 }
 
 void ScenarioTimer::cancel() {
@@ -115,14 +65,20 @@ void ScenarioTimer::cancel() {
     live_->cancel();
     return;
   }
-  auto waits = virtual_->waits.lock();
-  if (!waits) return;
-  std::vector<Handler> aborted;
-  {
-    std::lock_guard lock(waits->mutex);
-    aborted.swap(waits->handlers);
+  for (auto& [weak, call] : virtual_->waits) {
+    auto pending = weak.lock();
+    if (!pending) continue;
+    Handler h;
+    {
+      std::lock_guard lock(pending->mutex);
+      h = std::move(pending->handler);
+      pending->handler = nullptr;
+    }
+    if (!h) continue;
+    virtual_clock_->cancel(call);
+    post_handler(executor_, [h = std::move(h)] { h(boost::asio::error::operation_aborted); });
   }
-  for (auto& h : aborted) post_handler(executor_, [h = std::move(h)] { h(boost::asio::error::operation_aborted); });
+  virtual_->waits.clear();
 }
 
 }  // namespace bg::core

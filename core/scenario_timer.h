@@ -38,9 +38,9 @@ class ScenarioTimer {
   // Completes a pending wait with operation_aborted.
   void cancel();
 
-  struct Virtual;  // the virtual clock's side: the expiry and the pending waits (scenario_timer.cc's)
-
  private:
+  struct Virtual;  // the virtual clock's side: the expiry and the pending waits
+
   boost::asio::any_io_executor executor_;
   Clock& clock_;
   VirtualClock* virtual_clock_;  // set when the clock is virtual
