@@ -115,12 +115,22 @@ void History::write_queued() {
     writer_progress_.notify_all();
     lock.unlock();
     for (const auto& e : batch) {
-      sink_->out << entry_to_line(e) << '\n';
+      // Neither a line that cannot be written (text that is not UTF-8) nor an observer that throws
+      // may end this thread: close() throws the first such error, so the run is not trusted, and
+      // every other line is still written.
+      try {
+        sink_->out << entry_to_line(e) << '\n';
+      } catch (const std::exception& x) {
+        if (!writer_error_)
+          writer_error_ = std::make_exception_ptr(
+              std::runtime_error("the history could not write entry " + std::to_string(e.seq) + ": " + x.what()));
+        continue;
+      }
       if (!observer || writer_error_) continue;
       try {
         observer(e);
       } catch (...) {
-        writer_error_ = std::current_exception();  // close() throws it; the file is still written whole
+        writer_error_ = std::current_exception();  // no entry after it goes to the observer
       }
     }
     batch.clear();

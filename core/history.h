@@ -99,9 +99,9 @@ class History {
   // a fifth of a sim run's CPU. On a kept history it runs under the history's lock, on the appending
   // thread; on a streamed one, on the writer thread, after the entry's line is written, and every
   // entry is handed on before close() returns. Either way it must not append. When it throws, the
-  // history is still written whole and close() throws what it threw. Setting one on a streamed
-  // history first waits until the entries queued so far have gone to the old one. An empty observer
-  // stops the handing on.
+  // history is still written whole and close() throws what it threw (so does a line that could not
+  // be written). Setting one on a streamed history first waits until the entries queued so far have
+  // gone to the old one. An empty observer stops the handing on.
   void set_observer(std::function<void(const Entry&)> observer);
 
  private:

@@ -1,8 +1,10 @@
 #include "sim/interrupt.h"
 
 #include <csignal>
+#include <cstdio>
 
 #include <atomic>
+#include <exception>
 #include <map>
 #include <mutex>
 #include <utility>
@@ -58,8 +60,17 @@ bool Interrupt::raise(int signal) {
 
 void Interrupt::force() {
   std::lock_guard lock(state().mutex);
-  for (auto& [id, steps] : state().registered)
-    if (auto f = std::exchange(steps.force, {})) f();
+  for (auto& [id, steps] : state().registered) {
+    auto f = std::exchange(steps.force, {});
+    if (!f) continue;
+    // The process ends right after: a step that fails (a history that could not be written whole)
+    // is said, and the other steps and the exit still happen.
+    try {
+      f();
+    } catch (const std::exception& e) {
+      std::fprintf(stderr, "bluegreen: while stopping at once: %s\n", e.what());
+    }
+  }
 }
 
 void Interrupt::reset() { raised = 0; }

@@ -47,8 +47,8 @@ struct RunOptions {
   // Kept up to date as the run goes, for a display reading it from another thread (nullptr: none).
   LiveProgress* live = nullptr;
   // Sees every entry of the history as it is appended, after the judge, in history.jsonl's order (the
-  // CLI keeps what its HTML report charts: reports/report_history.h). Called under the history's
-  // lock on the appending thread: it must be quick and must not append.
+  // CLI keeps what its HTML report charts: reports/report_history.h). Called on the history's writer
+  // thread (core/history.h), every entry before the run returns: it must not append.
   std::function<void(const core::Entry&)> observe;
 };
 
