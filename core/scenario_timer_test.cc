@@ -71,8 +71,8 @@ TEST(ScenarioTimer, OnAVirtualClockItFiresAtItsInstant) {
 }
 
 // Goal: however often a virtual timer is armed again, sooner or later than before, a wait completes
-// at the last expiry set and only then (one clock callback serves every arming, and one left behind
-// for a later instant must not fire a wait armed since), and a cancelled wait stays cancelled.
+// at the last expiry set and only then (no callback queued for an earlier arming fires a wait armed
+// since), and a cancelled wait stays cancelled.
 TEST(ScenarioTimer, OnAVirtualClockArmedAgainItFiresAtTheLastExpiryOnly) {
   VirtualClock clock;
   boost::asio::io_context io;
