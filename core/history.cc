@@ -16,9 +16,6 @@
 namespace bg::core {
 namespace {
 
-// An event's line without its seq.
-std::string body_of(const Event& event) { return event_line(event); }
-
 std::string with_seq(uint64_t seq, const std::string& body) {
   // body is "{...}" and never "{}": every event has its "type".
   return "{\"seq\":" + std::to_string(seq) + "," + body.substr(1);
@@ -29,12 +26,12 @@ std::string with_seq(uint64_t seq, const std::string& body) {
 // The open file of a streamed history. A large buffer: one write per megabyte, not per event.
 struct History::FileSink {
   std::filesystem::path path;
-  std::unique_ptr<char[]> buffer{new char[kBufferSize]};  // not zeroed: the stream fills it
   static constexpr size_t kBufferSize = 1 << 20;
+  std::unique_ptr<char[]> buffer = std::make_unique_for_overwrite<char[]>(kBufferSize);  // not zeroed
   std::ofstream out;
 };
 
-std::string entry_to_line(const Entry& entry) { return with_seq(entry.seq, body_of(entry.event)); }
+std::string entry_to_line(const Entry& entry) { return with_seq(entry.seq, event_line(entry.event)); }
 
 History::History() = default;
 

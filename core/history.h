@@ -130,7 +130,7 @@ class History {
   bool writer_busy_ = false;  // it writes a batch outside the lock
   bool drain_ = false;        // set_observer() waits for the queue to empty
   bool stop_ = false;
-  std::exception_ptr writer_error_;  // the observer's first exception (the writer's own thread only)
+  std::exception_ptr writer_error_;  // the first line or observer that failed (the writer's thread only)
   std::thread writer_;
 };
 

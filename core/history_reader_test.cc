@@ -7,9 +7,9 @@
 #include <chrono>
 #include <fstream>
 #include <mutex>
-#include <stdexcept>
 #include <set>
 #include <sstream>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 
