@@ -54,7 +54,10 @@ void VirtualClock::leave(Slot& slot) {
   slot.queued = false;
   slot.granted = false;
   const bool first = baton_.front() == &slot;
-  baton_.erase(std::find(baton_.begin(), baton_.end(), &slot));
+  if (first)
+    baton_.pop_front();  // the usual case: the holder passes the baton on
+  else
+    baton_.erase(std::find(baton_.begin(), baton_.end(), &slot));
   if (first && !baton_.empty()) {
     Slot* next = baton_.front();
     next->granted = true;
@@ -159,7 +162,6 @@ void VirtualClock::discard() {
   {
     std::lock_guard lock(mutex_);
     attached_.clear();
-    by_id_.clear();
     for (auto it = queue_.begin(); it != queue_.end();) {
       if (it->second.sleeper) {
         it->second.sleeper->stopped = true;
@@ -177,24 +179,21 @@ int VirtualClock::running() const {
   return running_;
 }
 
-uint64_t VirtualClock::call_at(Time at, std::function<void()> fn, uint64_t order_key) {
+VirtualClock::CallId VirtualClock::call_at(Time at, std::function<void()> fn, uint64_t order_key) {
   std::lock_guard lock(mutex_);
-  const uint64_t id = next_seq_++;
-  const Key key{std::max(at.count(), now_us_.load()), order_key, id};
+  const Key key{std::max(at.count(), now_us_.load()), order_key, next_seq_++};
   queue_.emplace(key, Waiter{std::move(fn), nullptr});
-  by_id_.emplace(id, key);
-  return id;
+  return CallId(key);
 }
 
-bool VirtualClock::cancel(uint64_t id) {
+bool VirtualClock::cancel(const CallId& id) {
   std::function<void()> dropped;  // destroyed after the lock is released: its captures may call back
   std::lock_guard lock(mutex_);
-  auto it = by_id_.find(id);
-  if (it == by_id_.end()) return false;
-  auto q = queue_.find(it->second);
-  dropped = std::move(q->second.fn);
-  queue_.erase(q);
-  by_id_.erase(it);
+  // Sequence numbers are never reused: a key not queued has run or was cancelled.
+  auto it = queue_.find(id.key_);
+  if (it == queue_.end() || it->second.sleeper) return false;
+  dropped = std::move(it->second.fn);
+  queue_.erase(it);
   return true;
 }
 
@@ -358,7 +357,6 @@ size_t VirtualClock::advance(std::unique_lock<std::mutex>& lock, int64_t limit) 
     if (at > limit) break;
     now_us_ = std::max(now_us_.load(), at);
     Waiter w = std::move(it->second);
-    by_id_.erase(std::get<2>(it->first));
     queue_.erase(it);
     ++served;
     if (w.sleeper) {

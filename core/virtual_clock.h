@@ -72,11 +72,22 @@ class VirtualClock final : public Clock {
   // callback or handler: std::logic_error otherwise.
   bool sleep_for(Duration scenario, std::stop_token stop = {}) override;
 
-  // Runs `fn` when the clock reaches `at` (at once in clock order when `at` has passed). Returns an
+  // A callback's place on the queue, which cancel() finds it by (no second index to keep).
+  class CallId {
+   public:
+    CallId() = default;
+
+   private:
+    friend class VirtualClock;
+    explicit CallId(std::tuple<int64_t, uint64_t, uint64_t> key) : key_(key) {}
+    std::tuple<int64_t, uint64_t, uint64_t> key_{};
+  };
+
+  // Runs `fn` when the clock reaches `at` (at once in clock order when `at` has passed). Returns its
   // id for cancel().
-  uint64_t call_at(Time at, std::function<void()> fn, uint64_t order_key = 0);
+  CallId call_at(Time at, std::function<void()> fn, uint64_t order_key = 0);
   // False when it already ran or was cancelled.
-  bool cancel(uint64_t id);
+  bool cancel(const CallId& id);
 
   // The clock runs this io_context's ready handlers (poll) before it lets time pass. It must not
   // be run by any other thread, and must outlive the clock's use.
@@ -228,7 +239,6 @@ class VirtualClock final : public Clock {
   mutable std::mutex mutex_;
   std::atomic<int64_t> now_us_{0};
   std::map<Key, Waiter> queue_;
-  std::map<uint64_t, Key> by_id_;  // callbacks still queued, for cancel()
   std::vector<boost::asio::io_context*> attached_;
   uint64_t next_seq_ = 1;
   int running_ = 0;

@@ -44,20 +44,21 @@ class Trace {
 TEST(VirtualClock, CallbacksRunInInstantThenKeyThenScheduleOrder) {
   VirtualClock clock;
   Trace trace(clock);
-  clock.call_at(Time(2s), [&] { trace.add("c"); });
+  const VirtualClock::CallId c = clock.call_at(Time(2s), [&] { trace.add("c"); });
   clock.call_at(
       Time(1s), [&] { trace.add("b"); }, 5);
   clock.call_at(
       Time(1s), [&] { trace.add("a"); }, 1);
   clock.call_at(
       Time(1s), [&] { trace.add("a2"); }, 1);
-  const uint64_t never = clock.call_at(Time(1500ms), [&] { trace.add("cancelled"); });
+  const VirtualClock::CallId never = clock.call_at(Time(1500ms), [&] { trace.add("cancelled"); });
   clock.call_at(Time(9s), [&] { trace.add("later"); });
   EXPECT_TRUE(clock.cancel(never));
   EXPECT_FALSE(clock.cancel(never));
   EXPECT_EQ(clock.run_until(Time(5s)), 4u);
   EXPECT_EQ(clock.now(), Time(5s));
   EXPECT_EQ(trace.events(), (std::vector<std::string>{"a@1000ms", "a2@1000ms", "b@1000ms", "c@2000ms"}));
+  EXPECT_FALSE(clock.cancel(c));  // it ran
   // A callback scheduled in the past runs at the current instant; one scheduled by a callback
   // for its own instant runs in the same pass.
   clock.call_at(Time(1s), [&] {

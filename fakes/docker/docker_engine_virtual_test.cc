@@ -54,7 +54,7 @@ class DrainingProcess final : public ContainerProcess {
   bool ignores_term_;
   std::mutex mutex_;
   bool exited_ = false;
-  std::optional<uint64_t> exit_call_;
+  std::optional<core::VirtualClock::CallId> exit_call_;
 };
 
 // One run of the engine: blue drains for 3 s on SIGTERM, green ignores it. Returns the history as
