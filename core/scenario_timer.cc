@@ -17,11 +17,15 @@ namespace bg::core {
 // weak handles to cancel them. Several waits may be pending at once, as on a steady_timer.
 struct ScenarioTimer::Virtual {
   struct Pending {
+    explicit Pending(boost::asio::any_io_executor e) : executor(std::move(e)) {}
     std::mutex mutex;
     Handler handler;  // empty once posted
+    // Here rather than in the clock's callback, so that the callback holds only the pointer to this
+    // and fits in std::function's own storage: one allocation less per wait.
+    boost::asio::any_io_executor executor;
   };
   Time expiry{0};
-  std::vector<std::pair<std::weak_ptr<Pending>, uint64_t>> waits;
+  std::vector<std::pair<std::weak_ptr<Pending>, VirtualClock::CallId>> waits;
 };
 
 ScenarioTimer::ScenarioTimer(boost::asio::any_io_executor executor, Clock& clock)
@@ -48,12 +52,12 @@ void ScenarioTimer::async_wait(Handler handler) {
     live_->async_wait(std::move(handler));
     return;
   }
-  auto pending = std::make_shared<Virtual::Pending>();
+  auto pending = std::make_shared<Virtual::Pending>(executor_);
   pending->handler = std::move(handler);
-  const uint64_t call = virtual_clock_->call_at(virtual_->expiry, [pending, executor = executor_] {
+  const VirtualClock::CallId call = virtual_clock_->call_at(virtual_->expiry, [pending] {
     std::lock_guard lock(pending->mutex);
     if (!pending->handler) return;
-    post_handler(executor, [h = std::move(pending->handler)] { h(boost::system::error_code()); });
+    post_handler(pending->executor, [h = std::move(pending->handler)] { h(boost::system::error_code()); });
     pending->handler = nullptr;
   });
   std::erase_if(virtual_->waits, [](const auto& w) { return w.first.expired(); });
@@ -65,6 +69,18 @@ void ScenarioTimer::cancel() {
     live_->cancel();
     return;
   }
+  cancel_virtual(true);
+}
+
+void ScenarioTimer::cancel_quietly() {
+  if (!virtual_clock_) {
+    live_->cancel();
+    return;
+  }
+  cancel_virtual(false);
+}
+
+void ScenarioTimer::cancel_virtual(bool run_handlers) {
   for (auto& [weak, call] : virtual_->waits) {
     auto pending = weak.lock();
     if (!pending) continue;
@@ -76,7 +92,7 @@ void ScenarioTimer::cancel() {
     }
     if (!h) continue;
     virtual_clock_->cancel(call);
-    post_handler(executor_, [h = std::move(h)] { h(boost::asio::error::operation_aborted); });
+    if (run_handlers) post_handler(executor_, [h = std::move(h)] { h(boost::asio::error::operation_aborted); });
   }
   virtual_->waits.clear();
 }

@@ -6,6 +6,7 @@
 #include <boost/asio/error.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -110,6 +111,33 @@ TEST(ScenarioTimer, OnAVirtualClockArmedAgainItFiresAtTheLastExpiryOnly) {
   clock.run_until(Time(20s));
   EXPECT_EQ(seen, (std::vector<std::string>{"5s aborted @0s", "2s @2s", "4s @4s", "16s aborted @6s", "7s @7s",
                                             "10s aborted @9s", "12s @12s", "cancelled aborted @12s"}));
+}
+
+// Goal: on a virtual clock cancel_quietly() drops a pending wait without running its handler, which
+// is destroyed at once (what it holds is released), and the wait never fires; a wait armed after it
+// fires as usual. cancel() on the same timer still runs its handler with operation_aborted.
+TEST(ScenarioTimer, OnAVirtualClockCancelQuietlyDropsTheHandlerUnrun) {
+  VirtualClock clock;
+  boost::asio::io_context io;
+  clock.attach(io);
+  ScenarioTimer timer(io.get_executor(), clock);
+  std::vector<std::string> seen;
+  auto held = std::make_shared<int>(0);
+  timer.expires_after(1s);
+  timer.async_wait([&, held](boost::system::error_code ec) { seen.push_back(ec ? "dropped ran" : "dropped fired"); });
+  EXPECT_EQ(held.use_count(), 2);
+  timer.cancel_quietly();
+  EXPECT_EQ(held.use_count(), 1);  // the handler is gone, not queued to run
+  timer.expires_after(2s);
+  timer.async_wait([&](boost::system::error_code ec) { seen.push_back(ec ? "second aborted" : "second fired"); });
+  clock.run_until(Time(3s));
+  timer.expires_after(1s);
+  timer.async_wait([&](boost::system::error_code ec) {
+    seen.push_back(ec == boost::asio::error::operation_aborted ? "third aborted" : "third fired");
+  });
+  timer.cancel();
+  clock.run_until(Time(10s));
+  EXPECT_EQ(seen, (std::vector<std::string>{"second fired", "third aborted"}));
 }
 
 // Goal: on a virtual clock the timer gives its io_context no reactor (it makes no steady_timer): with

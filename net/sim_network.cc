@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <stdexcept>
+#include <tuple>
 #include <utility>
 
 #include <boost/asio/error.hpp>
@@ -68,10 +69,18 @@ core::Duration SimNetwork::draw_wakeup() {
 
 template <class... Args>
 void SimNetwork::wake(Completion<Args...>& done, Args... args) {
-  auto held = std::make_shared<Completion<Args...>>(std::move(done));
-  clock_.call_at(clock_.now() + draw_wakeup(), [guard = guard_, held, ... a = std::move(args)]() mutable {
-    std::lock_guard lock(guard->mutex);
-    if (guard->alive) held->post(std::move(a)...);  // the network gone: so are the io_contexts it served
+  // One object holds all the callback needs, so that the callback holds only the pointer to it and
+  // fits in std::function's own storage: one allocation per wake-up, not two.
+  struct Wake {
+    std::shared_ptr<Guard> guard;
+    Completion<Args...> done;
+    std::tuple<Args...> args;
+  };
+  auto wake = std::make_shared<Wake>(Wake{guard_, std::move(done), std::tuple<Args...>(std::move(args)...)});
+  clock_.call_at(clock_.now() + draw_wakeup(), [wake] {
+    std::lock_guard lock(wake->guard->mutex);
+    if (!wake->guard->alive) return;  // the network gone: so are the io_contexts it served
+    std::apply([&](Args&... a) { wake->done.post(std::move(a)...); }, wake->args);
   });
 }
 

@@ -59,7 +59,7 @@ class SessionDeadline {
   // The operation ended: nothing to close. The wait stays; when it fires it finds nothing to do.
   void disarm() {
     guarded_ = nullptr;
-    if (virtual_timer_) virtual_timer_->cancel();
+    if (virtual_timer_) virtual_timer_->cancel_quietly();  // its handler ignores an abort
   }
   // The deadline passed and the socket was closed: the operation's outcome is a timeout.
   bool expired() const { return expired_; }
@@ -83,6 +83,7 @@ class SessionDeadline {
   // On a virtual clock nothing is costly and every instant is exact: one scenario-time wait per arm.
   void arm_virtual(core::Duration d) {
     const uint64_t generation = ++generation_;
+    virtual_timer_->cancel_quietly();  // the wait of an arm before: its handler ignores an abort
     virtual_timer_->expires_after(d);
     virtual_timer_->async_wait([this, owner = owner_, generation](const boost::system::error_code& ec) {
       auto alive = owner.lock();
