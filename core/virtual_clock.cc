@@ -186,6 +186,13 @@ VirtualClock::CallId VirtualClock::call_at(Time at, std::function<void()> fn, ui
   return CallId(key);
 }
 
+VirtualClock::CallId VirtualClock::call_at_posting_nothing(Time at, std::function<void()> fn) {
+  std::lock_guard lock(mutex_);
+  const Key key{std::max(at.count(), now_us_.load()), 0, next_seq_++};
+  queue_.emplace(key, Waiter{std::move(fn), nullptr, true});
+  return CallId(key);
+}
+
 bool VirtualClock::cancel(const CallId& id) {
   std::function<void()> dropped;  // destroyed after the lock is released: its captures may call back
   std::lock_guard lock(mutex_);
@@ -377,6 +384,9 @@ size_t VirtualClock::advance(std::unique_lock<std::mutex>& lock, int64_t limit) 
       }
       if (!io || made_runnable_.load(std::memory_order_relaxed) != runnable_before) return size_t{0};
       polled = true;
+      // Every callback starts with the io_context drained (the loop's first poll, or the last
+      // callback's): one that posts nothing leaves it so.
+      if (w.posts_nothing) return size_t{0};
       io->restart();
       return io->poll();
     });

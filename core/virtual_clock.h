@@ -86,6 +86,13 @@ class VirtualClock final : public Clock {
   // Runs `fn` when the clock reaches `at` (at once in clock order when `at` has passed). Returns its
   // id for cancel().
   CallId call_at(Time at, std::function<void()> fn, uint64_t order_key = 0);
+  // As call_at, for a callback that posts no handler to an attached io_context (it changes state
+  // and schedules further callbacks only). After any other callback the clock polls the
+  // io_context for what it made ready; after this one it knows nothing was (the last poll left it
+  // with none), and does not ask. Why: SimNetwork's segment arrivals are such callbacks, about half
+  // of a sim run's, and each poll that found nothing was two lockings of Asio's scheduler.
+  // A callback that posts anyway has its handler run only at the clock's next poll: it must not.
+  CallId call_at_posting_nothing(Time at, std::function<void()> fn);
   // False when it already ran or was cancelled.
   bool cancel(const CallId& id);
 
@@ -212,6 +219,7 @@ class VirtualClock final : public Clock {
   struct Waiter {
     std::function<void()> fn;    // a callback, or
     Sleeper* sleeper = nullptr;  // a blocked actor
+    bool posts_nothing = false;  // a callback of call_at_posting_nothing
   };
 
   // The baton (callers hold mutex_): a slot joins the queue's end and holds the baton once first;

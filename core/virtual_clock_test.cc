@@ -257,6 +257,30 @@ TEST(VirtualClock, AHandlerPostedAcrossAttachedIoContextsRunsBeforeTheNextInstan
             (std::vector<std::string>{"second's handler@1000ms", "first's handler@1000ms", "next@2000ms"}));
 }
 
+// Goal: after a callback of call_at_posting_nothing the clock does not poll the io_context: it keeps
+// its place among the callbacks of its instant, and a normal callback's handler still runs before
+// the next callback. One that posts anyway (which it must not) has its handler run at the next poll,
+// after the next callback; were the clock to poll after it, the handler would come first.
+TEST(VirtualClock, AfterACallbackPostingNothingTheClockDoesNotPoll) {
+  VirtualClock clock;
+  boost::asio::io_context io;
+  clock.attach(io);
+  Trace trace(clock);
+  clock.call_at(Time(1s), [&] {
+    trace.add("normal");
+    boost::asio::post(io, [&] { trace.add("normal's handler"); });
+  });
+  clock.call_at_posting_nothing(Time(1s), [&] {
+    trace.add("quiet");
+    boost::asio::post(io, [&] { trace.add("posted anyway"); });
+  });
+  clock.call_at(Time(1s), [&] { trace.add("next"); });
+  clock.call_at_posting_nothing(Time(2s), [&] { trace.add("quiet later"); });
+  EXPECT_EQ(clock.run_until(Time(3s)), 6u);  // four callbacks, two handlers
+  EXPECT_EQ(trace.events(), (std::vector<std::string>{"normal@1000ms", "normal's handler@1000ms", "quiet@1000ms",
+                                                      "next@1000ms", "posted anyway@1000ms", "quiet later@2000ms"}));
+}
+
 // Goal: a callback that both wakes an actor and posts a handler lets the actor run first, as
 // always: the clock runs the handlers a callback made ready in that callback's own turn only when
 // it woke nobody. Here the handler runs at the same instant, once the actor has blocked again.

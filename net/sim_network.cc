@@ -272,15 +272,18 @@ void SimNetwork::send(const std::shared_ptr<Endpoint>& from, const std::shared_p
     at = std::max(at, from->last_arrival);
     from->last_arrival = at;
   }
-  clock_.call_at(at, [this, guard = guard_, to = std::weak_ptr<Endpoint>(to), from = std::weak_ptr<Endpoint>(from),
-                      kind, bytes = std::move(bytes)] {
+  // An arrival completes nothing itself (what it ends completes a wake-up later), so it posts no
+  // handler: the clock need not poll the io_context after it.
+  clock_.call_at_posting_nothing(at, [this, guard = guard_, to = std::weak_ptr<Endpoint>(to),
+                                      from = std::weak_ptr<Endpoint>(from), kind, bytes = std::move(bytes)] {
     std::lock_guard lock(guard->mutex);
     if (!guard->alive) return;
     arrive(to, from, kind, bytes);
   });
 }
 
-// Under mutex_.
+// Under mutex_. Posts no handler (send() schedules it with call_at_posting_nothing): whatever it
+// ends completes through wake().
 void SimNetwork::arrive(std::weak_ptr<Endpoint> to_weak, std::weak_ptr<Endpoint> from_weak, Segment kind,
                         const std::string& bytes) {
   auto to = to_weak.lock();
